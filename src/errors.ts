@@ -1,0 +1,29 @@
+/** Exit codes, documented in README and --help. */
+export const ExitCode = {
+  Ok: 0,
+  OperationFailed: 1,
+  Usage: 2,
+  NoMatch: 3,
+  Interrupted: 130,
+} as const;
+export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
+
+/**
+ * An error a user can act on: a stable code, a one-line message naming what to fix,
+ * and the exit code it maps to. One place (ci/report-error.ts / cli.ts) prints it.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly exitCode: ExitCode = ExitCode.OperationFailed,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+    this.name = 'AppError';
+  }
+}
+
+export function usageError(message: string): AppError {
+  return new AppError('Usage', message, ExitCode.Usage);
+}

@@ -1,0 +1,64 @@
+/**
+ * The typed events of the one engine (session.ts). The TUI and the CI sinks consume
+ * these and nothing else; neither knows how AWS is called.
+ */
+import type { OpInput, OpResult } from './ops/types.js';
+import type { Invocation, Latency, LogLine, MatchConfidence, TailState } from './observe/types.js';
+
+export interface TargetInfo {
+  kind: 'aws' | 'endpoint' | 'sandbox';
+  region: string;
+  /** AWS account id when known (real AWS: from STS; sandbox: 000000000000). */
+  account?: string;
+  profile?: string;
+  endpoint?: string;
+  /** One line for headers and CI output, e.g. "local sandbox http://127.0.0.1:40123". */
+  label: string;
+  /** Why the sandbox was chosen, when it was a fallback. */
+  note?: string;
+}
+
+export interface Discovery {
+  bucket: string;
+  /** Lambda function names from the bucket's notification configuration (or --function). */
+  functions: string[];
+  /** Log groups being tailed. */
+  logGroups: string[];
+  /** Non-Lambda destinations, e.g. "events go to SNS topic arn:...". */
+  destinations: string[];
+  warnings: string[];
+}
+
+export type SessionEvent =
+  | { type: 'TargetResolved'; target: TargetInfo }
+  | { type: 'Discovered'; discovery: Discovery }
+  | { type: 'OpStarted'; opId: number; input: OpInput; startedAt: number; warnings: string[] }
+  | { type: 'OpProgress'; opId: number; loaded: number; total?: number }
+  | { type: 'OpAcked'; opId: number; result: OpResult }
+  | { type: 'OpFailed'; opId: number; result: OpResult }
+  | { type: 'LogLine'; line: LogLine }
+  | { type: 'InvocationUpdated'; invocation: Invocation }
+  | { type: 'Matched'; opId: number; invocation: Invocation; confidence: MatchConfidence; latency: Latency }
+  | { type: 'Foreign'; invocation: Invocation }
+  | { type: 'MatchTimeout'; opId: number }
+  | { type: 'TailState'; state: TailState }
+  | { type: 'Warning'; message: string };
+
+export type SessionListener = (event: SessionEvent) => void;
+
+/** What a face may ask of the engine. */
+export interface SessionApi {
+  readonly target: TargetInfo;
+  on(listener: SessionListener): () => void;
+  listBuckets(): Promise<string[]>;
+  /** Creates the bucket when missing; resolves to true when it created one. */
+  ensureBucket(bucket: string): Promise<boolean>;
+  /** Switches the observed bucket: discovery + tail restart. */
+  useBucket(bucket: string): Promise<Discovery>;
+  /** Fires an operation; returns its id at once, results arrive as events. */
+  fire(input: OpInput): number;
+  /** Aborts an in-flight operation (multipart: AbortMultipartUpload, temp file removed). */
+  cancel(opId: number): Promise<void>;
+  /** Stops the tail, aborts in-flight ops, closes an embedded sandbox. Idempotent. */
+  close(): Promise<void>;
+}

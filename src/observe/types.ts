@@ -1,0 +1,69 @@
+/** One CloudWatch log event as the tail delivered it. */
+export interface LogLine {
+  logGroup: string;
+  logStream: string;
+  /** Event timestamp (ms), set by the Lambda runtime's clock. */
+  timestamp: number;
+  /** When CloudWatch ingested it (ms), CloudWatch's clock; absent on some live-tail paths. */
+  ingestionTime?: number;
+  message: string;
+  /** Stable id from FilterLogEvents; live-tail events get a synthesized id. */
+  eventId?: string;
+  /** When this tool received it (ms), this machine's clock. */
+  seenAt: number;
+  /** Lambda RequestId this line belongs to, when known. */
+  requestId?: string;
+  kind: 'start' | 'end' | 'report' | 'app' | 'error' | 'timeout';
+}
+
+export interface ReportMetrics {
+  durationMs: number;
+  billedDurationMs: number;
+  memorySizeMB: number;
+  maxMemoryUsedMB: number;
+  /** Present only on a cold start. */
+  initDurationMs?: number;
+}
+
+export interface Invocation {
+  requestId: string;
+  logGroup: string;
+  logStream: string;
+  /** START event timestamp (ms). */
+  startedAt?: number;
+  /** END event timestamp (ms). */
+  endedAt?: number;
+  /** REPORT event timestamp (ms). */
+  reportedAt?: number;
+  report?: ReportMetrics;
+  status: 'running' | 'succeeded' | 'failed' | 'timed-out';
+  lines: LogLine[];
+  /** When this tool first saw any line of it (ms, this machine). */
+  firstSeenAt: number;
+}
+
+export type MatchConfidence = 'request-id' | 'key' | 'time';
+
+/** Latency figures of one matched operation, each with the clocks it spans. */
+export interface Latency {
+  /** op ack (this machine) -> START timestamp (Lambda's clock). */
+  triggerMs?: number;
+  /** op ack (this machine) -> REPORT timestamp (Lambda's clock). */
+  endToEndMs?: number;
+  /** REPORT Duration (Lambda's own measurement). */
+  durationMs?: number;
+  initDurationMs?: number;
+  coldStart: boolean;
+  /** START timestamp (Lambda's clock) -> when this tool saw START (this machine). */
+  tailLagMs?: number;
+}
+
+export type TailMode = 'connecting' | 'live' | 'polling' | 'waiting-for-group' | 'reconnecting' | 'stopped';
+
+export interface TailState {
+  logGroup: string;
+  mode: TailMode;
+  /** Current polling interval when mode is 'polling'. */
+  intervalMs?: number;
+  detail?: string;
+}

@@ -1,0 +1,139 @@
+/**
+ * The embedded sandbox: one HTTP server, routed by AWS service to s3/, lambda/ and logs/.
+ * Built apart from listen (startSandbox with port 0 in tests).
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { Bus } from './bus.js';
+import { SANDBOX_ACCOUNT, type S3Notification, type SandboxContext, type SandboxService } from './context.js';
+import { createS3Service } from './s3/index.js';
+import { createLambdaService } from './lambda/index.js';
+import { createLogsService } from './logs/index.js';
+
+export const DEFAULT_SANDBOX_PORT = 4566;
+export const DEFAULT_SANDBOX_REGION = 'eu-west-1';
+
+export interface SandboxOptions {
+  port?: number;
+  host?: string;
+  /** Persist state here; without it a temp dir is used and removed at close. */
+  dataDir?: string;
+  region?: string;
+  /** Where the sandbox's own log lines go; default: dropped. */
+  log?: (line: string) => void;
+}
+
+export interface Sandbox {
+  endpoint: string;
+  region: string;
+  port: number;
+  context: SandboxContext;
+  close(): Promise<void>;
+}
+
+export type ServiceName = 's3' | 'lambda' | 'logs';
+
+/** Decide the service from the SigV4 credential scope, then from the request's shape. */
+export function serviceFor(req: Pick<IncomingMessage, 'headers' | 'url'>): ServiceName {
+  const auth = req.headers.authorization ?? '';
+  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/.exec(auth);
+  if (scope) {
+    if (scope[1] === 'logs') return 'logs';
+    if (scope[1] === 'lambda') return 'lambda';
+    if (scope[1] === 's3') return 's3';
+  }
+  const target = req.headers['x-amz-target'];
+  if (typeof target === 'string' && target.startsWith('Logs_20140328.')) return 'logs';
+  if (/^\/20\d\d-\d\d-\d\d\/(functions|event-source-mappings|tags|account-settings)/.test(req.url ?? '')) return 'lambda';
+  return 's3';
+}
+
+/** S3 request ids are 16 chars of [0-9A-F], like AWS's. */
+function s3RequestId(): string {
+  return randomBytes(8).toString('hex').toUpperCase();
+}
+
+export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const ephemeral = !options.dataDir;
+  const dataDir = options.dataDir ? resolve(options.dataDir) : mkdtempSync(join(tmpdir(), 's3trigger-sandbox-'));
+  mkdirSync(dataDir, { recursive: true });
+
+  const context: SandboxContext = {
+    region: options.region ?? DEFAULT_SANDBOX_REGION,
+    accountId: SANDBOX_ACCOUNT,
+    dataDir,
+    ephemeral,
+    log: options.log ?? (() => {}),
+    s3Events: new Bus<S3Notification>(),
+    logs: { append: () => {} },
+    functions: { exists: () => false },
+  };
+
+  // Order matters: Lambda writes to Logs, S3 validates against Lambda.
+  const logs = await createLogsService(context);
+  context.logs = logs.sink;
+  const lambda = await createLambdaService(context);
+  context.functions = lambda.registry;
+  const s3 = await createS3Service(context);
+  const services: Record<ServiceName, SandboxService> = { s3, lambda, logs };
+
+  const server: Server = createServer((req, res) => void dispatch(services, req, res, context));
+  server.keepAliveTimeout = 65_000;
+  const sockets = new Set<import('node:net').Socket>();
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  await new Promise<void>((ok, fail) => {
+    server.once('error', fail);
+    server.listen(options.port ?? DEFAULT_SANDBOX_PORT, options.host ?? '127.0.0.1', () => ok());
+  });
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+
+  let closed: Promise<void> | undefined;
+  return {
+    endpoint: `http://${host}:${address.port}`,
+    region: context.region,
+    port: address.port,
+    context,
+    close() {
+      closed ??= (async () => {
+        await new Promise<void>((ok) => {
+          server.close(() => ok());
+          for (const s of sockets) s.destroy();
+        });
+        await s3.close();
+        await lambda.close();
+        await logs.close();
+        if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
+      })();
+      return closed;
+    },
+  };
+}
+
+async function dispatch(
+  services: Record<ServiceName, SandboxService>,
+  req: IncomingMessage,
+  res: ServerResponse,
+  context: SandboxContext,
+): Promise<void> {
+  const name = serviceFor(req);
+  if (name === 's3') res.setHeader('x-amz-request-id', s3RequestId());
+  else res.setHeader('x-amzn-RequestId', randomUUID());
+  try {
+    await services[name].handle(req, res);
+  } catch (err) {
+    context.log(`${name}: internal error: ${err instanceof Error ? err.message : String(err)}`);
+    if (!res.headersSent) {
+      res.statusCode = 500;
+      res.end();
+    } else res.destroy();
+  }
+}
