@@ -1,0 +1,111 @@
+/** The S3 event notification record, built exactly as AWS sends it. */
+import type { S3EventRecord } from 'aws-lambda';
+
+/** A fixed IAM-user-style principal for the sandbox's single caller ("AWS:AIDA" + 17 characters). */
+export const SANDBOX_PRINCIPAL_ID = 'AWS:AIDAS3TRIGGERSANDBOX0';
+/** A fixed bucket-owner id in AWS's 14-character style. */
+export const SANDBOX_OWNER_ID = 'A1S3TRIGGERSBX';
+
+const hex8 = (n: number) => n.toString(16).toUpperCase().padStart(8, '0');
+
+/**
+ * Event sequencers: "00" + hex8(unix seconds) + hex8(counter), 18 uppercase hex digits, as in real
+ * records. Strictly increasing, even when the clock steps back: the seconds never go below the last
+ * ones used and the counter never resets.
+ */
+export class Sequencer {
+  private lastSeconds = 0;
+  private counter = 0;
+
+  constructor(private readonly nowMs: () => number = Date.now) {}
+
+  next(): string {
+    this.lastSeconds = Math.max(this.lastSeconds, Math.floor(this.nowMs() / 1000));
+    if (this.counter === 0xffffffff) {
+      this.counter = 0;
+      this.lastSeconds++;
+    } else {
+      this.counter++;
+    }
+    return `00${hex8(this.lastSeconds)}${hex8(this.counter)}`;
+  }
+}
+
+export interface EventRecordInput {
+  /** e.g. "ObjectCreated:Put" (an "s3:" prefix is tolerated and dropped). */
+  eventName: string;
+  region: string;
+  bucket: string;
+  /** The raw (decoded) key. */
+  key: string;
+  size?: number;
+  etag?: string;
+  versionId?: string;
+  /** The x-amz-request-id header of the triggering response. */
+  requestId: string;
+  /** The x-amz-id-2 header of the triggering response. */
+  hostId: string;
+  sourceIp: string;
+  eventTime: Date;
+  sequencer: string;
+  configurationId: string;
+  principalId?: string;
+}
+
+/**
+ * Form-urlencoding (space -> '+', everything but [A-Za-z0-9.*_-] percent-encoded as UTF-8) with '/'
+ * kept, which is how S3 writes keys into event records.
+ */
+export function encodeEventKey(key: string): string {
+  // The Buffer round trip replaces lone surrogates, on which encodeURIComponent would throw.
+  return Buffer.from(key, 'utf8')
+    .toString('utf8')
+    .split('/')
+    .map((segment) =>
+      encodeURIComponent(segment)
+        .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
+        .replace(/%20/g, '+'),
+    )
+    .join('/');
+}
+
+const unquote = (etag: string) => etag.replace(/^"(.*)"$/, '$1');
+
+/**
+ * One record as AWS sends it. Created events carry size and eTag (unquoted); removed events carry
+ * neither (a delete marker carries its eTag); tagging/ACL events are version 2.3 without size or
+ * sequencer. versionId only when given.
+ */
+export function buildEventRecord(input: EventRecordInput): S3EventRecord {
+  const eventName = input.eventName.replace(/^s3:/, '');
+  const category = eventName.split(':')[0];
+  const isTaggingOrAcl = category === 'ObjectTagging' || category === 'ObjectAcl';
+  const object: Record<string, string | number> = { key: encodeEventKey(input.key) };
+  if (category !== 'ObjectRemoved' && !isTaggingOrAcl && input.size !== undefined) object.size = input.size;
+  const etagAllowed = category !== 'ObjectRemoved' || eventName === 'ObjectRemoved:DeleteMarkerCreated';
+  if (etagAllowed && input.etag !== undefined) object.eTag = unquote(input.etag);
+  if (input.versionId !== undefined) object.versionId = input.versionId;
+  if (!isTaggingOrAcl) object.sequencer = input.sequencer;
+
+  return {
+    eventVersion: isTaggingOrAcl ? '2.3' : '2.1',
+    eventSource: 'aws:s3',
+    awsRegion: input.region,
+    eventTime: input.eventTime.toISOString(),
+    eventName,
+    userIdentity: { principalId: input.principalId ?? SANDBOX_PRINCIPAL_ID },
+    requestParameters: { sourceIPAddress: input.sourceIp.replace(/^::ffff:/, '') },
+    responseElements: { 'x-amz-request-id': input.requestId, 'x-amz-id-2': input.hostId },
+    s3: {
+      s3SchemaVersion: '1.0',
+      configurationId: input.configurationId,
+      bucket: {
+        name: input.bucket,
+        ownerIdentity: { principalId: SANDBOX_OWNER_ID },
+        arn: `arn:aws:s3:::${input.bucket}`,
+      },
+      // The aws-lambda type makes size and eTag mandatory, but AWS omits them for some event types.
+      object: object as unknown as S3EventRecord['s3']['object'],
+    },
+  };
+}
