@@ -1,13 +1,107 @@
+/**
+ * The sandbox's CloudWatch Logs service: JSON 1.1 (`X-Amz-Target: Logs_20140328.<Op>`) over the
+ * store in store.ts, StartLiveTail as an event stream, and the LogsSink the Lambda runner writes to.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import type { LogsSink, SandboxContext, SandboxService } from '../context.js';
+import { errorBody, LogsError } from './errors.js';
+import { eventOperations } from './events.js';
+import { groupOperations } from './groups.js';
+import type { Input } from './input.js';
+import { openLiveTailSession, parseLiveTailRequest, type LiveTailSession } from './live-tail.js';
+import type { OpContext, OperationHandler } from './ops-context.js';
+import { LogStore } from './store.js';
 
-// Placeholder until the Logs service lands.
-export async function createLogsService(_ctx: SandboxContext): Promise<SandboxService & { sink: LogsSink }> {
-  return {
-    sink: { append: () => {} },
-    async handle(_req, res) {
-      res.statusCode = 501;
-      res.end();
+const TARGET_PREFIX = 'Logs_20140328.';
+const MAX_BODY_BYTES = 16 * 1024 * 1024;
+const JSON_TYPE = 'application/x-amz-json-1.1';
+
+const operations: Record<string, OperationHandler> = { ...groupOperations, ...eventOperations };
+
+export async function createLogsService(ctx: SandboxContext): Promise<SandboxService & { sink: LogsSink }> {
+  const store = LogStore.open(join(ctx.dataDir, 'logs'));
+  const opContext: OpContext = { store, region: ctx.region, accountId: ctx.accountId, now: Date.now };
+  const sessions = new Set<LiveTailSession>();
+
+  const sink: LogsSink = {
+    append(group, stream, events) {
+      if (events.length === 0) return;
+      const now = Date.now();
+      if (!store.group(group)) store.createGroup(group, now);
+      if (!store.group(group)!.streams.has(stream)) store.createStream(group, stream, now);
+      store.append(group, stream, events, now);
     },
-    async close() {},
   };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      const operation = operationName(req);
+      const input = parseBody(await readBody(req));
+      if (operation === 'StartLiveTail') {
+        const request = parseLiveTailRequest(store, input);
+        const requestId = String(res.getHeader('x-amzn-RequestId') ?? randomUUID());
+        const session = openLiveTailSession(store, request, res, requestId, () => sessions.delete(session));
+        sessions.add(session);
+        return;
+      }
+      const handler = operations[operation];
+      if (!handler) throw new LogsError('UnknownOperationException', `Operation ${operation} is not supported by the sandbox.`);
+      sendJson(res, 200, JSON.stringify(handler(opContext, input)));
+    } catch (err) {
+      if (!(err instanceof LogsError)) throw err;
+      res.setHeader('x-amzn-ErrorType', err.code);
+      sendJson(res, err.status, errorBody(err));
+    }
+  }
+
+  return {
+    sink,
+    handle,
+    async close() {
+      for (const session of [...sessions]) session.end();
+      store.close();
+    },
+  };
+}
+
+function operationName(req: IncomingMessage): string {
+  const target = req.headers['x-amz-target'];
+  if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
+    throw new LogsError('UnknownOperationException', 'Requests must be POST / with X-Amz-Target: Logs_20140328.<Operation>.');
+  }
+  return target.slice(TARGET_PREFIX.length);
+}
+
+function parseBody(body: string): Input {
+  if (body.trim() === '') return {};
+  try {
+    const value: unknown = JSON.parse(body);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Input;
+  } catch {
+    // fall through to the error below
+  }
+  throw new LogsError('SerializationException', 'The request body is not a valid JSON object.');
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (size > MAX_BODY_BYTES) reject(new LogsError('InvalidParameterException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 413));
+      else resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', reject);
+  });
+}
+
+function sendJson(res: ServerResponse, status: number, body: string): void {
+  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
+  res.end(body);
 }

@@ -1,0 +1,167 @@
+/**
+ * StartLiveTail: an `application/vnd.amazon.eventstream` response that pushes each batch of ingested
+ * events to the client as soon as it is appended (one sessionUpdate per tick, at most 500 events each).
+ */
+import type { ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import type { LiveTailSessionLogEvent, LiveTailSessionStart } from '@aws-sdk/client-cloudwatch-logs';
+import { EventStreamCodec, type Message } from '@smithy/eventstream-codec';
+import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import { groupNotFound, invalidParameter } from './errors.js';
+import { parseFilterPattern, type MessagePredicate } from './filter-pattern.js';
+import { groupNameFromIdentifier } from './ids.js';
+import { optionalString, optionalStringList, type Input } from './input.js';
+import type { GroupState, LogStore, StoredEvent, StreamState } from './store.js';
+
+const MAX_RESULTS_PER_UPDATE = 500;
+const SESSION_TIMEOUT_MS = 3 * 3_600_000;
+
+export interface LiveTailRequest {
+  /** Group name -> the identifier as the client gave it (echoed in results). */
+  groups: Map<string, string>;
+  identifiers: string[];
+  streamNames?: string[];
+  streamPrefixes?: string[];
+  pattern?: string;
+  matches: MessagePredicate;
+}
+
+/** Validates a StartLiveTail request against the store, as AWS does before the stream opens. */
+export function parseLiveTailRequest(store: LogStore, input: Input): LiveTailRequest {
+  const identifiers = optionalStringList(input, 'logGroupIdentifiers', 10);
+  if (!identifiers) {
+    throw invalidParameter("1 validation error detected: Value null at 'logGroupIdentifiers' failed to satisfy constraint: Member must not be null");
+  }
+  const streamNames = optionalStringList(input, 'logStreamNames', 100);
+  const streamPrefixes = optionalStringList(input, 'logStreamNamePrefixes', 100);
+  if (streamNames && streamPrefixes) throw invalidParameter('logStreamNames and logStreamNamePrefixes are mutually exclusive parameters.');
+  if ((streamNames || streamPrefixes) && identifiers.length !== 1) {
+    throw invalidParameter('Log stream filters can only be used with a single log group.');
+  }
+  const pattern = optionalString(input, 'logEventFilterPattern');
+  const parsed = parseFilterPattern(pattern);
+  if (!parsed.ok) throw invalidParameter(parsed.message);
+
+  const groups = new Map<string, string>();
+  for (const identifier of identifiers) {
+    const name = groupNameFromIdentifier(identifier);
+    if (!store.group(name)) throw groupNotFound();
+    groups.set(name, identifier);
+  }
+  return {
+    groups,
+    identifiers,
+    ...(streamNames && { streamNames }),
+    ...(streamPrefixes && { streamPrefixes }),
+    ...(pattern !== undefined && { pattern }),
+    matches: parsed.matches,
+  };
+}
+
+/** The session's results for one append, or none when the session does not cover it. */
+export function selectResults(request: LiveTailRequest, group: GroupState, stream: StreamState, events: readonly StoredEvent[]): LiveTailSessionLogEvent[] {
+  const identifier = request.groups.get(group.name);
+  if (identifier === undefined) return [];
+  if (request.streamNames && !request.streamNames.includes(stream.name)) return [];
+  if (request.streamPrefixes && !request.streamPrefixes.some((p) => stream.name.startsWith(p))) return [];
+  const results: LiveTailSessionLogEvent[] = [];
+  for (const e of events) {
+    if (!request.matches(e.message)) continue;
+    results.push({ logStreamName: stream.name, logGroupIdentifier: identifier, message: e.message, timestamp: e.timestamp, ingestionTime: e.ingestionTime });
+  }
+  return results;
+}
+
+const codec = new EventStreamCodec(toUtf8, fromUtf8);
+
+export function eventFrame(eventType: string, payload: object): Uint8Array {
+  const message: Message = {
+    headers: {
+      ':message-type': { type: 'string', value: 'event' },
+      ':event-type': { type: 'string', value: eventType },
+      ':content-type': { type: 'string', value: 'application/json' },
+    },
+    body: fromUtf8(JSON.stringify(payload)),
+  };
+  return codec.encode(message);
+}
+
+export function exceptionFrame(exceptionType: string, text: string): Uint8Array {
+  return codec.encode({
+    headers: {
+      ':message-type': { type: 'string', value: 'exception' },
+      ':exception-type': { type: 'string', value: exceptionType },
+      ':content-type': { type: 'string', value: 'application/json' },
+    },
+    body: fromUtf8(JSON.stringify({ message: text })),
+  });
+}
+
+export interface LiveTailSession {
+  /** Ends the stream cleanly (sandbox closing). */
+  end(): void;
+}
+
+/** Opens the stream on `res` and keeps it fed until the client leaves or `end()` is called. */
+export function openLiveTailSession(store: LogStore, request: LiveTailRequest, res: ServerResponse, requestId: string, onEnd: () => void): LiveTailSession {
+  let pending: LiveTailSessionLogEvent[] = [];
+  let flushQueued = false;
+  let ended = false;
+
+  const write = (frame: Uint8Array) => {
+    if (!ended) res.write(frame);
+  };
+  const flush = () => {
+    flushQueued = false;
+    const batch = pending;
+    pending = [];
+    for (let i = 0; i < batch.length; i += MAX_RESULTS_PER_UPDATE) {
+      write(eventFrame('sessionUpdate', { sessionMetadata: { sampled: false }, sessionResults: batch.slice(i, i + MAX_RESULTS_PER_UPDATE) }));
+    }
+  };
+  const unsubscribe = store.subscribe((group, stream, events) => {
+    const results = selectResults(request, group, stream, events);
+    if (results.length === 0) return;
+    pending.push(...results);
+    if (!flushQueued) {
+      flushQueued = true;
+      queueMicrotask(flush);
+    }
+  });
+  const finish = () => {
+    if (ended) return;
+    ended = true;
+    unsubscribe();
+    clearTimeout(timeout);
+    onEnd();
+  };
+  const timeout = setTimeout(() => {
+    write(exceptionFrame('SessionTimeoutException', 'The Live Tail session timed out after three hours.'));
+    finish();
+    res.end();
+  }, SESSION_TIMEOUT_MS);
+  timeout.unref();
+  res.on('close', finish);
+
+  res.writeHead(200, { 'content-type': 'application/vnd.amazon.eventstream' });
+  res.flushHeaders();
+  const start: LiveTailSessionStart = {
+    requestId,
+    sessionId: randomUUID(),
+    logGroupIdentifiers: request.identifiers,
+    ...(request.streamNames && { logStreamNames: request.streamNames }),
+    ...(request.streamPrefixes && { logStreamNamePrefixes: request.streamPrefixes }),
+    ...(request.pattern !== undefined && { logEventFilterPattern: request.pattern }),
+  };
+  write(eventFrame('initial-response', {}));
+  write(eventFrame('sessionStart', start));
+
+  return {
+    end() {
+      if (ended) return;
+      if (flushQueued) flush();
+      finish();
+      res.end();
+    },
+  };
+}

@@ -1,0 +1,30 @@
+import type { LogStore, GroupState } from './store.js';
+import { groupNotFound, invalidParameter } from './errors.js';
+import { groupNameFromIdentifier } from './ids.js';
+import { optionalString, validGroupName, type Input } from './input.js';
+
+/** What every operation handler gets. */
+export interface OpContext {
+  store: LogStore;
+  region: string;
+  accountId: string;
+  now(): number;
+}
+
+export type OperationHandler = (ctx: OpContext, input: Input) => object;
+
+/** logGroupName or logGroupIdentifier (name or ARN), exactly one, resolved to an existing group. */
+export function targetGroup(ctx: OpContext, input: Input): GroupState {
+  const name = optionalString(input, 'logGroupName');
+  const identifier = optionalString(input, 'logGroupIdentifier');
+  if (name !== undefined && identifier !== undefined) {
+    throw invalidParameter('LogGroup name and LogGroup ARN are mutually exclusive parameters.');
+  }
+  if (name === undefined && identifier === undefined) {
+    throw invalidParameter('Either logGroupName or logGroupIdentifier must be specified.');
+  }
+  const groupName = name !== undefined ? validGroupName(name) : groupNameFromIdentifier(identifier!);
+  const group = ctx.store.group(groupName);
+  if (!group) throw groupNotFound();
+  return group;
+}
