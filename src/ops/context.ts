@@ -1,0 +1,26 @@
+/** What an operation runs with, and the constructors of its result. */
+import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
+import type { OpKind, OpResult } from './types.js';
+import { toOpError } from './errors.js';
+
+export interface OpContext {
+  opId: number;
+  s3: S3Client;
+  /** To build a sibling client (multipart tracks its own upload ids). */
+  s3Config: S3ClientConfig;
+  signal?: AbortSignal;
+  onProgress?: (loaded: number, total?: number) => void;
+  now: () => number;
+}
+
+export function succeeded(ctx: OpContext, r: Omit<OpResult, 'opId' | 'ackedAt'>): OpResult {
+  const result: OpResult = { opId: ctx.opId, ...r, ackedAt: ctx.now() };
+  for (const k of Object.keys(result) as (keyof OpResult)[]) if (result[k] === undefined) delete result[k];
+  return result;
+}
+
+export function failed(ctx: OpContext, base: { op: OpKind; bucket: string; key: string; startedAt: number }, err: unknown): OpResult {
+  const error = toOpError(err);
+  const requestId = (err as { $metadata?: { requestId?: string } } | undefined)?.$metadata?.requestId;
+  return { opId: ctx.opId, ...base, ...(requestId ? { requestId } : {}), error };
+}

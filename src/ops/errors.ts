@@ -1,0 +1,78 @@
+/** Turns anything an operation can throw into an OpError value, with secrets scrubbed from every message. */
+import type { OpError } from './types.js';
+
+const SECRET_PATTERNS: [RegExp, string][] = [
+  [/(X-Amz-(?:Signature|Credential|Security-Token))(["']?\s*[=:]\s*["']?)[^&\s"',]+/gi, '$1$2[redacted]'],
+  [/\b(Signature|Credential|AWSAccessKeyId|Policy|policy|signature)=([^&\s"',]+)/g, '$1=[redacted]'],
+  [/\b(aws_secret_access_key|aws_session_token|secretAccessKey|sessionToken|SecretAccessKey|SessionToken)(["']?\s*[=:]\s*["']?)[^\s"',}]+/g, '$1$2[redacted]'],
+  [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, '[access-key]'],
+];
+
+/** Removes signatures, credentials and tokens from text meant for output. */
+export function scrub(text: string): string {
+  return SECRET_PATTERNS.reduce((s, [re, to]) => s.replace(re, to), text);
+}
+
+const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+interface ErrorLike {
+  name?: string;
+  code?: string;
+  Code?: string;
+  message?: string;
+  cause?: unknown;
+  path?: string;
+  $metadata?: { httpStatusCode?: number };
+  errors?: unknown[];
+}
+
+/** A network-level code (ECONNREFUSED...) anywhere in the error, its cause or its aggregate members. */
+export function networkCodeOf(err: unknown, depth = 0): string | undefined {
+  if (!err || typeof err !== 'object' || depth > 4) return undefined;
+  const e = err as ErrorLike;
+  if (e.code && NETWORK_CODES.has(e.code)) return e.code;
+  for (const inner of [e.cause, ...(Array.isArray(e.errors) ? e.errors : [])]) {
+    const found = networkCodeOf(inner, depth + 1);
+    if (found) return found;
+  }
+  return undefined;
+}
+
+const NETWORK_WORDS: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'DNS lookup failed',
+  ECONNRESET: 'connection reset',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+};
+
+export function toOpError(err: unknown): OpError {
+  if (!err || typeof err !== 'object') return { code: 'Error', message: scrub(String(err)) };
+  const e = err as ErrorLike;
+  const status = e.$metadata?.httpStatusCode;
+  const withStatus = (o: OpError): OpError => (status ? { ...o, httpStatus: status } : o);
+  const message = scrub(e.message ?? String(err));
+  if (e.name === 'AbortError' || e.code === 'ABORT_ERR') return { code: 'Aborted', message: 'operation cancelled' };
+  if (e.code === 'ENOENT') return { code: 'FileNotFound', message: `file not found: ${e.path ?? ''}`.trim() };
+  if (e.code === 'EACCES' || e.code === 'EPERM') return { code: 'FileUnreadable', message: `permission denied reading ${e.path ?? 'the file'}` };
+  if (e.code === 'EISDIR') return { code: 'FileUnreadable', message: `${e.path ?? 'the path'} is a directory, not a file` };
+  const net = networkCodeOf(err);
+  if (net) return { code: 'EndpointUnreachable', message: `cannot reach the endpoint (${NETWORK_WORDS[net] ?? net})` };
+  if (e.name === 'CredentialsProviderError' || e.name === 'ProviderError') {
+    return { code: 'NoCredentials', message: 'AWS credentials could not be loaded' };
+  }
+  if (e.name === 'TimeoutError') return { code: 'Timeout', message: 'the request timed out' };
+  const code = e.Code ?? (e.name && e.name !== 'Error' ? e.name : undefined) ?? e.code ?? 'Error';
+  if (code === 'NotFound' && status === 404) return withStatus({ code: 'NotFound', message: 'not found (404)' });
+  const generic = /^UnknownError$|^Unknown$/.test(message) || message === code;
+  return withStatus({ code, message: generic && status ? `HTTP ${status}` : message });
+}
+
+/** One scrubbed line for a diagnostic. */
+export function describeError(err: unknown): string {
+  const e = toOpError(err);
+  return e.message.includes(e.code) ? e.message : `${e.message} (${e.code})`;
+}

@@ -1,0 +1,46 @@
+/** PUT, COPY and DELETE: one SDK call each. */
+import { readFile } from 'node:fs/promises';
+import { CopyObjectCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import type { OpInput, OpResult } from './types.js';
+import { succeeded, type OpContext } from './context.js';
+
+/** The object key for a local file: the path as given, without leading `./` or `/` (`--key` wins). */
+export function keyForFile(file: string, key?: string): string {
+  if (key !== undefined && key !== '') return key;
+  return file.replace(/^(?:\.\/|\/)+/, '');
+}
+
+/** CopySource is `bucket/key` with the key URL-encoded per segment (S3 decodes it; `+` stays `+`). */
+export function copySource(bucket: string, key: string): string {
+  return `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
+}
+
+export const stripQuotes = (etag: string | undefined): string | undefined => etag?.replace(/^"|"$/g, '');
+
+export async function putObject(ctx: OpContext, input: Extract<OpInput, { kind: 'put' }>, startedAt: number): Promise<OpResult> {
+  const key = keyForFile(input.file, input.key);
+  const body = await readFile(input.file);
+  const out = await ctx.s3.send(new PutObjectCommand({ Bucket: input.bucket, Key: key, Body: body }), { abortSignal: ctx.signal });
+  return succeeded(ctx, { op: 'put', bucket: input.bucket, key, startedAt, bytes: body.length, etag: stripQuotes(out.ETag), versionId: out.VersionId, requestId: out.$metadata.requestId });
+}
+
+export async function copyObject(ctx: OpContext, input: Extract<OpInput, { kind: 'copy' }>, startedAt: number): Promise<OpResult> {
+  const out = await ctx.s3.send(
+    new CopyObjectCommand({ Bucket: input.bucket, Key: input.key, CopySource: copySource(input.sourceBucket, input.sourceKey) }),
+    { abortSignal: ctx.signal },
+  );
+  return succeeded(ctx, {
+    op: 'copy',
+    bucket: input.bucket,
+    key: input.key,
+    startedAt,
+    etag: stripQuotes(out.CopyObjectResult?.ETag),
+    versionId: out.VersionId,
+    requestId: out.$metadata.requestId,
+  });
+}
+
+export async function deleteObject(ctx: OpContext, input: Extract<OpInput, { kind: 'delete' }>, startedAt: number): Promise<OpResult> {
+  const out = await ctx.s3.send(new DeleteObjectCommand({ Bucket: input.bucket, Key: input.key }), { abortSignal: ctx.signal });
+  return succeeded(ctx, { op: 'delete', bucket: input.bucket, key: input.key, startedAt, versionId: out.VersionId, requestId: out.$metadata.requestId });
+}

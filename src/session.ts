@@ -1,0 +1,177 @@
+/**
+ * The one engine both faces use: resolves the target, discovers what a bucket notifies, runs the
+ * tail (Observer), fires operations and emits typed SessionEvents. It knows nothing about rendering.
+ */
+import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import type { GetBucketNotificationConfigurationCommandOutput } from '@aws-sdk/client-s3';
+import type { Discovery, SessionApi, SessionEvent, SessionListener, TargetInfo } from './events.js';
+import { eventNameFor, type OpInput, type OpResult } from './ops/types.js';
+import { keyOf, runOp } from './ops/index.js';
+import { bucketNameProblem, ensureBucket } from './ops/bucket.js';
+import { resolveTarget, type ResolveOptions, type Target } from './target.js';
+import { AppError, ExitCode } from './errors.js';
+import type { Observer } from './observe/observer.js';
+import { discover, notifyWarning } from './observe/discover.js';
+
+export interface SessionOptions extends ResolveOptions {
+  /** Tail the function logs and match invocations (default true). */
+  observe?: boolean;
+  /** How long an acked op waits for its invocation (default 60 s). */
+  matchTimeoutMs?: number;
+  tailMode?: 'auto' | 'live' | 'poll';
+  functions?: string[];
+  logGroups?: string[];
+  now?: () => number;
+}
+
+export const DEFAULT_MATCH_TIMEOUT_MS = 60_000;
+
+type Notification = Omit<GetBucketNotificationConfigurationCommandOutput, '$metadata'>;
+
+interface InFlight {
+  controller: AbortController;
+  done: Promise<OpResult>;
+}
+
+class Session implements SessionApi {
+  private listeners = new Set<SessionListener>();
+  private nextOpId = 0;
+  private inFlight = new Map<number, InFlight>();
+  private observer: Observer | undefined;
+  private unsubscribeObserver: (() => void) | undefined;
+  private discovery: Discovery | undefined;
+  private notification: Notification | undefined;
+  private closing: Promise<void> | undefined;
+  private readonly now: () => number;
+
+  constructor(
+    private readonly t: Target,
+    private readonly options: SessionOptions,
+  ) {
+    this.now = options.now ?? Date.now;
+  }
+
+  get target(): TargetInfo {
+    return this.t.info;
+  }
+
+  /** New listeners first get the target and the current discovery, so no face misses them. */
+  on(listener: SessionListener): () => void {
+    this.listeners.add(listener);
+    listener({ type: 'TargetResolved', target: this.t.info });
+    if (this.discovery) listener({ type: 'Discovered', discovery: this.discovery });
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: SessionEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(event);
+      } catch {
+        // a face's bug must not stop the engine
+      }
+    }
+  }
+
+  async listBuckets(): Promise<string[]> {
+    const out = await this.t.s3.send(new ListBucketsCommand({}));
+    return (out.Buckets ?? []).map((b) => b.Name ?? '').filter(Boolean).sort();
+  }
+
+  async ensureBucket(bucket: string): Promise<boolean> {
+    const why = bucketNameProblem(bucket);
+    if (why) throw new AppError('InvalidBucketName', `invalid bucket name '${bucket}': ${why}`, ExitCode.Usage);
+    return ensureBucket(this.t.s3, bucket);
+  }
+
+  async useBucket(bucket: string): Promise<Discovery> {
+    const found = await discover(this.t.s3, bucket, { functions: this.options.functions, logGroups: this.options.logGroups });
+    const { notification, ...discovery } = found;
+    this.notification = notification;
+    this.discovery = discovery;
+    this.emit({ type: 'Discovered', discovery });
+    await this.stopObserver();
+    if (this.options.observe !== false && discovery.logGroups.length > 0) {
+      const { Observer } = await import('./observe/observer.js');
+      const observer = new Observer({
+        logs: await this.t.logs(),
+        logGroups: discovery.logGroups,
+        ...(this.options.tailMode ? { mode: this.options.tailMode } : {}),
+        ...(this.options.now ? { now: this.options.now } : {}),
+      });
+      this.unsubscribeObserver = observer.on((e) => this.emit(e));
+      this.observer = observer;
+      await observer.start();
+    }
+    return discovery;
+  }
+
+  private async stopObserver(): Promise<void> {
+    const observer = this.observer;
+    this.observer = undefined;
+    if (!observer) return;
+    await observer.stop().catch(() => {});
+    this.unsubscribeObserver?.();
+  }
+
+  fire(input: OpInput): number {
+    const opId = ++this.nextOpId;
+    const controller = new AbortController();
+    const eventName = eventNameFor(input.kind);
+    const warnings: string[] = [];
+    const warning = this.discovery?.bucket === input.bucket ? notifyWarning(this.notification, input.bucket, eventName, keyOf(input)) : undefined;
+    if (warning) warnings.push(warning);
+    this.emit({ type: 'OpStarted', opId, input, startedAt: this.now(), warnings });
+    const observer = this.observer;
+    observer?.pending(opId, input.bucket);
+    const done = runOp(
+      {
+        opId,
+        s3: this.t.s3,
+        s3Config: this.t.s3Config,
+        signal: controller.signal,
+        now: this.now,
+        onProgress: (loaded, total) => this.emit({ type: 'OpProgress', opId, loaded, ...(total !== undefined ? { total } : {}) }),
+      },
+      input,
+    ).then((result) => {
+      this.inFlight.delete(opId);
+      if (result.error) {
+        this.emit({ type: 'OpFailed', opId, result });
+        return result;
+      }
+      this.emit({ type: 'OpAcked', opId, result });
+      if (observer && observer === this.observer) {
+        observer.await({ result, eventName, timeoutMs: this.options.matchTimeoutMs ?? DEFAULT_MATCH_TIMEOUT_MS });
+      } else if (this.options.observe !== false) {
+        this.emit({ type: 'MatchTimeout', opId }); // nothing is tailed: no invocation can ever match
+      }
+      return result;
+    });
+    this.inFlight.set(opId, { controller, done });
+    return opId;
+  }
+
+  async cancel(opId: number): Promise<void> {
+    const op = this.inFlight.get(opId);
+    if (!op) return;
+    op.controller.abort();
+    await op.done;
+  }
+
+  close(): Promise<void> {
+    this.closing ??= (async () => {
+      const pending = [...this.inFlight.values()];
+      for (const op of pending) op.controller.abort();
+      await Promise.allSettled(pending.map((op) => op.done));
+      await this.stopObserver();
+      await this.t.close().catch(() => {});
+    })();
+    return this.closing;
+  }
+}
+
+export async function createSession(options: SessionOptions, prebuilt?: Target): Promise<SessionApi> {
+  const target = prebuilt ?? (await resolveTarget(options));
+  return new Session(target, options);
+}

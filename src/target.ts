@@ -1,0 +1,333 @@
+/**
+ * The one module that decides which AWS to talk to (explicit endpoint / embedded sandbox / the SDK
+ * credential chain) and builds the SDK clients for it. Deciding is pure and never waits on the network.
+ */
+import { readFileSync } from 'node:fs';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { CloudWatchLogsClient, CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
+import { loadSharedConfigFiles, type ParsedIniData } from '@smithy/shared-ini-file-loader';
+import { AppError, ExitCode, usageError } from './errors.js';
+import type { TargetInfo } from './events.js';
+import type { Sandbox } from './sandbox/server.js';
+import type { DemoSetup } from './sandbox/demo.js';
+import { describeError } from './ops/errors.js';
+
+export interface TargetFlags {
+  local?: boolean;
+  handler?: string;
+  endpointUrl?: string;
+  profile?: string;
+  region?: string;
+}
+
+export interface TargetEnvironment {
+  env: Record<string, string | undefined>;
+  configFile: ParsedIniData;
+  credentialsFile: ParsedIniData;
+  /** The machine looks like EC2 (instance credentials may exist behind IMDS). */
+  onEc2?: boolean;
+}
+
+export type TargetDecision =
+  | { kind: 'sandbox'; region: string; note?: string }
+  | { kind: 'endpoint'; region: string; s3Endpoint: string; logsEndpoint: string; profile?: string; fakeCredentials: boolean }
+  | { kind: 'aws'; region: string; profile?: string }
+  | { kind: 'invalid'; code: string; message: string };
+
+export const SANDBOX_REGION_DEFAULT = 'eu-west-1';
+/** The blog's scripts use eu-west-1 with their endpoint; keep that for custom endpoints. */
+export const ENDPOINT_REGION_DEFAULT = 'eu-west-1';
+export const AWS_REGION_DEFAULT = 'us-east-1';
+export const FAKE_CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
+
+export const FALLBACK_NOTE =
+  'no AWS credentials found (environment, ~/.aws/credentials, ~/.aws/config): using the local sandbox ' +
+  '(pass --profile or --endpoint-url for AWS, --local to skip this check)';
+
+const CREDENTIAL_KEYS = [
+  'aws_access_key_id',
+  'role_arn',
+  'credential_process',
+  'sso_session',
+  'sso_start_url',
+  'web_identity_token_file',
+  'credential_source',
+  'login_session',
+];
+
+function profileSections(e: TargetEnvironment, profile: string) {
+  return [e.configFile[profile], e.credentialsFile[profile]].filter((s) => s !== undefined);
+}
+
+/** Mirrors the SDK's default chain without calling it: a named profile makes it skip env keys. */
+export function hasCredentials(e: TargetEnvironment, profile: string, namedProfile: boolean): boolean {
+  const env = e.env;
+  if (!namedProfile && env.AWS_ACCESS_KEY_ID && env.AWS_SECRET_ACCESS_KEY) return true;
+  if (env.AWS_WEB_IDENTITY_TOKEN_FILE && env.AWS_ROLE_ARN) return true;
+  if (env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI || env.AWS_CONTAINER_CREDENTIALS_FULL_URI) return true;
+  if (profileSections(e, profile).some((s) => CREDENTIAL_KEYS.some((k) => s[k]))) return true;
+  return e.onEc2 === true && env.AWS_EC2_METADATA_DISABLED !== 'true';
+}
+
+function validUrl(url: string): boolean {
+  try {
+    const u = new URL(url);
+    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+  } catch {
+    return false;
+  }
+}
+
+export function decideTarget(flags: TargetFlags, e: TargetEnvironment): TargetDecision {
+  const env = e.env;
+  const explicitEndpoint = flags.endpointUrl;
+  if (flags.local && explicitEndpoint) {
+    return { kind: 'invalid', code: 'Usage', message: '--local and --endpoint-url exclude each other: pick one' };
+  }
+  if (flags.handler && explicitEndpoint) {
+    return { kind: 'invalid', code: 'Usage', message: '--handler runs your function in the local sandbox: drop --endpoint-url or --handler' };
+  }
+  if (flags.local || flags.handler) return { kind: 'sandbox', region: flags.region ?? SANDBOX_REGION_DEFAULT };
+
+  const profile = flags.profile ?? env.AWS_PROFILE ?? 'default';
+  const namedProfile = flags.profile !== undefined || env.AWS_PROFILE !== undefined;
+  const via = flags.profile !== undefined ? '--profile' : 'AWS_PROFILE';
+  if (namedProfile && profileSections(e, profile).length === 0) {
+    return {
+      kind: 'invalid',
+      code: 'NoSuchProfile',
+      message: `profile '${profile}' (${via}) is not in ~/.aws/config or ~/.aws/credentials: fix the name, or use --local for the sandbox`,
+    };
+  }
+  const profileRegion = profileSections(e, profile).find((s) => s.region)?.region;
+  const envRegion = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  const credentials = hasCredentials(e, profile, namedProfile);
+  const profileField = namedProfile ? { profile } : {};
+
+  const s3Endpoint = explicitEndpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS;
+  if (s3Endpoint !== undefined) {
+    const logsEndpoint = explicitEndpoint ?? env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS ?? env.AWS_ENDPOINT_URL ?? s3Endpoint;
+    for (const url of new Set([s3Endpoint, logsEndpoint])) {
+      if (!validUrl(url)) {
+        return { kind: 'invalid', code: 'Usage', message: `invalid endpoint URL '${url}': expected http(s)://host[:port]` };
+      }
+    }
+    return {
+      kind: 'endpoint',
+      region: flags.region ?? envRegion ?? profileRegion ?? ENDPOINT_REGION_DEFAULT,
+      s3Endpoint,
+      logsEndpoint,
+      ...profileField,
+      fakeCredentials: !credentials,
+    };
+  }
+  if (credentials) {
+    return { kind: 'aws', region: flags.region ?? envRegion ?? profileRegion ?? AWS_REGION_DEFAULT, ...profileField };
+  }
+  if (namedProfile) {
+    return {
+      kind: 'invalid',
+      code: 'NoCredentials',
+      message: `profile '${profile}' (${via}) has no credentials (keys, role, SSO or credential_process): fix it, or use --local for the sandbox`,
+    };
+  }
+  return { kind: 'sandbox', region: flags.region ?? SANDBOX_REGION_DEFAULT, note: FALLBACK_NOTE };
+}
+
+/** EC2 without IMDS: the DMI / hypervisor files say so, instantly (never probe IMDS off EC2). */
+function looksLikeEc2(): boolean {
+  for (const [file, test] of [
+    ['/sys/devices/virtual/dmi/id/sys_vendor', (s: string) => s.startsWith('Amazon EC2')],
+    ['/sys/devices/virtual/dmi/id/board_asset_tag', (s: string) => s.startsWith('i-')],
+    ['/sys/hypervisor/uuid', (s: string) => s.toLowerCase().startsWith('ec2')],
+  ] as const) {
+    try {
+      if (test(readFileSync(file, 'utf8').trim())) return true;
+    } catch {
+      // not there: keep looking
+    }
+  }
+  return false;
+}
+
+export async function loadTargetEnvironment(env: Record<string, string | undefined> = process.env): Promise<TargetEnvironment> {
+  const files = await loadSharedConfigFiles({
+    ...(env.AWS_SHARED_CREDENTIALS_FILE ? { filepath: env.AWS_SHARED_CREDENTIALS_FILE } : {}),
+    ...(env.AWS_CONFIG_FILE ? { configFilepath: env.AWS_CONFIG_FILE } : {}),
+  }).catch(() => ({ configFile: {}, credentialsFile: {} }));
+  const hasOtherSource = Boolean(env.AWS_ACCESS_KEY_ID || env.AWS_PROFILE || env.AWS_CONTAINER_CREDENTIALS_RELATIVE_URI);
+  return { env, configFile: files.configFile, credentialsFile: files.credentialsFile, onEc2: !hasOtherSource && looksLikeEc2() };
+}
+
+export interface Target {
+  info: TargetInfo;
+  isRealAws: boolean;
+  s3: S3Client;
+  /** Config to build a sibling S3 client (e.g. one per multipart upload). */
+  s3Config: S3ClientConfig;
+  /** Built on first use so runs that never tail never load the Logs SDK. */
+  logs(): Promise<CloudWatchLogsClient>;
+  sandbox?: Sandbox;
+  demo?: DemoSetup;
+  close(): Promise<void>;
+}
+
+export interface ResolveOptions extends TargetFlags {
+  /** Bucket the sandbox's demo function gets wired to (default test-bucket). */
+  bucket?: string;
+  env?: Record<string, string | undefined>;
+  /** STS GetCallerIdentity timeout on real AWS. */
+  stsTimeoutMs?: number;
+}
+
+export function describeTarget(decision: Exclude<TargetDecision, { kind: 'invalid' }>, extra: { endpoint?: string; account?: string }): TargetInfo {
+  switch (decision.kind) {
+    case 'sandbox':
+      return {
+        kind: 'sandbox',
+        region: decision.region,
+        account: extra.account,
+        endpoint: extra.endpoint,
+        label: `local sandbox ${extra.endpoint ?? ''} (region ${decision.region})`.replace('  ', ' '),
+        ...(decision.note ? { note: decision.note } : {}),
+      };
+    case 'endpoint': {
+      const endpoints = decision.s3Endpoint === decision.logsEndpoint ? decision.s3Endpoint : `${decision.s3Endpoint} (logs ${decision.logsEndpoint})`;
+      return {
+        kind: 'endpoint',
+        region: decision.region,
+        endpoint: decision.s3Endpoint,
+        ...(decision.profile ? { profile: decision.profile } : {}),
+        label: `endpoint ${endpoints} (region ${decision.region})`,
+      };
+    }
+    case 'aws': {
+      const details = [`region ${decision.region}`, ...(decision.profile ? [`profile ${decision.profile}`] : [])].join(', ');
+      return {
+        kind: 'aws',
+        region: decision.region,
+        account: extra.account,
+        ...(decision.profile ? { profile: decision.profile } : {}),
+        label: `AWS account ${extra.account ?? '(unknown)'} (${details})`,
+      };
+    }
+  }
+}
+
+interface LazyLogs {
+  (): Promise<CloudWatchLogsClient>;
+  destroy(): Promise<void>;
+}
+
+function lazyLogs(config: CloudWatchLogsClientConfig): LazyLogs {
+  let client: Promise<CloudWatchLogsClient> | undefined;
+  const get = () => (client ??= import('@aws-sdk/client-cloudwatch-logs').then((m) => new m.CloudWatchLogsClient(config)));
+  return Object.assign(get, {
+    async destroy() {
+      if (client) (await client).destroy();
+    },
+  });
+}
+
+async function startEmbeddedSandbox(decision: { region: string; note?: string }, options: ResolveOptions): Promise<Target> {
+  const { startSandbox } = await import('./sandbox/server.js');
+  const { setupDemo } = await import('./sandbox/demo.js');
+  const sandbox = await startSandbox({ port: 0, region: decision.region });
+  let demo: DemoSetup;
+  try {
+    demo = await setupDemo(sandbox, { bucket: options.bucket ?? 'test-bucket', ...(options.handler ? { handler: options.handler } : {}) });
+  } catch (err) {
+    await sandbox.close();
+    throw new AppError('SandboxSetup', `cannot set up the local sandbox: ${describeError(err)}`, ExitCode.Usage, { cause: err });
+  }
+  const s3Config: S3ClientConfig = { region: sandbox.region, endpoint: sandbox.endpoint, forcePathStyle: true, credentials: FAKE_CREDENTIALS };
+  const s3 = new S3Client(s3Config);
+  const logs = lazyLogs({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: FAKE_CREDENTIALS, disableHostPrefix: true });
+  return {
+    info: describeTarget({ kind: 'sandbox', region: sandbox.region, ...(decision.note ? { note: decision.note } : {}) }, {
+      endpoint: sandbox.endpoint,
+      account: sandbox.context.accountId,
+    }),
+    isRealAws: false,
+    s3,
+    s3Config,
+    logs,
+    sandbox,
+    demo,
+    async close() {
+      s3.destroy();
+      await logs.destroy();
+      await sandbox.close();
+    },
+  };
+}
+
+async function accountOf(decision: { region: string; profile?: string }, timeoutMs: number): Promise<string | undefined> {
+  const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
+  const sts = new STSClient({ region: decision.region, ...(decision.profile ? { profile: decision.profile } : {}), maxAttempts: 1 });
+  try {
+    const out = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(timeoutMs) });
+    return out.Account;
+  } catch (err) {
+    const name = (err as { name?: string }).name ?? '';
+    if (name === 'CredentialsProviderError' || name === 'ProviderError') {
+      throw new AppError('NoCredentials', 'AWS credentials could not be loaded: configure them (aws configure / aws sso login), or use --local for the sandbox', ExitCode.Usage, { cause: err });
+    }
+    if (/ExpiredToken|RequestExpired|TokenRefreshRequired/.test(name)) {
+      throw new AppError('ExpiredToken', 'the AWS session token has expired (ExpiredToken): refresh your credentials, or use --local for the sandbox', ExitCode.Usage, { cause: err });
+    }
+    if (/InvalidClientTokenId|SignatureDoesNotMatch|UnrecognizedClient/.test(name)) {
+      throw new AppError(name, `AWS rejected the credentials (${name}): check them, or use --local for the sandbox`, ExitCode.Usage, { cause: err });
+    }
+    return undefined; // offline or slow STS: the label just lacks the account
+  } finally {
+    sts.destroy();
+  }
+}
+
+/** Decides the target and builds its clients; starts the embedded sandbox when that is the target. */
+export async function resolveTarget(options: ResolveOptions): Promise<Target> {
+  const environment = await loadTargetEnvironment(options.env);
+  const decision = decideTarget(options, environment);
+  switch (decision.kind) {
+    case 'invalid':
+      throw decision.code === 'Usage' ? usageError(decision.message) : new AppError(decision.code, decision.message, ExitCode.Usage);
+    case 'sandbox':
+      return startEmbeddedSandbox(decision, options);
+    case 'endpoint': {
+      const credentials = decision.fakeCredentials ? { credentials: FAKE_CREDENTIALS } : decision.profile ? { profile: decision.profile } : {};
+      const s3Config: S3ClientConfig = { region: decision.region, endpoint: decision.s3Endpoint, forcePathStyle: true, ...credentials };
+      const s3 = new S3Client(s3Config);
+      const logs = lazyLogs({ region: decision.region, endpoint: decision.logsEndpoint, disableHostPrefix: true, ...credentials });
+      return {
+        info: describeTarget(decision, {}),
+        isRealAws: false,
+        s3,
+        s3Config,
+        logs,
+        async close() {
+          s3.destroy();
+          await logs.destroy();
+        },
+      };
+    }
+    case 'aws': {
+      const account = await accountOf(decision, options.stsTimeoutMs ?? 3000);
+      const base = { region: decision.region, ...(decision.profile ? { profile: decision.profile } : {}) };
+      const s3Config: S3ClientConfig = { ...base, followRegionRedirects: true };
+      const s3 = new S3Client(s3Config);
+      const logs = lazyLogs(base);
+      return {
+        info: describeTarget(decision, { account }),
+        isRealAws: true,
+        s3,
+        s3Config,
+        logs,
+        async close() {
+          s3.destroy();
+          await logs.destroy();
+        },
+      };
+    }
+  }
+}
