@@ -1,0 +1,129 @@
+/**
+ * Matches invocations to the operations fired here. Pure: the Observer owns the state and
+ * the timers, these functions only weigh evidence.
+ *
+ * Confidence, best first:
+ * - request-id: the op's S3 request id appears in the invocation's log (a handler that prints the event);
+ * - key: the object key (raw or AWS-encoded) and the event name appear, or a printed record names them;
+ * - time: the invocation shows no S3 evidence at all and exactly one op is awaiting a match on that bucket.
+ */
+import { extractS3Mentions, keySpellings, mentionNamesKey, type S3Mention } from './s3-mentions.js';
+import type { Invocation, MatchConfidence } from './types.js';
+
+export interface OpCandidate {
+  opId: number;
+  bucket: string;
+  key: string;
+  /** e.g. ObjectCreated:Put */
+  eventName: string;
+  requestId?: string;
+  /** This machine's clock. */
+  startedAt: number;
+  ackedAt?: number;
+  /** Fired but not acked yet: its key and request id are not final. */
+  pending: boolean;
+  /** Already has a matched invocation (further ones may still match on evidence: fan-out). */
+  matched: boolean;
+}
+
+export interface InvocationEvidence {
+  /** All message text, to search. */
+  text: string;
+  mentions: S3Mention[];
+}
+
+export function evidenceOf(inv: Invocation): InvocationEvidence {
+  const texts = inv.lines.filter((l) => l.kind === 'app' || l.kind === 'error').map((l) => l.message);
+  return { text: texts.join('\n'), mentions: extractS3Mentions(texts) };
+}
+
+const KEY_CHAR = /[A-Za-z0-9_.%+\/~-]/;
+
+/** The key appears as a whole token (so "test.txt" is not found in "copy_test.txt" or "test.txt.out"). */
+export function textMentionsKey(text: string, key: string): boolean {
+  for (const form of keySpellings(key)) {
+    let at = text.indexOf(form);
+    while (at >= 0) {
+      const before = at > 0 ? text[at - 1]! : '';
+      const after = text[at + form.length] ?? '';
+      if (!KEY_CHAR.test(before) && !KEY_CHAR.test(after)) return true;
+      at = text.indexOf(form, at + 1);
+    }
+  }
+  return false;
+}
+
+function sameBucket(mention: S3Mention, op: OpCandidate): boolean {
+  return mention.bucket === undefined || mention.bucket === op.bucket;
+}
+
+/** The best evidence tying this invocation to this op, if any. */
+export function evidenceFor(ev: InvocationEvidence, op: OpCandidate): Exclude<MatchConfidence, 'time'> | undefined {
+  if (op.requestId && op.requestId.length >= 8) {
+    if (ev.mentions.some((m) => m.requestId === op.requestId) || ev.text.includes(op.requestId)) return 'request-id';
+  }
+  if (op.pending) return undefined;
+  for (const m of ev.mentions) {
+    if (sameBucket(m, op) && mentionNamesKey(m, op.key) && (m.eventName === undefined || m.eventName === op.eventName)) {
+      // A printed record that carries another request id is another event of the same key.
+      if (m.requestId && op.requestId && m.requestId !== op.requestId) continue;
+      return 'key';
+    }
+  }
+  if (ev.mentions.length === 0 && ev.text.includes(op.eventName) && textMentionsKey(ev.text, op.key)) return 'key';
+  return undefined;
+}
+
+/** An invocation is about something specific when it shows any S3 record or names an op's key. */
+export function showsS3Evidence(ev: InvocationEvidence, ops: readonly OpCandidate[]): boolean {
+  return ev.mentions.length > 0 || ops.some((op) => evidenceFor(ev, { ...op, pending: false }) !== undefined);
+}
+
+export interface MatchDecision {
+  opId: number;
+  confidence: MatchConfidence;
+}
+
+export interface TimeMatchOptions {
+  /** Tolerated difference between this machine's clock and Lambda's (ms). */
+  clockSkewMs: number;
+}
+
+/** When the invocation began, on Lambda's clock when known. */
+function beganAt(inv: Invocation): number {
+  return inv.startedAt ?? inv.lines[0]?.timestamp ?? inv.firstSeenAt;
+}
+
+/**
+ * Which ops this invocation belongs to. request-id evidence may name several ops (a batch of
+ * records); key evidence names one (the earliest unmatched op with it); a time match needs
+ * a complete invocation with no S3 evidence and exactly one unmatched op on the bucket.
+ */
+export function decideMatch(
+  inv: Invocation,
+  ev: InvocationEvidence,
+  ops: readonly OpCandidate[],
+  options: TimeMatchOptions,
+): MatchDecision[] {
+  const byRequestId = ops.filter((op) => evidenceFor(ev, op) === 'request-id');
+  if (byRequestId.length) return byRequestId.map((op) => ({ opId: op.opId, confidence: 'request-id' }));
+
+  const byKey = ops.filter((op) => evidenceFor(ev, op) === 'key');
+  if (byKey.length) {
+    const began = beganAt(inv);
+    const plausible = byKey.filter((op) => op.startedAt - options.clockSkewMs <= began);
+    const pool = plausible.length ? plausible : byKey;
+    const best = [...pool].sort((a, b) => Number(a.matched) - Number(b.matched) || a.startedAt - b.startedAt)[0]!;
+    return [{ opId: best.opId, confidence: 'key' }];
+  }
+
+  if (inv.status === 'running' || showsS3Evidence(ev, ops)) return [];
+  const waiting = ops.filter((op) => !op.matched);
+  const buckets = new Set(waiting.map((op) => op.bucket));
+  // Without evidence the invocation's bucket is unknown: only unambiguous when one op waits overall.
+  if (waiting.length !== 1 || buckets.size !== 1) return [];
+  const op = waiting[0]!;
+  if (op.pending) return []; // decide once it is acked (its key could still show up)
+  if (beganAt(inv) < op.startedAt - options.clockSkewMs) return [];
+  return [{ opId: op.opId, confidence: 'time' }];
+}

@@ -1,0 +1,142 @@
+/**
+ * Discovery: the bucket's notification configuration -> Lambda functions -> log groups,
+ * non-Lambda destinations by name, and whether a given key/event notifies anything.
+ */
+import {
+  GetBucketNotificationConfigurationCommand,
+  type GetBucketNotificationConfigurationCommandOutput,
+  type S3Client,
+} from '@aws-sdk/client-s3';
+import type { Discovery } from '../events.js';
+
+type NotificationConfig = Omit<GetBucketNotificationConfigurationCommandOutput, '$metadata'>;
+interface EventConfig {
+  Events?: string[];
+  Filter?: { Key?: { FilterRules?: { Name?: string; Value?: string }[] } };
+}
+
+/** "my-fn", "arn:aws:lambda:eu-west-1:123:function:my-fn[:alias]" -> "my-fn". */
+export function functionNameOf(nameOrArn: string): string {
+  const m = /^arn:[^:]+:lambda:[^:]*:[^:]*:function:([^:]+)/.exec(nameOrArn);
+  return m ? m[1]! : nameOrArn;
+}
+
+export function logGroupOf(functionName: string): string {
+  return `/aws/lambda/${functionName}`;
+}
+
+function regionOfArn(arn: string): string | undefined {
+  return /^arn:[^:]+:[^:]+:([^:]*):/.exec(arn)?.[1] || undefined;
+}
+
+/** Event names match exactly or by `<category>:*`; the `s3:` prefix is optional on either side. */
+export function eventMatches(configured: string, eventName: string): boolean {
+  const want = configured.replace(/^s3:/, '');
+  const got = eventName.replace(/^s3:/, '');
+  if (want === got) return true;
+  return want.endsWith(':*') && got.startsWith(want.slice(0, -1));
+}
+
+function filterAccepts(config: EventConfig, key: string): boolean {
+  for (const rule of config.Filter?.Key?.FilterRules ?? []) {
+    const name = rule.Name?.toLowerCase();
+    const value = rule.Value ?? '';
+    if (name === 'prefix' && !key.startsWith(value)) return false;
+    if (name === 'suffix' && !key.endsWith(value)) return false;
+  }
+  return true;
+}
+
+function configsOf(config: NotificationConfig): EventConfig[] {
+  return [
+    ...(config.LambdaFunctionConfigurations ?? []),
+    ...(config.QueueConfigurations ?? []),
+    ...(config.TopicConfigurations ?? []),
+  ];
+}
+
+/** Whether firing `eventName` on `key` notifies any destination (EventBridge gets everything). */
+export function notifiesFor(config: NotificationConfig, eventName: string, key: string): boolean {
+  if (config.EventBridgeConfiguration) return true;
+  return configsOf(config).some((c) => (c.Events ?? []).some((e) => eventMatches(e, eventName)) && filterAccepts(c, key));
+}
+
+/** One line for OpStarted.warnings when the op will notify nothing; undefined when it will. */
+export function notifyWarning(config: NotificationConfig | undefined, bucket: string, eventName: string, key: string): string | undefined {
+  if (!config || notifiesFor(config, eventName, key)) return undefined;
+  if (configsOf(config).length === 0) return `bucket ${bucket} has no event notifications: this operation will not notify anything`;
+  return `no notification of bucket ${bucket} covers ${eventName} on key "${key}" (event names, prefix/suffix filters): this operation will not notify anything`;
+}
+
+/** Pure part of discovery: a configuration (or the error reading it) plus overrides -> Discovery. */
+export function discoveryFrom(
+  bucket: string,
+  config: NotificationConfig | undefined,
+  overrides: { functions?: string[]; logGroups?: string[] },
+  context: { region?: string; readError?: { code: string; message: string } } = {},
+): Discovery {
+  const warnings: string[] = [];
+  const destinations: string[] = [];
+  const lambdaArns = (config?.LambdaFunctionConfigurations ?? []).map((c) => c.LambdaFunctionArn ?? '').filter(Boolean);
+  const discovered = [...new Set(lambdaArns.map(functionNameOf))];
+  for (const t of config?.TopicConfigurations ?? []) destinations.push(`events go to SNS topic ${t.TopicArn}`);
+  for (const q of config?.QueueConfigurations ?? []) destinations.push(`events go to SQS queue ${q.QueueArn}`);
+  if (config?.EventBridgeConfiguration) destinations.push('events go to EventBridge (default event bus)');
+
+  if (context.readError) {
+    warnings.push(
+      context.readError.code === 'NoSuchBucket'
+        ? `bucket ${bucket} does not exist yet: no notification configuration to read`
+        : `cannot read the notification configuration of bucket ${bucket} (${context.readError.code}: ${context.readError.message})`,
+    );
+  }
+  for (const arn of lambdaArns) {
+    const region = regionOfArn(arn);
+    if (region && context.region && region !== context.region) {
+      warnings.push(`function ${functionNameOf(arn)} is in ${region}: its logs are not in ${context.region}`);
+    }
+  }
+
+  const overrideFunctions = [...new Set((overrides.functions ?? []).map(functionNameOf))];
+  const hasOverride = overrideFunctions.length > 0 || (overrides.logGroups?.length ?? 0) > 0;
+  const functions = overrideFunctions.length ? overrideFunctions : discovered;
+  const logGroups = hasOverride
+    ? [...new Set([...overrideFunctions.map(logGroupOf), ...(overrides.logGroups ?? [])])]
+    : discovered.map(logGroupOf);
+
+  if (!hasOverride && discovered.length === 0) {
+    const hint = destinations.length
+      ? `; ${destinations.join(', ')}: pass --function NAME for the Lambda behind it`
+      : ': pass --function NAME or --log-group NAME to watch one';
+    warnings.push(`bucket ${bucket} sends no events to a Lambda function${hint}`);
+  }
+  return { bucket, functions, logGroups, destinations, warnings };
+}
+
+function errorCode(err: unknown): { code: string; message: string } {
+  const e = err as { name?: string; Code?: string; message?: string };
+  return { code: e?.Code ?? e?.name ?? 'Error', message: e?.message ?? String(err) };
+}
+
+/**
+ * Reads the configuration and builds the Discovery; never throws (a read error becomes a
+ * warning). The configuration read is returned too, for notifyWarning before each op.
+ */
+export async function discover(
+  s3: S3Client,
+  bucket: string,
+  overrides: { functions?: string[]; logGroups?: string[] },
+): Promise<Discovery & { notification?: NotificationConfig }> {
+  let region: string | undefined;
+  try {
+    region = await s3.config.region();
+  } catch {
+    region = undefined;
+  }
+  try {
+    const { $metadata: _metadata, ...notification } = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }));
+    return { ...discoveryFrom(bucket, notification, overrides, { region }), notification };
+  } catch (err) {
+    return discoveryFrom(bucket, undefined, overrides, { region, readError: errorCode(err) });
+  }
+}

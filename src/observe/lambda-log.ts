@@ -1,0 +1,181 @@
+/**
+ * Parses one CloudWatch message written by the Lambda runtime: the platform lines
+ * (START / END / REPORT), node's `<ISO>\t<id>\t<LEVEL>\t<msg>`, python logging's
+ * `[LEVEL]\t<ts>\t<id>\t<msg>`, the JSON log format and the timeout / error lines.
+ */
+import type { LogLine, ReportMetrics } from './types.js';
+
+export interface ParsedLambdaLine {
+  kind: LogLine['kind'];
+  requestId?: string;
+  /** REPORT metrics (text or JSON platform.report). */
+  report?: ReportMetrics;
+  /** The invocation ended badly: a timeout, an unhandled error, a REPORT/JSON status other than success. */
+  outcome?: 'failed' | 'timed-out';
+  /** Application text without the runtime's prefix (ISO time, id, level). */
+  text?: string;
+  level?: string;
+}
+
+const ID = '(?:[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}|[\\w-]{8,64})';
+const START_RE = new RegExp(`^START RequestId: (${ID})(?:\\s|$)`);
+const END_RE = new RegExp(`^END RequestId: (${ID})(?:\\s|$)`);
+const REPORT_RE = new RegExp(`^REPORT RequestId: (${ID})(?:\\s|$)`);
+const ISO = '\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?Z';
+const NODE_RE = new RegExp(`^(${ISO})[\\t ]+(${ID}|undefined)[\\t ]+([A-Z]+)\\t([\\s\\S]*)$`);
+const PY_RE = new RegExp(`^\\[([A-Z]+)\\]\\t(\\S+)\\t(${ID}|undefined)?\\t([\\s\\S]*)$`);
+const TIMEOUT_RE = new RegExp(`^(?:(${ISO})[\\t ]+)?(?:${ID}[\\t ]+)?Task timed out after [\\d.]+ seconds`);
+const ERROR_LEVELS = new Set(['ERROR', 'FATAL', 'CRITICAL']);
+
+function metric(line: string, name: string): number | undefined {
+  const m = new RegExp(`${name}: ([\\d.]+) (?:ms|MB)`).exec(line);
+  return m ? Number(m[1]) : undefined;
+}
+
+export function parseReportMetrics(line: string): ReportMetrics | undefined {
+  const durationMs = metric(line, '(?<!Init |Billed |Restore )Duration');
+  if (durationMs === undefined) return undefined;
+  const initDurationMs = metric(line, 'Init Duration');
+  return {
+    durationMs,
+    billedDurationMs: metric(line, 'Billed Duration') ?? Math.ceil(durationMs),
+    memorySizeMB: metric(line, 'Memory Size') ?? 0,
+    maxMemoryUsedMB: metric(line, 'Max Memory Used') ?? 0,
+    ...(initDurationMs !== undefined ? { initDurationMs } : {}),
+  };
+}
+
+/** Newer runtimes append `Status: timeout` / `Status: error` to REPORT. */
+function reportOutcome(line: string): ParsedLambdaLine['outcome'] {
+  const status = /\bStatus: (\w+)/.exec(line)?.[1];
+  if (status === 'timeout') return 'timed-out';
+  if (status === 'error' || status === 'failure') return 'failed';
+  return undefined;
+}
+
+function jsonStatusOutcome(status: unknown): ParsedLambdaLine['outcome'] {
+  if (status === 'timeout') return 'timed-out';
+  if (status === 'error' || status === 'failure') return 'failed';
+  return undefined;
+}
+
+function parseJsonLine(message: string): ParsedLambdaLine | undefined {
+  if (!message.startsWith('{')) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(message);
+  } catch {
+    return undefined;
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const obj = value as Record<string, unknown>;
+  const record = (obj.record && typeof obj.record === 'object' ? obj.record : {}) as Record<string, unknown>;
+  const recordId = typeof record.requestId === 'string' ? record.requestId : undefined;
+  switch (obj.type) {
+    case 'platform.start':
+      return recordId ? { kind: 'start', requestId: recordId } : undefined;
+    case 'platform.runtimeDone': {
+      const outcome = jsonStatusOutcome(record.status);
+      return { kind: outcome === 'timed-out' ? 'timeout' : 'end', requestId: recordId, ...(outcome ? { outcome } : {}) };
+    }
+    case 'platform.report': {
+      const m = (record.metrics ?? {}) as Record<string, unknown>;
+      const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+      const durationMs = num(m.durationMs) ?? 0;
+      const initDurationMs = num(m.initDurationMs);
+      const outcome = jsonStatusOutcome(record.status);
+      return {
+        kind: 'report',
+        requestId: recordId,
+        report: {
+          durationMs,
+          billedDurationMs: num(m.billedDurationMs) ?? Math.ceil(durationMs),
+          memorySizeMB: num(m.memorySizeMB) ?? 0,
+          maxMemoryUsedMB: num(m.maxMemoryUsedMB) ?? 0,
+          ...(initDurationMs !== undefined ? { initDurationMs } : {}),
+        },
+        ...(outcome ? { outcome } : {}),
+      };
+    }
+  }
+  if (typeof obj.type === 'string' && obj.type.startsWith('platform.')) return { kind: 'app', requestId: recordId };
+  // Application log in JSON format: {"timestamp","level","requestId","message"}.
+  const requestId = typeof obj.requestId === 'string' ? obj.requestId : undefined;
+  const level = typeof obj.level === 'string' ? obj.level.toUpperCase() : undefined;
+  if (requestId === undefined && level === undefined) return undefined;
+  const text = typeof obj.message === 'string' ? obj.message : JSON.stringify(obj.message ?? '');
+  if (/^Task timed out after/.test(text)) return { kind: 'timeout', requestId, outcome: 'timed-out', text };
+  const isError = level !== undefined && ERROR_LEVELS.has(level);
+  const unhandled = isError && (typeof obj.errorType === 'string' || /^Invoke Error/.test(text));
+  return { kind: isError ? 'error' : 'app', requestId, text, level, ...(unhandled ? { outcome: 'failed' as const } : {}) };
+}
+
+/** Classifies one message; never throws. */
+export function parseLambdaMessage(raw: string): ParsedLambdaLine {
+  const message = raw.replace(/\r?\n$/, '');
+  let m = START_RE.exec(message);
+  if (m) return { kind: 'start', requestId: m[1] };
+  m = END_RE.exec(message);
+  if (m) return { kind: 'end', requestId: m[1] };
+  m = REPORT_RE.exec(message);
+  if (m) {
+    const outcome = reportOutcome(message);
+    return { kind: 'report', requestId: m[1], report: parseReportMetrics(message), ...(outcome ? { outcome } : {}) };
+  }
+  m = TIMEOUT_RE.exec(message);
+  if (m) {
+    const id = new RegExp(`(${ID})[\\t ]+Task timed out`).exec(message)?.[1];
+    return { kind: 'timeout', ...(id ? { requestId: id } : {}), outcome: 'timed-out', text: message };
+  }
+  m = NODE_RE.exec(message);
+  if (m) {
+    const [, , id, level, text] = m as unknown as [string, string, string, string, string];
+    const requestId = id === 'undefined' ? undefined : id;
+    const isError = ERROR_LEVELS.has(level);
+    const unhandled = isError && /^(Invoke Error|Uncaught Exception|Unhandled Promise Rejection)/.test(text);
+    return { kind: isError ? 'error' : 'app', requestId, level, text, ...(unhandled ? { outcome: 'failed' as const } : {}) };
+  }
+  m = PY_RE.exec(message);
+  if (m) {
+    const [, level, , id, text] = m as unknown as [string, string, string, string | undefined, string];
+    const requestId = id && id !== 'undefined' ? id : undefined;
+    return { kind: ERROR_LEVELS.has(level) ? 'error' : 'app', requestId, level, text };
+  }
+  const json = parseJsonLine(message);
+  if (json) return json;
+  // Python's unhandled exception: "[ERROR] KeyError: 'x'\rTraceback ..." (no tabs, no id).
+  if (/^\[ERROR\] [\w.]+: /.test(message)) {
+    return { kind: 'error', level: 'ERROR', text: message, outcome: 'failed' };
+  }
+  if (/^RequestId: \S+ Error: Runtime exited|Process exited before completing request/.test(message)) {
+    const id = /^RequestId: (\S+)/.exec(message)?.[1];
+    return { kind: 'error', ...(id ? { requestId: id } : {}), text: message, outcome: 'failed' };
+  }
+  return { kind: 'app', text: message };
+}
+
+/** A raw event the tail delivered, before parsing. */
+export interface RawLogEvent {
+  logGroup: string;
+  logStream: string;
+  timestamp: number;
+  ingestionTime?: number;
+  message: string;
+  eventId?: string;
+}
+
+export function toLogLine(raw: RawLogEvent, seenAt: number): { line: LogLine; parsed: ParsedLambdaLine } {
+  const parsed = parseLambdaMessage(raw.message);
+  const line: LogLine = {
+    logGroup: raw.logGroup,
+    logStream: raw.logStream,
+    timestamp: raw.timestamp,
+    ...(raw.ingestionTime !== undefined ? { ingestionTime: raw.ingestionTime } : {}),
+    message: raw.message,
+    ...(raw.eventId !== undefined ? { eventId: raw.eventId } : {}),
+    seenAt,
+    ...(parsed.requestId !== undefined ? { requestId: parsed.requestId } : {}),
+    kind: parsed.kind,
+  };
+  return { line, parsed };
+}

@@ -1,0 +1,103 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decideMatch, evidenceFor, evidenceOf, textMentionsKey, type OpCandidate } from '../../src/observe/correlate.js';
+import type { Invocation, LogLine } from '../../src/observe/types.js';
+
+const RID = '4F2A57016225F633';
+
+function inv(messages: string[], extra: Partial<Invocation> = {}): Invocation {
+  const lines: LogLine[] = messages.map((message, i) => ({
+    logGroup: '/aws/lambda/fn',
+    logStream: 's',
+    timestamp: 1000 + i,
+    message,
+    seenAt: 1000 + i,
+    kind: 'app',
+  }));
+  return { requestId: 'r1', logGroup: '/aws/lambda/fn', logStream: 's', status: 'succeeded', lines, firstSeenAt: 1000, startedAt: 1000, reportedAt: 1100, ...extra };
+}
+
+function op(extra: Partial<OpCandidate> = {}): OpCandidate {
+  return { opId: 1, bucket: 'test-bucket', key: 'test.txt', eventName: 'ObjectCreated:Put', requestId: RID, startedAt: 900, ackedAt: 950, pending: false, matched: false, ...extra };
+}
+
+const demoOutput = (key: string, eventName = 'ObjectCreated:Put') => [
+  '\n2025-11-07T09:41:24 S3 Event Detected\n2025-11-07T09:41:24 -------------------------------\n' +
+    `2025-11-07T09:41:24 Event Type: ${eventName} (${eventName.split(':')[1]})\n` +
+    `2025-11-07T09:41:24 Bucket:     test-bucket\n2025-11-07T09:41:24 Object:     ${key}\n`,
+];
+
+const record = (key: string, rid = RID, eventName = 'ObjectCreated:Put') =>
+  JSON.stringify({ Records: [{ eventName, responseElements: { 'x-amz-request-id': rid }, s3: { bucket: { name: 'test-bucket' }, object: { key } } }] });
+
+const keyCases: [text: string, key: string, found: boolean][] = [
+  ['Object:     test.txt\n', 'test.txt', true],
+  ['Object:     copy_test.txt\n', 'test.txt', false],
+  ['Object:     test.txt.out\n', 'test.txt', false],
+  ['"key": "out/test.txt"', 'test.txt', false],
+  ["key: 'in/test.txt'", 'in/test.txt', true],
+  ['Object: my+file+%2B1.txt', 'my file +1.txt', true],
+  ['Object: my%20file.txt', 'my file.txt', true],
+  ['', 'x', false],
+];
+for (const [text, key, found] of keyCases) {
+  test(`textMentionsKey(${JSON.stringify(text)}, ${JSON.stringify(key)}) = ${found}`, () => assert.equal(textMentionsKey(text, key), found));
+}
+
+const evidenceCases: { name: string; messages: string[]; op: Partial<OpCandidate>; expect: 'request-id' | 'key' | undefined }[] = [
+  { name: 'request id printed in the event', messages: [`EVENT ${record('test.txt')}`], op: {}, expect: 'request-id' },
+  { name: 'request id as bare text', messages: [`got request ${RID}`], op: {}, expect: 'request-id' },
+  { name: 'the blog demo handler output (key + event type)', messages: demoOutput('test.txt'), op: {}, expect: 'key' },
+  { name: 'demo output for another event type', messages: demoOutput('test.txt', 'ObjectRemoved:Delete'), op: {}, expect: undefined },
+  { name: 'demo output for another key', messages: demoOutput('other.txt'), op: {}, expect: undefined },
+  { name: 'key without event type', messages: ['processing test.txt'], op: {}, expect: undefined },
+  { name: 'AWS-encoded key in the demo output', messages: demoOutput('my+file.txt'), op: { key: 'my file.txt' }, expect: 'key' },
+  { name: 'record of the same key but another request id', messages: [record('test.txt', 'AAAAAAAAAAAAAAAA')], op: {}, expect: undefined },
+  { name: 'record with key, no request id known for the op', messages: [record('test.txt', 'AAAAAAAAAAAAAAAA')], op: { requestId: undefined }, expect: 'key' },
+  { name: 'record of another bucket', messages: [record('test.txt').replace('"test-bucket"', '"other"')], op: { requestId: undefined }, expect: undefined },
+  { name: 'a pending op only matches by request id', messages: demoOutput('test.txt'), op: { pending: true }, expect: undefined },
+  { name: 'nothing printed', messages: [], op: {}, expect: undefined },
+];
+for (const c of evidenceCases) {
+  test(`evidenceFor: ${c.name}`, () => assert.equal(evidenceFor(evidenceOf(inv(c.messages)), op(c.op)), c.expect));
+}
+
+const skew = { clockSkewMs: 2000 };
+const decideCases: { name: string; inv: Invocation; ops: OpCandidate[]; expect: { opId: number; confidence: string }[] }[] = [
+  { name: 'silent handler, one op waiting -> time', inv: inv([]), ops: [op()], expect: [{ opId: 1, confidence: 'time' }] },
+  { name: 'silent handler, still running -> wait', inv: inv([], { status: 'running' }), ops: [op()], expect: [] },
+  { name: 'silent handler, two ops waiting -> ambiguous', inv: inv([]), ops: [op(), op({ opId: 2, key: 'b' })], expect: [] },
+  {
+    name: 'silent handler, the other op is already matched -> time for the waiting one',
+    inv: inv([]),
+    ops: [op({ matched: true }), op({ opId: 2, key: 'b' })],
+    expect: [{ opId: 2, confidence: 'time' }],
+  },
+  { name: 'silent handler, the op is not acked yet -> wait', inv: inv([]), ops: [op({ pending: true })], expect: [] },
+  { name: 'silent handler that began before the op -> foreign', inv: inv([], { startedAt: 100 }), ops: [op({ startedAt: 5000 })], expect: [] },
+  { name: 'an invocation about another key is not time-matched', inv: inv([record('else.txt', 'BBBBBBBBBBBBBBBB')]), ops: [op()], expect: [] },
+  {
+    name: 'request id beats key',
+    inv: inv([record('test.txt', 'CCCCCCCCCCCCCCCC')]),
+    ops: [op({ requestId: undefined }), op({ opId: 2, requestId: 'CCCCCCCCCCCCCCCC' })],
+    expect: [{ opId: 2, confidence: 'request-id' }],
+  },
+  {
+    name: 'same key fired twice: the earliest unmatched op gets it',
+    inv: inv(demoOutput('test.txt')),
+    ops: [op({ opId: 1, matched: true, startedAt: 100 }), op({ opId: 2, startedAt: 200 }), op({ opId: 3, startedAt: 300 })],
+    expect: [{ opId: 2, confidence: 'key' }],
+  },
+  {
+    name: 'two records, two request ids -> both ops',
+    inv: inv([record('a', 'DDDDDDDDDDDDDDDD'), record('b', 'EEEEEEEEEEEEEEEE')]),
+    ops: [op({ opId: 1, requestId: 'DDDDDDDDDDDDDDDD' }), op({ opId: 2, requestId: 'EEEEEEEEEEEEEEEE' })],
+    expect: [
+      { opId: 1, confidence: 'request-id' },
+      { opId: 2, confidence: 'request-id' },
+    ],
+  },
+];
+for (const c of decideCases) {
+  test(`decideMatch: ${c.name}`, () => assert.deepEqual(decideMatch(c.inv, evidenceOf(c.inv), c.ops, skew), c.expect));
+}
