@@ -97,9 +97,7 @@ const outputEvent = (e: StoredEvent): OutputLogEvent => ({ timestamp: e.timestam
 const justBefore = (p: EventPosition): EventPosition => (p.seq > 0 ? { timestamp: p.timestamp, seq: p.seq - 1 } : { timestamp: p.timestamp - 1, seq: Number.MAX_SAFE_INTEGER });
 
 const getLogEvents: OperationHandler = (ctx, input): GetLogEventsResponse => {
-  const group = targetGroup(ctx, input);
-  const stream = group.streams.get(validStreamName(requiredString(input, 'logStreamName')));
-  if (!stream) throw streamNotFound();
+  const streamName = validStreamName(requiredString(input, 'logStreamName'));
   const startTime = optionalNumber(input, 'startTime');
   const endTime = optionalNumber(input, 'endTime');
   const limit = optionalNumber(input, 'limit', 1, MAX_EVENTS) ?? MAX_EVENTS;
@@ -107,6 +105,8 @@ const getLogEvents: OperationHandler = (ctx, input): GetLogEventsResponse => {
   const tokenText = optionalString(input, 'nextToken');
   const token = tokenText === undefined ? undefined : parseStreamToken(tokenText);
   if (tokenText !== undefined && !token) throw invalidParameter('The specified nextToken is invalid.');
+  const stream = targetGroup(ctx, input).streams.get(streamName);
+  if (!stream) throw streamNotFound();
 
   // GetLogEvents: startTime inclusive, endTime exclusive (FilterLogEvents differs).
   const all = stream.events;
@@ -134,7 +134,6 @@ const getLogEvents: OperationHandler = (ctx, input): GetLogEventsResponse => {
 };
 
 const filterLogEvents: OperationHandler = (ctx, input): FilterLogEventsResponse => {
-  const group = targetGroup(ctx, input);
   const names = optionalStringList(input, 'logStreamNames', 100);
   const prefix = optionalString(input, 'logStreamNamePrefix');
   if (names && prefix !== undefined) {
@@ -146,6 +145,7 @@ const filterLogEvents: OperationHandler = (ctx, input): FilterLogEventsResponse 
   const pattern = parseFilterPattern(optionalString(input, 'filterPattern'));
   if (!pattern.ok) throw invalidParameter(pattern.message);
   const after = filterTokenPosition(optionalString(input, 'nextToken'));
+  const group = targetGroup(ctx, input);
 
   const nameSet = names && new Set(names);
   const streams = [...group.streams.values()].filter((s) => (nameSet ? nameSet.has(s.name) : prefix === undefined || s.name.startsWith(prefix)));

@@ -107,7 +107,6 @@ const byName = (a: StreamState, b: StreamState) => (a.name < b.name ? -1 : a.nam
 const lastEventTime = (s: StreamState) => s.events[s.events.length - 1]?.timestamp ?? 0;
 
 const describeLogStreams: OperationHandler = (ctx, input): DescribeLogStreamsResponse => {
-  const group = targetGroup(ctx, input);
   const prefix = optionalString(input, 'logStreamNamePrefix');
   const orderBy = optionalString(input, 'orderBy') ?? 'LogStreamName';
   if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') {
@@ -119,6 +118,7 @@ const describeLogStreams: OperationHandler = (ctx, input): DescribeLogStreamsRes
   const descending = optionalBoolean(input, 'descending') ?? false;
   const limit = optionalNumber(input, 'limit', 1, 50) ?? 50;
   const offset = pageOffset(input);
+  const group = targetGroup(ctx, input);
 
   const streams = [...group.streams.values()].filter((s) => prefix === undefined || s.name.startsWith(prefix));
   streams.sort(orderBy === 'LastEventTime' ? (a, b) => lastEventTime(a) - lastEventTime(b) || byName(a, b) : byName);
