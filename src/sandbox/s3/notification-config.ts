@@ -139,7 +139,8 @@ function parseDestination(kind: DestinationConfig['kind'], config: unknown): Des
 
 /** Parses a NotificationConfiguration body (JS SDK, botocore and AWS CLI all send the same element names). */
 export function parseNotificationXml(xml: string): NotificationConfig {
-  if (xml.trim() === '' || XMLValidator.validate(xml) !== true) throw malformedXml();
+  // S3 accepts no DTDs; refusing them also keeps entity expansion out of the picture.
+  if (xml.trim() === '' || /<!DOCTYPE/i.test(xml) || XMLValidator.validate(xml) !== true) throw malformedXml();
   let doc: XmlNode;
   try {
     doc = parser.parse(xml) as XmlNode;

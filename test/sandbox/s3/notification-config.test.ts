@@ -111,6 +111,18 @@ test('parse: a missing Id is generated like AWS (base64 of a UUID), distinct per
   assert.notEqual(a, b);
 });
 
+test('parse: pretty-printed XML with a declaration and a BOM', () => {
+  const xml =
+    '\uFEFF<?xml version="1.0" encoding="UTF-8"?>\n' +
+    `<NotificationConfiguration ${NS}>\n  <QueueConfiguration>\n    <Id>q</Id>\n    <Queue>${QUEUE}</Queue>\n` +
+    '    <Event>s3:ObjectRemoved:*</Event>\n    <Filter>\n      <S3Key>\n        <FilterRule>\n          <Name>suffix</Name>\n' +
+    '          <Value>.log</Value>\n        </FilterRule>\n      </S3Key>\n    </Filter>\n  </QueueConfiguration>\n</NotificationConfiguration>\n';
+  assert.deepEqual(parseNotificationXml(xml), {
+    destinations: [{ kind: 'queue', id: 'q', arn: QUEUE, events: ['s3:ObjectRemoved:*'], filterRules: [{ Name: 'suffix', Value: '.log' }] }],
+    eventBridge: false,
+  });
+});
+
 test('parse: empty configurations clear everything', () => {
   for (const xml of [`<NotificationConfiguration ${NS}/>`, `<NotificationConfiguration ${NS}>\n  </NotificationConfiguration>`]) {
     assert.deepEqual(parseNotificationXml(xml), { destinations: [], eventBridge: false });
@@ -131,6 +143,11 @@ test('parse: rejects bad input with AWS errors', () => {
     ['not XML', 'hello', MALFORMED],
     ['unclosed tag', `<NotificationConfiguration ${NS}><CloudFunctionConfiguration>`, MALFORMED],
     ['wrong root', '<Foo/>', MALFORMED],
+    ['two roots', '<NotificationConfiguration/><NotificationConfiguration/>', MALFORMED],
+    ['a DTD', `<!DOCTYPE x [<!ENTITY a "b">]>${wrap(lambdaXml(['s3:ObjectCreated:*'], '', '&a;'))}`, MALFORMED],
+    ['ARN with child elements', wrap('<CloudFunctionConfiguration><CloudFunction><x/></CloudFunction><Event>s3:ObjectCreated:*</Event></CloudFunctionConfiguration>'), MALFORMED],
+    ['configuration as text', wrap('<QueueConfiguration>text</QueueConfiguration>'), MALFORMED],
+    ['rule as text', wrap(lambdaXml(['s3:ObjectCreated:*'], '<FilterRule>x</FilterRule>')), MALFORMED],
     ['no ARN', wrap('<CloudFunctionConfiguration><Event>s3:ObjectCreated:*</Event></CloudFunctionConfiguration>'), MALFORMED],
     ['no Event', wrap(`<QueueConfiguration><Queue>${QUEUE}</Queue></QueueConfiguration>`), MALFORMED],
     ['rule without Value', wrap(lambdaXml(['s3:ObjectCreated:*'], '<FilterRule><Name>prefix</Name></FilterRule>')), MALFORMED],
