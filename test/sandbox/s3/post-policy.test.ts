@@ -213,6 +213,18 @@ test('policy rules: expired, failed conditions (echoed exactly), extra fields, s
       { fileSize: 1 },
     ],
     [
+      'one byte under',
+      v4Form({ conditions: [['content-length-range', 5, 10]] }),
+      { code: 'EntityTooSmall', status: 400, message: 'Your proposed upload is smaller than the minimum allowed size', extra: { ProposedSize: 4, MinSizeAllowed: 5 } },
+      { fileSize: 4 },
+    ],
+    [
+      'one byte over',
+      v4Form({ conditions: [['content-length-range', '5', '10']] }),
+      { code: 'EntityTooLarge', status: 400, message: 'Your proposed upload exceeds the maximum allowed size', extra: { ProposedSize: 11, MaxSizeAllowed: 10 } },
+      { fileSize: 11 },
+    ],
+    [
       'zero-size range',
       v4Form({ conditions: [['content-length-range', 0, 0]] }),
       { code: 'EntityTooLarge', status: 400, message: 'Your proposed upload exceeds the maximum allowed size', extra: { ProposedSize: 3, MaxSizeAllowed: 0 } },
