@@ -114,12 +114,19 @@ function parseCondition(raw: unknown): Condition | 'unreadable' {
   return { op, field: raw[1].slice(1), value: raw[2], echo: text };
 }
 
+/** What a condition compares: repeated fields count as their values joined by commas (HTTPPOSTForms). */
+function conditionSubject(fields: Fields, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  const values = fields.filter(([n]) => n.toLowerCase() === lower).map(([, v]) => v);
+  return values.length === 0 ? undefined : values.join(',');
+}
+
 function conditionHolds(
   c: Exclude<Condition, { op: 'content-length-range' }>,
   fields: Fields,
   bucket: string,
 ): boolean {
-  const actual = c.field.toLowerCase() === 'bucket' ? bucket : fieldValue(fields, c.field);
+  const actual = c.field.toLowerCase() === 'bucket' ? bucket : conditionSubject(fields, c.field);
   if (actual === undefined) return false;
   if (c.op === 'eq') return actual === c.value;
   // Content-Type lists are checked item by item; other values are plain strings.

@@ -75,6 +75,7 @@ test('accepted forms', () => {
     ['starts-with with an empty prefix', v4Form({ fields: [['success_action_redirect', 'http://x/']], conditions: [['starts-with', '$success_action_redirect', '']] })],
     ['Content-Type list, each item matching', v4Form({ fields: [['Content-Type', 'image/jpg,image/png']], conditions: [['starts-with', '$Content-Type', 'image/']] })],
     ['$bucket checked against the request bucket', v4Form({ conditions: [['eq', '$bucket', 'b'], ['starts-with', '$bucket', '']] })],
+    ['repeated fields are matched joined by commas', v4Form({ fields: [['x-amz-meta-tag', 'Ninja'], ['X-Amz-Meta-Tag', 'Stallman']], conditions: [{ 'x-amz-meta-tag': 'Ninja,Stallman' }] })],
     ['x-ignore-* fields need no condition', v4Form({ fields: [['x-ignore-foo', 'bar'], ['X-Ignore-Bar', '']] })],
     ['file and security token', v4Form({ fields: [['X-Amz-Security-Token', 'tok'], ['file', 'x']], conditions: [{ 'X-Amz-Security-Token': 'tok' }] })],
     ['size at the lower bound', v4Form({ conditions: [['content-length-range', 5, 10]] }), { fileSize: 5 }],
