@@ -1,15 +1,142 @@
 #!/usr/bin/env node
 /** Parse flags once and decide the mode: sandbox | ci | tui. */
-import yargs from 'yargs';
+import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { AppError, ExitCode } from './errors.js';
+import { AppError, ExitCode, usageError } from './errors.js';
 import { runSandboxForeground } from './sandbox/foreground.js';
 import { DEFAULT_SANDBOX_PORT, DEFAULT_SANDBOX_REGION } from './sandbox/server.js';
+import { hasOpFlags } from './ci/plan.js';
+import { parseDuration } from './ci/plan.js';
+import { decideMode, NEEDS_TERMINAL_MESSAGE } from './ci/mode.js';
+import { scrub } from './ops/errors.js';
+
+const debug = process.argv.includes('--debug');
+// The SDK warns about Node 20 on every run; it is noise in CI logs (shown with --debug).
+if (!debug) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
+const EXIT_CODES_HELP = `Exit codes:
+  0    every operation succeeded (and, with --wait, matched its invocation)
+  1    an operation failed (S3 error such as NoSuchKey, AccessDenied, ExpiredToken)
+  2    usage or bad input (flags, file, bucket name, --size, endpoint, credentials); nothing was fired
+  3    no matching invocation within --timeout, or --expect did not match its log
+  130  interrupted (Ctrl-C / SIGTERM); an in-flight multipart upload is aborted`;
+
+function withMainOptions(y: Argv) {
+  return y
+    .option('bucket', { type: 'string', describe: 'S3 bucket name (required for operations)' })
+    .option('put', { type: 'string', describe: 'PUT this FILE (key = the path, ./ stripped)', group: 'Operations (run in this order):' })
+    .option('copy', { type: 'string', array: true, nargs: 3, describe: 'COPY SRC_BUCKET SRC_KEY DEST_KEY into --bucket', group: 'Operations (run in this order):' })
+    .option('delkey', { type: 'string', describe: 'DELETE this KEY', group: 'Operations (run in this order):' })
+    .option('post', { type: 'string', describe: 'POST this FILE with a presigned POST form', group: 'Operations (run in this order):' })
+    .option('multipart', { type: 'string', describe: 'MULTIPART upload to this KEY', group: 'Operations (run in this order):' })
+    .option('size', { type: 'number', describe: 'MB of random data for --multipart (default 6)', group: 'Operations (run in this order):' })
+    .option('file', { type: 'string', describe: 'Upload this FILE with --multipart instead of random data', group: 'Operations (run in this order):' })
+    .option('key', { type: 'string', describe: 'Object key for --put / --post (default: the file path)', group: 'Operations (run in this order):' })
+    .option('part-size', { type: 'number', describe: 'Multipart part size in MiB (default 5)', group: 'Operations (run in this order):' })
+    .option('concurrency', { type: 'number', describe: 'Parts uploaded in parallel (default 4)', group: 'Operations (run in this order):' })
+    .option('wait', { type: 'boolean', default: false, describe: "Wait for each operation's Lambda invocation", group: 'Matching:' })
+    .option('timeout', { type: 'string', default: '60s', describe: 'How long --wait waits per operation (30s, 2m, 500ms)', group: 'Matching:' })
+    .option('expect', { type: 'string', describe: "REGEX the matched invocation's log must contain (implies --wait)", group: 'Matching:' })
+    .option('function', { type: 'string', array: true, describe: 'Watch this Lambda function (repeatable; default: from the bucket notifications)', group: 'Matching:' })
+    .option('log-group', { type: 'string', array: true, describe: 'Watch this log group (repeatable)', group: 'Matching:' })
+    .option('poll', { type: 'boolean', default: false, describe: 'Tail by polling FilterLogEvents instead of StartLiveTail', group: 'Matching:' })
+    .option('json', { type: 'boolean', default: false, describe: 'NDJSON on stdout: one object per operation', group: 'Output:' })
+    .option('quiet', { type: 'boolean', default: false, describe: 'Print only errors', group: 'Output:' })
+    .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces and SDK warnings', group: 'Output:' })
+    .option('local', { type: 'boolean', default: false, describe: 'Use the embedded local sandbox (S3 + Lambda + Logs, no account)', group: 'Target:' })
+    .option('handler', { type: 'string', describe: 'Sandbox: run your handler FILE[:func] (.js/.mjs/.py); implies --local', group: 'Target:' })
+    .option('endpoint-url', { type: 'string', describe: 'Custom endpoint (LocalStack, moto, MinIO); also AWS_ENDPOINT_URL', group: 'Target:' })
+    .option('profile', { type: 'string', describe: 'AWS profile', group: 'Target:' })
+    .option('region', { type: 'string', describe: 'AWS region', group: 'Target:' })
+    .option('create-bucket', { type: 'boolean', default: false, describe: 'Create --bucket on real AWS when missing (always done on sandbox/endpoints)', group: 'Target:' });
+}
+
+type MainArgs = Awaited<ReturnType<ReturnType<typeof withMainOptions>['parseAsync']>>;
+
+async function runMain(args: MainArgs): Promise<number> {
+  const ops = { put: args.put, copy: args.copy, delkey: args.delkey, post: args.post, multipart: args.multipart };
+  const mode = decideMode({
+    hasOps: hasOpFlags(ops),
+    stdinTTY: Boolean(process.stdin.isTTY),
+    stdoutTTY: Boolean(process.stdout.isTTY),
+    ciEnv: process.env.CI,
+  });
+  const targetFlags = {
+    ...(args.local ? { local: true } : {}),
+    ...(args.handler ? { handler: args.handler } : {}),
+    ...(args['endpoint-url'] ? { endpointUrl: args['endpoint-url'] } : {}),
+    ...(args.profile ? { profile: args.profile } : {}),
+    ...(args.region ? { region: args.region } : {}),
+  };
+  if (mode === 'needs-terminal') throw usageError(NEEDS_TERMINAL_MESSAGE);
+  if (mode === 'tui') return runTuiMode(args, targetFlags);
+
+  if (!args.bucket) throw usageError('--bucket BUCKET is required with an operation flag');
+  const timeoutMs = parseDuration(args.timeout);
+  if (timeoutMs === undefined) throw usageError(`--timeout '${args.timeout}' is not a duration: use e.g. 30s, 2m or 500ms`);
+  if (args.copy && args.copy.length !== 3) throw usageError('--copy needs exactly three values: SRC_BUCKET SRC_KEY DEST_KEY');
+  const { runCi } = await import('./ci/run.js');
+  return runCi(
+    {
+      bucket: args.bucket,
+      ...ops,
+      ...(args.size !== undefined ? { size: args.size } : {}),
+      ...(args.file !== undefined ? { file: args.file } : {}),
+      ...(args.key !== undefined ? { key: args.key } : {}),
+      ...(args['part-size'] !== undefined ? { partSize: args['part-size'] } : {}),
+      ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
+      ...targetFlags,
+      wait: args.wait,
+      timeoutMs,
+      ...(args.expect !== undefined ? { expect: args.expect } : {}),
+      json: args.json,
+      quiet: args.quiet,
+      createBucket: args['create-bucket'],
+      functions: args.function ?? [],
+      logGroups: args['log-group'] ?? [],
+      poll: args.poll,
+    },
+    { stdout: process.stdout, stderr: process.stderr, signals: process },
+  );
+}
+
+async function runTuiMode(args: MainArgs, targetFlags: Record<string, unknown>): Promise<number> {
+  let tui: typeof import('./tui/run.js');
+  try {
+    tui = await import('./tui/run.js');
+  } catch (err) {
+    if (debug) throw err;
+    throw usageError('the interactive view is not available in this build; use the CI flags (see --help)');
+  }
+  const { createSession } = await import('./session.js');
+  const session = await createSession({
+    ...targetFlags,
+    ...(args.bucket ? { bucket: args.bucket } : {}),
+    ...(args.poll ? { tailMode: 'poll' as const } : {}),
+    ...(args.function?.length ? { functions: args.function } : {}),
+    ...(args['log-group']?.length ? { logGroups: args['log-group'] } : {}),
+  });
+  try {
+    return await tui.runTui({
+      session,
+      ...(args.bucket ? { bucket: args.bucket } : {}),
+      isRealAws: session.target.kind === 'aws',
+      ...(args.size !== undefined ? { sizeMB: args.size } : {}),
+    });
+  } finally {
+    await session.close();
+  }
+}
 
 async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.Ok;
-  await yargs(argv)
+  await withMainOptions(yargs(argv))
     .scriptName('s3trigger')
+    .usage(
+      '$0 [--bucket BUCKET] [operation flags] [--wait]\n\n' +
+        'Fire S3 operations and watch the Lambda invocations they trigger. Without operation flags, in a terminal, ' +
+        'opens the interactive view; with them, runs once (CI mode).',
+    )
     .command(
       'sandbox',
       'Run the embedded local AWS (S3 + Lambda + CloudWatch Logs) in the foreground',
@@ -32,27 +159,48 @@ async function main(argv: string[]): Promise<number> {
         });
       },
     )
+    .command(
+      '$0',
+      'Fire operations (CI mode) or open the interactive view',
+      () => {},
+      async (args) => {
+        code = await runMain(args as unknown as MainArgs);
+      },
+    )
+    .example('$0 --bucket test-bucket --put test.txt --wait', 'PUT, then show the matched invocation and its latency')
+    .example('$0 --local --bucket test-bucket --put test.txt --copy test-bucket test.txt copy_test.txt --delkey copy_test.txt --wait --json', 'Several operations on the local sandbox, as NDJSON')
+    .epilogue(EXIT_CODES_HELP)
     .strict()
+    .fail((msg, err) => {
+      throw err ?? usageError(`${msg} (see --help)`);
+    })
     .help()
     .version(false)
+    .wrap(Math.min(110, process.stdout.columns || 100))
     .parseAsync();
   return code;
 }
 
-main(hideBin(process.argv)).then(
-  (code) => {
-    process.exitCode = code;
-  },
-  (err: unknown) => {
-    const debug = process.argv.includes('--debug');
-    if (err instanceof AppError) {
-      process.stderr.write(`s3trigger: ${err.message}\n`);
-      if (debug && err.stack) process.stderr.write(`${err.stack}\n`);
-      process.exitCode = err.exitCode;
-    } else {
-      process.stderr.write(`s3trigger: ${err instanceof Error ? err.message : String(err)}\n`);
-      if (debug && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-      process.exitCode = ExitCode.OperationFailed;
-    }
-  },
-);
+function exit(code: number): void {
+  process.exitCode = code;
+  // Leftover keep-alive sockets must not hold a finished run open; flush, then leave.
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
+let interrupts = 0;
+process.on('SIGINT', () => {
+  // Alone (nothing to clean up yet) or a second Ctrl-C while cleaning up: leave now.
+  if (++interrupts > 1 || process.listenerCount('SIGINT') === 1) process.exit(ExitCode.Interrupted);
+});
+
+main(hideBin(process.argv)).then(exit, (err: unknown) => {
+  if (err instanceof AppError) {
+    process.stderr.write(`s3trigger: ${scrub(err.message)}\n`);
+    if (debug && err.stack) process.stderr.write(`${scrub(err.stack)}\n`);
+    exit(err.exitCode);
+  } else {
+    process.stderr.write(`s3trigger: ${scrub(err instanceof Error ? err.message : String(err))}\n`);
+    if (debug && err instanceof Error && err.stack) process.stderr.write(`${scrub(err.stack)}\n`);
+    exit(ExitCode.OperationFailed);
+  }
+});

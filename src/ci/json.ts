@@ -1,0 +1,57 @@
+/** The NDJSON record of one operation (--json): result, match, latency and the invocation's log. */
+import type { TargetInfo } from '../events.js';
+import { keyOf } from '../ops/index.js';
+import { statusOf, type OpOutcome } from './outcome.js';
+
+export interface OutcomeRecord {
+  op: string;
+  bucket: string;
+  key: string;
+  status: ReturnType<typeof statusOf>;
+  target: string;
+  warnings: string[];
+  result: Record<string, unknown> | null;
+  error: { code: string; message: string; httpStatus?: number } | null;
+  match: {
+    confidence: string;
+    requestId: string;
+    logGroup: string;
+    logStream: string;
+    status: string;
+    coldStart: boolean;
+    report?: Record<string, number | undefined>;
+  } | null;
+  latency: Record<string, number | boolean | undefined> | null;
+  expect?: { pattern: string; ok: boolean };
+  log: { timestamp: number; message: string; kind: string }[];
+}
+
+export function outcomeRecord(o: OpOutcome, target: TargetInfo): OutcomeRecord {
+  const { error, ...result } = o.result ?? { error: undefined };
+  const inv = o.match?.invocation;
+  return {
+    op: o.input.kind,
+    bucket: o.input.bucket,
+    key: keyOf(o.input),
+    status: statusOf(o),
+    target: target.kind,
+    warnings: o.warnings,
+    result: o.result ? result : null,
+    error: error ?? null,
+    match:
+      o.match && inv
+        ? {
+            confidence: o.match.confidence,
+            requestId: inv.requestId,
+            logGroup: inv.logGroup,
+            logStream: inv.logStream,
+            status: inv.status,
+            coldStart: o.match.latency.coldStart,
+            ...(inv.report ? { report: { ...inv.report } } : {}),
+          }
+        : null,
+    latency: o.match ? { ...o.match.latency } : null,
+    ...(o.expect ? { expect: o.expect } : {}),
+    log: (inv?.lines ?? []).map((l) => ({ timestamp: l.timestamp, message: l.message.replace(/\n+$/, ''), kind: l.kind })),
+  };
+}

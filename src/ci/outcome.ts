@@ -1,0 +1,40 @@
+/** What became of one operation in a CI run, and the exit code of a whole run. */
+import type { OpInput, OpResult } from '../ops/types.js';
+import type { Invocation, Latency, MatchConfidence } from '../observe/types.js';
+import { ExitCode } from '../errors.js';
+
+export interface OpOutcome {
+  input: OpInput;
+  warnings: string[];
+  result?: OpResult;
+  match?: { invocation: Invocation; confidence: MatchConfidence; latency: Latency };
+  /** --wait and no invocation matched within --timeout. */
+  timedOut?: boolean;
+  /** --expect: whether the matched invocation's log contained the pattern. */
+  expect?: { pattern: string; ok: boolean };
+  cancelled?: boolean;
+}
+
+export type OutcomeStatus = 'acked' | 'matched' | 'failed' | 'no-match' | 'expect-failed' | 'cancelled';
+
+export function statusOf(o: OpOutcome): OutcomeStatus {
+  if (o.cancelled || o.result?.error?.code === 'Aborted') return 'cancelled';
+  if (!o.result || o.result.error) return 'failed';
+  if (o.timedOut) return 'no-match';
+  if (o.expect && !o.expect.ok) return 'expect-failed';
+  return o.match ? 'matched' : 'acked';
+}
+
+/** 130 interrupted > 1 an op failed > 3 no match / expect failed > 0. */
+export function exitCodeFor(outcomes: OpOutcome[], interrupted: boolean): ExitCode {
+  if (interrupted) return ExitCode.Interrupted;
+  const statuses = outcomes.map(statusOf);
+  if (statuses.includes('failed') || statuses.includes('cancelled')) return ExitCode.OperationFailed;
+  if (statuses.includes('no-match') || statuses.includes('expect-failed')) return ExitCode.NoMatch;
+  return ExitCode.Ok;
+}
+
+/** The invocation's whole log as one text, for --expect. */
+export function invocationText(inv: Invocation): string {
+  return inv.lines.map((l) => l.message).join('\n');
+}

@@ -1,0 +1,196 @@
+/** CI mode: fire the planned operations one by one, wait for their invocations, print, and decide the exit code. */
+import type { EventEmitter } from 'node:events';
+import type { Writable } from 'node:stream';
+import type { SessionApi, SessionEvent } from '../events.js';
+import type { OpInput } from '../ops/types.js';
+import type { Invocation } from '../observe/types.js';
+import { computeLatency } from '../observe/latency.js';
+import { checkInput } from '../ops/validate.js';
+import { toOpError } from '../ops/errors.js';
+import { AppError, ExitCode, usageError } from '../errors.js';
+import { createSession, type SessionOptions } from '../session.js';
+import type { TargetFlags } from '../target.js';
+import { planOps, type OpFlags } from './plan.js';
+import { exitCodeFor, invocationText, statusOf, type OpOutcome } from './outcome.js';
+import { outcomeRecord } from './json.js';
+import * as text from './text.js';
+
+export interface CiOptions extends OpFlags, TargetFlags {
+  wait: boolean;
+  timeoutMs: number;
+  expect?: string;
+  json: boolean;
+  quiet: boolean;
+  createBucket: boolean;
+  functions?: string[];
+  logGroups?: string[];
+  poll: boolean;
+}
+
+export interface CiIo {
+  stdout: Writable;
+  stderr: Writable;
+  /** Emits SIGINT / SIGTERM (the process in production). */
+  signals?: EventEmitter;
+}
+
+const CREDENTIAL_CODES = new Set(['EndpointUnreachable', 'NoCredentials', 'ExpiredToken', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'TokenRefreshRequired']);
+
+function compileExpect(pattern: string | undefined): RegExp | undefined {
+  if (pattern === undefined) return undefined;
+  try {
+    return new RegExp(pattern, 'm');
+  } catch (err) {
+    throw usageError(`--expect '${pattern}' is not a valid regular expression: ${(err as Error).message}`);
+  }
+}
+
+/** Fires one op and resolves once it failed, was acked (no wait), matched with a finished invocation, or timed out. */
+function runOne(session: SessionApi, input: OpInput, wait: boolean, timeoutMs: number, cancelled: Promise<void>): Promise<OpOutcome> {
+  return new Promise<OpOutcome>((resolve) => {
+    const outcome: OpOutcome = { input, warnings: [] };
+    const seen = new Map<string, Invocation>();
+    let opId = -1;
+    let timer: NodeJS.Timeout | undefined;
+    let matchedId: string | undefined;
+    const finish = () => {
+      unsubscribe();
+      clearTimeout(timer);
+      if (outcome.match && matchedId) {
+        const inv = seen.get(matchedId) ?? outcome.match.invocation;
+        outcome.match = { ...outcome.match, invocation: inv, latency: outcome.result ? computeLatency(outcome.result, inv) : outcome.match.latency };
+      }
+      resolve(outcome);
+    };
+    const onEvent = (e: SessionEvent) => {
+      if (e.type === 'OpStarted' && e.input === input) {
+        opId = e.opId;
+        outcome.warnings = e.warnings;
+      } else if (e.type === 'InvocationUpdated') {
+        seen.set(e.invocation.requestId, e.invocation);
+        if (e.invocation.requestId === matchedId && e.invocation.status !== 'running') finish();
+      } else if ('opId' in e && e.opId !== opId) {
+        return;
+      } else if (e.type === 'OpFailed') {
+        outcome.result = e.result;
+        finish();
+      } else if (e.type === 'OpAcked') {
+        outcome.result = e.result;
+        if (!wait) return finish();
+        // The Observer owns the match timeout; this is only a backstop if it never answers.
+        timer = setTimeout(() => {
+          outcome.timedOut = outcome.match === undefined;
+          finish();
+        }, timeoutMs + 5_000);
+      } else if (e.type === 'Matched' && matchedId === undefined) {
+        matchedId = e.invocation.requestId;
+        const inv = seen.get(matchedId) ?? e.invocation;
+        outcome.match = { invocation: inv, confidence: e.confidence, latency: e.latency };
+        if (inv.status !== 'running') finish();
+      } else if (e.type === 'MatchTimeout') {
+        outcome.timedOut = outcome.match === undefined;
+        finish();
+      }
+    };
+    const unsubscribe = session.on(onEvent);
+    void cancelled.then(() => {
+      outcome.cancelled = true;
+      finish();
+    });
+    session.fire(input);
+  });
+}
+
+export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
+  const ops = planOps(o);
+  const expect = compileExpect(o.expect);
+  for (const op of ops) {
+    const problem = await checkInput(op);
+    if (problem) throw new AppError(problem.code, problem.message, ExitCode.Usage);
+  }
+  const wait = o.wait || expect !== undefined;
+  const info = (line: string) => {
+    if (!o.quiet) (o.json ? io.stderr : io.stdout).write(`${line}\n`);
+  };
+  const problem = (line: string) => io.stderr.write(`${line}\n`);
+
+  const sessionOptions: SessionOptions = {
+    ...(o.local ? { local: true } : {}),
+    ...(o.handler ? { handler: o.handler } : {}),
+    ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}),
+    ...(o.profile ? { profile: o.profile } : {}),
+    ...(o.region ? { region: o.region } : {}),
+    bucket: o.bucket,
+    observe: wait,
+    matchTimeoutMs: o.timeoutMs,
+    ...(o.poll ? { tailMode: 'poll' as const } : {}),
+    ...(o.functions?.length ? { functions: o.functions } : {}),
+    ...(o.logGroups?.length ? { logGroups: o.logGroups } : {}),
+  };
+  let interrupted = false;
+  let signalCancel: () => void = () => {};
+  const cancelled = new Promise<void>((r) => (signalCancel = r));
+  const onSignal = () => {
+    interrupted = true;
+    signalCancel();
+  };
+  io.signals?.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  const session = await createSession(sessionOptions);
+  const outcomes: OpOutcome[] = [];
+  try {
+    for (const line of text.targetLines(session.target)) info(line);
+    if (session.target.kind !== 'aws' || o.createBucket) {
+      try {
+        info(text.bucketLine(o.bucket, await session.ensureBucket(o.bucket)));
+      } catch (err) {
+        if (err instanceof AppError) throw err;
+        const e = toOpError(err);
+        const where = e.code === 'EndpointUnreachable' ? ` at ${session.target.endpoint ?? 'AWS'}: check --endpoint-url / AWS_ENDPOINT_URL` : '';
+        throw new AppError(e.code, `cannot use bucket ${o.bucket}: ${e.message}${where}`, CREDENTIAL_CODES.has(e.code) ? ExitCode.Usage : ExitCode.OperationFailed, { cause: err });
+      }
+    }
+    let logGroups: string[] = [];
+    try {
+      const discovery = await session.useBucket(o.bucket);
+      logGroups = discovery.logGroups;
+      for (const line of text.discoveryLines(discovery, wait)) info(line);
+    } catch (err) {
+      problem(`Warning: cannot watch the function logs: ${toOpError(err).message}`);
+    }
+    for (const input of ops) {
+      if (interrupted) break;
+      info(text.opStartLine(input));
+      const outcome = await runOne(session, input, wait, o.timeoutMs, cancelled);
+      for (const w of outcome.warnings) info(`Warning: ${w}`);
+      if (outcome.result && !outcome.result.error && expect && outcome.match) {
+        outcome.expect = { pattern: expect.source, ok: expect.test(invocationText(outcome.match.invocation)) };
+      }
+      outcomes.push(outcome);
+      report(outcome, o, logGroups, session, info, problem);
+      if (o.json) io.stdout.write(`${JSON.stringify(outcomeRecord(outcome, session.target))}\n`);
+      if (statusOf(outcome) === 'failed' || statusOf(outcome) === 'cancelled') break;
+    }
+  } finally {
+    await session.close();
+    io.signals?.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+  }
+  return exitCodeFor(outcomes, interrupted);
+}
+
+function report(outcome: OpOutcome, o: CiOptions, logGroups: string[], session: SessionApi, info: (l: string) => void, problem: (l: string) => void) {
+  const { input, result } = outcome;
+  if (!result || result.error) {
+    problem(text.failureLine(input, result?.error ?? { code: 'Aborted', message: 'cancelled' }, session.target));
+    return;
+  }
+  info(text.opDoneLine(input, result));
+  if (outcome.match) {
+    for (const line of text.invocationLines(outcome.match.invocation, outcome.match.confidence, outcome.match.latency)) info(line);
+    info(text.latencyLine(outcome.match.latency));
+    if (outcome.expect && !outcome.expect.ok) problem(text.expectFailedLine(outcome.expect.pattern, outcome.match.invocation));
+  } else if (outcome.timedOut) {
+    problem(text.noMatchLine(input, o.timeoutMs, logGroups));
+  } else if (outcome.cancelled) {
+    problem(`Cancelled while waiting for the invocation of ${input.kind.toUpperCase()}`);
+  }
+}

@@ -1,0 +1,132 @@
+/** Human CI output, as pure line builders: the scripts' lines for each op, then the invocation and its latency. */
+import type { Discovery, TargetInfo } from '../events.js';
+import type { OpError, OpInput, OpResult } from '../ops/types.js';
+import type { Invocation, Latency, MatchConfidence } from '../observe/types.js';
+import { keyOf } from '../ops/index.js';
+import { DEFAULT_PART_SIZE_MB, MIB } from '../ops/multipart.js';
+
+export function targetLines(target: TargetInfo): string[] {
+  return [`Target: ${target.label}`, ...(target.note ? [`Note: ${target.note}`] : [])];
+}
+
+export function bucketLine(bucket: string, created: boolean): string {
+  return created ? `Bucket ${bucket} created.` : `Bucket '${bucket}' exists and is accessible.`;
+}
+
+export function discoveryLines(d: Discovery, tailing: boolean): string[] {
+  const lines: string[] = [];
+  if (tailing && d.logGroups.length) {
+    const fns = d.functions.length ? ` (function ${d.functions.join(', ')})` : '';
+    lines.push(`Watching ${d.logGroups.join(', ')}${fns}`);
+  }
+  for (const dest of d.destinations) lines.push(`Note: ${dest}`);
+  for (const w of d.warnings) lines.push(`Warning: ${w}`);
+  return lines;
+}
+
+export function opStartLine(input: OpInput): string {
+  const key = keyOf(input);
+  switch (input.kind) {
+    case 'put':
+      return `PUT object ${key} to bucket ${input.bucket}`;
+    case 'copy':
+      return `COPY object ${input.sourceKey} from ${input.sourceBucket} to ${input.key} in ${input.bucket}`;
+    case 'delete':
+      return `DELETE object ${key} from bucket ${input.bucket}`;
+    case 'post':
+      return `POST object ${key} to bucket ${input.bucket}`;
+    case 'multipart':
+      return `MULTIPART upload ${key} to bucket ${input.bucket}`;
+  }
+}
+
+/** Parts of a multipart upload: from the ETag's "-N" suffix, else from the sizes. */
+export function partCount(input: OpInput, result: OpResult): number {
+  const fromEtag = /-(\d+)$/.exec(result.etag ?? '')?.[1];
+  if (fromEtag) return Number(fromEtag);
+  const partSize = (input.kind === 'multipart' ? (input.partSizeMB ?? DEFAULT_PART_SIZE_MB) : DEFAULT_PART_SIZE_MB) * MIB;
+  return Math.max(1, Math.ceil((result.bytes ?? 0) / partSize));
+}
+
+export function opDoneLine(input: OpInput, result: OpResult): string {
+  switch (input.kind) {
+    case 'put':
+      return `Done. Uploaded ${result.bytes ?? 0} bytes from file: ${input.file}`;
+    case 'post':
+      return 'Upload successful. S3 POST trigger should fire.';
+    case 'multipart': {
+      const n = partCount(input, result);
+      return `Done. Upload completed with ${n} part${n === 1 ? '' : 's'}.`;
+    }
+    default:
+      return 'Done.';
+  }
+}
+
+const OP_NAMES: Record<OpInput['kind'], string> = { put: 'PUT', copy: 'COPY', post: 'POST', delete: 'DELETE', multipart: 'MULTIPART' };
+
+/** One line naming what failed and what to do about it. */
+export function failureLine(input: OpInput, error: OpError, target?: TargetInfo): string {
+  const where = `${OP_NAMES[input.kind]} s3://${input.bucket}/${keyOf(input)}`;
+  switch (error.code) {
+    case 'NoSuchKey':
+      if (input.kind === 'copy') {
+        return `Error: copy source s3://${input.sourceBucket}/${input.sourceKey} does not exist (NoSuchKey): check --copy SRC_BUCKET SRC_KEY`;
+      }
+      return `Error: ${where}: no such key (NoSuchKey)`;
+    case 'NoSuchBucket':
+      return `Error: ${where}: the bucket does not exist (NoSuchBucket): pass --create-bucket to create it`;
+    case 'AccessDenied':
+    case 'Forbidden':
+      return `Error: ${where}: access denied (${error.code}): ${error.message === 'Access Denied' ? 'check the IAM permissions of your credentials' : error.message}`;
+    case 'ExpiredToken':
+    case 'TokenRefreshRequired':
+      return `Error: ${where}: the AWS session token has expired (${error.code}): refresh your credentials`;
+    case 'InvalidAccessKeyId':
+    case 'SignatureDoesNotMatch':
+      return `Error: ${where}: AWS rejected the credentials (${error.code}): check them, or use --local for the sandbox`;
+    case 'NoCredentials':
+      return `Error: ${where}: no AWS credentials could be loaded: configure them, or use --local for the sandbox`;
+    case 'EndpointUnreachable':
+      return `Error: ${where}: ${error.message} at ${target?.endpoint ?? 'AWS'}: check --endpoint-url / AWS_ENDPOINT_URL or your network`;
+    case 'Aborted':
+      return `Cancelled: ${where}`;
+    default:
+      return `Error: ${where}: ${error.message}${error.message.includes(error.code) ? '' : ` (${error.code})`}`;
+  }
+}
+
+const CONFIDENCE_WORDS: Record<MatchConfidence, string> = {
+  'request-id': 'request-id (the S3 request id is in its log)',
+  key: 'key (the object key and event are in its log)',
+  time: 'time (the only operation awaiting a match; no id or key in its log)',
+};
+
+export function invocationLines(inv: Invocation, confidence: MatchConfidence, latency: Latency): string[] {
+  const flags = [latency.coldStart ? 'cold start' : 'warm', ...(inv.status !== 'succeeded' && inv.status !== 'running' ? [inv.status] : [])];
+  const header = `Invocation ${inv.requestId} in ${inv.logGroup} matched by ${CONFIDENCE_WORDS[confidence]}, ${flags.join(', ')}`;
+  const body = inv.lines.flatMap((l) => l.message.replace(/\n+$/, '').split('\n').map((s) => `  ${s}`));
+  return [header, ...body];
+}
+
+const ms = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(1)} ms`;
+
+/** Every figure says which clocks it spans. */
+export function latencyLine(l: Latency): string {
+  const parts: string[] = [];
+  if (l.triggerMs !== undefined) parts.push(`trigger ${ms(l.triggerMs)} (S3 ack, this machine -> START, Lambda clock)`);
+  if (l.endToEndMs !== undefined) parts.push(`end-to-end ${ms(l.endToEndMs)} (S3 ack, this machine -> REPORT, Lambda clock)`);
+  if (l.durationMs !== undefined) parts.push(`duration ${ms(l.durationMs)} (Lambda's own)`);
+  if (l.initDurationMs !== undefined) parts.push(`init ${ms(l.initDurationMs)} (cold start, Lambda's own)`);
+  if (l.tailLagMs !== undefined) parts.push(`tail lag ${ms(l.tailLagMs)} (START, Lambda clock -> seen, this machine)`);
+  return `Latency: ${parts.length ? parts.join(', ') : 'not measurable (no START/REPORT seen)'}`;
+}
+
+export function noMatchLine(input: OpInput, timeoutMs: number, logGroups: string[]): string {
+  const watched = logGroups.length ? `in ${logGroups.join(', ')}` : '(no log group to watch: pass --function or --log-group)';
+  return `No matching invocation for ${OP_NAMES[input.kind]} ${keyOf(input)} within ${timeoutMs / 1000}s ${watched}`;
+}
+
+export function expectFailedLine(pattern: string, inv: Invocation): string {
+  return `Expect failed: /${pattern}/ not found in the log of invocation ${inv.requestId}`;
+}
