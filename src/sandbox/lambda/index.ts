@@ -1,13 +1,72 @@
+/**
+ * The sandbox's Lambda service: REST-JSON API, local execution environments (node / python3 child
+ * processes), logs into CloudWatch Logs through ctx.logs, and S3 -> Lambda delivery.
+ */
+import { join } from 'node:path';
 import type { FunctionRegistry, SandboxContext, SandboxService } from '../context.js';
+import { handleLambdaRequest } from './api.js';
+import { LambdaFunctions } from './functions.js';
+import { Runner, type RunnerOptions } from './runner.js';
+import { createRuntimeHost } from './runtime-host.js';
+import { attachS3Notifier } from './s3-notifier.js';
+import { FunctionStore } from './store.js';
 
-// Placeholder until the Lambda service lands.
-export async function createLambdaService(_ctx: SandboxContext): Promise<SandboxService & { registry: FunctionRegistry }> {
+export interface LambdaServiceOptions {
+  maxEnvironments?: number;
+  retryDelaysMs?: [number, number];
+  maxOutputBytes?: number;
+}
+
+export type LambdaService = SandboxService & { registry: FunctionRegistry; functions: LambdaFunctions; runner: Runner };
+
+export async function createLambdaService(ctx: SandboxContext, options: LambdaServiceOptions = {}): Promise<LambdaService> {
+  // The context has no endpoint field: use one if the server provides it, else learn it from the first request.
+  let learnedEndpoint: string | undefined;
+  const endpoint = () => (ctx as SandboxContext & { endpoint?: string }).endpoint ?? learnedEndpoint;
+
+  const root = join(ctx.dataDir, 'lambda');
+  const store = new FunctionStore(root);
+  const host = createRuntimeHost({
+    dir: join(root, '.runtime'),
+    region: ctx.region,
+    logs: () => ctx.logs,
+    endpoint,
+    maxOutputBytes: options.maxOutputBytes,
+  });
+  const runnerOptions: RunnerOptions = {
+    maxEnvironments: options.maxEnvironments ?? 10,
+    // AWS waits about 1 and 2 minutes; a local sandbox keeps the same two retries but seconds apart.
+    retryDelaysMs: options.retryDelaysMs ?? [1000, 2000],
+    log: (line) => ctx.log(line),
+  };
+  let functions!: LambdaFunctions;
+  const runner = new Runner(host, (name) => functions.specOf(name), runnerOptions);
+  functions = new LambdaFunctions(store, runner, {
+    region: ctx.region,
+    accountId: ctx.accountId,
+    sdkNodeModules: host.sdkNodeModules,
+    endpoint,
+  });
+  const detach = attachS3Notifier(ctx, {
+    functionFor: (arn) => functions.resolve(arn)?.configuration.FunctionName,
+    invokeAsync: (name, payload) => functions.invokeAsync(name, payload),
+  });
+
   return {
-    registry: { exists: () => false },
-    async handle(_req, res) {
-      res.statusCode = 501;
-      res.end();
+    registry: { exists: (arnOrName) => functions.resolve(arnOrName) !== undefined },
+    functions,
+    runner,
+    async handle(req, res) {
+      if (!learnedEndpoint && req.socket.localPort) {
+        const address = req.socket.localAddress ?? '127.0.0.1';
+        const host = address.includes(':') && !address.startsWith('::ffff:') ? `[${address}]` : address.replace(/^::ffff:/, '');
+        learnedEndpoint = `http://${host}:${req.socket.localPort}`;
+      }
+      await handleLambdaRequest(functions, req, res);
     },
-    async close() {},
+    async close() {
+      detach();
+      await runner.close();
+    },
   };
 }

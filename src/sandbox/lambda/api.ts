@@ -1,0 +1,165 @@
+/** Lambda's REST-JSON wire protocol: routes, bodies, Invoke's headers. */
+import { createReadStream } from 'node:fs';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LambdaError, sendLambdaError } from './errors.js';
+import type { LambdaFunctions } from './functions.js';
+
+/** Largest request body read (a 50 MB zip in base64 JSON); Lambda's own limit for direct uploads. */
+const MAX_BODY_BYTES = 70 * 1024 * 1024;
+const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
+const MAX_EVENT_PAYLOAD = 1024 * 1024;
+
+export interface Route {
+  op: string;
+  name?: string;
+  sid?: string;
+}
+
+/** Maps method + path to an operation; pure, so the table is tested directly. */
+export function route(method: string, pathname: string): Route | undefined {
+  const m = /^\/(\d{4}-\d\d-\d\d)\/functions(?:\/([^/]+))?(?:\/([^/]+))?(?:\/([^/]+))?\/?$/.exec(pathname);
+  if (!m) return undefined;
+  const [, version, rawName, sub, extra] = m;
+  const name = rawName === undefined ? undefined : decodeURIComponent(rawName);
+  if (version === '2014-11-13' && sub === 'invoke-async' && method === 'POST') return { op: 'InvokeAsync', name };
+  if (version !== '2015-03-31') return undefined;
+  if (name === undefined) {
+    if (method === 'GET') return { op: 'ListFunctions' };
+    if (method === 'POST') return { op: 'CreateFunction' };
+    return undefined;
+  }
+  const key = `${method} ${sub ?? ''}${extra !== undefined ? '/*' : ''}`;
+  const ops: Record<string, string> = {
+    'GET ': 'GetFunction',
+    'DELETE ': 'DeleteFunction',
+    'GET configuration': 'GetFunctionConfiguration',
+    'PUT configuration': 'UpdateFunctionConfiguration',
+    'PUT code': 'UpdateFunctionCode',
+    'GET code.zip': 'GetCodeZip',
+    'POST invocations': 'Invoke',
+    'POST policy': 'AddPermission',
+    'GET policy': 'GetPolicy',
+    'DELETE policy/*': 'RemovePermission',
+  };
+  const op = ops[key];
+  if (!op) return undefined;
+  return { op, name, ...(extra !== undefined ? { sid: decodeURIComponent(extra) } : {}) };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req as AsyncIterable<Buffer>) {
+    size += chunk.length;
+    if (size > MAX_BODY_BYTES) throw new LambdaError('RequestEntityTooLargeException', 'Request must be smaller than 70167211 bytes for the CreateFunction operation', 413);
+    chunks.push(chunk);
+  }
+  return Buffer.concat(chunks);
+}
+
+function parseJson<T>(body: Buffer): T {
+  if (body.length === 0) return {} as T;
+  try {
+    return JSON.parse(body.toString('utf8')) as T;
+  } catch {
+    throw new LambdaError('SerializationException', 'Could not parse request body as JSON');
+  }
+}
+
+function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const v = req.headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+export async function handleLambdaRequest(fns: LambdaFunctions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  try {
+    const url = new URL(req.url ?? '/', 'http://sandbox');
+    const r = route(req.method ?? 'GET', url.pathname);
+    if (!r) throw new LambdaError('UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}`, 404);
+    const body = await readBody(req);
+    const name = r.name ?? '';
+    switch (r.op) {
+      case 'CreateFunction':
+        return sendJson(res, 201, fns.create(parseJson(body)));
+      case 'ListFunctions': {
+        const max = url.searchParams.get('MaxItems');
+        return sendJson(res, 200, fns.list(url.searchParams.get('Marker') ?? undefined, max ? Number(max) : undefined));
+      }
+      case 'GetFunction':
+        return sendJson(res, 200, fns.get(name));
+      case 'GetFunctionConfiguration':
+        return sendJson(res, 200, fns.configuration(name));
+      case 'DeleteFunction':
+        fns.delete(name);
+        res.writeHead(204).end();
+        return;
+      case 'UpdateFunctionCode':
+        return sendJson(res, 200, fns.updateCode(name, parseJson(body)));
+      case 'UpdateFunctionConfiguration':
+        return sendJson(res, 200, fns.updateConfiguration(name, parseJson(body)));
+      case 'AddPermission':
+        return sendJson(res, 201, fns.addPermission(name, parseJson(body)));
+      case 'GetPolicy':
+        return sendJson(res, 200, fns.policy(name));
+      case 'RemovePermission':
+        fns.removePermission(name, r.sid ?? '');
+        res.writeHead(204).end();
+        return;
+      case 'GetCodeZip': {
+        const path = fns.zipPath(name);
+        res.writeHead(200, { 'content-type': 'application/zip' });
+        createReadStream(path).on('error', () => res.destroy()).pipe(res);
+        return;
+      }
+      case 'InvokeAsync': {
+        const fn = fns.checkInvoke(name, undefined, body.toString('utf8') || '{}');
+        fns.invokeAsync(fn, body.toString('utf8') || '{}');
+        return sendJson(res, 202, { Status: 202 });
+      }
+      case 'Invoke':
+        return await invoke(fns, req, res, name, url.searchParams.get('Qualifier') ?? undefined, body);
+    }
+  } catch (err) {
+    if (err instanceof LambdaError) return sendLambdaError(res, err);
+    throw err;
+  }
+}
+
+async function invoke(fns: LambdaFunctions, req: IncomingMessage, res: ServerResponse, ref: string, qualifier: string | undefined, body: Buffer): Promise<void> {
+  const type = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
+  if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) {
+    throw new LambdaError('ValidationException', `1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
+  }
+  const payload = body.length ? body.toString('utf8') : '{}';
+  const name = fns.checkInvoke(ref, qualifier, payload);
+  const limit = type === 'Event' ? MAX_EVENT_PAYLOAD : MAX_SYNC_PAYLOAD;
+  if (body.length > limit) {
+    throw new LambdaError('RequestTooLargeException', `Request must be smaller than ${limit} bytes for the InvokeFunction operation`, 413);
+  }
+  if (type === 'DryRun') {
+    res.writeHead(204, { 'X-Amz-Executed-Version': '$LATEST' }).end();
+    return;
+  }
+  if (type === 'Event') {
+    fns.invokeAsync(name, payload);
+    res.writeHead(202, { 'content-length': 0 }).end();
+    return;
+  }
+  const clientContext = header(req, 'x-amz-client-context');
+  const outcome = await fns.invoke(name, payload, clientContext ? Buffer.from(clientContext, 'base64').toString('utf8') : undefined);
+  const headers: Record<string, string | number> = {
+    'content-type': 'application/json',
+    'X-Amz-Executed-Version': '$LATEST',
+    'content-length': Buffer.byteLength(outcome.payload),
+  };
+  if (outcome.status !== 'success') headers['X-Amz-Function-Error'] = 'Unhandled';
+  if (header(req, 'x-amz-log-type') === 'Tail') headers['X-Amz-Log-Result'] = Buffer.from(outcome.logTail).toString('base64');
+  res.writeHead(200, headers);
+  res.end(outcome.payload);
+}

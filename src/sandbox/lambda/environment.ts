@@ -1,0 +1,439 @@
+/**
+ * One execution environment: a warm child process (node or python3) running one invocation at a time.
+ * Control messages travel as NDJSON over fd 3, apart from the handler's stdout/stderr, which become
+ * raw log lines; each invocation ends with a marker on both streams so no output is attributed late.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { Socket } from 'node:net';
+import type { LogsSink } from '../context.js';
+import { LineAssembler } from './line-assembler.js';
+import {
+  endLine,
+  errorPayload,
+  initStartLine,
+  logGroupFor,
+  logStreamName,
+  nodeConsoleLine,
+  nodeErrorLine,
+  pythonErrorLine,
+  reportLine,
+  runtimeExitLine,
+  startLine,
+  timeoutLine,
+  type HandlerError,
+} from './log-format.js';
+
+export interface FunctionSpec {
+  name: string;
+  arn: string;
+  runtime: string;
+  handler: string;
+  codeDir: string;
+  timeoutSeconds: number;
+  memorySizeMB: number;
+  environment: Record<string, string>;
+}
+
+export interface RuntimeHost {
+  region: string;
+  logs: LogsSink;
+  /** The sandbox's own URL, handed to handlers as AWS_ENDPOINT_URL; unknown until the server listens. */
+  endpoint(): string | undefined;
+  nodeBootstrap: string;
+  pythonBootstrap: string;
+  pythonExecutable(): string;
+  /** node_modules holding the AWS SDK, for handlers that import it (the real runtime ships it too). */
+  sdkNodeModules?: string;
+  /** Output kept per invocation; the rest is dropped with one notice line. */
+  maxOutputBytes: number;
+}
+
+export interface InvocationRequest {
+  requestId: string;
+  payload: string;
+  clientContext?: string;
+}
+
+export interface InvocationOutcome {
+  requestId: string;
+  status: 'success' | 'error' | 'timeout';
+  /** Response body: the handler's JSON result, or the error payload. */
+  payload: string;
+  error?: HandlerError;
+  durationMs: number;
+  initDurationMs?: number;
+  /** The invocation's log (START..REPORT), last 4 KB, for `LogType: Tail`. */
+  logTail: string;
+}
+
+interface ChildMessage {
+  type: 'ready' | 'init-error' | 'log' | 'done' | 'fatal';
+  requestId?: string;
+  ts?: number;
+  level?: string;
+  message?: string;
+  ok?: boolean;
+  result?: string;
+  error?: HandlerError;
+  fatal?: boolean;
+  durationMs?: number;
+  maxRssMB?: number;
+}
+
+interface Running {
+  req: InvocationRequest;
+  startedAt: number;
+  resolve: (o: InvocationOutcome) => void;
+  done?: ChildMessage;
+  drained: { stdout: boolean; stderr: boolean };
+  tail: string;
+  outputBytes: number;
+  truncated: boolean;
+  timer: NodeJS.Timeout;
+}
+
+const INIT_TIMEOUT_MS = 10_000;
+const TAIL_BYTES = 4096;
+
+export function childEnvironment(spec: FunctionSpec, host: RuntimeHost, logStream: string): NodeJS.ProcessEnv {
+  const endpoint = host.endpoint();
+  const env: NodeJS.ProcessEnv = {
+    ...spec.environment,
+    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
+    LANG: 'en_US.UTF-8',
+    TZ: ':UTC',
+    LAMBDA_TASK_ROOT: spec.codeDir,
+    _HANDLER: spec.handler,
+    AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,
+    AWS_LAMBDA_FUNCTION_NAME: spec.name,
+    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySizeMB),
+    AWS_LAMBDA_LOG_GROUP_NAME: logGroupFor(spec.name),
+    AWS_LAMBDA_LOG_STREAM_NAME: logStream,
+    AWS_REGION: host.region,
+    AWS_DEFAULT_REGION: host.region,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    // Keep the developer's ~/.aws profiles (regions, endpoints) out of the handler, as on Lambda.
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+  };
+  if (endpoint && !spec.environment.AWS_ENDPOINT_URL) env.AWS_ENDPOINT_URL = endpoint;
+  if (host.sdkNodeModules && spec.runtime.startsWith('nodejs')) env.NODE_PATH = host.sdkNodeModules;
+  return env;
+}
+
+/** Peak resident memory of a live process in MB (Linux), for REPORT when the child could not say. */
+function peakMemoryMB(pid: number | undefined): number | undefined {
+  if (!pid) return undefined;
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export class ExecutionEnvironment {
+  readonly logStream = logStreamName(new Date());
+  readonly logGroup: string;
+  private child!: ChildProcess;
+  private control!: Socket;
+  private initDurationMs?: number;
+  private initError?: HandlerError;
+  private initReported = false;
+  private running?: Running;
+  private maxRssMB = 0;
+  private alive = true;
+  private readonly out = { stdout: new LineAssembler(), stderr: new LineAssembler() };
+
+  private constructor(
+    readonly spec: FunctionSpec,
+    private readonly host: RuntimeHost,
+  ) {
+    this.logGroup = logGroupFor(spec.name);
+  }
+
+  /** Spawns the child and waits until the handler is loaded (or failed to load). */
+  static async start(spec: FunctionSpec, host: RuntimeHost): Promise<ExecutionEnvironment> {
+    const env = new ExecutionEnvironment(spec, host);
+    await env.boot();
+    return env;
+  }
+
+  get usable(): boolean {
+    return this.alive && !this.initError;
+  }
+
+  get busy(): boolean {
+    return this.running !== undefined;
+  }
+
+  private boot(): Promise<void> {
+    const python = this.spec.runtime.startsWith('python');
+    const command = python ? this.host.pythonExecutable() : process.execPath;
+    const script = python ? this.host.pythonBootstrap : this.host.nodeBootstrap;
+    this.write(initStartLine(this.spec.runtime));
+    const spawnedAt = performance.now();
+    this.child = spawn(command, [script], {
+      cwd: this.spec.codeDir,
+      env: childEnvironment(this.spec, this.host, this.logStream),
+      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+      detached: true, // own process group: a timeout kills whatever the handler spawned too
+    });
+    this.control = this.child.stdio[3] as Socket;
+    this.child.stdout!.on('data', (c: Buffer) => this.onOutput('stdout', this.out.stdout.push(c)));
+    this.child.stderr!.on('data', (c: Buffer) => this.onOutput('stderr', this.out.stderr.push(c)));
+    this.child.on('error', (err) => this.onExit(`spawn failed: ${err.message}`));
+    this.child.on('exit', (code, signal) => this.onExit(signal ? `signal: ${signal}` : `exit status ${code ?? 0}`));
+
+    return new Promise<void>((resolve) => {
+      const settle = (error?: HandlerError) => {
+        clearTimeout(timer);
+        this.initDurationMs = performance.now() - spawnedAt;
+        if (error) {
+          this.initError = error;
+          this.writeHandlerError(undefined, error, 'init');
+        }
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        settle({ errorType: 'Runtime.InitTimeout', errorMessage: `Init phase timed out after ${INIT_TIMEOUT_MS / 1000} seconds`, trace: [] });
+        this.kill();
+      }, INIT_TIMEOUT_MS);
+      this.onInit = settle;
+      this.readControl();
+    });
+  }
+
+  private onInit?: (error?: HandlerError) => void;
+
+  private readControl(): void {
+    let buffered = '';
+    this.control.setEncoding('utf8');
+    this.control.on('error', () => {});
+    this.control.on('data', (chunk: string) => {
+      buffered += chunk;
+      let nl: number;
+      while ((nl = buffered.indexOf('\n')) !== -1) {
+        const line = buffered.slice(0, nl);
+        buffered = buffered.slice(nl + 1);
+        let msg: ChildMessage;
+        try {
+          msg = JSON.parse(line) as ChildMessage;
+        } catch {
+          continue;
+        }
+        this.onMessage(msg);
+      }
+    });
+  }
+
+  private onMessage(msg: ChildMessage): void {
+    switch (msg.type) {
+      case 'ready':
+        this.takeInit()?.();
+        break;
+      case 'init-error':
+        this.takeInit()?.(msg.error);
+        break;
+      case 'log':
+        this.write(nodeConsoleLine(msg.ts ?? Date.now(), msg.requestId, msg.level ?? 'INFO', msg.message ?? ''));
+        break;
+      case 'fatal':
+        if (msg.error) this.writeHandlerError(undefined, msg.error, 'init');
+        this.kill();
+        break;
+      case 'done':
+        if (this.running && msg.requestId === this.running.req.requestId) {
+          this.running.done = msg;
+          this.maybeFinish();
+        }
+        break;
+    }
+  }
+
+  private takeInit(): ((error?: HandlerError) => void) | undefined {
+    const f = this.onInit;
+    this.onInit = undefined;
+    return f;
+  }
+
+  private onOutput(stream: 'stdout' | 'stderr', items: ReturnType<LineAssembler['push']>): void {
+    const lines: string[] = [];
+    for (const item of items) {
+      if ('marker' in item) {
+        if (this.running && item.marker === this.running.req.requestId) {
+          this.flushLines(lines);
+          this.running.drained[stream] = true;
+          this.maybeFinish();
+        }
+      } else lines.push(`${item.line}\n`);
+    }
+    this.flushLines(lines);
+  }
+
+  /** Writes the collected lines (emptying the array), within the invocation's output cap. */
+  private flushLines(lines: string[]): void {
+    const batch = lines.splice(0);
+    const r = this.running;
+    if (!r) return this.writeMany(batch);
+    const kept: string[] = [];
+    for (const l of batch) {
+      if (r.truncated) break;
+      r.outputBytes += l.length;
+      if (r.outputBytes > this.host.maxOutputBytes) {
+        r.truncated = true;
+        kept.push(`s3trigger sandbox: output of this invocation truncated after ${Math.round(this.host.maxOutputBytes / 1048576)} MB\n`);
+      } else kept.push(l);
+    }
+    this.writeMany(kept);
+  }
+
+  private write(message: string): void {
+    this.writeMany([message]);
+  }
+
+  private writeMany(messages: string[]): void {
+    if (!messages.length) return;
+    const timestamp = Date.now();
+    this.host.logs.append(this.logGroup, this.logStream, messages.map((message) => ({ timestamp, message })));
+    const r = this.running;
+    if (r) {
+      r.tail += messages.join('');
+      if (r.tail.length > 4 * TAIL_BYTES) r.tail = r.tail.slice(-2 * TAIL_BYTES);
+    }
+  }
+
+  private writeHandlerError(requestId: string | undefined, error: HandlerError, phase: 'invoke' | 'init'): void {
+    if (this.spec.runtime.startsWith('python')) this.write(pythonErrorLine(error));
+    else this.write(nodeErrorLine(Date.now(), requestId, error, phase));
+  }
+
+  /** Runs one invocation; resolves (never rejects) with what happened. */
+  invoke(req: InvocationRequest): Promise<InvocationOutcome> {
+    if (this.running) throw new Error('execution environment is busy');
+    return new Promise<InvocationOutcome>((resolve) => {
+      const timeoutMs = this.spec.timeoutSeconds * 1000;
+      const startedAt = performance.now();
+      this.running = {
+        req,
+        startedAt,
+        resolve,
+        drained: { stdout: false, stderr: false },
+        tail: '',
+        outputBytes: 0,
+        truncated: false,
+        timer: setTimeout(() => this.onTimeout(), timeoutMs),
+      };
+      this.write(startLine(req.requestId));
+      if (this.initError || !this.alive) {
+        const error = this.initError ?? { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited', trace: [] };
+        this.complete('error', error, 0, { status: 'error', errorType: error.errorType });
+        return;
+      }
+      this.control.write(
+        `${JSON.stringify({ type: 'invoke', requestId: req.requestId, payload: req.payload, clientContext: req.clientContext, deadline: Date.now() + timeoutMs, invokedFunctionArn: this.spec.arn })}\n`,
+      );
+    });
+  }
+
+  private maybeFinish(): void {
+    const r = this.running;
+    if (!r?.done || !r.drained.stdout || !r.drained.stderr) return;
+    const d = r.done;
+    if (d.maxRssMB) this.maxRssMB = Math.max(this.maxRssMB, d.maxRssMB);
+    if (d.ok) this.complete('success', undefined, d.durationMs ?? performance.now() - r.startedAt, {}, d.result ?? 'null');
+    else {
+      const error = d.error ?? { errorType: 'Error', errorMessage: 'Unknown error', trace: [] };
+      this.writeHandlerError(r.req.requestId, error, 'invoke');
+      this.complete('error', error, d.durationMs ?? performance.now() - r.startedAt, {});
+      if (d.fatal) this.kill();
+    }
+  }
+
+  private onTimeout(): void {
+    const r = this.running;
+    if (!r) return;
+    this.maxRssMB = Math.max(this.maxRssMB, peakMemoryMB(this.child.pid) ?? 0);
+    this.kill();
+    this.flushRemainder();
+    const message = timeoutLine(Date.now(), r.req.requestId, this.spec.timeoutSeconds);
+    this.write(message);
+    const error = { errorType: 'Sandbox.Timedout', errorMessage: message.trim(), trace: [] };
+    this.complete('timeout', error, performance.now() - r.startedAt, { status: 'timeout' }, JSON.stringify({ errorMessage: message.trim() }));
+  }
+
+  private onExit(detail: string): void {
+    const wasAlive = this.alive;
+    this.alive = false;
+    this.takeInit()?.({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${detail}`, trace: [] });
+    const r = this.running;
+    if (!r || !wasAlive) return;
+    this.flushRemainder();
+    this.write(runtimeExitLine(r.req.requestId, detail));
+    const error = { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${r.req.requestId} Error: Runtime exited with error: ${detail}`, trace: [] };
+    this.complete('error', error, performance.now() - r.startedAt, { status: 'error', errorType: 'Runtime.ExitError' });
+  }
+
+  private flushRemainder(): void {
+    for (const stream of ['stdout', 'stderr'] as const) this.onOutput(stream, this.out[stream].end());
+  }
+
+  private complete(
+    status: InvocationOutcome['status'],
+    error: HandlerError | undefined,
+    durationMs: number,
+    report: { status?: 'timeout' | 'error'; errorType?: string },
+    payload?: string,
+  ): void {
+    const r = this.running;
+    if (!r) return;
+    clearTimeout(r.timer);
+    const requestId = r.req.requestId;
+    const initDurationMs = this.initReported ? undefined : this.initDurationMs;
+    this.initReported = true;
+    this.write(endLine(requestId));
+    this.write(
+      reportLine({
+        requestId,
+        durationMs,
+        memorySizeMB: this.spec.memorySizeMB,
+        maxMemoryUsedMB: Math.min(Math.max(this.maxRssMB, 1), this.spec.memorySizeMB),
+        initDurationMs,
+        ...report,
+      }),
+    );
+    const tail = Buffer.from(r.tail);
+    this.running = undefined;
+    if (this.initError) this.kill();
+    r.resolve({
+      requestId,
+      status,
+      payload: payload ?? JSON.stringify(errorPayload(this.spec.runtime, error!, requestId)),
+      error,
+      durationMs,
+      initDurationMs,
+      logTail: tail.subarray(Math.max(0, tail.length - TAIL_BYTES)).toString('utf8'),
+    });
+  }
+
+  /** Kills the child and its process group; the environment is never used again. */
+  kill(): void {
+    this.alive = false;
+    const pid = this.child?.pid;
+    if (!pid) return;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      try {
+        this.child.kill('SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }
+  }
+}

@@ -1,0 +1,152 @@
+/** Pure rules of a function's configuration: names and ARNs, CreateFunction validation, the returned shape. */
+import type { CreateFunctionRequest, FunctionConfiguration, UpdateFunctionConfigurationRequest } from '@aws-sdk/client-lambda';
+import { invalidParameter, LambdaError } from './errors.js';
+import { logGroupFor } from './log-format.js';
+
+/** CreateFunction as it arrives in JSON: ZipFile is base64 text, not bytes. */
+export type CreateFunctionBody = Omit<CreateFunctionRequest, 'Code'> & { Code?: { ZipFile?: string; S3Bucket?: string; S3Key?: string; ImageUri?: string } };
+
+export const NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
+const REF_RE = /^(?:arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:|(\d{12}):function:)?([a-zA-Z0-9_-]{1,64})(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/;
+
+export interface FunctionRef {
+  name: string;
+  qualifier?: string;
+  region?: string;
+  account?: string;
+}
+
+/** Accepts `name`, `name:qualifier`, `account:function:name`, and full ARNs. */
+export function parseFunctionRef(ref: string): FunctionRef | undefined {
+  const m = REF_RE.exec(ref);
+  if (!m) return undefined;
+  return { name: m[4]!, qualifier: m[5], region: m[1], account: m[2] ?? m[3] };
+}
+
+export function functionArn(region: string, account: string, name: string): string {
+  return `arn:aws:lambda:${region}:${account}:function:${name}`;
+}
+
+/** `2025-11-07T09:36:30.640+0000`, Lambda's LastModified format. */
+export function lastModified(date: Date): string {
+  return date.toISOString().replace('Z', '+0000');
+}
+
+export const SUPPORTED_RUNTIME = /^(nodejs\d+\.x|python3\.\d+)$/;
+const RESERVED_ENV = new Set([
+  '_HANDLER', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+]);
+
+function validateSettings(input: Pick<CreateFunctionRequest, 'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment'>): LambdaError | undefined {
+  if (input.Runtime !== undefined && !SUPPORTED_RUNTIME.test(input.Runtime)) {
+    return invalidParameter(`The runtime parameter of ${input.Runtime} is not supported by the s3trigger sandbox (nodejs*.x and python3.* only).`);
+  }
+  if (input.Handler !== undefined && !/^[^\s]+\.[^\s.]+$/.test(input.Handler)) {
+    return new LambdaError('ValidationException', `1 validation error detected: Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+`);
+  }
+  if (input.Timeout !== undefined && (!Number.isInteger(input.Timeout) || input.Timeout < 1 || input.Timeout > 900)) {
+    return invalidParameter(`Timeout must be between 1 and 900 seconds, got ${input.Timeout}.`);
+  }
+  if (input.MemorySize !== undefined && (!Number.isInteger(input.MemorySize) || input.MemorySize < 128 || input.MemorySize > 10240)) {
+    return invalidParameter(`MemorySize must be between 128 and 10240 MB, got ${input.MemorySize}.`);
+  }
+  const reserved = Object.keys(input.Environment?.Variables ?? {}).filter((k) => RESERVED_ENV.has(k));
+  if (reserved.length) {
+    return invalidParameter(
+      `Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(', ')}`,
+    );
+  }
+  return undefined;
+}
+
+export function validateCreate(input: CreateFunctionBody): LambdaError | undefined {
+  if (typeof input.FunctionName !== 'string' || !NAME_RE.test(parseFunctionRef(input.FunctionName)?.name ?? '')) {
+    return new LambdaError('ValidationException', `1 validation error detected: Value '${input.FunctionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`);
+  }
+  if (input.PackageType === 'Image' || input.Code?.ImageUri) return invalidParameter('The s3trigger sandbox runs Zip packages only.');
+  if (!input.Runtime) return invalidParameter('Runtime is required for .zip file deployment packages.');
+  if (!input.Handler) return invalidParameter('Handler is required for .zip file deployment packages.');
+  if (typeof input.Role !== 'string' || !/^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/.+/.test(input.Role)) {
+    return new LambdaError('ValidationException', `1 validation error detected: Value '${input.Role}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`);
+  }
+  if (!input.Code?.ZipFile) return invalidParameter('The s3trigger sandbox needs the code as ZipFile (S3Bucket/S3Key is not supported).');
+  return validateSettings(input);
+}
+
+export function validateUpdateConfiguration(input: UpdateFunctionConfigurationRequest): LambdaError | undefined {
+  return validateSettings(input);
+}
+
+export interface CodeInfo {
+  codeSha256: string;
+  codeSize: number;
+}
+
+export function newConfiguration(
+  input: CreateFunctionBody,
+  where: { region: string; accountId: string; now: Date; revisionId: string },
+  code: CodeInfo,
+): FunctionConfiguration {
+  const name = parseFunctionRef(input.FunctionName!)!.name;
+  return {
+    FunctionName: name,
+    FunctionArn: functionArn(where.region, where.accountId, name),
+    Runtime: input.Runtime,
+    Role: input.Role,
+    Handler: input.Handler,
+    CodeSize: code.codeSize,
+    Description: input.Description ?? '',
+    Timeout: input.Timeout ?? 3,
+    MemorySize: input.MemorySize ?? 128,
+    LastModified: lastModified(where.now),
+    CodeSha256: code.codeSha256,
+    Version: '$LATEST',
+    ...(input.Environment?.Variables ? { Environment: { Variables: input.Environment.Variables } } : {}),
+    TracingConfig: { Mode: 'PassThrough' },
+    RevisionId: where.revisionId,
+    State: 'Pending',
+    StateReason: 'The function is being created.',
+    StateReasonCode: 'Creating',
+    PackageType: 'Zip',
+    Architectures: input.Architectures ?? ['x86_64'],
+    EphemeralStorage: { Size: input.EphemeralStorage?.Size ?? 512 },
+    SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
+    LoggingConfig: { LogFormat: 'Text', LogGroup: logGroupFor(name) },
+  };
+}
+
+/** The configuration once the (instant) creation or update has finished. */
+export function settled(config: FunctionConfiguration): FunctionConfiguration {
+  const { StateReason: _r, StateReasonCode: _c, LastUpdateStatusReason: _ur, LastUpdateStatusReasonCode: _uc, ...rest } = config;
+  return { ...rest, State: 'Active', LastUpdateStatus: 'Successful' };
+}
+
+export function withNewCode(config: FunctionConfiguration, code: CodeInfo, now: Date, revisionId: string): FunctionConfiguration {
+  return {
+    ...config,
+    CodeSha256: code.codeSha256,
+    CodeSize: code.codeSize,
+    LastModified: lastModified(now),
+    RevisionId: revisionId,
+    State: 'Active',
+    LastUpdateStatus: 'InProgress',
+  };
+}
+
+export function withSettings(config: FunctionConfiguration, input: UpdateFunctionConfigurationRequest, now: Date, revisionId: string): FunctionConfiguration {
+  return {
+    ...config,
+    ...(input.Runtime !== undefined ? { Runtime: input.Runtime } : {}),
+    ...(input.Handler !== undefined ? { Handler: input.Handler } : {}),
+    ...(input.Timeout !== undefined ? { Timeout: input.Timeout } : {}),
+    ...(input.MemorySize !== undefined ? { MemorySize: input.MemorySize } : {}),
+    ...(input.Description !== undefined ? { Description: input.Description } : {}),
+    ...(input.Role !== undefined ? { Role: input.Role } : {}),
+    ...(input.Environment !== undefined ? { Environment: { Variables: input.Environment.Variables ?? {} } } : {}),
+    LastModified: lastModified(now),
+    RevisionId: revisionId,
+    LastUpdateStatus: 'InProgress',
+  };
+}

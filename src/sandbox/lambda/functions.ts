@@ -1,0 +1,225 @@
+/** The Lambda operations over the store and the runner; each returns a value or throws a LambdaError. */
+import { randomUUID } from 'node:crypto';
+import { existsSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import type {
+  AddPermissionRequest,
+  FunctionConfiguration,
+  GetFunctionResponse,
+  ListFunctionsResponse,
+  UpdateFunctionConfigurationRequest,
+} from '@aws-sdk/client-lambda';
+import type { FunctionSpec, InvocationOutcome } from './environment.js';
+import { conflict, invalidParameter, LambdaError, notFound } from './errors.js';
+import {
+  functionArn,
+  newConfiguration,
+  parseFunctionRef,
+  settled,
+  validateCreate,
+  validateUpdateConfiguration,
+  withNewCode,
+  withSettings,
+  type CreateFunctionBody,
+} from './function-config.js';
+import type { Runner } from './runner.js';
+import type { FunctionStore, PolicyStatement, StoredFunction } from './store.js';
+import { codeSha256, unzipPackage } from './zip.js';
+
+export class LambdaFunctions {
+  constructor(
+    private readonly store: FunctionStore,
+    private readonly runner: Runner,
+    private readonly where: { region: string; accountId: string; sdkNodeModules?: string; endpoint: () => string | undefined },
+  ) {}
+
+  arnOf(name: string): string {
+    return functionArn(this.where.region, this.where.accountId, name);
+  }
+
+  /** The function a name / ARN / partial ARN refers to, if it exists here ($LATEST only). */
+  resolve(ref: string): StoredFunction | undefined {
+    const parsed = parseFunctionRef(ref);
+    if (!parsed) return undefined;
+    if (parsed.region && parsed.region !== this.where.region) return undefined;
+    if (parsed.account && parsed.account !== this.where.accountId) return undefined;
+    if (parsed.qualifier && parsed.qualifier !== '$LATEST') return undefined;
+    return this.store.get(parsed.name);
+  }
+
+  private require(ref: string): StoredFunction {
+    const found = this.resolve(ref);
+    if (found) return found;
+    const name = parseFunctionRef(ref)?.name ?? ref;
+    const qualifier = parseFunctionRef(ref)?.qualifier;
+    throw notFound(qualifier ? `${this.arnOf(name)}:${qualifier}` : this.arnOf(name));
+  }
+
+  specOf(name: string): FunctionSpec | undefined {
+    const c = this.store.get(name)?.configuration;
+    if (!c) return undefined;
+    return {
+      name,
+      arn: c.FunctionArn!,
+      runtime: c.Runtime!,
+      handler: c.Handler!,
+      codeDir: this.store.codeDir(name),
+      timeoutSeconds: c.Timeout ?? 3,
+      memorySizeMB: c.MemorySize ?? 128,
+      environment: c.Environment?.Variables ?? {},
+    };
+  }
+
+  private unpack(name: string, zipBase64: string): { codeSha256: string; codeSize: number } {
+    const zip = Buffer.from(zipBase64, 'base64');
+    const unzipped = unzipPackage(zip);
+    if (!unzipped.ok) throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
+    this.store.writeCode(name, zip, unzipped.files);
+    this.linkSdk(name);
+    return { codeSha256: codeSha256(zip), codeSize: zip.length };
+  }
+
+  /** Handlers import the AWS SDK as on Lambda (where the runtime ships it): link ours next to the code. */
+  private linkSdk(name: string): void {
+    const link = join(this.store.functionDir(name), 'node_modules');
+    if (!this.where.sdkNodeModules || existsSync(link)) return;
+    try {
+      symlinkSync(this.where.sdkNodeModules, link, 'dir');
+    } catch {
+      /* without it only SDK-using node handlers are affected */
+    }
+  }
+
+  create(input: CreateFunctionBody): FunctionConfiguration {
+    const invalid = validateCreate(input);
+    if (invalid) throw invalid;
+    const name = parseFunctionRef(input.FunctionName!)!.name;
+    if (this.store.get(name)) throw conflict(`Function already exist: ${name}`);
+    const code = this.unpack(name, input.Code!.ZipFile!);
+    const configuration = newConfiguration(input, { ...this.where, now: new Date(), revisionId: randomUUID() }, code);
+    // Creation is instant here: the response says Pending (as AWS does), every later read says Active.
+    this.store.put({ configuration: settled(configuration), policy: [] });
+    return configuration;
+  }
+
+  get(ref: string): GetFunctionResponse {
+    const stored = this.require(ref);
+    const name = stored.configuration.FunctionName!;
+    const endpoint = this.where.endpoint();
+    return {
+      Configuration: stored.configuration,
+      Code: {
+        RepositoryType: 'S3',
+        Location: `${endpoint ?? ''}/2015-03-31/functions/${encodeURIComponent(name)}/code.zip`,
+      },
+    };
+  }
+
+  configuration(ref: string): FunctionConfiguration {
+    return this.require(ref).configuration;
+  }
+
+  zipPath(ref: string): string {
+    return this.store.zipPath(this.require(ref).configuration.FunctionName!);
+  }
+
+  list(marker?: string, maxItems?: number): ListFunctionsResponse {
+    const all = this.store.list().map((f) => f.configuration);
+    const start = marker ? Number.parseInt(marker, 10) || 0 : 0;
+    const size = Math.min(Math.max(maxItems ?? 50, 1), 50);
+    const page = all.slice(start, start + size);
+    return { Functions: page, ...(start + size < all.length ? { NextMarker: String(start + size) } : {}) };
+  }
+
+  delete(ref: string): void {
+    const stored = this.require(ref);
+    const name = stored.configuration.FunctionName!;
+    this.runner.forget(name);
+    this.store.delete(name);
+  }
+
+  updateCode(ref: string, body: { ZipFile?: string; DryRun?: boolean }): FunctionConfiguration {
+    const stored = this.require(ref);
+    if (!body.ZipFile) throw invalidParameter('The s3trigger sandbox needs the code as ZipFile (S3Bucket/S3Key is not supported).');
+    const name = stored.configuration.FunctionName!;
+    if (body.DryRun) return stored.configuration;
+    const code = this.unpack(name, body.ZipFile);
+    const configuration = withNewCode(stored.configuration, code, new Date(), randomUUID());
+    this.store.put({ ...stored, configuration: settled(configuration) });
+    this.runner.retire(name);
+    return configuration;
+  }
+
+  updateConfiguration(ref: string, input: UpdateFunctionConfigurationRequest): FunctionConfiguration {
+    const stored = this.require(ref);
+    const invalid = validateUpdateConfiguration(input);
+    if (invalid) throw invalid;
+    if (input.RevisionId && input.RevisionId !== stored.configuration.RevisionId) {
+      throw new LambdaError('PreconditionFailedException', 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id', 412);
+    }
+    const configuration = withSettings(stored.configuration, input, new Date(), randomUUID());
+    this.store.put({ ...stored, configuration: settled(configuration) });
+    this.runner.retire(stored.configuration.FunctionName!);
+    return configuration;
+  }
+
+  addPermission(ref: string, input: AddPermissionRequest): { Statement: string } {
+    const stored = this.require(ref);
+    if (!input.StatementId || !input.Action || !input.Principal) {
+      throw invalidParameter('StatementId, Action and Principal are required.');
+    }
+    if (stored.policy.some((s) => s.Sid === input.StatementId)) {
+      throw conflict(`The statement id (${input.StatementId}) provided already exists. Please provide a new statement id, or remove the existing statement.`);
+    }
+    const condition: PolicyStatement['Condition'] = {};
+    if (input.SourceArn) condition.ArnLike = { 'AWS:SourceArn': input.SourceArn };
+    if (input.SourceAccount) condition.StringEquals = { 'AWS:SourceAccount': input.SourceAccount };
+    const statement: PolicyStatement = {
+      Sid: input.StatementId,
+      Effect: 'Allow',
+      Principal: input.Principal.includes('.') ? { Service: input.Principal } : { AWS: input.Principal },
+      Action: input.Action,
+      Resource: stored.configuration.FunctionArn!,
+      ...(Object.keys(condition).length ? { Condition: condition } : {}),
+    };
+    this.store.put({ ...stored, policy: [...stored.policy, statement] });
+    return { Statement: JSON.stringify(statement) };
+  }
+
+  policy(ref: string): { Policy: string; RevisionId: string } {
+    const stored = this.require(ref);
+    if (!stored.policy.length) throw new LambdaError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
+    const policy = { Version: '2012-10-17', Id: 'default', Statement: stored.policy };
+    return { Policy: JSON.stringify(policy), RevisionId: stored.configuration.RevisionId! };
+  }
+
+  removePermission(ref: string, sid: string): void {
+    const stored = this.require(ref);
+    if (!stored.policy.some((s) => s.Sid === sid)) {
+      throw new LambdaError('ResourceNotFoundException', `Statement ${sid} is not found in resource policy.`, 404);
+    }
+    this.store.put({ ...stored, policy: stored.policy.filter((s) => s.Sid !== sid) });
+  }
+
+  /** Validates the target and payload of an Invoke before anything runs. */
+  checkInvoke(ref: string, qualifier: string | undefined, payload: string): string {
+    const stored = this.require(qualifier ? `${ref}:${qualifier}` : ref);
+    try {
+      JSON.parse(payload);
+    } catch (err) {
+      throw new LambdaError(
+        'InvalidRequestContentException',
+        `Could not parse request body into json: Could not parse payload into json: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    }
+    return stored.configuration.FunctionName!;
+  }
+
+  invoke(name: string, payload: string, clientContext?: string): Promise<InvocationOutcome> {
+    return this.runner.invoke(name, payload, randomUUID(), clientContext);
+  }
+
+  invokeAsync(name: string, payload: string): string {
+    return this.runner.invokeAsync(name, payload);
+  }
+}

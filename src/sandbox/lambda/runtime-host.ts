@@ -1,0 +1,58 @@
+/** What every execution environment needs from the machine: bootstrap files, python3's real path, the SDK. */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join, sep } from 'node:path';
+import type { LogsSink } from '../context.js';
+import type { RuntimeHost } from './environment.js';
+import { NODE_BOOTSTRAP } from './runtimes/node-bootstrap.js';
+import { PYTHON_BOOTSTRAP } from './runtimes/python-bootstrap.js';
+
+/** The node_modules folder this package's AWS SDK lives in, if it can be found. */
+export function findSdkNodeModules(): string | undefined {
+  try {
+    const entry = createRequire(import.meta.url).resolve('@aws-sdk/client-s3');
+    const marker = `${sep}node_modules${sep}`;
+    const at = entry.lastIndexOf(marker);
+    return at === -1 ? undefined : entry.slice(0, at + marker.length - 1);
+  } catch {
+    return undefined;
+  }
+}
+
+/** python3 on PATH may be a shim (pyenv: a shell script); spawn the interpreter itself for honest cold starts. */
+function resolvePython(): string {
+  try {
+    const out = execFileSync('python3', ['-c', 'import sys; print(sys.executable)'], { encoding: 'utf8', timeout: 10_000 });
+    return out.trim() || 'python3';
+  } catch {
+    return 'python3';
+  }
+}
+
+export function createRuntimeHost(options: {
+  dir: string;
+  region: string;
+  logs: () => LogsSink;
+  endpoint: () => string | undefined;
+  maxOutputBytes?: number;
+}): RuntimeHost {
+  mkdirSync(options.dir, { recursive: true });
+  const nodeBootstrap = join(options.dir, 'bootstrap.mjs');
+  const pythonBootstrap = join(options.dir, 'bootstrap.py');
+  writeFileSync(nodeBootstrap, NODE_BOOTSTRAP);
+  writeFileSync(pythonBootstrap, PYTHON_BOOTSTRAP);
+  let python: string | undefined;
+  return {
+    region: options.region,
+    get logs() {
+      return options.logs();
+    },
+    endpoint: options.endpoint,
+    nodeBootstrap,
+    pythonBootstrap,
+    pythonExecutable: () => (python ??= resolvePython()),
+    sdkNodeModules: findSdkNodeModules(),
+    maxOutputBytes: options.maxOutputBytes ?? 32 * 1024 * 1024,
+  };
+}

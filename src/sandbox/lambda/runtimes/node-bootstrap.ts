@@ -1,0 +1,126 @@
+/**
+ * The node execution environment's bootstrap, written to disk at start-up and run as `node bootstrap.mjs`.
+ * Kept as text because tsc does not copy .mjs files into dist. Protocol: NDJSON over fd 3 (see environment.ts).
+ */
+export const NODE_BOOTSTRAP = String.raw`
+import net from 'node:net';
+import { format } from 'node:util';
+import { pathToFileURL } from 'node:url';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+
+const control = new net.Socket({ fd: 3, readable: true, writable: true });
+const send = (msg) => control.write(JSON.stringify(msg) + '\n');
+let current;
+
+const LEVELS = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
+for (const [name, level] of Object.entries(LEVELS)) {
+  console[name] = (...args) => send({ type: 'log', ts: Date.now(), requestId: current?.requestId, level, message: format(...args) });
+}
+
+function toError(e, fallbackType) {
+  if (e instanceof Error) {
+    return { errorType: fallbackType ?? (e.name || 'Error'), errorMessage: e.message, trace: String(e.stack ?? '').split('\n') };
+  }
+  return { errorType: fallbackType ?? typeof e, errorMessage: String(e), trace: [] };
+}
+
+async function loadHandler() {
+  const spec = process.env._HANDLER ?? '';
+  const root = process.env.LAMBDA_TASK_ROOT ?? process.cwd();
+  const dot = spec.lastIndexOf('.');
+  const modulePath = dot > 0 ? spec.slice(0, dot) : spec;
+  const fnName = dot > 0 ? spec.slice(dot + 1) : 'handler';
+  const file = ['.js', '.mjs', '.cjs'].map((ext) => join(root, modulePath + ext)).find((p) => existsSync(p));
+  if (!file) {
+    throw Object.assign(new Error("Error: Cannot find module '" + modulePath + "'"), { lambdaType: 'Runtime.ImportModuleError' });
+  }
+  let mod;
+  try {
+    mod = await import(pathToFileURL(file).href);
+  } catch (e) {
+    if (e instanceof SyntaxError) throw Object.assign(e, { lambdaType: 'Runtime.UserCodeSyntaxError' });
+    throw e;
+  }
+  const fn = mod[fnName] ?? mod.default?.[fnName];
+  if (typeof fn !== 'function') {
+    throw Object.assign(new Error(spec + ' is undefined or not exported'), { lambdaType: 'Runtime.HandlerNotFound' });
+  }
+  return fn;
+}
+
+function finish(requestId, outcome, durationMs) {
+  process.stdout.write('\x1e' + requestId + '\x1e\n');
+  process.stderr.write('\x1e' + requestId + '\x1e\n');
+  const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
+  send({ type: 'done', requestId, durationMs, maxRssMB, ...outcome });
+  current = undefined;
+}
+
+function makeContext(msg) {
+  const env = process.env;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: env.AWS_LAMBDA_FUNCTION_NAME,
+    functionVersion: env.AWS_LAMBDA_FUNCTION_VERSION,
+    invokedFunctionArn: msg.invokedFunctionArn,
+    memoryLimitInMB: env.AWS_LAMBDA_FUNCTION_MEMORY_SIZE,
+    awsRequestId: msg.requestId,
+    logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
+    logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
+    identity: undefined,
+    clientContext: msg.clientContext ?? undefined,
+    getRemainingTimeInMillis: () => Math.max(0, msg.deadline - Date.now()),
+  };
+}
+
+async function invoke(handler, msg) {
+  current = { requestId: msg.requestId, startedAt: performance.now() };
+  const context = makeContext(msg);
+  let outcome;
+  try {
+    const event = JSON.parse(msg.payload);
+    const result = await new Promise((resolve, reject) => {
+      const callback = (err, res) => (err != null ? reject(err) : resolve(res));
+      Object.assign(context, { done: callback, succeed: (r) => callback(null, r), fail: (e) => callback(e ?? 'failed') });
+      const r = handler(event, context, callback);
+      if (r && typeof r.then === 'function') r.then(resolve, reject);
+      else if (handler.length < 3) resolve(r);
+    });
+    outcome = { ok: true, result: JSON.stringify(result) ?? 'null' };
+  } catch (e) {
+    outcome = { ok: false, error: toError(e) };
+  }
+  if (current?.requestId === msg.requestId) finish(msg.requestId, outcome, performance.now() - current.startedAt);
+}
+
+function fatal(e, type) {
+  const error = toError(e, type);
+  if (current) finish(current.requestId, { ok: false, error, fatal: true }, performance.now() - current.startedAt);
+  else send({ type: 'fatal', error });
+}
+process.on('uncaughtException', (e) => fatal(e));
+process.on('unhandledRejection', (e) => fatal(e, 'Runtime.UnhandledPromiseRejection'));
+
+let handler;
+try {
+  handler = await loadHandler();
+  send({ type: 'ready' });
+} catch (e) {
+  send({ type: 'init-error', error: toError(e, e?.lambdaType) });
+}
+
+let buffered = '';
+control.setEncoding('utf8');
+control.on('data', (chunk) => {
+  buffered += chunk;
+  let nl;
+  while ((nl = buffered.indexOf('\n')) !== -1) {
+    const msg = JSON.parse(buffered.slice(0, nl));
+    buffered = buffered.slice(nl + 1);
+    if (msg.type === 'invoke' && handler) void invoke(handler, msg);
+  }
+});
+control.on('end', () => process.exit(0));
+`;

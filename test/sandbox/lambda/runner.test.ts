@@ -1,0 +1,187 @@
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { createFn, lambdaHarness, type Harness } from './helpers.js';
+
+const NODE_OK = `console.log('loading');
+export const handler = async (event, context) => {
+  console.log('event', JSON.stringify(event));
+  console.warn('two\\nlines');
+  process.stdout.write('raw stdout\\n');
+  return { id: context.awsRequestId, fn: context.functionName, left: context.getRemainingTimeInMillis() > 0,
+    mem: context.memoryLimitInMB, group: context.logGroupName, stream: context.logStreamName, arn: context.invokedFunctionArn,
+    endpoint: process.env.AWS_ENDPOINT_URL ?? null, region: process.env.AWS_REGION };
+};`;
+
+const PY_OK = `print('loading')
+def handler(event, context):
+    print('event', event['n'])
+    print('no newline', end='')
+    return {'id': context.aws_request_id, 'fn': context.function_name, 'left': context.get_remaining_time_in_millis() > 0,
+            'group': context.log_group_name, 'stream': context.log_stream_name, 'mem': context.memory_limit_in_mb}
+`;
+
+let h: Harness;
+before(async () => {
+  h = await lambdaHarness();
+});
+after(() => h.close());
+
+const streamOf = (requestId: string) => h.sink.events.find((e) => e.message.startsWith(`START RequestId: ${requestId}`))?.stream;
+const linesOf = (stream: string) => h.sink.events.filter((e) => e.stream === stream).map((e) => e.message);
+
+test('node: cold then warm in one environment; Init Duration only on the first REPORT; Lambda line format', async () => {
+  createFn(h, 'node-ok', 'nodejs20.x', 'index.handler', { 'index.mjs': NODE_OK });
+  const first = await h.service.functions.invoke('node-ok', '{"n":1}');
+  const second = await h.service.functions.invoke('node-ok', '{"n":2}');
+  assert.equal(first.status, 'success');
+  const result = JSON.parse(first.payload);
+  assert.equal(result.id, first.requestId);
+  assert.equal(result.fn, 'node-ok');
+  assert.equal(result.left, true);
+  assert.equal(result.mem, '128');
+  assert.equal(result.group, '/aws/lambda/node-ok');
+  assert.equal(result.arn, 'arn:aws:lambda:eu-west-1:000000000000:function:node-ok');
+  assert.equal(result.region, 'eu-west-1');
+  assert.ok(first.initDurationMs! > 0);
+  assert.equal(second.initDurationMs, undefined);
+  const stream = streamOf(first.requestId)!;
+  assert.match(stream, /^\d{4}\/\d\d\/\d\d\/\[\$LATEST\][0-9a-f]{32}$/);
+  assert.equal(result.stream, stream);
+  assert.equal(streamOf(second.requestId), stream, 'warm invocation reuses the environment');
+  const lines = linesOf(stream);
+  const id = first.requestId;
+  const at = lines.indexOf(`START RequestId: ${id} Version: $LATEST\n`);
+  assert.ok(at > 0);
+  assert.match(lines[at - 1]!, /^\d{4}-\d\d-\d\dT[\d:.]+Z\tundefined\tINFO\tloading\n$/);
+  assert.match(lines[at + 1]!, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\t${id}\\tINFO\\tevent {"n":1}\\n$`));
+  assert.match(lines[at + 2]!, new RegExp(`\\t${id}\\tWARN\\ttwo\\rlines\\n$`));
+  assert.equal(lines[at + 3], 'raw stdout\n');
+  assert.equal(lines[at + 4], `END RequestId: ${id}\n`);
+  assert.match(lines[at + 5]!, new RegExp(`^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d\\d ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d\\d ms\\t\\n$`));
+  const secondReport = lines.find((l) => l.startsWith(`REPORT RequestId: ${second.requestId}`))!;
+  assert.doesNotMatch(secondReport, /Init Duration/);
+  assert.match(first.logTail, /^START RequestId/);
+  assert.match(first.logTail, /REPORT RequestId/);
+});
+
+test('python: print lines raw, one event per line, context fields', async () => {
+  createFn(h, 'py-ok', 'python3.11', 'app.handler', { 'app.py': PY_OK });
+  const first = await h.service.functions.invoke('py-ok', '{"n":1}');
+  const second = await h.service.functions.invoke('py-ok', '{"n":2}');
+  assert.equal(first.status, 'success', first.payload);
+  const result = JSON.parse(first.payload);
+  assert.equal(result.id, first.requestId);
+  assert.equal(result.fn, 'py-ok');
+  assert.equal(result.left, true);
+  const stream = streamOf(first.requestId)!;
+  assert.equal(result.stream, stream);
+  assert.equal(streamOf(second.requestId), stream);
+  const lines = linesOf(stream);
+  const at = lines.indexOf(`START RequestId: ${first.requestId} Version: $LATEST\n`);
+  assert.equal(lines[at - 1], 'loading\n');
+  assert.deepEqual(lines.slice(at + 1, at + 4), ['event 1\n', 'no newline\n', `END RequestId: ${first.requestId}\n`]);
+  assert.match(lines[at + 4]!, /\tInit Duration: /);
+  assert.doesNotMatch(lines.find((l) => l.startsWith(`REPORT RequestId: ${second.requestId}`))!, /Init Duration/);
+});
+
+test('node: a thrown error is logged as Invoke Error and returned with X-Amz-Function-Error semantics', async () => {
+  createFn(h, 'node-throw', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { throw new TypeError('boom'); };` });
+  const out = await h.service.functions.invoke('node-throw', '{}');
+  assert.equal(out.status, 'error');
+  const payload = JSON.parse(out.payload);
+  assert.equal(payload.errorType, 'TypeError');
+  assert.equal(payload.errorMessage, 'boom');
+  assert.ok(Array.isArray(payload.trace));
+  const line = linesOf(streamOf(out.requestId)!).find((l) => l.includes('Invoke Error'))!;
+  const m = new RegExp(`^[\\d-]+T[\\d:.]+Z\\t${out.requestId}\\tERROR\\tInvoke Error \\t(.*)\\n$`).exec(line);
+  assert.ok(m, line);
+  const body = JSON.parse(m[1]!);
+  assert.equal(body.errorType, 'TypeError');
+  assert.equal(body.errorMessage, 'boom');
+  assert.match(body.stack[0], /TypeError: boom/);
+});
+
+test('python: an exception is logged as [ERROR] Type: message with the traceback', async () => {
+  createFn(h, 'py-throw', 'python3.11', 'app.handler', { 'app.py': `def handler(event, context):\n    raise ValueError('bad value')\n` });
+  const out = await h.service.functions.invoke('py-throw', '{}');
+  assert.equal(out.status, 'error');
+  const payload = JSON.parse(out.payload);
+  assert.equal(payload.errorType, 'ValueError');
+  assert.equal(payload.errorMessage, 'bad value');
+  assert.equal(payload.requestId, out.requestId);
+  assert.match(payload.stackTrace[0], /File ".*app\.py", line 2, in handler/);
+  const line = linesOf(streamOf(out.requestId)!).find((l) => l.startsWith('[ERROR]'))!;
+  assert.match(line, /^\[ERROR\] ValueError: bad value\rTraceback \(most recent call last\):\r {2}File ".*app\.py", line 2, in handler\r {4}raise ValueError\('bad value'\)\n$/);
+});
+
+test('timeout: the child is killed, Lambda prints the timeout line, the environment is replaced', async () => {
+  createFn(h, 'py-slow', 'python3.11', 'app.handler', { 'app.py': `import time\ndef handler(event, context):\n    if event.get('sleep'):\n        time.sleep(30)\n    return 'ok'\n` }, { Timeout: 1 });
+  const out = await h.service.functions.invoke('py-slow', '{"sleep":true}');
+  assert.equal(out.status, 'timeout');
+  assert.match(JSON.parse(out.payload).errorMessage, /Task timed out after 1\.00 seconds/);
+  const stream = streamOf(out.requestId)!;
+  const lines = linesOf(stream);
+  const timeout = lines.find((l) => l.includes('Task timed out'))!;
+  assert.match(timeout, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z ${out.requestId} Task timed out after 1\\.00 seconds\\n$`));
+  assert.match(lines.find((l) => l.startsWith(`REPORT RequestId: ${out.requestId}`))!, /\tStatus: timeout\t\n$/);
+  const next = await h.service.functions.invoke('py-slow', '{}');
+  assert.equal(next.status, 'success');
+  assert.notEqual(streamOf(next.requestId), stream, 'a new environment after a timeout');
+  assert.ok(next.initDurationMs! > 0, 'the replacement is a cold start');
+});
+
+test('a handler that never returns (node, pending promise) times out and the service keeps working', async () => {
+  createFn(h, 'node-hang', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = () => new Promise(() => {});` }, { Timeout: 1 });
+  const out = await h.service.functions.invoke('node-hang', '{}');
+  assert.equal(out.status, 'timeout');
+  const again = await h.service.functions.invoke('node-ok', '{"n":3}');
+  assert.equal(again.status, 'success');
+});
+
+test('10 MB of output (one long line and many lines) is logged in CloudWatch-sized events', async () => {
+  createFn(h, 'py-loud', 'python3.11', 'app.handler', { 'app.py': `def handler(event, context):\n    print('x' * (10 * 1024 * 1024))\n    for i in range(20000):\n        print('line', i)\n    return 'done'\n` });
+  const out = await h.service.functions.invoke('py-loud', '{}');
+  assert.equal(out.status, 'success');
+  const lines = linesOf(streamOf(out.requestId)!);
+  const big = lines.filter((l) => /^x+\n?$/.test(l));
+  assert.equal(big.reduce((n, l) => n + l.replace('\n', '').length, 0), 10 * 1024 * 1024);
+  assert.ok(big.every((l) => Buffer.byteLength(l) <= 262_144 - 26 + 1));
+  assert.ok(lines.includes('line 19999\n'));
+  assert.ok(lines.some((l) => l.startsWith(`REPORT RequestId: ${out.requestId}`)));
+});
+
+test('two concurrent invocations get two environments', async () => {
+  createFn(h, 'node-wait', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { await new Promise((r) => setTimeout(r, 300)); return 1; };` });
+  const [a, b] = await Promise.all([h.service.functions.invoke('node-wait', '{}'), h.service.functions.invoke('node-wait', '{}')]);
+  assert.notEqual(streamOf(a.requestId), streamOf(b.requestId));
+  assert.ok(a.initDurationMs! > 0 && b.initDurationMs! > 0);
+  assert.equal(h.service.runner.environmentCount('node-wait'), 2);
+});
+
+test('Event invocations of a failing handler are retried twice with the same request id', async () => {
+  createFn(h, 'node-fail-async', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { throw new Error('always'); };` });
+  const id = h.service.functions.invokeAsync('node-fail-async', '{}');
+  await h.sink.until((events) => events.filter((e) => e.message.startsWith(`REPORT RequestId: ${id}`)).length === 3);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(h.sink.messages('/aws/lambda/node-fail-async').filter((m) => m.startsWith(`START RequestId: ${id}`)).length, 3);
+  assert.ok(h.sandboxLog.some((l) => l.includes('failed 3 times')));
+});
+
+test('init errors: a missing module is reported like Lambda and the service survives', async () => {
+  createFn(h, 'py-missing', 'python3.11', 'nope.handler', { 'app.py': 'x = 1\n' });
+  const out = await h.service.functions.invoke('py-missing', '{}');
+  assert.equal(out.status, 'error');
+  assert.equal(JSON.parse(out.payload).errorType, 'Runtime.ImportModuleError');
+  assert.ok(h.sink.messages('/aws/lambda/py-missing').some((m) => m.startsWith("[ERROR] Runtime.ImportModuleError: Unable to import module 'nope'")));
+  createFn(h, 'node-nohandler', 'nodejs20.x', 'index.handler', { 'index.mjs': 'export const other = 1;' });
+  const out2 = await h.service.functions.invoke('node-nohandler', '{}');
+  assert.equal(JSON.parse(out2.payload).errorType, 'Runtime.HandlerNotFound');
+});
+
+test('a handler that exits the process is reported as Runtime.ExitError', async () => {
+  createFn(h, 'node-exit', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { process.exit(3); };` });
+  const out = await h.service.functions.invoke('node-exit', '{}');
+  assert.equal(out.status, 'error');
+  assert.equal(JSON.parse(out.payload).errorType, 'Runtime.ExitError');
+  assert.ok(h.sink.messages('/aws/lambda/node-exit').some((m) => m.includes('Runtime exited with error: exit status 3')));
+});
