@@ -1,0 +1,226 @@
+/** The root component: owns the reducer, the one key dispatcher and the effects it asks for. */
+import { Box, useInput, useStdout, type Key } from 'ink';
+import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import type { SessionApi, SessionEvent } from '../events.js';
+import type { Scope } from './keymap.js';
+import { BucketPicker } from './components/BucketPicker.js';
+import { ConfirmPrompt } from './components/ConfirmPrompt.js';
+import { DetailsView } from './components/DetailsView.js';
+import { EventsTable } from './components/EventsTable.js';
+import { FilterPrompt } from './components/FilterPrompt.js';
+import { Footer } from './components/Footer.js';
+import { Header } from './components/Header.js';
+import { HelpOverlay } from './components/HelpOverlay.js';
+import { LogPane } from './components/LogPane.js';
+import { OpForm } from './components/OpForm.js';
+import { OpsPane } from './components/OpsPane.js';
+import { TooSmall } from './components/TooSmall.js';
+import { handleKey, splitKeys } from './state/input.js';
+import { computeLayout } from './state/layout.js';
+import type { LogStore } from './state/log-store.js';
+import { visibleLog } from './state/log-view.js';
+import { reducer } from './state/reducer.js';
+import { rowKey, type Action, type AppState, type Effect } from './state/types.js';
+import { ThemeContext, makeTheme } from './theme.js';
+
+export interface AppProps {
+  session: SessionApi;
+  store: LogStore;
+  initialState: AppState;
+  noColor: boolean;
+  onQuit(interrupt: boolean): void;
+  /** Switch the session to this bucket on mount (discovery + tail). */
+  startBucket?: string;
+  /** Engine events other than log lines are folded into the state at most this often. */
+  eventBatchMs?: number;
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function emptyLogText(state: AppState): string {
+  if (!state.bucket) return 'choose a bucket (b) to tail its function';
+  if (!state.discovery) return 'discovering…';
+  if (state.tails.some((t) => t.mode === 'reconnecting')) return 'reconnecting…';
+  if (state.discovery.logGroups.length === 0) return 'no log group to tail';
+  if (state.tails.some((t) => t.mode === 'waiting-for-group')) return 'waiting for first invocation';
+  return 'no log lines yet';
+}
+
+function footerScope(state: AppState): Scope {
+  const o = state.overlay;
+  if (o.kind === 'none') return state.focus;
+  if (o.kind === 'picker') return o.naming ? 'bucket-name' : 'picker';
+  return o.kind;
+}
+
+export function App({ session, store, initialState, noColor, onQuit, startBucket, eventBatchMs = 16 }: AppProps) {
+  const [state, dispatch] = useReducer(reducer, initialState);
+  const stateRef = useRef(state);
+  stateRef.current = state;
+  const { stdout } = useStdout();
+
+  const apply = useCallback((actions: Action[]) => {
+    for (const action of actions) {
+      stateRef.current = reducer(stateRef.current, action);
+      dispatch(action);
+    }
+  }, []);
+
+  const run = useCallback(
+    (effect: Effect) => {
+      switch (effect.type) {
+        case 'fire':
+          try {
+            session.fire(effect.input);
+          } catch (err) {
+            apply([{ type: 'notice', message: `could not fire: ${messageOf(err)}` }]);
+          }
+          return;
+        case 'quit':
+          onQuit(effect.interrupt);
+          return;
+        case 'loadBuckets':
+          session.listBuckets().then(
+            (buckets) => apply([{ type: 'pickerLoaded', buckets: [...buckets].sort() }]),
+            (err: unknown) => apply([{ type: 'pickerFailed', message: `could not list buckets: ${messageOf(err)}` }]),
+          );
+          return;
+        case 'useBucket': {
+          const { bucket, create } = effect;
+          const ensure = create ? session.ensureBucket(bucket) : Promise.resolve(false);
+          ensure
+            .then(
+              () => {
+                apply([{ type: 'bucketChosen', bucket }]);
+                return session.useBucket(bucket).then(
+                  (discovery) => apply([{ type: 'session', events: [{ type: 'Discovered', discovery }] }]),
+                  (err: unknown) => apply([{ type: 'notice', message: `could not watch ${bucket}: ${messageOf(err)}` }]),
+                );
+              },
+              (err: unknown) =>
+                apply([create ? { type: 'namingError', message: messageOf(err) } : { type: 'pickerFailed', message: messageOf(err) }]),
+            )
+            .catch(() => undefined);
+          return;
+        }
+      }
+    },
+    [session, onQuit, apply],
+  );
+
+  // Engine events: log lines to the store, the rest folded into state in small batches.
+  useEffect(() => {
+    let queue: SessionEvent[] = [];
+    let timer: NodeJS.Timeout | undefined;
+    const flush = () => {
+      timer = undefined;
+      const events = queue;
+      queue = [];
+      if (events.length) apply([{ type: 'session', events }]);
+    };
+    const off = session.on((event) => {
+      if (event.type === 'LogLine') return store.push(event.line);
+      queue.push(event);
+      timer ??= setTimeout(flush, eventBatchMs);
+    });
+    return () => {
+      off();
+      if (timer) clearTimeout(timer);
+    };
+  }, [session, store, apply, eventBatchMs]);
+
+  useEffect(() => {
+    if (startBucket) run({ type: 'useBucket', bucket: startBucket, create: false });
+    else if (initialState.overlay.kind === 'picker') run({ type: 'loadBuckets' });
+    // Mount only.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+
+  useEffect(() => {
+    const onResize = () => apply([{ type: 'resize', columns: stdout.columns || 80, rows: stdout.rows || 24 }]);
+    stdout.on('resize', onResize);
+    return () => {
+      stdout.off('resize', onResize);
+    };
+  }, [stdout, apply]);
+
+  const layout = computeLayout(state.size.columns, state.size.rows);
+
+  useInput((input: string, key: Key) => {
+    for (const [oneInput, oneKey] of splitKeys(input, key)) {
+      const current = stateRef.current;
+      const snapshot = store.getSnapshot();
+      const outcome = handleKey(current, oneInput, oneKey, {
+        latestSeq: snapshot.latestSeq,
+        maxBack: visibleLog(snapshot.lines, current.log, layout.logLines).maxBack,
+        pageSize: layout.logLines,
+      });
+      apply(outcome.actions);
+      for (const effect of outcome.effects) run(effect);
+    }
+  });
+
+  const theme = useMemo(() => makeTheme(noColor), [noColor]);
+  if (layout.tooSmall) {
+    return (
+      <ThemeContext.Provider value={theme}>
+        <TooSmall columns={state.size.columns} rows={state.size.rows} />
+      </ThemeContext.Provider>
+    );
+  }
+
+  const bodyHeight = layout.height - layout.headerLines - 1;
+  const o = state.overlay;
+  const selectedRow = state.rows[state.selected];
+  const highlight = selectedRow?.requestId;
+  const notice = state.quitting ? 'quitting: stopping the tail and the sandbox… (Ctrl-C again exits at once)' : state.notice;
+
+  let body;
+  if (o.kind === 'help') body = <HelpOverlay height={bodyHeight} scroll={o.scroll} />;
+  else if (o.kind === 'details')
+    body = <DetailsView row={state.rows.find((r) => rowKey(r) === o.rowKey)} invocations={state.invocations} height={bodyHeight} scroll={o.scroll} />;
+  else if (o.kind === 'picker') body = <BucketPicker picker={o} height={bodyHeight} />;
+  else
+    body = (
+      <>
+        {o.kind === 'form' ? (
+          <OpForm form={o} />
+        ) : o.kind === 'confirm' ? (
+          <ConfirmPrompt message={o.message} />
+        ) : (
+          <OpsPane bucket={state.bucket} params={state.params} createdKeys={state.createdKeys} selected={state.opsSelected} focused={state.focus === 'ops'} />
+        )}
+        <EventsTable
+          rows={state.rows}
+          invocations={state.invocations}
+          selected={state.selected}
+          offset={state.eventsOffset}
+          height={layout.eventRows}
+          width={layout.width}
+          focused={state.focus === 'events'}
+        />
+        <LogPane
+          store={store}
+          view={state.log}
+          height={layout.logLines}
+          focused={state.focus === 'log'}
+          highlightRequestId={highlight}
+          emptyText={emptyLogText(state)}
+        />
+      </>
+    );
+
+  return (
+    <ThemeContext.Provider value={theme}>
+      <Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
+        <Header target={state.target} bucket={state.bucket} discovery={state.discovery} tails={state.tails} warnings={state.warnings} notice={notice} />
+        <Box flexDirection="column" height={bodyHeight} overflow="hidden">
+          {body}
+        </Box>
+        {o.kind === 'filter' ? <FilterPrompt draft={o.draft} /> : <Footer scope={footerScope(state)} />}
+      </Box>
+    </ThemeContext.Provider>
+  );
+}

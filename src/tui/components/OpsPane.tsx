@@ -1,0 +1,39 @@
+import { Box, Text } from 'ink';
+import { memo } from 'react';
+import { OP_LABELS, cell } from '../format.js';
+import { bindingFor, formatKeys, type Command } from '../keymap.js';
+import { currentInput, describeInput } from '../state/params.js';
+import { OP_ORDER, type AppState } from '../state/types.js';
+import { useTheme } from '../theme.js';
+import { PaneTitle } from './PaneTitle.js';
+
+export interface OpsPaneProps {
+  bucket: AppState['bucket'];
+  params: AppState['params'];
+  createdKeys: AppState['createdKeys'];
+  selected: number;
+  focused: boolean;
+}
+
+export const OpsPane = memo(function OpsPane({ bucket, params, createdKeys, selected, focused }: OpsPaneProps) {
+  const theme = useTheme();
+  return (
+    <Box flexDirection="column" height={6} overflow="hidden">
+      <PaneTitle title="Operations" focused={focused} extra="key fires now · Shift+key edits first" />
+      {OP_ORDER.map((kind, index) => {
+        const now = currentInput({ bucket, params, createdKeys }, kind);
+        const fireKeys = formatKeys(bindingFor(`fire.${kind}` as Command));
+        const editKeys = formatKeys(bindingFor(`edit.${kind}` as Command));
+        const highlighted = focused && index === selected;
+        return (
+          <Text key={kind} wrap="truncate-end" inverse={highlighted}>
+            <Text bold color={theme.accent}>{` ${fireKeys} `}</Text>
+            <Text dimColor>{`${editKeys} `}</Text>
+            <Text bold>{cell(OP_LABELS[kind], 10)}</Text>
+            <Text dimColor={'error' in now}>{describeInput(now)}</Text>
+          </Text>
+        );
+      })}
+    </Box>
+  );
+});

@@ -1,0 +1,94 @@
+/** Text formatting for the TUI's cells and lines. Pure. */
+import type { OpKind } from '../ops/types.js';
+import type { MatchConfidence } from '../observe/types.js';
+import { baseName } from './state/params.js';
+import type { OpRow } from './state/types.js';
+
+export function formatBytes(bytes: number | undefined): string {
+  if (bytes === undefined) return '';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(bytes < 10 * 1024 ? 1 : 0)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(bytes < 10 * 1024 * 1024 ? 1 : 0)} MB`;
+}
+
+export function formatMs(ms: number | undefined): string {
+  if (ms === undefined || !Number.isFinite(ms)) return '';
+  if (Math.abs(ms) < 10) return `${Number(ms.toFixed(1))}ms`;
+  if (Math.abs(ms) < 1000) return `${Math.round(ms)}ms`;
+  return `${(ms / 1000).toFixed(Math.abs(ms) < 10_000 ? 2 : 1)}s`;
+}
+
+/** HH:MM:SS.mmm in UTC, the clock CloudWatch shows. */
+export function formatClock(ms: number): string {
+  return new Date(ms).toISOString().slice(11, 23);
+}
+
+export function formatTimestamp(ms: number | undefined): string {
+  return ms === undefined ? '-' : new Date(ms).toISOString();
+}
+
+export function progressBar(loaded: number, total: number | undefined, width: number): string {
+  if (!total) return `${formatBytes(loaded)}`;
+  const ratio = Math.max(0, Math.min(1, loaded / total));
+  const filled = Math.round(ratio * width);
+  return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${String(Math.round(ratio * 100)).padStart(3)}%`;
+}
+
+export const OP_LABELS: Record<OpKind, string> = {
+  put: 'PUT',
+  copy: 'COPY',
+  post: 'POST',
+  delete: 'DELETE',
+  multipart: 'MULTIPART',
+};
+
+export const CONFIDENCE_LABELS: Record<MatchConfidence, string> = {
+  'request-id': 'req-id',
+  key: 'key',
+  time: 'time',
+};
+
+export function statusText(row: OpRow, barWidth = 8): string {
+  switch (row.status) {
+    case 'sending':
+      return 'sending…';
+    case 'progress':
+      return progressBar(row.progress?.loaded ?? 0, row.progress?.total, barWidth);
+    case 'acked':
+      return 'acked';
+    case 'matched':
+      return 'matched';
+    case 'failed':
+      return `failed ${row.result?.error?.code ?? ''}`.trim();
+    case 'no-match':
+      return 'no match yet';
+  }
+}
+
+export function rowObjectKey(row: OpRow): string {
+  const i = row.input;
+  if (i.key) return i.key;
+  return 'file' in i && i.file ? baseName(i.file) : '';
+}
+
+export function rowSize(row: OpRow): string {
+  if (row.result?.bytes !== undefined) return formatBytes(row.result.bytes);
+  if (row.progress?.total !== undefined) return formatBytes(row.progress.total);
+  if (row.input.kind === 'multipart' && row.input.sizeMB) return formatBytes(row.input.sizeMB * 1024 * 1024);
+  return '';
+}
+
+/** Pads or cuts to exactly `width` characters (cells are one code unit wide here). */
+export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
+  const chars = [...text];
+  if (chars.length > width) return width > 1 ? `${chars.slice(0, width - 1).join('')}…` : chars.slice(0, width).join('');
+  return align === 'left' ? text.padEnd(width) : text.padStart(width);
+}
+
+/** Strips terminal control sequences and tabs a log message may carry. */
+export function sanitize(text: string): string {
+  return text
+    .replace(/\u001b\[[0-9;?]*[ -/]*[@-~]/g, '')
+    .replace(/\t/g, '  ')
+    .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '');
+}

@@ -1,0 +1,241 @@
+/**
+ * The one keymap: every command with its keys, description and scope. Input handling,
+ * the help overlay and the footer hints all read this table.
+ */
+import type { Key } from 'ink';
+
+export type Scope =
+  | 'global'
+  | 'ops'
+  | 'events'
+  | 'log'
+  | 'help'
+  | 'details'
+  | 'form'
+  | 'confirm'
+  | 'filter'
+  | 'picker'
+  | 'bucket-name';
+
+export type SpecialKey = 'return' | 'escape' | 'tab' | 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end';
+
+/** One key: a printable character (case matters: 'P' is Shift+p) or a special key. */
+export interface KeySpec {
+  key: SpecialKey | string;
+  ctrl?: boolean;
+  shift?: boolean;
+}
+
+export type Command =
+  | 'fire.put'
+  | 'fire.copy'
+  | 'fire.post'
+  | 'fire.delete'
+  | 'fire.multipart'
+  | 'edit.put'
+  | 'edit.copy'
+  | 'edit.post'
+  | 'edit.delete'
+  | 'edit.multipart'
+  | 'bucket.open'
+  | 'focus.next'
+  | 'focus.prev'
+  | 'log.filter'
+  | 'log.follow'
+  | 'rows.clear'
+  | 'help.open'
+  | 'quit'
+  | 'interrupt'
+  | 'ops.up'
+  | 'ops.down'
+  | 'ops.fire'
+  | 'events.up'
+  | 'events.down'
+  | 'events.top'
+  | 'events.bottom'
+  | 'events.details'
+  | 'log.up'
+  | 'log.down'
+  | 'log.pageUp'
+  | 'log.pageDown'
+  | 'log.bottom'
+  | 'help.up'
+  | 'help.down'
+  | 'help.close'
+  | 'details.up'
+  | 'details.down'
+  | 'details.close'
+  | 'form.next'
+  | 'form.prev'
+  | 'form.submit'
+  | 'form.cancel'
+  | 'confirm.yes'
+  | 'confirm.no'
+  | 'filter.apply'
+  | 'filter.cancel'
+  | 'picker.up'
+  | 'picker.down'
+  | 'picker.choose'
+  | 'picker.new'
+  | 'picker.back'
+  | 'bucketName.create'
+  | 'bucketName.cancel';
+
+export interface Binding {
+  command: Command;
+  keys: KeySpec[];
+  description: string;
+  scope: Scope;
+  /** Short label in the footer of its scope (every binding is in the help overlay). */
+  footer?: string;
+}
+
+const k = (key: string, extra: Omit<KeySpec, 'key'> = {}): KeySpec => ({ key, ...extra });
+
+export const KEYMAP: readonly Binding[] = [
+  { command: 'fire.put', keys: [k('p')], description: 'PUT the file now', scope: 'global', footer: 'put' },
+  { command: 'fire.copy', keys: [k('c')], description: 'COPY the last created key now', scope: 'global', footer: 'copy' },
+  { command: 'fire.post', keys: [k('o')], description: 'POST (presigned) the file now', scope: 'global', footer: 'post' },
+  { command: 'fire.delete', keys: [k('d')], description: 'DELETE the last created key now', scope: 'global', footer: 'delete' },
+  { command: 'fire.multipart', keys: [k('m')], description: 'MULTIPART upload now', scope: 'global', footer: 'multipart' },
+  { command: 'edit.put', keys: [k('P')], description: 'Edit PUT parameters, then fire', scope: 'global' },
+  { command: 'edit.copy', keys: [k('C')], description: 'Edit COPY parameters, then fire', scope: 'global' },
+  { command: 'edit.post', keys: [k('O')], description: 'Edit POST parameters, then fire', scope: 'global' },
+  { command: 'edit.delete', keys: [k('D')], description: 'Edit DELETE parameters, then fire', scope: 'global' },
+  { command: 'edit.multipart', keys: [k('M')], description: 'Edit MULTIPART parameters, then fire', scope: 'global' },
+  { command: 'bucket.open', keys: [k('b')], description: 'Choose another bucket', scope: 'global' },
+  { command: 'focus.next', keys: [k('tab')], description: 'Focus next pane', scope: 'global', footer: 'pane' },
+  { command: 'focus.prev', keys: [k('tab', { shift: true })], description: 'Focus previous pane', scope: 'global' },
+  { command: 'log.filter', keys: [k('/')], description: 'Filter the log', scope: 'global', footer: 'filter' },
+  { command: 'log.follow', keys: [k('f')], description: 'Follow the log on/off', scope: 'global', footer: 'follow' },
+  { command: 'rows.clear', keys: [k('x')], description: 'Clear finished rows', scope: 'global' },
+  { command: 'help.open', keys: [k('?')], description: 'Help', scope: 'global', footer: 'help' },
+  { command: 'quit', keys: [k('q')], description: 'Quit', scope: 'global', footer: 'quit' },
+  { command: 'interrupt', keys: [k('c', { ctrl: true })], description: 'Quit (again while cleaning up: exit 130)', scope: 'global' },
+
+  { command: 'ops.up', keys: [k('up'), k('k')], description: 'Previous operation', scope: 'ops' },
+  { command: 'ops.down', keys: [k('down'), k('j')], description: 'Next operation', scope: 'ops' },
+  { command: 'ops.fire', keys: [k('return')], description: 'Fire the highlighted operation', scope: 'ops', footer: 'fire' },
+
+  { command: 'events.up', keys: [k('up'), k('k')], description: 'Previous row', scope: 'events', footer: 'up' },
+  { command: 'events.down', keys: [k('down'), k('j')], description: 'Next row', scope: 'events', footer: 'down' },
+  { command: 'events.top', keys: [k('home'), k('g')], description: 'First row', scope: 'events' },
+  { command: 'events.bottom', keys: [k('end'), k('G')], description: 'Last row', scope: 'events' },
+  { command: 'events.details', keys: [k('return')], description: 'Details of the row', scope: 'events', footer: 'details' },
+
+  { command: 'log.up', keys: [k('up'), k('k')], description: 'Scroll up (stops following)', scope: 'log', footer: 'up' },
+  { command: 'log.down', keys: [k('down'), k('j')], description: 'Scroll down', scope: 'log', footer: 'down' },
+  { command: 'log.pageUp', keys: [k('pageUp')], description: 'Page up', scope: 'log' },
+  { command: 'log.pageDown', keys: [k('pageDown')], description: 'Page down', scope: 'log' },
+  { command: 'log.bottom', keys: [k('end'), k('G')], description: 'Jump to the end and follow', scope: 'log', footer: 'end+follow' },
+
+  { command: 'help.up', keys: [k('up'), k('k')], description: 'Scroll up', scope: 'help' },
+  { command: 'help.down', keys: [k('down'), k('j')], description: 'Scroll down', scope: 'help' },
+  { command: 'help.close', keys: [k('escape'), k('?')], description: 'Close help', scope: 'help', footer: 'close' },
+
+  { command: 'details.up', keys: [k('up'), k('k')], description: 'Scroll up', scope: 'details', footer: 'up' },
+  { command: 'details.down', keys: [k('down'), k('j')], description: 'Scroll down', scope: 'details', footer: 'down' },
+  { command: 'details.close', keys: [k('escape')], description: 'Back', scope: 'details', footer: 'back' },
+
+  { command: 'form.next', keys: [k('tab'), k('down')], description: 'Next field', scope: 'form', footer: 'next field' },
+  { command: 'form.prev', keys: [k('tab', { shift: true }), k('up')], description: 'Previous field', scope: 'form' },
+  { command: 'form.submit', keys: [k('return')], description: 'Fire with these parameters', scope: 'form', footer: 'fire' },
+  { command: 'form.cancel', keys: [k('escape')], description: 'Cancel', scope: 'form', footer: 'cancel' },
+
+  { command: 'confirm.yes', keys: [k('y')], description: 'Yes, do it', scope: 'confirm', footer: 'yes' },
+  { command: 'confirm.no', keys: [k('n'), k('escape')], description: 'No', scope: 'confirm', footer: 'no' },
+
+  { command: 'filter.apply', keys: [k('return')], description: 'Apply the filter', scope: 'filter', footer: 'apply' },
+  { command: 'filter.cancel', keys: [k('escape')], description: 'Clear the filter', scope: 'filter', footer: 'clear' },
+
+  { command: 'picker.up', keys: [k('up')], description: 'Previous bucket', scope: 'picker' },
+  { command: 'picker.down', keys: [k('down')], description: 'Next bucket', scope: 'picker' },
+  { command: 'picker.choose', keys: [k('return')], description: 'Use this bucket', scope: 'picker', footer: 'use bucket' },
+  { command: 'picker.new', keys: [k('n')], description: 'New bucket (when the filter is empty)', scope: 'picker', footer: 'new bucket' },
+  { command: 'picker.back', keys: [k('escape')], description: 'Clear the filter / back', scope: 'picker', footer: 'back' },
+
+  { command: 'bucketName.create', keys: [k('return')], description: 'Create the bucket', scope: 'bucket-name', footer: 'create' },
+  { command: 'bucketName.cancel', keys: [k('escape')], description: 'Cancel', scope: 'bucket-name', footer: 'cancel' },
+];
+
+export function keyMatches(spec: KeySpec, input: string, key: Key): boolean {
+  switch (spec.key) {
+    case 'return':
+      return key.return;
+    case 'escape':
+      return key.escape;
+    case 'tab':
+      return key.tab && Boolean(spec.shift) === key.shift;
+    case 'up':
+      return key.upArrow;
+    case 'down':
+      return key.downArrow;
+    case 'pageUp':
+      return key.pageUp;
+    case 'pageDown':
+      return key.pageDown;
+    case 'home':
+      return key.home;
+    case 'end':
+      return key.end;
+    default:
+      if (spec.ctrl) return key.ctrl && input.toLowerCase() === spec.key;
+      return !key.ctrl && !key.meta && input === spec.key;
+  }
+}
+
+/** The command bound to this key in this scope, if any. */
+export function commandFor(scope: Scope, input: string, key: Key): Command | undefined {
+  return KEYMAP.find((b) => b.scope === scope && b.keys.some((spec) => keyMatches(spec, input, key)))?.command;
+}
+
+const SPECIAL_LABELS: Record<SpecialKey, string> = {
+  return: 'Enter',
+  escape: 'Esc',
+  tab: 'Tab',
+  up: '↑',
+  down: '↓',
+  pageUp: 'PgUp',
+  pageDown: 'PgDn',
+  home: 'Home',
+  end: 'End',
+};
+
+export function formatKey(spec: KeySpec): string {
+  const base = (SPECIAL_LABELS as Record<string, string>)[spec.key] ?? spec.key;
+  if (spec.ctrl) return `Ctrl-${base.toUpperCase()}`;
+  if (spec.shift) return `Shift-${base}`;
+  return base;
+}
+
+export function formatKeys(binding: Binding): string {
+  return binding.keys.map(formatKey).join('/');
+}
+
+export function bindingFor(command: Command): Binding {
+  const binding = KEYMAP.find((b) => b.command === command);
+  if (!binding) throw new Error(`no binding for ${command}`);
+  return binding;
+}
+
+export const SCOPE_TITLES: Record<Scope, string> = {
+  global: 'Everywhere',
+  ops: 'Operations pane',
+  events: 'Events table',
+  log: 'Log pane',
+  help: 'Help',
+  details: 'Details view',
+  form: 'Parameter form',
+  confirm: 'Confirmation',
+  filter: 'Log filter',
+  picker: 'Bucket picker',
+  'bucket-name': 'New bucket',
+};
+
+/** Footer hints for a scope: its own footer bindings, then the global ones (panes only). */
+export function footerHints(scope: Scope): { keys: string; description: string }[] {
+  const own = KEYMAP.filter((b) => b.scope === scope && b.footer);
+  const isPane = scope === 'ops' || scope === 'events' || scope === 'log';
+  const global = isPane ? KEYMAP.filter((b) => b.scope === 'global' && b.footer) : [];
+  return [...own, ...global].map((b) => ({ keys: formatKeys(b), description: b.footer ?? b.description }));
+}

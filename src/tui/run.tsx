@@ -1,0 +1,89 @@
+/** The TUI's entry point: mounts ink over a session and owns quitting. */
+import { render } from 'ink';
+import { ExitCode } from '../errors.js';
+import type { SessionApi } from '../events.js';
+import { App } from './app.js';
+import { createDemoFile } from './demo-file.js';
+import { LogStore } from './state/log-store.js';
+import { initialState } from './state/reducer.js';
+import { noColorRequested } from './theme.js';
+
+export interface TuiOptions {
+  session: SessionApi;
+  bucket?: string;
+  isRealAws: boolean;
+  putFile?: string;
+  postFile?: string;
+  copy?: { sourceBucket: string; sourceKey: string; key: string };
+  deleteKey?: string;
+  multipartKey?: string;
+  sizeMB?: number;
+}
+
+export interface TuiStreams {
+  stdout?: NodeJS.WriteStream;
+  stdin?: NodeJS.ReadStream;
+}
+
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/** Resolves to the exit code once the user quit; the session is closed by then. */
+export async function runTui(options: TuiOptions, streams: TuiStreams = {}): Promise<number> {
+  const { session } = options;
+  const stdout = streams.stdout ?? process.stdout;
+  const stdin = streams.stdin ?? process.stdin;
+  const demo = options.putFile && options.postFile ? undefined : await createDemoFile();
+  const store = new LogStore();
+  const state = initialState({
+    target: session.target,
+    isRealAws: options.isRealAws,
+    bucket: options.bucket,
+    columns: stdout.columns || 80,
+    rows: stdout.rows || 24,
+    demoFile: demo?.path ?? '',
+    putFile: options.putFile,
+    postFile: options.postFile,
+    copy: options.copy,
+    deleteKey: options.deleteKey,
+    multipartKey: options.multipartKey,
+    sizeMB: options.sizeMB,
+  });
+
+  return new Promise<number>((resolve) => {
+    let phase: 'running' | 'cleaning' | 'done' = 'running';
+    const finish = (code: number, problem?: string) => {
+      if (phase === 'done') return;
+      phase = 'done';
+      for (const signal of SIGNALS) process.off(signal, onSignal);
+      instance.clear();
+      instance.unmount();
+      store.dispose();
+      if (problem) process.stderr.write(`s3trigger: ${problem}\n`);
+      void (demo?.remove() ?? Promise.resolve()).catch(() => undefined).then(() => resolve(code));
+    };
+    const quit = (interrupt: boolean, code: number = ExitCode.Ok) => {
+      if (phase === 'cleaning' && interrupt) return finish(ExitCode.Interrupted);
+      if (phase !== 'running') return;
+      phase = 'cleaning';
+      session.close().then(
+        () => finish(code),
+        (err: unknown) => finish(ExitCode.OperationFailed, `cleanup failed: ${err instanceof Error ? err.message : String(err)}`),
+      );
+    };
+    // A signal (not the Ctrl-C key, which arrives as input in raw mode) still cleans up first.
+    const onSignal = () => quit(true, ExitCode.Interrupted);
+    for (const signal of SIGNALS) process.on(signal, onSignal);
+
+    const instance = render(
+      <App
+        session={session}
+        store={store}
+        initialState={state}
+        noColor={noColorRequested()}
+        onQuit={(interrupt) => quit(interrupt)}
+        startBucket={options.bucket}
+      />,
+      { stdout, stdin, exitOnCtrlC: false, patchConsole: false },
+    );
+  });
+}

@@ -1,0 +1,250 @@
+/**
+ * The one key dispatcher: overlay first, then the focused pane, then global commands.
+ * Pure: a key becomes reducer actions plus effects for the App to run.
+ */
+import type { Key } from 'ink';
+import type { OpInput, OpKind } from '../../ops/types.js';
+import { commandFor, type Command } from '../keymap.js';
+import { bucketNameProblem, currentInput, formInput } from './params.js';
+import { pickerMatches } from './reducer.js';
+import { OP_ORDER, type Action, type AppState, type Effect, type TextEdit } from './types.js';
+
+export interface KeyOutcome {
+  actions: Action[];
+  effects: Effect[];
+}
+
+/** What the log store says right now (the reducer never reads the store). */
+export interface LogContext {
+  latestSeq: number;
+  /** Matching lines above the current bottom of the view. */
+  maxBack: number;
+  pageSize: number;
+}
+
+const none: KeyOutcome = { actions: [], effects: [] };
+const act = (...actions: Action[]): KeyOutcome => ({ actions, effects: [] });
+const quit = (): KeyOutcome => ({ actions: [{ type: 'quitting' }], effects: [{ type: 'quit', interrupt: false }] });
+
+/** A printable key or Backspace as a text edit; undefined for anything else. */
+export function textEditFor(input: string, key: Key): TextEdit | undefined {
+  if (key.backspace || key.delete) return { kind: 'backspace' };
+  if (key.ctrl || key.meta || key.escape || key.return || key.tab) return undefined;
+  // eslint-disable-next-line no-control-regex
+  const text = input.replace(/[\u0000-\u001f\u007f]/g, '');
+  return text ? { kind: 'append', text } : undefined;
+}
+
+export function handleKey(state: AppState, input: string, key: Key, log: LogContext): KeyOutcome {
+  if (commandFor('global', input, key) === 'interrupt') {
+    return { actions: [{ type: 'quitting' }], effects: [{ type: 'quit', interrupt: true }] };
+  }
+  if (state.quitting) return none;
+  const overlay = handleOverlay(state, input, key);
+  if (overlay) return overlay;
+  const pane = commandFor(state.focus, input, key);
+  if (pane) return runCommand(state, pane, log);
+  const global = commandFor('global', input, key);
+  return global ? runCommand(state, global, log) : none;
+}
+
+function handleOverlay(state: AppState, input: string, key: Key): KeyOutcome | undefined {
+  const o = state.overlay;
+  switch (o.kind) {
+    case 'none':
+      return undefined;
+    case 'help': {
+      const c = commandFor('help', input, key);
+      if (c === 'help.close') return act({ type: 'closeOverlay' });
+      if (c === 'help.up' || c === 'help.down') return act({ type: 'helpScroll', delta: c === 'help.up' ? -1 : 1 });
+      return commandFor('global', input, key) === 'quit' ? quit() : none;
+    }
+    case 'details': {
+      const c = commandFor('details', input, key);
+      if (c === 'details.close') return act({ type: 'closeOverlay' });
+      if (c === 'details.up' || c === 'details.down') return act({ type: 'detailsScroll', delta: c === 'details.up' ? -1 : 1 });
+      return commandFor('global', input, key) === 'quit' ? quit() : none;
+    }
+    case 'confirm': {
+      const c = commandFor('confirm', input, key);
+      if (c === 'confirm.yes') return { actions: [{ type: 'closeOverlay' }], effects: [{ type: 'fire', input: o.input }] };
+      if (c === 'confirm.no') return act({ type: 'closeOverlay' });
+      return none;
+    }
+    case 'filter': {
+      const c = commandFor('filter', input, key);
+      if (c === 'filter.apply') return act({ type: 'filterApply' });
+      if (c === 'filter.cancel') return act({ type: 'filterClear' });
+      const edit = textEditFor(input, key);
+      return edit ? act({ type: 'filterEdit', edit }) : none;
+    }
+    case 'form': {
+      const c = commandFor('form', input, key);
+      if (c === 'form.cancel') return act({ type: 'closeOverlay' });
+      if (c === 'form.next' || c === 'form.prev') return act({ type: 'formFocus', delta: c === 'form.next' ? 1 : -1 });
+      if (c === 'form.submit') {
+        const values = Object.fromEntries(o.fields.map((f) => [f.name, f.value]));
+        const result = formInput(state.bucket, o.op, values);
+        if ('error' in result) return act({ type: 'formError', message: result.error });
+        const fired = fireInput(state, result.input);
+        return { actions: [{ type: 'saveParams', op: o.op, values }, { type: 'closeOverlay' }, ...fired.actions], effects: fired.effects };
+      }
+      const edit = textEditFor(input, key);
+      return edit ? act({ type: 'formEdit', edit }) : none;
+    }
+    case 'picker': {
+      if (o.naming) {
+        const c = commandFor('bucket-name', input, key);
+        if (c === 'bucketName.cancel') return act({ type: 'namingClose' });
+        if (c === 'bucketName.create') {
+          const name = o.naming.draft.trim();
+          const problem = bucketNameProblem(name);
+          if (problem) return act({ type: 'namingError', message: problem });
+          return { actions: [{ type: 'pickerBusy', message: `creating ${name}` }], effects: [{ type: 'useBucket', bucket: name, create: true }] };
+        }
+        const edit = textEditFor(input, key);
+        return edit ? act({ type: 'namingEdit', edit }) : none;
+      }
+      const c = commandFor('picker', input, key);
+      if (c === 'picker.up' || c === 'picker.down') return act({ type: 'pickerMove', delta: c === 'picker.up' ? -1 : 1 });
+      if (c === 'picker.choose') {
+        const bucket = pickerMatches(o.buckets, o.filter)[o.selected];
+        if (!bucket) return none;
+        return { actions: [{ type: 'pickerBusy', message: `opening ${bucket}` }], effects: [{ type: 'useBucket', bucket, create: false }] };
+      }
+      if (c === 'picker.back') {
+        if (o.filter) return act({ type: 'pickerEdit', edit: { kind: 'clear' } });
+        return state.bucket ? act({ type: 'closeOverlay' }) : none;
+      }
+      // `n` creates only while the filter is empty; after that it is part of the filter.
+      if (c === 'picker.new' && o.filter === '') return act({ type: 'namingOpen' });
+      const edit = textEditFor(input, key);
+      return edit ? act({ type: 'pickerEdit', edit }) : none;
+    }
+  }
+}
+
+const FIRE: Partial<Record<Command, OpKind>> = {
+  'fire.put': 'put',
+  'fire.copy': 'copy',
+  'fire.post': 'post',
+  'fire.delete': 'delete',
+  'fire.multipart': 'multipart',
+};
+const EDIT: Partial<Record<Command, OpKind>> = {
+  'edit.put': 'put',
+  'edit.copy': 'copy',
+  'edit.post': 'post',
+  'edit.delete': 'delete',
+  'edit.multipart': 'multipart',
+};
+
+function runCommand(state: AppState, command: Command, log: LogContext): KeyOutcome {
+  const fireKind = FIRE[command];
+  if (fireKind) return fire(state, fireKind);
+  const editKind = EDIT[command];
+  if (editKind) return state.bucket ? act({ type: 'openForm', op: editKind }) : act({ type: 'notice', message: 'choose a bucket first (b)' });
+  switch (command) {
+    case 'quit':
+      return quit();
+    case 'bucket.open':
+      return { actions: [{ type: 'openPicker' }], effects: [{ type: 'loadBuckets' }] };
+    case 'focus.next':
+      return act({ type: 'focus', delta: 1 });
+    case 'focus.prev':
+      return act({ type: 'focus', delta: -1 });
+    case 'log.filter':
+      return act({ type: 'openFilter' });
+    case 'log.follow':
+      return act({ type: 'logFollow', follow: !state.log.follow, latestSeq: log.latestSeq });
+    case 'rows.clear':
+      return act({ type: 'clearFinished' });
+    case 'help.open':
+      return act({ type: 'openHelp' });
+    case 'ops.up':
+      return act({ type: 'opsMove', delta: -1 });
+    case 'ops.down':
+      return act({ type: 'opsMove', delta: 1 });
+    case 'ops.fire':
+      return fire(state, OP_ORDER[state.opsSelected]!);
+    case 'events.up':
+      return act({ type: 'eventsMove', delta: -1 });
+    case 'events.down':
+      return act({ type: 'eventsMove', delta: 1 });
+    case 'events.top':
+      return act({ type: 'eventsJump', to: 'top' });
+    case 'events.bottom':
+      return act({ type: 'eventsJump', to: 'bottom' });
+    case 'events.details':
+      return act({ type: 'openDetails' });
+    case 'log.up':
+    case 'log.down':
+    case 'log.pageUp':
+    case 'log.pageDown': {
+      const step = command === 'log.up' || command === 'log.down' ? 1 : log.pageSize;
+      const delta = command === 'log.up' || command === 'log.pageUp' ? -step : step;
+      return act({ type: 'logScroll', delta, latestSeq: log.latestSeq, maxBack: log.maxBack });
+    }
+    case 'log.bottom':
+      return act({ type: 'logFollow', follow: true, latestSeq: log.latestSeq });
+    default:
+      return none;
+  }
+}
+
+function fire(state: AppState, kind: OpKind): KeyOutcome {
+  const now = currentInput(state, kind);
+  if ('error' in now) return act({ type: 'notice', message: now.error });
+  return fireInput(state, now.input);
+}
+
+/** DELETE on real AWS asks first; everything else goes to the engine at once. */
+function fireInput(state: AppState, input: OpInput): KeyOutcome {
+  if (input.kind === 'delete' && state.isRealAws) {
+    return act({ type: 'openConfirm', input, message: `Delete s3://${input.bucket}/${input.key} on AWS?` });
+  }
+  return { actions: [{ type: 'notice' }], effects: [{ type: 'fire', input }] };
+}
+
+/** A Key with nothing pressed but what `flags` says (also used by tests). */
+export function makeKey(flags: Partial<Key> = {}): Key {
+  return {
+    upArrow: false,
+    downArrow: false,
+    leftArrow: false,
+    rightArrow: false,
+    pageDown: false,
+    pageUp: false,
+    home: false,
+    end: false,
+    return: false,
+    escape: false,
+    ctrl: false,
+    shift: false,
+    tab: false,
+    backspace: false,
+    delete: false,
+    meta: false,
+    super: false,
+    hyper: false,
+    capsLock: false,
+    numLock: false,
+    ...flags,
+  };
+}
+
+/**
+ * Ink hands over plain text that arrived in one chunk ("pd\r" from a fast typist, tmux or a
+ * paste) as one input; split it into one key per character so each is a command.
+ */
+export function splitKeys(input: string, key: Key): [string, Key][] {
+  if ([...input].length <= 1 || input.includes('\u001b') || key.ctrl || key.meta) return [[input, key]];
+  return [...input].map((ch): [string, Key] => {
+    if (ch === '\r' || ch === '\n') return [ch, makeKey({ return: true })];
+    if (ch === '\t') return [ch, makeKey({ tab: true })];
+    if (ch === '\u007f' || ch === '\b') return ['', makeKey({ backspace: true })];
+    const code = ch.codePointAt(0)!;
+    if (code < 0x20) return [String.fromCharCode(code + 0x60), makeKey({ ctrl: true })];
+    return [ch, makeKey({ shift: ch !== ch.toLowerCase() })];
+  });
+}

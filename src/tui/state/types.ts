@@ -1,0 +1,154 @@
+/** The TUI's app state and the actions that change it (see reducer.ts). */
+import type { Discovery, SessionEvent, TargetInfo } from '../../events.js';
+import type { OpInput, OpKind, OpResult } from '../../ops/types.js';
+import type { Invocation, Latency, MatchConfidence, TailState } from '../../observe/types.js';
+
+export type Pane = 'ops' | 'events' | 'log';
+export const PANES: readonly Pane[] = ['ops', 'events', 'log'];
+export const OP_ORDER: readonly OpKind[] = ['put', 'copy', 'post', 'delete', 'multipart'];
+
+export type RowStatus = 'sending' | 'progress' | 'acked' | 'matched' | 'failed' | 'no-match';
+
+export interface OpRow {
+  kind: 'op';
+  opId: number;
+  input: OpInput;
+  startedAt: number;
+  status: RowStatus;
+  progress?: { loaded: number; total?: number };
+  result?: OpResult;
+  warnings: string[];
+  requestId?: string;
+  confidence?: MatchConfidence;
+  latency?: Latency;
+}
+
+/** An invocation no fired operation explains. */
+export interface ForeignRow {
+  kind: 'foreign';
+  requestId: string;
+  firstSeenAt: number;
+}
+
+export type Row = OpRow | ForeignRow;
+
+/** Parameters the next operation of each kind uses. Undefined copy/delete fields follow the session. */
+export interface OpParams {
+  put: { file: string; key: string };
+  post: { file: string; key: string };
+  copy: { sourceBucket?: string; sourceKey?: string; key?: string };
+  delete: { key?: string };
+  multipart: { key: string; sizeMB: number; file?: string };
+}
+
+export interface FormField {
+  name: string;
+  label: string;
+  value: string;
+}
+
+export interface PickerState {
+  kind: 'picker';
+  buckets?: string[];
+  error?: string;
+  filter: string;
+  selected: number;
+  /** The new-bucket prompt, when open. */
+  naming?: { draft: string; error?: string };
+  /** What is in progress ("loading buckets", "creating my-bucket"). */
+  busy?: string;
+}
+
+export type Overlay =
+  | { kind: 'none' }
+  | { kind: 'help'; scroll: number }
+  | { kind: 'details'; rowKey: string; scroll: number }
+  | { kind: 'form'; op: OpKind; fields: FormField[]; focused: number; error?: string }
+  | { kind: 'confirm'; input: OpInput; message: string }
+  | { kind: 'filter'; draft: string }
+  | PickerState;
+
+export interface LogView {
+  follow: boolean;
+  filter: string;
+  /** Store sequence number of the newest line in view while not following. */
+  anchorSeq?: number;
+  /** Matching lines scrolled back from the anchor. */
+  back: number;
+}
+
+export interface AppState {
+  size: { columns: number; rows: number };
+  target: TargetInfo;
+  isRealAws: boolean;
+  bucket?: string;
+  discovery?: Discovery;
+  tails: TailState[];
+  warnings: string[];
+  /** One transient line under the header (e.g. why a key did nothing). */
+  notice?: string;
+  rows: Row[];
+  selected: number;
+  eventsOffset: number;
+  opsSelected: number;
+  focus: Pane;
+  overlay: Overlay;
+  params: OpParams;
+  /** Keys created in the current bucket this session, newest last (DELETE's default). */
+  createdKeys: string[];
+  invocations: Record<string, Invocation>;
+  log: LogView;
+  quitting: boolean;
+}
+
+export type TextEdit = { kind: 'append'; text: string } | { kind: 'backspace' } | { kind: 'clear' };
+
+export type Action =
+  | { type: 'resize'; columns: number; rows: number }
+  | { type: 'session'; events: SessionEvent[] }
+  | { type: 'focus'; delta: 1 | -1 }
+  | { type: 'opsMove'; delta: number }
+  | { type: 'eventsMove'; delta: number }
+  | { type: 'eventsJump'; to: 'top' | 'bottom' }
+  | { type: 'logScroll'; delta: number; latestSeq: number; maxBack: number }
+  | { type: 'logFollow'; follow: boolean; latestSeq: number }
+  | { type: 'clearFinished' }
+  | { type: 'openHelp' }
+  | { type: 'helpScroll'; delta: number }
+  | { type: 'openDetails' }
+  | { type: 'detailsScroll'; delta: number }
+  | { type: 'closeOverlay' }
+  | { type: 'openForm'; op: OpKind }
+  | { type: 'formFocus'; delta: 1 | -1 }
+  | { type: 'formEdit'; edit: TextEdit }
+  | { type: 'formError'; message: string }
+  | { type: 'saveParams'; op: OpKind; values: Record<string, string> }
+  | { type: 'openConfirm'; input: OpInput; message: string }
+  | { type: 'openFilter' }
+  | { type: 'filterEdit'; edit: TextEdit }
+  | { type: 'filterApply' }
+  | { type: 'filterClear' }
+  | { type: 'openPicker' }
+  | { type: 'pickerLoaded'; buckets: string[] }
+  | { type: 'pickerFailed'; message: string }
+  | { type: 'pickerEdit'; edit: TextEdit }
+  | { type: 'pickerMove'; delta: number }
+  | { type: 'pickerBusy'; message: string }
+  | { type: 'namingOpen' }
+  | { type: 'namingEdit'; edit: TextEdit }
+  | { type: 'namingError'; message: string }
+  | { type: 'namingClose' }
+  | { type: 'bucketChosen'; bucket: string }
+  | { type: 'notice'; message?: string }
+  | { type: 'quitting' };
+
+/** Side effects the App runs for a key (the reducer stays pure). */
+export type Effect =
+  | { type: 'fire'; input: OpInput }
+  | { type: 'quit'; interrupt: boolean }
+  | { type: 'loadBuckets' }
+  | { type: 'useBucket'; bucket: string; create: boolean };
+
+export function rowKey(row: Row): string {
+  return row.kind === 'op' ? `op:${row.opId}` : `inv:${row.requestId}`;
+}
