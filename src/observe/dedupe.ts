@@ -1,0 +1,55 @@
+/**
+ * Drops events already delivered. Polled events carry a stable eventId; live-tail events carry
+ * none, so live and polled copies of one event are paired by (stream, timestamp, message),
+ * counting occurrences so two identical lines in the same millisecond both get through.
+ * Memory is bounded: entries older than `retentionMs` (event time) behind the newest are pruned.
+ */
+import type { RawLogEvent } from './lambda-log.js';
+
+interface ContentEntry {
+  timestamp: number;
+  /** Copies delivered from the live stream / from polling. */
+  live: number;
+  polled: number;
+}
+
+export class Deduper {
+  private readonly ids = new Map<string, number>();
+  private readonly contents = new Map<string, ContentEntry>();
+  private newest = 0;
+  private sincePrune = 0;
+
+  constructor(private readonly retentionMs = 10 * 60_000) {}
+
+  /** True when the event is new and should be delivered. */
+  admit(event: RawLogEvent, source: 'live' | 'poll'): boolean {
+    if (event.timestamp > this.newest) this.newest = event.timestamp;
+    if (this.newest - event.timestamp > this.retentionMs) return false; // older than what we can vouch for
+    this.maybePrune();
+    if (source === 'poll' && event.eventId !== undefined) {
+      if (this.ids.has(event.eventId)) return false;
+      this.ids.set(event.eventId, event.timestamp);
+    }
+    const key = `${event.logStream}\u0000${event.timestamp}\u0000${event.message}`;
+    const entry = this.contents.get(key) ?? { timestamp: event.timestamp, live: 0, polled: 0 };
+    this.contents.set(key, entry);
+    if (source === 'live') {
+      entry.live++;
+      return entry.live > entry.polled;
+    }
+    entry.polled++;
+    return entry.polled > entry.live;
+  }
+
+  get size(): number {
+    return this.ids.size + this.contents.size;
+  }
+
+  private maybePrune(): void {
+    if (++this.sincePrune < 256) return;
+    this.sincePrune = 0;
+    const horizon = this.newest - this.retentionMs;
+    for (const [id, ts] of this.ids) if (ts < horizon) this.ids.delete(id);
+    for (const [key, entry] of this.contents) if (entry.timestamp < horizon) this.contents.delete(key);
+  }
+}

@@ -1,0 +1,167 @@
+/**
+ * Tails one log group: StartLiveTail first, FilterLogEvents polling when live tail is refused,
+ * polling while the group does not exist yet, and reconnect + backfill when a live stream drops.
+ * Every event passes one Deduper, so the live/backfill/poll overlaps deliver each event once.
+ */
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import { Deduper } from './dedupe.js';
+import type { RawLogEvent } from './lambda-log.js';
+import { liveTailIdentifier, runLiveTail } from './tail-live.js';
+import { backoffInterval, errorText, fetchWindow, isThrottle, runPoller, sleep, type PollStatus, type RateGate } from './tail-poll.js';
+import type { TailState } from './types.js';
+
+export interface GroupTailOptions {
+  logs: CloudWatchLogsClient;
+  logGroup: string;
+  mode: 'auto' | 'live' | 'poll';
+  gate: RateGate;
+  /** Start of the first window (ms). */
+  since: number;
+  interval(): number;
+  overlapMs: number;
+  maxBackoffMs: number;
+  /** A second backfill this long after a (re)connect catches events CloudWatch indexed late. */
+  settleMs: number;
+  now(): number;
+  onEvents(events: RawLogEvent[]): void;
+  onState(state: TailState): void;
+}
+
+/** Reconnect attempts that never reach a session before live tail is given up for polling. */
+const MAX_FAILED_CONNECTS = 4;
+/** Sessions that drop this soon after connecting count as failing. */
+const SHORT_SESSION_MS = 2000;
+
+export class GroupTail {
+  private readonly abort = new AbortController();
+  private readonly dedupe = new Deduper();
+  private done: Promise<void> | undefined;
+  private markReady: () => void = () => {};
+  readonly ready = new Promise<void>((resolve) => (this.markReady = resolve));
+
+  constructor(private readonly o: GroupTailOptions) {}
+
+  start(): Promise<void> {
+    this.done ??= this.run()
+      .catch((err) => this.state({ logGroup: this.o.logGroup, mode: 'stopped', detail: errorText(err) }))
+      .finally(() => this.markReady());
+    return this.ready;
+  }
+
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.done;
+    this.o.onState({ logGroup: this.o.logGroup, mode: 'stopped' });
+  }
+
+  private get signal(): AbortSignal {
+    return this.abort.signal;
+  }
+
+  private state(state: TailState): void {
+    if (this.signal.aborted) return;
+    this.o.onState(state);
+    if (state.mode !== 'connecting' && state.mode !== 'reconnecting') this.markReady();
+  }
+
+  private deliver(events: RawLogEvent[], source: 'live' | 'poll'): void {
+    if (this.signal.aborted) return;
+    const fresh = events.filter((e) => this.dedupe.admit(e, source));
+    if (fresh.length) this.o.onEvents(fresh);
+  }
+
+  private pollStatus(status: PollStatus, detail?: string): void {
+    const logGroup = this.o.logGroup;
+    if (status.kind === 'waiting-for-group') this.state({ logGroup, mode: 'waiting-for-group', intervalMs: status.intervalMs });
+    else {
+      const d = [detail, status.detail].filter(Boolean).join('; ');
+      this.state({ logGroup, mode: 'polling', intervalMs: status.intervalMs, ...(d ? { detail: d } : {}) });
+    }
+  }
+
+  /** Polls from `since`; with `untilGroupExists`, returns once a poll succeeded (the window start to backfill from). */
+  private poll(since: number, detail: string | undefined, untilGroupExists: boolean): Promise<number> {
+    return runPoller({
+      ...this.o,
+      since,
+      signal: this.signal,
+      onEvents: (events) => this.deliver(events, 'poll'),
+      onStatus: (status) => {
+        if (untilGroupExists && status.kind === 'polling') return; // about to switch to live
+        this.pollStatus(status, detail);
+      },
+      ...(untilGroupExists ? { afterPoll: () => true } : {}),
+    });
+  }
+
+  /** Reads [from, now] once, retrying throttles; errors other than throttling are reported, not thrown. */
+  private async backfill(from: number): Promise<void> {
+    let wait = 250;
+    for (let attempt = 0; attempt < 6 && !this.signal.aborted; attempt++) {
+      try {
+        await fetchWindow({ ...this.o, startTime: from, signal: this.signal, onEvents: (events) => this.deliver(events, 'poll') });
+        return;
+      } catch (err) {
+        if (this.signal.aborted || !isThrottle(err)) return;
+        wait = backoffInterval(wait, 250, this.o.maxBackoffMs);
+        if (!(await sleep(wait, this.signal))) return;
+      }
+    }
+  }
+
+  private async run(): Promise<void> {
+    const { logGroup, mode } = this.o;
+    if (mode === 'poll') {
+      await this.poll(this.o.since, undefined, false);
+      return;
+    }
+    this.state({ logGroup, mode: 'connecting' });
+    let since = this.o.since;
+    let failedConnects = 0;
+    let retryMs = 200;
+    while (!this.signal.aborted) {
+      const identifier = await liveTailIdentifier(this.o.logs, logGroup, this.signal);
+      if (this.signal.aborted) return;
+      if (identifier === undefined) {
+        since = await this.poll(since, undefined, true); // 'waiting-for-group' until the first invocation creates it
+        continue;
+      }
+      let connectedAt: number | undefined;
+      const end = await runLiveTail({
+        logs: this.o.logs,
+        logGroup,
+        identifier,
+        signal: this.signal,
+        onConnected: () => {
+          connectedAt = this.o.now();
+          this.state({ logGroup, mode: 'live' });
+          const from = since;
+          void this.backfill(from).then(() => sleep(this.o.settleMs, this.signal)).then((ok) => (ok ? this.backfill(from) : undefined));
+        },
+        onEvents: (events) => this.deliver(events, 'live'),
+      });
+      if (end.kind === 'stopped') return;
+      if (end.kind === 'not-found') continue;
+      if (end.kind === 'refused') {
+        if (mode === 'live') {
+          this.state({ logGroup, mode: 'stopped', detail: `live tail refused (${end.detail})` });
+          return;
+        }
+        await this.poll(since, `live tail refused (${end.detail}), polling FilterLogEvents`, false);
+        return;
+      }
+      // Dropped: everything from shortly before the drop has to be backfilled once reconnected.
+      const droppedAt = this.o.now();
+      since = connectedAt !== undefined ? droppedAt - this.o.overlapMs : since;
+      const short = connectedAt === undefined || droppedAt - connectedAt < SHORT_SESSION_MS;
+      failedConnects = short ? failedConnects + 1 : 0;
+      retryMs = short ? Math.min(retryMs * 2, 5000) : 200;
+      if (failedConnects >= MAX_FAILED_CONNECTS && mode === 'auto') {
+        await this.poll(since, `live tail keeps dropping (${end.detail}), polling FilterLogEvents`, false);
+        return;
+      }
+      this.state({ logGroup, mode: 'reconnecting', detail: end.detail });
+      if (!(await sleep(retryMs, this.signal))) return;
+    }
+  }
+}

@@ -1,0 +1,276 @@
+/**
+ * The observe engine: tails the log groups, groups lines into invocations, matches them to the
+ * operations fired here and emits ObserveEvents. The pure parts live in lambda-log, invocations,
+ * correlate, recursion and latency; this class owns the state, the tails and the timers.
+ *
+ * A match is emitted once the invocation is complete (REPORT seen), so its latency is final;
+ * an op whose matched invocation never completes gets its Matched (partial figures) at its timeout.
+ */
+import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import type { SessionEvent } from '../events.js';
+import type { OpResult } from '../ops/types.js';
+import { decideMatch, evidenceOf, type OpCandidate } from './correlate.js';
+import { GroupTail } from './group-tail.js';
+import { addLine, emptyInvocations, isComplete, type InvocationsState } from './invocations.js';
+import { toLogLine, type RawLogEvent } from './lambda-log.js';
+import { computeLatency } from './latency.js';
+import { emptyRecursion, noteForeign, type OurActivity, type RecursionState } from './recursion.js';
+import { RateGate } from './tail-poll.js';
+import type { Invocation, MatchConfidence } from './types.js';
+
+export type ObserveEvent = Extract<
+  SessionEvent,
+  { type: 'LogLine' | 'InvocationUpdated' | 'Matched' | 'Foreign' | 'MatchTimeout' | 'TailState' | 'Warning' }
+>;
+
+export interface ObserverOptions {
+  logs: CloudWatchLogsClient; // the caller sets disableHostPrefix for custom endpoints
+  logGroups: string[];
+  mode?: 'auto' | 'live' | 'poll'; // auto: StartLiveTail, fall back to FilterLogEvents polling
+  pollFastMs?: number; // while ops await a match
+  pollIdleMs?: number; // when idle
+  foreignGraceMs?: number; // how long an unclaimed complete invocation waits before it is 'Foreign'
+  now?: () => number;
+  /** FilterLogEvents budget across all groups (requests/s). Default 4. */
+  maxRequestsPerSecond?: number;
+  /** Polls re-read this much of the past to catch events indexed late (ms). Default 15000. */
+  overlapMs?: number;
+  /** Ceiling of the throttling backoff (ms). Default 30000. */
+  maxBackoffMs?: number;
+  /** First window start for polling/backfill, relative to start() (ms back). Default 5000. */
+  lookbackMs?: number;
+  /** Tolerated skew between this machine's clock and Lambda's for time matches (ms). Default 2000. */
+  clockSkewMs?: number;
+  /** Second backfill delay after a live (re)connect (ms). Default 3000. */
+  settleMs?: number;
+}
+
+export interface AwaitedOp {
+  result: OpResult;
+  eventName: string; // 'ObjectCreated:Put' ...
+  timeoutMs: number;
+}
+
+interface OpRecord {
+  candidate: OpCandidate;
+  result?: OpResult;
+  timer?: NodeJS.Timeout;
+}
+
+interface Claim {
+  opIds: number[];
+  confidence: MatchConfidence;
+  emitted: boolean;
+}
+
+const SWEEP_MS = 250;
+/** An invocation that never reports is given up (foreign or partial match) after this. */
+const STALE_INVOCATION_MS = 5 * 60_000;
+
+export class Observer {
+  private readonly listeners = new Set<(event: ObserveEvent) => void>();
+  private readonly now: () => number;
+  private readonly tails: GroupTail[] = [];
+  private invocations: InvocationsState = emptyInvocations();
+  private readonly ops = new Map<number, OpRecord>();
+  private readonly claims = new Map<string, Claim>();
+  private readonly settled = new Set<string>(); // request ids decided foreign (or matched and emitted)
+  private readonly completedAt = new Map<string, number>();
+  private recursion: RecursionState = emptyRecursion();
+  private ours: OurActivity[] = [];
+  private sweeper: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(private readonly options: ObserverOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  on(listener: (event: ObserveEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emit(event: ObserveEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(event);
+      } catch {
+        // a listener's bug must not stop the tail
+      }
+    }
+  }
+
+  /** Resolves once every group's tail is connected, polling, or waiting for its group. */
+  async start(): Promise<void> {
+    const o = this.options;
+    const gate = new RateGate(1000 / (o.maxRequestsPerSecond ?? 4), this.now);
+    const since = this.now() - (o.lookbackMs ?? 5000);
+    for (const logGroup of [...new Set(o.logGroups)]) {
+      const tail = new GroupTail({
+        logs: o.logs,
+        logGroup,
+        mode: o.mode ?? 'auto',
+        gate,
+        since,
+        interval: () => this.interval(),
+        overlapMs: o.overlapMs ?? 15_000,
+        maxBackoffMs: o.maxBackoffMs ?? 30_000,
+        settleMs: o.settleMs ?? 3000,
+        now: this.now,
+        onEvents: (events) => this.ingest(events),
+        onState: (state) => this.emit({ type: 'TailState', state }),
+      });
+      this.tails.push(tail);
+    }
+    this.sweeper = setInterval(() => this.sweep(), SWEEP_MS);
+    this.sweeper.unref();
+    await Promise.all(this.tails.map((t) => t.start()));
+  }
+
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    clearInterval(this.sweeper);
+    for (const op of this.ops.values()) clearTimeout(op.timer);
+    this.ops.clear();
+    await Promise.all(this.tails.map((t) => t.stop()));
+    this.listeners.clear();
+  }
+
+  /** Fast polling while any op is in flight or awaiting its first match. */
+  private interval(): number {
+    const busy = [...this.ops.values()].some((op) => !op.candidate.matched);
+    return busy ? (this.options.pollFastMs ?? 500) : (this.options.pollIdleMs ?? 5000);
+  }
+
+  pending(opId: number, bucket: string): void {
+    if (this.stopped) return;
+    this.ops.set(opId, {
+      candidate: { opId, bucket, key: '', eventName: '', startedAt: this.now(), pending: true, matched: false },
+    });
+  }
+
+  await(op: AwaitedOp): void {
+    if (this.stopped) return;
+    const { result } = op;
+    const existing = this.ops.get(result.opId);
+    clearTimeout(existing?.timer);
+    if (result.error) {
+      this.ops.delete(result.opId);
+      return;
+    }
+    const record: OpRecord = {
+      result,
+      candidate: {
+        opId: result.opId,
+        bucket: result.bucket,
+        key: result.key,
+        eventName: op.eventName,
+        ...(result.requestId ? { requestId: result.requestId } : {}),
+        startedAt: Math.min(result.startedAt, existing?.candidate.startedAt ?? Infinity),
+        ...(result.ackedAt !== undefined ? { ackedAt: result.ackedAt } : {}),
+        pending: false,
+        matched: existing?.candidate.matched ?? false,
+      },
+    };
+    record.timer = setTimeout(() => this.timeout(result.opId), op.timeoutMs);
+    record.timer.unref();
+    this.ops.set(result.opId, record);
+    // The Lambda may have logged before the ack was read: look at what is already here.
+    for (const inv of this.invocations.byId.values()) this.evaluate(inv);
+  }
+
+  private ingest(events: RawLogEvent[]): void {
+    if (this.stopped) return;
+    const changed = new Map<string, Invocation>();
+    for (const raw of [...events].sort((a, b) => a.timestamp - b.timestamp)) {
+      const { line, parsed } = toLogLine(raw, this.now());
+      const r = addLine(this.invocations, line, parsed);
+      this.invocations = r.state;
+      this.emit({ type: 'LogLine', line: r.line });
+      for (const inv of r.updated) changed.set(inv.requestId, inv);
+    }
+    for (const inv of changed.values()) {
+      if (isComplete(inv) && !this.completedAt.has(inv.requestId)) this.completedAt.set(inv.requestId, this.now());
+      this.emit({ type: 'InvocationUpdated', invocation: inv });
+      this.evaluate(inv);
+    }
+  }
+
+  private candidates(): OpCandidate[] {
+    return [...this.ops.values()].map((op) => op.candidate);
+  }
+
+  private evaluate(inv: Invocation): void {
+    if (this.settled.has(inv.requestId)) return;
+    const claim = this.claims.get(inv.requestId);
+    if (!claim) {
+      const ops = this.candidates();
+      if (ops.length === 0) return;
+      if (!isComplete(inv) && inv.lines.length > 200 && inv.lines.length % 50 !== 0) return; // keep big logs cheap
+      const decisions = decideMatch(inv, evidenceOf(inv), ops, { clockSkewMs: this.options.clockSkewMs ?? 2000 });
+      if (decisions.length === 0) return;
+      for (const d of decisions) {
+        const op = this.ops.get(d.opId);
+        if (op) op.candidate = { ...op.candidate, matched: true };
+      }
+      this.claims.set(inv.requestId, { opIds: decisions.map((d) => d.opId), confidence: decisions[0]!.confidence, emitted: false });
+    }
+    if (isComplete(inv)) this.emitMatch(inv);
+  }
+
+  private emitMatch(inv: Invocation): void {
+    const claim = this.claims.get(inv.requestId);
+    if (!claim || claim.emitted) return;
+    claim.emitted = true;
+    this.settled.add(inv.requestId);
+    for (const opId of claim.opIds) {
+      const op = this.ops.get(opId);
+      const result = op?.result;
+      this.emit({ type: 'Matched', opId, invocation: inv, confidence: claim.confidence, latency: computeLatency(result ?? {}, inv) });
+      if (result) this.ours = [...this.ours, { bucket: result.bucket, key: result.key, at: inv.reportedAt ?? this.now(), logGroup: inv.logGroup }].slice(-100);
+    }
+  }
+
+  private timeout(opId: number): void {
+    const op = this.ops.get(opId);
+    if (!op) return;
+    this.ops.delete(opId);
+    let matched = false;
+    for (const [requestId, claim] of this.claims) {
+      if (!claim.opIds.includes(opId)) continue;
+      matched = true;
+      const inv = this.invocations.byId.get(requestId);
+      if (inv && !claim.emitted) this.emitMatch(inv); // partial: it never reported in time
+    }
+    if (!matched) this.emit({ type: 'MatchTimeout', opId });
+  }
+
+  /** Unclaimed invocations become Foreign after the grace period, unless an op is still in flight. */
+  private sweep(): void {
+    if (this.stopped) return;
+    const now = this.now();
+    const grace = this.options.foreignGraceMs ?? 3000;
+    const inFlight = [...this.ops.values()].some((op) => op.candidate.pending);
+    for (const inv of this.invocations.byId.values()) {
+      if (this.settled.has(inv.requestId) || this.claims.has(inv.requestId)) continue;
+      const doneAt = this.completedAt.get(inv.requestId);
+      const stale = now - inv.firstSeenAt > STALE_INVOCATION_MS;
+      if (!stale && (doneAt === undefined || now - doneAt < grace || inFlight)) continue;
+      this.settled.add(inv.requestId);
+      this.emit({ type: 'Foreign', invocation: inv });
+      const r = noteForeign(this.recursion, { logGroup: inv.logGroup, at: inv.startedAt ?? inv.firstSeenAt, mentions: evidenceOf(inv).mentions }, this.ours);
+      this.recursion = r.state;
+      if (r.warning) this.emit({ type: 'Warning', message: r.warning });
+    }
+    this.prune();
+  }
+
+  /** Forget bookkeeping of invocations the reducer has evicted. */
+  private prune(): void {
+    if (this.settled.size < 2000) return;
+    for (const set of [this.settled, this.claims, this.completedAt] as const) {
+      for (const id of set.keys()) if (!this.invocations.byId.has(id)) set.delete(id);
+    }
+  }
+}

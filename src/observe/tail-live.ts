@@ -1,0 +1,105 @@
+/**
+ * One StartLiveTail session for one log group. Resolves with why it ended, so the caller can
+ * fall back to polling (refused), wait for the group (not-found) or reconnect (dropped).
+ */
+import {
+  DescribeLogGroupsCommand,
+  StartLiveTailCommand,
+  type CloudWatchLogsClient,
+  type LiveTailSessionLogEvent,
+} from '@aws-sdk/client-cloudwatch-logs';
+import type { RawLogEvent } from './lambda-log.js';
+import { errorName, errorText, isGroupMissing } from './tail-poll.js';
+
+export type LiveEnd =
+  | { kind: 'refused'; detail: string }
+  | { kind: 'not-found' }
+  | { kind: 'dropped'; detail: string }
+  | { kind: 'stopped' };
+
+export interface LiveTailOptions {
+  logs: CloudWatchLogsClient;
+  logGroup: string;
+  /** ARN (AWS requires one) or name (emulators accept it). */
+  identifier: string;
+  signal: AbortSignal;
+  onConnected(): void;
+  onEvents(events: RawLogEvent[]): void;
+}
+
+/**
+ * Whether an error before the session started means "this endpoint will not do live tail"
+ * (fall back to polling) rather than a passing network problem (retry).
+ */
+export function isRefusal(err: unknown): boolean {
+  const name = errorName(err);
+  if (/^(UnknownOperation|AccessDenied|LimitExceeded|UnrecognizedClient|InvalidParameter|InvalidAction|NotImplemented|UnsupportedOperation|ValidationException|InvalidSignature|NotAuthorized)/.test(name)) return true;
+  const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
+}
+
+/** The log group's ARN for StartLiveTail, or undefined when the group does not exist. Falls back to the name. */
+export async function liveTailIdentifier(logs: CloudWatchLogsClient, logGroup: string, signal: AbortSignal): Promise<string | undefined> {
+  try {
+    const out = await logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: logGroup }), { abortSignal: signal });
+    const group = out.logGroups?.find((g) => g.logGroupName === logGroup);
+    if (!group) return undefined;
+    return group.logGroupArn ?? group.arn?.replace(/:\*$/, '') ?? logGroup;
+  } catch (err) {
+    if (isGroupMissing(err)) return undefined;
+    return logGroup; // DescribeLogGroups denied or unsupported: let StartLiveTail decide
+  }
+}
+
+let liveCounter = 0;
+
+function toRaw(logGroup: string, events: readonly LiveTailSessionLogEvent[]): RawLogEvent[] {
+  return events
+    .filter((e) => e.timestamp !== undefined && e.message !== undefined)
+    .map((e) => ({
+      logGroup,
+      logStream: e.logStreamName ?? '',
+      timestamp: e.timestamp!,
+      ...(e.ingestionTime !== undefined ? { ingestionTime: e.ingestionTime } : {}),
+      message: e.message!,
+      eventId: `live-${++liveCounter}`,
+    }));
+}
+
+export async function runLiveTail(o: LiveTailOptions): Promise<LiveEnd> {
+  const abort = new AbortController();
+  const onAbort = () => abort.abort();
+  o.signal.addEventListener('abort', onAbort, { once: true });
+  let started = false;
+  try {
+    const out = await o.logs.send(new StartLiveTailCommand({ logGroupIdentifiers: [o.identifier] }), { abortSignal: abort.signal });
+    if (!out.responseStream) return { kind: 'refused', detail: 'no response stream' };
+    for await (const item of out.responseStream) {
+      if (o.signal.aborted) return { kind: 'stopped' };
+      if (item.sessionStart) {
+        started = true;
+        o.onConnected();
+      } else if (item.sessionUpdate) {
+        if (!started) {
+          started = true;
+          o.onConnected();
+        }
+        const events = toRaw(o.logGroup, item.sessionUpdate.sessionResults ?? []);
+        if (events.length) o.onEvents(events);
+      } else if (item.SessionTimeoutException || item.SessionStreamingException) {
+        const e = item.SessionTimeoutException ?? item.SessionStreamingException;
+        return { kind: 'dropped', detail: `${item.SessionTimeoutException ? 'SessionTimeoutException' : 'SessionStreamingException'}: ${e?.message ?? ''}` };
+      }
+    }
+    if (o.signal.aborted) return { kind: 'stopped' };
+    return started ? { kind: 'dropped', detail: 'stream closed' } : { kind: 'refused', detail: 'stream closed before the session started' };
+  } catch (err) {
+    if (o.signal.aborted) return { kind: 'stopped' };
+    if (isGroupMissing(err)) return { kind: 'not-found' };
+    if (!started && isRefusal(err)) return { kind: 'refused', detail: errorText(err) };
+    return { kind: 'dropped', detail: errorText(err) };
+  } finally {
+    o.signal.removeEventListener('abort', onAbort);
+    abort.abort(); // releases the socket when we leave early
+  }
+}

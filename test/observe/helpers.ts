@@ -1,0 +1,177 @@
+/** Shared by the observe integration tests: a sandbox, Lambda-format log writers, a fault proxy. */
+import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import {
+  CloudWatchLogsClient,
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
+import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { ObserveEvent, Observer } from '../../src/observe/observer.js';
+
+export async function sandbox(): Promise<Sandbox> {
+  return startSandbox({ port: 0 });
+}
+
+export function logsClient(endpoint: string, region: string, extra: { maxAttempts?: number } = {}): CloudWatchLogsClient {
+  return new CloudWatchLogsClient({
+    endpoint,
+    region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    disableHostPrefix: true,
+    ...extra,
+  });
+}
+
+export async function createGroup(logs: CloudWatchLogsClient, group: string, streams: string[]): Promise<void> {
+  await logs.send(new CreateLogGroupCommand({ logGroupName: group }));
+  for (const s of streams) await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: s }));
+}
+
+export async function put(logs: CloudWatchLogsClient, group: string, stream: string, events: { timestamp: number; message: string }[]): Promise<void> {
+  await logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: stream, logEvents: events }));
+}
+
+export const report = (id: string, durationMs = 12.5, initMs?: number) =>
+  `REPORT RequestId: ${id}\tDuration: ${durationMs.toFixed(2)} ms\tBilled Duration: ${Math.ceil(durationMs)} ms\tMemory Size: 128 MB\tMax Memory Used: 67 MB\t` +
+  (initMs !== undefined ? `Init Duration: ${initMs.toFixed(2)} ms\t` : '') +
+  '\n';
+
+/** The messages of one invocation in the classic text format: START, the handler's lines, END, REPORT. */
+export function invocationMessages(id: string, body: string[], initMs?: number): string[] {
+  return [`START RequestId: ${id} Version: $LATEST\n`, ...body, `END RequestId: ${id}\n`, report(id, 12.5, initMs)];
+}
+
+export async function putInvocation(logs: CloudWatchLogsClient, group: string, stream: string, id: string, body: string[], at = Date.now(), initMs?: number): Promise<void> {
+  await put(logs, group, stream, invocationMessages(id, body, initMs).map((message, i) => ({ timestamp: at + i, message })));
+}
+
+/** The blog's python handler output for one record (one print = one event). */
+export function demoPrint(eventName: string, key: string, bucket = 'test-bucket'): string {
+  const t = '2025-11-07T09:41:24';
+  return `\n${t} S3 Event Detected\n${t} -------------------------------\n${t} Event Type: ${eventName} (${eventName.split(':')[1]})\n${t} Bucket:     ${bucket}\n${t} Object:     ${key}\n${t} -------------------------------\n        \n`;
+}
+
+export function requestId(n: number): string {
+  return `aaaaaaaa-0000-4000-8000-${String(n).padStart(12, '0')}`;
+}
+
+/** Collects an observer's events and waits for the one a test needs. */
+export class Recorder {
+  readonly events: ObserveEvent[] = [];
+  private waiters: { pred: (e: ObserveEvent) => boolean; resolve: (e: ObserveEvent) => void }[] = [];
+
+  constructor(observer: Observer) {
+    observer.on((e) => {
+      this.events.push(e);
+      for (const w of [...this.waiters]) {
+        if (w.pred(e)) {
+          this.waiters = this.waiters.filter((x) => x !== w);
+          w.resolve(e);
+        }
+      }
+    });
+  }
+
+  of<T extends ObserveEvent['type']>(type: T): Extract<ObserveEvent, { type: T }>[] {
+    return this.events.filter((e): e is Extract<ObserveEvent, { type: T }> => e.type === type);
+  }
+
+  /** Resolves with the first event (already seen or future) that satisfies pred. */
+  waitFor<T extends ObserveEvent = ObserveEvent>(pred: (e: ObserveEvent) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
+    const seen = this.events.find(pred);
+    if (seen) return Promise.resolve(seen as T);
+    return new Promise<T>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; saw: ${this.events.map((e) => e.type).join(',')}`)), timeoutMs);
+      this.waiters.push({
+        pred,
+        resolve: (e) => {
+          clearTimeout(timer);
+          resolve(e as T);
+        },
+      });
+    });
+  }
+
+  lineCount(message: string): number {
+    return this.of('LogLine').filter((e) => e.line.message === message).length;
+  }
+}
+
+export type ProxyDecision = 'pass' | 'hold' | { status: number; body: string };
+
+/**
+ * A small fault-injecting proxy in front of the sandbox: per request it passes, holds (until
+ * release()) or answers with an AWS JSON error; killLive() cuts the open live-tail streams.
+ */
+export class FaultProxy {
+  private server!: Server;
+  private readonly liveSockets = new Set<Socket>();
+  private held: (() => void)[] = [];
+  readonly calls: string[] = [];
+  endpoint = '';
+  decide: (operation: string, callIndex: number) => ProxyDecision = () => 'pass';
+
+  constructor(private readonly target: string) {}
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => void this.handle(req, res));
+    await new Promise<void>((ok) => this.server.listen(0, '127.0.0.1', () => ok()));
+    this.endpoint = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    return this;
+  }
+
+  count(operation: string): number {
+    return this.calls.filter((c) => c === operation).length;
+  }
+
+  killLive(): void {
+    for (const s of this.liveSockets) s.destroy();
+    this.liveSockets.clear();
+  }
+
+  release(): void {
+    const held = this.held;
+    this.held = [];
+    for (const go of held) go();
+  }
+
+  async close(): Promise<void> {
+    this.release();
+    this.killLive();
+    this.server.closeAllConnections();
+    await new Promise<void>((ok) => this.server.close(() => ok()));
+  }
+
+  private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const body = Buffer.concat(chunks);
+    const operation = String(req.headers['x-amz-target'] ?? '').replace(/^Logs_20140328\./, '') || 'unknown';
+    this.calls.push(operation);
+    const decision = this.decide(operation, this.count(operation) - 1);
+    if (decision === 'hold') await new Promise<void>((go) => this.held.push(go));
+    else if (decision !== 'pass') {
+      res.writeHead(decision.status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': 'proxy' });
+      res.end(decision.body);
+      return;
+    }
+    const url = new URL(req.url ?? '/', this.target);
+    const upstream = request(url, { method: req.method, headers: { ...req.headers, host: url.host } }, (up) => {
+      res.writeHead(up.statusCode ?? 502, up.headers);
+      if (operation === 'StartLiveTail') {
+        this.liveSockets.add(res.socket!);
+        res.socket!.once('close', () => this.liveSockets.delete(res.socket!));
+      }
+      up.pipe(res);
+    });
+    upstream.on('error', () => res.destroy());
+    res.on('close', () => upstream.destroy());
+    upstream.end(body);
+  }
+}
+
+export function awsError(type: string, message = type): { status: number; body: string } {
+  return { status: 400, body: JSON.stringify({ __type: type, message }) };
+}
