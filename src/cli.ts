@@ -29,11 +29,11 @@ function withMainOptions(y: Argv) {
     .option('delkey', { type: 'string', describe: 'DELETE this KEY', group: 'Operations (run in this order):' })
     .option('post', { type: 'string', describe: 'POST this FILE with a presigned POST form', group: 'Operations (run in this order):' })
     .option('multipart', { type: 'string', describe: 'MULTIPART upload to this KEY', group: 'Operations (run in this order):' })
-    .option('size', { type: 'number', describe: 'MB of random data for --multipart (default 6)', group: 'Operations (run in this order):' })
+    .option('size', { type: 'string', describe: 'MB of random data for --multipart (default 6)', group: 'Operations (run in this order):' })
     .option('file', { type: 'string', describe: 'Upload this FILE with --multipart instead of random data', group: 'Operations (run in this order):' })
     .option('key', { type: 'string', describe: 'Object key for --put / --post (default: the file path)', group: 'Operations (run in this order):' })
-    .option('part-size', { type: 'number', describe: 'Multipart part size in MiB (default 5)', group: 'Operations (run in this order):' })
-    .option('concurrency', { type: 'number', describe: 'Parts uploaded in parallel (default 4)', group: 'Operations (run in this order):' })
+    .option('part-size', { type: 'string', describe: 'Multipart part size in MiB (default 5)', group: 'Operations (run in this order):' })
+    .option('concurrency', { type: 'string', describe: 'Parts uploaded in parallel (default 4)', group: 'Operations (run in this order):' })
     .option('wait', { type: 'boolean', default: false, describe: "Wait for each operation's Lambda invocation", group: 'Matching:' })
     .option('timeout', { type: 'string', default: '60s', describe: 'How long --wait waits per operation (30s, 2m, 500ms)', group: 'Matching:' })
     .option('expect', { type: 'string', describe: "REGEX the matched invocation's log must contain (implies --wait)", group: 'Matching:' })
@@ -49,6 +49,13 @@ function withMainOptions(y: Argv) {
     .option('profile', { type: 'string', describe: 'AWS profile', group: 'Target:' })
     .option('region', { type: 'string', describe: 'AWS region', group: 'Target:' })
     .option('create-bucket', { type: 'boolean', default: false, describe: 'Create --bucket on real AWS when missing (always done on sandbox/endpoints)', group: 'Target:' });
+}
+
+/** Numbers are read here, not by yargs, so "--size abc" can be named in the error. */
+function numberFlag(name: string, raw: string): number {
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n)) throw usageError(`--${name} '${raw}' is not a number`);
+  return n;
 }
 
 type MainArgs = Awaited<ReturnType<ReturnType<typeof withMainOptions>['parseAsync']>>;
@@ -80,11 +87,11 @@ async function runMain(args: MainArgs): Promise<number> {
     {
       bucket: args.bucket,
       ...ops,
-      ...(args.size !== undefined ? { size: args.size } : {}),
+      ...(args.size !== undefined ? { size: numberFlag('size', args.size) } : {}),
       ...(args.file !== undefined ? { file: args.file } : {}),
       ...(args.key !== undefined ? { key: args.key } : {}),
-      ...(args['part-size'] !== undefined ? { partSize: args['part-size'] } : {}),
-      ...(args.concurrency !== undefined ? { concurrency: args.concurrency } : {}),
+      ...(args['part-size'] !== undefined ? { partSize: numberFlag('part-size', args['part-size']) } : {}),
+      ...(args.concurrency !== undefined ? { concurrency: numberFlag('concurrency', args.concurrency) } : {}),
       ...targetFlags,
       wait: args.wait,
       timeoutMs,
@@ -121,7 +128,7 @@ async function runTuiMode(args: MainArgs, targetFlags: Record<string, unknown>):
       session,
       ...(args.bucket ? { bucket: args.bucket } : {}),
       isRealAws: session.target.kind === 'aws',
-      ...(args.size !== undefined ? { sizeMB: args.size } : {}),
+      ...(args.size !== undefined ? { sizeMB: numberFlag('size', args.size) } : {}),
     });
   } finally {
     await session.close();
@@ -172,7 +179,8 @@ async function main(argv: string[]): Promise<number> {
     .epilogue(EXIT_CODES_HELP)
     .strict()
     .fail((msg, err) => {
-      throw err ?? usageError(`${msg} (see --help)`);
+      if (err instanceof AppError) throw err;
+      throw usageError(`${msg ?? err?.message ?? 'invalid arguments'} (see --help)`);
     })
     .help()
     .version(false)

@@ -1,0 +1,74 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { decideTarget, describeTarget, FALLBACK_NOTE, type TargetEnvironment, type TargetFlags } from '../src/target.js';
+
+const none: TargetEnvironment = { env: {}, configFile: {}, credentialsFile: {} };
+const withCreds: TargetEnvironment = { env: {}, configFile: {}, credentialsFile: { default: { aws_access_key_id: 'AKIAEXAMPLE', aws_secret_access_key: 'x' } } };
+
+const cases: { name: string; flags: TargetFlags; e: TargetEnvironment; want: Record<string, unknown> }[] = [
+  { name: 'fresh machine falls back to the sandbox, with a note', flags: {}, e: none, want: { kind: 'sandbox', region: 'eu-west-1', note: FALLBACK_NOTE } },
+  { name: '--local', flags: { local: true }, e: withCreds, want: { kind: 'sandbox', region: 'eu-west-1' } },
+  { name: '--handler implies the sandbox', flags: { handler: 'h.py' }, e: withCreds, want: { kind: 'sandbox' } },
+  { name: '--local --region', flags: { local: true, region: 'us-west-2' }, e: none, want: { kind: 'sandbox', region: 'us-west-2' } },
+  { name: '--local with --endpoint-url', flags: { local: true, endpointUrl: 'http://x:1' }, e: none, want: { kind: 'invalid', code: 'Usage' } },
+  { name: '--handler with --endpoint-url', flags: { handler: 'h.js', endpointUrl: 'http://x:1' }, e: none, want: { kind: 'invalid', code: 'Usage' } },
+  {
+    name: '--endpoint-url without credentials uses fake ones',
+    flags: { endpointUrl: 'http://127.0.0.1:4566' },
+    e: none,
+    want: { kind: 'endpoint', s3Endpoint: 'http://127.0.0.1:4566', logsEndpoint: 'http://127.0.0.1:4566', fakeCredentials: true, region: 'eu-west-1' },
+  },
+  { name: 'AWS_ENDPOINT_URL', flags: {}, e: { ...none, env: { AWS_ENDPOINT_URL: 'http://localhost:4566' } }, want: { kind: 'endpoint', s3Endpoint: 'http://localhost:4566' } },
+  {
+    name: 'service-specific endpoints',
+    flags: {},
+    e: { ...none, env: { AWS_ENDPOINT_URL: 'http://a:1', AWS_ENDPOINT_URL_S3: 'http://s3:2', AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: 'http://logs:3' } },
+    want: { kind: 'endpoint', s3Endpoint: 'http://s3:2', logsEndpoint: 'http://logs:3' },
+  },
+  { name: '--endpoint-url beats the env', flags: { endpointUrl: 'http://flag:1' }, e: { ...none, env: { AWS_ENDPOINT_URL_S3: 'http://s3:2' } }, want: { s3Endpoint: 'http://flag:1', logsEndpoint: 'http://flag:1' } },
+  { name: 'endpoint with real credentials keeps them', flags: { endpointUrl: 'http://x:1' }, e: withCreds, want: { kind: 'endpoint', fakeCredentials: false } },
+  { name: 'bad endpoint URL', flags: { endpointUrl: 'localhost:4566' }, e: none, want: { kind: 'invalid', code: 'Usage' } },
+  { name: 'env keys -> AWS, us-east-1 default', flags: {}, e: { ...none, env: { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' } }, want: { kind: 'aws', region: 'us-east-1' } },
+  { name: 'AWS_REGION', flags: {}, e: { ...none, env: { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', AWS_REGION: 'ap-south-1' } }, want: { kind: 'aws', region: 'ap-south-1' } },
+  { name: 'only a key id is not credentials', flags: {}, e: { ...none, env: { AWS_ACCESS_KEY_ID: 'a' } }, want: { kind: 'sandbox' } },
+  { name: 'credentials file default profile', flags: {}, e: withCreds, want: { kind: 'aws' } },
+  {
+    name: 'profile region from config',
+    flags: { profile: 'dev' },
+    e: { ...none, configFile: { dev: { region: 'eu-central-1', sso_session: 's' } } },
+    want: { kind: 'aws', region: 'eu-central-1', profile: 'dev' },
+  },
+  { name: '--region beats the profile', flags: { profile: 'dev', region: 'us-west-1' }, e: { ...none, configFile: { dev: { region: 'eu-central-1', role_arn: 'r' } } }, want: { region: 'us-west-1' } },
+  { name: 'unknown --profile', flags: { profile: 'nope' }, e: withCreds, want: { kind: 'invalid', code: 'NoSuchProfile' } },
+  { name: 'unknown AWS_PROFILE', flags: {}, e: { ...withCreds, env: { AWS_PROFILE: 'gone' } }, want: { kind: 'invalid', code: 'NoSuchProfile' } },
+  { name: 'profile without credentials', flags: { profile: 'dev' }, e: { ...none, configFile: { dev: { region: 'eu-west-2' } } }, want: { kind: 'invalid', code: 'NoCredentials' } },
+  {
+    name: 'a named profile ignores env keys (like the SDK)',
+    flags: { profile: 'dev' },
+    e: { env: { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' }, configFile: { dev: { region: 'eu-west-2' } }, credentialsFile: {} },
+    want: { kind: 'invalid', code: 'NoCredentials' },
+  },
+  { name: 'credential_process', flags: {}, e: { ...none, configFile: { default: { credential_process: '/bin/creds' } } }, want: { kind: 'aws' } },
+  { name: 'web identity env', flags: {}, e: { ...none, env: { AWS_WEB_IDENTITY_TOKEN_FILE: '/t', AWS_ROLE_ARN: 'arn' } }, want: { kind: 'aws' } },
+  { name: 'ECS container credentials', flags: {}, e: { ...none, env: { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/creds' } }, want: { kind: 'aws' } },
+  { name: 'EC2 instance', flags: {}, e: { ...none, onEc2: true }, want: { kind: 'aws' } },
+  { name: 'EC2 with IMDS disabled', flags: {}, e: { ...none, onEc2: true, env: { AWS_EC2_METADATA_DISABLED: 'true' } }, want: { kind: 'sandbox' } },
+];
+
+for (const c of cases) {
+  test(`decideTarget: ${c.name}`, () => {
+    const got = decideTarget(c.flags, c.e) as unknown as Record<string, unknown>;
+    for (const [k, v] of Object.entries(c.want)) assert.deepEqual(got[k], v, `${k} in ${JSON.stringify(got)}`);
+  });
+}
+
+test('describeTarget labels each kind', () => {
+  assert.equal(describeTarget({ kind: 'sandbox', region: 'eu-west-1' }, { endpoint: 'http://127.0.0.1:4000', account: '000000000000' }).label, 'local sandbox http://127.0.0.1:4000 (region eu-west-1)');
+  assert.equal(
+    describeTarget({ kind: 'endpoint', region: 'eu-west-1', s3Endpoint: 'http://a:1', logsEndpoint: 'http://b:2', fakeCredentials: true }, {}).label,
+    'endpoint http://a:1 (logs http://b:2) (region eu-west-1)',
+  );
+  assert.equal(describeTarget({ kind: 'aws', region: 'us-east-1', profile: 'dev' }, { account: '123456789012' }).label, 'AWS account 123456789012 (region us-east-1, profile dev)');
+  const sandbox = describeTarget({ kind: 'sandbox', region: 'eu-west-1', note: 'n' }, {});
+  assert.equal(sandbox.note, 'n');
+});
