@@ -33,6 +33,7 @@ export interface LiveTailOptions {
  */
 export function isRefusal(err: unknown): boolean {
   const name = errorName(err);
+  if (name === 'ThrottlingException') return false; // StartLiveTail's 5 TPS: retry, the session quota is LimitExceeded
   if (/^(UnknownOperation|AccessDenied|LimitExceeded|UnrecognizedClient|InvalidParameter|InvalidAction|NotImplemented|UnsupportedOperation|ValidationException|InvalidSignature|NotAuthorized)/.test(name)) return true;
   const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
   return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;

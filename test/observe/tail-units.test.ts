@@ -1,0 +1,91 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Deduper } from '../../src/observe/dedupe.js';
+import { backoffInterval, isThrottle, RateGate, toRawEvents } from '../../src/observe/tail-poll.js';
+import { isRefusal } from '../../src/observe/tail-live.js';
+
+const ev = (message: string, timestamp = 1000, eventId?: string, logStream = 's') => ({ logGroup: 'g', logStream, timestamp, message, ...(eventId ? { eventId } : {}) });
+
+const dedupeCases: { name: string; feed: [source: 'live' | 'poll', event: ReturnType<typeof ev>][]; admitted: boolean[] }[] = [
+  { name: 'poll twice by eventId', feed: [['poll', ev('a', 1, 'e1')], ['poll', ev('a', 1, 'e1')]], admitted: [true, false] },
+  { name: 'live then its polled copy', feed: [['live', ev('a')], ['poll', ev('a', 1000, 'e1')], ['poll', ev('a', 1000, 'e1')]], admitted: [true, false, false] },
+  { name: 'polled then its live copy', feed: [['poll', ev('a', 1000, 'e1')], ['live', ev('a')]], admitted: [true, false] },
+  {
+    name: 'two identical lines in one ms, live then polled',
+    feed: [['live', ev('a')], ['live', ev('a')], ['poll', ev('a', 1000, 'e1')], ['poll', ev('a', 1000, 'e2')]],
+    admitted: [true, true, false, false],
+  },
+  {
+    name: 'one live copy, two polled copies: the second is new',
+    feed: [['live', ev('a')], ['poll', ev('a', 1000, 'e1')], ['poll', ev('a', 1000, 'e2')]],
+    admitted: [true, false, true],
+  },
+  { name: 'same text in another stream is another event', feed: [['live', ev('a')], ['poll', ev('a', 1000, 'e1', 'other')]], admitted: [true, true] },
+  { name: 'same text at another time is another event', feed: [['live', ev('a', 1)], ['live', ev('a', 2)]], admitted: [true, true] },
+];
+for (const c of dedupeCases) {
+  test(`Deduper: ${c.name}`, () => {
+    const d = new Deduper();
+    assert.deepEqual(
+      c.feed.map(([source, e]) => d.admit(e, source)),
+      c.admitted,
+    );
+  });
+}
+
+test('Deduper: memory stays bounded', () => {
+  const d = new Deduper(1000);
+  for (let i = 0; i < 20_000; i++) d.admit(ev(`m${i}`, i * 10, `e${i}`), 'poll');
+  assert.ok(d.size < 2 * (1000 / 10 + 256) + 10, `size ${d.size}`);
+});
+
+test('RateGate spaces callers out', async () => {
+  let clock = 0;
+  const gate = new RateGate(250, () => clock);
+  const order: number[] = [];
+  await gate.acquire();
+  order.push(clock);
+  const second = gate.acquire().then(() => order.push(2));
+  assert.deepEqual(order, [0]);
+  await second;
+  assert.deepEqual(order, [0, 2]);
+  const ac = new AbortController();
+  const third = gate.acquire(ac.signal);
+  ac.abort();
+  assert.equal(await third, false);
+});
+
+const backoffCases: [current: number, base: number, max: number, next: number][] = [
+  [0, 500, 30_000, 1000],
+  [500, 500, 30_000, 1000],
+  [1000, 500, 30_000, 2000],
+  [20_000, 500, 30_000, 30_000],
+];
+for (const [current, base, max, next] of backoffCases) {
+  test(`backoffInterval(${current}, ${base}, ${max}) = ${next}`, () => assert.equal(backoffInterval(current, base, max), next));
+}
+
+const err = (name: string, status?: number) => Object.assign(new Error(name), { name, $metadata: { httpStatusCode: status } });
+const refusalCases: [error: unknown, refused: boolean, throttled: boolean][] = [
+  [err('UnknownOperationException', 400), true, false],
+  [err('AccessDeniedException', 400), true, false],
+  [err('LimitExceededException', 400), true, true],
+  [err('UnrecognizedClientException', 403), true, false],
+  [err('ThrottlingException', 400), false, true],
+  [err('UnknownError', 501), false, false],
+  [err('Error', 404), true, false],
+  [err('TimeoutError'), false, false],
+  [Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }), false, false],
+];
+for (const [error, refused, throttled] of refusalCases) {
+  test(`isRefusal/isThrottle ${(error as Error).name} ${(error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode ?? ''}`, () => {
+    assert.equal(isRefusal(error), refused);
+    assert.equal(isThrottle(error), throttled);
+  });
+}
+
+test('toRawEvents keeps ids and skips incomplete events', () => {
+  assert.deepEqual(toRawEvents('g', [{ logStreamName: 's', timestamp: 1, message: 'm', eventId: 'e', ingestionTime: 2 }, { message: 'no time' }]), [
+    { logGroup: 'g', logStream: 's', timestamp: 1, ingestionTime: 2, message: 'm', eventId: 'e' },
+  ]);
+});
