@@ -1,12 +1,73 @@
+/** The sandbox's S3 service: routes each request to its operation and answers with S3's wire format. */
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxContext, SandboxService } from '../context.js';
+import { S3Error } from './errors.js';
+import { sendError, type S3Call } from './http.js';
+import { EventPublisher } from './notify.js';
+import { parseS3Target, resolveOperation, type S3Operation } from './request.js';
+import { S3Store } from './store.js';
+import type { Handler, S3Deps } from './handlers/common.js';
+import * as buckets from './handlers/buckets.js';
+import * as objects from './handlers/objects.js';
+import * as multipart from './handlers/multipart.js';
+import { postObject } from './handlers/post-object.js';
 
-// Placeholder until the S3 service lands.
-export async function createS3Service(_ctx: SandboxContext): Promise<SandboxService> {
+const HANDLERS: Record<S3Operation, Handler> = {
+  ListBuckets: buckets.listBuckets,
+  CreateBucket: buckets.createBucket,
+  HeadBucket: buckets.headBucket,
+  DeleteBucket: buckets.deleteBucket,
+  GetBucketLocation: buckets.getBucketLocation,
+  GetBucketVersioning: buckets.getBucketVersioning,
+  ListObjects: (d, c) => buckets.listObjects(d, c, false),
+  ListObjectsV2: (d, c) => buckets.listObjects(d, c, true),
+  PutBucketNotificationConfiguration: buckets.putBucketNotification,
+  GetBucketNotificationConfiguration: buckets.getBucketNotification,
+  ListMultipartUploads: multipart.listMultipartUploads,
+  DeleteObjects: objects.deleteObjects,
+  PostObject: postObject,
+  PutObject: objects.putObject,
+  CopyObject: objects.copyObject,
+  GetObject: (d, c) => objects.getObject(d, c, true),
+  HeadObject: (d, c) => objects.getObject(d, c, false),
+  DeleteObject: objects.deleteObject,
+  CreateMultipartUpload: multipart.createMultipartUpload,
+  UploadPart: multipart.uploadPart,
+  UploadPartCopy: multipart.uploadPartCopy,
+  CompleteMultipartUpload: multipart.completeMultipartUpload,
+  AbortMultipartUpload: multipart.abortMultipartUpload,
+  ListParts: multipart.listParts,
+  NotImplemented: async () => {
+    throw new S3Error('NotImplemented', 'A header you provided implies functionality that is not implemented', 501);
+  },
+  MethodNotAllowed: async () => {
+    throw new S3Error('MethodNotAllowed', 'The specified method is not allowed against this resource.', 405);
+  },
+};
+
+export async function createS3Service(ctx: SandboxContext): Promise<SandboxService> {
+  const store = await S3Store.open(join(ctx.dataDir, 's3'), !ctx.ephemeral);
+  const deps: S3Deps = { ctx, store, events: new EventPublisher(ctx) };
   return {
-    async handle(_req, res) {
-      res.statusCode = 501;
-      res.end();
-    },
+    handle: (req, res) => handle(deps, req, res),
     async close() {},
   };
+}
+
+async function handle(deps: S3Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const requestId = String(res.getHeader('x-amz-request-id') ?? randomBytes(8).toString('hex').toUpperCase());
+  const hostId = randomBytes(32).toString('base64');
+  res.setHeader('x-amz-id-2', hostId);
+  const call: S3Call = { req, res, requestId, hostId, target: { query: new URLSearchParams(), path: req.url ?? '/' } };
+  try {
+    call.target = parseS3Target(req.headers.host, req.url ?? '/');
+    const op = resolveOperation(req.method ?? 'GET', call.target, req.headers);
+    await HANDLERS[op](deps, call);
+  } catch (err) {
+    if (err instanceof S3Error) return sendError(call, err);
+    deps.ctx.log(`s3: ${req.method} ${req.url}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    sendError(call, new S3Error('InternalError', 'We encountered an internal error. Please try again.', 500));
+  }
 }

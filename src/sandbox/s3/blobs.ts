@@ -1,0 +1,87 @@
+/**
+ * Object bodies on disk, one file per body named by a random id (never by key). A body is written
+ * in full (and fsynced when durable) before any metadata points at it; bodies no metadata points
+ * at are swept at start. Deletion waits for readers still streaming the body.
+ */
+import { close, createReadStream, createWriteStream, fsync, open } from 'node:fs';
+import { promisify } from 'node:util';
+import { readdir, rm, unlink } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import type { Readable, Transform } from 'node:stream';
+
+const openFd = promisify(open);
+const fsyncFd = promisify(fsync);
+const closeFd = promisify(close);
+
+export class BlobStore {
+  private readers = new Map<string, number>();
+  private doomed = new Set<string>();
+
+  constructor(
+    readonly dir: string,
+    private durable: boolean,
+  ) {}
+
+  path(id: string): string {
+    return join(this.dir, id);
+  }
+
+  /** Streams source through transforms into a new blob; returns its id (the blob is removed on failure). */
+  async write(source: Readable, transforms: Transform[] = []): Promise<string> {
+    const id = randomUUID();
+    const file = this.path(id);
+    // A plain fd, not a FileHandle: a FileHandle's close() waits on the stream's reference forever.
+    const fd = await openFd(file, 'w');
+    try {
+      await pipeline([source, ...transforms, createWriteStream('', { fd, autoClose: false })]);
+      if (this.durable) await fsyncFd(fd);
+    } catch (err) {
+      await closeFd(fd).catch(() => {});
+      await unlink(file).catch(() => {});
+      throw err;
+    }
+    await closeFd(fd);
+    return id;
+  }
+
+  /** Holds blobs against removal while a response streams them; pair with release. */
+  retain(ids: Iterable<string>): void {
+    for (const id of ids) this.readers.set(id, (this.readers.get(id) ?? 0) + 1);
+  }
+
+  release(ids: Iterable<string>): void {
+    for (const id of ids) {
+      const n = (this.readers.get(id) ?? 1) - 1;
+      if (n > 0) this.readers.set(id, n);
+      else {
+        this.readers.delete(id);
+        if (this.doomed.delete(id)) void unlink(this.path(id)).catch(() => {});
+      }
+    }
+  }
+
+  /** Bytes [start, end] (inclusive) of a blob; the caller holds it with retain. */
+  read(id: string, start?: number, end?: number): Readable {
+    return createReadStream(this.path(id), { start, end, highWaterMark: 256 * 1024 });
+  }
+
+  remove(ids: Iterable<string>): void {
+    for (const id of ids) {
+      if (this.readers.has(id)) this.doomed.add(id);
+      else void unlink(this.path(id)).catch(() => {});
+    }
+  }
+
+  /** Deletes every blob not in keep (bodies of writes that never committed). */
+  async sweep(keep: Set<string>): Promise<number> {
+    let swept = 0;
+    for (const name of await readdir(this.dir)) {
+      if (keep.has(name)) continue;
+      await rm(this.path(name), { force: true });
+      swept++;
+    }
+    return swept;
+  }
+}

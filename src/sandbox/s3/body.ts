@@ -1,0 +1,100 @@
+/** Receiving request bodies: aws-chunked decoding, digests, length and checksum checks. */
+import type { IncomingMessage } from 'node:http';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { AwsChunkedDecoder, isAwsChunked } from './aws-chunked.js';
+import type { BlobStore } from './blobs.js';
+import { BodyDigests, declaredChecksums, verifyChecksums, type ChecksumAlgorithm } from './checksums.js';
+import { S3Error } from './errors.js';
+
+export const MAX_PUT_SIZE = 5 * 1024 ** 3;
+
+export interface ReceivedBody {
+  blob: string;
+  size: number;
+  md5Hex: string;
+  /** Verified (or, when not verifiable, trusted) checksums, base64 per algorithm. */
+  checksums: Partial<Record<ChecksumAlgorithm, string>>;
+}
+
+const incompleteBody = () =>
+  new S3Error('IncompleteBody', 'You did not provide the number of bytes specified by the Content-Length HTTP header.');
+
+function expectedLength(req: IncomingMessage, chunked: boolean): number | undefined {
+  const raw = chunked ? req.headers['x-amz-decoded-content-length'] : req.headers['content-length'];
+  if (typeof raw !== 'string' || raw === '') return undefined;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n < 0) throw new S3Error('InvalidArgument', 'Invalid content length.');
+  return n;
+}
+
+/** Decodes and digests req; returns the decoder (for trailers) and the decoded stream's parts. */
+function decodeChain(req: IncomingMessage, digests: BodyDigests): { transforms: Transform[]; decoder?: AwsChunkedDecoder } {
+  const tap = new Transform({
+    transform(chunk: Buffer, _enc, done) {
+      digests.update(chunk);
+      done(null, chunk);
+    },
+  });
+  if (!isAwsChunked(req.headers)) return { transforms: [tap] };
+  const decoder = new AwsChunkedDecoder();
+  return { transforms: [decoder, tap], decoder };
+}
+
+/** Streams the request body into a new blob and checks it; the blob is removed when a check fails. */
+export async function receiveBody(
+  req: IncomingMessage,
+  blobs: BlobStore,
+  opts: { checksumAlgorithm?: ChecksumAlgorithm; maxSize?: number } = {},
+): Promise<ReceivedBody> {
+  const declared = declaredChecksums(req.headers, opts.checksumAlgorithm);
+  const chunked = isAwsChunked(req.headers);
+  const expected = expectedLength(req, chunked);
+  if (expected !== undefined && expected > (opts.maxSize ?? MAX_PUT_SIZE)) {
+    throw new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, {
+      ProposedSize: expected,
+      MaxSizeAllowed: opts.maxSize ?? MAX_PUT_SIZE,
+    });
+  }
+  const digests = new BodyDigests(declared.compute);
+  const { transforms, decoder } = decodeChain(req, digests);
+  let blob: string;
+  try {
+    blob = await blobs.write(req, transforms);
+  } catch (err) {
+    throw err instanceof S3Error ? err : incompleteBody();
+  }
+  try {
+    const result = digests.result();
+    if (expected !== undefined && expected !== result.size) throw incompleteBody();
+    const checksums = verifyChecksums(declared, decoder?.trailers ?? {}, result);
+    return { blob, size: result.size, md5Hex: result.md5.toString('hex'), checksums };
+  } catch (err) {
+    blobs.remove([blob]);
+    throw err;
+  }
+}
+
+/** Reads a small body (an XML document) into memory, decoded and checked the same way. */
+export async function receiveSmallBody(req: IncomingMessage, limit = 1024 * 1024): Promise<string> {
+  const declared = declaredChecksums(req.headers);
+  const digests = new BodyDigests(declared.compute);
+  const { transforms, decoder } = decodeChain(req, digests);
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    const collect = async (source: AsyncIterable<Buffer>) => {
+      for await (const chunk of source) {
+        size += chunk.length;
+        if (size > limit) throw new S3Error('MaxMessageLengthExceeded', 'Your request was too big.');
+        chunks.push(chunk);
+      }
+    };
+    if (transforms.length === 2) await pipeline(req, transforms[0]!, transforms[1]!, collect);
+    else await pipeline(req, transforms[0]!, collect);
+  } catch (err) {
+    throw err instanceof S3Error ? err : incompleteBody();
+  }
+  verifyChecksums(declared, decoder?.trailers ?? {}, digests.result());
+  return Buffer.concat(chunks).toString('utf8');
+}

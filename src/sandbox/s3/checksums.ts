@@ -1,0 +1,154 @@
+/** Request body digests: MD5 (the ETag) always, plus the flexible checksums a client asked for. */
+import { createHash } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+import { Crc32 } from '@aws-crypto/crc32';
+import { Crc32c } from '@aws-crypto/crc32c';
+import { S3Error } from './errors.js';
+
+export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME'] as const;
+export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
+
+const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = { CRC32: 4, CRC32C: 4, SHA1: 20, SHA256: 32, CRC64NVME: 8 };
+
+export const checksumHeader = (alg: ChecksumAlgorithm) => `x-amz-checksum-${alg.toLowerCase()}`;
+
+export function toChecksumAlgorithm(name: string | undefined): ChecksumAlgorithm | undefined {
+  const upper = name?.trim().toUpperCase();
+  return CHECKSUM_ALGORITHMS.find((a) => a === upper);
+}
+
+interface Digest {
+  update(chunk: Buffer): void;
+  digest(): Buffer;
+}
+
+function crcDigest(crc: { update(d: Uint8Array): unknown; digest(): number }): Digest {
+  return {
+    update: (c) => void crc.update(c),
+    digest: () => {
+      const out = Buffer.alloc(4);
+      out.writeUInt32BE(crc.digest() >>> 0);
+      return out;
+    },
+  };
+}
+
+/** CRC64NVME has no installed implementation: it is accepted and echoed but not verified. */
+function makeDigest(alg: ChecksumAlgorithm): Digest | undefined {
+  switch (alg) {
+    case 'CRC32':
+      return crcDigest(new Crc32());
+    case 'CRC32C':
+      return crcDigest(new Crc32c());
+    case 'SHA1':
+    case 'SHA256': {
+      const h = createHash(alg === 'SHA1' ? 'sha1' : 'sha256');
+      return { update: (c) => void h.update(c), digest: () => h.digest() };
+    }
+    default:
+      return undefined;
+  }
+}
+
+export interface BodyDigestResult {
+  md5: Buffer;
+  size: number;
+  /** base64 per algorithm computed. */
+  checksums: Partial<Record<ChecksumAlgorithm, string>>;
+}
+
+export class BodyDigests {
+  private md5 = createHash('md5');
+  private size = 0;
+  private digests = new Map<ChecksumAlgorithm, Digest>();
+
+  constructor(algorithms: Iterable<ChecksumAlgorithm>) {
+    for (const alg of algorithms) {
+      const d = makeDigest(alg);
+      if (d) this.digests.set(alg, d);
+    }
+  }
+
+  update(chunk: Buffer): void {
+    this.size += chunk.length;
+    this.md5.update(chunk);
+    for (const d of this.digests.values()) d.update(chunk);
+  }
+
+  result(): BodyDigestResult {
+    const checksums: BodyDigestResult['checksums'] = {};
+    for (const [alg, d] of this.digests) checksums[alg] = d.digest().toString('base64');
+    return { md5: this.md5.digest(), size: this.size, checksums };
+  }
+}
+
+/** What the client declared it would send: header checksums, trailer names, Content-MD5. */
+export interface DeclaredChecksums {
+  contentMd5?: string;
+  values: Partial<Record<ChecksumAlgorithm, string>>;
+  trailer?: ChecksumAlgorithm;
+  /** Algorithms to compute: declared ones plus x-amz-sdk-checksum-algorithm. */
+  compute: Set<ChecksumAlgorithm>;
+}
+
+function isValidBase64(value: string, bytes: number): boolean {
+  return /^[A-Za-z0-9+/]*={0,2}$/.test(value) && Buffer.from(value, 'base64').length === bytes;
+}
+
+export function declaredChecksums(headers: IncomingHttpHeaders, extra?: ChecksumAlgorithm): DeclaredChecksums {
+  const out: DeclaredChecksums = { values: {}, compute: new Set() };
+  const md5 = headers['content-md5'];
+  if (typeof md5 === 'string') {
+    if (!isValidBase64(md5, 16)) throw new S3Error('InvalidDigest', 'The Content-MD5 you specified was invalid.');
+    out.contentMd5 = md5;
+  }
+  for (const alg of CHECKSUM_ALGORITHMS) {
+    const v = headers[checksumHeader(alg)];
+    if (typeof v !== 'string') continue;
+    if (!isValidBase64(v, DIGEST_BYTES[alg])) {
+      throw new S3Error('InvalidRequest', `Value for ${checksumHeader(alg)} header is invalid.`);
+    }
+    out.values[alg] = v;
+    out.compute.add(alg);
+  }
+  const trailer = headers['x-amz-trailer'];
+  if (typeof trailer === 'string') {
+    const alg = CHECKSUM_ALGORITHMS.find((a) => checksumHeader(a) === trailer.trim().toLowerCase());
+    if (alg) {
+      out.trailer = alg;
+      out.compute.add(alg);
+    }
+  }
+  const sdkAlg = toChecksumAlgorithm(headers['x-amz-sdk-checksum-algorithm'] as string | undefined);
+  if (sdkAlg) out.compute.add(sdkAlg);
+  if (extra) out.compute.add(extra);
+  return out;
+}
+
+/** Throws BadDigest when a declared digest (header or trailer value) differs from the computed one. */
+export function verifyChecksums(
+  declared: DeclaredChecksums,
+  trailers: Record<string, string>,
+  computed: BodyDigestResult,
+): Partial<Record<ChecksumAlgorithm, string>> {
+  if (declared.contentMd5 && declared.contentMd5 !== computed.md5.toString('base64')) {
+    throw new S3Error('BadDigest', 'The Content-MD5 you specified did not match what we received.');
+  }
+  const expected = { ...declared.values };
+  if (declared.trailer) {
+    const v = trailers[checksumHeader(declared.trailer)];
+    if (v !== undefined) {
+      if (!isValidBase64(v, DIGEST_BYTES[declared.trailer])) {
+        throw new S3Error('InvalidRequest', `Value for ${checksumHeader(declared.trailer)} trailing header is invalid.`);
+      }
+      expected[declared.trailer] = v;
+    }
+  }
+  const result: Partial<Record<ChecksumAlgorithm, string>> = { ...computed.checksums };
+  for (const [alg, value] of Object.entries(expected) as [ChecksumAlgorithm, string][]) {
+    const got = computed.checksums[alg];
+    if (got === undefined) result[alg] = value; // not verifiable here (CRC64NVME): trust and echo
+    else if (got !== value) throw new S3Error('BadDigest', `The ${alg} you specified did not match the calculated checksum.`);
+  }
+  return result;
+}

@@ -1,0 +1,185 @@
+/** Object operations: Put, Get, Head, Copy, Delete, DeleteObjects. */
+import { pipeline } from 'node:stream/promises';
+import { receiveBody, receiveSmallBody } from '../body.js';
+import { checksumHeader, toChecksumAlgorithm, type ChecksumAlgorithm } from '../checksums.js';
+import { S3Error } from '../errors.js';
+import { header, quoteEtag, sendEmpty, sendXml, type S3Call } from '../http.js';
+import { parseRange } from '../range.js';
+import type { ObjectMeta, StoredChecksum } from '../store.js';
+import { malformedXml, parseRequestXml, s3Xml, xmlDate } from '../xml.js';
+import { copyIntoBlob, parseCopySource, segmentStream } from './copy-source.js';
+import { objectHeadersFrom, requireBucket, requireKey, requireObject, type S3Deps } from './common.js';
+import { preconditionOutcome } from './conditions.js';
+
+function checksumHeaders(checksums: Partial<Record<ChecksumAlgorithm, string>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [alg, v] of Object.entries(checksums)) out[checksumHeader(alg as ChecksumAlgorithm)] = v!;
+  if (Object.keys(out).length) out['x-amz-checksum-type'] = 'FULL_OBJECT';
+  return out;
+}
+
+/** The one checksum stored with an object: the SDK's declared algorithm, else the first sent. */
+function pickChecksum(call: S3Call, checksums: Partial<Record<ChecksumAlgorithm, string>>): StoredChecksum | undefined {
+  const preferred = toChecksumAlgorithm(header(call.req, 'x-amz-sdk-checksum-algorithm'));
+  const alg = preferred && checksums[preferred] ? preferred : (Object.keys(checksums)[0] as ChecksumAlgorithm | undefined);
+  return alg ? { algorithm: alg, value: checksums[alg]!, type: 'FULL_OBJECT' } : undefined;
+}
+
+export async function putObject(deps: S3Deps, call: S3Call): Promise<void> {
+  const bucket = requireBucket(deps, call);
+  const key = requireKey(call);
+  const ifNoneMatch = header(call.req, 'if-none-match');
+  if (ifNoneMatch === '*' && deps.store.getObject(bucket.name, key)) {
+    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-None-Match' });
+  }
+  const headers = objectHeadersFrom(call);
+  const body = await receiveBody(call.req, deps.store.blobs);
+  const obj: ObjectMeta = {
+    ...headers,
+    key,
+    size: body.size,
+    etag: body.md5Hex,
+    lastModified: new Date().toISOString(),
+    checksum: pickChecksum(call, body.checksums),
+    segments: [{ blob: body.blob, size: body.size }],
+  };
+  await deps.store.putObject(bucket.name, obj);
+  sendEmpty(call, 200, { ETag: quoteEtag(obj.etag), ...checksumHeaders(body.checksums) });
+  deps.events.publish(bucket, 'ObjectCreated:Put', key, call, { size: obj.size, etag: obj.etag });
+}
+
+function objectResponseHeaders(call: S3Call, obj: ObjectMeta): Record<string, string | number> {
+  const q = call.target.query;
+  const h: Record<string, string | number> = {
+    ETag: quoteEtag(obj.etag),
+    'Last-Modified': new Date(obj.lastModified).toUTCString(),
+    'Accept-Ranges': 'bytes',
+    'Content-Type': q.get('response-content-type') ?? obj.contentType ?? 'binary/octet-stream',
+  };
+  const optional: [string, string | undefined][] = [
+    ['Content-Encoding', q.get('response-content-encoding') ?? obj.contentEncoding],
+    ['Content-Disposition', q.get('response-content-disposition') ?? obj.contentDisposition],
+    ['Content-Language', q.get('response-content-language') ?? obj.contentLanguage],
+    ['Cache-Control', q.get('response-cache-control') ?? obj.cacheControl],
+    ['Expires', q.get('response-expires') ?? obj.expires],
+  ];
+  for (const [name, value] of optional) if (value) h[name] = value;
+  for (const [name, value] of Object.entries(obj.metadata)) h[`x-amz-meta-${name}`] = value;
+  if (obj.segments.length > 1) h['x-amz-mp-parts-count'] = obj.segments.length;
+  return h;
+}
+
+/** GetObject and HeadObject. */
+export async function getObject(deps: S3Deps, call: S3Call, withBody: boolean): Promise<void> {
+  const bucket = requireBucket(deps, call);
+  const key = requireKey(call);
+  const obj = requireObject(deps, bucket.name, key);
+  const headers = objectResponseHeaders(call, obj);
+  const outcome = preconditionOutcome(call.req.headers, obj.etag, new Date(obj.lastModified));
+  if (outcome === 304) return sendEmpty(call, 304, { ETag: headers.ETag!, 'Last-Modified': headers['Last-Modified']! });
+  if (outcome === 412) {
+    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-Match' });
+  }
+  const range = parseRange(header(call.req, 'range'), obj.size);
+  if (range === 'unsatisfiable') {
+    throw new S3Error('InvalidRange', 'The requested range is not satisfiable', 416, { RangeRequested: header(call.req, 'range')!, ActualObjectSize: obj.size });
+  }
+  const { res } = call;
+  for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  if (!range && obj.checksum && header(call.req, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
+    res.setHeader(checksumHeader(obj.checksum.algorithm), obj.checksum.value);
+    res.setHeader('x-amz-checksum-type', obj.checksum.type);
+  }
+  const start = range ? range.start : 0;
+  const end = range ? range.end : obj.size - 1;
+  res.statusCode = range ? 206 : 200;
+  if (range) res.setHeader('Content-Range', `bytes ${start}-${end}/${obj.size}`);
+  res.setHeader('Content-Length', Math.max(0, end - start + 1));
+  if (!withBody || obj.size === 0) {
+    res.end();
+    return;
+  }
+  const ids = obj.segments.map((s) => s.blob);
+  deps.store.blobs.retain(ids);
+  try {
+    await pipeline(segmentStream(deps.store.blobs, obj.segments, start, end), res);
+  } catch {
+    res.destroy();
+  } finally {
+    deps.store.blobs.release(ids);
+  }
+}
+
+const SELF_COPY =
+  "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.";
+
+export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
+  const bucket = requireBucket(deps, call);
+  const key = requireKey(call);
+  const src = parseCopySource(header(call.req, 'x-amz-copy-source')!);
+  const srcBucket = deps.store.getBucket(src.bucket);
+  if (!srcBucket) throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: src.bucket });
+  const source = requireObject(deps, src.bucket, src.key);
+  const directive = (header(call.req, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
+  if (directive !== 'COPY' && directive !== 'REPLACE') {
+    throw new S3Error('InvalidArgument', 'Unknown metadata directive.', 400, { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
+  }
+  if (src.bucket === bucket.name && src.key === key && directive === 'COPY') throw new S3Error('InvalidRequest', SELF_COPY);
+  const algorithm = toChecksumAlgorithm(header(call.req, 'x-amz-checksum-algorithm')) ?? source.checksum?.algorithm;
+  const copied = await copyIntoBlob(deps.store.blobs, source.segments, algorithm ? [algorithm] : []);
+  const headers =
+    directive === 'REPLACE'
+      ? objectHeadersFrom(call)
+      : {
+          contentType: source.contentType,
+          contentEncoding: source.contentEncoding,
+          contentDisposition: source.contentDisposition,
+          contentLanguage: source.contentLanguage,
+          cacheControl: source.cacheControl,
+          expires: source.expires,
+          metadata: source.metadata,
+        };
+  const checksumValue = algorithm ? copied.checksums[algorithm] : undefined;
+  const obj: ObjectMeta = {
+    ...headers,
+    key,
+    size: copied.size,
+    etag: copied.md5Hex,
+    lastModified: new Date().toISOString(),
+    checksum: algorithm && checksumValue ? { algorithm, value: checksumValue, type: 'FULL_OBJECT' } : undefined,
+    segments: [{ blob: copied.blob, size: copied.size }],
+  };
+  await deps.store.putObject(bucket.name, obj);
+  const result: Record<string, unknown> = { LastModified: xmlDate(obj.lastModified), ETag: quoteEtag(obj.etag) };
+  if (obj.checksum) {
+    result[`Checksum${obj.checksum.algorithm}`] = obj.checksum.value;
+    result.ChecksumType = 'FULL_OBJECT';
+  }
+  sendXml(call, s3Xml('CopyObjectResult', result));
+  deps.events.publish(bucket, 'ObjectCreated:Copy', key, call, { size: obj.size, etag: obj.etag });
+}
+
+export async function deleteObject(deps: S3Deps, call: S3Call): Promise<void> {
+  const bucket = requireBucket(deps, call);
+  const key = requireKey(call);
+  const deleted = await deps.store.deleteObject(bucket.name, key);
+  sendEmpty(call, 204);
+  if (deleted) deps.events.publish(bucket, 'ObjectRemoved:Delete', key, call);
+}
+
+export async function deleteObjects(deps: S3Deps, call: S3Call): Promise<void> {
+  const bucket = requireBucket(deps, call);
+  const doc = parseRequestXml(await receiveSmallBody(call.req), 'Delete');
+  const objects = (doc.Object as unknown[] | undefined) ?? [];
+  if (objects.length === 0 || objects.length > 1000) throw malformedXml();
+  const keys = objects.map((o) => {
+    const key = typeof o === 'object' && o !== null ? (o as Record<string, unknown>).Key : undefined;
+    if (typeof key !== 'string' || key === '') throw malformedXml();
+    return key;
+  });
+  const quiet = String(doc.Quiet ?? '').toLowerCase() === 'true';
+  const removed: string[] = [];
+  for (const key of keys) if (await deps.store.deleteObject(bucket.name, key)) removed.push(key);
+  sendXml(call, s3Xml('DeleteResult', { Deleted: quiet ? [] : keys.map((Key) => ({ Key })) }));
+  for (const key of removed) deps.events.publish(bucket, 'ObjectRemoved:Delete', key, call);
+}

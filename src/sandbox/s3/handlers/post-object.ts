@@ -1,0 +1,166 @@
+/** Browser-form POST Object: multipart/form-data to the bucket URL, file streamed to disk, policy enforced. */
+import { Readable, Transform } from 'node:stream';
+import busboy from 'busboy';
+import { S3Error } from '../errors.js';
+import { quoteEtag, sendEmpty, sendXml, type S3Call } from '../http.js';
+import { checkPostPolicy, postObjectKey, postSuccessStatus } from '../post-policy.js';
+import { BodyDigests } from '../checksums.js';
+import type { ObjectMeta } from '../store.js';
+import { s3Xml } from '../xml.js';
+import { encodeKeyForUrl, MAX_KEY_BYTES, requestBaseUrl, requireBucket, type S3Deps } from './common.js';
+
+const MAX_FORM_FIELDS_BYTES = 20 * 1024;
+
+const notMultipart = () =>
+  new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, {
+    Condition: 'Bucket POST must be of the enclosure-type multipart/form-data',
+  });
+const malformedPost = () =>
+  new S3Error('MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.');
+
+interface ParsedForm {
+  fields: Array<[string, string]>;
+  file?: { blob: string; size: number; md5Hex: string; filename?: string };
+}
+
+/**
+ * Reads the form. Fields after the file are kept too (AWS ignores them, but LocalStack accepts them
+ * and the blog's Perl script sends its fields in hash order).
+ */
+function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
+  return new Promise((resolve, reject) => {
+    let parser: busboy.Busboy;
+    try {
+      parser = busboy({ headers: call.req.headers, limits: { fieldSize: MAX_FORM_FIELDS_BYTES, fileSize: 5 * 1024 ** 3 } });
+    } catch {
+      reject(notMultipart());
+      return;
+    }
+    const form: ParsedForm = { fields: [] };
+    let fieldBytes = 0;
+    let failure: S3Error | undefined;
+    let fileWrite: Promise<void> | undefined;
+    const writeFile = (source: Readable, filename: string | undefined) => {
+      const digests = new BodyDigests([]);
+      const tap = new Transform({
+        transform(chunk: Buffer, _e, done) {
+          digests.update(chunk);
+          done(null, chunk);
+        },
+      });
+      fileWrite = deps.store.blobs.write(source, [tap]).then((blob) => {
+        const r = digests.result();
+        form.file = { blob, size: r.size, md5Hex: r.md5.toString('hex'), filename };
+      });
+    };
+    parser.on('field', (name, value, info) => {
+      fieldBytes += name.length + value.length;
+      if (info.valueTruncated || fieldBytes > MAX_FORM_FIELDS_BYTES) {
+        failure ??= new S3Error('MaxPostPreDataLengthExceeded', 'Your POST request fields preceeding the upload file was too large.');
+      }
+      if (name.toLowerCase() === 'file' && !fileWrite) writeFile(Readable.from([Buffer.from(value)]), undefined);
+      else form.fields.push([name, value]);
+    });
+    parser.on('file', (name, stream, info) => {
+      if (name.toLowerCase() !== 'file' || fileWrite) {
+        stream.resume();
+        return;
+      }
+      writeFile(stream, info.filename);
+    });
+    parser.on('error', () => {
+      failure ??= malformedPost();
+      call.req.unpipe(parser);
+      call.req.resume();
+      settle();
+    });
+    parser.on('close', () => settle());
+    let settled = false;
+    const settle = () => {
+      if (settled) return;
+      settled = true;
+      void (fileWrite ?? Promise.resolve())
+        .catch(() => {
+          failure ??= malformedPost();
+        })
+        .then(() => {
+          if (failure) {
+            if (form.file) deps.store.blobs.remove([form.file.blob]);
+            reject(failure);
+          } else resolve(form);
+        });
+    };
+    call.req.on('error', () => {
+      failure ??= malformedPost();
+      parser.destroy();
+      settle();
+    });
+    call.req.pipe(parser);
+  });
+}
+
+export async function postObject(deps: S3Deps, call: S3Call): Promise<void> {
+  const contentType = call.req.headers['content-type'] ?? '';
+  if (!/^multipart\/form-data/i.test(contentType)) throw notMultipart();
+  const bucket = requireBucket(deps, call);
+  const form = await readForm(deps, call);
+  const file = form.file;
+  let committed = false;
+  try {
+    if (!file) {
+      throw new S3Error('InvalidArgument', 'POST requires exactly one file upload per request.', 400, { ArgumentName: 'file', ArgumentValue: 0 });
+    }
+    const key = postObjectKey(form.fields, file.filename);
+    if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new S3Error('KeyTooLongError', 'Your key is too long');
+    if (key === '') throw new S3Error('InvalidArgument', 'User key must have a length greater than 0.', 400, { ArgumentName: 'key' });
+    checkPostPolicy({ fields: form.fields, bucket: bucket.name, fileSize: file.size, now: new Date() });
+    const field = (name: string) => form.fields.find(([n]) => n.toLowerCase() === name)?.[1];
+    const metadata: Record<string, string> = {};
+    for (const [n, v] of form.fields) if (n.toLowerCase().startsWith('x-amz-meta-')) metadata[n.toLowerCase().slice(11)] = v;
+    const obj: ObjectMeta = {
+      key,
+      size: file.size,
+      etag: file.md5Hex,
+      lastModified: new Date().toISOString(),
+      contentType: field('content-type') ?? 'binary/octet-stream',
+      contentEncoding: field('content-encoding'),
+      contentDisposition: field('content-disposition'),
+      cacheControl: field('cache-control'),
+      expires: field('expires'),
+      metadata,
+      segments: [{ blob: file.blob, size: file.size }],
+    };
+    await deps.store.putObject(bucket.name, obj);
+    committed = true;
+    respond(call, bucket.name, obj, form.fields);
+    deps.events.publish(bucket, 'ObjectCreated:Post', key, call, { size: obj.size, etag: obj.etag });
+  } catch (err) {
+    if (file && !committed) deps.store.blobs.remove([file.blob]);
+    throw err;
+  }
+}
+
+function respond(call: S3Call, bucket: string, obj: ObjectMeta, fields: Array<[string, string]>): void {
+  const location = `${requestBaseUrl(call)}/${bucket}/${encodeKeyForUrl(obj.key)}`;
+  const field = (name: string) => fields.find(([n]) => n.toLowerCase() === name)?.[1];
+  const redirect = field('success_action_redirect') ?? field('redirect');
+  if (redirect) {
+    let target: URL | undefined;
+    try {
+      target = new URL(redirect);
+    } catch {
+      target = undefined;
+    }
+    if (target) {
+      target.searchParams.set('bucket', bucket);
+      target.searchParams.set('key', obj.key);
+      target.searchParams.set('etag', quoteEtag(obj.etag));
+      return sendEmpty(call, 303, { Location: target.toString(), ETag: quoteEtag(obj.etag) });
+    }
+  }
+  const status = postSuccessStatus(fields);
+  const headers = { ETag: quoteEtag(obj.etag), Location: location };
+  if (status === 201) {
+    sendXml(call, s3Xml('PostResponse', { Location: location, Bucket: bucket, Key: obj.key, ETag: quoteEtag(obj.etag) }), 201, headers);
+  } else sendEmpty(call, status, headers);
+}

@@ -1,0 +1,41 @@
+/** Publishes the S3 event record of an object-level change to every matching destination. */
+import type { SandboxContext } from '../context.js';
+import { buildEventRecord, Sequencer } from './event-record.js';
+import type { S3Call } from './http.js';
+import { matchingDestinations } from './notification-config.js';
+import type { BucketMeta } from './store.js';
+
+export class EventPublisher {
+  private sequencer = new Sequencer();
+
+  constructor(private ctx: SandboxContext) {}
+
+  /** Call after the change is committed and its response sent. eventName like 'ObjectCreated:Put'. */
+  publish(bucket: BucketMeta, eventName: string, key: string, call: S3Call, object: { size?: number; etag?: string } = {}): void {
+    const destinations = matchingDestinations(bucket.notification, eventName, key);
+    if (destinations.length === 0) return;
+    const sequencer = this.sequencer.next();
+    const eventTime = new Date();
+    for (const destination of destinations) {
+      const record = buildEventRecord({
+        eventName,
+        region: bucket.region,
+        bucket: bucket.name,
+        key,
+        size: object.size,
+        etag: object.etag,
+        requestId: call.requestId,
+        hostId: call.hostId,
+        sourceIp: call.req.socket.remoteAddress ?? '127.0.0.1',
+        eventTime,
+        sequencer,
+        configurationId: destination.kind === 'eventbridge' ? '' : destination.configurationId,
+      });
+      try {
+        this.ctx.s3Events.publish({ record, destination });
+      } catch (err) {
+        this.ctx.log(`s3: event subscriber failed: ${err instanceof Error ? err.message : String(err)}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,310 @@
+/**
+ * Buckets, objects and multipart uploads: metadata in memory, mirrored to small JSON files under
+ * dataDir/s3. Writing a metadata file (temp file, then atomic rename) is the commit point of every
+ * change, so a kill -9 leaves either the old or the new state, never a torn one.
+ */
+import { mkdir, readdir, readFile, rename, rm, writeFile, open } from 'node:fs/promises';
+import { createHash, randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { BlobStore } from './blobs.js';
+import type { ChecksumAlgorithm } from './checksums.js';
+import type { NotificationConfig } from './notification-config.js';
+
+export interface Segment {
+  blob: string;
+  size: number;
+}
+
+/** Headers stored with an object and returned on Get/Head. */
+export interface ObjectHeaders {
+  contentType?: string;
+  contentEncoding?: string;
+  contentDisposition?: string;
+  contentLanguage?: string;
+  cacheControl?: string;
+  expires?: string;
+  /** x-amz-meta-* without the prefix, lower-case names. */
+  metadata: Record<string, string>;
+}
+
+export interface StoredChecksum {
+  algorithm: ChecksumAlgorithm;
+  value: string;
+  type: 'FULL_OBJECT' | 'COMPOSITE';
+}
+
+export interface ObjectMeta extends ObjectHeaders {
+  key: string;
+  size: number;
+  /** Unquoted: hex md5, or `hex-N` for multipart. */
+  etag: string;
+  lastModified: string;
+  checksum?: StoredChecksum;
+  segments: Segment[];
+}
+
+export interface BucketMeta {
+  name: string;
+  region: string;
+  creationDate: string;
+  notification: NotificationConfig;
+}
+
+export interface PartMeta {
+  partNumber: number;
+  size: number;
+  etag: string;
+  lastModified: string;
+  checksum?: string;
+  blob: string;
+}
+
+export interface UploadMeta extends ObjectHeaders {
+  uploadId: string;
+  bucket: string;
+  key: string;
+  initiated: string;
+  checksumAlgorithm?: ChecksumAlgorithm;
+}
+
+interface BucketState {
+  meta: BucketMeta;
+  objects: Map<string, ObjectMeta>;
+  sortedKeys?: string[];
+}
+
+interface UploadState {
+  meta: UploadMeta;
+  parts: Map<number, PartMeta>;
+}
+
+const hashName = (s: string) => createHash('sha256').update(s).digest('hex');
+
+export class S3Store {
+  readonly blobs: BlobStore;
+  private buckets = new Map<string, BucketState>();
+  private uploads = new Map<string, UploadState>();
+  private chains = new Map<string, Promise<unknown>>();
+  private readonly tmpDir: string;
+
+  private constructor(
+    private root: string,
+    private durable: boolean,
+  ) {
+    this.blobs = new BlobStore(join(root, 'blobs'), durable);
+    this.tmpDir = join(root, 'tmp');
+  }
+
+  static async open(root: string, durable: boolean): Promise<S3Store> {
+    const store = new S3Store(root, durable);
+    await store.load();
+    return store;
+  }
+
+  // ---- disk layout (bucket names are validated, so they are safe file names; keys never are)
+  private bucketDir = (name: string) => join(this.root, 'buckets', name);
+  private objectFile = (bucket: string, key: string) => join(this.bucketDir(bucket), 'objects', `${hashName(key)}.json`);
+  private uploadDir = (id: string) => join(this.root, 'uploads', id);
+
+  private async load(): Promise<void> {
+    for (const d of ['buckets', 'blobs', 'uploads']) await mkdir(join(this.root, d), { recursive: true });
+    await rm(this.tmpDir, { recursive: true, force: true });
+    await mkdir(this.tmpDir, { recursive: true });
+    const live = new Set<string>();
+    const uploadBlobs = new Set<string>();
+    for (const name of await readdir(join(this.root, 'buckets'))) {
+      const meta = await readJson<BucketMeta>(join(this.bucketDir(name), 'bucket.json'));
+      if (!meta) {
+        await rm(this.bucketDir(name), { recursive: true, force: true });
+        continue;
+      }
+      const state: BucketState = { meta, objects: new Map() };
+      const objDir = join(this.bucketDir(name), 'objects');
+      for (const f of await readdir(objDir).catch(() => [] as string[])) {
+        const obj = await readJson<ObjectMeta>(join(objDir, f));
+        if (!obj) continue;
+        state.objects.set(obj.key, obj);
+        for (const s of obj.segments) live.add(s.blob);
+      }
+      this.buckets.set(name, state);
+    }
+    for (const id of await readdir(join(this.root, 'uploads'))) {
+      const meta = await readJson<UploadMeta>(join(this.uploadDir(id), 'upload.json'));
+      if (!meta || !this.buckets.has(meta.bucket)) {
+        await rm(this.uploadDir(id), { recursive: true, force: true });
+        continue;
+      }
+      const state: UploadState = { meta, parts: new Map() };
+      for (const f of await readdir(this.uploadDir(id))) {
+        if (!f.startsWith('part-')) continue;
+        const part = await readJson<PartMeta>(join(this.uploadDir(id), f));
+        if (part) state.parts.set(part.partNumber, part);
+      }
+      // Parts already owned by an object: the upload was completed just before a crash.
+      if ([...state.parts.values()].some((p) => live.has(p.blob))) {
+        await rm(this.uploadDir(id), { recursive: true, force: true });
+        continue;
+      }
+      for (const p of state.parts.values()) uploadBlobs.add(p.blob);
+      this.uploads.set(id, state);
+    }
+    await this.blobs.sweep(new Set([...live, ...uploadBlobs]));
+  }
+
+  /** Atomically replaces a JSON file: temp file (fsynced when durable), then rename. */
+  private async commitJson(file: string, data: unknown): Promise<void> {
+    const tmp = join(this.tmpDir, randomUUID());
+    if (this.durable) {
+      const h = await open(tmp, 'w');
+      try {
+        await h.writeFile(JSON.stringify(data));
+        await h.sync();
+      } finally {
+        await h.close();
+      }
+    } else await writeFile(tmp, JSON.stringify(data));
+    await rename(tmp, file);
+  }
+
+  /** Runs fn after every earlier fn of the same id: keeps disk and memory in the same order. */
+  private serial<T>(id: string, fn: () => Promise<T>): Promise<T> {
+    const next = (this.chains.get(id) ?? Promise.resolve()).then(fn, fn);
+    const tail = next.catch(() => {});
+    this.chains.set(id, tail);
+    void tail.then(() => {
+      if (this.chains.get(id) === tail) this.chains.delete(id);
+    });
+    return next;
+  }
+
+  // ---- buckets
+  listBuckets(): BucketMeta[] {
+    return [...this.buckets.values()].map((b) => b.meta).sort((a, b) => (a.name < b.name ? -1 : 1));
+  }
+
+  getBucket(name: string): BucketMeta | undefined {
+    return this.buckets.get(name)?.meta;
+  }
+
+  async createBucket(meta: BucketMeta): Promise<void> {
+    this.buckets.set(meta.name, { meta, objects: new Map() });
+    await mkdir(join(this.bucketDir(meta.name), 'objects'), { recursive: true });
+    await this.commitJson(join(this.bucketDir(meta.name), 'bucket.json'), meta);
+  }
+
+  async setNotification(name: string, notification: NotificationConfig): Promise<void> {
+    const state = this.buckets.get(name);
+    if (!state) return;
+    await this.serial(`bucket:${name}`, async () => {
+      const meta = { ...state.meta, notification };
+      await this.commitJson(join(this.bucketDir(name), 'bucket.json'), meta);
+      state.meta = meta;
+    });
+  }
+
+  isEmpty(name: string): boolean {
+    return (this.buckets.get(name)?.objects.size ?? 0) === 0;
+  }
+
+  async deleteBucket(name: string): Promise<void> {
+    this.buckets.delete(name);
+    for (const [id, u] of this.uploads) if (u.meta.bucket === name) await this.deleteUpload(id, true);
+    const doomed = join(this.tmpDir, `bucket-${randomUUID()}`);
+    await rename(this.bucketDir(name), doomed);
+    await rm(doomed, { recursive: true, force: true });
+  }
+
+  // ---- objects
+  getObject(bucket: string, key: string): ObjectMeta | undefined {
+    return this.buckets.get(bucket)?.objects.get(key);
+  }
+
+  sortedKeys(bucket: string): string[] {
+    const state = this.buckets.get(bucket);
+    if (!state) return [];
+    state.sortedKeys ??= [...state.objects.keys()].sort();
+    return state.sortedKeys;
+  }
+
+  /** Commits an object whose segments are already on disk; the replaced body is released. */
+  async putObject(bucket: string, obj: ObjectMeta): Promise<void> {
+    const state = this.buckets.get(bucket);
+    if (!state) throw new Error(`bucket ${bucket} vanished`);
+    await this.serial(`object:${bucket}/${obj.key}`, async () => {
+      await this.commitJson(this.objectFile(bucket, obj.key), obj);
+      const previous = state.objects.get(obj.key);
+      state.objects.set(obj.key, obj);
+      if (!previous) state.sortedKeys = undefined;
+      else this.releaseSegments(previous, obj);
+    });
+  }
+
+  /** Returns the deleted object, or undefined when there was none. */
+  async deleteObject(bucket: string, key: string): Promise<ObjectMeta | undefined> {
+    const state = this.buckets.get(bucket);
+    if (!state) return undefined;
+    return this.serial(`object:${bucket}/${key}`, async () => {
+      const previous = state.objects.get(key);
+      if (!previous) return undefined;
+      await rm(this.objectFile(bucket, key), { force: true });
+      state.objects.delete(key);
+      state.sortedKeys = undefined;
+      this.releaseSegments(previous);
+      return previous;
+    });
+  }
+
+  private releaseSegments(previous: ObjectMeta, replacement?: ObjectMeta): void {
+    const kept = new Set(replacement?.segments.map((s) => s.blob));
+    this.blobs.remove(previous.segments.map((s) => s.blob).filter((b) => !kept.has(b)));
+  }
+
+  // ---- multipart uploads
+  async createUpload(meta: UploadMeta): Promise<void> {
+    await mkdir(this.uploadDir(meta.uploadId), { recursive: true });
+    await this.commitJson(join(this.uploadDir(meta.uploadId), 'upload.json'), meta);
+    this.uploads.set(meta.uploadId, { meta, parts: new Map() });
+  }
+
+  getUpload(id: string): { meta: UploadMeta; parts: ReadonlyMap<number, PartMeta> } | undefined {
+    return this.uploads.get(id);
+  }
+
+  listUploads(bucket: string): UploadMeta[] {
+    return [...this.uploads.values()]
+      .map((u) => u.meta)
+      .filter((u) => u.bucket === bucket)
+      .sort((a, b) => (a.key === b.key ? (a.initiated < b.initiated ? -1 : 1) : a.key < b.key ? -1 : 1));
+  }
+
+  async putPart(id: string, part: PartMeta): Promise<void> {
+    const state = this.uploads.get(id);
+    if (!state) {
+      this.blobs.remove([part.blob]);
+      return;
+    }
+    await this.serial(`part:${id}/${part.partNumber}`, async () => {
+      await this.commitJson(join(this.uploadDir(id), `part-${part.partNumber}.json`), part);
+      const previous = state.parts.get(part.partNumber);
+      state.parts.set(part.partNumber, part);
+      if (previous) this.blobs.remove([previous.blob]);
+    });
+  }
+
+  /** Drops the upload; its part bodies are removed unless kept (those now belong to an object). */
+  async deleteUpload(id: string, removeParts: boolean, keep: Set<string> = new Set()): Promise<void> {
+    const state = this.uploads.get(id);
+    if (!state) return;
+    this.uploads.delete(id);
+    await rm(this.uploadDir(id), { recursive: true, force: true });
+    if (removeParts) this.blobs.remove([...state.parts.values()].map((p) => p.blob).filter((b) => !keep.has(b)));
+  }
+}
+
+async function readJson<T>(file: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(file, 'utf8')) as T;
+  } catch {
+    return undefined;
+  }
+}
