@@ -1,3 +1,31 @@
+/**
+ * `s3trigger sandbox --demo BUCKET [--handler FILE[:func]]`: the bucket, the function `event-handler`
+ * and a notification configuration, created through the sandbox's own API with real SDK clients,
+ * exactly as a user would against AWS. Idempotent: a second run updates instead of failing.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { basename, extname } from 'node:path';
+import {
+  CreateBucketCommand,
+  GetBucketNotificationConfigurationCommand,
+  HeadBucketCommand,
+  PutBucketNotificationConfigurationCommand,
+  S3Client,
+  type LambdaFunctionConfiguration,
+} from '@aws-sdk/client-s3';
+import {
+  AddPermissionCommand,
+  CreateFunctionCommand,
+  GetFunctionCommand,
+  LambdaClient,
+  UpdateFunctionCodeCommand,
+  UpdateFunctionConfigurationCommand,
+  type Runtime,
+} from '@aws-sdk/client-lambda';
+import { usageError } from '../errors.js';
+import { DEMO_FUNCTION_NAME, DEMO_HANDLER, DEMO_HANDLER_SOURCE, DEMO_RUNTIME } from './lambda/demo-handler.js';
+import { logGroupFor } from './lambda/log-format.js';
+import { codeSha256, zipPackage } from './lambda/zip.js';
 import type { Sandbox } from './server.js';
 
 export interface DemoOptions {
@@ -12,7 +40,148 @@ export interface DemoSetup {
   logGroup: string;
 }
 
-// Placeholder until the Lambda service lands: creates bucket, function and notification configuration.
-export async function setupDemo(_sandbox: Sandbox, _options: DemoOptions): Promise<DemoSetup> {
-  throw new Error('demo setup not implemented yet');
+export interface DemoPackage {
+  runtime: Runtime;
+  handler: string;
+  zip: Uint8Array;
+}
+
+const DEMO_ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
+export const DEMO_EVENTS = ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'] as const;
+
+/** Splits `FILE[:func]`; a Windows drive letter's colon is not a separator. */
+export function parseHandlerOption(spec: string): { file: string; func: string } {
+  const m = /^(.*?)(?::([A-Za-z_$][\w$]*))?$/.exec(spec)!;
+  return { file: m[1]!, func: m[2] ?? 'handler' };
+}
+
+/** Runtime and Lambda handler string for a handler file, by extension. */
+export function runtimeFor(file: string, func: string, versions = { node: process.versions.node, python: '3.12' }): { runtime: Runtime; handler: string } {
+  const ext = extname(file).toLowerCase();
+  const module = basename(file, extname(file));
+  if (ext === '.js' || ext === '.mjs' || ext === '.cjs') {
+    return { runtime: `nodejs${versions.node.split('.')[0]}.x` as Runtime, handler: `${module}.${func}` };
+  }
+  if (ext === '.py') return { runtime: `python${versions.python}` as Runtime, handler: `${module}.${func}` };
+  throw usageError(`--handler ${file}: use a .js, .mjs or .py file`);
+}
+
+export function demoPackage(handlerOption?: string): DemoPackage {
+  if (!handlerOption) return { runtime: DEMO_RUNTIME, handler: DEMO_HANDLER, zip: zipPackage({ 'index.mjs': DEMO_HANDLER_SOURCE }) };
+  const { file, func } = parseHandlerOption(handlerOption);
+  const { runtime, handler } = runtimeFor(file, func);
+  let source: Buffer;
+  try {
+    if (!statSync(file).isFile()) throw new Error('not a file');
+    source = readFileSync(file);
+  } catch {
+    throw usageError(`--handler ${file}: file not found`);
+  }
+  return { runtime, handler, zip: zipPackage({ [basename(file)]: source }) };
+}
+
+function isError(err: unknown, ...names: string[]): boolean {
+  return err instanceof Error && names.includes(err.name);
+}
+
+/** The bucket's other configurations stay; ours (for this function) are replaced by the demo's two. */
+export function mergeNotification(existing: LambdaFunctionConfiguration[], functionArn: string): LambdaFunctionConfiguration[] {
+  const others = existing.filter((c) => c.LambdaFunctionArn !== functionArn);
+  return [
+    ...others,
+    { Id: 's3trigger-demo-created', LambdaFunctionArn: functionArn, Events: [DEMO_EVENTS[0]] },
+    { Id: 's3trigger-demo-removed', LambdaFunctionArn: functionArn, Events: [DEMO_EVENTS[1]] },
+  ];
+}
+
+export async function setupDemo(sandbox: Sandbox, options: DemoOptions): Promise<DemoSetup> {
+  const pkg = demoPackage(options.handler);
+  const common = {
+    endpoint: sandbox.endpoint,
+    region: sandbox.region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  };
+  const s3 = new S3Client({ ...common, forcePathStyle: true });
+  const lambda = new LambdaClient(common);
+  try {
+    await ensureBucket(s3, options.bucket, sandbox.region);
+    const functionArn = await ensureFunction(lambda, pkg);
+    try {
+      await lambda.send(
+        new AddPermissionCommand({
+          FunctionName: DEMO_FUNCTION_NAME,
+          StatementId: `s3-${options.bucket}`,
+          Action: 'lambda:InvokeFunction',
+          Principal: 's3.amazonaws.com',
+          SourceArn: `arn:aws:s3:::${options.bucket}`,
+        }),
+      );
+    } catch (err) {
+      if (!isError(err, 'ResourceConflictException')) throw err;
+    }
+    const current = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: options.bucket }));
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: options.bucket,
+        NotificationConfiguration: {
+          TopicConfigurations: current.TopicConfigurations,
+          QueueConfigurations: current.QueueConfigurations,
+          LambdaFunctionConfigurations: mergeNotification(current.LambdaFunctionConfigurations ?? [], functionArn),
+          EventBridgeConfiguration: current.EventBridgeConfiguration,
+        },
+      }),
+    );
+    return { functionName: DEMO_FUNCTION_NAME, functionArn, logGroup: logGroupFor(DEMO_FUNCTION_NAME) };
+  } finally {
+    s3.destroy();
+    lambda.destroy();
+  }
+}
+
+async function ensureBucket(s3: S3Client, bucket: string, region: string): Promise<void> {
+  try {
+    await s3.send(new HeadBucketCommand({ Bucket: bucket }));
+    return;
+  } catch (err) {
+    if (!isError(err, 'NotFound', 'NoSuchBucket')) throw err;
+  }
+  try {
+    await s3.send(
+      new CreateBucketCommand({
+        Bucket: bucket,
+        ...(region === 'us-east-1' ? {} : { CreateBucketConfiguration: { LocationConstraint: region as never } }),
+      }),
+    );
+  } catch (err) {
+    if (!isError(err, 'BucketAlreadyOwnedByYou')) throw err;
+  }
+}
+
+async function ensureFunction(lambda: LambdaClient, pkg: DemoPackage): Promise<string> {
+  let existing;
+  try {
+    existing = (await lambda.send(new GetFunctionCommand({ FunctionName: DEMO_FUNCTION_NAME }))).Configuration;
+  } catch (err) {
+    if (!isError(err, 'ResourceNotFoundException')) throw err;
+  }
+  if (!existing) {
+    const created = await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: DEMO_FUNCTION_NAME,
+        Runtime: pkg.runtime,
+        Handler: pkg.handler,
+        Role: DEMO_ROLE,
+        Code: { ZipFile: pkg.zip },
+        Description: 's3trigger demo: prints every S3 event it receives',
+      }),
+    );
+    return created.FunctionArn!;
+  }
+  if (existing.Runtime !== pkg.runtime || existing.Handler !== pkg.handler) {
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: DEMO_FUNCTION_NAME, Runtime: pkg.runtime, Handler: pkg.handler }));
+  }
+  if (existing.CodeSha256 !== codeSha256(pkg.zip)) {
+    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: DEMO_FUNCTION_NAME, ZipFile: pkg.zip }));
+  }
+  return existing.FunctionArn!;
 }

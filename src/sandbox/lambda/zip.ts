@@ -42,7 +42,8 @@ export function writePackage(files: Map<string, Uint8Array>, dir: string): void 
 export function zipPackage(files: Record<string, string | Uint8Array>): Uint8Array {
   const entries: Record<string, Uint8Array> = {};
   for (const [name, content] of Object.entries(files)) entries[name] = typeof content === 'string' ? strToU8(content) : content;
-  return zipSync(entries);
+  // A fixed mtime keeps the zip (and so CodeSha256) stable across runs.
+  return zipSync(entries, { mtime: new Date(2020, 0, 1) });
 }
 
 export function codeSha256(zip: Uint8Array): string {
