@@ -21,7 +21,7 @@ export const COLUMNS: { name: keyof Omit<EventCells, 'tone'>; title: string; wid
   { name: 'op', title: 'OP', width: 9 },
   { name: 'key', title: 'KEY', width: 0 },
   { name: 'size', title: 'SIZE', width: 7, align: 'right' },
-  { name: 'status', title: 'STATUS', width: 13 },
+  { name: 'status', title: 'STATUS', width: 14 },
   { name: 'trigger', title: 'TRIGGER', width: 7, align: 'right' },
   { name: 'duration', title: 'LAMBDA', width: 7, align: 'right' },
   { name: 'cold', title: 'COLD', width: 4 },

@@ -59,7 +59,7 @@ export function statusText(row: OpRow, barWidth = 8): string {
     case 'matched':
       return 'matched';
     case 'failed':
-      return `failed ${row.result?.error?.code ?? ''}`.trim();
+      return row.result?.error?.code ? `✗ ${row.result.error.code}` : 'failed';
     case 'no-match':
       return 'no match yet';
   }

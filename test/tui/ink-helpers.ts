@@ -1,0 +1,23 @@
+/** Helpers for rendering TUI components with ink-testing-library. */
+export const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `frame()` until `predicate` holds; fails with the last frame after `timeoutMs`. */
+export async function waitForFrame(frame: () => string | undefined, predicate: (text: string) => boolean, timeoutMs = 3000): Promise<string> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const text = frame() ?? '';
+    if (predicate(text)) return text;
+    if (Date.now() > end) throw new Error(`frame never matched; last frame:\n${text}`);
+    await tick(10);
+  }
+}
+
+export const KEYS = {
+  enter: '\r',
+  escape: '\u001b',
+  tab: '\t',
+  up: '\u001b[A',
+  down: '\u001b[B',
+  ctrlC: '\u0003',
+  backspace: '\u007f',
+};

@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import { existsSync } from 'node:fs';
+import { test } from 'node:test';
+import { runTui } from '../../src/tui/run.js';
+import { FakeSession } from './fake-session.js';
+import { tick } from './ink-helpers.js';
+
+class FakeStdout extends EventEmitter {
+  isTTY = true;
+  columns = 100;
+  rows = 30;
+  output = '';
+  write = (chunk: string) => {
+    this.output += chunk;
+    return true;
+  };
+}
+
+class FakeStdin extends EventEmitter {
+  isTTY = true;
+  private data: string | null = null;
+  write(data: string) {
+    this.data = data;
+    this.emit('readable');
+  }
+  read = () => {
+    const data = this.data;
+    this.data = null;
+    return data;
+  };
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+}
+
+function streams() {
+  const stdout = new FakeStdout();
+  const stdin = new FakeStdin();
+  return { stdout, stdin, io: { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream } };
+}
+
+async function until(predicate: () => boolean) {
+  for (let i = 0; i < 300 && !predicate(); i++) await tick(10);
+  assert.ok(predicate());
+}
+
+test('q closes the session, removes the demo file and resolves 0', async () => {
+  const session = new FakeSession();
+  const { stdout, stdin, io } = streams();
+  const exit = runTui({ session, isRealAws: false, bucket: 'test-bucket' }, io);
+  await until(() => stdout.output.includes('Operations'));
+  stdin.write('p');
+  await until(() => session.fired.length === 1);
+  const demoFile = (session.fired[0] as { file: string }).file;
+  assert.ok(existsSync(demoFile));
+  stdin.write('q');
+  assert.equal(await exit, 0);
+  assert.equal(session.closed, 1);
+  assert.equal(session.listenerCount, 0);
+  assert.ok(!existsSync(demoFile));
+});
+
+test('a second Ctrl-C while cleaning up resolves 130', async () => {
+  const session = new FakeSession();
+  let release!: () => void;
+  session.close = () => {
+    session.closed++;
+    return new Promise<void>((resolve) => (release = resolve));
+  };
+  const { stdout, stdin, io } = streams();
+  const exit = runTui({ session, isRealAws: false, bucket: 'test-bucket' }, io);
+  await until(() => stdout.output.includes('Operations'));
+  stdin.write('\u0003');
+  await until(() => stdout.output.includes('quitting'));
+  stdin.write('\u0003');
+  assert.equal(await exit, 130);
+  assert.equal(session.closed, 1);
+  release();
+});

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { bucketNameProblem, copyKeyFor, currentInput, describeInput, formFields, formInput, initialParams } from '../../../src/tui/state/params.js';
+
+const params = initialParams({ demoFile: '/tmp/x/test.txt' });
+
+test('defaults: demo file for PUT/POST, bigfile.bin 6 MB, flags override', () => {
+  assert.deepEqual(params, {
+    put: { file: '/tmp/x/test.txt', key: 'test.txt' },
+    post: { file: '/tmp/x/test.txt', key: 'post_test.txt' },
+    copy: {},
+    delete: {},
+    multipart: { key: 'bigfile.bin', sizeMB: 6 },
+  });
+  const flags = initialParams({ demoFile: '/d', putFile: 'a/b.csv', postFile: 'c.bin', deleteKey: 'gone', multipartKey: 'mp', sizeMB: 9, copy: { sourceBucket: 's', sourceKey: 'k', key: 'd' } });
+  assert.deepEqual(flags.put, { file: 'a/b.csv', key: 'b.csv' });
+  assert.deepEqual(flags.post, { file: 'c.bin', key: 'post_c.bin' });
+  assert.deepEqual(flags.delete, { key: 'gone' });
+  assert.deepEqual(flags.multipart, { key: 'mp', sizeMB: 9 });
+  assert.deepEqual(flags.copy, { sourceBucket: 's', sourceKey: 'k', key: 'd' });
+});
+
+test('current input per op', () => {
+  const cases = [
+    { name: 'no bucket', bucket: undefined, created: [], kind: 'put' as const, out: 'choose a bucket first (b)' },
+    { name: 'copy without created keys copies the PUT key', bucket: 'b', created: [], kind: 'copy' as const, out: 'test.txt -> copy_test.txt' },
+    { name: 'copy the last created', bucket: 'b', created: ['a', 'dir/z.txt'], kind: 'copy' as const, out: 'dir/z.txt -> dir/copy_z.txt' },
+    { name: 'delete nothing', bucket: 'b', created: [], kind: 'delete' as const, out: 'nothing created this session to delete: press D to name a key' },
+    { name: 'delete the last created', bucket: 'b', created: ['a', 'b2'], kind: 'delete' as const, out: 'b2' },
+    { name: 'multipart', bucket: 'b', created: [], kind: 'multipart' as const, out: '6 MB generated -> bigfile.bin' },
+    { name: 'put', bucket: 'b', created: [], kind: 'put' as const, out: 'test.txt -> test.txt' },
+  ];
+  for (const c of cases) assert.equal(describeInput(currentInput({ bucket: c.bucket, params, createdKeys: c.created }, c.kind)), c.out, c.name);
+});
+
+test('copy key naming', () => {
+  assert.equal(copyKeyFor('test.txt'), 'copy_test.txt');
+  assert.equal(copyKeyFor('a/b/c'), 'a/b/copy_c');
+});
+
+test('forms are prefilled and parsed back', () => {
+  const state = { bucket: 'b', params, createdKeys: ['k1'] };
+  assert.deepEqual(formFields(state, 'copy').map((f) => f.value), ['b', 'k1', 'copy_k1']);
+  assert.deepEqual(formFields(state, 'delete').map((f) => f.value), ['k1']);
+  assert.deepEqual(formFields(state, 'multipart').map((f) => f.value), ['bigfile.bin', '6', '']);
+  const cases = [
+    { kind: 'put' as const, values: { file: 'f', key: '' }, error: 'key is required' },
+    { kind: 'copy' as const, values: { sourceBucket: 'a', sourceKey: 'b', key: 'c' }, input: { kind: 'copy', bucket: 'b', sourceBucket: 'a', sourceKey: 'b', key: 'c' } },
+    { kind: 'multipart' as const, values: { key: 'k', sizeMB: '-1', file: '' }, error: 'size must be a positive number of MB' },
+    { kind: 'multipart' as const, values: { key: 'k', sizeMB: 'x', file: '/f' }, input: { kind: 'multipart', bucket: 'b', key: 'k', file: '/f' } },
+    { kind: 'delete' as const, values: { key: ' k ' }, input: { kind: 'delete', bucket: 'b', key: 'k' } },
+  ];
+  for (const c of cases) {
+    const out = formInput('b', c.kind, c.values);
+    if (c.error) assert.deepEqual(out, { error: c.error });
+    else assert.deepEqual(out, { input: c.input });
+  }
+});
+
+test('bucket names follow the S3 rules', () => {
+  const cases: [string, boolean][] = [
+    ['test-bucket', true],
+    ['a.b.c', true],
+    ['ab', false],
+    ['x'.repeat(64), false],
+    ['Upper', false],
+    ['under_score', false],
+    ['-start', false],
+    ['end-', false],
+    ['a..b', false],
+    ['192.168.1.1', false],
+    ['xn--bucket', false],
+    ['bucket-s3alias', false],
+    ['my--x-s3', false],
+  ];
+  for (const [name, ok] of cases) assert.equal(bucketNameProblem(name) === undefined, ok, name);
+});
