@@ -2,6 +2,7 @@
 import { Box, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import type { SessionApi, SessionEvent } from '../events.js';
+import { detailLines } from './details.js';
 import type { Scope } from './keymap.js';
 import { BucketPicker } from './components/BucketPicker.js';
 import { ConfirmPrompt } from './components/ConfirmPrompt.js';
@@ -10,7 +11,7 @@ import { EventsTable } from './components/EventsTable.js';
 import { FilterPrompt } from './components/FilterPrompt.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
-import { HelpOverlay } from './components/HelpOverlay.js';
+import { HelpOverlay, helpLines } from './components/HelpOverlay.js';
 import { LogPane } from './components/LogPane.js';
 import { OpForm } from './components/OpForm.js';
 import { OpsPane } from './components/OpsPane.js';
@@ -46,6 +47,14 @@ function emptyLogText(state: AppState): string {
   if (state.discovery.logGroups.length === 0) return 'no log group to tail';
   if (state.tails.some((t) => t.mode === 'waiting-for-group')) return 'waiting for first invocation';
   return 'no log lines yet';
+}
+
+function overlayLineCount(state: AppState): number {
+  const o = state.overlay;
+  if (o.kind === 'help') return helpLines().length;
+  if (o.kind !== 'details') return 0;
+  const row = state.rows.find((r) => rowKey(r) === o.rowKey);
+  return row ? detailLines(row, state.invocations).length : 0;
 }
 
 function footerScope(state: AppState): Scope {
@@ -156,6 +165,7 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
         latestSeq: snapshot.latestSeq,
         maxBack: visibleLog(snapshot.lines, current.log, layout.logLines).maxBack,
         pageSize: layout.logLines,
+        overlayMaxScroll: overlayLineCount(current) - (layout.height - layout.headerLines - 2),
       });
       apply(outcome.actions);
       for (const effect of outcome.effects) run(effect);

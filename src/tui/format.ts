@@ -92,3 +92,13 @@ export function sanitize(text: string): string {
     .replace(/\t/g, '  ')
     .replace(/[\u0000-\u0009\u000b-\u001f\u007f]/g, '');
 }
+
+// The Lambda runtimes' "<ISO time>\t<request id>\t<LEVEL>\t<text>" prefix repeats what the pane already shows.
+const RUNTIME_PREFIX = /^\d{4}-\d\d-\d\dT[\d:.]+Z\t[0-9a-fA-F-]{8,}\t([A-Z]+)\t/;
+
+/** A log message as the pane shows it: runtime prefix folded (INFO dropped, other levels kept), controls removed. */
+export function displayMessage(message: string): string {
+  const match = RUNTIME_PREFIX.exec(message);
+  const text = match ? `${match[1] === 'INFO' ? '' : `${match[1]} `}${message.slice(match[0].length)}` : message;
+  return sanitize(text);
+}

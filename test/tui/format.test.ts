@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { eventCells, keyColumnWidth } from '../../src/tui/event-cells.js';
-import { cell, formatBytes, formatClock, formatMs, progressBar, sanitize } from '../../src/tui/format.js';
+import { cell, displayMessage, formatBytes, formatClock, formatMs, progressBar, sanitize } from '../../src/tui/format.js';
 import { detailLines, loggedEvent, prettyJson } from '../../src/tui/details.js';
 import type { OpRow } from '../../src/tui/state/types.js';
 import { invocationLines } from './fake-session.js';
@@ -21,6 +21,9 @@ test('numbers and cells', () => {
     [cell('abcdef', 4), 'abc…'],
     [cell('ab', 4, 'right'), '  ab'],
     [sanitize('a\tb\u001b[31mred\u001b[0m\u0007'), 'a  bred'],
+    [displayMessage('2026-11-22T02:12:31.798Z\t6b2cfb5d-b306-4c62-8e7d-72ce518cdac5\tINFO\tS3 Event Detected'), 'S3 Event Detected'],
+    [displayMessage('2026-11-22T02:12:31.798Z\t6b2cfb5d-b306-4c62-8e7d-72ce518cdac5\tERROR\tboom\tx'), 'ERROR boom  x'],
+    [displayMessage('START RequestId: r Version: $LATEST'), 'START RequestId: r Version: $LATEST'],
   ];
   for (const [actual, expected] of cases) assert.equal(actual, expected);
   assert.equal(keyColumnWidth(80), 14);

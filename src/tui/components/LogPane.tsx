@@ -1,7 +1,7 @@
 import { Box, Text } from 'ink';
 import { memo, useSyncExternalStore } from 'react';
 import type { LogLine } from '../../observe/types.js';
-import { formatClock, sanitize } from '../format.js';
+import { displayMessage, formatClock } from '../format.js';
 import type { LogStore } from '../state/log-store.js';
 import { belongsTo, visibleLog } from '../state/log-view.js';
 import type { LogView } from '../state/types.js';
@@ -54,7 +54,7 @@ export const LogPane = memo(function LogPane({ store, view, height, focused, hig
           return (
             <Text key={seq} wrap="truncate-end" {...lineStyle(theme, line.kind, highlighted)}>
               {highlighted ? '▌' : ' '}
-              {formatClock(line.timestamp)} {sanitize(line.message)}
+              {formatClock(line.timestamp)} {displayMessage(line.message)}
             </Text>
           );
         })

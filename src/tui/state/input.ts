@@ -5,7 +5,8 @@
 import type { Key } from 'ink';
 import type { OpInput, OpKind } from '../../ops/types.js';
 import { commandFor, type Command } from '../keymap.js';
-import { bucketNameProblem, currentInput, formInput } from './params.js';
+import { bucketNameProblem } from '../../ops/bucket.js';
+import { currentInput, formInput } from './params.js';
 import { pickerMatches } from './reducer.js';
 import { OP_ORDER, type Action, type AppState, type Effect, type TextEdit } from './types.js';
 
@@ -20,6 +21,8 @@ export interface LogContext {
   /** Matching lines above the current bottom of the view. */
   maxBack: number;
   pageSize: number;
+  /** How far the help or details overlay can scroll. */
+  overlayMaxScroll?: number;
 }
 
 const none: KeyOutcome = { actions: [], effects: [] };
@@ -40,7 +43,7 @@ export function handleKey(state: AppState, input: string, key: Key, log: LogCont
     return { actions: [{ type: 'quitting' }], effects: [{ type: 'quit', interrupt: true }] };
   }
   if (state.quitting) return none;
-  const overlay = handleOverlay(state, input, key);
+  const overlay = handleOverlay(state, input, key, log.overlayMaxScroll ?? Infinity);
   if (overlay) return overlay;
   const pane = commandFor(state.focus, input, key);
   if (pane) return runCommand(state, pane, log);
@@ -48,7 +51,7 @@ export function handleKey(state: AppState, input: string, key: Key, log: LogCont
   return global ? runCommand(state, global, log) : none;
 }
 
-function handleOverlay(state: AppState, input: string, key: Key): KeyOutcome | undefined {
+function handleOverlay(state: AppState, input: string, key: Key, maxScroll: number): KeyOutcome | undefined {
   const o = state.overlay;
   switch (o.kind) {
     case 'none':
@@ -56,13 +59,13 @@ function handleOverlay(state: AppState, input: string, key: Key): KeyOutcome | u
     case 'help': {
       const c = commandFor('help', input, key);
       if (c === 'help.close') return act({ type: 'closeOverlay' });
-      if (c === 'help.up' || c === 'help.down') return act({ type: 'helpScroll', delta: c === 'help.up' ? -1 : 1 });
+      if (c === 'help.up' || c === 'help.down') return act({ type: 'helpScroll', delta: c === 'help.up' ? -1 : 1, max: maxScroll });
       return commandFor('global', input, key) === 'quit' ? quit() : none;
     }
     case 'details': {
       const c = commandFor('details', input, key);
       if (c === 'details.close') return act({ type: 'closeOverlay' });
-      if (c === 'details.up' || c === 'details.down') return act({ type: 'detailsScroll', delta: c === 'details.up' ? -1 : 1 });
+      if (c === 'details.up' || c === 'details.down') return act({ type: 'detailsScroll', delta: c === 'details.up' ? -1 : 1, max: maxScroll });
       return commandFor('global', input, key) === 'quit' ? quit() : none;
     }
     case 'confirm': {

@@ -1,4 +1,4 @@
-/** What each operation will use now, the parameter forms, and bucket-name validation. */
+/** What each operation will use now, and the parameter forms. */
 import type { OpInput, OpKind } from '../../ops/types.js';
 import type { AppState, FormField, OpParams } from './types.js';
 
@@ -150,16 +150,4 @@ export function formInput(bucket: string | undefined, kind: OpKind, values: Reco
       return { input: { kind, bucket, key: v('key'), sizeMB } };
     }
   }
-}
-
-/** S3's general-purpose bucket naming rules; undefined when the name is valid. */
-export function bucketNameProblem(name: string): string | undefined {
-  if (name.length < 3 || name.length > 63) return 'must be 3 to 63 characters long';
-  if (!/^[a-z0-9.-]+$/.test(name)) return 'only lowercase letters, digits, dots and hyphens';
-  if (!/^[a-z0-9]/.test(name) || !/[a-z0-9]$/.test(name)) return 'must begin and end with a letter or digit';
-  if (name.includes('..')) return 'no two adjacent dots';
-  if (/^\d+\.\d+\.\d+\.\d+$/.test(name)) return 'must not look like an IP address';
-  if (/^(xn--|sthree-|amzn-s3-demo-)/.test(name)) return 'reserved prefix';
-  if (/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(name)) return 'reserved suffix';
-  return undefined;
 }

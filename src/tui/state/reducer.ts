@@ -110,7 +110,7 @@ export function reducer(state: AppState, action: Action): AppState {
       return { ...state, overlay: { kind: 'help', scroll: 0 } };
     case 'helpScroll':
       return state.overlay.kind === 'help'
-        ? { ...state, overlay: { ...state.overlay, scroll: Math.max(0, state.overlay.scroll + action.delta) } }
+        ? { ...state, overlay: { ...state.overlay, scroll: clamp(state.overlay.scroll + action.delta, 0, Math.max(0, action.max)) } }
         : state;
     case 'openDetails': {
       const row = state.rows[state.selected];
@@ -118,7 +118,7 @@ export function reducer(state: AppState, action: Action): AppState {
     }
     case 'detailsScroll':
       return state.overlay.kind === 'details'
-        ? { ...state, overlay: { ...state.overlay, scroll: Math.max(0, state.overlay.scroll + action.delta) } }
+        ? { ...state, overlay: { ...state.overlay, scroll: clamp(state.overlay.scroll + action.delta, 0, Math.max(0, action.max)) } }
         : state;
     case 'closeOverlay':
       return { ...state, overlay: NO_OVERLAY };

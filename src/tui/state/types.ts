@@ -114,9 +114,9 @@ export type Action =
   | { type: 'logFollow'; follow: boolean; latestSeq: number }
   | { type: 'clearFinished' }
   | { type: 'openHelp' }
-  | { type: 'helpScroll'; delta: number }
+  | { type: 'helpScroll'; delta: number; max: number }
   | { type: 'openDetails' }
-  | { type: 'detailsScroll'; delta: number }
+  | { type: 'detailsScroll'; delta: number; max: number }
   | { type: 'closeOverlay' }
   | { type: 'openForm'; op: OpKind }
   | { type: 'formFocus'; delta: 1 | -1 }

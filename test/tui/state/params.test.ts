@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bucketNameProblem, copyKeyFor, currentInput, describeInput, formFields, formInput, initialParams } from '../../../src/tui/state/params.js';
+import { copyKeyFor, currentInput, describeInput, formFields, formInput, initialParams } from '../../../src/tui/state/params.js';
 
 const params = initialParams({ demoFile: '/tmp/x/test.txt' });
 
@@ -55,23 +55,4 @@ test('forms are prefilled and parsed back', () => {
     if (c.error) assert.deepEqual(out, { error: c.error });
     else assert.deepEqual(out, { input: c.input });
   }
-});
-
-test('bucket names follow the S3 rules', () => {
-  const cases: [string, boolean][] = [
-    ['test-bucket', true],
-    ['a.b.c', true],
-    ['ab', false],
-    ['x'.repeat(64), false],
-    ['Upper', false],
-    ['under_score', false],
-    ['-start', false],
-    ['end-', false],
-    ['a..b', false],
-    ['192.168.1.1', false],
-    ['xn--bucket', false],
-    ['bucket-s3alias', false],
-    ['my--x-s3', false],
-  ];
-  for (const [name, ok] of cases) assert.equal(bucketNameProblem(name) === undefined, ok, name);
 });

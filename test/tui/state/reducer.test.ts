@@ -211,3 +211,23 @@ test('quitting closes overlays', () => {
   assert.equal(state.quitting, true);
   assert.equal(state.overlay.kind, 'none');
 });
+
+test('overlay scrolling stays within what there is to show', () => {
+  const cases = [
+    { deltas: [1, 1, 1], max: 2, scroll: 2 },
+    { deltas: [-1], max: 5, scroll: 0 },
+    { deltas: [1, 1, -1], max: 5, scroll: 1 },
+    { deltas: [1], max: -3, scroll: 0 },
+  ];
+  for (const c of cases) {
+    const help = reduce(baseState(), { type: 'openHelp' }, ...c.deltas.map((delta) => ({ type: 'helpScroll' as const, delta, max: c.max })));
+    assert.equal(help.overlay.kind === 'help' && help.overlay.scroll, c.scroll, `help ${c.deltas}`);
+    const details = reduce(
+      baseState(),
+      session(started(1)),
+      { type: 'openDetails' },
+      ...c.deltas.map((delta) => ({ type: 'detailsScroll' as const, delta, max: c.max })),
+    );
+    assert.equal(details.overlay.kind === 'details' && details.overlay.scroll, c.scroll, `details ${c.deltas}`);
+  }
+});
