@@ -1,0 +1,105 @@
+/**
+ * The TUI in a real terminal: tmux runs the built CLI on the local sandbox, fires p c o d m,
+ * and reads the screen back until each row is matched; then q must exit 0 and leave nothing behind.
+ */
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+
+const CLI = resolve('dist/cli.js');
+const SOCKET = `s3trigger-e2e-${process.pid}`;
+const SESSION = 'tui';
+
+function hasTmux(): boolean {
+  return spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
+}
+
+function cleanEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env['CI'];
+  delete env['NO_COLOR'];
+  delete env['TMUX'];
+  return {
+    ...env,
+    TERM: 'xterm-256color',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(home, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'),
+  };
+}
+
+function tmux(env: NodeJS.ProcessEnv, ...args: string[]): string {
+  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', env });
+  if (r.status !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function poll<T>(what: string, read: () => T, ok: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (ok(value)) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last seen:\n${String(value)}`);
+    await sleep(200);
+  }
+}
+
+function processesInSession(sid: number): string[] {
+  const r = spawnSync('ps', ['-e', '-o', 'sid=,pid=,args='], { encoding: 'utf8' });
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && Number(l.split(/\s+/)[0]) === sid);
+}
+
+const OPS = [
+  { key: 'p', op: 'PUT' },
+  { key: 'c', op: 'COPY' },
+  { key: 'o', op: 'POST' },
+  { key: 'd', op: 'DELETE' },
+  { key: 'm', op: 'MULTIPART' },
+];
+
+test('tmux: p c o d m turn five rows matched with the handler output; q exits 0 and leaves no process', { timeout: 120_000 }, async (t) => {
+  if (!hasTmux()) return t.skip('tmux not found on PATH');
+  if (!existsSync(CLI)) return t.skip('dist/cli.js not built: run `npm run build` first');
+
+  const home = mkdtempSync(join(tmpdir(), 's3trigger-tmux-'));
+  writeFileSync(join(home, 'aws-config'), '');
+  writeFileSync(join(home, 'aws-credentials'), '');
+  const exitFile = join(home, 'exit-code');
+  const env = cleanEnv(home);
+  t.after(() => {
+    spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { env });
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  const command = `cd '${home}' && node '${CLI}' --local --bucket test-bucket; echo $? > '${exitFile}'`;
+  tmux(env, 'new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', 'sh', '-c', command);
+  const panePid = Number(tmux(env, 'display-message', '-p', '-t', SESSION, '#{pane_pid}').trim());
+  const screen = () => (existsSync(exitFile) ? `exited early: ${readFileSync(exitFile, 'utf8')}` : tmux(env, 'capture-pane', '-p', '-t', SESSION));
+
+  await poll('the main screen', screen, (s) => s.includes('Operations') && /tailing \/aws\/lambda\/\S+ \((live|polling|waiting)/.test(s), 30_000);
+
+  for (const [index, { key, op }] of OPS.entries()) {
+    tmux(env, 'send-keys', '-t', SESSION, '-l', key);
+    const row = new RegExp(`^\\s*${index + 1} ${op}\\s.*\\bmatched\\b`, 'm');
+    await poll(`row ${index + 1} (${op}) to turn matched`, screen, (s) => row.test(s), 30_000);
+  }
+
+  const final = screen();
+  const matchedRows = final.split('\n').filter((l) => /^\s*\d+ (PUT|COPY|POST|DELETE|MULTIPART)\s.*\bmatched\b/.test(l));
+  assert.equal(matchedRows.length, 5, final);
+  assert.match(final, /S3 Event Detected/);
+
+  tmux(env, 'send-keys', '-t', SESSION, '-l', 'q');
+  const code = await poll('the exit code', () => (existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : ''), (c) => c !== '', 30_000);
+  assert.equal(code, '0');
+  // Every process the pane started (CLI, sandbox, Lambda workers) shares the pane's session id.
+  await poll('no process left in the pane’s session', () => processesInSession(panePid), (left) => left.length === 0, 10_000);
+});
