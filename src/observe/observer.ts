@@ -66,6 +66,8 @@ interface Claim {
 const SWEEP_MS = 250;
 /** An invocation that never reports is given up (foreign or partial match) after this. */
 const STALE_INVOCATION_MS = 5 * 60_000;
+/** A fired op never acked nor failed (its await() never came) stops holding foreign decisions after this. */
+const STALE_PENDING_MS = 15 * 60_000;
 
 export class Observer {
   private readonly listeners = new Set<(event: ObserveEvent) => void>();
@@ -251,6 +253,7 @@ export class Observer {
     if (this.stopped) return;
     const now = this.now();
     const grace = this.options.foreignGraceMs ?? 3000;
+    for (const [opId, op] of this.ops) if (op.candidate.pending && now - op.candidate.startedAt > STALE_PENDING_MS) this.ops.delete(opId);
     const inFlight = [...this.ops.values()].some((op) => op.candidate.pending);
     for (const inv of this.invocations.byId.values()) {
       if (this.settled.has(inv.requestId) || this.claims.has(inv.requestId)) continue;

@@ -7,9 +7,10 @@ import {
   StartLiveTailCommand,
   type CloudWatchLogsClient,
   type LiveTailSessionLogEvent,
+  type StartLiveTailResponseStream,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { RawLogEvent } from './lambda-log.js';
-import { errorName, errorText, isGroupMissing } from './tail-poll.js';
+import { errorName, errorText, isGroupMissing, untilAborted } from './tail-poll.js';
 
 export type LiveEnd =
   | { kind: 'refused'; detail: string }
@@ -72,11 +73,21 @@ export async function runLiveTail(o: LiveTailOptions): Promise<LiveEnd> {
   const onAbort = () => abort.abort();
   o.signal.addEventListener('abort', onAbort, { once: true });
   let started = false;
+  let iterator: AsyncIterator<StartLiveTailResponseStream> | undefined;
   try {
-    const out = await o.logs.send(new StartLiveTailCommand({ logGroupIdentifiers: [o.identifier] }), { abortSignal: abort.signal });
+    const sent = o.logs.send(new StartLiveTailCommand({ logGroupIdentifiers: [o.identifier] }), { abortSignal: abort.signal });
+    sent.catch(() => {}); // a rejection after we stopped waiting is not news
+    const out = await untilAborted(sent, o.signal);
+    if (out === undefined) return { kind: 'stopped' };
     if (!out.responseStream) return { kind: 'refused', detail: 'no response stream' };
-    for await (const item of out.responseStream) {
-      if (o.signal.aborted) return { kind: 'stopped' };
+    iterator = out.responseStream[Symbol.asyncIterator]();
+    for (;;) {
+      const next = iterator.next();
+      next.catch(() => {});
+      const step = await untilAborted(next, o.signal);
+      if (step === undefined) return { kind: 'stopped' };
+      if (step.done) break;
+      const item = step.value;
       if (item.sessionStart) {
         started = true;
         o.onConnected();
@@ -102,5 +113,6 @@ export async function runLiveTail(o: LiveTailOptions): Promise<LiveEnd> {
   } finally {
     o.signal.removeEventListener('abort', onAbort);
     abort.abort(); // releases the socket when we leave early
+    void iterator?.return?.().catch(() => {});
   }
 }

@@ -91,7 +91,7 @@ export async function fetchWindow(o: FetchOptions): Promise<boolean> {
   let nextToken: string | undefined;
   do {
     if (!(await o.gate.acquire(o.signal))) return false;
-    const page = await o.logs.send(
+    const sent = o.logs.send(
       new FilterLogEventsCommand({
         logGroupName: o.logGroup,
         startTime: Math.max(0, Math.floor(o.startTime)),
@@ -100,11 +100,26 @@ export async function fetchWindow(o: FetchOptions): Promise<boolean> {
       }),
       { abortSignal: o.signal },
     );
-    if (o.signal?.aborted) return false;
+    sent.catch(() => {});
+    const page = o.signal ? await untilAborted(sent, o.signal) : await sent;
+    if (page === undefined || o.signal?.aborted) return false;
     o.onEvents(toRawEvents(o.logGroup, page.events ?? []));
     nextToken = page.nextToken;
   } while (nextToken);
   return true;
+}
+
+/** Resolves undefined as soon as the signal aborts, so stopping never waits on a slow request. */
+export function untilAborted<T>(promise: Promise<T>, signal: AbortSignal): Promise<T | undefined> {
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (v) => (signal.removeEventListener('abort', onAbort), resolve(v)),
+      (e) => (signal.removeEventListener('abort', onAbort), reject(e)),
+    );
+  });
 }
 
 export type PollStatus =
