@@ -10,7 +10,6 @@ import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 
 const CLI = resolve('dist/cli.js');
-const SOCKET = `s3trigger-e2e-${process.pid}`;
 const SESSION = 'tui';
 
 function hasTmux(): boolean {
@@ -28,11 +27,13 @@ function cleanEnv(home: string): NodeJS.ProcessEnv {
     AWS_EC2_METADATA_DISABLED: 'true',
     AWS_CONFIG_FILE: join(home, 'aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'),
+    S3TRIGGER_E2E_TMUX_SOCKET: join(home, 'tmux.sock'),
   };
 }
 
+/** tmux on a private server whose socket lives in the test's temp dir. */
 function tmux(env: NodeJS.ProcessEnv, ...args: string[]): string {
-  const r = spawnSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8', env });
+  const r = spawnSync('tmux', ['-S', env['S3TRIGGER_E2E_TMUX_SOCKET']!, ...args], { encoding: 'utf8', env });
   if (r.status !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr}`);
   return r.stdout;
 }
@@ -75,7 +76,7 @@ test('tmux: p c o d m turn five rows matched with the handler output; q exits 0 
   const exitFile = join(home, 'exit-code');
   const env = cleanEnv(home);
   t.after(() => {
-    spawnSync('tmux', ['-L', SOCKET, 'kill-server'], { env });
+    spawnSync('tmux', ['-S', env['S3TRIGGER_E2E_TMUX_SOCKET']!, 'kill-server'], { env });
     rmSync(home, { recursive: true, force: true });
   });
 
