@@ -300,7 +300,11 @@ export class ExecutionEnvironment {
   private writeMany(messages: string[]): void {
     if (!messages.length) return;
     const timestamp = Date.now();
-    this.host.logs.append(this.logGroup, this.logStream, messages.map((message) => ({ timestamp, message })));
+    try {
+      this.host.logs.append(this.logGroup, this.logStream, messages.map((message) => ({ timestamp, message })));
+    } catch {
+      // A failing log store must not take the environment (or the sandbox) down; the tail still has the lines.
+    }
     const r = this.running;
     if (r) {
       r.tail += messages.join('');

@@ -185,3 +185,19 @@ test('a handler that exits the process is reported as Runtime.ExitError', async 
   assert.equal(JSON.parse(out.payload).errorType, 'Runtime.ExitError');
   assert.ok(h.sink.messages('/aws/lambda/node-exit').some((m) => m.includes('Runtime exited with error: exit status 3')));
 });
+
+test('endless output is capped per invocation with one notice line, then the timeout ends it', async () => {
+  const small = await lambdaHarness({ maxOutputBytes: 256 * 1024 });
+  try {
+    createFn(small, 'py-flood', 'python3.11', 'app.handler', { 'app.py': `def handler(event, context):\n    while True:\n        print('y' * 1000)\n` }, { Timeout: 1 });
+    const out = await small.service.functions.invoke('py-flood', '{}');
+    assert.equal(out.status, 'timeout');
+    const lines = small.sink.messages('/aws/lambda/py-flood');
+    const kept = lines.filter((l) => l.startsWith('yyy')).length;
+    assert.ok(kept > 100 && kept <= 262, `kept ${kept}`);
+    assert.equal(lines.filter((l) => l.includes('output of this invocation truncated')).length, 1);
+    assert.ok(lines.some((l) => l.includes('Task timed out after 1.00 seconds')));
+  } finally {
+    await small.close();
+  }
+});

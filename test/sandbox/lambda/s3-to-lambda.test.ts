@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { CloudWatchLogsClient, FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
-import { CreateFunctionCommand, LambdaClient, type Runtime } from '@aws-sdk/client-lambda';
+import { CreateFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand, type Runtime } from '@aws-sdk/client-lambda';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
 import { ROLE } from './helpers.js';
@@ -93,8 +93,8 @@ after(async () => {
 
 const arn = (name: string) => `arn:aws:lambda:${sb.region}:000000000000:function:${name}`;
 
-async function createFunction(name: string, runtime: Runtime, handler: string, files: Record<string, string>) {
-  await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: runtime, Handler: handler, Role: ROLE, Code: { ZipFile: zipPackage(files) }, Timeout: 10 }));
+async function createFunction(name: string, runtime: Runtime, handler: string, files: Record<string, string>, timeout = 10) {
+  await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: runtime, Handler: handler, Role: ROLE, Code: { ZipFile: zipPackage(files) }, Timeout: timeout }));
 }
 
 async function bucketFor(bucket: string, configs: { fn: string; events: string[]; prefix?: string }[]) {
@@ -261,4 +261,18 @@ test('a notification for a function that was deleted is dropped with a sandbox l
   } finally {
     await own.close();
   }
+});
+
+test('the sandbox keeps serving while a handler hangs and floods its output', async () => {
+  await createFunction('flood', 'python3.12', 'app.handler', { 'app.py': `def handler(event, context):\n    while True:\n        print('z' * 4096)\n` }, 3);
+  const invocation = lambda.send(new InvokeCommand({ FunctionName: 'flood', Payload: Buffer.from('{}') }));
+  const started = Date.now();
+  await messagesOf('/aws/lambda/flood', (m) => m.some((l) => l.startsWith('zzzz')));
+  await s3.send(new PutObjectCommand({ Bucket: 'node-bucket', Key: 'during-flood.txt', Body: 'still here' }));
+  const listed = await lambda.send(new ListFunctionsCommand({}));
+  assert.ok(listed.Functions!.some((f) => f.FunctionName === 'flood'));
+  assert.ok(Date.now() - started < 3_000, 'served before the flood timed out');
+  const out = await invocation;
+  assert.equal(out.FunctionError, 'Unhandled');
+  assert.match(Buffer.from(out.Payload!).toString(), /Task timed out after 3\.00 seconds/);
 });
