@@ -154,3 +154,30 @@ test('foreign invocations that keep following our key warn about recursion', asy
     await observer.stop();
   }
 });
+
+test('JSON log format: a timed-out invocation is matched with its status and figures', async () => {
+  const { group, observer, rec } = await observe('auto');
+  try {
+    await rec.waitFor((e) => e.type === 'TailState' && e.state.mode === 'live', 'live');
+    const id = requestId(30);
+    const result = acked(30, 'slow.bin');
+    observer.pending(30, 'test-bucket');
+    observer.await({ result, eventName: 'ObjectCreated:Put', timeoutMs: 10_000 });
+    const t = Date.now();
+    const iso = new Date(t).toISOString();
+    const event = { Records: [{ eventName: 'ObjectCreated:Put', responseElements: { 'x-amz-request-id': result.requestId }, s3: { bucket: { name: 'test-bucket' }, object: { key: 'slow.bin' } } }] };
+    await put(logs, group, 's1', [
+      { timestamp: t, message: JSON.stringify({ time: iso, type: 'platform.start', record: { requestId: id, version: '$LATEST' } }) },
+      { timestamp: t + 1, message: JSON.stringify({ timestamp: iso, level: 'INFO', requestId: id, message: JSON.stringify(event) }) },
+      { timestamp: t + 3000, message: JSON.stringify({ time: iso, type: 'platform.runtimeDone', record: { requestId: id, status: 'timeout' } }) },
+      { timestamp: t + 3001, message: JSON.stringify({ time: iso, type: 'platform.report', record: { requestId: id, status: 'timeout', metrics: { durationMs: 3000.2, billedDurationMs: 3000, memorySizeMB: 128, maxMemoryUsedMB: 70, initDurationMs: 201.5 } } }) },
+    ]);
+    const m = await rec.waitFor<Extract<typeof rec.events[number], { type: 'Matched' }>>((e) => e.type === 'Matched', 'Matched');
+    assert.equal(m.confidence, 'request-id');
+    assert.equal(m.invocation.status, 'timed-out');
+    assert.equal(m.latency.durationMs, 3000.2);
+    assert.equal(m.latency.coldStart, true);
+  } finally {
+    await observer.stop();
+  }
+});
