@@ -28,10 +28,15 @@ export async function createLogsService(ctx: SandboxContext): Promise<SandboxSer
   const sink: LogsSink = {
     append(group, stream, events) {
       if (events.length === 0) return;
-      const now = Date.now();
-      if (!store.group(group)) store.createGroup(group, now);
-      if (!store.group(group)!.streams.has(stream)) store.createStream(group, stream, now);
-      store.append(group, stream, events, now);
+      try {
+        const now = Date.now();
+        if (!store.group(group)) store.createGroup(group, now);
+        if (!store.group(group)!.streams.has(stream)) store.createStream(group, stream, now);
+        store.append(group, stream, events, now);
+      } catch (err) {
+        // The writer is the Lambda runner: a failing disk must not take an invocation down with it.
+        ctx.log(`logs: could not store ${events.length} event(s) for ${group}: ${err instanceof Error ? err.message : String(err)}`);
+      }
     },
   };
 

@@ -14,6 +14,8 @@ import { optionalString, optionalStringList, type Input } from './input.js';
 import type { GroupState, LogStore, StoredEvent, StreamState } from './store.js';
 
 const MAX_RESULTS_PER_UPDATE = 500;
+/** What AWS buffers for a client that reads slower than events arrive; older events are dropped beyond it. */
+export const MAX_BUFFERED_RESULTS = 5000;
 const SESSION_TIMEOUT_MS = 3 * 3_600_000;
 
 export interface LiveTailRequest {
@@ -111,18 +113,26 @@ export function openLiveTailSession(store: LogStore, request: LiveTailRequest, r
   const write = (frame: Uint8Array) => {
     if (!ended) res.write(frame);
   };
+  let dropped = false;
   const flush = () => {
     flushQueued = false;
+    if (res.writableNeedDrain) return; // resumed on 'drain'
     const batch = pending;
     pending = [];
     for (let i = 0; i < batch.length; i += MAX_RESULTS_PER_UPDATE) {
-      write(eventFrame('sessionUpdate', { sessionMetadata: { sampled: false }, sessionResults: batch.slice(i, i + MAX_RESULTS_PER_UPDATE) }));
+      write(eventFrame('sessionUpdate', { sessionMetadata: { sampled: dropped }, sessionResults: batch.slice(i, i + MAX_RESULTS_PER_UPDATE) }));
     }
+    dropped = false;
   };
+  res.on('drain', flush);
   const unsubscribe = store.subscribe((group, stream, events) => {
     const results = selectResults(request, group, stream, events);
     if (results.length === 0) return;
     pending.push(...results);
+    if (pending.length > MAX_BUFFERED_RESULTS) {
+      pending.splice(0, pending.length - MAX_BUFFERED_RESULTS);
+      dropped = true;
+    }
     if (!flushQueued) {
       flushQueued = true;
       queueMicrotask(flush);
