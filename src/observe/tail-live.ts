@@ -36,7 +36,10 @@ export function isRefusal(err: unknown): boolean {
   const name = errorName(err);
   if (name === 'ThrottlingException') return false; // StartLiveTail's 5 TPS: retry, the session quota is LimitExceeded
   if (/^(UnknownOperation|AccessDenied|LimitExceeded|UnrecognizedClient|InvalidParameter|InvalidAction|NotImplemented|UnsupportedOperation|ValidationException|InvalidSignature|NotAuthorized)/.test(name)) return true;
+  // A reply that is not an event stream nor an AWS error (an HTML page): the endpoint does not speak StartLiveTail.
+  if (name === 'SyntaxError' || /Deserialization error/.test((err as Error)?.message ?? '')) return true;
   const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
+  if (status === 501) return true;
   return status !== undefined && status >= 400 && status < 500 && status !== 408 && status !== 429;
 }
 
