@@ -26,6 +26,8 @@ export interface TuiStreams {
 }
 
 const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** Log flushes come every 50 ms anyway; a higher cap only shortens the wait of a key press for its frame. */
+export const MAX_FPS = 60;
 
 /** Resolves to the exit code once the user quit; the session is closed by then. */
 export async function runTui(options: TuiOptions, streams: TuiStreams = {}): Promise<number> {
@@ -83,7 +85,7 @@ export async function runTui(options: TuiOptions, streams: TuiStreams = {}): Pro
         onQuit={(interrupt) => quit(interrupt)}
         startBucket={options.bucket}
       />,
-      { stdout, stdin, exitOnCtrlC: false, patchConsole: false },
+      { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: MAX_FPS },
     );
   });
 }

@@ -1,0 +1,254 @@
+/**
+ * TUI benchmark (prints figures, asserts nothing):
+ *  1. exec -> first frame, in a real terminal (tmux): bare node + ink rendering one Text,
+ *     the TUI over an in-memory session, and the full `s3trigger --local --bucket test-bucket`.
+ *  2. 20,000 log lines/s for 5 s into the log pane (in-process, fake terminal streams):
+ *     key-press -> frame latency, peak RSS, and whether the store kept every line it should.
+ * Run: npm run build && node --import tsx scripts/bench-tui.ts [--runs N]
+ */
+import { spawnSync } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { createElement } from 'react';
+import { render } from 'ink';
+import type { SessionApi, SessionEvent, SessionListener } from '../src/events.js';
+import type { LogLine } from '../src/observe/types.js';
+import { App } from '../src/tui/app.js';
+import { MAX_FPS } from '../src/tui/run.js';
+import { LogStore } from '../src/tui/state/log-store.js';
+import { initialState } from '../src/tui/state/reducer.js';
+
+const runsFlag = process.argv.indexOf('--runs');
+const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 5;
+const ROOT = resolve('.');
+const WORK = join(ROOT, '.tmp');
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? (s[Math.floor((s.length - 1) / 2)]! + s[Math.ceil((s.length - 1) / 2)]!) / 2 : NaN;
+};
+const percentile = (xs: number[], p: number) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] ?? NaN;
+const ms = (x: number) => `${x.toFixed(1)} ms`;
+
+// ---------- 1. exec -> first frame (tmux gives the child a real pty) ----------
+
+const BASELINE = `import { render, Text } from ${JSON.stringify(pathToFileURL(join(ROOT, 'node_modules/ink/build/index.js')).href)};
+import { createElement } from ${JSON.stringify(pathToFileURL(join(ROOT, 'node_modules/react/index.js')).href)};
+render(createElement(Text, null, 'Operations'));
+setTimeout(() => process.exit(0), 60000);
+`;
+
+// A minimal in-memory session: the TUI's own cost without sandbox or AWS start-up.
+const FAKE_TUI = `import { runTui } from ${JSON.stringify(pathToFileURL(join(ROOT, 'dist/tui/run.js')).href)};
+const discovery = { bucket: 'test-bucket', functions: ['f'], logGroups: ['/aws/lambda/f'], destinations: [], warnings: [] };
+const session = {
+  target: { kind: 'sandbox', region: 'eu-west-1', label: 'bench' },
+  on: () => () => {},
+  listBuckets: async () => ['test-bucket'],
+  ensureBucket: async () => false,
+  useBucket: async () => discovery,
+  fire: () => 1,
+  cancel: async () => {},
+  close: async () => {},
+};
+runTui({ session, bucket: 'test-bucket', isRealAws: false }).then((code) => process.exit(code));
+`;
+
+function tmux(socket: string, ...args: string[]): string {
+  return spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' }).stdout ?? '';
+}
+
+function firstFrameMs(socket: string, command: string, marker: string): number {
+  const env = { ...process.env, CI: '', AWS_EC2_METADATA_DISABLED: 'true' };
+  delete env['CI'];
+  const started = performance.now();
+  spawnSync('tmux', ['-S', socket, 'new-session', '-d', '-s', 'b', '-x', '120', '-y', '40', command], { env });
+  let elapsed = NaN;
+  while (performance.now() - started < 30_000) {
+    if (tmux(socket, 'capture-pane', '-p', '-t', 'b').includes(marker)) {
+      elapsed = performance.now() - started;
+      break;
+    }
+  }
+  tmux(socket, 'kill-server');
+  spawnSync('sleep', ['0.3']);
+  return elapsed;
+}
+
+function benchFirstFrame(): void {
+  if (spawnSync('tmux', ['-V']).status !== 0) return console.log('first frame: skipped (tmux not found)');
+  if (!existsSync(join(ROOT, 'dist/cli.js'))) return console.log('first frame: skipped (run npm run build first)');
+  mkdirSync(WORK, { recursive: true });
+  const dir = mkdtempSync(join(WORK, 'bench-tui-'));
+  const socket = join(dir, 'tmux.sock');
+  writeFileSync(join(dir, 'baseline.mjs'), BASELINE);
+  writeFileSync(join(dir, 'fake-tui.mjs'), FAKE_TUI);
+  const spawnOverhead = Array.from({ length: RUNS }, () => firstFrameMs(socket, `echo Operations; sleep 60`, 'Operations'));
+  const cases = [
+    { name: 'bare node + ink, one <Text>', command: `node ${join(dir, 'baseline.mjs')}` },
+    { name: 'TUI over an in-memory session', command: `node ${join(dir, 'fake-tui.mjs')}` },
+    { name: 's3trigger --local --bucket test-bucket', command: `cd ${dir} && node ${join(ROOT, 'dist/cli.js')} --local --bucket test-bucket` },
+  ];
+  const medians: number[] = [];
+  console.log(`exec -> first frame in tmux 120x40 (median of ${RUNS}; tmux+shell overhead ${ms(median(spawnOverhead))} subtracted)`);
+  for (const c of cases) {
+    const times = Array.from({ length: RUNS }, () => firstFrameMs(socket, c.command, 'Operations') - median(spawnOverhead));
+    medians.push(median(times));
+    const ratio = medians.length > 1 ? `  ${(median(times) / medians[0]!).toFixed(2)}x baseline` : '';
+    console.log(`  ${c.name.padEnd(40)} ${ms(median(times)).padStart(10)}${ratio}`);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// ---------- 2. log flood: key latency, RSS, store accounting ----------
+
+class FakeStdout extends EventEmitter {
+  isTTY = true;
+  columns = 120;
+  rows = 40;
+  onWrite: ((chunk: string) => void) | undefined;
+  write = (chunk: string) => {
+    this.onWrite?.(chunk);
+    return true;
+  };
+}
+
+class FakeStdin extends EventEmitter {
+  isTTY = true;
+  private data: string | null = null;
+  write(data: string) {
+    this.data = data;
+    this.emit('readable');
+  }
+  read = () => {
+    const d = this.data;
+    this.data = null;
+    return d;
+  };
+  setEncoding() {}
+  setRawMode() {}
+  resume() {}
+  pause() {}
+  ref() {}
+  unref() {}
+}
+
+class FloodSession implements SessionApi {
+  readonly target = { kind: 'sandbox' as const, region: 'eu-west-1', label: 'bench flood' };
+  private listeners = new Set<SessionListener>();
+  on(l: SessionListener) {
+    this.listeners.add(l);
+    return () => this.listeners.delete(l);
+  }
+  emit(e: SessionEvent) {
+    for (const l of this.listeners) l(e);
+  }
+  listBuckets = async () => ['test-bucket'];
+  ensureBucket = async () => false;
+  useBucket = async (bucket: string) => ({ bucket, functions: ['f'], logGroups: ['/aws/lambda/f'], destinations: [], warnings: [] });
+  fire = () => 1;
+  cancel = async () => {};
+  close = async () => {};
+}
+
+async function pressAndWaitForFrame(stdin: FakeStdin, stdout: FakeStdout, key: string, marker: string): Promise<number> {
+  return new Promise((resolveLatency) => {
+    const t0 = performance.now();
+    stdout.onWrite = (chunk) => {
+      if (chunk.includes(marker)) {
+        stdout.onWrite = undefined;
+        resolveLatency(performance.now() - t0);
+      }
+    };
+    stdin.write(key);
+  });
+}
+
+async function keyLatencies(stdin: FakeStdin, stdout: FakeStdout, until: () => boolean): Promise<number[]> {
+  const latencies: number[] = [];
+  while (!until()) {
+    latencies.push(await pressAndWaitForFrame(stdin, stdout, '?', 'Everywhere'));
+    latencies.push(await pressAndWaitForFrame(stdin, stdout, '?', ' Operations '));
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return latencies;
+}
+
+async function benchFlood(): Promise<void> {
+  const RATE = 20_000;
+  const SECONDS = 5;
+  const session = new FloodSession();
+  const store = new LogStore();
+  const stdout = new FakeStdout();
+  const stdin = new FakeStdin();
+  const state = initialState({ target: session.target, isRealAws: false, bucket: 'test-bucket', columns: 120, rows: 40, demoFile: '/tmp/test.txt' });
+  const renderTimes: number[] = [];
+  const instance = render(createElement(App, { session, store, initialState: state, noColor: false, onQuit: () => {}, startBucket: 'test-bucket' }), {
+    stdout: stdout as unknown as NodeJS.WriteStream,
+    stdin: stdin as unknown as NodeJS.ReadStream,
+    exitOnCtrlC: false,
+    patchConsole: false,
+    maxFps: MAX_FPS,
+    onRender: ({ renderTime }) => renderTimes.push(renderTime),
+  });
+  await new Promise((r) => setTimeout(r, 300));
+
+  const idle = await keyLatencies(stdin, stdout, (() => {
+    let n = 0;
+    return () => n++ >= 10;
+  })());
+
+  let emitted = 0;
+  let peakRss = process.memoryUsage().rss;
+  const start = performance.now();
+  const line = (i: number): LogLine => ({
+    logGroup: '/aws/lambda/f',
+    logStream: '2026/11/22/[$LATEST]abc',
+    timestamp: Date.now(),
+    seenAt: Date.now(),
+    message: `2026-11-22T02:12:31.798Z\t6b2cfb5d-b306-4c62-8e7d-72ce518cdac5\tINFO\tflood line ${i}`,
+    kind: 'app',
+  });
+  const pump = setInterval(() => {
+    const target = Math.min(RATE * SECONDS, Math.floor(((performance.now() - start) / 1000) * RATE));
+    while (emitted < target) session.emit({ type: 'LogLine', line: line(++emitted) });
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+  }, 5);
+  const flooded = await keyLatencies(stdin, stdout, () => emitted >= RATE * SECONDS);
+  clearInterval(pump);
+  const floodSeconds = (performance.now() - start) / 1000;
+  store.flush();
+  await new Promise((r) => setTimeout(r, 100));
+  const snap = store.getSnapshot();
+  const frameShowsDropped = await new Promise<boolean>((resolveShown) => {
+    const shown = `${snap.dropped} dropped`;
+    let seen = false;
+    stdout.onWrite = (chunk) => {
+      seen ||= chunk.includes(shown);
+    };
+    stdin.write('?');
+    setTimeout(() => {
+      stdin.write('?');
+      setTimeout(() => resolveShown(seen), 200);
+    }, 200);
+  });
+  instance.unmount();
+  store.dispose();
+
+  console.log(`log flood: ${RATE} lines/s for ${SECONDS} s (sent ${emitted} in ${floodSeconds.toFixed(2)} s), in-process, 120x40`);
+  console.log(`  key -> frame idle     median ${ms(median(idle))}  p95 ${ms(percentile(idle, 0.95))}  (n=${idle.length})`);
+  console.log(`  key -> frame flooded  median ${ms(median(flooded))}  p95 ${ms(percentile(flooded, 0.95))}  max ${ms(Math.max(...flooded))}  (n=${flooded.length}; target < 100 ms)`);
+  console.log(`  ink render time       median ${ms(median(renderTimes))}  p95 ${ms(percentile(renderTimes, 0.95))}  (${renderTimes.length} renders)`);
+  console.log(`  peak RSS              ${(peakRss / 1024 / 1024).toFixed(0)} MB (target < 250 MB)`);
+  console.log(
+    `  store                 received ${snap.received} of ${emitted}, kept newest ${snap.lines.length} (capacity ${store.capacity}), dropped ${snap.dropped}; ` +
+      `accounting ${snap.received === emitted && snap.lines.length + snap.dropped === emitted && snap.lines.at(-1)?.seq === emitted ? 'exact' : 'WRONG'}; ` +
+      `"${snap.dropped} dropped" ${frameShowsDropped ? 'shown' : 'NOT shown'} in the log pane`,
+  );
+}
+
+if (!process.argv.includes('--flood-only')) benchFirstFrame();
+await benchFlood();
+process.exit(0);
