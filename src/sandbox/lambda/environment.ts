@@ -155,13 +155,15 @@ export class ExecutionEnvironment {
     private readonly host: RuntimeHost,
   ) {
     this.logGroup = logGroupFor(spec.name);
+    this.ready = this.boot();
   }
 
-  /** Spawns the child and waits until the handler is loaded (or failed to load). */
-  static async start(spec: FunctionSpec, host: RuntimeHost): Promise<ExecutionEnvironment> {
-    const env = new ExecutionEnvironment(spec, host);
-    await env.boot();
-    return env;
+  /** Resolves once the handler is loaded (or failed to load: see `usable`). */
+  readonly ready: Promise<void>;
+
+  /** Spawns the child at once (so it can be killed while it initialises); await `ready` before invoking. */
+  static spawn(spec: FunctionSpec, host: RuntimeHost): ExecutionEnvironment {
+    return new ExecutionEnvironment(spec, host);
   }
 
   get usable(): boolean {
@@ -376,7 +378,13 @@ export class ExecutionEnvironment {
     this.alive = false;
     this.takeInit()?.({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${detail}`, trace: [] });
     const r = this.running;
-    if (!r || !wasAlive) return;
+    if (!r) return;
+    if (!wasAlive) {
+      // Killed from outside (sandbox closing): settle the invocation instead of leaving it pending.
+      const error = { errorType: 'Runtime.ExitError', errorMessage: 'The execution environment was shut down', trace: [] };
+      this.complete('error', error, performance.now() - r.startedAt, { status: 'error', errorType: 'Runtime.ExitError' });
+      return;
+    }
     this.flushRemainder();
     this.write(runtimeExitLine(r.req.requestId, detail));
     const error = { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${r.req.requestId} Error: Runtime exited with error: ${detail}`, trace: [] };

@@ -61,8 +61,9 @@ export class Runner {
         continue;
       }
       if (pool.environments.size < this.options.maxEnvironments) {
-        const env = await ExecutionEnvironment.start(spec, this.host);
+        const env = ExecutionEnvironment.spawn(spec, this.host);
         pool.environments.add(env);
+        await env.ready;
         if (this.closed || pool.generation !== generation) {
           this.drop(pool, env);
           continue;

@@ -201,3 +201,19 @@ test('endless output is capped per invocation with one notice line, then the tim
     await small.close();
   }
 });
+
+test('closing the service settles in-flight invocations and kills environments still initialising', async () => {
+  const own = await lambdaHarness();
+  createFn(own, 'node-forever', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = () => new Promise(() => {});` }, { Timeout: 60 });
+  createFn(own, 'py-slow-init', 'python3.11', 'app.handler', { 'app.py': `import time\ntime.sleep(30)\ndef handler(e, c):\n    return 1\n` });
+  const inFlight = own.service.functions.invoke('node-forever', '{}');
+  await own.sink.until((events) => events.some((e) => e.message.startsWith('START RequestId')));
+  const initialising = own.service.functions.invoke('py-slow-init', '{}').catch((err: Error) => err);
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(own.service.runner.environmentCount('py-slow-init'), 1);
+  await own.close();
+  const out = await inFlight;
+  assert.equal(out.status, 'error');
+  assert.equal(out.error?.errorType, 'Runtime.ExitError');
+  assert.ok(await initialising, 'the pending invocation settles too');
+});
