@@ -3,6 +3,8 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
+import { Agent } from 'node:http';
+import type { LookupFunction } from 'node:net';
 import {
   CopyObjectCommand,
   CreateBucketCommand,
@@ -330,7 +332,19 @@ test('virtual-host addressing: <bucket>.localhost and <bucket>.s3.<anything> Hos
   assert.deepEqual(await get('vhost-bucket.s3.localhost.localstack.cloud', '/dir/k.txt'), { status: 200, body: 'via vhost' });
   const list = await get('vhost-bucket.s3.eu-west-1.amazonaws.com', '/?list-type=2');
   assert.match(list.body, /<Key>dir\/k\.txt<\/Key>/);
-  const vclient = sdkClient(h.sandbox, { forcePathStyle: false, endpoint: `http://localhost:${h.sandbox.port}` });
-  // Resolving <bucket>.localhost needs the resolver's support; the SDK may fail with ENOTFOUND, which is not ours to test.
-  vclient.destroy();
+  // The SDK's own virtual-host style: resolve every <bucket>.localhost name to 127.0.0.1 (system resolvers may not).
+  const lookup = ((_host: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) =>
+    opts?.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) as unknown as LookupFunction;
+  const vclient = sdkClient(h.sandbox, {
+    forcePathStyle: false,
+    endpoint: `http://localhost:${h.sandbox.port}`,
+    requestHandler: { httpAgent: new Agent({ lookup }) },
+  });
+  try {
+    await vclient.send(new PutObjectCommand({ Bucket: 'vhost-bucket', Key: 'sdk.txt', Body: 'sdk vhost' }));
+    const got = await vclient.send(new GetObjectCommand({ Bucket: 'vhost-bucket', Key: 'sdk.txt' }));
+    assert.equal(await got.Body!.transformToString(), 'sdk vhost');
+  } finally {
+    vclient.destroy();
+  }
 });

@@ -1,0 +1,214 @@
+/**
+ * Benchmark of the sandbox's S3 service. Prints figures; asserts nothing.
+ *   npx tsx scripts/bench-sandbox-s3.ts [--quick]
+ * 1. start to ready (ms, median): in-process startSandbox, and `node dist/cli.js sandbox` to its ready line when built
+ * 2. PUT 4 KiB ops/s with 16 concurrent SDK clients: sandbox (child process) vs moto_server, and the ratio
+ * 3. multipart 1 GiB through lib-storage: MB/s and the sandbox process's peak RSS
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { Readable } from 'node:stream';
+import { fileURLToPath } from 'node:url';
+import { CreateBucketCommand, PutObjectCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { startSandbox } from '../src/sandbox/server.js';
+
+const quick = process.argv.includes('--quick');
+const here = fileURLToPath(import.meta.url);
+const root = join(here, '..', '..');
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+const fmt = (n: number, digits = 1) => n.toFixed(digits);
+
+function client(endpoint: string): S3Client {
+  return new S3Client({ endpoint, region: 'eu-west-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = createServer().listen(0, '127.0.0.1', () => {
+      const port = (srv.address() as { port: number }).port;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Child mode: run a sandbox in this process and print its endpoint. */
+async function childMain(dataDir: string | undefined): Promise<void> {
+  const sandbox = await startSandbox({ port: 0, dataDir });
+  process.once('SIGTERM', () => void sandbox.close().then(() => process.exit(0)));
+  process.stdout.write(`${sandbox.endpoint}\n`);
+}
+
+async function spawnSandbox(dataDir?: string): Promise<{ child: ChildProcess; endpoint: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', here, '--child', ...(dataDir ? [dataDir] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`sandbox child exited ${code}`)));
+  });
+  return { child, endpoint };
+}
+
+async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+async function startToReady(): Promise<void> {
+  const runs = quick ? 3 : 7;
+  const inProcess: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const sb = await startSandbox({ port: 0 });
+    inProcess.push(performance.now() - t0);
+    await sb.close();
+  }
+  console.log(`start to ready, in-process startSandbox: median ${fmt(median(inProcess))} ms (${runs} runs)`);
+  const cli = join(root, 'dist', 'cli.js');
+  if (!existsSync(cli)) {
+    console.log('start to ready, `s3trigger sandbox` process: skipped (dist/cli.js not built; run npm run build)');
+    return;
+  }
+  const proc: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    const child = spawn(process.execPath, [cli, 'sandbox', '--port', '0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const ok = await new Promise<boolean>((resolve) => {
+      createInterface({ input: child.stdout! }).once('line', (l) => resolve(/ready/.test(l)));
+      child.once('exit', () => resolve(false));
+    });
+    if (!ok) {
+      console.log('start to ready, `s3trigger sandbox` process: skipped (dist/cli.js did not print a ready line)');
+      await stop(child);
+      return;
+    }
+    proc.push(performance.now() - t0);
+    await stop(child);
+  }
+  console.log(`start to ready, \`node dist/cli.js sandbox\` process spawn to ready line: median ${fmt(median(proc))} ms (${runs} runs)`);
+}
+
+/** 16 clients, each PUTting 4 KiB objects back to back for the duration; returns ops/s. */
+async function putLoad(endpoint: string, bucket: string, seconds: number, location?: BucketLocationConstraint): Promise<number> {
+  const setup = client(endpoint);
+  await setup.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: location ? { LocationConstraint: location } : undefined }));
+  setup.destroy();
+  const clients = Array.from({ length: 16 }, () => client(endpoint));
+  const body = Buffer.alloc(4096, 'x');
+  // Warm-up: connections and JIT.
+  await Promise.all(clients.map((c, i) => c.send(new PutObjectCommand({ Bucket: bucket, Key: `warm-${i}`, Body: body }))));
+  let ops = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    clients.map(async (c, w) => {
+      for (let i = 0; performance.now() < deadline; i++) {
+        await c.send(new PutObjectCommand({ Bucket: bucket, Key: `k-${w}-${i % 500}`, Body: body }));
+        ops++;
+      }
+    }),
+  );
+  const elapsed = (performance.now() - t0) / 1000;
+  for (const c of clients) c.destroy();
+  return ops / elapsed;
+}
+
+async function startMoto(): Promise<{ child: ChildProcess; endpoint: string } | undefined> {
+  const port = await freePort();
+  let child: ChildProcess;
+  try {
+    child = spawn('moto_server', ['-H', '127.0.0.1', '-p', String(port)], { stdio: 'ignore' });
+  } catch {
+    return undefined;
+  }
+  const failed = new Promise<undefined>((r) => child.once('error', () => r(undefined)));
+  const endpoint = `http://127.0.0.1:${port}`;
+  const ready = (async () => {
+    for (let i = 0; i < 300; i++) {
+      try {
+        await fetch(`${endpoint}/`);
+        return { child, endpoint };
+      } catch {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+    return undefined;
+  })();
+  return Promise.race([ready, failed]);
+}
+
+async function putBenchmark(): Promise<void> {
+  const seconds = quick ? 3 : 8;
+  const sandbox = await spawnSandbox();
+  const ours = await putLoad(sandbox.endpoint, 'bench-bucket', seconds);
+  await stop(sandbox.child);
+  console.log(`PUT 4 KiB, 16 concurrent SDK clients, sandbox (temp data dir, no fsync): ${fmt(ours, 0)} ops/s`);
+
+  const dataDir = mkdtempSync(join(tmpdir(), 's3trigger-bench-'));
+  const durable = await spawnSandbox(dataDir);
+  const oursDurable = await putLoad(durable.endpoint, 'bench-bucket', seconds);
+  await stop(durable.child);
+  rmSync(dataDir, { recursive: true, force: true });
+  console.log(`PUT 4 KiB, 16 concurrent SDK clients, sandbox --data DIR (fsync per write): ${fmt(oursDurable, 0)} ops/s`);
+
+  const moto = await startMoto();
+  if (!moto) {
+    console.log('PUT 4 KiB vs moto_server: skipped (moto_server not found or did not start)');
+    return;
+  }
+  try {
+    const theirs = await putLoad(moto.endpoint, 'bench-bucket', seconds, 'eu-west-1');
+    console.log(`PUT 4 KiB, 16 concurrent SDK clients, moto_server: ${fmt(theirs, 0)} ops/s`);
+    console.log(`ratio sandbox / moto: ${fmt(ours / theirs)}x (temp dir), ${fmt(oursDurable / theirs)}x (--data with fsync)`);
+  } finally {
+    await stop(moto.child);
+  }
+}
+
+function rssKb(pid: number, field: 'VmRSS' | 'VmHWM'): number {
+  const m = new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) : 0;
+}
+
+async function multipartBenchmark(): Promise<void> {
+  const totalMiB = quick ? 256 : 1024;
+  const sandbox = await spawnSandbox();
+  const pid = sandbox.child.pid!;
+  const s3 = client(sandbox.endpoint);
+  await s3.send(new CreateBucketCommand({ Bucket: 'mpu-bench' }));
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssKb(pid, 'VmRSS'))), 50);
+  const chunk = Buffer.alloc(1024 * 1024, 'm');
+  const body = Readable.from((function* () {
+    for (let i = 0; i < totalMiB; i++) yield chunk;
+  })());
+  const t0 = performance.now();
+  await new Upload({ client: s3, params: { Bucket: 'mpu-bench', Key: 'big.bin', Body: body }, partSize: 8 * 1024 * 1024, queueSize: 4 }).done();
+  const seconds = (performance.now() - t0) / 1000;
+  clearInterval(sampler);
+  const hwm = rssKb(pid, 'VmHWM');
+  s3.destroy();
+  await stop(sandbox.child);
+  console.log(
+    `multipart ${totalMiB} MiB via lib-storage (8 MiB parts, queue 4): ${fmt(totalMiB / seconds)} MiB/s, ` +
+      `sandbox peak RSS ${fmt(Math.max(peak, hwm) / 1024, 0)} MB (VmHWM ${fmt(hwm / 1024, 0)} MB)`,
+  );
+}
+
+if (process.argv[2] === '--child') {
+  await childMain(process.argv[3]);
+} else {
+  console.log(`bench-sandbox-s3 (${quick ? 'quick' : 'full'}), node ${process.version}`);
+  await startToReady();
+  await putBenchmark();
+  await multipartBenchmark();
+}
