@@ -86,7 +86,7 @@ export async function handleLambdaRequest(fns: LambdaFunctions, req: IncomingMes
     const name = r.name ?? '';
     switch (r.op) {
       case 'CreateFunction':
-        return sendJson(res, 201, fns.create(parseJson(body)));
+        return sendJson(res, 201, await fns.create(parseJson(body)));
       case 'ListFunctions': {
         const max = url.searchParams.get('MaxItems');
         return sendJson(res, 200, fns.list(url.searchParams.get('Marker') ?? undefined, max ? Number(max) : undefined));
@@ -100,7 +100,7 @@ export async function handleLambdaRequest(fns: LambdaFunctions, req: IncomingMes
         res.writeHead(204).end();
         return;
       case 'UpdateFunctionCode':
-        return sendJson(res, 200, fns.updateCode(name, parseJson(body)));
+        return sendJson(res, 200, await fns.updateCode(name, parseJson(body)));
       case 'UpdateFunctionConfiguration':
         return sendJson(res, 200, fns.updateConfiguration(name, parseJson(body)));
       case 'AddPermission':

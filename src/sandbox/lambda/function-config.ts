@@ -4,7 +4,15 @@ import { invalidParameter, LambdaError } from './errors.js';
 import { logGroupFor } from './log-format.js';
 
 /** CreateFunction as it arrives in JSON: ZipFile is base64 text, not bytes. */
-export type CreateFunctionBody = Omit<CreateFunctionRequest, 'Code'> & { Code?: { ZipFile?: string; S3Bucket?: string; S3Key?: string; ImageUri?: string } };
+export type CreateFunctionBody = Omit<CreateFunctionRequest, 'Code'> & { Code?: CodeSource & { ImageUri?: string } };
+
+/** Where the code comes from, as in CreateFunction's Code and UpdateFunctionCode's body. */
+export interface CodeSource {
+  ZipFile?: string;
+  S3Bucket?: string;
+  S3Key?: string;
+  S3ObjectVersion?: string;
+}
 
 export const NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
 const REF_RE = /^(?:arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:|(\d{12}):function:)?([a-zA-Z0-9_-]{1,64})(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/;
@@ -71,7 +79,9 @@ export function validateCreate(input: CreateFunctionBody): LambdaError | undefin
   if (typeof input.Role !== 'string' || !/^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/.+/.test(input.Role)) {
     return new LambdaError('ValidationException', `1 validation error detected: Value '${input.Role}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`);
   }
-  if (!input.Code?.ZipFile) return invalidParameter('The s3trigger sandbox needs the code as ZipFile (S3Bucket/S3Key is not supported).');
+  if (!input.Code?.ZipFile && !(input.Code?.S3Bucket && input.Code.S3Key)) {
+    return invalidParameter('Please provide a source for function code: ZipFile or S3Bucket and S3Key.');
+  }
   return validateSettings(input);
 }
 

@@ -20,6 +20,7 @@ import {
   validateUpdateConfiguration,
   withNewCode,
   withSettings,
+  type CodeSource,
   type CreateFunctionBody,
 } from './function-config.js';
 import type { Runner } from './runner.js';
@@ -70,8 +71,25 @@ export class LambdaFunctions {
     };
   }
 
-  private unpack(name: string, zipBase64: string): { codeSha256: string; codeSize: number } {
-    const zip = Buffer.from(zipBase64, 'base64');
+  /** The package bytes: inline, or fetched from the sandbox's own S3 (the request came over HTTP, so the endpoint is known). */
+  private async packageBytes(code: CodeSource): Promise<Buffer> {
+    if (code.ZipFile) return Buffer.from(code.ZipFile, 'base64');
+    if (!code.S3Bucket || !code.S3Key) throw invalidParameter('Please provide a source for function code: ZipFile or S3Bucket and S3Key.');
+    const endpoint = this.where.endpoint();
+    if (!endpoint) throw invalidParameter('The sandbox endpoint is not known yet; upload the code as ZipFile.');
+    const key = code.S3Key.split('/').map(encodeURIComponent).join('/');
+    const version = code.S3ObjectVersion ? `?versionId=${encodeURIComponent(code.S3ObjectVersion)}` : '';
+    const res = await fetch(`${endpoint}/${encodeURIComponent(code.S3Bucket)}/${key}${version}`);
+    const body = Buffer.from(await res.arrayBuffer());
+    if (!res.ok) {
+      const s3Code = /<Code>([^<]*)<\/Code>/.exec(body.toString('utf8'))?.[1] ?? String(res.status);
+      const s3Message = /<Message>([^<]*)<\/Message>/.exec(body.toString('utf8'))?.[1] ?? '';
+      throw invalidParameter(`Error occurred while GetObject. S3 Error Code: ${s3Code}. S3 Error Message: ${s3Message}`);
+    }
+    return body;
+  }
+
+  private unpack(name: string, zip: Buffer): { codeSha256: string; codeSize: number } {
     const unzipped = unzipPackage(zip);
     if (!unzipped.ok) throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
     this.store.writeCode(name, zip, unzipped.files);
@@ -90,12 +108,14 @@ export class LambdaFunctions {
     }
   }
 
-  create(input: CreateFunctionBody): FunctionConfiguration {
+  async create(input: CreateFunctionBody): Promise<FunctionConfiguration> {
     const invalid = validateCreate(input);
     if (invalid) throw invalid;
     const name = parseFunctionRef(input.FunctionName!)!.name;
     if (this.store.get(name)) throw conflict(`Function already exist: ${name}`);
-    const code = this.unpack(name, input.Code!.ZipFile!);
+    const zip = await this.packageBytes(input.Code!);
+    if (this.store.get(name)) throw conflict(`Function already exist: ${name}`);
+    const code = this.unpack(name, zip);
     const configuration = newConfiguration(input, { ...this.where, now: new Date(), revisionId: randomUUID() }, code);
     // Creation is instant here: the response says Pending (as AWS does), every later read says Active.
     this.store.put({ configuration: settled(configuration), policy: [] });
@@ -138,12 +158,12 @@ export class LambdaFunctions {
     this.store.delete(name);
   }
 
-  updateCode(ref: string, body: { ZipFile?: string; DryRun?: boolean }): FunctionConfiguration {
+  async updateCode(ref: string, body: CodeSource & { DryRun?: boolean }): Promise<FunctionConfiguration> {
     const stored = this.require(ref);
-    if (!body.ZipFile) throw invalidParameter('The s3trigger sandbox needs the code as ZipFile (S3Bucket/S3Key is not supported).');
     const name = stored.configuration.FunctionName!;
+    const zip = await this.packageBytes(body);
     if (body.DryRun) return stored.configuration;
-    const code = this.unpack(name, body.ZipFile);
+    const code = this.unpack(name, zip);
     const configuration = withNewCode(stored.configuration, code, new Date(), randomUUID());
     this.store.put({ ...stored, configuration: settled(configuration) });
     this.runner.retire(name);

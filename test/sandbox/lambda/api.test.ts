@@ -17,6 +17,7 @@ import {
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
 import { ROLE } from './helpers.js';
@@ -157,5 +158,22 @@ test('functions persist across a restart with the same data dir; DeleteFunction 
     await second.close();
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
+  }
+});
+
+test('CreateFunction and UpdateFunctionCode take the package from the sandbox S3 (S3Bucket/S3Key)', async () => {
+  const s3 = new S3Client({ endpoint: sb.endpoint, region: sb.region, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: 'code', CreateBucketConfiguration: { LocationConstraint: sb.region as never } }));
+    await s3.send(new PutObjectCommand({ Bucket: 'code', Key: 'pkgs/v1 fn.zip', Body: zipPackage({ 'app.py': 'def handler(e, c):\n    return "from s3"\n' }) }));
+    const created = await lambda.send(new CreateFunctionCommand({ FunctionName: 'from-s3', Runtime: 'python3.12', Handler: 'app.handler', Role: ROLE, Code: { S3Bucket: 'code', S3Key: 'pkgs/v1 fn.zip' } }));
+    assert.ok(created.CodeSize! > 0);
+    const out = await lambda.send(new InvokeCommand({ FunctionName: 'from-s3' }));
+    assert.equal(utf8(out.Payload), '"from s3"');
+    const e = await errorOf(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'from-s3', S3Bucket: 'code', S3Key: 'missing.zip' })));
+    assert.equal(e.name, 'InvalidParameterValueException');
+    assert.match(e.message, /Error occurred while GetObject\. S3 Error Code: NoSuchKey/);
+  } finally {
+    s3.destroy();
   }
 });

@@ -30,7 +30,7 @@ const streamOf = (requestId: string) => h.sink.events.find((e) => e.message.star
 const linesOf = (stream: string) => h.sink.events.filter((e) => e.stream === stream).map((e) => e.message);
 
 test('node: cold then warm in one environment; Init Duration only on the first REPORT; Lambda line format', async () => {
-  createFn(h, 'node-ok', 'nodejs20.x', 'index.handler', { 'index.mjs': NODE_OK });
+  await createFn(h, 'node-ok', 'nodejs20.x', 'index.handler', { 'index.mjs': NODE_OK });
   const first = await h.service.functions.invoke('node-ok', '{"n":1}');
   const second = await h.service.functions.invoke('node-ok', '{"n":2}');
   assert.equal(first.status, 'success');
@@ -65,7 +65,7 @@ test('node: cold then warm in one environment; Init Duration only on the first R
 });
 
 test('python: print lines raw, one event per line, context fields', async () => {
-  createFn(h, 'py-ok', 'python3.11', 'app.handler', { 'app.py': PY_OK });
+  await createFn(h, 'py-ok', 'python3.11', 'app.handler', { 'app.py': PY_OK });
   const first = await h.service.functions.invoke('py-ok', '{"n":1}');
   const second = await h.service.functions.invoke('py-ok', '{"n":2}');
   assert.equal(first.status, 'success', first.payload);
@@ -85,7 +85,7 @@ test('python: print lines raw, one event per line, context fields', async () => 
 });
 
 test('node: a thrown error is logged as Invoke Error and returned with X-Amz-Function-Error semantics', async () => {
-  createFn(h, 'node-throw', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { throw new TypeError('boom'); };` });
+  await createFn(h, 'node-throw', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { throw new TypeError('boom'); };` });
   const out = await h.service.functions.invoke('node-throw', '{}');
   assert.equal(out.status, 'error');
   const payload = JSON.parse(out.payload);
@@ -102,7 +102,7 @@ test('node: a thrown error is logged as Invoke Error and returned with X-Amz-Fun
 });
 
 test('python: an exception is logged as [ERROR] Type: message with the traceback', async () => {
-  createFn(h, 'py-throw', 'python3.11', 'app.handler', { 'app.py': `def handler(event, context):\n    raise ValueError('bad value')\n` });
+  await createFn(h, 'py-throw', 'python3.11', 'app.handler', { 'app.py': `def handler(event, context):\n    raise ValueError('bad value')\n` });
   const out = await h.service.functions.invoke('py-throw', '{}');
   assert.equal(out.status, 'error');
   const payload = JSON.parse(out.payload);
@@ -115,7 +115,7 @@ test('python: an exception is logged as [ERROR] Type: message with the traceback
 });
 
 test('timeout: the child is killed, Lambda prints the timeout line, the environment is replaced', async () => {
-  createFn(h, 'py-slow', 'python3.11', 'app.handler', { 'app.py': `import time\ndef handler(event, context):\n    if event.get('sleep'):\n        time.sleep(30)\n    return 'ok'\n` }, { Timeout: 1 });
+  await createFn(h, 'py-slow', 'python3.11', 'app.handler', { 'app.py': `import time\ndef handler(event, context):\n    if event.get('sleep'):\n        time.sleep(30)\n    return 'ok'\n` }, { Timeout: 1 });
   const out = await h.service.functions.invoke('py-slow', '{"sleep":true}');
   assert.equal(out.status, 'timeout');
   assert.match(JSON.parse(out.payload).errorMessage, /Task timed out after 1\.00 seconds/);
@@ -131,7 +131,7 @@ test('timeout: the child is killed, Lambda prints the timeout line, the environm
 });
 
 test('a handler that never returns (node, pending promise) times out and the service keeps working', async () => {
-  createFn(h, 'node-hang', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = () => new Promise(() => {});` }, { Timeout: 1 });
+  await createFn(h, 'node-hang', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = () => new Promise(() => {});` }, { Timeout: 1 });
   const out = await h.service.functions.invoke('node-hang', '{}');
   assert.equal(out.status, 'timeout');
   const again = await h.service.functions.invoke('node-ok', '{"n":3}');
@@ -139,7 +139,7 @@ test('a handler that never returns (node, pending promise) times out and the ser
 });
 
 test('10 MB of output (one long line and many lines) is logged in CloudWatch-sized events', async () => {
-  createFn(h, 'py-loud', 'python3.11', 'app.handler', { 'app.py': `def handler(event, context):\n    print('x' * (10 * 1024 * 1024))\n    for i in range(20000):\n        print('line', i)\n    return 'done'\n` });
+  await createFn(h, 'py-loud', 'python3.11', 'app.handler', { 'app.py': `def handler(event, context):\n    print('x' * (10 * 1024 * 1024))\n    for i in range(20000):\n        print('line', i)\n    return 'done'\n` });
   const out = await h.service.functions.invoke('py-loud', '{}');
   assert.equal(out.status, 'success');
   const lines = linesOf(streamOf(out.requestId)!);
@@ -151,7 +151,7 @@ test('10 MB of output (one long line and many lines) is logged in CloudWatch-siz
 });
 
 test('two concurrent invocations get two environments', async () => {
-  createFn(h, 'node-wait', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { await new Promise((r) => setTimeout(r, 300)); return 1; };` });
+  await createFn(h, 'node-wait', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { await new Promise((r) => setTimeout(r, 300)); return 1; };` });
   const [a, b] = await Promise.all([h.service.functions.invoke('node-wait', '{}'), h.service.functions.invoke('node-wait', '{}')]);
   assert.notEqual(streamOf(a.requestId), streamOf(b.requestId));
   assert.ok(a.initDurationMs! > 0 && b.initDurationMs! > 0);
@@ -159,7 +159,7 @@ test('two concurrent invocations get two environments', async () => {
 });
 
 test('Event invocations of a failing handler are retried twice with the same request id', async () => {
-  createFn(h, 'node-fail-async', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { throw new Error('always'); };` });
+  await createFn(h, 'node-fail-async', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { throw new Error('always'); };` });
   const id = h.service.functions.invokeAsync('node-fail-async', '{}');
   await h.sink.until((events) => events.filter((e) => e.message.startsWith(`REPORT RequestId: ${id}`)).length === 3);
   await new Promise((r) => setTimeout(r, 100));
@@ -168,18 +168,18 @@ test('Event invocations of a failing handler are retried twice with the same req
 });
 
 test('init errors: a missing module is reported like Lambda and the service survives', async () => {
-  createFn(h, 'py-missing', 'python3.11', 'nope.handler', { 'app.py': 'x = 1\n' });
+  await createFn(h, 'py-missing', 'python3.11', 'nope.handler', { 'app.py': 'x = 1\n' });
   const out = await h.service.functions.invoke('py-missing', '{}');
   assert.equal(out.status, 'error');
   assert.equal(JSON.parse(out.payload).errorType, 'Runtime.ImportModuleError');
   assert.ok(h.sink.messages('/aws/lambda/py-missing').some((m) => m.startsWith("[ERROR] Runtime.ImportModuleError: Unable to import module 'nope'")));
-  createFn(h, 'node-nohandler', 'nodejs20.x', 'index.handler', { 'index.mjs': 'export const other = 1;' });
+  await createFn(h, 'node-nohandler', 'nodejs20.x', 'index.handler', { 'index.mjs': 'export const other = 1;' });
   const out2 = await h.service.functions.invoke('node-nohandler', '{}');
   assert.equal(JSON.parse(out2.payload).errorType, 'Runtime.HandlerNotFound');
 });
 
 test('a handler that exits the process is reported as Runtime.ExitError', async () => {
-  createFn(h, 'node-exit', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { process.exit(3); };` });
+  await createFn(h, 'node-exit', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { process.exit(3); };` });
   const out = await h.service.functions.invoke('node-exit', '{}');
   assert.equal(out.status, 'error');
   assert.equal(JSON.parse(out.payload).errorType, 'Runtime.ExitError');
@@ -189,7 +189,7 @@ test('a handler that exits the process is reported as Runtime.ExitError', async 
 test('endless output is capped per invocation with one notice line, then the timeout ends it', async () => {
   const small = await lambdaHarness({ maxOutputBytes: 256 * 1024 });
   try {
-    createFn(small, 'py-flood', 'python3.11', 'app.handler', { 'app.py': `def handler(event, context):\n    while True:\n        print('y' * 1000)\n` }, { Timeout: 1 });
+    await createFn(small, 'py-flood', 'python3.11', 'app.handler', { 'app.py': `def handler(event, context):\n    while True:\n        print('y' * 1000)\n` }, { Timeout: 1 });
     const out = await small.service.functions.invoke('py-flood', '{}');
     assert.equal(out.status, 'timeout');
     const lines = small.sink.messages('/aws/lambda/py-flood');
@@ -204,8 +204,8 @@ test('endless output is capped per invocation with one notice line, then the tim
 
 test('closing the service settles in-flight invocations and kills environments still initialising', async () => {
   const own = await lambdaHarness();
-  createFn(own, 'node-forever', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = () => new Promise(() => {});` }, { Timeout: 60 });
-  createFn(own, 'py-slow-init', 'python3.11', 'app.handler', { 'app.py': `import time\ntime.sleep(30)\ndef handler(e, c):\n    return 1\n` });
+  await createFn(own, 'node-forever', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = () => new Promise(() => {});` }, { Timeout: 60 });
+  await createFn(own, 'py-slow-init', 'python3.11', 'app.handler', { 'app.py': `import time\ntime.sleep(30)\ndef handler(e, c):\n    return 1\n` });
   const inFlight = own.service.functions.invoke('node-forever', '{}');
   await own.sink.until((events) => events.some((e) => e.message.startsWith('START RequestId')));
   const initialising = own.service.functions.invoke('py-slow-init', '{}').catch((err: Error) => err);
