@@ -23,8 +23,8 @@ export interface InvocationsLimits {
 }
 
 export const DEFAULT_LIMITS: InvocationsLimits = {
-  maxInvocations: 1000,
-  maxLinesPerInvocation: 2000,
+  maxInvocations: 500,
+  maxLinesPerInvocation: 1000,
   maxOrphansPerStream: 200,
   maxIdsPerStream: 32,
 };

@@ -237,7 +237,6 @@ export class Observer {
   private timeout(opId: number): void {
     const op = this.ops.get(opId);
     if (!op) return;
-    this.ops.delete(opId);
     let matched = false;
     for (const [requestId, claim] of this.claims) {
       if (!claim.opIds.includes(opId)) continue;
@@ -245,6 +244,7 @@ export class Observer {
       const inv = this.invocations.byId.get(requestId);
       if (inv && !claim.emitted) this.emitMatch(inv); // partial: it never reported in time
     }
+    this.ops.delete(opId);
     if (!matched) this.emit({ type: 'MatchTimeout', opId });
   }
 

@@ -181,3 +181,24 @@ test('JSON log format: a timed-out invocation is matched with its status and fig
     await observer.stop();
   }
 });
+
+test('an invocation still running at the op timeout is matched with partial figures', async () => {
+  const { group, observer, rec } = await observe('auto');
+  try {
+    await rec.waitFor((e) => e.type === 'TailState' && e.state.mode === 'live', 'live');
+    observer.pending(40, 'test-bucket');
+    observer.await({ result: acked(40, 'long.txt'), eventName: 'ObjectCreated:Put', timeoutMs: 600 });
+    const t = Date.now();
+    await put(logs, group, 's1', [
+      { timestamp: t, message: `START RequestId: ${requestId(40)} Version: $LATEST\n` },
+      { timestamp: t + 1, message: demoPrint('ObjectCreated:Put', 'long.txt') },
+    ]);
+    const m = await rec.waitFor<Extract<typeof rec.events[number], { type: 'Matched' }>>((e) => e.type === 'Matched', 'Matched');
+    assert.equal(m.invocation.status, 'running');
+    assert.equal(typeof m.latency.triggerMs, 'number');
+    assert.equal(m.latency.endToEndMs, undefined);
+    assert.equal(rec.of('MatchTimeout').length, 0);
+  } finally {
+    await observer.stop();
+  }
+});
