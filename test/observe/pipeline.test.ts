@@ -16,8 +16,9 @@ import type { ObserveEvent } from '../../src/observe/observer.js';
 import { logsClient, Recorder, sandbox } from './helpers.js';
 
 const hasPython = spawnSync('python3', ['--version']).status === 0;
+const hasBoto3 = hasPython && spawnSync('python3', ['-c', 'import boto3']).status === 0;
 
-async function scenario(handler: { file: string; source: string } | undefined, key: string, mode: 'auto' | 'poll') {
+async function scenario(handler: { file: string; source: string } | undefined, key: string, mode: 'auto' | 'poll', after?: (rec: Recorder) => Promise<void>) {
   const dir = mkdtempSync(join(tmpdir(), 's3trigger-observe-'));
   const sb = await sandbox();
   const s3 = new S3Client({ endpoint: sb.endpoint, region: sb.region, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
@@ -46,6 +47,7 @@ async function scenario(handler: { file: string; source: string } | undefined, k
     });
     const m = await rec.waitFor<Extract<ObserveEvent, { type: 'Matched' }>>((e) => e.type === 'Matched' || e.type === 'MatchTimeout', 'Matched', 25_000);
     assert.equal(m.type, 'Matched', 'matched, not timed out');
+    await after?.(rec);
     return { matched: m, rec };
   } finally {
     await observer?.stop();
@@ -79,4 +81,27 @@ test('python handler that prints nothing: matched by time', async (t) => {
   const { matched } = await scenario({ file: 'silent.py', source }, 'quiet.txt', 'auto');
   assert.equal(matched.confidence, 'time');
   assert.ok(matched.invocation.report);
+});
+
+test('a python handler writing back into its own bucket: foreign invocations follow ours -> recursion warning', async (t) => {
+  if (!hasBoto3) return t.skip('python3 with boto3 not found');
+  const source = [
+    'import json, urllib.parse, boto3',
+    "s3 = boto3.client('s3')",
+    'def handler(event, context):',
+    '    print(json.dumps(event))',
+    "    for r in event.get('Records', []):",
+    "        key = urllib.parse.unquote_plus(r['s3']['object']['key'])",
+    "        if key.count('.out') < 4:",
+    "            s3.put_object(Bucket=r['s3']['bucket']['name'], Key=key + '.out', Body=b'x')",
+    '',
+  ].join('\n');
+  const { matched, rec } = await scenario({ file: 'loop.py', source }, 'loop.txt', 'auto', async (rec) => {
+    await rec.waitFor((e) => e.type === 'Warning', 'the recursion warning', 20_000);
+  });
+  assert.equal(matched.confidence, 'request-id');
+  const warning = rec.of('Warning')[0]!;
+  assert.match(warning.message, /bucket test-bucket/);
+  assert.match(warning.message, /recursive loop/);
+  assert.ok(rec.of('Foreign').length >= 3);
 });
