@@ -14,6 +14,7 @@ import { FunctionStore } from './store.js';
 export interface LambdaServiceOptions {
   maxEnvironments?: number;
   retryDelaysMs?: [number, number];
+  idleTimeoutMs?: number;
   maxOutputBytes?: number;
 }
 
@@ -37,6 +38,7 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     maxEnvironments: options.maxEnvironments ?? 10,
     // AWS waits about 1 and 2 minutes; a local sandbox keeps the same two retries but seconds apart.
     retryDelaysMs: options.retryDelaysMs ?? [1000, 2000],
+    idleTimeoutMs: options.idleTimeoutMs ?? 15 * 60_000,
     log: (line) => ctx.log(line),
   };
   let functions!: LambdaFunctions;

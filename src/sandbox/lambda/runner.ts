@@ -10,6 +10,8 @@ export interface RunnerOptions {
   maxEnvironments: number;
   /** Delay before the 1st and 2nd retry of a failed asynchronous invocation (AWS: about 1 and 2 minutes). */
   retryDelaysMs: [number, number];
+  /** An environment idle this long is shut down, as Lambda reclaims idle environments. */
+  idleTimeoutMs: number;
   log(line: string): void;
 }
 
@@ -31,6 +33,7 @@ interface QueuedEvent {
 export class Runner {
   private readonly pools = new Map<string, Pool>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
+  private readonly idleTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
   private closed = false;
 
   constructor(
@@ -56,6 +59,8 @@ export class Runner {
       const generation = pool.generation;
       const warm = pool.idle.pop();
       if (warm) {
+        clearTimeout(this.idleTimers.get(warm));
+        this.idleTimers.delete(warm);
         if (warm.usable) return { env: warm, generation };
         this.drop(pool, warm);
         continue;
@@ -76,12 +81,23 @@ export class Runner {
 
   private release(name: string, env: ExecutionEnvironment, generation: number): void {
     const pool = this.pool(name);
-    if (env.usable && pool.generation === generation && !this.closed) pool.idle.push(env);
-    else this.drop(pool, env);
+    if (env.usable && pool.generation === generation && !this.closed) {
+      pool.idle.push(env);
+      const timer = setTimeout(() => {
+        this.idleTimers.delete(env);
+        const at = pool.idle.indexOf(env);
+        if (at !== -1) pool.idle.splice(at, 1);
+        this.drop(pool, env);
+      }, this.options.idleTimeoutMs);
+      timer.unref();
+      this.idleTimers.set(env, timer);
+    } else this.drop(pool, env);
     pool.waiters.shift()?.();
   }
 
   private drop(pool: Pool, env: ExecutionEnvironment): void {
+    clearTimeout(this.idleTimers.get(env));
+    this.idleTimers.delete(env);
     env.kill();
     pool.environments.delete(env);
   }
@@ -170,6 +186,8 @@ export class Runner {
   async close(): Promise<void> {
     this.closed = true;
     for (const t of this.retryTimers) clearTimeout(t);
+    for (const t of this.idleTimers.values()) clearTimeout(t);
+    this.idleTimers.clear();
     for (const pool of this.pools.values()) {
       for (const env of pool.environments) env.kill();
       pool.environments.clear();

@@ -217,3 +217,19 @@ test('closing the service settles in-flight invocations and kills environments s
   assert.equal(out.error?.errorType, 'Runtime.ExitError');
   assert.ok(await initialising, 'the pending invocation settles too');
 });
+
+test('an idle environment is reclaimed after the idle timeout; the next invocation is cold', async () => {
+  const own = await lambdaHarness({ idleTimeoutMs: 200 });
+  try {
+    await createFn(own, 'node-idle', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => 1;` });
+    const first = await own.service.functions.invoke('node-idle', '{}');
+    assert.ok(first.initDurationMs !== undefined);
+    assert.equal(own.service.runner.environmentCount('node-idle'), 1);
+    await new Promise((r) => setTimeout(r, 400));
+    assert.equal(own.service.runner.environmentCount('node-idle'), 0);
+    const second = await own.service.functions.invoke('node-idle', '{}');
+    assert.ok(second.initDurationMs !== undefined, 'cold again');
+  } finally {
+    await own.close();
+  }
+});
