@@ -94,7 +94,7 @@ export class GroupTail {
     });
   }
 
-  /** Reads [from, now] once, retrying throttles; errors other than throttling are reported, not thrown. */
+  /** Reads [from, now] once, retrying throttles; a failure is shown on the live state (the stream carries on). */
   private async backfill(from: number): Promise<void> {
     let wait = 250;
     for (let attempt = 0; attempt < 6 && !this.signal.aborted; attempt++) {
@@ -102,7 +102,11 @@ export class GroupTail {
         await fetchWindow({ ...this.o, startTime: from, signal: this.signal, onEvents: (events) => this.deliver(events, 'poll') });
         return;
       } catch (err) {
-        if (this.signal.aborted || !isThrottle(err)) return;
+        if (this.signal.aborted) return;
+        if (!isThrottle(err) || attempt === 5) {
+          this.state({ logGroup: this.o.logGroup, mode: 'live', detail: `backfill failed, events before the stream opened may be missing (${errorText(err)})` });
+          return;
+        }
         wait = backoffInterval(wait, 250, this.o.maxBackoffMs);
         if (!(await sleep(wait, this.signal))) return;
       }
