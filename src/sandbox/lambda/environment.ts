@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
-import type { LogsSink } from '../context.js';
+import { childEnvironment, type FunctionSpec, type InvocationOutcome, type InvocationRequest, type RuntimeHost } from './spec.js';
 import { LineAssembler } from './line-assembler.js';
 import {
   endLine,
@@ -24,49 +24,6 @@ import {
   timeoutLine,
   type HandlerError,
 } from './log-format.js';
-
-export interface FunctionSpec {
-  name: string;
-  arn: string;
-  runtime: string;
-  handler: string;
-  codeDir: string;
-  timeoutSeconds: number;
-  memorySizeMB: number;
-  environment: Record<string, string>;
-}
-
-export interface RuntimeHost {
-  region: string;
-  logs: LogsSink;
-  /** The sandbox's own URL, handed to handlers as AWS_ENDPOINT_URL; unknown until the server listens. */
-  endpoint(): string | undefined;
-  nodeBootstrap: string;
-  pythonBootstrap: string;
-  pythonExecutable(): string;
-  /** node_modules holding the AWS SDK, for handlers that import it (the real runtime ships it too). */
-  sdkNodeModules?: string;
-  /** Output kept per invocation; the rest is dropped with one notice line. */
-  maxOutputBytes: number;
-}
-
-export interface InvocationRequest {
-  requestId: string;
-  payload: string;
-  clientContext?: string;
-}
-
-export interface InvocationOutcome {
-  requestId: string;
-  status: 'success' | 'error' | 'timeout';
-  /** Response body: the handler's JSON result, or the error payload. */
-  payload: string;
-  error?: HandlerError;
-  durationMs: number;
-  initDurationMs?: number;
-  /** The invocation's log (START..REPORT), last 4 KB, for `LogType: Tail`. */
-  logTail: string;
-}
 
 interface ChildMessage {
   type: 'ready' | 'init-error' | 'log' | 'done' | 'fatal';
@@ -96,35 +53,6 @@ interface Running {
 
 const INIT_TIMEOUT_MS = 10_000;
 const TAIL_BYTES = 4096;
-
-export function childEnvironment(spec: FunctionSpec, host: RuntimeHost, logStream: string): NodeJS.ProcessEnv {
-  const endpoint = host.endpoint();
-  const env: NodeJS.ProcessEnv = {
-    ...spec.environment,
-    PATH: process.env.PATH ?? '/usr/local/bin:/usr/bin:/bin',
-    LANG: 'en_US.UTF-8',
-    TZ: ':UTC',
-    LAMBDA_TASK_ROOT: spec.codeDir,
-    _HANDLER: spec.handler,
-    AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,
-    AWS_LAMBDA_FUNCTION_NAME: spec.name,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
-    AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySizeMB),
-    AWS_LAMBDA_LOG_GROUP_NAME: logGroupFor(spec.name),
-    AWS_LAMBDA_LOG_STREAM_NAME: logStream,
-    AWS_REGION: host.region,
-    AWS_DEFAULT_REGION: host.region,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_EC2_METADATA_DISABLED: 'true',
-    // Keep the developer's ~/.aws profiles (regions, endpoints) out of the handler, as on Lambda.
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  };
-  if (endpoint && !spec.environment.AWS_ENDPOINT_URL) env.AWS_ENDPOINT_URL = endpoint;
-  if (host.sdkNodeModules && spec.runtime.startsWith('nodejs')) env.NODE_PATH = host.sdkNodeModules;
-  return env;
-}
 
 /** Peak resident memory of a live process in MB (Linux), for REPORT when the child could not say. */
 function peakMemoryMB(pid: number | undefined): number | undefined {

@@ -9,7 +9,7 @@ import type {
   ListFunctionsResponse,
   UpdateFunctionConfigurationRequest,
 } from '@aws-sdk/client-lambda';
-import type { FunctionSpec, InvocationOutcome } from './environment.js';
+import type { FunctionSpec, InvocationOutcome } from './spec.js';
 import { conflict, invalidParameter, LambdaError, notFound } from './errors.js';
 import {
   functionArn,

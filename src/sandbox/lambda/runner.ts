@@ -3,7 +3,8 @@
  * replacement after a timeout or crash, and the asynchronous (Event) queue with Lambda's two retries.
  */
 import { randomUUID } from 'node:crypto';
-import { ExecutionEnvironment, type FunctionSpec, type InvocationOutcome, type RuntimeHost } from './environment.js';
+import { ExecutionEnvironment } from './environment.js';
+import type { FunctionSpec, InvocationOutcome, RuntimeHost } from './spec.js';
 
 export interface RunnerOptions {
   /** Most environments one function may have at once; further invocations wait. */

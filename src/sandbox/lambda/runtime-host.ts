@@ -4,7 +4,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, sep } from 'node:path';
 import type { LogsSink } from '../context.js';
-import type { RuntimeHost } from './environment.js';
+import type { RuntimeHost } from './spec.js';
 import { NODE_BOOTSTRAP } from './runtimes/node-bootstrap.js';
 import { PYTHON_BOOTSTRAP } from './runtimes/python-bootstrap.js';
 
