@@ -20,7 +20,14 @@ export function route(method: string, pathname: string): Route | undefined {
   const m = /^\/(\d{4}-\d\d-\d\d)\/functions(?:\/([^/]+))?(?:\/([^/]+))?(?:\/([^/]+))?\/?$/.exec(pathname);
   if (!m) return undefined;
   const [, version, rawName, sub, extra] = m;
-  const name = rawName === undefined ? undefined : decodeURIComponent(rawName);
+  const decode = (v: string) => {
+    try {
+      return decodeURIComponent(v);
+    } catch {
+      return v; // malformed %-escapes: no function has such a name, so the lookup fails cleanly
+    }
+  };
+  const name = rawName === undefined ? undefined : decode(rawName);
   if (version === '2014-11-13' && sub === 'invoke-async' && method === 'POST') return { op: 'InvokeAsync', name };
   if (version !== '2015-03-31') return undefined;
   if (name === undefined) {
@@ -43,7 +50,7 @@ export function route(method: string, pathname: string): Route | undefined {
   };
   const op = ops[key];
   if (!op) return undefined;
-  return { op, name, ...(extra !== undefined ? { sid: decodeURIComponent(extra) } : {}) };
+  return { op, name, ...(extra !== undefined ? { sid: decode(extra) } : {}) };
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -59,11 +66,16 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 function parseJson<T>(body: Buffer): T {
   if (body.length === 0) return {} as T;
+  let value: unknown;
   try {
-    return JSON.parse(body.toString('utf8')) as T;
+    value = JSON.parse(body.toString('utf8'));
   } catch {
     throw new LambdaError('SerializationException', 'Could not parse request body as JSON');
   }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new LambdaError('SerializationException', 'Request body must be a JSON object');
+  }
+  return value as T;
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {

@@ -60,7 +60,11 @@ function validateSettings(input: Pick<CreateFunctionRequest, 'Runtime' | 'Handle
   if (input.MemorySize !== undefined && (!Number.isInteger(input.MemorySize) || input.MemorySize < 128 || input.MemorySize > 10240)) {
     return invalidParameter(`MemorySize must be between 128 and 10240 MB, got ${input.MemorySize}.`);
   }
-  const reserved = Object.keys(input.Environment?.Variables ?? {}).filter((k) => RESERVED_ENV.has(k));
+  const variables = input.Environment?.Variables ?? {};
+  if (typeof variables !== 'object' || Object.values(variables).some((v) => typeof v !== 'string')) {
+    return invalidParameter('Environment.Variables must map names to string values.');
+  }
+  const reserved = Object.keys(variables).filter((k) => RESERVED_ENV.has(k));
   if (reserved.length) {
     return invalidParameter(
       `Lambda was unable to configure your environment variables because the environment variables you have provided contains reserved keys that are currently not supported for modification. Reserved keys used in this request: ${reserved.join(', ')}`,
@@ -78,6 +82,10 @@ export function validateCreate(input: CreateFunctionBody): LambdaError | undefin
   if (!input.Handler) return invalidParameter('Handler is required for .zip file deployment packages.');
   if (typeof input.Role !== 'string' || !/^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/.+/.test(input.Role)) {
     return new LambdaError('ValidationException', `1 validation error detected: Value '${input.Role}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`);
+  }
+  const code = input.Code;
+  if (code !== undefined && (typeof code !== 'object' || code === null || [code.ZipFile, code.S3Bucket, code.S3Key].some((v) => v !== undefined && typeof v !== 'string'))) {
+    return new LambdaError('SerializationException', 'Code.ZipFile, Code.S3Bucket and Code.S3Key must be strings');
   }
   if (!input.Code?.ZipFile && !(input.Code?.S3Bucket && input.Code.S3Key)) {
     return invalidParameter('Please provide a source for function code: ZipFile or S3Bucket and S3Key.');

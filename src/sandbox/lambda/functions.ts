@@ -160,6 +160,9 @@ export class LambdaFunctions {
 
   async updateCode(ref: string, body: CodeSource & { DryRun?: boolean }): Promise<FunctionConfiguration> {
     const stored = this.require(ref);
+    if ([body.ZipFile, body.S3Bucket, body.S3Key].some((v) => v !== undefined && typeof v !== 'string')) {
+      throw new LambdaError('SerializationException', 'ZipFile, S3Bucket and S3Key must be strings');
+    }
     const name = stored.configuration.FunctionName!;
     const zip = await this.packageBytes(body);
     if (body.DryRun) return stored.configuration;
@@ -185,7 +188,7 @@ export class LambdaFunctions {
 
   addPermission(ref: string, input: AddPermissionRequest): { Statement: string } {
     const stored = this.require(ref);
-    if (!input.StatementId || !input.Action || !input.Principal) {
+    if (typeof input.StatementId !== 'string' || typeof input.Action !== 'string' || typeof input.Principal !== 'string') {
       throw invalidParameter('StatementId, Action and Principal are required.');
     }
     if (stored.policy.some((s) => s.Sid === input.StatementId)) {
