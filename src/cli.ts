@@ -124,6 +124,7 @@ async function runTuiMode(args: MainArgs, targetFlags: Record<string, unknown>):
     ...(args['log-group']?.length ? { logGroups: args['log-group'] } : {}),
   });
   try {
+    if (args.bucket && session.target.kind !== 'aws') await session.ensureBucket(args.bucket);
     return await tui.runTui({
       session,
       ...(args.bucket ? { bucket: args.bucket } : {}),
