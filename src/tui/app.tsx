@@ -98,7 +98,14 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
           return;
         case 'useBucket': {
           const { bucket, create } = effect;
-          const ensure = create ? session.ensureBucket(bucket) : Promise.resolve(false);
+          // Loaded on demand: ops/bucket.ts pulls in the S3 SDK, which the TUI's first frame need not wait for.
+          const ensure = create
+            ? import('../ops/bucket.js').then(({ bucketNameProblem }) => {
+                const problem = bucketNameProblem(bucket);
+                if (problem) throw new Error(problem);
+                return session.ensureBucket(bucket);
+              })
+            : Promise.resolve(false);
           ensure
             .then(
               () => {

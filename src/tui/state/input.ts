@@ -5,7 +5,6 @@
 import type { Key } from 'ink';
 import type { OpInput, OpKind } from '../../ops/types.js';
 import { commandFor, type Command } from '../keymap.js';
-import { bucketNameProblem } from '../../ops/bucket.js';
 import { currentInput, formInput } from './params.js';
 import { pickerMatches } from './reducer.js';
 import { OP_ORDER, type Action, type AppState, type Effect, type TextEdit } from './types.js';
@@ -101,8 +100,7 @@ function handleOverlay(state: AppState, input: string, key: Key, maxScroll: numb
         if (c === 'bucketName.cancel') return act({ type: 'namingClose' });
         if (c === 'bucketName.create') {
           const name = o.naming.draft.trim();
-          const problem = bucketNameProblem(name);
-          if (problem) return act({ type: 'namingError', message: problem });
+          // The name is checked by the App against ops/bucket.ts's rules before the session creates it.
           return { actions: [{ type: 'pickerBusy', message: `creating ${name}` }], effects: [{ type: 'useBucket', bucket: name, create: true }] };
         }
         const edit = textEditFor(input, key);
