@@ -1,9 +1,11 @@
 /**
- * Object bodies on disk, one file per body named by a random id (never by key). A body is written
- * in full (and fsynced when durable) before any metadata points at it; bodies no metadata points
- * at are swept at start. Deletion waits for readers still streaming the body.
+ * Object bodies on disk, named by random ids (never by key). A large body gets a file of its own;
+ * a small one is appended to a shared pack file (creating a file costs ~1 ms of kernel time here,
+ * an append does not). A body is written in full (and fsynced when durable) before any metadata
+ * points at it; files no metadata points at are swept at start. Deletion waits for readers still
+ * streaming the body; space inside a pack is reclaimed only when the whole pack is unreferenced.
  */
-import { close, createReadStream, createWriteStream, fsync, open } from 'node:fs';
+import { close, createReadStream, createWriteStream, fdatasync, fsync, open, write } from 'node:fs';
 import { promisify } from 'node:util';
 import { readdir, rm, unlink } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
@@ -14,10 +16,25 @@ import type { Readable, Transform } from 'node:stream';
 const openFd = promisify(open);
 const fsyncFd = promisify(fsync);
 const closeFd = promisify(close);
+const fdatasyncFd = promisify(fdatasync);
+const writeFd = promisify(write);
+
+/** Bodies up to this size go into pack files. */
+export const SMALL_BODY_BYTES = 64 * 1024;
+const PACK_LIMIT = 64 * 1024 * 1024;
+const isPack = (id: string) => id.startsWith('pack-');
+
+interface Pack {
+  id: string;
+  fd: number;
+  size: number;
+}
 
 export class BlobStore {
   private readers = new Map<string, number>();
   private doomed = new Set<string>();
+  private pack: Promise<Pack> | undefined;
+  private packs: Promise<Pack>[] = [];
 
   constructor(
     readonly dir: string,
@@ -46,6 +63,36 @@ export class BlobStore {
     return id;
   }
 
+  /** Appends a small body to the current pack file; returns where it lives. */
+  async writeSmall(data: Buffer): Promise<{ blob: string; offset: number }> {
+    let pack = await (this.pack ??= this.openPack());
+    if (pack.size + data.length > PACK_LIMIT) {
+      if ((await this.pack) === pack) this.pack = this.openPack();
+      pack = await this.pack!;
+    }
+    const offset = pack.size;
+    pack.size += data.length;
+    for (let done = 0; done < data.length; ) {
+      done += (await writeFd(pack.fd, data, done, data.length - done, offset + done)).bytesWritten;
+    }
+    if (this.durable) await fdatasyncFd(pack.fd);
+    return { blob: pack.id, offset };
+  }
+
+  private openPack(): Promise<Pack> {
+    const id = `pack-${randomUUID()}`;
+    const pack = openFd(this.path(id), 'w').then((fd) => ({ id, fd, size: 0 }));
+    this.packs.push(pack);
+    return pack;
+  }
+
+  async close(): Promise<void> {
+    const packs = this.packs;
+    this.packs = [];
+    this.pack = undefined;
+    for (const p of packs) await closeFd((await p).fd).catch(() => {});
+  }
+
   /** Holds blobs against removal while a response streams them; pair with release. */
   retain(ids: Iterable<string>): void {
     for (const id of ids) this.readers.set(id, (this.readers.get(id) ?? 0) + 1);
@@ -63,12 +110,13 @@ export class BlobStore {
   }
 
   /** Bytes [start, end] (inclusive) of a blob; the caller holds it with retain. */
-  read(id: string, start?: number, end?: number): Readable {
+  read(id: string, start: number, end: number): Readable {
     return createReadStream(this.path(id), { start, end, highWaterMark: 256 * 1024 });
   }
 
   remove(ids: Iterable<string>): void {
     for (const id of ids) {
+      if (isPack(id)) continue;
       if (this.readers.has(id)) this.doomed.add(id);
       else void unlink(this.path(id)).catch(() => {});
     }

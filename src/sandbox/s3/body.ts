@@ -3,14 +3,15 @@ import type { IncomingMessage } from 'node:http';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AwsChunkedDecoder, isAwsChunked } from './aws-chunked.js';
-import type { BlobStore } from './blobs.js';
-import { BodyDigests, declaredChecksums, verifyChecksums, type ChecksumAlgorithm } from './checksums.js';
+import { SMALL_BODY_BYTES, type BlobStore } from './blobs.js';
+import { BodyDigests, declaredChecksums, verifyChecksums, type ChecksumAlgorithm, type DeclaredChecksums } from './checksums.js';
 import { S3Error } from './errors.js';
 
 export const MAX_PUT_SIZE = 5 * 1024 ** 3;
 
 export interface ReceivedBody {
   blob: string;
+  offset?: number;
   size: number;
   md5Hex: string;
   /** Verified (or, when not verifiable, trusted) checksums, base64 per algorithm. */
@@ -57,6 +58,7 @@ export async function receiveBody(
     });
   }
   const digests = new BodyDigests(declared.compute);
+  if (!chunked && expected !== undefined && expected <= SMALL_BODY_BYTES) return receiveSmall(req, blobs, declared, digests, expected);
   const { transforms, decoder } = decodeChain(req, digests);
   let blob: string;
   try {
@@ -73,6 +75,33 @@ export async function receiveBody(
     blobs.remove([blob]);
     throw err;
   }
+}
+
+/** A small body of known length: read into memory, checked, then appended to a pack file. */
+async function receiveSmall(
+  req: IncomingMessage,
+  blobs: BlobStore,
+  declared: DeclaredChecksums,
+  digests: BodyDigests,
+  expected: number,
+): Promise<ReceivedBody> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of req as AsyncIterable<Buffer>) {
+      size += chunk.length;
+      if (size > expected) break;
+      digests.update(chunk);
+      chunks.push(chunk);
+    }
+  } catch {
+    throw incompleteBody();
+  }
+  const result = digests.result();
+  if (size !== expected) throw incompleteBody();
+  const checksums = verifyChecksums(declared, {}, result);
+  const { blob, offset } = await blobs.writeSmall(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+  return { blob, offset, size, md5Hex: result.md5.toString('hex'), checksums };
 }
 
 /** Reads a small body (an XML document) into memory, decoded and checked the same way. */

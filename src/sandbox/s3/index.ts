@@ -52,7 +52,7 @@ export async function createS3Service(ctx: SandboxContext): Promise<SandboxServi
   const deps: S3Deps = { ctx, store, events: new EventPublisher(ctx) };
   return {
     handle: (req, res) => handle(deps, req, res),
-    async close() {},
+    close: () => store.close(),
   };
 }
 

@@ -3,7 +3,7 @@
  * dataDir/s3. Writing a metadata file (temp file, then atomic rename) is the commit point of every
  * change, so a kill -9 leaves either the old or the new state, never a torn one.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile, open } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, open } from 'node:fs/promises';
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { BlobStore } from './blobs.js';
@@ -13,6 +13,8 @@ import type { NotificationConfig } from './notification-config.js';
 export interface Segment {
   blob: string;
   size: number;
+  /** Where the body starts inside a pack file (0 for a file of its own). */
+  offset?: number;
 }
 
 /** Headers stored with an object and returned on Get/Head. */
@@ -57,6 +59,7 @@ export interface PartMeta {
   lastModified: string;
   checksum?: string;
   blob: string;
+  offset?: number;
 }
 
 export interface UploadMeta extends ObjectHeaders {
@@ -87,6 +90,7 @@ export class S3Store {
   private chains = new Map<string, Promise<unknown>>();
   private readonly tmpDir: string;
 
+  /** durable: metadata files and fsync (a --data sandbox); otherwise metadata is in memory only. */
   private constructor(
     private root: string,
     private durable: boolean,
@@ -112,6 +116,7 @@ export class S3Store {
     await mkdir(this.tmpDir, { recursive: true });
     const live = new Set<string>();
     const uploadBlobs = new Set<string>();
+    const objectBodies = new Set<string>();
     for (const name of await readdir(join(this.root, 'buckets'))) {
       const meta = await readJson<BucketMeta>(join(this.bucketDir(name), 'bucket.json'));
       if (!meta) {
@@ -124,7 +129,10 @@ export class S3Store {
         const obj = await readJson<ObjectMeta>(join(objDir, f));
         if (!obj) continue;
         state.objects.set(obj.key, obj);
-        for (const s of obj.segments) live.add(s.blob);
+        for (const s of obj.segments) {
+          live.add(s.blob);
+          objectBodies.add(`${s.blob}:${s.offset ?? 0}`);
+        }
       }
       this.buckets.set(name, state);
     }
@@ -141,7 +149,7 @@ export class S3Store {
         if (part) state.parts.set(part.partNumber, part);
       }
       // Parts already owned by an object: the upload was completed just before a crash.
-      if ([...state.parts.values()].some((p) => live.has(p.blob))) {
+      if ([...state.parts.values()].some((p) => objectBodies.has(`${p.blob}:${p.offset ?? 0}`))) {
         await rm(this.uploadDir(id), { recursive: true, force: true });
         continue;
       }
@@ -153,16 +161,16 @@ export class S3Store {
 
   /** Atomically replaces a JSON file: temp file (fsynced when durable), then rename. */
   private async commitJson(file: string, data: unknown): Promise<void> {
+    // A temp-dir sandbox is removed at exit and never reloaded: its metadata lives in memory only.
+    if (!this.durable) return;
     const tmp = join(this.tmpDir, randomUUID());
-    if (this.durable) {
-      const h = await open(tmp, 'w');
-      try {
-        await h.writeFile(JSON.stringify(data));
-        await h.sync();
-      } finally {
-        await h.close();
-      }
-    } else await writeFile(tmp, JSON.stringify(data));
+    const h = await open(tmp, 'w');
+    try {
+      await h.writeFile(JSON.stringify(data));
+      await h.sync();
+    } finally {
+      await h.close();
+    }
     await rename(tmp, file);
   }
 
@@ -175,6 +183,10 @@ export class S3Store {
       if (this.chains.get(id) === tail) this.chains.delete(id);
     });
     return next;
+  }
+
+  close(): Promise<void> {
+    return this.blobs.close();
   }
 
   // ---- buckets
@@ -246,7 +258,7 @@ export class S3Store {
     return this.serial(`object:${bucket}/${key}`, async () => {
       const previous = state.objects.get(key);
       if (!previous) return undefined;
-      await rm(this.objectFile(bucket, key), { force: true });
+      if (this.durable) await rm(this.objectFile(bucket, key), { force: true });
       state.objects.delete(key);
       state.sortedKeys = undefined;
       this.releaseSegments(previous);

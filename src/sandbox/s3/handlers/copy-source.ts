@@ -35,7 +35,8 @@ export function segmentStream(blobs: BlobStore, segments: Segment[], start = 0, 
       const segEnd = offset + seg.size - 1;
       offset += seg.size;
       if (seg.size === 0 || segEnd < start || segStart > last) continue;
-      yield* blobs.read(seg.blob, Math.max(start, segStart) - segStart, Math.min(last, segEnd) - segStart);
+      const base = seg.offset ?? 0;
+      yield* blobs.read(seg.blob, base + Math.max(start, segStart) - segStart, base + Math.min(last, segEnd) - segStart);
     }
   }
   return Readable.from(bytes(), { objectMode: false });

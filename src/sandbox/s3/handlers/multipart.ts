@@ -79,6 +79,7 @@ export async function uploadPart(deps: S3Deps, call: S3Call): Promise<void> {
     lastModified: new Date().toISOString(),
     checksum: alg ? body.checksums[alg] : undefined,
     blob: body.blob,
+    offset: body.offset,
   };
   await deps.store.putPart(upload.meta.uploadId, part);
   const headers: Record<string, string> = { ETag: quoteEtag(part.etag) };
@@ -202,7 +203,7 @@ export async function completeMultipartUpload(deps: S3Deps, call: S3Call): Promi
     etag: multipartEtag(parts.map((p) => p.etag)),
     lastModified: new Date().toISOString(),
     checksum: alg && checksum ? { algorithm: alg, value: checksum, type: 'COMPOSITE' } : undefined,
-    segments: parts.map((p) => ({ blob: p.blob, size: p.size })),
+    segments: parts.map((p) => ({ blob: p.blob, size: p.size, offset: p.offset })),
   };
   await deps.store.putObject(bucket.name, obj);
   await deps.store.deleteUpload(upload.meta.uploadId, true, new Set(parts.map((p) => p.blob)));

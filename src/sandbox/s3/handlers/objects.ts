@@ -41,7 +41,7 @@ export async function putObject(deps: S3Deps, call: S3Call): Promise<void> {
     etag: body.md5Hex,
     lastModified: new Date().toISOString(),
     checksum: pickChecksum(call, body.checksums),
-    segments: [{ blob: body.blob, size: body.size }],
+    segments: [{ blob: body.blob, size: body.size, offset: body.offset }],
   };
   await deps.store.putObject(bucket.name, obj);
   sendEmpty(call, 200, { ETag: quoteEtag(obj.etag), ...checksumHeaders(body.checksums) });
