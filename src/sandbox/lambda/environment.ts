@@ -20,6 +20,7 @@ import {
   pythonErrorLine,
   reportLine,
   runtimeExitLine,
+  splitForCloudWatch,
   startLine,
   timeoutLine,
   type HandlerError,
@@ -171,7 +172,7 @@ export class ExecutionEnvironment {
         this.takeInit()?.(msg.error);
         break;
       case 'log':
-        this.write(nodeConsoleLine(msg.ts ?? Date.now(), msg.requestId, msg.level ?? 'INFO', msg.message ?? ''));
+        this.flushLines(splitForCloudWatch(nodeConsoleLine(msg.ts ?? Date.now(), msg.requestId, msg.level ?? 'INFO', msg.message ?? '')));
         break;
       case 'fatal':
         if (msg.error) this.writeHandlerError(undefined, msg.error, 'init');

@@ -14,7 +14,8 @@ export class LineAssembler {
   private readonly decoder = new StringDecoder('utf8');
   private pending = '';
 
-  constructor(private readonly maxBytes = MAX_EVENT_BYTES) {}
+  /** Lines get their "\n" back when logged, hence one byte less than CloudWatch's limit. */
+  constructor(private readonly maxBytes = MAX_EVENT_BYTES - 1) {}
 
   push(chunk: Buffer | string): AssembledItem[] {
     const out: AssembledItem[] = [];

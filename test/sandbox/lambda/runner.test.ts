@@ -145,7 +145,7 @@ test('10 MB of output (one long line and many lines) is logged in CloudWatch-siz
   const lines = linesOf(streamOf(out.requestId)!);
   const big = lines.filter((l) => /^x+\n?$/.test(l));
   assert.equal(big.reduce((n, l) => n + l.replace('\n', '').length, 0), 10 * 1024 * 1024);
-  assert.ok(big.every((l) => Buffer.byteLength(l) <= 262_144 - 26 + 1));
+  assert.ok(big.every((l) => Buffer.byteLength(l) <= 262_144 - 26));
   assert.ok(lines.includes('line 19999\n'));
   assert.ok(lines.some((l) => l.startsWith(`REPORT RequestId: ${out.requestId}`)));
 });
@@ -232,4 +232,17 @@ test('an idle environment is reclaimed after the idle timeout; the next invocati
   } finally {
     await own.close();
   }
+});
+
+test('node: one 10 MB console.log becomes CloudWatch-sized events with the INFO prefix on the first', async () => {
+  await createFn(h, 'node-loud', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { console.log('x'.repeat(10 * 1024 * 1024)); return 'done'; };` });
+  const out = await h.service.functions.invoke('node-loud', '{}');
+  assert.equal(out.status, 'success');
+  const lines = linesOf(streamOf(out.requestId)!);
+  const start = lines.findIndex((l) => l.startsWith(`START RequestId: ${out.requestId}`));
+  const end = lines.findIndex((l) => l.startsWith(`END RequestId: ${out.requestId}`));
+  const pieces = lines.slice(start + 1, end);
+  assert.match(pieces[0]!, new RegExp(`^\\S+Z\\t${out.requestId}\\tINFO\\txxx`));
+  assert.ok(pieces.every((l) => Buffer.byteLength(l) <= 262_144 - 26));
+  assert.equal(pieces.join('').replace(/^.*\tINFO\t/, '').replace('\n', '').length, 10 * 1024 * 1024);
 });
