@@ -238,6 +238,7 @@ async function startEmbeddedSandbox(decision: { region: string; note?: string },
     demo = await setupDemo(sandbox, { bucket: options.bucket ?? 'test-bucket', ...(options.handler ? { handler: options.handler } : {}) });
   } catch (err) {
     await sandbox.close();
+    if (err instanceof AppError) throw err;
     throw new AppError('SandboxSetup', `cannot set up the local sandbox: ${describeError(err)}`, ExitCode.Usage, { cause: err });
   }
   const s3Config: S3ClientConfig = { region: sandbox.region, endpoint: sandbox.endpoint, forcePathStyle: true, credentials: FAKE_CREDENTIALS };

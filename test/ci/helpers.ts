@@ -1,0 +1,59 @@
+/** Helpers for the CI end-to-end tests: spawn the built CLI with a clean, offline AWS environment. */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const CLI = resolve('dist/cli.js');
+export const cliBuilt = existsSync(CLI);
+export const NOT_BUILT = 'dist/cli.js not built: run `npx tsc -p tsconfig.json` (npm test does)';
+
+export interface RunResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** A work dir with test.txt (the blog's 29-byte file) and empty AWS config files. */
+export function workDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 's3trigger-ci-e2e-'));
+  writeFileSync(join(dir, 'test.txt'), 'S3 events trigger demo file.\n');
+  writeFileSync(join(dir, 'aws-config'), '');
+  writeFileSync(join(dir, 'aws-credentials'), '');
+  return dir;
+}
+
+export function cleanEnv(dir: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith('AWS_') && k !== 'CI') env[k] = v;
+  return {
+    ...env,
+    AWS_CONFIG_FILE: join(dir, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'aws-credentials'),
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  };
+}
+
+export function startCli(args: string[], dir: string, env: Record<string, string> = {}): ChildProcess {
+  return spawn(process.execPath, [CLI, ...args], { cwd: dir, env: cleanEnv(dir, env), stdio: ['ignore', 'pipe', 'pipe'] });
+}
+
+export function collect(child: ChildProcess): Promise<RunResult> {
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  return new Promise((ok) => child.on('close', (code) => ok({ code, stdout, stderr })));
+}
+
+export function runCli(args: string[], dir: string, env: Record<string, string> = {}): Promise<RunResult> {
+  return collect(startCli(args, dir, env));
+}
+
+export function ndjson(stdout: string): Record<string, any>[] {
+  return stdout
+    .split('\n')
+    .filter((l) => l !== '')
+    .map((l) => JSON.parse(l) as Record<string, any>);
+}
