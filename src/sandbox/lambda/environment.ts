@@ -119,7 +119,8 @@ export class ExecutionEnvironment {
     this.child.stdout!.on('data', (c: Buffer) => this.onOutput('stdout', this.out.stdout.push(c)));
     this.child.stderr!.on('data', (c: Buffer) => this.onOutput('stderr', this.out.stderr.push(c)));
     this.child.on('error', (err) => this.onExit(`spawn failed: ${err.message}`));
-    this.child.on('exit', (code, signal) => this.onExit(signal ? `signal: ${signal}` : `exit status ${code ?? 0}`));
+    // 'close' (not 'exit'): all of stdout/stderr has been read, so a crash's last lines precede END.
+    this.child.on('close', (code, signal) => this.onExit(signal ? `signal: ${signal}` : `exit status ${code ?? 0}`));
 
     return new Promise<void>((resolve) => {
       const settle = (error?: HandlerError) => {
@@ -194,6 +195,7 @@ export class ExecutionEnvironment {
   }
 
   private onOutput(stream: 'stdout' | 'stderr', items: ReturnType<LineAssembler['push']>): void {
+    if (!this.alive) return; // a killed environment's buffered output would land after its REPORT
     const lines: string[] = [];
     for (const item of items) {
       if ('marker' in item) {
@@ -294,8 +296,8 @@ export class ExecutionEnvironment {
     const r = this.running;
     if (!r) return;
     this.maxRssMB = Math.max(this.maxRssMB, peakMemoryMB(this.child.pid) ?? 0);
-    this.kill();
     this.flushRemainder();
+    this.kill();
     const message = timeoutLine(Date.now(), r.req.requestId, this.spec.timeoutSeconds);
     this.write(message);
     const error = { errorType: 'Sandbox.Timedout', errorMessage: message.trim(), trace: [] };
@@ -304,6 +306,7 @@ export class ExecutionEnvironment {
 
   private onExit(detail: string): void {
     const wasAlive = this.alive;
+    if (wasAlive) this.flushRemainder();
     this.alive = false;
     this.takeInit()?.({ errorType: 'Runtime.ExitError', errorMessage: `Runtime exited with error: ${detail}`, trace: [] });
     const r = this.running;
@@ -314,7 +317,6 @@ export class ExecutionEnvironment {
       this.complete('error', error, performance.now() - r.startedAt, { status: 'error', errorType: 'Runtime.ExitError' });
       return;
     }
-    this.flushRemainder();
     this.write(runtimeExitLine(r.req.requestId, detail));
     const error = { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${r.req.requestId} Error: Runtime exited with error: ${detail}`, trace: [] };
     this.complete('error', error, performance.now() - r.startedAt, { status: 'error', errorType: 'Runtime.ExitError' });

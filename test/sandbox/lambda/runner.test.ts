@@ -246,3 +246,15 @@ test('node: one 10 MB console.log becomes CloudWatch-sized events with the INFO 
   assert.ok(pieces.every((l) => Buffer.byteLength(l) <= 262_144 - 26));
   assert.equal(pieces.join('').replace(/^.*\tINFO\t/, '').replace('\n', '').length, 10 * 1024 * 1024);
 });
+
+test('python: sys.exit inside the handler: its last output precedes END, then Runtime.ExitError', async () => {
+  await createFn(h, 'py-exit', 'python3.11', 'app.handler', { 'app.py': `import sys\ndef handler(e, c):\n    print('about to exit')\n    sys.stderr.write('bye on stderr\\n')\n    sys.exit(2)\n` });
+  const out = await h.service.functions.invoke('py-exit', '{}');
+  assert.equal(out.error?.errorType, 'Runtime.ExitError');
+  const lines = linesOf(streamOf(out.requestId)!);
+  const end = lines.indexOf(`END RequestId: ${out.requestId}\n`);
+  assert.ok(lines.indexOf('about to exit\n') < end && lines.indexOf('about to exit\n') > 0);
+  assert.ok(lines.indexOf('bye on stderr\n') < end && lines.indexOf('bye on stderr\n') > 0);
+  assert.match(lines[end - 1]!, /Runtime exited with error: exit status 2\rRuntime\.ExitError\n$/);
+  assert.match(lines[end + 1]!, /\tStatus: error\tError Type: Runtime\.ExitError\t\n$/);
+});
