@@ -4,7 +4,7 @@
  * exactly as a user would against AWS. Idempotent: a second run updates instead of failing.
  */
 import { readFileSync, statSync } from 'node:fs';
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
   CreateBucketCommand,
   GetBucketNotificationConfigurationCommand,
@@ -77,7 +77,25 @@ export function demoPackage(handlerOption?: string): DemoPackage {
   } catch {
     throw usageError(`--handler ${file}: file not found`);
   }
-  return { runtime, handler, zip: zipPackage({ [basename(file)]: source }) };
+  const files: Record<string, string | Uint8Array> = { [basename(file)]: source };
+  // A .js handler is ESM only under a package.json with "type": "module"; keep that meaning in the zip.
+  if (extname(file).toLowerCase() === '.js' && nearestPackageType(dirname(resolve(file))) === 'module') {
+    files['package.json'] = '{"type":"module"}\n';
+  }
+  return { runtime, handler, zip: zipPackage(files) };
+}
+
+/** The "type" of the nearest package.json at or above dir, as node resolves it. */
+export function nearestPackageType(dir: string): string | undefined {
+  for (let d = dir; ; d = dirname(d)) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(d, 'package.json'), 'utf8')) as { type?: unknown };
+      return typeof pkg.type === 'string' ? pkg.type : 'commonjs';
+    } catch {
+      /* no (readable) package.json here: look further up */
+    }
+    if (dirname(d) === d) return undefined;
+  }
 }
 
 function isError(err: unknown, ...names: string[]): boolean {

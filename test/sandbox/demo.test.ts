@@ -7,7 +7,7 @@ import { DeleteObjectCommand, GetBucketNotificationConfigurationCommand, PutObje
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { GetFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { demoPackage, mergeNotification, parseHandlerOption, runtimeFor, setupDemo } from '../../src/sandbox/demo.js';
+import { demoPackage, mergeNotification, nearestPackageType, parseHandlerOption, runtimeFor, setupDemo } from '../../src/sandbox/demo.js';
 import { unzipPackage } from '../../src/sandbox/lambda/zip.js';
 
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
@@ -37,6 +37,24 @@ test('demoPackage zips the built-in handler or the user file; missing file is a 
   assert.ok(files.ok && files.files.has('index.mjs'));
   assert.deepEqual(demoPackage().zip, builtIn.zip, 'deterministic zip');
   assert.throws(() => demoPackage('/nonexistent/h.py'), (err: Error & { code?: string }) => err.code === 'Usage');
+});
+
+test('demoPackage keeps ESM meaning for a .js handler under a "type": "module" package.json', () => {
+  const dir = mkdtempSync(join(tmpdir(), 's3trigger-demo-esm-'));
+  try {
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'x', type: 'module' }));
+    writeFileSync(join(dir, 'h.js'), 'export const handler = async () => 1;');
+    const esm = unzipPackage(demoPackage(join(dir, 'h.js')).zip);
+    assert.ok(esm.ok);
+    assert.deepEqual([...esm.files.keys()].sort(), ['h.js', 'package.json']);
+    assert.equal(nearestPackageType(dir), 'module');
+    writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'x' }));
+    const cjs = unzipPackage(demoPackage(join(dir, 'h.js')).zip);
+    assert.ok(cjs.ok);
+    assert.deepEqual([...cjs.files.keys()], ['h.js']);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('mergeNotification keeps other functions and replaces ours', () => {
