@@ -2,12 +2,14 @@
  * Benchmark of the sandbox's S3 service. Prints figures; asserts nothing.
  *   npx tsx scripts/bench-sandbox-s3.ts [--quick]
  * 1. start to ready (ms, median): in-process startSandbox, and `node dist/cli.js sandbox` to its ready line when built
- * 2. PUT 4 KiB ops/s with 16 concurrent SDK clients: sandbox (child process) vs moto_server, and the ratio
+ * 2. PUT 4 KiB ops/s with 16 concurrent SDK clients: sandbox (child process) vs moto_server, and the ratio;
+ *    the same with 16 raw node:http connections, since on a 2-core machine the SDK clients themselves saturate first
  * 3. multipart 1 GiB through lib-storage: MB/s and the sandbox process's peak RSS
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
+import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -122,6 +124,38 @@ async function putLoad(endpoint: string, bucket: string, seconds: number, locati
   return ops / elapsed;
 }
 
+/** The same load from 16 keep-alive node:http connections: the server's capacity without SDK client cost. */
+async function rawPutLoad(endpoint: string, bucket: string, seconds: number): Promise<number> {
+  const { port } = new URL(endpoint);
+  const agent = new Agent({ keepAlive: true, maxSockets: 16 });
+  // A SigV4-shaped header so that moto routes the request to S3 (the signature is not checked by either).
+  const authorization = 'AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0';
+  const put = (path: string, body: Buffer) =>
+    new Promise<void>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port, method: 'PUT', path, agent, headers: { 'content-length': body.length, authorization } }, (res) => {
+        res.resume();
+        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`PUT ${path}: ${res.statusCode}`))));
+      });
+      req.on('error', reject);
+      req.end(body);
+    });
+  await put(`/${bucket}-raw`, Buffer.alloc(0));
+  const body = Buffer.alloc(4096, 'x');
+  let ops = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const t0 = performance.now();
+  await Promise.all(
+    Array.from({ length: 16 }, async (_, w) => {
+      for (let i = 0; performance.now() < deadline; i++) {
+        await put(`/${bucket}-raw/k-${w}-${i % 500}`, body);
+        ops++;
+      }
+    }),
+  );
+  agent.destroy();
+  return ops / ((performance.now() - t0) / 1000);
+}
+
 async function startMoto(): Promise<{ child: ChildProcess; endpoint: string } | undefined> {
   const port = await freePort();
   let child: ChildProcess;
@@ -150,8 +184,10 @@ async function putBenchmark(): Promise<void> {
   const seconds = quick ? 3 : 8;
   const sandbox = await spawnSandbox();
   const ours = await putLoad(sandbox.endpoint, 'bench-bucket', seconds);
+  const oursRaw = await rawPutLoad(sandbox.endpoint, 'bench-bucket', seconds);
   await stop(sandbox.child);
   console.log(`PUT 4 KiB, 16 concurrent SDK clients, sandbox (temp data dir, no fsync): ${fmt(ours, 0)} ops/s`);
+  console.log(`PUT 4 KiB, 16 keep-alive node:http connections, sandbox (temp data dir): ${fmt(oursRaw, 0)} ops/s`);
 
   const dataDir = mkdtempSync(join(tmpdir(), 's3trigger-bench-'));
   const durable = await spawnSandbox(dataDir);
@@ -167,8 +203,13 @@ async function putBenchmark(): Promise<void> {
   }
   try {
     const theirs = await putLoad(moto.endpoint, 'bench-bucket', seconds, 'eu-west-1');
+    const theirsRaw = await rawPutLoad(moto.endpoint, 'bench-bucket', seconds);
     console.log(`PUT 4 KiB, 16 concurrent SDK clients, moto_server: ${fmt(theirs, 0)} ops/s`);
-    console.log(`ratio sandbox / moto: ${fmt(ours / theirs)}x (temp dir), ${fmt(oursDurable / theirs)}x (--data with fsync)`);
+    console.log(`PUT 4 KiB, 16 keep-alive node:http connections, moto_server: ${fmt(theirsRaw, 0)} ops/s`);
+    console.log(
+      `ratio sandbox / moto, SDK clients: ${fmt(ours / theirs)}x (temp dir), ${fmt(oursDurable / theirs)}x (--data with fsync); ` +
+        `node:http: ${fmt(oursRaw / theirsRaw)}x`,
+    );
   } finally {
     await stop(moto.child);
   }

@@ -1,9 +1,25 @@
 /** Request body digests: MD5 (the ETag) always, plus the flexible checksums a client asked for. */
 import { createHash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import { Crc32 } from '@aws-crypto/crc32';
-import { Crc32c } from '@aws-crypto/crc32c';
+import { createRequire } from 'node:module';
+import { crc32 } from 'node:zlib';
 import { S3Error } from './errors.js';
+
+// Loaded on first use: it costs start-up time and few clients send CRC32C.
+let crc32cClass: (new () => { update(d: Uint8Array): unknown; digest(): number }) | undefined;
+function newCrc32c() {
+  crc32cClass ??= (createRequire(import.meta.url)('@aws-crypto/crc32c') as typeof import('@aws-crypto/crc32c')).Crc32c;
+  return new crc32cClass();
+}
+
+/** CRC32 by node:zlib (native), incrementally. */
+function nativeCrc32() {
+  let value = 0;
+  return {
+    update: (d: Uint8Array) => void (value = crc32(d, value)),
+    digest: () => value,
+  };
+}
 
 export const CHECKSUM_ALGORITHMS = ['CRC32', 'CRC32C', 'SHA1', 'SHA256', 'CRC64NVME'] as const;
 export type ChecksumAlgorithm = (typeof CHECKSUM_ALGORITHMS)[number];
@@ -37,9 +53,9 @@ function crcDigest(crc: { update(d: Uint8Array): unknown; digest(): number }): D
 function makeDigest(alg: ChecksumAlgorithm): Digest | undefined {
   switch (alg) {
     case 'CRC32':
-      return crcDigest(new Crc32());
+      return crcDigest(nativeCrc32());
     case 'CRC32C':
-      return crcDigest(new Crc32c());
+      return crcDigest(newCrc32c());
     case 'SHA1':
     case 'SHA256': {
       const h = createHash(alg === 'SHA1' ? 'sha1' : 'sha256');
