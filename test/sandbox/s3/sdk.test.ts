@@ -26,6 +26,8 @@ import {
   AbortMultipartUploadCommand,
   ListMultipartUploadsCommand,
   ListPartsCommand,
+  ListObjectsCommand,
+  UploadPartCopyCommand,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
@@ -270,6 +272,31 @@ test('multipart: Complete rejects small non-last parts, unknown parts, wrong ord
   assert.equal((await complete([{ PartNumber: 3, ETag: a.ETag }])).name, 'InvalidPart');
   const missing = await errorOf(h.s3.send(new UploadPartCommand({ Bucket: 'mpu-errors', Key: 'k', UploadId: 'nope', PartNumber: 1, Body: 'x' })));
   assert.equal(missing.name, 'NoSuchUpload');
+});
+
+test('ListObjects (V1) with marker and delimiter; UploadPartCopy with a source range', async () => {
+  await h.s3.send(new CreateBucketCommand({ Bucket: 'v1-bucket' }));
+  for (const key of ['a', 'b/1', 'b/2', 'c']) await h.s3.send(new PutObjectCommand({ Bucket: 'v1-bucket', Key: key, Body: key }));
+  const first = await h.s3.send(new ListObjectsCommand({ Bucket: 'v1-bucket', Delimiter: '/', MaxKeys: 2 }));
+  assert.deepEqual([first.Contents!.map((c) => c.Key), first.CommonPrefixes!.map((p) => p.Prefix), first.IsTruncated, first.NextMarker], [['a'], ['b/'], true, 'b/']);
+  const rest = await h.s3.send(new ListObjectsCommand({ Bucket: 'v1-bucket', Delimiter: '/', Marker: first.NextMarker }));
+  assert.deepEqual([rest.Contents!.map((c) => c.Key), rest.CommonPrefixes ?? [], rest.IsTruncated], [['c'], [], false]);
+
+  const source = Buffer.alloc(6 * 1024 * 1024, 9);
+  await h.s3.send(new PutObjectCommand({ Bucket: 'v1-bucket', Key: 'src.bin', Body: source }));
+  const { UploadId } = await h.s3.send(new CreateMultipartUploadCommand({ Bucket: 'v1-bucket', Key: 'dst.bin' }));
+  const p1 = await h.s3.send(new UploadPartCopyCommand({ Bucket: 'v1-bucket', Key: 'dst.bin', UploadId, PartNumber: 1, CopySource: 'v1-bucket/src.bin', CopySourceRange: `bytes=0-${5 * 1024 * 1024 - 1}` }));
+  const p2 = await h.s3.send(new UploadPartCopyCommand({ Bucket: 'v1-bucket', Key: 'dst.bin', UploadId, PartNumber: 2, CopySource: 'v1-bucket/src.bin', CopySourceRange: `bytes=${5 * 1024 * 1024}-${source.length - 1}` }));
+  await h.s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: 'v1-bucket',
+      Key: 'dst.bin',
+      UploadId,
+      MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.CopyPartResult!.ETag }, { PartNumber: 2, ETag: p2.CopyPartResult!.ETag }] },
+    }),
+  );
+  const copied = Buffer.from(await (await h.s3.send(new GetObjectCommand({ Bucket: 'v1-bucket', Key: 'dst.bin' }))).Body!.transformToByteArray());
+  assert.equal(md5(copied), md5(source));
 });
 
 test('lib-storage Upload: CRC32 echoed per part and accepted at Complete', async () => {
