@@ -11,14 +11,15 @@ import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createElement } from 'react';
-import { render } from 'ink';
 import type { SessionApi, SessionEvent, SessionListener } from '../src/events.js';
 import type { LogLine } from '../src/observe/types.js';
-import { App } from '../src/tui/app.js';
 import { MAX_FPS } from '../src/tui/run.js';
 import { LogStore } from '../src/tui/state/log-store.js';
 import { initialState } from '../src/tui/state/reducer.js';
+
+// As runTui does: React's production build (imported after this line).
+process.env['NODE_ENV'] ??= 'production';
+const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('../src/tui/app.js')]);
 
 const runsFlag = process.argv.indexOf('--runs');
 const RUNS = runsFlag > 0 ? Number(process.argv[runsFlag + 1]) : 5;

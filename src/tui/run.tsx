@@ -1,12 +1,10 @@
 /** The TUI's entry point: mounts ink over a session and owns quitting. */
-import { render } from 'ink';
 import { ExitCode } from '../errors.js';
 import type { SessionApi } from '../events.js';
-import { App } from './app.js';
 import { createDemoFile } from './demo-file.js';
 import { LogStore } from './state/log-store.js';
 import { initialState } from './state/reducer.js';
-import { noColorRequested } from './theme.js';
+import { noColorRequested } from './terminal.js';
 
 export interface TuiOptions {
   session: SessionApi;
@@ -29,12 +27,25 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** Log flushes come every 50 ms anyway; a higher cap only shortens the wait of a key press for its frame. */
 export const MAX_FPS = 60;
 
+/**
+ * React and ink are imported only here, after NODE_ENV defaults to production: React's
+ * development build re-checks every render and makes each frame several times slower.
+ */
+async function loadUi() {
+  process.env['NODE_ENV'] ??= 'production';
+  const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./app.js')]);
+  return { render, createElement, App };
+}
+
 /** Resolves to the exit code once the user quit; the session is closed by then. */
 export async function runTui(options: TuiOptions, streams: TuiStreams = {}): Promise<number> {
   const { session } = options;
   const stdout = streams.stdout ?? process.stdout;
   const stdin = streams.stdin ?? process.stdin;
-  const demo = options.putFile && options.postFile ? undefined : await createDemoFile();
+  const [{ render, createElement, App }, demo] = await Promise.all([
+    loadUi(),
+    options.putFile && options.postFile ? undefined : createDemoFile(),
+  ]);
   const store = new LogStore();
   const state = initialState({
     target: session.target,
@@ -77,14 +88,14 @@ export async function runTui(options: TuiOptions, streams: TuiStreams = {}): Pro
     for (const signal of SIGNALS) process.on(signal, onSignal);
 
     const instance = render(
-      <App
-        session={session}
-        store={store}
-        initialState={state}
-        noColor={noColorRequested()}
-        onQuit={(interrupt) => quit(interrupt)}
-        startBucket={options.bucket}
-      />,
+      createElement(App, {
+        session,
+        store,
+        initialState: state,
+        noColor: noColorRequested(),
+        onQuit: (interrupt: boolean) => quit(interrupt),
+        startBucket: options.bucket,
+      }),
       { stdout, stdin, exitOnCtrlC: false, patchConsole: false, maxFps: MAX_FPS },
     );
   });

@@ -16,10 +16,6 @@ export function makeTheme(noColor: boolean): Theme {
   return { noColor, accent: 'cyan', ok: 'green', warn: 'yellow', error: 'red', highlight: 'magenta', muted: 'gray' };
 }
 
-export function noColorRequested(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env['NO_COLOR']);
-}
-
 export const ThemeContext = createContext<Theme>(makeTheme(false));
 
 export function useTheme(): Theme {

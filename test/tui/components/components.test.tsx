@@ -12,7 +12,8 @@ import { TooSmall } from '../../../src/tui/components/TooSmall.js';
 import { KEYMAP, formatKeys } from '../../../src/tui/keymap.js';
 import { LogStore } from '../../../src/tui/state/log-store.js';
 import type { OpRow, Row } from '../../../src/tui/state/types.js';
-import { makeTheme, noColorRequested } from '../../../src/tui/theme.js';
+import { noColorRequested } from '../../../src/tui/terminal.js';
+import { makeTheme } from '../../../src/tui/theme.js';
 import { logLine } from '../fake-session.js';
 import { TARGET } from '../helpers.js';
 
