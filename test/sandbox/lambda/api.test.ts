@@ -177,3 +177,11 @@ test('CreateFunction and UpdateFunctionCode take the package from the sandbox S3
     s3.destroy();
   }
 });
+
+test('Invoke passes X-Amz-Client-Context (base64 JSON) to the handler as context.clientContext', async () => {
+  await lambda.send(
+    new CreateFunctionCommand({ FunctionName: 'ctx', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: zipPackage({ 'index.mjs': 'export const handler = async (e, c) => c.clientContext;' }) } }),
+  );
+  const out = await lambda.send(new InvokeCommand({ FunctionName: 'ctx', ClientContext: Buffer.from(JSON.stringify({ custom: { a: 1 } })).toString('base64') }));
+  assert.deepEqual(JSON.parse(utf8(out.Payload)), { custom: { a: 1 } });
+});

@@ -58,6 +58,15 @@ function finish(requestId, outcome, durationMs) {
   current = undefined;
 }
 
+function parseClientContext(text) {
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
 function makeContext(msg) {
   const env = process.env;
   return {
@@ -70,7 +79,7 @@ function makeContext(msg) {
     logGroupName: env.AWS_LAMBDA_LOG_GROUP_NAME,
     logStreamName: env.AWS_LAMBDA_LOG_STREAM_NAME,
     identity: undefined,
-    clientContext: msg.clientContext ?? undefined,
+    clientContext: parseClientContext(msg.clientContext),
     getRemainingTimeInMillis: () => Math.max(0, msg.deadline - Date.now()),
   };
 }

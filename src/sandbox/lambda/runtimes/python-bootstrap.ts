@@ -43,7 +43,10 @@ class LambdaContext:
         self.log_group_name = env.get('AWS_LAMBDA_LOG_GROUP_NAME')
         self.log_stream_name = env.get('AWS_LAMBDA_LOG_STREAM_NAME')
         self.identity = None
-        self.client_context = msg.get('clientContext')
+        try:
+            self.client_context = json.loads(msg['clientContext']) if msg.get('clientContext') else None
+        except ValueError:
+            self.client_context = None
         self._deadline = msg['deadline']
 
     def get_remaining_time_in_millis(self):
