@@ -3,8 +3,10 @@
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AppError, ExitCode, usageError } from './errors.js';
-import { runSandboxForeground } from './sandbox/foreground.js';
-import { DEFAULT_SANDBOX_PORT, DEFAULT_SANDBOX_REGION } from './sandbox/server.js';
+
+// The sandbox's defaults (server.ts), repeated so that CI runs never load the sandbox's modules.
+const SANDBOX_PORT = 4566;
+const SANDBOX_REGION = 'eu-west-1';
 import { hasOpFlags } from './ci/plan.js';
 import { parseDuration } from './ci/plan.js';
 import { decideMode, NEEDS_TERMINAL_MESSAGE } from './ci/mode.js';
@@ -150,13 +152,14 @@ async function main(argv: string[]): Promise<number> {
       'Run the embedded local AWS (S3 + Lambda + CloudWatch Logs) in the foreground',
       (y) =>
         y
-          .option('port', { type: 'number', default: DEFAULT_SANDBOX_PORT, describe: 'Port to listen on (0 = any free port)' })
+          .option('port', { type: 'number', default: SANDBOX_PORT, describe: 'Port to listen on (0 = any free port)' })
           .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' })
           .option('data', { type: 'string', describe: 'Persist buckets, objects, functions and logs in DIR' })
-          .option('region', { type: 'string', default: DEFAULT_SANDBOX_REGION, describe: 'Region the sandbox reports' })
+          .option('region', { type: 'string', default: SANDBOX_REGION, describe: 'Region the sandbox reports' })
           .option('demo', { type: 'string', describe: 'Create BUCKET wired to the demo event-handler function' })
           .option('handler', { type: 'string', describe: 'With --demo: use your handler FILE[:func] (.js/.mjs/.py)' }),
       async (args) => {
+        const { runSandboxForeground } = await import('./sandbox/foreground.js');
         code = await runSandboxForeground({
           port: args.port,
           host: args.host,
