@@ -2,8 +2,6 @@
 import { Box, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import type { SessionApi, SessionEvent } from '../events.js';
-import { detailLines } from './details.js';
-import type { Scope } from './keymap.js';
 import { BucketPicker } from './components/BucketPicker.js';
 import { ConfirmPrompt } from './components/ConfirmPrompt.js';
 import { DetailsView } from './components/DetailsView.js';
@@ -11,7 +9,7 @@ import { EventsTable } from './components/EventsTable.js';
 import { FilterPrompt } from './components/FilterPrompt.js';
 import { Footer } from './components/Footer.js';
 import { Header } from './components/Header.js';
-import { HelpOverlay, helpLines } from './components/HelpOverlay.js';
+import { HelpOverlay } from './components/HelpOverlay.js';
 import { LogPane } from './components/LogPane.js';
 import { OpForm } from './components/OpForm.js';
 import { OpsPane } from './components/OpsPane.js';
@@ -21,6 +19,7 @@ import { computeLayout } from './state/layout.js';
 import type { LogStore } from './state/log-store.js';
 import { visibleLog } from './state/log-view.js';
 import { reducer } from './state/reducer.js';
+import { emptyLogText, footerScope, overlayLineCount } from './state/selectors.js';
 import { rowKey, type Action, type AppState, type Effect } from './state/types.js';
 import { ThemeContext, makeTheme } from './theme.js';
 
@@ -38,30 +37,6 @@ export interface AppProps {
 
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
-}
-
-function emptyLogText(state: AppState): string {
-  if (!state.bucket) return 'choose a bucket (b) to tail its function';
-  if (!state.discovery) return 'discovering…';
-  if (state.tails.some((t) => t.mode === 'reconnecting')) return 'reconnecting…';
-  if (state.discovery.logGroups.length === 0) return 'no log group to tail';
-  if (state.tails.some((t) => t.mode === 'waiting-for-group')) return 'waiting for first invocation';
-  return 'no log lines yet';
-}
-
-function overlayLineCount(state: AppState): number {
-  const o = state.overlay;
-  if (o.kind === 'help') return helpLines().length;
-  if (o.kind !== 'details') return 0;
-  const row = state.rows.find((r) => rowKey(r) === o.rowKey);
-  return row ? detailLines(row, state.invocations).length : 0;
-}
-
-function footerScope(state: AppState): Scope {
-  const o = state.overlay;
-  if (o.kind === 'none') return state.focus;
-  if (o.kind === 'picker') return o.naming ? 'bucket-name' : 'picker';
-  return o.kind;
 }
 
 export function App({ session, store, initialState, noColor, onQuit, startBucket, eventBatchMs = 16 }: AppProps) {

@@ -239,3 +239,19 @@ export function footerHints(scope: Scope): { keys: string; description: string }
   const global = isPane ? KEYMAP.filter((b) => b.scope === 'global' && b.footer) : [];
   return [...own, ...global].map((b) => ({ keys: formatKeys(b), description: b.footer ?? b.description }));
 }
+
+export interface HelpLine {
+  text: string;
+  heading?: boolean;
+}
+
+/** Every binding of the keymap, grouped by scope. */
+export function helpLines(): HelpLine[] {
+  const scopes = [...new Set(KEYMAP.map((b) => b.scope))] as Scope[];
+  const lines: HelpLine[] = [];
+  for (const scope of scopes) {
+    lines.push({ text: SCOPE_TITLES[scope], heading: true });
+    for (const b of KEYMAP.filter((x) => x.scope === scope)) lines.push({ text: `  ${formatKeys(b).padEnd(16)} ${b.description}` });
+  }
+  return lines;
+}

@@ -1,23 +1,7 @@
 import { Box, Text } from 'ink';
-import { KEYMAP, SCOPE_TITLES, formatKeys, type Scope } from '../keymap.js';
+import { helpLines } from '../keymap.js';
 import { useTheme } from '../theme.js';
 import { PaneTitle } from './PaneTitle.js';
-
-export interface HelpLine {
-  text: string;
-  heading?: boolean;
-}
-
-/** Every binding of the keymap, grouped by scope. */
-export function helpLines(): HelpLine[] {
-  const scopes = [...new Set(KEYMAP.map((b) => b.scope))] as Scope[];
-  const lines: HelpLine[] = [];
-  for (const scope of scopes) {
-    lines.push({ text: SCOPE_TITLES[scope], heading: true });
-    for (const b of KEYMAP.filter((x) => x.scope === scope)) lines.push({ text: `  ${formatKeys(b).padEnd(16)} ${b.description}` });
-  }
-  return lines;
-}
 
 export function HelpOverlay({ height, scroll }: { height: number; scroll: number }) {
   const theme = useTheme();

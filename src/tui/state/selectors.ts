@@ -1,0 +1,31 @@
+/** Values the screen derives from the app state. Pure. */
+import { detailLines } from '../details.js';
+import { helpLines, type Scope } from '../keymap.js';
+import { rowKey, type AppState } from './types.js';
+
+/** What the log pane says while it has no line to show. */
+export function emptyLogText(state: AppState): string {
+  if (!state.bucket) return 'choose a bucket (b) to tail its function';
+  if (!state.discovery) return 'discovering…';
+  if (state.tails.some((t) => t.mode === 'reconnecting')) return 'reconnecting…';
+  if (state.discovery.logGroups.length === 0) return 'no log group to tail';
+  if (state.tails.some((t) => t.mode === 'waiting-for-group')) return 'waiting for first invocation';
+  return 'no log lines yet';
+}
+
+/** Lines the help or details overlay has (for scroll limits). */
+export function overlayLineCount(state: AppState): number {
+  const o = state.overlay;
+  if (o.kind === 'help') return helpLines().length;
+  if (o.kind !== 'details') return 0;
+  const row = state.rows.find((r) => rowKey(r) === o.rowKey);
+  return row ? detailLines(row, state.invocations).length : 0;
+}
+
+/** Whose key hints the footer shows. */
+export function footerScope(state: AppState): Scope {
+  const o = state.overlay;
+  if (o.kind === 'none') return state.focus;
+  if (o.kind === 'picker') return o.naming ? 'bucket-name' : 'picker';
+  return o.kind;
+}
