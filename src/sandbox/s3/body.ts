@@ -58,7 +58,7 @@ export async function receiveBody(
     });
   }
   const digests = new BodyDigests(declared.compute);
-  if (!chunked && expected !== undefined && expected <= SMALL_BODY_BYTES) return receiveSmall(req, blobs, declared, digests, expected);
+  if (expected !== undefined && expected <= SMALL_BODY_BYTES) return receiveSmall(req, blobs, declared, digests, expected);
   const { transforms, decoder } = decodeChain(req, digests);
   let blob: string;
   try {
@@ -77,7 +77,7 @@ export async function receiveBody(
   }
 }
 
-/** A small body of known length: read into memory, checked, then appended to a pack file. */
+/** A small body of known length: read into memory (decoded), checked, then appended to a pack file. */
 async function receiveSmall(
   req: IncomingMessage,
   blobs: BlobStore,
@@ -85,45 +85,45 @@ async function receiveSmall(
   digests: BodyDigests,
   expected: number,
 ): Promise<ReceivedBody> {
+  const { data, trailers } = await collect(req, digests, expected, incompleteBody);
+  const result = digests.result();
+  if (data.length !== expected) throw incompleteBody();
+  const checksums = verifyChecksums(declared, trailers, result);
+  const { blob, offset } = await blobs.writeSmall(data);
+  return { blob, offset, size: data.length, md5Hex: result.md5.toString('hex'), checksums };
+}
+
+/** Reads the decoded body into memory, failing with tooBig() past limit bytes. */
+async function collect(
+  req: IncomingMessage,
+  digests: BodyDigests,
+  limit: number,
+  tooBig: () => S3Error,
+): Promise<{ data: Buffer; trailers: Record<string, string> }> {
+  const { transforms, decoder } = decodeChain(req, digests);
   const chunks: Buffer[] = [];
   let size = 0;
-  try {
-    for await (const chunk of req as AsyncIterable<Buffer>) {
+  const sink = async (source: AsyncIterable<Buffer>) => {
+    for await (const chunk of source) {
       size += chunk.length;
-      if (size > expected) break;
-      digests.update(chunk);
+      if (size > limit) throw tooBig();
       chunks.push(chunk);
     }
-  } catch {
-    throw incompleteBody();
+  };
+  try {
+    if (transforms.length === 2) await pipeline(req, transforms[0]!, transforms[1]!, sink);
+    else await pipeline(req, transforms[0]!, sink);
+  } catch (err) {
+    throw err instanceof S3Error ? err : incompleteBody();
   }
-  const result = digests.result();
-  if (size !== expected) throw incompleteBody();
-  const checksums = verifyChecksums(declared, {}, result);
-  const { blob, offset } = await blobs.writeSmall(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
-  return { blob, offset, size, md5Hex: result.md5.toString('hex'), checksums };
+  return { data: chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks), trailers: decoder?.trailers ?? {} };
 }
 
 /** Reads a small body (an XML document) into memory, decoded and checked the same way. */
 export async function receiveSmallBody(req: IncomingMessage, limit = 1024 * 1024): Promise<string> {
   const declared = declaredChecksums(req.headers);
   const digests = new BodyDigests(declared.compute);
-  const { transforms, decoder } = decodeChain(req, digests);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  try {
-    const collect = async (source: AsyncIterable<Buffer>) => {
-      for await (const chunk of source) {
-        size += chunk.length;
-        if (size > limit) throw new S3Error('MaxMessageLengthExceeded', 'Your request was too big.');
-        chunks.push(chunk);
-      }
-    };
-    if (transforms.length === 2) await pipeline(req, transforms[0]!, transforms[1]!, collect);
-    else await pipeline(req, transforms[0]!, collect);
-  } catch (err) {
-    throw err instanceof S3Error ? err : incompleteBody();
-  }
-  verifyChecksums(declared, decoder?.trailers ?? {}, digests.result());
-  return Buffer.concat(chunks).toString('utf8');
+  const { data, trailers } = await collect(req, digests, limit, () => new S3Error('MaxMessageLengthExceeded', 'Your request was too big.'));
+  verifyChecksums(declared, trailers, digests.result());
+  return data.toString('utf8');
 }

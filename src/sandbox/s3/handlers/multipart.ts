@@ -55,7 +55,8 @@ export async function createMultipartUpload(deps: S3Deps, call: S3Call): Promise
   const algorithm = toChecksumAlgorithm(header(call.req, 'x-amz-checksum-algorithm'));
   const meta: UploadMeta = {
     ...objectHeadersFrom(call),
-    uploadId: randomBytes(24).toString('base64url'),
+    // Only [A-Za-z0-9]: an id starting with '-' reads as an option to CLI argument parsers.
+    uploadId: randomBytes(36).toString('base64url').replace(/[-_]/g, 'x'),
     bucket: bucket.name,
     key,
     initiated: new Date().toISOString(),
