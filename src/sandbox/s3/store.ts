@@ -200,7 +200,7 @@ export class S3Store {
 
   async createBucket(meta: BucketMeta): Promise<void> {
     this.buckets.set(meta.name, { meta, objects: new Map() });
-    await mkdir(join(this.bucketDir(meta.name), 'objects'), { recursive: true });
+    if (this.durable) await mkdir(join(this.bucketDir(meta.name), 'objects'), { recursive: true });
     await this.commitJson(join(this.bucketDir(meta.name), 'bucket.json'), meta);
   }
 
@@ -221,6 +221,7 @@ export class S3Store {
   async deleteBucket(name: string): Promise<void> {
     this.buckets.delete(name);
     for (const [id, u] of this.uploads) if (u.meta.bucket === name) await this.deleteUpload(id, true);
+    if (!this.durable) return;
     const doomed = join(this.tmpDir, `bucket-${randomUUID()}`);
     await rename(this.bucketDir(name), doomed);
     await rm(doomed, { recursive: true, force: true });
@@ -273,7 +274,7 @@ export class S3Store {
 
   // ---- multipart uploads
   async createUpload(meta: UploadMeta): Promise<void> {
-    await mkdir(this.uploadDir(meta.uploadId), { recursive: true });
+    if (this.durable) await mkdir(this.uploadDir(meta.uploadId), { recursive: true });
     await this.commitJson(join(this.uploadDir(meta.uploadId), 'upload.json'), meta);
     this.uploads.set(meta.uploadId, { meta, parts: new Map() });
   }
@@ -308,7 +309,7 @@ export class S3Store {
     const state = this.uploads.get(id);
     if (!state) return;
     this.uploads.delete(id);
-    await rm(this.uploadDir(id), { recursive: true, force: true });
+    if (this.durable) await rm(this.uploadDir(id), { recursive: true, force: true });
     if (removeParts) this.blobs.remove([...state.parts.values()].map((p) => p.blob).filter((b) => !keep.has(b)));
   }
 }
