@@ -1,0 +1,113 @@
+/** The engine over the embedded sandbox, through SessionApi only: events, warnings, cancel, close. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createSession } from '../src/session.js';
+import type { SessionApi, SessionEvent } from '../src/events.js';
+
+const dir = mkdtempSync(join(tmpdir(), 's3trigger-session-'));
+const file = join(dir, 'test.txt');
+writeFileSync(file, 'S3 events trigger demo file.\n');
+
+function recorder(session: SessionApi) {
+  const events: SessionEvent[] = [];
+  const waiters: { pred: (e: SessionEvent) => boolean; ok: (e: SessionEvent) => void }[] = [];
+  session.on((e) => {
+    events.push(e);
+    for (const w of [...waiters]) if (w.pred(e)) (waiters.splice(waiters.indexOf(w), 1), w.ok(e));
+  });
+  const next = <T extends SessionEvent['type']>(type: T, pred: (e: Extract<SessionEvent, { type: T }>) => boolean = () => true) =>
+    new Promise<Extract<SessionEvent, { type: T }>>((ok) => {
+      const found = events.find((e) => e.type === type && pred(e as Extract<SessionEvent, { type: T }>));
+      if (found) return ok(found as Extract<SessionEvent, { type: T }>);
+      waiters.push({ pred: (e) => e.type === type && pred(e as Extract<SessionEvent, { type: T }>), ok: ok as (e: SessionEvent) => void });
+    });
+  return { events, next };
+}
+
+const env = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };
+
+test('a PUT on the demo bucket: started, acked with the S3 request id, matched', async () => {
+  const session = await createSession({ local: true, bucket: 'sess-bucket', env, matchTimeoutMs: 20_000 });
+  try {
+    const rec = recorder(session);
+    assert.equal(rec.events[0]?.type, 'TargetResolved', 'a new listener first gets the target');
+    assert.equal(session.target.kind, 'sandbox');
+    assert.equal(session.target.account, '000000000000');
+    const discovery = await session.useBucket('sess-bucket');
+    assert.deepEqual(discovery.logGroups, ['/aws/lambda/event-handler']);
+    assert.ok((await session.listBuckets()).includes('sess-bucket'));
+    const opId = session.fire({ kind: 'put', bucket: 'sess-bucket', file, key: 'a/b c.txt' });
+    const started = await rec.next('OpStarted', (e) => e.opId === opId);
+    assert.deepEqual(started.warnings, []);
+    const acked = await rec.next('OpAcked', (e) => e.opId === opId);
+    assert.equal(acked.result.key, 'a/b c.txt');
+    assert.equal(acked.result.bytes, 29);
+    assert.match(acked.result.requestId ?? '', /^[0-9A-F]{16}$/);
+    assert.ok((acked.result.ackedAt ?? 0) >= acked.result.startedAt);
+    const matched = await rec.next('Matched', (e) => e.opId === opId);
+    assert.notEqual(matched.confidence, 'time');
+    const types = rec.events.map((e) => e.type);
+    assert.ok(types.indexOf('OpStarted') < types.indexOf('OpAcked') && types.indexOf('OpAcked') < types.indexOf('Matched'));
+  } finally {
+    await session.close();
+    await session.close(); // idempotent
+  }
+});
+
+test('a bucket without notifications: the op warns it will notify nothing and cannot match', async () => {
+  const session = await createSession({ local: true, env });
+  try {
+    const rec = recorder(session);
+    assert.equal(await session.ensureBucket('plain-bucket'), true);
+    assert.equal(await session.ensureBucket('plain-bucket'), false);
+    await assert.rejects(session.ensureBucket('Bad_Name'), { code: 'InvalidBucketName' });
+    const discovery = await session.useBucket('plain-bucket');
+    assert.deepEqual(discovery.logGroups, []);
+    assert.ok(discovery.warnings.some((w) => /sends no events to a Lambda function/.test(w)));
+    const opId = session.fire({ kind: 'delete', bucket: 'plain-bucket', key: 'nothing.txt' });
+    const started = await rec.next('OpStarted', (e) => e.opId === opId);
+    assert.match(started.warnings.join(), /will not notify anything/);
+    await rec.next('MatchTimeout', (e) => e.opId === opId);
+    const failedId = session.fire({ kind: 'put', bucket: 'plain-bucket', file: join(dir, 'missing.txt') });
+    const failed = await rec.next('OpFailed', (e) => e.opId === failedId);
+    assert.equal(failed.result.error?.code, 'FileNotFound');
+  } finally {
+    await session.close();
+  }
+});
+
+test('the polling tail matches too', async () => {
+  const session = await createSession({ local: true, bucket: 'poll-bucket', env, tailMode: 'poll', matchTimeoutMs: 20_000 });
+  try {
+    const rec = recorder(session);
+    await session.useBucket('poll-bucket');
+    const opId = session.fire({ kind: 'post', bucket: 'poll-bucket', file });
+    const matched = await rec.next('Matched', (e) => e.opId === opId);
+    assert.equal(matched.invocation.logGroup, '/aws/lambda/event-handler');
+    assert.ok(rec.events.some((e) => e.type === 'TailState' && e.state.mode === 'polling'));
+  } finally {
+    await session.close();
+  }
+});
+
+test('cancel() aborts an in-flight multipart upload: progress, then Aborted, no upload left', async () => {
+  const session = await createSession({ local: true, bucket: 'mp-bucket', env });
+  try {
+    const rec = recorder(session);
+    const opId = session.fire({ kind: 'multipart', bucket: 'mp-bucket', key: 'big.bin', sizeMB: 120, concurrency: 1 });
+    await rec.next('OpProgress', (e) => e.opId === opId && e.loaded > 0);
+    await session.cancel(opId);
+    const failed = await rec.next('OpFailed', (e) => e.opId === opId);
+    assert.equal(failed.result.error?.code, 'Aborted');
+    const { S3Client, ListMultipartUploadsCommand } = await import('@aws-sdk/client-s3');
+    const s3 = new S3Client({ region: session.target.region, endpoint: session.target.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const out = await s3.send(new ListMultipartUploadsCommand({ Bucket: 'mp-bucket' }));
+    assert.equal((out.Uploads ?? []).length, 0);
+    s3.destroy();
+  } finally {
+    await session.close();
+  }
+});
