@@ -1,6 +1,6 @@
 /** The Lambda operations over the store and the runner; each returns a value or throws a LambdaError. */
 import { randomUUID } from 'node:crypto';
-import { existsSync, symlinkSync } from 'node:fs';
+import { lstatSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import type {
   AddPermissionRequest,
@@ -32,7 +32,9 @@ export class LambdaFunctions {
     private readonly store: FunctionStore,
     private readonly runner: Runner,
     private readonly where: { region: string; accountId: string; sdkNodeModules?: string; endpoint: () => string | undefined },
-  ) {}
+  ) {
+    for (const f of store.list()) this.linkSdk(f.configuration.FunctionName!);
+  }
 
   arnOf(name: string): string {
     return functionArn(this.where.region, this.where.accountId, name);
@@ -98,11 +100,16 @@ export class LambdaFunctions {
   }
 
   /** Handlers import the AWS SDK as on Lambda (where the runtime ships it): link ours next to the code. */
-  private linkSdk(name: string): void {
+  linkSdk(name: string): void {
+    const target = this.where.sdkNodeModules;
+    if (!target) return;
     const link = join(this.store.functionDir(name), 'node_modules');
-    if (!this.where.sdkNodeModules || existsSync(link)) return;
     try {
-      symlinkSync(this.where.sdkNodeModules, link, 'dir');
+      if (lstatSync(link, { throwIfNoEntry: false })) {
+        if (readlinkSync(link) === target) return;
+        unlinkSync(link); // data dir from another install of s3trigger
+      }
+      symlinkSync(target, link, 'dir');
     } catch {
       /* without it only SDK-using node handlers are affected */
     }
