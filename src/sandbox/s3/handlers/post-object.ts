@@ -10,6 +10,7 @@ import { s3Xml } from '../xml.js';
 import { encodeKeyForUrl, MAX_KEY_BYTES, requestBaseUrl, requireBucket, type S3Deps } from './common.js';
 
 const MAX_FORM_FIELDS_BYTES = 20 * 1024;
+const MAX_POST_FILE_BYTES = 5 * 1024 ** 3;
 
 const notMultipart = () =>
   new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, {
@@ -31,7 +32,7 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
   return new Promise((resolve, reject) => {
     let parser: busboy.Busboy;
     try {
-      parser = busboy({ headers: call.req.headers, limits: { fieldSize: MAX_FORM_FIELDS_BYTES, fileSize: 5 * 1024 ** 3 } });
+      parser = busboy({ headers: call.req.headers, limits: { fieldSize: MAX_FORM_FIELDS_BYTES, fileSize: MAX_POST_FILE_BYTES } });
     } catch {
       reject(notMultipart());
       return;
@@ -66,6 +67,9 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
         stream.resume();
         return;
       }
+      stream.once('limit', () => {
+        failure ??= new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { MaxSizeAllowed: MAX_POST_FILE_BYTES });
+      });
       writeFile(stream, info.filename);
     });
     parser.on('error', () => {
