@@ -26,6 +26,17 @@ export interface SessionOptions extends ResolveOptions {
 
 export const DEFAULT_MATCH_TIMEOUT_MS = 60_000;
 
+/**
+ * The embedded sandbox shares this process's clock, and custom endpoints almost always run on this
+ * machine: a small skew keeps an earlier run's invocation (still in the log group) from being
+ * taken for this op's on a time match. Real AWS keeps the Observer's default.
+ */
+export function clockOptions(kind: TargetInfo['kind']): { clockSkewMs?: number; lookbackMs?: number } {
+  if (kind === 'sandbox') return { clockSkewMs: 50, lookbackMs: 0 };
+  if (kind === 'endpoint') return { clockSkewMs: 250 };
+  return {};
+}
+
 type Notification = Omit<GetBucketNotificationConfigurationCommandOutput, '$metadata'>;
 
 interface InFlight {
@@ -98,6 +109,7 @@ class Session implements SessionApi {
         logGroups: discovery.logGroups,
         ...(this.options.tailMode ? { mode: this.options.tailMode } : {}),
         ...(this.options.now ? { now: this.options.now } : {}),
+        ...clockOptions(this.t.info.kind),
       });
       this.unsubscribeObserver = observer.on((e) => this.emit(e));
       this.observer = observer;
