@@ -53,7 +53,7 @@ export class Runner {
   }
 
   /** A warm idle environment, a fresh one, or (at the limit) the next one released. */
-  private async acquire(name: string, spec: FunctionSpec): Promise<{ env: ExecutionEnvironment; generation: number }> {
+  private async acquire(name: string): Promise<{ env: ExecutionEnvironment; generation: number }> {
     const pool = this.pool(name);
     for (;;) {
       if (this.closed) throw new Error('sandbox closed');
@@ -67,6 +67,9 @@ export class Runner {
         continue;
       }
       if (pool.environments.size < this.options.maxEnvironments) {
+        // Read the spec now: code or settings may have changed while this caller waited.
+        const spec = this.specOf(name);
+        if (!spec) throw new Error(`function ${name} does not exist`);
         const env = ExecutionEnvironment.spawn(spec, this.host);
         pool.environments.add(env);
         await env.ready;
@@ -105,9 +108,8 @@ export class Runner {
 
   /** RequestResponse: runs now, resolves with the outcome. */
   async invoke(name: string, payload: string, requestId: string = randomUUID(), clientContext?: string): Promise<InvocationOutcome> {
-    const spec = this.specOf(name);
-    if (!spec) throw new Error(`function ${name} does not exist`);
-    const { env, generation } = await this.acquire(name, spec);
+    if (!this.specOf(name)) throw new Error(`function ${name} does not exist`);
+    const { env, generation } = await this.acquire(name);
     try {
       return await env.invoke({ requestId, payload, clientContext });
     } finally {
@@ -130,16 +132,12 @@ export class Runner {
     try {
       while (pool.queue.length && !this.closed) {
         const event = pool.queue.shift()!;
-        const spec = this.specOf(name);
-        if (!spec) {
-          this.options.log(`lambda: dropped event ${event.requestId}: function ${name} no longer exists`);
-          continue;
-        }
         let acquired: { env: ExecutionEnvironment; generation: number };
         try {
-          acquired = await this.acquire(name, spec);
+          acquired = await this.acquire(name);
         } catch {
-          return;
+          if (!this.closed) this.options.log(`lambda: dropped event ${event.requestId}: function ${name} no longer exists`);
+          continue;
         }
         // Started (START written) before the next event is taken; finishes on its own.
         void acquired.env.invoke({ requestId: event.requestId, payload: event.payload }).then((outcome) => {

@@ -1,6 +1,6 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { createFn, lambdaHarness, type Harness } from './helpers.js';
+import { createFn, lambdaHarness, zipBase64, type Harness } from './helpers.js';
 
 const NODE_OK = `console.log('loading');
 export const handler = async (event, context) => {
@@ -257,4 +257,13 @@ test('python: sys.exit inside the handler: its last output precedes END, then Ru
   assert.ok(lines.indexOf('bye on stderr\n') < end && lines.indexOf('bye on stderr\n') > 0);
   assert.match(lines[end - 1]!, /Runtime exited with error: exit status 2\rRuntime\.ExitError\n$/);
   assert.match(lines[end + 1]!, /\tStatus: error\tError Type: Runtime\.ExitError\t\n$/);
+});
+
+test('code updated while an environment initialises: the waiting invocation runs the new code', async () => {
+  await createFn(h, 'py-update-race', 'python3.11', 'app.handler', { 'app.py': `import time\ntime.sleep(0.5)\ndef handler(e, c):\n    return 'v1'\n` });
+  const pending = h.service.functions.invoke('py-update-race', '{}');
+  await new Promise((r) => setTimeout(r, 150));
+  await h.service.functions.updateCode('py-update-race', { ZipFile: zipBase64({ 'app.py': `def handler(e, c):\n    return 'v2'\n` }) });
+  const out = await pending;
+  assert.equal(out.payload, '"v2"');
 });
