@@ -49,6 +49,9 @@ export class BlobStore {
   async write(source: Readable, transforms: Transform[] = []): Promise<string> {
     const id = randomUUID();
     const file = this.path(id);
+    // The source may fail while the file is being opened, before pipeline listens: pipeline still sees it as errored.
+    const ignore = () => {};
+    source.on('error', ignore);
     // A plain fd, not a FileHandle: a FileHandle's close() waits on the stream's reference forever.
     const fd = await openFd(file, 'w');
     try {
@@ -58,6 +61,8 @@ export class BlobStore {
       await closeFd(fd).catch(() => {});
       await unlink(file).catch(() => {});
       throw err;
+    } finally {
+      source.off('error', ignore);
     }
     await closeFd(fd);
     return id;

@@ -105,7 +105,9 @@ test('truncated bodies: nothing stored, server keeps serving', async () => {
     headers: { 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'x-amz-decoded-content-length': '11' },
   });
   assert.equal(code(await short.text()), 'IncompleteBody');
-  for (const key of ['truncated', 'truncated2', 'short']) assert.equal(await status(`/bad-bucket/${key}`), 404, key);
+  const form = '--xx\r\nContent-Disposition: form-data; name="key"\r\n\r\nposted-partly\r\n--xx\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\nsome bytes';
+  await raw(`POST /bad-bucket HTTP/1.1\nHost: 127.0.0.1\nContent-Type: multipart/form-data; boundary=xx\nContent-Length: ${form.length + 1000}\n`, form);
+  for (const key of ['truncated', 'truncated2', 'short', 'posted-partly']) assert.equal(await status(`/bad-bucket/${key}`), 404, key);
   await stillServing();
 });
 

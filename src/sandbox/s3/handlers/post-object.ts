@@ -41,6 +41,7 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
     let fieldBytes = 0;
     let failure: S3Error | undefined;
     let fileWrite: Promise<void> | undefined;
+    let fileStream: Readable | undefined;
     const writeFile = (source: Readable, filename: string | undefined) => {
       const digests = new BodyDigests([]);
       const tap = new Transform({
@@ -53,6 +54,8 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
         const r = digests.result();
         form.file = { blob, size: r.size, md5Hex: r.md5.toString('hex'), filename };
       });
+      // Settled in settle(); this keeps an early failure from counting as an unhandled rejection.
+      fileWrite.catch(() => {});
     };
     parser.on('field', (name, value, info) => {
       fieldBytes += name.length + value.length;
@@ -70,6 +73,7 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
       stream.once('limit', () => {
         failure ??= new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { MaxSizeAllowed: MAX_POST_FILE_BYTES });
       });
+      fileStream = stream;
       writeFile(stream, info.filename);
     });
     parser.on('error', () => {
@@ -96,6 +100,7 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
     };
     call.req.on('error', () => {
       failure ??= malformedPost();
+      fileStream?.destroy(new Error('request aborted'));
       parser.destroy();
       settle();
     });
