@@ -267,3 +267,16 @@ test('code updated while an environment initialises: the waiting invocation runs
   const out = await pending;
   assert.equal(out.payload, '"v2"');
 });
+
+test('python: logging goes out in the runtime format; a failing Event invocation is retried twice', async () => {
+  await createFn(h, 'py-log-fail', 'python3.11', 'app.handler', {
+    'app.py': `import logging\nlogger = logging.getLogger()\nlogger.setLevel(logging.INFO)\ndef handler(e, c):\n    logger.info('line one\\nline two')\n    raise RuntimeError('again')\n`,
+  });
+  const id = h.service.functions.invokeAsync('py-log-fail', '{}');
+  await h.sink.until((events) => events.filter((e) => e.message.startsWith(`REPORT RequestId: ${id}`)).length === 3);
+  const messages = h.sink.messages('/aws/lambda/py-log-fail');
+  const info = messages.filter((m) => m.startsWith('[INFO]'));
+  assert.equal(info.length, 3);
+  assert.match(info[0]!, new RegExp(`^\\[INFO\\]\\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\t${id}\\tline one\\rline two\\n$`));
+  assert.equal(messages.filter((m) => m.startsWith('[ERROR] RuntimeError: again\rTraceback')).length, 3);
+});
