@@ -23,7 +23,8 @@ export interface OutcomeRecord {
   } | null;
   latency: Record<string, number | boolean | undefined> | null;
   expect?: { pattern: string; ok: boolean };
-  log: { timestamp: number; message: string; kind: string }[];
+  /** timestamp: Lambda's clock; seenAt: when this tool received the line (this machine). */
+  log: { timestamp: number; seenAt: number; message: string; kind: string }[];
 }
 
 export function outcomeRecord(o: OpOutcome, target: TargetInfo): OutcomeRecord {
@@ -52,6 +53,6 @@ export function outcomeRecord(o: OpOutcome, target: TargetInfo): OutcomeRecord {
         : null,
     latency: o.match ? { ...o.match.latency } : null,
     ...(o.expect ? { expect: o.expect } : {}),
-    log: (inv?.lines ?? []).map((l) => ({ timestamp: l.timestamp, message: l.message.replace(/\n+$/, ''), kind: l.kind })),
+    log: (inv?.lines ?? []).map((l) => ({ timestamp: l.timestamp, seenAt: l.seenAt, message: l.message.replace(/\n+$/, ''), kind: l.kind })),
   };
 }

@@ -3,7 +3,7 @@ import type { Discovery, TargetInfo } from '../events.js';
 import type { OpError, OpInput, OpResult } from '../ops/types.js';
 import type { Invocation, Latency, MatchConfidence } from '../observe/types.js';
 import { keyOf } from '../ops/index.js';
-import { DEFAULT_PART_SIZE_MB, MIB } from '../ops/multipart.js';
+import { DEFAULT_PART_SIZE_MB, MIB } from '../ops/limits.js';
 
 export function targetLines(target: TargetInfo): string[] {
   return [`Target: ${target.label}`, ...(target.note ? [`Note: ${target.note}`] : [])];

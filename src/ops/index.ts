@@ -2,8 +2,6 @@
 import type { OpInput, OpResult } from './types.js';
 import { failed, type OpContext } from './context.js';
 import { copyObject, deleteObject, keyForFile, putObject } from './simple.js';
-import { postObject } from './post.js';
-import { multipartUpload } from './multipart.js';
 import { inputProblem } from './validate.js';
 
 export type { OpContext } from './context.js';
@@ -23,12 +21,12 @@ export async function runOp(ctx: OpContext, input: OpInput): Promise<OpResult> {
         return await putObject(ctx, input, startedAt);
       case 'copy':
         return await copyObject(ctx, input, startedAt);
-      case 'post':
-        return await postObject(ctx, input, startedAt);
+      case 'post': // presigned-post and the XML parser load only when used
+        return await (await import('./post.js')).postObject(ctx, input, startedAt);
       case 'delete':
         return await deleteObject(ctx, input, startedAt);
       case 'multipart':
-        return await multipartUpload(ctx, input, startedAt);
+        return await (await import('./multipart.js')).multipartUpload(ctx, input, startedAt);
     }
   } catch (err) {
     return failed(ctx, base, err);

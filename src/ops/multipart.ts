@@ -20,11 +20,8 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { OpInput, OpResult } from './types.js';
 import { succeeded, type OpContext } from './context.js';
 import { stripQuotes } from './simple.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MIB } from './limits.js';
 
-export const MIB = 1024 * 1024;
-export const DEFAULT_SIZE_MB = 6;
-export const DEFAULT_PART_SIZE_MB = 5;
-export const DEFAULT_CONCURRENCY = 4;
 
 const fillRandom = promisify(randomFill);
 

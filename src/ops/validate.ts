@@ -3,18 +3,13 @@ import { access, constants, stat, statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type { OpInput } from './types.js';
 import { bucketNameProblem } from './bucket.js';
-import { DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MIB } from './multipart.js';
+import { DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MAX_CONCURRENCY, MAX_OBJECT_MB, MAX_PART_MB, MAX_PARTS, MIB, MIN_PART_MB } from './limits.js';
 
 export interface InputProblem {
   code: string;
   message: string;
 }
 
-export const MAX_PARTS = 10_000;
-export const MIN_PART_MB = 5;
-export const MAX_PART_MB = 5 * 1024;
-export const MAX_CONCURRENCY = 64;
-const MAX_OBJECT_MB = 5 * 1024 * 1024;
 
 const problem = (code: string, message: string): InputProblem => ({ code, message });
 const positive = (n: number) => Number.isFinite(n) && n > 0;
