@@ -32,6 +32,8 @@ export interface SandboxContext {
   accountId: string;
   /** Root of persistent state; each service keeps its own sub-folder. */
   dataDir: string;
+  /** http://host:port once listening; handlers get it as AWS_ENDPOINT_URL. */
+  endpoint?: string;
   /** True when dataDir is a temp dir removed at close. */
   ephemeral: boolean;
   /** One line to the sandbox's own log (stderr in `s3trigger sandbox`). */

@@ -95,10 +95,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   });
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  context.endpoint = `http://${host}:${address.port}`;
 
   let closed: Promise<void> | undefined;
   return {
-    endpoint: `http://${host}:${address.port}`,
+    endpoint: context.endpoint,
     region: context.region,
     port: address.port,
     context,

@@ -21,9 +21,7 @@ export interface LambdaServiceOptions {
 export type LambdaService = SandboxService & { registry: FunctionRegistry; functions: LambdaFunctions; runner: Runner };
 
 export async function createLambdaService(ctx: SandboxContext, options: LambdaServiceOptions = {}): Promise<LambdaService> {
-  // The context has no endpoint field: use one if the server provides it, else learn it from the first request.
-  let learnedEndpoint: string | undefined;
-  const endpoint = () => (ctx as SandboxContext & { endpoint?: string }).endpoint ?? learnedEndpoint;
+  const endpoint = () => ctx.endpoint;
 
   const root = join(ctx.dataDir, 'lambda');
   const store = new FunctionStore(root);
@@ -59,11 +57,6 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     functions,
     runner,
     async handle(req, res) {
-      if (!learnedEndpoint && req.socket.localPort) {
-        const address = req.socket.localAddress ?? '127.0.0.1';
-        const host = address.includes(':') && !address.startsWith('::ffff:') ? `[${address}]` : address.replace(/^::ffff:/, '');
-        learnedEndpoint = `http://${host}:${req.socket.localPort}`;
-      }
       await handleLambdaRequest(functions, req, res);
     },
     async close() {
