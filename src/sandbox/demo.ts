@@ -22,6 +22,7 @@ import {
   UpdateFunctionConfigurationCommand,
   type Runtime,
 } from '@aws-sdk/client-lambda';
+import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { usageError } from '../errors.js';
 import { DEMO_FUNCTION_NAME, DEMO_HANDLER, DEMO_HANDLER_SOURCE, DEMO_RUNTIME } from './lambda/demo-handler.js';
 import { logGroupFor } from './lambda/log-format.js';
@@ -121,6 +122,7 @@ export async function setupDemo(sandbox: Sandbox, options: DemoOptions): Promise
   };
   const s3 = new S3Client({ ...common, forcePathStyle: true });
   const lambda = new LambdaClient(common);
+  const logs = new CloudWatchLogsClient(common);
   try {
     await ensureBucket(s3, options.bucket, sandbox.region);
     const functionArn = await ensureFunction(lambda, pkg);
@@ -149,10 +151,18 @@ export async function setupDemo(sandbox: Sandbox, options: DemoOptions): Promise
         },
       }),
     );
-    return { functionName: DEMO_FUNCTION_NAME, functionArn, logGroup: logGroupFor(DEMO_FUNCTION_NAME) };
+    const logGroup = logGroupFor(DEMO_FUNCTION_NAME);
+    // AWS creates the group at the first invocation; creating it now lets a tail go live before the first op.
+    try {
+      await logs.send(new CreateLogGroupCommand({ logGroupName: logGroup }));
+    } catch (err) {
+      if (!isError(err, 'ResourceAlreadyExistsException')) throw err;
+    }
+    return { functionName: DEMO_FUNCTION_NAME, functionArn, logGroup };
   } finally {
     s3.destroy();
     lambda.destroy();
+    logs.destroy();
   }
 }
 
