@@ -92,7 +92,13 @@ class Session implements SessionApi {
   async ensureBucket(bucket: string): Promise<boolean> {
     const why = bucketNameProblem(bucket);
     if (why) throw new AppError('InvalidBucketName', `invalid bucket name '${bucket}': ${why}`, ExitCode.Usage);
-    return ensureBucket(this.t.s3, bucket);
+    const created = await ensureBucket(this.t.s3, bucket);
+    if (created && this.t.sandbox) {
+      // A bucket made in the embedded sandbox gets the demo function too, so its ops can match.
+      const { setupDemo } = await import('./sandbox/demo.js');
+      await setupDemo(this.t.sandbox, { bucket, ...(this.options.handler ? { handler: this.options.handler } : {}) });
+    }
+    return created;
   }
 
   async useBucket(bucket: string): Promise<Discovery> {

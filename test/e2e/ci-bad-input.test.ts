@@ -22,6 +22,16 @@ function fakeS3(): Promise<Server> {
     const auth = String(req.headers.authorization ?? '');
     const signature = /Signature=([0-9a-f]+)/.exec(auth)?.[1] ?? '';
     res.setHeader('x-amz-request-id', '0123456789ABCDEF');
+    if (req.method === 'POST' && req.url === '/') {
+      // STS GetCallerIdentity (query protocol): the token in the environment has expired.
+      req.resume();
+      res.statusCode = 400;
+      res.setHeader('content-type', 'text/xml');
+      return res.end(
+        '<ErrorResponse xmlns="https://sts.amazonaws.com/doc/2011-06-15/"><Error><Type>Sender</Type><Code>ExpiredToken</Code>' +
+          `<Message>The security token included in the request is expired (${TOKEN})</Message></Error><RequestId>r-1</RequestId></ErrorResponse>`,
+      );
+    }
     if (req.method === 'HEAD' || req.method === 'GET') {
       res.statusCode = 200;
       res.setHeader('content-type', 'application/xml');
@@ -58,7 +68,7 @@ after(async () => {
   await new Promise((ok) => fake?.close(ok));
 });
 
-const cases: { name: string; args: () => string[]; env?: Record<string, string>; code: number; message: RegExp }[] = [
+const cases: { name: string; args: () => string[]; env?: () => Record<string, string>; code: number; message: RegExp }[] = [
   { name: 'missing file', args: () => ['--bucket', 'test-bucket', '--put', 'nope.txt'], code: 2, message: /^s3trigger: --put nope\.txt: file not found$/ },
   { name: 'directory instead of a file', args: () => ['--bucket', 'test-bucket', '--post', '.'], code: 2, message: /^s3trigger: --post \.: not a regular file$/ },
   { name: 'missing --file for multipart', args: () => ['--bucket', 'test-bucket', '--multipart', 'k', '--file', 'gone.bin'], code: 2, message: /--file gone\.bin: file not found/ },
@@ -87,9 +97,16 @@ const cases: { name: string; args: () => string[]; env?: Record<string, string>;
   { name: 'AccessDenied', args: () => ['--endpoint-url', fakeUrl, '--bucket', 'denied', '--put', 'test.txt'], code: 1, message: /^Error: PUT s3:\/\/denied\/test\.txt: access denied \(AccessDenied\): check the IAM permissions/ },
   { name: 'expired token', args: () => ['--endpoint-url', fakeUrl, '--bucket', 'expired', '--put', 'test.txt'], code: 1, message: /^Error: PUT s3:\/\/expired\/test\.txt: the AWS session token has expired \(ExpiredToken\): refresh your credentials$/ },
   {
+    name: 'real AWS with an expired session token (STS answers ExpiredToken)',
+    args: () => ['--bucket', 'test-bucket', '--put', 'test.txt'],
+    env: () => ({ AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: TOKEN, AWS_ENDPOINT_URL_STS: fakeUrl, AWS_REGION: 'eu-west-1' }),
+    code: 2,
+    message: /^s3trigger: the AWS session token has expired \(ExpiredToken\): refresh your credentials, or use --local for the sandbox$/,
+  },
+  {
     name: 'rejected signature, credentials in the environment',
     args: () => ['--endpoint-url', fakeUrl, '--bucket', 'sig-bucket', '--put', 'test.txt', '--post', 'test.txt', '--debug'],
-    env: { AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: TOKEN },
+    env: () => ({ AWS_ACCESS_KEY_ID: ACCESS_KEY, AWS_SECRET_ACCESS_KEY: SECRET, AWS_SESSION_TOKEN: TOKEN }),
     code: 1,
     message: /SignatureDoesNotMatch/,
   },
@@ -98,7 +115,7 @@ const cases: { name: string; args: () => string[]; env?: Record<string, string>;
 describe('bad input', { concurrency: 4 }, () => {
   for (const c of cases) {
   test(`bad input: ${c.name} -> exit ${c.code}`, { skip: !cliBuilt && NOT_BUILT }, async () => {
-    const r = await runCli(c.args(), dir, c.env);
+    const r = await runCli(c.args(), dir, c.env?.());
     assert.equal(r.code, c.code, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
     const errorLines = r.stderr.split('\n').filter((l) => /^(s3trigger: |Error: )/.test(l));
     assert.equal(errorLines.length, 1, r.stderr);
