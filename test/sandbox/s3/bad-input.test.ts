@@ -3,7 +3,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import { request } from 'node:http';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, ListBucketsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
@@ -19,6 +19,7 @@ before(async () => {
 });
 after(async () => {
   await h.close();
+  rmSync(parent, { recursive: true, force: true });
 });
 
 const url = (path: string) => `${h.sandbox.endpoint}${path}`;

@@ -3,7 +3,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -77,6 +77,7 @@ test('boto3: head/create bucket, put, copy, delete, generate_presigned_post (Sig
     'ObjectCreated:Post posted.txt',
     'ObjectCreated:CompleteMultipartUpload multi.bin',
   ]);
+  rmSync(dir, { recursive: true, force: true });
   const posted = await h.s3.send(new GetObjectCommand({ Bucket: 'boto-bucket', Key: 'posted.txt' }));
   assert.equal(await posted.Body!.transformToString(), 'posted by boto3');
 });

@@ -2,7 +2,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -97,5 +97,6 @@ for (const [label, candidate, major] of CLIS) {
       'ObjectRemoved:Delete test.txt',
     ]);
     await aws('s3', 'rb', `s3://${bucket}`);
+    rmSync(dir, { recursive: true, force: true });
   });
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -59,6 +59,7 @@ test('buckets, objects, multipart objects, uploads in progress and notification 
     assert.equal(files.filter((f) => f.startsWith('pack-')).length, 1);
   } finally {
     await second.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
 
@@ -122,5 +123,6 @@ test('kill -9 during writes: every acknowledged object is complete after restart
     assert.equal(files.length, large, 'orphan bodies swept');
   } finally {
     await after.close();
+    rmSync(dataDir, { recursive: true, force: true });
   }
 });
