@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { lambdaEverything, putNotification, startS3 } from './helpers.js';
+import { startSandbox } from '../../../src/sandbox/server.js';
 
 const md5 = (b: Buffer | string) => createHash('md5').update(b).digest('hex');
 
@@ -79,6 +80,7 @@ test('kill -9 during writes: every acknowledged object is complete after restart
   const { child, endpoint } = await startChild(dataDir);
   const s3 = new S3Client({ endpoint, region: 'eu-west-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
   await s3.send(new CreateBucketCommand({ Bucket: 'kill-bucket' }));
+  await assert.rejects(startSandbox({ port: 0, dataDir }), { code: 'SandboxDataInUse' }, 'a second sandbox on a live data dir');
   const acked = new Map<string, string>();
   // Odd writes are large (a file each), even ones small (appended to a pack file).
   const bodyFor = (i: number) => {
