@@ -244,6 +244,7 @@ test('multipart: low-level API, ETag formula, one event only at Complete, list a
   );
   const expected = `${md5(Buffer.concat([Buffer.from(md5(part1), 'hex'), Buffer.from(md5(part2), 'hex')]))}-2`;
   assert.equal(done.ETag, `"${expected}"`);
+  assert.equal(done.ServerSideEncryption, 'AES256');
   assert.equal(h.events.length, 1);
   assert.equal(h.events[0]!.record.eventName, 'ObjectCreated:CompleteMultipartUpload');
   assert.equal(h.events[0]!.record.s3.object.eTag, expected);

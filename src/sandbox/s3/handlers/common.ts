@@ -61,4 +61,7 @@ export function requestBaseUrl(call: S3Call): string {
   return `http://${call.req.headers.host ?? '127.0.0.1'}`;
 }
 
+/** S3 encrypts every object at rest by default and says so on object responses. */
+export const SSE = { 'x-amz-server-side-encryption': 'AES256' } as const;
+
 export const encodeKeyForUrl = (key: string) => encodeURIComponent(key).replace(/%2F/g, '/');

@@ -15,6 +15,7 @@ import {
   requireBucket,
   requireKey,
   requireObject,
+  SSE,
   type S3Deps,
 } from './common.js';
 
@@ -83,7 +84,7 @@ export async function uploadPart(deps: S3Deps, call: S3Call): Promise<void> {
     offset: body.offset,
   };
   await deps.store.putPart(upload.meta.uploadId, part);
-  const headers: Record<string, string> = { ETag: quoteEtag(part.etag) };
+  const headers: Record<string, string> = { ETag: quoteEtag(part.etag), ...SSE };
   for (const [a, v] of Object.entries(body.checksums)) headers[checksumHeader(a as ChecksumAlgorithm)] = v!;
   sendEmpty(call, 200, headers);
 }
@@ -218,7 +219,7 @@ export async function completeMultipartUpload(deps: S3Deps, call: S3Call): Promi
     result[`Checksum${obj.checksum.algorithm}`] = obj.checksum.value;
     result.ChecksumType = 'COMPOSITE';
   }
-  sendXml(call, s3Xml('CompleteMultipartUploadResult', result));
+  sendXml(call, s3Xml('CompleteMultipartUploadResult', result), 200, { ...SSE });
   deps.events.publish(bucket, 'ObjectCreated:CompleteMultipartUpload', obj.key, call, { size: obj.size, etag: obj.etag });
 }
 

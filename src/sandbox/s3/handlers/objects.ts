@@ -8,7 +8,7 @@ import { parseRange } from '../range.js';
 import type { ObjectMeta, StoredChecksum } from '../store.js';
 import { malformedXml, parseRequestXml, s3Xml, xmlDate } from '../xml.js';
 import { copyIntoBlob, parseCopySource, segmentStream } from './copy-source.js';
-import { objectHeadersFrom, requireBucket, requireKey, requireObject, type S3Deps } from './common.js';
+import { objectHeadersFrom, requireBucket, requireKey, requireObject, SSE, type S3Deps } from './common.js';
 import { preconditionOutcome } from './conditions.js';
 
 function checksumHeaders(checksums: Partial<Record<ChecksumAlgorithm, string>>): Record<string, string> {
@@ -44,7 +44,7 @@ export async function putObject(deps: S3Deps, call: S3Call): Promise<void> {
     segments: [{ blob: body.blob, size: body.size, offset: body.offset }],
   };
   await deps.store.putObject(bucket.name, obj);
-  sendEmpty(call, 200, { ETag: quoteEtag(obj.etag), ...checksumHeaders(body.checksums) });
+  sendEmpty(call, 200, { ETag: quoteEtag(obj.etag), ...SSE, ...checksumHeaders(body.checksums) });
   deps.events.publish(bucket, 'ObjectCreated:Put', key, call, { size: obj.size, etag: obj.etag });
 }
 
@@ -54,6 +54,7 @@ function objectResponseHeaders(call: S3Call, obj: ObjectMeta): Record<string, st
     ETag: quoteEtag(obj.etag),
     'Last-Modified': new Date(obj.lastModified).toUTCString(),
     'Accept-Ranges': 'bytes',
+    ...SSE,
     'Content-Type': q.get('response-content-type') ?? obj.contentType ?? 'binary/octet-stream',
   };
   const optional: [string, string | undefined][] = [
@@ -155,7 +156,7 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
     result[`Checksum${obj.checksum.algorithm}`] = obj.checksum.value;
     result.ChecksumType = 'FULL_OBJECT';
   }
-  sendXml(call, s3Xml('CopyObjectResult', result));
+  sendXml(call, s3Xml('CopyObjectResult', result), 200, { ...SSE });
   deps.events.publish(bucket, 'ObjectCreated:Copy', key, call, { size: obj.size, etag: obj.etag });
 }
 

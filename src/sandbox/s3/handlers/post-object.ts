@@ -7,7 +7,7 @@ import { checkPostPolicy, postObjectKey, postSuccessStatus } from '../post-polic
 import { BodyDigests } from '../checksums.js';
 import type { ObjectMeta } from '../store.js';
 import { s3Xml } from '../xml.js';
-import { encodeKeyForUrl, MAX_KEY_BYTES, requestBaseUrl, requireBucket, type S3Deps } from './common.js';
+import { encodeKeyForUrl, MAX_KEY_BYTES, requestBaseUrl, requireBucket, SSE, type S3Deps } from './common.js';
 
 const MAX_FORM_FIELDS_BYTES = 20 * 1024;
 const MAX_POST_FILE_BYTES = 5 * 1024 ** 3;
@@ -168,7 +168,7 @@ function respond(call: S3Call, bucket: string, obj: ObjectMeta, fields: Array<[s
     }
   }
   const status = postSuccessStatus(fields);
-  const headers = { ETag: quoteEtag(obj.etag), Location: location };
+  const headers = { ETag: quoteEtag(obj.etag), Location: location, ...SSE };
   if (status === 201) {
     sendXml(call, s3Xml('PostResponse', { Location: location, Bucket: bucket, Key: obj.key, ETag: quoteEtag(obj.etag) }), 201, headers);
   } else sendEmpty(call, status, headers);
