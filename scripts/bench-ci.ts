@@ -152,8 +152,8 @@ async function main() {
     const s3trigger = await ackToVisibleS3trigger(endpoint, file);
     const awsTail = await ackToVisibleAwsTail(endpoint, file, Math.min(RUNS, 10));
     report('1. op ack -> log line visible (this machine\'s clock)', [
-      ['s3trigger --put f --wait', s3trigger],
       ['PUT + aws logs tail --follow (v2)', awsTail],
+      ['s3trigger --put f --wait', s3trigger],
     ]);
 
     const boto = join(work, 'put_boto3.py');
@@ -174,8 +174,8 @@ async function main() {
       ].join('\n'),
     );
     report('2. wall time of one PUT, no wait (process start to exit)', [
-      ['s3trigger --bucket b --put f', wallTimes('s3trigger', process.execPath, [CLI, '--endpoint-url', endpoint, '--bucket', BUCKET, '--put', 'test.txt'])],
       ['boto3 script', wallTimes('boto3', 'python3', [boto, endpoint, BUCKET, 'test.txt'])],
+      ['s3trigger --bucket b --put f', wallTimes('s3trigger', process.execPath, [CLI, '--endpoint-url', endpoint, '--bucket', BUCKET, '--put', 'test.txt'])],
       ['aws s3 cp (v2)', wallTimes('aws v2', AWS_V2, ['s3', 'cp', 'test.txt', `s3://${BUCKET}/test.txt`, '--endpoint-url', endpoint])],
       ['aws s3 cp (v1)', wallTimes('aws v1', 'aws', ['s3', 'cp', 'test.txt', `s3://${BUCKET}/test.txt`, '--endpoint-url', endpoint])],
     ]);
@@ -198,10 +198,12 @@ async function main() {
         return out;
       };
       const ours = times('s3trigger', process.execPath, [CLI, '--endpoint-url', endpoint, '--bucket', BUCKET, '--multipart', 'big-s3trigger.bin', '--file', big]);
+      const oursLikeAws = times('s3trigger', process.execPath, [CLI, '--endpoint-url', endpoint, '--bucket', BUCKET, '--multipart', 'big-s3trigger.bin', '--file', big, '--part-size', '8', '--concurrency', '10']);
       const theirs = existsSync(AWS_V2) ? times('aws v2', AWS_V2, ['s3', 'cp', big, `s3://${BUCKET}/big-aws.bin`, '--endpoint-url', endpoint]) : 'aws CLI v2 not found';
       report(`3. multipart upload of ${GIB} GiB (MiB/s, higher is better)`, [
-        ['s3trigger --multipart k --file f', ours],
-        ['aws s3 cp (v2)', theirs],
+        ['aws s3 cp (v2, 8 MiB x 10)', theirs],
+        ['s3trigger --multipart (5 MiB x 8)', ours],
+        ['s3trigger --part-size 8 --concurrency 10', oursLikeAws],
       ], 'MiB/s');
       rmSync(big, { force: true });
     }

@@ -35,7 +35,7 @@ function withMainOptions(y: Argv) {
     .option('file', { type: 'string', describe: 'Upload this FILE with --multipart instead of random data', group: 'Operations (run in this order):' })
     .option('key', { type: 'string', describe: 'Object key for --put / --post (default: the file path)', group: 'Operations (run in this order):' })
     .option('part-size', { type: 'string', describe: 'Multipart part size in MiB (default 5)', group: 'Operations (run in this order):' })
-    .option('concurrency', { type: 'string', describe: 'Parts uploaded in parallel (default 4)', group: 'Operations (run in this order):' })
+    .option('concurrency', { type: 'string', describe: 'Parts uploaded in parallel (default 8)', group: 'Operations (run in this order):' })
     .option('wait', { type: 'boolean', default: false, describe: "Wait for each operation's Lambda invocation", group: 'Matching:' })
     .option('timeout', { type: 'string', default: '60s', describe: 'How long --wait waits per operation (30s, 2m, 500ms)', group: 'Matching:' })
     .option('expect', { type: 'string', describe: "REGEX the matched invocation's log must contain (implies --wait)", group: 'Matching:' })
