@@ -57,13 +57,18 @@ test('a PUT on the demo bucket: started, acked with the S3 request id, matched',
   }
 });
 
-test('a bucket without notifications: the op warns it will notify nothing and cannot match', async () => {
+test('ensureBucket wires new sandbox buckets; a bucket without notifications warns and cannot match', async () => {
   const session = await createSession({ local: true, env });
   try {
     const rec = recorder(session);
-    assert.equal(await session.ensureBucket('plain-bucket'), true);
-    assert.equal(await session.ensureBucket('plain-bucket'), false);
+    assert.equal(await session.ensureBucket('wired-bucket'), true);
+    assert.equal(await session.ensureBucket('wired-bucket'), false);
+    assert.deepEqual((await session.useBucket('wired-bucket')).logGroups, ['/aws/lambda/event-handler'], 'a bucket made in the sandbox gets the demo function');
     await assert.rejects(session.ensureBucket('Bad_Name'), { code: 'InvalidBucketName' });
+    const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
+    const s3 = new S3Client({ region: session.target.region, endpoint: session.target.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    await s3.send(new CreateBucketCommand({ Bucket: 'plain-bucket', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
+    s3.destroy();
     const discovery = await session.useBucket('plain-bucket');
     assert.deepEqual(discovery.logGroups, []);
     assert.ok(discovery.warnings.some((w) => /sends no events to a Lambda function/.test(w)));

@@ -159,14 +159,15 @@ export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
     }
     for (const input of ops) {
       if (interrupted) break;
-      info(text.opStartLine(input));
+      if (!o.json) info(text.opStartLine(input));
       const outcome = await runOne(session, input, wait, o.timeoutMs, cancelled);
       for (const w of outcome.warnings) info(`Warning: ${w}`);
       if (outcome.result && !outcome.result.error && expect && outcome.match) {
         outcome.expect = { pattern: expect.source, ok: expect.test(invocationText(outcome.match.invocation)) };
       }
       outcomes.push(outcome);
-      report(outcome, o, logGroups, session, info, problem);
+      // With --json the record says it all; stderr keeps only what went wrong.
+      report(outcome, o, logGroups, session, o.json ? () => {} : info, problem);
       if (o.json) io.stdout.write(`${JSON.stringify(outcomeRecord(outcome, session.target))}\n`);
       if (statusOf(outcome) === 'failed' || statusOf(outcome) === 'cancelled') break;
     }
