@@ -137,6 +137,9 @@ export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
   io.signals?.on('SIGINT', onSignal).on('SIGTERM', onSignal);
   const session = await createSession(sessionOptions);
   const outcomes: OpOutcome[] = [];
+  session.on((e) => {
+    if (e.type === 'Warning') info(`Warning: ${e.message}`); // tail trouble, recursion...
+  });
   try {
     for (const line of text.targetLines(session.target)) info(line);
     if (session.target.kind !== 'aws' || o.createBucket) {
