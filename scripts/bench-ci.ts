@@ -137,7 +137,8 @@ function report(title: string, rows: [string, number[] | string][], unit = 'ms')
       console.log(`  ${name.padEnd(34)} skipped: ${v}`);
       continue;
     }
-    const ratio = base && base[1] !== v ? `  (${fmt(median(v) / median(base[1] as number[]))}x of ${base[0]})` : '';
+    const r = base && base[1] !== v ? median(v) / median(base[1] as number[]) : undefined;
+    const ratio = r === undefined ? '' : `  (${r < 0.1 ? r.toPrecision(2) : r.toFixed(2)}x of ${base![0]})`;
     console.log(`  ${name.padEnd(34)} p50 ${fmt(median(v))} ${unit}  p99 ${fmt(percentile(v, 99))} ${unit}  n=${v.length}${ratio}`);
   }
 }
