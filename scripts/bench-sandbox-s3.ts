@@ -51,6 +51,7 @@ async function childMain(dataDir: string | undefined): Promise<void> {
 
 async function spawnSandbox(dataDir?: string): Promise<{ child: ChildProcess; endpoint: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', here, '--child', ...(dataDir ? [dataDir] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  process.once('exit', () => child.kill('SIGKILL'));
   const endpoint = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`sandbox child exited ${code}`)));

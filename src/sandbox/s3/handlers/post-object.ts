@@ -1,6 +1,7 @@
 /** Browser-form POST Object: multipart/form-data to the bucket URL, file streamed to disk, policy enforced. */
 import { Readable, Transform } from 'node:stream';
-import busboy from 'busboy';
+import { createRequire } from 'node:module';
+import type busboyModule from 'busboy';
 import { S3Error } from '../errors.js';
 import { quoteEtag, sendEmpty, sendXml, type S3Call } from '../http.js';
 import { checkPostPolicy, postObjectKey, postSuccessStatus } from '../post-policy.js';
@@ -8,6 +9,9 @@ import { BodyDigests } from '../checksums.js';
 import type { ObjectMeta } from '../store.js';
 import { s3Xml } from '../xml.js';
 import { encodeKeyForUrl, MAX_KEY_BYTES, requestBaseUrl, requireBucket, SSE, type S3Deps } from './common.js';
+
+// Loaded on first POST: it costs start-up time and most sessions never post a form.
+let busboy: typeof busboyModule | undefined;
 
 const MAX_FORM_FIELDS_BYTES = 20 * 1024;
 const MAX_POST_FILE_BYTES = 5 * 1024 ** 3;
@@ -30,8 +34,9 @@ interface ParsedForm {
  */
 function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
   return new Promise((resolve, reject) => {
-    let parser: busboy.Busboy;
+    let parser: busboyModule.Busboy;
     try {
+      busboy ??= createRequire(import.meta.url)('busboy') as typeof busboyModule;
       parser = busboy({ headers: call.req.headers, limits: { fieldSize: MAX_FORM_FIELDS_BYTES, fileSize: MAX_POST_FILE_BYTES } });
     } catch {
       reject(notMultipart());
