@@ -10,6 +10,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { Agent, request } from 'node:http';
+import { Worker } from 'node:worker_threads';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -125,6 +126,53 @@ async function putLoad(endpoint: string, bucket: string, seconds: number, locati
   return ops / elapsed;
 }
 
+/** Worker-thread body (CommonJS eval): `clients` SDK clients PUT 4 KiB objects back to back until the deadline. */
+const PUT_WORKER = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { createRequire } = require('node:module');
+const { S3Client, PutObjectCommand } = createRequire(workerData.root + '/package.json')('@aws-sdk/client-s3');
+(async () => {
+  const clients = Array.from({ length: workerData.clients }, () => new S3Client({
+    endpoint: workerData.endpoint, region: 'eu-west-1', forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  }));
+  const body = Buffer.alloc(4096, 'x');
+  await Promise.all(clients.map((c, i) => c.send(new PutObjectCommand({ Bucket: workerData.bucket, Key: 'warm-' + workerData.id + '-' + i, Body: body }))));
+  parentPort.postMessage({ ready: true });
+  const start = await new Promise((r) => parentPort.once('message', r));
+  let ops = 0;
+  await Promise.all(clients.map(async (c, w) => {
+    for (let i = 0; Date.now() < start.deadline; i++) {
+      await c.send(new PutObjectCommand({ Bucket: workerData.bucket, Key: 'k-' + workerData.id + '-' + w + '-' + (i % 500), Body: body }));
+      ops++;
+    }
+  }));
+  for (const c of clients) c.destroy();
+  parentPort.postMessage({ ops });
+})();
+`;
+
+/** 16 SDK clients split over worker threads, so that one JS thread of client work is not the ceiling. */
+async function putLoadThreads(endpoint: string, bucket: string, seconds: number, threads: number): Promise<number> {
+  const workers = Array.from(
+    { length: threads },
+    (_, id) => new Worker(PUT_WORKER, { eval: true, workerData: { root, endpoint, bucket, clients: 16 / threads, id } }),
+  );
+  const next = (w: Worker) => new Promise<{ ready?: boolean; ops?: number }>((resolve, reject) => {
+    w.once('message', resolve);
+    w.once('error', reject);
+  });
+  await Promise.all(workers.map(next));
+  const t0 = performance.now();
+  const deadline = Date.now() + seconds * 1000;
+  const done = workers.map(next);
+  for (const w of workers) w.postMessage({ deadline });
+  const results = await Promise.all(done);
+  const elapsed = (performance.now() - t0) / 1000;
+  await Promise.all(workers.map((w) => w.terminate()));
+  return results.reduce((n, r) => n + (r.ops ?? 0), 0) / elapsed;
+}
+
 /** The same load from 16 keep-alive node:http connections: the server's capacity without SDK client cost. */
 async function rawPutLoad(endpoint: string, bucket: string, seconds: number): Promise<number> {
   const { port } = new URL(endpoint);
@@ -185,9 +233,11 @@ async function putBenchmark(): Promise<void> {
   const seconds = quick ? 3 : 8;
   const sandbox = await spawnSandbox();
   const ours = await putLoad(sandbox.endpoint, 'bench-bucket', seconds);
+  const oursThreads = await putLoadThreads(sandbox.endpoint, 'bench-bucket', seconds, 2);
   const oursRaw = await rawPutLoad(sandbox.endpoint, 'bench-bucket', seconds);
   await stop(sandbox.child);
   console.log(`PUT 4 KiB, 16 concurrent SDK clients, sandbox (temp data dir, no fsync): ${fmt(ours, 0)} ops/s`);
+  console.log(`PUT 4 KiB, 16 concurrent SDK clients on 2 worker threads, sandbox (temp data dir): ${fmt(oursThreads, 0)} ops/s`);
   console.log(`PUT 4 KiB, 16 keep-alive node:http connections, sandbox (temp data dir): ${fmt(oursRaw, 0)} ops/s`);
 
   const dataDir = mkdtempSync(join(tmpdir(), 's3trigger-bench-'));
@@ -204,12 +254,14 @@ async function putBenchmark(): Promise<void> {
   }
   try {
     const theirs = await putLoad(moto.endpoint, 'bench-bucket', seconds, 'eu-west-1');
+    const theirsThreads = await putLoadThreads(moto.endpoint, 'bench-bucket', seconds, 2);
     const theirsRaw = await rawPutLoad(moto.endpoint, 'bench-bucket', seconds);
     console.log(`PUT 4 KiB, 16 concurrent SDK clients, moto_server: ${fmt(theirs, 0)} ops/s`);
+    console.log(`PUT 4 KiB, 16 concurrent SDK clients on 2 worker threads, moto_server: ${fmt(theirsThreads, 0)} ops/s`);
     console.log(`PUT 4 KiB, 16 keep-alive node:http connections, moto_server: ${fmt(theirsRaw, 0)} ops/s`);
     console.log(
       `ratio sandbox / moto, SDK clients: ${fmt(ours / theirs)}x (temp dir), ${fmt(oursDurable / theirs)}x (--data with fsync); ` +
-        `node:http: ${fmt(oursRaw / theirsRaw)}x`,
+        `SDK clients on 2 threads: ${fmt(oursThreads / theirsThreads)}x; node:http: ${fmt(oursRaw / theirsRaw)}x`,
     );
   } finally {
     await stop(moto.child);
