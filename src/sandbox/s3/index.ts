@@ -39,6 +39,7 @@ const HANDLERS: Record<S3Operation, Handler> = {
   CompleteMultipartUpload: multipart.completeMultipartUpload,
   AbortMultipartUpload: multipart.abortMultipartUpload,
   ListParts: multipart.listParts,
+  GetObjectTagging: objects.getObjectTagging,
   NotImplemented: async () => {
     throw new S3Error('NotImplemented', 'A header you provided implies functionality that is not implemented', 501);
   },

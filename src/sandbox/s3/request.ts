@@ -72,6 +72,7 @@ export type S3Operation =
   | 'CompleteMultipartUpload'
   | 'AbortMultipartUpload'
   | 'ListParts'
+  | 'GetObjectTagging'
   | 'NotImplemented'
   | 'MethodNotAllowed';
 
@@ -87,6 +88,8 @@ export function resolveOperation(method: string, target: S3Target, headers: Inco
   const has = (name: string) => target.query.has(name);
   const m = method.toUpperCase();
   if (target.bucket === undefined) return m === 'GET' ? 'ListBuckets' : 'MethodNotAllowed';
+  // Tags are not modelled, but the CLI's large s3-to-s3 copy reads them: an object has none.
+  if (target.key !== undefined && m === 'GET' && has('tagging') && !has('uploadId')) return 'GetObjectTagging';
   if (UNMODELLED.some(has)) return 'NotImplemented';
   if (target.key === undefined) {
     switch (m) {

@@ -2,7 +2,7 @@
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -31,7 +31,7 @@ const CLIS: [string, string, string][] = [
 ];
 
 for (const [label, candidate, major] of CLIS) {
-  test(`AWS CLI ${label}: mb, notification config, s3 cp/rm, s3api 3-step multipart, events`, async (t) => {
+  test(`AWS CLI ${label}: mb, notification config, s3 cp/rm (small and multipart), s3api 3-step multipart, events`, async (t) => {
     const cli = await findCli(candidate, major);
     if (!cli) {
       t.skip(`aws CLI ${label} not found (${candidate})`);
@@ -90,9 +90,25 @@ for (const [label, candidate, major] of CLIS) {
     assert.equal(h.events[3]!.record.s3.object.eTag, JSON.parse(done.ETag));
     assert.equal(h.events[3]!.record.s3.object.size, 5 * 1024 * 1024 + 1024);
 
+    // Above the CLI's 8 MB threshold: multipart upload, multipart copy (UploadPartCopy), ranged download.
+    const big = join(dir, 'big.bin');
+    const back = join(dir, 'big.back');
+    writeFileSync(big, Buffer.alloc(9 * 1024 * 1024, 'z'));
+    h.events.length = 0;
+    await aws('s3', 'cp', big, `s3://${bucket}/big.bin`, '--only-show-errors');
+    await aws('s3', 'cp', `s3://${bucket}/big.bin`, `s3://${bucket}/big-copy.bin`, '--only-show-errors');
+    await aws('s3', 'cp', `s3://${bucket}/big-copy.bin`, back, '--only-show-errors');
+    assert.ok(readFileSync(back).equals(readFileSync(big)), 'big object round trip');
+    assert.deepEqual(h.events.map((e) => `${e.record.eventName} ${e.record.s3.object.key} ${e.record.s3.object.size}`), [
+      `ObjectCreated:CompleteMultipartUpload big.bin ${9 * 1024 * 1024}`,
+      `ObjectCreated:CompleteMultipartUpload big-copy.bin ${9 * 1024 * 1024}`,
+    ]);
+
     h.events.length = 0;
     await aws('s3', 'rm', `s3://${bucket}`, '--recursive');
     assert.deepEqual(h.events.map((e) => `${e.record.eventName} ${e.record.s3.object.key}`).sort(), [
+      'ObjectRemoved:Delete big-copy.bin',
+      'ObjectRemoved:Delete big.bin',
       'ObjectRemoved:Delete bigfile.bin',
       'ObjectRemoved:Delete test.txt',
     ]);

@@ -65,7 +65,9 @@ test('resolveOperation: method + sub-resource + headers', () => {
     ['POST', '/b/k?uploadId=u', {}, 'CompleteMultipartUpload'],
     ['DELETE', '/b/k?uploadId=u', {}, 'AbortMultipartUpload'],
     ['GET', '/b/k?uploadId=u', {}, 'ListParts'],
-    ['GET', '/b/k?tagging', {}, 'NotImplemented'],
+    ['GET', '/b/k?tagging', {}, 'GetObjectTagging'],
+    ['PUT', '/b/k?tagging', {}, 'NotImplemented'],
+    ['GET', '/b?tagging', {}, 'NotImplemented'],
     ['PUT', '/b?acl', {}, 'NotImplemented'],
   ];
   for (const [method, url, headers, expected] of cases) assert.equal(op(method, url, headers), expected, `${method} ${url}`);

@@ -160,6 +160,12 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
   deps.events.publish(bucket, 'ObjectCreated:Copy', key, call, { size: obj.size, etag: obj.etag });
 }
 
+export async function getObjectTagging(deps: S3Deps, call: S3Call): Promise<void> {
+  const bucket = requireBucket(deps, call);
+  requireObject(deps, bucket.name, requireKey(call));
+  sendXml(call, s3Xml('Tagging', { TagSet: '' }));
+}
+
 export async function deleteObject(deps: S3Deps, call: S3Call): Promise<void> {
   const bucket = requireBucket(deps, call);
   const key = requireKey(call);
