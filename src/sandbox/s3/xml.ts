@@ -15,7 +15,8 @@ const parser = new XMLParser({
   ignoreAttributes: true,
   removeNSPrefix: true,
   parseTagValue: false,
-  trimValues: true,
+  // Keys may begin or end with spaces; other values are trimmed where they are read.
+  trimValues: false,
   isArray: (name) => name === 'Part' || name === 'Object',
 });
 

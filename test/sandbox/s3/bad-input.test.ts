@@ -208,6 +208,11 @@ test('hostile keys stay inside the data dir and round-trip', async () => {
   }
   const literal = await rawRequest('PUT', '/bad-bucket/../../literal-escape', 'x');
   assert.ok(literal.status === 200 || literal.status === 404 || literal.status === 400, String(literal.status));
+  const spaced = await rawRequest('PUT', '/bad-bucket/%20spaced%20', 'x');
+  assert.equal(spaced.status, 200);
+  const del = await fetch(url('/bad-bucket?delete'), { method: 'POST', body: '<Delete>\n  <Quiet> true </Quiet>\n  <Object><Key> spaced </Key></Object>\n</Delete>' });
+  assert.equal(del.status, 200);
+  assert.equal(await status('/bad-bucket/%20spaced%20'), 404);
   const tooLong = await rawRequest('PUT', `/bad-bucket/${'a'.repeat(1025)}`, 'x');
   assert.equal(code(tooLong.body), 'KeyTooLongError');
   assert.deepEqual(readdirSync(parent), ['data']);
@@ -218,7 +223,8 @@ test('hostile keys stay inside the data dir and round-trip', async () => {
 });
 
 test('unknown operations and methods answer with S3 errors', async () => {
-  assert.equal((await rawRequest('GET', '/bad-bucket/k?tagging')).status, 501);
+  assert.equal((await rawRequest('PUT', '/bad-bucket/k?tagging', '<Tagging/>')).status, 501);
+  assert.equal(code((await rawRequest('GET', '/bad-bucket/missing?tagging')).body), 'NoSuchKey');
   assert.equal(code((await rawRequest('PATCH', '/bad-bucket/k')).body), 'MethodNotAllowed');
   assert.equal(code((await rawRequest('GET', '/bad-bucket/%E0%A4%A')).body), 'InvalidURI');
   assert.equal(code((await rawRequest('GET', '/no-such-bucket-here/k')).body), 'NoSuchBucket');

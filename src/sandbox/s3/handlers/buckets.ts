@@ -28,7 +28,7 @@ export async function createBucket(deps: S3Deps, call: S3Call): Promise<void> {
   let region = deps.ctx.region;
   if (body.trim()) {
     const doc = parseRequestXml(body, 'CreateBucketConfiguration');
-    const constraint = doc.LocationConstraint;
+    const constraint = typeof doc.LocationConstraint === 'string' ? doc.LocationConstraint.trim() : undefined;
     if (typeof constraint === 'string' && constraint) {
       if (constraint === 'us-east-1') {
         throw new S3Error('InvalidLocationConstraint', 'The specified location-constraint is not valid', 400, { LocationConstraint: constraint });

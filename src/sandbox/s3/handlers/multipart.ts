@@ -136,8 +136,8 @@ function requestedParts(xml: string): RequestedPart[] {
   const parts = (doc.Part as unknown[] | undefined) ?? [];
   return parts.map((p) => {
     const node = (typeof p === 'object' && p !== null ? p : {}) as Record<string, unknown>;
-    const n = Number(node.PartNumber);
-    if (typeof node.PartNumber !== 'string' || !Number.isInteger(n) || typeof node.ETag !== 'string') {
+    const n = Number(typeof node.PartNumber === 'string' ? node.PartNumber.trim() : NaN);
+    if (!Number.isInteger(n) || typeof node.ETag !== 'string') {
       throw new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
     }
     return { partNumber: n, etag: unquoteEtag(node.ETag) };

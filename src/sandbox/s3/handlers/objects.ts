@@ -184,7 +184,7 @@ export async function deleteObjects(deps: S3Deps, call: S3Call): Promise<void> {
     if (typeof key !== 'string' || key === '') throw malformedXml();
     return key;
   });
-  const quiet = String(doc.Quiet ?? '').toLowerCase() === 'true';
+  const quiet = String(doc.Quiet ?? '').trim().toLowerCase() === 'true';
   const removed: string[] = [];
   for (const key of keys) if (await deps.store.deleteObject(bucket.name, key)) removed.push(key);
   sendXml(call, s3Xml('DeleteResult', { Deleted: quiet ? [] : keys.map((Key) => ({ Key })) }));
