@@ -7,8 +7,7 @@ import { AppError, ExitCode, usageError } from './errors.js';
 // The sandbox's defaults (server.ts), repeated so that CI runs never load the sandbox's modules.
 const SANDBOX_PORT = 4566;
 const SANDBOX_REGION = 'eu-west-1';
-import { hasOpFlags } from './ci/plan.js';
-import { parseDuration } from './ci/plan.js';
+import { hasOpFlags, parseDuration } from './ci/plan.js';
 import { decideMode, NEEDS_TERMINAL_MESSAGE } from './ci/mode.js';
 import { scrub } from './ops/errors.js';
 
