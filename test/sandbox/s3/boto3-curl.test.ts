@@ -107,4 +107,5 @@ test('curl -F key=... -F file=@...: a form without a policy is accepted (the blo
   assert.equal(fileFirst.stdout, '204');
   const got = await h.s3.send(new GetObjectCommand({ Bucket: 'curl-bucket', Key: 'file-first.txt' }));
   assert.equal(await got.Body!.transformToString(), 'Hello from S3 bucket events!\n');
+  rmSync(dir, { recursive: true, force: true });
 });

@@ -1,5 +1,5 @@
 /** Shared set-up for the S3 end-to-end tests: a sandbox on port 0, a real SDK client, an event recorder. */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -60,9 +60,16 @@ export async function putNotification(sandbox: Sandbox, bucket: string, xml: str
   });
 }
 
+let cliHome: string | undefined;
+
 /** Environment for spawned CLIs: fake credentials, no metadata service, no user config. */
 export function cliEnv(sandbox: Sandbox): NodeJS.ProcessEnv {
-  const dir = mkdtempSync(join(tmpdir(), 's3trigger-cli-'));
+  if (!cliHome) {
+    cliHome = mkdtempSync(join(tmpdir(), 's3trigger-s3cli-'));
+    const dir = cliHome;
+    process.once('exit', () => rmSync(dir, { recursive: true, force: true }));
+  }
+  const dir = cliHome;
   const config = join(dir, 'config');
   const creds = join(dir, 'credentials');
   writeFileSync(config, '[default]\n');
