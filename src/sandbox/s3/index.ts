@@ -1,4 +1,9 @@
-/** The sandbox's S3 service: routes each request to its operation and answers with S3's wire format. */
+/**
+ * The sandbox's S3 service: routes each request to its operation and answers with S3's wire format.
+ * request.ts decides the operation; handlers/ answer it; store.ts + blobs.ts keep state under
+ * dataDir/s3 (blobs/: bodies, buckets/<name>/: bucket.json + objects/<sha256(key)>.json,
+ * uploads/<id>/: multipart state; metadata files only with --data); notify.ts publishes event records.
+ */
 import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
