@@ -119,7 +119,12 @@ class Session implements SessionApi {
       });
       this.unsubscribeObserver = observer.on((e) => this.emit(e));
       this.observer = observer;
-      await observer.start();
+      try {
+        await observer.start();
+      } catch (err) {
+        await this.stopObserver(); // ops then end in MatchTimeout instead of waiting on a dead tail
+        throw err;
+      }
     }
     return discovery;
   }
