@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import { AppError, ExitCode } from '../errors.js';
 import { Bus } from './bus.js';
 import { SANDBOX_ACCOUNT, type S3Notification, type SandboxContext, type SandboxService } from './context.js';
 import { createS3Service } from './s3/index.js';
@@ -73,13 +74,27 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     functions: { exists: () => false },
   };
 
-  // Order matters: Lambda writes to Logs, S3 validates against Lambda.
-  const logs = await createLogsService(context);
-  context.logs = logs.sink;
-  const lambda = await createLambdaService(context);
-  context.functions = lambda.registry;
-  const s3 = await createS3Service(context);
-  const services: Record<ServiceName, SandboxService> = { s3, lambda, logs };
+  const started: SandboxService[] = [];
+  const abandon = async () => {
+    for (const service of started.reverse()) await service.close().catch(() => {});
+    if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
+  };
+  let services: Record<ServiceName, SandboxService>;
+  try {
+    // Order matters: Lambda writes to Logs, S3 validates against Lambda.
+    const logs = await createLogsService(context);
+    started.push(logs);
+    context.logs = logs.sink;
+    const lambda = await createLambdaService(context);
+    started.push(lambda);
+    context.functions = lambda.registry;
+    const s3 = await createS3Service(context);
+    started.push(s3);
+    services = { s3, lambda, logs };
+  } catch (err) {
+    await abandon();
+    throw err;
+  }
 
   const server: Server = createServer((req, res) => void dispatch(services, req, res, context));
   server.keepAliveTimeout = 65_000;
@@ -89,10 +104,19 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     s.on('close', () => sockets.delete(s));
   });
 
-  await new Promise<void>((ok, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? DEFAULT_SANDBOX_PORT, options.host ?? '127.0.0.1', () => ok());
-  });
+  const port = options.port ?? DEFAULT_SANDBOX_PORT;
+  try {
+    await new Promise<void>((ok, fail) => {
+      server.once('error', fail);
+      server.listen(port, options.host ?? '127.0.0.1', () => ok());
+    });
+  } catch (err) {
+    await abandon();
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+      throw new AppError('PortInUse', `port ${port} is already in use (another sandbox or LocalStack?): pass --port`, ExitCode.Usage);
+    }
+    throw err;
+  }
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   context.endpoint = `http://${host}:${address.port}`;
@@ -109,10 +133,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
           server.close(() => ok());
           for (const s of sockets) s.destroy();
         });
-        await s3.close();
-        await lambda.close();
-        await logs.close();
-        if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
+        await abandon();
       })();
       return closed;
     },

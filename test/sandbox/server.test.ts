@@ -19,3 +19,14 @@ test('startSandbox listens on a free port and closes', async () => {
   assert.ok(res.headers.get('x-amz-request-id')?.match(/^[0-9A-F]{16}$/));
   await sb.close();
 });
+
+test('a port in use is a usage error naming --port, and nothing is left running', async () => {
+  const first = await startSandbox({ port: 0 });
+  await assert.rejects(startSandbox({ port: first.port }), (err: Error & { code?: string; exitCode?: number }) => {
+    assert.equal(err.code, 'PortInUse');
+    assert.equal(err.exitCode, 2);
+    assert.match(err.message, /--port/);
+    return true;
+  });
+  await first.close();
+});
