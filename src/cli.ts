@@ -126,15 +126,17 @@ async function runTuiMode(args: MainArgs, targetFlags: Record<string, unknown>):
   });
   try {
     if (args.bucket && session.target.kind !== 'aws') await session.ensureBucket(args.bucket);
-    return await tui.runTui({
-      session,
-      ...(args.bucket ? { bucket: args.bucket } : {}),
-      isRealAws: session.target.kind === 'aws',
-      ...(args.size !== undefined ? { sizeMB: numberFlag('size', args.size) } : {}),
-    });
-  } finally {
+  } catch (err) {
     await session.close();
+    throw err;
   }
+  // runTui owns the session from here: it closes it on quit, and a second Ctrl-C must not wait on that close again.
+  return tui.runTui({
+    session,
+    ...(args.bucket ? { bucket: args.bucket } : {}),
+    isRealAws: session.target.kind === 'aws',
+    ...(args.size !== undefined ? { sizeMB: numberFlag('size', args.size) } : {}),
+  });
 }
 
 async function main(argv: string[]): Promise<number> {

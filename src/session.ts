@@ -160,6 +160,8 @@ class Session implements SessionApi {
     ).then((result) => {
       this.inFlight.delete(opId);
       if (result.error) {
+        // The observer forgets a failed op, so it no longer holds back 'foreign' decisions.
+        observer?.await({ result, eventName, timeoutMs: 0 });
         this.emit({ type: 'OpFailed', opId, result });
         return result;
       }

@@ -3,9 +3,17 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { statfsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { setupDemo } from '../../src/sandbox/demo.js';
 import { cliBuilt, NOT_BUILT, runCli, workDir } from '../ci/helpers.js';
+
+/** MB that cannot fit in the temp dir the CLI will use (its free space plus 1 GiB). */
+function tooBigForTmp(): number {
+  const fs = statfsSync(tmpdir());
+  return Math.floor((fs.bavail * fs.bsize) / (1024 * 1024)) + 1024;
+}
 
 const ACCESS_KEY = 'AKIAIOSFODNN7EXAMPLE';
 const SECRET = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
@@ -78,7 +86,8 @@ const cases: { name: string; args: () => string[]; env?: () => Record<string, st
   { name: '--size negative', args: () => ['--bucket', 'test-bucket', '--multipart', 'k', '--size', '-5'], code: 2, message: /--size must be a positive number/ },
   { name: '--size not a number', args: () => ['--bucket', 'test-bucket', '--multipart', 'k', '--size', 'big'], code: 2, message: /^s3trigger: --size 'big' is not a number$/ },
   { name: '--size too large', args: () => ['--bucket', 'test-bucket', '--multipart', 'k', '--size', '9000000'], code: 2, message: /larger than S3's 5 TiB object limit/ },
-  { name: '--size larger than the temp dir', args: () => ['--bucket', 'test-bucket', '--multipart', 'k', '--size', '49000', '--part-size', '5'], code: 2, message: /does not fit in|parts/ },
+  // Sized from the temp dir's free space, so it never starts writing on a machine with a large disk.
+  { name: '--size larger than the temp dir', args: () => ['--bucket', 'test-bucket', '--multipart', 'k', '--size', String(tooBigForTmp()), '--part-size', '5120'], code: 2, message: /does not fit in/ },
   { name: 'missing --bucket', args: () => ['--put', 'test.txt'], code: 2, message: /^s3trigger: --bucket BUCKET is required/ },
   { name: '--copy with two values', args: () => ['--bucket', 'test-bucket', '--copy', 'a', 'b'], code: 2, message: /^s3trigger: Not enough arguments following: copy/ },
   { name: 'bad --timeout', args: () => ['--bucket', 'test-bucket', '--put', 'test.txt', '--timeout', 'soon'], code: 2, message: /--timeout 'soon' is not a duration/ },
