@@ -44,7 +44,7 @@ function streams() {
 }
 
 async function until(predicate: () => boolean) {
-  for (let i = 0; i < 300 && !predicate(); i++) await tick(10);
+  for (let i = 0; i < 2000 && !predicate(); i++) await tick(10); // up to 20 s: first render imports ink, slow on a loaded machine
   assert.ok(predicate());
 }
 
