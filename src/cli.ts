@@ -141,7 +141,7 @@ async function runTuiMode(args: MainArgs, targetFlags: Record<string, unknown>):
 
 async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.Ok;
-  await withMainOptions(yargs(argv))
+  await yargs(argv)
     .scriptName('s3trigger')
     .usage(
       '$0 [--bucket BUCKET] [operation flags] [--wait]\n\n' +
@@ -174,7 +174,7 @@ async function main(argv: string[]): Promise<number> {
     .command(
       '$0',
       'Fire operations (CI mode) or open the interactive view',
-      () => {},
+      (y) => withMainOptions(y),
       async (args) => {
         code = await runMain(args as unknown as MainArgs);
       },

@@ -1,6 +1,5 @@
 /** `s3trigger sandbox`: run the sandbox in the foreground until Ctrl-C / SIGTERM. */
 import { startSandbox, type SandboxOptions } from './server.js';
-import { setupDemo } from './demo.js';
 
 export interface ForegroundOptions extends SandboxOptions {
   demo?: string;
@@ -11,6 +10,7 @@ export async function runSandboxForeground(options: ForegroundOptions): Promise<
   const log = (line: string) => process.stderr.write(`sandbox: ${line}\n`);
   const sandbox = await startSandbox({ ...options, log });
   if (options.demo) {
+    const { setupDemo } = await import('./demo.js'); // the SDK clients it needs cost ~250 ms to load
     const demo = await setupDemo(sandbox, { bucket: options.demo, handler: options.handler });
     log(`demo: bucket ${options.demo} -> function ${demo.functionName} (log group ${demo.logGroup})`);
   }
