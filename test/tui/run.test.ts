@@ -6,6 +6,10 @@ import { runTui } from '../../src/tui/run.js';
 import { FakeSession } from './fake-session.js';
 import { tick } from './ink-helpers.js';
 
+// These tests stand in for a real terminal; with CI set, ink would write only the last frame, at exit
+// (the product never mounts ink under CI: cli.ts decides the mode first).
+delete process.env['CI'];
+
 class FakeStdout extends EventEmitter {
   isTTY = true;
   columns = 100;
