@@ -1,7 +1,7 @@
 /** The engine over the embedded sandbox, through SessionApi only: events, warnings, cancel, close. */
-import { test } from 'node:test';
+import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSession } from '../src/session.js';
@@ -10,6 +10,7 @@ import type { SessionApi, SessionEvent } from '../src/events.js';
 const dir = mkdtempSync(join(tmpdir(), 's3trigger-session-'));
 const file = join(dir, 'test.txt');
 writeFileSync(file, 'S3 events trigger demo file.\n');
+after(() => rmSync(dir, { recursive: true, force: true }));
 
 function recorder(session: SessionApi) {
   const events: SessionEvent[] = [];

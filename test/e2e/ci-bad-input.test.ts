@@ -3,7 +3,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { statfsSync } from 'node:fs';
+import { rmSync, statfsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { setupDemo } from '../../src/sandbox/demo.js';
@@ -74,6 +74,7 @@ before(async () => {
 after(async () => {
   await sandbox?.close();
   await new Promise((ok) => fake?.close(ok));
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const cases: { name: string; args: () => string[]; env?: () => Record<string, string>; code: number; message: RegExp }[] = [

@@ -1,7 +1,7 @@
 /** Ctrl-C / SIGTERM mid-multipart: exit 130, the upload aborted on S3, the temp file removed. */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync, readdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { HeadObjectCommand, ListMultipartUploadsCommand, S3Client } from '@aws-sdk/client-s3';
@@ -28,8 +28,9 @@ async function uploadsOf(key: string): Promise<number> {
 }
 
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  test(`${signal} mid-multipart exits 130 and leaves no upload and no temp file`, { skip: !cliBuilt && NOT_BUILT }, async () => {
+  test(`${signal} mid-multipart exits 130 and leaves no upload and no temp file`, { skip: !cliBuilt && NOT_BUILT }, async (t) => {
     const dir = workDir();
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const tmp = join(dir, 'tmp');
     mkdirSync(tmp);
     const key = `interrupted-${signal}.bin`;

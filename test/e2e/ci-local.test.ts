@@ -1,12 +1,13 @@
 /** The main job on a fresh machine: the built CLI against the embedded sandbox (--local and the no-credentials fallback). */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { cliBuilt, NOT_BUILT, ndjson, runCli, workDir } from '../ci/helpers.js';
 
-test('fresh machine: --put --wait falls back to the sandbox and shows the matched invocation', { skip: !cliBuilt && NOT_BUILT }, async () => {
+test('fresh machine: --put --wait falls back to the sandbox and shows the matched invocation', { skip: !cliBuilt && NOT_BUILT }, async (t) => {
   const dir = workDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const r = await runCli(['--bucket', 'test-bucket', '--put', 'test.txt', '--wait', '--timeout', '20s'], dir);
   assert.equal(r.code, 0, r.stderr + r.stdout);
   const out = r.stdout;
@@ -21,8 +22,9 @@ test('fresh machine: --put --wait falls back to the sandbox and shows the matche
   assert.ok(out.indexOf('Target:') < out.indexOf('PUT object'), 'the target is shown before anything is fired');
 });
 
-test('--local: all five operations in the scripts order, --json, each matched', { skip: !cliBuilt && NOT_BUILT }, async () => {
+test('--local: all five operations in the scripts order, --json, each matched', { skip: !cliBuilt && NOT_BUILT }, async (t) => {
   const dir = workDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const r = await runCli(
     ['--local', '--bucket', 'test-bucket', '--multipart', 'bigfile.bin', '--post', 'test.txt', '--delkey', 'copy_test.txt', '--copy', 'test-bucket', 'test.txt', 'copy_test.txt', '--put', 'test.txt', '--wait', '--timeout', '20s', '--json'],
     dir,
@@ -46,8 +48,9 @@ test('--local: all five operations in the scripts order, --json, each matched', 
   assert.match(r.stderr, /^Target: local sandbox/m, 'diagnostics go to stderr with --json');
 });
 
-test('--expect: matching pattern exits 0, a missing one exits 3', { skip: !cliBuilt && NOT_BUILT }, async () => {
+test('--expect: matching pattern exits 0, a missing one exits 3', { skip: !cliBuilt && NOT_BUILT }, async (t) => {
   const dir = workDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const good = await runCli(['--local', '--bucket', 'test-bucket', '--put', 'test.txt', '--expect', 'Size: +29 bytes', '--timeout', '20s', '--quiet'], dir);
   assert.equal(good.code, 0, good.stderr);
   assert.equal(good.stdout, '', '--quiet prints nothing on success');
@@ -56,8 +59,9 @@ test('--expect: matching pattern exits 0, a missing one exits 3', { skip: !cliBu
   assert.match(bad.stderr, /^Expect failed: \/Size: 1 bytes\/ not found in the log of invocation \S+$/m);
 });
 
-test('a handler that prints nothing is matched by time', { skip: !cliBuilt && NOT_BUILT }, async () => {
+test('a handler that prints nothing is matched by time', { skip: !cliBuilt && NOT_BUILT }, async (t) => {
   const dir = workDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(join(dir, 'silent.mjs'), 'export const handler = async () => ({ statusCode: 200 });\n');
   const r = await runCli(['--local', '--handler', 'silent.mjs', '--bucket', 'quiet-bucket', '--put', 'test.txt', '--wait', '--timeout', '20s', '--json'], dir);
   assert.equal(r.code, 0, r.stderr);
@@ -66,8 +70,9 @@ test('a handler that prints nothing is matched by time', { skip: !cliBuilt && NO
   assert.ok(rec!.log.some((l: { kind: string }) => l.kind === 'report'));
 });
 
-test('a python handler works through --handler', { skip: !cliBuilt && NOT_BUILT }, async () => {
+test('a python handler works through --handler', { skip: !cliBuilt && NOT_BUILT }, async (t) => {
   const dir = workDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   writeFileSync(
     join(dir, 'event_handler.py'),
     'def handler(event, context):\n    for r in event.get("Records", []):\n        print("Object:", r["s3"]["object"]["key"], r["eventName"])\n    return {"statusCode": 200}\n',

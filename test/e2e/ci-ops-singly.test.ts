@@ -1,6 +1,7 @@
 /** Each operation on its own run against a sandbox reached by --endpoint-url (the LocalStack-style path). */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { rmSync } from 'node:fs';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { setupDemo } from '../../src/sandbox/demo.js';
 import { cliBuilt, NOT_BUILT, runCli, workDir } from '../ci/helpers.js';
@@ -14,6 +15,7 @@ before(async () => {
 });
 after(async () => {
   await sandbox?.close();
+  rmSync(dir, { recursive: true, force: true });
 });
 
 const steps: { args: string[]; lines: RegExp[]; event: string }[] = [

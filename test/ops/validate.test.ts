@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync, chmodSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { bucketNameProblem } from '../../src/ops/bucket.js';
@@ -66,8 +66,9 @@ for (const [name, input, code] of cases) {
   test(`inputProblem: ${name}`, () => assert.equal(inputProblem(input)?.code, code));
 }
 
-test('checkInput looks at the file system', async () => {
+test('checkInput looks at the file system', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 's3trigger-validate-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'a.txt');
   writeFileSync(file, 'hi');
   assert.equal(await checkInput({ kind: 'put', bucket: 'bkt', file }), undefined);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import { runTui } from '../../src/tui/run.js';
 import { FakeSession } from './fake-session.js';
 import { tick } from './ink-helpers.js';
@@ -47,15 +47,34 @@ function streams() {
   return { stdout, stdin, io: { stdout: stdout as unknown as NodeJS.WriteStream, stdin: stdin as unknown as NodeJS.ReadStream } };
 }
 
+/**
+ * Teardown for a test that failed before the TUI quit: press Ctrl-C until runTui resolves
+ * (a second one ends even a stuck cleanup), so its demo file's temp dir is removed.
+ */
+function quitOnTeardown(t: TestContext, stdin: FakeStdin, exit: Promise<number>) {
+  let settled = false;
+  void exit.then(
+    () => (settled = true),
+    () => (settled = true),
+  );
+  t.after(async () => {
+    for (let i = 0; i < 600 && !settled; i++) {
+      stdin.write('\u0003');
+      await tick(50);
+    }
+  });
+}
+
 async function until(predicate: () => boolean) {
   for (let i = 0; i < 2000 && !predicate(); i++) await tick(10); // up to 20 s: first render imports ink, slow on a loaded machine
   assert.ok(predicate());
 }
 
-test('q closes the session, removes the demo file and resolves 0', async () => {
+test('q closes the session, removes the demo file and resolves 0', async (t) => {
   const session = new FakeSession();
   const { stdout, stdin, io } = streams();
   const exit = runTui({ session, isRealAws: false, bucket: 'test-bucket' }, io);
+  quitOnTeardown(t, stdin, exit);
   await until(() => stdout.output.includes('Operations'));
   stdin.write('p');
   await until(() => session.fired.length === 1);
@@ -68,7 +87,7 @@ test('q closes the session, removes the demo file and resolves 0', async () => {
   assert.ok(!existsSync(demoFile));
 });
 
-test('a second Ctrl-C while cleaning up resolves 130', async () => {
+test('a second Ctrl-C while cleaning up resolves 130', async (t) => {
   const session = new FakeSession();
   let release!: () => void;
   session.close = () => {
@@ -77,6 +96,7 @@ test('a second Ctrl-C while cleaning up resolves 130', async () => {
   };
   const { stdout, stdin, io } = streams();
   const exit = runTui({ session, isRealAws: false, bucket: 'test-bucket' }, io);
+  quitOnTeardown(t, stdin, exit);
   await until(() => stdout.output.includes('Operations'));
   stdin.write('\u0003');
   await until(() => stdout.output.includes('quitting'));

@@ -65,6 +65,7 @@ test('boto3: head/create bucket, put, copy, delete, generate_presigned_post (Sig
   await putNotification(h.sandbox, 'boto-bucket', lambdaEverything());
   h.events.length = 0;
   const dir = mkdtempSync(join(tmpdir(), 's3trigger-boto-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const { stdout } = await run('python3', ['-c', BOTO_SCRIPT, h.sandbox.endpoint, 'boto-bucket', dir], { env: cliEnv(h.sandbox) });
   const out = JSON.parse(stdout.trim().split('\n').pop()!);
   assert.equal(out.post_status, 204);
@@ -77,7 +78,6 @@ test('boto3: head/create bucket, put, copy, delete, generate_presigned_post (Sig
     'ObjectCreated:Post posted.txt',
     'ObjectCreated:CompleteMultipartUpload multi.bin',
   ]);
-  rmSync(dir, { recursive: true, force: true });
   const posted = await h.s3.send(new GetObjectCommand({ Bucket: 'boto-bucket', Key: 'posted.txt' }));
   assert.equal(await posted.Body!.transformToString(), 'posted by boto3');
 });
@@ -91,6 +91,7 @@ test('curl -F key=... -F file=@...: a form without a policy is accepted (the blo
   await putNotification(h.sandbox, 'curl-bucket', lambdaEverything());
   h.events.length = 0;
   const dir = mkdtempSync(join(tmpdir(), 's3trigger-curl-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'test.txt');
   writeFileSync(file, 'Hello from S3 bucket events!\n');
   const { stdout } = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', '-F', 'key=test.txt', '-F', `file=@${file}`, `${h.sandbox.endpoint}/curl-bucket`]);
@@ -107,5 +108,4 @@ test('curl -F key=... -F file=@...: a form without a policy is accepted (the blo
   assert.equal(fileFirst.stdout, '204');
   const got = await h.s3.send(new GetObjectCommand({ Bucket: 'curl-bucket', Key: 'file-first.txt' }));
   assert.equal(await got.Body!.transformToString(), 'Hello from S3 bucket events!\n');
-  rmSync(dir, { recursive: true, force: true });
 });

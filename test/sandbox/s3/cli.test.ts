@@ -41,6 +41,7 @@ for (const [label, candidate, major] of CLIS) {
     const aws = async (...args: string[]) => (await run(cli, ['--endpoint-url', h.sandbox.endpoint, ...args], { env, maxBuffer: 1 << 24 })).stdout;
     const bucket = `cli-${label}-bucket`;
     const dir = mkdtempSync(join(tmpdir(), 's3trigger-cli-test-'));
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
     const file = join(dir, 'test.txt');
     writeFileSync(file, 'Hello from S3 bucket events!\n');
 
@@ -113,6 +114,5 @@ for (const [label, candidate, major] of CLIS) {
       'ObjectRemoved:Delete test.txt',
     ]);
     await aws('s3', 'rb', `s3://${bucket}`);
-    rmSync(dir, { recursive: true, force: true });
   });
 }
