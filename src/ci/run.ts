@@ -134,7 +134,7 @@ export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
     interrupted = true;
     signalCancel();
   };
-  io.signals?.on('SIGINT', onSignal).on('SIGTERM', onSignal);
+  io.signals?.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal); // a closed terminal cleans up too
   const session = await createSession(sessionOptions);
   const outcomes: OpOutcome[] = [];
   session.on((e) => {
@@ -176,7 +176,7 @@ export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
     }
   } finally {
     await session.close();
-    io.signals?.off('SIGINT', onSignal).off('SIGTERM', onSignal);
+    io.signals?.off('SIGINT', onSignal).off('SIGTERM', onSignal).off('SIGHUP', onSignal);
   }
   return exitCodeFor(outcomes, interrupted);
 }

@@ -27,5 +27,6 @@ export async function runSandboxForeground(options: ForegroundOptions): Promise<
     };
     process.once('SIGINT', () => stop(130));
     process.once('SIGTERM', () => stop(0));
+    process.once('SIGHUP', () => stop(129)); // a closed terminal still removes the temp data dir
   });
 }
