@@ -112,8 +112,9 @@ export function decideMatch(
   if (byKey.length) {
     const began = beganAt(inv);
     const plausible = byKey.filter((op) => op.startedAt - options.clockSkewMs <= began);
-    const pool = plausible.length ? plausible : byKey;
-    const best = [...pool].sort((a, b) => Number(a.matched) - Number(b.matched) || a.startedAt - b.startedAt)[0]!;
+    // An invocation that began before every candidate op was fired is an earlier run's, not ours.
+    if (!plausible.length) return [];
+    const best = [...plausible].sort((a, b) => Number(a.matched) - Number(b.matched) || a.startedAt - b.startedAt)[0]!;
     return [{ opId: best.opId, confidence: 'key' }];
   }
 

@@ -75,6 +75,12 @@ const decideCases: { name: string; inv: Invocation; ops: OpCandidate[]; expect: 
   },
   { name: 'silent handler, the op is not acked yet -> wait', inv: inv([]), ops: [op({ pending: true })], expect: [] },
   { name: 'silent handler that began before the op -> foreign', inv: inv([], { startedAt: 100 }), ops: [op({ startedAt: 5000 })], expect: [] },
+  {
+    name: "an earlier run's invocation of the same key (began before the op) -> no key match",
+    inv: inv(demoOutput('test.txt'), { startedAt: 100 }),
+    ops: [op({ startedAt: 5000 })],
+    expect: [],
+  },
   { name: 'an invocation about another key is not time-matched', inv: inv([record('else.txt', 'BBBBBBBBBBBBBBBB')]), ops: [op()], expect: [] },
   {
     name: 'request id beats key',
