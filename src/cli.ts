@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** Parse flags once and decide the mode: sandbox | ci | tui. */
+import { existsSync, statSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AppError, ExitCode, usageError } from './errors.js';
@@ -158,8 +159,13 @@ async function main(argv: string[]): Promise<number> {
           .option('data', { type: 'string', describe: 'Persist buckets, objects, functions and logs in DIR' })
           .option('region', { type: 'string', default: SANDBOX_REGION, describe: 'Region the sandbox reports' })
           .option('demo', { type: 'string', describe: 'Create BUCKET wired to the demo event-handler function' })
-          .option('handler', { type: 'string', describe: 'With --demo: use your handler FILE[:func] (.js/.mjs/.py)' }),
+          .option('handler', { type: 'string', describe: 'With --demo: use your handler FILE[:func] (.js/.mjs/.py)' })
+          .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces' }),
       async (args) => {
+        if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw usageError(`--port must be a whole number from 0 to 65535`);
+        if (args.data !== undefined && existsSync(args.data) && !statSync(args.data).isDirectory()) {
+          throw usageError(`--data ${args.data}: not a directory`);
+        }
         const { runSandboxForeground } = await import('./sandbox/foreground.js');
         code = await runSandboxForeground({
           port: args.port,

@@ -112,7 +112,11 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     });
   } catch (err) {
     await abandon();
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOTFOUND' || code === 'EADDRNOTAVAIL' || code === 'EAI_AGAIN') {
+      throw new AppError('BadHost', `cannot listen on ${options.host}: not an address of this machine (--host)`, ExitCode.Usage);
+    }
+    if (code === 'EADDRINUSE') {
       throw new AppError('PortInUse', `port ${port} is already in use (another sandbox or LocalStack?): pass --port`, ExitCode.Usage);
     }
     throw err;

@@ -1,4 +1,5 @@
 /** The root component: owns the reducer, the one key dispatcher and the effects it asks for. */
+import { bucketNameProblem } from '../ops/bucket-name.js';
 import { Box, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
 import type { SessionApi, SessionEvent } from '../events.js';
@@ -73,14 +74,12 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
           return;
         case 'useBucket': {
           const { bucket, create } = effect;
-          // Loaded on demand: ops/bucket.ts pulls in the S3 SDK, which the TUI's first frame need not wait for.
-          const ensure = create
-            ? import('../ops/bucket.js').then(({ bucketNameProblem }) => {
-                const problem = bucketNameProblem(bucket);
-                if (problem) throw new Error(problem);
-                return session.ensureBucket(bucket);
-              })
-            : Promise.resolve(false);
+          const problem = create ? bucketNameProblem(bucket) : undefined;
+          const ensure = problem
+            ? Promise.reject(new Error(problem))
+            : create
+              ? session.ensureBucket(bucket)
+              : Promise.resolve(false);
           ensure
             .then(
               () => {
