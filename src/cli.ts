@@ -118,18 +118,32 @@ async function runTuiMode(args: MainArgs, targetFlags: Record<string, unknown>):
     throw usageError('the interactive view is not available in this build; use the CI flags (see --help)');
   }
   const { createSession } = await import('./session.js');
-  const session = await createSession({
-    ...targetFlags,
-    ...(args.bucket ? { bucket: args.bucket } : {}),
-    ...(args.poll ? { tailMode: 'poll' as const } : {}),
-    ...(args.function?.length ? { functions: args.function } : {}),
-    ...(args['log-group']?.length ? { logGroups: args['log-group'] } : {}),
-  });
+  // Until runTui installs its own handlers, a signal waits for the session (it may be starting a sandbox) and closes it.
+  let interrupted = false;
+  const onStartupSignal = () => (interrupted = true);
+  const startupSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+  for (const signal of startupSignals) process.on(signal, onStartupSignal);
+  let session: Awaited<ReturnType<typeof createSession>>;
   try {
-    if (args.bucket && session.target.kind !== 'aws') await session.ensureBucket(args.bucket);
-  } catch (err) {
-    await session.close();
-    throw err;
+    session = await createSession({
+      ...targetFlags,
+      ...(args.bucket ? { bucket: args.bucket } : {}),
+      ...(args.poll ? { tailMode: 'poll' as const } : {}),
+      ...(args.function?.length ? { functions: args.function } : {}),
+      ...(args['log-group']?.length ? { logGroups: args['log-group'] } : {}),
+    });
+    try {
+      if (!interrupted && args.bucket && session.target.kind !== 'aws') await session.ensureBucket(args.bucket);
+    } catch (err) {
+      await session.close();
+      throw err;
+    }
+    if (interrupted) {
+      await session.close();
+      return ExitCode.Interrupted;
+    }
+  } finally {
+    for (const signal of startupSignals) process.off(signal, onStartupSignal);
   }
   // runTui owns the session from here: it closes it on quit, and a second Ctrl-C must not wait on that close again.
   return tui.runTui({

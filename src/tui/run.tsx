@@ -42,10 +42,21 @@ export async function runTui(options: TuiOptions, streams: TuiStreams = {}): Pro
   const { session } = options;
   const stdout = streams.stdout ?? process.stdout;
   const stdin = streams.stdin ?? process.stdin;
+  // A signal while ink loads (no frame yet) still closes the session and removes the demo file.
+  let signalledEarly = false;
+  const onEarlySignal = () => (signalledEarly = true);
+  for (const signal of SIGNALS) process.on(signal, onEarlySignal);
   const [{ render, createElement, App }, demo] = await Promise.all([
     loadUi(),
     options.putFile && options.postFile ? undefined : createDemoFile(),
-  ]);
+  ]).finally(() => {
+    for (const signal of SIGNALS) process.off(signal, onEarlySignal);
+  });
+  if (signalledEarly) {
+    await session.close().catch(() => undefined);
+    await demo?.remove().catch(() => undefined);
+    return ExitCode.Interrupted;
+  }
   const store = new LogStore();
   const state = initialState({
     target: session.target,
