@@ -12,6 +12,7 @@ import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
   CreateMultipartUploadCommand,
+  ListMultipartUploadsCommand,
   S3Client,
   UploadPartCommand,
   type CompleteMultipartUploadCommandOutput,
@@ -67,8 +68,13 @@ function trackUploads(client: S3Client) {
     { step: 'initialize', name: 's3triggerTrackUploads' },
   );
   return {
-    async abortAll(bucket: string, key: string) {
+    async abortAll(bucket: string, key: string, since: number) {
       await Promise.allSettled([...inFlight]);
+      // A Create cancelled in flight may still have been created on the server: find it by key and start time.
+      const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key })).catch(() => undefined);
+      for (const u of listed?.Uploads ?? []) {
+        if (u.Key === key && u.UploadId && (u.Initiated?.getTime() ?? 0) >= since - 1000) ids.add(u.UploadId);
+      }
       for (const id of ids) {
         await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: id })).catch(() => {});
       }
@@ -124,7 +130,7 @@ export async function multipartUpload(ctx: OpContext, input: Extract<OpInput, { 
         out = (await upload.done()) as CompleteMultipartUploadCommandOutput;
       }
     } catch (err) {
-      await tracker.abortAll(input.bucket, input.key);
+      await tracker.abortAll(input.bucket, input.key, startedAt);
       throw err;
     }
     ctx.onProgress?.(bytes, bytes);
