@@ -25,9 +25,10 @@ export function statusOf(o: OpOutcome): OutcomeStatus {
   return o.match ? 'matched' : 'acked';
 }
 
-/** 130 interrupted > 1 an op failed > 3 no match / expect failed > 0. */
+/** 130 interrupted > 2 endpoint unreachable (nothing reached S3) > 1 an op failed > 3 no match / expect failed > 0. */
 export function exitCodeFor(outcomes: OpOutcome[], interrupted: boolean): ExitCode {
   if (interrupted) return ExitCode.Interrupted;
+  if (outcomes.some((o) => o.result?.error?.code === 'EndpointUnreachable')) return ExitCode.Usage;
   const statuses = outcomes.map(statusOf);
   if (statuses.includes('failed') || statuses.includes('cancelled')) return ExitCode.OperationFailed;
   if (statuses.includes('no-match') || statuses.includes('expect-failed')) return ExitCode.NoMatch;

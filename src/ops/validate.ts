@@ -75,7 +75,7 @@ export async function checkInput(input: OpInput): Promise<InputProblem | undefin
     const bytes = (input.sizeMB ?? DEFAULT_SIZE_MB) * MIB;
     const fs = await statfs(tmpdir()).catch(() => undefined);
     if (fs && fs.bavail * fs.bsize < bytes) {
-      return problem('Usage', `--size ${input.sizeMB} MB does not fit in ${tmpdir()} (${Math.floor((fs.bavail * fs.bsize) / MIB)} MB free): lower --size or pass --file`);
+      return problem('Usage', `--size ${input.sizeMB ?? DEFAULT_SIZE_MB} MB does not fit in ${tmpdir()} (${Math.floor((fs.bavail * fs.bsize) / MIB)} MB free): lower --size or pass --file`);
     }
   }
   return undefined;

@@ -105,6 +105,9 @@ test('exit codes: interrupted > failed > no match > ok', () => {
   assert.equal(exitCodeFor([expectFailed!], false), 3);
   assert.equal(exitCodeFor([timedOut!, failed!], false), 1);
   assert.equal(exitCodeFor([failed!], true), 130);
+  const unreachable: OpOutcome = { input: put, warnings: [], result: ok({ error: { code: 'EndpointUnreachable', message: 'cannot reach the endpoint' } }) };
+  assert.equal(exitCodeFor([unreachable], false), 2);
+  assert.equal(exitCodeFor([unreachable], true), 130);
 });
 
 test('NDJSON record carries result, match, latency and the log', () => {
