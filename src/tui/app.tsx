@@ -122,7 +122,22 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
   }, [session, store, apply, eventBatchMs]);
 
   useEffect(() => {
-    if (startBucket) run({ type: 'useBucket', bucket: startBucket, create: false });
+    if (startBucket && initialState.isRealAws) {
+      // On AWS a missing --bucket is created only after the user says so.
+      session.listBuckets().then(
+        (buckets) =>
+          buckets.includes(startBucket)
+            ? run({ type: 'useBucket', bucket: startBucket, create: false })
+            : apply([
+                {
+                  type: 'openConfirm',
+                  onYes: { type: 'useBucket', bucket: startBucket, create: true },
+                  message: `Bucket ${startBucket} does not exist in this account. Create it?`,
+                },
+              ]),
+        () => run({ type: 'useBucket', bucket: startBucket, create: false }),
+      );
+    } else if (startBucket) run({ type: 'useBucket', bucket: startBucket, create: false });
     else if (initialState.overlay.kind === 'picker') run({ type: 'loadBuckets' });
     // Mount only.
     // eslint-disable-next-line react-hooks/exhaustive-deps

@@ -8,13 +8,13 @@ import { initialState } from '../../src/tui/state/reducer.js';
 import { FakeSession } from './fake-session.js';
 import { KEYS, tick, waitForFrame } from './ink-helpers.js';
 
-function mount(options: { bucket?: string; columns?: number; rows?: number; session?: FakeSession } = {}) {
+function mount(options: { bucket?: string; columns?: number; rows?: number; session?: FakeSession; isRealAws?: boolean } = {}) {
   const session = options.session ?? new FakeSession();
   const store = new LogStore({ flushMs: 10 });
   const quits: boolean[] = [];
   const state = initialState({
     target: session.target,
-    isRealAws: false,
+    isRealAws: options.isRealAws ?? false,
     bucket: options.bucket,
     columns: options.columns ?? 100,
     rows: options.rows ?? 30,
@@ -121,6 +121,29 @@ test('n creates a bucket after validating its name', async () => {
   assert.deepEqual(app.session.created, ['fresh-bucket']);
   assert.deepEqual(app.session.used, ['fresh-bucket']);
   app.done();
+});
+
+test('on AWS a missing --bucket is created only after y; n leaves it alone', async () => {
+  const yes = mount({ bucket: 'new-bucket', isRealAws: true });
+  await yes.until((f) => f.includes('Bucket new-bucket does not exist in this account. Create it?'));
+  assert.deepEqual(yes.session.created, []);
+  await yes.press('y');
+  await yes.until((f) => f.includes('bucket: new-bucket'));
+  assert.deepEqual(yes.session.created, ['new-bucket']);
+  yes.done();
+
+  const no = mount({ bucket: 'new-bucket', isRealAws: true });
+  await no.until((f) => f.includes('Create it?'));
+  await no.press('n');
+  await no.until((f) => !f.includes('Create it?'));
+  assert.deepEqual(no.session.created, []);
+  no.done();
+
+  const existing = mount({ bucket: 'test-bucket', isRealAws: true });
+  await existing.until((f) => f.includes('bucket: test-bucket'));
+  assert.ok(!existing.frame().includes('Create it?'));
+  assert.deepEqual(existing.session.created, []);
+  existing.done();
 });
 
 test('below 80x24 a one-line notice replaces the screen; q still quits', async () => {

@@ -69,7 +69,7 @@ function handleOverlay(state: AppState, input: string, key: Key, maxScroll: numb
     }
     case 'confirm': {
       const c = commandFor('confirm', input, key);
-      if (c === 'confirm.yes') return { actions: [{ type: 'closeOverlay' }], effects: [{ type: 'fire', input: o.input }] };
+      if (c === 'confirm.yes') return { actions: [{ type: 'closeOverlay' }], effects: [o.onYes] };
       if (c === 'confirm.no') return act({ type: 'closeOverlay' });
       return none;
     }
@@ -202,7 +202,7 @@ function fire(state: AppState, kind: OpKind): KeyOutcome {
 /** DELETE on real AWS asks first; everything else goes to the engine at once. */
 function fireInput(state: AppState, input: OpInput): KeyOutcome {
   if (input.kind === 'delete' && state.isRealAws) {
-    return act({ type: 'openConfirm', input, message: `Delete s3://${input.bucket}/${input.key} on AWS?` });
+    return act({ type: 'openConfirm', onYes: { type: 'fire', input }, message: `Delete s3://${input.bucket}/${input.key} on AWS?` });
   }
   return { actions: [{ type: 'notice' }], effects: [{ type: 'fire', input }] };
 }

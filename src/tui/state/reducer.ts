@@ -140,7 +140,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'saveParams':
       return { ...state, params: saveParams(state, action.op, action.values) };
     case 'openConfirm':
-      return { ...state, overlay: { kind: 'confirm', input: action.input, message: action.message } };
+      return { ...state, overlay: { kind: 'confirm', onYes: action.onYes, message: action.message } };
     case 'openFilter':
       return { ...state, overlay: { kind: 'filter', draft: state.log.filter } };
     case 'filterEdit':

@@ -64,7 +64,7 @@ export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'details'; rowKey: string; scroll: number }
   | { kind: 'form'; op: OpKind; fields: FormField[]; focused: number; error?: string }
-  | { kind: 'confirm'; input: OpInput; message: string }
+  | { kind: 'confirm'; onYes: Effect; message: string }
   | { kind: 'filter'; draft: string }
   | PickerState;
 
@@ -123,7 +123,7 @@ export type Action =
   | { type: 'formEdit'; edit: TextEdit }
   | { type: 'formError'; message: string }
   | { type: 'saveParams'; op: OpKind; values: Record<string, string> }
-  | { type: 'openConfirm'; input: OpInput; message: string }
+  | { type: 'openConfirm'; onYes: Effect; message: string }
   | { type: 'openFilter' }
   | { type: 'filterEdit'; edit: TextEdit }
   | { type: 'filterApply' }
