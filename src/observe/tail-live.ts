@@ -10,7 +10,7 @@ import {
   type StartLiveTailResponseStream,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { RawLogEvent } from './lambda-log.js';
-import { errorName, errorText, isGroupMissing, untilAborted } from './tail-poll.js';
+import { errorName, errorText, isGroupMissing, toRawEvents, untilAborted } from './tail-poll.js';
 
 export type LiveEnd =
   | { kind: 'refused'; detail: string }
@@ -58,17 +58,9 @@ export async function liveTailIdentifier(logs: CloudWatchLogsClient, logGroup: s
 
 let liveCounter = 0;
 
+/** Live events carry no eventId: each gets a synthesized one (dedupe against polled events is by content). */
 function toRaw(logGroup: string, events: readonly LiveTailSessionLogEvent[]): RawLogEvent[] {
-  return events
-    .filter((e) => e.timestamp !== undefined && e.message !== undefined)
-    .map((e) => ({
-      logGroup,
-      logStream: e.logStreamName ?? '',
-      timestamp: e.timestamp!,
-      ...(e.ingestionTime !== undefined ? { ingestionTime: e.ingestionTime } : {}),
-      message: e.message!,
-      eventId: `live-${++liveCounter}`,
-    }));
+  return toRawEvents(logGroup, events).map((e) => ({ ...e, eventId: `live-${++liveCounter}` }));
 }
 
 export async function runLiveTail(o: LiveTailOptions): Promise<LiveEnd> {
