@@ -124,6 +124,7 @@ async function runTuiMode(args: MainArgs, targetFlags: Record<string, unknown>):
   const startupSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
   for (const signal of startupSignals) process.on(signal, onStartupSignal);
   let session: Awaited<ReturnType<typeof createSession>>;
+  const removeStarting = await tui.showStarting('s3trigger · starting (resolving the target; a local sandbox takes about a second)…');
   try {
     session = await createSession({
       ...targetFlags,
@@ -143,6 +144,7 @@ async function runTuiMode(args: MainArgs, targetFlags: Record<string, unknown>):
       return ExitCode.Interrupted;
     }
   } finally {
+    removeStarting();
     for (const signal of startupSignals) process.off(signal, onStartupSignal);
   }
   // runTui owns the session from here: it closes it on quit, and a second Ctrl-C must not wait on that close again.

@@ -37,6 +37,24 @@ async function loadUi() {
   return { render, createElement, App };
 }
 
+/**
+ * One dim line while the session starts (a local sandbox and its demo take about half a second):
+ * the first frame comes as soon as ink is loaded. Returns the function that removes it.
+ */
+export async function showStarting(message: string, streams: TuiStreams = {}): Promise<() => void> {
+  const [{ render, createElement }, { Text }] = await Promise.all([loadUi(), import('ink')]);
+  const instance = render(createElement(Text, { dimColor: true }, message), {
+    stdout: streams.stdout ?? process.stdout,
+    stdin: streams.stdin ?? process.stdin,
+    exitOnCtrlC: false,
+    patchConsole: false,
+  });
+  return () => {
+    instance.clear();
+    instance.unmount();
+  };
+}
+
 /** Resolves to the exit code once the user quit; the session is closed by then. */
 export async function runTui(options: TuiOptions, streams: TuiStreams = {}): Promise<number> {
   const { session } = options;
