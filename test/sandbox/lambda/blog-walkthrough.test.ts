@@ -13,33 +13,8 @@ import { promisify } from 'node:util';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
 
+import { BLOG_HANDLER } from './helpers.js';
 const run = promisify(execFile);
-const BLOG_HANDLER = `import datetime
-
-def handler(event, context):
-    for record in event.get('Records', []):
-        event_name   = record.get('eventName',   'UnknownEvent' )
-        event_time   = record.get('eventTime',   'UnknownTime'  )
-        s3_data   = record.get('s3', {})
-        bucket    = s3_data.get('bucket', {}).get('name', 'UnknownBucket')
-        key       = s3_data.get('object', {}).get('key', 'UnknownKey')
-        size      = s3_data.get('object', {}).get('size', 0)
-        etag      = s3_data.get('object', {}).get('eTag', '')
-        operation = event_name.split(':')[-1]
-        current_timestamp = datetime.datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
-        print(f"""
-{current_timestamp} S3 Event Detected
-{current_timestamp} -------------------------------
-{current_timestamp} Event Type: {event_name} ({operation})
-{current_timestamp} Timestamp:  {event_time}
-{current_timestamp} Bucket:     {bucket}
-{current_timestamp} Object:     {key}
-{current_timestamp} Size:       {size} bytes
-{current_timestamp} ETag:       {etag}
-{current_timestamp} -------------------------------
-        """)
-    return {"statusCode": 200, "body": f"Processed {len(event.get('Records', []))} events"}
-`;
 
 let sb: Sandbox;
 let dir: string;

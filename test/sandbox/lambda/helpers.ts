@@ -85,3 +85,31 @@ export const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
 export function createFn(h: Harness, name: string, runtime: string, handler: string, files: Record<string, string>, extra: object = {}) {
   return h.service.functions.create({ FunctionName: name, Runtime: runtime as never, Handler: handler, Role: ROLE, Code: { ZipFile: zipBase64(files) }, ...extra });
 }
+
+/** The blog's python handler, verbatim in behaviour (prints the 'S3 Event Detected' block). */
+export const BLOG_HANDLER = `import datetime
+
+def handler(event, context):
+    for record in event.get('Records', []):
+        event_name   = record.get('eventName',   'UnknownEvent' )
+        event_time   = record.get('eventTime',   'UnknownTime'  )
+        s3_data   = record.get('s3', {})
+        bucket    = s3_data.get('bucket', {}).get('name', 'UnknownBucket')
+        key       = s3_data.get('object', {}).get('key', 'UnknownKey')
+        size      = s3_data.get('object', {}).get('size', 0)
+        etag      = s3_data.get('object', {}).get('eTag', '')
+        operation = event_name.split(':')[-1]
+        current_timestamp = datetime.datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
+        print(f"""
+{current_timestamp} S3 Event Detected
+{current_timestamp} -------------------------------
+{current_timestamp} Event Type: {event_name} ({operation})
+{current_timestamp} Timestamp:  {event_time}
+{current_timestamp} Bucket:     {bucket}
+{current_timestamp} Object:     {key}
+{current_timestamp} Size:       {size} bytes
+{current_timestamp} ETag:       {etag}
+{current_timestamp} -------------------------------
+        """)
+    return {"statusCode": 200, "body": f"Processed {len(event.get('Records', []))} events"}
+`;

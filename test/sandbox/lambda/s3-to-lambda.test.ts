@@ -18,34 +18,8 @@ import { CloudWatchLogsClient, FilterLogEventsCommand, type FilteredLogEvent } f
 import { CreateFunctionCommand, InvokeCommand, LambdaClient, ListFunctionsCommand, type Runtime } from '@aws-sdk/client-lambda';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
-import { ROLE } from './helpers.js';
+import { BLOG_HANDLER, ROLE } from './helpers.js';
 
-const BLOG_PY = `import datetime
-
-def handler(event, context):
-    for record in event.get('Records', []):
-        event_name   = record.get('eventName',   'UnknownEvent' )
-        event_time   = record.get('eventTime',   'UnknownTime'  )
-        s3_data   = record.get('s3', {})
-        bucket    = s3_data.get('bucket', {}).get('name', 'UnknownBucket')
-        key       = s3_data.get('object', {}).get('key', 'UnknownKey')
-        size      = s3_data.get('object', {}).get('size', 0)
-        etag      = s3_data.get('object', {}).get('eTag', '')
-        operation = event_name.split(':')[-1]
-        current_timestamp = datetime.datetime.now().strftime("%Y-%m-%dT%H:%M:%S")
-        print(f"""
-{current_timestamp} S3 Event Detected
-{current_timestamp} -------------------------------
-{current_timestamp} Event Type: {event_name} ({operation})
-{current_timestamp} Timestamp:  {event_time}
-{current_timestamp} Bucket:     {bucket}
-{current_timestamp} Object:     {key}
-{current_timestamp} Size:       {size} bytes
-{current_timestamp} ETag:       {etag}
-{current_timestamp} -------------------------------
-        """)
-    return {"statusCode": 200, "body": f"Processed {len(event.get('Records', []))} events"}
-`;
 
 const NODE_HANDLER = `export const handler = async (event) => {
   for (const r of event.Records) console.log('record', r.eventName, r.s3.object.key, r.s3.object.size ?? 0);
@@ -184,7 +158,7 @@ const reports = (m: string[]) => m.filter((l) => l.startsWith('REPORT RequestId:
 const REPORT_RE = /^REPORT RequestId: [0-9a-f-]{36}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t(Init Duration: \d+\.\d\d ms\t)?\n$/;
 
 test('python (the blog handler): PUT / COPY / POST / DELETE / multipart each print one block with the right Event Type', async () => {
-  await createFunction('blog-py', 'python3.9', 'event_handler.handler', { 'event_handler.py': BLOG_PY });
+  await createFunction('blog-py', 'python3.9', 'event_handler.handler', { 'event_handler.py': BLOG_HANDLER });
   await bucketFor('py-bucket', [
     { fn: 'blog-py', events: ['s3:ObjectCreated:*'] },
     { fn: 'blog-py', events: ['s3:ObjectRemoved:*'] },
