@@ -155,14 +155,7 @@ export function parseLambdaMessage(raw: string): ParsedLambdaLine {
 }
 
 /** A raw event the tail delivered, before parsing. */
-export interface RawLogEvent {
-  logGroup: string;
-  logStream: string;
-  timestamp: number;
-  ingestionTime?: number;
-  message: string;
-  eventId?: string;
-}
+export type RawLogEvent = Pick<LogLine, 'logGroup' | 'logStream' | 'timestamp' | 'ingestionTime' | 'message' | 'eventId'>;
 
 export function toLogLine(raw: RawLogEvent, seenAt: number): { line: LogLine; parsed: ParsedLambdaLine } {
   const parsed = parseLambdaMessage(raw.message);
