@@ -27,14 +27,24 @@ export interface SessionOptions extends ResolveOptions {
 export const DEFAULT_MATCH_TIMEOUT_MS = 60_000;
 
 /**
- * The embedded sandbox shares this process's clock, and custom endpoints almost always run on this
- * machine: a small skew keeps an earlier run's invocation (still in the log group) from being
- * taken for this op's on a time match. Real AWS keeps the Observer's default.
+ * The embedded sandbox and an endpoint on this machine (LocalStack, moto: loopback) share this process's
+ * clock: a small skew keeps an earlier run's invocation (still in the log group, maybe 200 ms old) from
+ * being taken for this op's on a time match. A remote endpoint gets more; real AWS the Observer's default.
  */
-export function clockOptions(kind: TargetInfo['kind']): { clockSkewMs?: number; lookbackMs?: number } {
-  if (kind === 'sandbox') return { clockSkewMs: 50, lookbackMs: 0 };
-  if (kind === 'endpoint') return { clockSkewMs: 250 };
+export function clockOptions(info: Pick<TargetInfo, 'kind' | 'endpoint'>): { clockSkewMs?: number; lookbackMs?: number } {
+  if (info.kind === 'sandbox' || (info.kind === 'endpoint' && isLoopback(info.endpoint))) return { clockSkewMs: 50, lookbackMs: 0 };
+  if (info.kind === 'endpoint') return { clockSkewMs: 250 };
   return {};
+}
+
+function isLoopback(endpoint: string | undefined): boolean {
+  if (!endpoint) return false;
+  try {
+    const host = new URL(endpoint).hostname;
+    return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  } catch {
+    return false;
+  }
 }
 
 type Notification = Omit<GetBucketNotificationConfigurationCommandOutput, '$metadata'>;
@@ -115,7 +125,7 @@ class Session implements SessionApi {
         logGroups: discovery.logGroups,
         ...(this.options.tailMode ? { mode: this.options.tailMode } : {}),
         ...(this.options.now ? { now: this.options.now } : {}),
-        ...clockOptions(this.t.info.kind),
+        ...clockOptions(this.t.info),
       });
       this.unsubscribeObserver = observer.on((e) => this.emit(e));
       this.observer = observer;

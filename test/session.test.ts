@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createSession } from '../src/session.js';
+import { clockOptions, createSession } from '../src/session.js';
 import type { SessionApi, SessionEvent } from '../src/events.js';
 
 const dir = mkdtempSync(join(tmpdir(), 's3trigger-session-'));
@@ -116,4 +116,15 @@ test('cancel() aborts an in-flight multipart upload: progress, then Aborted, no 
   } finally {
     await session.close();
   }
+});
+
+test('clockOptions: the sandbox and loopback endpoints share this clock (50 ms); remote endpoints 250 ms; AWS the default', () => {
+  const same = { clockSkewMs: 50, lookbackMs: 0 };
+  assert.deepEqual(clockOptions({ kind: 'sandbox', endpoint: 'http://127.0.0.1:40123' }), same);
+  for (const endpoint of ['http://localhost:4566', 'http://127.0.0.1:5000', 'http://s3.localhost.localstack.cloud.localhost:4566', 'http://[::1]:4566']) {
+    assert.deepEqual(clockOptions({ kind: 'endpoint', endpoint }), same, endpoint);
+  }
+  assert.deepEqual(clockOptions({ kind: 'endpoint', endpoint: 'http://minio.internal:9000' }), { clockSkewMs: 250 });
+  assert.deepEqual(clockOptions({ kind: 'endpoint', endpoint: 'not a url' }), { clockSkewMs: 250 });
+  assert.deepEqual(clockOptions({ kind: 'aws' }), {});
 });

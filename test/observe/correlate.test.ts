@@ -107,3 +107,10 @@ const decideCases: { name: string; inv: Invocation; ops: OpCandidate[]; expect: 
 for (const c of decideCases) {
   test(`decideMatch: ${c.name}`, () => assert.deepEqual(decideMatch(c.inv, evidenceOf(c.inv), c.ops, skew), c.expect));
 }
+
+test("decideMatch: the previous run's invocation (another key, in plain text) 231 ms before the op is not a time match at 50 ms skew", () => {
+  const previous = inv(demoOutput('wait-0.txt'), { startedAt: 10_000 - 231 });
+  const ops = [op({ key: 'wait-1.txt', startedAt: 10_000 })];
+  assert.deepEqual(decideMatch(previous, evidenceOf(previous), ops, { clockSkewMs: 50 }), []);
+  assert.deepEqual(decideMatch(previous, evidenceOf(previous), ops, { clockSkewMs: 250 }), [{ opId: 1, confidence: 'time' }], 'the skew is what decides');
+});
