@@ -1,7 +1,7 @@
 /**
  * Benchmark of the sandbox's S3 service. Prints figures; asserts nothing.
  *   npx tsx scripts/bench-sandbox-s3.ts [--quick]
- * 1. start to ready (ms, median): in-process startSandbox, and `node dist/cli.js sandbox` to its ready line when built
+ * 1. start to ready (ms, median): in-process startSandbox, and `node dist/bin.cjs sandbox` to its ready line when built
  * 2. PUT 4 KiB ops/s with 16 concurrent SDK clients: sandbox (child process) vs moto_server, and the ratio;
  *    the same with 16 raw node:http connections, since on a 2-core machine the SDK clients themselves saturate first
  * 3. multipart 1 GiB through lib-storage: MB/s and the sandbox process's peak RSS
@@ -77,9 +77,9 @@ async function startToReady(): Promise<void> {
     await sb.close();
   }
   console.log(`start to ready, in-process startSandbox: median ${fmt(median(inProcess))} ms (${runs} runs)`);
-  const cli = join(root, 'dist', 'cli.js');
+  const cli = join(root, 'dist', 'bin.cjs');
   if (!existsSync(cli)) {
-    console.log('start to ready, `s3trigger sandbox` process: skipped (dist/cli.js not built; run npm run build)');
+    console.log('start to ready, `s3trigger sandbox` process: skipped (dist/bin.cjs not built; run npm run build)');
     return;
   }
   const proc: number[] = [];
@@ -91,14 +91,14 @@ async function startToReady(): Promise<void> {
       child.once('exit', () => resolve(false));
     });
     if (!ok) {
-      console.log('start to ready, `s3trigger sandbox` process: skipped (dist/cli.js did not print a ready line)');
+      console.log('start to ready, `s3trigger sandbox` process: skipped (dist/bin.cjs did not print a ready line)');
       await stop(child);
       return;
     }
     proc.push(performance.now() - t0);
     await stop(child);
   }
-  console.log(`start to ready, \`node dist/cli.js sandbox\` process spawn to ready line: median ${fmt(median(proc))} ms (${runs} runs)`);
+  console.log(`start to ready, \`node dist/bin.cjs sandbox\` process spawn to ready line: median ${fmt(median(proc))} ms (${runs} runs)`);
 }
 
 /** 16 clients, each PUTting 4 KiB objects back to back for the duration; returns ops/s. */

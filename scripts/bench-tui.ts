@@ -80,14 +80,14 @@ function firstFrameMs(socket: string, command: string, marker: string): number {
 
 function benchFirstFrame(): void {
   if (spawnSync('tmux', ['-V']).status !== 0) return console.log('first frame: skipped (tmux not found)');
-  if (!existsSync(join(ROOT, 'dist/cli.js'))) return console.log('first frame: skipped (run npm run build first)');
+  if (!existsSync(join(ROOT, 'dist/bin.cjs'))) return console.log('first frame: skipped (run npm run build first)');
   mkdirSync(WORK, { recursive: true });
   const dir = mkdtempSync(join(WORK, 'bench-tui-'));
   const socket = join(dir, 'tmux.sock');
   writeFileSync(join(dir, 'baseline.mjs'), BASELINE);
   writeFileSync(join(dir, 'fake-tui.mjs'), FAKE_TUI);
   const spawnOverhead = Array.from({ length: RUNS }, () => firstFrameMs(socket, `echo Operations; sleep 60`, 'Operations'));
-  const cli = `cd ${dir} && node ${join(ROOT, 'dist/cli.js')} --local --bucket test-bucket`;
+  const cli = `cd ${dir} && node ${join(ROOT, 'dist/bin.cjs')} --local --bucket test-bucket`;
   const cases = [
     { name: 'bare node + ink, one <Text>', command: `node ${join(dir, 'baseline.mjs')}`, marker: 'Operations' },
     { name: 'TUI over an in-memory session', command: `node ${join(dir, 'fake-tui.mjs')}`, marker: 'Operations' },

@@ -109,10 +109,15 @@ async function runMain(args: MainArgs): Promise<number> {
   );
 }
 
+// dist/bin.cjs runs the bundle from a V8 code cache, where Node 20 loses import(): it passes in its own.
+declare const __s3triggerImport: ((specifier: string) => Promise<unknown>) | undefined;
+const importTui = (): Promise<typeof import('./tui/run.js')> =>
+  typeof __s3triggerImport === 'function' ? (__s3triggerImport('./tui/run.js') as Promise<typeof import('./tui/run.js')>) : import('./tui/run.js');
+
 async function runTuiMode(args: MainArgs, targetFlags: Record<string, unknown>): Promise<number> {
   let tui: typeof import('./tui/run.js');
   try {
-    tui = await import('./tui/run.js');
+    tui = await importTui();
   } catch (err) {
     if (debug) throw err;
     throw usageError('the interactive view is not available in this build; use the CI flags (see --help)');

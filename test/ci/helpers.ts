@@ -4,9 +4,9 @@ import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
-export const CLI = resolve('dist/cli.js');
+export const CLI = resolve('dist/bin.cjs');
 export const cliBuilt = existsSync(CLI);
-export const NOT_BUILT = 'dist/cli.js not built: run `npx tsc -p tsconfig.json` (npm test does)';
+export const NOT_BUILT = 'dist/bin.cjs not built: run `npm run build` (npm test does)';
 
 export interface RunResult {
   code: number | null;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
 
-const CLI = resolve('dist/cli.js');
+const CLI = resolve('dist/bin.cjs');
 const SESSION = 'tui';
 
 function hasTmux(): boolean {
@@ -28,6 +28,7 @@ function cleanEnv(home: string): NodeJS.ProcessEnv {
     AWS_CONFIG_FILE: join(home, 'aws-config'),
     AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'),
     S3TRIGGER_E2E_TMUX_SOCKET: join(home, 'tmux.sock'),
+    S3TRIGGER_CACHE_DIR: join(home, 'code-cache'),
   };
 }
 
@@ -68,7 +69,7 @@ const OPS = [
 
 test('tmux: p c o d m turn five rows matched with the handler output; q exits 0 and leaves no process', { timeout: 120_000 }, async (t) => {
   if (!hasTmux()) return t.skip('tmux not found on PATH');
-  if (!existsSync(CLI)) return t.skip('dist/cli.js not built: run `npm run build` first');
+  if (!existsSync(CLI)) return t.skip('dist/bin.cjs not built: run `npm run build` first');
 
   const home = mkdtempSync(join(tmpdir(), 's3trigger-tmux-'));
   writeFileSync(join(home, 'aws-config'), '');
@@ -80,6 +81,8 @@ test('tmux: p c o d m turn five rows matched with the handler output; q exits 0 
     rmSync(home, { recursive: true, force: true });
   });
 
+  // Prime the code cache: the view must load from a cached bundle too (Node 20 loses import() there; src/bin.cts).
+  assert.equal(spawnSync(process.execPath, [CLI, '--help'], { env, encoding: 'utf8' }).status, 0);
   const command = `cd '${home}' && node '${CLI}' --local --bucket test-bucket; echo $? > '${exitFile}'`;
   tmux(env, 'new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', 'sh', '-c', command);
   const panePid = Number(tmux(env, 'display-message', '-p', '-t', SESSION, '#{pane_pid}').trim());
