@@ -30,8 +30,9 @@ export interface TargetEnvironment {
 
 export type TargetDecision =
   | { kind: 'sandbox'; region: string; note?: string }
-  | { kind: 'endpoint'; region: string; s3Endpoint: string; logsEndpoint: string; profile?: string; fakeCredentials: boolean }
-  | { kind: 'aws'; region: string; profile?: string }
+  /** S3 at an endpoint; CloudWatch Logs at `logsEndpoint`, or on AWS when that is unset (a mixed target). */
+  | { kind: 'endpoint'; region: string; s3Endpoint: string; logsEndpoint?: string; profile?: string; fakeCredentials: boolean }
+  | { kind: 'aws'; region: string; profile?: string; logsEndpoint?: string }
   | { kind: 'invalid'; code: string; message: string };
 
 export const SANDBOX_REGION_DEFAULT = 'eu-west-1';
@@ -78,6 +79,25 @@ function validUrl(url: string): boolean {
   }
 }
 
+type Service = { env: string; config: string };
+const S3_SERVICE: Service = { env: 'S3', config: 's3' };
+const LOGS_SERVICE: Service = { env: 'CLOUDWATCH_LOGS', config: 'cloudwatch_logs' };
+
+/**
+ * Where the SDK itself sends a service (its "configured endpoints"): AWS_ENDPOINT_URL_<SERVICE>, then
+ * AWS_ENDPOINT_URL, then the profile's `services` section, then its `endpoint_url` (LocalStack's
+ * recommended profile); none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS / ignore_configured_endpoint_urls is true.
+ */
+export function configuredEndpoint(service: Service, e: TargetEnvironment, profile: string): string | undefined {
+  const section: Record<string, string | undefined> = { ...e.credentialsFile[profile], ...e.configFile[profile] };
+  const ignore = e.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? section.ignore_configured_endpoint_urls;
+  if (ignore?.toLowerCase() === 'true') return undefined;
+  const fromEnv = e.env[`AWS_ENDPOINT_URL_${service.env}`] || e.env.AWS_ENDPOINT_URL;
+  if (fromEnv) return fromEnv;
+  const services = section.services ? e.configFile[`services.${section.services}`] : undefined;
+  return services?.[`${service.config}.endpoint_url`] || section.endpoint_url || undefined;
+}
+
 export function decideTarget(flags: TargetFlags, e: TargetEnvironment): TargetDecision {
   const env = e.env;
   const explicitEndpoint = flags.endpointUrl;
@@ -104,25 +124,33 @@ export function decideTarget(flags: TargetFlags, e: TargetEnvironment): TargetDe
   const credentials = hasCredentials(e, profile, namedProfile);
   const profileField = namedProfile ? { profile } : {};
 
-  const s3Endpoint = explicitEndpoint ?? env.AWS_ENDPOINT_URL_S3 ?? env.AWS_ENDPOINT_URL ?? env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS;
-  if (s3Endpoint !== undefined) {
-    const logsEndpoint = explicitEndpoint ?? env.AWS_ENDPOINT_URL_CLOUDWATCH_LOGS ?? env.AWS_ENDPOINT_URL ?? s3Endpoint;
-    for (const url of new Set([s3Endpoint, logsEndpoint])) {
-      if (!validUrl(url)) {
-        return { kind: 'invalid', code: 'Usage', message: `invalid endpoint URL '${url}': expected http(s)://host[:port]` };
-      }
+  const s3Endpoint = explicitEndpoint ?? configuredEndpoint(S3_SERVICE, e, profile);
+  const logsEndpoint = explicitEndpoint ?? configuredEndpoint(LOGS_SERVICE, e, profile);
+  for (const url of new Set([s3Endpoint, logsEndpoint])) {
+    if (url !== undefined && !validUrl(url)) {
+      return { kind: 'invalid', code: 'Usage', message: `invalid endpoint URL '${url}': expected http(s)://host[:port]` };
     }
+  }
+  const logsField = logsEndpoint ? { logsEndpoint } : {};
+  if (s3Endpoint !== undefined) {
     return {
       kind: 'endpoint',
       region: flags.region ?? envRegion ?? profileRegion ?? ENDPOINT_REGION_DEFAULT,
       s3Endpoint,
-      logsEndpoint,
+      ...logsField,
       ...profileField,
       fakeCredentials: !credentials,
     };
   }
+  if (logsEndpoint !== undefined && !credentials) {
+    return {
+      kind: 'invalid',
+      code: 'NoCredentials',
+      message: `only CloudWatch Logs has an endpoint (${logsEndpoint}); S3 goes to AWS and needs credentials: set AWS_ENDPOINT_URL (or --endpoint-url) for both, or configure credentials`,
+    };
+  }
   if (credentials) {
-    return { kind: 'aws', region: flags.region ?? envRegion ?? profileRegion ?? AWS_REGION_DEFAULT, ...profileField };
+    return { kind: 'aws', region: flags.region ?? envRegion ?? profileRegion ?? AWS_REGION_DEFAULT, ...profileField, ...logsField };
   }
   if (namedProfile) {
     return {
@@ -192,7 +220,8 @@ export function describeTarget(decision: Exclude<TargetDecision, { kind: 'invali
         ...(decision.note ? { note: decision.note } : {}),
       };
     case 'endpoint': {
-      const endpoints = decision.s3Endpoint === decision.logsEndpoint ? decision.s3Endpoint : `${decision.s3Endpoint} (logs ${decision.logsEndpoint})`;
+      const logs = decision.logsEndpoint ?? 'on AWS';
+      const endpoints = decision.s3Endpoint === decision.logsEndpoint ? decision.s3Endpoint : `${decision.s3Endpoint} (logs ${logs})`;
       return {
         kind: 'endpoint',
         region: decision.region,
@@ -208,7 +237,7 @@ export function describeTarget(decision: Exclude<TargetDecision, { kind: 'invali
         region: decision.region,
         account: extra.account,
         ...(decision.profile ? { profile: decision.profile } : {}),
-        label: `AWS account ${extra.account ?? '(unknown)'} (${details})`,
+        label: `AWS account ${extra.account ?? '(unknown)'} (${details})${decision.logsEndpoint ? ` (logs ${decision.logsEndpoint})` : ''}`,
       };
     }
   }
@@ -299,7 +328,12 @@ export async function resolveTarget(options: ResolveOptions): Promise<Target> {
       const credentials = decision.fakeCredentials ? { credentials: FAKE_CREDENTIALS } : decision.profile ? { profile: decision.profile } : {};
       const s3Config: S3ClientConfig = { region: decision.region, endpoint: decision.s3Endpoint, forcePathStyle: true, ...credentials };
       const s3 = new S3Client(s3Config);
-      const logs = lazyLogs({ region: decision.region, endpoint: decision.logsEndpoint, disableHostPrefix: true, ...credentials });
+      // Logs on AWS (a mixed target) keep the SDK's own credentials and the host prefix AWS needs for live tail.
+      const logs = lazyLogs(
+        decision.logsEndpoint
+          ? { region: decision.region, endpoint: decision.logsEndpoint, disableHostPrefix: true, ...credentials }
+          : { region: decision.region, ...(decision.profile ? { profile: decision.profile } : {}) },
+      );
       return {
         info: describeTarget(decision, {}),
         isRealAws: false,
@@ -317,7 +351,7 @@ export async function resolveTarget(options: ResolveOptions): Promise<Target> {
       const base = { region: decision.region, ...(decision.profile ? { profile: decision.profile } : {}) };
       const s3Config: S3ClientConfig = { ...base, followRegionRedirects: true };
       const s3 = new S3Client(s3Config);
-      const logs = lazyLogs(base);
+      const logs = lazyLogs(decision.logsEndpoint ? { ...base, endpoint: decision.logsEndpoint, disableHostPrefix: true } : base);
       return {
         info: describeTarget(decision, { account }),
         isRealAws: true,

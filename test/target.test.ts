@@ -25,6 +25,53 @@ const cases: { name: string; flags: TargetFlags; e: TargetEnvironment; want: Rec
     e: { ...none, env: { AWS_ENDPOINT_URL: 'http://a:1', AWS_ENDPOINT_URL_S3: 'http://s3:2', AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: 'http://logs:3' } },
     want: { kind: 'endpoint', s3Endpoint: 'http://s3:2', logsEndpoint: 'http://logs:3' },
   },
+  {
+    name: 'only AWS_ENDPOINT_URL_S3: S3 there, CloudWatch Logs on AWS (as the SDK does)',
+    flags: {},
+    e: { ...none, env: { AWS_ENDPOINT_URL_S3: 'http://s3:2' } },
+    want: { kind: 'endpoint', s3Endpoint: 'http://s3:2', logsEndpoint: undefined },
+  },
+  {
+    name: 'only AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, no credentials: S3 would be AWS -> NoCredentials',
+    flags: {},
+    e: { ...none, env: { AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: 'http://logs:3' } },
+    want: { kind: 'invalid', code: 'NoCredentials' },
+  },
+  {
+    name: 'only AWS_ENDPOINT_URL_CLOUDWATCH_LOGS, with credentials: AWS with logs elsewhere',
+    flags: {},
+    e: { ...withCreds, env: { AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: 'http://logs:3' } },
+    want: { kind: 'aws', logsEndpoint: 'http://logs:3' },
+  },
+  {
+    name: "a profile's endpoint_url (LocalStack's recommended profile)",
+    flags: { profile: 'localstack' },
+    e: { ...none, configFile: { localstack: { region: 'us-east-1', endpoint_url: 'http://localhost:4566' } }, credentialsFile: { localstack: { aws_access_key_id: 'test', aws_secret_access_key: 'test' } } },
+    want: { kind: 'endpoint', s3Endpoint: 'http://localhost:4566', logsEndpoint: 'http://localhost:4566', region: 'us-east-1', profile: 'localstack', fakeCredentials: false },
+  },
+  {
+    name: "a profile's services section beats its endpoint_url; the environment beats both",
+    flags: {},
+    e: {
+      ...none,
+      env: { AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: 'http://env-logs:9' },
+      configFile: { default: { endpoint_url: 'http://all:1', services: 'local' }, 'services.local': { 's3.endpoint_url': 'http://s3:2', 'cloudwatch_logs.endpoint_url': 'http://logs:3' } },
+    },
+    want: { kind: 'endpoint', s3Endpoint: 'http://s3:2', logsEndpoint: 'http://env-logs:9' },
+  },
+  {
+    name: 'AWS_IGNORE_CONFIGURED_ENDPOINT_URLS=true ignores them all',
+    flags: {},
+    e: { ...none, env: { AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: 'true', AWS_ENDPOINT_URL: 'http://localhost:4566' }, configFile: { default: { endpoint_url: 'http://x:1' } } },
+    want: { kind: 'sandbox' },
+  },
+  {
+    name: 'ignore_configured_endpoint_urls in the profile',
+    flags: {},
+    e: { ...withCreds, configFile: { default: { endpoint_url: 'http://x:1', ignore_configured_endpoint_urls: 'true' } } },
+    want: { kind: 'aws', logsEndpoint: undefined },
+  },
+  { name: 'a bad endpoint_url in the profile', flags: {}, e: { ...none, configFile: { default: { endpoint_url: 'localhost:4566' } } }, want: { kind: 'invalid', code: 'Usage' } },
   { name: '--endpoint-url beats the env', flags: { endpointUrl: 'http://flag:1' }, e: { ...none, env: { AWS_ENDPOINT_URL_S3: 'http://s3:2' } }, want: { s3Endpoint: 'http://flag:1', logsEndpoint: 'http://flag:1' } },
   { name: 'endpoint with real credentials keeps them', flags: { endpointUrl: 'http://x:1' }, e: withCreds, want: { kind: 'endpoint', fakeCredentials: false } },
   { name: 'bad endpoint URL', flags: { endpointUrl: 'localhost:4566' }, e: none, want: { kind: 'invalid', code: 'Usage' } },
@@ -69,6 +116,11 @@ test('describeTarget labels each kind', () => {
     'endpoint http://a:1 (logs http://b:2) (region eu-west-1)',
   );
   assert.equal(describeTarget({ kind: 'aws', region: 'us-east-1', profile: 'dev' }, { account: '123456789012' }).label, 'AWS account 123456789012 (region us-east-1, profile dev)');
+  assert.equal(describeTarget({ kind: 'endpoint', region: 'eu-west-1', s3Endpoint: 'http://a:1', fakeCredentials: false }, {}).label, 'endpoint http://a:1 (logs on AWS) (region eu-west-1)');
+  assert.equal(
+    describeTarget({ kind: 'aws', region: 'us-east-1', logsEndpoint: 'http://b:2' }, { account: '123456789012' }).label,
+    'AWS account 123456789012 (region us-east-1) (logs http://b:2)',
+  );
   const sandbox = describeTarget({ kind: 'sandbox', region: 'eu-west-1', note: 'n' }, {});
   assert.equal(sandbox.note, 'n');
 });

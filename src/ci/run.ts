@@ -137,8 +137,11 @@ export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
   io.signals?.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal); // a closed terminal cleans up too
   const session = await createSession(sessionOptions);
   const outcomes: OpOutcome[] = [];
+  const tailNotes = new Map<string, string>();
   session.on((e) => {
     if (e.type === 'Warning') info(`Warning: ${e.message}`); // tail trouble, recursion...
+    if (e.type === 'TailState' && e.state.detail) tailNotes.set(e.state.logGroup, e.state.detail);
+    else if (e.type === 'TailState' && e.state.mode === 'live') tailNotes.delete(e.state.logGroup);
   });
   try {
     for (const line of text.targetLines(session.target)) info(line);
@@ -170,7 +173,7 @@ export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
       }
       outcomes.push(outcome);
       // With --json the record says it all; stderr keeps only what went wrong.
-      report(outcome, o, logGroups, session, o.json ? () => {} : info, problem);
+      report(outcome, o, logGroups, tailNotes, session, o.json ? () => {} : info, problem);
       if (o.json) io.stdout.write(`${JSON.stringify(outcomeRecord(outcome, session.target))}\n`);
       if (statusOf(outcome) === 'failed' || statusOf(outcome) === 'cancelled') break;
     }
@@ -181,7 +184,15 @@ export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
   return exitCodeFor(outcomes, interrupted);
 }
 
-function report(outcome: OpOutcome, o: CiOptions, logGroups: string[], session: SessionApi, info: (l: string) => void, problem: (l: string) => void) {
+function report(
+  outcome: OpOutcome,
+  o: CiOptions,
+  logGroups: string[],
+  tailNotes: ReadonlyMap<string, string>,
+  session: SessionApi,
+  info: (l: string) => void,
+  problem: (l: string) => void,
+) {
   const { input, result } = outcome;
   if (!result || result.error) {
     problem(text.failureLine(input, result?.error ?? { code: 'Aborted', message: 'cancelled' }, session.target));
@@ -193,7 +204,7 @@ function report(outcome: OpOutcome, o: CiOptions, logGroups: string[], session: 
     info(text.latencyLine(outcome.match.latency));
     if (outcome.expect && !outcome.expect.ok) problem(text.expectFailedLine(outcome.expect.pattern, outcome.match.invocation));
   } else if (outcome.timedOut) {
-    problem(text.noMatchLine(input, o.timeoutMs, logGroups));
+    problem(text.noMatchLine(input, o.timeoutMs, logGroups, tailNotes));
   } else if (outcome.cancelled) {
     problem(`Cancelled while waiting for the invocation of ${input.kind.toUpperCase()}`);
   }

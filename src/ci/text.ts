@@ -122,9 +122,12 @@ export function latencyLine(l: Latency): string {
   return `Latency: ${parts.length ? parts.join(', ') : 'not measurable (no START/REPORT seen)'}`;
 }
 
-export function noMatchLine(input: OpInput, timeoutMs: number, logGroups: string[]): string {
+/** `tailNotes`: what the tail last said of each group that had trouble (refused, errors), so a timeout explains itself. */
+export function noMatchLine(input: OpInput, timeoutMs: number, logGroups: string[], tailNotes: ReadonlyMap<string, string> = new Map()): string {
   const watched = logGroups.length ? `in ${logGroups.join(', ')}` : '(no log group to watch: pass --function or --log-group)';
-  return `No matching invocation for ${OP_NAMES[input.kind]} ${keyOf(input)} within ${timeoutMs / 1000}s ${watched}`;
+  const notes = [...tailNotes].map(([group, note]) => `${group}: ${note}`);
+  const why = notes.length ? ` (tail: ${notes.join('; ')})` : '';
+  return `No matching invocation for ${OP_NAMES[input.kind]} ${keyOf(input)} within ${timeoutMs / 1000}s ${watched}${why}`;
 }
 
 export function expectFailedLine(pattern: string, inv: Invocation): string {

@@ -83,6 +83,10 @@ test('latency line names the clock of every figure', () => {
 test('no-match and expect lines', () => {
   assert.equal(text.noMatchLine(put, 30_000, ['/aws/lambda/f']), 'No matching invocation for PUT test.txt within 30s in /aws/lambda/f');
   assert.match(text.noMatchLine(put, 1000, []), /--function/);
+  assert.equal(
+    text.noMatchLine(put, 5000, ['/aws/lambda/f'], new Map([['/aws/lambda/f', 'ECONNREFUSED']])),
+    'No matching invocation for PUT test.txt within 5s in /aws/lambda/f (tail: /aws/lambda/f: ECONNREFUSED)',
+  );
   assert.equal(text.expectFailedLine('Size: 1', invocation), 'Expect failed: /Size: 1/ not found in the log of invocation abc-123');
 });
 

@@ -1,7 +1,8 @@
 /** Each operation on its own run against a sandbox reached by --endpoint-url (the LocalStack-style path). */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { setupDemo } from '../../src/sandbox/demo.js';
 import { cliBuilt, NOT_BUILT, runCli, workDir } from '../ci/helpers.js';
@@ -59,4 +60,32 @@ test('--function naming a function that never runs: no match within --timeout ex
   const r = await runCli(['--endpoint-url', sandbox.endpoint, '--bucket', 'test-bucket', '--put', 'test.txt', '--wait', '--timeout', '1500ms', '--function', 'other-fn'], dir);
   assert.equal(r.code, 3, r.stderr + r.stdout);
   assert.match(r.stderr, /^No matching invocation for PUT test.txt within 1\.5s in \/aws\/lambda\/other-fn$/m);
+});
+
+test("a LocalStack-style profile (endpoint_url in ~/.aws/config) targets its endpoint, path-style, and matches", { skip: !cliBuilt && NOT_BUILT }, async (t) => {
+  const home = workDir();
+  t.after(() => rmSync(home, { recursive: true, force: true }));
+  writeFileSync(join(home, 'aws-config'), `[profile localstack]\nregion = eu-west-1\nendpoint_url = ${sandbox.endpoint}\n`);
+  writeFileSync(join(home, 'aws-credentials'), '[localstack]\naws_access_key_id = test\naws_secret_access_key = test\n');
+  const r = await runCli(['--profile', 'localstack', '--bucket', 'test-bucket', '--put', 'test.txt', '--wait', '--timeout', '20s'], home);
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, new RegExp(`^Target: endpoint ${sandbox.endpoint.replace(/[.]/g, '\\.')} \\(region eu-west-1\\)$`, 'm'));
+  assert.match(r.stdout, /Event Type: ObjectCreated:Put /);
+});
+
+test('AWS_ENDPOINT_URL_S3 alone sends S3 there and says CloudWatch Logs stays on AWS', { skip: !cliBuilt && NOT_BUILT }, async () => {
+  const r = await runCli(['--bucket', 'test-bucket', '--put', 'test.txt'], dir, { AWS_ENDPOINT_URL_S3: sandbox.endpoint });
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stdout, new RegExp(`^Target: endpoint ${sandbox.endpoint.replace(/[.]/g, '\\.')} \\(logs on AWS\\) \\(region eu-west-1\\)$`, 'm'));
+  assert.match(r.stdout, /^Done\. Uploaded 29 bytes from file: test.txt$/m);
+});
+
+test('CloudWatch Logs unreachable: the timeout (exit 3) says what the tail ran into', { skip: !cliBuilt && NOT_BUILT }, async () => {
+  const r = await runCli(['--bucket', 'test-bucket', '--put', 'test.txt', '--wait', '--timeout', '3s'], dir, {
+    AWS_ENDPOINT_URL_S3: sandbox.endpoint,
+    AWS_ENDPOINT_URL_CLOUDWATCH_LOGS: 'http://127.0.0.1:1',
+  });
+  assert.equal(r.code, 3, r.stderr + r.stdout);
+  assert.match(r.stdout, /\(logs http:\/\/127\.0\.0\.1:1\)/);
+  assert.match(r.stderr, /^No matching invocation for PUT test\.txt within 3s in \/aws\/lambda\/event-handler \(tail: \/aws\/lambda\/event-handler: .*ECONNREFUSED/m);
 });
