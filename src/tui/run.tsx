@@ -93,11 +93,19 @@ export async function runTui(options: TuiOptions, streams: TuiStreams = {}): Pro
 
   return new Promise<number>((resolve) => {
     let phase: 'running' | 'cleaning' | 'done' = 'running';
+    // A closed terminal (SIGHUP, a killed tmux): writes fail with EIO / EPIPE. Clean up without drawing; the
+    // listener stays for the rest of the process, whose last writes would fail the same way.
+    let terminalGone = false;
+    const onTerminalGone = () => {
+      terminalGone = true;
+      quit(true, ExitCode.Interrupted);
+    };
+    stdout.on('error', onTerminalGone);
     const finish = (code: number, problem?: string) => {
       if (phase === 'done') return;
       phase = 'done';
       for (const signal of SIGNALS) process.off(signal, onSignal);
-      instance.clear();
+      if (!terminalGone) instance.clear();
       instance.unmount();
       store.dispose();
       if (problem) process.stderr.write(`s3trigger: ${problem}\n`);

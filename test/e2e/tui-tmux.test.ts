@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { test } from 'node:test';
@@ -106,4 +106,31 @@ test('tmux: p c o d m turn five rows matched with the handler output; q exits 0 
   assert.equal(code, '0');
   // Every process the pane started (CLI, sandbox, Lambda workers) shares the pane's session id.
   await poll('no process left in the pane’s session', () => processesInSession(panePid), (left) => left.length === 0, 10_000);
+});
+
+test('tmux: a closed terminal (kill-session) cleans up: no process, no temp dir, no crash report', { timeout: 60_000 }, async (t) => {
+  if (!hasTmux()) return t.skip('tmux not found on PATH');
+  if (!existsSync(CLI)) return t.skip('dist/bin.cjs not built: run `npm run build` first');
+  const home = mkdtempSync(join(tmpdir(), 's3trigger-tmux-hup-'));
+  const temp = join(home, 'tmp');
+  mkdirSync(temp);
+  writeFileSync(join(home, 'aws-config'), '');
+  writeFileSync(join(home, 'aws-credentials'), '');
+  const env = { ...cleanEnv(home), TMPDIR: temp };
+  t.after(() => {
+    spawnSync('tmux', ['-S', env['S3TRIGGER_E2E_TMUX_SOCKET']!, 'kill-server'], { env });
+    rmSync(home, { recursive: true, force: true });
+  });
+  // stderr into the pane too: a crash on the dead terminal would be written there or nowhere, so also keep a copy.
+  const command = `cd '${home}' && node '${CLI}' --local --bucket test-bucket 2> >(tee '${join(home, 'stderr')}' >&2)`;
+  tmux(env, 'new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', 'bash', '-c', command);
+  const panePid = Number(tmux(env, 'display-message', '-p', '-t', SESSION, '#{pane_pid}').trim());
+  await poll('the main screen', () => tmux(env, 'capture-pane', '-p', '-t', SESSION), (s) => /tailing \/aws\/lambda\/\S+ \((live|polling|waiting)/.test(s), 30_000);
+  assert.ok(readdirSync(temp).length > 0, 'the sandbox and the demo file live in TMPDIR while running');
+
+  tmux(env, 'kill-session', '-t', SESSION);
+  await poll('no process left in the pane’s session', () => processesInSession(panePid), (left) => left.length === 0, 15_000);
+  assert.deepEqual(readdirSync(temp), [], 'temp dirs removed');
+  const stderr = existsSync(join(home, 'stderr')) ? readFileSync(join(home, 'stderr'), 'utf8') : '';
+  assert.doesNotMatch(stderr, /Error|Assertion|at /, stderr);
 });
