@@ -1,4 +1,5 @@
 /** Text formatting for the TUI's cells and lines. Pure. */
+import stringWidth from 'string-width';
 import type { OpKind } from '../ops/types.js';
 import type { MatchConfidence } from '../observe/types.js';
 import { baseName } from './state/params.js';
@@ -78,11 +79,25 @@ export function rowSize(row: OpRow): string {
   return '';
 }
 
-/** Pads or cuts to exactly `width` characters (cells are one code unit wide here). */
+const graphemes = new Intl.Segmenter();
+
+/**
+ * Pads or cuts to exactly `width` terminal columns (CJK and emoji take two). Hand-written: cli-truncate
+ * overshoots by a column when the cut lands on a wide character.
+ */
 export function cell(text: string, width: number, align: 'left' | 'right' = 'left'): string {
-  const chars = [...text];
-  if (chars.length > width) return width > 1 ? `${chars.slice(0, width - 1).join('')}…` : chars.slice(0, width).join('');
-  return align === 'left' ? text.padEnd(width) : text.padStart(width);
+  const used = stringWidth(text);
+  if (used <= width) return align === 'left' ? text + ' '.repeat(width - used) : ' '.repeat(width - used) + text;
+  const room = width > 1 ? width - 1 : width;
+  let kept = '';
+  let taken = 0;
+  for (const { segment } of graphemes.segment(text)) {
+    const w = stringWidth(segment);
+    if (taken + w > room) break;
+    kept += segment;
+    taken += w;
+  }
+  return `${kept}${width > 1 ? '…' : ''}${' '.repeat(room - taken)}`;
 }
 
 /** Strips terminal control sequences and tabs a log message may carry. */
