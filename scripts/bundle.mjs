@@ -3,6 +3,7 @@
 // with a V8 code cache. One file means one compile and no ESM loader work per module (about 150 ms of a
 // 350 ms run). The interactive view stays out (ink and yoga use top-level await); it loads from dist/tui/.
 import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 
 const YARGS_SHIM = `${sep}yargs${sep}lib${sep}platform-shims${sep}esm.mjs`;
@@ -22,6 +23,36 @@ const lazyHelpRendering = {
   },
 };
 
+/**
+ * import.meta.url in a dependency is that file's own location at run time (yargs finds its locales by it),
+ * found through the package's package.json; an ESM file's own `__dirname` is renamed so that it does not
+ * shadow the bundle's. (Our own modules use import.meta.url only to locate node_modules: the bundle's URL.)
+ */
+const dependencyUrls = {
+  name: 'dependency-import-meta-url',
+  setup(b) {
+    b.onLoad({ filter: /[\\/]node_modules[\\/].*\.m?js$/ }, async (args) => {
+      const text = await readFile(args.path, 'utf8');
+      if (!text.includes('import.meta.url')) return undefined;
+      const [, pkg, file] = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](.*)$/.exec(args.path);
+      let contents = text.replaceAll('import.meta.url', `__packageFileUrl(${JSON.stringify(pkg.replace(/\\/g, '/'))}, ${JSON.stringify(file)})`);
+      if (/\b(const|let|var)\s+__dirname\b/.test(contents)) contents = contents.replace(/\b__dirname\b/g, '__moduleDirname');
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+// esbuild marks the bundle strict; the banner comes first, so it says so again.
+const banner = `"use strict";
+const __bundleUrl = require('node:url').pathToFileURL(__filename).href;
+const __packageFileUrl = (pkg, file) => {
+  try {
+    return require('node:url').pathToFileURL(require('node:path').join(require('node:path').dirname(require.resolve(pkg + '/package.json')), file)).href;
+  } catch {
+    return __bundleUrl;
+  }
+};`;
+
 await build({
   entryPoints: ['dist/cli.js'],
   outfile: 'dist/s3trigger.cjs',
@@ -32,10 +63,9 @@ await build({
   external: ['./tui/run.js'],
   // A code-cached script cannot import() on Node 20 (bin.cjs): built-ins are required instead.
   supported: { 'dynamic-import': false },
-  // import.meta.url only ever locates node_modules (createRequire); the bundle's own URL does that.
   define: { 'import.meta.url': '__bundleUrl' },
-  banner: { js: "const __bundleUrl = require('node:url').pathToFileURL(__filename).href;" },
-  plugins: [lazyHelpRendering],
+  banner: { js: banner },
+  plugins: [lazyHelpRendering, dependencyUrls],
   logLevel: 'warning',
   legalComments: 'none',
 });

@@ -5,7 +5,7 @@
  * code runs, which saves nothing here; a cache taken at exit also holds every function the run compiled.
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -16,7 +16,6 @@ const bundle = join(__dirname, 's3trigger.cjs');
 function cacheDir(): string | undefined {
   if (process.env.S3TRIGGER_CODE_CACHE === '0') return undefined;
   if (process.env.S3TRIGGER_CACHE_DIR) return process.env.S3TRIGGER_CACHE_DIR;
-  // Per user, never a shared temp dir: whoever can write a code cache can run code as its reader.
   return join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 's3trigger');
 }
 
@@ -28,19 +27,45 @@ function readOr<T>(read: () => T): T | undefined {
   }
 }
 
-/** V8 checks a cache against its own version and flags but not the source's content: the name carries the build. */
-function cacheFiles(dir: string, size: number, mtimeMs: number) {
-  const install = createHash('sha256').update(bundle).digest('hex').slice(0, 12);
-  const build = `${size}-${Math.round(mtimeMs)}-${process.version}-${process.arch}`;
-  return { prefix: `${install}-`, file: join(dir, `${install}-${build}.v8cache`) };
+/**
+ * Whoever can write a code cache can run code as its reader: use only what this user owns and nobody else can
+ * write (never a shared temp dir, never through a symlink).
+ */
+function privateToUser(path: string): boolean {
+  const uid = process.getuid?.();
+  if (uid === undefined) return true; // Windows: the profile directory's ACLs do this job
+  const st = lstatSync(path);
+  return st.uid === uid && (st.mode & 0o022) === 0 && !st.isSymbolicLink();
 }
 
-/** Written once, at exit, when there was no usable cache; older caches of this install are removed. */
+/** V8 checks a cache against its own version and flags but not against the source: the name carries its hash. */
+function cacheFile(dir: string, bundleBytes: Buffer) {
+  const install = createHash('sha256').update(bundle).digest('hex').slice(0, 12);
+  const build = createHash('sha256').update(bundleBytes).digest('hex').slice(0, 16);
+  return { prefix: `${install}-`, file: join(dir, `${install}-${build}-${process.version}-${process.arch}.v8cache`) };
+}
+
+function ensurePrivateDir(dir: string): void {
+  mkdirSync(dirname(dir), { recursive: true });
+  try {
+    mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
+  if (!privateToUser(dir)) throw new Error('cache dir is not private');
+}
+
+/** Written at exit when there was no usable cache; older caches of this install are removed. */
 function saveCache(script: Script, dir: string, prefix: string, file: string): void {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(tmp, script.createCachedData(), { mode: 0o600 });
+    ensurePrivateDir(dir);
+    const fd = openSync(tmp, 'wx', 0o600); // never through an existing file or symlink
+    try {
+      writeSync(fd, script.createCachedData());
+    } finally {
+      closeSync(fd);
+    }
     renameSync(tmp, file);
     // Older builds' caches and temp files left by a killed run.
     for (const name of readdirSync(dir)) if (name.startsWith(prefix) && join(dir, name) !== file) readOr(() => unlinkSync(join(dir, name)));
@@ -49,11 +74,12 @@ function saveCache(script: Script, dir: string, prefix: string, file: string): v
   }
 }
 
-function run(source: string): void {
-  const stat = statSync(bundle);
+function run(bundleBytes: Buffer): void {
   const dir = readOr(cacheDir);
-  const files = dir === undefined ? undefined : cacheFiles(dir, stat.size, stat.mtimeMs);
-  const cachedData = files && readOr(() => readFileSync(files.file));
+  const files = dir === undefined ? undefined : cacheFile(dir, bundleBytes);
+  const usable = files !== undefined && readOr(() => privateToUser(dir!) && privateToUser(files.file)) === true;
+  const cachedData = usable ? readOr(() => readFileSync(files.file)) : undefined;
+  const source = bundleBytes.toString('utf8');
   // Keep line numbers: the hashbang line becomes a comment.
   const code = source.startsWith('#!') ? `//${source.slice(2)}` : source;
   const script = new Script(`(function (exports, require, module, __filename, __dirname, __s3triggerImport) {${code}\n})`, {
@@ -61,7 +87,9 @@ function run(source: string): void {
     ...(cachedData ? { cachedData } : {}),
   });
   if (dir !== undefined && files && (!cachedData || script.cachedDataRejected)) {
-    process.once('exit', () => saveCache(script, dir, files.prefix, files.file));
+    // The cache holds what this run compiled: only a run that did its job makes it (not --help or a usage error).
+    const helpAsked = process.argv.some((a) => a === '--help' || a === '-h');
+    process.once('exit', (code) => code === 0 && !helpAsked && saveCache(script, dir, files.prefix, files.file));
   }
   const module = { exports: {} };
   // Node 20 drops a script's import() callback when it comes from a code cache, so the bundle has no import()
@@ -70,7 +98,7 @@ function run(source: string): void {
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle), importFromHere);
 }
 
-const source = readOr(() => readFileSync(bundle, 'utf8'));
+const bundleBytes = readOr(() => readFileSync(bundle));
 // Without the bundle (a plain `tsc` build) the compiled modules run as they are.
-if (source === undefined) void import('./cli.js');
-else run(source);
+if (bundleBytes === undefined) void import('./cli.js');
+else run(bundleBytes);

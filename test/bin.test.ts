@@ -1,9 +1,10 @@
 /** dist/bin.cjs, the installed command: runs the bundle from a per-user V8 code cache that it writes once. */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { cliBuilt, NOT_BUILT, runCli, workDir } from './ci/helpers.js';
+import { CLI, cleanEnv, cliBuilt, NOT_BUILT, runCli, workDir } from './ci/helpers.js';
 
 function setup() {
   const dir = workDir();
@@ -12,60 +13,112 @@ function setup() {
 }
 
 const cacheFiles = (cache: string) => readdirSync(cache).filter((n) => n.endsWith('.v8cache'));
+const listed = (cache: string) => {
+  try {
+    return readdirSync(cache);
+  } catch {
+    return [];
+  }
+};
+// A run that does its job: one PUT on the in-process sandbox.
+const PUT = ['--local', '--bucket', 'test-bucket', '--put', 'test.txt'];
 
-test('first run writes one code cache; the next run uses it unchanged and prints the same', async (t) => {
+test('a successful run writes one code cache; the next run uses it unchanged; --help and usage errors write none', async (t) => {
   if (!cliBuilt) return t.skip(NOT_BUILT);
   const { dir, cache, env } = setup();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
 
-  const first = await runCli(['--help'], dir, env);
+  const help = await runCli(['--help'], dir, env);
+  assert.equal(help.code, 0, help.stderr);
+  assert.match(help.stdout, /Exit codes:/);
+  const usage = await runCli(['--bucket', 'bad_bucket', '--put', 'test.txt'], dir, env);
+  assert.equal(usage.code, 2);
+  assert.deepEqual(listed(cache).filter((n) => n.endsWith('.v8cache')), [], 'help and usage errors leave no cache');
+
+  const first = await runCli(PUT, dir, env);
   assert.equal(first.code, 0, first.stderr);
-  assert.match(first.stdout, /Exit codes:/);
   const files = cacheFiles(cache);
   assert.equal(files.length, 1, `cache dir holds ${readdirSync(cache).join(', ')}`);
-  assert.ok(statSync(join(cache, files[0]!)).size > 100_000, 'the cache holds compiled code');
-  const written = statSync(join(cache, files[0]!)).mtimeMs;
+  const file = join(cache, files[0]!);
+  assert.ok(statSync(file).size > 100_000, 'the cache holds compiled code');
+  assert.equal(statSync(file).mode & 0o777, 0o600);
+  assert.equal(statSync(cache).mode & 0o777, 0o700);
+  const written = statSync(file).mtimeMs;
 
-  const second = await runCli(['--help'], dir, env);
+  const second = await runCli(PUT, dir, env);
   assert.equal(second.code, 0, second.stderr);
-  assert.equal(second.stdout, first.stdout);
-  assert.equal(second.stderr, '');
+  assert.equal(second.stdout.replace(/:\d+/g, ':PORT'), first.stdout.replace(/:\d+/g, ':PORT'));
   assert.deepEqual(cacheFiles(cache), files);
-  assert.equal(statSync(join(cache, files[0]!)).mtimeMs, written, 'an accepted cache is not rewritten');
+  assert.equal(statSync(file).mtimeMs, written, 'an accepted cache is not rewritten');
 });
 
-test('a corrupt cache is ignored and replaced; stale caches and temp files of this install are removed', async (t) => {
+test('a corrupt or group-writable cache is not used but replaced; stale caches and temp files of this install are removed', async (t) => {
   if (!cliBuilt) return t.skip(NOT_BUILT);
   const { dir, cache, env } = setup();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const clean = await runCli(['--help'], dir, env);
+  assert.equal((await runCli(PUT, dir, env)).code, 0);
   const [name] = cacheFiles(cache);
   assert.ok(name);
   const install = name.split('-')[0]!;
   writeFileSync(join(cache, name), 'not a V8 code cache');
-  writeFileSync(join(cache, `${install}-1-2-v0.0.0-x64.v8cache`), 'an older build');
+  chmodSync(join(cache, name), 0o666);
+  writeFileSync(join(cache, `${install}-0000000000000000-v0.0.0-x64.v8cache`), 'an older build');
   writeFileSync(join(cache, `${name}.999.tmp`), 'left by a killed run');
   writeFileSync(join(cache, 'other-install.v8cache'), 'not ours');
 
-  const r = await runCli(['--help'], dir, env);
+  const r = await runCli(PUT, dir, env);
   assert.equal(r.code, 0, r.stderr);
-  assert.equal(r.stdout, clean.stdout);
+  assert.match(r.stdout, /^Done\. Uploaded 29 bytes from file: test.txt$/m);
   assert.deepEqual(readdirSync(cache).sort(), [name, 'other-install.v8cache'].sort());
   assert.notEqual(readFileSync(join(cache, name), 'utf8'), 'not a V8 code cache');
+  assert.equal(statSync(join(cache, name)).mode & 0o777, 0o600);
 });
 
-test('S3TRIGGER_CODE_CACHE=0 writes nothing; an unwritable cache dir is not an error', async (t) => {
+test('a rebuilt bundle of the same size and mtime gets its own cache (V8 checks only the length)', async (t) => {
+  if (!cliBuilt) return t.skip(NOT_BUILT);
+  const { dir, cache, env } = setup();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  // A copy of the installed command: bin.cjs and the bundle side by side, as npm installs them.
+  const install = join(dir, 'install');
+  mkdirSync(install);
+  const bin = join(install, 'bin.cjs');
+  const bundle = join(install, 's3trigger.cjs');
+  copyFileSync(CLI, bin);
+  copyFileSync(CLI.replace(/bin\.cjs$/, 's3trigger.cjs'), bundle);
+  const npmTime = new Date('1985-10-26T08:15:00Z'); // npm unpacks every file with this mtime
+  utimesSync(bundle, npmTime, npmTime);
+  const warm = spawnSync(process.execPath, [bin, ...PUT], { cwd: dir, env: cleanEnv(dir, env), encoding: 'utf8' });
+  assert.equal(warm.status, 0, warm.stderr);
+  assert.equal(cacheFiles(cache).length, 1);
+
+  const text = readFileSync(bundle, 'utf8');
+  const edited = text.replace('is required with an operation flag', 'IS REQUIRED WITH AN OPERATION FLAG');
+  assert.equal(edited.length, text.length);
+  writeFileSync(bundle, edited);
+  utimesSync(bundle, npmTime, npmTime);
+  const r = spawnSync(process.execPath, [bin, '--put', 'test.txt'], { cwd: dir, env: cleanEnv(dir, env), encoding: 'utf8' });
+  assert.equal(r.status, 2);
+  assert.match(r.stderr, /--bucket BUCKET IS REQUIRED WITH AN OPERATION FLAG/);
+});
+
+test('S3TRIGGER_CODE_CACHE=0 writes nothing; an unusable cache dir is not an error', async (t) => {
   if (!cliBuilt) return t.skip(NOT_BUILT);
   const { dir, cache } = setup();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const off = await runCli(['--bucket', 'bad_bucket', '--put', 'test.txt'], dir, { S3TRIGGER_CACHE_DIR: cache, S3TRIGGER_CODE_CACHE: '0' });
-  assert.equal(off.code, 2);
-  assert.match(off.stderr, /^s3trigger: invalid bucket name 'bad_bucket'/);
-  assert.throws(() => readdirSync(cache), /ENOENT/);
+  const off = await runCli(PUT, dir, { S3TRIGGER_CACHE_DIR: cache, S3TRIGGER_CODE_CACHE: '0' });
+  assert.equal(off.code, 0, off.stderr);
+  assert.deepEqual(listed(cache), []);
 
   const blocker = join(dir, 'a-file');
   writeFileSync(blocker, '');
-  const blocked = await runCli(['--bucket', 'bad_bucket', '--put', 'test.txt'], dir, { S3TRIGGER_CACHE_DIR: join(blocker, 'cache') });
-  assert.equal(blocked.code, 2);
-  assert.equal(blocked.stderr.trim().split('\n').length, 1, blocked.stderr);
+  const blocked = await runCli(PUT, dir, { S3TRIGGER_CACHE_DIR: join(blocker, 'cache') });
+  assert.equal(blocked.code, 0, blocked.stderr);
+  assert.equal(blocked.stderr, '');
+
+  const shared = join(dir, 'shared');
+  mkdirSync(shared, { mode: 0o777 });
+  chmodSync(shared, 0o777);
+  const open = await runCli(PUT, dir, { S3TRIGGER_CACHE_DIR: shared });
+  assert.equal(open.code, 0, open.stderr);
+  assert.deepEqual(readdirSync(shared), [], 'no cache in a directory others can write');
 });
