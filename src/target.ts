@@ -90,13 +90,19 @@ const LOGS_SERVICE: Service = { env: 'CLOUDWATCH_LOGS', config: 'cloudwatch_logs
  */
 export function configuredEndpoint(service: Service, e: TargetEnvironment, profile: string): string | undefined {
   const section: Record<string, string | undefined> = { ...e.credentialsFile[profile], ...e.configFile[profile] };
-  const ignore = e.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS ?? section.ignore_configured_endpoint_urls;
+  const ignore = e.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS || section.ignore_configured_endpoint_urls;
   if (ignore?.toLowerCase() === 'true') return undefined;
   const fromEnv = e.env[`AWS_ENDPOINT_URL_${service.env}`] || e.env.AWS_ENDPOINT_URL;
   if (fromEnv) return fromEnv;
   const services = section.services ? e.configFile[`services.${section.services}`] : undefined;
   return services?.[`${service.config}.endpoint_url`] || section.endpoint_url || undefined;
 }
+
+/**
+ * For clients s3trigger sends to AWS itself: the SDK reads configured endpoints from AWS_PROFILE / default,
+ * never from the client's `profile`, so with --profile it could go elsewhere than the target line says.
+ */
+const ON_AWS = { ignoreConfiguredEndpointUrls: true };
 
 export function decideTarget(flags: TargetFlags, e: TargetEnvironment): TargetDecision {
   const env = e.env;
@@ -258,6 +264,15 @@ function lazyLogs(config: CloudWatchLogsClientConfig): LazyLogs {
   });
 }
 
+const LOGS_ON_AWS_WITHOUT_CREDENTIALS =
+  'only S3 has an endpoint, so CloudWatch Logs is on AWS, and no AWS credentials were found: ' +
+  'set AWS_ENDPOINT_URL_CLOUDWATCH_LOGS (or AWS_ENDPOINT_URL) too, or configure credentials';
+
+/** A Logs client that cannot exist: every use says why, once per call, as a usage error. */
+function unavailableLogs(why: string): LazyLogs {
+  return Object.assign(() => Promise.reject(new AppError('NoCredentials', why, ExitCode.Usage)), { destroy: async () => {} });
+}
+
 async function startEmbeddedSandbox(decision: { region: string; note?: string }, options: ResolveOptions): Promise<Target> {
   const { startSandbox } = await import('./sandbox/server.js');
   const { setupDemo } = await import('./sandbox/demo.js');
@@ -294,7 +309,7 @@ async function startEmbeddedSandbox(decision: { region: string; note?: string },
 
 async function accountOf(decision: { region: string; profile?: string }, timeoutMs: number): Promise<string | undefined> {
   const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-  const sts = new STSClient({ region: decision.region, ...(decision.profile ? { profile: decision.profile } : {}), maxAttempts: 1 });
+  const sts = new STSClient({ region: decision.region, ...(decision.profile ? { profile: decision.profile } : {}), maxAttempts: 1, ...ON_AWS });
   try {
     const out = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(timeoutMs) });
     return out.Account;
@@ -329,11 +344,11 @@ export async function resolveTarget(options: ResolveOptions): Promise<Target> {
       const s3Config: S3ClientConfig = { region: decision.region, endpoint: decision.s3Endpoint, forcePathStyle: true, ...credentials };
       const s3 = new S3Client(s3Config);
       // Logs on AWS (a mixed target) keep the SDK's own credentials and the host prefix AWS needs for live tail.
-      const logs = lazyLogs(
-        decision.logsEndpoint
-          ? { region: decision.region, endpoint: decision.logsEndpoint, disableHostPrefix: true, ...credentials }
-          : { region: decision.region, ...(decision.profile ? { profile: decision.profile } : {}) },
-      );
+      const logs = decision.logsEndpoint
+        ? lazyLogs({ region: decision.region, endpoint: decision.logsEndpoint, disableHostPrefix: true, ...credentials })
+        : decision.fakeCredentials
+          ? unavailableLogs(LOGS_ON_AWS_WITHOUT_CREDENTIALS)
+          : lazyLogs({ region: decision.region, ...(decision.profile ? { profile: decision.profile } : {}), ...ON_AWS });
       return {
         info: describeTarget(decision, {}),
         isRealAws: false,
@@ -348,7 +363,7 @@ export async function resolveTarget(options: ResolveOptions): Promise<Target> {
     }
     case 'aws': {
       const account = await accountOf(decision, options.stsTimeoutMs ?? 3000);
-      const base = { region: decision.region, ...(decision.profile ? { profile: decision.profile } : {}) };
+      const base = { region: decision.region, ...(decision.profile ? { profile: decision.profile } : {}), ...ON_AWS };
       const s3Config: S3ClientConfig = { ...base, followRegionRedirects: true };
       const s3 = new S3Client(s3Config);
       const logs = lazyLogs(decision.logsEndpoint ? { ...base, endpoint: decision.logsEndpoint, disableHostPrefix: true } : base);

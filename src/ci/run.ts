@@ -161,6 +161,8 @@ export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
       logGroups = discovery.logGroups;
       for (const line of text.discoveryLines(discovery, wait)) info(line);
     } catch (err) {
+      // A target that cannot reach CloudWatch Logs at all is bad input: say so before anything is fired.
+      if (wait && err instanceof AppError && err.exitCode === ExitCode.Usage) throw err;
       problem(`Warning: cannot watch the function logs: ${toOpError(err).message}`);
     }
     for (const input of ops) {

@@ -3,6 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { setupDemo } from '../../src/sandbox/demo.js';
 import { cliBuilt, NOT_BUILT, runCli, workDir } from '../ci/helpers.js';
@@ -88,4 +89,14 @@ test('CloudWatch Logs unreachable: the timeout (exit 3) says what the tail ran i
   assert.equal(r.code, 3, r.stderr + r.stdout);
   assert.match(r.stdout, /\(logs http:\/\/127\.0\.0\.1:1\)/);
   assert.match(r.stderr, /^No matching invocation for PUT test\.txt within 3s in \/aws\/lambda\/event-handler \(tail: \/aws\/lambda\/event-handler: .*ECONNREFUSED/m);
+});
+
+test('AWS_ENDPOINT_URL_S3 alone, no credentials, --wait: exit 2 before firing, naming the variable to set', { skip: !cliBuilt && NOT_BUILT }, async () => {
+  const r = await runCli(['--bucket', 'test-bucket', '--put', 'test.txt', '--key', 'never-fired.txt', '--wait'], dir, { AWS_ENDPOINT_URL_S3: sandbox.endpoint });
+  assert.equal(r.code, 2, r.stderr + r.stdout);
+  assert.match(r.stderr, /^s3trigger: only S3 has an endpoint, so CloudWatch Logs is on AWS, and no AWS credentials were found: set AWS_ENDPOINT_URL_CLOUDWATCH_LOGS/m);
+  assert.doesNotMatch(r.stdout, /PUT object/);
+  const s3 = new S3Client({ region: 'eu-west-1', endpoint: sandbox.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: 'test-bucket', Key: 'never-fired.txt' })), { name: 'NotFound' });
+  s3.destroy();
 });
