@@ -12,6 +12,8 @@ export interface TargetInfo {
   account?: string;
   profile?: string;
   endpoint?: string;
+  /** Where CloudWatch Logs is reached when that is not AWS (differs from `endpoint` only on a mixed target). */
+  logsEndpoint?: string;
   /** One line for headers and CI output, e.g. "local sandbox http://127.0.0.1:40123". */
   label: string;
   /** Why the sandbox was chosen, when it was a fallback. */

@@ -27,13 +27,14 @@ export interface SessionOptions extends ResolveOptions {
 export const DEFAULT_MATCH_TIMEOUT_MS = 60_000;
 
 /**
- * The embedded sandbox and an endpoint on this machine (LocalStack, moto: loopback) share this process's
- * clock: a small skew keeps an earlier run's invocation (still in the log group, maybe 200 ms old) from
- * being taken for this op's on a time match. A remote endpoint gets more; real AWS the Observer's default.
+ * The clock that matters is the one stamping the log events. The embedded sandbox, and an endpoint on this
+ * machine (LocalStack, moto: loopback), share this process's clock: a small skew keeps an earlier run's
+ * invocation (still in the log group, maybe 200 ms old) from being taken for this op's. A remote endpoint
+ * gets more; logs on AWS the Observer's default.
  */
-export function clockOptions(info: Pick<TargetInfo, 'kind' | 'endpoint'>): { clockSkewMs?: number; lookbackMs?: number } {
-  if (info.kind === 'sandbox' || (info.kind === 'endpoint' && isLoopback(info.endpoint))) return { clockSkewMs: 50, lookbackMs: 0 };
-  if (info.kind === 'endpoint') return { clockSkewMs: 250 };
+export function clockOptions(info: Pick<TargetInfo, 'kind' | 'logsEndpoint'>): { clockSkewMs?: number; lookbackMs?: number } {
+  if (info.kind === 'sandbox' || isLoopback(info.logsEndpoint)) return { clockSkewMs: 50, lookbackMs: 0 };
+  if (info.logsEndpoint) return { clockSkewMs: 250 };
   return {};
 }
 
@@ -41,7 +42,8 @@ function isLoopback(endpoint: string | undefined): boolean {
   if (!endpoint) return false;
   try {
     const host = new URL(endpoint).hostname;
-    return host === 'localhost' || host.endsWith('.localhost') || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
+    // localhost.localstack.cloud is LocalStack's public name for 127.0.0.1.
+    return /(^|\.)localhost(\.localstack\.cloud)?$/.test(host) || host === '[::1]' || /^127\.\d+\.\d+\.\d+$/.test(host);
   } catch {
     return false;
   }

@@ -222,6 +222,7 @@ export function describeTarget(decision: Exclude<TargetDecision, { kind: 'invali
         region: decision.region,
         account: extra.account,
         endpoint: extra.endpoint,
+        ...(extra.endpoint ? { logsEndpoint: extra.endpoint } : {}),
         label: `local sandbox ${extra.endpoint ?? ''} (region ${decision.region})`.replace('  ', ' '),
         ...(decision.note ? { note: decision.note } : {}),
       };
@@ -232,6 +233,7 @@ export function describeTarget(decision: Exclude<TargetDecision, { kind: 'invali
         kind: 'endpoint',
         region: decision.region,
         endpoint: decision.s3Endpoint,
+        ...(decision.logsEndpoint ? { logsEndpoint: decision.logsEndpoint } : {}),
         ...(decision.profile ? { profile: decision.profile } : {}),
         label: `endpoint ${endpoints} (region ${decision.region})`,
       };
@@ -243,6 +245,7 @@ export function describeTarget(decision: Exclude<TargetDecision, { kind: 'invali
         region: decision.region,
         account: extra.account,
         ...(decision.profile ? { profile: decision.profile } : {}),
+        ...(decision.logsEndpoint ? { logsEndpoint: decision.logsEndpoint } : {}),
         label: `AWS account ${extra.account ?? '(unknown)'} (${details})${decision.logsEndpoint ? ` (logs ${decision.logsEndpoint})` : ''}`,
       };
     }

@@ -118,13 +118,16 @@ test('cancel() aborts an in-flight multipart upload: progress, then Aborted, no 
   }
 });
 
-test('clockOptions: the sandbox and loopback endpoints share this clock (50 ms); remote endpoints 250 ms; AWS the default', () => {
+test('clockOptions: the sandbox and loopback log endpoints share this clock (50 ms); remote endpoints 250 ms; logs on AWS the default', () => {
   const same = { clockSkewMs: 50, lookbackMs: 0 };
-  assert.deepEqual(clockOptions({ kind: 'sandbox', endpoint: 'http://127.0.0.1:40123' }), same);
-  for (const endpoint of ['http://localhost:4566', 'http://127.0.0.1:5000', 'http://s3.localhost.localstack.cloud.localhost:4566', 'http://[::1]:4566']) {
-    assert.deepEqual(clockOptions({ kind: 'endpoint', endpoint }), same, endpoint);
+  assert.deepEqual(clockOptions({ kind: 'sandbox', logsEndpoint: 'http://127.0.0.1:40123' }), same);
+  for (const logsEndpoint of ['http://localhost:4566', 'http://127.0.0.1:5000', 'http://localhost.localstack.cloud:4566', 'http://s3.localhost.localstack.cloud:4566', 'http://[::1]:4566']) {
+    assert.deepEqual(clockOptions({ kind: 'endpoint', logsEndpoint }), same, logsEndpoint);
   }
-  assert.deepEqual(clockOptions({ kind: 'endpoint', endpoint: 'http://minio.internal:9000' }), { clockSkewMs: 250 });
-  assert.deepEqual(clockOptions({ kind: 'endpoint', endpoint: 'not a url' }), { clockSkewMs: 250 });
+  assert.deepEqual(clockOptions({ kind: 'endpoint', logsEndpoint: 'http://minio.internal:9000' }), { clockSkewMs: 250 });
+  assert.deepEqual(clockOptions({ kind: 'endpoint', logsEndpoint: 'http://notlocalhost.example:1' }), { clockSkewMs: 250 });
+  assert.deepEqual(clockOptions({ kind: 'endpoint', logsEndpoint: 'not a url' }), { clockSkewMs: 250 });
+  assert.deepEqual(clockOptions({ kind: 'endpoint' }), {}, 'S3 on an endpoint, logs on AWS');
+  assert.deepEqual(clockOptions({ kind: 'aws', logsEndpoint: 'http://localhost:4566' }), same, 'S3 on AWS, logs local');
   assert.deepEqual(clockOptions({ kind: 'aws' }), {});
 });

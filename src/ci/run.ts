@@ -140,8 +140,10 @@ export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
   const tailNotes = new Map<string, string>();
   session.on((e) => {
     if (e.type === 'Warning') info(`Warning: ${e.message}`); // tail trouble, recursion...
-    if (e.type === 'TailState' && e.state.detail) tailNotes.set(e.state.logGroup, e.state.detail);
-    else if (e.type === 'TailState' && e.state.mode === 'live') tailNotes.delete(e.state.logGroup);
+    if (e.type !== 'TailState') return;
+    const note = e.state.detail ?? (e.state.mode === 'waiting-for-group' ? 'the log group does not exist yet (nothing has logged to it)' : undefined);
+    if (note) tailNotes.set(e.state.logGroup, note);
+    else tailNotes.delete(e.state.logGroup); // recovered
   });
   try {
     for (const line of text.targetLines(session.target)) info(line);

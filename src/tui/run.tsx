@@ -43,8 +43,11 @@ async function loadUi() {
  */
 export async function showStarting(message: string, streams: TuiStreams = {}): Promise<() => void> {
   const [{ render, createElement }, { Text }] = await Promise.all([loadUi(), import('ink')]);
+  const stdout = streams.stdout ?? process.stdout;
+  // The terminal may close while starting: SIGHUP cleans up (cli.ts); writes to it fail with EIO, harmlessly.
+  stdout.on('error', () => {});
   const instance = render(createElement(Text, { dimColor: true }, message), {
-    stdout: streams.stdout ?? process.stdout,
+    stdout,
     stdin: streams.stdin ?? process.stdin,
     exitOnCtrlC: false,
     patchConsole: false,

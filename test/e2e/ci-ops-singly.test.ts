@@ -60,7 +60,7 @@ test('without --wait nothing is tailed and the run ends after the ack', { skip: 
 test('--function naming a function that never runs: no match within --timeout exits 3', { skip: !cliBuilt && NOT_BUILT }, async () => {
   const r = await runCli(['--endpoint-url', sandbox.endpoint, '--bucket', 'test-bucket', '--put', 'test.txt', '--wait', '--timeout', '1500ms', '--function', 'other-fn'], dir);
   assert.equal(r.code, 3, r.stderr + r.stdout);
-  assert.match(r.stderr, /^No matching invocation for PUT test.txt within 1\.5s in \/aws\/lambda\/other-fn$/m);
+  assert.match(r.stderr, /^No matching invocation for PUT test.txt within 1\.5s in \/aws\/lambda\/other-fn \(tail: \/aws\/lambda\/other-fn: the log group does not exist yet \(nothing has logged to it\)\)$/m);
 });
 
 test("a LocalStack-style profile (endpoint_url in ~/.aws/config) targets its endpoint, path-style, and matches", { skip: !cliBuilt && NOT_BUILT }, async (t) => {
