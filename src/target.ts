@@ -32,7 +32,7 @@ export type TargetDecision =
   | { kind: 'sandbox'; region: string; note?: string }
   /** S3 at an endpoint; CloudWatch Logs at `logsEndpoint`, or on AWS when that is unset (a mixed target). */
   | { kind: 'endpoint'; region: string; s3Endpoint: string; logsEndpoint?: string; profile?: string; fakeCredentials: boolean }
-  | { kind: 'aws'; region: string; profile?: string; logsEndpoint?: string }
+  | { kind: 'aws'; region: string; profile?: string; logsEndpoint?: string; stsEndpoint?: string }
   | { kind: 'invalid'; code: string; message: string };
 
 export const SANDBOX_REGION_DEFAULT = 'eu-west-1';
@@ -82,6 +82,7 @@ function validUrl(url: string): boolean {
 type Service = { env: string; config: string };
 const S3_SERVICE: Service = { env: 'S3', config: 's3' };
 const LOGS_SERVICE: Service = { env: 'CLOUDWATCH_LOGS', config: 'cloudwatch_logs' };
+const STS_SERVICE: Service = { env: 'STS', config: 'sts' };
 
 /**
  * Where the SDK itself sends a service (its "configured endpoints"): AWS_ENDPOINT_URL_<SERVICE>, then
@@ -156,7 +157,18 @@ export function decideTarget(flags: TargetFlags, e: TargetEnvironment): TargetDe
     };
   }
   if (credentials) {
-    return { kind: 'aws', region: flags.region ?? envRegion ?? profileRegion ?? AWS_REGION_DEFAULT, ...profileField, ...logsField };
+    // An STS endpoint of its own (a VPC endpoint) is kept for the account check.
+    const stsEndpoint = configuredEndpoint(STS_SERVICE, e, profile);
+    if (stsEndpoint !== undefined && !validUrl(stsEndpoint)) {
+      return { kind: 'invalid', code: 'Usage', message: `invalid endpoint URL '${stsEndpoint}': expected http(s)://host[:port]` };
+    }
+    return {
+      kind: 'aws',
+      region: flags.region ?? envRegion ?? profileRegion ?? AWS_REGION_DEFAULT,
+      ...profileField,
+      ...logsField,
+      ...(stsEndpoint ? { stsEndpoint } : {}),
+    };
   }
   if (namedProfile) {
     return {
@@ -310,9 +322,15 @@ async function startEmbeddedSandbox(decision: { region: string; note?: string },
   };
 }
 
-async function accountOf(decision: { region: string; profile?: string }, timeoutMs: number): Promise<string | undefined> {
+async function accountOf(decision: { region: string; profile?: string; stsEndpoint?: string }, timeoutMs: number): Promise<string | undefined> {
   const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
-  const sts = new STSClient({ region: decision.region, ...(decision.profile ? { profile: decision.profile } : {}), maxAttempts: 1, ...ON_AWS });
+  const sts = new STSClient({
+    region: decision.region,
+    ...(decision.profile ? { profile: decision.profile } : {}),
+    ...(decision.stsEndpoint ? { endpoint: decision.stsEndpoint } : {}),
+    maxAttempts: 1,
+    ...ON_AWS,
+  });
   try {
     const out = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(timeoutMs) });
     return out.Account;

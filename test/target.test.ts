@@ -71,6 +71,18 @@ const cases: { name: string; flags: TargetFlags; e: TargetEnvironment; want: Rec
     e: { ...withCreds, configFile: { default: { endpoint_url: 'http://x:1', ignore_configured_endpoint_urls: 'true' } } },
     want: { kind: 'aws', logsEndpoint: undefined },
   },
+  {
+    name: 'AWS_ENDPOINT_URL_STS (a VPC endpoint) is kept for the account check on AWS',
+    flags: {},
+    e: { ...withCreds, env: { AWS_ENDPOINT_URL_STS: 'https://vpce-1.sts.eu-west-1.vpce.amazonaws.com' } },
+    want: { kind: 'aws', stsEndpoint: 'https://vpce-1.sts.eu-west-1.vpce.amazonaws.com' },
+  },
+  {
+    name: "--profile's own services section names its STS endpoint",
+    flags: { profile: 'corp' },
+    e: { ...none, configFile: { corp: { role_arn: 'r', services: 'vpc' }, 'services.vpc': { 'sts.endpoint_url': 'https://sts.corp:443' } } },
+    want: { kind: 'aws', stsEndpoint: 'https://sts.corp:443', profile: 'corp' },
+  },
   { name: 'a bad endpoint_url in the profile', flags: {}, e: { ...none, configFile: { default: { endpoint_url: 'localhost:4566' } } }, want: { kind: 'invalid', code: 'Usage' } },
   { name: '--endpoint-url beats the env', flags: { endpointUrl: 'http://flag:1' }, e: { ...none, env: { AWS_ENDPOINT_URL_S3: 'http://s3:2' } }, want: { s3Endpoint: 'http://flag:1', logsEndpoint: 'http://flag:1' } },
   { name: 'endpoint with real credentials keeps them', flags: { endpointUrl: 'http://x:1' }, e: withCreds, want: { kind: 'endpoint', fakeCredentials: false } },
