@@ -79,6 +79,11 @@ function validUrl(url: string): boolean {
   }
 }
 
+function invalidEndpoint(...urls: (string | undefined)[]): TargetDecision | undefined {
+  const bad = urls.find((url) => url !== undefined && !validUrl(url));
+  return bad === undefined ? undefined : { kind: 'invalid', code: 'Usage', message: `invalid endpoint URL '${bad}': expected http(s)://host[:port]` };
+}
+
 type Service = { env: string; config: string };
 const S3_SERVICE: Service = { env: 'S3', config: 's3' };
 const LOGS_SERVICE: Service = { env: 'CLOUDWATCH_LOGS', config: 'cloudwatch_logs' };
@@ -133,11 +138,8 @@ export function decideTarget(flags: TargetFlags, e: TargetEnvironment): TargetDe
 
   const s3Endpoint = explicitEndpoint ?? configuredEndpoint(S3_SERVICE, e, profile);
   const logsEndpoint = explicitEndpoint ?? configuredEndpoint(LOGS_SERVICE, e, profile);
-  for (const url of new Set([s3Endpoint, logsEndpoint])) {
-    if (url !== undefined && !validUrl(url)) {
-      return { kind: 'invalid', code: 'Usage', message: `invalid endpoint URL '${url}': expected http(s)://host[:port]` };
-    }
-  }
+  const invalid = invalidEndpoint(s3Endpoint, logsEndpoint);
+  if (invalid) return invalid;
   const logsField = logsEndpoint ? { logsEndpoint } : {};
   if (s3Endpoint !== undefined) {
     return {
@@ -159,9 +161,8 @@ export function decideTarget(flags: TargetFlags, e: TargetEnvironment): TargetDe
   if (credentials) {
     // An STS endpoint of its own (a VPC endpoint) is kept for the account check.
     const stsEndpoint = configuredEndpoint(STS_SERVICE, e, profile);
-    if (stsEndpoint !== undefined && !validUrl(stsEndpoint)) {
-      return { kind: 'invalid', code: 'Usage', message: `invalid endpoint URL '${stsEndpoint}': expected http(s)://host[:port]` };
-    }
+    const invalidSts = invalidEndpoint(stsEndpoint);
+    if (invalidSts) return invalidSts;
     return {
       kind: 'aws',
       region: flags.region ?? envRegion ?? profileRegion ?? AWS_REGION_DEFAULT,
