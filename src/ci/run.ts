@@ -6,7 +6,7 @@ import type { OpInput } from '../ops/types.js';
 import type { Invocation } from '../observe/types.js';
 import { computeLatency } from '../observe/latency.js';
 import { checkInput } from '../ops/validate.js';
-import { toOpError } from '../ops/errors.js';
+import { scrub, toOpError } from '../ops/errors.js';
 import { AppError, ExitCode, usageError } from '../errors.js';
 import { createSession, type SessionOptions } from '../session.js';
 import type { TargetFlags } from '../target.js';
@@ -109,10 +109,11 @@ export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
     if (problem) throw new AppError(problem.code, problem.message, ExitCode.Usage);
   }
   const wait = o.wait || expect !== undefined;
+  // Lines can carry SDK and tail error texts: no credential or signature gets through.
   const info = (line: string) => {
-    if (!o.quiet) (o.json ? io.stderr : io.stdout).write(`${line}\n`);
+    if (!o.quiet) (o.json ? io.stderr : io.stdout).write(`${scrub(line)}\n`);
   };
-  const problem = (line: string) => io.stderr.write(`${line}\n`);
+  const problem = (line: string) => io.stderr.write(`${scrub(line)}\n`);
 
   const sessionOptions: SessionOptions = {
     ...(o.local ? { local: true } : {}),
