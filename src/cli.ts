@@ -114,7 +114,34 @@ declare const __s3triggerImport: ((specifier: string) => Promise<unknown>) | und
 const importTui = (): Promise<typeof import('./tui/run.js')> =>
   typeof __s3triggerImport === 'function' ? (__s3triggerImport('./tui/run.js') as Promise<typeof import('./tui/run.js')>) : import('./tui/run.js');
 
+/**
+ * A hang-up (the terminal closed) cleans up like any signal, then the process dies of SIGHUP, as terminal
+ * programs do: exiting normally would make Node 20 restore the dead terminal's mode and abort
+ * (node::ResetStdio assertion) after the cleanup.
+ */
 async function runTuiMode(args: MainArgs, targetFlags: Record<string, unknown>): Promise<number> {
+  let hungUp = false;
+  const dieOfHangUp = () => {
+    process.removeAllListeners('SIGHUP');
+    process.kill(process.pid, 'SIGHUP');
+  };
+  const onHangUp = () => {
+    hungUp = true;
+    if (process.listenerCount('SIGHUP') === 1) dieOfHangUp(); // nothing to clean up yet
+  };
+  process.on('SIGHUP', onHangUp);
+  try {
+    return await runTuiSession(args, targetFlags);
+  } finally {
+    process.off('SIGHUP', onHangUp);
+    if (hungUp) {
+      dieOfHangUp();
+      await new Promise(() => {}); // the signal ends the process
+    }
+  }
+}
+
+async function runTuiSession(args: MainArgs, targetFlags: Record<string, unknown>): Promise<number> {
   let tui: typeof import('./tui/run.js');
   try {
     tui = await importTui();
