@@ -96,23 +96,29 @@ export async function runTui(options: TuiOptions, streams: TuiStreams = {}): Pro
 
   return new Promise<number>((resolve) => {
     let phase: 'running' | 'cleaning' | 'done' = 'running';
-    // A closed terminal (SIGHUP, a killed tmux): writes fail with EIO / EPIPE. Clean up without drawing; the
-    // listener stays for the rest of the process, whose last writes would fail the same way.
+    // A closed terminal (SIGHUP, a killed tmux): reads and writes fail with EIO / EPIPE. Clean up without drawing;
+    // the listeners stay for the rest of the process, whose last writes would fail the same way.
     let terminalGone = false;
     const onTerminalGone = () => {
       terminalGone = true;
       quit(true, ExitCode.Interrupted);
     };
     stdout.on('error', onTerminalGone);
+    stdin.on('error', onTerminalGone);
     const finish = (code: number, problem?: string) => {
       if (phase === 'done') return;
       phase = 'done';
-      for (const signal of SIGNALS) process.off(signal, onSignal);
       if (!terminalGone) instance.clear();
       instance.unmount();
       store.dispose();
       if (problem) process.stderr.write(`s3trigger: ${problem}\n`);
-      void (demo?.remove() ?? Promise.resolve()).catch(() => undefined).then(() => resolve(code));
+      // Signals stay handled (and ignored) until the demo file is gone: a late SIGHUP must not kill us first.
+      void (demo?.remove() ?? Promise.resolve())
+        .catch(() => undefined)
+        .then(() => {
+          for (const signal of SIGNALS) process.off(signal, onSignal);
+          resolve(code);
+        });
     };
     const quit = (interrupt: boolean, code: number = ExitCode.Ok) => {
       if (phase === 'cleaning' && interrupt) return finish(ExitCode.Interrupted);
