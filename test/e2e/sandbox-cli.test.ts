@@ -1,7 +1,7 @@
 /** `s3trigger sandbox` bad input: one line naming the flag, exit 2, no temp data dir left behind. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,3 +28,20 @@ for (const c of cases) {
     assert.deepEqual(readdirSync(tmp), []);
   });
 }
+
+test('sandbox --demo: SIGTERM while it is still starting removes the temp data dir and prints no ready line', { skip: cliBuilt ? false : NOT_BUILT }, async (t) => {
+  const tmp = mkdtempSync(join(tmpdir(), 's3trigger-sbcli-'));
+  t.after(() => rmSync(tmp, { recursive: true, force: true }));
+  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--demo', 'test-bucket'], { env: { ...process.env, TMPDIR: tmp }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // The data dir exists from the start; the demo (function, log group, notification) takes a few hundred ms more.
+  const deadline = Date.now() + 20_000;
+  while (readdirSync(tmp).length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 2));
+  assert.equal(readdirSync(tmp).length, 1, 'the sandbox made its data dir');
+  child.kill('SIGTERM');
+  assert.equal(await exited, 0);
+  assert.doesNotMatch(stdout, /ready on/);
+  assert.deepEqual(readdirSync(tmp), []);
+});
