@@ -1,21 +1,17 @@
 /** The TUI's entry point: mounts ink over a session and owns quitting. */
 import { ExitCode } from '../errors.js';
 import type { SessionApi } from '../events.js';
+import type { ParamDefaults } from './state/params.js';
 import { createDemoFile } from './demo-file.js';
 import { LogStore } from './state/log-store.js';
 import { initialState } from './state/reducer.js';
 import { noColorRequested } from './terminal.js';
 
-export interface TuiOptions {
+/** What the operations start from; the demo file is made here when PUT or POST has none. */
+export interface TuiOptions extends Omit<ParamDefaults, 'demoFile'> {
   session: SessionApi;
   bucket?: string;
   isRealAws: boolean;
-  putFile?: string;
-  postFile?: string;
-  copy?: { sourceBucket: string; sourceKey: string; key: string };
-  deleteKey?: string;
-  multipartKey?: string;
-  sizeMB?: number;
 }
 
 export interface TuiStreams {
