@@ -7,7 +7,6 @@
  * Run: npm run build && node --import tsx scripts/bench-tui.ts [--runs N]
  */
 import { spawnSync } from 'node:child_process';
-import { EventEmitter } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -15,6 +14,7 @@ import type { SessionApi, SessionEvent, SessionListener } from '../src/events.js
 import type { LogLine } from '../src/observe/types.js';
 import { MAX_FPS } from '../src/tui/run.js';
 import { LogStore } from '../src/tui/state/log-store.js';
+import { FakeStdin, FakeStdout } from '../test/tui/fake-terminal.js';
 import { initialState } from '../src/tui/state/reducer.js';
 
 // As runTui does: React's production build (imported after this line).
@@ -108,37 +108,6 @@ function benchFirstFrame(): void {
 
 // ---------- 2. log flood: key latency, RSS, store accounting ----------
 
-class FakeStdout extends EventEmitter {
-  isTTY = true;
-  columns = 120;
-  rows = 40;
-  onWrite: ((chunk: string) => void) | undefined;
-  write = (chunk: string) => {
-    this.onWrite?.(chunk);
-    return true;
-  };
-}
-
-class FakeStdin extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  write(data: string) {
-    this.data = data;
-    this.emit('readable');
-  }
-  read = () => {
-    const d = this.data;
-    this.data = null;
-    return d;
-  };
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
-
 class FloodSession implements SessionApi {
   readonly target = { kind: 'sandbox' as const, region: 'eu-west-1', label: 'bench flood' };
   private listeners = new Set<SessionListener>();
@@ -185,7 +154,7 @@ async function benchFlood(): Promise<void> {
   const SECONDS = 5;
   const session = new FloodSession();
   const store = new LogStore();
-  const stdout = new FakeStdout();
+  const stdout = new FakeStdout(120, 40, false);
   const stdin = new FakeStdin();
   const state = initialState({ target: session.target, isRealAws: false, bucket: 'test-bucket', columns: 120, rows: 40, demoFile: '/tmp/test.txt' });
   const renderTimes: number[] = [];

@@ -1,45 +1,14 @@
 import assert from 'node:assert/strict';
-import { EventEmitter } from 'node:events';
 import { existsSync } from 'node:fs';
 import { test, type TestContext } from 'node:test';
 import { runTui } from '../../src/tui/run.js';
 import { FakeSession } from './fake-session.js';
+import { FakeStdin, FakeStdout } from './fake-terminal.js';
 import { tick } from './ink-helpers.js';
 
 // These tests stand in for a real terminal; with CI set, ink would write only the last frame, at exit
 // (the product never mounts ink under CI: cli.ts decides the mode first).
 delete process.env['CI'];
-
-class FakeStdout extends EventEmitter {
-  isTTY = true;
-  columns = 100;
-  rows = 30;
-  output = '';
-  write = (chunk: string) => {
-    this.output += chunk;
-    return true;
-  };
-}
-
-class FakeStdin extends EventEmitter {
-  isTTY = true;
-  private data: string | null = null;
-  write(data: string) {
-    this.data = data;
-    this.emit('readable');
-  }
-  read = () => {
-    const data = this.data;
-    this.data = null;
-    return data;
-  };
-  setEncoding() {}
-  setRawMode() {}
-  resume() {}
-  pause() {}
-  ref() {}
-  unref() {}
-}
 
 function streams() {
   const stdout = new FakeStdout();
