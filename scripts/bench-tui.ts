@@ -12,6 +12,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { SessionApi, SessionEvent, SessionListener } from '../src/events.js';
 import type { LogLine } from '../src/observe/types.js';
+import type { OpState } from '../src/op-state.js';
 import { MAX_FPS } from '../src/tui/run.js';
 import { LogStore } from '../src/tui/state/log-store.js';
 import { FakeStdin, FakeStdout } from '../test/tui/fake-terminal.js';
@@ -50,7 +51,8 @@ const session = {
   listBuckets: async () => ['test-bucket'],
   ensureBucket: async () => false,
   useBucket: async () => discovery,
-  fire: () => 1,
+  fire: () => ({ opId: 1, settled: new Promise(() => {}) }),
+  skip: () => ({ opId: 1, settled: new Promise(() => {}) }),
   cancel: async () => {},
   close: async () => {},
 };
@@ -121,7 +123,8 @@ class FloodSession implements SessionApi {
   listBuckets = async () => ['test-bucket'];
   ensureBucket = async () => false;
   useBucket = async (bucket: string) => ({ bucket, functions: ['f'], logGroups: ['/aws/lambda/f'], destinations: [], warnings: [] });
-  fire = () => 1;
+  fire = () => ({ opId: 1, settled: new Promise<OpState>(() => {}) });
+  skip = this.fire;
   cancel = async () => {};
   close = async () => {};
 }

@@ -4,6 +4,7 @@
  */
 import type { OpInput, OpResult } from './ops/types.js';
 import type { Invocation, Latency, LogLine, MatchConfidence, TailState } from './observe/types.js';
+import type { OpState } from './op-state.js';
 
 export interface TargetInfo {
   kind: 'aws' | 'endpoint' | 'sandbox';
@@ -34,10 +35,24 @@ export interface Discovery {
 export type SessionEvent =
   | { type: 'TargetResolved'; target: TargetInfo }
   | { type: 'Discovered'; discovery: Discovery }
-  | { type: 'OpStarted'; opId: number; input: OpInput; startedAt: number; warnings: string[] }
+  | {
+      type: 'OpStarted';
+      opId: number;
+      input: OpInput;
+      startedAt: number;
+      warnings: string[];
+      /** Whether an invocation is awaited (false: the op settles at its ack). Default true. */
+      awaitsInvocation?: boolean;
+      /** Matches that settle the op (default 1). */
+      expectedMatches?: number;
+    }
   | { type: 'OpProgress'; opId: number; loaded: number; total?: number }
   | { type: 'OpAcked'; opId: number; result: OpResult }
   | { type: 'OpFailed'; opId: number; result: OpResult }
+  /** Never fired: an earlier operation of the run failed (CI runs stop at the first failure). */
+  | { type: 'OpSkipped'; opId: number }
+  /** The op's final state (once per op): its status no longer changes. */
+  | { type: 'OpSettled'; opId: number; state: OpState }
   | { type: 'LogLine'; line: LogLine }
   | { type: 'InvocationUpdated'; invocation: Invocation }
   | { type: 'Matched'; opId: number; invocation: Invocation; confidence: MatchConfidence; latency: Latency }
@@ -48,6 +63,12 @@ export type SessionEvent =
 
 export type SessionListener = (event: SessionEvent) => void;
 
+/** What `fire()` returns. */
+export interface FiredOp {
+  opId: number;
+  settled: Promise<OpState>;
+}
+
 /** What a face may ask of the engine. */
 export interface SessionApi {
   readonly target: TargetInfo;
@@ -57,8 +78,14 @@ export interface SessionApi {
   ensureBucket(bucket: string): Promise<boolean>;
   /** Switches the observed bucket: discovery + tail restart. */
   useBucket(bucket: string): Promise<Discovery>;
-  /** Fires an operation; returns its id at once, results arrive as events. */
-  fire(input: OpInput): number;
+  /**
+   * Fires an operation: its id at once, and `settled`, which resolves (never rejects) with the op's final
+   * state — failed, acked when no invocation is awaited, every expected invocation matched, or the timeout.
+   * Progress arrives as events meanwhile.
+   */
+  fire(input: OpInput): FiredOp;
+  /** Announces an op that will not be fired (an earlier one failed); it settles as `skipped`. */
+  skip(input: OpInput): FiredOp;
   /** Aborts an in-flight operation (multipart: AbortMultipartUpload, temp file removed). */
   cancel(opId: number): Promise<void>;
   /** Stops the tail, aborts in-flight ops, closes an embedded sandbox. Idempotent. */

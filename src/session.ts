@@ -4,7 +4,8 @@
  */
 import { ListBucketsCommand } from '@aws-sdk/client-s3';
 import type { GetBucketNotificationConfigurationCommandOutput } from '@aws-sdk/client-s3';
-import type { Discovery, SessionApi, SessionEvent, SessionListener, TargetInfo } from './events.js';
+import type { Discovery, FiredOp, SessionApi, SessionEvent, SessionListener, TargetInfo } from './events.js';
+import { foldOpEvent, type OpState, type OpStates } from './op-state.js';
 import { eventNameFor, type OpInput, type OpResult } from './ops/types.js';
 import { keyOf, runOp } from './ops/index.js';
 import { bucketNameProblem, ensureBucket } from './ops/bucket.js';
@@ -25,6 +26,8 @@ export interface SessionOptions extends ResolveOptions {
 }
 
 export const DEFAULT_MATCH_TIMEOUT_MS = 60_000;
+/** Settled ops kept in the session's fold (late log lines still refresh their invocation). */
+const MAX_KEPT_OPS = 1000;
 
 /**
  * The clock that matters is the one stamping the log events. The embedded sandbox, and an endpoint on this
@@ -66,6 +69,9 @@ class Session implements SessionApi {
   private notification: Notification | undefined;
   private closing: Promise<void> | undefined;
   private readonly now: () => number;
+  /** The fold of every op this session fired; settled ops are forgotten past MAX_KEPT_OPS. */
+  private ops: OpStates = {};
+  private readonly waiters = new Map<number, (state: OpState) => void>();
 
   constructor(
     private readonly t: Target,
@@ -87,6 +93,7 @@ class Session implements SessionApi {
   }
 
   private emit(event: SessionEvent): void {
+    this.ops = foldOpEvent(this.ops, event);
     for (const l of [...this.listeners]) {
       try {
         l(event);
@@ -94,6 +101,34 @@ class Session implements SessionApi {
         // a face's bug must not stop the engine
       }
     }
+    if ('opId' in event && event.type !== 'OpSettled') this.settleIfDone(event.opId);
+  }
+
+  /** Emits OpSettled and resolves fire()'s promise the first time the fold says the op is final. */
+  private settleIfDone(opId: number): void {
+    const state = this.ops[opId];
+    const resolve = this.waiters.get(opId);
+    if (!state?.settled || !resolve) return;
+    this.waiters.delete(opId);
+    this.emit({ type: 'OpSettled', opId, state });
+    resolve(state);
+    this.forgetOldOps();
+  }
+
+  private forgetOldOps(): void {
+    const ids = Object.keys(this.ops).map(Number);
+    if (ids.length <= MAX_KEPT_OPS) return;
+    const kept: Record<number, OpState> = {};
+    for (const id of ids.slice(-MAX_KEPT_OPS)) kept[id] = this.ops[id]!;
+    for (const id of ids) if (this.waiters.has(id)) kept[id] = this.ops[id]!;
+    this.ops = kept;
+  }
+
+  private announce(input: OpInput, warnings: string[], awaitsInvocation: boolean): FiredOp {
+    const opId = ++this.nextOpId;
+    const settled = new Promise<OpState>((resolve) => this.waiters.set(opId, resolve));
+    this.emit({ type: 'OpStarted', opId, input, startedAt: this.now(), warnings, awaitsInvocation, expectedMatches: 1 });
+    return { opId, settled };
   }
 
   async listBuckets(): Promise<string[]> {
@@ -147,16 +182,26 @@ class Session implements SessionApi {
     if (!observer) return;
     await observer.stop().catch(() => {});
     this.unsubscribeObserver?.();
+    // Its timers are gone: an op it was waiting for can no longer match.
+    for (const op of Object.values(this.ops)) {
+      if (!op.settled && op.status === 'acked' && op.awaitsInvocation) this.emit({ type: 'MatchTimeout', opId: op.opId });
+    }
   }
 
-  fire(input: OpInput): number {
-    const opId = ++this.nextOpId;
+  skip(input: OpInput): FiredOp {
+    const fired = this.announce(input, [], false);
+    this.emit({ type: 'OpSkipped', opId: fired.opId });
+    return fired;
+  }
+
+  fire(input: OpInput): FiredOp {
     const controller = new AbortController();
     const eventName = eventNameFor(input.kind);
     const warnings: string[] = [];
     const warning = this.discovery?.bucket === input.bucket ? notifyWarning(this.notification, input.bucket, eventName, keyOf(input)) : undefined;
     if (warning) warnings.push(warning);
-    this.emit({ type: 'OpStarted', opId, input, startedAt: this.now(), warnings });
+    const fired = this.announce(input, warnings, this.options.observe !== false);
+    const { opId } = fired;
     const observer = this.observer;
     observer?.pending(opId, input.bucket);
     const done = runOp(
@@ -186,7 +231,7 @@ class Session implements SessionApi {
       return result;
     });
     this.inFlight.set(opId, { controller, done });
-    return opId;
+    return fired;
   }
 
   async cancel(opId: number): Promise<void> {
@@ -203,6 +248,9 @@ class Session implements SessionApi {
       await Promise.allSettled(pending.map((op) => op.done));
       await this.stopObserver();
       await this.t.close().catch(() => {});
+      // Nothing more can happen to an op still waiting: its promise gets the state as it stands.
+      for (const [opId, resolve] of this.waiters) resolve(this.ops[opId]!);
+      this.waiters.clear();
     })();
     return this.closing;
   }

@@ -40,7 +40,7 @@ test('a PUT on the demo bucket: started, acked with the S3 request id, matched',
     const discovery = await session.useBucket('sess-bucket');
     assert.deepEqual(discovery.logGroups, ['/aws/lambda/event-handler']);
     assert.ok((await session.listBuckets()).includes('sess-bucket'));
-    const opId = session.fire({ kind: 'put', bucket: 'sess-bucket', file, key: 'a/b c.txt' });
+    const { opId, settled } = session.fire({ kind: 'put', bucket: 'sess-bucket', file, key: 'a/b c.txt' });
     const started = await rec.next('OpStarted', (e) => e.opId === opId);
     assert.deepEqual(started.warnings, []);
     const acked = await rec.next('OpAcked', (e) => e.opId === opId);
@@ -52,6 +52,12 @@ test('a PUT on the demo bucket: started, acked with the S3 request id, matched',
     assert.notEqual(matched.confidence, 'time');
     const types = rec.events.map((e) => e.type);
     assert.ok(types.indexOf('OpStarted') < types.indexOf('OpAcked') && types.indexOf('OpAcked') < types.indexOf('Matched'));
+    const final = await settled;
+    assert.equal(final.status, 'matched');
+    assert.equal(final.matches[0]?.requestId, matched.invocation.requestId);
+    assert.equal(final.result?.requestId, acked.result.requestId);
+    assert.equal(typeof final.matches[0]?.latency.triggerMs, 'number', 'the engine computes the figures against the ack');
+    assert.equal(rec.events.filter((e) => e.type === 'OpSettled' && e.opId === opId).length, 1);
   } finally {
     await session.close();
     await session.close(); // idempotent
@@ -73,13 +79,17 @@ test('ensureBucket wires new sandbox buckets; a bucket without notifications war
     const discovery = await session.useBucket('plain-bucket');
     assert.deepEqual(discovery.logGroups, []);
     assert.ok(discovery.warnings.some((w) => /sends no events to a Lambda function/.test(w)));
-    const opId = session.fire({ kind: 'delete', bucket: 'plain-bucket', key: 'nothing.txt' });
+    const { opId, settled } = session.fire({ kind: 'delete', bucket: 'plain-bucket', key: 'nothing.txt' });
     const started = await rec.next('OpStarted', (e) => e.opId === opId);
     assert.match(started.warnings.join(), /will not notify anything/);
     await rec.next('MatchTimeout', (e) => e.opId === opId);
-    const failedId = session.fire({ kind: 'put', bucket: 'plain-bucket', file: join(dir, 'missing.txt') });
-    const failed = await rec.next('OpFailed', (e) => e.opId === failedId);
+    assert.equal((await settled).status, 'no-match');
+    const failedOp = session.fire({ kind: 'put', bucket: 'plain-bucket', file: join(dir, 'missing.txt') });
+    const failed = await rec.next('OpFailed', (e) => e.opId === failedOp.opId);
     assert.equal(failed.result.error?.code, 'FileNotFound');
+    assert.equal((await failedOp.settled).status, 'failed');
+    const skipped = session.skip({ kind: 'delete', bucket: 'plain-bucket', key: 'later.txt' });
+    assert.equal((await skipped.settled).status, 'skipped');
   } finally {
     await session.close();
   }
@@ -90,7 +100,7 @@ test('the polling tail matches too', async () => {
   try {
     const rec = recorder(session);
     await session.useBucket('poll-bucket');
-    const opId = session.fire({ kind: 'post', bucket: 'poll-bucket', file });
+    const { opId } = session.fire({ kind: 'post', bucket: 'poll-bucket', file });
     const matched = await rec.next('Matched', (e) => e.opId === opId);
     assert.equal(matched.invocation.logGroup, '/aws/lambda/event-handler');
     assert.ok(rec.events.some((e) => e.type === 'TailState' && e.state.mode === 'polling'));
@@ -103,11 +113,12 @@ test('cancel() aborts an in-flight multipart upload: progress, then Aborted, no 
   const session = await createSession({ local: true, bucket: 'mp-bucket', env });
   try {
     const rec = recorder(session);
-    const opId = session.fire({ kind: 'multipart', bucket: 'mp-bucket', key: 'big.bin', sizeMB: 120, concurrency: 1 });
+    const { opId, settled } = session.fire({ kind: 'multipart', bucket: 'mp-bucket', key: 'big.bin', sizeMB: 120, concurrency: 1 });
     await rec.next('OpProgress', (e) => e.opId === opId && e.loaded > 0);
     await session.cancel(opId);
     const failed = await rec.next('OpFailed', (e) => e.opId === opId);
     assert.equal(failed.result.error?.code, 'Aborted');
+    assert.equal((await settled).status, 'cancelled');
     const { S3Client, ListMultipartUploadsCommand } = await import('@aws-sdk/client-s3');
     const s3 = new S3Client({ region: session.target.region, endpoint: session.target.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     const out = await s3.send(new ListMultipartUploadsCommand({ Bucket: 'mp-bucket' }));

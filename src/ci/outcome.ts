@@ -2,17 +2,40 @@
 import type { OpInput, OpResult } from '../ops/types.js';
 import type { Invocation, Latency, MatchConfidence } from '../observe/types.js';
 import { ExitCode } from '../errors.js';
+import type { OpState } from '../op-state.js';
 
 export interface OpOutcome {
   input: OpInput;
   warnings: string[];
   result?: OpResult;
-  match?: { invocation: Invocation; confidence: MatchConfidence; latency: Latency };
+  /** The first (or only) matched invocation. */
+  match?: OpMatchSummary;
+  /** Every matched invocation, first first (fan-out: one per function). */
+  matches?: OpMatchSummary[];
   /** --wait and no invocation matched within --timeout. */
   timedOut?: boolean;
   /** --expect: whether the matched invocation's log contained the pattern. */
   expect?: { pattern: string; ok: boolean };
   cancelled?: boolean;
+}
+
+export interface OpMatchSummary {
+  invocation: Invocation;
+  confidence: MatchConfidence;
+  latency: Latency;
+}
+
+/** A CI outcome from the engine's settled state; `interrupted`: the run was stopped while it waited. */
+export function outcomeOf(state: OpState, interrupted = false): OpOutcome {
+  const matches = state.matches.map(({ invocation, confidence, latency }) => ({ invocation, confidence, latency }));
+  return {
+    input: state.input,
+    warnings: state.warnings,
+    ...(state.result ? { result: state.result } : {}),
+    ...(matches[0] ? { match: matches[0], matches } : {}),
+    ...(state.status === 'no-match' ? { timedOut: true } : {}),
+    ...(interrupted && !state.settled ? { cancelled: true } : {}),
+  };
 }
 
 export type OutcomeStatus = 'acked' | 'matched' | 'failed' | 'no-match' | 'expect-failed' | 'cancelled';

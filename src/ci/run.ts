@@ -1,17 +1,15 @@
 /** CI mode: fire the planned operations one by one, wait for their invocations, print, and decide the exit code. */
 import type { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
-import type { SessionApi, SessionEvent } from '../events.js';
+import type { SessionApi } from '../events.js';
 import type { OpInput } from '../ops/types.js';
-import type { Invocation } from '../observe/types.js';
-import { computeLatency } from '../observe/latency.js';
 import { checkInput } from '../ops/validate.js';
 import { scrub, toOpError } from '../ops/errors.js';
 import { AppError, ExitCode, usageError } from '../errors.js';
 import { createSession, type SessionOptions } from '../session.js';
 import type { TargetFlags } from '../target.js';
 import { planOps, type OpFlags } from './plan.js';
-import { exitCodeFor, invocationText, statusOf, type OpOutcome } from './outcome.js';
+import { exitCodeFor, invocationText, outcomeOf, statusOf, type OpOutcome } from './outcome.js';
 import { outcomeRecord } from './json.js';
 import * as text from './text.js';
 
@@ -45,60 +43,12 @@ function compileExpect(pattern: string | undefined): RegExp | undefined {
   }
 }
 
-/** Fires one op and resolves once it failed, was acked (no wait), matched with a finished invocation, or timed out. */
-function runOne(session: SessionApi, input: OpInput, wait: boolean, timeoutMs: number, cancelled: Promise<void>): Promise<OpOutcome> {
-  return new Promise<OpOutcome>((resolve) => {
-    const outcome: OpOutcome = { input, warnings: [] };
-    const seen = new Map<string, Invocation>();
-    let opId = -1;
-    let timer: NodeJS.Timeout | undefined;
-    let matchedId: string | undefined;
-    const finish = () => {
-      unsubscribe();
-      clearTimeout(timer);
-      if (outcome.match && matchedId) {
-        const inv = seen.get(matchedId) ?? outcome.match.invocation;
-        outcome.match = { ...outcome.match, invocation: inv, latency: outcome.result ? computeLatency(outcome.result, inv) : outcome.match.latency };
-      }
-      resolve(outcome);
-    };
-    const onEvent = (e: SessionEvent) => {
-      if (e.type === 'OpStarted' && e.input === input) {
-        opId = e.opId;
-        outcome.warnings = e.warnings;
-      } else if (e.type === 'InvocationUpdated') {
-        seen.set(e.invocation.requestId, e.invocation);
-        if (e.invocation.requestId === matchedId && e.invocation.status !== 'running') finish();
-      } else if ('opId' in e && e.opId !== opId) {
-        return;
-      } else if (e.type === 'OpFailed') {
-        outcome.result = e.result;
-        finish();
-      } else if (e.type === 'OpAcked') {
-        outcome.result = e.result;
-        if (!wait) return finish();
-        // The Observer owns the match timeout; this is only a backstop if it never answers.
-        timer = setTimeout(() => {
-          outcome.timedOut = outcome.match === undefined;
-          finish();
-        }, timeoutMs + 5_000);
-      } else if (e.type === 'Matched' && matchedId === undefined) {
-        matchedId = e.invocation.requestId;
-        const inv = seen.get(matchedId) ?? e.invocation;
-        outcome.match = { invocation: inv, confidence: e.confidence, latency: e.latency };
-        if (inv.status !== 'running') finish();
-      } else if (e.type === 'MatchTimeout') {
-        outcome.timedOut = outcome.match === undefined;
-        finish();
-      }
-    };
-    const unsubscribe = session.on(onEvent);
-    void cancelled.then(() => {
-      outcome.cancelled = true;
-      finish();
-    });
-    session.fire(input);
-  });
+/** Fires one op and waits for the engine to settle it (or for an interrupt, which closes the session). */
+async function runOne(session: SessionApi, input: OpInput, cancelled: Promise<void>): Promise<OpOutcome> {
+  const fired = session.fire(input);
+  const interrupted = await Promise.race([fired.settled.then(() => false), cancelled.then(() => true)]);
+  if (interrupted) await session.close(); // aborts an upload in flight; every waiting op then settles as it stands
+  return outcomeOf(await fired.settled, interrupted);
 }
 
 export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
@@ -171,7 +121,7 @@ export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
     for (const input of ops) {
       if (interrupted) break;
       if (!o.json) info(text.opStartLine(input));
-      const outcome = await runOne(session, input, wait, o.timeoutMs, cancelled);
+      const outcome = await runOne(session, input, cancelled);
       for (const w of outcome.warnings) info(`Warning: ${w}`);
       if (outcome.result && !outcome.result.error && expect && outcome.match) {
         outcome.expect = { pattern: expect.source, ok: expect.test(invocationText(outcome.match.invocation)) };

@@ -1,5 +1,6 @@
 /** A small in-memory SessionApi for UI tests and the TUI benchmark (no AWS, no sandbox). */
-import type { Discovery, SessionApi, SessionEvent, SessionListener, TargetInfo } from '../../src/events.js';
+import type { Discovery, FiredOp, SessionApi, SessionEvent, SessionListener, TargetInfo } from '../../src/events.js';
+import type { OpState } from '../../src/op-state.js';
 import type { OpInput, OpResult } from '../../src/ops/types.js';
 import type { Invocation, LogLine } from '../../src/observe/types.js';
 
@@ -61,13 +62,17 @@ export class FakeSession implements SessionApi {
     return discovery;
   }
 
-  fire(input: OpInput): number {
+  fire(input: OpInput): FiredOp {
     const opId = this.nextId++;
     this.fired.push(input);
     const startedAt = Date.now();
     this.emit({ type: 'OpStarted', opId, input, startedAt, warnings: [] });
     if (this.autoRespond) setTimeout(() => this.respond(opId, input, startedAt), 5);
-    return opId;
+    return { opId, settled: new Promise<OpState>(() => {}) }; // the TUI never awaits it
+  }
+
+  skip(input: OpInput): FiredOp {
+    return this.fire(input);
   }
 
   /** Ack the op and emit a matched invocation with the demo handler's lines. */

@@ -33,6 +33,7 @@ export function initialState(o: InitOptions): AppState {
     params: initialParams(o),
     createdKeys: [],
     invocations: {},
+    ops: {},
     log: { follow: true, filter: '', back: 0 },
     quitting: false,
   };
@@ -104,7 +105,8 @@ export function reducer(state: AppState, action: Action): AppState {
       const selectedKey = state.rows[state.selected] ? rowKey(state.rows[state.selected]!) : undefined;
       const rows = state.rows.filter((_, i) => !isFinished(state, i));
       const kept = rows.findIndex((r) => rowKey(r) === selectedKey);
-      return moveSelection({ ...state, rows, eventsOffset: 0 }, kept >= 0 ? kept : rows.length - 1);
+      const ops = Object.fromEntries(rows.flatMap((r) => (r.kind === 'op' && state.ops[r.opId] ? [[r.opId, state.ops[r.opId]!]] : [])));
+      return moveSelection({ ...state, rows, ops, eventsOffset: 0 }, kept >= 0 ? kept : rows.length - 1);
     }
     case 'openHelp':
       return { ...state, overlay: { kind: 'help', scroll: 0 } };

@@ -2,7 +2,8 @@
 import type { SessionEvent } from '../../events.js';
 import type { Invocation } from '../../observe/types.js';
 import { computeLayout, keepVisible } from './layout.js';
-import type { AppState, OpRow, Row } from './types.js';
+import type { AppState, OpRow, Row, RowStatus } from './types.js';
+import { foldOpEvent, type OpState, type OpStatus } from '../../op-state.js';
 
 const MAX_WARNINGS = 5;
 /** Invocations no row points at are kept up to this many (newest), for late matches. */
@@ -15,66 +16,48 @@ export function applySessionEvents(state: AppState, events: readonly SessionEven
   return next;
 }
 
-export function applySessionEvent(state: AppState, event: SessionEvent): AppState {
+export function applySessionEvent(prev: AppState, event: SessionEvent): AppState {
+  const ops = foldOpEvent(prev.ops, event);
+  const state = ops === prev.ops ? prev : { ...prev, ops };
   switch (event.type) {
     case 'TargetResolved':
       return { ...state, target: event.target };
     case 'Discovered':
       return { ...state, discovery: event.discovery };
     case 'OpStarted': {
-      const row: OpRow = {
-        kind: 'op',
-        opId: event.opId,
-        input: event.input,
-        startedAt: event.startedAt,
-        status: 'sending',
-        warnings: event.warnings,
-      };
+      const op = ops[event.opId];
+      if (!op) return state;
       const withWarnings = event.warnings.reduce((s, w) => addWarning(s, `#${event.opId}: ${w}`), state);
-      return appendRow({ ...withWarnings, notice: undefined }, row);
+      return appendRow({ ...withWarnings, notice: undefined }, rowOf(op));
     }
-    case 'OpProgress':
-      return updateOp(state, event.opId, (row) => ({
-        ...row,
-        status: row.status === 'sending' || row.status === 'progress' ? 'progress' : row.status,
-        progress: { loaded: event.loaded, total: event.total },
-      }));
     case 'OpAcked': {
       const { result } = event;
-      const updated = updateOp(state, event.opId, (row) => ({
-        ...row,
-        status: row.status === 'matched' ? 'matched' : 'acked',
-        result,
-      }));
+      const updated = syncRow(state, event.opId);
       if (result.bucket !== state.bucket) return updated;
       const others = updated.createdKeys.filter((k) => k !== result.key);
       return { ...updated, createdKeys: result.op === 'delete' ? others : [...others, result.key] };
     }
+    case 'OpProgress':
     case 'OpFailed':
-      return updateOp(state, event.opId, (row) => ({ ...row, status: 'failed', result: event.result }));
-    case 'LogLine':
-      return state;
-    case 'InvocationUpdated':
-      return withInvocation(state, event.invocation);
+    case 'OpSkipped':
+    case 'MatchTimeout':
+      return syncRow(state, event.opId);
     case 'Matched':
-      return updateOp(withInvocation(state, event.invocation), event.opId, (row) => ({
-        ...row,
-        status: row.status === 'failed' ? 'failed' : 'matched',
-        requestId: event.invocation.requestId,
-        confidence: event.confidence,
-        latency: event.latency,
-      }));
+      return syncRow(withInvocation(state, event.invocation), event.opId);
+    case 'InvocationUpdated': {
+      const next = withInvocation(state, event.invocation);
+      const changed = Object.values(ops).filter((op) => op.matches.some((m) => m.requestId === event.invocation.requestId));
+      return changed.reduce((s, op) => syncRow(s, op.opId), next);
+    }
+    case 'LogLine':
+    case 'OpSettled':
+      return state;
     case 'Foreign': {
       const withInv = withInvocation(state, event.invocation);
       const { requestId, firstSeenAt } = event.invocation;
       if (withInv.rows.some((r) => r.kind === 'foreign' && r.requestId === requestId)) return withInv;
       return appendRow(withInv, { kind: 'foreign', requestId, firstSeenAt });
     }
-    case 'MatchTimeout':
-      return updateOp(state, event.opId, (row) => ({
-        ...row,
-        status: row.status === 'acked' || row.status === 'sending' || row.status === 'progress' ? 'no-match' : row.status,
-      }));
     case 'TailState': {
       const others = state.tails.filter((t) => t.logGroup !== event.state.logGroup);
       const index = state.tails.findIndex((t) => t.logGroup === event.state.logGroup);
@@ -84,6 +67,40 @@ export function applySessionEvent(state: AppState, event: SessionEvent): AppStat
     case 'Warning':
       return addWarning(state, event.message);
   }
+}
+
+const ROW_STATUS: Record<OpStatus, RowStatus> = {
+  pending: 'sending',
+  sending: 'sending',
+  acked: 'acked',
+  matched: 'matched',
+  'lambda-failed': 'matched',
+  'no-match': 'no-match',
+  failed: 'failed',
+  cancelled: 'failed',
+  skipped: 'failed',
+};
+
+/** The events-table row of one op: a view of its folded state (first match shown). */
+export function rowOf(op: OpState): OpRow {
+  const first = op.matches[0];
+  const status = op.status === 'sending' && op.progress ? 'progress' : ROW_STATUS[op.status];
+  return {
+    kind: 'op',
+    opId: op.opId,
+    input: op.input,
+    startedAt: op.startedAt,
+    status,
+    warnings: op.warnings,
+    ...(op.progress ? { progress: op.progress } : {}),
+    ...(op.result ? { result: op.result } : {}),
+    ...(first ? { requestId: first.requestId, confidence: first.confidence, latency: first.latency } : {}),
+  };
+}
+
+function syncRow(state: AppState, opId: number): AppState {
+  const op = state.ops[opId];
+  return op ? updateOp(state, opId, () => rowOf(op)) : state;
 }
 
 function addWarning(state: AppState, message: string): AppState {

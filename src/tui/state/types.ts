@@ -2,6 +2,7 @@
 import type { Discovery, SessionEvent, TargetInfo } from '../../events.js';
 import type { OpInput, OpKind, OpResult } from '../../ops/types.js';
 import type { Invocation, Latency, MatchConfidence, TailState } from '../../observe/types.js';
+import type { OpStates } from '../../op-state.js';
 
 export type Pane = 'ops' | 'events' | 'log';
 export const PANES: readonly Pane[] = ['ops', 'events', 'log'];
@@ -97,6 +98,8 @@ export interface AppState {
   /** Keys created in the current bucket this session, newest last (DELETE's default). */
   createdKeys: string[];
   invocations: Record<string, Invocation>;
+  /** The engine's per-operation fold (op-state.ts); op rows are a view of it. */
+  ops: OpStates;
   log: LogView;
   quitting: boolean;
 }

@@ -1,0 +1,77 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { SessionEvent } from '../src/events.js';
+import type { Invocation } from '../src/observe/types.js';
+import type { OpResult } from '../src/ops/types.js';
+import { foldOpEvents, type OpStatus } from '../src/op-state.js';
+
+const input = { kind: 'put', bucket: 'b', file: 'f.txt', key: 'k' } as const;
+const started = (awaitsInvocation = true): SessionEvent => ({ type: 'OpStarted', opId: 1, input, startedAt: 100, warnings: [], awaitsInvocation });
+const result: OpResult = { opId: 1, op: 'put', bucket: 'b', key: 'k', startedAt: 100, ackedAt: 110, requestId: 'S3REQ' };
+const acked: SessionEvent = { type: 'OpAcked', opId: 1, result };
+const failedOp = (code: string): SessionEvent => ({ type: 'OpFailed', opId: 1, result: { ...result, error: { code, message: code } } });
+const inv = (requestId: string, status: Invocation['status'] = 'succeeded', startedAt = 150): Invocation => ({
+  requestId,
+  logGroup: '/aws/lambda/f',
+  logStream: 's',
+  startedAt,
+  reportedAt: startedAt + 20,
+  status,
+  lines: [],
+  firstSeenAt: startedAt,
+});
+const matched = (i: Invocation): SessionEvent => ({ type: 'Matched', opId: 1, invocation: i, confidence: 'key', latency: { coldStart: false } });
+const timeout: SessionEvent = { type: 'MatchTimeout', opId: 1 };
+
+test('the fold: one status vocabulary, settled once the outcome is known', () => {
+  const cases: { name: string; events: SessionEvent[]; status: OpStatus; settled: boolean }[] = [
+    { name: 'started', events: [started()], status: 'sending', settled: false },
+    { name: 'acked, awaiting', events: [started(), acked], status: 'acked', settled: false },
+    { name: 'acked, nothing awaited', events: [started(false), acked], status: 'acked', settled: true },
+    { name: 'matched', events: [started(), acked, matched(inv('r1'))], status: 'matched', settled: true },
+    { name: 'matched before the ack settles at the ack', events: [started(), matched(inv('r1'))], status: 'sending', settled: false },
+    { name: 'ack after match', events: [started(), matched(inv('r1')), acked], status: 'matched', settled: true },
+    { name: 'lambda error', events: [started(), acked, matched(inv('r1', 'failed'))], status: 'lambda-failed', settled: true },
+    { name: 'lambda timeout', events: [started(), acked, matched(inv('r1', 'timed-out'))], status: 'lambda-failed', settled: true },
+    { name: 'no match', events: [started(), acked, timeout], status: 'no-match', settled: true },
+    { name: 'a late match beats no-match', events: [started(), acked, timeout, matched(inv('r1'))], status: 'matched', settled: true },
+    { name: 'S3 failure', events: [started(), failedOp('NoSuchBucket')], status: 'failed', settled: true },
+    { name: 'a timeout does not undo a failure', events: [started(), failedOp('NoSuchBucket'), timeout], status: 'failed', settled: true },
+    { name: 'a match does not undo a failure', events: [started(), failedOp('AccessDenied'), matched(inv('r1'))], status: 'failed', settled: true },
+    { name: 'aborted', events: [started(), failedOp('Aborted')], status: 'cancelled', settled: true },
+    { name: 'skipped', events: [started(false), { type: 'OpSkipped', opId: 1 }], status: 'skipped', settled: true },
+    {
+      name: 'the invocation fails after the match',
+      events: [started(), acked, matched(inv('r1', 'running')), { type: 'InvocationUpdated', invocation: inv('r1', 'failed') }],
+      status: 'lambda-failed',
+      settled: true,
+    },
+  ];
+  for (const c of cases) {
+    const op = foldOpEvents({}, c.events)[1];
+    assert.equal(op?.status, c.status, c.name);
+    assert.equal(op?.settled, c.settled, c.name);
+  }
+});
+
+test('the fold keeps every match (fan-out) once, and figures follow the ack and the latest invocation', () => {
+  const second = { ...inv('r2', 'succeeded', 160), logGroup: '/aws/lambda/g' };
+  const states = foldOpEvents({}, [started(), matched(inv('r1')), acked, matched(inv('r1')), matched(second)]);
+  const op = states[1]!;
+  assert.deepEqual(op.matches.map((m) => m.requestId), ['r1', 'r2']);
+  assert.equal(op.matches[0]?.latency.triggerMs, 40, 'START 150 - ack 110, computed at the ack');
+  const updated = foldOpEvents(states, [{ type: 'InvocationUpdated', invocation: { ...inv('r2', 'succeeded', 160), reportedAt: 400 } }])[1]!;
+  assert.equal(updated.matches[1]?.latency.endToEndMs, 290);
+  assert.equal(updated.matches[1]?.invocation.reportedAt, 400);
+});
+
+test('events of unknown ops and of no op leave the fold unchanged', () => {
+  const states = foldOpEvents({}, [started()]);
+  for (const e of [
+    { type: 'OpAcked', opId: 9, result } as SessionEvent,
+    { type: 'Warning', message: 'w' } as SessionEvent,
+    { type: 'InvocationUpdated', invocation: inv('nobody') } as SessionEvent,
+  ]) {
+    assert.equal(foldOpEvents(states, [e]), states, e.type);
+  }
+});
