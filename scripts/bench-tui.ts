@@ -64,8 +64,8 @@ function tmux(socket: string, ...args: string[]): string {
 }
 
 function firstFrameMs(socket: string, command: string, marker: string): number {
-  const env = { ...process.env, CI: '', AWS_EC2_METADATA_DISABLED: 'true' };
-  delete env['CI'];
+  const { CI: _ci, ...rest } = process.env; // ink writes only the last frame under CI
+  const env = { ...rest, AWS_EC2_METADATA_DISABLED: 'true' };
   const started = performance.now();
   spawnSync('tmux', ['-S', socket, 'new-session', '-d', '-s', 'b', '-x', '120', '-y', '40', command], { env });
   let elapsed = NaN;

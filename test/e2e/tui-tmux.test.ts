@@ -116,7 +116,7 @@ test('tmux: a closed terminal (kill-session) cleans up and dies of SIGHUP: no pr
   mkdirSync(temp);
   writeFileSync(join(home, 'aws-config'), '');
   writeFileSync(join(home, 'aws-credentials'), '');
-  const env = { ...cleanEnv(home), TMPDIR: temp };
+  const env: NodeJS.ProcessEnv = { ...cleanEnv(home), TMPDIR: temp };
   t.after(() => {
     spawnSync('tmux', ['-S', env['S3TRIGGER_E2E_TMUX_SOCKET']!, 'kill-server'], { env });
     rmSync(home, { recursive: true, force: true });

@@ -5,7 +5,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
-import { Observer, type ObserverOptions } from '../../src/observe/observer.js';
+import { Observer, type ObserveEvent, type ObserverOptions } from '../../src/observe/observer.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
 import type { TailState } from '../../src/observe/types.js';
 import { awsError, createGroup, FaultProxy, logsClient, put, Recorder, sandbox } from './helpers.js';
@@ -200,8 +200,8 @@ test('several groups: one live, one not created yet; start() resolves for both',
     await createGroup(direct, late, ['s']);
     await put(direct, late, 's', [{ timestamp: Date.now(), message: 'late group line\n' }]);
     await put(direct, live, 's', [{ timestamp: Date.now(), message: 'live group line\n' }]);
-    const a = await rec.waitFor<{ type: 'LogLine'; line: { logGroup: string } }>((e) => e.type === 'LogLine' && e.line.message === 'late group line\n', 'late line');
-    const b = await rec.waitFor<{ type: 'LogLine'; line: { logGroup: string } }>((e) => e.type === 'LogLine' && e.line.message === 'live group line\n', 'live line');
+    const a = await rec.waitFor<Extract<ObserveEvent, { type: 'LogLine' }>>((e) => e.type === 'LogLine' && e.line.message === 'late group line\n', 'late line');
+    const b = await rec.waitFor<Extract<ObserveEvent, { type: 'LogLine' }>>((e) => e.type === 'LogLine' && e.line.message === 'live group line\n', 'live line');
     assert.equal(a.line.logGroup, late);
     assert.equal(b.line.logGroup, live);
   } finally {

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import type { OpInput, OpKind } from '../../../src/ops/types.js';
 import { copyKeyFor, currentInput, describeInput, formFields, formInput, initialParams } from '../../../src/tui/state/params.js';
 
 const params = initialParams({ demoFile: '/tmp/x/test.txt' });
@@ -43,7 +44,7 @@ test('forms are prefilled and parsed back', () => {
   assert.deepEqual(formFields(state, 'copy').map((f) => f.value), ['b', 'k1', 'copy_k1']);
   assert.deepEqual(formFields(state, 'delete').map((f) => f.value), ['k1']);
   assert.deepEqual(formFields(state, 'multipart').map((f) => f.value), ['bigfile.bin', '6', '']);
-  const cases = [
+  const cases: { kind: OpKind; values: Record<string, string>; error?: string; input?: OpInput }[] = [
     { kind: 'put' as const, values: { file: 'f', key: '' }, error: 'key is required' },
     { kind: 'copy' as const, values: { sourceBucket: 'a', sourceKey: 'b', key: 'c' }, input: { kind: 'copy', bucket: 'b', sourceBucket: 'a', sourceKey: 'b', key: 'c' } },
     { kind: 'multipart' as const, values: { key: 'k', sizeMB: '-1', file: '' }, error: 'size must be a positive number of MB' },
