@@ -8,6 +8,7 @@ import {
   type S3Client,
 } from '@aws-sdk/client-s3';
 import type { Discovery } from '../events.js';
+import { eventNameMatches, keyFilterAccepts } from '../aws/s3-events.js';
 
 type NotificationConfig = Omit<GetBucketNotificationConfigurationCommandOutput, '$metadata'>;
 interface EventConfig {
@@ -29,24 +30,6 @@ function regionOfArn(arn: string): string | undefined {
   return /^arn:[^:]+:[^:]+:([^:]*):/.exec(arn)?.[1] || undefined;
 }
 
-/** Event names match exactly or by `<category>:*`; the `s3:` prefix is optional on either side. */
-export function eventMatches(configured: string, eventName: string): boolean {
-  const want = configured.replace(/^s3:/, '');
-  const got = eventName.replace(/^s3:/, '');
-  if (want === got) return true;
-  return want.endsWith(':*') && got.startsWith(want.slice(0, -1));
-}
-
-function filterAccepts(config: EventConfig, key: string): boolean {
-  for (const rule of config.Filter?.Key?.FilterRules ?? []) {
-    const name = rule.Name?.toLowerCase();
-    const value = rule.Value ?? '';
-    if (name === 'prefix' && !key.startsWith(value)) return false;
-    if (name === 'suffix' && !key.endsWith(value)) return false;
-  }
-  return true;
-}
-
 function configsOf(config: NotificationConfig): EventConfig[] {
   return [
     ...(config.LambdaFunctionConfigurations ?? []),
@@ -58,7 +41,7 @@ function configsOf(config: NotificationConfig): EventConfig[] {
 /** Whether firing `eventName` on `key` notifies any destination (EventBridge gets everything). */
 export function notifiesFor(config: NotificationConfig, eventName: string, key: string): boolean {
   if (config.EventBridgeConfiguration) return true;
-  return configsOf(config).some((c) => (c.Events ?? []).some((e) => eventMatches(e, eventName)) && filterAccepts(c, key));
+  return configsOf(config).some((c) => (c.Events ?? []).some((e) => eventNameMatches(e, eventName)) && keyFilterAccepts(c.Filter?.Key?.FilterRules ?? [], key));
 }
 
 /** One line for OpStarted.warnings when the op will notify nothing; undefined when it will. */

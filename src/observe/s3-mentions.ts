@@ -1,8 +1,10 @@
 /**
  * Finds S3 event records a handler printed: plain `Records[].s3`, records inside SNS
  * envelopes (`Sns.Message` is a JSON string — the Jets fan-out), SQS bodies, and
- * EventBridge `detail`. Also AWS's event-key encoding, to look for keys in plain text.
+ * EventBridge `detail`. Also every spelling of a key, to look for keys in plain text.
  */
+
+import { decodeEventKey, encodeEventKey } from '../aws/s3-events.js';
 
 export interface S3Mention {
   bucket?: string;
@@ -11,29 +13,6 @@ export interface S3Mention {
   eventName?: string;
   requestId?: string;
   via: 's3' | 'eventbridge';
-}
-
-/**
- * AWS encodes keys in event records like a form (space -> '+', '+' -> '%2B', '@' -> '%40')
- * but keeps '/': the java.net.URLEncoder set (unreserved: A-Z a-z 0-9 . - * _) plus '/'.
- */
-export function encodeEventKey(key: string): string {
-  let out = '';
-  for (const byte of Buffer.from(key, 'utf8')) {
-    const c = String.fromCharCode(byte);
-    if (/[A-Za-z0-9.\-*_/]/.test(c)) out += c;
-    else if (c === ' ') out += '+';
-    else out += `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
-  return out;
-}
-
-export function decodeEventKey(encoded: string): string {
-  try {
-    return decodeURIComponent(encoded.replace(/\+/g, ' '));
-  } catch {
-    return encoded;
-  }
 }
 
 /** Every spelling of a key a handler might print: raw, AWS-encoded, and emulators' %20 form. */

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { discoveryFrom, eventMatches, functionNameOf, notifiesFor, notifyWarning } from '../../src/observe/discover.js';
+import { discoveryFrom, functionNameOf, notifiesFor, notifyWarning } from '../../src/observe/discover.js';
+import { eventNameMatches as eventMatches } from '../../src/aws/s3-events.js';
 
 const FN = 'arn:aws:lambda:eu-west-1:000000000000:function:event-handler';
 const config = {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decodeEventKey, encodeEventKey, extractS3Mentions, keySpellings } from '../../src/observe/s3-mentions.js';
+import { extractS3Mentions, keySpellings } from '../../src/observe/s3-mentions.js';
+import { decodeEventKey, encodeEventKey } from '../../src/aws/s3-events.js';
 
 const encodings: [raw: string, encoded: string][] = [
   ['test.txt', 'test.txt'],

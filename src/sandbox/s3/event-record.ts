@@ -1,4 +1,5 @@
 /** The S3 event notification record, built exactly as AWS sends it. */
+import { encodeEventKey } from '../../aws/s3-events.js';
 import type { S3EventRecord } from 'aws-lambda';
 
 /** A fixed IAM-user-style principal for the sandbox's single caller ("AWS:AIDA" + 17 characters). */
@@ -50,23 +51,6 @@ export interface EventRecordInput {
   sequencer: string;
   configurationId: string;
   principalId?: string;
-}
-
-/**
- * Form-urlencoding (space -> '+', everything but [A-Za-z0-9.*_-] percent-encoded as UTF-8) with '/'
- * kept, which is how S3 writes keys into event records.
- */
-export function encodeEventKey(key: string): string {
-  // The Buffer round trip replaces lone surrogates, on which encodeURIComponent would throw.
-  return Buffer.from(key, 'utf8')
-    .toString('utf8')
-    .split('/')
-    .map((segment) =>
-      encodeURIComponent(segment)
-        .replace(/[!'()~]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`)
-        .replace(/%20/g, '+'),
-    )
-    .join('/');
 }
 
 const unquote = (etag: string) => etag.replace(/^"(.*)"$/, '$1');

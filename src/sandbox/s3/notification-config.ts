@@ -2,6 +2,7 @@
  * Bucket notification configuration: parse the PutBucketNotificationConfiguration body, validate it
  * as AWS does, serialise it for GetBucketNotificationConfiguration, and match events against it.
  */
+import { eventNameMatches, keyFilterAccepts } from '../../aws/s3-events.js';
 import { randomUUID } from 'node:crypto';
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { S3Notification } from '../context.js';
@@ -266,17 +267,6 @@ export function notificationConfigToXml(cfg: NotificationConfig): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n${builder.build({ NotificationConfiguration: root })}`;
 }
 
-function keyMatches(rules: FilterRule[], key: string): boolean {
-  return rules.every((r) => (r.Name.toLowerCase() === 'prefix' ? key.startsWith(r.Value) : key.endsWith(r.Value)));
-}
-
-function eventMatches(configured: string, eventName: string): boolean {
-  const name = configured.replace(/^s3:/, '');
-  const event = eventName.replace(/^s3:/, '');
-  if (name === event) return true;
-  return name.endsWith(':*') && event.startsWith(name.slice(0, -1));
-}
-
 /**
  * The destinations one event goes to: each configuration whose events and key filters match, once;
  * EventBridge, when enabled, gets every event regardless of filters.
@@ -287,7 +277,7 @@ export function matchingDestinations(
   key: string,
 ): S3Notification['destination'][] {
   const out: S3Notification['destination'][] = cfg.destinations
-    .filter((d) => d.events.some((e) => eventMatches(e, eventName)) && keyMatches(d.filterRules, key))
+    .filter((d) => d.events.some((e) => eventNameMatches(e, eventName)) && keyFilterAccepts(d.filterRules, key))
     .map((d) => ({ kind: d.kind, arn: d.arn, configurationId: d.id }));
   if (cfg.eventBridge) out.push({ kind: 'eventbridge' });
   return out;

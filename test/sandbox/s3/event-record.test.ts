@@ -2,12 +2,12 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   buildEventRecord,
-  encodeEventKey,
   Sequencer,
   SANDBOX_OWNER_ID,
   SANDBOX_PRINCIPAL_ID,
   type EventRecordInput,
 } from '../../../src/sandbox/s3/event-record.js';
+import { encodeEventKey } from '../../../src/aws/s3-events.js';
 
 test('encodeEventKey: form-urlencoding with "/" kept', () => {
   const cases: Array<[string, string]> = [
