@@ -165,8 +165,8 @@ export class Lifecycle {
 const SHARED = Symbol.for('s3trigger.lifecycle');
 
 /**
- * The process's one lifecycle. This file runs in up to three copies (dist/bin.cjs's, the bundle's, dist/tui/'s):
- * the first creates the instance, the others find it on globalThis.
+ * The process's one lifecycle. This file runs twice in the installed command (dist/lifecycle.cjs, which bin.cjs
+ * and dist/tui/ load, and the bundle's own copy): the first creates the instance, the other finds it on globalThis.
  */
 export const lifecycle: Lifecycle = ((globalThis as Record<symbol, unknown>)[SHARED] as Lifecycle | undefined) ?? new Lifecycle(process);
 (globalThis as Record<symbol, unknown>)[SHARED] = lifecycle;
