@@ -11,6 +11,10 @@ import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { Script } from 'node:vm';
 
+// Before the bundle loads (the longest part of a start): a signal from here on ends the run with its exit code.
+// The bundle holds its own copy and installs the same instance, should this file be missing.
+readOr(() => (require('./lifecycle.cjs') as typeof import('./lifecycle.cjs')).lifecycle.install());
+
 const bundle = join(__dirname, 's3trigger.cjs');
 
 function cacheDir(): string | undefined {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** Parse flags once and decide the mode: sandbox | ci | tui. */
+import { lifecycle } from './lifecycle.cjs';
 import { existsSync, statSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
@@ -13,6 +14,10 @@ import { decideMode, NEEDS_TERMINAL_MESSAGE } from './ci/mode.js';
 import { scrub } from './ops/errors.js';
 
 const debug = process.argv.includes('--debug');
+lifecycle.install(); // dist/bin.cjs did already; this covers running dist/cli.js directly
+lifecycle.setDebugLog((line) => {
+  if (debug) process.stderr.write(`s3trigger: ${scrub(line)}\n`);
+});
 // The SDK warns about Node 20 on every run; it is noise in CI logs (shown with --debug).
 if (!debug) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
@@ -79,6 +84,7 @@ async function runMain(args: MainArgs): Promise<number> {
   };
   if (mode === 'needs-terminal') throw usageError(NEEDS_TERMINAL_MESSAGE);
   if (mode === 'tui') return runTuiMode(args, targetFlags);
+  lifecycle.setMode('ci');
 
   if (!args.bucket) throw usageError('--bucket BUCKET is required with an operation flag');
   const timeoutMs = parseDuration(args.timeout);
@@ -105,7 +111,7 @@ async function runMain(args: MainArgs): Promise<number> {
       logGroups: args['log-group'] ?? [],
       poll: args.poll,
     },
-    { stdout: process.stdout, stderr: process.stderr, signals: process },
+    { stdout: process.stdout, stderr: process.stderr },
   );
 }
 
@@ -114,31 +120,10 @@ declare const __s3triggerImport: ((specifier: string) => Promise<unknown>) | und
 const importTui = (): Promise<typeof import('./tui/run.js')> =>
   typeof __s3triggerImport === 'function' ? (__s3triggerImport('./tui/run.js') as Promise<typeof import('./tui/run.js')>) : import('./tui/run.js');
 
-/**
- * A hang-up (the terminal closed) cleans up like any signal, then the process dies of SIGHUP, as terminal
- * programs do: exiting normally would make Node 20 restore the dead terminal's mode and abort
- * (node::ResetStdio assertion) after the cleanup.
- */
+/** The TUI's signal codes apply from here (a hang-up ends the process by SIGHUP: lifecycle.cts). */
 async function runTuiMode(args: MainArgs, targetFlags: Record<string, unknown>): Promise<number> {
-  let hungUp = false;
-  const dieOfHangUp = () => {
-    process.removeAllListeners('SIGHUP');
-    process.kill(process.pid, 'SIGHUP');
-  };
-  const onHangUp = () => {
-    hungUp = true;
-    if (process.listenerCount('SIGHUP') === 1) dieOfHangUp(); // nothing to clean up yet
-  };
-  process.on('SIGHUP', onHangUp);
-  try {
-    return await runTuiSession(args, targetFlags);
-  } finally {
-    process.off('SIGHUP', onHangUp);
-    if (hungUp) {
-      dieOfHangUp();
-      await new Promise(() => {}); // the signal ends the process
-    }
-  }
+  lifecycle.setMode('tui');
+  return runTuiSession(args, targetFlags);
 }
 
 async function runTuiSession(args: MainArgs, targetFlags: Record<string, unknown>): Promise<number> {
@@ -150,35 +135,33 @@ async function runTuiSession(args: MainArgs, targetFlags: Record<string, unknown
     throw usageError('the interactive view is not available in this build; use the CI flags (see --help)');
   }
   const { createSession } = await import('./session.js');
-  // Until runTui installs its own handlers, a signal waits for the session (it may be starting a sandbox) and closes it.
+  // Until runTui takes over, a signal waits for the session (it may be starting a sandbox) and closes it.
   let interrupted = false;
-  const onStartupSignal = () => (interrupted = true);
-  const startupSignals = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-  for (const signal of startupSignals) process.on(signal, onStartupSignal);
-  let session: Awaited<ReturnType<typeof createSession>>;
-  const removeStarting = await tui.showStarting('s3trigger · starting (resolving the target; a local sandbox takes about a second)…');
-  try {
-    session = await createSession({
-      ...targetFlags,
-      ...(args.bucket ? { bucket: args.bucket } : {}),
-      ...(args.poll ? { tailMode: 'poll' as const } : {}),
-      ...(args.function?.length ? { functions: args.function } : {}),
-      ...(args['log-group']?.length ? { logGroups: args['log-group'] } : {}),
-    });
+  const starting = (async () => {
+    const removeStarting = await tui.showStarting('s3trigger · starting (resolving the target; a local sandbox takes about a second)…');
     try {
-      if (!interrupted && args.bucket && session.target.kind !== 'aws') await session.ensureBucket(args.bucket);
-    } catch (err) {
+      const session = await createSession({
+        ...targetFlags,
+        ...(args.bucket ? { bucket: args.bucket } : {}),
+        ...(args.poll ? { tailMode: 'poll' as const } : {}),
+        ...(args.function?.length ? { functions: args.function } : {}),
+        ...(args['log-group']?.length ? { logGroups: args['log-group'] } : {}),
+      });
+      try {
+        if (!interrupted && args.bucket && session.target.kind !== 'aws') await session.ensureBucket(args.bucket);
+      } catch (err) {
+        await session.close();
+        throw err;
+      }
+      if (!interrupted) return session;
       await session.close();
-      throw err;
+      return undefined;
+    } finally {
+      removeStarting();
     }
-    if (interrupted) {
-      await session.close();
-      return ExitCode.Interrupted;
-    }
-  } finally {
-    removeStarting();
-    for (const signal of startupSignals) process.off(signal, onStartupSignal);
-  }
+  })();
+  const session = await lifecycle.stoppable(starting, () => (interrupted = true));
+  if (!session) return ExitCode.Interrupted;
   // runTui owns the session from here: it closes it on quit, and a second Ctrl-C must not wait on that close again.
   return tui.runTui({
     session,
@@ -210,12 +193,13 @@ async function main(argv: string[]): Promise<number> {
           .option('handler', { type: 'string', describe: 'With --demo: use your handler FILE[:func] (.js/.mjs/.py)' })
           .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces' }),
       async (args) => {
+        lifecycle.setMode('sandbox');
         if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw usageError(`--port must be a whole number from 0 to 65535`);
         if (args.data !== undefined && existsSync(args.data) && !statSync(args.data).isDirectory()) {
           throw usageError(`--data ${args.data}: not a directory`);
         }
         const { runSandboxForeground } = await import('./sandbox/foreground.js');
-        code = await runSandboxForeground({
+        await runSandboxForeground({
           port: args.port,
           host: args.host,
           dataDir: args.data,
@@ -248,17 +232,7 @@ async function main(argv: string[]): Promise<number> {
   return code;
 }
 
-function exit(code: number): void {
-  process.exitCode = code;
-  // Leftover keep-alive sockets must not hold a finished run open; flush, then leave.
-  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
-}
-
-let interrupts = 0;
-process.on('SIGINT', () => {
-  // Alone (nothing to clean up yet) or a second Ctrl-C while cleaning up: leave now.
-  if (++interrupts > 1 || process.listenerCount('SIGINT') === 1) process.exit(ExitCode.Interrupted);
-});
+const exit = (code: number) => void lifecycle.exit(code);
 
 main(hideBin(process.argv)).then(exit, (err: unknown) => {
   if (err instanceof AppError) {

@@ -1,11 +1,11 @@
 /** CI mode: fire the planned operations one by one, wait for their invocations, print, and decide the exit code. */
-import type { EventEmitter } from 'node:events';
 import type { Writable } from 'node:stream';
 import type { SessionApi } from '../events.js';
 import type { OpInput } from '../ops/types.js';
 import { checkInput } from '../ops/validate.js';
 import { scrub, toOpError } from '../ops/errors.js';
 import { AppError, ExitCode, usageError } from '../errors.js';
+import { lifecycle } from '../lifecycle.cjs';
 import { createSession, type SessionOptions } from '../session.js';
 import type { TargetFlags } from '../target.js';
 import { planOps, type OpFlags } from './plan.js';
@@ -28,8 +28,12 @@ export interface CiOptions extends OpFlags, TargetFlags {
 export interface CiIo {
   stdout: Writable;
   stderr: Writable;
-  /** Emits SIGINT / SIGTERM (the process in production). */
-  signals?: EventEmitter;
+}
+
+/** How a signal reaches the run: `cancelled` resolves and `interrupted` turns true (lifecycle.cts stops it). */
+interface Interruption {
+  interrupted: boolean;
+  cancelled: Promise<void>;
 }
 
 const CREDENTIAL_CODES = new Set(['EndpointUnreachable', 'NoCredentials', 'ExpiredToken', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'TokenRefreshRequired']);
@@ -51,7 +55,21 @@ async function runOne(session: SessionApi, input: OpInput, cancelled: Promise<vo
   return outcomeOf(await fired.settled, interrupted);
 }
 
+/**
+ * Fires the planned operations one by one and resolves with the exit code (ExitCode). A signal cancels the
+ * operation in flight (a multipart upload is aborted), and the run ends after the session is closed.
+ * Bad flags or input reject with an AppError (exit 2) before anything is fired.
+ */
 export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
+  let cancel = () => {};
+  const stop: Interruption = { interrupted: false, cancelled: new Promise<void>((resolve) => (cancel = resolve)) };
+  return lifecycle.stoppable(runPlanned(o, io, stop), () => {
+    stop.interrupted = true;
+    cancel();
+  });
+}
+
+async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<number> {
   const ops = planOps(o);
   const expect = compileExpect(o.expect);
   for (const op of ops) {
@@ -78,14 +96,6 @@ export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
     ...(o.functions?.length ? { functions: o.functions } : {}),
     ...(o.logGroups?.length ? { logGroups: o.logGroups } : {}),
   };
-  let interrupted = false;
-  let signalCancel: () => void = () => {};
-  const cancelled = new Promise<void>((r) => (signalCancel = r));
-  const onSignal = () => {
-    interrupted = true;
-    signalCancel();
-  };
-  io.signals?.on('SIGINT', onSignal).on('SIGTERM', onSignal).on('SIGHUP', onSignal); // a closed terminal cleans up too
   const session = await createSession(sessionOptions);
   const outcomes: OpOutcome[] = [];
   const tailNotes = new Map<string, string>();
@@ -119,9 +129,9 @@ export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
       problem(`Warning: cannot watch the function logs: ${toOpError(err).message}`);
     }
     for (const input of ops) {
-      if (interrupted) break;
+      if (stop.interrupted) break;
       if (!o.json) info(text.opStartLine(input));
-      const outcome = await runOne(session, input, cancelled);
+      const outcome = await runOne(session, input, stop.cancelled);
       for (const w of outcome.warnings) info(`Warning: ${w}`);
       if (outcome.result && !outcome.result.error && expect && outcome.match) {
         outcome.expect = { pattern: expect.source, ok: expect.test(invocationText(outcome.match.invocation)) };
@@ -134,9 +144,8 @@ export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
     }
   } finally {
     await session.close();
-    io.signals?.off('SIGINT', onSignal).off('SIGTERM', onSignal).off('SIGHUP', onSignal);
   }
-  return exitCodeFor(outcomes, interrupted);
+  return exitCodeFor(outcomes, stop.interrupted);
 }
 
 function report(

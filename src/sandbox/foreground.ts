@@ -1,6 +1,7 @@
 /** `s3trigger sandbox`: run the sandbox in the foreground until Ctrl-C / SIGTERM. */
 import { startSandbox, type SandboxOptions } from './server.js';
 import { usageError } from '../errors.js';
+import { lifecycle } from '../lifecycle.cjs';
 import { bucketNameProblem } from '../ops/bucket-name.js';
 
 export interface ForegroundOptions extends SandboxOptions {
@@ -8,25 +9,22 @@ export interface ForegroundOptions extends SandboxOptions {
   handler?: string;
 }
 
-/** Exit codes by signal: SIGTERM is the normal way to stop a server. */
-const STOP_SIGNALS = { SIGINT: 130, SIGTERM: 0, SIGHUP: 129 } as const;
-
-export async function runSandboxForeground(options: ForegroundOptions): Promise<number> {
-  const log = (line: string) => process.stderr.write(`sandbox: ${line}\n`);
+/**
+ * Runs until a signal stops it, then closes the sandbox (its temp data dir is removed) and resolves; the
+ * exit code is the signal's (lifecycle.cts: SIGINT 130, SIGTERM 0, SIGHUP 129). Bad options reject with a usage error.
+ */
+export async function runSandboxForeground(options: ForegroundOptions): Promise<void> {
   const problem = options.demo === undefined ? undefined : bucketNameProblem(options.demo);
   if (problem) throw usageError(`--demo: invalid bucket name '${options.demo}': ${problem}`);
-  // Handled from before the temp data dir exists: a signal while starting (the demo takes ~0.3 s) still removes it.
-  let signalled: number | undefined;
-  let stop: ((code: number) => void) | undefined;
-  for (const [signal, code] of Object.entries(STOP_SIGNALS)) {
-    process.on(signal, () => {
-      if (stop) stop(code);
-      else if (signalled !== undefined) process.exit(code); // a second signal while starting: leave now
-      else signalled = code;
-    });
-  }
+  // Stoppable from before the temp data dir exists: a signal while starting (the demo takes ~0.3 s) still removes it.
+  const stop = new AbortController();
+  return lifecycle.stoppable(serve(options, stop.signal), () => stop.abort());
+}
+
+async function serve(options: ForegroundOptions, stop: AbortSignal): Promise<void> {
+  const log = (line: string) => process.stderr.write(`sandbox: ${line}\n`);
   const sandbox = await startSandbox({ ...options, log });
-  if (options.demo && signalled === undefined) {
+  if (options.demo && !stop.aborted) {
     try {
       const { setupDemo } = await import('./demo.js'); // the SDK clients it needs cost ~250 ms to load
       const demo = await setupDemo(sandbox, { bucket: options.demo, handler: options.handler });
@@ -36,20 +34,11 @@ export async function runSandboxForeground(options: ForegroundOptions): Promise<
       throw err;
     }
   }
-  if (signalled !== undefined) {
-    await sandbox.close();
-    return signalled;
-  }
+  if (stop.aborted) return sandbox.close();
   process.stdout.write(
     `s3trigger sandbox ready on ${sandbox.endpoint} (region ${sandbox.region}; S3, Lambda, CloudWatch Logs)` +
       `${options.dataDir ? `, data in ${options.dataDir}` : ''}\n`,
   );
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    stop = (code: number) => {
-      if (stopping) process.exit(code);
-      stopping = true;
-      void sandbox.close().then(() => resolve(code));
-    };
-  });
+  await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));
+  await sandbox.close();
 }

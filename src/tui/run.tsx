@@ -1,6 +1,7 @@
 /** The TUI's entry point: mounts ink over a session and owns quitting. */
 import { ExitCode } from '../errors.js';
 import type { SessionApi } from '../events.js';
+import { lifecycle } from '../lifecycle.cjs';
 import type { ParamDefaults } from './state/params.js';
 import { createDemoFile } from './demo-file.js';
 import { LogStore } from './state/log-store.js';
@@ -19,7 +20,6 @@ export interface TuiStreams {
   stdin?: NodeJS.ReadStream;
 }
 
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** Log flushes come every 50 ms anyway; a higher cap only shortens the wait of a key press for its frame. */
 export const MAX_FPS = 60;
 
@@ -40,7 +40,7 @@ async function loadUi() {
 export async function showStarting(message: string, streams: TuiStreams = {}): Promise<() => void> {
   const [{ render, createElement }, { Text }] = await Promise.all([loadUi(), import('ink')]);
   const stdout = streams.stdout ?? process.stdout;
-  // The terminal may close while starting: SIGHUP cleans up (cli.ts); writes to it fail with EIO, harmlessly.
+  // The terminal may close while starting: SIGHUP cleans up (lifecycle.cts); writes to it fail with EIO, harmlessly.
   stdout.on('error', () => {});
   const instance = render(createElement(Text, { dimColor: true }, message), {
     stdout,
@@ -54,22 +54,34 @@ export async function showStarting(message: string, streams: TuiStreams = {}): P
   };
 }
 
-/** Resolves to the exit code once the user quit; the session is closed by then. */
-export async function runTui(options: TuiOptions, streams: TuiStreams = {}): Promise<number> {
+/** How a signal reaches the view: before the first frame it is only noted; then it quits as Ctrl-C does. */
+interface SignalHook {
+  signalled: boolean;
+  quit?: () => void;
+}
+
+/**
+ * Resolves to the exit code once the user quit (0; 130 for a second Ctrl-C while cleaning up); the session is
+ * closed and the demo file removed by then. A signal (lifecycle.cts) cleans up the same way and resolves 130.
+ */
+export function runTui(options: TuiOptions, streams: TuiStreams = {}): Promise<number> {
+  const hook: SignalHook = { signalled: false };
+  return lifecycle.stoppable(mountAndRun(options, streams, hook), () => {
+    hook.signalled = true;
+    hook.quit?.();
+  });
+}
+
+async function mountAndRun(options: TuiOptions, streams: TuiStreams, hook: SignalHook): Promise<number> {
   const { session } = options;
   const stdout = streams.stdout ?? process.stdout;
   const stdin = streams.stdin ?? process.stdin;
-  // A signal while ink loads (no frame yet) still closes the session and removes the demo file.
-  let signalledEarly = false;
-  const onEarlySignal = () => (signalledEarly = true);
-  for (const signal of SIGNALS) process.on(signal, onEarlySignal);
   const [{ render, createElement, App }, demo] = await Promise.all([
     loadUi(),
     options.putFile && options.postFile ? undefined : createDemoFile(),
-  ]).finally(() => {
-    for (const signal of SIGNALS) process.off(signal, onEarlySignal);
-  });
-  if (signalledEarly) {
+  ]);
+  // A signal while ink loaded (no frame yet) still closes the session and removes the demo file.
+  if (hook.signalled) {
     await session.close().catch(() => undefined);
     await demo?.remove().catch(() => undefined);
     return ExitCode.Interrupted;
@@ -108,13 +120,10 @@ export async function runTui(options: TuiOptions, streams: TuiStreams = {}): Pro
       instance.unmount();
       store.dispose();
       if (problem) process.stderr.write(`s3trigger: ${problem}\n`);
-      // Signals stay handled (and ignored) until the demo file is gone: a late SIGHUP must not kill us first.
+      // The shutdown of a signal waits for this resolve: a late SIGHUP cannot end the process before the file is gone.
       void (demo?.remove() ?? Promise.resolve())
         .catch(() => undefined)
-        .then(() => {
-          for (const signal of SIGNALS) process.off(signal, onSignal);
-          resolve(code);
-        });
+        .then(() => resolve(code));
     };
     const quit = (interrupt: boolean, code: number = ExitCode.Ok) => {
       if (phase === 'cleaning' && interrupt) return finish(ExitCode.Interrupted);
@@ -126,8 +135,7 @@ export async function runTui(options: TuiOptions, streams: TuiStreams = {}): Pro
       );
     };
     // A signal (not the Ctrl-C key, which arrives as input in raw mode) still cleans up first.
-    const onSignal = () => quit(true, ExitCode.Interrupted);
-    for (const signal of SIGNALS) process.on(signal, onSignal);
+    hook.quit = () => quit(true, ExitCode.Interrupted);
 
     const instance = render(
       createElement(App, {
