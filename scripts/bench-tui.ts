@@ -50,7 +50,7 @@ const session = {
   on: () => () => {},
   listBuckets: async () => ['test-bucket'],
   ensureBucket: async () => false,
-  useBucket: async () => discovery,
+  selectBucket: async () => discovery,
   fire: () => ({ opId: 1, settled: new Promise(() => {}) }),
   skip: () => ({ opId: 1, settled: new Promise(() => {}) }),
   cancel: async () => {},
@@ -81,8 +81,11 @@ function firstFrameMs(socket: string, command: string, marker: string): number {
 }
 
 function benchFirstFrame(): void {
-  if (spawnSync('tmux', ['-V']).status !== 0) return console.log('first frame: skipped (tmux not found)');
-  if (!existsSync(join(ROOT, 'dist/bin.cjs'))) return console.log('first frame: skipped (run npm run build first)');
+  const skip = spawnSync('tmux', ['-V']).status !== 0 ? 'tmux not found' : !existsSync(join(ROOT, 'dist/bin.cjs')) ? 'run npm run build first' : undefined;
+  if (skip) {
+    console.log(`first frame: skipped (${skip})`);
+    return;
+  }
   mkdirSync(WORK, { recursive: true });
   const dir = mkdtempSync(join(WORK, 'bench-tui-'));
   const socket = join(dir, 'tmux.sock');
@@ -122,7 +125,7 @@ class FloodSession implements SessionApi {
   }
   listBuckets = async () => ['test-bucket'];
   ensureBucket = async () => false;
-  useBucket = async (bucket: string) => ({ bucket, functions: ['f'], logGroups: ['/aws/lambda/f'], destinations: [], warnings: [] });
+  selectBucket = async (bucket: string) => ({ bucket, functions: ['f'], logGroups: ['/aws/lambda/f'], destinations: [], warnings: [] });
   fire = () => ({ opId: 1, settled: new Promise<OpState>(() => {}) });
   skip = this.fire;
   cancel = async () => {};

@@ -77,7 +77,7 @@ export interface SessionApi {
   /** Creates the bucket when missing; resolves to true when it created one. */
   ensureBucket(bucket: string): Promise<boolean>;
   /** Switches the observed bucket: discovery + tail restart. */
-  useBucket(bucket: string): Promise<Discovery>;
+  selectBucket(bucket: string): Promise<Discovery>;
   /**
    * Fires an operation: its id at once, and `settled`, which resolves (never rejects) with the op's final
    * state — failed, acked when no invocation is awaited, every expected invocation matched, or the timeout.

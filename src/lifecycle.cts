@@ -144,7 +144,10 @@ export class Lifecycle {
   private onSignal(signal: StopSignal): void {
     const cleanups = this.exiting && this.shutdownBy === undefined ? 0 : this.cleanups.length;
     const action = signalAction(this.mode, signal, { cleanups, ...(this.shutdownBy ? { shutdownBy: this.shutdownBy } : {}) });
-    if (!action.cleanUpFirst) return this.end(action.end, true);
+    if (!action.cleanUpFirst) {
+      this.end(action.end, true);
+      return;
+    }
     this.shutdownBy = signal;
     void this.runCleanups().then(() => this.end(action.end));
   }
@@ -155,7 +158,10 @@ export class Lifecycle {
       this.proc.kill(this.proc.pid, ending.die);
       return;
     }
-    if (atOnce) return this.proc.exit(ending.exit);
+    if (atOnce) {
+      this.proc.exit(ending.exit);
+      return;
+    }
     this.proc.exitCode = ending.exit;
     // Leftover keep-alive sockets must not hold a finished run open; flush, then leave.
     this.proc.stdout.write('', () => this.proc.stderr.write('', () => this.proc.exit(ending.exit)));

@@ -148,7 +148,7 @@ class Session implements SessionApi {
     return created;
   }
 
-  async useBucket(bucket: string): Promise<Discovery> {
+  async selectBucket(bucket: string): Promise<Discovery> {
     const found = await discover(this.t.s3, bucket, { functions: this.options.functions, logGroups: this.options.logGroups });
     const { notification, ...discovery } = found;
     this.notification = notification;

@@ -17,7 +17,11 @@ function recorder(session: SessionApi) {
   const waiters: { pred: (e: SessionEvent) => boolean; ok: (e: SessionEvent) => void }[] = [];
   session.on((e) => {
     events.push(e);
-    for (const w of [...waiters]) if (w.pred(e)) (waiters.splice(waiters.indexOf(w), 1), w.ok(e));
+    for (const w of [...waiters]) {
+      if (!w.pred(e)) continue;
+      waiters.splice(waiters.indexOf(w), 1);
+      w.ok(e);
+    }
   });
   const next = <T extends SessionEvent['type']>(type: T, pred: (e: Extract<SessionEvent, { type: T }>) => boolean = () => true) =>
     new Promise<Extract<SessionEvent, { type: T }>>((ok) => {
@@ -37,7 +41,7 @@ test('a PUT on the demo bucket: started, acked with the S3 request id, matched',
     assert.equal(rec.events[0]?.type, 'TargetResolved', 'a new listener first gets the target');
     assert.equal(session.target.kind, 'sandbox');
     assert.equal(session.target.account, '000000000000');
-    const discovery = await session.useBucket('sess-bucket');
+    const discovery = await session.selectBucket('sess-bucket');
     assert.deepEqual(discovery.logGroups, ['/aws/lambda/event-handler']);
     assert.ok((await session.listBuckets()).includes('sess-bucket'));
     const { opId, settled } = session.fire({ kind: 'put', bucket: 'sess-bucket', file, key: 'a/b c.txt' });
@@ -70,13 +74,13 @@ test('ensureBucket wires new sandbox buckets; a bucket without notifications war
     const rec = recorder(session);
     assert.equal(await session.ensureBucket('wired-bucket'), true);
     assert.equal(await session.ensureBucket('wired-bucket'), false);
-    assert.deepEqual((await session.useBucket('wired-bucket')).logGroups, ['/aws/lambda/event-handler'], 'a bucket made in the sandbox gets the demo function');
+    assert.deepEqual((await session.selectBucket('wired-bucket')).logGroups, ['/aws/lambda/event-handler'], 'a bucket made in the sandbox gets the demo function');
     await assert.rejects(session.ensureBucket('Bad_Name'), { code: 'InvalidBucketName' });
     const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
     const s3 = new S3Client({ region: session.target.region, endpoint: session.target.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
     await s3.send(new CreateBucketCommand({ Bucket: 'plain-bucket', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
     s3.destroy();
-    const discovery = await session.useBucket('plain-bucket');
+    const discovery = await session.selectBucket('plain-bucket');
     assert.deepEqual(discovery.logGroups, []);
     assert.ok(discovery.warnings.some((w) => /sends no events to a Lambda function/.test(w)));
     const { opId, settled } = session.fire({ kind: 'delete', bucket: 'plain-bucket', key: 'nothing.txt' });
@@ -99,7 +103,7 @@ test('the polling tail matches too', async () => {
   const session = await createSession({ local: true, bucket: 'poll-bucket', env, tailMode: 'poll', matchTimeoutMs: 20_000 });
   try {
     const rec = recorder(session);
-    await session.useBucket('poll-bucket');
+    await session.selectBucket('poll-bucket');
     const { opId } = session.fire({ kind: 'post', bucket: 'poll-bucket', file });
     const matched = await rec.next('Matched', (e) => e.opId === opId);
     assert.equal(matched.invocation.logGroup, '/aws/lambda/event-handler');

@@ -120,7 +120,7 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
     }
     let logGroups: string[] = [];
     try {
-      const discovery = await session.useBucket(o.bucket);
+      const discovery = await session.selectBucket(o.bucket);
       logGroups = discovery.logGroups;
       for (const line of text.discoveryLines(discovery, wait)) info(line);
     } catch (err) {

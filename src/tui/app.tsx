@@ -1,7 +1,7 @@
 /** The root component: owns the reducer, the one key dispatcher and the effects it asks for. */
 import { bucketNameProblem } from '../ops/bucket-name.js';
 import { Box, useInput, useStdout, type Key } from 'ink';
-import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, type ReactNode } from 'react';
 import type { SessionApi, SessionEvent } from '../events.js';
 import { BucketPicker } from './components/BucketPicker.js';
 import { ConfirmPrompt } from './components/ConfirmPrompt.js';
@@ -72,7 +72,7 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
             (err: unknown) => apply([{ type: 'pickerFailed', message: `could not list buckets: ${messageOf(err)}` }]),
           );
           return;
-        case 'useBucket': {
+        case 'selectBucket': {
           const { bucket, create } = effect;
           const problem = create ? bucketNameProblem(bucket) : undefined;
           const ensure = problem
@@ -84,7 +84,7 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
             .then(
               () => {
                 apply([{ type: 'bucketChosen', bucket }]);
-                return session.useBucket(bucket).then(
+                return session.selectBucket(bucket).then(
                   (discovery) => apply([{ type: 'session', events: [{ type: 'Discovered', discovery }] }]),
                   (err: unknown) => apply([{ type: 'notice', message: `could not watch ${bucket}: ${messageOf(err)}` }]),
                 );
@@ -121,23 +121,24 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
     };
   }, [session, store, apply, eventBatchMs]);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the start-up bucket is opened once, at mount
   useEffect(() => {
     if (startBucket && initialState.isRealAws) {
       // On AWS a missing --bucket is created only after the user says so.
       session.listBuckets().then(
         (buckets) =>
           buckets.includes(startBucket)
-            ? run({ type: 'useBucket', bucket: startBucket, create: false })
+            ? run({ type: 'selectBucket', bucket: startBucket, create: false })
             : apply([
                 {
                   type: 'openConfirm',
-                  onYes: { type: 'useBucket', bucket: startBucket, create: true },
+                  onYes: { type: 'selectBucket', bucket: startBucket, create: true },
                   message: `Bucket ${startBucket} does not exist in this account. Create it?`,
                 },
               ]),
-        () => run({ type: 'useBucket', bucket: startBucket, create: false }),
+        () => run({ type: 'selectBucket', bucket: startBucket, create: false }),
       );
-    } else if (startBucket) run({ type: 'useBucket', bucket: startBucket, create: false });
+    } else if (startBucket) run({ type: 'selectBucket', bucket: startBucket, create: false });
     else if (initialState.overlay.kind === 'picker') run({ type: 'loadBuckets' });
     // Mount only.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -183,7 +184,7 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
   const highlight = selectedRow?.requestId;
   const notice = state.quitting ? 'quitting: stopping the tail and the sandbox… (Ctrl-C again exits at once)' : state.notice;
 
-  let body;
+  let body: ReactNode;
   if (o.kind === 'help') body = <HelpOverlay height={bodyHeight} scroll={o.scroll} />;
   else if (o.kind === 'details')
     body = <DetailsView row={state.rows.find((r) => rowKey(r) === o.rowKey)} invocations={state.invocations} height={bodyHeight} scroll={o.scroll} />;

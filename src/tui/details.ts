@@ -28,7 +28,7 @@ export function loggedEvent(invocation: Invocation | undefined): string | undefi
   for (const line of invocation?.lines ?? []) {
     if (line.kind !== 'app') continue;
     const json = prettyJson(line.message);
-    if (json && json.includes('"Records"')) return json;
+    if (json?.includes('"Records"')) return json;
   }
   return undefined;
 }

@@ -28,7 +28,7 @@ export const MAX_FPS = 60;
  * development build re-checks every render and makes each frame several times slower.
  */
 async function loadUi() {
-  process.env['NODE_ENV'] ??= 'production';
+  process.env.NODE_ENV ??= 'production';
   const [{ render }, { createElement }, { App }] = await Promise.all([import('ink'), import('react'), import('./app.js')]);
   return { render, createElement, App };
 }

@@ -2,5 +2,5 @@
 
 /** https://no-color.org: set and not empty. */
 export function noColorRequested(env: NodeJS.ProcessEnv = process.env): boolean {
-  return Boolean(env['NO_COLOR']);
+  return Boolean(env.NO_COLOR);
 }

@@ -40,7 +40,7 @@ test('Deduper: memory stays bounded', () => {
 });
 
 test('RateGate spaces callers out', async () => {
-  let clock = 0;
+  const clock = 0;
   const gate = new RateGate(250, () => clock);
   const order: number[] = [];
   await gate.acquire();

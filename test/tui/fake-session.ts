@@ -54,7 +54,7 @@ export class FakeSession implements SessionApi {
     return true;
   }
 
-  async useBucket(bucket: string): Promise<Discovery> {
+  async selectBucket(bucket: string): Promise<Discovery> {
     this.used.push(bucket);
     const discovery: Discovery = { bucket, functions: ['event-handler'], logGroups: [FAKE_GROUP], destinations: [], warnings: [] };
     this.emit({ type: 'Discovered', discovery });

@@ -32,6 +32,7 @@ export function DetailsView({ row, invocations, height, scroll }: DetailsViewPro
     <Box flexDirection="column" height={height} overflow="hidden">
       <PaneTitle title="Details" focused extra={`${start + 1}-${Math.min(lines.length, start + bodyHeight)} of ${lines.length} · ↑/↓ scroll · Esc back`} />
       {lines.slice(start, start + bodyHeight).map((line, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a line's identity is its position in the scrolled text
         <Text key={start + i} wrap="truncate-end" {...style(theme, line)}>
           {sanitize(line.text) || ' '}
         </Text>

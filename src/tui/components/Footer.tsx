@@ -8,6 +8,7 @@ export const Footer = memo(function Footer({ scope }: { scope: Scope }) {
   return (
     <Text wrap="truncate-end">
       {footerHints(scope).map((hint, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: the hints are a fixed list per scope
         <Text key={i}>
           <Text bold color={theme.accent}>
             {hint.keys}

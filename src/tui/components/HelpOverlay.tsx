@@ -12,6 +12,7 @@ export function HelpOverlay({ height, scroll }: { height: number; scroll: number
     <Box flexDirection="column" height={height} overflow="hidden">
       <PaneTitle title="Help" focused extra={lines.length > bodyHeight ? '↑/↓ scroll · Esc closes' : 'Esc closes'} />
       {lines.slice(start, start + bodyHeight).map((line, i) => (
+        // biome-ignore lint/suspicious/noArrayIndexKey: a line's identity is its position in the scrolled text
         <Text key={start + i} wrap="truncate-end" bold={line.heading} color={line.heading ? theme.accent : undefined}>
           {line.text}
         </Text>

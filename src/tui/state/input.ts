@@ -101,7 +101,7 @@ function handleOverlay(state: AppState, input: string, key: Key, maxScroll: numb
         if (c === 'bucketName.create') {
           const name = o.naming.draft.trim();
           // The name is checked by the App against ops/bucket.ts's rules before the session creates it.
-          return { actions: [{ type: 'pickerBusy', message: `creating ${name}` }], effects: [{ type: 'useBucket', bucket: name, create: true }] };
+          return { actions: [{ type: 'pickerBusy', message: `creating ${name}` }], effects: [{ type: 'selectBucket', bucket: name, create: true }] };
         }
         const edit = textEditFor(input, key);
         return edit ? act({ type: 'namingEdit', edit }) : none;
@@ -111,7 +111,7 @@ function handleOverlay(state: AppState, input: string, key: Key, maxScroll: numb
       if (c === 'picker.choose') {
         const bucket = pickerMatches(o.buckets, o.filter)[o.selected];
         if (!bucket) return none;
-        return { actions: [{ type: 'pickerBusy', message: `opening ${bucket}` }], effects: [{ type: 'useBucket', bucket, create: false }] };
+        return { actions: [{ type: 'pickerBusy', message: `opening ${bucket}` }], effects: [{ type: 'selectBucket', bucket, create: false }] };
       }
       if (c === 'picker.back') {
         if (o.filter) return act({ type: 'pickerEdit', edit: { kind: 'clear' } });

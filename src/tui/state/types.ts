@@ -150,7 +150,7 @@ export type Effect =
   | { type: 'fire'; input: OpInput }
   | { type: 'quit'; interrupt: boolean }
   | { type: 'loadBuckets' }
-  | { type: 'useBucket'; bucket: string; create: boolean };
+  | { type: 'selectBucket'; bucket: string; create: boolean };
 
 export function rowKey(row: Row): string {
   return row.kind === 'op' ? `op:${row.opId}` : `inv:${row.requestId}`;
