@@ -1,6 +1,7 @@
 /** Folds engine events into the app state. Pure. */
 import type { SessionEvent } from '../../events.js';
 import type { Invocation } from '../../observe/types.js';
+import { objectEffect } from '../../ops/registry.js';
 import { computeLayout, keepVisible } from './layout.js';
 import type { AppState, OpRow, Row } from './types.js';
 
@@ -47,8 +48,10 @@ export function applySessionEvent(state: AppState, event: SessionEvent): AppStat
         result,
       }));
       if (result.bucket !== state.bucket) return updated;
+      const effect = objectEffect(result.op);
+      if (effect === 'none') return updated;
       const others = updated.createdKeys.filter((k) => k !== result.key);
-      return { ...updated, createdKeys: result.op === 'delete' ? others : [...others, result.key] };
+      return { ...updated, createdKeys: effect === 'removed' ? others : [...others, result.key] };
     }
     case 'OpFailed':
       return updateOp(state, event.opId, (row) => ({ ...row, status: 'failed', result: event.result }));
