@@ -9,10 +9,9 @@ import { copy } from './copy.js';
 import { post } from './post.js';
 import { del } from './delete.js';
 import { multipart } from './multipart.js';
-import { tag } from './tag.js';
 
 /** Key order is the interactive view's (the ops pane and its keys p c o d m). */
-export const OPS = { put, copy, post, delete: del, multipart, tag } satisfies { readonly [K in OpKind]: OpDefinition<K, unknown, string> };
+export const OPS = { put, copy, post, delete: del, multipart } satisfies { readonly [K in OpKind]: OpDefinition<K, unknown, string> };
 
 type Registry = typeof OPS;
 

@@ -3,10 +3,9 @@ import type { CopyInput } from './copy.js';
 import type { PostInput } from './post.js';
 import type { DeleteInput } from './delete.js';
 import type { MultipartInput } from './multipart.js';
-import type { TagInput } from './tag.js';
 
 /** What the user asked for; the engine assigns the id. Each kind's input is declared with its definition. */
-export type OpInput = PutInput | CopyInput | PostInput | DeleteInput | MultipartInput | TagInput;
+export type OpInput = PutInput | CopyInput | PostInput | DeleteInput | MultipartInput;
 
 export type OpKind = OpInput['kind'];
 
