@@ -38,10 +38,12 @@ export function opFlagArityProblem(f: Partial<OpFlags>): string | undefined {
   return undefined;
 }
 
+/** Whether any operation flag was given (CI mode). */
 export function hasOpFlags(f: Partial<OpFlags>): boolean {
   return CLI_ORDER.some(({ cli }) => f[cli.flag as OpFlagName] !== undefined);
 }
 
+/** The operations the flags ask for, in the scripts' order. */
 export function planOps(f: OpFlags): OpInput[] {
   const ops: OpInput[] = [];
   for (const { cli } of CLI_ORDER) {

@@ -24,12 +24,14 @@ export function discoveryLines(d: Discovery, tailing: boolean): string[] {
   return lines;
 }
 
+/** The scripts' line before an operation runs. */
 export function opStartLine(input: OpInput): string {
   return opDefinition(input.kind).cli.startLine(input);
 }
 
 export { partCount } from '../ops/multipart.js';
 
+/** The scripts' line once S3 acknowledged an operation. */
 export function opDoneLine(input: OpInput, result: OpResult): string {
   return opDefinition(input.kind).cli.doneLine?.(input, result) ?? 'Done.';
 }

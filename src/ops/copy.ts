@@ -4,6 +4,7 @@ import { missingField } from './definition.js';
 import { problem } from './problems.js';
 import { bucketNameProblem } from './bucket-name.js';
 
+/** COPY `sourceBucket/sourceKey` to `key` in `bucket`. */
 export interface CopyInput {
   kind: 'copy';
   bucket: string;
@@ -25,6 +26,7 @@ export function copyKeyFor(sourceKey: string): string {
   return `${sourceKey.slice(0, slash + 1)}copy_${sourceKey.slice(slash + 1)}`;
 }
 
+/** The COPY operation. */
 export const copy: OpDefinition<'copy', CopyParams, 'copy'> = {
   kind: 'copy',
   label: 'COPY',

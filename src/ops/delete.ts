@@ -2,6 +2,7 @@
 import type { OpDefinition } from './definition.js';
 import { problem } from './problems.js';
 
+/** DELETE `key` from `bucket`. */
 export interface DeleteInput {
   kind: 'delete';
   bucket: string;
@@ -13,6 +14,7 @@ export interface DeleteParams {
   key?: string;
 }
 
+/** The DELETE operation (`delete` is a reserved word). */
 export const del: OpDefinition<'delete', DeleteParams, 'delkey'> = {
   kind: 'delete',
   label: 'DELETE',

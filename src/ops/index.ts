@@ -11,6 +11,7 @@ export function keyOf(input: OpInput): string {
   return opDefinition(input.kind).keyOf(input);
 }
 
+/** Validates, then sends the operation its definition describes. */
 export async function runOp(ctx: OpContext, input: OpInput): Promise<OpResult> {
   const startedAt = ctx.now();
   const base = { op: input.kind, bucket: input.bucket, key: keyOf(input), startedAt };

@@ -4,9 +4,10 @@ import { tmpdir } from 'node:os';
 import type { OpDefinition } from './definition.js';
 import { baseName } from './definition.js';
 import { fileProblem, positive, problem } from './problems.js';
-import type { OpResult } from './types.js';
+import type { OpInput, OpResult } from './types.js';
 import { DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MAX_CONCURRENCY, MAX_OBJECT_MB, MAX_PART_MB, MAX_PARTS, MIB, MIN_PART_MB } from './limits.js';
 
+/** A multipart upload to `key`. */
 export interface MultipartInput {
   kind: 'multipart';
   bucket: string;
@@ -25,16 +26,18 @@ export interface MultipartParams {
   file?: string;
 }
 
+/** The TUI's MULTIPART key unless one is given. */
 export const DEFAULT_MULTIPART_KEY = 'bigfile.bin';
 
 /** Parts of a multipart upload: from the ETag's "-N" suffix, else from the sizes. */
-export function partCount(input: { kind: string; partSizeMB?: number }, result: OpResult): number {
+export function partCount(input: OpInput, result: OpResult): number {
   const fromEtag = /-(\d+)$/.exec(result.etag ?? '')?.[1];
   if (fromEtag) return Number(fromEtag);
   const partSize = (input.kind === 'multipart' ? (input.partSizeMB ?? DEFAULT_PART_SIZE_MB) : DEFAULT_PART_SIZE_MB) * MIB;
   return Math.max(1, Math.ceil((result.bytes ?? 0) / partSize));
 }
 
+/** The MULTIPART operation. */
 export const multipart: OpDefinition<'multipart', MultipartParams, 'multipart'> = {
   kind: 'multipart',
   label: 'MULTIPART',

@@ -4,6 +4,7 @@ import { baseName, missingField } from './definition.js';
 import { fileProblem, problem } from './problems.js';
 import { keyForFile } from './put.js';
 
+/** POST a local file through a presigned POST form, to `key` or to the path as given. */
 export interface PostInput {
   kind: 'post';
   bucket: string;
@@ -17,6 +18,7 @@ export interface PostParams {
   key: string;
 }
 
+/** The presigned POST operation. */
 export const post: OpDefinition<'post', PostParams, 'post'> = {
   kind: 'post',
   label: 'POST',

@@ -7,8 +7,10 @@ export interface InputProblem {
   message: string;
 }
 
+/** A problem value. */
 export const problem = (code: string, message: string): InputProblem => ({ code, message });
 
+/** A finite number above zero. */
 export const positive = (n: number): boolean => Number.isFinite(n) && n > 0;
 
 /** Why `path` (given with `flag`) cannot be uploaded: missing, not a regular file, unreadable. */

@@ -3,6 +3,7 @@ import type { OpDefinition } from './definition.js';
 import { baseName, missingField } from './definition.js';
 import { fileProblem, problem } from './problems.js';
 
+/** PUT a local file, to `key` or to the path as given. */
 export interface PutInput {
   kind: 'put';
   bucket: string;
@@ -22,6 +23,7 @@ export function keyForFile(file: string, key?: string): string {
   return file.replace(/^(?:\.\/|\/)+/, '');
 }
 
+/** The PUT operation. */
 export const put: OpDefinition<'put', PutParams, 'put'> = {
   kind: 'put',
   label: 'PUT',

@@ -7,6 +7,7 @@ import type { MultipartInput } from './multipart.js';
 /** What the user asked for; the engine assigns the id. Each kind's input is declared with its definition. */
 export type OpInput = PutInput | CopyInput | PostInput | DeleteInput | MultipartInput;
 
+/** Every operation kind; each has its definition in the registry (registry.ts). */
 export type OpKind = OpInput['kind'];
 
 export interface OpError {
@@ -32,4 +33,5 @@ export interface OpResult {
   error?: OpError;
 }
 
+/** Kept here for the engine's existing imports. */
 export { eventNameFor } from './registry.js';

@@ -36,6 +36,7 @@ export function progressBar(loaded: number, total: number | undefined, width: nu
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${String(Math.round(ratio * 100)).padStart(3)}%`;
 }
 
+/** PUT, COPY... by kind, from the registry. */
 export const OP_LABELS = Object.fromEntries(Object.values(OPS).map((d) => [d.kind, d.label])) as Record<OpKind, string>;
 
 export const CONFIDENCE_LABELS: Record<MatchConfidence, string> = {

@@ -6,17 +6,17 @@ import type { AppState, FormField } from './types.js';
 
 export { baseName } from '../../ops/definition.js';
 export { copyKeyFor } from '../../ops/copy.js';
-export { DEFAULT_MULTIPART_KEY } from '../../ops/multipart.js';
-export { DEFAULT_SIZE_MB as DEFAULT_MULTIPART_MB } from '../../ops/limits.js';
 
 /** What the operations start from (the generated demo file, `--size`...). */
 export type ParamDefaults = OpDefaults;
 
+/** The parameters every operation starts with. */
 export function initialParams(d: ParamDefaults): OpParams {
   const entries = Object.values(OPS).map((def) => [def.kind, def.tui.initial(d)]);
   return Object.fromEntries(entries) as OpParams;
 }
 
+/** An input ready to fire, or why there is none. */
 export type InputOrError = { input: OpInput } | { error: string };
 
 type ParamState = Pick<AppState, 'bucket' | 'params' | 'createdKeys'>;
