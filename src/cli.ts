@@ -9,7 +9,7 @@ import { AppError, ExitCode, usageError } from './errors.js';
 // The sandbox's defaults (server.ts), repeated so that CI runs never load the sandbox's modules.
 const SANDBOX_PORT = 4566;
 const SANDBOX_REGION = 'eu-west-1';
-import { hasOpFlags, parseDuration } from './ci/plan.js';
+import { hasOpFlags, opFlagArityProblem, opFlagOptions, opFlagValues, parseDuration } from './ci/plan.js';
 import { decideMode, NEEDS_TERMINAL_MESSAGE } from './ci/mode.js';
 import { scrub } from './ops/errors.js';
 
@@ -28,14 +28,14 @@ const EXIT_CODES_HELP = `Exit codes:
   3    no matching invocation within --timeout, or --expect did not match its log
   130  interrupted (Ctrl-C / SIGTERM); an in-flight multipart upload is aborted`;
 
+/** The operations' own flags, from the operation registry (yargs' option() adds to the same instance). */
+function withOpFlags<T>(y: Argv<T>): Argv<T> {
+  for (const [name, option] of opFlagOptions('Operations (run in this order):')) y.option(name, option);
+  return y;
+}
+
 function withMainOptions(y: Argv) {
-  return y
-    .option('bucket', { type: 'string', describe: 'S3 bucket name (required for operations)' })
-    .option('put', { type: 'string', describe: 'PUT this FILE (key = the path, ./ stripped)', group: 'Operations (run in this order):' })
-    .option('copy', { type: 'string', array: true, nargs: 3, describe: 'COPY SRC_BUCKET SRC_KEY DEST_KEY into --bucket', group: 'Operations (run in this order):' })
-    .option('delkey', { type: 'string', describe: 'DELETE this KEY', group: 'Operations (run in this order):' })
-    .option('post', { type: 'string', describe: 'POST this FILE with a presigned POST form', group: 'Operations (run in this order):' })
-    .option('multipart', { type: 'string', describe: 'MULTIPART upload to this KEY', group: 'Operations (run in this order):' })
+  return withOpFlags(y.option('bucket', { type: 'string', describe: 'S3 bucket name (required for operations)' }))
     .option('size', { type: 'string', describe: 'MB of random data for --multipart (default 6)', group: 'Operations (run in this order):' })
     .option('file', { type: 'string', describe: 'Upload this FILE with --multipart instead of random data', group: 'Operations (run in this order):' })
     .option('key', { type: 'string', describe: 'Object key for --put / --post (default: the file path)', group: 'Operations (run in this order):' })
@@ -68,7 +68,7 @@ function numberFlag(name: string, raw: string): number {
 type MainArgs = Awaited<ReturnType<ReturnType<typeof withMainOptions>['parseAsync']>>;
 
 async function runMain(args: MainArgs): Promise<number> {
-  const ops = { put: args.put, copy: args.copy, delkey: args.delkey, post: args.post, multipart: args.multipart };
+  const ops = opFlagValues(args);
   const mode = decideMode({
     hasOps: hasOpFlags(ops),
     stdinTTY: Boolean(process.stdin.isTTY),
@@ -89,7 +89,8 @@ async function runMain(args: MainArgs): Promise<number> {
   if (!args.bucket) throw usageError('--bucket BUCKET is required with an operation flag');
   const timeoutMs = parseDuration(args.timeout);
   if (timeoutMs === undefined) throw usageError(`--timeout '${args.timeout}' is not a duration: use e.g. 30s, 2m or 500ms`);
-  if (args.copy && args.copy.length !== 3) throw usageError('--copy needs exactly three values: SRC_BUCKET SRC_KEY DEST_KEY');
+  const arity = opFlagArityProblem(ops);
+  if (arity) throw usageError(arity);
   const { runCi } = await import('./ci/run.js');
   return runCi(
     {

@@ -1,44 +1,57 @@
 /** CI flags -> the operations to fire, in the blog scripts' order: put, copy, delete, post, multipart. */
+import type { OpDefinition, OpModifiers } from '../ops/definition.js';
 import type { OpInput } from '../ops/types.js';
+import { CLI_ORDER, type OpFlagName } from '../ops/registry.js';
 
-export interface OpFlags {
-  bucket: string;
-  put?: string;
-  copy?: string[];
-  delkey?: string;
-  post?: string;
-  multipart?: string;
-  size?: number;
-  file?: string;
-  key?: string;
-  partSize?: number;
-  concurrency?: number;
+/** Each operation's flag value(s) as parsed (`copy` takes three), plus the bucket and the shared flags. */
+export type OpFlags = OpModifiers & { bucket: string } & { [F in OpFlagName]?: string | string[] };
+
+/** A definition's flag name, as the registry's flag-name type (its definitions declare it as a literal). */
+const flagOf = (d: OpDefinition): OpFlagName => d.cli.flag as OpFlagName;
+
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five'];
+
+/** The operation flags' yargs options, in the scripts' order (`--copy` takes exactly three values). */
+export function opFlagOptions(group: string): [OpFlagName, { type: 'string'; array?: true; nargs?: number; describe: string; group: string }][] {
+  return CLI_ORDER.map((d) => [
+    flagOf(d),
+    { type: 'string', ...(d.cli.metavars.length > 1 ? { array: true, nargs: d.cli.metavars.length } : {}), describe: d.cli.describe, group },
+  ]);
 }
 
+/** The operation flags' values among parsed arguments. */
+export function opFlagValues(args: Readonly<Record<string, unknown>>): { [F in OpFlagName]?: string | string[] } {
+  const values: { [F in OpFlagName]?: string | string[] } = {};
+  for (const d of CLI_ORDER) {
+    const v = args[d.cli.flag];
+    if (typeof v === 'string' || Array.isArray(v)) values[flagOf(d)] = v as string | string[];
+  }
+  return values;
+}
+
+/** A flag that takes several values given a wrong number of them, e.g. `--copy` with two. */
+export function opFlagArityProblem(f: Partial<OpFlags>): string | undefined {
+  for (const d of CLI_ORDER) {
+    const v = f[flagOf(d)];
+    const n = d.cli.metavars.length;
+    if (n > 1 && v !== undefined && (!Array.isArray(v) || v.length !== n)) {
+      return `--${d.cli.flag} needs exactly ${NUMBER_WORDS[n] ?? n} values: ${d.cli.metavars.join(' ')}`;
+    }
+  }
+  return undefined;
+}
+
+/** Whether any operation flag was given (CI mode). */
 export function hasOpFlags(f: Partial<OpFlags>): boolean {
-  return [f.put, f.copy, f.delkey, f.post, f.multipart].some((v) => v !== undefined);
+  return CLI_ORDER.some((d) => f[flagOf(d)] !== undefined);
 }
 
+/** The operations the flags ask for, in the scripts' order. */
 export function planOps(f: OpFlags): OpInput[] {
   const ops: OpInput[] = [];
-  const key = f.key !== undefined ? { key: f.key } : {};
-  if (f.put !== undefined) ops.push({ kind: 'put', bucket: f.bucket, file: f.put, ...key });
-  if (f.copy !== undefined) {
-    const [sourceBucket = '', sourceKey = '', destKey = ''] = f.copy;
-    ops.push({ kind: 'copy', bucket: f.bucket, sourceBucket, sourceKey, key: destKey });
-  }
-  if (f.delkey !== undefined) ops.push({ kind: 'delete', bucket: f.bucket, key: f.delkey });
-  if (f.post !== undefined) ops.push({ kind: 'post', bucket: f.bucket, file: f.post, ...key });
-  if (f.multipart !== undefined) {
-    ops.push({
-      kind: 'multipart',
-      bucket: f.bucket,
-      key: f.multipart,
-      ...(f.file !== undefined ? { file: f.file } : {}),
-      ...(f.size !== undefined ? { sizeMB: f.size } : {}),
-      ...(f.partSize !== undefined ? { partSizeMB: f.partSize } : {}),
-      ...(f.concurrency !== undefined ? { concurrency: f.concurrency } : {}),
-    });
+  for (const d of CLI_ORDER) {
+    const v = f[flagOf(d)];
+    if (v !== undefined) ops.push(d.cli.input(Array.isArray(v) ? v : [v], f));
   }
   return ops;
 }

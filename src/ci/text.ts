@@ -3,7 +3,7 @@ import type { Discovery, TargetInfo } from '../events.js';
 import type { OpError, OpInput, OpResult } from '../ops/types.js';
 import type { Invocation, Latency, MatchConfidence } from '../observe/types.js';
 import { keyOf } from '../ops/index.js';
-import { DEFAULT_PART_SIZE_MB, MIB } from '../ops/limits.js';
+import { opDefinition } from '../ops/registry.js';
 
 export function targetLines(target: TargetInfo): string[] {
   return [`Target: ${target.label}`, ...(target.note ? [`Note: ${target.note}`] : [])];
@@ -24,50 +24,23 @@ export function discoveryLines(d: Discovery, tailing: boolean): string[] {
   return lines;
 }
 
+/** The scripts' line before an operation runs. */
 export function opStartLine(input: OpInput): string {
-  const key = keyOf(input);
-  switch (input.kind) {
-    case 'put':
-      return `PUT object ${key} to bucket ${input.bucket}`;
-    case 'copy':
-      return `COPY object ${input.sourceKey} from ${input.sourceBucket} to ${input.key} in ${input.bucket}`;
-    case 'delete':
-      return `DELETE object ${key} from bucket ${input.bucket}`;
-    case 'post':
-      return `POST object ${key} to bucket ${input.bucket}`;
-    case 'multipart':
-      return `MULTIPART upload ${key} to bucket ${input.bucket}`;
-  }
+  return opDefinition(input.kind).cli.startLine(input);
 }
 
-/** Parts of a multipart upload: from the ETag's "-N" suffix, else from the sizes. */
-export function partCount(input: OpInput, result: OpResult): number {
-  const fromEtag = /-(\d+)$/.exec(result.etag ?? '')?.[1];
-  if (fromEtag) return Number(fromEtag);
-  const partSize = (input.kind === 'multipart' ? (input.partSizeMB ?? DEFAULT_PART_SIZE_MB) : DEFAULT_PART_SIZE_MB) * MIB;
-  return Math.max(1, Math.ceil((result.bytes ?? 0) / partSize));
-}
+export { partCount } from '../ops/multipart.js';
 
+/** The scripts' line once S3 acknowledged an operation. */
 export function opDoneLine(input: OpInput, result: OpResult): string {
-  switch (input.kind) {
-    case 'put':
-      return `Done. Uploaded ${result.bytes ?? 0} bytes from file: ${input.file}`;
-    case 'post':
-      return 'Upload successful. S3 POST trigger should fire.';
-    case 'multipart': {
-      const n = partCount(input, result);
-      return `Done. Upload completed with ${n} part${n === 1 ? '' : 's'}.`;
-    }
-    default:
-      return 'Done.';
-  }
+  return opDefinition(input.kind).cli.doneLine?.(input, result) ?? 'Done.';
 }
 
-const OP_NAMES: Record<OpInput['kind'], string> = { put: 'PUT', copy: 'COPY', post: 'POST', delete: 'DELETE', multipart: 'MULTIPART' };
+const opName = (input: OpInput) => opDefinition(input.kind).label;
 
 /** One line naming what failed and what to do about it. */
 export function failureLine(input: OpInput, error: OpError, target?: TargetInfo): string {
-  const where = `${OP_NAMES[input.kind]} s3://${input.bucket}/${keyOf(input)}`;
+  const where = `${opName(input)} s3://${input.bucket}/${keyOf(input)}`;
   switch (error.code) {
     case 'NoSuchKey':
       if (input.kind === 'copy') {
@@ -127,7 +100,7 @@ export function noMatchLine(input: OpInput, timeoutMs: number, logGroups: string
   const watched = logGroups.length ? `in ${logGroups.join(', ')}` : '(no log group to watch: pass --function or --log-group)';
   const notes = [...tailNotes].map(([group, note]) => `${group}: ${note}`);
   const why = notes.length ? ` (tail: ${notes.join('; ')})` : '';
-  return `No matching invocation for ${OP_NAMES[input.kind]} ${keyOf(input)} within ${timeoutMs / 1000}s ${watched}${why}`;
+  return `No matching invocation for ${opName(input)} ${keyOf(input)} within ${timeoutMs / 1000}s ${watched}${why}`;
 }
 
 export function expectFailedLine(pattern: string, inv: Invocation): string {

@@ -1,152 +1,119 @@
-/**
- * MULTIPART: lib-storage Upload of a file or of generated random data. Cancelling aborts the
- * upload on S3 (no orphaned parts) and the temp file is always removed.
- */
-import { createReadStream } from 'node:fs';
-import { open, readFile, rm, stat } from 'node:fs/promises';
-import { randomFill, randomUUID } from 'node:crypto';
-import { promisify } from 'node:util';
+/** MULTIPART: a multipart upload of a file or of generated random data (lib-storage loads only when it runs). */
+import { statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  ListMultipartUploadsCommand,
-  S3Client,
-  UploadPartCommand,
-  type CompleteMultipartUploadCommandOutput,
-} from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
+import type { OpDefinition } from './definition.js';
+import { baseName } from './definition.js';
+import { fileProblem, positive, problem } from './problems.js';
 import type { OpInput, OpResult } from './types.js';
-import { succeeded, type OpContext } from './context.js';
-import { stripQuotes } from './simple.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MIB } from './limits.js';
+import { DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MAX_CONCURRENCY, MAX_OBJECT_MB, MAX_PART_MB, MAX_PARTS, MIB, MIN_PART_MB } from './limits.js';
 
+/** A multipart upload to `key`. */
+export interface MultipartInput {
+  kind: 'multipart';
+  bucket: string;
+  key: string;
+  /** Upload this file; otherwise generate `sizeMB` of random data in a temp file. */
+  file?: string;
+  sizeMB?: number;
+  partSizeMB?: number;
+  concurrency?: number;
+}
 
-const fillRandom = promisify(randomFill);
+/** The TUI's MULTIPART parameters. */
+export interface MultipartParams {
+  key: string;
+  sizeMB: number;
+  file?: string;
+}
 
-async function writeRandomFile(bytes: number, signal?: AbortSignal): Promise<string> {
-  const path = join(tmpdir(), `s3trigger-${randomUUID()}.bin`);
-  const handle = await open(path, 'w', 0o600);
-  try {
-    const chunk = Buffer.allocUnsafe(Math.min(bytes, 8 * MIB));
-    for (let written = 0; written < bytes; ) {
-      signal?.throwIfAborted();
-      const n = Math.min(chunk.length, bytes - written);
-      await fillRandom(chunk.subarray(0, n));
-      await handle.write(chunk, 0, n);
-      written += n;
+/** The TUI's MULTIPART key unless one is given. */
+export const DEFAULT_MULTIPART_KEY = 'bigfile.bin';
+
+/** Parts of a multipart upload: from the ETag's "-N" suffix, else from the sizes. */
+export function partCount(input: OpInput, result: OpResult): number {
+  const fromEtag = /-(\d+)$/.exec(result.etag ?? '')?.[1];
+  if (fromEtag) return Number(fromEtag);
+  const partSize = (input.kind === 'multipart' ? (input.partSizeMB ?? DEFAULT_PART_SIZE_MB) : DEFAULT_PART_SIZE_MB) * MIB;
+  return Math.max(1, Math.ceil((result.bytes ?? 0) / partSize));
+}
+
+/** The MULTIPART operation. */
+export const multipart: OpDefinition<'multipart', MultipartParams, 'multipart'> = {
+  kind: 'multipart',
+  label: 'MULTIPART',
+  eventNames: ['ObjectCreated:CompleteMultipartUpload'],
+  keyOf: (input) => input.key,
+  problem(input) {
+    if (!input.key) return problem('Usage', '--multipart needs a KEY');
+    const sizeMB = input.sizeMB ?? DEFAULT_SIZE_MB;
+    const partMB = input.partSizeMB ?? DEFAULT_PART_SIZE_MB;
+    if (input.file === undefined && !positive(sizeMB)) return problem('Usage', `--size must be a positive number of MB, got ${sizeMB}`);
+    if (input.file === undefined && sizeMB > MAX_OBJECT_MB) return problem('Usage', `--size ${sizeMB} MB is larger than S3's 5 TiB object limit`);
+    if (!positive(partMB) || partMB < MIN_PART_MB || partMB > MAX_PART_MB) {
+      return problem('Usage', `--part-size must be between ${MIN_PART_MB} and ${MAX_PART_MB} MiB, got ${partMB}`);
     }
-  } catch (err) {
-    await handle.close();
-    await rm(path, { force: true });
-    throw err;
-  }
-  await handle.close();
-  return path;
-}
-
-/** Records the UploadId of every CreateMultipartUpload the client sends, so a cancel can abort them all. */
-function trackUploads(client: S3Client) {
-  const ids = new Set<string>();
-  const inFlight = new Set<Promise<unknown>>();
-  client.middlewareStack.add(
-    (next, context) => async (args) => {
-      if (context.commandName !== 'CreateMultipartUploadCommand') return next(args);
-      const sent = next(args);
-      inFlight.add(sent);
-      try {
-        const out = await sent;
-        const id = (out.output as { UploadId?: string }).UploadId;
-        if (id) ids.add(id);
-        return out;
-      } finally {
-        inFlight.delete(sent);
-      }
-    },
-    { step: 'initialize', name: 's3triggerTrackUploads' },
-  );
-  return {
-    async abortAll(bucket: string, key: string, since: number) {
-      await Promise.allSettled([...inFlight]);
-      // A Create cancelled in flight may still have been created on the server: find it by key and start time.
-      const listed = await client.send(new ListMultipartUploadsCommand({ Bucket: bucket, Prefix: key })).catch(() => undefined);
-      for (const u of listed?.Uploads ?? []) {
-        if (u.Key === key && u.UploadId && (u.Initiated?.getTime() ?? 0) >= since - 1000) ids.add(u.UploadId);
-      }
-      for (const id of ids) {
-        await client.send(new AbortMultipartUploadCommand({ Bucket: bucket, Key: key, UploadId: id })).catch(() => {});
-      }
-    },
-  };
-}
-
-/** lib-storage sends data that fits one part as a plain PutObject; the op promises a CompleteMultipartUpload event. */
-async function singlePartUpload(client: S3Client, bucket: string, key: string, file: string, signal: AbortSignal) {
-  const body = await readFile(file);
-  const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-  const part = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: body }), { abortSignal: signal });
-  return client.send(
-    new CompleteMultipartUploadCommand({
-      Bucket: bucket,
-      Key: key,
-      UploadId,
-      MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag, ...(part.ChecksumCRC32 ? { ChecksumCRC32: part.ChecksumCRC32 } : {}) }] },
+    if (input.file === undefined && Math.ceil(sizeMB / partMB) > MAX_PARTS) {
+      return problem('Usage', `--size ${sizeMB} MB needs ${Math.ceil(sizeMB / partMB)} parts of ${partMB} MiB (S3 allows ${MAX_PARTS}): raise --part-size`);
+    }
+    if (input.concurrency !== undefined && (!Number.isInteger(input.concurrency) || input.concurrency < 1 || input.concurrency > MAX_CONCURRENCY)) {
+      return problem('Usage', `--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${input.concurrency}`);
+    }
+    return undefined;
+  },
+  async localProblem(input) {
+    if (input.file !== undefined) return fileProblem(input.file, '--file');
+    const bytes = (input.sizeMB ?? DEFAULT_SIZE_MB) * MIB;
+    const fs = await statfs(tmpdir()).catch(() => undefined);
+    if (fs && fs.bavail * fs.bsize < bytes) {
+      return problem('Usage', `--size ${input.sizeMB ?? DEFAULT_SIZE_MB} MB does not fit in ${tmpdir()} (${Math.floor((fs.bavail * fs.bsize) / MIB)} MB free): lower --size or pass --file`);
+    }
+    return undefined;
+  },
+  run: async (ctx, input, startedAt) => (await import('./multipart-upload.js')).multipartUpload(ctx, input, startedAt),
+  cli: {
+    flag: 'multipart',
+    metavars: ['KEY'],
+    describe: 'MULTIPART upload to this KEY',
+    order: 5,
+    input: ([key = ''], f) => ({
+      kind: 'multipart',
+      bucket: f.bucket,
+      key,
+      ...(f.file !== undefined ? { file: f.file } : {}),
+      ...(f.size !== undefined ? { sizeMB: f.size } : {}),
+      ...(f.partSize !== undefined ? { partSizeMB: f.partSize } : {}),
+      ...(f.concurrency !== undefined ? { concurrency: f.concurrency } : {}),
     }),
-    { abortSignal: signal },
-  );
-}
-
-export async function multipartUpload(ctx: OpContext, input: Extract<OpInput, { kind: 'multipart' }>, startedAt: number): Promise<OpResult> {
-  const partSize = Math.round((input.partSizeMB ?? DEFAULT_PART_SIZE_MB) * MIB);
-  const controller = new AbortController();
-  const onAbort = () => controller.abort();
-  ctx.signal?.addEventListener('abort', onAbort, { once: true });
-  if (ctx.signal?.aborted) controller.abort();
-  let temp: string | undefined;
-  // No per-part CRC32 in JS (TLS and S3's part ETags cover transport): ~10% more throughput, as the AWS CLI v2 and boto3 do by default.
-  const client = new S3Client({ ...ctx.s3Config, requestChecksumCalculation: 'WHEN_REQUIRED' });
-  const tracker = trackUploads(client);
-  try {
-    if (!input.file) temp = await writeRandomFile(Math.round((input.sizeMB ?? DEFAULT_SIZE_MB) * MIB), controller.signal);
-    const file = input.file ?? temp!;
-    const bytes = (await stat(file)).size;
-    ctx.onProgress?.(0, bytes);
-    let out: CompleteMultipartUploadCommandOutput;
-    try {
-      if (bytes <= partSize) {
-        out = await singlePartUpload(client, input.bucket, input.key, file, controller.signal);
-      } else {
-        const upload = new Upload({
-          client,
-          params: { Bucket: input.bucket, Key: input.key, Body: createReadStream(file, { highWaterMark: MIB }), ContentLength: bytes },
-          partSize,
-          queueSize: input.concurrency ?? DEFAULT_CONCURRENCY,
-          leavePartsOnError: false,
-          abortController: controller,
-        });
-        upload.on('httpUploadProgress', (p) => ctx.onProgress?.(p.loaded ?? 0, p.total ?? bytes));
-        out = (await upload.done()) as CompleteMultipartUploadCommandOutput;
-      }
-    } catch (err) {
-      await tracker.abortAll(input.bucket, input.key, startedAt);
-      throw err;
-    }
-    ctx.onProgress?.(bytes, bytes);
-    return succeeded(ctx, {
-      op: 'multipart',
-      bucket: input.bucket,
-      key: input.key,
-      startedAt,
-      bytes,
-      etag: stripQuotes(out.ETag),
-      versionId: out.VersionId,
-      requestId: out.$metadata?.requestId,
-    });
-  } finally {
-    ctx.signal?.removeEventListener('abort', onAbort);
-    client.destroy();
-    if (temp) await rm(temp, { force: true });
-  }
-}
+    startLine: (input) => `MULTIPART upload ${input.key} to bucket ${input.bucket}`,
+    doneLine(input, result) {
+      const n = partCount(input, result);
+      return `Done. Upload completed with ${n} part${n === 1 ? '' : 's'}.`;
+    },
+  },
+  tui: {
+    fireKey: 'm',
+    editKey: 'M',
+    fireHelp: 'MULTIPART upload now',
+    footer: 'multipart',
+    fields: [
+      { name: 'key', label: 'Key' },
+      { name: 'sizeMB', label: 'Size (MB)' },
+      { name: 'file', label: 'File (empty: generate)' },
+    ],
+    initial: (d) => ({ key: d.multipartKey ?? DEFAULT_MULTIPART_KEY, sizeMB: d.sizeMB ?? DEFAULT_SIZE_MB }),
+    current: ({ key, sizeMB, file }, ctx) => (file ? { kind: 'multipart', bucket: ctx.bucket, key, file } : { kind: 'multipart', bucket: ctx.bucket, key, sizeMB }),
+    describe: (i) => (i.file ? `${baseName(i.file)} -> ${i.key}` : `${i.sizeMB} MB generated -> ${i.key}`),
+    formValues: (p) => ({ key: p.key, sizeMB: p.sizeMB, file: p.file }),
+    fromForm(v, bucket) {
+      if (!v('key')) return { error: 'key is required' };
+      if (v('file')) return { kind: 'multipart', bucket, key: v('key'), file: v('file') };
+      const sizeMB = Number(v('sizeMB'));
+      if (!Number.isFinite(sizeMB) || sizeMB <= 0) return { error: 'size must be a positive number of MB' };
+      return { kind: 'multipart', bucket, key: v('key'), sizeMB };
+    },
+    save(v, p) {
+      const sizeMB = Number(v('sizeMB'));
+      return { key: v('key'), sizeMB: Number.isFinite(sizeMB) && sizeMB > 0 ? sizeMB : p.sizeMB, file: v('file') || undefined };
+    },
+  },
+};

@@ -1,53 +1,63 @@
-/** Browser-style upload: a presigned POST policy for exactly this key and size, sent as multipart/form-data. */
-import { readFile } from 'node:fs/promises';
-import { basename } from 'node:path';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
-import { XMLParser } from 'fast-xml-parser';
-import type { OpInput, OpResult } from './types.js';
-import { succeeded, type OpContext } from './context.js';
-import { keyForFile, stripQuotes } from './simple.js';
-import { scrub } from './errors.js';
+/** POST: a browser-style upload with a presigned POST form (the form code loads only when a POST runs). */
+import type { OpDefinition } from './definition.js';
+import { baseName, missingField } from './definition.js';
+import { fileProblem, problem } from './problems.js';
+import { keyForFile } from './put.js';
 
-const POLICY_SECONDS = 300;
-
-/** The S3 error an unsuccessful POST answered with, as an error the op result can carry. */
-export function postFailure(status: number, body: string, requestId: string | undefined): Error {
-  let code = `HTTP${status}`;
-  let message = `POST upload failed with HTTP ${status}`;
-  try {
-    const parsed = new XMLParser().parse(body) as { Error?: { Code?: string; Message?: string } };
-    if (parsed.Error?.Code) code = String(parsed.Error.Code);
-    if (parsed.Error?.Message) message = scrub(String(parsed.Error.Message));
-  } catch {
-    // not XML: keep the status
-  }
-  return Object.assign(new Error(message), { name: code, $metadata: { httpStatusCode: status, requestId } });
+/** POST a local file through a presigned POST form, to `key` or to the path as given. */
+export interface PostInput {
+  kind: 'post';
+  bucket: string;
+  file: string;
+  key?: string;
 }
 
-export async function postObject(ctx: OpContext, input: Extract<OpInput, { kind: 'post' }>, startedAt: number): Promise<OpResult> {
-  const key = keyForFile(input.file, input.key);
-  const body = await readFile(input.file);
-  const { url, fields } = await createPresignedPost(ctx.s3, {
-    Bucket: input.bucket,
-    Key: key,
-    Conditions: [['content-length-range', body.length, body.length]],
-    Expires: POLICY_SECONDS,
-  });
-  const form = new FormData();
-  for (const [name, value] of Object.entries(fields)) form.append(name, value);
-  form.append('file', new Blob([body]), basename(input.file)); // S3 ignores fields after `file`: it goes last
-  const res = await fetch(url, { method: 'POST', body: form, ...(ctx.signal ? { signal: ctx.signal } : {}) });
-  const requestId = res.headers.get('x-amz-request-id') ?? undefined;
-  const text = await res.text();
-  if (res.status !== 204 && res.status !== 200 && res.status !== 201) throw postFailure(res.status, text, requestId);
-  return succeeded(ctx, {
-    op: 'post',
-    bucket: input.bucket,
-    key,
-    startedAt,
-    bytes: body.length,
-    etag: stripQuotes(res.headers.get('etag') ?? undefined),
-    versionId: res.headers.get('x-amz-version-id') ?? undefined,
-    requestId,
-  });
+/** The TUI's POST parameters. */
+export interface PostParams {
+  file: string;
+  key: string;
 }
+
+/** The presigned POST operation. */
+export const post: OpDefinition<'post', PostParams, 'post'> = {
+  kind: 'post',
+  label: 'POST',
+  eventNames: ['ObjectCreated:Post'],
+  keyOf: (input) => keyForFile(input.file, input.key),
+  problem(input) {
+    if (!input.file) return problem('Usage', '--post needs a FILE');
+    if (input.key === '') return problem('Usage', '--key must not be empty');
+    return undefined;
+  },
+  localProblem: (input) => fileProblem(input.file, '--post'),
+  // presigned-post and the XML parser load only when used
+  run: async (ctx, input, startedAt) => (await import('./post-upload.js')).postObject(ctx, input, startedAt),
+  cli: {
+    flag: 'post',
+    metavars: ['FILE'],
+    describe: 'POST this FILE with a presigned POST form',
+    order: 4,
+    input: ([file = ''], f) => ({ kind: 'post', bucket: f.bucket, file, ...(f.key !== undefined ? { key: f.key } : {}) }),
+    startLine: (input) => `POST object ${keyForFile(input.file, input.key)} to bucket ${input.bucket}`,
+    doneLine: () => 'Upload successful. S3 POST trigger should fire.',
+  },
+  tui: {
+    fireKey: 'o',
+    editKey: 'O',
+    fireHelp: 'POST (presigned) the file now',
+    footer: 'post',
+    fields: [
+      { name: 'file', label: 'File' },
+      { name: 'key', label: 'Key' },
+    ],
+    initial(d) {
+      const file = d.postFile ?? d.demoFile;
+      return { file, key: `post_${baseName(file)}` };
+    },
+    current: (p, ctx) => ({ kind: 'post', bucket: ctx.bucket, file: p.file, key: p.key }),
+    describe: (input) => `${baseName(input.file)} -> ${input.key}`,
+    formValues: (p) => ({ file: p.file, key: p.key }),
+    fromForm: (v, bucket) => missingField(v, ['file', 'key']) ?? { kind: 'post', bucket, file: v('file'), key: v('key') },
+    save: (v) => ({ file: v('file'), key: v('key') }),
+  },
+};

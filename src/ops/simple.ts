@@ -1,14 +1,11 @@
-/** PUT, COPY and DELETE: one SDK call each. */
+/** PUT, COPY and DELETE: one SDK call each (their definitions import this when they run). */
 import { readFile } from 'node:fs/promises';
 import { CopyObjectCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import type { OpInput, OpResult } from './types.js';
 import { succeeded, type OpContext } from './context.js';
+import { keyForFile } from './put.js';
 
-/** The object key for a local file: the path as given, without leading `./` or `/` (`--key` wins). */
-export function keyForFile(file: string, key?: string): string {
-  if (key !== undefined && key !== '') return key;
-  return file.replace(/^(?:\.\/|\/)+/, '');
-}
+export { keyForFile } from './put.js';
 
 /** CopySource is `bucket/key` with the key URL-encoded per segment (S3 decodes it; `+` stays `+`). */
 export function copySource(bucket: string, key: string): string {

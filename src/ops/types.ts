@@ -1,21 +1,14 @@
-export type OpKind = 'put' | 'copy' | 'post' | 'delete' | 'multipart';
+import type { PutInput } from './put.js';
+import type { CopyInput } from './copy.js';
+import type { PostInput } from './post.js';
+import type { DeleteInput } from './delete.js';
+import type { MultipartInput } from './multipart.js';
 
-/** What the user asked for; the engine assigns the id. */
-export type OpInput =
-  | { kind: 'put'; bucket: string; file: string; key?: string }
-  | { kind: 'copy'; bucket: string; sourceBucket: string; sourceKey: string; key: string }
-  | { kind: 'post'; bucket: string; file: string; key?: string }
-  | { kind: 'delete'; bucket: string; key: string }
-  | {
-      kind: 'multipart';
-      bucket: string;
-      key: string;
-      /** Upload this file; otherwise generate `sizeMB` of random data in a temp file. */
-      file?: string;
-      sizeMB?: number;
-      partSizeMB?: number;
-      concurrency?: number;
-    };
+/** What the user asked for; the engine assigns the id. Each kind's input is declared with its definition. */
+export type OpInput = PutInput | CopyInput | PostInput | DeleteInput | MultipartInput;
+
+/** Every operation kind; each has its definition in the registry (registry.ts). */
+export type OpKind = OpInput['kind'];
 
 export interface OpError {
   /** AWS error code (NoSuchKey, AccessDenied...) or one of ours (FileNotFound, Aborted...). */
@@ -40,18 +33,5 @@ export interface OpResult {
   error?: OpError;
 }
 
-/** S3 event name the operation is expected to trigger, e.g. ObjectCreated:Put. */
-export function eventNameFor(kind: OpKind): string {
-  switch (kind) {
-    case 'put':
-      return 'ObjectCreated:Put';
-    case 'copy':
-      return 'ObjectCreated:Copy';
-    case 'post':
-      return 'ObjectCreated:Post';
-    case 'delete':
-      return 'ObjectRemoved:Delete';
-    case 'multipart':
-      return 'ObjectCreated:CompleteMultipartUpload';
-  }
-}
+/** Kept here for the engine's existing imports. */
+export { eventNameFor } from './registry.js';

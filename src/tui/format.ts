@@ -1,6 +1,7 @@
 /** Text formatting for the TUI's cells and lines. Pure. */
 import stringWidth from 'string-width';
 import type { OpKind } from '../ops/types.js';
+import { OPS } from '../ops/registry.js';
 import type { MatchConfidence } from '../observe/types.js';
 import { baseName } from './state/params.js';
 import type { OpRow } from './state/types.js';
@@ -35,13 +36,8 @@ export function progressBar(loaded: number, total: number | undefined, width: nu
   return `${'█'.repeat(filled)}${'░'.repeat(width - filled)} ${String(Math.round(ratio * 100)).padStart(3)}%`;
 }
 
-export const OP_LABELS: Record<OpKind, string> = {
-  put: 'PUT',
-  copy: 'COPY',
-  post: 'POST',
-  delete: 'DELETE',
-  multipart: 'MULTIPART',
-};
+/** PUT, COPY... by kind, from the registry. */
+export const OP_LABELS = Object.fromEntries(Object.values(OPS).map((d) => [d.kind, d.label])) as Record<OpKind, string>;
 
 export const CONFIDENCE_LABELS: Record<MatchConfidence, string> = {
   'request-id': 'req-id',

@@ -3,6 +3,8 @@
  * the help overlay and the footer hints all read this table.
  */
 import type { Key } from 'ink';
+import { OP_KINDS, opDefinition } from '../ops/registry.js';
+import type { OpKind } from '../ops/types.js';
 
 export type Scope =
   | 'global'
@@ -26,17 +28,11 @@ export interface KeySpec {
   shift?: boolean;
 }
 
+/** Fire / edit commands exist for every operation kind in the registry. */
+export type OpCommand = `fire.${OpKind}` | `edit.${OpKind}`;
+
 export type Command =
-  | 'fire.put'
-  | 'fire.copy'
-  | 'fire.post'
-  | 'fire.delete'
-  | 'fire.multipart'
-  | 'edit.put'
-  | 'edit.copy'
-  | 'edit.post'
-  | 'edit.delete'
-  | 'edit.multipart'
+  | OpCommand
   | 'bucket.open'
   | 'focus.next'
   | 'focus.prev'
@@ -93,16 +89,14 @@ export interface Binding {
 const k = (key: string, extra: Omit<KeySpec, 'key'> = {}): KeySpec => ({ key, ...extra });
 
 export const KEYMAP: readonly Binding[] = [
-  { command: 'fire.put', keys: [k('p')], description: 'PUT the file now', scope: 'global', footer: 'put' },
-  { command: 'fire.copy', keys: [k('c')], description: 'COPY the last created key now', scope: 'global', footer: 'copy' },
-  { command: 'fire.post', keys: [k('o')], description: 'POST (presigned) the file now', scope: 'global', footer: 'post' },
-  { command: 'fire.delete', keys: [k('d')], description: 'DELETE the last created key now', scope: 'global', footer: 'delete' },
-  { command: 'fire.multipart', keys: [k('m')], description: 'MULTIPART upload now', scope: 'global', footer: 'multipart' },
-  { command: 'edit.put', keys: [k('P')], description: 'Edit PUT parameters, then fire', scope: 'global' },
-  { command: 'edit.copy', keys: [k('C')], description: 'Edit COPY parameters, then fire', scope: 'global' },
-  { command: 'edit.post', keys: [k('O')], description: 'Edit POST parameters, then fire', scope: 'global' },
-  { command: 'edit.delete', keys: [k('D')], description: 'Edit DELETE parameters, then fire', scope: 'global' },
-  { command: 'edit.multipart', keys: [k('M')], description: 'Edit MULTIPART parameters, then fire', scope: 'global' },
+  ...OP_KINDS.map((kind): Binding => {
+    const { tui } = opDefinition(kind);
+    return { command: `fire.${kind}`, keys: [k(tui.fireKey)], description: tui.fireHelp, scope: 'global', footer: tui.footer };
+  }),
+  ...OP_KINDS.map((kind): Binding => {
+    const { label, tui } = opDefinition(kind);
+    return { command: `edit.${kind}`, keys: [k(tui.editKey)], description: `Edit ${label} parameters, then fire`, scope: 'global' };
+  }),
   { command: 'bucket.open', keys: [k('b')], description: 'Choose another bucket', scope: 'global' },
   { command: 'focus.next', keys: [k('tab')], description: 'Focus next pane', scope: 'global', footer: 'pane' },
   { command: 'focus.prev', keys: [k('tab', { shift: true })], description: 'Focus previous pane', scope: 'global' },
@@ -157,6 +151,12 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'bucketName.create', keys: [k('return')], description: 'Create the bucket', scope: 'bucket-name', footer: 'create' },
   { command: 'bucketName.cancel', keys: [k('escape')], description: 'Cancel', scope: 'bucket-name', footer: 'cancel' },
 ];
+
+/** The operation a fire or edit command is for. */
+export function opCommand(command: Command): { action: 'fire' | 'edit'; kind: OpKind } | undefined {
+  const [action, kind] = command.split('.') as [string, OpKind];
+  return (action === 'fire' || action === 'edit') && OP_KINDS.includes(kind) ? { action, kind } : undefined;
+}
 
 export function keyMatches(spec: KeySpec, input: string, key: Key): boolean {
   switch (spec.key) {

@@ -1,5 +1,6 @@
 import { Box, Text } from 'ink';
 import { OP_LABELS } from '../format.js';
+import { OPS_PANE_HEIGHT } from '../state/layout.js';
 import type { Overlay } from '../state/types.js';
 import { useTheme } from '../theme.js';
 import { PaneTitle } from './PaneTitle.js';
@@ -10,7 +11,7 @@ export function OpForm({ form }: { form: FormOverlay }) {
   const theme = useTheme();
   const labelWidth = Math.max(...form.fields.map((f) => f.label.length)) + 2;
   return (
-    <Box flexDirection="column" height={6} overflow="hidden">
+    <Box flexDirection="column" height={OPS_PANE_HEIGHT} overflow="hidden">
       <PaneTitle title={`${OP_LABELS[form.op]} parameters`} focused extra="Enter fires · Tab next field · Esc cancels" />
       {form.fields.map((field, i) => (
         <Text key={field.name} wrap="truncate-end">

@@ -1,7 +1,8 @@
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import { OP_LABELS, cell } from '../format.js';
-import { bindingFor, formatKeys, type Command } from '../keymap.js';
+import { bindingFor, formatKeys } from '../keymap.js';
+import { OPS_PANE_HEIGHT } from '../state/layout.js';
 import { currentInput, describeInput } from '../state/params.js';
 import { OP_ORDER, type AppState } from '../state/types.js';
 import { useTheme } from '../theme.js';
@@ -18,12 +19,12 @@ export interface OpsPaneProps {
 export const OpsPane = memo(function OpsPane({ bucket, params, createdKeys, selected, focused }: OpsPaneProps) {
   const theme = useTheme();
   return (
-    <Box flexDirection="column" height={6} overflow="hidden">
+    <Box flexDirection="column" height={OPS_PANE_HEIGHT} overflow="hidden">
       <PaneTitle title="Operations" focused={focused} extra="key fires now · Shift+key edits first" />
       {OP_ORDER.map((kind, index) => {
         const now = currentInput({ bucket, params, createdKeys }, kind);
-        const fireKeys = formatKeys(bindingFor(`fire.${kind}` as Command));
-        const editKeys = formatKeys(bindingFor(`edit.${kind}` as Command));
+        const fireKeys = formatKeys(bindingFor(`fire.${kind}`));
+        const editKeys = formatKeys(bindingFor(`edit.${kind}`));
         const highlighted = focused && index === selected;
         return (
           <Text key={kind} wrap="truncate-end" inverse={highlighted}>

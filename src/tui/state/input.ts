@@ -4,7 +4,8 @@
  */
 import type { Key } from 'ink';
 import type { OpInput, OpKind } from '../../ops/types.js';
-import { commandFor, type Command } from '../keymap.js';
+import { commandFor, opCommand, type Command } from '../keymap.js';
+import { opDefinition } from '../../ops/registry.js';
 import { currentInput, formInput } from './params.js';
 import { pickerMatches } from './reducer.js';
 import { OP_ORDER, type Action, type AppState, type Effect, type TextEdit } from './types.js';
@@ -125,26 +126,10 @@ function handleOverlay(state: AppState, input: string, key: Key, maxScroll: numb
   }
 }
 
-const FIRE: Partial<Record<Command, OpKind>> = {
-  'fire.put': 'put',
-  'fire.copy': 'copy',
-  'fire.post': 'post',
-  'fire.delete': 'delete',
-  'fire.multipart': 'multipart',
-};
-const EDIT: Partial<Record<Command, OpKind>> = {
-  'edit.put': 'put',
-  'edit.copy': 'copy',
-  'edit.post': 'post',
-  'edit.delete': 'delete',
-  'edit.multipart': 'multipart',
-};
-
 function runCommand(state: AppState, command: Command, log: LogContext): KeyOutcome {
-  const fireKind = FIRE[command];
-  if (fireKind) return fire(state, fireKind);
-  const editKind = EDIT[command];
-  if (editKind) return state.bucket ? act({ type: 'openForm', op: editKind }) : act({ type: 'notice', message: 'choose a bucket first (b)' });
+  const op = opCommand(command);
+  if (op?.action === 'fire') return fire(state, op.kind);
+  if (op) return state.bucket ? act({ type: 'openForm', op: op.kind }) : act({ type: 'notice', message: 'choose a bucket first (b)' });
   switch (command) {
     case 'quit':
       return quit();
@@ -199,11 +184,10 @@ function fire(state: AppState, kind: OpKind): KeyOutcome {
   return fireInput(state, now.input);
 }
 
-/** DELETE on real AWS asks first; everything else goes to the engine at once. */
+/** A destructive operation (DELETE) on real AWS asks first; everything else goes to the engine at once. */
 function fireInput(state: AppState, input: OpInput): KeyOutcome {
-  if (input.kind === 'delete' && state.isRealAws) {
-    return act({ type: 'openConfirm', onYes: { type: 'fire', input }, message: `Delete s3://${input.bucket}/${input.key} on AWS?` });
-  }
+  const question = state.isRealAws ? opDefinition(input.kind).tui.confirmOnAws?.(input) : undefined;
+  if (question) return act({ type: 'openConfirm', onYes: { type: 'fire', input }, message: question });
   return { actions: [{ type: 'notice' }], effects: [{ type: 'fire', input }] };
 }
 

@@ -1,10 +1,9 @@
 /** The app state reducer: key commands, engine events, resize. Pure. */
 import type { TargetInfo } from '../../events.js';
-import type { OpKind } from '../../ops/types.js';
 import { clamp, computeLayout, keepVisible } from './layout.js';
-import { formFields, initialParams, type ParamDefaults } from './params.js';
+import { formFields, initialParams, savedParams, type ParamDefaults } from './params.js';
 import { applySessionEvents } from './session-reducer.js';
-import { PANES, type Action, type AppState, type OpParams, type Overlay, type PickerState, type TextEdit, rowKey } from './types.js';
+import { OP_ORDER, PANES, type Action, type AppState, type Overlay, type PickerState, type TextEdit, rowKey } from './types.js';
 
 export interface InitOptions extends ParamDefaults {
   target: TargetInfo;
@@ -80,7 +79,7 @@ export function reducer(state: AppState, action: Action): AppState {
       return { ...state, focus: PANES[(index + action.delta + PANES.length) % PANES.length]! };
     }
     case 'opsMove':
-      return { ...state, opsSelected: clamp(state.opsSelected + action.delta, 0, 4) };
+      return { ...state, opsSelected: clamp(state.opsSelected + action.delta, 0, OP_ORDER.length - 1) };
     case 'eventsMove':
       return moveSelection(state, state.selected + action.delta);
     case 'eventsJump':
@@ -140,7 +139,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'formError':
       return state.overlay.kind === 'form' ? { ...state, overlay: { ...state.overlay, error: action.message } } : state;
     case 'saveParams':
-      return { ...state, params: saveParams(state, action.op, action.values) };
+      return { ...state, params: savedParams(state.params, action.op, action.values) };
     case 'openConfirm':
       return { ...state, overlay: { kind: 'confirm', onYes: action.onYes, message: action.message } };
     case 'openFilter':
@@ -194,29 +193,5 @@ export function reducer(state: AppState, action: Action): AppState {
       return { ...state, notice: action.message };
     case 'quitting':
       return { ...state, quitting: true, overlay: NO_OVERLAY };
-  }
-}
-
-function saveParams(state: AppState, op: OpKind, values: Record<string, string>): OpParams {
-  const p = state.params;
-  const v = (name: string) => (values[name] ?? '').trim();
-  switch (op) {
-    case 'put':
-    case 'post':
-      return { ...p, [op]: { file: v('file'), key: v('key') } };
-    case 'multipart': {
-      const sizeMB = Number(v('sizeMB'));
-      return {
-        ...p,
-        multipart: {
-          key: v('key'),
-          sizeMB: Number.isFinite(sizeMB) && sizeMB > 0 ? sizeMB : p.multipart.sizeMB,
-          file: v('file') || undefined,
-        },
-      };
-    }
-    default:
-      // COPY and DELETE follow the session (last created key); an edit applies to that one firing.
-      return p;
   }
 }

@@ -1,6 +1,7 @@
 /** Folds engine events into the app state. Pure. */
 import type { SessionEvent } from '../../events.js';
 import type { Invocation } from '../../observe/types.js';
+import { objectEffect } from '../../ops/registry.js';
 import { computeLayout, keepVisible } from './layout.js';
 import type { AppState, OpRow, Row, RowStatus } from './types.js';
 import { foldOpEvent, type OpState, type OpStatus } from '../../op-state.js';
@@ -34,8 +35,10 @@ export function applySessionEvent(prev: AppState, event: SessionEvent): AppState
       const { result } = event;
       const updated = syncRow(state, event.opId);
       if (result.bucket !== state.bucket) return updated;
+      const effect = objectEffect(result.op);
+      if (effect === 'none') return updated;
       const others = updated.createdKeys.filter((k) => k !== result.key);
-      return { ...updated, createdKeys: result.op === 'delete' ? others : [...others, result.key] };
+      return { ...updated, createdKeys: effect === 'removed' ? others : [...others, result.key] };
     }
     case 'OpProgress':
     case 'OpFailed':

@@ -1,12 +1,14 @@
 /** The TUI's app state and the actions that change it (see reducer.ts). */
 import type { Discovery, SessionEvent, TargetInfo } from '../../events.js';
 import type { OpInput, OpKind, OpResult } from '../../ops/types.js';
+import { OP_KINDS, type OpParams } from '../../ops/registry.js';
 import type { Invocation, Latency, MatchConfidence, TailState } from '../../observe/types.js';
 import type { OpStates } from '../../op-state.js';
 
 export type Pane = 'ops' | 'events' | 'log';
 export const PANES: readonly Pane[] = ['ops', 'events', 'log'];
-export const OP_ORDER: readonly OpKind[] = ['put', 'copy', 'post', 'delete', 'multipart'];
+/** The operations pane's rows: every kind, in the registry's order. */
+export const OP_ORDER: readonly OpKind[] = OP_KINDS;
 
 export type RowStatus = 'sending' | 'progress' | 'acked' | 'matched' | 'failed' | 'no-match';
 
@@ -33,14 +35,8 @@ export interface ForeignRow {
 
 export type Row = OpRow | ForeignRow;
 
-/** Parameters the next operation of each kind uses. Undefined copy/delete fields follow the session. */
-export interface OpParams {
-  put: { file: string; key: string };
-  post: { file: string; key: string };
-  copy: { sourceBucket?: string; sourceKey?: string; key?: string };
-  delete: { key?: string };
-  multipart: { key: string; sizeMB: number; file?: string };
-}
+/** Parameters the next operation of each kind uses, as each definition declares them. */
+export type { OpParams };
 
 export interface FormField {
   name: string;

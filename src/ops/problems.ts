@@ -1,0 +1,28 @@
+/** Building blocks of the input checks (no SDK import): a problem value and the local-file check. */
+import { access, constants, stat } from 'node:fs/promises';
+
+/** Why an input cannot be sent: an error code and one line naming what to fix. */
+export interface InputProblem {
+  code: string;
+  message: string;
+}
+
+/** A problem value. */
+export const problem = (code: string, message: string): InputProblem => ({ code, message });
+
+/** A finite number above zero. */
+export const positive = (n: number): boolean => Number.isFinite(n) && n > 0;
+
+/** Why `path` (given with `flag`) cannot be uploaded: missing, not a regular file, unreadable. */
+export async function fileProblem(path: string, flag: string): Promise<InputProblem | undefined> {
+  try {
+    const s = await stat(path);
+    if (!s.isFile()) return problem('FileUnreadable', `${flag} ${path}: not a regular file`);
+    await access(path, constants.R_OK);
+    return undefined;
+  } catch (err) {
+    const code = (err as { code?: string }).code;
+    if (code === 'ENOENT') return problem('FileNotFound', `${flag} ${path}: file not found`);
+    return problem('FileUnreadable', `${flag} ${path}: cannot read it (${code ?? 'error'})`);
+  }
+}

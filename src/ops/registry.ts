@@ -1,0 +1,47 @@
+/**
+ * Every operation kind, each defined in its own file. The mapped type makes the compiler demand an entry for
+ * each OpKind; the CLI flags, CI order, TUI keys, forms and ops pane all derive from here.
+ */
+import type { OpDefinition } from './definition.js';
+import type { OpKind } from './types.js';
+import { put } from './put.js';
+import { copy } from './copy.js';
+import { post } from './post.js';
+import { del } from './delete.js';
+import { multipart } from './multipart.js';
+
+/** Key order is the interactive view's (the ops pane and its keys p c o d m). */
+export const OPS = { put, copy, post, delete: del, multipart } satisfies { readonly [K in OpKind]: OpDefinition<K, unknown, string> };
+
+type Registry = typeof OPS;
+
+/** The TUI parameters of each kind, as its definition declares them. */
+export type OpParams = { [K in OpKind]: Registry[K] extends OpDefinition<K, infer P, string> ? P : never };
+
+/** The CI flag name of each kind (`delkey` for delete). */
+export type OpFlagName = { [K in OpKind]: Registry[K] extends OpDefinition<K, unknown, infer F> ? F : never }[OpKind];
+
+const DEFINITIONS: { readonly [K in OpKind]: OpDefinition<K> } = OPS;
+
+/** The definition of one kind. */
+export function opDefinition<K extends OpKind>(kind: K): OpDefinition<K> {
+  return DEFINITIONS[kind];
+}
+
+/** Every kind in the interactive view's order. */
+export const OP_KINDS: readonly OpKind[] = Object.values(OPS).map((d) => d.kind);
+
+/** Every definition in the blog scripts' order (put, copy, delete, post, multipart): CI runs and lists them so. */
+export const CLI_ORDER: readonly OpDefinition[] = OP_KINDS.map((k) => opDefinition(k)).sort((a, b) => a.cli.order - b.cli.order);
+
+/** S3 event name the operation is expected to trigger, e.g. ObjectCreated:Put. */
+export function eventNameFor(kind: OpKind): string {
+  return opDefinition(kind).eventNames[0];
+}
+
+/** Whether the operation's events create or remove its object (DELETE's key is no longer there to copy). */
+export function objectEffect(kind: OpKind): 'created' | 'removed' | 'none' {
+  const names = opDefinition(kind).eventNames;
+  if (names.some((n) => n.startsWith('ObjectCreated:'))) return 'created';
+  return names.some((n) => n.startsWith('ObjectRemoved:')) ? 'removed' : 'none';
+}

@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CLI_ORDER, OP_KINDS, OPS, eventNameFor, objectEffect, opDefinition } from '../../src/ops/registry.js';
+import type { OpDefinition } from '../../src/ops/definition.js';
+import type { OpKind } from '../../src/ops/types.js';
+
+const cases: { kind: OpKind; label: string; events: string[]; effect: string; flag: string; fire: string; edit: string }[] = [
+  { kind: 'put', label: 'PUT', events: ['ObjectCreated:Put'], effect: 'created', flag: 'put', fire: 'p', edit: 'P' },
+  { kind: 'copy', label: 'COPY', events: ['ObjectCreated:Copy'], effect: 'created', flag: 'copy', fire: 'c', edit: 'C' },
+  { kind: 'post', label: 'POST', events: ['ObjectCreated:Post'], effect: 'created', flag: 'post', fire: 'o', edit: 'O' },
+  { kind: 'delete', label: 'DELETE', events: ['ObjectRemoved:Delete', 'ObjectRemoved:DeleteMarkerCreated'], effect: 'removed', flag: 'delkey', fire: 'd', edit: 'D' },
+  { kind: 'multipart', label: 'MULTIPART', events: ['ObjectCreated:CompleteMultipartUpload'], effect: 'created', flag: 'multipart', fire: 'm', edit: 'M' },
+];
+
+for (const c of cases) {
+  test(`registry: ${c.kind}`, () => {
+    const d = opDefinition(c.kind);
+    assert.equal(d.kind, c.kind);
+    assert.equal(d.label, c.label);
+    assert.deepEqual(d.eventNames, c.events);
+    assert.equal(eventNameFor(c.kind), c.events[0]);
+    assert.equal(objectEffect(c.kind), c.effect);
+    assert.equal(d.cli.flag, c.flag);
+    assert.equal(d.tui.fireKey, c.fire);
+    assert.equal(d.tui.editKey, c.edit);
+    for (const f of d.tui.fields) assert.ok(f.name && f.label, `${c.kind} field ${f.name}`);
+  });
+}
+
+test('the view lists p c o d m; CI runs the scripts order put, copy, delete, post, multipart', () => {
+  assert.deepEqual(OP_KINDS, ['put', 'copy', 'post', 'delete', 'multipart']);
+  assert.deepEqual(Object.keys(OPS), OP_KINDS);
+  assert.deepEqual(CLI_ORDER.map((d) => d.kind), ['put', 'copy', 'delete', 'post', 'multipart']);
+});
+
+test('keys, flags and CI places are unique', () => {
+  const defs = OP_KINDS.map((k) => opDefinition(k));
+  const picks: ((d: OpDefinition) => string | number)[] = [(d) => d.tui.fireKey, (d) => d.tui.editKey, (d) => d.cli.flag, (d) => d.cli.order];
+  for (const pick of picks) {
+    const values = defs.map(pick);
+    assert.equal(new Set(values).size, values.length, values.join(' '));
+  }
+});
+
+for (const [kind, input, key] of [
+  ['put', { kind: 'put', bucket: 'b', file: './dir/a.txt' }, 'dir/a.txt'],
+  ['put', { kind: 'put', bucket: 'b', file: './dir/a.txt', key: 'K' }, 'K'],
+  ['post', { kind: 'post', bucket: 'b', file: '/abs/p.txt' }, 'abs/p.txt'],
+  ['copy', { kind: 'copy', bucket: 'b', sourceBucket: 's', sourceKey: 'a', key: 'c' }, 'c'],
+  ['delete', { kind: 'delete', bucket: 'b', key: 'gone' }, 'gone'],
+  ['multipart', { kind: 'multipart', bucket: 'b', key: 'big.bin' }, 'big.bin'],
+] as const) {
+  test(`keyOf ${kind} -> ${key}`, () => assert.equal(opDefinition(kind).keyOf(input as never), key));
+}
