@@ -51,9 +51,12 @@ export function runCli(args: string[], dir: string, env: Record<string, string> 
   return collect(startCli(args, dir, env));
 }
 
+/** The NDJSON records of a run, loosely typed: tests read nested fields and assert their shapes. */
+// biome-ignore lint/suspicious/noExplicitAny: see above
 export function ndjson(stdout: string): Record<string, any>[] {
   return stdout
     .split('\n')
     .filter((l) => l !== '')
+    // biome-ignore lint/suspicious/noExplicitAny: see above
     .map((l) => JSON.parse(l) as Record<string, any>);
 }
