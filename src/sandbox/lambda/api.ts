@@ -5,7 +5,7 @@ import { LambdaError, sendLambdaError } from './errors.js';
 import type { LambdaFunctions } from './functions.js';
 
 /** Largest request body read (a 50 MB zip in base64 JSON); Lambda's own limit for direct uploads. */
-const MAX_BODY_BYTES = 70 * 1024 * 1024;
+const MAX_BODY_BYTES = 70_167_211;
 const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
 const MAX_EVENT_PAYLOAD = 1024 * 1024;
 
@@ -53,12 +53,12 @@ export function route(method: string, pathname: string): Route | undefined {
   return { op, name, ...(extra !== undefined ? { sid: decode(extra) } : {}) };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+async function readBody(req: IncomingMessage, op: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new LambdaError('RequestEntityTooLargeException', 'Request must be smaller than 70167211 bytes for the CreateFunction operation', 413);
+    if (size > MAX_BODY_BYTES) throw new LambdaError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_BODY_BYTES} bytes for the ${op} operation`, 413);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
@@ -75,7 +75,16 @@ function parseJson<T>(body: Buffer): T {
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new LambdaError('SerializationException', 'Request body must be a JSON object');
   }
-  return value as T;
+  return withoutNulls(value) as T;
+}
+
+/** AWS's JSON protocols read a member set to null as a member left out; so do we, at every depth. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  return out;
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
@@ -94,7 +103,7 @@ export async function handleLambdaRequest(fns: LambdaFunctions, req: IncomingMes
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const r = route(req.method ?? 'GET', url.pathname);
     if (!r) throw new LambdaError('UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}`, 404);
-    const body = await readBody(req);
+    const body = await readBody(req, r.op === 'Invoke' ? 'InvokeFunction' : r.op);
     const name = r.name ?? '';
     switch (r.op) {
       case 'CreateFunction':

@@ -47,22 +47,29 @@ const RESERVED_ENV = new Set([
   'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
 ]);
 
-function validateSettings(input: Pick<CreateFunctionRequest, 'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment'>): LambdaError | undefined {
-  if (input.Runtime !== undefined && !SUPPORTED_RUNTIME.test(input.Runtime)) {
-    return invalidParameter(`The runtime parameter of ${input.Runtime} is not supported by the s3trigger sandbox (nodejs*.x and python3.* only).`);
+/** A Coral-style constraint failure, as Lambda words them: `1 validation error detected: Value ... at 'member' ...`. */
+const validation = (detail: string) => new LambdaError('ValidationException', `1 validation error detected: ${detail}`);
+/** A member of the wrong JSON type (no SDK sends one): the request cannot be read. */
+const wrongType = (member: string, expected: string) => new LambdaError('SerializationException', `Cannot read '${member}': expected ${expected}`);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const ENV_KEY = /^[a-zA-Z][a-zA-Z0-9_]+$/;
+const HANDLER_MAX = 128;
+const ARCHITECTURES = ['x86_64', 'arm64'];
+
+/** Environment.Variables: a map whose keys match AWS's pattern and whose values a process environment can hold. */
+function validateEnvironment(environment: unknown): LambdaError | undefined {
+  if (environment === undefined) return undefined;
+  if (!isRecord(environment)) return wrongType('environment', 'a structure');
+  const variables = environment.Variables ?? {};
+  if (!isRecord(variables)) return wrongType('environment.variables', 'a map of names to strings');
+  if (Object.values(variables).some((v) => typeof v !== 'string')) return invalidParameter('Environment.Variables must map names to string values.');
+  if (Object.keys(variables).some((k) => !ENV_KEY.test(k))) {
+    return validation("Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]");
   }
-  if (input.Handler !== undefined && !/^[^\s]+\.[^\s.]+$/.test(input.Handler)) {
-    return new LambdaError('ValidationException', `1 validation error detected: Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+`);
-  }
-  if (input.Timeout !== undefined && (!Number.isInteger(input.Timeout) || input.Timeout < 1 || input.Timeout > 900)) {
-    return invalidParameter(`Timeout must be between 1 and 900 seconds, got ${input.Timeout}.`);
-  }
-  if (input.MemorySize !== undefined && (!Number.isInteger(input.MemorySize) || input.MemorySize < 128 || input.MemorySize > 10240)) {
-    return invalidParameter(`MemorySize must be between 128 and 10240 MB, got ${input.MemorySize}.`);
-  }
-  const variables = input.Environment?.Variables ?? {};
-  if (typeof variables !== 'object' || Object.values(variables).some((v) => typeof v !== 'string')) {
-    return invalidParameter('Environment.Variables must map names to string values.');
+  // No process environment can hold a NUL: refused here rather than failing every Invoke.
+  if (Object.values(variables).some((v) => (v as string).includes('\0'))) {
+    return validation("Value at 'environment.variables' failed to satisfy constraint: Map value must satisfy constraint: [Member must not contain the NUL character]");
   }
   const reserved = Object.keys(variables).filter((k) => RESERVED_ENV.has(k));
   if (reserved.length) {
@@ -71,6 +78,51 @@ function validateSettings(input: Pick<CreateFunctionRequest, 'Runtime' | 'Handle
     );
   }
   return undefined;
+}
+
+/** EphemeralStorage.Size: an integer number of MB, 512 to 10240 (API_EphemeralStorage). */
+function validateEphemeralStorage(storage: unknown): LambdaError | undefined {
+  if (storage === undefined) return undefined;
+  if (!isRecord(storage)) return wrongType('ephemeralStorage', 'a structure');
+  const size = storage.Size;
+  if (size === undefined) return validation("Value null at 'ephemeralStorage.size' failed to satisfy constraint: Member must not be null");
+  if (typeof size !== 'number' || !Number.isInteger(size)) return wrongType('ephemeralStorage.size', 'an integer');
+  if (size < 512) return validation(`Value '${size}' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value greater than or equal to 512`);
+  if (size > 10240) return validation(`Value '${size}' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value less than or equal to 10240`);
+  return undefined;
+}
+
+/** Architectures: a list of exactly one of x86_64 / arm64 (CreateFunction, API_CreateFunction). */
+function validateArchitectures(architectures: unknown): LambdaError | undefined {
+  if (architectures === undefined) return undefined;
+  if (!Array.isArray(architectures) || architectures.some((a) => typeof a !== 'string')) return wrongType('architectures', 'a list of strings');
+  const shown = `[${architectures.join(', ')}]`;
+  if (architectures.length < 1) return validation(`Value '${shown}' at 'architectures' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+  if (architectures.length > 1) return validation(`Value '${shown}' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1`);
+  if (!ARCHITECTURES.includes(architectures[0] as string)) {
+    return validation(`Value '${shown}' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64]]`);
+  }
+  return undefined;
+}
+
+function validateSettings(input: Pick<CreateFunctionRequest, 'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment' | 'EphemeralStorage'>): LambdaError | undefined {
+  if (input.Runtime !== undefined && !SUPPORTED_RUNTIME.test(input.Runtime)) {
+    return invalidParameter(`The runtime parameter of ${input.Runtime} is not supported by the s3trigger sandbox (nodejs*.x and python3.* only).`);
+  }
+  if (input.Handler !== undefined && typeof input.Handler !== 'string') return wrongType('handler', 'a string');
+  if (input.Handler !== undefined && input.Handler.length > HANDLER_MAX) {
+    return validation(`Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must have length less than or equal to ${HANDLER_MAX}`);
+  }
+  if (input.Handler !== undefined && !/^[^\s]+\.[^\s.]+$/.test(input.Handler)) {
+    return validation(`Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+`);
+  }
+  if (input.Timeout !== undefined && (!Number.isInteger(input.Timeout) || input.Timeout < 1 || input.Timeout > 900)) {
+    return invalidParameter(`Timeout must be between 1 and 900 seconds, got ${input.Timeout}.`);
+  }
+  if (input.MemorySize !== undefined && (!Number.isInteger(input.MemorySize) || input.MemorySize < 128 || input.MemorySize > 10240)) {
+    return invalidParameter(`MemorySize must be between 128 and 10240 MB, got ${input.MemorySize}.`);
+  }
+  return validateEnvironment(input.Environment) ?? validateEphemeralStorage(input.EphemeralStorage);
 }
 
 export function validateCreate(input: CreateFunctionBody): LambdaError | undefined {
@@ -90,7 +142,7 @@ export function validateCreate(input: CreateFunctionBody): LambdaError | undefin
   if (!input.Code?.ZipFile && !(input.Code?.S3Bucket && input.Code.S3Key)) {
     return invalidParameter('Please provide a source for function code: ZipFile or S3Bucket and S3Key.');
   }
-  return validateSettings(input);
+  return validateArchitectures(input.Architectures) ?? validateSettings(input);
 }
 
 export function validateUpdateConfiguration(input: UpdateFunctionConfigurationRequest): LambdaError | undefined {
@@ -163,6 +215,7 @@ export function withSettings(config: FunctionConfiguration, input: UpdateFunctio
     ...(input.Description !== undefined ? { Description: input.Description } : {}),
     ...(input.Role !== undefined ? { Role: input.Role } : {}),
     ...(input.Environment !== undefined ? { Environment: { Variables: input.Environment.Variables ?? {} } } : {}),
+    ...(input.EphemeralStorage !== undefined ? { EphemeralStorage: { Size: input.EphemeralStorage.Size } } : {}),
     LastModified: lastModified(now),
     RevisionId: revisionId,
     LastUpdateStatus: 'InProgress',
