@@ -67,6 +67,8 @@ export interface RawZipEntry {
   /** The uncompressed size the headers declare (a bomb may lie). */
   size: number;
   crc?: number;
+  /** Write the sizes and offset in a ZIP64 extra field, as tools do for big files. */
+  zip64?: boolean;
 }
 
 /** A zip archive built byte by byte: local headers, data, central directory, end record. */
@@ -87,6 +89,14 @@ export function buildZip(entries: RawZipEntry[]): Buffer {
     local.writeUInt32LE(e.size, 22);
     local.writeUInt16LE(name.length, 26);
     locals.push(local, name, e.data);
+    const extra = e.zip64 ? Buffer.alloc(28) : Buffer.alloc(0);
+    if (e.zip64) {
+      extra.writeUInt16LE(0x0001, 0);
+      extra.writeUInt16LE(24, 2);
+      extra.writeBigUInt64LE(BigInt(e.size), 4);
+      extra.writeBigUInt64LE(BigInt(e.data.length), 12);
+      extra.writeBigUInt64LE(BigInt(offset), 20);
+    }
     const central = Buffer.alloc(46);
     central.writeUInt32LE(0x02014b50, 0);
     central.writeUInt16LE(20, 4);
@@ -95,11 +105,12 @@ export function buildZip(entries: RawZipEntry[]): Buffer {
     central.writeUInt16LE(e.method, 10);
     central.writeUInt16LE(0x21, 14);
     central.writeUInt32LE(e.crc ?? 0, 16);
-    central.writeUInt32LE(e.data.length, 20);
-    central.writeUInt32LE(e.size, 24);
+    central.writeUInt32LE(e.zip64 ? 0xffffffff : e.data.length, 20);
+    central.writeUInt32LE(e.zip64 ? 0xffffffff : e.size, 24);
     central.writeUInt16LE(name.length, 28);
-    central.writeUInt32LE(offset, 42);
-    centrals.push(central, name);
+    central.writeUInt16LE(extra.length, 30);
+    central.writeUInt32LE(e.zip64 ? 0xffffffff : offset, 42);
+    centrals.push(central, name, extra);
     offset += 30 + name.length + e.data.length;
   }
   const cd = Buffer.concat(centrals);
