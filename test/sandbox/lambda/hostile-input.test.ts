@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import {
   CreateFunctionCommand,
   DeleteFunctionCommand,
+  GetFunctionCommand,
   GetFunctionConfigurationCommand,
+  GetPolicyCommand,
   InvokeCommand,
   LambdaClient,
   UpdateFunctionCodeCommand,
@@ -270,4 +272,37 @@ test('Invoke racing DeleteFunction answers 200 or 404 ResourceNotFoundException,
   }
   for (const o of outcomes) assert.match(o, /^(200|404 ResourceNotFoundException)$/, outcomes.join(', '));
   assert.deepEqual(sandboxLog.filter((l) => l.includes('internal error')), []);
+});
+
+test('a Qualifier that names no version is 404 for Get, GetConfiguration, Delete and policy calls; Delete then deletes nothing', async () => {
+  await lambda.send(new CreateFunctionCommand(createInput('qualified')));
+  const calls: [string, Promise<unknown>][] = [
+    ['GetFunction', lambda.send(new GetFunctionCommand({ FunctionName: 'qualified', Qualifier: '1' }))],
+    ['GetFunctionConfiguration', lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'qualified', Qualifier: 'prod' }))],
+    ['DeleteFunction', lambda.send(new DeleteFunctionCommand({ FunctionName: 'qualified', Qualifier: '1' }))],
+    ['GetPolicy', lambda.send(new GetPolicyCommand({ FunctionName: 'qualified', Qualifier: '7' }))],
+  ];
+  for (const [op, call] of calls) {
+    const e = await errorOf(call);
+    assert.deepEqual([e.name, e.status], ['ResourceNotFoundException', 404], op);
+  }
+  assert.deepEqual(await invokeText('qualified'), { error: undefined, payload: '"none"' });
+  const latest = await lambda.send(new GetFunctionCommand({ FunctionName: 'qualified', Qualifier: '$LATEST' }));
+  assert.equal(latest.Configuration?.FunctionName, 'qualified');
+});
+
+test('settings the sandbox could store but never run, or return with the wrong type, are refused at create and update', async () => {
+  const nulHandler = await errorOf(lambda.send(new CreateFunctionCommand(createInput('nul-handler', { Handler: 'index.handler\u0000' }))));
+  assert.equal(nulHandler.name, 'ValidationException');
+  await lambda.send(new CreateFunctionCommand(createInput('settings-update')));
+  const role = await errorOf(lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'settings-update', Role: 'x' })));
+  assert.equal(role.name, 'ValidationException');
+  for (const body of ['{"Description":{"a":1}}', '{"Description":5}']) {
+    const res = await signedRequest(sb.endpoint, sb.region, 'PUT', '/2015-03-31/functions/settings-update/configuration', body);
+    assert.deepEqual([res.status, res.errorType], [400, 'SerializationException'], body);
+  }
+  const config = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: 'settings-update' }));
+  assert.deepEqual([config.Role, config.Description], [ROLE, '']);
+  assert.deepEqual(await invokeText('settings-update'), { error: undefined, payload: '"none"' });
+  assert.ok(!entries().some((e) => e.startsWith('nul-handler')));
 });
