@@ -104,7 +104,9 @@ export async function handleLambdaRequest(fns: LambdaFunctions, req: IncomingMes
     const r = route(req.method ?? 'GET', url.pathname);
     if (!r) throw new LambdaError('UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}`, 404);
     const body = await readBody(req, r.op === 'Invoke' ? 'InvokeFunction' : r.op);
-    const name = r.name ?? '';
+    // Only $LATEST exists here: any other Qualifier names a version or alias that is not found.
+    const qualifier = url.searchParams.get('Qualifier') ?? undefined;
+    const name = qualifier !== undefined && r.op !== 'Invoke' ? `${r.name ?? ''}:${qualifier}` : (r.name ?? '');
     switch (r.op) {
       case 'CreateFunction':
         return sendJson(res, 201, await fns.create(parseJson(body)));
@@ -144,7 +146,7 @@ export async function handleLambdaRequest(fns: LambdaFunctions, req: IncomingMes
         return sendJson(res, 202, { Status: 202 });
       }
       case 'Invoke':
-        return await invoke(fns, req, res, name, url.searchParams.get('Qualifier') ?? undefined, body);
+        return await invoke(fns, req, res, name, qualifier, body);
     }
   } catch (err) {
     if (err instanceof LambdaError) return sendLambdaError(res, err);

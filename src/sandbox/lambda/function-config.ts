@@ -105,7 +105,24 @@ function validateArchitectures(architectures: unknown): LambdaError | undefined 
   return undefined;
 }
 
-function validateSettings(input: Pick<CreateFunctionRequest, 'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment' | 'EphemeralStorage'>): LambdaError | undefined {
+function validateRole(role: unknown): LambdaError | undefined {
+  if (typeof role !== 'string' || !/^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/.+/.test(role)) {
+    return validation(`Value '${role}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`);
+  }
+  return undefined;
+}
+
+type Settings = Pick<UpdateFunctionConfigurationRequest, 'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment' | 'EphemeralStorage' | 'Role' | 'Description'>;
+
+function validateSettings(input: Settings): LambdaError | undefined {
+  if (input.Role !== undefined) {
+    const invalid = validateRole(input.Role);
+    if (invalid) return invalid;
+  }
+  if (input.Description !== undefined && typeof input.Description !== 'string') return wrongType('description', 'a string');
+  if (input.Description !== undefined && input.Description.length > 256) {
+    return validation(`Value '${input.Description}' at 'description' failed to satisfy constraint: Member must have length less than or equal to 256`);
+  }
   if (input.Runtime !== undefined && !SUPPORTED_RUNTIME.test(input.Runtime)) {
     return invalidParameter(`The runtime parameter of ${input.Runtime} is not supported by the s3trigger sandbox (nodejs*.x and python3.* only).`);
   }
@@ -113,7 +130,7 @@ function validateSettings(input: Pick<CreateFunctionRequest, 'Runtime' | 'Handle
   if (input.Handler !== undefined && input.Handler.length > HANDLER_MAX) {
     return validation(`Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must have length less than or equal to ${HANDLER_MAX}`);
   }
-  if (input.Handler !== undefined && !/^[^\s]+\.[^\s.]+$/.test(input.Handler)) {
+  if (input.Handler !== undefined && !/^[^\s\0]+\.[^\s.\0]+$/.test(input.Handler)) {
     return validation(`Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+`);
   }
   if (input.Timeout !== undefined && (!Number.isInteger(input.Timeout) || input.Timeout < 1 || input.Timeout > 900)) {
@@ -132,9 +149,8 @@ export function validateCreate(input: CreateFunctionBody): LambdaError | undefin
   if (input.PackageType === 'Image' || input.Code?.ImageUri) return invalidParameter('The s3trigger sandbox runs Zip packages only.');
   if (!input.Runtime) return invalidParameter('Runtime is required for .zip file deployment packages.');
   if (!input.Handler) return invalidParameter('Handler is required for .zip file deployment packages.');
-  if (typeof input.Role !== 'string' || !/^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/.+/.test(input.Role)) {
-    return new LambdaError('ValidationException', `1 validation error detected: Value '${input.Role}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`);
-  }
+  const badRole = validateRole(input.Role);
+  if (badRole) return badRole;
   const code = input.Code;
   if (code !== undefined && (typeof code !== 'object' || code === null || [code.ZipFile, code.S3Bucket, code.S3Key].some((v) => v !== undefined && typeof v !== 'string'))) {
     return new LambdaError('SerializationException', 'Code.ZipFile, Code.S3Bucket and Code.S3Key must be strings');
