@@ -87,6 +87,14 @@ function withoutNulls(value: unknown): unknown {
   return out;
 }
 
+/** ListFunctions' MaxItems: an integer from 1 to 10000 (API_ListFunctions). */
+function maxItems(text: string): number {
+  const n = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+  const rule = Number.isNaN(n) ? 'Member must be an integer' : n < 1 ? 'Member must have value greater than or equal to 1' : n > 10000 ? 'Member must have value less than or equal to 10000' : undefined;
+  if (rule) throw new LambdaError('ValidationException', `1 validation error detected: Value '${text}' at 'maxItems' failed to satisfy constraint: ${rule}`);
+  return n;
+}
+
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
@@ -111,8 +119,8 @@ export async function handleLambdaRequest(fns: LambdaFunctions, req: IncomingMes
       case 'CreateFunction':
         return sendJson(res, 201, await fns.create(parseJson(body)));
       case 'ListFunctions': {
-        const max = url.searchParams.get('MaxItems');
-        return sendJson(res, 200, fns.list(url.searchParams.get('Marker') ?? undefined, max ? Number(max) : undefined));
+        const max = url.searchParams.get('MaxItems') ?? undefined;
+        return sendJson(res, 200, fns.list(url.searchParams.get('Marker') ?? undefined, max === undefined ? undefined : maxItems(max)));
       }
       case 'GetFunction':
         return sendJson(res, 200, fns.get(name));

@@ -92,8 +92,8 @@ function validateEphemeralStorage(storage: unknown): LambdaError | undefined {
   return undefined;
 }
 
-/** Architectures: a list of exactly one of x86_64 / arm64 (CreateFunction, API_CreateFunction). */
-function validateArchitectures(architectures: unknown): LambdaError | undefined {
+/** Architectures: a list of exactly one of x86_64 / arm64 (CreateFunction and UpdateFunctionCode, API_CreateFunction). */
+export function validateArchitectures(architectures: unknown): LambdaError | undefined {
   if (architectures === undefined) return undefined;
   if (!Array.isArray(architectures) || architectures.some((a) => typeof a !== 'string')) return wrongType('architectures', 'a list of strings');
   const shown = `[${architectures.join(', ')}]`;

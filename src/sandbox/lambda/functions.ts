@@ -16,6 +16,7 @@ import {
   newConfiguration,
   parseFunctionRef,
   settled,
+  validateArchitectures,
   validateCreate,
   validateUpdateConfiguration,
   withNewCode,
@@ -197,11 +198,13 @@ export class LambdaFunctions {
     this.store.delete(name);
   }
 
-  async updateCode(ref: string, body: CodeSource & { DryRun?: boolean }): Promise<FunctionConfiguration> {
+  async updateCode(ref: string, body: CodeSource & { DryRun?: boolean; Architectures?: unknown }): Promise<FunctionConfiguration> {
     const stored = this.require(ref);
     if ([body.ZipFile, body.S3Bucket, body.S3Key].some((v) => v !== undefined && typeof v !== 'string')) {
       throw new LambdaError('SerializationException', 'ZipFile, S3Bucket and S3Key must be strings');
     }
+    const badArchitectures = validateArchitectures(body.Architectures);
+    if (badArchitectures) throw badArchitectures;
     const name = stored.configuration.FunctionName!;
     const zip = await this.packageBytes(body);
     if (body.DryRun) return stored.configuration;
