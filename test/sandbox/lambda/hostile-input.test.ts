@@ -12,7 +12,7 @@ import {
   UpdateFunctionConfigurationCommand,
   type CreateFunctionCommandInput,
 } from '@aws-sdk/client-lambda';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
@@ -305,4 +305,32 @@ test('settings the sandbox could store but never run, or return with the wrong t
   assert.deepEqual([config.Role, config.Description], [ROLE, '']);
   assert.deepEqual(await invokeText('settings-update'), { error: undefined, payload: '"none"' });
   assert.ok(!entries().some((e) => e.startsWith('nul-handler')));
+});
+
+test('a stored function the runtime cannot start (a NUL in an environment value from an older data dir) fails its Invoke as a function error, not a 500', async () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 's3trigger-lambda-data-'));
+  try {
+    const first = await startSandbox({ port: 0, dataDir });
+    const client = new LambdaClient({ endpoint: first.endpoint, region: first.region, maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    await client.send(new CreateFunctionCommand(createInput('legacy', { Environment: { Variables: { GREETING: 'hi' } } })));
+    client.destroy();
+    await first.close();
+    const file = join(dataDir, 'lambda', 'legacy', 'function.json');
+    writeFileSync(file, readFileSync(file, 'utf8').replace('"GREETING": "hi"', '"GREETING": "h\\u0000i"'));
+    const second = await startSandbox({ port: 0, dataDir });
+    const again = new LambdaClient({ endpoint: second.endpoint, region: second.region, maxAttempts: 1, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    try {
+      const out = await again.send(new InvokeCommand({ FunctionName: 'legacy' }));
+      assert.equal(out.StatusCode, 200);
+      assert.equal(out.FunctionError, 'Unhandled');
+      const payload = Buffer.from(out.Payload ?? []).toString('utf8');
+      assert.match(payload, /Runtime\.ExitError/);
+      assert.ok(!payload.includes('h\\u0000i'), 'the value is not echoed');
+    } finally {
+      again.destroy();
+      await second.close();
+    }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 });
