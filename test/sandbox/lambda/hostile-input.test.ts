@@ -253,6 +253,8 @@ test('a handler outside the task root is never loaded, in node and python', asyn
   // Modules inside the task root, also in sub-folders, still load.
   await lambda.send(new CreateFunctionCommand(createInput('inside-py', { Runtime: 'python3.12', Handler: 'pkg/app.handler', Code: { ZipFile: zipPackage({ 'pkg/__init__.py': '', 'pkg/app.py': 'def handler(e, c):\n    return "inside"\n' }) } })));
   assert.deepEqual(await invokeText('inside-py'), { error: undefined, payload: '"inside"' });
+  await lambda.send(new CreateFunctionCommand(createInput('inside-py-dash', { Runtime: 'python3.12', Handler: 'lambda-function.handler', Code: { ZipFile: zipPackage({ 'lambda-function.py': 'def handler(e, c):\n    return "dash"\n' }) } })));
+  assert.deepEqual(await invokeText('inside-py-dash'), { error: undefined, payload: '"dash"' });
   await lambda.send(new CreateFunctionCommand(createInput('inside-node', { Handler: 'src/app.handler', Code: { ZipFile: zipPackage({ 'src/app.mjs': 'export const handler = async () => "inside";' }) } })));
   assert.deepEqual(await invokeText('inside-node'), { error: undefined, payload: '"inside"' });
 });

@@ -63,7 +63,7 @@ def inside(root, path):
 def module_in_task_root(root, module_name):
     """True when the module is a file (or package) inside the task root; nothing outside it is ever imported."""
     parts = module_name.split('.')
-    if not all(p.isidentifier() for p in parts):
+    if not all(p and p.strip() == p and '\\' not in p for p in parts):
         return False
     base = os.path.join(root, *parts)
     candidates = [base + '.py', os.path.join(base, '__init__.py'), base + '.pyc', base + '.so']
