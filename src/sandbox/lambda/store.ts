@@ -97,6 +97,7 @@ export class FunctionStore {
     writeFileSync(this.zipPath(name), zip);
   }
 
+  /** Removes a staged package that will not be installed. */
   discardCode(staged: string): void {
     rmSync(staged, { recursive: true, force: true });
   }
