@@ -5,7 +5,7 @@ import { LambdaError, sendLambdaError } from './errors.js';
 import type { LambdaFunctions } from './functions.js';
 
 /** Largest request body read (a 50 MB zip in base64 JSON); Lambda's own limit for direct uploads. */
-const MAX_BODY_BYTES = 70 * 1024 * 1024;
+const MAX_BODY_BYTES = 70_167_211;
 const MAX_SYNC_PAYLOAD = 6 * 1024 * 1024;
 const MAX_EVENT_PAYLOAD = 1024 * 1024;
 
@@ -53,12 +53,12 @@ export function route(method: string, pathname: string): Route | undefined {
   return { op, name, ...(extra !== undefined ? { sid: decode(extra) } : {}) };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer> {
+async function readBody(req: IncomingMessage, op: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new LambdaError('RequestEntityTooLargeException', 'Request must be smaller than 70167211 bytes for the CreateFunction operation', 413);
+    if (size > MAX_BODY_BYTES) throw new LambdaError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_BODY_BYTES} bytes for the ${op} operation`, 413);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks);
@@ -75,7 +75,24 @@ function parseJson<T>(body: Buffer): T {
   if (!value || typeof value !== 'object' || Array.isArray(value)) {
     throw new LambdaError('SerializationException', 'Request body must be a JSON object');
   }
-  return value as T;
+  return withoutNulls(value) as T;
+}
+
+/** AWS's JSON protocols read a member set to null as a member left out; so do we, at every depth. */
+function withoutNulls(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(withoutNulls);
+  if (!value || typeof value !== 'object') return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) if (v !== null) out[k] = withoutNulls(v);
+  return out;
+}
+
+/** ListFunctions' MaxItems: an integer from 1 to 10000 (API_ListFunctions). */
+function maxItems(text: string): number {
+  const n = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
+  const rule = Number.isNaN(n) ? 'Member must be an integer' : n < 1 ? 'Member must have value greater than or equal to 1' : n > 10000 ? 'Member must have value less than or equal to 10000' : undefined;
+  if (rule) throw new LambdaError('ValidationException', `1 validation error detected: Value '${text}' at 'maxItems' failed to satisfy constraint: ${rule}`);
+  return n;
 }
 
 function sendJson(res: ServerResponse, status: number, value: unknown): void {
@@ -94,14 +111,16 @@ export async function handleLambdaRequest(fns: LambdaFunctions, req: IncomingMes
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const r = route(req.method ?? 'GET', url.pathname);
     if (!r) throw new LambdaError('UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}`, 404);
-    const body = await readBody(req);
-    const name = r.name ?? '';
+    const body = await readBody(req, r.op === 'Invoke' ? 'InvokeFunction' : r.op);
+    // Only $LATEST exists here: any other Qualifier names a version or alias that is not found.
+    const qualifier = url.searchParams.get('Qualifier') ?? undefined;
+    const name = qualifier !== undefined && r.op !== 'Invoke' ? `${r.name ?? ''}:${qualifier}` : (r.name ?? '');
     switch (r.op) {
       case 'CreateFunction':
         return sendJson(res, 201, await fns.create(parseJson(body)));
       case 'ListFunctions': {
-        const max = url.searchParams.get('MaxItems');
-        return sendJson(res, 200, fns.list(url.searchParams.get('Marker') ?? undefined, max ? Number(max) : undefined));
+        const max = url.searchParams.get('MaxItems') ?? undefined;
+        return sendJson(res, 200, fns.list(url.searchParams.get('Marker') ?? undefined, max === undefined ? undefined : maxItems(max)));
       }
       case 'GetFunction':
         return sendJson(res, 200, fns.get(name));
@@ -135,7 +154,7 @@ export async function handleLambdaRequest(fns: LambdaFunctions, req: IncomingMes
         return sendJson(res, 202, { Status: 202 });
       }
       case 'Invoke':
-        return await invoke(fns, req, res, name, url.searchParams.get('Qualifier') ?? undefined, body);
+        return await invoke(fns, req, res, name, qualifier, body);
     }
   } catch (err) {
     if (err instanceof LambdaError) return sendLambdaError(res, err);

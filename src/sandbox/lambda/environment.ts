@@ -109,12 +109,23 @@ export class ExecutionEnvironment {
     const script = python ? this.host.pythonBootstrap : this.host.nodeBootstrap;
     this.write(initStartLine(this.spec.runtime));
     const spawnedAt = performance.now();
-    this.child = spawn(command, [script], {
-      cwd: this.spec.codeDir,
-      env: childEnvironment(this.spec, this.host, this.logStream),
-      stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
-      detached: true, // own process group: a timeout kills whatever the handler spawned too
-    });
+    try {
+      this.child = spawn(command, [script], {
+        cwd: this.spec.codeDir,
+        env: childEnvironment(this.spec, this.host, this.logStream),
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+        detached: true, // own process group: a timeout kills whatever the handler spawned too
+      });
+    } catch (err) {
+      // spawn throws at once for settings no process can take (a NUL in the environment of an old data dir);
+      // its message quotes the value, which may be a secret, so only the code is kept.
+      const code = (err as NodeJS.ErrnoException).code ?? 'spawn error';
+      this.alive = false;
+      this.initDurationMs = performance.now() - spawnedAt;
+      this.initError = { errorType: 'Runtime.ExitError', errorMessage: `Runtime failed to start (${code}): check the function's environment variables and handler`, trace: [] };
+      this.writeHandlerError(undefined, this.initError, 'init');
+      return Promise.resolve();
+    }
     this.control = this.child.stdio[3] as Socket;
     this.child.stdout!.on('data', (c: Buffer) => this.onOutput('stdout', this.out.stdout.push(c)));
     this.child.stderr!.on('data', (c: Buffer) => this.onOutput('stderr', this.out.stderr.push(c)));

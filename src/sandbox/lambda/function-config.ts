@@ -47,22 +47,29 @@ const RESERVED_ENV = new Set([
   'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
 ]);
 
-function validateSettings(input: Pick<CreateFunctionRequest, 'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment'>): LambdaError | undefined {
-  if (input.Runtime !== undefined && !SUPPORTED_RUNTIME.test(input.Runtime)) {
-    return invalidParameter(`The runtime parameter of ${input.Runtime} is not supported by the s3trigger sandbox (nodejs*.x and python3.* only).`);
+/** A Coral-style constraint failure, as Lambda words them: `1 validation error detected: Value ... at 'member' ...`. */
+const validation = (detail: string) => new LambdaError('ValidationException', `1 validation error detected: ${detail}`);
+/** A member of the wrong JSON type (no SDK sends one): the request cannot be read. */
+const wrongType = (member: string, expected: string) => new LambdaError('SerializationException', `Cannot read '${member}': expected ${expected}`);
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const ENV_KEY = /^[a-zA-Z][a-zA-Z0-9_]+$/;
+const HANDLER_MAX = 128;
+const ARCHITECTURES = ['x86_64', 'arm64'];
+
+/** Environment.Variables: a map whose keys match AWS's pattern and whose values a process environment can hold. */
+function validateEnvironment(environment: unknown): LambdaError | undefined {
+  if (environment === undefined) return undefined;
+  if (!isRecord(environment)) return wrongType('environment', 'a structure');
+  const variables = environment.Variables ?? {};
+  if (!isRecord(variables)) return wrongType('environment.variables', 'a map of names to strings');
+  if (Object.values(variables).some((v) => typeof v !== 'string')) return invalidParameter('Environment.Variables must map names to string values.');
+  if (Object.keys(variables).some((k) => !ENV_KEY.test(k))) {
+    return validation("Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]");
   }
-  if (input.Handler !== undefined && !/^[^\s]+\.[^\s.]+$/.test(input.Handler)) {
-    return new LambdaError('ValidationException', `1 validation error detected: Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+`);
-  }
-  if (input.Timeout !== undefined && (!Number.isInteger(input.Timeout) || input.Timeout < 1 || input.Timeout > 900)) {
-    return invalidParameter(`Timeout must be between 1 and 900 seconds, got ${input.Timeout}.`);
-  }
-  if (input.MemorySize !== undefined && (!Number.isInteger(input.MemorySize) || input.MemorySize < 128 || input.MemorySize > 10240)) {
-    return invalidParameter(`MemorySize must be between 128 and 10240 MB, got ${input.MemorySize}.`);
-  }
-  const variables = input.Environment?.Variables ?? {};
-  if (typeof variables !== 'object' || Object.values(variables).some((v) => typeof v !== 'string')) {
-    return invalidParameter('Environment.Variables must map names to string values.');
+  // No process environment can hold a NUL: refused here rather than failing every Invoke.
+  if (Object.values(variables).some((v) => (v as string).includes('\0'))) {
+    return validation("Value at 'environment.variables' failed to satisfy constraint: Map value must satisfy constraint: [Member must not contain the NUL character]");
   }
   const reserved = Object.keys(variables).filter((k) => RESERVED_ENV.has(k));
   if (reserved.length) {
@@ -73,6 +80,68 @@ function validateSettings(input: Pick<CreateFunctionRequest, 'Runtime' | 'Handle
   return undefined;
 }
 
+/** EphemeralStorage.Size: an integer number of MB, 512 to 10240 (API_EphemeralStorage). */
+function validateEphemeralStorage(storage: unknown): LambdaError | undefined {
+  if (storage === undefined) return undefined;
+  if (!isRecord(storage)) return wrongType('ephemeralStorage', 'a structure');
+  const size = storage.Size;
+  if (size === undefined) return validation("Value null at 'ephemeralStorage.size' failed to satisfy constraint: Member must not be null");
+  if (typeof size !== 'number' || !Number.isInteger(size)) return wrongType('ephemeralStorage.size', 'an integer');
+  if (size < 512) return validation(`Value '${size}' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value greater than or equal to 512`);
+  if (size > 10240) return validation(`Value '${size}' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value less than or equal to 10240`);
+  return undefined;
+}
+
+/** Architectures: a list of exactly one of x86_64 / arm64 (CreateFunction and UpdateFunctionCode, API_CreateFunction). */
+export function validateArchitectures(architectures: unknown): LambdaError | undefined {
+  if (architectures === undefined) return undefined;
+  if (!Array.isArray(architectures) || architectures.some((a) => typeof a !== 'string')) return wrongType('architectures', 'a list of strings');
+  const shown = `[${architectures.join(', ')}]`;
+  if (architectures.length < 1) return validation(`Value '${shown}' at 'architectures' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+  if (architectures.length > 1) return validation(`Value '${shown}' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1`);
+  if (!ARCHITECTURES.includes(architectures[0] as string)) {
+    return validation(`Value '${shown}' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64]]`);
+  }
+  return undefined;
+}
+
+function validateRole(role: unknown): LambdaError | undefined {
+  if (typeof role !== 'string' || !/^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/.+/.test(role)) {
+    return validation(`Value '${role}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`);
+  }
+  return undefined;
+}
+
+type Settings = Pick<UpdateFunctionConfigurationRequest, 'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment' | 'EphemeralStorage' | 'Role' | 'Description'>;
+
+function validateSettings(input: Settings): LambdaError | undefined {
+  if (input.Role !== undefined) {
+    const invalid = validateRole(input.Role);
+    if (invalid) return invalid;
+  }
+  if (input.Description !== undefined && typeof input.Description !== 'string') return wrongType('description', 'a string');
+  if (input.Description !== undefined && input.Description.length > 256) {
+    return validation(`Value '${input.Description}' at 'description' failed to satisfy constraint: Member must have length less than or equal to 256`);
+  }
+  if (input.Runtime !== undefined && !SUPPORTED_RUNTIME.test(input.Runtime)) {
+    return invalidParameter(`The runtime parameter of ${input.Runtime} is not supported by the s3trigger sandbox (nodejs*.x and python3.* only).`);
+  }
+  if (input.Handler !== undefined && typeof input.Handler !== 'string') return wrongType('handler', 'a string');
+  if (input.Handler !== undefined && input.Handler.length > HANDLER_MAX) {
+    return validation(`Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must have length less than or equal to ${HANDLER_MAX}`);
+  }
+  if (input.Handler !== undefined && !/^[^\s\0]+\.[^\s.\0]+$/.test(input.Handler)) {
+    return validation(`Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+`);
+  }
+  if (input.Timeout !== undefined && (!Number.isInteger(input.Timeout) || input.Timeout < 1 || input.Timeout > 900)) {
+    return invalidParameter(`Timeout must be between 1 and 900 seconds, got ${input.Timeout}.`);
+  }
+  if (input.MemorySize !== undefined && (!Number.isInteger(input.MemorySize) || input.MemorySize < 128 || input.MemorySize > 10240)) {
+    return invalidParameter(`MemorySize must be between 128 and 10240 MB, got ${input.MemorySize}.`);
+  }
+  return validateEnvironment(input.Environment) ?? validateEphemeralStorage(input.EphemeralStorage);
+}
+
 export function validateCreate(input: CreateFunctionBody): LambdaError | undefined {
   if (typeof input.FunctionName !== 'string' || !NAME_RE.test(parseFunctionRef(input.FunctionName)?.name ?? '')) {
     return new LambdaError('ValidationException', `1 validation error detected: Value '${input.FunctionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`);
@@ -80,9 +149,8 @@ export function validateCreate(input: CreateFunctionBody): LambdaError | undefin
   if (input.PackageType === 'Image' || input.Code?.ImageUri) return invalidParameter('The s3trigger sandbox runs Zip packages only.');
   if (!input.Runtime) return invalidParameter('Runtime is required for .zip file deployment packages.');
   if (!input.Handler) return invalidParameter('Handler is required for .zip file deployment packages.');
-  if (typeof input.Role !== 'string' || !/^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/.+/.test(input.Role)) {
-    return new LambdaError('ValidationException', `1 validation error detected: Value '${input.Role}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`);
-  }
+  const badRole = validateRole(input.Role);
+  if (badRole) return badRole;
   const code = input.Code;
   if (code !== undefined && (typeof code !== 'object' || code === null || [code.ZipFile, code.S3Bucket, code.S3Key].some((v) => v !== undefined && typeof v !== 'string'))) {
     return new LambdaError('SerializationException', 'Code.ZipFile, Code.S3Bucket and Code.S3Key must be strings');
@@ -90,7 +158,7 @@ export function validateCreate(input: CreateFunctionBody): LambdaError | undefin
   if (!input.Code?.ZipFile && !(input.Code?.S3Bucket && input.Code.S3Key)) {
     return invalidParameter('Please provide a source for function code: ZipFile or S3Bucket and S3Key.');
   }
-  return validateSettings(input);
+  return validateArchitectures(input.Architectures) ?? validateSettings(input);
 }
 
 export function validateUpdateConfiguration(input: UpdateFunctionConfigurationRequest): LambdaError | undefined {
@@ -163,6 +231,7 @@ export function withSettings(config: FunctionConfiguration, input: UpdateFunctio
     ...(input.Description !== undefined ? { Description: input.Description } : {}),
     ...(input.Role !== undefined ? { Role: input.Role } : {}),
     ...(input.Environment !== undefined ? { Environment: { Variables: input.Environment.Variables ?? {} } } : {}),
+    ...(input.EphemeralStorage !== undefined ? { EphemeralStorage: { Size: input.EphemeralStorage.Size } } : {}),
     LastModified: lastModified(now),
     RevisionId: revisionId,
     LastUpdateStatus: 'InProgress',

@@ -16,6 +16,7 @@ import {
   newConfiguration,
   parseFunctionRef,
   settled,
+  validateArchitectures,
   validateCreate,
   validateUpdateConfiguration,
   withNewCode,
@@ -23,9 +24,9 @@ import {
   type CodeSource,
   type CreateFunctionBody,
 } from './function-config.js';
-import type { Runner } from './runner.js';
+import { FunctionGoneError, type Runner } from './runner.js';
 import type { FunctionStore, PolicyStatement, StoredFunction } from './store.js';
-import { codeSha256, unzipPackage } from './zip.js';
+import { codeSha256, MAX_UNZIPPED_BYTES, MAX_ZIPPED_BYTES, UnzippedTooLargeError, ZipFormatError } from './zip.js';
 
 export class LambdaFunctions {
   constructor(
@@ -73,28 +74,55 @@ export class LambdaFunctions {
     };
   }
 
-  /** The package bytes: inline, or fetched from the sandbox's own S3 (the request came over HTTP, so the endpoint is known). */
+  /**
+   * The package bytes: inline (at most 50 MB, RequestEntityTooLargeException beyond, as AWS), or fetched
+   * from the sandbox's own S3 (the request came over HTTP, so the endpoint is known), read no further
+   * than the unzipped limit.
+   */
   private async packageBytes(code: CodeSource): Promise<Buffer> {
-    if (code.ZipFile) return Buffer.from(code.ZipFile, 'base64');
+    if (code.ZipFile) {
+      const zip = Buffer.from(code.ZipFile, 'base64');
+      if (zip.length > MAX_ZIPPED_BYTES) throw new LambdaError('RequestEntityTooLargeException', `Zipped size must be smaller than ${MAX_ZIPPED_BYTES} bytes`, 413);
+      return zip;
+    }
     if (!code.S3Bucket || !code.S3Key) throw invalidParameter('Please provide a source for function code: ZipFile or S3Bucket and S3Key.');
     const endpoint = this.where.endpoint();
     if (!endpoint) throw invalidParameter('The sandbox endpoint is not known yet; upload the code as ZipFile.');
     const key = code.S3Key.split('/').map(encodeURIComponent).join('/');
     const version = code.S3ObjectVersion ? `?versionId=${encodeURIComponent(code.S3ObjectVersion)}` : '';
     const res = await fetch(`${endpoint}/${encodeURIComponent(code.S3Bucket)}/${key}${version}`);
-    const body = Buffer.from(await res.arrayBuffer());
     if (!res.ok) {
-      const s3Code = /<Code>([^<]*)<\/Code>/.exec(body.toString('utf8'))?.[1] ?? String(res.status);
-      const s3Message = /<Message>([^<]*)<\/Message>/.exec(body.toString('utf8'))?.[1] ?? '';
+      const text = await res.text();
+      const s3Code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? String(res.status);
+      const s3Message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? '';
       throw invalidParameter(`Error occurred while GetObject. S3 Error Code: ${s3Code}. S3 Error Message: ${s3Message}`);
     }
-    return body;
+    const chunks: Uint8Array[] = [];
+    let size = 0;
+    for await (const chunk of res.body ?? []) {
+      size += chunk.length;
+      if (size > MAX_UNZIPPED_BYTES) {
+        await res.body?.cancel().catch(() => {});
+        throw invalidParameter(new UnzippedTooLargeError(MAX_UNZIPPED_BYTES).message);
+      }
+      chunks.push(chunk);
+    }
+    return Buffer.concat(chunks);
   }
 
-  private unpack(name: string, zip: Buffer): { codeSha256: string; codeSize: number } {
-    const unzipped = unzipPackage(zip);
-    if (!unzipped.ok) throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
-    this.store.writeCode(name, zip, unzipped.files);
+  /** Unpacks aside (see FunctionStore.stageCode); a bad or oversized package is AWS's InvalidParameterValueException. */
+  private async stage(zip: Buffer): Promise<string> {
+    try {
+      return await this.store.stageCode(zip);
+    } catch (err) {
+      if (err instanceof UnzippedTooLargeError) throw invalidParameter(err.message);
+      if (err instanceof ZipFormatError) throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
+      throw err;
+    }
+  }
+
+  private install(name: string, staged: string, zip: Buffer): { codeSha256: string; codeSize: number } {
+    this.store.installCode(name, staged, zip);
     this.linkSdk(name);
     return { codeSha256: codeSha256(zip), codeSize: zip.length };
   }
@@ -121,8 +149,13 @@ export class LambdaFunctions {
     const name = parseFunctionRef(input.FunctionName!)!.name;
     if (this.store.get(name)) throw conflict(`Function already exist: ${name}`);
     const zip = await this.packageBytes(input.Code!);
-    if (this.store.get(name)) throw conflict(`Function already exist: ${name}`);
-    const code = this.unpack(name, zip);
+    const staged = await this.stage(zip);
+    // Nothing below awaits: the check and the install cannot interleave with another request.
+    if (this.store.get(name)) {
+      this.store.discardCode(staged);
+      throw conflict(`Function already exist: ${name}`);
+    }
+    const code = this.install(name, staged, zip);
     const configuration = newConfiguration(input, { ...this.where, now: new Date(), revisionId: randomUUID() }, code);
     // Creation is instant here: the response says Pending (as AWS does), every later read says Active.
     this.store.put({ configuration: settled(configuration), policy: [] });
@@ -165,17 +198,25 @@ export class LambdaFunctions {
     this.store.delete(name);
   }
 
-  async updateCode(ref: string, body: CodeSource & { DryRun?: boolean }): Promise<FunctionConfiguration> {
+  async updateCode(ref: string, body: CodeSource & { DryRun?: boolean; Architectures?: unknown }): Promise<FunctionConfiguration> {
     const stored = this.require(ref);
     if ([body.ZipFile, body.S3Bucket, body.S3Key].some((v) => v !== undefined && typeof v !== 'string')) {
       throw new LambdaError('SerializationException', 'ZipFile, S3Bucket and S3Key must be strings');
     }
+    const badArchitectures = validateArchitectures(body.Architectures);
+    if (badArchitectures) throw badArchitectures;
     const name = stored.configuration.FunctionName!;
     const zip = await this.packageBytes(body);
     if (body.DryRun) return stored.configuration;
-    const code = this.unpack(name, zip);
-    const configuration = withNewCode(stored.configuration, code, new Date(), randomUUID());
-    this.store.put({ ...stored, configuration: settled(configuration) });
+    const staged = await this.stage(zip);
+    const current = this.store.get(name);
+    if (!current) {
+      this.store.discardCode(staged); // deleted while its new code was unpacked
+      throw notFound(this.arnOf(name));
+    }
+    const code = this.install(name, staged, zip);
+    const configuration = withNewCode(current.configuration, code, new Date(), randomUUID());
+    this.store.put({ ...current, configuration: settled(configuration) });
     this.runner.retire(name);
     return configuration;
   }
@@ -245,8 +286,14 @@ export class LambdaFunctions {
     return stored.configuration.FunctionName!;
   }
 
-  invoke(name: string, payload: string, clientContext?: string): Promise<InvocationOutcome> {
-    return this.runner.invoke(name, payload, randomUUID(), clientContext);
+  /** RequestResponse; a function deleted before its invocation starts is ResourceNotFoundException, as AWS. */
+  async invoke(name: string, payload: string, clientContext?: string): Promise<InvocationOutcome> {
+    try {
+      return await this.runner.invoke(name, payload, randomUUID(), clientContext);
+    } catch (err) {
+      if (err instanceof FunctionGoneError) throw notFound(this.arnOf(name));
+      throw err;
+    }
   }
 
   invokeAsync(name: string, payload: string): string {

@@ -31,6 +31,14 @@ interface QueuedEvent {
   attempt: number;
 }
 
+/** The function was deleted before its invocation could start (Invoke racing DeleteFunction). */
+export class FunctionGoneError extends Error {
+  override readonly name = 'FunctionGoneError';
+  constructor(readonly functionName: string) {
+    super(`function ${functionName} does not exist`);
+  }
+}
+
 export class Runner {
   private readonly pools = new Map<string, Pool>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
@@ -69,7 +77,7 @@ export class Runner {
       if (pool.environments.size < this.options.maxEnvironments) {
         // Read the spec now: code or settings may have changed while this caller waited.
         const spec = this.specOf(name);
-        if (!spec) throw new Error(`function ${name} does not exist`);
+        if (!spec) throw new FunctionGoneError(name);
         const env = ExecutionEnvironment.spawn(spec, this.host);
         pool.environments.add(env);
         await env.ready;
@@ -108,8 +116,12 @@ export class Runner {
 
   /** RequestResponse: runs now, resolves with the outcome. */
   async invoke(name: string, payload: string, requestId: string = randomUUID(), clientContext?: string): Promise<InvocationOutcome> {
-    if (!this.specOf(name)) throw new Error(`function ${name} does not exist`);
+    if (!this.specOf(name)) throw new FunctionGoneError(name);
     const { env, generation } = await this.acquire(name);
+    if (!this.specOf(name)) {
+      this.release(name, env, generation);
+      throw new FunctionGoneError(name);
+    }
     try {
       return await env.invoke({ requestId, payload, clientContext });
     } finally {

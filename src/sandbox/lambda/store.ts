@@ -1,12 +1,14 @@
 /**
  * Functions on disk under <dataDir>/lambda/<name>/: function.json (configuration + policy),
- * code.zip (as uploaded) and code/ (unzipped, the task root). Loaded at start-up.
+ * code.zip (as uploaded) and code/ (unzipped, the task root); packages are unpacked in <dataDir>/lambda/.staging/
+ * first. Loaded at start-up.
  */
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { FunctionConfiguration } from '@aws-sdk/client-lambda';
 import { NAME_RE } from './function-config.js';
-import { writePackage } from './zip.js';
+import { extractPackage } from './zip.js';
 
 export interface PolicyStatement {
   Sid: string;
@@ -25,8 +27,12 @@ export interface StoredFunction {
 export class FunctionStore {
   private readonly functions = new Map<string, StoredFunction>();
 
+  private readonly stagingDir: string;
+
   constructor(readonly root: string) {
-    mkdirSync(root, { recursive: true });
+    this.stagingDir = join(root, '.staging');
+    rmSync(this.stagingDir, { recursive: true, force: true }); // packages a crash left half unpacked
+    mkdirSync(this.stagingDir, { recursive: true });
     for (const name of readdirSync(root)) {
       if (!NAME_RE.test(name)) continue;
       try {
@@ -67,15 +73,33 @@ export class FunctionStore {
     renameSync(`${file}.tmp`, file);
   }
 
-  /** Replaces the function's code: the new tree is written aside, then swapped in. */
-  writeCode(name: string, zip: Uint8Array, files: Map<string, Uint8Array>): void {
-    const dir = this.functionDir(name);
-    mkdirSync(dir, { recursive: true });
-    const fresh = join(dir, `code.${process.pid}.${Date.now()}`);
-    writePackage(files, fresh);
+  /**
+   * Unpacks a package into a staging folder of its own, outside every function's folder, so a failure
+   * (ZipFormatError, UnzippedTooLargeError, a full disk) leaves nothing behind and a function deleted
+   * meanwhile is not brought back. Resolves with the folder for installCode or discardCode.
+   */
+  async stageCode(zip: Uint8Array): Promise<string> {
+    const staged = join(this.stagingDir, randomUUID());
+    try {
+      await extractPackage(zip, staged);
+    } catch (err) {
+      this.discardCode(staged);
+      throw err;
+    }
+    return staged;
+  }
+
+  /** Swaps staged code in as the function's task root and keeps the zip (for GetFunction's code.zip). */
+  installCode(name: string, staged: string, zip: Uint8Array): void {
+    mkdirSync(this.functionDir(name), { recursive: true });
     rmSync(this.codeDir(name), { recursive: true, force: true });
-    renameSync(fresh, this.codeDir(name));
+    renameSync(staged, this.codeDir(name));
     writeFileSync(this.zipPath(name), zip);
+  }
+
+  /** Removes a staged package that will not be installed. */
+  discardCode(staged: string): void {
+    rmSync(staged, { recursive: true, force: true });
   }
 
   delete(name: string): void {

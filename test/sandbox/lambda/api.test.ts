@@ -121,9 +121,9 @@ test('UpdateFunctionCode swaps the code and the next invocation is a cold start'
   const out = await lambda.send(new InvokeCommand({ FunctionName: 'echo', LogType: 'Tail' }));
   assert.equal(utf8(out.Payload), '"v2"');
   assert.match(Buffer.from(out.LogResult!, 'base64').toString(), /Init Duration/);
-  const cfg = await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'echo', Timeout: 10, Environment: { Variables: { A: '1' } } }));
+  const cfg = await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'echo', Timeout: 10, Environment: { Variables: { ALPHA: '1' } } }));
   assert.equal(cfg.Timeout, 10);
-  assert.deepEqual(cfg.Environment?.Variables, { A: '1' });
+  assert.deepEqual(cfg.Environment?.Variables, { ALPHA: '1' });
 });
 
 test('AddPermission records the statement; GetPolicy returns it; duplicates conflict', async () => {

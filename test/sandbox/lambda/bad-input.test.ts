@@ -3,16 +3,15 @@ import assert from 'node:assert/strict';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
 import { ROLE } from './helpers.js';
+import { signedRequest } from './wire.js';
 
 let sb: Sandbox;
 const sandboxLog: string[] = [];
 before(async () => {
   sb = await startSandbox({ port: 0, log: (l) => sandboxLog.push(l) });
   const zip = Buffer.from(zipPackage({ 'index.mjs': 'export const handler = async () => 1;' })).toString('base64');
-  const res = await fetch(`${sb.endpoint}/2015-03-31/functions`, {
-    method: 'POST',
-    body: JSON.stringify({ FunctionName: 'fn', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: zip } }),
-  });
+  const body = JSON.stringify({ FunctionName: 'fn', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: zip } });
+  const res = await signedRequest(sb.endpoint, sb.region, 'POST', '/2015-03-31/functions', body);
   assert.equal(res.status, 201);
 });
 after(() => sb.close());
@@ -34,18 +33,21 @@ test('malformed requests get AWS-style 4xx errors, never a 500, and the service 
     ['GET', '/2015-03-31/functions/fn/aliases', undefined, 'UnknownOperationException'],
     ['POST', '/2015-03-31/functions/fn/invocations', '{"a":', 'InvalidRequestContentException'],
     ['DELETE', '/2015-03-31/functions/fn/policy/none', undefined, 'ResourceNotFoundException'],
+    ['GET', '/2015-03-31/functions?MaxItems=abc', undefined, 'ValidationException'],
+    ['GET', '/2015-03-31/functions?MaxItems=0', undefined, 'ValidationException'],
+    ['PUT', '/2015-03-31/functions/fn/code', JSON.stringify({ ZipFile: 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', Architectures: ['sparc'] }), 'ValidationException'],
   ];
   for (const [method, path, body, code] of cases) {
-    const res = await fetch(`${sb.endpoint}${path}`, { method, body });
+    const res = await signedRequest(sb.endpoint, sb.region, method, path, body);
     assert.ok(res.status >= 400 && res.status < 500, `${method} ${path}: ${res.status}`);
-    assert.equal(res.headers.get('x-amzn-errortype'), code, `${method} ${path} ${body}`);
-    const json = (await res.json()) as { message?: string };
+    assert.equal(res.errorType, code, `${method} ${path} ${body}`);
+    const json = JSON.parse(res.body) as { message?: string };
     assert.equal(typeof json.message, 'string');
   }
-  const badType = await fetch(`${sb.endpoint}/2015-03-31/functions/fn/invocations`, { method: 'POST', headers: { 'X-Amz-Invocation-Type': 'Sometimes' }, body: '{}' });
-  assert.equal(badType.headers.get('x-amzn-errortype'), 'ValidationException');
-  const ok = await fetch(`${sb.endpoint}/2015-03-31/functions/fn/invocations`, { method: 'POST', body: '{}' });
+  const badType = await signedRequest(sb.endpoint, sb.region, 'POST', '/2015-03-31/functions/fn/invocations', '{}', { 'X-Amz-Invocation-Type': 'Sometimes' });
+  assert.equal(badType.errorType, 'ValidationException');
+  const ok = await signedRequest(sb.endpoint, sb.region, 'POST', '/2015-03-31/functions/fn/invocations', '{}');
   assert.equal(ok.status, 200);
-  assert.equal(await ok.text(), '1');
+  assert.equal(ok.body, '1');
   assert.deepEqual(sandboxLog.filter((l) => l.includes('internal error')), []);
 });

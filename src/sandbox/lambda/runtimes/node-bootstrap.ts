@@ -6,8 +6,8 @@ export const NODE_BOOTSTRAP = String.raw`
 import net from 'node:net';
 import { format } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, realpathSync } from 'node:fs';
+import { isAbsolute, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const control = new net.Socket({ fd: 3, readable: true, writable: true });
@@ -32,9 +32,18 @@ async function loadHandler() {
   const dot = spec.lastIndexOf('.');
   const modulePath = dot > 0 ? spec.slice(0, dot) : spec;
   const fnName = dot > 0 ? spec.slice(dot + 1) : 'handler';
-  const file = ['.js', '.mjs', '.cjs'].map((ext) => join(root, modulePath + ext)).find((p) => existsSync(p));
+  // The module must be a file inside the task root: no '..', no absolute path, no symlink out of it.
+  const realRoot = realpathSync(root);
+  const inside = (p) => {
+    const rel = relative(realRoot, p);
+    return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+  };
+  const file = ['.js', '.mjs', '.cjs']
+    .map((ext) => resolve(realRoot, modulePath + ext))
+    .find((p) => inside(p) && existsSync(p) && inside(realpathSync(p)));
   if (!file) {
-    throw Object.assign(new Error("Error: Cannot find module '" + modulePath + "'"), { lambdaType: 'Runtime.ImportModuleError' });
+    const where = inside(resolve(realRoot, modulePath)) ? '' : ' (handlers load from the task root only)';
+    throw Object.assign(new Error("Error: Cannot find module '" + modulePath + "'" + where), { lambdaType: 'Runtime.ImportModuleError' });
   }
   let mod;
   try {

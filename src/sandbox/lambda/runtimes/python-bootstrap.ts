@@ -56,13 +56,34 @@ def error_of(e, error_type=None, skip=0):
     frames = traceback.format_list(traceback.extract_tb(e.__traceback__)[skip:])
     return {'errorType': error_type or type(e).__name__, 'errorMessage': str(e), 'trace': frames}
 
+def inside(root, path):
+    path = os.path.realpath(path)
+    return path != root and path.startswith(root + os.sep)
+
+def module_in_task_root(root, module_name):
+    """True when the module is a file (or package) inside the task root; nothing outside it is ever imported."""
+    parts = module_name.split('.')
+    if not all(p and p.strip() == p and '\\' not in p for p in parts):
+        return False
+    base = os.path.join(root, *parts)
+    candidates = [base + '.py', os.path.join(base, '__init__.py'), base + '.pyc', base + '.so']
+    candidates += [os.path.join(os.path.dirname(base), f) for f in os.listdir(os.path.dirname(base))
+                   if f.startswith(parts[-1] + '.') and f.endswith('.so')] if os.path.isdir(os.path.dirname(base)) else []
+    return any(os.path.isfile(c) and inside(root, c) for c in candidates)
+
 def load_handler():
     spec = os.environ.get('_HANDLER', '')
     module_path, _, fn_name = spec.rpartition('.')
     module_name = module_path.replace('/', '.')
-    sys.path.insert(0, os.environ.get('LAMBDA_TASK_ROOT', os.getcwd()))
+    root = os.path.realpath(os.environ.get('LAMBDA_TASK_ROOT', os.getcwd()))
+    sys.path.insert(0, root)
+    if not module_in_task_root(root, module_name):
+        raise RuntimeError({'errorType': 'Runtime.ImportModuleError', 'trace': [],
+                            'errorMessage': "Unable to import module '%s': No module named '%s' in the task root" % (module_name, module_name)})
     try:
         module = importlib.import_module(module_name)
+        if not inside(root, getattr(module, '__file__', None) or root):
+            raise ImportError("No module named '%s' in the task root" % module_name)
     except SyntaxError as e:
         raise RuntimeError(error_of(e, 'Runtime.UserCodeSyntaxError', 1))
     except ImportError as e:
