@@ -3,7 +3,7 @@
 // with a V8 code cache. One file means one compile and no ESM loader work per module (about 150 ms of a
 // 350 ms run). The interactive view stays out (ink and yoga use top-level await); it loads from dist/tui/.
 import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
+import { copyFile, mkdir, readFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 
 const YARGS_SHIM = `${sep}yargs${sep}lib${sep}platform-shims${sep}esm.mjs`;
@@ -69,3 +69,7 @@ await build({
   logLevel: 'warning',
   legalComments: 'none',
 });
+
+// The Lambda runtimes' bootstraps are run as files (node bootstrap.mjs, python3 bootstrap.py), not bundled.
+await mkdir('dist/sandbox/lambda/runtimes', { recursive: true });
+for (const name of ['bootstrap.mjs', 'bootstrap.py']) await copyFile(`src/sandbox/lambda/runtimes/${name}`, `dist/sandbox/lambda/runtimes/${name}`);

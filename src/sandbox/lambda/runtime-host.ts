@@ -1,12 +1,11 @@
 /** What every execution environment needs from the machine: bootstrap files, python3's real path, the SDK. */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { join, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { sep } from 'node:path';
 import type { LogsSink } from '../context.js';
 import type { RuntimeHost } from './spec.js';
-import { NODE_BOOTSTRAP } from './runtimes/node-bootstrap.js';
-import { PYTHON_BOOTSTRAP } from './runtimes/python-bootstrap.js';
 
 /** The node_modules folder this package's AWS SDK lives in, if it can be found. */
 export function findSdkNodeModules(): string | undefined {
@@ -30,6 +29,17 @@ function resolvePython(): string {
   }
 }
 
+/**
+ * Where a runtime's bootstrap file is: next to this module (src/ under tsx, dist/ unbundled), or, from the
+ * one-file bundle dist/s3trigger.cjs, in dist/sandbox/lambda/runtimes/ where scripts/bundle.mjs copies it.
+ */
+export function bootstrapPath(name: 'bootstrap.mjs' | 'bootstrap.py'): string {
+  const candidates = [new URL(`./runtimes/${name}`, import.meta.url), new URL(`./sandbox/lambda/runtimes/${name}`, import.meta.url)];
+  const found = candidates.map((url) => fileURLToPath(url)).find((path) => existsSync(path));
+  if (!found) throw new Error(`the sandbox's ${name} is missing next to ${fileURLToPath(import.meta.url)}: rebuild (npm run build)`);
+  return found;
+}
+
 export function createRuntimeHost(options: {
   dir: string;
   region: string;
@@ -38,10 +48,8 @@ export function createRuntimeHost(options: {
   maxOutputBytes?: number;
 }): RuntimeHost {
   mkdirSync(options.dir, { recursive: true });
-  const nodeBootstrap = join(options.dir, 'bootstrap.mjs');
-  const pythonBootstrap = join(options.dir, 'bootstrap.py');
-  writeFileSync(nodeBootstrap, NODE_BOOTSTRAP);
-  writeFileSync(pythonBootstrap, PYTHON_BOOTSTRAP);
+  const nodeBootstrap = bootstrapPath('bootstrap.mjs');
+  const pythonBootstrap = bootstrapPath('bootstrap.py');
   let python: string | undefined;
   return {
     region: options.region,

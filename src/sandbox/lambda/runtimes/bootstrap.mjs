@@ -1,8 +1,5 @@
-/**
- * The node execution environment's bootstrap, written to disk at start-up and run as `node bootstrap.mjs`.
- * Kept as text because tsc does not copy .mjs files into dist. Protocol: NDJSON over fd 3 (see environment.ts).
- */
-export const NODE_BOOTSTRAP = String.raw`
+// The node execution environment's bootstrap, run as `node bootstrap.mjs` (environment.ts): loads the handler inside
+// the task root and runs invocations. Protocol: NDJSON over fd 3 (see environment.ts).
 import net from 'node:net';
 import { format } from 'node:util';
 import { pathToFileURL } from 'node:url';
@@ -133,12 +130,10 @@ let buffered = '';
 control.setEncoding('utf8');
 control.on('data', (chunk) => {
   buffered += chunk;
-  let nl;
-  while ((nl = buffered.indexOf('\n')) !== -1) {
+  for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
     const msg = JSON.parse(buffered.slice(0, nl));
     buffered = buffered.slice(nl + 1);
     if (msg.type === 'invoke' && handler) void invoke(handler, msg);
   }
 });
 control.on('end', () => process.exit(0));
-`;

@@ -1,8 +1,5 @@
-/**
- * The python execution environment's bootstrap, written to disk at start-up and run as `python3 bootstrap.py`.
- * Same NDJSON protocol over fd 3 as the node one (see environment.ts).
- */
-export const PYTHON_BOOTSTRAP = String.raw`
+# The python execution environment's bootstrap, run as `python3 bootstrap.py` (environment.ts).
+# Same NDJSON protocol over fd 3 as bootstrap.mjs.
 import importlib, json, logging, os, resource, socket, sys, time, traceback
 
 control = socket.socket(fileno=3)
@@ -135,4 +132,3 @@ def main():
             invoke(handler, msg)
 
 main()
-`;
