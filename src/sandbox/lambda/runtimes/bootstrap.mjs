@@ -8,7 +8,7 @@ import { isAbsolute, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const control = new net.Socket({ fd: 3, readable: true, writable: true });
-const send = (msg) => control.write(JSON.stringify(msg) + '\n');
+const send = (msg) => control.write(`${JSON.stringify(msg)}\n`);
 let current;
 
 const LEVELS = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
@@ -40,7 +40,7 @@ async function loadHandler() {
     .find((p) => inside(p) && existsSync(p) && inside(realpathSync(p)));
   if (!file) {
     const where = inside(resolve(realRoot, modulePath)) ? '' : ' (handlers load from the task root only)';
-    throw Object.assign(new Error("Error: Cannot find module '" + modulePath + "'" + where), { lambdaType: 'Runtime.ImportModuleError' });
+    throw Object.assign(new Error(`Error: Cannot find module '${modulePath}'${where}`), { lambdaType: 'Runtime.ImportModuleError' });
   }
   let mod;
   try {
@@ -51,14 +51,14 @@ async function loadHandler() {
   }
   const fn = mod[fnName] ?? mod.default?.[fnName];
   if (typeof fn !== 'function') {
-    throw Object.assign(new Error(spec + ' is undefined or not exported'), { lambdaType: 'Runtime.HandlerNotFound' });
+    throw Object.assign(new Error(`${spec} is undefined or not exported`), { lambdaType: 'Runtime.HandlerNotFound' });
   }
   return fn;
 }
 
 function finish(requestId, outcome, durationMs) {
-  process.stdout.write('\x1e' + requestId + '\x1e\n');
-  process.stderr.write('\x1e' + requestId + '\x1e\n');
+  process.stdout.write(`\x1e${requestId}\x1e\n`);
+  process.stderr.write(`\x1e${requestId}\x1e\n`);
   const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
   send({ type: 'done', requestId, durationMs, maxRssMB, ...outcome });
   current = undefined;
