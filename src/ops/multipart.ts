@@ -21,6 +21,7 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { OpInput, OpResult } from './types.js';
 import { succeeded, type OpContext } from './context.js';
 import { stripQuotes } from './simple.js';
+import { tempFileMessage } from './validate.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MIB } from './limits.js';
 
 
@@ -109,7 +110,13 @@ export async function multipartUpload(ctx: OpContext, input: Extract<OpInput, { 
   const client = new S3Client({ ...ctx.s3Config, requestChecksumCalculation: 'WHEN_REQUIRED' });
   const tracker = trackUploads(client);
   try {
-    if (!input.file) temp = await writeRandomFile(Math.round((input.sizeMB ?? DEFAULT_SIZE_MB) * MIB), controller.signal);
+    if (!input.file) {
+      temp = await writeRandomFile(Math.round((input.sizeMB ?? DEFAULT_SIZE_MB) * MIB), controller.signal).catch((err: unknown) => {
+        if (controller.signal.aborted) throw err;
+        // Nothing was sent yet: a disk that fills up here is the TMPDIR's fault, said in its terms.
+        throw Object.assign(new Error(tempFileMessage(err)), { name: 'TempFileUnwritable' });
+      });
+    }
     const file = input.file ?? temp!;
     const bytes = (await stat(file)).size;
     ctx.onProgress?.(0, bytes);
