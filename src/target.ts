@@ -10,7 +10,7 @@ import { AppError, ExitCode, usageError } from './errors.js';
 import type { TargetInfo } from './events.js';
 import type { Sandbox } from './sandbox/server.js';
 import type { DemoSetup } from './sandbox/demo.js';
-import { describeError } from './ops/errors.js';
+import { describeError, scrubCredentialsOf } from './ops/errors.js';
 
 export interface TargetFlags {
   local?: boolean;
@@ -314,7 +314,12 @@ interface LazyLogs {
 
 function lazyLogs(config: CloudWatchLogsClientConfig): LazyLogs {
   let client: Promise<CloudWatchLogsClient> | undefined;
-  const get = () => (client ??= import('@aws-sdk/client-cloudwatch-logs').then((m) => new m.CloudWatchLogsClient(config)));
+  const get = () =>
+    (client ??= import('@aws-sdk/client-cloudwatch-logs').then((m) => {
+      const logs = new m.CloudWatchLogsClient(config);
+      scrubCredentialsOf(logs);
+      return logs;
+    }));
   return Object.assign(get, {
     async destroy() {
       if (client) (await client).destroy();
@@ -374,6 +379,7 @@ async function accountOf(decision: { region: string; profile?: string; stsEndpoi
     maxAttempts: 1,
     ...ON_AWS,
   });
+  scrubCredentialsOf(sts);
   try {
     const out = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(timeoutMs) });
     return out.Account;
@@ -407,6 +413,7 @@ export async function resolveTarget(options: ResolveOptions): Promise<Target> {
       const credentials = decision.fakeCredentials ? { credentials: FAKE_CREDENTIALS } : decision.profile ? { profile: decision.profile } : {};
       const s3Config: S3ClientConfig = { region: decision.region, endpoint: decision.s3Endpoint, forcePathStyle: true, ...credentials };
       const s3 = new S3Client(s3Config);
+      scrubCredentialsOf(s3);
       // Logs on AWS (a mixed target) keep the SDK's own credentials and the host prefix AWS needs for live tail.
       const logs = decision.logsEndpoint
         ? lazyLogs({ region: decision.region, endpoint: decision.logsEndpoint, disableHostPrefix: true, ...credentials })
@@ -430,6 +437,7 @@ export async function resolveTarget(options: ResolveOptions): Promise<Target> {
       const base = { region: decision.region, ...(decision.profile ? { profile: decision.profile } : {}), ...ON_AWS };
       const s3Config: S3ClientConfig = { ...base, followRegionRedirects: true };
       const s3 = new S3Client(s3Config);
+      scrubCredentialsOf(s3);
       const logs = lazyLogs(decision.logsEndpoint ? { ...base, endpoint: decision.logsEndpoint, disableHostPrefix: true } : base);
       return {
         info: describeTarget(decision, { account }),

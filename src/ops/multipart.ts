@@ -22,6 +22,7 @@ import type { OpInput, OpResult } from './types.js';
 import { succeeded, type OpContext } from './context.js';
 import { stripQuotes } from './simple.js';
 import { tempFileMessage } from './validate.js';
+import { scrubCredentialsOf } from './errors.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MIB } from './limits.js';
 
 
@@ -108,6 +109,7 @@ export async function multipartUpload(ctx: OpContext, input: Extract<OpInput, { 
   let temp: string | undefined;
   // No per-part CRC32 in JS (TLS and S3's part ETags cover transport): ~10% more throughput, as the AWS CLI v2 and boto3 do by default.
   const client = new S3Client({ ...ctx.s3Config, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  scrubCredentialsOf(client);
   const tracker = trackUploads(client);
   try {
     if (!input.file) {
