@@ -158,7 +158,7 @@ class Session implements SessionApi {
     if (warning) warnings.push(warning);
     this.emit({ type: 'OpStarted', opId, input, startedAt: this.now(), warnings });
     const observer = this.observer;
-    observer?.pending(opId, input.bucket);
+    observer?.pending(opId, input.bucket, keyOf(input));
     const done = runOp(
       {
         opId,

@@ -32,9 +32,24 @@ export interface InvocationEvidence {
   mentions: S3Mention[];
 }
 
+/** The invocation's kept lines plus the evidence recorded past the line cap, each once, in timestamp order. */
 export function evidenceOf(inv: Invocation): InvocationEvidence {
-  const texts = inv.lines.filter((l) => l.kind === 'app' || l.kind === 'error').map((l) => l.message);
+  const kept = inv.lines.filter((l) => l.kind === 'app' || l.kind === 'error');
+  const extra = (inv.evidence ?? []).filter((l) => !kept.includes(l));
+  const lines = extra.length ? [...kept, ...extra].sort((a, b) => a.timestamp - b.timestamp) : kept;
+  const texts = lines.map((l) => l.message);
   return { text: texts.join('\n'), mentions: extractS3Mentions(texts) };
+}
+
+/** What S3 evidence looks like before the ops are known: event names, records, EventBridge, S3's 16-hex request ids. */
+const EVIDENCE_MARKERS = /Object(?:Created|Removed|Restore|Tagging|Acl)|x-amz-request-id|detail-type|\b[0-9A-F]{16}\b/;
+
+/**
+ * Whether a log line may be match evidence, decided as it arrives: an S3 marker, or a spelling of a key this
+ * session fired (`keyForms`, from keySpellings). Cheap: substring tests only.
+ */
+export function mayBeEvidence(message: string, keyForms: readonly string[]): boolean {
+  return EVIDENCE_MARKERS.test(message) || keyForms.some((form) => message.includes(form));
 }
 
 const KEY_CHAR = /[A-Za-z0-9_.%+\/~-]/;

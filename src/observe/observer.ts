@@ -9,9 +9,10 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SessionEvent } from '../events.js';
 import type { OpResult } from '../ops/types.js';
-import { decideMatch, evidenceOf, type OpCandidate } from './correlate.js';
+import { decideMatch, evidenceOf, mayBeEvidence, type OpCandidate } from './correlate.js';
+import { keySpellings } from './s3-mentions.js';
 import { GroupTail } from './group-tail.js';
-import { addLine, emptyInvocations, isComplete, type InvocationsState } from './invocations.js';
+import { addLine, DEFAULT_LIMITS, emptyInvocations, isComplete, type EvidenceTest, type InvocationsState } from './invocations.js';
 import { toLogLine, type RawLogEvent } from './lambda-log.js';
 import { computeLatency } from './latency.js';
 import { emptyRecursion, noteForeign, type OurActivity, type RecursionState } from './recursion.js';
@@ -82,6 +83,11 @@ export class Observer {
   private ours: OurActivity[] = [];
   private sweeper: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Spellings of the keys of the ops known now (pending ones included), for recording evidence as lines arrive. */
+  private keyForms: string[] = [];
+  private readonly isEvidence: EvidenceTest = (line) => mayBeEvidence(line.message, this.keyForms);
+  /** Lines received per invocation (its `lines` stop growing at the cap), to pace re-evaluation of big logs. */
+  private readonly lineCounts = new Map<string, number>();
 
   constructor(private readonly options: ObserverOptions) {
     this.now = options.now ?? Date.now;
@@ -145,11 +151,17 @@ export class Observer {
     return busy ? (this.options.pollFastMs ?? 500) : (this.options.pollIdleMs ?? 5000);
   }
 
-  pending(opId: number, bucket: string): void {
+  /** An op was fired; `key` (when known before the ack) lets lines naming it be kept as evidence from the start. */
+  pending(opId: number, bucket: string, key = ''): void {
     if (this.stopped) return;
     this.ops.set(opId, {
-      candidate: { opId, bucket, key: '', eventName: '', startedAt: this.now(), pending: true, matched: false },
+      candidate: { opId, bucket, key, eventName: '', startedAt: this.now(), pending: true, matched: false },
     });
+    this.refreshKeyForms();
+  }
+
+  private refreshKeyForms(): void {
+    this.keyForms = [...new Set([...this.ops.values()].flatMap((op) => (op.candidate.key ? keySpellings(op.candidate.key) : [])))];
   }
 
   await(op: AwaitedOp): void {
@@ -159,6 +171,7 @@ export class Observer {
     clearTimeout(existing?.timer);
     if (result.error) {
       this.ops.delete(result.opId);
+      this.refreshKeyForms();
       return;
     }
     const record: OpRecord = {
@@ -178,6 +191,7 @@ export class Observer {
     record.timer = setTimeout(() => this.timeout(result.opId), op.timeoutMs);
     record.timer.unref();
     this.ops.set(result.opId, record);
+    this.refreshKeyForms();
     // The Lambda may have logged before the ack was read: look at what is already here.
     for (const inv of this.invocations.byId.values()) this.evaluate(inv);
   }
@@ -185,17 +199,22 @@ export class Observer {
   private ingest(events: RawLogEvent[]): void {
     if (this.stopped) return;
     const changed = new Map<string, Invocation>();
+    const gotEvidence = new Set<string>();
     for (const raw of [...events].sort((a, b) => a.timestamp - b.timestamp)) {
       const { line, parsed } = toLogLine(raw, this.now());
-      const r = addLine(this.invocations, line, parsed);
+      const r = addLine(this.invocations, line, parsed, DEFAULT_LIMITS, this.isEvidence);
       this.invocations = r.state;
       this.emit({ type: 'LogLine', line: r.line });
-      for (const inv of r.updated) changed.set(inv.requestId, inv);
+      for (const inv of r.updated) {
+        changed.set(inv.requestId, inv);
+        this.lineCounts.set(inv.requestId, (this.lineCounts.get(inv.requestId) ?? 0) + 1);
+        if (r.evidence) gotEvidence.add(inv.requestId);
+      }
     }
     for (const inv of changed.values()) {
       if (isComplete(inv) && !this.completedAt.has(inv.requestId)) this.completedAt.set(inv.requestId, this.now());
       this.emit({ type: 'InvocationUpdated', invocation: inv });
-      this.evaluate(inv);
+      this.evaluate(inv, gotEvidence.has(inv.requestId));
     }
   }
 
@@ -203,13 +222,15 @@ export class Observer {
     return [...this.ops.values()].map((op) => op.candidate);
   }
 
-  private evaluate(inv: Invocation): void {
+  /** `newEvidence`: a line just recorded as evidence, so a big log is weighed now rather than at its next 50th line. */
+  private evaluate(inv: Invocation, newEvidence = true): void {
     if (this.settled.has(inv.requestId)) return;
     const claim = this.claims.get(inv.requestId);
     if (!claim) {
       const ops = this.candidates();
       if (ops.length === 0) return;
-      if (!isComplete(inv) && inv.lines.length > 200 && inv.lines.length % 50 !== 0) return; // keep big logs cheap
+      const seen = this.lineCounts.get(inv.requestId) ?? inv.lines.length;
+      if (!isComplete(inv) && !newEvidence && seen > 200 && seen % 50 !== 0) return; // keep big logs cheap
       const decisions = decideMatch(inv, evidenceOf(inv), ops, { clockSkewMs: this.options.clockSkewMs ?? 2000 });
       if (decisions.length === 0) return;
       for (const d of decisions) {
@@ -245,6 +266,7 @@ export class Observer {
       if (inv && !claim.emitted) this.emitMatch(inv); // partial: it never reported in time
     }
     this.ops.delete(opId);
+    this.refreshKeyForms();
     if (!matched) this.emit({ type: 'MatchTimeout', opId });
   }
 
@@ -254,6 +276,7 @@ export class Observer {
     const now = this.now();
     const grace = this.options.foreignGraceMs ?? 3000;
     for (const [opId, op] of this.ops) if (op.candidate.pending && now - op.candidate.startedAt > STALE_PENDING_MS) this.ops.delete(opId);
+    if (this.keyForms.length) this.refreshKeyForms();
     const inFlight = [...this.ops.values()].some((op) => op.candidate.pending);
     for (const inv of this.invocations.byId.values()) {
       if (this.settled.has(inv.requestId) || this.claims.has(inv.requestId)) continue;
@@ -272,7 +295,7 @@ export class Observer {
   /** Forget bookkeeping of invocations the reducer has evicted. */
   private prune(): void {
     if (this.settled.size < 2000) return;
-    for (const set of [this.settled, this.claims, this.completedAt] as const) {
+    for (const set of [this.settled, this.claims, this.completedAt, this.lineCounts] as const) {
       for (const id of set.keys()) if (!this.invocations.byId.has(id)) set.delete(id);
     }
   }
