@@ -102,11 +102,14 @@ export interface MatchDecision {
 export interface TimeMatchOptions {
   /** Tolerated difference between this machine's clock and Lambda's (ms). */
   clockSkewMs: number;
+  /** Lambda's clock minus this machine's as measured (ms, see clock.ts); taken off Lambda's times. Default 0. */
+  clockOffsetMs?: number;
 }
 
-/** When the invocation began, on Lambda's clock when known. */
-function beganAt(inv: Invocation): number {
-  return inv.startedAt ?? inv.lines[0]?.timestamp ?? inv.firstSeenAt;
+/** When the invocation began, on this machine's clock (Lambda's, less the measured offset). */
+function beganAt(inv: Invocation, options: TimeMatchOptions): number {
+  const lambdaTime = inv.startedAt ?? inv.lines[0]?.timestamp;
+  return lambdaTime === undefined ? inv.firstSeenAt : lambdaTime - (options.clockOffsetMs ?? 0);
 }
 
 /**
@@ -125,7 +128,7 @@ export function decideMatch(
 
   const byKey = ops.filter((op) => evidenceFor(ev, op) === 'key');
   if (byKey.length) {
-    const began = beganAt(inv);
+    const began = beganAt(inv, options);
     const plausible = byKey.filter((op) => op.startedAt - options.clockSkewMs <= began);
     // An invocation that began before every candidate op was fired is an earlier run's, not ours.
     if (!plausible.length) return [];
@@ -140,6 +143,6 @@ export function decideMatch(
   if (waiting.length !== 1 || buckets.size !== 1) return [];
   const op = waiting[0]!;
   if (op.pending) return []; // decide once it is acked (its key could still show up)
-  if (beganAt(inv) < op.startedAt - options.clockSkewMs) return [];
+  if (beganAt(inv, options) < op.startedAt - options.clockSkewMs) return [];
   return [{ opId: op.opId, confidence: 'time' }];
 }

@@ -17,6 +17,7 @@ import { toLogLine, type RawLogEvent } from './lambda-log.js';
 import { computeLatency } from './latency.js';
 import { emptyRecursion, noteForeign, type OurActivity, type RecursionState } from './recursion.js';
 import { RateGate } from './tail-poll.js';
+import { dateHeaderSample, describeOffset, ingestionSample, matchingOffset, noteClockSample, type ClockOffset } from './clock.js';
 import type { Invocation, MatchConfidence } from './types.js';
 
 export type ObserveEvent = Extract<
@@ -65,6 +66,7 @@ interface Claim {
 }
 
 const SWEEP_MS = 250;
+const DATE_MIDDLEWARE = 's3triggerLogsDateHeader';
 /** An invocation that never reports is given up (foreign or partial match) after this. */
 const STALE_INVOCATION_MS = 5 * 60_000;
 /** A fired op never acked nor failed (its await() never came) stops holding foreign decisions after this. */
@@ -88,6 +90,9 @@ export class Observer {
   private readonly isEvidence: EvidenceTest = (line) => mayBeEvidence(line.message, this.keyForms);
   /** Lines received per invocation (its `lines` stop growing at the cap), to pace re-evaluation of big logs. */
   private readonly lineCounts = new Map<string, number>();
+  /** The log endpoint's clock minus this machine's, as measured (clock.ts). */
+  private clockOffset: ClockOffset;
+  private clockWarned = false;
 
   constructor(private readonly options: ObserverOptions) {
     this.now = options.now ?? Date.now;
@@ -111,6 +116,7 @@ export class Observer {
   /** Resolves once every group's tail is connected, polling, or waiting for its group. */
   async start(): Promise<void> {
     const o = this.options;
+    this.watchDateHeaders();
     const gate = new RateGate(1000 / (o.maxRequestsPerSecond ?? 4), this.now);
     const since = this.now() - (o.lookbackMs ?? 5000);
     for (const logGroup of [...new Set(o.logGroups)]) {
@@ -139,10 +145,44 @@ export class Observer {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.sweeper);
+    this.options.logs.middlewareStack.remove(DATE_MIDDLEWARE);
     for (const op of this.ops.values()) clearTimeout(op.timer);
     this.ops.clear();
     await Promise.all(this.tails.map((t) => t.stop()));
     this.listeners.clear();
+  }
+
+  /** Every Logs response's Date header is a clock sample (the one that shows offsets over a second when polling). */
+  private watchDateHeaders(): void {
+    const { middlewareStack } = this.options.logs;
+    middlewareStack.remove(DATE_MIDDLEWARE);
+    middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        const headers = (out.response as { headers?: Record<string, string> } | undefined)?.headers;
+        this.noteClock(dateHeaderSample(headers?.date, this.now()));
+        return out;
+      },
+      { step: 'deserialize', name: DATE_MIDDLEWARE },
+    );
+  }
+
+  private noteClock(sample: number | undefined): void {
+    this.clockOffset = noteClockSample(this.clockOffset, sample);
+  }
+
+  /** The measured offset time matching uses; said once when it is over a second, as it changes what "after" means. */
+  private matchingOffset(): number {
+    const offset = matchingOffset(this.clockOffset, this.skewMs());
+    if (!this.clockWarned && Math.abs(offset) > 1000) {
+      this.clockWarned = true;
+      this.emit({ type: 'Warning', message: `the log endpoint's clock is about ${describeOffset(offset)} this machine's: matching allows for it, latencies include it` });
+    }
+    return offset;
+  }
+
+  private skewMs(): number {
+    return this.options.clockSkewMs ?? 2000;
   }
 
   /** Fast polling while any op is in flight or awaiting its first match. */
@@ -202,6 +242,7 @@ export class Observer {
     const gotEvidence = new Set<string>();
     for (const raw of [...events].sort((a, b) => a.timestamp - b.timestamp)) {
       const { line, parsed } = toLogLine(raw, this.now());
+      if (line.ingestionTime !== undefined) this.noteClock(ingestionSample(line.ingestionTime, line.seenAt));
       const r = addLine(this.invocations, line, parsed, DEFAULT_LIMITS, this.isEvidence);
       this.invocations = r.state;
       this.emit({ type: 'LogLine', line: r.line });
@@ -231,7 +272,7 @@ export class Observer {
       if (ops.length === 0) return;
       const seen = this.lineCounts.get(inv.requestId) ?? inv.lines.length;
       if (!isComplete(inv) && !newEvidence && seen > 200 && seen % 50 !== 0) return; // keep big logs cheap
-      const decisions = decideMatch(inv, evidenceOf(inv), ops, { clockSkewMs: this.options.clockSkewMs ?? 2000 });
+      const decisions = decideMatch(inv, evidenceOf(inv), ops, { clockSkewMs: this.skewMs(), clockOffsetMs: this.matchingOffset() });
       if (decisions.length === 0) return;
       for (const d of decisions) {
         const op = this.ops.get(d.opId);

@@ -136,3 +136,10 @@ test('evidenceOf: evidence kept past the line cap counts, each line once', () =>
   const both = inv(['ObjectCreated:Put flood.txt']);
   assert.equal(evidenceOf({ ...both, evidence: [both.lines[0]!] }).text, 'ObjectCreated:Put flood.txt');
 });
+
+test('decideMatch: a measured clock offset is taken off Lambda times (an endpoint 3 s behind still matches by key)', () => {
+  const behind = inv(demoOutput('test.txt'), { startedAt: 900 + 20 - 3000, reportedAt: 900 + 60 - 3000 });
+  const ops = [op({ requestId: undefined })];
+  assert.deepEqual(decideMatch(behind, evidenceOf(behind), ops, { clockSkewMs: 50 }), [], 'without the offset it began before the op');
+  assert.deepEqual(decideMatch(behind, evidenceOf(behind), ops, { clockSkewMs: 50, clockOffsetMs: -3000 }), [{ opId: 1, confidence: 'key' }]);
+});
