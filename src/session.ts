@@ -9,7 +9,7 @@ import { eventNameFor, type OpInput, type OpResult } from './ops/types.js';
 import { keyOf, runOp } from './ops/index.js';
 import { bucketNameProblem, ensureBucket } from './ops/bucket.js';
 import { resolveTarget, type ResolveOptions, type Target } from './target.js';
-import { AppError, ExitCode } from './errors.js';
+import { AppError, ExitCode, oneLine } from './errors.js';
 import type { Observer } from './observe/observer.js';
 import { discover, notifyWarning } from './observe/discover.js';
 
@@ -103,7 +103,7 @@ class Session implements SessionApi {
 
   async ensureBucket(bucket: string): Promise<boolean> {
     const why = bucketNameProblem(bucket);
-    if (why) throw new AppError('InvalidBucketName', `invalid bucket name '${bucket}': ${why}`, ExitCode.Usage);
+    if (why) throw new AppError('InvalidBucketName', `invalid bucket name '${oneLine(bucket)}': ${why}`, ExitCode.Usage);
     const created = await ensureBucket(this.t.s3, bucket);
     if (created && this.t.sandbox) {
       // A bucket made in the embedded sandbox gets the demo function too, so its ops can match.
