@@ -37,8 +37,10 @@ async function writeRandomFile(bytes: number, signal?: AbortSignal): Promise<str
       signal?.throwIfAborted();
       const n = Math.min(chunk.length, bytes - written);
       await fillRandom(chunk.subarray(0, n));
-      await handle.write(chunk, 0, n);
-      written += n;
+      // A full disk can first show as a short write: count what landed, so the next write reports ENOSPC.
+      const { bytesWritten } = await handle.write(chunk, 0, n);
+      if (bytesWritten === 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      written += bytesWritten;
     }
   } catch (err) {
     await handle.close();

@@ -112,6 +112,8 @@ test('exit codes: interrupted > failed > no match > ok', () => {
   const unreachable: OpOutcome = { input: put, warnings: [], result: ok({ error: { code: 'EndpointUnreachable', message: 'cannot reach the endpoint' } }) };
   assert.equal(exitCodeFor([unreachable], false), 2);
   assert.equal(exitCodeFor([unreachable], true), 130);
+  const noTempFile: OpOutcome = { input: mp, warnings: [], result: ok({ error: { code: 'TempFileUnwritable', message: 'cannot write the temp file' } }) };
+  assert.equal(exitCodeFor([noTempFile], false), 2, 'nothing was sent: bad input');
 });
 
 test('NDJSON record carries result, match, latency and the log', () => {
