@@ -38,7 +38,9 @@ export function exitCodeFor(outcomes: OpOutcome[], interrupted: boolean): ExitCo
   return ExitCode.Ok;
 }
 
-/** The invocation's whole log as one text, for --expect. */
+/** The invocation's log as one text, for --expect: the kept lines plus the evidence recorded past the line cap. */
 export function invocationText(inv: Invocation): string {
-  return inv.lines.map((l) => l.message).join('\n');
+  const extra = (inv.evidence ?? []).filter((l) => !inv.lines.includes(l));
+  const lines = extra.length ? [...inv.lines, ...extra].sort((a, b) => a.timestamp - b.timestamp) : inv.lines;
+  return lines.map((l) => l.message).join('\n');
 }
