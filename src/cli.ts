@@ -4,12 +4,13 @@ import { lifecycle } from './lifecycle.cjs';
 import { existsSync, statSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
-import { AppError, ExitCode, usageError } from './errors.js';
+import { AppError, ExitCode, oneLine, usageError } from './errors.js';
+import { attachDashValues, repeatedFlagProblem } from './cli-flags.js';
 
 // The sandbox's defaults (server.ts), repeated so that CI runs never load the sandbox's modules.
 const SANDBOX_PORT = 4566;
 const SANDBOX_REGION = 'eu-west-1';
-import { hasOpFlags, opFlagArityProblem, opFlagOptions, opFlagValues, parseDuration } from './ci/plan.js';
+import { hasOpFlags, opFlagArityProblem, opFlagOptions, opFlagValues, parseTimeout } from './ci/plan.js';
 import { decideMode, NEEDS_TERMINAL_MESSAGE } from './ci/mode.js';
 import { scrub } from './ops/errors.js';
 
@@ -68,6 +69,10 @@ function numberFlag(name: string, raw: string): number {
 type MainArgs = Awaited<ReturnType<ReturnType<typeof withMainOptions>['parseAsync']>>;
 
 async function runMain(args: MainArgs): Promise<number> {
+  const repeated = repeatedFlagProblem(args);
+  if (repeated) throw usageError(repeated);
+  // An empty value must not silently mean "no endpoint" (that is real AWS).
+  if (args['endpoint-url']?.trim() === '') throw usageError('--endpoint-url is empty: give http(s)://host[:port], or drop the flag');
   const ops = opFlagValues(args);
   const mode = decideMode({
     hasOps: hasOpFlags(ops),
@@ -78,17 +83,19 @@ async function runMain(args: MainArgs): Promise<number> {
   const targetFlags = {
     ...(args.local ? { local: true } : {}),
     ...(args.handler ? { handler: args.handler } : {}),
-    ...(args['endpoint-url'] ? { endpointUrl: args['endpoint-url'] } : {}),
+    ...(args['endpoint-url'] !== undefined ? { endpointUrl: args['endpoint-url'] } : {}),
     ...(args.profile ? { profile: args.profile } : {}),
     ...(args.region ? { region: args.region } : {}),
   };
   if (mode === 'needs-terminal') throw usageError(NEEDS_TERMINAL_MESSAGE);
+  if (args.handler) await checkHandler(args.handler);
   if (mode === 'tui') return runTuiMode(args, targetFlags);
   lifecycle.setMode('ci');
 
   if (!args.bucket) throw usageError('--bucket BUCKET is required with an operation flag');
-  const timeoutMs = parseDuration(args.timeout);
-  if (timeoutMs === undefined) throw usageError(`--timeout '${args.timeout}' is not a duration: use e.g. 30s, 2m or 500ms`);
+  const timeout = parseTimeout(args.timeout);
+  if ('problem' in timeout) throw usageError(timeout.problem);
+  const timeoutMs = timeout.ms;
   const arity = opFlagArityProblem(ops);
   if (arity) throw usageError(arity);
   const { runCi } = await import('./ci/run.js');
@@ -114,6 +121,13 @@ async function runMain(args: MainArgs): Promise<number> {
     },
     { stdout: process.stdout, stderr: process.stderr },
   );
+}
+
+/** --handler FILE:func names a function the file defines (checked without running it; see handler-check.ts). */
+async function checkHandler(handler: string): Promise<void> {
+  const { handlerProblem } = await import('./handler-check.js');
+  const problem = await handlerProblem(handler);
+  if (problem) throw usageError(problem);
 }
 
 // dist/bin.cjs runs the bundle from a V8 code cache, where Node 20 loses import(): it passes in its own.
@@ -174,7 +188,7 @@ async function runTuiSession(args: MainArgs, targetFlags: Record<string, unknown
 
 async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.Ok;
-  await yargs(argv)
+  await yargs(attachDashValues(argv))
     .scriptName('s3trigger')
     .usage(
       '$0 [--bucket BUCKET] [operation flags] [--wait]\n\n' +
@@ -195,6 +209,9 @@ async function main(argv: string[]): Promise<number> {
           .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces' }),
       async (args) => {
         lifecycle.setMode('sandbox');
+        const repeated = repeatedFlagProblem(args);
+        if (repeated) throw usageError(repeated);
+        if (args.handler) await checkHandler(args.handler);
         if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw usageError(`--port must be a whole number from 0 to 65535`);
         if (args.data !== undefined && existsSync(args.data) && !statSync(args.data).isDirectory()) {
           throw usageError(`--data ${args.data}: not a directory`);
@@ -237,11 +254,11 @@ const exit = (code: number) => void lifecycle.exit(code);
 
 main(hideBin(process.argv)).then(exit, (err: unknown) => {
   if (err instanceof AppError) {
-    process.stderr.write(`s3trigger: ${scrub(err.message)}\n`);
+    process.stderr.write(`s3trigger: ${oneLine(scrub(err.message))}\n`);
     if (debug && err.stack) process.stderr.write(`${scrub(err.stack)}\n`);
     exit(err.exitCode);
   } else {
-    process.stderr.write(`s3trigger: ${scrub(err instanceof Error ? err.message : String(err))}\n`);
+    process.stderr.write(`s3trigger: ${oneLine(scrub(err instanceof Error ? err.message : String(err)))}\n`);
     if (debug && err instanceof Error && err.stack) process.stderr.write(`${scrub(err.stack)}\n`);
     exit(ExitCode.OperationFailed);
   }

@@ -27,3 +27,8 @@ export class AppError extends Error {
 export function usageError(message: string): AppError {
   return new AppError('Usage', message, ExitCode.Usage);
 }
+
+/** A value as it can be shown inside a one-line message: control characters (a newline in a name) escaped as \n, \u0001... */
+export function oneLine(value: string): string {
+  return value.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1));
+}

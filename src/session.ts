@@ -10,7 +10,7 @@ import { eventNameFor, type OpInput, type OpResult } from './ops/types.js';
 import { keyOf, runOp } from './ops/index.js';
 import { bucketNameProblem, ensureBucket } from './ops/bucket.js';
 import { resolveTarget, type ResolveOptions, type Target } from './target.js';
-import { AppError, ExitCode } from './errors.js';
+import { AppError, ExitCode, oneLine } from './errors.js';
 import type { Observer } from './observe/observer.js';
 import { discover, notifyWarning } from './observe/discover.js';
 
@@ -138,7 +138,7 @@ class Session implements SessionApi {
 
   async ensureBucket(bucket: string): Promise<boolean> {
     const why = bucketNameProblem(bucket);
-    if (why) throw new AppError('InvalidBucketName', `invalid bucket name '${bucket}': ${why}`, ExitCode.Usage);
+    if (why) throw new AppError('InvalidBucketName', `invalid bucket name '${oneLine(bucket)}': ${why}`, ExitCode.Usage);
     const created = await ensureBucket(this.t.s3, bucket);
     if (created && this.t.sandbox) {
       // A bucket made in the embedded sandbox gets the demo function too, so its ops can match.
@@ -203,7 +203,7 @@ class Session implements SessionApi {
     const fired = this.announce(input, warnings, this.options.observe !== false);
     const { opId } = fired;
     const observer = this.observer;
-    observer?.pending(opId, input.bucket);
+    observer?.pending(opId, input.bucket, keyOf(input));
     const done = runOp(
       {
         opId,

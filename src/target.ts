@@ -10,7 +10,7 @@ import { AppError, ExitCode, usageError } from './errors.js';
 import type { TargetInfo } from './events.js';
 import type { Sandbox } from './sandbox/server.js';
 import type { DemoSetup } from './sandbox/demo.js';
-import { describeError } from './ops/errors.js';
+import { describeError, scrubCredentialsOf } from './ops/errors.js';
 
 export interface TargetFlags {
   local?: boolean;
@@ -70,18 +70,39 @@ export function hasCredentials(e: TargetEnvironment, profile: string, namedProfi
   return e.onEc2 === true && env.AWS_EC2_METADATA_DISABLED !== 'true';
 }
 
-function validUrl(url: string): boolean {
+/** Why `url` cannot be an endpoint, or undefined: the SDKs take scheme://host[:port] only (a path would be prefixed to every request). */
+function endpointUrlProblem(url: string): string | undefined {
+  let u: URL;
   try {
-    const u = new URL(url);
-    return (u.protocol === 'http:' || u.protocol === 'https:') && u.hostname !== '';
+    u = new URL(url);
   } catch {
-    return false;
+    return 'expected http(s)://host[:port]';
   }
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.hostname === '') return 'expected http(s)://host[:port]';
+  if (u.username || u.password) return 'expected http(s)://host[:port] with no user:password@ (requests are signed with AWS keys)';
+  if ((u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) return 'expected http(s)://host[:port] with no path, query or fragment';
+  return undefined;
 }
 
-function invalidEndpoint(...urls: (string | undefined)[]): TargetDecision | undefined {
-  const bad = urls.find((url) => url !== undefined && !validUrl(url));
-  return bad === undefined ? undefined : { kind: 'invalid', code: 'Usage', message: `invalid endpoint URL '${bad}': expected http(s)://host[:port]` };
+/** An endpoint URL as it may be printed: a password in it is replaced. */
+export function showEndpoint(url: string): string {
+  return url.replace(/^([a-z][a-z0-9+.-]*:\/\/[^/@\s:]*):[^/@\s]*@/i, '$1:***@');
+}
+
+function invalidEndpoint(...urls: ({ url: string; source: string } | undefined)[]): TargetDecision | undefined {
+  for (const found of urls) {
+    const why = found && endpointUrlProblem(found.url);
+    if (found && why) return { kind: 'invalid', code: 'Usage', message: `invalid endpoint URL '${showEndpoint(found.url)}' (${found.source}): ${why}` };
+  }
+  return undefined;
+}
+
+/** A region as the SDK accepts it (a host label: it becomes part of the endpoint's name). */
+const REGION_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
+
+function invalidRegion(region: string | undefined, source: string): TargetDecision | undefined {
+  if (region === undefined || REGION_NAME.test(region)) return undefined;
+  return { kind: 'invalid', code: 'Usage', message: `${source} '${region}' is not a region name: use e.g. eu-west-1` };
 }
 
 type Service = { env: string; config: string };
@@ -95,13 +116,21 @@ const STS_SERVICE: Service = { env: 'STS', config: 'sts' };
  * recommended profile); none when AWS_IGNORE_CONFIGURED_ENDPOINT_URLS / ignore_configured_endpoint_urls is true.
  */
 export function configuredEndpoint(service: Service, e: TargetEnvironment, profile: string): string | undefined {
+  return configuredEndpointFrom(service, e, profile)?.url;
+}
+
+/** configuredEndpoint, with the setting it came from (for a message naming what to fix). */
+function configuredEndpointFrom(service: Service, e: TargetEnvironment, profile: string): { url: string; source: string } | undefined {
   const section: Record<string, string | undefined> = { ...e.credentialsFile[profile], ...e.configFile[profile] };
   const ignore = e.env.AWS_IGNORE_CONFIGURED_ENDPOINT_URLS || section.ignore_configured_endpoint_urls;
   if (ignore?.toLowerCase() === 'true') return undefined;
-  const fromEnv = e.env[`AWS_ENDPOINT_URL_${service.env}`] || e.env.AWS_ENDPOINT_URL;
-  if (fromEnv) return fromEnv;
+  const serviceVar = `AWS_ENDPOINT_URL_${service.env}`;
+  if (e.env[serviceVar]) return { url: e.env[serviceVar]!, source: serviceVar };
+  if (e.env.AWS_ENDPOINT_URL) return { url: e.env.AWS_ENDPOINT_URL, source: 'AWS_ENDPOINT_URL' };
   const services = section.services ? e.configFile[`services.${section.services}`] : undefined;
-  return services?.[`${service.config}.endpoint_url`] || section.endpoint_url || undefined;
+  const fromServices = services?.[`${service.config}.endpoint_url`];
+  if (fromServices) return { url: fromServices, source: `services ${section.services} in ~/.aws/config` };
+  return section.endpoint_url ? { url: section.endpoint_url, source: `profile ${profile}'s endpoint_url` } : undefined;
 }
 
 /**
@@ -113,6 +142,13 @@ const ON_AWS = { ignoreConfiguredEndpointUrls: true };
 export function decideTarget(flags: TargetFlags, e: TargetEnvironment): TargetDecision {
   const env = e.env;
   const explicitEndpoint = flags.endpointUrl;
+  if (explicitEndpoint !== undefined && explicitEndpoint.trim() === '') {
+    return { kind: 'invalid', code: 'Usage', message: '--endpoint-url is empty: give http(s)://host[:port], or drop the flag' };
+  }
+  const badRegion =
+    invalidRegion(flags.region, '--region') ??
+    (flags.region === undefined ? (invalidRegion(env.AWS_REGION, 'AWS_REGION') ?? (env.AWS_REGION ? undefined : invalidRegion(env.AWS_DEFAULT_REGION, 'AWS_DEFAULT_REGION'))) : undefined);
+  if (badRegion) return badRegion;
   if (flags.local && explicitEndpoint) {
     return { kind: 'invalid', code: 'Usage', message: '--local and --endpoint-url exclude each other: pick one' };
   }
@@ -132,14 +168,19 @@ export function decideTarget(flags: TargetFlags, e: TargetEnvironment): TargetDe
     };
   }
   const profileRegion = profileSections(e, profile).find((s) => s.region)?.region;
+  const badProfileRegion = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ? undefined : invalidRegion(profileRegion, `the region of profile ${profile}`);
+  if (badProfileRegion) return badProfileRegion;
   const envRegion = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const credentials = hasCredentials(e, profile, namedProfile);
   const profileField = namedProfile ? { profile } : {};
 
-  const s3Endpoint = explicitEndpoint ?? configuredEndpoint(S3_SERVICE, e, profile);
-  const logsEndpoint = explicitEndpoint ?? configuredEndpoint(LOGS_SERVICE, e, profile);
-  const invalid = invalidEndpoint(s3Endpoint, logsEndpoint);
+  const explicit = explicitEndpoint !== undefined ? { url: explicitEndpoint, source: '--endpoint-url' } : undefined;
+  const s3From = explicit ?? configuredEndpointFrom(S3_SERVICE, e, profile);
+  const logsFrom = explicit ?? configuredEndpointFrom(LOGS_SERVICE, e, profile);
+  const invalid = invalidEndpoint(s3From, logsFrom);
   if (invalid) return invalid;
+  const s3Endpoint = s3From?.url;
+  const logsEndpoint = logsFrom?.url;
   const logsField = logsEndpoint ? { logsEndpoint } : {};
   if (s3Endpoint !== undefined) {
     return {
@@ -160,9 +201,10 @@ export function decideTarget(flags: TargetFlags, e: TargetEnvironment): TargetDe
   }
   if (credentials) {
     // An STS endpoint of its own (a VPC endpoint) is kept for the account check.
-    const stsEndpoint = configuredEndpoint(STS_SERVICE, e, profile);
-    const invalidSts = invalidEndpoint(stsEndpoint);
+    const stsFrom = configuredEndpointFrom(STS_SERVICE, e, profile);
+    const invalidSts = invalidEndpoint(stsFrom);
     if (invalidSts) return invalidSts;
+    const stsEndpoint = stsFrom?.url;
     return {
       kind: 'aws',
       region: flags.region ?? envRegion ?? profileRegion ?? AWS_REGION_DEFAULT,
@@ -272,7 +314,12 @@ interface LazyLogs {
 
 function lazyLogs(config: CloudWatchLogsClientConfig): LazyLogs {
   let client: Promise<CloudWatchLogsClient> | undefined;
-  const get = () => (client ??= import('@aws-sdk/client-cloudwatch-logs').then((m) => new m.CloudWatchLogsClient(config)));
+  const get = () =>
+    (client ??= import('@aws-sdk/client-cloudwatch-logs').then((m) => {
+      const logs = new m.CloudWatchLogsClient(config);
+      scrubCredentialsOf(logs);
+      return logs;
+    }));
   return Object.assign(get, {
     async destroy() {
       if (client) (await client).destroy();
@@ -332,6 +379,7 @@ async function accountOf(decision: { region: string; profile?: string; stsEndpoi
     maxAttempts: 1,
     ...ON_AWS,
   });
+  scrubCredentialsOf(sts);
   try {
     const out = await sts.send(new GetCallerIdentityCommand({}), { abortSignal: AbortSignal.timeout(timeoutMs) });
     return out.Account;
@@ -365,6 +413,7 @@ export async function resolveTarget(options: ResolveOptions): Promise<Target> {
       const credentials = decision.fakeCredentials ? { credentials: FAKE_CREDENTIALS } : decision.profile ? { profile: decision.profile } : {};
       const s3Config: S3ClientConfig = { region: decision.region, endpoint: decision.s3Endpoint, forcePathStyle: true, ...credentials };
       const s3 = new S3Client(s3Config);
+      scrubCredentialsOf(s3);
       // Logs on AWS (a mixed target) keep the SDK's own credentials and the host prefix AWS needs for live tail.
       const logs = decision.logsEndpoint
         ? lazyLogs({ region: decision.region, endpoint: decision.logsEndpoint, disableHostPrefix: true, ...credentials })
@@ -388,6 +437,7 @@ export async function resolveTarget(options: ResolveOptions): Promise<Target> {
       const base = { region: decision.region, ...(decision.profile ? { profile: decision.profile } : {}), ...ON_AWS };
       const s3Config: S3ClientConfig = { ...base, followRegionRedirects: true };
       const s3 = new S3Client(s3Config);
+      scrubCredentialsOf(s3);
       const logs = lazyLogs(decision.logsEndpoint ? { ...base, endpoint: decision.logsEndpoint, disableHostPrefix: true } : base);
       return {
         info: describeTarget(decision, { account }),

@@ -112,6 +112,21 @@ const cases: { name: string; flags: TargetFlags; e: TargetEnvironment; want: Rec
   { name: 'ECS container credentials', flags: {}, e: { ...none, env: { AWS_CONTAINER_CREDENTIALS_RELATIVE_URI: '/v2/creds' } }, want: { kind: 'aws' } },
   { name: 'EC2 instance', flags: {}, e: { ...none, onEc2: true }, want: { kind: 'aws' } },
   { name: 'EC2 with IMDS disabled', flags: {}, e: { ...none, onEc2: true, env: { AWS_EC2_METADATA_DISABLED: 'true' } }, want: { kind: 'sandbox' } },
+  { name: 'empty --endpoint-url', flags: { endpointUrl: '' }, e: withCreds, want: { kind: 'invalid', message: '--endpoint-url is empty: give http(s)://host[:port], or drop the flag' } },
+  { name: '--endpoint-url with a path', flags: { endpointUrl: 'http://h:1/s3' }, e: none, want: { kind: 'invalid', message: "invalid endpoint URL 'http://h:1/s3' (--endpoint-url): expected http(s)://host[:port] with no path, query or fragment" } },
+  { name: '--endpoint-url with a trailing slash', flags: { endpointUrl: 'http://h:1/' }, e: none, want: { kind: 'endpoint', s3Endpoint: 'http://h:1/' } },
+  {
+    name: '--endpoint-url with user:password (the password is not shown)',
+    flags: { endpointUrl: 'http://me:s3cr3t@h:1' },
+    e: none,
+    want: { kind: 'invalid', message: "invalid endpoint URL 'http://me:***@h:1' (--endpoint-url): expected http(s)://host[:port] with no user:password@ (requests are signed with AWS keys)" },
+  },
+  { name: 'AWS_ENDPOINT_URL_S3 with a query is named', flags: {}, e: { ...none, env: { AWS_ENDPOINT_URL_S3: 'http://h:1?a=b' } }, want: { kind: 'invalid', message: "invalid endpoint URL 'http://h:1?a=b' (AWS_ENDPOINT_URL_S3): expected http(s)://host[:port] with no path, query or fragment" } },
+  { name: 'invalid --region', flags: { region: 'nope_1' }, e: withCreds, want: { kind: 'invalid', message: "--region 'nope_1' is not a region name: use e.g. eu-west-1" } },
+  { name: 'invalid --region with --local', flags: { local: true, region: 'a b' }, e: none, want: { kind: 'invalid', message: "--region 'a b' is not a region name: use e.g. eu-west-1" } },
+  { name: 'invalid AWS_DEFAULT_REGION', flags: {}, e: { ...none, env: { AWS_DEFAULT_REGION: 'x/y' } }, want: { kind: 'invalid', message: "AWS_DEFAULT_REGION 'x/y' is not a region name: use e.g. eu-west-1" } },
+  { name: '--region wins over a bad AWS_REGION', flags: { region: 'eu-west-1' }, e: { ...none, env: { AWS_REGION: 'x/y' } }, want: { kind: 'sandbox', region: 'eu-west-1' } },
+  { name: "invalid region in the profile", flags: { profile: 'dev' }, e: { ...none, configFile: { dev: { region: 'eu_west', role_arn: 'r' } } }, want: { kind: 'invalid', message: "the region of profile dev 'eu_west' is not a region name: use e.g. eu-west-1" } },
 ];
 
 for (const c of cases) {

@@ -48,17 +48,22 @@ export function statusOf(o: OpOutcome): OutcomeStatus {
   return o.match ? 'matched' : 'acked';
 }
 
-/** 130 interrupted > 2 endpoint unreachable (nothing reached S3) > 1 an op failed > 3 no match / expect failed > 0. */
+/** Op errors that mean nothing reached S3 and the fix is on this side (the endpoint, TMPDIR): exit 2, as bad input. */
+const NOTHING_SENT_CODES = new Set(['EndpointUnreachable', 'TempFileUnwritable']);
+
+/** 130 interrupted > 2 endpoint unreachable or temp file unwritable (nothing reached S3) > 1 an op failed > 3 no match / expect failed > 0. */
 export function exitCodeFor(outcomes: OpOutcome[], interrupted: boolean): ExitCode {
   if (interrupted) return ExitCode.Interrupted;
-  if (outcomes.some((o) => o.result?.error?.code === 'EndpointUnreachable')) return ExitCode.Usage;
+  if (outcomes.some((o) => NOTHING_SENT_CODES.has(o.result?.error?.code ?? ''))) return ExitCode.Usage;
   const statuses = outcomes.map(statusOf);
   if (statuses.includes('failed') || statuses.includes('cancelled')) return ExitCode.OperationFailed;
   if (statuses.includes('no-match') || statuses.includes('expect-failed')) return ExitCode.NoMatch;
   return ExitCode.Ok;
 }
 
-/** The invocation's whole log as one text, for --expect. */
+/** The invocation's log as one text, for --expect: the kept lines plus the evidence recorded past the line cap. */
 export function invocationText(inv: Invocation): string {
-  return inv.lines.map((l) => l.message).join('\n');
+  const extra = (inv.evidence ?? []).filter((l) => !inv.lines.includes(l));
+  const lines = extra.length ? [...inv.lines, ...extra].sort((a, b) => a.timestamp - b.timestamp) : inv.lines;
+  return lines.map((l) => l.message).join('\n');
 }

@@ -32,9 +32,24 @@ export interface InvocationEvidence {
   mentions: S3Mention[];
 }
 
+/** The invocation's kept lines plus the evidence recorded past the line cap, each once, in timestamp order. */
 export function evidenceOf(inv: Invocation): InvocationEvidence {
-  const texts = inv.lines.filter((l) => l.kind === 'app' || l.kind === 'error').map((l) => l.message);
+  const kept = inv.lines.filter((l) => l.kind === 'app' || l.kind === 'error');
+  const extra = (inv.evidence ?? []).filter((l) => !kept.includes(l));
+  const lines = extra.length ? [...kept, ...extra].sort((a, b) => a.timestamp - b.timestamp) : kept;
+  const texts = lines.map((l) => l.message);
   return { text: texts.join('\n'), mentions: extractS3Mentions(texts) };
+}
+
+/** What S3 evidence looks like before the ops are known: event names, records, EventBridge, S3's 16-hex request ids. */
+const EVIDENCE_MARKERS = /Object(?:Created|Removed|Restore|Tagging|Acl)|x-amz-request-id|detail-type|\b[0-9A-F]{16}\b/;
+
+/**
+ * Whether a log line may be match evidence, decided as it arrives: an S3 marker, or a spelling of a key this
+ * session fired (`keyForms`, from keySpellings). Cheap: substring tests only.
+ */
+export function mayBeEvidence(message: string, keyForms: readonly string[]): boolean {
+  return EVIDENCE_MARKERS.test(message) || keyForms.some((form) => message.includes(form));
 }
 
 const KEY_CHAR = /[A-Za-z0-9_.%+\/~-]/;
@@ -87,11 +102,14 @@ export interface MatchDecision {
 export interface TimeMatchOptions {
   /** Tolerated difference between this machine's clock and Lambda's (ms). */
   clockSkewMs: number;
+  /** Lambda's clock minus this machine's as measured (ms, see clock.ts); taken off Lambda's times. Default 0. */
+  clockOffsetMs?: number;
 }
 
-/** When the invocation began, on Lambda's clock when known. */
-function beganAt(inv: Invocation): number {
-  return inv.startedAt ?? inv.lines[0]?.timestamp ?? inv.firstSeenAt;
+/** When the invocation began, on this machine's clock (Lambda's, less the measured offset). */
+function beganAt(inv: Invocation, options: TimeMatchOptions): number {
+  const lambdaTime = inv.startedAt ?? inv.lines[0]?.timestamp;
+  return lambdaTime === undefined ? inv.firstSeenAt : lambdaTime - (options.clockOffsetMs ?? 0);
 }
 
 /**
@@ -110,7 +128,7 @@ export function decideMatch(
 
   const byKey = ops.filter((op) => evidenceFor(ev, op) === 'key');
   if (byKey.length) {
-    const began = beganAt(inv);
+    const began = beganAt(inv, options);
     const plausible = byKey.filter((op) => op.startedAt - options.clockSkewMs <= began);
     // An invocation that began before every candidate op was fired is an earlier run's, not ours.
     if (!plausible.length) return [];
@@ -125,6 +143,6 @@ export function decideMatch(
   if (waiting.length !== 1 || buckets.size !== 1) return [];
   const op = waiting[0]!;
   if (op.pending) return []; // decide once it is acked (its key could still show up)
-  if (beganAt(inv) < op.startedAt - options.clockSkewMs) return [];
+  if (beganAt(inv, options) < op.startedAt - options.clockSkewMs) return [];
   return [{ opId: op.opId, confidence: 'time' }];
 }

@@ -20,6 +20,8 @@ export interface InvocationsLimits {
   maxLinesPerInvocation: number;
   maxOrphansPerStream: number;
   maxIdsPerStream: number;
+  /** Evidence lines kept per invocation, the first ones (default 200). */
+  maxEvidenceLines?: number;
 }
 
 export const DEFAULT_LIMITS: InvocationsLimits = {
@@ -27,6 +29,7 @@ export const DEFAULT_LIMITS: InvocationsLimits = {
   maxLinesPerInvocation: 1000,
   maxOrphansPerStream: 200,
   maxIdsPerStream: 32,
+  maxEvidenceLines: 200,
 };
 
 export function emptyInvocations(): InvocationsState {
@@ -39,6 +42,19 @@ export interface AddLineResult {
   line: LogLine;
   /** Invocations that changed, newest snapshot each. */
   updated: Invocation[];
+  /** The line (or an adopted earlier one) was recorded as match evidence. */
+  evidence: boolean;
+}
+
+/** Decides, as a line arrives, whether it may be match evidence (see Invocation.evidence). */
+export type EvidenceTest = (line: LogLine) => boolean;
+
+/** Records the line as evidence when it may be, up to the limit; the invocation unchanged otherwise. */
+function withEvidence(inv: Invocation, line: LogLine, isEvidence: EvidenceTest | undefined, limits: InvocationsLimits): Invocation {
+  if (!isEvidence || (line.kind !== 'app' && line.kind !== 'error')) return inv;
+  const kept = inv.evidence ?? [];
+  if (kept.length >= (limits.maxEvidenceLines ?? DEFAULT_LIMITS.maxEvidenceLines!) || !isEvidence(line)) return inv;
+  return { ...inv, evidence: [...kept, line] };
 }
 
 const streamKey = (line: Pick<LogLine, 'logGroup' | 'logStream'>) => `${line.logGroup}\u0000${line.logStream}`;
@@ -111,6 +127,7 @@ export function addLine(
   rawLine: LogLine,
   parsed: ParsedLambdaLine,
   limits: InvocationsLimits = DEFAULT_LIMITS,
+  isEvidence?: EvidenceTest,
 ): AddLineResult {
   const key = streamKey(rawLine);
   const requestId = parsed.requestId ?? rawLine.requestId ?? findOwner(state, rawLine);
@@ -118,7 +135,7 @@ export function addLine(
     const orphans = new Map(state.orphans);
     orphans.set(key, [...(state.orphans.get(key) ?? []), rawLine].slice(-limits.maxOrphansPerStream));
     capMap(orphans, limits.maxInvocations);
-    return { state: { ...state, orphans }, line: rawLine, updated: [] };
+    return { state: { ...state, orphans }, line: rawLine, updated: [], evidence: false };
   }
 
   const line: LogLine = rawLine.requestId === requestId ? rawLine : { ...rawLine, requestId };
@@ -133,6 +150,8 @@ export function addLine(
     firstSeenAt: line.seenAt,
   };
   inv = applyParsed(inv, line, parsed, limits);
+  const before = inv.evidence?.length ?? 0;
+  inv = withEvidence(inv, line, isEvidence, limits);
 
   let idsByStream = state.idsByStream;
   if (!existing) {
@@ -148,7 +167,10 @@ export function addLine(
   if (waiting?.length && inv.startedAt !== undefined) {
     const adopted = waiting.filter((l) => owns(inv, l.timestamp));
     if (adopted.length) {
-      for (const l of adopted) inv = { ...inv, lines: insertLine(inv.lines, { ...l, requestId }, limits.maxLinesPerInvocation) };
+      for (const l of adopted) {
+        const owned = { ...l, requestId };
+        inv = withEvidence({ ...inv, lines: insertLine(inv.lines, owned, limits.maxLinesPerInvocation) }, owned, isEvidence, limits);
+      }
       const rest = waiting.filter((l) => !adopted.includes(l));
       const nextOrphans = new Map(state.orphans);
       if (rest.length) nextOrphans.set(key, rest);
@@ -160,7 +182,7 @@ export function addLine(
   byId.delete(requestId); // re-insert so the map's order is "least recently touched first"
   byId.set(requestId, inv);
   capMap(byId, limits.maxInvocations);
-  return { state: { byId, idsByStream, orphans }, line, updated: [inv] };
+  return { state: { byId, idsByStream, orphans }, line, updated: [inv], evidence: (inv.evidence?.length ?? 0) > before };
 }
 
 /** True once the runtime has reported on it (REPORT), the point where its figures are final. */

@@ -9,13 +9,15 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SessionEvent } from '../events.js';
 import type { OpResult } from '../ops/types.js';
-import { decideMatch, evidenceOf, type OpCandidate } from './correlate.js';
+import { decideMatch, evidenceOf, mayBeEvidence, type OpCandidate } from './correlate.js';
+import { keySpellings } from './s3-mentions.js';
 import { GroupTail } from './group-tail.js';
-import { addLine, emptyInvocations, isComplete, type InvocationsState } from './invocations.js';
+import { addLine, DEFAULT_LIMITS, emptyInvocations, isComplete, type EvidenceTest, type InvocationsState } from './invocations.js';
 import { toLogLine, type RawLogEvent } from './lambda-log.js';
 import { computeLatency } from './latency.js';
 import { emptyRecursion, noteForeign, type OurActivity, type RecursionState } from './recursion.js';
 import { RateGate } from './tail-poll.js';
+import { dateHeaderSample, describeOffset, ingestionSample, matchingOffset, noteClockSample, type ClockOffset } from './clock.js';
 import type { Invocation, MatchConfidence } from './types.js';
 
 export type ObserveEvent = Extract<
@@ -64,6 +66,7 @@ interface Claim {
 }
 
 const SWEEP_MS = 250;
+const DATE_MIDDLEWARE = 's3triggerLogsDateHeader';
 /** An invocation that never reports is given up (foreign or partial match) after this. */
 const STALE_INVOCATION_MS = 5 * 60_000;
 /** A fired op never acked nor failed (its await() never came) stops holding foreign decisions after this. */
@@ -82,6 +85,14 @@ export class Observer {
   private ours: OurActivity[] = [];
   private sweeper: NodeJS.Timeout | undefined;
   private stopped = false;
+  /** Spellings of the keys of the ops known now (pending ones included), for recording evidence as lines arrive. */
+  private keyForms: string[] = [];
+  private readonly isEvidence: EvidenceTest = (line) => mayBeEvidence(line.message, this.keyForms);
+  /** Lines received per invocation (its `lines` stop growing at the cap), to pace re-evaluation of big logs. */
+  private readonly lineCounts = new Map<string, number>();
+  /** The log endpoint's clock minus this machine's, as measured (clock.ts). */
+  private clockOffset: ClockOffset;
+  private clockWarned = false;
 
   constructor(private readonly options: ObserverOptions) {
     this.now = options.now ?? Date.now;
@@ -105,6 +116,7 @@ export class Observer {
   /** Resolves once every group's tail is connected, polling, or waiting for its group. */
   async start(): Promise<void> {
     const o = this.options;
+    this.watchDateHeaders();
     const gate = new RateGate(1000 / (o.maxRequestsPerSecond ?? 4), this.now);
     const since = this.now() - (o.lookbackMs ?? 5000);
     for (const logGroup of [...new Set(o.logGroups)]) {
@@ -133,10 +145,44 @@ export class Observer {
     if (this.stopped) return;
     this.stopped = true;
     clearInterval(this.sweeper);
+    this.options.logs.middlewareStack.remove(DATE_MIDDLEWARE);
     for (const op of this.ops.values()) clearTimeout(op.timer);
     this.ops.clear();
     await Promise.all(this.tails.map((t) => t.stop()));
     this.listeners.clear();
+  }
+
+  /** Every Logs response's Date header is a clock sample (the one that shows offsets over a second when polling). */
+  private watchDateHeaders(): void {
+    const { middlewareStack } = this.options.logs;
+    middlewareStack.remove(DATE_MIDDLEWARE);
+    middlewareStack.add(
+      (next) => async (args) => {
+        const out = await next(args);
+        const headers = (out.response as { headers?: Record<string, string> } | undefined)?.headers;
+        this.noteClock(dateHeaderSample(headers?.date, this.now()));
+        return out;
+      },
+      { step: 'deserialize', name: DATE_MIDDLEWARE },
+    );
+  }
+
+  private noteClock(sample: number | undefined): void {
+    this.clockOffset = noteClockSample(this.clockOffset, sample);
+  }
+
+  /** The measured offset time matching uses; said once when it is over a second, as it changes what "after" means. */
+  private matchingOffset(): number {
+    const offset = matchingOffset(this.clockOffset, this.skewMs());
+    if (!this.clockWarned && Math.abs(offset) > 1000) {
+      this.clockWarned = true;
+      this.emit({ type: 'Warning', message: `the log endpoint's clock is about ${describeOffset(offset)} this machine's: matching allows for it, latencies include it` });
+    }
+    return offset;
+  }
+
+  private skewMs(): number {
+    return this.options.clockSkewMs ?? 2000;
   }
 
   /** Fast polling while any op is in flight or awaiting its first match. */
@@ -145,11 +191,17 @@ export class Observer {
     return busy ? (this.options.pollFastMs ?? 500) : (this.options.pollIdleMs ?? 5000);
   }
 
-  pending(opId: number, bucket: string): void {
+  /** An op was fired; `key` (when known before the ack) lets lines naming it be kept as evidence from the start. */
+  pending(opId: number, bucket: string, key = ''): void {
     if (this.stopped) return;
     this.ops.set(opId, {
-      candidate: { opId, bucket, key: '', eventName: '', startedAt: this.now(), pending: true, matched: false },
+      candidate: { opId, bucket, key, eventName: '', startedAt: this.now(), pending: true, matched: false },
     });
+    this.refreshKeyForms();
+  }
+
+  private refreshKeyForms(): void {
+    this.keyForms = [...new Set([...this.ops.values()].flatMap((op) => (op.candidate.key ? keySpellings(op.candidate.key) : [])))];
   }
 
   await(op: AwaitedOp): void {
@@ -159,6 +211,7 @@ export class Observer {
     clearTimeout(existing?.timer);
     if (result.error) {
       this.ops.delete(result.opId);
+      this.refreshKeyForms();
       return;
     }
     const record: OpRecord = {
@@ -178,6 +231,7 @@ export class Observer {
     record.timer = setTimeout(() => this.timeout(result.opId), op.timeoutMs);
     record.timer.unref();
     this.ops.set(result.opId, record);
+    this.refreshKeyForms();
     // The Lambda may have logged before the ack was read: look at what is already here.
     for (const inv of this.invocations.byId.values()) this.evaluate(inv);
   }
@@ -185,17 +239,23 @@ export class Observer {
   private ingest(events: RawLogEvent[]): void {
     if (this.stopped) return;
     const changed = new Map<string, Invocation>();
+    const gotEvidence = new Set<string>();
     for (const raw of [...events].sort((a, b) => a.timestamp - b.timestamp)) {
       const { line, parsed } = toLogLine(raw, this.now());
-      const r = addLine(this.invocations, line, parsed);
+      if (line.ingestionTime !== undefined) this.noteClock(ingestionSample(line.ingestionTime, line.seenAt));
+      const r = addLine(this.invocations, line, parsed, DEFAULT_LIMITS, this.isEvidence);
       this.invocations = r.state;
       this.emit({ type: 'LogLine', line: r.line });
-      for (const inv of r.updated) changed.set(inv.requestId, inv);
+      for (const inv of r.updated) {
+        changed.set(inv.requestId, inv);
+        this.lineCounts.set(inv.requestId, (this.lineCounts.get(inv.requestId) ?? 0) + 1);
+        if (r.evidence) gotEvidence.add(inv.requestId);
+      }
     }
     for (const inv of changed.values()) {
       if (isComplete(inv) && !this.completedAt.has(inv.requestId)) this.completedAt.set(inv.requestId, this.now());
       this.emit({ type: 'InvocationUpdated', invocation: inv });
-      this.evaluate(inv);
+      this.evaluate(inv, gotEvidence.has(inv.requestId));
     }
   }
 
@@ -203,14 +263,16 @@ export class Observer {
     return [...this.ops.values()].map((op) => op.candidate);
   }
 
-  private evaluate(inv: Invocation): void {
+  /** `newEvidence`: a line just recorded as evidence, so a big log is weighed now rather than at its next 50th line. */
+  private evaluate(inv: Invocation, newEvidence = true): void {
     if (this.settled.has(inv.requestId)) return;
     const claim = this.claims.get(inv.requestId);
     if (!claim) {
       const ops = this.candidates();
       if (ops.length === 0) return;
-      if (!isComplete(inv) && inv.lines.length > 200 && inv.lines.length % 50 !== 0) return; // keep big logs cheap
-      const decisions = decideMatch(inv, evidenceOf(inv), ops, { clockSkewMs: this.options.clockSkewMs ?? 2000 });
+      const seen = this.lineCounts.get(inv.requestId) ?? inv.lines.length;
+      if (!isComplete(inv) && !newEvidence && seen > 200 && seen % 50 !== 0) return; // keep big logs cheap
+      const decisions = decideMatch(inv, evidenceOf(inv), ops, { clockSkewMs: this.skewMs(), clockOffsetMs: this.matchingOffset() });
       if (decisions.length === 0) return;
       for (const d of decisions) {
         const op = this.ops.get(d.opId);
@@ -245,6 +307,7 @@ export class Observer {
       if (inv && !claim.emitted) this.emitMatch(inv); // partial: it never reported in time
     }
     this.ops.delete(opId);
+    this.refreshKeyForms();
     if (!matched) this.emit({ type: 'MatchTimeout', opId });
   }
 
@@ -254,6 +317,7 @@ export class Observer {
     const now = this.now();
     const grace = this.options.foreignGraceMs ?? 3000;
     for (const [opId, op] of this.ops) if (op.candidate.pending && now - op.candidate.startedAt > STALE_PENDING_MS) this.ops.delete(opId);
+    if (this.keyForms.length) this.refreshKeyForms();
     const inFlight = [...this.ops.values()].some((op) => op.candidate.pending);
     for (const inv of this.invocations.byId.values()) {
       if (this.settled.has(inv.requestId) || this.claims.has(inv.requestId)) continue;
@@ -272,7 +336,7 @@ export class Observer {
   /** Forget bookkeeping of invocations the reducer has evicted. */
   private prune(): void {
     if (this.settled.size < 2000) return;
-    for (const set of [this.settled, this.claims, this.completedAt] as const) {
+    for (const set of [this.settled, this.claims, this.completedAt, this.lineCounts] as const) {
       for (const id of set.keys()) if (!this.invocations.byId.has(id)) set.delete(id);
     }
   }

@@ -6,6 +6,7 @@
  */
 import { FilterLogEventsCommand, type CloudWatchLogsClient, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import type { RawLogEvent } from './lambda-log.js';
+import { scrub } from '../ops/errors.js';
 
 /** Spaces requests out across every poller: at most one per `spacingMs`. */
 export class RateGate {
@@ -45,7 +46,7 @@ export function errorName(err: unknown): string {
 }
 
 export function errorText(err: unknown): string {
-  return `${errorName(err)}: ${(err as { message?: string })?.message ?? String(err)}`;
+  return scrub(`${errorName(err)}: ${(err as { message?: string })?.message ?? String(err)}`);
 }
 
 const THROTTLED = new Set(['ThrottlingException', 'LimitExceededException', 'TooManyRequestsException', 'RequestLimitExceeded']);

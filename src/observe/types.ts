@@ -38,6 +38,11 @@ export interface Invocation {
   report?: ReportMetrics;
   status: 'running' | 'succeeded' | 'failed' | 'timed-out';
   lines: LogLine[];
+  /**
+   * Lines that may tie it to an operation (S3 records, event names, request ids, the keys fired here), recorded as
+   * they arrive and kept past the cap on `lines` (a handler flooding its log must not lose the line with the key).
+   */
+  evidence?: LogLine[];
   /** When this tool first saw any line of it (ms, this machine). */
   firstSeenAt: number;
 }

@@ -2,6 +2,7 @@
 import type { OpDefinition } from './definition.js';
 import { missingField } from './definition.js';
 import { problem } from './problems.js';
+import { oneLine } from '../errors.js';
 import { bucketNameProblem } from './bucket-name.js';
 
 /** COPY `sourceBucket/sourceKey` to `key` in `bucket`. */
@@ -32,9 +33,13 @@ export const copy: OpDefinition<'copy', CopyParams, 'copy'> = {
   label: 'COPY',
   eventNames: ['ObjectCreated:Copy'],
   keyOf: (input) => input.key,
+  keys: (input) => [
+    { key: input.sourceKey, flag: '--copy SRC_KEY' },
+    { key: input.key, flag: '--copy DEST_KEY' },
+  ],
   problem(input) {
     const why = bucketNameProblem(input.sourceBucket);
-    if (why) return problem('InvalidBucketName', `invalid bucket name '${input.sourceBucket}': ${why}`);
+    if (why) return problem('InvalidBucketName', `invalid bucket name '${oneLine(input.sourceBucket)}': ${why}`);
     if (!input.sourceKey || !input.key) return problem('Usage', '--copy needs SRC_BUCKET SRC_KEY DEST_KEY, none empty');
     return undefined;
   },

@@ -102,6 +102,8 @@ export interface OpDefinition<K extends OpKind = OpKind, P = unknown, Flag exten
   eventNames: readonly [string, ...string[]];
   /** The object key it acts on. */
   keyOf(input: InputOf<K>): string;
+  /** Every key it sends (COPY: source and destination), each with the flag that gave it, for S3's key rules. */
+  keys(input: InputOf<K>): { key: string; flag: string }[];
   /** Its own rules, checked before any request (the bucket name is checked for every kind). */
   problem(input: InputOf<K>): InputProblem | undefined;
   /** Local checks after the pure ones: files exist and are readable, room for generated data. */

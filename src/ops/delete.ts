@@ -20,6 +20,7 @@ export const del: OpDefinition<'delete', DeleteParams, 'delkey'> = {
   label: 'DELETE',
   eventNames: ['ObjectRemoved:Delete', 'ObjectRemoved:DeleteMarkerCreated'],
   keyOf: (input) => input.key,
+  keys: (input) => [{ key: input.key, flag: '--delkey' }],
   problem: (input) => (input.key ? undefined : problem('Usage', '--delkey needs a KEY')),
   run: async (ctx, input, startedAt) => (await import('./simple.js')).deleteObject(ctx, input, startedAt),
   cli: {

@@ -1,4 +1,5 @@
 /** Turns anything an operation can throw into an OpError value, with secrets scrubbed from every message. */
+import type { MiddlewareStack } from '@smithy/types';
 import type { OpError } from './types.js';
 
 const SECRET_PATTERNS: [RegExp, string][] = [
@@ -8,9 +9,66 @@ const SECRET_PATTERNS: [RegExp, string][] = [
   [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, '[access-key]'],
 ];
 
-/** Removes signatures, credentials and tokens from text meant for output. */
+/** A password in a URL's userinfo (`http://user:PASSWORD@host`). */
+const URL_PASSWORD: [RegExp, string] = [/\b([a-z][a-z0-9+.-]*:\/\/[^/@\s:]*):[^/@\s]+@/gi, '$1:***@'];
+
+/** The literal secret values of the credentials in use; shorter ones (the sandbox's `test`) are no secret. */
+const literalSecrets = new Set<string>();
+const MIN_SECRET_LENGTH = 16;
+
+/**
+ * Makes scrub() remove these values wherever they appear, also URL-encoded: a secret access key and session token
+ * (an endpoint may quote the token in an error message, which no pattern would recognise).
+ */
+export function addSecrets(...values: (string | undefined)[]): void {
+  for (const v of values) {
+    if (!v || v.length < MIN_SECRET_LENGTH) continue;
+    literalSecrets.add(v);
+    literalSecrets.add(encodeURIComponent(v));
+  }
+}
+
+// Credentials in the environment are known before any client exists.
+addSecrets(process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN);
+
+/** Removes signatures, credentials, tokens and URL passwords from text meant for output: the one scrubber. */
 export function scrub(text: string): string {
-  return SECRET_PATTERNS.reduce((s, [re, to]) => s.replace(re, to), text);
+  let out = text;
+  for (const secret of literalSecrets) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
+  return [...SECRET_PATTERNS, URL_PASSWORD].reduce((s, [re, to]) => s.replace(re, to), out);
+}
+
+interface CredentialsLike {
+  secretAccessKey?: string;
+  sessionToken?: string;
+}
+
+/** The part of an AWS SDK v3 client this needs (types only: this module loads no SDK code). */
+interface SdkClientLike {
+  config: { credentials?: unknown };
+  middlewareStack: Pick<MiddlewareStack<any, any>, 'add'>; // any client: its input and output types do not matter here
+}
+
+/**
+ * Before each request, adds the client's resolved credentials (env, profile, SSO, role...) to the literal
+ * secrets scrub() removes. The SDK memoizes its credential provider, so this asks for what it already has.
+ */
+export function scrubCredentialsOf(client: SdkClientLike): void {
+  client.middlewareStack.add(
+    (next) => async (args) => {
+      const provider = client.config.credentials;
+      if (typeof provider === 'function') {
+        try {
+          const c = (await provider()) as CredentialsLike | undefined;
+          addSecrets(c?.secretAccessKey, c?.sessionToken);
+        } catch {
+          // the SDK reports a provider failure itself, as this request's error
+        }
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: 's3triggerScrubCredentials' },
+  );
 }
 
 const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);

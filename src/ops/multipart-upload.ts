@@ -21,6 +21,8 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { OpInput, OpResult } from './types.js';
 import { succeeded, type OpContext } from './context.js';
 import { stripQuotes } from './simple.js';
+import { tempFileMessage } from './temp-file.js';
+import { scrubCredentialsOf } from './errors.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MIB } from './limits.js';
 
 
@@ -35,8 +37,10 @@ async function writeRandomFile(bytes: number, signal?: AbortSignal): Promise<str
       signal?.throwIfAborted();
       const n = Math.min(chunk.length, bytes - written);
       await fillRandom(chunk.subarray(0, n));
-      await handle.write(chunk, 0, n);
-      written += n;
+      // A full disk can first show as a short write: count what landed, so the next write reports ENOSPC.
+      const { bytesWritten } = await handle.write(chunk, 0, n);
+      if (bytesWritten === 0) throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+      written += bytesWritten;
     }
   } catch (err) {
     await handle.close();
@@ -107,9 +111,16 @@ export async function multipartUpload(ctx: OpContext, input: Extract<OpInput, { 
   let temp: string | undefined;
   // No per-part CRC32 in JS (TLS and S3's part ETags cover transport): ~10% more throughput, as the AWS CLI v2 and boto3 do by default.
   const client = new S3Client({ ...ctx.s3Config, requestChecksumCalculation: 'WHEN_REQUIRED' });
+  scrubCredentialsOf(client);
   const tracker = trackUploads(client);
   try {
-    if (!input.file) temp = await writeRandomFile(Math.round((input.sizeMB ?? DEFAULT_SIZE_MB) * MIB), controller.signal);
+    if (!input.file) {
+      temp = await writeRandomFile(Math.round((input.sizeMB ?? DEFAULT_SIZE_MB) * MIB), controller.signal).catch((err: unknown) => {
+        if (controller.signal.aborted) throw err;
+        // Nothing was sent yet: a disk that fills up here is the TMPDIR's fault, said in its terms.
+        throw Object.assign(new Error(tempFileMessage(err)), { name: 'TempFileUnwritable' });
+      });
+    }
     const file = input.file ?? temp!;
     const bytes = (await stat(file)).size;
     ctx.onProgress?.(0, bytes);

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import type { OpDefinition } from './definition.js';
 import { baseName } from './definition.js';
 import { fileProblem, positive, problem } from './problems.js';
+import { tempDirProblem } from './temp-file.js';
 import type { OpInput, OpResult } from './types.js';
 import { DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MAX_CONCURRENCY, MAX_OBJECT_MB, MAX_PART_MB, MAX_PARTS, MIB, MIN_PART_MB } from './limits.js';
 
@@ -43,6 +44,7 @@ export const multipart: OpDefinition<'multipart', MultipartParams, 'multipart'> 
   label: 'MULTIPART',
   eventNames: ['ObjectCreated:CompleteMultipartUpload'],
   keyOf: (input) => input.key,
+  keys: (input) => [{ key: input.key, flag: '--multipart' }],
   problem(input) {
     if (!input.key) return problem('Usage', '--multipart needs a KEY');
     const sizeMB = input.sizeMB ?? DEFAULT_SIZE_MB;
@@ -63,6 +65,8 @@ export const multipart: OpDefinition<'multipart', MultipartParams, 'multipart'> 
   async localProblem(input) {
     if (input.file !== undefined) return fileProblem(input.file, '--file');
     const bytes = (input.sizeMB ?? DEFAULT_SIZE_MB) * MIB;
+    const unwritable = await tempDirProblem();
+    if (unwritable) return unwritable;
     const fs = await statfs(tmpdir()).catch(() => undefined);
     if (fs && fs.bavail * fs.bsize < bytes) {
       return problem('Usage', `--size ${input.sizeMB ?? DEFAULT_SIZE_MB} MB does not fit in ${tmpdir()} (${Math.floor((fs.bavail * fs.bsize) / MIB)} MB free): lower --size or pass --file`);

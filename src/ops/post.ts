@@ -24,6 +24,7 @@ export const post: OpDefinition<'post', PostParams, 'post'> = {
   label: 'POST',
   eventNames: ['ObjectCreated:Post'],
   keyOf: (input) => keyForFile(input.file, input.key),
+  keys: (input) => [{ key: keyForFile(input.file, input.key), flag: input.key ? '--key' : '--post FILE (the key is the path)' }],
   problem(input) {
     if (!input.file) return problem('Usage', '--post needs a FILE');
     if (input.key === '') return problem('Usage', '--key must not be empty');

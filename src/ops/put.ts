@@ -29,6 +29,7 @@ export const put: OpDefinition<'put', PutParams, 'put'> = {
   label: 'PUT',
   eventNames: ['ObjectCreated:Put'],
   keyOf: (input) => keyForFile(input.file, input.key),
+  keys: (input) => [{ key: keyForFile(input.file, input.key), flag: input.key ? '--key' : '--put FILE (the key is the path)' }],
   problem(input) {
     if (!input.file) return problem('Usage', '--put needs a FILE');
     if (input.key === '') return problem('Usage', '--key must not be empty');

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import * as text from '../../src/ci/text.js';
 import { outcomeRecord } from '../../src/ci/json.js';
-import { exitCodeFor, statusOf, type OpOutcome } from '../../src/ci/outcome.js';
+import { exitCodeFor, invocationText, statusOf, type OpOutcome } from '../../src/ci/outcome.js';
 import type { Invocation, Latency } from '../../src/observe/types.js';
 import type { OpInput, OpResult } from '../../src/ops/types.js';
 import type { TargetInfo } from '../../src/events.js';
@@ -112,6 +112,8 @@ test('exit codes: interrupted > failed > no match > ok', () => {
   const unreachable: OpOutcome = { input: put, warnings: [], result: ok({ error: { code: 'EndpointUnreachable', message: 'cannot reach the endpoint' } }) };
   assert.equal(exitCodeFor([unreachable], false), 2);
   assert.equal(exitCodeFor([unreachable], true), 130);
+  const noTempFile: OpOutcome = { input: mp, warnings: [], result: ok({ error: { code: 'TempFileUnwritable', message: 'cannot write the temp file' } }) };
+  assert.equal(exitCodeFor([noTempFile], false), 2, 'nothing was sent: bad input');
 });
 
 test('NDJSON record carries result, match, latency and the log', () => {
@@ -134,4 +136,12 @@ test('NDJSON record carries result, match, latency and the log', () => {
   assert.deepEqual(failed.error, { code: 'NoSuchBucket', message: 'gone' });
   assert.equal(failed.match, null);
   assert.equal(failed.latency, null);
+});
+
+test('invocationText (--expect) includes the evidence kept past the line cap, in time order', () => {
+  const line = (timestamp: number, message: string) => ({ logGroup: 'g', logStream: 's', timestamp, message, seenAt: timestamp, kind: 'app' as const });
+  const early = line(1, 'ObjectCreated:Put big.txt');
+  const kept = [line(2, 'filler 2'), line(3, 'filler 3')];
+  const inv = { requestId: 'r', logGroup: 'g', logStream: 's', status: 'succeeded' as const, firstSeenAt: 1, lines: kept, evidence: [early, kept[0]!] };
+  assert.equal(invocationText(inv), 'ObjectCreated:Put big.txt\nfiller 2\nfiller 3');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasOpFlags, parseDuration, planOps } from '../../src/ci/plan.js';
+import { hasOpFlags, parseDuration, parseTimeout, planOps } from '../../src/ci/plan.js';
 import { decideMode } from '../../src/ci/mode.js';
 
 test('planOps runs the scripts order whatever the flag order', () => {
@@ -36,6 +36,19 @@ for (const [text, ms] of [
   ['10d', undefined],
 ] as const) {
   test(`parseDuration(${text})`, () => assert.equal(parseDuration(text), ms));
+}
+
+for (const [text, want] of [
+  ['24h', { ms: 86_400_000 }],
+  ['90s', { ms: 90_000 }],
+  ['600h', { problem: "--timeout '600h' is longer than 24h: use at most 24h" }],
+  ['24.01h', { problem: "--timeout '24.01h' is longer than 24h: use at most 24h" }],
+  ['-5s', { problem: "--timeout '-5s' is not a positive duration: use e.g. 30s, 2m or 500ms" }],
+  ['0', { problem: "--timeout '0' is not a positive duration: use e.g. 30s, 2m or 500ms" }],
+  ['0ms', { problem: "--timeout '0ms' is not a positive duration: use e.g. 30s, 2m or 500ms" }],
+  ['soon', { problem: "--timeout 'soon' is not a duration: use e.g. 30s, 2m or 500ms" }],
+] as const) {
+  test(`parseTimeout(${text})`, () => assert.deepEqual(parseTimeout(text), want));
 }
 
 for (const [name, input, want] of [

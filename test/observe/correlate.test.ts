@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideMatch, evidenceFor, evidenceOf, textMentionsKey, type OpCandidate } from '../../src/observe/correlate.js';
+import { decideMatch, evidenceFor, evidenceOf, mayBeEvidence, textMentionsKey, type OpCandidate } from '../../src/observe/correlate.js';
 import type { Invocation, LogLine } from '../../src/observe/types.js';
 
 const RID = '4F2A57016225F633';
@@ -113,4 +113,33 @@ test("decideMatch: the previous run's invocation (another key, in plain text) 23
   const ops = [op({ key: 'wait-1.txt', startedAt: 10_000 })];
   assert.deepEqual(decideMatch(previous, evidenceOf(previous), ops, { clockSkewMs: 50 }), []);
   assert.deepEqual(decideMatch(previous, evidenceOf(previous), ops, { clockSkewMs: 250 }), [{ opId: 1, confidence: 'time' }], 'the skew is what decides');
+});
+
+for (const [message, keys, want] of [
+  ['filler line 12', ['a.txt'], false],
+  ['got s3:ObjectCreated:Put', [], true],
+  ['removed: ObjectRemoved:Delete', [], true],
+  ['request 0123456789ABCDEF done', [], true],
+  ['{"detail-type":"Object Created"}', [], true],
+  ['processing my+file.txt', ['my file.txt', 'my+file.txt'], true],
+  ['lowercase hex 0123456789abcdef is a stream, not S3', [], false],
+] as const) {
+  test(`mayBeEvidence: ${message}`, () => assert.equal(mayBeEvidence(message, keys), want));
+}
+
+test('evidenceOf: evidence kept past the line cap counts, each line once', () => {
+  const early = { ...inv(['ObjectCreated:Put flood.txt']).lines[0]!, timestamp: 999 };
+  const capped = inv(['filler 1', 'filler 2'], { evidence: [early] });
+  const ev = evidenceOf(capped);
+  assert.equal(ev.text, 'ObjectCreated:Put flood.txt\nfiller 1\nfiller 2');
+  assert.equal(evidenceFor(ev, op({ key: 'flood.txt' })), 'key');
+  const both = inv(['ObjectCreated:Put flood.txt']);
+  assert.equal(evidenceOf({ ...both, evidence: [both.lines[0]!] }).text, 'ObjectCreated:Put flood.txt');
+});
+
+test('decideMatch: a measured clock offset is taken off Lambda times (an endpoint 3 s behind still matches by key)', () => {
+  const behind = inv(demoOutput('test.txt'), { startedAt: 900 + 20 - 3000, reportedAt: 900 + 60 - 3000 });
+  const ops = [op({ requestId: undefined })];
+  assert.deepEqual(decideMatch(behind, evidenceOf(behind), ops, { clockSkewMs: 50 }), [], 'without the offset it began before the op');
+  assert.deepEqual(decideMatch(behind, evidenceOf(behind), ops, { clockSkewMs: 50, clockOffsetMs: -3000 }), [{ opId: 1, confidence: 'key' }]);
 });

@@ -189,3 +189,28 @@ test('invocations: the state passed in is not modified', () => {
   addLine(before, line, parsed);
   assert.equal(before.byId.size, 0);
 });
+
+test('invocations: evidence is recorded as lines arrive and outlives the line cap', () => {
+  const limits = { maxInvocations: 5, maxLinesPerInvocation: 10, maxOrphansPerStream: 5, maxIdsPerStream: 4, maxEvidenceLines: 3 };
+  const isEvidence = (l: { message: string }) => l.message.includes('key.txt');
+  let state = emptyInvocations();
+  const messages = [
+    `START RequestId: ${A} Version: $LATEST`,
+    `2025-11-07T10:00:00.000Z\t${A}\tINFO\tprocessing key.txt`,
+    ...Array.from({ length: 50 }, (_, i) => `2025-11-07T10:00:00.000Z\t${A}\tINFO\tfiller ${i}`),
+    ...Array.from({ length: 5 }, (_, i) => `2025-11-07T10:00:00.000Z\t${A}\tINFO\tagain key.txt ${i}`),
+  ];
+  const flagged: boolean[] = [];
+  messages.forEach((message, i) => {
+    const { line, parsed } = toLogLine({ logGroup: 'g', logStream: 's', timestamp: i, message }, i);
+    const r = addLine(state, line, parsed, limits, isEvidence);
+    flagged.push(r.evidence);
+    state = r.state;
+  });
+  const inv = state.byId.get(A)!;
+  assert.equal(inv.lines.length, 10, 'the lines stay capped');
+  assert.ok(!inv.lines.some((l) => l.message.endsWith('processing key.txt')), 'the cap dropped the first key line');
+  assert.deepEqual(inv.evidence?.map((l) => l.message.split('\t')[3]), ['processing key.txt', 'again key.txt 0', 'again key.txt 1'], 'the first three evidence lines are kept');
+  assert.equal(flagged.filter(Boolean).length, 3);
+  assert.equal(flagged[1], true);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scrub, toOpError } from '../../src/ops/errors.js';
+import { addSecrets, scrub, toOpError } from '../../src/ops/errors.js';
 
 for (const [name, input, secret] of [
   ['presigned URL', 'GET https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIAABCDEFGHIJKLMNOP%2F20250101&X-Amz-Signature=deadbeef0123&X-Amz-Security-Token=FQoGZXIvYXdzEJr', 'deadbeef0123'],
@@ -41,4 +41,20 @@ for (const [name, err, want] of [
     const got = toOpError(err) as unknown as Record<string, unknown>;
     for (const [k, v] of Object.entries(want)) assert.equal(got[k], v, JSON.stringify(got));
   });
+}
+
+test('scrub: literal secrets added, also URL-encoded; short values (the sandbox test key) are left alone', () => {
+  const token = 'FQoGZXIvYXdzEXAMPLE/token+value==';
+  addSecrets(token, 'test', undefined);
+  assert.equal(scrub(`bad token ${token} and ${encodeURIComponent(token)}`), 'bad token [redacted] and [redacted]');
+  assert.equal(scrub('the test key test'), 'the test key test');
+});
+
+for (const [text, want] of [
+  ['http://me:pa55@host:1/x', 'http://me:***@host:1/x'],
+  ['see https://:pa55@h', 'see https://:***@h'],
+  ['http://me@host (no password)', 'http://me@host (no password)'],
+  ['http://host:4566/a@b', 'http://host:4566/a@b'],
+] as const) {
+  test(`scrub: URL password in ${text}`, () => assert.equal(scrub(text), want));
 }

@@ -1,0 +1,39 @@
+/** Flag-level rules yargs does not apply: values that begin with '-', and scalar flags given twice. */
+import { oneLine } from './errors.js';
+
+/** Flags that take one value each (the rest are booleans, or repeatable like --function). */
+export const SCALAR_FLAGS = [
+  'bucket', 'put', 'delkey', 'post', 'multipart', 'size', 'file', 'key', 'part-size', 'concurrency', 'timeout', 'expect',
+  'handler', 'endpoint-url', 'profile', 'region', 'port', 'host', 'data', 'demo',
+] as const;
+
+/**
+ * `--bucket -abc` or `--timeout -5s`: yargs reads the value as short flags ("Unknown arguments: a, b, c"). A
+ * single-dash word after a scalar flag is that flag's value (this tool has no short flags), so it becomes
+ * `--bucket=-abc` and is then checked, and named, like any other value.
+ */
+export function attachDashValues(argv: readonly string[], scalars: readonly string[] = SCALAR_FLAGS): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    const next = argv[i + 1];
+    if (arg.startsWith('--') && scalars.includes(arg.slice(2)) && next !== undefined && /^-[^-]/.test(next)) {
+      out.push(`${arg}=${next}`);
+      i++;
+    } else {
+      out.push(arg);
+    }
+  }
+  return out;
+}
+
+/** The first scalar flag given more than once (yargs then hands over an array), as a usage message. */
+export function repeatedFlagProblem(args: Record<string, unknown>, scalars: readonly string[] = SCALAR_FLAGS): string | undefined {
+  for (const name of scalars) {
+    const value = args[name];
+    if (Array.isArray(value)) return `--${name} was given more than once (${value.map((v) => `'${oneLine(String(v))}'`).join(', ')}): give it once`;
+  }
+  if (Array.isArray(args.copy) && args.copy.length > 3) return '--copy was given more than once: one COPY per run (SRC_BUCKET SRC_KEY DEST_KEY)';
+  return undefined;
+}
