@@ -1,16 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serviceFor, startSandbox } from '../../src/sandbox/server.js';
-
-test('serviceFor routes by SigV4 scope, then by target header and path', () => {
-  const auth = (svc: string) => ({ authorization: `AWS4-HMAC-SHA256 Credential=test/20250101/eu-west-1/${svc}/aws4_request, SignedHeaders=host, Signature=x` });
-  assert.equal(serviceFor({ headers: auth('logs'), url: '/' }), 'logs');
-  assert.equal(serviceFor({ headers: auth('lambda'), url: '/2015-03-31/functions' }), 'lambda');
-  assert.equal(serviceFor({ headers: auth('s3'), url: '/2015-03-31/functions' }), 's3');
-  assert.equal(serviceFor({ headers: { 'x-amz-target': 'Logs_20140328.FilterLogEvents' }, url: '/' }), 'logs');
-  assert.equal(serviceFor({ headers: {}, url: '/2015-03-31/functions/fn/invocations' }), 'lambda');
-  assert.equal(serviceFor({ headers: {}, url: '/test-bucket/key' }), 's3');
-});
+import { startSandbox } from '../../src/sandbox/server.js';
 
 test('startSandbox listens on a free port and closes', async () => {
   const sb = await startSandbox({ port: 0 });

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { protocolOfUnknown, recognise, refusalError, signingScope } from '../../src/sandbox/router.js';
+import { FALLBACK_SERVICE, SERVICES } from '../../src/sandbox/services.js';
+import { sigV4 } from './raw-http.js';
+
+test('recognise routes by SigV4 scope (header or presigned query), then X-Amz-Target, then path; S3 otherwise', () => {
+  const name = (headers: Record<string, string>, url: string) => {
+    const r = recognise({ headers, url }, SERVICES, FALLBACK_SERVICE);
+    return r.kind === 'service' ? r.definition.signingName : `unknown:${r.name}:${r.protocol}`;
+  };
+  const cases: [Record<string, string>, string, string][] = [
+    [sigV4('logs'), '/', 'logs'],
+    [sigV4('lambda'), '/2015-03-31/functions', 'lambda'],
+    [sigV4('s3'), '/2015-03-31/functions', 's3'],
+    [sigV4('lambda'), '///', 'lambda'],
+    [{}, '/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F20250101%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Signature=00', 's3'],
+    [{ 'x-amz-target': 'Logs_20140328.FilterLogEvents' }, '/', 'logs'],
+    [{}, '/2015-03-31/functions/fn/invocations', 'lambda'],
+    [{}, '/test-bucket/key', 's3'],
+    [{ ...sigV4('dynamodb'), 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0' }, '/', 'unknown:dynamodb:json-1.0'],
+    [{ ...sigV4('kinesis'), 'x-amz-target': 'Kinesis_20131202.ListStreams', 'content-type': 'application/x-amz-json-1.1' }, '/', 'unknown:kinesis:json-1.1'],
+    [{ ...sigV4('cloudformation'), 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, '/', 'unknown:cloudformation:query'],
+    [{ ...sigV4('apigateway') }, '/restapis', 'unknown:apigateway:rest-json'],
+    [{ 'x-amz-target': 'AWSEvents.ListRules' }, '/', 'unknown:AWSEvents:json-1.1'],
+  ];
+  for (const [headers, url, want] of cases) assert.equal(name(headers, url), want, `${JSON.stringify(headers)} ${url}`);
+});
+
+test('signingScope and protocolOfUnknown read the request shape', () => {
+  assert.equal(signingScope(sigV4('sns'), '/'), 'sns');
+  assert.equal(signingScope({}, '/?X-Amz-Credential=a%2F20250101%2Fr%2Fsqs%2Faws4_request'), 'sqs');
+  assert.equal(signingScope({}, '/'), undefined);
+  assert.equal(protocolOfUnknown({ 'x-amz-target': 'X.Y', 'content-type': 'application/x-amz-json-1.0' }), 'json-1.0');
+  assert.equal(protocolOfUnknown({ 'x-amz-target': 'X.Y' }), 'json-1.1');
+});
+
+test('refusals use AWS codes per protocol, all 403', () => {
+  const cases: [Parameters<typeof refusalError>[0], Parameters<typeof refusalError>[1], string][] = [
+    ['rest-xml', 'Unsigned', 'AccessDenied'],
+    ['rest-xml', 'CrossOrigin', 'AccessDenied'],
+    ['rest-json', 'Unsigned', 'MissingAuthenticationTokenException'],
+    ['json-1.1', 'ForeignHost', 'AccessDeniedException'],
+    ['json-1.0', 'Unsigned', 'MissingAuthenticationTokenException'],
+    ['query', 'Unsigned', 'MissingAuthenticationToken'],
+    ['query', 'CrossOrigin', 'AccessDenied'],
+  ];
+  for (const [protocol, refusal, code] of cases) {
+    const err = refusalError(protocol, refusal, 'm');
+    assert.equal(err.code, code, `${protocol} ${refusal}`);
+    assert.equal(err.status, 403);
+  }
+});
