@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
 import { ROLE } from './helpers.js';
+import { sigV4 } from '../raw-http.js';
+
+/** The sandbox refuses unsigned Lambda calls; any key will do. */
+const SIGNED = sigV4('lambda');
 
 let sb: Sandbox;
 const sandboxLog: string[] = [];
@@ -11,6 +15,7 @@ before(async () => {
   const zip = Buffer.from(zipPackage({ 'index.mjs': 'export const handler = async () => 1;' })).toString('base64');
   const res = await fetch(`${sb.endpoint}/2015-03-31/functions`, {
     method: 'POST',
+    headers: SIGNED,
     body: JSON.stringify({ FunctionName: 'fn', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: zip } }),
   });
   assert.equal(res.status, 201);
@@ -36,15 +41,15 @@ test('malformed requests get AWS-style 4xx errors, never a 500, and the service 
     ['DELETE', '/2015-03-31/functions/fn/policy/none', undefined, 'ResourceNotFoundException'],
   ];
   for (const [method, path, body, code] of cases) {
-    const res = await fetch(`${sb.endpoint}${path}`, { method, body });
+    const res = await fetch(`${sb.endpoint}${path}`, { method, body, headers: SIGNED });
     assert.ok(res.status >= 400 && res.status < 500, `${method} ${path}: ${res.status}`);
     assert.equal(res.headers.get('x-amzn-errortype'), code, `${method} ${path} ${body}`);
     const json = (await res.json()) as { message?: string };
     assert.equal(typeof json.message, 'string');
   }
-  const badType = await fetch(`${sb.endpoint}/2015-03-31/functions/fn/invocations`, { method: 'POST', headers: { 'X-Amz-Invocation-Type': 'Sometimes' }, body: '{}' });
+  const badType = await fetch(`${sb.endpoint}/2015-03-31/functions/fn/invocations`, { method: 'POST', headers: { ...SIGNED, 'X-Amz-Invocation-Type': 'Sometimes' }, body: '{}' });
   assert.equal(badType.headers.get('x-amzn-errortype'), 'ValidationException');
-  const ok = await fetch(`${sb.endpoint}/2015-03-31/functions/fn/invocations`, { method: 'POST', body: '{}' });
+  const ok = await fetch(`${sb.endpoint}/2015-03-31/functions/fn/invocations`, { method: 'POST', body: '{}', headers: SIGNED });
   assert.equal(ok.status, 200);
   assert.equal(await ok.text(), '1');
   assert.deepEqual(sandboxLog.filter((l) => l.includes('internal error')), []);
