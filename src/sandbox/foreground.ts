@@ -1,5 +1,6 @@
 /** `s3trigger sandbox`: run the sandbox in the foreground until Ctrl-C / SIGTERM. */
-import { startSandbox, type SandboxOptions } from './server.js';
+import { bindsEveryInterface, startSandbox, type SandboxOptions } from './server.js';
+import { hostName } from './guard.js';
 import { usageError } from '../errors.js';
 import { bucketNameProblem } from '../ops/bucket-name.js';
 
@@ -15,6 +16,11 @@ export async function runSandboxForeground(options: ForegroundOptions): Promise<
   const log = (line: string) => process.stderr.write(`sandbox: ${line}\n`);
   const problem = options.demo === undefined ? undefined : bucketNameProblem(options.demo);
   if (problem) throw usageError(`--demo: invalid bucket name '${options.demo}': ${problem}`);
+  const badHost = options.allowHosts?.find((h) => hostName(h) === undefined);
+  if (badHost !== undefined) throw usageError(`--allow-host ${JSON.stringify(badHost)}: give a host name or address such as sandbox.lan (no scheme or path)`);
+  if (bindsEveryInterface(options.host)) {
+    log(`warning: --host ${options.host} binds every interface: other machines can reach the sandbox (it answers only loopback names, their addresses and --allow-host names)`);
+  }
   // Handled from before the temp data dir exists: a signal while starting (the demo takes ~0.3 s) still removes it.
   let signalled: number | undefined;
   let stop: ((code: number) => void) | undefined;

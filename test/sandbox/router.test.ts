@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { protocolOfUnknown, recognise, refusalError, signingScope } from '../../src/sandbox/router.js';
 import { FALLBACK_SERVICE, SERVICES } from '../../src/sandbox/services.js';
 import { sigV4 } from './raw-http.js';
+import { scrubLogLine as scrubForTest } from '../../src/sandbox/scrub.js';
 
 test('recognise routes by SigV4 scope (header or presigned query), then X-Amz-Target, then path; S3 otherwise', () => {
   const name = (headers: Record<string, string>, url: string) => {
@@ -50,4 +51,41 @@ test('refusals use AWS codes per protocol, all 403', () => {
     assert.equal(err.code, code, `${protocol} ${refusal}`);
     assert.equal(err.status, 403);
   }
+});
+
+test('a service failure is a 500 in its protocol, logged without secrets, and the server keeps serving; an unroutable Lambda request is a 404', async (t) => {
+  const { createServer } = await import('node:http');
+  const { route } = await import('../../src/sandbox/router.js');
+  const { rawRequest } = await import('./raw-http.js');
+  const log: string[] = [];
+  const failing = {
+    signingName: 's3',
+    protocol: 'rest-xml' as const,
+    access: () => ({ anonymous: 'anyone' as const, crossOrigin: 'never' as const }),
+    start: async () => service,
+  };
+  const lambdaLike = { ...failing, signingName: 'lambda', protocol: 'rest-json' as const, paths: /^\/2015-03-31\/functions/ };
+  const service = {
+    handle: async (req: { url?: string }) => {
+      if (req.url?.includes('sync')) throw new TypeError(`cannot read ${req.url}`);
+      await Promise.reject(new Error(`failed on ${req.url} with Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20250101/eu-west-1/s3/aws4_request`));
+    },
+    close: async () => {},
+  };
+  const running = new Map([[failing, service], [lambdaLike, service]]);
+  const server = createServer((req, res) => void route({ services: [failing, lambdaLike], fallback: failing, running, policy: { allowHosts: [] }, log: (l) => log.push(scrubForTest(l)) }, req, res));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  t.after(() => new Promise<void>((r) => server.close(() => r())));
+  const endpoint = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
+  const presigned = '/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20250101%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Signature=deadbeef1234&X-Amz-Security-Token=TOKENVALUE123';
+  for (const path of [presigned, `${presigned}&sync`]) {
+    const res = await rawRequest(endpoint, { method: 'PUT', path, body: 'x' });
+    assert.equal(res.status, 500);
+    assert.match(res.body, /<Code>InternalError<\/Code>/);
+  }
+  const unroutable = await rawRequest(endpoint, { path: '///', headers: sigV4('lambda') });
+  assert.equal(unroutable.status, 404);
+  assert.equal(unroutable.headers['x-amzn-errortype'], 'UnknownOperationException');
+  assert.equal(log.length, 2);
+  for (const line of log) assert.doesNotMatch(line, /deadbeef1234|TOKENVALUE123|AKIAIOSFODNN7EXAMPLE/, line);
 });

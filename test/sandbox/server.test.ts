@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startSandbox } from '../../src/sandbox/server.js';
+import { rawRequest, sigV4 } from './raw-http.js';
 
 test('startSandbox listens on a free port and closes', async () => {
   const sb = await startSandbox({ port: 0 });
@@ -19,4 +20,15 @@ test('a port in use is a usage error naming --port, and nothing is left running'
     return true;
   });
   await first.close();
+});
+
+test('a Lambda-signed request the Lambda API cannot route (GET ///) is its 404, not a 500', async () => {
+  const sb = await startSandbox({ port: 0 });
+  try {
+    const res = await rawRequest(sb.endpoint, { path: '///', headers: sigV4('lambda') });
+    assert.equal(res.status, 404, res.body);
+    assert.equal(res.headers['x-amzn-errortype'], 'UnknownOperationException');
+  } finally {
+    await sb.close();
+  }
 });
