@@ -36,13 +36,14 @@ export const bindsEveryInterface = (host: string | undefined) => host === '0.0.0
 
 /**
  * Host names the guard accepts besides loopback ones: --allow-host names, the --host address when it is
- * not loopback, and for a wildcard bind the addresses of this machine's interfaces (IP literals cannot be
- * rebound by a web page's DNS).
+ * not loopback, and for a wildcard bind the wildcard and the addresses of this machine's interfaces (IP
+ * literals cannot be rebound by a web page's DNS).
  */
 export function allowedHostNames(host: string | undefined, allowHosts: readonly string[] = []): string[] {
   const names = allowHosts.map((h) => hostName(h) ?? h.toLowerCase());
   const bound = host === undefined ? undefined : hostName(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
   if (bindsEveryInterface(host)) {
+    names.push(bound!); // the endpoint the sandbox reports (and hands to Lambda handlers) names the wildcard itself
     for (const list of Object.values(networkInterfaces())) {
       for (const a of list ?? []) names.push(a.family === 'IPv6' ? `[${a.address.toLowerCase()}]` : a.address);
     }

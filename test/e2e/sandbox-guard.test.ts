@@ -97,7 +97,7 @@ test('sandbox --allow-host NAME answers that Host and still refuses others; --ho
   t.after(() => sb.stop());
   const port = new URL(sb.endpoint).port;
   const local = `http://127.0.0.1:${port}`;
-  for (const [host, status] of [[`sandbox.lan:${port}`, 200], [`bucket.s3.other.lan:${port}`, 404], [`evil.example:${port}`, 403]] as const) {
+  for (const [host, status] of [[`sandbox.lan:${port}`, 200], [`0.0.0.0:${port}`, 200], [`bucket.s3.other.lan:${port}`, 404], [`evil.example:${port}`, 403]] as const) {
     const res = await rawRequest(local, { path: '/', headers: { ...sigV4('s3'), host } });
     assert.equal(res.status, status, `${host}: ${res.body}`);
   }

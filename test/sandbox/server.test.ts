@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startSandbox } from '../../src/sandbox/server.js';
+import { allowedHostNames, startSandbox } from '../../src/sandbox/server.js';
 import { rawRequest, sigV4 } from './raw-http.js';
 
 test('startSandbox listens on a free port and closes', async () => {
@@ -31,4 +31,15 @@ test('a Lambda-signed request the Lambda API cannot route (GET ///) is its 404, 
   } finally {
     await sb.close();
   }
+});
+
+test('allowedHostNames: --allow-host names, a non-loopback --host, and for a wildcard bind the wildcard and this machine’s addresses', () => {
+  assert.deepEqual(allowedHostNames('192.168.1.5', ['Sandbox.LAN:4566']), ['sandbox.lan', '192.168.1.5']);
+  assert.deepEqual(allowedHostNames('127.0.0.1'), []);
+  assert.deepEqual(allowedHostNames('::1'), []);
+  assert.deepEqual(allowedHostNames('fe80::1'), ['[fe80::1]']);
+  assert.deepEqual(allowedHostNames(undefined, ['a.lan']), ['a.lan']);
+  const wildcard = allowedHostNames('0.0.0.0');
+  assert.ok(wildcard.includes('0.0.0.0') && wildcard.includes('127.0.0.1'), wildcard.join(' '));
+  assert.ok(allowedHostNames('::').includes('[::]'));
 });
