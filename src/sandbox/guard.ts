@@ -87,7 +87,7 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   return address === '::1' || /^(?:::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
 }
 
-const SIGV4_HEADER = /^AWS4-(?:HMAC-SHA256|ECDSA-P256-SHA256) +Credential=[^/\s,]+\/\d{8}\/[^/\s,]+\/[^/\s,]+\/aws4_request *, *SignedHeaders=[^,\s]+ *, *Signature=[0-9a-f]+ *$/i;
+const SIGV4_HEADER = /^AWS4-(?:HMAC-SHA256|ECDSA-P256-SHA256) +Credential=[^/\s,]+\/\d{8}\/(?:[^/\s,]+\/)?[^/\s,]+\/aws4_request *, *SignedHeaders=[^,\s]+ *, *Signature=[0-9a-f]+ *$/i;
 const SIGV2_HEADER = /^AWS [^:\s]+:\S+$/;
 
 /** True when the request carries a SigV4-shaped Authorization header, a SigV2 one, or a presigned query. */

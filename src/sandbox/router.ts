@@ -17,12 +17,13 @@ const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v
 
 /** The service of a SigV4 credential scope, from the Authorization header or a presigned query's X-Amz-Credential. */
 export function signingScope(headers: IncomingHttpHeaders, url: string): string | undefined {
-  const scope = /Credential=[^/\s,]+\/\d{8}\/[^/\s,]+\/([A-Za-z0-9._-]+)\/aws4_request/;
+  // SigV4 scopes are key/date/region/service; SigV4a's have no region.
+  const scope = /Credential=[^/\s,]+\/\d{8}\/(?:[^/\s,]+\/)?([A-Za-z0-9._-]+)\/aws4_request/;
   const fromHeader = scope.exec(first(headers.authorization) ?? '');
   if (fromHeader) return fromHeader[1];
   const q = url.indexOf('?');
   const credential = q < 0 ? null : new URLSearchParams(url.slice(q + 1)).get('X-Amz-Credential');
-  return credential ? /^[^/]+\/\d{8}\/[^/]+\/([A-Za-z0-9._-]+)\/aws4_request$/.exec(credential)?.[1] : undefined;
+  return credential ? /^[^/]+\/\d{8}\/(?:[^/]+\/)?([A-Za-z0-9._-]+)\/aws4_request$/.exec(credential)?.[1] : undefined;
 }
 
 /** The wire protocol of a request for a service the sandbox does not have, read from its shape. */
@@ -125,7 +126,7 @@ export async function route(options: RouterOptions, req: IncomingMessage, res: S
       return writeProtocolError(req, res, protocol, refusalError(protocol, 'CrossOrigin', message));
     }
     const paths = found.definition.paths;
-    if (paths && found.kind === 'service' && !paths.test(url.split('?')[0]!)) {
+    if (paths && !paths.test(url.split('?')[0]!)) {
       return writeProtocolError(req, res, protocol, { code: 'UnknownOperationException', message: `Unknown operation ${req.method} ${url.split('?')[0]}`, status: 404 });
     }
     await service.handle(req, res);

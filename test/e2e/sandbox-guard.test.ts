@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, spawnSync } from 'node:child_process';
+import { execFile, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -83,9 +83,9 @@ for (const [label, candidate, major] of [['v1', 'aws', '1'], ['v2', '/usr/bin/aw
       [['events', 'list-rules'], 'events ListRules'],
     ];
     for (const [args, named] of cases) {
-      const r = spawnSync(cli, ['--endpoint-url', sb.endpoint, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+      const r: SpawnSyncReturns<string> = spawnSync(cli, ['--endpoint-url', sb.endpoint, ...args], { env, encoding: 'utf8', timeout: 60_000 });
       assert.notEqual(r.status, 0, `${args.join(' ')}: ${r.stdout}`);
-      const lines = r.stderr.trim().split('\n');
+      const lines: string[] = r.stderr.trim().split('\n');
       assert.equal(lines.length, 1, r.stderr);
       assert.match(lines[0]!, new RegExp(`\\(NotImplemented\\).*: ${named} is not implemented by the s3trigger sandbox$`), args.join(' '));
     }

@@ -67,6 +67,7 @@ test('isSigned: SigV4/SigV2 Authorization shapes and presigned queries', () => {
     [sigV4('s3'), '/b/k', true],
     [{ authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/lambda/aws4_request,SignedHeaders=host,Signature=abc123' }, '/', true],
     [{ authorization: 'AWS AKIDEXAMPLE:c2lnbmF0dXJl' }, '/b/k', true],
+    [{ authorization: 'AWS4-ECDSA-P256-SHA256 Credential=AKID/20250101/s3/aws4_request, SignedHeaders=host, Signature=3045' }, '/b/k', true],
     [{ authorization: 'Bearer xyz' }, '/b/k', false],
     [{ authorization: 'AWS4-HMAC-SHA256 Credential=x' }, '/b/k', false],
     [{}, '/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=ab', true],

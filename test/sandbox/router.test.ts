@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { protocolOfUnknown, recognise, refusalError, signingScope } from '../../src/sandbox/router.js';
 import { FALLBACK_SERVICE, SERVICES } from '../../src/sandbox/services.js';
 import { sigV4 } from './raw-http.js';
+import type { SandboxService, ServiceDefinition } from '../../src/sandbox/context.js';
 import { scrubLogLine as scrubForTest } from '../../src/sandbox/scrub.js';
 
 test('recognise routes by SigV4 scope (header or presigned query), then X-Amz-Target, then path; S3 otherwise', () => {
@@ -32,6 +33,7 @@ test('signingScope and protocolOfUnknown read the request shape', () => {
   assert.equal(signingScope(sigV4('sns'), '/'), 'sns');
   assert.equal(signingScope({}, '/?X-Amz-Credential=a%2F20250101%2Fr%2Fsqs%2Faws4_request'), 'sqs');
   assert.equal(signingScope({}, '/'), undefined);
+  assert.equal(signingScope({ authorization: 'AWS4-ECDSA-P256-SHA256 Credential=AKID/20250101/s3/aws4_request, SignedHeaders=host, Signature=30' }, '/'), 's3');
   assert.equal(protocolOfUnknown({ 'x-amz-target': 'X.Y', 'content-type': 'application/x-amz-json-1.0' }), 'json-1.0');
   assert.equal(protocolOfUnknown({ 'x-amz-target': 'X.Y' }), 'json-1.1');
 });
@@ -58,21 +60,21 @@ test('a service failure is a 500 in its protocol, logged without secrets, and th
   const { route } = await import('../../src/sandbox/router.js');
   const { rawRequest } = await import('./raw-http.js');
   const log: string[] = [];
-  const failing = {
+  const failing: ServiceDefinition = {
     signingName: 's3',
-    protocol: 'rest-xml' as const,
-    access: () => ({ anonymous: 'anyone' as const, crossOrigin: 'never' as const }),
+    protocol: 'rest-xml',
+    access: () => ({ anonymous: 'anyone', crossOrigin: 'never' }),
     start: async () => service,
   };
-  const lambdaLike = { ...failing, signingName: 'lambda', protocol: 'rest-json' as const, paths: /^\/2015-03-31\/functions/ };
-  const service = {
-    handle: async (req: { url?: string }) => {
+  const lambdaLike: ServiceDefinition = { ...failing, signingName: 'lambda', protocol: 'rest-json', paths: /^\/2015-03-31\/functions/ };
+  const service: SandboxService = {
+    handle: async (req) => {
       if (req.url?.includes('sync')) throw new TypeError(`cannot read ${req.url}`);
       await Promise.reject(new Error(`failed on ${req.url} with Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20250101/eu-west-1/s3/aws4_request`));
     },
     close: async () => {},
   };
-  const running = new Map([[failing, service], [lambdaLike, service]]);
+  const running = new Map<ServiceDefinition, SandboxService>([[failing, service], [lambdaLike, service]]);
   const server = createServer((req, res) => void route({ services: [failing, lambdaLike], fallback: failing, running, policy: { allowHosts: [] }, log: (l) => log.push(scrubForTest(l)) }, req, res));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.after(() => new Promise<void>((r) => server.close(() => r())));
