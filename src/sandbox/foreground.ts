@@ -19,7 +19,7 @@ export async function runSandboxForeground(options: ForegroundOptions): Promise<
   const badHost = options.allowHosts?.find((h) => hostName(h) === undefined);
   if (badHost !== undefined) throw usageError(`--allow-host ${JSON.stringify(badHost)}: give a host name or address such as sandbox.lan (no scheme or path)`);
   if (bindsEveryInterface(options.host)) {
-    log(`warning: --host ${options.host} binds every interface: other machines can reach the sandbox (it answers only loopback names, their addresses and --allow-host names)`);
+    log(`warning: --host ${options.host} binds every interface: other machines can reach the sandbox (it answers only loopback names, this machine's addresses and --allow-host names)`);
   }
   // Handled from before the temp data dir exists: a signal while starting (the demo takes ~0.3 s) still removes it.
   let signalled: number | undefined;

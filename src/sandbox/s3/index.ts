@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxContext, SandboxService } from '../context.js';
 import { S3Error } from './errors.js';
-import { sendError, type S3Call } from './http.js';
+import { header, sendError, type S3Call } from './http.js';
 import { EventPublisher } from './notify.js';
 import { parseS3Target, resolveOperation, type S3Operation } from './request.js';
 import { S3Store } from './store.js';
@@ -19,8 +19,7 @@ import * as objects from './handlers/objects.js';
 import * as multipart from './handlers/multipart.js';
 import { postObject } from './handlers/post-object.js';
 import * as cors from './handlers/cors.js';
-import { corsHeaders, matchCorsRule } from './cors.js';
-import { header } from './http.js';
+import { corsHeaders, matchCorsRule, type CorsQuery, type CorsRule } from './cors.js';
 
 const HANDLERS: Record<S3Operation, Handler> = {
   ListBuckets: buckets.listBuckets,
@@ -71,7 +70,7 @@ export async function createS3Service(ctx: SandboxContext): Promise<SandboxServi
 }
 
 /** The bucket's CORS rule that allows this actual (not preflight) request from `origin`, if any. */
-function corsRuleFor(deps: S3Deps, req: IncomingMessage, origin: string) {
+function corsRuleFor(deps: S3Deps, req: IncomingMessage, origin: string): { rule: CorsRule; query: CorsQuery } | undefined {
   let bucket: string | undefined;
   try {
     bucket = parseS3Target(req.headers.host, req.url ?? '/').bucket;
