@@ -202,6 +202,7 @@ async function main(argv: string[]): Promise<number> {
         y
           .option('port', { type: 'number', default: SANDBOX_PORT, describe: 'Port to listen on (0 = any free port)' })
           .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' })
+          .option('allow-host', { type: 'string', array: true, describe: 'Also answer requests whose Host is NAME (repeatable; loopback names always are)' })
           .option('data', { type: 'string', describe: 'Persist buckets, objects, functions and logs in DIR' })
           .option('region', { type: 'string', default: SANDBOX_REGION, describe: 'Region the sandbox reports' })
           .option('demo', { type: 'string', describe: 'Create BUCKET wired to the demo event-handler function' })
@@ -220,6 +221,7 @@ async function main(argv: string[]): Promise<number> {
         await runSandboxForeground({
           port: args.port,
           host: args.host,
+          allowHosts: args['allow-host']?.map(String),
           dataDir: args.data,
           region: args.region,
           demo: args.demo,

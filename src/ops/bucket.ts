@@ -1,7 +1,7 @@
 /** Bucket name rules (checked before any request) and create-if-missing. */
 import { CreateBucketCommand, HeadBucketCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
 
-export { bucketNameProblem } from './bucket-name.js';
+export { bucketNameProblem } from '../aws/bucket-name.js';
 
 /** Creates the bucket when HeadBucket says it is missing; resolves to true when it created it. */
 export async function ensureBucket(s3: S3Client, bucket: string): Promise<boolean> {

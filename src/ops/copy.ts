@@ -3,7 +3,7 @@ import type { OpDefinition } from './definition.js';
 import { missingField } from './definition.js';
 import { problem } from './problems.js';
 import { oneLine } from '../errors.js';
-import { bucketNameProblem } from './bucket-name.js';
+import { bucketNameProblem } from '../aws/bucket-name.js';
 
 /** COPY `sourceBucket/sourceKey` to `key` in `bucket`. */
 export interface CopyInput {

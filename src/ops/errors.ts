@@ -1,16 +1,7 @@
 /** Turns anything an operation can throw into an OpError value, with secrets scrubbed from every message. */
 import type { MiddlewareStack } from '@smithy/types';
 import type { OpError } from './types.js';
-
-const SECRET_PATTERNS: [RegExp, string][] = [
-  [/(X-Amz-(?:Signature|Credential|Security-Token))(["']?\s*[=:]\s*["']?)[^&\s"',]+/gi, '$1$2[redacted]'],
-  [/\b(Signature|Credential|AWSAccessKeyId|Policy|policy|signature)=([^&\s"',]+)/g, '$1=[redacted]'],
-  [/\b(aws_secret_access_key|aws_session_token|secretAccessKey|sessionToken|SecretAccessKey|SessionToken)(["']?\s*[=:]\s*["']?)[^\s"',}]+/g, '$1$2[redacted]'],
-  [/\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g, '[access-key]'],
-];
-
-/** A password in a URL's userinfo (`http://user:PASSWORD@host`). */
-const URL_PASSWORD: [RegExp, string] = [/\b([a-z][a-z0-9+.-]*:\/\/[^/@\s:]*):[^/@\s]+@/gi, '$1:***@'];
+import { scrubSecretPatterns } from '../aws/secrets.js';
 
 /** The literal secret values of the credentials in use; shorter ones (the sandbox's `test`) are no secret. */
 const literalSecrets = new Set<string>();
@@ -35,7 +26,7 @@ addSecrets(process.env.AWS_SECRET_ACCESS_KEY, process.env.AWS_SESSION_TOKEN);
 export function scrub(text: string): string {
   let out = text;
   for (const secret of literalSecrets) if (out.includes(secret)) out = out.split(secret).join('[redacted]');
-  return [...SECRET_PATTERNS, URL_PASSWORD].reduce((s, [re, to]) => s.replace(re, to), out);
+  return scrubSecretPatterns(out);
 }
 
 interface CredentialsLike {

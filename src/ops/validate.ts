@@ -1,6 +1,6 @@
 /** Checks an operation's input before any request: the bucket name, then the kind's own rules and local files. */
 import type { OpInput } from './types.js';
-import { bucketNameProblem } from './bucket-name.js';
+import { bucketNameProblem } from '../aws/bucket-name.js';
 import { opDefinition } from './registry.js';
 import { problem, type InputProblem } from './problems.js';
 import { oneLine } from '../errors.js';

@@ -5,6 +5,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { S3EventRecord } from 'aws-lambda';
 import type { Bus } from './bus.js';
+import type { GuardRequest, RequestAccess } from './guard.js';
+import type { Protocol } from './protocol/errors.js';
 
 export const SANDBOX_ACCOUNT = '000000000000';
 
@@ -46,4 +48,24 @@ export interface SandboxContext {
 export interface SandboxService {
   handle(req: IncomingMessage, res: ServerResponse): Promise<void>;
   close(): Promise<void>;
+  /** Whether the service's own rules (S3: the bucket's CORS configuration) allow this cross-origin request. */
+  allowsCrossOrigin?(req: IncomingMessage, origin: string): boolean;
+}
+
+/**
+ * One entry of the service list server.ts routes from: how the service's requests are recognised, what
+ * the guard lets through, and how it starts (start order = list order; what it provides to the others,
+ * it sets on the context).
+ */
+export interface ServiceDefinition {
+  /** The SigV4 signing name: the service part of a credential scope (`s3`, `lambda`, `logs`). */
+  signingName: string;
+  protocol: Protocol;
+  /** JSON protocols: the `X-Amz-Target` prefix of its operations (`Logs_20140328.`). */
+  targetPrefix?: string;
+  /** Paths of its operations: recognises unsigned requests, and a signed request elsewhere gets a 404. */
+  paths?: RegExp;
+  /** What the guard lets through for one request of this service. */
+  access(req: GuardRequest): RequestAccess;
+  start(ctx: SandboxContext): Promise<SandboxService>;
 }

@@ -1,8 +1,9 @@
 /** `s3trigger sandbox`: run the sandbox in the foreground until Ctrl-C / SIGTERM. */
-import { startSandbox, type SandboxOptions } from './server.js';
+import { bindsEveryInterface, startSandbox, type SandboxOptions } from './server.js';
+import { hostName } from './guard.js';
 import { usageError } from '../errors.js';
 import { lifecycle } from '../lifecycle.cjs';
-import { bucketNameProblem } from '../ops/bucket-name.js';
+import { bucketNameProblem } from '../aws/bucket-name.js';
 
 export interface ForegroundOptions extends SandboxOptions {
   demo?: string;
@@ -16,6 +17,8 @@ export interface ForegroundOptions extends SandboxOptions {
 export async function runSandboxForeground(options: ForegroundOptions): Promise<void> {
   const problem = options.demo === undefined ? undefined : bucketNameProblem(options.demo);
   if (problem) throw usageError(`--demo: invalid bucket name '${options.demo}': ${problem}`);
+  const badHost = options.allowHosts?.find((h) => hostName(h) === undefined);
+  if (badHost !== undefined) throw usageError(`--allow-host ${JSON.stringify(badHost)}: give a host name or address such as sandbox.lan (no scheme or path)`);
   // Stoppable from before the temp data dir exists: a signal while starting (the demo takes ~0.3 s) still removes it.
   const stop = new AbortController();
   return lifecycle.stoppable(serve(options, stop.signal), () => stop.abort());
@@ -23,6 +26,9 @@ export async function runSandboxForeground(options: ForegroundOptions): Promise<
 
 async function serve(options: ForegroundOptions, stop: AbortSignal): Promise<void> {
   const log = (line: string) => process.stderr.write(`sandbox: ${line}\n`);
+  if (bindsEveryInterface(options.host)) {
+    log(`warning: --host ${options.host} binds every interface: other machines can reach the sandbox (it answers only loopback names, this machine's addresses and --allow-host names)`);
+  }
   const sandbox = await startSandbox({ ...options, log });
   if (options.demo && !stop.aborted) {
     try {

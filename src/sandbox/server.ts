@@ -1,19 +1,20 @@
 /**
- * The embedded sandbox: one HTTP server, routed by AWS service to s3/, lambda/ and logs/.
+ * The embedded sandbox: one HTTP server; router.ts routes each request from the service list (services.ts)
+ * after the guard (guard.ts) has let it through.
  * Built apart from listen (startSandbox with port 0 in tests).
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { AppError, ExitCode } from '../errors.js';
 import { Bus } from './bus.js';
-import { SANDBOX_ACCOUNT, type S3Notification, type SandboxContext, type SandboxService } from './context.js';
-import { createS3Service } from './s3/index.js';
-import { createLambdaService } from './lambda/index.js';
-import { createLogsService } from './logs/index.js';
+import { SANDBOX_ACCOUNT, type S3Notification, type SandboxContext, type SandboxService, type ServiceDefinition } from './context.js';
+import { hostName, isLoopbackName } from './guard.js';
+import { route } from './router.js';
+import { FALLBACK_SERVICE, SERVICES } from './services.js';
+import { scrubSecretPatterns } from '../aws/secrets.js';
 
 export const DEFAULT_SANDBOX_PORT = 4566;
 export const DEFAULT_SANDBOX_REGION = 'eu-west-1';
@@ -24,9 +25,32 @@ export interface SandboxOptions {
   /** Persist state here; without it a temp dir is used and removed at close. */
   dataDir?: string;
   region?: string;
-  /** Where the sandbox's own log lines go; default: dropped. */
+  /** Where the sandbox's own log lines go (scrubbed of signatures, credentials and tokens); default: dropped. */
   log?: (line: string) => void;
+  /** Host names accepted besides loopback ones (`--allow-host`), e.g. a LAN name when bound to 0.0.0.0. */
+  allowHosts?: string[];
 }
+
+/** True for the wildcard addresses (`0.0.0.0`, `::`), which bind every interface. */
+export const bindsEveryInterface = (host: string | undefined) => host === '0.0.0.0' || host === '::' || host === '[::]';
+
+/**
+ * Host names the guard accepts besides loopback ones: --allow-host names, the --host address when it is
+ * not loopback, and for a wildcard bind the wildcard and the addresses of this machine's interfaces (IP
+ * literals cannot be rebound by a web page's DNS).
+ */
+export function allowedHostNames(host: string | undefined, allowHosts: readonly string[] = []): string[] {
+  const names = allowHosts.map((h) => hostName(h) ?? h.toLowerCase());
+  const bound = host === undefined ? undefined : hostName(host.includes(':') && !host.startsWith('[') ? `[${host}]` : host);
+  if (bindsEveryInterface(host)) {
+    names.push(bound!); // the endpoint the sandbox reports (and hands to Lambda handlers) names the wildcard itself
+    for (const list of Object.values(networkInterfaces())) {
+      for (const a of list ?? []) names.push(a.family === 'IPv6' ? `[${a.address.toLowerCase()}]` : a.address);
+    }
+  } else if (bound && !isLoopbackName(bound)) names.push(bound);
+  return names;
+}
+
 
 export interface Sandbox {
   endpoint: string;
@@ -34,28 +58,6 @@ export interface Sandbox {
   port: number;
   context: SandboxContext;
   close(): Promise<void>;
-}
-
-export type ServiceName = 's3' | 'lambda' | 'logs';
-
-/** Decide the service from the SigV4 credential scope, then from the request's shape. */
-export function serviceFor(req: Pick<IncomingMessage, 'headers' | 'url'>): ServiceName {
-  const auth = req.headers.authorization ?? '';
-  const scope = /Credential=[^/]+\/\d{8}\/[^/]+\/([a-z0-9-]+)\/aws4_request/.exec(auth);
-  if (scope) {
-    if (scope[1] === 'logs') return 'logs';
-    if (scope[1] === 'lambda') return 'lambda';
-    if (scope[1] === 's3') return 's3';
-  }
-  const target = req.headers['x-amz-target'];
-  if (typeof target === 'string' && target.startsWith('Logs_20140328.')) return 'logs';
-  if (/^\/20\d\d-\d\d-\d\d\/(functions|event-source-mappings|tags|account-settings)/.test(req.url ?? '')) return 'lambda';
-  return 's3';
-}
-
-/** S3 request ids are 16 chars of [0-9A-F], like AWS's. */
-function s3RequestId(): string {
-  return randomBytes(8).toString('hex').toUpperCase();
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -68,7 +70,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accountId: SANDBOX_ACCOUNT,
     dataDir,
     ephemeral,
-    log: options.log ?? (() => {}),
+    log: options.log ? (line) => options.log!(scrubSecretPatterns(line)) : () => {},
     s3Events: new Bus<S3Notification>(),
     logs: { append: () => {} },
     functions: { exists: () => false },
@@ -79,24 +81,26 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     for (const service of started.reverse()) await service.close().catch(() => {});
     if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
   };
-  let services: Record<ServiceName, SandboxService>;
+  const running = new Map<ServiceDefinition, SandboxService>();
   try {
-    // Order matters: Lambda writes to Logs, S3 validates against Lambda.
-    const logs = await createLogsService(context);
-    started.push(logs);
-    context.logs = logs.sink;
-    const lambda = await createLambdaService(context);
-    started.push(lambda);
-    context.functions = lambda.registry;
-    const s3 = await createS3Service(context);
-    started.push(s3);
-    services = { s3, lambda, logs };
+    for (const definition of SERVICES) {
+      const service = await definition.start(context);
+      started.push(service);
+      running.set(definition, service);
+    }
   } catch (err) {
     await abandon();
     throw err;
   }
+  const routing = {
+    services: SERVICES,
+    fallback: FALLBACK_SERVICE,
+    running,
+    policy: { allowHosts: allowedHostNames(options.host, options.allowHosts) },
+    log: context.log,
+  };
 
-  const server: Server = createServer((req, res) => void dispatch(services, req, res, context));
+  const server: Server = createServer((req, res) => void route(routing, req, res));
   server.keepAliveTimeout = 65_000;
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (s) => {
@@ -142,24 +146,4 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       return closed;
     },
   };
-}
-
-async function dispatch(
-  services: Record<ServiceName, SandboxService>,
-  req: IncomingMessage,
-  res: ServerResponse,
-  context: SandboxContext,
-): Promise<void> {
-  const name = serviceFor(req);
-  if (name === 's3') res.setHeader('x-amz-request-id', s3RequestId());
-  else res.setHeader('x-amzn-RequestId', randomUUID());
-  try {
-    await services[name].handle(req, res);
-  } catch (err) {
-    context.log(`${name}: internal error: ${err instanceof Error ? err.message : String(err)}`);
-    if (!res.headersSent) {
-      res.statusCode = 500;
-      res.end();
-    } else res.destroy();
-  }
 }

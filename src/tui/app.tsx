@@ -1,5 +1,5 @@
 /** The root component: owns the reducer, the one key dispatcher and the effects it asks for. */
-import { bucketNameProblem } from '../ops/bucket-name.js';
+import { bucketNameProblem } from '../aws/bucket-name.js';
 import { Box, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, type ReactNode } from 'react';
 import type { SessionApi, SessionEvent } from '../events.js';

@@ -1,16 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serviceFor, startSandbox } from '../../src/sandbox/server.js';
-
-test('serviceFor routes by SigV4 scope, then by target header and path', () => {
-  const auth = (svc: string) => ({ authorization: `AWS4-HMAC-SHA256 Credential=test/20250101/eu-west-1/${svc}/aws4_request, SignedHeaders=host, Signature=x` });
-  assert.equal(serviceFor({ headers: auth('logs'), url: '/' }), 'logs');
-  assert.equal(serviceFor({ headers: auth('lambda'), url: '/2015-03-31/functions' }), 'lambda');
-  assert.equal(serviceFor({ headers: auth('s3'), url: '/2015-03-31/functions' }), 's3');
-  assert.equal(serviceFor({ headers: { 'x-amz-target': 'Logs_20140328.FilterLogEvents' }, url: '/' }), 'logs');
-  assert.equal(serviceFor({ headers: {}, url: '/2015-03-31/functions/fn/invocations' }), 'lambda');
-  assert.equal(serviceFor({ headers: {}, url: '/test-bucket/key' }), 's3');
-});
+import { allowedHostNames, startSandbox } from '../../src/sandbox/server.js';
+import { rawRequest, sigV4 } from './raw-http.js';
 
 test('startSandbox listens on a free port and closes', async () => {
   const sb = await startSandbox({ port: 0 });
@@ -29,4 +20,26 @@ test('a port in use is a usage error naming --port, and nothing is left running'
     return true;
   });
   await first.close();
+});
+
+test('a Lambda-signed request the Lambda API cannot route (GET ///) is its 404, not a 500', async () => {
+  const sb = await startSandbox({ port: 0 });
+  try {
+    const res = await rawRequest(sb.endpoint, { path: '///', headers: sigV4('lambda') });
+    assert.equal(res.status, 404, res.body);
+    assert.equal(res.headers['x-amzn-errortype'], 'UnknownOperationException');
+  } finally {
+    await sb.close();
+  }
+});
+
+test('allowedHostNames: --allow-host names, a non-loopback --host, and for a wildcard bind the wildcard and this machine’s addresses', () => {
+  assert.deepEqual(allowedHostNames('192.168.1.5', ['Sandbox.LAN:4566']), ['sandbox.lan', '192.168.1.5']);
+  assert.deepEqual(allowedHostNames('127.0.0.1'), []);
+  assert.deepEqual(allowedHostNames('::1'), []);
+  assert.deepEqual(allowedHostNames('fe80::1'), ['[fe80::1]']);
+  assert.deepEqual(allowedHostNames(undefined, ['a.lan']), ['a.lan']);
+  const wildcard = allowedHostNames('0.0.0.0');
+  assert.ok(wildcard.includes('0.0.0.0') && wildcard.includes('127.0.0.1'), wildcard.join(' '));
+  assert.ok(allowedHostNames('::').includes('[::]'));
 });

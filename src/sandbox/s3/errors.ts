@@ -1,3 +1,5 @@
+import { restXmlErrorBody } from '../protocol/errors.js';
+
 /** An S3 error carrying AWS's code, HTTP status and extra XML elements (ArgumentName, MinSizeAllowed...). */
 export class S3Error extends Error {
   constructor(
@@ -11,15 +13,7 @@ export class S3Error extends Error {
   }
 }
 
-const escapeXml = (s: string) =>
-  s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
-
+/** S3's rest-xml error document (the shared writer in protocol/errors.ts). */
 export function s3ErrorXml(err: S3Error, resource: string, requestId: string): string {
-  const extra = Object.entries(err.extra)
-    .map(([k, v]) => `<${k}>${escapeXml(String(v))}</${k}>`)
-    .join('');
-  return (
-    `<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>${err.code}</Code><Message>${escapeXml(err.message)}</Message>` +
-    `${extra}<Resource>${escapeXml(resource)}</Resource><RequestId>${requestId}</RequestId></Error>`
-  );
+  return restXmlErrorBody({ code: err.code, message: err.message, extra: err.extra }, resource, requestId);
 }

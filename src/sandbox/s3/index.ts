@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxContext, SandboxService } from '../context.js';
 import { S3Error } from './errors.js';
-import { sendError, type S3Call } from './http.js';
+import { header, sendError, type S3Call } from './http.js';
 import { EventPublisher } from './notify.js';
 import { parseS3Target, resolveOperation, type S3Operation } from './request.js';
 import { S3Store } from './store.js';
@@ -18,6 +18,8 @@ import * as buckets from './handlers/buckets.js';
 import * as objects from './handlers/objects.js';
 import * as multipart from './handlers/multipart.js';
 import { postObject } from './handlers/post-object.js';
+import * as cors from './handlers/cors.js';
+import { corsHeaders, matchCorsRule, type CorsQuery, type CorsRule } from './cors.js';
 
 const HANDLERS: Record<S3Operation, Handler> = {
   ListBuckets: buckets.listBuckets,
@@ -45,6 +47,10 @@ const HANDLERS: Record<S3Operation, Handler> = {
   AbortMultipartUpload: multipart.abortMultipartUpload,
   ListParts: multipart.listParts,
   GetObjectTagging: objects.getObjectTagging,
+  PutBucketCors: cors.putBucketCors,
+  GetBucketCors: cors.getBucketCors,
+  DeleteBucketCors: cors.deleteBucketCors,
+  Preflight: cors.preflight,
   NotImplemented: async () => {
     throw new S3Error('NotImplemented', 'A header you provided implies functionality that is not implemented', 501);
   },
@@ -59,7 +65,22 @@ export async function createS3Service(ctx: SandboxContext): Promise<SandboxServi
   return {
     handle: (req, res) => handle(deps, req, res),
     close: () => store.close(),
+    allowsCrossOrigin: (req, origin) => corsRuleFor(deps, req, origin) !== undefined,
   };
+}
+
+/** The bucket's CORS rule that allows this actual (not preflight) request from `origin`, if any. */
+function corsRuleFor(deps: S3Deps, req: IncomingMessage, origin: string): { rule: CorsRule; query: CorsQuery } | undefined {
+  let bucket: string | undefined;
+  try {
+    bucket = parseS3Target(req.headers.host, req.url ?? '/').bucket;
+  } catch {
+    return undefined;
+  }
+  const rules = bucket === undefined ? undefined : deps.store.getBucket(bucket)?.cors;
+  const query = { origin, method: (req.method ?? 'GET').toUpperCase() };
+  const rule = matchCorsRule(rules, query);
+  return rule && { rule, query };
 }
 
 async function handle(deps: S3Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -70,6 +91,9 @@ async function handle(deps: S3Deps, req: IncomingMessage, res: ServerResponse): 
   try {
     call.target = parseS3Target(req.headers.host, req.url ?? '/');
     const op = resolveOperation(req.method ?? 'GET', call.target, req.headers);
+    const origin = header(req, 'origin');
+    const allowed = origin !== undefined && op !== 'Preflight' ? corsRuleFor(deps, req, origin) : undefined;
+    if (allowed) for (const [name, value] of Object.entries(corsHeaders(allowed.rule, allowed.query))) res.setHeader(name, value);
     await HANDLERS[op](deps, call);
   } catch (err) {
     if (err instanceof S3Error) return sendError(call, err);

@@ -73,12 +73,16 @@ export type S3Operation =
   | 'AbortMultipartUpload'
   | 'ListParts'
   | 'GetObjectTagging'
+  | 'PutBucketCors'
+  | 'GetBucketCors'
+  | 'DeleteBucketCors'
+  | 'Preflight'
   | 'NotImplemented'
   | 'MethodNotAllowed';
 
 /** Sub-resources we do not model; a request naming one gets NotImplemented rather than a wrong answer. */
 const UNMODELLED = [
-  'acl', 'tagging', 'cors', 'policy', 'lifecycle', 'encryption', 'website', 'logging', 'replication',
+  'acl', 'tagging', 'policy', 'lifecycle', 'encryption', 'website', 'logging', 'replication',
   'ownershipControls', 'publicAccessBlock', 'object-lock', 'retention', 'legal-hold', 'accelerate',
   'requestPayment', 'analytics', 'metrics', 'inventory', 'intelligent-tiering', 'restore', 'select',
   'attributes', 'torrent', 'versions', 'policyStatus',
@@ -87,7 +91,13 @@ const UNMODELLED = [
 export function resolveOperation(method: string, target: S3Target, headers: IncomingHttpHeaders): S3Operation {
   const has = (name: string) => target.query.has(name);
   const m = method.toUpperCase();
+  if (m === 'OPTIONS') return 'Preflight';
   if (target.bucket === undefined) return m === 'GET' ? 'ListBuckets' : 'MethodNotAllowed';
+  if (target.key === undefined && has('cors')) {
+    if (m === 'PUT') return 'PutBucketCors';
+    if (m === 'GET') return 'GetBucketCors';
+    if (m === 'DELETE') return 'DeleteBucketCors';
+  }
   // Tags are not modelled, but the CLI's large s3-to-s3 copy reads them: an object has none.
   if (target.key !== undefined && m === 'GET' && has('tagging') && !has('uploadId')) return 'GetObjectTagging';
   if (UNMODELLED.some(has)) return 'NotImplemented';

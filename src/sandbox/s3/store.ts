@@ -9,6 +9,7 @@ import { dirname, join } from 'node:path';
 import { AppError } from '../../errors.js';
 import { BlobStore } from './blobs.js';
 import type { ChecksumAlgorithm } from './checksums.js';
+import type { CorsRule } from './cors.js';
 import type { NotificationConfig } from './notification-config.js';
 
 export interface Segment {
@@ -51,6 +52,8 @@ export interface BucketMeta {
   region: string;
   creationDate: string;
   notification: NotificationConfig;
+  /** PutBucketCors rules; absent when none are set. */
+  cors?: CorsRule[];
 }
 
 export interface PartMeta {
@@ -213,6 +216,18 @@ export class S3Store {
     if (!state) return;
     await this.serial(`bucket:${name}`, async () => {
       const meta = { ...state.meta, notification };
+      await this.commitJson(join(this.bucketDir(name), 'bucket.json'), meta);
+      state.meta = meta;
+    });
+  }
+
+  /** Sets (or, with undefined, deletes) the bucket's CORS rules; committed with bucket.json like the notification. */
+  async setCors(name: string, cors: CorsRule[] | undefined): Promise<void> {
+    const state = this.buckets.get(name);
+    if (!state) return;
+    await this.serial(`bucket:${name}`, async () => {
+      const { cors: _old, ...rest } = state.meta;
+      const meta: BucketMeta = cors ? { ...rest, cors } : rest;
       await this.commitJson(join(this.bucketDir(name), 'bucket.json'), meta);
       state.meta = meta;
     });

@@ -5,6 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { sigV4 } from '../raw-http.js';
 import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -49,7 +50,7 @@ const env = () => ({
 async function reportCount(group: string): Promise<number> {
   const res = await fetch(sb.endpoint, {
     method: 'POST',
-    headers: { 'x-amz-target': 'Logs_20140328.FilterLogEvents', 'content-type': 'application/x-amz-json-1.1' },
+    headers: { ...sigV4('logs'), 'x-amz-target': 'Logs_20140328.FilterLogEvents', 'content-type': 'application/x-amz-json-1.1' },
     body: JSON.stringify({ logGroupName: group, filterPattern: '"REPORT RequestId"' }),
   });
   if (!res.ok) return 0;

@@ -2,6 +2,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { DescribeLogGroupsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startLogsFixture, type LogsFixture } from './helpers.js';
+import { sigV4 } from '../raw-http.js';
 
 let fx: LogsFixture;
 before(async () => {
@@ -10,7 +11,7 @@ before(async () => {
 after(() => fx.close());
 
 async function call(target: string | undefined, body: string) {
-  const headers: Record<string, string> = { 'content-type': 'application/x-amz-json-1.1' };
+  const headers: Record<string, string> = { ...sigV4('logs'), 'content-type': 'application/x-amz-json-1.1' };
   if (target) headers['x-amz-target'] = target;
   const res = await fetch(`${fx.sandbox.endpoint}/`, { method: 'POST', headers, body });
   return { status: res.status, errorType: res.headers.get('x-amzn-errortype'), json: (await res.json()) as { __type?: string; message?: string } };

@@ -1,6 +1,7 @@
 /** A client that stops reading: the session keeps at most MAX_BUFFERED_RESULTS pending, drops the oldest, marks `sampled`. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sigV4 } from '../raw-http.js';
 import { request } from 'node:http';
 import { setImmediate as tick } from 'node:timers/promises';
 import { EventStreamCodec } from '@smithy/eventstream-codec';
@@ -15,7 +16,7 @@ test('a stalled live tail client gets the newest events, sampled, and the server
   sb.context.logs.append('g', 's', [{ timestamp: Date.now(), message: 'create' }]);
 
   const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
-    const req = request(`${sb.endpoint}/`, { method: 'POST', headers: { 'x-amz-target': 'Logs_20140328.StartLiveTail', 'content-type': 'application/x-amz-json-1.1' } }, resolve);
+    const req = request(`${sb.endpoint}/`, { method: 'POST', headers: { ...sigV4('logs'), 'x-amz-target': 'Logs_20140328.StartLiveTail', 'content-type': 'application/x-amz-json-1.1' } }, resolve);
     req.on('error', reject);
     req.end(JSON.stringify({ logGroupIdentifiers: ['g'] }));
   });

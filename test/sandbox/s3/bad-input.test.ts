@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand, ListBucketsCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { startS3, type S3Harness } from './helpers.js';
+import { sigV4 } from '../raw-http.js';
 
 let h: S3Harness;
 let parent: string;
@@ -23,6 +24,9 @@ after(async () => {
 });
 
 const url = (path: string) => `${h.sandbox.endpoint}${path}`;
+const AUTH = sigV4('s3').authorization;
+/** fetch with a SigV4-shaped Authorization: the sandbox refuses unsigned writes. */
+const sfetch = (input: string, init: RequestInit = {}) => fetch(input, { ...init, headers: { authorization: AUTH, ...(init.headers as Record<string, string> | undefined) } });
 const code = (xml: string) => /<Code>([^<]+)<\/Code>/.exec(xml)?.[1];
 
 /** A raw HTTP/1.1 exchange over a socket: write head + body, half-close, read until the server closes or answers. */
@@ -48,7 +52,7 @@ async function stillServing(): Promise<void> {
 }
 
 async function status(path: string): Promise<number> {
-  return (await fetch(url(path))).status;
+  return (await sfetch(url(path))).status;
 }
 
 test('malformed XML bodies -> MalformedXML', async () => {
@@ -60,22 +64,22 @@ test('malformed XML bodies -> MalformedXML', async () => {
     ['PUT', '/new-bad-bucket', '<CreateBucketConfiguration><LocationConstraint>eu'],
   ];
   for (const [method, path, body] of cases) {
-    const res = await fetch(url(path), { method, body, headers: { 'content-type': 'application/xml' } });
+    const res = await sfetch(url(path), { method, body, headers: { 'content-type': 'application/xml' } });
     assert.equal(res.status, 400, path);
     const text = await res.text();
     assert.equal(code(text), 'MalformedXML', `${path}: ${text}`);
     assert.match(text, /<RequestId>[0-9A-F]{16}<\/RequestId>/);
     assert.equal(res.headers.get('x-amz-request-id'), /<RequestId>([^<]+)/.exec(text)![1]);
   }
-  const upload = await fetch(url('/bad-bucket/mpu?uploads'), { method: 'POST' });
+  const upload = await sfetch(url('/bad-bucket/mpu?uploads'), { method: 'POST' });
   const uploadId = /<UploadId>([^<]+)/.exec(await upload.text())![1]!;
-  const res = await fetch(url(`/bad-bucket/mpu?uploadId=${uploadId}`), { method: 'POST', body: '<CompleteMultipartUpload><Part>' });
+  const res = await sfetch(url(`/bad-bucket/mpu?uploadId=${uploadId}`), { method: 'POST', body: '<CompleteMultipartUpload><Part>' });
   assert.equal(code(await res.text()), 'MalformedXML');
   await stillServing();
 });
 
 test('notification config validation errors', async () => {
-  const put = (xml: string) => fetch(url('/bad-bucket?notification'), { method: 'PUT', body: xml, headers: { 'x-amz-skip-destination-validation': 'true' } });
+  const put = (xml: string) => sfetch(url('/bad-bucket?notification'), { method: 'PUT', body: xml, headers: { 'x-amz-skip-destination-validation': 'true' } });
   const badArn = await put('<NotificationConfiguration><QueueConfiguration><Queue>not-an-arn</Queue><Event>s3:ObjectCreated:*</Event></QueueConfiguration></NotificationConfiguration>');
   const badArnText = await badArn.text();
   assert.equal(code(badArnText), 'InvalidArgument');
@@ -89,25 +93,25 @@ test('notification config validation errors', async () => {
 });
 
 test('truncated bodies: nothing stored, server keeps serving', async () => {
-  const plain = await raw(`PUT /bad-bucket/truncated HTTP/1.1\nHost: 127.0.0.1\nContent-Length: 100\n`, 'only ten b');
+  const plain = await raw(`PUT /bad-bucket/truncated HTTP/1.1\nHost: 127.0.0.1\nAuthorization: ${AUTH}\nContent-Length: 100\n`, 'only ten b');
   assert.ok(plain === '' || /^HTTP\/1\.1 400/.test(plain), plain);
   const chunkedBody = '6\r\nhello \r\n5\r\nwor';
   const chunked = await raw(
-    `PUT /bad-bucket/truncated2 HTTP/1.1\nHost: 127.0.0.1\nContent-Encoding: aws-chunked\nx-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER\n` +
+    `PUT /bad-bucket/truncated2 HTTP/1.1\nHost: 127.0.0.1\nAuthorization: ${AUTH}\nContent-Encoding: aws-chunked\nx-amz-content-sha256: STREAMING-UNSIGNED-PAYLOAD-TRAILER\n` +
       `x-amz-decoded-content-length: 11\nContent-Length: ${chunkedBody.length}\n`,
     chunkedBody,
     { halfClose: false },
   );
   assert.match(chunked, /^HTTP\/1\.1 400/);
   assert.equal(code(chunked), 'IncompleteBody');
-  const short = await fetch(url('/bad-bucket/short'), {
+  const short = await sfetch(url('/bad-bucket/short'), {
     method: 'PUT',
     body: '5\r\nhello\r\n0\r\n\r\n',
     headers: { 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'x-amz-decoded-content-length': '11' },
   });
   assert.equal(code(await short.text()), 'IncompleteBody');
   const form = '--xx\r\nContent-Disposition: form-data; name="key"\r\n\r\nposted-partly\r\n--xx\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\nsome bytes';
-  await raw(`POST /bad-bucket HTTP/1.1\nHost: 127.0.0.1\nContent-Type: multipart/form-data; boundary=xx\nContent-Length: ${form.length + 1000}\n`, form);
+  await raw(`POST /bad-bucket HTTP/1.1\nHost: 127.0.0.1\nAuthorization: ${AUTH}\nContent-Type: multipart/form-data; boundary=xx\nContent-Length: ${form.length + 1000}\n`, form);
   for (const key of ['truncated', 'truncated2', 'short', 'posted-partly']) assert.equal(await status(`/bad-bucket/${key}`), 404, key);
   await stillServing();
 });
@@ -127,20 +131,20 @@ test('wrong checksums -> BadDigest / InvalidRequest / InvalidDigest; nothing sto
     ],
   ];
   for (const [key, headers, body, expected] of cases) {
-    const res = await fetch(url(`/bad-bucket/sum-${key}`), { method: 'PUT', body, headers });
+    const res = await sfetch(url(`/bad-bucket/sum-${key}`), { method: 'PUT', body, headers });
     const text = await res.text();
     assert.equal(res.status, 400, key);
     assert.equal(code(text), expected, `${key}: ${text}`);
     assert.equal(await status(`/bad-bucket/sum-${key}`), 404, key);
   }
-  const good = await fetch(url('/bad-bucket/sum-ok'), {
+  const good = await sfetch(url('/bad-bucket/sum-ok'), {
     method: 'PUT',
     body: '6\r\nhello \r\n5\r\nworld\r\n0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n',
     headers: { 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'x-amz-trailer': 'x-amz-checksum-crc32', 'x-amz-decoded-content-length': '11' },
   });
   assert.equal(good.status, 200);
   assert.equal(good.headers.get('x-amz-checksum-crc32'), 'DUoRhQ==');
-  assert.equal(await (await fetch(url('/bad-bucket/sum-ok'))).text(), 'hello world');
+  assert.equal(await (await sfetch(url('/bad-bucket/sum-ok'))).text(), 'hello world');
   await stillServing();
 });
 
@@ -150,7 +154,7 @@ test('POST policy violations -> AWS codes and messages', async () => {
     for (const [k, v] of Object.entries(fields)) form.append(k, v);
     for (const [k, v] of extra) form.append(k, v);
     form.append('file', new Blob([content]), 'f.txt');
-    const res = await fetch(url('/bad-bucket'), { method: 'POST', body: form });
+    const res = await sfetch(url('/bad-bucket'), { method: 'POST', body: form });
     return { status: res.status, text: await res.text() };
   };
   const valid = await createPresignedPost(h.s3, { Bucket: 'bad-bucket', Key: 'p/${filename}', Conditions: [['content-length-range', 2, 10]] });
@@ -172,13 +176,13 @@ test('POST policy violations -> AWS codes and messages', async () => {
   assert.equal(wrongKey.status, 403);
   assert.match(wrongKey.text, /Policy Condition failed/);
 
-  const notForm = await fetch(url('/bad-bucket'), { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } });
+  const notForm = await sfetch(url('/bad-bucket'), { method: 'POST', body: 'x', headers: { 'content-type': 'text/plain' } });
   assert.equal(notForm.status, 412);
   const noFile = new FormData();
   noFile.append('key', 'k');
-  const nf = await fetch(url('/bad-bucket'), { method: 'POST', body: noFile });
+  const nf = await sfetch(url('/bad-bucket'), { method: 'POST', body: noFile });
   assert.equal(code(await nf.text()), 'InvalidArgument');
-  const broken = await fetch(url('/bad-bucket'), { method: 'POST', body: '--xx\r\nContent-Disposition: form-data; name="key"\r\n\r\nk', headers: { 'content-type': 'multipart/form-data; boundary=xx' } });
+  const broken = await sfetch(url('/bad-bucket'), { method: 'POST', body: '--xx\r\nContent-Disposition: form-data; name="key"\r\n\r\nk', headers: { 'content-type': 'multipart/form-data; boundary=xx' } });
   assert.equal(broken.status, 400);
   const listed = await h.s3.send(new ListObjectsV2Command({ Bucket: 'bad-bucket', Prefix: 'p/' }));
   assert.deepEqual(listed.Contents!.map((c) => c.Key), ['p/f.txt']);
@@ -187,7 +191,7 @@ test('POST policy violations -> AWS codes and messages', async () => {
 
 function rawRequest(method: string, path: string, body?: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port: h.sandbox.port, method, path }, (res) => {
+    const req = request({ host: '127.0.0.1', port: h.sandbox.port, method, path, headers: { authorization: AUTH } }, (res) => {
       let text = '';
       res.on('data', (c) => (text += c));
       res.on('end', () => resolve({ status: res.statusCode!, body: text }));
@@ -210,7 +214,7 @@ test('hostile keys stay inside the data dir and round-trip', async () => {
   assert.ok(literal.status === 200 || literal.status === 404 || literal.status === 400, String(literal.status));
   const spaced = await rawRequest('PUT', '/bad-bucket/%20spaced%20', 'x');
   assert.equal(spaced.status, 200);
-  const del = await fetch(url('/bad-bucket?delete'), { method: 'POST', body: '<Delete>\n  <Quiet> true </Quiet>\n  <Object><Key> spaced </Key></Object>\n</Delete>' });
+  const del = await sfetch(url('/bad-bucket?delete'), { method: 'POST', body: '<Delete>\n  <Quiet> true </Quiet>\n  <Object><Key> spaced </Key></Object>\n</Delete>' });
   assert.equal(del.status, 200);
   assert.equal(await status('/bad-bucket/%20spaced%20'), 404);
   const tooLong = await rawRequest('PUT', `/bad-bucket/${'a'.repeat(1025)}`, 'x');
@@ -229,7 +233,7 @@ test('unknown operations and methods answer with S3 errors', async () => {
   assert.equal(code((await rawRequest('GET', '/bad-bucket/%E0%A4%A')).body), 'InvalidURI');
   assert.equal(code((await rawRequest('GET', '/no-such-bucket-here/k')).body), 'NoSuchBucket');
   assert.equal(code((await rawRequest('GET', '/bad-bucket?list-type=2&continuation-token=garbage')).body), 'InvalidArgument');
-  const range = await fetch(url('/bad-bucket/sum-ok'), { headers: { range: 'bytes=100-' } });
+  const range = await sfetch(url('/bad-bucket/sum-ok'), { headers: { range: 'bytes=100-' } });
   assert.equal(range.status, 416);
   assert.equal(code(await range.text()), 'InvalidRange');
   await stillServing();

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
 import { startSandbox, type Sandbox, type SandboxOptions } from '../../../src/sandbox/server.js';
 import type { S3Notification } from '../../../src/sandbox/context.js';
+import { sigV4 } from '../raw-http.js';
 
 export const FN_ARN = 'arn:aws:lambda:eu-west-1:000000000000:function:event-handler';
 
@@ -51,11 +52,11 @@ export function lambdaEverything(id = 'all', extra = ''): string {
   );
 }
 
-/** Puts a notification configuration over raw HTTP with destination validation skipped. */
+/** Puts a notification configuration over raw HTTP (signed: the sandbox refuses unsigned writes) with destination validation skipped. */
 export async function putNotification(sandbox: Sandbox, bucket: string, xml: string): Promise<Response> {
   return fetch(`${sandbox.endpoint}/${bucket}?notification`, {
     method: 'PUT',
-    headers: { 'x-amz-skip-destination-validation': 'true', 'content-type': 'application/xml' },
+    headers: { ...sigV4('s3'), 'x-amz-skip-destination-validation': 'true', 'content-type': 'application/xml' },
     body: xml,
   });
 }

@@ -358,8 +358,10 @@ test('virtual-host addressing: <bucket>.localhost and <bucket>.s3.<anything> Hos
     });
   assert.deepEqual(await get(`vhost-bucket.localhost:${h.sandbox.port}`, '/dir/k.txt'), { status: 200, body: 'via vhost' });
   assert.deepEqual(await get('vhost-bucket.s3.localhost.localstack.cloud', '/dir/k.txt'), { status: 200, body: 'via vhost' });
-  const list = await get('vhost-bucket.s3.eu-west-1.amazonaws.com', '/?list-type=2');
+  const list = await get(`vhost-bucket.s3.127.0.0.1:${h.sandbox.port}`, '/?list-type=2');
   assert.match(list.body, /<Key>dir\/k\.txt<\/Key>/);
+  // A name that is not this machine's is refused (DNS rebinding) unless the sandbox was started with --allow-host.
+  assert.equal((await get('vhost-bucket.s3.eu-west-1.amazonaws.com', '/?list-type=2')).status, 403);
   // The SDK's own virtual-host style: resolve every <bucket>.localhost name to 127.0.0.1 (system resolvers may not).
   const lookup = ((_host: string, opts: { all?: boolean }, cb: (...args: unknown[]) => void) =>
     opts?.all ? cb(null, [{ address: '127.0.0.1', family: 4 }]) : cb(null, '127.0.0.1', 4)) as unknown as LookupFunction;
