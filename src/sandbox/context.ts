@@ -24,9 +24,13 @@ export interface LogsSink {
   append(group: string, stream: string, events: { timestamp: number; message: string }[]): void;
 }
 
-/** What S3 needs to know about Lambda (destination validation). */
+/** What the others need of Lambda: destination validation (S3) and asynchronous invokes (glue/). */
 export interface FunctionRegistry {
   exists(arnOrName: string): boolean;
+  /** The function's name when the ARN (or name) refers to an existing function. */
+  functionFor(arnOrName: string): string | undefined;
+  /** Queues an asynchronous (`Event`) invocation; returns its request id. */
+  invokeAsync(name: string, payload: string): string;
 }
 
 export interface SandboxContext {

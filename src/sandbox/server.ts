@@ -14,6 +14,7 @@ import { SANDBOX_ACCOUNT, type S3Notification, type SandboxContext, type Sandbox
 import { hostName, isLoopbackName } from './guard.js';
 import { route } from './router.js';
 import { FALLBACK_SERVICE, SERVICES } from './services.js';
+import { attachS3Notifications } from './glue/s3-notifications.js';
 import { scrubSecretPatterns } from '../aws/secrets.js';
 
 export const DEFAULT_SANDBOX_PORT = 4566;
@@ -60,6 +61,15 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
+/** Lambda's side of the context until the Lambda service has started. */
+const NO_FUNCTIONS: SandboxContext['functions'] = {
+  exists: () => false,
+  functionFor: () => undefined,
+  invokeAsync: () => {
+    throw new Error('the Lambda service is not running');
+  },
+};
+
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const ephemeral = !options.dataDir;
   const dataDir = options.dataDir ? resolve(options.dataDir) : mkdtempSync(join(tmpdir(), 's3trigger-sandbox-'));
@@ -73,11 +83,13 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     log: options.log ? (line) => options.log!(scrubSecretPatterns(line)) : () => {},
     s3Events: new Bus<S3Notification>(),
     logs: { append: () => {} },
-    functions: { exists: () => false },
+    functions: NO_FUNCTIONS,
   };
 
   const started: SandboxService[] = [];
+  let detachGlue = () => {};
   const abandon = async () => {
+    detachGlue();
     for (const service of started.reverse()) await service.close().catch(() => {});
     if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
   };
@@ -88,6 +100,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
       started.push(service);
       running.set(definition, service);
     }
+    detachGlue = attachS3Notifications(context);
   } catch (err) {
     await abandon();
     throw err;

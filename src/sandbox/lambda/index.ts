@@ -1,6 +1,6 @@
 /**
  * The sandbox's Lambda service: REST-JSON API, local execution environments (node / python3 child
- * processes), logs into CloudWatch Logs through ctx.logs, and S3 -> Lambda delivery.
+ * processes) and logs into CloudWatch Logs through ctx.logs. It offers asynchronous invokes to the glue (ctx.functions).
  */
 import { join } from 'node:path';
 import type { FunctionRegistry, SandboxContext, SandboxService } from '../context.js';
@@ -8,7 +8,6 @@ import { handleLambdaRequest } from './api.js';
 import { LambdaFunctions } from './functions.js';
 import { Runner, type RunnerOptions } from './runner.js';
 import { createRuntimeHost } from './runtime-host.js';
-import { attachS3Notifier } from './s3-notifier.js';
 import { FunctionStore } from './store.js';
 
 export interface LambdaServiceOptions {
@@ -47,20 +46,18 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     sdkNodeModules: host.sdkNodeModules,
     endpoint,
   });
-  const detach = attachS3Notifier(ctx, {
-    functionFor: (arn) => functions.resolve(arn)?.configuration.FunctionName,
-    invokeAsync: (name, payload) => functions.invokeAsync(name, payload),
-  });
-
   return {
-    registry: { exists: (arnOrName) => functions.resolve(arnOrName) !== undefined },
+    registry: {
+      exists: (arnOrName) => functions.resolve(arnOrName) !== undefined,
+      functionFor: (arnOrName) => functions.resolve(arnOrName)?.configuration.FunctionName,
+      invokeAsync: (name, payload) => functions.invokeAsync(name, payload),
+    },
     functions,
     runner,
     async handle(req, res) {
       await handleLambdaRequest(functions, req, res);
     },
     async close() {
-      detach();
       await runner.close();
     },
   };

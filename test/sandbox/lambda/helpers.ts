@@ -60,7 +60,7 @@ export async function lambdaHarness(options: LambdaServiceOptions = {}): Promise
     log: (line) => sandboxLog.push(line),
     s3Events: new Bus<S3Notification>(),
     logs: sink,
-    functions: { exists: () => false },
+    functions: { exists: () => false, functionFor: () => undefined, invokeAsync: () => '' },
   };
   const service = await createLambdaService(ctx, { retryDelaysMs: [10, 10], ...options });
   ctx.functions = service.registry;

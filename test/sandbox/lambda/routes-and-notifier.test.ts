@@ -2,7 +2,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { S3EventRecord } from 'aws-lambda';
 import { route } from '../../../src/sandbox/lambda/api.js';
-import { deliverS3Notification, s3EventPayload } from '../../../src/sandbox/lambda/s3-notifier.js';
+import { deliverS3Notification } from '../../../src/sandbox/glue/s3-notifications.js';
+import { s3EventPayload } from '../../../src/sandbox/glue/s3-to-lambda.js';
 import type { S3Notification } from '../../../src/sandbox/context.js';
 
 test('route maps Lambda REST paths (SDK and botocore spellings) to operations', () => {
@@ -43,14 +44,18 @@ test('deliverS3Notification: lambda -> one async invoke with {"Records":[record]
     const invoked: [string, string][] = [];
     const logs: string[] = [];
     const n: S3Notification = { record, destination: c.destination };
-    deliverS3Notification(
-      n,
-      { functionFor: () => (c.exists ? 'fn' : undefined), invokeAsync: (name, payload) => (invoked.push([name, payload]), 'id') },
-      (l) => logs.push(l),
-    );
+    const functions = {
+      exists: () => c.exists,
+      functionFor: () => (c.exists ? 'fn' : undefined),
+      invokeAsync: (name: string, payload: string) => {
+        invoked.push([name, payload]);
+        return 'id';
+      },
+    };
+    deliverS3Notification(n, { functions, log: (l) => logs.push(l) });
     assert.deepEqual(invoked, c.invoked ? [['fn', JSON.stringify({ Records: [record] })]] : []);
     if (c.log) assert.match(logs.join('\n'), c.log);
     else assert.deepEqual(logs, []);
   }
-  assert.deepEqual(JSON.parse(s3EventPayload({ record, destination: { kind: 'eventbridge' } })), { Records: [record] });
+  assert.deepEqual(JSON.parse(s3EventPayload({ record })), { Records: [record] });
 });
