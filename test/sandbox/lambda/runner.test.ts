@@ -139,7 +139,7 @@ test('a handler that never returns (node, pending promise) times out and the ser
 });
 
 test('10 MB of output (one long line and many lines) is logged in CloudWatch-sized events', async () => {
-  await createFn(h, 'py-loud', 'python3.11', 'app.handler', { 'app.py': `def handler(event, context):\n    print('x' * (10 * 1024 * 1024))\n    for i in range(20000):\n        print('line', i)\n    return 'done'\n` });
+  await createFn(h, 'py-loud', 'python3.11', 'app.handler', { 'app.py': `def handler(event, context):\n    print('x' * (10 * 1024 * 1024))\n    for i in range(20000):\n        print('line', i)\n    return 'done'\n` }, { Timeout: 30 });
   const out = await h.service.functions.invoke('py-loud', '{}');
   assert.equal(out.status, 'success');
   const lines = linesOf(streamOf(out.requestId)!);
@@ -235,7 +235,8 @@ test('an idle environment is reclaimed after the idle timeout; the next invocati
 });
 
 test('node: one 10 MB console.log becomes CloudWatch-sized events with the INFO prefix on the first', async () => {
-  await createFn(h, 'node-loud', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { console.log('x'.repeat(10 * 1024 * 1024)); return 'done'; };` });
+  // 30 s: this test is about splitting, and a loaded machine takes seconds to pipe 10 MB through the runtime.
+  await createFn(h, 'node-loud', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { console.log('x'.repeat(10 * 1024 * 1024)); return 'done'; };` }, { Timeout: 30 });
   const out = await h.service.functions.invoke('node-loud', '{}');
   assert.equal(out.status, 'success');
   const lines = linesOf(streamOf(out.requestId)!);
