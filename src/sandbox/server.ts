@@ -24,6 +24,8 @@ export interface SandboxOptions {
   /** Persist state here; without it a temp dir is used and removed at close. */
   dataDir?: string;
   region?: string;
+  /** Cap on CloudWatch Logs events kept (memory and journal), in MiB; the oldest go first. Default 512. */
+  logsMaxMb?: number;
   /** Where the sandbox's own log lines go; default: dropped. */
   log?: (line: string) => void;
 }
@@ -82,7 +84,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   let services: Record<ServiceName, SandboxService>;
   try {
     // Order matters: Lambda writes to Logs, S3 validates against Lambda.
-    const logs = await createLogsService(context);
+    const logs = await createLogsService(context, { maxMb: options.logsMaxMb });
     started.push(logs);
     context.logs = logs.sink;
     const lambda = await createLambdaService(context);

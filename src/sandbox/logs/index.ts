@@ -12,16 +12,23 @@ import { groupOperations } from './groups.js';
 import type { Input } from './input.js';
 import { openLiveTailSession, parseLiveTailRequest, type LiveTailSession } from './live-tail.js';
 import type { OpContext, OperationHandler } from './ops-context.js';
-import { LogStore } from './store.js';
+import { retentionOperations } from './retention.js';
+import { DEFAULT_MAX_BYTES, LogStore } from './store.js';
 
 const TARGET_PREFIX = 'Logs_20140328.';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const JSON_TYPE = 'application/x-amz-json-1.1';
 
-const operations: Record<string, OperationHandler> = { ...groupOperations, ...eventOperations };
+const operations: Record<string, OperationHandler> = { ...groupOperations, ...eventOperations, ...retentionOperations };
 
-export async function createLogsService(ctx: SandboxContext): Promise<SandboxService & { sink: LogsSink }> {
-  const store = LogStore.open(join(ctx.dataDir, 'logs'));
+export interface LogsServiceOptions {
+  /** The cap on stored events and on the journal, in MiB (`--logs-max-mb`); default 512. */
+  maxMb?: number;
+}
+
+export async function createLogsService(ctx: SandboxContext, options: LogsServiceOptions = {}): Promise<SandboxService & { sink: LogsSink }> {
+  const maxBytes = options.maxMb === undefined ? DEFAULT_MAX_BYTES : Math.round(options.maxMb * 1024 * 1024);
+  const store = LogStore.open(join(ctx.dataDir, 'logs'), { maxBytes, log: ctx.log });
   const opContext: OpContext = { store, region: ctx.region, accountId: ctx.accountId, now: Date.now };
   const sessions = new Set<LiveTailSession>();
 
@@ -53,6 +60,7 @@ export async function createLogsService(ctx: SandboxContext): Promise<SandboxSer
       }
       const handler = operations[operation];
       if (!handler) throw new LogsError('UnknownOperationException', `Operation ${operation} is not supported by the sandbox.`);
+      store.expire();
       sendJson(res, 200, JSON.stringify(handler(opContext, input)));
     } catch (err) {
       if (!(err instanceof LogsError)) throw err;
