@@ -237,7 +237,7 @@ export class LogStore {
       this.journal?.append(records);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
-      throw new LogsError('ServiceUnavailableException', `The sandbox could not write its log journal (${code}); the request was not applied.`, 500);
+      throw new LogsError('ServiceUnavailableException', `The sandbox could not write its log journal (${code}); nothing was stored.`, 500);
     }
     return records.flatMap((r) => this.apply(r));
   }
