@@ -196,26 +196,27 @@ export class LogStore {
     if (size > this.maxBytes && size - this.compactedSize > this.maxBytes / 8) this.compact();
   }
 
-  /** Over the cap: the oldest events across all groups go, down to 7/8 of it. */
+  /**
+   * Over the cap: the oldest events across all groups go, down to 7/8 of it. The groups' indexes are
+   * merged by position to count what goes from each, then each group is trimmed once (interleaved
+   * groups would otherwise be trimmed an event at a time).
+   */
   private evict(): void {
     if (this.costBytes <= this.maxBytes) return;
     const target = this.maxBytes - this.maxBytes / 8;
     const perEvent = EVENT_MEMORY_BYTES - EVENT_OVERHEAD_BYTES;
-    while (this.costBytes > target) {
-      const [oldest, next] = [...this.groups.values()]
-        .filter((g) => g.events.length > 0)
-        .sort((a, b) => comparePositions(a.events[0]!, b.events[0]!));
-      if (!oldest) return;
-      const stop = next?.events[0];
-      let cost = this.costBytes;
-      let k = 0;
-      for (const e of oldest.events) {
-        if (cost <= target || (stop && comparePositions(e, stop) > 0)) break;
-        cost -= Buffer.byteLength(e.message) + EVENT_OVERHEAD_BYTES + perEvent;
-        k++;
+    const heads = [...this.groups.values()].filter((g) => g.events.length > 0).map((group) => ({ group, next: 0 }));
+    const active = [...heads];
+    for (let cost = this.costBytes; cost > target && active.length > 0; ) {
+      let min = 0;
+      for (let h = 1; h < active.length; h++) {
+        if (comparePositions(active[h]!.group.events[active[h]!.next]!, active[min]!.group.events[active[min]!.next]!) < 0) min = h;
       }
-      this.trim(oldest, Math.max(k, 1));
+      const head = active[min]!;
+      cost -= Buffer.byteLength(head.group.events[head.next++]!.message) + EVENT_OVERHEAD_BYTES + perEvent;
+      if (head.next === head.group.events.length) active.splice(min, 1);
     }
+    for (const { group, next } of heads) this.trim(group, next);
   }
 
   /** Drops the group's first `count` events, journaled best effort (replay re-applies retention and the cap anyway). */

@@ -90,3 +90,21 @@ test('startSandbox({ logsMaxMb }): over the cap the oldest events go first, ids 
   const page = await second.logs.send(new FilterLogEventsCommand({ logGroupName: group }));
   assert.deepEqual(page.events?.map((e) => [e.eventId, e.message]), kept.slice(0, page.events?.length).map((e) => [e.eventId, e.message]));
 });
+
+test('over the cap, the oldest events across interleaved groups go first, appended one line at a time as Lambda does', () => {
+  const perEvent = 1 + EVENT_MEMORY_BYTES; // one-byte messages
+  const store = LogStore.open(undefined, { maxBytes: perEvent * 10_000 });
+  for (const g of ['a', 'b', 'c']) {
+    store.createGroup(g, 0);
+    store.createStream(g, 's', 0);
+  }
+  const started = Date.now();
+  for (let i = 0; i < 60_000; i++) store.append(['a', 'b', 'c'][i % 3]!, 's', [{ timestamp: 1_000_000 + i, message: 'x' }], 1_000_000 + i);
+  const elapsed = Date.now() - started;
+  const kept = store.allGroups().flatMap((g) => g.events.map((e) => e.timestamp)).sort((x, y) => x - y);
+  assert.ok(kept.length <= 10_000 && kept.length >= 8_750, `${kept.length} kept`);
+  assert.deepEqual(kept, Array.from({ length: kept.length }, (_, i) => 1_000_000 + 60_000 - kept.length + i), 'exactly the newest events, from every group');
+  for (const g of store.allGroups()) assert.equal(g.storedBytes, g.events.length * (1 + 26));
+  assert.ok(store.costBytes <= perEvent * 10_000);
+  console.log(`# 60,000 interleaved appends under a 10,000-event cap: ${elapsed} ms`);
+});
