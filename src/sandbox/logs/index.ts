@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { AppError, ExitCode } from '../../errors.js';
 import type { LogsSink, SandboxContext, SandboxService } from '../context.js';
 import { errorBody, LogsError } from './errors.js';
 import { eventOperations } from './events.js';
@@ -26,8 +27,13 @@ export interface LogsServiceOptions {
   maxMb?: number;
 }
 
+/** The Logs service over the journal in `dataDir/logs`; throws a usage AppError for a cap that is not a positive number. */
 export async function createLogsService(ctx: SandboxContext, options: LogsServiceOptions = {}): Promise<SandboxService & { sink: LogsSink }> {
-  const maxBytes = options.maxMb === undefined ? DEFAULT_MAX_BYTES : Math.round(options.maxMb * 1024 * 1024);
+  const { maxMb } = options;
+  if (maxMb !== undefined && !(Number.isFinite(maxMb) && maxMb > 0)) {
+    throw new AppError('BadLogsMaxMb', `logsMaxMb must be a number of MiB greater than 0, not ${String(maxMb)}`, ExitCode.Usage);
+  }
+  const maxBytes = maxMb === undefined ? DEFAULT_MAX_BYTES : Math.round(maxMb * 1024 * 1024);
   const store = LogStore.open(join(ctx.dataDir, 'logs'), { maxBytes, log: ctx.log });
   const opContext: OpContext = { store, region: ctx.region, accountId: ctx.accountId, now: Date.now };
   const sessions = new Set<LiveTailSession>();

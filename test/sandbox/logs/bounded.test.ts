@@ -108,3 +108,10 @@ test('over the cap, the oldest events across interleaved groups go first, append
   assert.ok(store.costBytes <= perEvent * 10_000);
   console.log(`# 60,000 interleaved appends under a 10,000-event cap: ${elapsed} ms`);
 });
+
+test('startSandbox refuses a logsMaxMb that is not a positive number, before listening', async () => {
+  const { startSandbox } = await import('../../../src/sandbox/server.js');
+  for (const logsMaxMb of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
+    await assert.rejects(startSandbox({ port: 0, logsMaxMb }), { message: `logsMaxMb must be a number of MiB greater than 0, not ${String(logsMaxMb)}` });
+  }
+});
