@@ -25,7 +25,6 @@ export type JournalRecord =
   /** The next sequence number, so that ids are never reused after compaction. */
   | { op: 'seq'; next: number };
 
-const OPS = new Set(['group', 'stream', 'events', 'deleteGroup', 'deleteStream', 'retention', 'trim', 'seq']);
 
 /** No record the store writes is longer (PutLogEvents bodies are at most 16 MiB); a longer line is junk. */
 export const MAX_RECORD_BYTES = 32 * 1024 * 1024;
@@ -97,10 +96,40 @@ export function replayJournal(path: string, onRecord: (record: JournalRecord) =>
 
 function parseRecord(line: Buffer): JournalRecord | undefined {
   try {
-    const value = JSON.parse(line.toString('utf8')) as { op?: unknown } | null;
-    return value && typeof value === 'object' && typeof value.op === 'string' && OPS.has(value.op) ? (value as JournalRecord) : undefined;
+    const value: unknown = JSON.parse(line.toString('utf8'));
+    return isRecord(value) ? value : undefined;
   } catch {
     return undefined;
+  }
+}
+
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isTuple = (v: unknown) => Array.isArray(v) && isNumber(v[0]) && isString(v[1]) && (v.length === 2 || (v.length === 3 && isNumber(v[2])));
+
+/** A line that parses but has not the shape the store wrote (a corrupt or foreign line) is no record. */
+function isRecord(v: unknown): v is JournalRecord {
+  if (!v || typeof v !== 'object') return false;
+  const r = v as Record<string, unknown>;
+  switch (r.op) {
+    case 'group':
+      return isString(r.name) && isNumber(r.t);
+    case 'stream':
+      return isString(r.group) && isString(r.name) && isNumber(r.t) && (r.li === undefined || isNumber(r.li));
+    case 'events':
+      return isString(r.group) && isString(r.stream) && isNumber(r.i) && Array.isArray(r.e) && r.e.every(isTuple);
+    case 'deleteGroup':
+      return isString(r.name);
+    case 'deleteStream':
+      return isString(r.group) && isString(r.name);
+    case 'retention':
+      return isString(r.group) && (r.days === undefined || isNumber(r.days));
+    case 'trim':
+      return isString(r.group) && isNumber(r.ts) && isNumber(r.seq);
+    case 'seq':
+      return isNumber(r.next);
+    default:
+      return false;
   }
 }
 

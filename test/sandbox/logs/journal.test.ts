@@ -34,6 +34,13 @@ test('replay reads records straddling a read buffer far smaller than they are, i
 const cases: { name: string; content: string; ops: string[]; skipped: number; cut: boolean }[] = [
   { name: 'a corrupt line is skipped', content: line({ op: 'group', name: 'a', t: 1 }) + '{"op":"gro\n' + line({ op: 'group', name: 'b', t: 2 }), ops: ['group', 'group'], skipped: 1, cut: false },
   { name: 'a line that is JSON but no record is skipped', content: '[1,2]\n{"op":"nope"}\nnull\n' + line({ op: 'seq', next: 5 }), ops: ['seq'], skipped: 3, cut: false },
+  {
+    name: 'records of the wrong shape are skipped (replay must not throw on them)',
+    content: '{"op":"events","group":"g","stream":"s","i":1}\n{"op":"events","group":"g","stream":"s","i":1,"e":[[1]]}\n{"op":"group"}\n{"op":"trim","group":"g"}\n' + line({ op: 'group', name: 'ok', t: 1 }),
+    ops: ['group'],
+    skipped: 4,
+    cut: false,
+  },
   { name: 'a torn last line is cut off', content: line({ op: 'group', name: 'a', t: 1 }) + '{"op":"group","na', ops: ['group'], skipped: 1, cut: true },
   { name: 'blank lines are nothing', content: '\n\n' + line({ op: 'group', name: 'a', t: 1 }) + '\n', ops: ['group'], skipped: 0, cut: false },
 ];
@@ -113,4 +120,16 @@ test('compaction keeps event ids, ingestion times and sequence numbers; deleted 
   assert.ok(newSeq > 4, 'sequence numbers are never reused');
   assert.doesNotMatch(readFileSync(path, 'utf8'), /secret-ish|deleteGroup/);
   assert.equal(second.group('g')!.streams.get('b')!.lastIngestionTime, 101);
+});
+
+test('a store starts over a journal holding a record of the wrong shape, and keeps the rest', (t) => {
+  const path = withPath(t);
+  writeFileSync(path, line({ op: 'group', name: 'g', t: 1 }) + line({ op: 'stream', group: 'g', name: 's', t: 1 }) + '{"op":"events","group":"g","stream":"s","i":1}\n' +
+    line({ op: 'events', group: 'g', stream: 's', i: 2, e: [[2, 'kept']] }));
+  const store = LogStore.open(join(path, '..'));
+  try {
+    assert.deepEqual(store.group('g')!.events.map((e) => e.message), ['kept']);
+  } finally {
+    store.close();
+  }
 });
