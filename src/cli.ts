@@ -10,6 +10,7 @@ import { attachDashValues, repeatedFlagProblem } from './cli-flags.js';
 // The sandbox's defaults (server.ts), repeated so that CI runs never load the sandbox's modules.
 const SANDBOX_PORT = 4566;
 const SANDBOX_REGION = 'eu-west-1';
+const SANDBOX_LOGS_MAX_MB = 512;
 import { hasOpFlags, opFlagArityProblem, opFlagOptions, opFlagValues, parseTimeout } from './ci/plan.js';
 import { decideMode, NEEDS_TERMINAL_MESSAGE } from './ci/mode.js';
 import { scrub } from './ops/errors.js';
@@ -205,6 +206,7 @@ async function main(argv: string[]): Promise<number> {
           .option('allow-host', { type: 'string', array: true, describe: 'Also answer requests whose Host is NAME (repeatable; loopback names always are)' })
           .option('data', { type: 'string', describe: 'Persist buckets, objects, functions and logs in DIR' })
           .option('region', { type: 'string', default: SANDBOX_REGION, describe: 'Region the sandbox reports' })
+          .option('logs-max-mb', { type: 'number', default: SANDBOX_LOGS_MAX_MB, describe: 'Keep at most this many MiB of log events (memory and disk); the oldest go first' })
           .option('demo', { type: 'string', describe: 'Create BUCKET wired to the demo event-handler function' })
           .option('handler', { type: 'string', describe: 'With --demo: use your handler FILE[:func] (.js/.mjs/.py)' })
           .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces' }),
@@ -217,6 +219,10 @@ async function main(argv: string[]): Promise<number> {
         if (args.data !== undefined && existsSync(args.data) && !statSync(args.data).isDirectory()) {
           throw usageError(`--data ${args.data}: not a directory`);
         }
+        const logsMaxMb = args['logs-max-mb'];
+        if (!Number.isInteger(logsMaxMb) || logsMaxMb < 1 || logsMaxMb > 1024 * 1024) {
+          throw usageError(`--logs-max-mb must be a whole number of MiB from 1 to 1048576 (default ${SANDBOX_LOGS_MAX_MB})`);
+        }
         const { runSandboxForeground } = await import('./sandbox/foreground.js');
         await runSandboxForeground({
           port: args.port,
@@ -224,6 +230,7 @@ async function main(argv: string[]): Promise<number> {
           allowHosts: args['allow-host']?.map(String),
           dataDir: args.data,
           region: args.region,
+          logsMaxMb,
           demo: args.demo,
           handler: args.handler,
         });

@@ -42,6 +42,8 @@ export interface SandboxContext {
   endpoint?: string;
   /** True when dataDir is a temp dir removed at close. */
   ephemeral: boolean;
+  /** Cap on CloudWatch Logs events kept, in MiB (`--logs-max-mb`); the Logs service's default when absent. */
+  logsMaxMb?: number;
   /** One line to the sandbox's own log (stderr in `s3trigger sandbox`). */
   log(line: string): void;
   s3Events: Bus<S3Notification>;

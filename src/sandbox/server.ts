@@ -26,6 +26,8 @@ export interface SandboxOptions {
   /** Persist state here; without it a temp dir is used and removed at close. */
   dataDir?: string;
   region?: string;
+  /** Cap on CloudWatch Logs events kept (memory and journal), in MiB; the oldest go first. Default 512. */
+  logsMaxMb?: number;
   /** Where the sandbox's own log lines go (scrubbed of signatures, credentials and tokens); default: dropped. */
   log?: (line: string) => void;
   /** Host names accepted besides loopback ones (`--allow-host`), e.g. a LAN name when bound to 0.0.0.0. */
@@ -80,6 +82,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     accountId: SANDBOX_ACCOUNT,
     dataDir,
     ephemeral,
+    ...(options.logsMaxMb !== undefined ? { logsMaxMb: options.logsMaxMb } : {}),
     log: options.log ? (line) => options.log!(scrubSecretPatterns(line)) : () => {},
     s3Events: new Bus<S3Notification>(),
     logs: { append: () => {} },

@@ -35,15 +35,25 @@ const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const MAX_EVENTS = 10_000;
 
-/** Which events of a PutLogEvents batch AWS refuses as too old or too new; the batch is sorted. */
-export function rejectedEvents(timestamps: readonly number[], now: number): RejectedLogEventsInfo | undefined {
-  let tooOldEnd = -1;
-  while (tooOldEnd + 1 < timestamps.length && timestamps[tooOldEnd + 1]! < now - 14 * DAY) tooOldEnd++;
+/**
+ * Which events of a PutLogEvents batch AWS refuses: too old (over 14 days), expired (older than the
+ * group's retention, `retentionInDays`) or too new (over 2 hours ahead). The batch is sorted; indexes
+ * are AWS's (end indexes exclusive).
+ */
+export function rejectedEvents(timestamps: readonly number[], now: number, retentionInDays?: number): RejectedLogEventsInfo | undefined {
+  const countBefore = (cutoff: number) => {
+    let n = 0;
+    while (n < timestamps.length && timestamps[n]! < cutoff) n++;
+    return n;
+  };
+  const tooOld = countBefore(now - 14 * DAY);
+  const expired = retentionInDays === undefined ? 0 : countBefore(now - retentionInDays * DAY);
   let tooNewStart = timestamps.length;
-  while (tooNewStart - 1 > tooOldEnd && timestamps[tooNewStart - 1]! > now + 2 * HOUR) tooNewStart--;
-  if (tooOldEnd < 0 && tooNewStart === timestamps.length) return undefined;
+  while (tooNewStart > Math.max(tooOld, expired) && timestamps[tooNewStart - 1]! > now + 2 * HOUR) tooNewStart--;
+  if (tooOld === 0 && expired === 0 && tooNewStart === timestamps.length) return undefined;
   return {
-    ...(tooOldEnd >= 0 && { tooOldLogEventEndIndex: tooOldEnd + 1 }),
+    ...(tooOld > 0 && { tooOldLogEventEndIndex: tooOld }),
+    ...(expired > 0 && { expiredLogEventEndIndex: expired }),
     ...(tooNewStart < timestamps.length && { tooNewLogEventStartIndex: tooNewStart }),
   };
 }
@@ -82,8 +92,9 @@ const putLogEvents: OperationHandler = (ctx, input): PutLogEventsResponse => {
     throw invalidParameter('The batch of log events in a single PutLogEvents request cannot span more than 24 hours.');
   }
   const now = ctx.now();
-  const rejected = rejectedEvents(events.map((e) => e.timestamp), now);
-  const accepted = events.slice(rejected?.tooOldLogEventEndIndex ?? 0, rejected?.tooNewLogEventStartIndex ?? events.length);
+  const rejected = rejectedEvents(events.map((e) => e.timestamp), now, group.retentionInDays);
+  const start = Math.max(rejected?.tooOldLogEventEndIndex ?? 0, rejected?.expiredLogEventEndIndex ?? 0);
+  const accepted = events.slice(start, rejected?.tooNewLogEventStartIndex ?? events.length);
   ctx.store.append(groupName, streamName, accepted, now);
   return {
     nextSequenceToken: String(stream.events.length).padStart(56, '0'),

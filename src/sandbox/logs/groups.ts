@@ -59,6 +59,7 @@ export function describeGroup(ctx: Pick<OpContext, 'region' | 'accountId'>, grou
   return {
     logGroupName: group.name,
     creationTime: group.creationTime,
+    ...(group.retentionInDays !== undefined && { retentionInDays: group.retentionInDays }),
     metricFilterCount: 0,
     arn: `${arn}:*`,
     storedBytes: group.storedBytes,

@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { AppError, ExitCode } from '../../errors.js';
 import type { LogsSink, SandboxContext, SandboxService } from '../context.js';
 import { errorBody, LogsError } from './errors.js';
 import { eventOperations } from './events.js';
@@ -12,16 +13,28 @@ import { groupOperations } from './groups.js';
 import type { Input } from './input.js';
 import { openLiveTailSession, parseLiveTailRequest, type LiveTailSession } from './live-tail.js';
 import type { OpContext, OperationHandler } from './ops-context.js';
-import { LogStore } from './store.js';
+import { retentionOperations } from './retention.js';
+import { DEFAULT_MAX_BYTES, LogStore } from './store.js';
 
 const TARGET_PREFIX = 'Logs_20140328.';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
 const JSON_TYPE = 'application/x-amz-json-1.1';
 
-const operations: Record<string, OperationHandler> = { ...groupOperations, ...eventOperations };
+const operations: Record<string, OperationHandler> = { ...groupOperations, ...eventOperations, ...retentionOperations };
 
-export async function createLogsService(ctx: SandboxContext): Promise<SandboxService & { sink: LogsSink }> {
-  const store = LogStore.open(join(ctx.dataDir, 'logs'));
+export interface LogsServiceOptions {
+  /** The cap on stored events and on the journal, in MiB (`--logs-max-mb`); default 512. */
+  maxMb?: number;
+}
+
+/** The Logs service over the journal in `dataDir/logs`; throws a usage AppError for a cap that is not a positive number. */
+export async function createLogsService(ctx: SandboxContext, options: LogsServiceOptions = {}): Promise<SandboxService & { sink: LogsSink }> {
+  const { maxMb } = options;
+  if (maxMb !== undefined && !(Number.isFinite(maxMb) && maxMb > 0)) {
+    throw new AppError('BadLogsMaxMb', `logsMaxMb must be a number of MiB greater than 0, not ${String(maxMb)}`, ExitCode.Usage);
+  }
+  const maxBytes = maxMb === undefined ? DEFAULT_MAX_BYTES : Math.round(maxMb * 1024 * 1024);
+  const store = LogStore.open(join(ctx.dataDir, 'logs'), { maxBytes, log: ctx.log });
   const opContext: OpContext = { store, region: ctx.region, accountId: ctx.accountId, now: Date.now };
   const sessions = new Set<LiveTailSession>();
 
@@ -53,6 +66,7 @@ export async function createLogsService(ctx: SandboxContext): Promise<SandboxSer
       }
       const handler = operations[operation];
       if (!handler) throw new LogsError('UnknownOperationException', `Operation ${operation} is not supported by the sandbox.`);
+      store.expire();
       sendJson(res, 200, JSON.stringify(handler(opContext, input)));
     } catch (err) {
       if (!(err instanceof LogsError)) throw err;

@@ -8,7 +8,7 @@ export const logsService: ServiceDefinition = {
   targetPrefix: 'Logs_20140328.',
   access: () => ({ anonymous: 'never', crossOrigin: 'never' }),
   async start(ctx) {
-    const logs = await createLogsService(ctx);
+    const logs = await createLogsService(ctx, { maxMb: ctx.logsMaxMb });
     ctx.logs = logs.sink;
     return logs;
   },
