@@ -9,7 +9,6 @@ import { loadSharedConfigFiles, type ParsedIniData } from '@smithy/shared-ini-fi
 import { AppError, ExitCode, usageError } from './errors.js';
 import type { TargetInfo } from './events.js';
 import type { Sandbox } from './sandbox/server.js';
-import type { DemoSetup } from './sandbox/demo.js';
 import { describeError, scrubCredentialsOf } from './ops/errors.js';
 
 export interface TargetFlags {
@@ -257,7 +256,6 @@ export interface Target {
   /** Built on first use so runs that never tail never load the Logs SDK. */
   logs(): Promise<CloudWatchLogsClient>;
   sandbox?: Sandbox;
-  demo?: DemoSetup;
   close(): Promise<void>;
 }
 
@@ -340,9 +338,8 @@ async function startEmbeddedSandbox(decision: { region: string; note?: string },
   const { startSandbox } = await import('./sandbox/server.js');
   const { setupDemo } = await import('./sandbox/demo.js');
   const sandbox = await startSandbox({ port: 0, region: decision.region });
-  let demo: DemoSetup;
   try {
-    demo = await setupDemo(sandbox, { bucket: options.bucket ?? 'test-bucket', ...(options.handler ? { handler: options.handler } : {}) });
+    await setupDemo(sandbox, { bucket: options.bucket ?? 'test-bucket', ...(options.handler ? { handler: options.handler } : {}) });
   } catch (err) {
     await sandbox.close();
     if (err instanceof AppError) throw err;
@@ -361,7 +358,6 @@ async function startEmbeddedSandbox(decision: { region: string; note?: string },
     s3Config,
     logs,
     sandbox,
-    demo,
     async close() {
       s3.destroy();
       await logs.destroy();

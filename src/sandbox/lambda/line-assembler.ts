@@ -5,8 +5,7 @@
 import { StringDecoder } from 'node:string_decoder';
 import { MAX_EVENT_BYTES, splitForCloudWatch } from './log-format.js';
 
-/** Written by the bootstraps after each invocation: `\x1e<requestId>\x1e\n` (never valid handler text). */
-export const MARKER_CHAR = '\x1e';
+// The bootstraps write `\x1e<requestId>\x1e\n` after each invocation (never valid handler text).
 
 export type AssembledItem = { line: string } | { marker: string };
 

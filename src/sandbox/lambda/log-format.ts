@@ -65,11 +65,6 @@ export function nodeConsoleLine(timestamp: number, requestId: string | undefined
   return `${new Date(timestamp).toISOString()}\t${requestId ?? 'undefined'}\t${level}\t${oneEvent(message)}\n`;
 }
 
-/** Python's `logging` through the runtime's handler: `[LEVEL]\t<ISO>\t<requestId>\t<message>`. */
-export function pythonLoggingLine(timestamp: number, requestId: string | undefined, level: string, message: string): string {
-  return `[${level}]\t${new Date(timestamp).toISOString()}\t${requestId ?? ''}\t${oneEvent(message)}\n`;
-}
-
 export function timeoutLine(timestamp: number, requestId: string, timeoutSeconds: number): string {
   return `${new Date(timestamp).toISOString()} ${requestId} Task timed out after ${timeoutSeconds.toFixed(2)} seconds\n`;
 }

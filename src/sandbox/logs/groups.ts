@@ -17,7 +17,7 @@ import {
   validStreamName,
   type Input,
 } from './input.js';
-import { targetGroup, type OpContext, type OperationHandler } from './ops-context.js';
+import { targetGroup, type LogsRequestContext, type OperationHandler } from './request-context.js';
 import type { GroupState, StreamState } from './store.js';
 
 const createLogGroup: OperationHandler = (ctx, input) => {
@@ -54,7 +54,7 @@ const deleteLogStream: OperationHandler = (ctx, input) => {
   return {};
 };
 
-export function describeGroup(ctx: Pick<OpContext, 'region' | 'accountId'>, group: GroupState): LogGroup {
+export function describeGroup(ctx: Pick<LogsRequestContext, 'region' | 'accountId'>, group: GroupState): LogGroup {
   const arn = logGroupArn(ctx.region, ctx.accountId, group.name);
   return {
     logGroupName: group.name,
@@ -89,7 +89,7 @@ const describeLogGroups: OperationHandler = (ctx, input): DescribeLogGroupsRespo
   return { logGroups: page.map((g) => describeGroup(ctx, g)), ...(more && { nextToken: encodePageToken({ o: offset + limit }) }) };
 };
 
-export function describeStream(ctx: Pick<OpContext, 'region' | 'accountId'>, stream: StreamState): LogStream {
+export function describeStream(ctx: Pick<LogsRequestContext, 'region' | 'accountId'>, stream: StreamState): LogStream {
   const first = stream.events[0];
   const last = stream.events[stream.events.length - 1];
   return {

@@ -8,13 +8,13 @@ import { join } from 'node:path';
 import { AppError, ExitCode } from '../../errors.js';
 import type { LogsSink, SandboxContext, SandboxService } from '../context.js';
 import { errorBody, LogsError } from './errors.js';
-import { eventOperations } from './events.js';
+import { eventOperations } from './log-events.js';
 import { groupOperations } from './groups.js';
 import type { Input } from './input.js';
 import { openLiveTailSession, parseLiveTailRequest, type LiveTailSession } from './live-tail.js';
-import type { OpContext, OperationHandler } from './ops-context.js';
+import type { LogsRequestContext, OperationHandler } from './request-context.js';
 import { retentionOperations } from './retention.js';
-import { DEFAULT_MAX_BYTES, LogStore } from './store.js';
+import { DEFAULT_MAX_BYTES, LogEventStore } from './store.js';
 
 const TARGET_PREFIX = 'Logs_20140328.';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -34,8 +34,8 @@ export async function createLogsService(ctx: SandboxContext, options: LogsServic
     throw new AppError('BadLogsMaxMb', `logsMaxMb must be a number of MiB greater than 0, not ${String(maxMb)}`, ExitCode.Usage);
   }
   const maxBytes = maxMb === undefined ? DEFAULT_MAX_BYTES : Math.round(maxMb * 1024 * 1024);
-  const store = LogStore.open(join(ctx.dataDir, 'logs'), { maxBytes, log: ctx.log });
-  const opContext: OpContext = { store, region: ctx.region, accountId: ctx.accountId, now: Date.now };
+  const store = LogEventStore.open(join(ctx.dataDir, 'logs'), { maxBytes, log: ctx.log });
+  const opContext: LogsRequestContext = { store, region: ctx.region, accountId: ctx.accountId, now: Date.now };
   const sessions = new Set<LiveTailSession>();
 
   const sink: LogsSink = {

@@ -11,7 +11,7 @@ import { groupNotFound, invalidParameter } from './errors.js';
 import { parseFilterPattern, type MessagePredicate } from './filter-pattern.js';
 import { groupNameFromIdentifier } from './ids.js';
 import { optionalString, optionalStringList, type Input } from './input.js';
-import type { GroupState, LogStore, StoredEvent, StreamState } from './store.js';
+import type { GroupState, LogEventStore, StoredEvent, StreamState } from './store.js';
 
 const MAX_RESULTS_PER_UPDATE = 500;
 /** What AWS buffers for a client that reads slower than events arrive; older events are dropped beyond it. */
@@ -29,7 +29,7 @@ export interface LiveTailRequest {
 }
 
 /** Validates a StartLiveTail request against the store, as AWS does before the stream opens. */
-export function parseLiveTailRequest(store: LogStore, input: Input): LiveTailRequest {
+export function parseLiveTailRequest(store: LogEventStore, input: Input): LiveTailRequest {
   const identifiers = optionalStringList(input, 'logGroupIdentifiers', 10);
   if (!identifiers) {
     throw invalidParameter("1 validation error detected: Value null at 'logGroupIdentifiers' failed to satisfy constraint: Member must not be null");
@@ -105,7 +105,7 @@ export interface LiveTailSession {
 }
 
 /** Opens the stream on `res` and keeps it fed until the client leaves or `end()` is called. */
-export function openLiveTailSession(store: LogStore, request: LiveTailRequest, res: ServerResponse, requestId: string, onEnd: () => void): LiveTailSession {
+export function openLiveTailSession(store: LogEventStore, request: LiveTailRequest, res: ServerResponse, requestId: string, onEnd: () => void): LiveTailSession {
   let pending: LiveTailSessionLogEvent[] = [];
   let flushQueued = false;
   let ended = false;

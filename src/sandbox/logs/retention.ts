@@ -1,7 +1,7 @@
 /** PutRetentionPolicy and DeleteRetentionPolicy, with AWS's allowed values and errors. */
 import { groupNotFound, invalidParameter } from './errors.js';
 import { requiredString, validGroupName } from './input.js';
-import type { OperationHandler } from './ops-context.js';
+import type { OperationHandler } from './request-context.js';
 
 /** The retentionInDays values CloudWatch Logs accepts (PutRetentionPolicy API reference). */
 export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;

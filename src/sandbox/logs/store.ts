@@ -63,7 +63,7 @@ const DAY = 86_400_000;
 /** Journal records carry at most this much message text, so no record nears MAX_RECORD_BYTES. */
 const RECORD_MESSAGE_BYTES = 1024 * 1024;
 
-export class LogStore {
+export class LogEventStore {
   private readonly groups = new Map<string, GroupState>();
   private readonly listeners = new Set<AppendListener>();
   private readonly maxBytes: number;
@@ -82,8 +82,8 @@ export class LogStore {
   }
 
   /** A store persisted under `dir` (journal replayed, then compacted if it holds dropped data), or a memory-only one. */
-  static open(dir?: string, options: LogStoreOptions = {}): LogStore {
-    const store = new LogStore(options);
+  static open(dir?: string, options: LogStoreOptions = {}): LogEventStore {
+    const store = new LogEventStore(options);
     if (!dir) return store;
     const path = join(dir, 'journal.ndjson');
     mkdirSync(dir, { recursive: true });

@@ -5,7 +5,7 @@ import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateLogGroupCommand, CreateLogStreamCommand, FilterLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
-import { EVENT_MEMORY_BYTES, LogStore } from '../../../src/sandbox/logs/store.js';
+import { EVENT_MEMORY_BYTES, LogEventStore } from '../../../src/sandbox/logs/store.js';
 import { startLogsFixture } from './helpers.js';
 
 const MiB = 1024 * 1024;
@@ -32,7 +32,7 @@ test('a journal far larger than the cap replays in bounded memory, keeps the new
   const t0 = Date.now() - 3_600_000;
   writeJournal(dir, 1024, 64 * 1024, t0); // 64 MiB
   const peakBefore = process.resourceUsage().maxRSS * 1024;
-  const store = LogStore.open(dir, { maxBytes: 1 * MiB, readBufferBytes: 64 * 1024 });
+  const store = LogEventStore.open(dir, { maxBytes: 1 * MiB, readBufferBytes: 64 * 1024 });
   const peakGrowth = process.resourceUsage().maxRSS * 1024 - peakBefore;
   try {
     // Reading the whole file (the old way) costs its size three times over: buffer, string, lines.
@@ -45,7 +45,7 @@ test('a journal far larger than the cap replays in bounded memory, keeps the new
   } finally {
     store.close();
   }
-  const again = LogStore.open(dir, { maxBytes: 1 * MiB });
+  const again = LogEventStore.open(dir, { maxBytes: 1 * MiB });
   try {
     assert.deepEqual(again.group('g')!.events.map((e) => [e.timestamp, e.seq, e.ingestionTime]), store.group('g')!.events.map((e) => [e.timestamp, e.seq, e.ingestionTime]));
   } finally {
@@ -93,7 +93,7 @@ test('startSandbox({ logsMaxMb }): over the cap the oldest events go first, ids 
 
 test('over the cap, the oldest events across interleaved groups go first, appended one line at a time as Lambda does', () => {
   const perEvent = 1 + EVENT_MEMORY_BYTES; // one-byte messages
-  const store = LogStore.open(undefined, { maxBytes: perEvent * 10_000 });
+  const store = LogEventStore.open(undefined, { maxBytes: perEvent * 10_000 });
   for (const g of ['a', 'b', 'c']) {
     store.createGroup(g, 0);
     store.createStream(g, 's', 0);

@@ -5,7 +5,7 @@ import { appendFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Journal, MAX_RECORD_BYTES, replayJournal, sideFile, type JournalRecord } from '../../../src/sandbox/logs/journal.js';
-import { LogStore } from '../../../src/sandbox/logs/store.js';
+import { LogEventStore } from '../../../src/sandbox/logs/store.js';
 
 const withPath = (t: { after(fn: () => void): void }) => {
   const dir = mkdtempSync(join(tmpdir(), 'logs-journal-'));
@@ -86,7 +86,7 @@ test('a compaction left half-written by a crash is ignored and removed at open',
   const path = withPath(t);
   writeFileSync(path, line({ op: 'group', name: 'real', t: 1 }));
   writeFileSync(sideFile(path), line({ op: 'group', name: 'half', t: 1 }) + '{"op":');
-  const store = LogStore.open(join(path, '..'));
+  const store = LogEventStore.open(join(path, '..'));
   try {
     assert.deepEqual(store.allGroups().map((g) => g.name), ['real']);
     assert.equal(existsSync(sideFile(path)), false);
@@ -98,7 +98,7 @@ test('a compaction left half-written by a crash is ignored and removed at open',
 test('compaction keeps event ids, ingestion times and sequence numbers; deleted data is gone from the file', (t) => {
   const path = withPath(t);
   const dir = join(path, '..');
-  const first = LogStore.open(dir);
+  const first = LogEventStore.open(dir);
   first.createGroup('g', 1);
   first.createStream('g', 'a', 1);
   first.createStream('g', 'b', 1);
@@ -111,7 +111,7 @@ test('compaction keeps event ids, ingestion times and sequence numbers; deleted 
   const before = first.group('g')!.events.map((e) => [e.stream.name, e.timestamp, e.seq, e.ingestionTime, e.message]);
   first.close();
 
-  const second = LogStore.open(dir); // deletes in the journal: compacted at open
+  const second = LogEventStore.open(dir); // deletes in the journal: compacted at open
   const after = second.group('g')!.events.map((e) => [e.stream.name, e.timestamp, e.seq, e.ingestionTime, e.message]);
   second.append('g', 'a', [{ timestamp: 50, message: 'a50' }], 103);
   const newSeq = second.group('g')!.events.at(-1)!.seq;
@@ -126,7 +126,7 @@ test('a store starts over a journal holding a record of the wrong shape, and kee
   const path = withPath(t);
   writeFileSync(path, line({ op: 'group', name: 'g', t: 1 }) + line({ op: 'stream', group: 'g', name: 's', t: 1 }) + '{"op":"events","group":"g","stream":"s","i":1}\n' +
     line({ op: 'events', group: 'g', stream: 's', i: 2, e: [[2, 'kept']] }));
-  const store = LogStore.open(join(path, '..'));
+  const store = LogEventStore.open(join(path, '..'));
   try {
     assert.deepEqual(store.group('g')!.events.map((e) => e.message), ['kept']);
   } finally {

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { LogStore } from '../../../src/sandbox/logs/store.js';
+import { LogEventStore } from '../../../src/sandbox/logs/store.js';
 import { LogsError } from '../../../src/sandbox/logs/errors.js';
 import { parseLiveTailRequest, selectResults } from '../../../src/sandbox/logs/live-tail.js';
 
 const ARN = 'arn:aws:logs:eu-west-1:000000000000:log-group:/aws/lambda/fn';
 
 function storeWith(...groups: string[]) {
-  const store = LogStore.open();
+  const store = LogEventStore.open();
   for (const g of groups) {
     store.createGroup(g, 1);
     for (const s of ['2025/01/01/[$LATEST]a', 'other']) store.createStream(g, s, 1);

@@ -3,8 +3,8 @@ import assert from 'node:assert/strict';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LogStore } from '../../../src/sandbox/logs/store.js';
-import { rejectedEvents } from '../../../src/sandbox/logs/events.js';
+import { LogEventStore } from '../../../src/sandbox/logs/store.js';
+import { rejectedEvents } from '../../../src/sandbox/logs/log-events.js';
 import { eventId } from '../../../src/sandbox/logs/ids.js';
 
 const withDir = (fn: (dir: string) => void) => {
@@ -17,7 +17,7 @@ const withDir = (fn: (dir: string) => void) => {
 };
 
 test('events are indexed per stream and per group in (timestamp, seq) order, late ones included', () => {
-  const store = LogStore.open();
+  const store = LogEventStore.open();
   store.createGroup('g', 1);
   store.createStream('g', 'a', 1);
   store.createStream('g', 'b', 1);
@@ -32,7 +32,7 @@ test('events are indexed per stream and per group in (timestamp, seq) order, lat
 });
 
 test('subscribers hear appends synchronously, in order, until they unsubscribe', () => {
-  const store = LogStore.open();
+  const store = LogEventStore.open();
   store.createGroup('g', 1);
   store.createStream('g', 's', 1);
   const heard: string[] = [];
@@ -46,7 +46,7 @@ test('subscribers hear appends synchronously, in order, until they unsubscribe',
 
 test('the journal replays to the same state and the same event ids; deletes survive too', () =>
   withDir((dir) => {
-    const first = LogStore.open(dir);
+    const first = LogEventStore.open(dir);
     first.createGroup('keep', 1);
     first.createStream('keep', 's', 2);
     first.createGroup('gone', 3);
@@ -57,27 +57,27 @@ test('the journal replays to the same state and the same event ids; deletes surv
     const ids = first.group('keep')!.events.map(eventId);
     first.close();
 
-    const second = LogStore.open(dir);
+    const second = LogEventStore.open(dir);
     assert.equal(second.group('gone'), undefined);
     assert.deepEqual(second.group('keep')!.events.map(eventId), ids);
     assert.deepEqual(second.group('keep')!.events.map((e) => [e.message, e.ingestionTime]), [['one', 6], ['two', 6]]);
     second.append('keep', 's', [{ timestamp: 7, message: 'three' }], 8);
     const third = second.group('keep')!.events.map(eventId);
     second.close();
-    assert.deepEqual(LogStore.open(dir).group('keep')!.events.map(eventId), third);
+    assert.deepEqual(LogEventStore.open(dir).group('keep')!.events.map(eventId), third);
   }));
 
 test('a torn last journal line is cut off and later appends stay readable', () =>
   withDir((dir) => {
-    const store = LogStore.open(dir);
+    const store = LogEventStore.open(dir);
     store.createGroup('g', 1);
     store.close();
     appendFileSync(join(dir, 'journal.ndjson'), '{"op":"stream","gro');
-    const reopened = LogStore.open(dir);
+    const reopened = LogEventStore.open(dir);
     reopened.createStream('g', 's', 2);
     reopened.close();
     assert.ok(readFileSync(join(dir, 'journal.ndjson'), 'utf8').endsWith('"name":"s","t":2}\n'));
-    assert.ok(LogStore.open(dir).group('g')!.streams.has('s'));
+    assert.ok(LogEventStore.open(dir).group('g')!.streams.has('s'));
   }));
 
 const now = 1_800_000_000_000;

@@ -28,7 +28,7 @@ import {
   validGroupName,
   validStreamName,
 } from './input.js';
-import { targetGroup, type OperationHandler } from './ops-context.js';
+import { targetGroup, type OperationHandler } from './request-context.js';
 import { firstIndexAfter, firstIndexAtOrAfterTime, type StoredEvent } from './store.js';
 
 const HOUR = 3_600_000;

@@ -1,20 +1,20 @@
-import type { LogStore, GroupState } from './store.js';
+import type { LogEventStore, GroupState } from './store.js';
 import { groupNotFound, invalidParameter } from './errors.js';
 import { groupNameFromIdentifier } from './ids.js';
 import { optionalString, validGroupName, type Input } from './input.js';
 
 /** What every operation handler gets. */
-export interface OpContext {
-  store: LogStore;
+export interface LogsRequestContext {
+  store: LogEventStore;
   region: string;
   accountId: string;
   now(): number;
 }
 
-export type OperationHandler = (ctx: OpContext, input: Input) => object;
+export type OperationHandler = (ctx: LogsRequestContext, input: Input) => object;
 
 /** logGroupName or logGroupIdentifier (name or ARN), exactly one, resolved to an existing group. */
-export function targetGroup(ctx: OpContext, input: Input): GroupState {
+export function targetGroup(ctx: LogsRequestContext, input: Input): GroupState {
   const name = optionalString(input, 'logGroupName');
   const identifier = optionalString(input, 'logGroupIdentifier');
   if (name !== undefined && identifier !== undefined) {
