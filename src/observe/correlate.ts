@@ -52,7 +52,7 @@ export function mayBeEvidence(message: string, keyForms: readonly string[]): boo
   return EVIDENCE_MARKERS.test(message) || keyForms.some((form) => message.includes(form));
 }
 
-const KEY_CHAR = /[A-Za-z0-9_.%+\/~-]/;
+const KEY_CHAR = /[A-Za-z0-9_.%+/~-]/;
 
 /** The key appears as a whole token (so "test.txt" is not found in "copy_test.txt" or "test.txt.out"). */
 export function textMentionsKey(text: string, key: string): boolean {

@@ -91,7 +91,7 @@ function insertLine(lines: readonly LogLine[], line: LogLine, max: number): LogL
   if (out.length > max) {
     // Drop the oldest application line, never START/END/REPORT.
     const drop = out.findIndex((l) => l.kind === 'app');
-    out.splice(drop >= 0 ? drop : 0, 1);
+    out.splice(Math.max(drop, 0), 1);
   }
   return out;
 }

@@ -37,7 +37,8 @@ interface CredentialsLike {
 /** The part of an AWS SDK v3 client this needs (types only: this module loads no SDK code). */
 interface SdkClientLike {
   config: { credentials?: unknown };
-  middlewareStack: Pick<MiddlewareStack<any, any>, 'add'>; // any client: its input and output types do not matter here
+  // biome-ignore lint/suspicious/noExplicitAny: any client; its input and output types do not matter here
+  middlewareStack: Pick<MiddlewareStack<any, any>, 'add'>;
 }
 
 /**

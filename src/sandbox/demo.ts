@@ -20,6 +20,7 @@ import {
   LambdaClient,
   UpdateFunctionCodeCommand,
   UpdateFunctionConfigurationCommand,
+  type FunctionConfiguration,
   type Runtime,
 } from '@aws-sdk/client-lambda';
 import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
@@ -186,7 +187,7 @@ async function ensureBucket(s3: S3Client, bucket: string, region: string): Promi
 }
 
 async function ensureFunction(lambda: LambdaClient, pkg: DemoPackage): Promise<string> {
-  let existing;
+  let existing: FunctionConfiguration | undefined;
   try {
     existing = (await lambda.send(new GetFunctionCommand({ FunctionName: DEMO_FUNCTION_NAME }))).Configuration;
   } catch (err) {

@@ -57,7 +57,8 @@ export function isLoopbackName(name: string): boolean {
   if (name === 'localhost.localstack.cloud' || name.endsWith('.localhost.localstack.cloud')) return true;
   if (name === '[::1]') return true;
   const v4 = /^(?:\[::ffff:)?127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\]?$/.exec(name);
-  return v4 !== null && v4.slice(1).every((o) => Number(o) <= 255) && name.startsWith('[') === name.endsWith(']');
+  const octetsOk = v4?.slice(1).every((o) => Number(o) <= 255) ?? false;
+  return octetsOk && name.startsWith('[') === name.endsWith(']');
 }
 
 /** A Host name the sandbox answers to: loopback, allowed, or `<bucket>.s3.` + one of those. */

@@ -24,7 +24,13 @@ test('a TMPDIR that fills up mid-write: TempFileUnwritable naming TMPDIR, nothin
   let sent = 0;
   const config = { region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   const s3 = new S3Client(config);
-  s3.middlewareStack.add((next) => (args) => (sent++, next(args)), { step: 'initialize', name: 'countRequests' });
+  s3.middlewareStack.add(
+    (next) => (args) => {
+      sent++;
+      return next(args);
+    },
+    { step: 'initialize', name: 'countRequests' },
+  );
   const saved = process.env.TMPDIR;
   process.env.TMPDIR = dir;
   try {

@@ -83,7 +83,7 @@ test('checkInput looks at the file system', async (t) => {
 
 for (const [name, input, want] of [
   ['a 1024-byte key', { kind: 'delete', bucket: 'b1c', key: 'é'.repeat(512) }, undefined],
-  ['a 1025-byte key (UTF-8 counts bytes)', { kind: 'delete', bucket: 'b1c', key: 'a' + 'é'.repeat(512) }, '--delkey: the key is 1025 bytes in UTF-8; S3 allows at most 1024'],
+  ['a 1025-byte key (UTF-8 counts bytes)', { kind: 'delete', bucket: 'b1c', key: `a${'é'.repeat(512)}` }, '--delkey: the key is 1025 bytes in UTF-8; S3 allows at most 1024'],
   ['--key too long', { kind: 'put', bucket: 'b1c', file: 'f', key: 'k'.repeat(1025) }, '--key: the key is 1025 bytes in UTF-8; S3 allows at most 1024'],
   ['a file path too long as a key', { kind: 'post', bucket: 'b1c', file: `./${'d/'.repeat(600)}f` }, '--post FILE (the key is the path): the key is 1201 bytes in UTF-8; S3 allows at most 1024'],
   ['copy source key', { kind: 'copy', bucket: 'b1c', sourceBucket: 'b1c', sourceKey: 'k'.repeat(2000), key: 'd' }, '--copy SRC_KEY: the key is 2000 bytes in UTF-8; S3 allows at most 1024'],

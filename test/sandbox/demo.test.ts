@@ -109,7 +109,7 @@ test('setupDemo: bucket + event-handler + notification, idempotent; PUT and DELE
     const fn = await lambda.send(new GetFunctionCommand({ FunctionName: 'event-handler' }));
     assert.equal(fn.Configuration?.State, 'Active');
     const cfg = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: 'test-bucket' }));
-    assert.deepEqual(cfg.LambdaFunctionConfigurations?.map((c) => c.Events).flat().sort(), ['s3:ObjectCreated:*', 's3:ObjectRemoved:*']);
+    assert.deepEqual(cfg.LambdaFunctionConfigurations?.flatMap((c) => c.Events).sort(), ['s3:ObjectCreated:*', 's3:ObjectRemoved:*']);
 
     const put = await s3.send(new PutObjectCommand({ Bucket: 'test-bucket', Key: 'test.txt', Body: 'S3 events trigger demo file.\n' }));
     await waitForLines(logs, first.logGroup, (m) => m.some((l) => l.startsWith('REPORT')));

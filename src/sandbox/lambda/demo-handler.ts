@@ -6,7 +6,7 @@ export const DEMO_FUNCTION_NAME = 'event-handler';
 export const DEMO_HANDLER = 'index.handler';
 export const DEMO_RUNTIME = 'nodejs20.x';
 
-export const DEMO_HANDLER_SOURCE = String.raw`
+export const DEMO_HANDLER_SOURCE = `
 const pad = (n) => String(n).padStart(2, '0');
 
 // datetime.now().strftime("%Y-%m-%dT%H:%M:%S"): local time (UTC on Lambda).

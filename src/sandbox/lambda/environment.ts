@@ -160,8 +160,7 @@ export class ExecutionEnvironment {
     this.control.on('error', () => {});
     this.control.on('data', (chunk: string) => {
       buffered += chunk;
-      let nl: number;
-      while ((nl = buffered.indexOf('\n')) !== -1) {
+      for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
         const line = buffered.slice(0, nl);
         buffered = buffered.slice(nl + 1);
         let msg: ChildMessage;
@@ -224,7 +223,10 @@ export class ExecutionEnvironment {
   private flushLines(lines: string[]): void {
     const batch = lines.splice(0);
     const r = this.running;
-    if (!r) return this.writeMany(batch);
+    if (!r) {
+      this.writeMany(batch);
+      return;
+    }
     const kept: string[] = [];
     for (const l of batch) {
       if (r.truncated) break;

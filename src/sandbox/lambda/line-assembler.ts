@@ -19,8 +19,7 @@ export class LineAssembler {
   push(chunk: Buffer | string): AssembledItem[] {
     const out: AssembledItem[] = [];
     this.pending += typeof chunk === 'string' ? chunk : this.decoder.write(chunk);
-    let nl: number;
-    while ((nl = this.pending.indexOf('\n')) !== -1) {
+    for (let nl = this.pending.indexOf('\n'); nl !== -1; nl = this.pending.indexOf('\n')) {
       const line = this.pending.slice(0, nl);
       this.pending = this.pending.slice(nl + 1);
       this.emitLine(line, out);

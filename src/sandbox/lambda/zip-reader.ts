@@ -91,8 +91,14 @@ export function readCentralDirectory(zip: Uint8Array): ZipEntry[] {
       const length = v.getUint16(x + 2, true);
       if (id === 0x0001) {
         let f = x + 4;
-        if (size === 0xffffffff && f + 8 <= x + 4 + length) (size = u64(v, f)), (f += 8);
-        if (compressedSize === 0xffffffff && f + 8 <= x + 4 + length) (compressedSize = u64(v, f)), (f += 8);
+        if (size === 0xffffffff && f + 8 <= x + 4 + length) {
+          size = u64(v, f);
+          f += 8;
+        }
+        if (compressedSize === 0xffffffff && f + 8 <= x + 4 + length) {
+          compressedSize = u64(v, f);
+          f += 8;
+        }
         if (localHeaderOffset === 0xffffffff && f + 8 <= x + 4 + length) localHeaderOffset = u64(v, f);
       }
       x += 4 + length;

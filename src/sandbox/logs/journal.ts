@@ -65,10 +65,10 @@ export function replayJournal(path: string, onRecord: (record: JournalRecord) =>
     else skipped++;
   };
   try {
-    for (let n: number; (n = readSync(fd, buf, 0, buf.length, pos)) > 0; pos += n) {
+    for (let n = readSync(fd, buf, 0, buf.length, pos); n > 0; pos += n, n = readSync(fd, buf, 0, buf.length, pos)) {
       const chunk = buf.subarray(0, n);
       let from = 0;
-      for (let nl: number; (nl = chunk.indexOf(0x0a, from)) !== -1; from = nl + 1) {
+      for (let nl = chunk.indexOf(0x0a, from); nl !== -1; from = nl + 1, nl = chunk.indexOf(0x0a, from)) {
         if (overlong) skipped++;
         else take(pieces.length ? Buffer.concat([...pieces, chunk.subarray(from, nl)]) : chunk.subarray(from, nl));
         pieces = [];
@@ -163,7 +163,7 @@ export class Journal {
       ftruncateSync(this.fd, this.length);
       this.dirty = false;
     }
-    const buf = Buffer.from(records.map((r) => JSON.stringify(r) + '\n').join(''));
+    const buf = Buffer.from(records.map((r) => `${JSON.stringify(r)}\n`).join(''));
     try {
       writeWhole(this.fd, buf, this.length);
     } catch (err) {
@@ -194,7 +194,7 @@ export class Journal {
         batch = '';
       };
       for (const record of records) {
-        batch += JSON.stringify(record) + '\n';
+        batch += `${JSON.stringify(record)}\n`;
         if (batch.length >= WRITE_CHUNK_BYTES) flush();
       }
       flush();

@@ -54,7 +54,7 @@ for (const [label, cli] of [
 ] as const) {
   test(`aws CLI ${label}: the blog's create-function / get-function / invoke / list / delete`, async (t) => {
     if (!cli) return t.skip(`aws CLI ${label} not found`);
-    const version = (await run(cli, ['--version'], { env: { PATH: process.env.PATH ?? '' } })).stdout + '';
+    const version = `${(await run(cli, ['--version'], { env: { PATH: process.env.PATH ?? '' } })).stdout}`;
     if (label === 'v2' && !/aws-cli\/2\./.test(version)) return t.skip('aws CLI v2 not found');
     const name = `event-handler-${label}`;
     const created = JSON.parse(

@@ -61,6 +61,7 @@ test('botocore start_live_tail receives sessionStart and appended events', { ski
     child.kill();
     await exited;
   }
+  // biome-ignore lint/suspicious/noExplicitAny: botocore's printed events, read field by field below
   const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
   assert.ok(events[0]!.sessionStart);
   assert.deepEqual(events[0]!.sessionStart.logGroupIdentifiers, [group]);

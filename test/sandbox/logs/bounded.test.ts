@@ -19,10 +19,10 @@ const tempDir = (t: { after(fn: () => void): void }) => {
 function writeJournal(dir: string, records: number, messageBytes: number, t0: number): void {
   mkdirSync(dir, { recursive: true });
   const fd = openSync(join(dir, 'journal.ndjson'), 'w');
-  writeSync(fd, JSON.stringify({ op: 'group', name: 'g', t: t0 }) + '\n' + JSON.stringify({ op: 'stream', group: 'g', name: 's', t: t0 }) + '\n');
+  writeSync(fd, `${JSON.stringify({ op: 'group', name: 'g', t: t0 })}\n${JSON.stringify({ op: 'stream', group: 'g', name: 's', t: t0 })}\n`);
   const filler = 'x'.repeat(messageBytes - 12);
   for (let i = 0; i < records; i++) {
-    writeSync(fd, JSON.stringify({ op: 'events', group: 'g', stream: 's', i: t0 + i, e: [[t0 + i, `${String(i).padStart(11, '0')} ${filler}`]] }) + '\n');
+    writeSync(fd, `${JSON.stringify({ op: 'events', group: 'g', stream: 's', i: t0 + i, e: [[t0 + i, `${String(i).padStart(11, '0')} ${filler}`]] })}\n`);
   }
   closeSync(fd);
 }

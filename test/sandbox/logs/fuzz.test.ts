@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startLogsFixture, type LogsFixture } from './helpers.js';
+import { sigV4 } from '../raw-http.js';
 
 let fx: LogsFixture;
 before(async () => {
@@ -65,6 +66,6 @@ test('2000 seeded random requests over every operation: no 5xx, the server keeps
     if (res.status >= 500) failures.push(`#${i} ${operation} ${text.slice(0, 200)} -> ${res.status}`);
   }
   assert.deepEqual(failures, []);
-  const alive = await fetch(`${fx.sandbox.endpoint}/`, { method: 'POST', headers: { 'x-amz-target': 'Logs_20140328.DescribeLogGroups', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
+  const alive = await fetch(`${fx.sandbox.endpoint}/`, { method: 'POST', headers: { 'x-amz-target': 'Logs_20140328.DescribeLogGroups', 'content-type': 'application/x-amz-json-1.1', ...sigV4('logs') }, body: '{}' });
   assert.equal(alive.status, 200);
 });

@@ -31,7 +31,7 @@ test('stream tokens round-trip and reject anything else', () => {
   const text = formatStreamToken(token);
   assert.match(text, /^f\/\d{56}$/);
   assert.deepEqual(parseStreamToken(text), token);
-  for (const bad of ['', 'f/', 'x/' + '0'.repeat(56), 'f/' + '0'.repeat(55), 'b/' + 'a'.repeat(56)]) {
+  for (const bad of ['', 'f/', `x/${'0'.repeat(56)}`, `f/${'0'.repeat(55)}`, `b/${'a'.repeat(56)}`]) {
     assert.equal(parseStreamToken(bad), undefined, bad);
   }
 });

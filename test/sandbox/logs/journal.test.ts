@@ -12,7 +12,7 @@ const withPath = (t: { after(fn: () => void): void }) => {
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   return join(dir, 'journal.ndjson');
 };
-const line = (r: JournalRecord) => JSON.stringify(r) + '\n';
+const line = (r: JournalRecord) => `${JSON.stringify(r)}\n`;
 const replayAll = (path: string, readBufferBytes?: number) => {
   const records: JournalRecord[] = [];
   const result = replayJournal(path, (r) => records.push(r), readBufferBytes);
@@ -32,17 +32,17 @@ test('replay reads records straddling a read buffer far smaller than they are, i
 });
 
 const cases: { name: string; content: string; ops: string[]; skipped: number; cut: boolean }[] = [
-  { name: 'a corrupt line is skipped', content: line({ op: 'group', name: 'a', t: 1 }) + '{"op":"gro\n' + line({ op: 'group', name: 'b', t: 2 }), ops: ['group', 'group'], skipped: 1, cut: false },
-  { name: 'a line that is JSON but no record is skipped', content: '[1,2]\n{"op":"nope"}\nnull\n' + line({ op: 'seq', next: 5 }), ops: ['seq'], skipped: 3, cut: false },
+  { name: 'a corrupt line is skipped', content: `${line({ op: 'group', name: 'a', t: 1 })}{"op":"gro\n${line({ op: 'group', name: 'b', t: 2 })}`, ops: ['group', 'group'], skipped: 1, cut: false },
+  { name: 'a line that is JSON but no record is skipped', content: `[1,2]\n{"op":"nope"}\nnull\n${line({ op: 'seq', next: 5 })}`, ops: ['seq'], skipped: 3, cut: false },
   {
     name: 'records of the wrong shape are skipped (replay must not throw on them)',
-    content: '{"op":"events","group":"g","stream":"s","i":1}\n{"op":"events","group":"g","stream":"s","i":1,"e":[[1]]}\n{"op":"group"}\n{"op":"trim","group":"g"}\n' + line({ op: 'group', name: 'ok', t: 1 }),
+    content: `{"op":"events","group":"g","stream":"s","i":1}\n{"op":"events","group":"g","stream":"s","i":1,"e":[[1]]}\n{"op":"group"}\n{"op":"trim","group":"g"}\n${line({ op: 'group', name: 'ok', t: 1 })}`,
     ops: ['group'],
     skipped: 4,
     cut: false,
   },
-  { name: 'a torn last line is cut off', content: line({ op: 'group', name: 'a', t: 1 }) + '{"op":"group","na', ops: ['group'], skipped: 1, cut: true },
-  { name: 'blank lines are nothing', content: '\n\n' + line({ op: 'group', name: 'a', t: 1 }) + '\n', ops: ['group'], skipped: 0, cut: false },
+  { name: 'a torn last line is cut off', content: `${line({ op: 'group', name: 'a', t: 1 })}{"op":"group","na`, ops: ['group'], skipped: 1, cut: true },
+  { name: 'blank lines are nothing', content: `\n\n${line({ op: 'group', name: 'a', t: 1 })}\n`, ops: ['group'], skipped: 0, cut: false },
 ];
 for (const c of cases) {
   test(`replay: ${c.name}`, (t) => {
@@ -61,7 +61,7 @@ test('replay skips a line longer than any record without holding it, and reads o
   const path = withPath(t);
   writeFileSync(path, line({ op: 'group', name: 'a', t: 1 }));
   appendFileSync(path, Buffer.alloc(MAX_RECORD_BYTES + 1024, 0x20));
-  appendFileSync(path, '\n' + line({ op: 'group', name: 'b', t: 2 }));
+  appendFileSync(path, `\n${line({ op: 'group', name: 'b', t: 2 })}`);
   const got = replayAll(path);
   assert.deepEqual(got.records.map((r) => (r as { name: string }).name), ['a', 'b']);
   assert.equal(got.skipped, 1);
@@ -69,7 +69,7 @@ test('replay skips a line longer than any record without holding it, and reads o
 
 test('append writes at the known end (over a cut-off torn line); rewrite replaces the file whole and leaves no side file', (t) => {
   const path = withPath(t);
-  writeFileSync(path, line({ op: 'group', name: 'a', t: 1 }) + '{"torn');
+  writeFileSync(path, `${line({ op: 'group', name: 'a', t: 1 })}{"torn`);
   const { end } = replayAll(path);
   const journal = Journal.open(path, end);
   journal.append([{ op: 'group', name: 'b', t: 2 }, { op: 'stream', group: 'b', name: 's', t: 2 }]);
@@ -85,7 +85,7 @@ test('append writes at the known end (over a cut-off torn line); rewrite replace
 test('a compaction left half-written by a crash is ignored and removed at open', (t) => {
   const path = withPath(t);
   writeFileSync(path, line({ op: 'group', name: 'real', t: 1 }));
-  writeFileSync(sideFile(path), line({ op: 'group', name: 'half', t: 1 }) + '{"op":');
+  writeFileSync(sideFile(path), `${line({ op: 'group', name: 'half', t: 1 })}{"op":`);
   const store = LogEventStore.open(join(path, '..'));
   try {
     assert.deepEqual(store.allGroups().map((g) => g.name), ['real']);
