@@ -1,6 +1,7 @@
 /** Lambda's REST-JSON wire protocol: routes, bodies, Invoke's headers. */
 import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { readBody, sendJson } from '../protocol/body.js';
 import { LambdaError, sendLambdaError } from './errors.js';
 import type { LambdaFunctions } from './functions.js';
 
@@ -53,17 +54,6 @@ export function route(method: string, pathname: string): Route | undefined {
   return { op, name, ...(extra !== undefined ? { sid: decode(extra) } : {}) };
 }
 
-async function readBody(req: IncomingMessage, op: string): Promise<Buffer> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new LambdaError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_BODY_BYTES} bytes for the ${op} operation`, 413);
-    chunks.push(chunk);
-  }
-  return Buffer.concat(chunks);
-}
-
 function parseJson<T>(body: Buffer): T {
   if (body.length === 0) return {} as T;
   let value: unknown;
@@ -95,12 +85,6 @@ function maxItems(text: string): number {
   return n;
 }
 
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
-
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -111,7 +95,8 @@ export async function handleLambdaRequest(fns: LambdaFunctions, req: IncomingMes
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const r = route(req.method ?? 'GET', url.pathname);
     if (!r) throw new LambdaError('UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}`, 404);
-    const body = await readBody(req, r.op === 'Invoke' ? 'InvokeFunction' : r.op);
+    const op = r.op === 'Invoke' ? 'InvokeFunction' : r.op;
+    const body = await readBody(req, MAX_BODY_BYTES, () => new LambdaError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_BODY_BYTES} bytes for the ${op} operation`, 413));
     // Only $LATEST exists here: any other Qualifier names a version or alias that is not found.
     const qualifier = url.searchParams.get('Qualifier') ?? undefined;
     const name = qualifier !== undefined && r.op !== 'Invoke' ? `${r.name ?? ''}:${qualifier}` : (r.name ?? '');

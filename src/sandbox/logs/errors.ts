@@ -15,6 +15,6 @@ export const streamNotFound = () => new LogsError('ResourceNotFoundException', '
 export const invalidParameter = (message: string) => new LogsError('InvalidParameterException', message);
 
 /** The body AWS sends with a JSON 1.1 error. */
-export function errorBody(err: LogsError): string {
-  return JSON.stringify({ __type: err.code, message: err.message });
+export function errorBody(err: LogsError): { __type: string; message: string } {
+  return { __type: err.code, message: err.message };
 }

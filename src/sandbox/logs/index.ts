@@ -5,6 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { readBody, sendJson } from '../protocol/body.js';
 import { AppError, ExitCode } from '../../errors.js';
 import type { LogsSink, SandboxContext, SandboxService } from '../context.js';
 import { errorBody, LogsError } from './errors.js';
@@ -56,7 +57,8 @@ export async function createLogsService(ctx: SandboxContext, options: LogsServic
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const operation = operationName(req);
-      const input = parseBody(await readBody(req));
+      const body = await readBody(req, MAX_BODY_BYTES, () => new LogsError('InvalidParameterException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 413));
+      const input = parseBody(body.toString('utf8'));
       if (operation === 'StartLiveTail') {
         const request = parseLiveTailRequest(store, input);
         const requestId = String(res.getHeader('x-amzn-RequestId') ?? randomUUID());
@@ -67,11 +69,11 @@ export async function createLogsService(ctx: SandboxContext, options: LogsServic
       const handler = operations[operation];
       if (!handler) throw new LogsError('UnknownOperationException', `Operation ${operation} is not supported by the sandbox.`);
       store.expire();
-      sendJson(res, 200, JSON.stringify(handler(opContext, input)));
+      sendJson(res, 200, handler(opContext, input), JSON_TYPE);
     } catch (err) {
       if (!(err instanceof LogsError)) throw err;
       res.setHeader('x-amzn-ErrorType', err.code);
-      sendJson(res, err.status, errorBody(err));
+      sendJson(res, err.status, errorBody(err), JSON_TYPE);
     }
   }
 
@@ -104,23 +106,4 @@ function parseBody(body: string): Input {
   throw new LogsError('SerializationException', 'The request body is not a valid JSON object.');
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size <= MAX_BODY_BYTES) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY_BYTES) reject(new LogsError('InvalidParameterException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 413));
-      else resolve(Buffer.concat(chunks).toString('utf8'));
-    });
-    req.on('error', reject);
-  });
-}
 
-function sendJson(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
-  res.end(body);
-}
