@@ -14,6 +14,7 @@ const SANDBOX_LOGS_MAX_MB = 512;
 import { hasOpFlags, opFlagArityProblem, opFlagOptions, opFlagValues, parseTimeout } from './ci/plan.js';
 import { decideMode, NEEDS_TERMINAL_MESSAGE } from './ci/mode.js';
 import { scrub } from './ops/errors.js';
+import { isRegionName } from './aws/region.js';
 
 const debug = process.argv.includes('--debug');
 lifecycle.install(); // dist/bin.cjs did already; this covers running dist/cli.js directly
@@ -216,6 +217,7 @@ async function main(argv: string[]): Promise<number> {
         if (repeated) throw usageError(repeated);
         if (args.handler) await checkHandler(args.handler);
         if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw usageError(`--port must be a whole number from 0 to 65535`);
+        if (!isRegionName(args.region)) throw usageError(`--region '${args.region}' is not a region name: use e.g. eu-west-1`);
         if (args.data !== undefined && existsSync(args.data) && !statSync(args.data).isDirectory()) {
           throw usageError(`--data ${args.data}: not a directory`);
         }

@@ -2,6 +2,7 @@
  * The one module that decides which AWS to talk to (explicit endpoint / embedded sandbox / the SDK
  * credential chain) and builds the SDK clients for it. Deciding is pure and never waits on the network.
  */
+import { isRegionName } from './aws/region.js';
 import { readFileSync } from 'node:fs';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import type { CloudWatchLogsClient, CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
@@ -96,11 +97,8 @@ function invalidEndpoint(...urls: ({ url: string; source: string } | undefined)[
   return undefined;
 }
 
-/** A region as the SDK accepts it (a host label: it becomes part of the endpoint's name). */
-const REGION_NAME = /^[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?$/;
-
 function invalidRegion(region: string | undefined, source: string): TargetDecision | undefined {
-  if (region === undefined || REGION_NAME.test(region)) return undefined;
+  if (region === undefined || isRegionName(region)) return undefined;
   return { kind: 'invalid', code: 'Usage', message: `${source} '${region}' is not a region name: use e.g. eu-west-1` };
 }
 

@@ -12,6 +12,7 @@ const cases: { args: string[]; message: RegExp }[] = [
   { args: ['--port', 'abc'], message: /^s3trigger: --port must be a whole number/ },
   { args: ['--port', '0', '--host', '999.1.1.1'], message: /^s3trigger: cannot listen on 999\.1\.1\.1: .*--host/ },
   { args: ['--port', '0', '--data', '/etc/passwd'], message: /^s3trigger: --data \/etc\/passwd: not a directory$/ },
+  { args: ['--port', '0', '--region', 'eu west/1'], message: /^s3trigger: --region 'eu west\/1' is not a region name: use e\.g\. eu-west-1$/ },
   { args: ['--port', '0', '--demo', 'Bad_Bucket'], message: /^s3trigger: --demo: invalid bucket name 'Bad_Bucket'/ },
   { args: ['--port', '0', '--demo', 'test-bucket', '--handler', '/nonexistent.py'], message: /^s3trigger: --handler \/nonexistent\.py: file not found$/ },
 ];
