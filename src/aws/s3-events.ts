@@ -45,13 +45,17 @@ export interface KeyFilterRule {
   Value?: string;
 }
 
-/** Whether every prefix/suffix rule accepts the key (no rules: every key). */
+/**
+ * Whether every prefix/suffix rule accepts the key (no rules: every key). S3 compares the values with the key
+ * as it writes it into events (encodeEventKey), which is why AWS asks for special characters URL-encoded in them.
+ */
 export function keyFilterAccepts(rules: readonly KeyFilterRule[], key: string): boolean {
+  const encoded = encodeEventKey(key);
   return rules.every((rule) => {
     const name = rule.Name?.toLowerCase();
     const value = rule.Value ?? '';
-    if (name === 'prefix') return key.startsWith(value);
-    if (name === 'suffix') return key.endsWith(value);
+    if (name === 'prefix') return encoded.startsWith(value);
+    if (name === 'suffix') return encoded.endsWith(value);
     return true;
   });
 }

@@ -375,7 +375,7 @@ sys.stdout.write(json.dumps(out))`;
   });
 });
 
-test('matchingDestinations: event names, wildcards, prefix/suffix on the raw key, EventBridge', () => {
+test('matchingDestinations: event names, wildcards, prefix/suffix on the URL-encoded key (as AWS compares them), EventBridge', () => {
   const cfg: NotificationConfig = {
     destinations: [
       dest({ id: 'all-created', events: ['s3:ObjectCreated:*'], filterRules: [{ Name: 'prefix', Value: 'in/' }] }),
@@ -385,7 +385,7 @@ test('matchingDestinations: event names, wildcards, prefix/suffix on the raw key
         kind: 'topic',
         arn: TOPIC,
         events: ['s3:ObjectRemoved:Delete'],
-        filterRules: [{ Name: 'Prefix', Value: 'a b+' }, { Name: 'Suffix', Value: '' }],
+        filterRules: [{ Name: 'Prefix', Value: 'a+b%2B' }, { Name: 'Suffix', Value: '' }],
       }),
     ],
     eventBridge: false,
@@ -404,6 +404,7 @@ test('matchingDestinations: event names, wildcards, prefix/suffix on the raw key
     ['ObjectCreated:Put', 'in/photo.JPG', ['all-created', 'put-jpg']],
     ['ObjectRemoved:Delete', 'a b+c', ['removed']],
     ['ObjectRemoved:Delete', 'a+b%2Bc', []],
+    ['ObjectRemoved:Delete', 'a+b+c', []],
     ['ObjectRemoved:DeleteMarkerCreated', 'a b+c', []],
     ['s3:ObjectRemoved:Delete', 'a b+c', ['removed']],
   ];
