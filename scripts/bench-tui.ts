@@ -53,6 +53,7 @@ const session = {
   selectBucket: async () => discovery,
   fire: () => ({ opId: 1, settled: new Promise(() => {}) }),
   skip: () => ({ opId: 1, settled: new Promise(() => {}) }),
+  previewWarning: () => undefined,
   cancel: async () => {},
   close: async () => {},
 };
@@ -128,6 +129,7 @@ class FloodSession implements SessionApi {
   selectBucket = async (bucket: string) => ({ bucket, functions: ['f'], logGroups: ['/aws/lambda/f'], destinations: [], warnings: [] });
   fire = () => ({ opId: 1, settled: new Promise<OpState>(() => {}) });
   skip = this.fire;
+  previewWarning = () => undefined;
   cancel = async () => {};
   close = async () => {};
 }

@@ -84,6 +84,12 @@ export interface SessionApi {
    * Progress arrives as events meanwhile.
    */
   fire(input: OpInput): FiredOp;
+  /**
+   * Why the operation would notify nothing, before it is fired: no notification of the selected bucket covers its
+   * event name on its key (filters compared with the URL-encoded key, as AWS does); undefined when one does or
+   * when the bucket's configuration is not known (another bucket, or it could not be read).
+   */
+  previewWarning(input: OpInput): string | undefined;
   /** Announces an op that will not be fired (an earlier one failed); it settles as `skipped`. */
   skip(input: OpInput): FiredOp;
   /** Aborts an in-flight operation (multipart: AbortMultipartUpload, temp file removed). */

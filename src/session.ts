@@ -194,11 +194,16 @@ class Session implements SessionApi {
     return fired;
   }
 
+  previewWarning(input: OpInput): string | undefined {
+    if (this.discovery?.bucket !== input.bucket) return undefined;
+    return notifyWarning(this.notification, input.bucket, eventNameFor(input.kind), keyOf(input));
+  }
+
   fire(input: OpInput): FiredOp {
     const controller = new AbortController();
     const eventName = eventNameFor(input.kind);
     const warnings: string[] = [];
-    const warning = this.discovery?.bucket === input.bucket ? notifyWarning(this.notification, input.bucket, eventName, keyOf(input)) : undefined;
+    const warning = this.previewWarning(input);
     if (warning) warnings.push(warning);
     const fired = this.announce(input, warnings, this.options.observe !== false);
     const { opId } = fired;

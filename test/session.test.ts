@@ -83,6 +83,7 @@ test('ensureBucket wires new sandbox buckets; a bucket without notifications war
     const discovery = await session.selectBucket('plain-bucket');
     assert.deepEqual(discovery.logGroups, []);
     assert.ok(discovery.warnings.some((w) => /sends no events to a Lambda function/.test(w)));
+    assert.match(session.previewWarning({ kind: 'delete', bucket: 'plain-bucket', key: 'nothing.txt' }) ?? '', /will not notify anything/, 'known before firing');
     const { opId, settled } = session.fire({ kind: 'delete', bucket: 'plain-bucket', key: 'nothing.txt' });
     const started = await rec.next('OpStarted', (e) => e.opId === opId);
     assert.match(started.warnings.join(), /will not notify anything/);

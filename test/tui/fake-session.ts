@@ -71,6 +71,10 @@ export class FakeSession implements SessionApi {
     return { opId, settled: new Promise<OpState>(() => {}) }; // the TUI never awaits it
   }
 
+  previewWarning(): string | undefined {
+    return undefined;
+  }
+
   skip(input: OpInput): FiredOp {
     return this.fire(input);
   }
