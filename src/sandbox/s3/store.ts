@@ -82,12 +82,27 @@ interface UploadState {
   parts: Map<number, PartMeta>;
 }
 
+/** What a completed upload answers a repeated Complete with (AWS replays it for a while). */
+export interface CompletedUpload {
+  bucket: string;
+  key: string;
+  etag: string;
+  checksum?: StoredChecksum;
+  /** Date.now() at completion. */
+  at: number;
+}
+
+/** How long, and for how many uploads, a completed upload id is remembered (memory only). */
+const COMPLETED_TTL_MS = 60 * 60 * 1000;
+const COMPLETED_MAX = 10_000;
+
 const hashName = (s: string) => createHash('sha256').update(s).digest('hex');
 
 export class S3Store {
   readonly blobs: BlobStore;
   private buckets = new Map<string, BucketState>();
   private uploads = new Map<string, UploadState>();
+  private completed = new Map<string, CompletedUpload>();
   private chains = new Map<string, Promise<unknown>>();
   private readonly tmpDir: string;
 
@@ -294,18 +309,44 @@ export class S3Store {
       .sort((a, b) => (a.key === b.key ? (a.initiated < b.initiated ? -1 : 1) : a.key < b.key ? -1 : 1));
   }
 
-  async putPart(id: string, part: PartMeta): Promise<void> {
+  /**
+   * Runs fn after every earlier exclusive fn of the same upload id. UploadPart's commit, Complete
+   * and Abort go through it, so none of them sees an upload another one is half-way through ending.
+   */
+  exclusive<T>(uploadId: string, fn: () => Promise<T>): Promise<T> {
+    return this.serial(`upload:${uploadId}`, fn);
+  }
+
+  /** Commits a part whose body is on disk; false (and the body removed) when the upload has ended. Call within exclusive(). */
+  async putPart(id: string, part: PartMeta): Promise<boolean> {
     const state = this.uploads.get(id);
     if (!state) {
       this.blobs.remove([part.blob]);
-      return;
+      return false;
     }
-    await this.serial(`part:${id}/${part.partNumber}`, async () => {
-      await this.commitJson(join(this.uploadDir(id), `part-${part.partNumber}.json`), part);
-      const previous = state.parts.get(part.partNumber);
-      state.parts.set(part.partNumber, part);
-      if (previous) this.blobs.remove([previous.blob]);
-    });
+    await this.commitJson(join(this.uploadDir(id), `part-${part.partNumber}.json`), part);
+    const previous = state.parts.get(part.partNumber);
+    state.parts.set(part.partNumber, part);
+    if (previous && previous.blob !== part.blob) this.blobs.remove([previous.blob]);
+    return true;
+  }
+
+  /** The result of an upload completed within the last hour, for a repeated Complete or a late Abort. */
+  completedUpload(id: string): CompletedUpload | undefined {
+    const done = this.completed.get(id);
+    if (done && Date.now() - done.at > COMPLETED_TTL_MS) this.completed.delete(id);
+    return this.completed.get(id);
+  }
+
+  /** Ends an upload whose object is committed: parts not in the object are removed, the result remembered. Call within exclusive(). */
+  async finishUpload(id: string, bucket: string, obj: ObjectMeta): Promise<void> {
+    await this.deleteUpload(id, true, new Set(obj.segments.map((s) => s.blob)));
+    this.completed.set(id, { bucket, key: obj.key, etag: obj.etag, checksum: obj.checksum, at: Date.now() });
+    // Map order is insertion order: the oldest records go first.
+    for (const old of this.completed.keys()) {
+      if (this.completed.size <= COMPLETED_MAX) break;
+      this.completed.delete(old);
+    }
   }
 
   /** Drops the upload; its part bodies are removed unless kept (those now belong to an object). */
