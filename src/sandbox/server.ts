@@ -3,13 +3,11 @@
  * Built apart from listen (startSandbox with port 0 in tests).
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { AppError, ExitCode } from '../errors.js';
 import { Bus } from './bus.js';
+import { openDataDir } from './data-dir.js';
 import { SANDBOX_ACCOUNT, type S3Notification, type SandboxContext, type SandboxService } from './context.js';
 import { createS3Service } from './s3/index.js';
 import { createLambdaService } from './lambda/index.js';
@@ -59,9 +57,9 @@ function s3RequestId(): string {
 }
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const ephemeral = !options.dataDir;
-  const dataDir = options.dataDir ? resolve(options.dataDir) : mkdtempSync(join(tmpdir(), 's3trigger-sandbox-'));
-  mkdirSync(dataDir, { recursive: true });
+  // Locked before any service opens a file in it (Logs opens its journal first).
+  const data = await openDataDir(options.dataDir);
+  const { dir: dataDir, ephemeral } = data;
 
   const context: SandboxContext = {
     region: options.region ?? DEFAULT_SANDBOX_REGION,
@@ -77,7 +75,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const started: SandboxService[] = [];
   const abandon = async () => {
     for (const service of started.reverse()) await service.close().catch(() => {});
-    if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
+    await data.release();
   };
   let services: Record<ServiceName, SandboxService>;
   try {

@@ -3,10 +3,9 @@
  * dataDir/s3. Writing a metadata file (temp file, then atomic rename) is the commit point of every
  * change, so a kill -9 leaves either the old or the new state, never a torn one.
  */
-import { mkdir, readdir, readFile, rename, rm, open, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, open } from 'node:fs/promises';
 import { createHash, randomUUID } from 'node:crypto';
-import { dirname, join } from 'node:path';
-import { AppError } from '../../errors.js';
+import { join } from 'node:path';
 import { BlobStore } from './blobs.js';
 import type { ChecksumAlgorithm } from './checksums.js';
 import type { NotificationConfig } from './notification-config.js';
@@ -118,7 +117,8 @@ export class S3Store {
   static async open(root: string, durable: boolean): Promise<S3Store> {
     const store = new S3Store(root, durable);
     await mkdir(root, { recursive: true });
-    if (durable) await lockDataDir(root);
+    // The data dir is locked by the sandbox (../lock.ts); this file is an older version's PID lock.
+    if (durable) await rm(join(root, 'sandbox.lock'), { force: true });
     await store.load();
     return store;
   }
@@ -205,7 +205,6 @@ export class S3Store {
 
   async close(): Promise<void> {
     await this.blobs.close();
-    if (this.durable) await rm(join(this.root, LOCK_FILE), { force: true });
   }
 
   // ---- buckets
@@ -356,36 +355,6 @@ export class S3Store {
     this.uploads.delete(id);
     if (this.durable) await rm(this.uploadDir(id), { recursive: true, force: true });
     if (removeParts) this.blobs.remove([...state.parts.values()].map((p) => p.blob).filter((b) => !keep.has(b)));
-  }
-}
-
-const LOCK_FILE = 'sandbox.lock';
-
-/** One sandbox per data dir: a second one would sweep the first one's bodies in flight. A dead owner's lock is taken over. */
-async function lockDataDir(root: string): Promise<void> {
-  const file = join(root, LOCK_FILE);
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      await writeFile(file, String(process.pid), { flag: 'wx' });
-      return;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-    }
-    const owner = Number(await readFile(file, 'utf8').catch(() => ''));
-    if (Number.isInteger(owner) && owner > 0 && owner !== process.pid && isAlive(owner)) {
-      throw new AppError('SandboxDataInUse', `the sandbox data dir ${dirname(root)} is in use by another sandbox (pid ${owner}); stop it or pick another --data`);
-    }
-    await rm(file, { force: true });
-  }
-  throw new AppError('SandboxDataInUse', `could not lock the sandbox data dir ${dirname(root)}`);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
   }
 }
 
