@@ -19,6 +19,14 @@ const closeFd = promisify(close);
 const fdatasyncFd = promisify(fdatasync);
 const writeFd = promisify(write);
 
+/** Writing to disk failed (full disk, I/O error): the server's fault, answered 500, never blamed on the body. */
+export class StorageError extends Error {
+  constructor(readonly cause: Error) {
+    super(`storage: ${cause.message}`);
+    this.name = 'StorageError';
+  }
+}
+
 /** Bodies up to this size go into pack files. */
 export const SMALL_BODY_BYTES = 64 * 1024;
 const PACK_LIMIT = 64 * 1024 * 1024;
@@ -54,13 +62,15 @@ export class BlobStore {
     source.on('error', ignore);
     // A plain fd, not a FileHandle: a FileHandle's close() waits on the stream's reference forever.
     const fd = await openFd(file, 'w');
+    let sinkError: Error | undefined;
     try {
-      await pipeline([source, ...transforms, createWriteStream('', { fd, autoClose: false })]);
+      const sink = createWriteStream('', { fd, autoClose: false }).once('error', (err) => (sinkError = err));
+      await pipeline([source, ...transforms, sink]);
       if (this.durable) await fsyncFd(fd);
     } catch (err) {
       await closeFd(fd).catch(() => {});
       await unlink(file).catch(() => {});
-      throw err;
+      throw sinkError ? new StorageError(sinkError) : err;
     } finally {
       source.off('error', ignore);
     }
