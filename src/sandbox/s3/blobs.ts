@@ -62,15 +62,19 @@ export class BlobStore {
     source.on('error', ignore);
     // A plain fd, not a FileHandle: a FileHandle's close() waits on the stream's reference forever.
     const fd = await openFd(file, 'w');
-    let sinkError: Error | undefined;
+    let sinkError: NodeJS.ErrnoException | undefined;
+    const sink = createWriteStream('', { fd, autoClose: false }).once('error', (err) => (sinkError = err));
     try {
-      const sink = createWriteStream('', { fd, autoClose: false }).once('error', (err) => (sinkError = err));
       await pipeline([source, ...transforms, sink]);
-      if (this.durable) await fsyncFd(fd);
+      if (this.durable) await fsyncFd(fd).catch((err: Error) => Promise.reject((sinkError = err)));
     } catch (err) {
-      await closeFd(fd).catch(() => {});
+      // pipeline rejects as soon as the request fails, and its destroy() closes the fd despite
+      // autoClose: false. Closing it again could close a descriptor another body has opened since.
+      if (sink.destroyed && !sink.closed) await new Promise<void>((done) => sink.once('close', () => done()));
+      if (!sink.destroyed || (sink as unknown as { fd: number | null }).fd !== null) await closeFd(fd).catch(() => {});
       await unlink(file).catch(() => {});
-      throw sinkError ? new StorageError(sinkError) : err;
+      // The disk's own failure (ENOSPC, EIO) has a syscall; the request's (aborted, malformed) has none.
+      throw typeof sinkError?.syscall === 'string' ? new StorageError(sinkError) : err;
     } finally {
       source.off('error', ignore);
     }
