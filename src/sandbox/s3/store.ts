@@ -7,6 +7,7 @@ import { mkdir, readdir, readFile, rename, rm, open, stat } from 'node:fs/promis
 import { createHash, randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { BlobStore } from './blobs.js';
+import { S3Error } from './errors.js';
 import type { ChecksumAlgorithm } from './checksums.js';
 import type { NotificationConfig } from './notification-config.js';
 
@@ -73,6 +74,8 @@ export interface UploadMeta extends ObjectHeaders {
 interface BucketState {
   meta: BucketMeta;
   objects: Map<string, ObjectMeta>;
+  /** Object commits in flight: the bucket is not empty while one may still land in its directory. */
+  writing?: number;
   sortedKeys?: string[];
 }
 
@@ -109,6 +112,8 @@ interface StoreIndex {
   buckets: { meta: BucketMeta; objects: ObjectMeta[] }[];
   uploads: { meta: UploadMeta; parts: PartMeta[] }[];
 }
+
+const noSuchBucket = (name: string) => new S3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: name });
 
 const hashName = (s: string) => createHash('sha256').update(s).digest('hex');
 
@@ -316,7 +321,8 @@ export class S3Store {
   }
 
   isEmpty(name: string): boolean {
-    return (this.buckets.get(name)?.objects.size ?? 0) === 0;
+    const state = this.buckets.get(name);
+    return !state || (state.objects.size === 0 && !state.writing);
   }
 
   async deleteBucket(name: string): Promise<void> {
@@ -346,14 +352,19 @@ export class S3Store {
   async putObject(bucket: string, obj: ObjectMeta): Promise<void> {
     return this.mutation(async () => {
       const state = this.buckets.get(bucket);
-      if (!state) throw new Error(`bucket ${bucket} vanished`);
+      if (!state) throw noSuchBucket(bucket);
+      state.writing = (state.writing ?? 0) + 1;
       await this.serial(`object:${bucket}/${obj.key}`, async () => {
-        await this.commitJson(this.objectFile(bucket, obj.key), obj);
+        // DeleteBucket may have removed it while the body was arriving (its directory with it).
+        if (this.buckets.get(bucket) !== state) throw noSuchBucket(bucket);
+        await this.commitJson(this.objectFile(bucket, obj.key), obj).catch((err: NodeJS.ErrnoException) => {
+          throw err.code === 'ENOENT' && this.buckets.get(bucket) !== state ? noSuchBucket(bucket) : err;
+        });
         const previous = state.objects.get(obj.key);
         state.objects.set(obj.key, obj);
         if (!previous) state.sortedKeys = undefined;
         else this.releaseSegments(previous, obj);
-      });
+      }).finally(() => state.writing!--);
     });
   }
 

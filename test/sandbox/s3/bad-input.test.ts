@@ -299,3 +299,24 @@ test('an aws-chunked line over 8 KiB -> 400, even when it arrives whole', async 
   assert.equal(await status('/bad-bucket/long-ext'), 404);
   await stillServing();
 });
+
+test('PUT and POST racing DeleteBucket: NoSuchBucket or BucketNotEmpty, never 500', async () => {
+  const statuses = new Set<number>();
+  for (let round = 0; round < 30; round++) {
+    const bucket = `race-del-${round}`;
+    assert.equal((await fetch(url(`/${bucket}`), { method: 'PUT' })).status, 200);
+    const form = new FormData();
+    form.append('key', 'posted');
+    form.append('file', new Blob(['form body']));
+    const writes = [
+      ...Array.from({ length: 4 }, (_, i) => fetch(url(`/${bucket}/k${i}`), { method: 'PUT', body: Buffer.alloc(100 + i * 40_000, 1) })),
+      fetch(url(`/${bucket}`), { method: 'POST', body: form }),
+    ];
+    const del = new Promise((r) => setTimeout(r, round % 4)).then(() => fetch(url(`/${bucket}`), { method: 'DELETE' }));
+    for (const res of await Promise.all([...writes, del])) {
+      statuses.add(res.status);
+      assert.ok(res.status < 500, `round ${round}: ${res.status} ${await res.text()}`);
+    }
+  }
+  await stillServing();
+});
