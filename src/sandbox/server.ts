@@ -4,12 +4,11 @@
  * Built apart from listen (startSandbox with port 0 in tests).
  */
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
-import { networkInterfaces, tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { AppError, ExitCode } from '../errors.js';
 import { Bus } from './bus.js';
+import { openDataDir } from './data-dir.js';
 import { SANDBOX_ACCOUNT, type S3Notification, type SandboxContext, type SandboxService, type ServiceDefinition } from './context.js';
 import { hostName, isLoopbackName } from './guard.js';
 import { route } from './router.js';
@@ -73,9 +72,9 @@ const NO_FUNCTIONS: SandboxContext['functions'] = {
 };
 
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
-  const ephemeral = !options.dataDir;
-  const dataDir = options.dataDir ? resolve(options.dataDir) : mkdtempSync(join(tmpdir(), 's3trigger-sandbox-'));
-  mkdirSync(dataDir, { recursive: true });
+  // Locked before any service opens a file in it (Logs opens its journal first).
+  const data = await openDataDir(options.dataDir);
+  const { dir: dataDir, ephemeral } = data;
 
   const context: SandboxContext = {
     region: options.region ?? DEFAULT_SANDBOX_REGION,
@@ -94,7 +93,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const abandon = async () => {
     detachGlue();
     for (const service of started.reverse()) await service.close().catch(() => {});
-    if (ephemeral) rmSync(dataDir, { recursive: true, force: true });
+    await data.release();
   };
   const running = new Map<ServiceDefinition, SandboxService>();
   try {

@@ -47,6 +47,7 @@ export class AwsChunkedDecoder extends Transform {
         this.pending = Buffer.from(buf.subarray(i));
         return;
       }
+      if (eol - i > MAX_LINE) throw malformed();
       const line = buf.toString('latin1', i, eol);
       i = eol + 2;
       this.line(line);

@@ -19,6 +19,14 @@ const closeFd = promisify(close);
 const fdatasyncFd = promisify(fdatasync);
 const writeFd = promisify(write);
 
+/** Writing to disk failed (full disk, I/O error): the server's fault, answered 500, never blamed on the body. */
+export class StorageError extends Error {
+  constructor(readonly cause: Error) {
+    super(`storage: ${cause.message}`);
+    this.name = 'StorageError';
+  }
+}
+
 /** Bodies up to this size go into pack files. */
 export const SMALL_BODY_BYTES = 64 * 1024;
 const PACK_LIMIT = 64 * 1024 * 1024;
@@ -54,13 +62,19 @@ export class BlobStore {
     source.on('error', ignore);
     // A plain fd, not a FileHandle: a FileHandle's close() waits on the stream's reference forever.
     const fd = await openFd(file, 'w');
+    let sinkError: NodeJS.ErrnoException | undefined;
+    const sink = createWriteStream('', { fd, autoClose: false }).once('error', (err) => (sinkError = err));
     try {
-      await pipeline([source, ...transforms, createWriteStream('', { fd, autoClose: false })]);
-      if (this.durable) await fsyncFd(fd);
+      await pipeline([source, ...transforms, sink]);
+      if (this.durable) await fsyncFd(fd).catch((err: Error) => Promise.reject((sinkError = err)));
     } catch (err) {
-      await closeFd(fd).catch(() => {});
+      // pipeline rejects as soon as the request fails, and its destroy() closes the fd despite
+      // autoClose: false. Closing it again could close a descriptor another body has opened since.
+      if (sink.destroyed && !sink.closed) await new Promise<void>((done) => sink.once('close', () => done()));
+      if (!sink.destroyed || (sink as unknown as { fd: number | null }).fd !== null) await closeFd(fd).catch(() => {});
       await unlink(file).catch(() => {});
-      throw err;
+      // The disk's own failure (ENOSPC, EIO) has a syscall; the request's (aborted, malformed) has none.
+      throw typeof sinkError?.syscall === 'string' ? new StorageError(sinkError) : err;
     } finally {
       source.off('error', ignore);
     }

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { AwsChunkedDecoder, isAwsChunked } from './aws-chunked.js';
-import { SMALL_BODY_BYTES, type BlobStore } from './blobs.js';
+import { SMALL_BODY_BYTES, StorageError, type BlobStore } from './blobs.js';
 import { BodyDigests, declaredChecksums, verifyChecksums, type ChecksumAlgorithm, type DeclaredChecksums } from './checksums.js';
 import { S3Error } from './errors.js';
 
@@ -64,7 +64,7 @@ export async function receiveBody(
   try {
     blob = await blobs.write(req, transforms);
   } catch (err) {
-    throw err instanceof S3Error ? err : incompleteBody();
+    throw err instanceof S3Error || err instanceof StorageError ? err : incompleteBody();
   }
   try {
     const result = digests.result();

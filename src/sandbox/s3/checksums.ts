@@ -28,9 +28,21 @@ const DIGEST_BYTES: Record<ChecksumAlgorithm, number> = { CRC32: 4, CRC32C: 4, S
 
 export const checksumHeader = (alg: ChecksumAlgorithm) => `x-amz-checksum-${alg.toLowerCase()}`;
 
+/**
+ * The algorithm a request header names (any case), undefined when the header is absent;
+ * 400 InvalidRequest with AWS's message when it names one S3 does not have.
+ */
 export function toChecksumAlgorithm(name: string | undefined): ChecksumAlgorithm | undefined {
-  const upper = name?.trim().toUpperCase();
-  return CHECKSUM_ALGORITHMS.find((a) => a === upper);
+  if (name === undefined) return undefined;
+  const upper = name.trim().toUpperCase();
+  const alg = CHECKSUM_ALGORITHMS.find((a) => a === upper);
+  if (!alg) {
+    throw new S3Error(
+      'InvalidRequest',
+      'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]',
+    );
+  }
+  return alg;
 }
 
 interface Digest {
@@ -136,6 +148,12 @@ export function declaredChecksums(headers: IncomingHttpHeaders, extra?: Checksum
     }
   }
   const sdkAlg = toChecksumAlgorithm(headers['x-amz-sdk-checksum-algorithm'] as string | undefined);
+  if (sdkAlg && Object.keys(out.values).length === 0 && typeof trailer !== 'string') {
+    throw new S3Error(
+      'InvalidRequest',
+      'x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.',
+    );
+  }
   if (sdkAlg) out.compute.add(sdkAlg);
   if (extra) out.compute.add(extra);
   return out;

@@ -1,5 +1,5 @@
 /** Request/response plumbing shared by the S3 handlers. */
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { validateHeaderName, validateHeaderValue, type IncomingMessage, type ServerResponse } from 'node:http';
 import { S3Error, s3ErrorXml } from './errors.js';
 import type { S3Target } from './request.js';
 
@@ -63,4 +63,20 @@ export function userMetadata(headers: IncomingMessage['headers']): Record<string
 export function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
+}
+
+/**
+ * Throws 400 InvalidArgument (naming `argument`) when name: value could not be sent as a response
+ * header (CR, LF or another control character): stored or echoed, it would fail every later response.
+ */
+export function requireHeaderSafe(name: string, value: string, argument: string): void {
+  try {
+    validateHeaderName(name);
+    validateHeaderValue(name, value);
+  } catch {
+    throw new S3Error('InvalidArgument', `${argument} contains characters that are not allowed in an HTTP header.`, 400, {
+      ArgumentName: argument,
+      ArgumentValue: value,
+    });
+  }
 }

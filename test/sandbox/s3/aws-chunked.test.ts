@@ -43,9 +43,9 @@ test('checksums: declared values are validated, computed and compared', () => {
   };
   const ok = digests('hello world', { 'x-amz-checksum-crc32': 'DUoRhQ==' });
   assert.equal(verifyChecksums(ok.declared, {}, ok.result).CRC32, 'DUoRhQ==');
-  const sha = digests('hello world', { 'x-amz-sdk-checksum-algorithm': 'SHA256' });
+  const sha = digests('hello world', { 'x-amz-sdk-checksum-algorithm': 'SHA256', 'x-amz-trailer': 'x-amz-checksum-sha256' });
   assert.equal(sha.result.checksums.SHA256, 'uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=');
-  const c = digests('hello world', { 'x-amz-sdk-checksum-algorithm': 'CRC32C' });
+  const c = digests('hello world', { 'x-amz-sdk-checksum-algorithm': 'CRC32C', 'x-amz-trailer': 'x-amz-checksum-crc32c' });
   assert.equal(c.result.checksums.CRC32C, 'yZRlqg==');
   const bad = digests('hello world', { 'x-amz-checksum-crc32': 'AAAAAA==' });
   assert.throws(() => verifyChecksums(bad.declared, {}, bad.result), { code: 'BadDigest', message: 'The CRC32 you specified did not match the calculated checksum.' });
@@ -55,4 +55,6 @@ test('checksums: declared values are validated, computed and compared', () => {
   assert.throws(() => verifyChecksums(trailer.declared, { 'x-amz-checksum-crc32': 'AAAAAA==' }, trailer.result), { code: 'BadDigest' });
   assert.throws(() => declaredChecksums({ 'x-amz-checksum-crc32': 'not base64!' }), { code: 'InvalidRequest', message: 'Value for x-amz-checksum-crc32 header is invalid.' });
   assert.throws(() => declaredChecksums({ 'content-md5': 'short' }), { code: 'InvalidDigest' });
+  assert.throws(() => declaredChecksums({ 'x-amz-sdk-checksum-algorithm': 'CRC32' }), { code: 'InvalidRequest', message: /no corresponding x-amz-checksum-\*/ });
+  assert.throws(() => declaredChecksums({ 'x-amz-sdk-checksum-algorithm': 'MD4', 'x-amz-checksum-crc32': 'DUoRhQ==' }), { code: 'InvalidRequest', message: /unsupported/ });
 });

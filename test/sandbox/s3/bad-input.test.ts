@@ -238,3 +238,89 @@ test('unknown operations and methods answer with S3 errors', async () => {
   assert.equal(code(await range.text()), 'InvalidRange');
   await stillServing();
 });
+
+test('a form part with no name -> MalformedPOSTRequest, and the process keeps serving', async () => {
+  const form =
+    '--xx\r\nContent-Disposition: form-data\r\n\r\nnameless\r\n' +
+    '--xx\r\nContent-Disposition: form-data; name="key"\r\n\r\nnameless-post\r\n' +
+    '--xx\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\nbody\r\n--xx--\r\n';
+  const res = await fetch(url('/bad-bucket'), { method: 'POST', body: form, headers: { 'content-type': 'multipart/form-data; boundary=xx' } });
+  assert.equal(res.status, 400);
+  assert.equal(code(await res.text()), 'MalformedPOSTRequest');
+  const nameless = '--xx\r\nContent-Disposition: form-data; filename="f"\r\n\r\nbody\r\n--xx--\r\n';
+  const file = await fetch(url('/bad-bucket'), { method: 'POST', body: nameless, headers: { 'content-type': 'multipart/form-data; boundary=xx' } });
+  assert.equal(code(await file.text()), 'MalformedPOSTRequest');
+  assert.equal(await status('/bad-bucket/nameless-post'), 404);
+  await stillServing();
+});
+
+test('response-* overrides with control characters -> 400 InvalidArgument, not 500', async () => {
+  await fetch(url('/bad-bucket/override'), { method: 'PUT', body: 'x' });
+  for (const name of ['response-content-type', 'response-content-disposition', 'response-cache-control', 'response-expires']) {
+    const res = await fetch(url(`/bad-bucket/override?${name}=a%0d%0aSet-Cookie:%20x`));
+    const text = await res.text();
+    assert.equal(res.status, 400, `${name}: ${text}`);
+    assert.equal(code(text), 'InvalidArgument', name);
+  }
+  assert.equal((await fetch(url('/bad-bucket/override?response-content-type=text/x-ok'))).headers.get('content-type'), 'text/x-ok');
+  await stillServing();
+});
+
+test('checksum algorithms: unknown, or named with no value -> 400 InvalidRequest as AWS answers', async () => {
+  const unsupported = 'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]';
+  const cases: [string, string, Record<string, string>, string][] = [
+    ['PUT', '/bad-bucket/alg-unknown', { 'x-amz-sdk-checksum-algorithm': 'MD4', 'x-amz-checksum-crc32': 'DUoRhQ==' }, unsupported],
+    ['POST', '/bad-bucket/alg-mpu?uploads', { 'x-amz-checksum-algorithm': 'MD4' }, unsupported],
+    [
+      'PUT',
+      '/bad-bucket/alg-novalue',
+      { 'x-amz-sdk-checksum-algorithm': 'CRC32' },
+      'x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.',
+    ],
+  ];
+  for (const [method, path, headers, message] of cases) {
+    const res = await fetch(url(path), { method, body: method === 'PUT' ? 'hello world' : undefined, headers });
+    const text = await res.text();
+    assert.equal(res.status, 400, `${path}: ${text}`);
+    assert.equal(code(text), 'InvalidRequest', path);
+    assert.ok(text.includes(`<Message>${message}</Message>`), text);
+  }
+  for (const key of ['alg-unknown', 'alg-novalue']) assert.equal(await status(`/bad-bucket/${key}`), 404);
+  const listed = await fetch(url('/bad-bucket?uploads'));
+  assert.doesNotMatch(await listed.text(), /alg-mpu/);
+  await stillServing();
+});
+
+test('an aws-chunked line over 8 KiB -> 400, even when it arrives whole', async () => {
+  const body = `5;${'e'.repeat(9000)}\r\nhello\r\n0\r\n\r\n`;
+  const res = await fetch(url('/bad-bucket/long-ext'), {
+    method: 'PUT',
+    body,
+    headers: { 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD', 'x-amz-decoded-content-length': '5' },
+  });
+  assert.equal(res.status, 400, await res.clone().text());
+  assert.equal(code(await res.text()), 'InvalidRequest');
+  assert.equal(await status('/bad-bucket/long-ext'), 404);
+  await stillServing();
+});
+
+test('PUT and POST racing DeleteBucket: NoSuchBucket or BucketNotEmpty, never 500', async () => {
+  const statuses = new Set<number>();
+  for (let round = 0; round < 30; round++) {
+    const bucket = `race-del-${round}`;
+    assert.equal((await fetch(url(`/${bucket}`), { method: 'PUT' })).status, 200);
+    const form = new FormData();
+    form.append('key', 'posted');
+    form.append('file', new Blob(['form body']));
+    const writes = [
+      ...Array.from({ length: 4 }, (_, i) => fetch(url(`/${bucket}/k${i}`), { method: 'PUT', body: Buffer.alloc(100 + i * 40_000, 1) })),
+      fetch(url(`/${bucket}`), { method: 'POST', body: form }),
+    ];
+    const del = new Promise((r) => setTimeout(r, round % 4)).then(() => fetch(url(`/${bucket}`), { method: 'DELETE' }));
+    for (const res of await Promise.all([...writes, del])) {
+      statuses.add(res.status);
+      assert.ok(res.status < 500, `round ${round}: ${res.status} ${await res.text()}`);
+    }
+  }
+  await stillServing();
+});

@@ -4,7 +4,7 @@ import { receiveBody, receiveSmallBody } from '../body.js';
 import { BodyDigests, checksumHeader, toChecksumAlgorithm, type ChecksumAlgorithm } from '../checksums.js';
 import { S3Error } from '../errors.js';
 import { header, quoteEtag, sendEmpty, sendXml, unquoteEtag, type S3Call } from '../http.js';
-import type { ObjectMeta, PartMeta, UploadMeta } from '../store.js';
+import type { CompletedUpload, ObjectMeta, PartMeta, UploadMeta } from '../store.js';
 import { parseRequestXml, s3Xml, xmlDate } from '../xml.js';
 import { SANDBOX_OWNER_ID } from '../event-record.js';
 import { copyIntoBlob, parseCopySource } from './copy-source.js';
@@ -36,6 +36,17 @@ function requireUpload(deps: S3Deps, call: S3Call) {
   const upload = deps.store.getUpload(id);
   if (!upload || upload.meta.bucket !== call.target.bucket || upload.meta.key !== call.target.key) throw noSuchUpload(id);
   return upload;
+}
+
+/** The remembered result when this request names an upload completed a moment ago (same bucket and key). */
+function completedHere(deps: S3Deps, call: S3Call): CompletedUpload | undefined {
+  const done = deps.store.completedUpload(call.target.query.get('uploadId') ?? '');
+  return done && done.bucket === call.target.bucket && done.key === call.target.key ? done : undefined;
+}
+
+/** Commits a part inside the upload's exclusive section: NoSuchUpload when Complete or Abort ended it meanwhile. */
+async function commitPart(deps: S3Deps, uploadId: string, part: PartMeta): Promise<void> {
+  if (!(await deps.store.exclusive(uploadId, () => deps.store.putPart(uploadId, part)))) throw noSuchUpload(uploadId);
 }
 
 function partNumberParam(call: S3Call): number {
@@ -83,7 +94,7 @@ export async function uploadPart(deps: S3Deps, call: S3Call): Promise<void> {
     blob: body.blob,
     offset: body.offset,
   };
-  await deps.store.putPart(upload.meta.uploadId, part);
+  await commitPart(deps, upload.meta.uploadId, part);
   const headers: Record<string, string> = { ETag: quoteEtag(part.etag), ...SSE };
   for (const [a, v] of Object.entries(body.checksums)) headers[checksumHeader(a as ChecksumAlgorithm)] = v!;
   sendEmpty(call, 200, headers);
@@ -120,7 +131,7 @@ export async function uploadPartCopy(deps: S3Deps, call: S3Call): Promise<void> 
     checksum: alg ? copied.checksums[alg] : undefined,
     blob: copied.blob,
   };
-  await deps.store.putPart(upload.meta.uploadId, part);
+  await commitPart(deps, upload.meta.uploadId, part);
   const result: Record<string, unknown> = { LastModified: xmlDate(part.lastModified), ETag: quoteEtag(part.etag) };
   if (alg && part.checksum) result[`Checksum${alg}`] = part.checksum;
   sendXml(call, s3Xml('CopyPartResult', result));
@@ -192,41 +203,59 @@ function compositeChecksum(alg: ChecksumAlgorithm, parts: PartMeta[]): string | 
   return value ? `${value}-${parts.length}` : undefined;
 }
 
+/**
+ * Serialised with Abort and UploadPart per upload id: Abort first -> NoSuchUpload; Complete first ->
+ * the object is whole and a later Complete answers the same result, as AWS does for a while.
+ */
 export async function completeMultipartUpload(deps: S3Deps, call: S3Call): Promise<void> {
   const bucket = requireBucket(deps, call);
-  const upload = requireUpload(deps, call);
-  const parts = selectParts(requestedParts(await receiveSmallBody(call.req)), upload.parts);
-  const alg = upload.meta.checksumAlgorithm;
-  const checksum = alg ? compositeChecksum(alg, parts) : undefined;
-  const { uploadId: _id, bucket: _b, initiated: _i, checksumAlgorithm: _a, ...headers } = upload.meta;
-  const obj: ObjectMeta = {
-    ...headers,
-    size: parts.reduce((n, p) => n + p.size, 0),
-    etag: multipartEtag(parts.map((p) => p.etag)),
-    lastModified: new Date().toISOString(),
-    checksum: alg && checksum ? { algorithm: alg, value: checksum, type: 'COMPOSITE' } : undefined,
-    segments: parts.map((p) => ({ blob: p.blob, size: p.size, offset: p.offset })),
-  };
-  await deps.store.putObject(bucket.name, obj);
-  await deps.store.deleteUpload(upload.meta.uploadId, true, new Set(parts.map((p) => p.blob)));
+  if (!completedHere(deps, call)) requireUpload(deps, call);
+  const requested = requestedParts(await receiveSmallBody(call.req));
+  const id = call.target.query.get('uploadId') ?? '';
+  const outcome = await deps.store.exclusive(id, async () => {
+    const done = completedHere(deps, call);
+    if (done) return { done, fresh: undefined };
+    const upload = requireUpload(deps, call);
+    const parts = selectParts(requested, upload.parts);
+    const alg = upload.meta.checksumAlgorithm;
+    const checksum = alg ? compositeChecksum(alg, parts) : undefined;
+    const { uploadId: _id, bucket: _b, initiated: _i, checksumAlgorithm: _a, ...headers } = upload.meta;
+    const obj: ObjectMeta = {
+      ...headers,
+      size: parts.reduce((n, p) => n + p.size, 0),
+      etag: multipartEtag(parts.map((p) => p.etag)),
+      lastModified: new Date().toISOString(),
+      checksum: alg && checksum ? { algorithm: alg, value: checksum, type: 'COMPOSITE' } : undefined,
+      segments: parts.map((p) => ({ blob: p.blob, size: p.size, offset: p.offset })),
+    };
+    await deps.store.putObject(bucket.name, obj);
+    await deps.store.finishUpload(id, bucket.name, obj);
+    return { done: deps.store.completedUpload(id)!, fresh: obj };
+  });
+  const { done, fresh } = outcome;
   const result: Record<string, unknown> = {
-    Location: `${requestBaseUrl(call)}/${bucket.name}/${encodeKeyForUrl(obj.key)}`,
+    Location: `${requestBaseUrl(call)}/${bucket.name}/${encodeKeyForUrl(done.key)}`,
     Bucket: bucket.name,
-    Key: obj.key,
-    ETag: quoteEtag(obj.etag),
+    Key: done.key,
+    ETag: quoteEtag(done.etag),
   };
-  if (obj.checksum) {
-    result[`Checksum${obj.checksum.algorithm}`] = obj.checksum.value;
+  if (done.checksum) {
+    result[`Checksum${done.checksum.algorithm}`] = done.checksum.value;
     result.ChecksumType = 'COMPOSITE';
   }
   sendXml(call, s3Xml('CompleteMultipartUploadResult', result), 200, { ...SSE });
-  deps.events.publish(bucket, 'ObjectCreated:CompleteMultipartUpload', obj.key, call, { size: obj.size, etag: obj.etag });
+  if (fresh) deps.events.publish(bucket, 'ObjectCreated:CompleteMultipartUpload', fresh.key, call, { size: fresh.size, etag: fresh.etag });
 }
 
+/** Serialised with Complete per upload id; an upload completed a moment ago answers 204 and its object stays. */
 export async function abortMultipartUpload(deps: S3Deps, call: S3Call): Promise<void> {
   requireBucket(deps, call);
-  const upload = requireUpload(deps, call);
-  await deps.store.deleteUpload(upload.meta.uploadId, true);
+  const id = call.target.query.get('uploadId') ?? '';
+  await deps.store.exclusive(id, async () => {
+    if (completedHere(deps, call)) return;
+    requireUpload(deps, call);
+    await deps.store.deleteUpload(id, true);
+  });
   sendEmpty(call, 204);
 }
 

@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { receiveBody, receiveSmallBody } from '../body.js';
 import { checksumHeader, toChecksumAlgorithm, type ChecksumAlgorithm } from '../checksums.js';
 import { S3Error } from '../errors.js';
-import { header, quoteEtag, sendEmpty, sendXml, type S3Call } from '../http.js';
+import { header, quoteEtag, requireHeaderSafe, sendEmpty, sendXml, type S3Call } from '../http.js';
 import { parseRange } from '../range.js';
 import type { ObjectMeta, StoredChecksum } from '../store.js';
 import { malformedXml, parseRequestXml, s3Xml, xmlDate } from '../xml.js';
@@ -48,8 +48,14 @@ export async function putObject(deps: S3Deps, call: S3Call): Promise<void> {
   deps.events.publish(bucket, 'ObjectCreated:Put', key, call, { size: obj.size, etag: obj.etag });
 }
 
+const RESPONSE_OVERRIDES = ['content-type', 'content-encoding', 'content-disposition', 'content-language', 'cache-control', 'expires'];
+
 function objectResponseHeaders(call: S3Call, obj: ObjectMeta): Record<string, string | number> {
   const q = call.target.query;
+  for (const name of RESPONSE_OVERRIDES) {
+    const value = q.get(`response-${name}`);
+    if (value !== null) requireHeaderSafe(name, value, `response-${name}`);
+  }
   const h: Record<string, string | number> = {
     ETag: quoteEtag(obj.etag),
     'Last-Modified': new Date(obj.lastModified).toUTCString(),

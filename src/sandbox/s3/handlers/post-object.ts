@@ -3,7 +3,7 @@ import { Readable, Transform } from 'node:stream';
 import { createRequire } from 'node:module';
 import type busboyModule from 'busboy';
 import { S3Error } from '../errors.js';
-import { quoteEtag, sendEmpty, sendXml, type S3Call } from '../http.js';
+import { quoteEtag, requireHeaderSafe, sendEmpty, sendXml, type S3Call } from '../http.js';
 import { checkPostPolicy, postObjectKey, postSuccessStatus } from '../post-policy.js';
 import { BodyDigests } from '../checksums.js';
 import type { ObjectMeta } from '../store.js';
@@ -13,6 +13,8 @@ import { encodeKeyForUrl, MAX_KEY_BYTES, requestBaseUrl, requireBucket, SSE, typ
 // Loaded on first POST: it costs start-up time and most sessions never post a form.
 let busboy: typeof busboyModule | undefined;
 
+/** Form fields stored with the object and sent back as headers on GET. */
+const STORED_FIELDS = ['content-type', 'content-encoding', 'content-disposition', 'cache-control', 'expires'];
 const MAX_FORM_FIELDS_BYTES = 20 * 1024;
 const MAX_POST_FILE_BYTES = 5 * 1024 ** 3;
 
@@ -62,15 +64,37 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
       // Settled in settle(); this keeps an early failure from counting as an unhandled rejection.
       fileWrite.catch(() => {});
     };
-    parser.on('field', (name, value, info) => {
+    // Event callbacks run outside the request's promise: a throw there would end the process.
+    const guarded =
+      <A extends unknown[]>(fn: (...args: A) => void) =>
+      (...args: A) => {
+        try {
+          fn(...args);
+        } catch (err) {
+          failure ??= err instanceof S3Error ? err : malformedPost();
+          abandon();
+        }
+      };
+    const abandon = () => {
+      fileStream?.destroy(new Error('form abandoned'));
+      call.req.unpipe(parser);
+      call.req.resume();
+      settle();
+    };
+    parser.on('field', guarded((name: string | undefined, value: string, info: busboyModule.FieldInfo) => {
+      if (typeof name !== 'string' || name === '') throw malformedPost();
       fieldBytes += name.length + value.length;
       if (info.valueTruncated || fieldBytes > MAX_FORM_FIELDS_BYTES) {
         failure ??= new S3Error('MaxPostPreDataLengthExceeded', 'Your POST request fields preceeding the upload file was too large.');
       }
       if (name.toLowerCase() === 'file' && !fileWrite) writeFile(Readable.from([Buffer.from(value)]), undefined);
       else form.fields.push([name, value]);
-    });
-    parser.on('file', (name, stream, info) => {
+    }));
+    parser.on('file', guarded((name: string | undefined, stream: Readable, info: busboyModule.FileInfo) => {
+      if (typeof name !== 'string' || name === '') {
+        stream.resume();
+        throw malformedPost();
+      }
       if (name.toLowerCase() !== 'file' || fileWrite) {
         stream.resume();
         return;
@@ -80,14 +104,12 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
       });
       fileStream = stream;
       writeFile(stream, info.filename);
-    });
-    parser.on('error', () => {
+    }));
+    parser.on('error', guarded(() => {
       failure ??= malformedPost();
-      call.req.unpipe(parser);
-      call.req.resume();
-      settle();
-    });
-    parser.on('close', () => settle());
+      abandon();
+    }));
+    parser.on('close', guarded(() => settle()));
     let settled = false;
     const settle = () => {
       if (settled) return;
@@ -103,12 +125,12 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
           } else resolve(form);
         });
     };
-    call.req.on('error', () => {
+    call.req.on('error', guarded(() => {
       failure ??= malformedPost();
       fileStream?.destroy(new Error('request aborted'));
       parser.destroy();
       settle();
-    });
+    }));
     call.req.pipe(parser);
   });
 }
@@ -130,7 +152,11 @@ export async function postObject(deps: S3Deps, call: S3Call): Promise<void> {
     checkPostPolicy({ fields: form.fields, bucket: bucket.name, fileSize: file.size, now: new Date() });
     const field = (name: string) => form.fields.find(([n]) => n.toLowerCase() === name)?.[1];
     const metadata: Record<string, string> = {};
-    for (const [n, v] of form.fields) if (n.toLowerCase().startsWith('x-amz-meta-')) metadata[n.toLowerCase().slice(11)] = v;
+    for (const [n, v] of form.fields) {
+      const name = n.toLowerCase();
+      if (name.startsWith('x-amz-meta-')) metadata[name.slice(11)] = v;
+      if (name.startsWith('x-amz-meta-') || STORED_FIELDS.includes(name)) requireHeaderSafe(name, v, n);
+    }
     const obj: ObjectMeta = {
       key,
       size: file.size,
