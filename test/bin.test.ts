@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { CLI, cleanEnv, cliBuilt, NOT_BUILT, runCli, workDir } from './ci/helpers.js';
 
@@ -85,6 +85,10 @@ test('a rebuilt bundle of the same size and mtime gets its own cache (V8 checks 
   const bundle = join(install, 's3trigger.cjs');
   copyFileSync(CLI, bin);
   copyFileSync(CLI.replace(/bin\.cjs$/, 's3trigger.cjs'), bundle);
+  // The Lambda runtimes' bootstraps are files of the package too (dist/sandbox/lambda/runtimes/).
+  const runtimes = join(install, 'sandbox', 'lambda', 'runtimes');
+  mkdirSync(runtimes, { recursive: true });
+  for (const f of ['bootstrap.mjs', 'bootstrap.py']) copyFileSync(join(dirname(CLI), 'sandbox', 'lambda', 'runtimes', f), join(runtimes, f));
   const npmTime = new Date('1985-10-26T08:15:00Z'); // npm unpacks every file with this mtime
   utimesSync(bundle, npmTime, npmTime);
   const warm = spawnSync(process.execPath, [bin, ...PUT], { cwd: dir, env: cleanEnv(dir, env), encoding: 'utf8' });
