@@ -3,7 +3,7 @@
  * file in it. Without --data it is a fresh `s3trigger-sandbox-*` temp dir, locked the same way, so
  * that a starting sandbox can remove the temp dirs of sandboxes that died without cleaning up.
  */
-import { mkdirSync, mkdtempSync, realpathSync, rmdirSync, statSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, realpathSync, rmdirSync, rmSync, statSync } from 'node:fs';
 import { readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -84,9 +84,10 @@ async function openTemp(): Promise<DataDir> {
     ephemeral: true,
     release: () =>
       (released ??= (async () => {
+        // Removed at once, still locked: a process ending by signal right after close() must not leave it behind.
+        rmSync(dir, { recursive: true, force: true });
         await sweep;
         await lock.release();
-        await rm(dir, { recursive: true, force: true });
       })()),
   };
 }
