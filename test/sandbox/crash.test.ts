@@ -114,6 +114,9 @@ test(`kill -9 during concurrent PUT / multipart / Complete / Abort (${ROUNDS} ro
       else await verify(s3, ledger, `after kill ${round}`);
       let stopped = false;
       const writing = load(s3, round, ledger, () => stopped);
+      // Each round kills a sandbox that has acknowledged something (a loaded machine can be slow to start writing).
+      const before = ledger.acked.size;
+      for (const deadline = Date.now() + 20_000; ledger.acked.size === before && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
       await new Promise((r) => setTimeout(r, 150 + Math.floor(Math.random() * 500)));
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');

@@ -15,6 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { startSandbox } from '../../src/sandbox/server.js';
+import { sigV4 } from './raw-http.js';
 import { recognise } from '../../src/sandbox/router.js';
 import { FALLBACK_SERVICE, SERVICES } from '../../src/sandbox/services.js';
 
@@ -273,7 +274,7 @@ test(`fuzzed wire input (seed ${SEED}): no crash, no 5xx for client errors, noth
   const foreign: string[] = [];
   const counts = { sent: 0, byStatus: new Map<number, number>() };
   try {
-    const base = (p: string, init: RequestInit = {}) => fetch(`${sandbox.endpoint}${p}`, init);
+    const base = (p: string, init: RequestInit = {}) => fetch(`${sandbox.endpoint}${p}`, { ...init, headers: sigV4('s3') });
     await base(`/${BUCKET}`, { method: 'PUT' });
     const created = await (await base(`/${BUCKET}/mpu?uploads`, { method: 'POST' })).text();
     const uploadId = /<UploadId>([^<]+)/.exec(created)![1]!;
