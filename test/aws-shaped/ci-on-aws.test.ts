@@ -5,9 +5,10 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { GetBucketLocationCommand, HeadBucketCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { ndjson, workDir } from '../ci/helpers.js';
+import { CLI, ndjson, workDir } from '../ci/helpers.js';
 import { awsShapedSkip, EXAMPLE_CREDENTIALS, startAwsShapedTarget, type AwsShapedTarget } from './harness.js';
 
 const skip = await awsShapedSkip();
@@ -78,4 +79,12 @@ test('a missing bucket without --create-bucket on AWS: nothing is created, exit 
   assert.equal(r.stderr, 'Error: PUT s3://missing-bucket/test.txt: the bucket does not exist (NoSuchBucket): pass --create-bucket to create it\n');
   assert.doesNotMatch(r.stdout, /created/);
   await assert.rejects(s3.send(new HeadBucketCommand({ Bucket: 'missing-bucket' })), { name: 'NotFound' });
+});
+
+test('no flag of `s3trigger sandbox` makes it answer AWS names: only the startSandbox option does', { skip }, () => {
+  for (const flag of ['--accept-aws-host-names', '--acceptAwsHostNames']) {
+    const r = spawnSync(process.execPath, [CLI, 'sandbox', '--port', '0', flag], { encoding: 'utf8', timeout: 30_000 });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^s3trigger: Unknown argument/);
+  }
 });
