@@ -5,7 +5,8 @@
  * Three checks, in order:
  *  1. Host: a loopback name or address, `*.localhost`, `localhost.localstack.cloud` and its subdomains,
  *     `<bucket>.s3.<one of those>`, or a name the sandbox was told to accept (`--allow-host`, a
- *     non-loopback `--host`). Anything else is a DNS-rebinding page speaking to us under its own name.
+ *     non-loopback `--host`; AWS's endpoint names only through startSandbox's test-only `acceptAwsHostNames`).
+ *     Anything else is a DNS-rebinding page speaking to us under its own name.
  *  2. Origin: a browser request from another origin (an `Origin` that is not on this machine, or no
  *     `Origin` and `Sec-Fetch-Site: cross-site`) is refused, unless the service lets its own rules decide
  *     (S3's bucket CORS configuration, as on AWS).
