@@ -5,7 +5,8 @@
  * Three checks, in order:
  *  1. Host: a loopback name or address, `*.localhost`, `localhost.localstack.cloud` and its subdomains,
  *     `<bucket>.s3.<one of those>`, or a name the sandbox was told to accept (`--allow-host`, a
- *     non-loopback `--host`). Anything else is a DNS-rebinding page speaking to us under its own name.
+ *     non-loopback `--host`; AWS's endpoint names only through startSandbox's test-only `acceptAwsHostNames`).
+ *     Anything else is a DNS-rebinding page speaking to us under its own name.
  *  2. Origin: a browser request from another origin (an `Origin` that is not on this machine, or no
  *     `Origin` and `Sec-Fetch-Site: cross-site`) is refused, unless the service lets its own rules decide
  *     (S3's bucket CORS configuration, as on AWS).
@@ -14,6 +15,7 @@
  *     service opens a request to anonymous callers (S3 GET/HEAD from this machine, browser-form POST Object).
  */
 import type { IncomingHttpHeaders } from 'node:http';
+import { isRegionName } from '../aws/region.js';
 
 /** What a service lets through for one request; declared by the service (see ServiceDefinition.access). */
 export interface RequestAccess {
@@ -35,6 +37,8 @@ export interface GuardRequest {
 export interface GuardPolicy {
   /** Host names accepted besides the loopback ones (lower case, no port): --allow-host, a non-loopback --host. */
   allowHosts: readonly string[];
+  /** Also AWS's own endpoint names of the sandbox's services (isAwsEndpointName); tests only, never a CLI flag. */
+  awsHostNames?: boolean;
 }
 
 export type Refusal = 'ForeignHost' | 'CrossOrigin' | 'Unsigned';
@@ -61,8 +65,27 @@ export function isLoopbackName(name: string): boolean {
   return octetsOk && name.startsWith('[') === name.endsWith(']');
 }
 
-/** A Host name the sandbox answers to: loopback, allowed, or `<bucket>.s3.` + one of those. */
+/** Endpoint prefixes of the sandbox's services on AWS (`stream-logs` is the SDKs' host prefix for StartLiveTail). */
+const AWS_ENDPOINT_PREFIXES = new Set(['s3', 'logs', 'stream-logs', 'lambda', 'sts']);
+
+/**
+ * An AWS endpoint name of a service the sandbox has: `<prefix>.<region>.amazonaws.com`, the global
+ * `s3.amazonaws.com` and `sts.amazonaws.com`, and S3's virtual-host `<bucket>.s3[.<region>].amazonaws.com`
+ * (AWS General Reference, "Service endpoints"; S3 User Guide, "Virtual hosting of buckets").
+ */
+export function isAwsEndpointName(name: string): boolean {
+  const labels = name.split('.');
+  if (labels.pop() !== 'com' || labels.pop() !== 'amazonaws' || labels.length === 0 || labels.includes('')) return false;
+  if (labels.length === 1) return labels[0] === 's3' || labels[0] === 'sts';
+  const [prefix, region] = labels.slice(-2) as [string, string];
+  if (labels.length === 2 && AWS_ENDPOINT_PREFIXES.has(prefix) && isRegionName(region)) return true;
+  if (region === 's3') return true; // <bucket>.s3.amazonaws.com
+  return labels.length > 2 && prefix === 's3' && isRegionName(region);
+}
+
+/** A Host name the sandbox answers to: loopback, allowed, `<bucket>.s3.` + one of those, or (when the policy says so) AWS's names. */
 export function isAcceptedHost(name: string, policy: GuardPolicy): boolean {
+  if (policy.awsHostNames && isAwsEndpointName(name)) return true;
   const plain = (n: string) => isLoopbackName(n) || policy.allowHosts.includes(n);
   if (plain(name)) return true;
   for (let i = name.indexOf('.s3.'); i > 0; i = name.indexOf('.s3.', i + 1)) {

@@ -7,7 +7,7 @@ import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { SandboxService, ServiceDefinition } from './context.js';
 import { guardRequest, type GuardPolicy, type Refusal } from './guard.js';
-import { writeProtocolError, type Protocol, type ProtocolError } from './protocol/errors.js';
+import { notImplemented, writeProtocolError, type Protocol, type ProtocolError } from './protocol/errors.js';
 
 export type Recognised =
   | { kind: 'service'; definition: ServiceDefinition }
@@ -118,7 +118,7 @@ export async function route(options: RouterOptions, req: IncomingMessage, res: S
     if (!verdict.ok) return writeProtocolError(req, res, protocol, refusalError(protocol, verdict.refusal, verdict.message));
     if (found.kind === 'unknown') {
       const action = await actionOf(req, protocol);
-      return writeProtocolError(req, res, protocol, { code: 'NotImplemented', message: `${name} ${action} is not implemented by the s3trigger sandbox`, status: 501 });
+      return writeProtocolError(req, res, protocol, notImplemented(name, action));
     }
     const service = options.running.get(found.definition)!;
     if (verdict.cors !== undefined && !service.allowsCrossOrigin?.(req, verdict.cors)) {

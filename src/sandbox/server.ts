@@ -31,6 +31,12 @@ export interface SandboxOptions {
   log?: (line: string) => void;
   /** Host names accepted besides loopback ones (`--allow-host`), e.g. a LAN name when bound to 0.0.0.0. */
   allowHosts?: string[];
+  /**
+   * Also answer to AWS's own endpoint names of the sandbox's services (`s3.<region>.amazonaws.com`,
+   * `<bucket>.s3.<region>…`, `logs.`, `stream-logs.`, `lambda.`, `sts.<region>…`, `sts.amazonaws.com`), for the
+   * tests' AWS-shaped target behind TLS. Test-only: no CLI flag sets it. Default false (the guard refuses them).
+   */
+  acceptAwsHostNames?: boolean;
 }
 
 /** True for the wildcard addresses (`0.0.0.0`, `::`), which bind every interface. */
@@ -111,7 +117,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     services: SERVICES,
     fallback: FALLBACK_SERVICE,
     running,
-    policy: { allowHosts: allowedHostNames(options.host, options.allowHosts) },
+    policy: { allowHosts: allowedHostNames(options.host, options.allowHosts), awsHostNames: options.acceptAwsHostNames === true },
     log: context.log,
   };
 

@@ -115,3 +115,33 @@ test('guardRequest: Host, then Origin, then Authorization, as each service allow
     if (!verdict.ok) assert.doesNotMatch(verdict.message, /\n/, what);
   }
 });
+
+test('AWS endpoint names (the AWS-shaped test target) are accepted only when the policy says so', () => {
+  const aws = { allowHosts: [], awsHostNames: true };
+  const plain = { allowHosts: [] };
+  const cases: [string, boolean][] = [
+    ['s3.eu-west-1.amazonaws.com', true],
+    ['test-bucket.s3.eu-west-1.amazonaws.com', true],
+    ['my.dotted.bucket.s3.eu-west-1.amazonaws.com', true],
+    ['s3.amazonaws.com', true],
+    ['test-bucket.s3.amazonaws.com', true],
+    ['logs.eu-west-1.amazonaws.com', true],
+    ['stream-logs.eu-west-1.amazonaws.com', true],
+    ['lambda.us-east-1.amazonaws.com', true],
+    ['sts.eu-west-1.amazonaws.com', true],
+    ['sts.amazonaws.com', true],
+    ['dynamodb.eu-west-1.amazonaws.com', false],
+    ['logs.amazonaws.com', false],
+    ['amazonaws.com', false],
+    ['evil.example', false],
+    ['s3.eu-west-1.amazonaws.com.evil.example', false],
+    ['s3.eu_west.amazonaws.com', false],
+    ['localhost', true],
+  ];
+  for (const [name, want] of cases) {
+    assert.equal(isAcceptedHost(name, aws), want, `accepted: ${name}`);
+    assert.equal(isAcceptedHost(name, plain), name === 'localhost', `default policy: ${name}`);
+  }
+  const verdict = guardRequest({ method: 'PUT', url: '/k', headers: { host: 'test-bucket.s3.eu-west-1.amazonaws.com', ...sigV4('s3') } }, { anonymous: 'never', crossOrigin: 'cors' }, plain);
+  assert.equal(verdict.ok ? 'ok' : verdict.refusal, 'ForeignHost');
+});

@@ -16,6 +16,7 @@ test('recognise routes by SigV4 scope (header or presigned query), then X-Amz-Ta
     [sigV4('lambda'), '/2015-03-31/functions', 'lambda'],
     [sigV4('s3'), '/2015-03-31/functions', 's3'],
     [sigV4('lambda'), '///', 'lambda'],
+    [{ ...sigV4('sts'), 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, '/', 'sts'],
     [{}, '/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=test%2F20250101%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Signature=00', 's3'],
     [{ 'x-amz-target': 'Logs_20140328.FilterLogEvents' }, '/', 'logs'],
     [{}, '/2015-03-31/functions/fn/invocations', 'lambda'],

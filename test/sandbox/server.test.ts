@@ -43,3 +43,21 @@ test('allowedHostNames: --allow-host names, a non-loopback --host, and for a wil
   assert.ok(wildcard.includes('0.0.0.0') && wildcard.includes('127.0.0.1'), wildcard.join(' '));
   assert.ok(allowedHostNames('::').includes('[::]'));
 });
+
+test('acceptAwsHostNames: AWS endpoint Host names are answered only with the option', async () => {
+  const plain = await startSandbox({ port: 0 });
+  const aws = await startSandbox({ port: 0, acceptAwsHostNames: true });
+  try {
+    for (const host of ['s3.eu-west-1.amazonaws.com', 'sts.amazonaws.com']) {
+      const refused = await rawRequest(plain.endpoint, { path: '/', headers: { ...sigV4(host.split('.')[0]!), host } });
+      assert.equal(refused.status, 403, `${host} without the option: ${refused.body}`);
+      assert.match(refused.body, /is not a name of this sandbox/);
+      const path = host.startsWith('sts') ? '/?Action=GetCallerIdentity&Version=2011-06-15' : '/';
+      const answered = await rawRequest(aws.endpoint, { path, headers: { ...sigV4(host.split('.')[0]!), host } });
+      assert.equal(answered.status, 200, `${host} with the option: ${answered.body}`);
+    }
+  } finally {
+    await plain.close();
+    await aws.close();
+  }
+});

@@ -18,6 +18,11 @@ export interface ProtocolError {
   extra?: Record<string, string | number>;
 }
 
+/** The 501 for an operation the sandbox does not have: `<service> <Action> is not implemented by the s3trigger sandbox`. */
+export function notImplemented(service: string, action: string): ProtocolError {
+  return { code: 'NotImplemented', message: `${service} ${action} is not implemented by the s3trigger sandbox`, status: 501 };
+}
+
 export const escapeXml = (s: string) =>
   s.replace(/[<>&'"]/g, (c) => ({ '<': '&lt;', '>': '&gt;', '&': '&amp;', "'": '&apos;', '"': '&quot;' })[c]!);
 
