@@ -255,14 +255,14 @@ test('a form part with no name -> MalformedPOSTRequest, and the process keeps se
 });
 
 test('response-* overrides with control characters -> 400 InvalidArgument, not 500', async () => {
-  await fetch(url('/bad-bucket/override'), { method: 'PUT', body: 'x' });
+  await sfetch(url('/bad-bucket/override'), { method: 'PUT', body: 'x' });
   for (const name of ['response-content-type', 'response-content-disposition', 'response-cache-control', 'response-expires']) {
-    const res = await fetch(url(`/bad-bucket/override?${name}=a%0d%0aSet-Cookie:%20x`));
+    const res = await sfetch(url(`/bad-bucket/override?${name}=a%0d%0aSet-Cookie:%20x`));
     const text = await res.text();
     assert.equal(res.status, 400, `${name}: ${text}`);
     assert.equal(code(text), 'InvalidArgument', name);
   }
-  assert.equal((await fetch(url('/bad-bucket/override?response-content-type=text/x-ok'))).headers.get('content-type'), 'text/x-ok');
+  assert.equal((await sfetch(url('/bad-bucket/override?response-content-type=text/x-ok'))).headers.get('content-type'), 'text/x-ok');
   await stillServing();
 });
 
@@ -279,21 +279,21 @@ test('checksum algorithms: unknown, or named with no value -> 400 InvalidRequest
     ],
   ];
   for (const [method, path, headers, message] of cases) {
-    const res = await fetch(url(path), { method, body: method === 'PUT' ? 'hello world' : undefined, headers });
+    const res = await sfetch(url(path), { method, body: method === 'PUT' ? 'hello world' : undefined, headers });
     const text = await res.text();
     assert.equal(res.status, 400, `${path}: ${text}`);
     assert.equal(code(text), 'InvalidRequest', path);
     assert.ok(text.includes(`<Message>${message}</Message>`), text);
   }
   for (const key of ['alg-unknown', 'alg-novalue']) assert.equal(await status(`/bad-bucket/${key}`), 404);
-  const listed = await fetch(url('/bad-bucket?uploads'));
+  const listed = await sfetch(url('/bad-bucket?uploads'));
   assert.doesNotMatch(await listed.text(), /alg-mpu/);
   await stillServing();
 });
 
 test('an aws-chunked line over 8 KiB -> 400, even when it arrives whole', async () => {
   const body = `5;${'e'.repeat(9000)}\r\nhello\r\n0\r\n\r\n`;
-  const res = await fetch(url('/bad-bucket/long-ext'), {
+  const res = await sfetch(url('/bad-bucket/long-ext'), {
     method: 'PUT',
     body,
     headers: { 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD', 'x-amz-decoded-content-length': '5' },
@@ -308,15 +308,15 @@ test('PUT and POST racing DeleteBucket: NoSuchBucket or BucketNotEmpty, never 50
   const statuses = new Set<number>();
   for (let round = 0; round < 30; round++) {
     const bucket = `race-del-${round}`;
-    assert.equal((await fetch(url(`/${bucket}`), { method: 'PUT' })).status, 200);
+    assert.equal((await sfetch(url(`/${bucket}`), { method: 'PUT' })).status, 200);
     const form = new FormData();
     form.append('key', 'posted');
     form.append('file', new Blob(['form body']));
     const writes = [
-      ...Array.from({ length: 4 }, (_, i) => fetch(url(`/${bucket}/k${i}`), { method: 'PUT', body: Buffer.alloc(100 + i * 40_000, 1) })),
-      fetch(url(`/${bucket}`), { method: 'POST', body: form }),
+      ...Array.from({ length: 4 }, (_, i) => sfetch(url(`/${bucket}/k${i}`), { method: 'PUT', body: Buffer.alloc(100 + i * 40_000, 1) })),
+      sfetch(url(`/${bucket}`), { method: 'POST', body: form }),
     ];
-    const del = new Promise((r) => setTimeout(r, round % 4)).then(() => fetch(url(`/${bucket}`), { method: 'DELETE' }));
+    const del = new Promise((r) => setTimeout(r, round % 4)).then(() => sfetch(url(`/${bucket}`), { method: 'DELETE' }));
     for (const res of await Promise.all([...writes, del])) {
       statuses.add(res.status);
       assert.ok(res.status < 500, `round ${round}: ${res.status} ${await res.text()}`);

@@ -6,6 +6,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startS3 } from './helpers.js';
+import { sigV4 } from '../raw-http.js';
+
+const SIGNED = sigV4('s3');
 
 const code = (xml: string) => /<Code>([^<]+)<\/Code>/.exec(xml)?.[1];
 
@@ -20,15 +23,15 @@ test('PUT (a large body, small bodies) on a full disk -> 500 InternalError; earl
   const h = await startS3({ dataDir: join(mountPoint, 'data') });
   try {
     const url = (p: string) => `${h.sandbox.endpoint}/full-bucket${p}`;
-    assert.equal((await fetch(url(''), { method: 'PUT' })).status, 200);
-    assert.equal((await fetch(url('/kept'), { method: 'PUT', body: 'kept body' })).status, 200);
+    assert.equal((await fetch(url(''), { method: 'PUT', headers: SIGNED })).status, 200);
+    assert.equal((await fetch(url('/kept'), { method: 'PUT', body: 'kept body', headers: SIGNED })).status, 200);
     for (const [label, path, size] of [
       ['large PUT', '/big', 3 * 1024 * 1024],
       ['small PUTs', '/small-', 60 * 1024],
     ] as const) {
       let res: Response | undefined;
       for (let i = 0; i < (label === 'small PUTs' ? 60 : 1); i++) {
-        res = await fetch(url(label === 'small PUTs' ? `${path}${i}` : path), { method: 'PUT', body: Buffer.alloc(size, 1) });
+        res = await fetch(url(label === 'small PUTs' ? `${path}${i}` : path), { method: 'PUT', body: Buffer.alloc(size, 1), headers: SIGNED });
         if (res.status !== 200) break;
       }
       const text = await res!.text();
