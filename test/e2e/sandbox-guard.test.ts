@@ -2,17 +2,15 @@
  * `s3trigger sandbox` as other tools meet it: the AWS CLI calling services the sandbox does not have gets
  * one 501 NotImplemented line in that service's protocol; `--allow-host` and the `--host 0.0.0.0` warning.
  */
+import { AWS_CLIS, findCli } from '../aws-cli.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { CLI, cliBuilt, NOT_BUILT } from '../ci/helpers.js';
 import { rawRequest, sigV4 } from '../sandbox/raw-http.js';
-
-const run = promisify(execFile);
 
 interface Running {
   endpoint: string;
@@ -45,16 +43,8 @@ async function spawnSandbox(args: string[]): Promise<Running> {
   };
 }
 
-async function findCli(candidate: string, major: string): Promise<string | undefined> {
-  try {
-    const { stdout, stderr } = await run(candidate, ['--version'], { env: { PATH: process.env.PATH } });
-    return `${stdout}${stderr}`.startsWith(`aws-cli/${major}.`) ? candidate : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
-for (const [label, candidate, major] of [['v1', 'aws', '1'], ['v2', '/usr/bin/aws', '2']] as const) {
+for (const [label, candidate, major] of AWS_CLIS) {
   test(`AWS CLI ${label}: services the sandbox lacks get a one-line 501 NotImplemented in their protocol`, { skip: cliBuilt ? false : NOT_BUILT }, async (t) => {
     const cli = await findCli(candidate, major);
     if (!cli) return t.skip(`aws CLI ${label} not found (${candidate})`);

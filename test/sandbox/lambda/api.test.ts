@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
-import { ROLE } from './helpers.js';
+import { ROLE, errorOf } from './helpers.js';
 
 let sb: Sandbox;
 let lambda: LambdaClient;
@@ -36,15 +36,6 @@ after(async () => {
 const echo = zipPackage({ 'index.mjs': `export const handler = async (event, context) => { console.log('echo', JSON.stringify(event)); if (event.fail) throw new Error(event.fail); return { event, fn: context.functionName, env: process.env.GREETING ?? null }; };` });
 const utf8 = (b?: Uint8Array) => Buffer.from(b ?? []).toString('utf8');
 
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected an error');
-}
 
 test('CreateFunction returns Pending, GetFunction then Active; Get/List/Configuration shapes', async () => {
   const created = await lambda.send(

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
-import { ROLE } from './helpers.js';
+import { ROLE, errorOf } from './helpers.js';
 import { buildZip, deflatedZeros, signedRequest } from './wire.js';
 
 let sb: Sandbox;
@@ -52,15 +52,6 @@ function createInput(name: string, extra: Partial<CreateFunctionCommandInput> = 
   return { FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: nodeZip }, ...extra };
 }
 
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected an error');
-}
 
 const invokeText = async (name: string) => {
   const out = await lambda.send(new InvokeCommand({ FunctionName: name }));

@@ -1,4 +1,5 @@
 /** The AWS CLI v1 (`aws` on PATH) and v2 (/usr/bin/aws) against the sandbox: the blog's walkthrough. */
+import { AWS_CLIS, findCli } from '../../aws-cli.js';
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -10,14 +11,6 @@ import { cliEnv, FN_ARN, startS3, type S3Harness } from './helpers.js';
 
 const run = promisify(execFile);
 
-async function findCli(candidate: string, major: string): Promise<string | undefined> {
-  try {
-    const { stdout, stderr } = await run(candidate, ['--version'], { env: { PATH: process.env.PATH } });
-    return `${stdout}${stderr}`.startsWith(`aws-cli/${major}.`) ? candidate : undefined;
-  } catch {
-    return undefined;
-  }
-}
 
 let h: S3Harness;
 before(async () => {
@@ -25,12 +18,7 @@ before(async () => {
 });
 after(() => h.close());
 
-const CLIS: [string, string, string][] = [
-  ['v1', 'aws', '1'],
-  ['v2', '/usr/bin/aws', '2'],
-];
-
-for (const [label, candidate, major] of CLIS) {
+for (const [label, candidate, major] of AWS_CLIS) {
   test(`AWS CLI ${label}: mb, notification config, s3 cp/rm (small and multipart), s3api 3-step multipart, events`, async (t) => {
     const cli = await findCli(candidate, major);
     if (!cli) {
