@@ -100,7 +100,7 @@ export async function sweepAbandonedTemps(parent: string): Promise<number> {
     const dir = join(parent, name);
     const info = await stat(dir).catch(() => undefined);
     if (!info?.isDirectory() || Date.now() - info.mtimeMs < SWEEP_MIN_AGE_MS) continue;
-    let lock;
+    let lock: Awaited<ReturnType<typeof lockDir>>;
     try {
       lock = await lockDir(realpathSync(dir));
     } catch {

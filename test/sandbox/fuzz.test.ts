@@ -61,7 +61,7 @@ const sigv4 = (service: string) =>
 const awsChunked = (data: string, trailer?: string) =>
   `${data.length.toString(16)};chunk-signature=${'0'.repeat(64)}\r\n${data}\r\n0\r\n${trailer ? `${trailer}\r\n` : ''}\r\n`;
 const form = (fields: [string, string][], boundary = 'fz') =>
-  fields.map(([n, v]) => `--${boundary}\r\nContent-Disposition: form-data; ${n}\r\n\r\n${v}\r\n`).join('') + `--${boundary}--\r\n`;
+  `${fields.map(([n, v]) => `--${boundary}\r\nContent-Disposition: form-data; ${n}\r\n\r\n${v}\r\n`).join('')}--${boundary}--\r\n`;
 
 /** Real request shapes, one per operation family. */
 function templates(uploadId: string): (() => Sent)[] {

@@ -63,10 +63,17 @@ export class BlobStore {
     // A plain fd, not a FileHandle: a FileHandle's close() waits on the stream's reference forever.
     const fd = await openFd(file, 'w');
     let sinkError: NodeJS.ErrnoException | undefined;
-    const sink = createWriteStream('', { fd, autoClose: false }).once('error', (err) => (sinkError = err));
+    const sink = createWriteStream('', { fd, autoClose: false }).once('error', (err) => {
+      sinkError = err;
+    });
     try {
       await pipeline([source, ...transforms, sink]);
-      if (this.durable) await fsyncFd(fd).catch((err: Error) => Promise.reject((sinkError = err)));
+      if (this.durable) {
+        await fsyncFd(fd).catch((err: Error) => {
+          sinkError = err;
+          throw err;
+        });
+      }
     } catch (err) {
       // pipeline rejects as soon as the request fails, and its destroy() closes the fd despite
       // autoClose: false. Closing it again could close a descriptor another body has opened since.
@@ -84,7 +91,8 @@ export class BlobStore {
 
   /** Appends a small body to the current pack file; returns where it lives. */
   async writeSmall(data: Buffer): Promise<{ blob: string; offset: number }> {
-    let pack = await (this.pack ??= this.openPack());
+    this.pack ??= this.openPack();
+    let pack = await this.pack;
     if (pack.size + data.length > PACK_LIMIT) {
       if ((await this.pack) === pack) this.pack = this.openPack();
       pack = await this.pack!;

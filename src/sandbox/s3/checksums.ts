@@ -16,7 +16,9 @@ function newCrc32c() {
 function nativeCrc32() {
   let value = 0;
   return {
-    update: (d: Uint8Array) => void (value = crc32(d, value)),
+    update: (d: Uint8Array) => {
+      value = crc32(d, value);
+    },
     digest: () => value,
   };
 }

@@ -40,9 +40,9 @@ export function parseCorsXml(xml: string): CorsRule[] {
     for (const m of methods) {
       if (!METHODS.includes(m)) throw new S3Error('InvalidRequest', `Found unsupported HTTP method in CORS config. Unsupported method is ${m}`);
     }
-    origins.forEach((o) => oneWildcard('AllowedOrigin', o));
+    for (const o of origins) oneWildcard('AllowedOrigin', o);
     const headers = list(r.AllowedHeader).map(text);
-    headers.forEach((h) => oneWildcard('AllowedHeader', h));
+    for (const h of headers) oneWildcard('AllowedHeader', h);
     const rule: CorsRule = { AllowedMethods: methods, AllowedOrigins: origins, AllowedHeaders: headers, ExposeHeaders: list(r.ExposeHeader).map(text) };
     if (r.ID !== undefined) rule.ID = text(r.ID);
     if (r.MaxAgeSeconds !== undefined) {

@@ -40,7 +40,7 @@ function raw(head: string, body: Buffer | string, { halfClose = true } = {}): Pr
     });
     socket.on('close', () => resolve(data));
     socket.on('error', () => resolve(data));
-    socket.write(head.replace(/\n/g, '\r\n') + '\r\n');
+    socket.write(`${head.replace(/\n/g, '\r\n')}\r\n`);
     socket.write(body);
     if (halfClose) socket.end();
   });

@@ -9,7 +9,7 @@ import { promisify } from 'node:util';
 import { CreateBucketCommand, DeleteBucketCorsCommand, GetBucketCorsCommand, HeadObjectCommand, PutBucketCorsCommand } from '@aws-sdk/client-s3';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { corsHeaders, matchCorsRule, parseCorsXml, type CorsRule } from '../../../src/sandbox/s3/cors.js';
-import { S3Error } from '../../../src/sandbox/s3/errors.js';
+import type { S3Error } from '../../../src/sandbox/s3/errors.js';
 import { rawRequest } from '../raw-http.js';
 import { startS3 } from './helpers.js';
 

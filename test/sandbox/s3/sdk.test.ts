@@ -28,7 +28,7 @@ import {
   ListPartsCommand,
   ListObjectsCommand,
   UploadPartCopyCommand,
-  S3ServiceException,
+  type S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';

@@ -195,7 +195,8 @@ function respond(call: S3Call, bucket: string, obj: ObjectMeta, fields: Array<[s
       target.searchParams.set('bucket', bucket);
       target.searchParams.set('key', obj.key);
       target.searchParams.set('etag', quoteEtag(obj.etag));
-      return sendEmpty(call, 303, { Location: target.toString(), ETag: quoteEtag(obj.etag) });
+      sendEmpty(call, 303, { Location: target.toString(), ETag: quoteEtag(obj.etag) });
+      return;
     }
   }
   const status = postSuccessStatus(fields);
