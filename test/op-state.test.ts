@@ -46,6 +46,12 @@ test('the fold: one status vocabulary, settled once the outcome is known', () =>
       status: 'lambda-failed',
       settled: true,
     },
+    {
+      name: 'a retry (same RequestId) succeeds after the failed first attempt: the last attempt decides',
+      events: [started(), acked, matched(inv('r1', 'failed')), { type: 'InvocationUpdated', invocation: inv('r1', 'succeeded', 60_150) }],
+      status: 'matched',
+      settled: true,
+    },
   ];
   for (const c of cases) {
     const op = foldOpEvents({}, c.events)[1];
