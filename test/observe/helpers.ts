@@ -112,6 +112,10 @@ export class FaultProxy {
   readonly calls: string[] = [];
   endpoint = '';
   decide: (operation: string, callIndex: number) => ProxyDecision = () => 'pass';
+  /** Rewrites a request body before it is passed on (e.g. point StartLiveTail at another group). */
+  rewriteRequest: (operation: string, body: Buffer) => Buffer = (_, body) => body;
+  /** Rewrites a JSON response of these operations (buffered; never StartLiveTail's stream). */
+  rewriteResponse: { operations: string[]; rewrite(json: Record<string, unknown>): unknown } | undefined;
 
   constructor(private readonly target: string) {}
 
@@ -147,8 +151,8 @@ export class FaultProxy {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
     const operation = String(req.headers['x-amz-target'] ?? '').replace(/^Logs_20140328\./, '') || 'unknown';
+    const body = this.rewriteRequest(operation, Buffer.concat(chunks));
     this.calls.push(operation);
     const decision = this.decide(operation, this.count(operation) - 1);
     if (decision === 'hold') await new Promise<void>((go) => this.held.push(go));
@@ -158,7 +162,20 @@ export class FaultProxy {
       return;
     }
     const url = new URL(req.url ?? '/', this.target);
-    const upstream = request(url, { method: req.method, headers: { ...req.headers, host: url.host } }, (up) => {
+    const headers = { ...req.headers, host: url.host, 'content-length': String(body.length) };
+    const rewrite = this.rewriteResponse;
+    const upstream = request(url, { method: req.method, headers }, (up) => {
+      if (rewrite?.operations.includes(operation) && up.statusCode === 200) {
+        void (async () => {
+          const parts: Buffer[] = [];
+          for await (const c of up) parts.push(c as Buffer);
+          const out = Buffer.from(JSON.stringify(rewrite.rewrite(JSON.parse(Buffer.concat(parts).toString()))));
+          const { 'transfer-encoding': _chunked, ...upHeaders } = up.headers;
+          res.writeHead(200, { ...upHeaders, 'content-length': String(out.length) });
+          res.end(out);
+        })();
+        return;
+      }
       res.writeHead(up.statusCode ?? 502, up.headers);
       if (operation === 'StartLiveTail') {
         this.liveSockets.add(res.socket!);

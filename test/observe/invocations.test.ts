@@ -207,7 +207,7 @@ const retries: { name: string; events: Ev[]; check: (r: ReturnType<typeof run>) 
     },
   },
   {
-    name: 'a retry that fails after a success makes the invocation failed; a new START reopens it',
+    name: 'a new START after a completed attempt reopens the invocation',
     events: [
       [S1, 100, `START RequestId: ${A} Version: $LATEST\n`],
       [S1, 110, report(A)],
