@@ -1,4 +1,5 @@
-/** Shared by the observe integration tests: a sandbox, Lambda-format log writers, a fault proxy. */
+/** Shared by the observe integration tests: a sandbox, moto_server, Lambda-format log writers, a fault proxy. */
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
@@ -9,6 +10,30 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import type { ObserveEvent, Observer } from '../../src/observe/observer.js';
+
+/** moto_server (a Python emulator: no live tail, its own ids in event records) is on PATH. */
+export const hasMoto = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+
+/** Starts moto_server on a free port; stop() ends it. */
+export async function startMoto(): Promise<{ endpoint: string; stop(): void }> {
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' } });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`moto_server did not start: ${seen}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      const m = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', () => reject(new Error(`moto_server exited: ${seen}`)));
+  });
+  return { endpoint, stop: () => child.kill() };
+}
 
 export async function sandbox(): Promise<Sandbox> {
   return startSandbox({ port: 0 });
