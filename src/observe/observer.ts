@@ -254,7 +254,10 @@ export class Observer {
     if (result.requestId) this.noteOurRequestId(result.requestId);
     this.refreshKeyForms();
     // The Lambda may have logged before the ack was read: look at what is already here.
-    for (const inv of this.invocations.byId.values()) this.evaluate(inv);
+    for (const inv of this.invocations.byId.values()) {
+      const claim = this.claims.get(inv.requestId);
+      if (!claim || claim.opIds.includes(result.opId)) this.evaluate(inv); // a claim on this op may rise: its request id is known now
+    }
   }
 
   private ingest(events: RawLogEvent[]): void {
