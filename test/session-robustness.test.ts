@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSession } from '../src/session.js';
 import type { SessionApi, SessionEvent } from '../src/events.js';
+import { foldOpEvents } from '../src/op-state.js';
 
 const dir = mkdtempSync(join(tmpdir(), 's3trigger-session-race-'));
 const file = join(dir, 'test.txt');
@@ -52,6 +53,58 @@ test('two multipart uploads of one key in a row: each op gets its own invocation
     assert.notEqual(first.matches[0]?.requestId, state.matches[0]?.requestId);
     const matched = events.filter((e) => e.type === 'Matched');
     assert.deepEqual(matched.map((e) => e.opId), [first.opId, state.opId], 'row 1 does not take row 2\'s invocation');
+  } finally {
+    await session.close();
+  }
+});
+
+test('Lambda retries of the event (one RequestId) are attempts: the op follows the last one, failed twice then succeeded', async () => {
+  const counter = join(dir, 'attempts');
+  const handler = join(dir, 'flaky.mjs');
+  writeFileSync(
+    handler,
+    `import { appendFileSync, readFileSync } from 'node:fs';
+export const handler = async (event) => {
+  appendFileSync(${JSON.stringify(counter)}, 'x');
+  const attempt = readFileSync(${JSON.stringify(counter)}, 'utf8').length;
+  console.log('EVENT', JSON.stringify(event));
+  if (attempt < 3) throw new Error('attempt ' + attempt + ' fails');
+  return 'ok';
+};
+`,
+  );
+  const session = await createSession({ local: true, handler, bucket: 'retry-bucket', env, matchTimeoutMs: 10_000 });
+  try {
+    const events = record(session);
+    await session.selectBucket('retry-bucket');
+    const { opId, settled } = session.fire({ kind: 'put', bucket: 'retry-bucket', file, key: 'retry.txt' });
+    const first = await settled;
+    assert.equal(first.status, 'lambda-failed', 'the first attempt failed');
+    assert.equal(first.matches[0]?.confidence, 'request-id');
+    const requestId = first.matches[0]!.requestId;
+    const last = await new Promise<Extract<SessionEvent, { type: 'InvocationUpdated' }>>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no third attempt reported')), 10_000);
+      const check = (e: SessionEvent) => {
+        if (e.type === 'InvocationUpdated' && e.invocation.requestId === requestId && e.invocation.attempts?.length === 3 && e.invocation.reportedAt !== undefined) {
+          clearTimeout(timer);
+          off();
+          resolve(e);
+        }
+      };
+      const off = session.on(check);
+      for (const e of events) check(e);
+    });
+    assert.deepEqual(
+      last.invocation.attempts?.map((a) => a.status),
+      ['failed', 'failed', 'succeeded'],
+    );
+    assert.equal(last.invocation.status, 'succeeded');
+    const starts = last.invocation.lines.filter((l) => l.kind === 'start').map((l) => l.timestamp);
+    assert.deepEqual(starts, [...starts].sort((a, b) => a - b), 'lines in order');
+    const settledAgain = events.filter((e): e is Extract<SessionEvent, { type: 'OpSettled' }> => e.type === 'OpSettled' && e.opId === opId);
+    assert.equal(settledAgain.length, 1);
+    assert.equal(foldOpEvents({}, events)[opId]?.status, 'matched', 'every face\'s fold: the outcome is the last attempt\'s');
+    assert.deepEqual(events.filter((e) => e.type === 'Foreign'), [], 'no attempt shows as a foreign invocation');
   } finally {
     await session.close();
   }
