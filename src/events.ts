@@ -55,6 +55,7 @@ export type SessionEvent =
   | { type: 'OpSettled'; opId: number; state: OpState }
   | { type: 'LogLine'; line: LogLine }
   | { type: 'InvocationUpdated'; invocation: Invocation }
+  /** The invocation is the op's; emitted again for the same invocation when better evidence raises its confidence. */
   | { type: 'Matched'; opId: number; invocation: Invocation; confidence: MatchConfidence; latency: Latency }
   | { type: 'Foreign'; invocation: Invocation }
   | { type: 'MatchTimeout'; opId: number }

@@ -108,7 +108,15 @@ export function foldOpEvent(states: OpStates, event: SessionEvent): OpStates {
       return update(states, event.opId, (op) => ({ ...op, status: 'skipped', settled: true }));
     case 'Matched':
       return update(states, event.opId, (op) => {
-        if (op.matches.some((m) => m.requestId === event.invocation.requestId)) return op;
+        const index = op.matches.findIndex((m) => m.requestId === event.invocation.requestId);
+        if (index >= 0) {
+          // The same invocation again: better evidence arrived (the observer upgrades a match's confidence).
+          const matches = op.matches.slice();
+          const latency = op.result ? computeLatency(op.result, event.invocation) : event.latency;
+          matches[index] = { ...matches[index]!, confidence: event.confidence, invocation: event.invocation, latency };
+          const status = op.status === 'matched' || op.status === 'lambda-failed' ? matchedStatus(matches) : op.status;
+          return { ...op, matches, status };
+        }
         const match: OpMatch = {
           requestId: event.invocation.requestId,
           logGroup: event.invocation.logGroup,

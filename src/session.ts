@@ -7,6 +7,7 @@ import type { GetBucketNotificationConfigurationCommandOutput } from '@aws-sdk/c
 import type { Discovery, FiredOp, SessionApi, SessionEvent, SessionListener, TargetInfo } from './events.js';
 import { foldOpEvent, type OpState, type OpStates } from './op-state.js';
 import { eventNameFor, type OpInput, type OpResult } from './ops/types.js';
+import { opDefinition } from './ops/registry.js';
 import { keyOf, runOp } from './ops/index.js';
 import { bucketNameProblem, ensureBucket } from './ops/bucket.js';
 import { resolveTarget, type ResolveOptions, type Target } from './target.js';
@@ -59,12 +60,27 @@ interface InFlight {
   done: Promise<OpResult>;
 }
 
+/** An op fired while no observer existed (discovery still running): registered with the observer once it is made. */
+interface EarlyOp {
+  bucket: string;
+  key: string;
+  startedAt: number;
+  eventNames: readonly string[];
+  /** Set when S3 acked it before the observer existed. */
+  result?: OpResult;
+}
+
 class Session implements SessionApi {
   private listeners = new Set<SessionListener>();
   private nextOpId = 0;
   private inFlight = new Map<number, InFlight>();
   private observer: Observer | undefined;
   private unsubscribeObserver: (() => void) | undefined;
+  /** The observer each in-flight op was registered with (a bucket switch replaces the observer). */
+  private readonly observerOf = new Map<number, Observer>();
+  private readonly early = new Map<number, EarlyOp>();
+  /** selectBucket() calls under way: an op acked meanwhile waits for the observer they make. */
+  private discovering = 0;
   private discovery: Discovery | undefined;
   private notification: Notification | undefined;
   private closing: Promise<void> | undefined;
@@ -149,6 +165,36 @@ class Session implements SessionApi {
   }
 
   async selectBucket(bucket: string): Promise<Discovery> {
+    this.discovering++;
+    try {
+      return await this.discoverAndObserve(bucket);
+    } finally {
+      this.discovering--;
+      // Acked while discovering and not taken by an observer: nothing tails its bucket.
+      for (const [opId, op] of this.early) {
+        if (!op.result || this.discovering > 0) continue;
+        this.early.delete(opId);
+        this.emit({ type: 'MatchTimeout', opId });
+      }
+    }
+  }
+
+  /** Registers the ops fired before the observer existed, so their invocations are theirs, not foreign. */
+  private adoptEarlyOps(observer: Observer, bucket: string): void {
+    for (const [opId, op] of this.early) {
+      if (op.bucket !== bucket) continue;
+      this.early.delete(opId);
+      observer.pending(opId, op.bucket, op.key, op.startedAt);
+      if (op.result) observer.await({ result: op.result, eventNames: op.eventNames, timeoutMs: this.matchTimeoutMs() });
+      else this.observerOf.set(opId, observer);
+    }
+  }
+
+  private matchTimeoutMs(): number {
+    return this.options.matchTimeoutMs ?? DEFAULT_MATCH_TIMEOUT_MS;
+  }
+
+  private async discoverAndObserve(bucket: string): Promise<Discovery> {
     const found = await discover(this.t.s3, bucket, { functions: this.options.functions, logGroups: this.options.logGroups });
     const { notification, ...discovery } = found;
     this.notification = notification;
@@ -166,6 +212,7 @@ class Session implements SessionApi {
       });
       this.unsubscribeObserver = observer.on((e) => this.emit(e));
       this.observer = observer;
+      this.adoptEarlyOps(observer, bucket);
       try {
         await observer.start();
       } catch (err) {
@@ -184,7 +231,7 @@ class Session implements SessionApi {
     this.unsubscribeObserver?.();
     // Its timers are gone: an op it was waiting for can no longer match.
     for (const op of Object.values(this.ops)) {
-      if (!op.settled && op.status === 'acked' && op.awaitsInvocation) this.emit({ type: 'MatchTimeout', opId: op.opId });
+      if (!op.settled && op.status === 'acked' && op.awaitsInvocation && !this.early.has(op.opId)) this.emit({ type: 'MatchTimeout', opId: op.opId });
     }
   }
 
@@ -201,14 +248,29 @@ class Session implements SessionApi {
 
   fire(input: OpInput): FiredOp {
     const controller = new AbortController();
-    const eventName = eventNameFor(input.kind);
+    const { eventNames } = opDefinition(input.kind);
     const warnings: string[] = [];
     const warning = this.previewWarning(input);
     if (warning) warnings.push(warning);
-    const fired = this.announce(input, warnings, this.options.observe !== false);
+    const observe = this.options.observe !== false;
+    const fired = this.announce(input, warnings, observe);
     const { opId } = fired;
-    const observer = this.observer;
-    observer?.pending(opId, input.bucket, keyOf(input));
+    const key = keyOf(input);
+    if (this.observer) {
+      this.observer.pending(opId, input.bucket, key);
+      this.observerOf.set(opId, this.observer);
+    } else if (observe) {
+      this.early.set(opId, { bucket: input.bucket, key, startedAt: this.ops[opId]?.startedAt ?? this.now(), eventNames });
+    }
+    let acked = false;
+    // At S3's answer, not when the op's promise resolves (multipart still removes its temp file then): from here on
+    // the op is no longer pending, so an invocation of its key is weighed against it.
+    const acknowledge = (result: OpResult) => {
+      if (acked) return;
+      acked = true;
+      this.emit({ type: 'OpAcked', opId, result });
+      this.awaitInvocation(opId, result, eventNames);
+    };
     const done = runOp(
       {
         opId,
@@ -217,26 +279,40 @@ class Session implements SessionApi {
         signal: controller.signal,
         now: this.now,
         onProgress: (loaded, total) => this.emit({ type: 'OpProgress', opId, loaded, ...(total !== undefined ? { total } : {}) }),
+        onAcked: acknowledge,
       },
       input,
     ).then((result) => {
       this.inFlight.delete(opId);
+      if (acked) return result; // a cleanup failing after the ack does not undo what S3 did
       if (result.error) {
         // The observer forgets a failed op, so it no longer holds back 'foreign' decisions.
-        observer?.await({ result, eventName, timeoutMs: 0 });
+        this.observerOf.get(opId)?.await({ result, eventNames, timeoutMs: 0 });
+        this.observerOf.delete(opId);
+        this.early.delete(opId);
         this.emit({ type: 'OpFailed', opId, result });
         return result;
       }
-      this.emit({ type: 'OpAcked', opId, result });
-      if (observer && observer === this.observer) {
-        observer.await({ result, eventName, timeoutMs: this.options.matchTimeoutMs ?? DEFAULT_MATCH_TIMEOUT_MS });
-      } else if (this.options.observe !== false) {
-        this.emit({ type: 'MatchTimeout', opId }); // nothing is tailed: no invocation can ever match
-      }
+      acknowledge(result);
       return result;
     });
     this.inFlight.set(opId, { controller, done });
     return fired;
+  }
+
+  /** Hands an acked op to the observer it was registered with, keeps it for one being made, or says nothing can match. */
+  private awaitInvocation(opId: number, result: OpResult, eventNames: readonly string[]): void {
+    const observer = this.observerOf.get(opId);
+    this.observerOf.delete(opId);
+    const early = this.early.get(opId);
+    if (observer && observer === this.observer) {
+      observer.await({ result, eventNames, timeoutMs: this.matchTimeoutMs() });
+    } else if (early && this.discovering > 0) {
+      early.result = result;
+    } else if (this.options.observe !== false) {
+      this.early.delete(opId);
+      this.emit({ type: 'MatchTimeout', opId }); // nothing is tailed: no invocation can ever match
+    }
   }
 
   async cancel(opId: number): Promise<void> {

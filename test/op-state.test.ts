@@ -46,6 +46,12 @@ test('the fold: one status vocabulary, settled once the outcome is known', () =>
       status: 'lambda-failed',
       settled: true,
     },
+    {
+      name: 'a retry (same RequestId) succeeds after the failed first attempt: the last attempt decides',
+      events: [started(), acked, matched(inv('r1', 'failed')), { type: 'InvocationUpdated', invocation: inv('r1', 'succeeded', 60_150) }],
+      status: 'matched',
+      settled: true,
+    },
   ];
   for (const c of cases) {
     const op = foldOpEvents({}, c.events)[1];
@@ -73,5 +79,21 @@ test('events of unknown ops and of no op leave the fold unchanged', () => {
     { type: 'InvocationUpdated', invocation: inv('nobody') } as SessionEvent,
   ]) {
     assert.equal(foldOpEvents(states, [e]), states, e.type);
+  }
+});
+
+test('a second Matched for the same invocation upgrades its confidence and snapshot, and keeps one match', () => {
+  const better = (i: Invocation): SessionEvent => ({ type: 'Matched', opId: 1, invocation: i, confidence: 'request-id', latency: { coldStart: false } });
+  const cases: { name: string; events: SessionEvent[]; confidence: string; status: OpStatus }[] = [
+    { name: 'key, then request-id after the ack', events: [started(), acked, matched(inv('r1')), better(inv('r1'))], confidence: 'request-id', status: 'matched' },
+    { name: 'key before the ack, request-id after it', events: [started(), matched(inv('r1')), acked, better(inv('r1'))], confidence: 'request-id', status: 'matched' },
+    { name: 'request-id, then a late no-match timeout', events: [started(), acked, matched(inv('r1')), better(inv('r1')), timeout], confidence: 'request-id', status: 'matched' },
+    { name: 'an upgrade keeps a failed Lambda failed', events: [started(), acked, matched(inv('r1', 'failed')), better(inv('r1', 'failed'))], confidence: 'request-id', status: 'lambda-failed' },
+  ];
+  for (const c of cases) {
+    const op = foldOpEvents({}, c.events)[1]!;
+    assert.deepEqual(op.matches.map((m) => [m.requestId, m.confidence]), [['r1', c.confidence]], c.name);
+    assert.equal(op.status, c.status, c.name);
+    assert.equal(op.matches[0]?.latency.triggerMs, 40, `${c.name}: figures from the ack`);
   }
 });

@@ -14,8 +14,8 @@ export interface OpCandidate {
   opId: number;
   bucket: string;
   key: string;
-  /** e.g. ObjectCreated:Put */
-  eventName: string;
+  /** The S3 event names the op can cause (its registry entry's `eventNames`), e.g. ObjectRemoved:Delete and ObjectRemoved:DeleteMarkerCreated. */
+  eventNames: readonly string[];
   requestId?: string;
   /** This machine's clock. */
   startedAt: number;
@@ -72,20 +72,23 @@ function sameBucket(mention: S3Mention, op: OpCandidate): boolean {
   return mention.bucket === undefined || mention.bucket === op.bucket;
 }
 
-/** The best evidence tying this invocation to this op, if any. */
-export function evidenceFor(ev: InvocationEvidence, op: OpCandidate): Exclude<MatchConfidence, 'time'> | undefined {
+/**
+ * The best evidence tying this invocation to this op, if any. `ours`: the S3 request ids of the ops fired here; a
+ * printed record carrying one of them that is not this op's is another op's event of the same key. Any other id
+ * (emulators invent ids for event records) does not count against the match.
+ */
+export function evidenceFor(ev: InvocationEvidence, op: OpCandidate, ours: ReadonlySet<string> = new Set()): Exclude<MatchConfidence, 'time'> | undefined {
   if (op.requestId && op.requestId.length >= 8) {
     if (ev.mentions.some((m) => m.requestId === op.requestId) || ev.text.includes(op.requestId)) return 'request-id';
   }
   if (op.pending) return undefined;
   for (const m of ev.mentions) {
-    if (sameBucket(m, op) && mentionNamesKey(m, op.key) && (m.eventName === undefined || m.eventName === op.eventName)) {
-      // A printed record that carries another request id is another event of the same key.
-      if (m.requestId && op.requestId && m.requestId !== op.requestId) continue;
+    if (sameBucket(m, op) && mentionNamesKey(m, op.key) && (m.eventName === undefined || op.eventNames.includes(m.eventName))) {
+      if (m.requestId && m.requestId !== op.requestId && ours.has(m.requestId)) continue;
       return 'key';
     }
   }
-  if (ev.mentions.length === 0 && ev.text.includes(op.eventName) && textMentionsKey(ev.text, op.key)) return 'key';
+  if (ev.mentions.length === 0 && op.eventNames.some((name) => ev.text.includes(name)) && textMentionsKey(ev.text, op.key)) return 'key';
   return undefined;
 }
 
@@ -104,6 +107,8 @@ export interface TimeMatchOptions {
   clockSkewMs: number;
   /** Lambda's clock minus this machine's as measured (ms, see clock.ts); taken off Lambda's times. Default 0. */
   clockOffsetMs?: number;
+  /** S3 request ids of ops fired here that are no longer candidates (settled, timed out); the candidates' are added. */
+  ourRequestIds?: ReadonlySet<string>;
 }
 
 /** When the invocation began, on this machine's clock (Lambda's, less the measured offset). */
@@ -123,16 +128,22 @@ export function decideMatch(
   ops: readonly OpCandidate[],
   options: TimeMatchOptions,
 ): MatchDecision[] {
-  const byRequestId = ops.filter((op) => evidenceFor(ev, op) === 'request-id');
+  const ours = new Set(options.ourRequestIds);
+  for (const op of ops) if (op.requestId) ours.add(op.requestId);
+  const evidence = new Map(ops.map((op) => [op.opId, evidenceFor(ev, op, ours)]));
+  const byRequestId = ops.filter((op) => evidence.get(op.opId) === 'request-id');
   if (byRequestId.length) return byRequestId.map((op) => ({ opId: op.opId, confidence: 'request-id' }));
 
-  const byKey = ops.filter((op) => evidenceFor(ev, op) === 'key');
+  const byKey = ops.filter((op) => evidence.get(op.opId) === 'key');
   if (byKey.length) {
     const began = beganAt(inv, options);
     const plausible = byKey.filter((op) => op.startedAt - options.clockSkewMs <= began);
     // An invocation that began before every candidate op was fired is an earlier run's, not ours.
     if (!plausible.length) return [];
     const best = [...plausible].sort((a, b) => Number(a.matched) - Number(b.matched) || a.startedAt - b.startedAt)[0]!;
+    // An op of the same key not acked yet may be its owner: an op that already has its match does not take it meanwhile.
+    const unacked = ops.some((op) => op.pending && op.bucket === best.bucket && op.key === best.key && op.startedAt - options.clockSkewMs <= began);
+    if (best.matched && unacked) return [];
     return [{ opId: best.opId, confidence: 'key' }];
   }
 

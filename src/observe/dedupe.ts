@@ -2,6 +2,8 @@
  * Drops events already delivered. Polled events carry a stable eventId; live-tail events carry
  * none, so live and polled copies of one event are paired by (stream, timestamp, message),
  * counting occurrences so two identical lines in the same millisecond both get through.
+ * Polled events without an eventId (emulators) are told apart by their position among identical
+ * lines of one poll window: a window re-read by the next, overlapping poll adds only what is new.
  * Memory is bounded: entries older than `retentionMs` (event time) behind the newest are pruned.
  */
 import type { RawLogEvent } from './lambda-log.js';
@@ -16,13 +18,18 @@ interface ContentEntry {
 export class Deduper {
   private readonly ids = new Map<string, number>();
   private readonly contents = new Map<string, ContentEntry>();
+  /** Per poll window (any object the caller keeps for one FilterLogEvents window): identical lines seen in it so far. */
+  private readonly positions = new WeakMap<object, Map<string, number>>();
   private newest = 0;
   private sincePrune = 0;
 
   constructor(private readonly retentionMs = 10 * 60_000) {}
 
-  /** True when the event is new and should be delivered. */
-  admit(event: RawLogEvent, source: 'live' | 'poll'): boolean {
+  /**
+   * True when the event is new and should be delivered. `window` identifies the poll window a polled event came
+   * in (every page of one FilterLogEvents read); without it, each id-less polled event counts as one more copy.
+   */
+  admit(event: RawLogEvent, source: 'live' | 'poll', window?: object): boolean {
     if (event.timestamp > this.newest) this.newest = event.timestamp;
     if (this.newest - event.timestamp > this.retentionMs) return false; // older than what we can vouch for
     this.maybePrune();
@@ -36,6 +43,15 @@ export class Deduper {
     if (source === 'live') {
       entry.live++;
       return entry.live > entry.polled;
+    }
+    if (event.eventId === undefined && window) {
+      const seen = this.positions.get(window) ?? new Map<string, number>();
+      this.positions.set(window, seen);
+      const position = (seen.get(key) ?? 0) + 1;
+      seen.set(key, position);
+      if (position <= entry.polled) return false; // this copy came in an earlier, overlapping window
+      entry.polled = position;
+      return position > entry.live;
     }
     entry.polled++;
     return entry.polled > entry.live;

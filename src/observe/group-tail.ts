@@ -1,20 +1,23 @@
 /**
  * Tails one log group: StartLiveTail first, FilterLogEvents polling when live tail is refused,
  * polling while the group does not exist yet, and reconnect + backfill when a live stream drops.
+ * While operations await a match, a live session is backed by FilterLogEvents reads (at most one
+ * request a second for the group) over the window since the oldest of them: a stream that stays
+ * silent (an emulator whose live tail carries no Lambda logs) or that AWS samples still matches.
  * Every event passes one Deduper, so the live/backfill/poll overlaps deliver each event once.
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { Deduper } from './dedupe.js';
 import type { RawLogEvent } from './lambda-log.js';
 import { liveTailIdentifier, runLiveTail } from './tail-live.js';
-import { backoffInterval, errorText, fetchWindow, isThrottle, runPoller, sleep, type PollStatus, type RateGate } from './tail-poll.js';
+import { allGates, backoffInterval, errorText, fetchWindow, isThrottle, RateGate, runPoller, sleep, type Gate, type PollStatus } from './tail-poll.js';
 import type { TailState } from './types.js';
 
 export interface GroupTailOptions {
   logs: CloudWatchLogsClient;
   logGroup: string;
   mode: 'auto' | 'live' | 'poll';
-  gate: RateGate;
+  gate: Gate;
   /** Start of the first window (ms). */
   since: number;
   interval(): number;
@@ -23,9 +26,17 @@ export interface GroupTailOptions {
   /** A second backfill this long after a (re)connect catches events CloudWatch indexed late. */
   settleMs: number;
   now(): number;
+  /**
+   * Start (ms, Lambda's clock) of the window that may hold the invocations of the ops awaiting a match, undefined when
+   * none awaits: a live session is backed by reads of it.
+   */
+  awaitingSince?(): number | undefined;
   onEvents(events: RawLogEvent[]): void;
   onState(state: TailState): void;
 }
+
+/** A live session's backing reads: at most one FilterLogEvents request per this many ms for the group. */
+export const LIVE_BACKING_SPACING_MS = 1000;
 
 /** Reconnect attempts that never reach a session before live tail is given up for polling. */
 const MAX_FAILED_CONNECTS = 4;
@@ -64,9 +75,9 @@ export class GroupTail {
     if (state.mode !== 'connecting' && state.mode !== 'reconnecting') this.markReady();
   }
 
-  private deliver(events: RawLogEvent[], source: 'live' | 'poll'): void {
+  private deliver(events: RawLogEvent[], source: 'live' | 'poll', window?: object): void {
     if (this.signal.aborted) return;
-    const fresh = events.filter((e) => this.dedupe.admit(e, source));
+    const fresh = events.filter((e) => this.dedupe.admit(e, source, window));
     if (fresh.length) this.o.onEvents(fresh);
   }
 
@@ -85,7 +96,7 @@ export class GroupTail {
       ...this.o,
       since,
       signal: this.signal,
-      onEvents: (events) => this.deliver(events, 'poll'),
+      onEvents: (events, window) => this.deliver(events, 'poll', window),
       onStatus: (status) => {
         if (untilGroupExists && status.kind === 'polling') return; // about to switch to live
         this.pollStatus(status, detail);
@@ -99,7 +110,7 @@ export class GroupTail {
     let wait = 250;
     for (let attempt = 0; attempt < 6 && !this.signal.aborted; attempt++) {
       try {
-        await fetchWindow({ ...this.o, startTime: from, signal: this.signal, onEvents: (events) => this.deliver(events, 'poll') });
+        await fetchWindow({ ...this.o, startTime: from, signal: this.signal, onEvents: (events, window) => this.deliver(events, 'poll', window) });
         return;
       } catch (err) {
         if (this.signal.aborted) return;
@@ -109,6 +120,32 @@ export class GroupTail {
         }
         wait = backoffInterval(wait, 250, this.o.maxBackoffMs);
         if (!(await sleep(wait, this.signal))) return;
+      }
+    }
+  }
+
+  /**
+   * Until `session` aborts: while ops await a match, reads the window since the oldest of them (from the previous
+   * read less `overlapMs` once one succeeded), within the shared budget and at most one request per second here.
+   */
+  private async backLiveSession(session: AbortSignal): Promise<void> {
+    const gate = allGates(new RateGate(LIVE_BACKING_SPACING_MS, this.o.now), this.o.gate);
+    let lastRead: number | undefined;
+    let wait = 250;
+    while (await sleep(wait, session)) {
+      wait = 250;
+      const since = this.o.awaitingSince?.();
+      if (since === undefined) {
+        lastRead = undefined;
+        continue;
+      }
+      const readAt = this.o.now();
+      const startTime = lastRead === undefined ? since : Math.max(since, lastRead - this.o.overlapMs);
+      try {
+        if (await fetchWindow({ ...this.o, gate, startTime, signal: session, onEvents: (events, window) => this.deliver(events, 'poll', window) })) lastRead = readAt;
+      } catch (err) {
+        if (session.aborted) return;
+        wait = isThrottle(err) ? this.o.maxBackoffMs / 4 : LIVE_BACKING_SPACING_MS; // the live stream carries on meanwhile
       }
     }
   }
@@ -131,6 +168,8 @@ export class GroupTail {
         continue;
       }
       let connectedAt: number | undefined;
+      const session = new AbortController();
+      const backing = this.o.awaitingSince ? this.backLiveSession(AbortSignal.any([this.signal, session.signal])) : undefined;
       const end = await runLiveTail({
         logs: this.o.logs,
         logGroup,
@@ -144,6 +183,8 @@ export class GroupTail {
         },
         onEvents: (events) => this.deliver(events, 'live'),
       });
+      session.abort();
+      await backing;
       if (end.kind === 'stopped') return;
       if (end.kind === 'not-found') continue;
       if (end.kind === 'refused') {

@@ -3,9 +3,10 @@
  * the next state plus the invocation(s) that changed. Lines without an id (python print,
  * unhandled-exception tracebacks) belong to the invocation running in their log stream at
  * their timestamp; when none is known yet they wait in a small per-stream buffer.
+ * Retries of one event share its RequestId: each START … REPORT is an attempt of its own.
  */
-import type { ParsedLambdaLine } from './lambda-log.js';
-import type { Invocation, LogLine } from './types.js';
+import { parseLambdaMessage, type ParsedLambdaLine } from './lambda-log.js';
+import type { Invocation, InvocationAttempt, LogLine } from './types.js';
 
 export interface InvocationsState {
   readonly byId: ReadonlyMap<string, Invocation>;
@@ -59,15 +60,23 @@ function withEvidence(inv: Invocation, line: LogLine, isEvidence: EvidenceTest |
 
 const streamKey = (line: Pick<LogLine, 'logGroup' | 'logStream'>) => `${line.logGroup}\u0000${line.logStream}`;
 
-/** Last timestamp that still belongs to an invocation, when it is known to be over. */
-function closedAt(inv: Invocation): number | undefined {
-  return inv.reportedAt ?? inv.endedAt;
+/** Last timestamp that still belongs to an attempt, when it is known to be over. */
+function closedAt(attempt: Pick<InvocationAttempt, 'reportedAt' | 'endedAt'>): number | undefined {
+  return attempt.reportedAt ?? attempt.endedAt;
 }
 
+/** Whether a line at `timestamp` falls within one of the invocation's attempts. */
 function owns(inv: Invocation, timestamp: number): boolean {
-  if (inv.startedAt === undefined || inv.startedAt > timestamp) return false;
-  const end = closedAt(inv);
-  return end === undefined || timestamp <= end;
+  return (inv.attempts ?? [inv]).some((a) => {
+    if (a.startedAt === undefined || a.startedAt > timestamp) return false;
+    const end = closedAt(a);
+    return end === undefined || timestamp <= end;
+  });
+}
+
+/** How many times Lambda ran it (retries of an asynchronous event share the RequestId). */
+export function attemptCount(inv: Invocation): number {
+  return Math.max(1, inv.attempts?.length ?? 1);
 }
 
 function findOwner(state: InvocationsState, line: LogLine): string | undefined {
@@ -98,24 +107,63 @@ function insertLine(lines: readonly LogLine[], line: LogLine, max: number): LogL
 
 const STATUS_RANK: Record<Invocation['status'], number> = { running: 0, succeeded: 1, failed: 2, 'timed-out': 3 };
 
-function withStatus(inv: Invocation, status: Invocation['status']): Invocation {
-  return STATUS_RANK[status] > STATUS_RANK[inv.status] ? { ...inv, status } : inv;
+function withStatus<T extends { status: Invocation['status'] }>(item: T, status: Invocation['status']): T {
+  return STATUS_RANK[status] > STATUS_RANK[item.status] ? { ...item, status } : item;
+}
+
+/** One attempt's figures as a line changes them. */
+function applyToAttempt(attempt: InvocationAttempt, line: LogLine, parsed: ParsedLambdaLine): InvocationAttempt {
+  let next = attempt;
+  if (parsed.kind === 'end') next = withStatus({ ...next, endedAt: line.timestamp }, 'succeeded');
+  if (parsed.kind === 'report') next = withStatus({ ...next, reportedAt: line.timestamp, ...(parsed.report ? { report: parsed.report } : {}) }, 'succeeded');
+  if (parsed.outcome) next = withStatus(next, parsed.outcome);
+  return next;
+}
+
+/**
+ * The attempts in timestamp-ordered lines: each START opens one (unless the open one has not seen its START yet);
+ * END, REPORT and failure lines belong to the attempt open at their timestamp. Pure.
+ */
+export function attemptsOf(lines: readonly LogLine[]): InvocationAttempt[] {
+  const attempts: InvocationAttempt[] = [];
+  for (const line of lines) {
+    if (line.kind === 'app') continue;
+    const parsed = parseLambdaMessage(line.message);
+    const open = attempts.at(-1);
+    if (parsed.kind === 'start') {
+      if (open && open.startedAt === undefined && closedAt(open) === undefined) attempts[attempts.length - 1] = { ...open, logStream: line.logStream, startedAt: line.timestamp };
+      else attempts.push({ logStream: line.logStream, startedAt: line.timestamp, status: 'running' });
+      continue;
+    }
+    if (parsed.kind !== 'end' && parsed.kind !== 'report' && !parsed.outcome) continue;
+    if (open) attempts[attempts.length - 1] = applyToAttempt(open, line, parsed);
+    else attempts.push(applyToAttempt({ logStream: line.logStream, status: 'running' }, line, parsed));
+  }
+  return attempts;
+}
+
+/** The invocation with its attempts re-read and the last one's figures on top. */
+function withAttempts(inv: Invocation): Invocation {
+  const attempts = attemptsOf(inv.lines);
+  const last = attempts.at(-1);
+  if (!last) return { ...inv, attempts };
+  const { startedAt, endedAt, reportedAt, report, ...rest } = inv;
+  return {
+    ...rest,
+    logStream: last.logStream,
+    ...(last.startedAt !== undefined ? { startedAt: last.startedAt } : {}),
+    ...(last.endedAt !== undefined ? { endedAt: last.endedAt } : {}),
+    ...(last.reportedAt !== undefined ? { reportedAt: last.reportedAt } : {}),
+    ...(last.report ? { report: last.report } : {}),
+    status: last.status,
+    attempts,
+  };
 }
 
 function applyParsed(inv: Invocation, line: LogLine, parsed: ParsedLambdaLine, limits: InvocationsLimits): Invocation {
-  let next: Invocation = { ...inv, lines: insertLine(inv.lines, line, limits.maxLinesPerInvocation) };
-  if (parsed.kind === 'start') next.startedAt = line.timestamp;
-  if (parsed.kind === 'end') {
-    next.endedAt = line.timestamp;
-    next = withStatus(next, 'succeeded');
-  }
-  if (parsed.kind === 'report') {
-    next.reportedAt = line.timestamp;
-    if (parsed.report) next.report = parsed.report;
-    next = withStatus(next, 'succeeded');
-  }
-  if (parsed.outcome) next = withStatus(next, parsed.outcome);
-  return next;
+  const next: Invocation = { ...inv, lines: insertLine(inv.lines, line, limits.maxLinesPerInvocation) };
+  // Only platform and failure lines change the attempts; application lines (the flood) cost nothing more.
+  return parsed.kind === 'start' || parsed.kind === 'end' || parsed.kind === 'report' || parsed.outcome ? withAttempts(next) : next;
 }
 
 function capMap<K, V>(map: Map<K, V>, max: number): void {
@@ -154,7 +202,7 @@ export function addLine(
   inv = withEvidence(inv, line, isEvidence, limits);
 
   let idsByStream = state.idsByStream;
-  if (!existing) {
+  if (!state.idsByStream.get(key)?.includes(requestId)) {
     const ids = [...(state.idsByStream.get(key) ?? []), requestId].slice(-limits.maxIdsPerStream);
     const nextIds = new Map(state.idsByStream);
     nextIds.set(key, ids);
@@ -171,6 +219,7 @@ export function addLine(
         const owned = { ...l, requestId };
         inv = withEvidence({ ...inv, lines: insertLine(inv.lines, owned, limits.maxLinesPerInvocation) }, owned, isEvidence, limits);
       }
+      if (adopted.some((l) => l.kind !== 'app')) inv = withAttempts(inv); // an unhandled error read before its START
       const rest = waiting.filter((l) => !adopted.includes(l));
       const nextOrphans = new Map(state.orphans);
       if (rest.length) nextOrphans.set(key, rest);

@@ -5,11 +5,13 @@
  *
  * A match is emitted once the invocation is complete (REPORT seen), so its latency is final;
  * an op whose matched invocation never completes gets its Matched (partial figures) at its timeout.
+ * Better evidence arriving later (the op's request id in a printed record) upgrades the match's
+ * confidence: the same invocation's Matched is emitted again with it.
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SessionEvent } from '../events.js';
 import type { OpResult } from '../ops/types.js';
-import { decideMatch, evidenceOf, mayBeEvidence, type OpCandidate } from './correlate.js';
+import { decideMatch, evidenceFor, evidenceOf, mayBeEvidence, type OpCandidate } from './correlate.js';
 import { keySpellings } from './s3-mentions.js';
 import { GroupTail } from './group-tail.js';
 import { addLine, DEFAULT_LIMITS, emptyInvocations, isComplete, type EvidenceTest, type InvocationsState } from './invocations.js';
@@ -49,7 +51,8 @@ export interface ObserverOptions {
 
 export interface AwaitedOp {
   result: OpResult;
-  eventName: string; // 'ObjectCreated:Put' ...
+  /** The S3 event names the op can cause, from the operation registry (`ObjectRemoved:Delete`, `ObjectRemoved:DeleteMarkerCreated`). */
+  eventNames: readonly string[];
   timeoutMs: number;
 }
 
@@ -66,6 +69,9 @@ interface Claim {
 }
 
 const SWEEP_MS = 250;
+const CONFIDENCE_RANK: Record<MatchConfidence, number> = { time: 0, key: 1, 'request-id': 2 };
+/** S3 request ids of the ops fired here remembered after they stop being candidates (evidence naming one is theirs). */
+const MAX_OUR_REQUEST_IDS = 2000;
 const DATE_MIDDLEWARE = 's3triggerLogsDateHeader';
 /** An invocation that never reports is given up (foreign or partial match) after this. */
 const STALE_INVOCATION_MS = 5 * 60_000;
@@ -93,6 +99,8 @@ export class Observer {
   /** The log endpoint's clock minus this machine's, as measured (clock.ts). */
   private clockOffset: ClockOffset;
   private clockWarned = false;
+  /** S3 request ids of every op acked here (bounded), so a record naming one is not taken for another op's. */
+  private readonly ourRequestIds = new Set<string>();
 
   constructor(private readonly options: ObserverOptions) {
     this.now = options.now ?? Date.now;
@@ -118,7 +126,8 @@ export class Observer {
     const o = this.options;
     this.watchDateHeaders();
     const gate = new RateGate(1000 / (o.maxRequestsPerSecond ?? 4), this.now);
-    const since = this.now() - (o.lookbackMs ?? 5000);
+    // Ops registered before the tail starts (fired during discovery) must find their invocations too.
+    const since = Math.min(this.now() - (o.lookbackMs ?? 5000), this.awaitingSince() ?? Infinity);
     for (const logGroup of [...new Set(o.logGroups)]) {
       const tail = new GroupTail({
         logs: o.logs,
@@ -131,6 +140,7 @@ export class Observer {
         maxBackoffMs: o.maxBackoffMs ?? 30_000,
         settleMs: o.settleMs ?? 3000,
         now: this.now,
+        awaitingSince: () => this.awaitingSince(),
         onEvents: (events) => this.ingest(events),
         onState: (state) => this.emit({ type: 'TailState', state }),
       });
@@ -185,17 +195,27 @@ export class Observer {
     return this.options.clockSkewMs ?? 2000;
   }
 
+  /** Lambda-clock start of the window holding the invocations of the ops awaiting their first match; undefined when none. */
+  private awaitingSince(): number | undefined {
+    let oldest = Infinity;
+    for (const op of this.ops.values()) if (!op.candidate.matched) oldest = Math.min(oldest, op.candidate.startedAt);
+    return oldest === Infinity ? undefined : oldest - this.skewMs() + matchingOffset(this.clockOffset, this.skewMs());
+  }
+
   /** Fast polling while any op is in flight or awaiting its first match. */
   private interval(): number {
     const busy = [...this.ops.values()].some((op) => !op.candidate.matched);
     return busy ? (this.options.pollFastMs ?? 500) : (this.options.pollIdleMs ?? 5000);
   }
 
-  /** An op was fired; `key` (when known before the ack) lets lines naming it be kept as evidence from the start. */
-  pending(opId: number, bucket: string, key = ''): void {
+  /**
+   * An op was fired; `key` (when known before the ack) lets lines naming it be kept as evidence from the start.
+   * `startedAt` (this machine's clock, default now): when it was fired, for an op fired before this observer existed.
+   */
+  pending(opId: number, bucket: string, key = '', startedAt = this.now()): void {
     if (this.stopped) return;
     this.ops.set(opId, {
-      candidate: { opId, bucket, key, eventName: '', startedAt: this.now(), pending: true, matched: false },
+      candidate: { opId, bucket, key, eventNames: [], startedAt, pending: true, matched: false },
     });
     this.refreshKeyForms();
   }
@@ -220,7 +240,7 @@ export class Observer {
         opId: result.opId,
         bucket: result.bucket,
         key: result.key,
-        eventName: op.eventName,
+        eventNames: op.eventNames,
         ...(result.requestId ? { requestId: result.requestId } : {}),
         startedAt: Math.min(result.startedAt, existing?.candidate.startedAt ?? Infinity),
         ...(result.ackedAt !== undefined ? { ackedAt: result.ackedAt } : {}),
@@ -231,9 +251,13 @@ export class Observer {
     record.timer = setTimeout(() => this.timeout(result.opId), op.timeoutMs);
     record.timer.unref();
     this.ops.set(result.opId, record);
+    if (result.requestId) this.noteOurRequestId(result.requestId);
     this.refreshKeyForms();
     // The Lambda may have logged before the ack was read: look at what is already here.
-    for (const inv of this.invocations.byId.values()) this.evaluate(inv);
+    for (const inv of this.invocations.byId.values()) {
+      const claim = this.claims.get(inv.requestId);
+      if (!claim || claim.opIds.includes(result.opId)) this.evaluate(inv); // a claim on this op may rise: its request id is known now
+    }
   }
 
   private ingest(events: RawLogEvent[]): void {
@@ -259,20 +283,31 @@ export class Observer {
     }
   }
 
+  private noteOurRequestId(requestId: string): void {
+    this.ourRequestIds.add(requestId);
+    if (this.ourRequestIds.size > MAX_OUR_REQUEST_IDS) this.ourRequestIds.delete(this.ourRequestIds.values().next().value as string);
+  }
+
   private candidates(): OpCandidate[] {
     return [...this.ops.values()].map((op) => op.candidate);
   }
 
   /** `newEvidence`: a line just recorded as evidence, so a big log is weighed now rather than at its next 50th line. */
   private evaluate(inv: Invocation, newEvidence = true): void {
-    if (this.settled.has(inv.requestId)) return;
     const claim = this.claims.get(inv.requestId);
-    if (!claim) {
+    if (!claim && this.settled.has(inv.requestId)) return; // decided foreign
+    if (claim) {
+      if (newEvidence) this.upgrade(inv, claim);
+    } else {
       const ops = this.candidates();
       if (ops.length === 0) return;
       const seen = this.lineCounts.get(inv.requestId) ?? inv.lines.length;
       if (!isComplete(inv) && !newEvidence && seen > 200 && seen % 50 !== 0) return; // keep big logs cheap
-      const decisions = decideMatch(inv, evidenceOf(inv), ops, { clockSkewMs: this.skewMs(), clockOffsetMs: this.matchingOffset() });
+      const decisions = decideMatch(inv, evidenceOf(inv), ops, {
+        clockSkewMs: this.skewMs(),
+        clockOffsetMs: this.matchingOffset(),
+        ourRequestIds: this.ourRequestIds,
+      });
       if (decisions.length === 0) return;
       for (const d of decisions) {
         const op = this.ops.get(d.opId);
@@ -283,16 +318,40 @@ export class Observer {
     if (isComplete(inv)) this.emitMatch(inv);
   }
 
+  /**
+   * Raises a claim's confidence when the evidence now says more about the ops it names (the record with the op's
+   * request id printed after the key, or seen before the ack); an emitted match is emitted again with it.
+   */
+  private upgrade(inv: Invocation, claim: Claim): void {
+    if (claim.confidence === 'request-id') return;
+    const ops = claim.opIds.map((id) => this.ops.get(id)?.candidate).filter((op): op is OpCandidate => op !== undefined && !op.pending);
+    if (ops.length === 0) return;
+    const ev = evidenceOf(inv);
+    let best: MatchConfidence = claim.confidence;
+    for (const op of ops) {
+      const found = evidenceFor(ev, op, this.ourRequestIds);
+      if (found && CONFIDENCE_RANK[found] > CONFIDENCE_RANK[best]) best = found;
+    }
+    if (best === claim.confidence) return;
+    claim.confidence = best;
+    if (claim.emitted) this.emitMatched(inv, claim, false);
+  }
+
   private emitMatch(inv: Invocation): void {
     const claim = this.claims.get(inv.requestId);
     if (!claim || claim.emitted) return;
     claim.emitted = true;
     this.settled.add(inv.requestId);
+    this.emitMatched(inv, claim, true);
+  }
+
+  private emitMatched(inv: Invocation, claim: Claim, first: boolean): void {
     for (const opId of claim.opIds) {
       const op = this.ops.get(opId);
       const result = op?.result;
+      if (!first && !op) continue; // timed out since: its outcome is settled
       this.emit({ type: 'Matched', opId, invocation: inv, confidence: claim.confidence, latency: computeLatency(result ?? {}, inv) });
-      if (result) this.ours = [...this.ours, { bucket: result.bucket, key: result.key, at: inv.reportedAt ?? this.now(), logGroup: inv.logGroup }].slice(-100);
+      if (result && first) this.ours = [...this.ours, { bucket: result.bucket, key: result.key, at: inv.reportedAt ?? this.now(), logGroup: inv.logGroup }].slice(-100);
     }
   }
 

@@ -8,8 +8,23 @@ import { FilterLogEventsCommand, type CloudWatchLogsClient, type FilteredLogEven
 import type { RawLogEvent } from './lambda-log.js';
 import { scrub } from '../ops/errors.js';
 
+/** Something a request waits on before it is sent: resolves true when it may go, false when aborted first. */
+export interface Gate {
+  acquire(signal?: AbortSignal): Promise<boolean>;
+}
+
+/** A gate that lets a request through once every one of `gates` has (a per-group limit inside a shared budget). */
+export function allGates(...gates: Gate[]): Gate {
+  return {
+    async acquire(signal) {
+      for (const gate of gates) if (!(await gate.acquire(signal))) return false;
+      return true;
+    },
+  };
+}
+
 /** Spaces requests out across every poller: at most one per `spacingMs`. */
-export class RateGate {
+export class RateGate implements Gate {
   private next = 0;
   constructor(
     private readonly spacingMs: number,
@@ -80,15 +95,17 @@ export function toRawEvents(logGroup: string, events: readonly FilteredLogEvent[
 export interface FetchOptions {
   logs: CloudWatchLogsClient;
   logGroup: string;
-  gate: RateGate;
+  gate: Gate;
   startTime: number;
   endTime?: number;
   signal?: AbortSignal;
-  onEvents(events: RawLogEvent[]): void;
+  /** `window` is the same object for every page of one read (the Deduper tells id-less events apart by it). */
+  onEvents(events: RawLogEvent[], window: object): void;
 }
 
 /** Reads every page of [startTime, endTime]; throws the SDK's error. Returns false when aborted. */
 export async function fetchWindow(o: FetchOptions): Promise<boolean> {
+  const window = {};
   let nextToken: string | undefined;
   do {
     if (!(await o.gate.acquire(o.signal))) return false;
@@ -104,7 +121,7 @@ export async function fetchWindow(o: FetchOptions): Promise<boolean> {
     sent.catch(() => {});
     const page = o.signal ? await untilAborted(sent, o.signal) : await sent;
     if (page === undefined || o.signal?.aborted) return false;
-    o.onEvents(toRawEvents(o.logGroup, page.events ?? []));
+    o.onEvents(toRawEvents(o.logGroup, page.events ?? []), window);
     nextToken = page.nextToken;
   } while (nextToken);
   return true;
@@ -137,7 +154,7 @@ export type PollStatus =
 export interface PollerOptions {
   logs: CloudWatchLogsClient;
   logGroup: string;
-  gate: RateGate;
+  gate: Gate;
   /** First window start (ms, event time). */
   since: number;
   /** The interval wanted now (fast while ops await a match, idle otherwise). */
@@ -146,7 +163,7 @@ export interface PollerOptions {
   maxBackoffMs: number;
   now(): number;
   signal: AbortSignal;
-  onEvents(events: RawLogEvent[]): void;
+  onEvents(events: RawLogEvent[], window: object): void;
   onStatus(status: PollStatus): void;
   /** Called after a successful poll; return true to stop polling (e.g. the group now exists and live tail takes over). */
   afterPoll?(): boolean;

@@ -25,6 +25,22 @@ export interface ReportMetrics {
   initDurationMs?: number;
 }
 
+/**
+ * One run of an invocation, START … REPORT. Lambda retries a failed asynchronous event (an S3 notification) up to
+ * twice with the same RequestId, each retry its own attempt, maybe in another log stream (Lambda developer guide,
+ * "Error handling and automatic retries").
+ */
+export interface InvocationAttempt {
+  logStream: string;
+  /** START, END and REPORT timestamps (ms, Lambda's clock); a START not read yet leaves startedAt undefined. */
+  startedAt?: number;
+  endedAt?: number;
+  reportedAt?: number;
+  report?: ReportMetrics;
+  status: 'running' | 'succeeded' | 'failed' | 'timed-out';
+}
+
+/** Every log line with one RequestId. Its times, `report`, `status` and `logStream` are its last attempt's. */
 export interface Invocation {
   requestId: string;
   logGroup: string;
@@ -36,7 +52,13 @@ export interface Invocation {
   /** REPORT event timestamp (ms). */
   reportedAt?: number;
   report?: ReportMetrics;
-  status: 'running' | 'succeeded' | 'failed' | 'timed-out';
+  status: InvocationAttempt['status'];
+  /**
+   * Each START … REPORT in timestamp order, the last one's figures mirrored above; its length is the number of
+   * attempts. Absent until a START, END or REPORT was read (and on snapshots built elsewhere): one attempt.
+   */
+  attempts?: InvocationAttempt[];
+  /** Every attempt's lines, in timestamp order. */
   lines: LogLine[];
   /**
    * Lines that may tie it to an operation (S3 records, event names, request ids, the keys fired here), recorded as

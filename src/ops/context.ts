@@ -10,12 +10,15 @@ export interface OpContext {
   s3Config: S3ClientConfig;
   signal?: AbortSignal;
   onProgress?: (loaded: number, total?: number) => void;
+  /** S3 acknowledged the request: called once with the result, before any local cleanup (multipart's temp file). */
+  onAcked?: (result: OpResult) => void;
   now: () => number;
 }
 
 export function succeeded(ctx: OpContext, r: Omit<OpResult, 'opId' | 'ackedAt'>): OpResult {
   const result: OpResult = { opId: ctx.opId, ...r, ackedAt: ctx.now() };
   for (const k of Object.keys(result) as (keyof OpResult)[]) if (result[k] === undefined) delete result[k];
+  ctx.onAcked?.(result);
   return result;
 }
 

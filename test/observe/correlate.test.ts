@@ -18,7 +18,7 @@ function inv(messages: string[], extra: Partial<Invocation> = {}): Invocation {
 }
 
 function op(extra: Partial<OpCandidate> = {}): OpCandidate {
-  return { opId: 1, bucket: 'test-bucket', key: 'test.txt', eventName: 'ObjectCreated:Put', requestId: RID, startedAt: 900, ackedAt: 950, pending: false, matched: false, ...extra };
+  return { opId: 1, bucket: 'test-bucket', key: 'test.txt', eventNames: ['ObjectCreated:Put'], requestId: RID, startedAt: 900, ackedAt: 950, pending: false, matched: false, ...extra };
 }
 
 const demoOutput = (key: string, eventName = 'ObjectCreated:Put') => [
@@ -44,7 +44,8 @@ for (const [text, key, found] of keyCases) {
   test(`textMentionsKey(${JSON.stringify(text)}, ${JSON.stringify(key)}) = ${found}`, () => assert.equal(textMentionsKey(text, key), found));
 }
 
-const evidenceCases: { name: string; messages: string[]; op: Partial<OpCandidate>; expect: 'request-id' | 'key' | undefined }[] = [
+const ours = (...ids: string[]) => new Set([RID, ...ids]);
+const evidenceCases: { name: string; messages: string[]; op: Partial<OpCandidate>; ours?: Set<string>; expect: 'request-id' | 'key' | undefined }[] = [
   { name: 'request id printed in the event', messages: [`EVENT ${record('test.txt')}`], op: {}, expect: 'request-id' },
   { name: 'request id as bare text', messages: [`got request ${RID}`], op: {}, expect: 'request-id' },
   { name: 'the blog demo handler output (key + event type)', messages: demoOutput('test.txt'), op: {}, expect: 'key' },
@@ -52,14 +53,18 @@ const evidenceCases: { name: string; messages: string[]; op: Partial<OpCandidate
   { name: 'demo output for another key', messages: demoOutput('other.txt'), op: {}, expect: undefined },
   { name: 'key without event type', messages: ['processing test.txt'], op: {}, expect: undefined },
   { name: 'AWS-encoded key in the demo output', messages: demoOutput('my+file.txt'), op: { key: 'my file.txt' }, expect: 'key' },
-  { name: 'record of the same key but another request id', messages: [record('test.txt', 'AAAAAAAAAAAAAAAA')], op: {}, expect: undefined },
+  { name: "record of the same key with another op's request id", messages: [record('test.txt', 'AAAAAAAAAAAAAAAA')], op: {}, ours: ours('AAAAAAAAAAAAAAAA'), expect: undefined },
+  { name: 'record of the same key with an id no op fired here has (an emulator invented it)', messages: [record('test.txt', 'AAAAAAAAAAAAAAAA')], op: {}, ours: ours(), expect: 'key' },
+  { name: 'a versioned DELETE (DeleteMarkerCreated) matches a delete op', messages: demoOutput('test.txt', 'ObjectRemoved:DeleteMarkerCreated'), op: { eventNames: ['ObjectRemoved:Delete', 'ObjectRemoved:DeleteMarkerCreated'] }, expect: 'key' },
+  { name: 'a DeleteMarkerCreated record matches a delete op', messages: [record('test.txt', 'AAAAAAAAAAAAAAAA', 'ObjectRemoved:DeleteMarkerCreated')], op: { requestId: undefined, eventNames: ['ObjectRemoved:Delete', 'ObjectRemoved:DeleteMarkerCreated'] }, expect: 'key' },
+  { name: 'a DeleteMarkerCreated record does not match a put', messages: [record('test.txt', 'AAAAAAAAAAAAAAAA', 'ObjectRemoved:DeleteMarkerCreated')], op: { requestId: undefined }, expect: undefined },
   { name: 'record with key, no request id known for the op', messages: [record('test.txt', 'AAAAAAAAAAAAAAAA')], op: { requestId: undefined }, expect: 'key' },
   { name: 'record of another bucket', messages: [record('test.txt').replace('"test-bucket"', '"other"')], op: { requestId: undefined }, expect: undefined },
   { name: 'a pending op only matches by request id', messages: demoOutput('test.txt'), op: { pending: true }, expect: undefined },
   { name: 'nothing printed', messages: [], op: {}, expect: undefined },
 ];
 for (const c of evidenceCases) {
-  test(`evidenceFor: ${c.name}`, () => assert.equal(evidenceFor(evidenceOf(inv(c.messages)), op(c.op)), c.expect));
+  test(`evidenceFor: ${c.name}`, () => assert.equal(evidenceFor(evidenceOf(inv(c.messages)), op(c.op), c.ours), c.expect));
 }
 
 const skew = { clockSkewMs: 2000 };
@@ -93,6 +98,24 @@ const decideCases: { name: string; inv: Invocation; ops: OpCandidate[]; expect: 
     inv: inv(demoOutput('test.txt')),
     ops: [op({ opId: 1, matched: true, startedAt: 100 }), op({ opId: 2, startedAt: 200 }), op({ opId: 3, startedAt: 300 })],
     expect: [{ opId: 2, confidence: 'key' }],
+  },
+  {
+    name: 'record with an id no op fired here -> key',
+    inv: inv([record('test.txt', 'FFFFFFFFFFFFFFFF')]),
+    ops: [op()],
+    expect: [{ opId: 1, confidence: 'key' }],
+  },
+  {
+    name: "record with another op's request id -> not this op",
+    inv: inv([record('test.txt', 'FFFFFFFFFFFFFFFF')]),
+    ops: [op(), op({ opId: 2, requestId: 'FFFFFFFFFFFFFFFF' })],
+    expect: [{ opId: 2, confidence: 'request-id' }],
+  },
+  {
+    name: 'the only key candidate is matched while an unacked op on the same key waits -> wait for its ack',
+    inv: inv(demoOutput('test.txt')),
+    ops: [op({ opId: 1, matched: true, startedAt: 100 }), op({ opId: 2, startedAt: 200, pending: true, requestId: undefined })],
+    expect: [],
   },
   {
     name: 'two records, two request ids -> both ops',

@@ -1,4 +1,5 @@
-/** Shared by the observe integration tests: a sandbox, Lambda-format log writers, a fault proxy. */
+/** Shared by the observe integration tests: a sandbox, moto_server, Lambda-format log writers, a fault proxy. */
+import { spawn, spawnSync } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import {
@@ -9,6 +10,30 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import type { ObserveEvent, Observer } from '../../src/observe/observer.js';
+
+/** moto_server (a Python emulator: no live tail, its own ids in event records) is on PATH. */
+export const hasMoto = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
+
+/** Starts moto_server on a free port; stop() ends it. */
+export async function startMoto(): Promise<{ endpoint: string; stop(): void }> {
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' } });
+  const endpoint = await new Promise<string>((resolve, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`moto_server did not start: ${seen}`)), 20_000);
+    const onData = (chunk: Buffer) => {
+      seen += chunk.toString();
+      const m = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1]!);
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', () => reject(new Error(`moto_server exited: ${seen}`)));
+  });
+  return { endpoint, stop: () => child.kill() };
+}
 
 export async function sandbox(): Promise<Sandbox> {
   return startSandbox({ port: 0 });
@@ -112,6 +137,10 @@ export class FaultProxy {
   readonly calls: string[] = [];
   endpoint = '';
   decide: (operation: string, callIndex: number) => ProxyDecision = () => 'pass';
+  /** Rewrites a request body before it is passed on (e.g. point StartLiveTail at another group). */
+  rewriteRequest: (operation: string, body: Buffer) => Buffer = (_, body) => body;
+  /** Rewrites a JSON response of these operations (buffered; never StartLiveTail's stream). */
+  rewriteResponse: { operations: string[]; rewrite(json: Record<string, unknown>): unknown } | undefined;
 
   constructor(private readonly target: string) {}
 
@@ -147,8 +176,8 @@ export class FaultProxy {
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const chunks: Buffer[] = [];
     for await (const c of req) chunks.push(c as Buffer);
-    const body = Buffer.concat(chunks);
     const operation = String(req.headers['x-amz-target'] ?? '').replace(/^Logs_20140328\./, '') || 'unknown';
+    const body = this.rewriteRequest(operation, Buffer.concat(chunks));
     this.calls.push(operation);
     const decision = this.decide(operation, this.count(operation) - 1);
     if (decision === 'hold') await new Promise<void>((go) => this.held.push(go));
@@ -158,7 +187,20 @@ export class FaultProxy {
       return;
     }
     const url = new URL(req.url ?? '/', this.target);
-    const upstream = request(url, { method: req.method, headers: { ...req.headers, host: url.host } }, (up) => {
+    const headers = { ...req.headers, host: url.host, 'content-length': String(body.length) };
+    const rewrite = this.rewriteResponse;
+    const upstream = request(url, { method: req.method, headers }, (up) => {
+      if (rewrite?.operations.includes(operation) && up.statusCode === 200) {
+        void (async () => {
+          const parts: Buffer[] = [];
+          for await (const c of up) parts.push(c as Buffer);
+          const out = Buffer.from(JSON.stringify(rewrite.rewrite(JSON.parse(Buffer.concat(parts).toString()))));
+          const { 'transfer-encoding': _chunked, ...upHeaders } = up.headers;
+          res.writeHead(200, { ...upHeaders, 'content-length': String(out.length) });
+          res.end(out);
+        })();
+        return;
+      }
       res.writeHead(up.statusCode ?? 502, up.headers);
       if (operation === 'StartLiveTail') {
         this.liveSockets.add(res.socket!);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { addLine, emptyInvocations, isComplete, type InvocationsState } from '../../src/observe/invocations.js';
+import { addLine, attemptCount, emptyInvocations, isComplete, type InvocationsState } from '../../src/observe/invocations.js';
 import { toLogLine } from '../../src/observe/lambda-log.js';
 import type { Invocation } from '../../src/observe/types.js';
 
@@ -170,7 +170,91 @@ const table: { name: string; events: Ev[]; check: (r: ReturnType<typeof run>) =>
   },
 ];
 
-for (const c of table) test(`invocations: ${c.name}`, () => c.check(run(c.events)));
+const retries: { name: string; events: Ev[]; check: (r: ReturnType<typeof run>) => void }[] = [
+  {
+    name: 'async retries with one RequestId are separate attempts; the figures and status are the last one\'s',
+    events: [
+      [S1, 100, `START RequestId: ${A} Version: $LATEST\n`],
+      [S1, 101, '[ERROR] KeyError: \'x\'\rTraceback (most recent call last):\n'],
+      [S1, 102, `END RequestId: ${A}\n`],
+      [S1, 102, report(A, 'Status: error\t')],
+      [S2, 60_100, `START RequestId: ${A} Version: $LATEST\n`],
+      [S2, 63_100, `${new Date(63_100).toISOString()} ${A} Task timed out after 3.00 seconds\n`],
+      [S2, 63_101, `END RequestId: ${A}\n`],
+      [S2, 63_101, report(A, 'Status: timeout\t').replace('10.00 ms', '3000.00 ms')],
+      [S1, 180_100, `START RequestId: ${A} Version: $LATEST\n`],
+      [S1, 180_101, 'attempt three\n'],
+      [S1, 180_110, `END RequestId: ${A}\n`],
+      [S1, 180_110, report(A).replace('10.00 ms', '7.00 ms')],
+    ],
+    check: ({ byId }) => {
+      const inv = byId(A);
+      assert.deepEqual(
+        inv.attempts?.map((a) => [a.logStream, a.startedAt, a.reportedAt, a.status, a.report?.durationMs]),
+        [
+          [S1, 100, 102, 'failed', 10],
+          [S2, 60_100, 63_101, 'timed-out', 3000],
+          [S1, 180_100, 180_110, 'succeeded', 7],
+        ],
+      );
+      assert.equal(attemptCount(inv), 3);
+      assert.equal(inv.status, 'succeeded');
+      assert.equal(inv.startedAt, 180_100);
+      assert.equal(inv.reportedAt, 180_110);
+      assert.equal(inv.report?.durationMs, 7);
+      assert.equal(inv.lines.length, 12);
+      assert.deepEqual(inv.lines.map((l) => l.timestamp), [...inv.lines.map((l) => l.timestamp)].sort((x, y) => x - y), 'lines in order');
+    },
+  },
+  {
+    name: 'a new START after a completed attempt reopens the invocation',
+    events: [
+      [S1, 100, `START RequestId: ${A} Version: $LATEST\n`],
+      [S1, 110, report(A)],
+      [S1, 60_000, `START RequestId: ${A} Version: $LATEST\n`],
+    ],
+    check: ({ byId }) => {
+      const inv = byId(A);
+      assert.equal(attemptCount(inv), 2);
+      assert.equal(inv.status, 'running');
+      assert.equal(inv.reportedAt, undefined);
+      assert.equal(isComplete(inv), false);
+    },
+  },
+  {
+    name: 'attempts delivered out of order (the second attempt\'s stream read first) keep their own figures',
+    events: [
+      [S2, 60_100, `START RequestId: ${A} Version: $LATEST\n`],
+      [S2, 60_200, report(A).replace('10.00 ms', '100.00 ms')],
+      [S1, 100, `START RequestId: ${A} Version: $LATEST\n`],
+      [S1, 102, report(A, 'Status: error\t')],
+      [S1, 101, 'python print of the first attempt\n'],
+    ],
+    check: ({ byId }) => {
+      const inv = byId(A);
+      assert.deepEqual(
+        inv.attempts?.map((a) => [a.startedAt, a.status, a.report?.durationMs]),
+        [
+          [100, 'failed', 10],
+          [60_100, 'succeeded', 100],
+        ],
+      );
+      assert.equal(inv.status, 'succeeded');
+      assert.equal(inv.report?.durationMs, 100);
+      assert.ok(inv.lines.some((l) => l.message.startsWith('python print')), 'an id-less line of an earlier attempt joins it');
+    },
+  },
+  {
+    name: 'one attempt: one entry',
+    events: [
+      [S1, 100, `START RequestId: ${B} Version: $LATEST\n`],
+      [S1, 110, report(B)],
+    ],
+    check: ({ byId }) => assert.deepEqual(byId(B).attempts?.map((a) => [a.startedAt, a.status]), [[100, 'succeeded']]),
+  },
+];
+
+for (const c of [...table, ...retries]) test(`invocations: ${c.name}`, () => c.check(run(c.events)));
 
 test('invocations: the number kept is capped', () => {
   let state = emptyInvocations();

@@ -46,7 +46,7 @@ for (const mode of ['auto', 'poll'] as const) {
       await rec.waitFor((e) => e.type === 'TailState' && e.state.mode === (mode === 'auto' ? 'live' : 'polling'), 'tail ready');
       observer.pending(1, 'test-bucket');
       const result = acked(1, 'test.txt');
-      observer.await({ result, eventName: 'ObjectCreated:Put', timeoutMs: 10_000 });
+      observer.await({ result, eventNames: ['ObjectCreated:Put'], timeoutMs: 10_000 });
       await putInvocation(logs, group, 's1', requestId(1), [demoPrint('ObjectCreated:Put', 'test.txt')], Date.now(), 180.5);
       const m = await rec.waitFor<Extract<typeof rec.events[number], { type: 'Matched' }>>((e) => e.type === 'Matched', 'Matched');
       assert.equal(m.opId, 1);
@@ -74,13 +74,13 @@ test('request-id match from a printed SNS-wrapped event (Jets fan-out), seen bef
   try {
     observer.pending(7, 'test-bucket');
     const result = acked(7, 'myfolder/sub folder/test.txt');
-    const s3 = { Records: [{ eventName: 'ObjectCreated:Put', responseElements: { 'x-amz-request-id': result.requestId }, s3: { bucket: { name: 'test-bucket' }, object: { key: 'myfolder/sub+folder/test.txt' } } }] };
+    const s3 = { Records: [{ eventNames: ['ObjectCreated:Put'], responseElements: { 'x-amz-request-id': result.requestId }, s3: { bucket: { name: 'test-bucket' }, object: { key: 'myfolder/sub+folder/test.txt' } } }] };
     const sns = { Records: [{ EventSource: 'aws:sns', Sns: { Message: JSON.stringify(s3) } }] };
     const ts = Date.now();
     // Node format: the handler logged the event before the client read the ack.
     await putInvocation(logs, group, 's2', requestId(7), [`${new Date(ts).toISOString()}\t${requestId(7)}\tINFO\tEVENT ${JSON.stringify(sns)}\n`], ts);
     await rec.waitFor((e) => e.type === 'InvocationUpdated' && e.invocation.reportedAt !== undefined, 'complete invocation');
-    observer.await({ result, eventName: 'ObjectCreated:Put', timeoutMs: 10_000 });
+    observer.await({ result, eventNames: ['ObjectCreated:Put'], timeoutMs: 10_000 });
     const m = await rec.waitFor<Extract<typeof rec.events[number], { type: 'Matched' }>>((e) => e.type === 'Matched', 'Matched');
     assert.equal(m.confidence, 'request-id');
     assert.equal(m.opId, 7);
@@ -99,14 +99,14 @@ test('a handler that prints nothing matches by time; an unclaimed one is foreign
     assert.equal(foreign.invocation.requestId, requestId(20));
 
     observer.pending(2, 'test-bucket');
-    observer.await({ result: acked(2, 'silent.txt'), eventName: 'ObjectCreated:Put', timeoutMs: 10_000 });
+    observer.await({ result: acked(2, 'silent.txt'), eventNames: ['ObjectCreated:Put'], timeoutMs: 10_000 });
     await putInvocation(logs, group, 's1', requestId(21), [], Date.now());
     const m = await rec.waitFor<Extract<typeof rec.events[number], { type: 'Matched' }>>((e) => e.type === 'Matched', 'Matched');
     assert.equal(m.confidence, 'time');
     assert.equal(m.invocation.requestId, requestId(21));
 
     observer.pending(3, 'test-bucket');
-    observer.await({ result: acked(3, 'never.txt'), eventName: 'ObjectCreated:Put', timeoutMs: 300 });
+    observer.await({ result: acked(3, 'never.txt'), eventNames: ['ObjectCreated:Put'], timeoutMs: 300 });
     const t = await rec.waitFor((e) => e.type === 'MatchTimeout', 'MatchTimeout');
     assert.deepEqual(t, { type: 'MatchTimeout', opId: 3 });
   } finally {
@@ -118,9 +118,9 @@ test('python print lines split over events join their invocation; a failed op is
   const { group, observer, rec } = await observe('poll');
   try {
     observer.pending(4, 'test-bucket');
-    observer.await({ result: acked(4, 'x', { error: { code: 'AccessDenied', message: 'no' } }), eventName: 'ObjectCreated:Put', timeoutMs: 200 });
+    observer.await({ result: acked(4, 'x', { error: { code: 'AccessDenied', message: 'no' } }), eventNames: ['ObjectCreated:Put'], timeoutMs: 200 });
     observer.pending(5, 'test-bucket');
-    observer.await({ result: acked(5, 'a b+c.txt', { op: 'delete' }), eventName: 'ObjectRemoved:Delete', timeoutMs: 10_000 });
+    observer.await({ result: acked(5, 'a b+c.txt', { op: 'delete' }), eventNames: ['ObjectRemoved:Delete'], timeoutMs: 10_000 });
     const lines = demoPrint('ObjectRemoved:Delete', 'a+b%2Bc.txt').split('\n').map((l) => `${l}\n`);
     await putInvocation(logs, group, 's1', requestId(5), lines, Date.now());
     const m = await rec.waitFor<Extract<typeof rec.events[number], { type: 'Matched' }>>((e) => e.type === 'Matched', 'Matched');
@@ -139,12 +139,12 @@ test('foreign invocations that keep following our key warn about recursion', asy
   try {
     await rec.waitFor((e) => e.type === 'TailState' && e.state.mode === 'live', 'live');
     observer.pending(9, 'test-bucket');
-    observer.await({ result: acked(9, 'in.txt'), eventName: 'ObjectCreated:Put', timeoutMs: 10_000 });
+    observer.await({ result: acked(9, 'in.txt'), eventNames: ['ObjectCreated:Put'], timeoutMs: 10_000 });
     await putInvocation(logs, group, 's1', requestId(90), [demoPrint('ObjectCreated:Put', 'in.txt')], Date.now());
     await rec.waitFor((e) => e.type === 'Matched', 'Matched');
     for (let i = 1; i <= 3; i++) {
       await putInvocation(logs, group, 's1', requestId(90 + i), [demoPrint('ObjectCreated:Put', `in.txt${'.out'.repeat(i)}`)], Date.now());
-      const s3 = { Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'test-bucket' }, object: { key: `in.txt${'.out'.repeat(i)}` } } }] };
+      const s3 = { Records: [{ eventNames: ['ObjectCreated:Put'], s3: { bucket: { name: 'test-bucket' }, object: { key: `in.txt${'.out'.repeat(i)}` } } }] };
       await put(logs, group, 's2', [{ timestamp: Date.now(), message: `START RequestId: ${requestId(95 + i)} Version: $LATEST\n` }, { timestamp: Date.now() + 1, message: `${JSON.stringify(s3)}\n` }, { timestamp: Date.now() + 2, message: `REPORT RequestId: ${requestId(95 + i)}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n` }]);
     }
     const w = await rec.waitFor<Extract<typeof rec.events[number], { type: 'Warning' }>>((e) => e.type === 'Warning', 'Warning');
@@ -162,10 +162,10 @@ test('JSON log format: a timed-out invocation is matched with its status and fig
     const id = requestId(30);
     const result = acked(30, 'slow.bin');
     observer.pending(30, 'test-bucket');
-    observer.await({ result, eventName: 'ObjectCreated:Put', timeoutMs: 10_000 });
+    observer.await({ result, eventNames: ['ObjectCreated:Put'], timeoutMs: 10_000 });
     const t = Date.now();
     const iso = new Date(t).toISOString();
-    const event = { Records: [{ eventName: 'ObjectCreated:Put', responseElements: { 'x-amz-request-id': result.requestId }, s3: { bucket: { name: 'test-bucket' }, object: { key: 'slow.bin' } } }] };
+    const event = { Records: [{ eventNames: ['ObjectCreated:Put'], responseElements: { 'x-amz-request-id': result.requestId }, s3: { bucket: { name: 'test-bucket' }, object: { key: 'slow.bin' } } }] };
     await put(logs, group, 's1', [
       { timestamp: t, message: JSON.stringify({ time: iso, type: 'platform.start', record: { requestId: id, version: '$LATEST' } }) },
       { timestamp: t + 1, message: JSON.stringify({ timestamp: iso, level: 'INFO', requestId: id, message: JSON.stringify(event) }) },
@@ -187,7 +187,7 @@ test('an invocation still running at the op timeout is matched with partial figu
   try {
     await rec.waitFor((e) => e.type === 'TailState' && e.state.mode === 'live', 'live');
     observer.pending(40, 'test-bucket');
-    observer.await({ result: acked(40, 'long.txt'), eventName: 'ObjectCreated:Put', timeoutMs: 600 });
+    observer.await({ result: acked(40, 'long.txt'), eventNames: ['ObjectCreated:Put'], timeoutMs: 600 });
     const t = Date.now();
     await put(logs, group, 's1', [
       { timestamp: t, message: `START RequestId: ${requestId(40)} Version: $LATEST\n` },

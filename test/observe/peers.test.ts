@@ -4,32 +4,9 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
 import { Observer } from '../../src/observe/observer.js';
 import type { ObserveEvent } from '../../src/observe/observer.js';
-import { createGroup, demoPrint, logsClient, putInvocation, Recorder, requestId } from './helpers.js';
-
-const hasMoto = spawnSync('moto_server', ['--help'], { stdio: 'ignore' }).status === 0;
-
-async function startMoto(): Promise<{ endpoint: string; stop(): void }> {
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' } });
-  const endpoint = await new Promise<string>((resolve, reject) => {
-    let seen = '';
-    const timer = setTimeout(() => reject(new Error(`moto_server did not start: ${seen}`)), 20_000);
-    const onData = (chunk: Buffer) => {
-      seen += chunk.toString();
-      const m = /Running on (http:\/\/127\.0\.0\.1:\d+)/.exec(seen);
-      if (m) {
-        clearTimeout(timer);
-        resolve(m[1]!);
-      }
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', () => reject(new Error(`moto_server exited: ${seen}`)));
-  });
-  return { endpoint, stop: () => child.kill() };
-}
+import { createGroup, demoPrint, hasMoto, logsClient, putInvocation, Recorder, requestId, startMoto } from './helpers.js';
 
 test('moto_server: live tail is refused, polling matches the invocation', async (t) => {
   if (!hasMoto) return t.skip('moto_server not found');
@@ -43,7 +20,7 @@ test('moto_server: live tail is refused, polling matches the invocation', async 
     const polling = await rec.waitFor<Extract<ObserveEvent, { type: 'TailState' }>>((e) => e.type === 'TailState' && e.state.mode === 'polling', 'polling');
     assert.match(polling.state.detail ?? '', /live tail refused/);
     observer.pending(1, 'b');
-    observer.await({ result: { opId: 1, op: 'put', bucket: 'b', key: 'k.txt', startedAt: Date.now() - 5, ackedAt: Date.now() }, eventName: 'ObjectCreated:Put', timeoutMs: 10_000 });
+    observer.await({ result: { opId: 1, op: 'put', bucket: 'b', key: 'k.txt', startedAt: Date.now() - 5, ackedAt: Date.now() }, eventNames: ['ObjectCreated:Put'], timeoutMs: 10_000 });
     await putInvocation(logs, '/aws/lambda/peer', 's', requestId(1), [demoPrint('ObjectCreated:Put', 'k.txt')]);
     const m = await rec.waitFor<Extract<ObserveEvent, { type: 'Matched' }>>((e) => e.type === 'Matched', 'Matched');
     assert.equal(m.confidence, 'key');

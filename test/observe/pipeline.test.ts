@@ -42,7 +42,7 @@ async function scenario(handler: { file: string; source: string } | undefined, k
     const ackedAt = Date.now();
     observer.await({
       result: { opId: 1, op: 'put', bucket: 'test-bucket', key, requestId: out.$metadata.requestId, etag: out.ETag, startedAt, ackedAt },
-      eventName: 'ObjectCreated:Put',
+      eventNames: ['ObjectCreated:Put'],
       timeoutMs: 20_000,
     });
     const m = await rec.waitFor<Extract<ObserveEvent, { type: 'Matched' }>>((e) => e.type === 'Matched' || e.type === 'MatchTimeout', 'Matched', 25_000);

@@ -33,6 +33,32 @@ for (const c of dedupeCases) {
   });
 }
 
+/** Polls without eventId (emulators): one window is one array; positions count identical lines within it. */
+const windowCases: { name: string; windows: { source: 'live' | 'poll'; events: ReturnType<typeof ev>[] }[]; admitted: boolean[][] }[] = [
+  { name: 'the same window read twice adds nothing', windows: [{ source: 'poll', events: [ev('a', 1), ev('b', 2)] }, { source: 'poll', events: [ev('a', 1), ev('b', 2)] }], admitted: [[true, true], [false, false]] },
+  {
+    name: 'overlapping windows: only the new tail is new',
+    windows: [{ source: 'poll', events: [ev('a', 1), ev('b', 2)] }, { source: 'poll', events: [ev('b', 2), ev('c', 3)] }],
+    admitted: [[true, true], [false, true]],
+  },
+  { name: 'one line printed twice in one ms stays twice', windows: [{ source: 'poll', events: [ev('a'), ev('a')] }, { source: 'poll', events: [ev('a'), ev('a')] }], admitted: [[true, true], [false, false]] },
+  { name: 'a third identical line indexed late is new', windows: [{ source: 'poll', events: [ev('a'), ev('a')] }, { source: 'poll', events: [ev('a'), ev('a'), ev('a')] }], admitted: [[true, true], [false, false, true]] },
+  { name: 'live copies pair with polled ones', windows: [{ source: 'live', events: [ev('a'), ev('a')] }, { source: 'poll', events: [ev('a'), ev('a'), ev('a')] }], admitted: [[true, true], [false, false, true]] },
+  { name: 'polled then live', windows: [{ source: 'poll', events: [ev('a')] }, { source: 'live', events: [ev('a'), ev('a')] }], admitted: [[true], [false, true]] },
+];
+for (const c of windowCases) {
+  test(`Deduper without eventId: ${c.name}`, () => {
+    const d = new Deduper();
+    assert.deepEqual(
+      c.windows.map((w) => {
+        const window = {};
+        return w.events.map((e) => d.admit(e, w.source, window));
+      }),
+      c.admitted,
+    );
+  });
+}
+
 test('Deduper: memory stays bounded', () => {
   const d = new Deduper(1000);
   for (let i = 0; i < 20_000; i++) d.admit(ev(`m${i}`, i * 10, `e${i}`), 'poll');
