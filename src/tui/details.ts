@@ -1,6 +1,6 @@
 /** The details view of one row as plain lines. Pure. */
 import type { Invocation, LogLine } from '../observe/types.js';
-import { CONFIDENCE_LABELS, OP_LABELS, formatBytes, formatMs, formatTimestamp, messageLines, statusText } from './format.js';
+import { CONFIDENCE_LABELS, OP_LABELS, foldRuntimePrefix, formatBytes, formatMs, formatTimestamp, messageLines, statusText } from './format.js';
 import type { OpRow, Row } from './state/types.js';
 
 export interface DetailLine {
@@ -43,9 +43,29 @@ const ERROR_TEXT = /\berrorType\b|^Traceback \(most recent call last\)|\tERROR\t
 export function lambdaErrorLines(invocation: Invocation | undefined): string[] {
   const out: string[] = [];
   for (const line of invocation?.lines ?? []) {
-    if (line.kind === 'error' || line.kind === 'timeout' || ERROR_TEXT.test(line.message)) out.push(...messageLines(line.message));
+    if (line.kind === 'error' || line.kind === 'timeout' || ERROR_TEXT.test(line.message)) out.push(...errorTextLines(line.message));
   }
   return out;
+}
+
+/**
+ * One error line as a reader wants it: the runtime prefix folded; node's `Invoke Error {"errorType",…}` as
+ * `errorType: errorMessage` and its stack, one frame a line (Lambda's error object, as the Node.js runtime logs it).
+ */
+function errorTextLines(message: string): string[] {
+  const text = foldRuntimePrefix(message);
+  const json = text.indexOf('{');
+  if (json >= 0 && text.includes('errorType')) {
+    try {
+      const e = JSON.parse(text.slice(json)) as { errorType?: string; errorMessage?: string; stack?: unknown; trace?: unknown };
+      const frames = Array.isArray(e.stack) ? e.stack : Array.isArray(e.trace) ? e.trace : [];
+      const head = `${e.errorType ?? 'Error'}: ${e.errorMessage ?? ''}`;
+      return [head, ...frames.filter((f): f is string => typeof f === 'string' && !f.startsWith(head)).flatMap(messageLines)];
+    } catch {
+      // not the runtime's error object: shown as it is
+    }
+  }
+  return messageLines(text);
 }
 
 function requestLines(row: OpRow): DetailLine[] {

@@ -140,9 +140,13 @@ export function sanitize(text: string): string {
 // The Lambda runtimes' "<ISO time>\t<request id>\t<LEVEL>\t<text>" prefix repeats what the pane already shows.
 const RUNTIME_PREFIX = /^\d{4}-\d\d-\d\dT[\d:.]+Z\t[0-9a-fA-F-]{8,}\t([A-Z]+)\t/;
 
+/** The message with the runtime prefix folded: INFO dropped, other levels kept (`ERROR Invoke Error …`). */
+export function foldRuntimePrefix(message: string): string {
+  const match = RUNTIME_PREFIX.exec(message);
+  return match ? `${match[1] === 'INFO' ? '' : `${match[1]} `}${message.slice(match[0].length)}` : message;
+}
+
 /** A log message as the pane shows it: runtime prefix folded (INFO dropped, other levels kept), controls removed. */
 export function displayMessage(message: string): string {
-  const match = RUNTIME_PREFIX.exec(message);
-  const text = match ? `${match[1] === 'INFO' ? '' : `${match[1]} `}${message.slice(match[0].length)}` : message;
-  return sanitize(text);
+  return sanitize(foldRuntimePrefix(message));
 }

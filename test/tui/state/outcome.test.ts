@@ -90,7 +90,10 @@ test('details of a failed Lambda: its error lines (ERROR, errorType, traceback, 
   ];
   const inv = invocation('failed', lines);
   const errors = lambdaErrorLines(inv);
-  assert.ok(errors.some((l) => l.includes('"errorType":"Error"') || l.includes('errorType')), errors.join('\n'));
+  // node's Invoke Error object, as a reader wants it: errorType: errorMessage, then the stack.
+  assert.equal(errors[0], 'Error: boom', errors.join('\n'));
+  assert.equal(errors[1], '    at handler (/var/task/index.js:3:9)');
+  assert.ok(errors.includes('ERROR [ERROR] ValueError: bad key') || errors.includes('[ERROR] ValueError: bad key'), errors.join('\n'));
   assert.ok(errors.includes('Traceback (most recent call last):'), errors.join('\n'));
   assert.ok(errors.includes('    raise ValueError("bad key")'), errors.join('\n'));
   assert.ok(errors.some((l) => l.includes('Task timed out after 3.00 seconds')));
