@@ -160,6 +160,8 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
                 {
                   type: 'openConfirm',
                   onYes: [{ type: 'selectBucket', bucket: startBucket, create: true }],
+                  // Nothing will be tailed: keys fire (and S3 says NoSuchBucket) rather than wait for a tail forever.
+                  onNo: [{ type: 'tailReady' }, { type: 'notice', message: `${startBucket} not created: b chooses another bucket` }],
                   message: `Bucket ${startBucket} does not exist in this account. Create it?`,
                 },
               ]),

@@ -25,7 +25,7 @@ test('tmux: a throwing handler turns the row "lambda error" with its error in th
   writeFileSync(join(home, 'aws-credentials'), '');
   writeFileSync(join(home, 'throws.js'), HANDLER);
   const exitFile = join(home, 'exit-code');
-  const env = { ...cleanEnv(home), NO_COLOR: '1' };
+  const env: NodeJS.ProcessEnv = { ...cleanEnv(home), NO_COLOR: '1' };
   t.after(() => {
     spawnSync('tmux', ['-S', env['S3TRIGGER_E2E_TMUX_SOCKET']!, 'kill-server'], { env }); // may be gone already
     rmSync(home, { recursive: true, force: true });

@@ -127,3 +127,18 @@ test('a refused tail shows one line, scrubbed', async () => {
   assert.doesNotMatch(frame, /<Code>|deadbeef0123/);
   app.done();
 });
+
+test('on AWS, declining to create a missing --bucket does not leave keys waiting for a tail that never starts', async () => {
+  const session = new FakeSession({ target: { kind: 'aws', label: 'aws us-east-1' } });
+  const store = new LogStore({ flushMs: 10 });
+  const state = initialState({ target: session.target, isRealAws: true, bucket: 'new-bucket', columns: 100, rows: 30, demoFile: '/tmp/demo/test.txt' });
+  const ui = render(<App session={session} store={store} initialState={state} noColor onQuit={() => {}} startBucket="new-bucket" eventBatchMs={5} />);
+  await waitForFrame(ui.lastFrame, (f) => f.includes('Create it?'), 5000);
+  ui.stdin.write('n');
+  await waitForFrame(ui.lastFrame, (f) => f.includes('new-bucket not created: b chooses another bucket'), 5000);
+  ui.stdin.write('p');
+  await waitForFrame(ui.lastFrame, (f) => /1 PUT\s+test\.txt/.test(f), 5000);
+  assert.doesNotMatch(ui.lastFrame()!, /queued/);
+  ui.unmount();
+  store.dispose();
+});

@@ -50,7 +50,7 @@ export interface HeaderProps {
 // The bucket comes before the target label: at 80 columns a long endpoint or profile label is what gets cut.
 export const Header = memo(function Header({ target, bucket, discovery, tails, warnings, notice, queued }: HeaderProps) {
   const theme = useTheme();
-  const allWarnings = [...(discovery?.warnings ?? []), ...warnings];
+  const allWarnings = [...(discovery?.warnings ?? []), ...warnings].map(oneLineText);
   return (
     <Box flexDirection="column" height={3} overflow="hidden">
       <Text wrap="truncate-end">

@@ -80,7 +80,7 @@ function handleOverlay(state: AppState, input: string, key: Key, log: LogContext
     case 'confirm': {
       const c = commandFor('confirm', input, key);
       if (c === 'confirm.yes') return { actions: [{ type: 'closeOverlay' }], effects: o.onYes };
-      if (c === 'confirm.no') return act({ type: 'closeOverlay' });
+      if (c === 'confirm.no') return act({ type: 'closeOverlay' }, ...(o.onNo ?? []));
       return none;
     }
     case 'filter': {

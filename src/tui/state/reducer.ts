@@ -148,7 +148,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'saveParams':
       return { ...state, params: savedParams(state.params, action.op, action.values) };
     case 'openConfirm':
-      return { ...state, overlay: { kind: 'confirm', onYes: action.onYes, message: action.message } };
+      return { ...state, overlay: { kind: 'confirm', onYes: action.onYes, message: action.message, ...(action.onNo ? { onNo: action.onNo } : {}) } };
     case 'openFilter':
       return { ...state, overlay: { kind: 'filter', draft: state.log.filter } };
     case 'filterEdit':

@@ -70,7 +70,7 @@ export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'details'; rowKey: string; scroll: number }
   | { kind: 'form'; op: OpKind; fields: FormField[]; focused: number; error?: string }
-  | { kind: 'confirm'; onYes: Effect[]; message: string }
+  | { kind: 'confirm'; onYes: Effect[]; message: string; onNo?: Action[] }
   | { kind: 'filter'; draft: string }
   | PickerState;
 
@@ -137,7 +137,7 @@ export type Action =
   | { type: 'formEdit'; edit: TextEdit }
   | { type: 'formError'; message: string }
   | { type: 'saveParams'; op: OpKind; values: Record<string, string> }
-  | { type: 'openConfirm'; onYes: Effect[]; message: string }
+  | { type: 'openConfirm'; onYes: Effect[]; message: string; onNo?: Action[] }
   | { type: 'openFilter' }
   | { type: 'filterEdit'; edit: TextEdit }
   | { type: 'filterApply' }

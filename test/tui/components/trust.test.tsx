@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { Box } from 'ink';
 import { render } from 'ink-testing-library';
+import { ConfirmPrompt } from '../../../src/tui/components/ConfirmPrompt.js';
 import { EventsTable, toneColor } from '../../../src/tui/components/EventsTable.js';
 import { Header, tailSummary } from '../../../src/tui/components/Header.js';
 import { LogPane } from '../../../src/tui/components/LogPane.js';
@@ -81,4 +82,19 @@ test('a stopped tail says why, on one line and scrubbed', () => {
   assert.match(text, /\(stopped: live tail refused \(AccessDeniedException: User is not authorized/);
   assert.ok(!/[\r\n]/.test(text), JSON.stringify(text));
   assert.doesNotMatch(text, /abcdef123456/);
+});
+
+test('a long confirmation wraps, so its question stays on screen; a multi-line warning stays on one header line', () => {
+  const message = `${'no notification of a-very-long-bucket-name covers s3:ObjectCreated:Put on uploads/2026/11/30/a-long-key.csv '.repeat(2)}· fire anyway?`;
+  const confirm = render(
+    <Box width={80}>
+      <ConfirmPrompt message={message} />
+    </Box>,
+  );
+  assert.match(confirm.lastFrame()!.replace(/\s+/g, ' '), /fire anyway\?/);
+  confirm.unmount();
+  const header = render(<Header target={{ kind: 'sandbox', region: 'us-east-1', label: 'sandbox' }} bucket="b" tails={[]} warnings={['first\nsecond']} />);
+  assert.equal(header.lastFrame()!.split('\n').length, 3);
+  assert.match(header.lastFrame()!, /first second/);
+  header.unmount();
 });
