@@ -68,8 +68,10 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
         apply(o.actions);
         for (const e of o.effects) run(e);
       };
-      // The tail of the chosen bucket runs (or could not start): what was queued goes now.
-      const tailStarted = () => outcome(releaseQueued(stateRef.current, preview));
+      // The tail of the chosen bucket runs (or could not start): what was queued goes now, unless another bucket was chosen since.
+      const tailStarted = (bucket: string) => {
+        if (stateRef.current.bucket === bucket) outcome(releaseQueued(stateRef.current, preview));
+      };
       switch (effect.type) {
         case 'fire':
           try {
@@ -108,11 +110,11 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
                 return session.selectBucket(bucket).then(
                   (discovery) => {
                     apply([{ type: 'session', events: [{ type: 'Discovered', discovery }] }]);
-                    tailStarted();
+                    tailStarted(bucket);
                   },
                   (err: unknown) => {
                     apply([{ type: 'notice', message: `could not watch ${bucket}: ${errorLine(err)}` }]);
-                    tailStarted();
+                    tailStarted(bucket);
                   },
                 );
               },
