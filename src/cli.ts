@@ -185,6 +185,8 @@ async function runTuiSession(args: MainArgs, targetFlags: Record<string, unknown
     ...(args.bucket ? { bucket: args.bucket } : {}),
     isRealAws: session.target.kind === 'aws',
     ...(args.size !== undefined ? { sizeMB: numberFlag('size', args.size) } : {}),
+    ...(args['part-size'] !== undefined ? { partSizeMB: numberFlag('part-size', args['part-size']) } : {}),
+    ...(args.concurrency !== undefined ? { concurrency: numberFlag('concurrency', args.concurrency) } : {}),
   });
 }
 

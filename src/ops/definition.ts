@@ -38,6 +38,8 @@ export interface CliSpec<K extends OpKind, Flag extends string> {
 export interface FormFieldSpec {
   name: string;
   label: string;
+  /** A local file path: the TUI checks it before firing and names the field in what is wrong with it. */
+  path?: boolean;
 }
 
 /** What the TUI's operations may start from (`--size`, the generated demo file...). */
@@ -50,6 +52,9 @@ export interface OpDefaults {
   deleteKey?: string;
   multipartKey?: string;
   sizeMB?: number;
+  /** `--part-size` (MiB) and `--concurrency` for MULTIPART. */
+  partSizeMB?: number;
+  concurrency?: number;
 }
 
 /** What an operation's current input may depend on besides its own parameters. */
@@ -82,8 +87,8 @@ export interface TuiSpec<K extends OpKind, P> {
   describe(input: InputOf<K>): string;
   /** The form prefilled: values by field name (`now` is undefined when the current input is an error). */
   formValues(params: P, now: InputOf<K> | undefined, bucket: string | undefined): Record<string, string | number | undefined>;
-  /** A submitted form -> the input, or what is wrong with it. */
-  fromForm(value: FormValue, bucket: string): InputOf<K> | { error: string };
+  /** A submitted form -> the input, or what is wrong with it (`params`: what the form does not show, e.g. --part-size). */
+  fromForm(value: FormValue, bucket: string, params?: P): InputOf<K> | { error: string };
   /** The parameters kept after a submitted form (some kinds follow the session instead). */
   save(value: FormValue, params: P): P;
   /** On real AWS, the question asked before firing (destructive operations). */

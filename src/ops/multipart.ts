@@ -6,7 +6,7 @@ import { baseName } from './definition.js';
 import { fileProblem, positive, problem } from './problems.js';
 import { tempDirProblem } from './temp-file.js';
 import type { OpInput, OpResult } from './types.js';
-import { DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MAX_CONCURRENCY, MAX_OBJECT_MB, MAX_PART_MB, MAX_PARTS, MIB, MIN_PART_MB } from './limits.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MAX_CONCURRENCY, MAX_OBJECT_MB, MAX_PART_MB, MAX_PARTS, MIB, MIN_PART_MB } from './limits.js';
 
 /** A multipart upload to `key`. */
 export interface MultipartInput {
@@ -25,6 +25,20 @@ export interface MultipartParams {
   key: string;
   sizeMB: number;
   file?: string;
+  /** From `--part-size` and `--concurrency`; the form keeps them. */
+  partSizeMB?: number;
+  concurrency?: number;
+}
+
+/** The MULTIPART input with the upload settings of `p` (--part-size, --concurrency), or what is wrong with them. */
+function withUploadSettings(input: MultipartInput, p: Pick<MultipartParams, 'partSizeMB' | 'concurrency'> | undefined): MultipartInput | { error: string } {
+  const full: MultipartInput = {
+    ...input,
+    ...(p?.partSizeMB !== undefined ? { partSizeMB: p.partSizeMB } : {}),
+    ...(p?.concurrency !== undefined ? { concurrency: p.concurrency } : {}),
+  };
+  const wrong = multipart.problem(full);
+  return wrong ? { error: wrong.message } : full;
 }
 
 /** The TUI's MULTIPART key unless one is given. */
@@ -102,22 +116,32 @@ export const multipart: OpDefinition<'multipart', MultipartParams, 'multipart'> 
     fields: [
       { name: 'key', label: 'Key' },
       { name: 'sizeMB', label: 'Size (MB)' },
-      { name: 'file', label: 'File (empty: generate)' },
+      { name: 'file', label: 'File (empty: generate)', path: true },
     ],
-    initial: (d) => ({ key: d.multipartKey ?? DEFAULT_MULTIPART_KEY, sizeMB: d.sizeMB ?? DEFAULT_SIZE_MB }),
-    current: ({ key, sizeMB, file }, ctx) => (file ? { kind: 'multipart', bucket: ctx.bucket, key, file } : { kind: 'multipart', bucket: ctx.bucket, key, sizeMB }),
-    describe: (i) => (i.file ? `${baseName(i.file)} -> ${i.key}` : `${i.sizeMB} MB generated -> ${i.key}`),
+    initial: (d) => ({
+      key: d.multipartKey ?? DEFAULT_MULTIPART_KEY,
+      sizeMB: d.sizeMB ?? DEFAULT_SIZE_MB,
+      ...(d.partSizeMB !== undefined ? { partSizeMB: d.partSizeMB } : {}),
+      ...(d.concurrency !== undefined ? { concurrency: d.concurrency } : {}),
+    }),
+    current: (p, ctx) =>
+      withUploadSettings(p.file ? { kind: 'multipart', bucket: ctx.bucket, key: p.key, file: p.file } : { kind: 'multipart', bucket: ctx.bucket, key: p.key, sizeMB: p.sizeMB }, p),
+    describe(i) {
+      const what = i.file ? `${baseName(i.file)} -> ${i.key}` : `${i.sizeMB} MB generated -> ${i.key}`;
+      if (i.partSizeMB === undefined && i.concurrency === undefined) return what;
+      return `${what} (${i.partSizeMB ?? DEFAULT_PART_SIZE_MB} MiB parts, ${i.concurrency ?? DEFAULT_CONCURRENCY} at a time)`;
+    },
     formValues: (p) => ({ key: p.key, sizeMB: p.sizeMB, file: p.file }),
-    fromForm(v, bucket) {
+    fromForm(v, bucket, p) {
       if (!v('key')) return { error: 'key is required' };
-      if (v('file')) return { kind: 'multipart', bucket, key: v('key'), file: v('file') };
+      if (v('file')) return withUploadSettings({ kind: 'multipart', bucket, key: v('key'), file: v('file') }, p);
       const sizeMB = Number(v('sizeMB'));
       if (!Number.isFinite(sizeMB) || sizeMB <= 0) return { error: 'size must be a positive number of MB' };
-      return { kind: 'multipart', bucket, key: v('key'), sizeMB };
+      return withUploadSettings({ kind: 'multipart', bucket, key: v('key'), sizeMB }, p);
     },
     save(v, p) {
       const sizeMB = Number(v('sizeMB'));
-      return { key: v('key'), sizeMB: Number.isFinite(sizeMB) && sizeMB > 0 ? sizeMB : p.sizeMB, file: v('file') || undefined };
+      return { ...p, key: v('key'), sizeMB: Number.isFinite(sizeMB) && sizeMB > 0 ? sizeMB : p.sizeMB, file: v('file') || undefined };
     },
   },
 };

@@ -48,7 +48,7 @@ export const post: OpDefinition<'post', PostParams, 'post'> = {
     fireHelp: 'POST (presigned) the file now',
     footer: 'post',
     fields: [
-      { name: 'file', label: 'File' },
+      { name: 'file', label: 'File', path: true },
       { name: 'key', label: 'Key' },
     ],
     initial(d) {

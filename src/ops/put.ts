@@ -52,7 +52,7 @@ export const put: OpDefinition<'put', PutParams, 'put'> = {
     fireHelp: 'PUT the file now',
     footer: 'put',
     fields: [
-      { name: 'file', label: 'File' },
+      { name: 'file', label: 'File', path: true },
       { name: 'key', label: 'Key' },
     ],
     initial(d) {

@@ -15,12 +15,14 @@ import { LogPane } from './components/LogPane.js';
 import { OpForm } from './components/OpForm.js';
 import { OpsPane } from './components/OpsPane.js';
 import { TooSmall } from './components/TooSmall.js';
-import { handleKey, splitKeys } from './state/input.js';
+import { fileProblem } from '../ops/problems.js';
+import { errorLine } from './format.js';
+import { handleKey, releaseQueued, splitKeys, type KeyOutcome } from './state/input.js';
 import { computeLayout } from './state/layout.js';
 import type { LogStore } from './state/log-store.js';
 import { visibleLog } from './state/log-view.js';
 import { reducer } from './state/reducer.js';
-import { emptyLogText, footerScope, overlayLineCount } from './state/selectors.js';
+import { emptyLogText, footerScope, overlayLineCount, queuedText } from './state/selectors.js';
 import { rowKey, type Action, type AppState, type Effect } from './state/types.js';
 import { ThemeContext, makeTheme } from './theme.js';
 
@@ -36,8 +38,13 @@ export interface AppProps {
   eventBatchMs?: number;
 }
 
-function messageOf(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
+/** The first problem among a form's file paths, named by the field's label ("File /x/y: … is not a directory"). */
+async function pathProblem(paths: readonly { label: string; path: string }[]): Promise<string | undefined> {
+  for (const { label, path } of paths) {
+    const problem = await fileProblem(path, label.replace(/\s*\(.*\)$/, ''));
+    if (problem) return problem.message;
+  }
+  return undefined;
 }
 
 export function App({ session, store, initialState, noColor, onQuit, startBucket, eventBatchMs = 16 }: AppProps) {
@@ -53,15 +60,31 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
     }
   }, []);
 
-  const run = useCallback(
+  const preview = useCallback((input: Parameters<SessionApi['previewWarning']>[0]) => session.previewWarning(input), [session]);
+
+  const run: (effect: Effect) => void = useCallback(
     (effect: Effect) => {
+      const outcome = (o: KeyOutcome) => {
+        apply(o.actions);
+        for (const e of o.effects) run(e);
+      };
+      // The tail of the chosen bucket runs (or could not start): what was queued goes now, unless another bucket was chosen since.
+      const tailStarted = (bucket: string) => {
+        if (stateRef.current.bucket === bucket) outcome(releaseQueued(stateRef.current, preview));
+      };
       switch (effect.type) {
         case 'fire':
           try {
             session.fire(effect.input);
           } catch (err) {
-            apply([{ type: 'notice', message: `could not fire: ${messageOf(err)}` }]);
+            apply([{ type: 'notice', message: `could not fire: ${errorLine(err)}` }]);
           }
+          return;
+        case 'checkForm':
+          pathProblem(effect.paths).then(
+            (problem) => (problem ? apply([{ type: 'formError', message: problem }]) : outcome(effect.then)),
+            (err: unknown) => apply([{ type: 'formError', message: errorLine(err) }]),
+          );
           return;
         case 'quit':
           onQuit(effect.interrupt);
@@ -69,7 +92,7 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
         case 'loadBuckets':
           session.listBuckets().then(
             (buckets) => apply([{ type: 'pickerLoaded', buckets: [...buckets].sort() }]),
-            (err: unknown) => apply([{ type: 'pickerFailed', message: `could not list buckets: ${messageOf(err)}` }]),
+            (err: unknown) => apply([{ type: 'pickerFailed', message: `could not list buckets: ${errorLine(err)}` }]),
           );
           return;
         case 'selectBucket': {
@@ -85,19 +108,25 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
               () => {
                 apply([{ type: 'bucketChosen', bucket }]);
                 return session.selectBucket(bucket).then(
-                  (discovery) => apply([{ type: 'session', events: [{ type: 'Discovered', discovery }] }]),
-                  (err: unknown) => apply([{ type: 'notice', message: `could not watch ${bucket}: ${messageOf(err)}` }]),
+                  (discovery) => {
+                    apply([{ type: 'session', events: [{ type: 'Discovered', discovery }] }]);
+                    tailStarted(bucket);
+                  },
+                  (err: unknown) => {
+                    apply([{ type: 'notice', message: `could not watch ${bucket}: ${errorLine(err)}` }]);
+                    tailStarted(bucket);
+                  },
                 );
               },
               (err: unknown) =>
-                apply([create ? { type: 'namingError', message: messageOf(err) } : { type: 'pickerFailed', message: messageOf(err) }]),
+                apply([create ? { type: 'namingError', message: errorLine(err) } : { type: 'pickerFailed', message: errorLine(err) }]),
             )
             .catch(() => undefined);
           return;
         }
       }
     },
-    [session, onQuit, apply],
+    [session, onQuit, apply, preview],
   );
 
   // Engine events: log lines to the store, the rest folded into state in small batches.
@@ -132,7 +161,9 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
             : apply([
                 {
                   type: 'openConfirm',
-                  onYes: { type: 'selectBucket', bucket: startBucket, create: true },
+                  onYes: [{ type: 'selectBucket', bucket: startBucket, create: true }],
+                  // Nothing will be tailed: keys fire (and S3 says NoSuchBucket) rather than wait for a tail forever.
+                  onNo: [{ type: 'tailReady' }, { type: 'notice', message: `${startBucket} not created: b chooses another bucket` }],
                   message: `Bucket ${startBucket} does not exist in this account. Create it?`,
                 },
               ]),
@@ -163,6 +194,7 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
         maxBack: visibleLog(snapshot.lines, current.log, layout.logLines).maxBack,
         pageSize: layout.logLines,
         overlayMaxScroll: overlayLineCount(current) - (layout.height - layout.headerLines - 2),
+        preview,
       });
       apply(outcome.actions);
       for (const effect of outcome.effects) run(effect);
@@ -222,7 +254,15 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
   return (
     <ThemeContext.Provider value={theme}>
       <Box flexDirection="column" width={layout.width} height={layout.height} overflow="hidden">
-        <Header target={state.target} bucket={state.bucket} discovery={state.discovery} tails={state.tails} warnings={state.warnings} notice={notice} />
+        <Header
+          target={state.target}
+          bucket={state.bucket}
+          discovery={state.discovery}
+          tails={state.tails}
+          warnings={state.warnings}
+          notice={notice}
+          queued={queuedText(state)}
+        />
         <Box flexDirection="column" height={bodyHeight} overflow="hidden">
           {body}
         </Box>

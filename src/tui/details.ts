@@ -1,6 +1,6 @@
 /** The details view of one row as plain lines. Pure. */
 import type { Invocation, LogLine } from '../observe/types.js';
-import { CONFIDENCE_LABELS, OP_LABELS, formatBytes, formatMs, formatTimestamp, statusText } from './format.js';
+import { CONFIDENCE_LABELS, OP_LABELS, foldRuntimePrefix, formatBytes, formatMs, formatTimestamp, messageLines, statusText } from './format.js';
 import type { OpRow, Row } from './state/types.js';
 
 export interface DetailLine {
@@ -33,6 +33,41 @@ export function loggedEvent(invocation: Invocation | undefined): string | undefi
   return undefined;
 }
 
+// Lines Lambda's runtimes write for a failure that the log parser may have filed as app output.
+const ERROR_TEXT = /\berrorType\b|^Traceback \(most recent call last\)|\tERROR\t|^\[ERROR\]|Task timed out after/;
+
+/**
+ * The lines that tell why an invocation failed, one per text line: ERROR lines (node's `Invoke Error` with its
+ * `errorType`, python's `[ERROR]` with its traceback, joined by `\r`), and `Task timed out after N seconds`.
+ */
+export function lambdaErrorLines(invocation: Invocation | undefined): string[] {
+  const out: string[] = [];
+  for (const line of invocation?.lines ?? []) {
+    if (line.kind === 'error' || line.kind === 'timeout' || ERROR_TEXT.test(line.message)) out.push(...errorTextLines(line.message));
+  }
+  return out;
+}
+
+/**
+ * One error line as a reader wants it: the runtime prefix folded; node's `Invoke Error {"errorType",…}` as
+ * `errorType: errorMessage` and its stack, one frame a line (Lambda's error object, as the Node.js runtime logs it).
+ */
+function errorTextLines(message: string): string[] {
+  const text = foldRuntimePrefix(message);
+  const json = text.indexOf('{');
+  if (json >= 0 && text.includes('errorType')) {
+    try {
+      const e = JSON.parse(text.slice(json)) as { errorType?: string; errorMessage?: string; stack?: unknown; trace?: unknown };
+      const frames = Array.isArray(e.stack) ? e.stack : Array.isArray(e.trace) ? e.trace : [];
+      const head = `${e.errorType ?? 'Error'}: ${e.errorMessage ?? ''}`;
+      return [head, ...frames.filter((f): f is string => typeof f === 'string' && !f.startsWith(head)).flatMap(messageLines)];
+    } catch {
+      // not the runtime's error object: shown as it is
+    }
+  }
+  return messageLines(text);
+}
+
 function requestLines(row: OpRow): DetailLine[] {
   const i = row.input;
   const lines = [plain(`bucket        ${i.bucket}`), plain(`key           ${i.key ?? '(from file name)'}`)];
@@ -63,13 +98,19 @@ function invocationLines(invocation: Invocation | undefined): DetailLine[] {
     plain(`request id    ${invocation.requestId} (${invocation.status})`),
     plain(`log           ${invocation.logGroup} ${invocation.logStream}`),
   ];
+  if (invocation.status === 'failed' || invocation.status === 'timed-out') {
+    const errors = lambdaErrorLines(invocation);
+    lines.push(title('Lambda error'));
+    if (errors.length) for (const text of errors) lines.push({ text, style: 'error' });
+    else lines.push({ text: invocation.status === 'timed-out' ? 'timed out (no line says more)' : 'failed (no error line was logged)', style: 'dim' });
+  }
   const event = loggedEvent(invocation);
   lines.push(title('Event record (as the function logged it)'));
   if (event) for (const text of event.split('\n')) lines.push(plain(text));
   else lines.push({ text: 'not logged as JSON; see the log lines below', style: 'dim' });
   lines.push(title('Log lines'));
   for (const line of invocation.lines) {
-    for (const text of line.message.replace(/\n$/, '').split('\n')) lines.push({ text, style: 'log', kind: line.kind });
+    for (const text of messageLines(line.message)) lines.push({ text, style: 'log', kind: line.kind });
   }
   const report = invocation.report;
   lines.push(title('REPORT'));

@@ -3,6 +3,7 @@ import stringWidth from 'string-width';
 import type { OpKind } from '../ops/types.js';
 import { OPS } from '../ops/registry.js';
 import type { MatchConfidence } from '../observe/types.js';
+import { scrub } from '../ops/errors.js';
 import { baseName } from './state/params.js';
 import type { OpRow } from './state/types.js';
 
@@ -45,7 +46,13 @@ export const CONFIDENCE_LABELS: Record<MatchConfidence, string> = {
   time: 'time',
 };
 
+/** The row's status as a word (NO_COLOR-safe), then `×N` when the invocation took more than one attempt. */
 export function statusText(row: OpRow, barWidth = 8): string {
+  const word = statusWord(row, barWidth);
+  return row.attempts !== undefined && row.attempts > 1 ? `${word} ×${row.attempts}` : word;
+}
+
+function statusWord(row: OpRow, barWidth: number): string {
   switch (row.status) {
     case 'sending':
       return 'sending…';
@@ -55,6 +62,8 @@ export function statusText(row: OpRow, barWidth = 8): string {
       return 'acked';
     case 'matched':
       return 'matched';
+    case 'lambda-failed':
+      return row.lambdaError === 'timed-out' ? 'lambda timeout' : 'lambda error';
     case 'failed':
       return row.result?.error?.code ? `✗ ${row.result.error.code}` : 'failed';
     case 'no-match':
@@ -96,6 +105,30 @@ export function cell(text: string, width: number, align: 'left' | 'right' = 'lef
   return `${kept}${width > 1 ? '…' : ''}${' '.repeat(room - taken)}`;
 }
 
+/**
+ * The lines of one log message: Lambda joins a multi-line message with `\r` (every Python traceback), other
+ * sources with `\n`; a trailing line break adds no empty line.
+ */
+export function messageLines(message: string): string[] {
+  return message.replace(/(?:\r\n|\r|\n)$/, '').split(/\r\n|\r|\n/);
+}
+
+/** An error as one line a user can read: `Name: message`, line breaks folded, secrets removed (ops/errors.ts). */
+export function errorLine(err: unknown): string {
+  const name = err instanceof Error && err.name && err.name !== 'Error' ? err.name : undefined;
+  const message = err instanceof Error ? err.message : String(err);
+  const text = name && !message.startsWith(name) ? (message ? `${name}: ${message}` : name) : message;
+  return oneLineText(text);
+}
+
+/** Text on one line: runs of line breaks and blanks become one space, other controls go; secrets removed. */
+export function oneLineText(text: string): string {
+  return scrub(text)
+    .replace(/\s*[\r\n]+\s*/g, ' ')
+    .replace(/[\u0000-\u001f\u007f]/g, '')
+    .trim();
+}
+
 /** Strips terminal control sequences and tabs a log message may carry. */
 export function sanitize(text: string): string {
   return text
@@ -107,9 +140,13 @@ export function sanitize(text: string): string {
 // The Lambda runtimes' "<ISO time>\t<request id>\t<LEVEL>\t<text>" prefix repeats what the pane already shows.
 const RUNTIME_PREFIX = /^\d{4}-\d\d-\d\dT[\d:.]+Z\t[0-9a-fA-F-]{8,}\t([A-Z]+)\t/;
 
+/** The message with the runtime prefix folded: INFO dropped, other levels kept (`ERROR Invoke Error …`). */
+export function foldRuntimePrefix(message: string): string {
+  const match = RUNTIME_PREFIX.exec(message);
+  return match ? `${match[1] === 'INFO' ? '' : `${match[1]} `}${message.slice(match[0].length)}` : message;
+}
+
 /** A log message as the pane shows it: runtime prefix folded (INFO dropped, other levels kept), controls removed. */
 export function displayMessage(message: string): string {
-  const match = RUNTIME_PREFIX.exec(message);
-  const text = match ? `${match[1] === 'INFO' ? '' : `${match[1]} `}${message.slice(match[0].length)}` : message;
-  return sanitize(text);
+  return sanitize(foldRuntimePrefix(message));
 }

@@ -65,17 +65,22 @@ export type Command =
   | 'form.prev'
   | 'form.submit'
   | 'form.cancel'
+  | 'form.clearField'
   | 'confirm.yes'
   | 'confirm.no'
   | 'filter.apply'
   | 'filter.cancel'
+  | 'filter.clearText'
   | 'picker.up'
   | 'picker.down'
   | 'picker.choose'
   | 'picker.new'
   | 'picker.back'
+  | 'picker.quit'
+  | 'picker.clearFilter'
   | 'bucketName.create'
-  | 'bucketName.cancel';
+  | 'bucketName.cancel'
+  | 'bucketName.clearText';
 
 export interface Binding {
   command: Command;
@@ -135,21 +140,26 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'form.prev', keys: [k('tab', { shift: true }), k('up')], description: 'Previous field', scope: 'form' },
   { command: 'form.submit', keys: [k('return')], description: 'Fire with these parameters', scope: 'form', footer: 'fire' },
   { command: 'form.cancel', keys: [k('escape')], description: 'Cancel', scope: 'form', footer: 'cancel' },
+  { command: 'form.clearField', keys: [k('u', { ctrl: true })], description: 'Clear the field', scope: 'form', footer: 'clear field' },
 
   { command: 'confirm.yes', keys: [k('y')], description: 'Yes, do it', scope: 'confirm', footer: 'yes' },
   { command: 'confirm.no', keys: [k('n'), k('escape')], description: 'No', scope: 'confirm', footer: 'no' },
 
   { command: 'filter.apply', keys: [k('return')], description: 'Apply the filter', scope: 'filter', footer: 'apply' },
   { command: 'filter.cancel', keys: [k('escape')], description: 'Clear the filter', scope: 'filter', footer: 'clear' },
+  { command: 'filter.clearText', keys: [k('u', { ctrl: true })], description: 'Clear what is typed', scope: 'filter' },
 
   { command: 'picker.up', keys: [k('up')], description: 'Previous bucket', scope: 'picker' },
   { command: 'picker.down', keys: [k('down')], description: 'Next bucket', scope: 'picker' },
   { command: 'picker.choose', keys: [k('return')], description: 'Use this bucket', scope: 'picker', footer: 'use bucket' },
   { command: 'picker.new', keys: [k('n')], description: 'New bucket (when the filter is empty)', scope: 'picker', footer: 'new bucket' },
   { command: 'picker.back', keys: [k('escape')], description: 'Clear the filter / back', scope: 'picker', footer: 'back' },
+  { command: 'picker.clearFilter', keys: [k('u', { ctrl: true })], description: 'Clear the filter', scope: 'picker' },
+  { command: 'picker.quit', keys: [k('q')], description: 'Quit (when the filter is empty)', scope: 'picker', footer: 'quit' },
 
   { command: 'bucketName.create', keys: [k('return')], description: 'Create the bucket', scope: 'bucket-name', footer: 'create' },
   { command: 'bucketName.cancel', keys: [k('escape')], description: 'Cancel', scope: 'bucket-name', footer: 'cancel' },
+  { command: 'bucketName.clearText', keys: [k('u', { ctrl: true })], description: 'Clear the name', scope: 'bucket-name' },
 ];
 
 /** The operation a fire or edit command is for. */

@@ -13,6 +13,8 @@ export interface TuiOptions extends Omit<ParamDefaults, 'demoFile'> {
   session: SessionApi;
   bucket?: string;
   isRealAws: boolean;
+  /** `--yes`: fire without asking (the filter preview's warning, DELETE on AWS); a missing bucket is still asked about. */
+  yes?: boolean;
 }
 
 export interface TuiStreams {
@@ -100,6 +102,9 @@ async function mountAndRun(options: TuiOptions, streams: TuiStreams, hook: Signa
     deleteKey: options.deleteKey,
     multipartKey: options.multipartKey,
     sizeMB: options.sizeMB,
+    partSizeMB: options.partSizeMB,
+    concurrency: options.concurrency,
+    yes: options.yes,
   });
 
   return new Promise<number>((resolve) => {

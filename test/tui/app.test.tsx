@@ -1,5 +1,8 @@
 /** @jsxRuntime automatic */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { render } from 'ink-testing-library';
 import { App } from '../../src/tui/app.js';
@@ -8,7 +11,7 @@ import { initialState } from '../../src/tui/state/reducer.js';
 import { FakeSession } from './fake-session.js';
 import { KEYS, tick, waitForFrame } from './ink-helpers.js';
 
-function mount(options: { bucket?: string; columns?: number; rows?: number; session?: FakeSession; isRealAws?: boolean } = {}) {
+function mount(options: { bucket?: string; columns?: number; rows?: number; session?: FakeSession; isRealAws?: boolean; demoFile?: string } = {}) {
   const session = options.session ?? new FakeSession();
   const store = new LogStore({ flushMs: 10 });
   const quits: boolean[] = [];
@@ -18,7 +21,7 @@ function mount(options: { bucket?: string; columns?: number; rows?: number; sess
     bucket: options.bucket,
     columns: options.columns ?? 100,
     rows: options.rows ?? 30,
-    demoFile: '/tmp/demo/test.txt',
+    demoFile: options.demoFile ?? '/tmp/demo/test.txt',
   });
   const ui = render(<App session={session} store={store} initialState={state} noColor onQuit={(i) => quits.push(i)} startBucket={options.bucket} eventBatchMs={5} />);
   const frame = () => ui.lastFrame() ?? '';
@@ -81,8 +84,13 @@ test('Enter shows details, ? shows help, Esc goes back, q quits', async () => {
   app.done();
 });
 
-test('Shift+P opens the form; edits fire and stick', async () => {
-  const app = mount({ bucket: 'test-bucket' });
+test('Shift+P opens the form; edits fire and stick', async (t) => {
+  // The form checks its file before firing: this one exists.
+  const dir = mkdtempSync(join(tmpdir(), 's3trigger-app-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const demoFile = join(dir, 'test.txt');
+  writeFileSync(demoFile, 'x');
+  const app = mount({ bucket: 'test-bucket', demoFile });
   await app.until((f) => f.includes('(live)'));
   await app.press('P');
   await app.until((f) => f.includes('PUT parameters'));
@@ -91,7 +99,7 @@ test('Shift+P opens the form; edits fire and stick', async () => {
   await app.press('mine.txt');
   await app.press(KEYS.enter);
   await app.until((f) => f.includes('mine.txt') && f.includes('Operations'));
-  assert.deepEqual(app.session.fired.at(-1), { kind: 'put', bucket: 'test-bucket', file: '/tmp/demo/test.txt', key: 'mine.txt' });
+  assert.deepEqual(app.session.fired.at(-1), { kind: 'put', bucket: 'test-bucket', file: demoFile, key: 'mine.txt' });
   assert.ok(app.frame().includes('test.txt -> mine.txt'));
   app.done();
 });

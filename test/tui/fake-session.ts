@@ -71,7 +71,7 @@ export class FakeSession implements SessionApi {
     return { opId, settled: new Promise<OpState>(() => {}) }; // the TUI never awaits it
   }
 
-  previewWarning(): string | undefined {
+  previewWarning(_input: OpInput): string | undefined {
     return undefined;
   }
 

@@ -9,6 +9,7 @@ export const TARGET = { kind: 'sandbox' as const, region: 'us-east-1', label: 'l
 export function baseState(overrides: Partial<AppState> = {}): AppState {
   return {
     ...initialState({ target: TARGET, isRealAws: false, bucket: 'test-bucket', columns: 120, rows: 40, demoFile: '/tmp/demo/test.txt' }),
+    tailReady: true,
     ...overrides,
   };
 }

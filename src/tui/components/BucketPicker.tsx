@@ -14,12 +14,14 @@ export function BucketPicker({ picker, height }: { picker: PickerState; height: 
     ? `${picker.busy}…`
     : picker.error
       ? picker.error
-      : picker.buckets
-        ? `${matches.length} of ${picker.buckets.length} buckets`
-        : '';
+      : picker.hint
+        ? picker.hint
+        : picker.buckets
+          ? `${matches.length} of ${picker.buckets.length} buckets`
+          : '';
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      <PaneTitle title="Choose a bucket" focused extra="type to filter · Enter uses · n new (empty filter) · Esc back" />
+      <PaneTitle title="Choose a bucket" focused extra="type to filter · Enter uses · n new, q quits (empty filter) · Esc back" />
       {picker.naming ? (
         <Text wrap="truncate-end">
           <Text bold color={theme.accent}>

@@ -7,9 +7,11 @@ export function ConfirmPrompt({ message }: { message: string }) {
   return (
     <Box flexDirection="column" height={6} overflow="hidden">
       <PaneTitle title="Confirm" focused />
-      <Text wrap="truncate-end" color={theme.warn} bold>
-        {message}
-      </Text>
+      <Box height={4} overflow="hidden">
+        <Text wrap="wrap" color={theme.warn} bold>
+          {message}
+        </Text>
+      </Box>
       <Text wrap="truncate-end">y: yes · n or Esc: no</Text>
     </Box>
   );

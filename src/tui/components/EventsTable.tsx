@@ -21,11 +21,13 @@ function line(cells: Partial<Record<(typeof COLUMNS)[number]['name'], string>>, 
   return COLUMNS.map((c) => cell(cells[c.name] ?? '', c.width || keyWidth, c.align)).join(' ');
 }
 
-function toneColor(theme: Theme, tone: EventCells['tone']): string | undefined {
+/** A row's colour by its tone (none under NO_COLOR: the status word carries it). */
+export function toneColor(theme: Theme, tone: EventCells['tone']): string | undefined {
   switch (tone) {
     case 'matched':
       return theme.ok;
     case 'failed':
+    case 'lambda-failed':
       return theme.error;
     case 'no-match':
       return theme.warn;
@@ -58,7 +60,7 @@ export const EventsTable = memo(function EventsTable({ rows, invocations, select
         visible.map((row, i) => {
           const cells = eventCells(row, invocations);
           const isSelected = offset + i === selected;
-          const failed = cells.tone === 'failed';
+          const failed = cells.tone === 'failed' || cells.tone === 'lambda-failed';
           return (
             <Text
               key={rowKey(row)}

@@ -2,6 +2,7 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { Discovery, TargetInfo } from '../../events.js';
 import type { TailState } from '../../observe/types.js';
+import { oneLineText } from '../format.js';
 import { useTheme } from '../theme.js';
 
 export function tailModeText(tail: TailState): string {
@@ -17,7 +18,7 @@ export function tailModeText(tail: TailState): string {
     case 'connecting':
       return 'connecting…';
     case 'stopped':
-      return 'stopped';
+      return tail.detail ? `stopped: ${oneLineText(tail.detail)}` : 'stopped';
   }
 }
 
@@ -42,21 +43,30 @@ export interface HeaderProps {
   tails: readonly TailState[];
   warnings: readonly string[];
   notice?: string;
+  /** Keys waiting for the tail, e.g. "1 queued until the tail is ready". */
+  queued?: string;
 }
 
-export const Header = memo(function Header({ target, bucket, discovery, tails, warnings, notice }: HeaderProps) {
+// The bucket comes before the target label: at 80 columns a long endpoint or profile label is what gets cut.
+export const Header = memo(function Header({ target, bucket, discovery, tails, warnings, notice, queued }: HeaderProps) {
   const theme = useTheme();
-  const allWarnings = [...(discovery?.warnings ?? []), ...warnings];
+  const allWarnings = [...(discovery?.warnings ?? []), ...warnings].map(oneLineText);
   return (
     <Box flexDirection="column" height={3} overflow="hidden">
       <Text wrap="truncate-end">
         <Text bold color={theme.accent}>
           s3trigger
         </Text>
-        {`  ${target.label}  `}
+        {'  '}
         <Text bold>bucket: {bucket ?? '(none: press b)'}</Text>
+        {`  ${target.label}`}
       </Text>
       <Text wrap="truncate-end" dimColor={!bucket}>
+        {queued ? (
+          <Text color={theme.accent} bold>
+            {`${queued} · `}
+          </Text>
+        ) : null}
         {bucket ? tailSummary(discovery, tails) : 'no bucket chosen'}
       </Text>
       {notice ? (

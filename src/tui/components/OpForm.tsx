@@ -23,7 +23,7 @@ export function OpForm({ form }: { form: FormOverlay }) {
         </Text>
       ))}
       {form.error ? (
-        <Text wrap="truncate-end" color={theme.error} bold={theme.noColor}>
+        <Text wrap="wrap" color={theme.error} bold={theme.noColor}>
           {form.error}
         </Text>
       ) : null}

@@ -23,7 +23,12 @@ export interface LogContext {
   pageSize: number;
   /** How far the help or details overlay can scroll. */
   overlayMaxScroll?: number;
+  /** Why an operation would notify nothing (the session's filter preview), asked before firing it. */
+  preview?: Preview;
 }
+
+/** The session's filter preview: a warning line, or undefined when a notification covers the operation. */
+export type Preview = (input: OpInput) => string | undefined;
 
 const none: KeyOutcome = { actions: [], effects: [] };
 const act = (...actions: Action[]): KeyOutcome => ({ actions, effects: [] });
@@ -43,7 +48,7 @@ export function handleKey(state: AppState, input: string, key: Key, log: LogCont
     return { actions: [{ type: 'quitting' }], effects: [{ type: 'quit', interrupt: true }] };
   }
   if (state.quitting) return none;
-  const overlay = handleOverlay(state, input, key, log.overlayMaxScroll ?? Infinity);
+  const overlay = handleOverlay(state, input, key, log);
   if (overlay) return overlay;
   const pane = commandFor(state.focus, input, key);
   if (pane) return runCommand(state, pane, log);
@@ -51,8 +56,12 @@ export function handleKey(state: AppState, input: string, key: Key, log: LogCont
   return global ? runCommand(state, global, log) : none;
 }
 
-function handleOverlay(state: AppState, input: string, key: Key, maxScroll: number): KeyOutcome | undefined {
+const CLEAR: TextEdit = { kind: 'clear' };
+const NO_BUCKET_HINT = 'no bucket chosen yet: Enter uses the highlighted one, n creates one, q quits';
+
+function handleOverlay(state: AppState, input: string, key: Key, log: LogContext): KeyOutcome | undefined {
   const o = state.overlay;
+  const maxScroll = log.overlayMaxScroll ?? Infinity;
   switch (o.kind) {
     case 'none':
       return undefined;
@@ -70,14 +79,15 @@ function handleOverlay(state: AppState, input: string, key: Key, maxScroll: numb
     }
     case 'confirm': {
       const c = commandFor('confirm', input, key);
-      if (c === 'confirm.yes') return { actions: [{ type: 'closeOverlay' }], effects: [o.onYes] };
-      if (c === 'confirm.no') return act({ type: 'closeOverlay' });
+      if (c === 'confirm.yes') return { actions: [{ type: 'closeOverlay' }], effects: o.onYes };
+      if (c === 'confirm.no') return act({ type: 'closeOverlay' }, ...(o.onNo ?? []));
       return none;
     }
     case 'filter': {
       const c = commandFor('filter', input, key);
       if (c === 'filter.apply') return act({ type: 'filterApply' });
       if (c === 'filter.cancel') return act({ type: 'filterClear' });
+      if (c === 'filter.clearText') return act({ type: 'filterEdit', edit: CLEAR });
       const edit = textEditFor(input, key);
       return edit ? act({ type: 'filterEdit', edit }) : none;
     }
@@ -85,12 +95,15 @@ function handleOverlay(state: AppState, input: string, key: Key, maxScroll: numb
       const c = commandFor('form', input, key);
       if (c === 'form.cancel') return act({ type: 'closeOverlay' });
       if (c === 'form.next' || c === 'form.prev') return act({ type: 'formFocus', delta: c === 'form.next' ? 1 : -1 });
+      if (c === 'form.clearField') return act({ type: 'formEdit', edit: CLEAR });
       if (c === 'form.submit') {
         const values = Object.fromEntries(o.fields.map((f) => [f.name, f.value]));
-        const result = formInput(state.bucket, o.op, values);
+        const result = formInput(state.bucket, o.op, values, state.params);
         if ('error' in result) return act({ type: 'formError', message: result.error });
-        const fired = fireInput(state, result.input);
-        return { actions: [{ type: 'saveParams', op: o.op, values }, { type: 'closeOverlay' }, ...fired.actions], effects: fired.effects };
+        const fired = fireInputs(state, [result.input], log.preview);
+        const then = { actions: [{ type: 'saveParams', op: o.op, values }, { type: 'closeOverlay' }, ...fired.actions] as Action[], effects: fired.effects };
+        const paths = o.fields.filter((f) => f.path && f.value.trim()).map((f) => ({ label: f.label, path: f.value.trim() }));
+        return paths.length ? { actions: [], effects: [{ type: 'checkForm', paths, then }] } : then;
       }
       const edit = textEditFor(input, key);
       return edit ? act({ type: 'formEdit', edit }) : none;
@@ -99,6 +112,7 @@ function handleOverlay(state: AppState, input: string, key: Key, maxScroll: numb
       if (o.naming) {
         const c = commandFor('bucket-name', input, key);
         if (c === 'bucketName.cancel') return act({ type: 'namingClose' });
+        if (c === 'bucketName.clearText') return act({ type: 'namingEdit', edit: CLEAR });
         if (c === 'bucketName.create') {
           const name = o.naming.draft.trim();
           // The name is checked by the App against ops/bucket.ts's rules before the session creates it.
@@ -115,9 +129,12 @@ function handleOverlay(state: AppState, input: string, key: Key, maxScroll: numb
         return { actions: [{ type: 'pickerBusy', message: `opening ${bucket}` }], effects: [{ type: 'selectBucket', bucket, create: false }] };
       }
       if (c === 'picker.back') {
-        if (o.filter) return act({ type: 'pickerEdit', edit: { kind: 'clear' } });
-        return state.bucket ? act({ type: 'closeOverlay' }) : none;
+        if (o.filter) return act({ type: 'pickerEdit', edit: CLEAR });
+        return state.bucket ? act({ type: 'closeOverlay' }) : act({ type: 'pickerHint', message: NO_BUCKET_HINT });
       }
+      if (c === 'picker.clearFilter') return act({ type: 'pickerEdit', edit: CLEAR });
+      // `q` quits only while the filter is empty; after that it is part of the filter (as `n` is).
+      if (c === 'picker.quit' && o.filter === '') return quit();
       // `n` creates only while the filter is empty; after that it is part of the filter.
       if (c === 'picker.new' && o.filter === '') return act({ type: 'namingOpen' });
       const edit = textEditFor(input, key);
@@ -128,7 +145,7 @@ function handleOverlay(state: AppState, input: string, key: Key, maxScroll: numb
 
 function runCommand(state: AppState, command: Command, log: LogContext): KeyOutcome {
   const op = opCommand(command);
-  if (op?.action === 'fire') return fire(state, op.kind);
+  if (op?.action === 'fire') return fire(state, op.kind, log.preview);
   if (op) return state.bucket ? act({ type: 'openForm', op: op.kind }) : act({ type: 'notice', message: 'choose a bucket first (b)' });
   switch (command) {
     case 'quit':
@@ -152,7 +169,7 @@ function runCommand(state: AppState, command: Command, log: LogContext): KeyOutc
     case 'ops.down':
       return act({ type: 'opsMove', delta: 1 });
     case 'ops.fire':
-      return fire(state, OP_ORDER[state.opsSelected]!);
+      return fire(state, OP_ORDER[state.opsSelected]!, log.preview);
     case 'events.up':
       return act({ type: 'eventsMove', delta: -1 });
     case 'events.down':
@@ -178,17 +195,46 @@ function runCommand(state: AppState, command: Command, log: LogContext): KeyOutc
   }
 }
 
-function fire(state: AppState, kind: OpKind): KeyOutcome {
+function fire(state: AppState, kind: OpKind, preview: Preview | undefined): KeyOutcome {
   const now = currentInput(state, kind);
   if ('error' in now) return act({ type: 'notice', message: now.error });
-  return fireInput(state, now.input);
+  return fireInputs(state, [now.input], preview);
 }
 
-/** A destructive operation (DELETE) on real AWS asks first; everything else goes to the engine at once. */
-function fireInput(state: AppState, input: OpInput): KeyOutcome {
-  const question = state.isRealAws ? opDefinition(input.kind).tui.confirmOnAws?.(input) : undefined;
-  if (question) return act({ type: 'openConfirm', onYes: { type: 'fire', input }, message: question });
-  return { actions: [{ type: 'notice' }], effects: [{ type: 'fire', input }] };
+/** The question asked before firing `input`, if any: DELETE on real AWS, and the filter preview's warning. */
+function questionFor(state: AppState, input: OpInput, preview: Preview | undefined): string | undefined {
+  if (state.yes) return undefined;
+  const destructive = state.isRealAws ? opDefinition(input.kind).tui.confirmOnAws?.(input) : undefined;
+  const warning = preview?.(input);
+  if (warning && destructive) return `${warning} · ${destructive}`;
+  return warning ? `${warning} · fire anyway?` : destructive;
+}
+
+/**
+ * Operations the user asked for: queued while the tail is not ready (an invocation before the tail would be missed
+ * or taken for a foreign one); else those the preview warns about (or DELETE on AWS) are asked about, once for all,
+ * and the rest go to the engine at once. `--yes` asks nothing.
+ */
+function fireInputs(state: AppState, inputs: readonly OpInput[], preview: Preview | undefined): KeyOutcome {
+  if (inputs.length === 0) return none;
+  if (!state.tailReady) return act(...inputs.map((input): Action => ({ type: 'queueOp', input })));
+  const asked: { input: OpInput; question: string }[] = [];
+  const effects: Effect[] = [];
+  for (const input of inputs) {
+    const question = questionFor(state, input, preview);
+    if (question) asked.push({ input, question });
+    else effects.push({ type: 'fire', input });
+  }
+  if (asked.length === 0) return { actions: [{ type: 'notice' }], effects };
+  const message = asked.length === 1 ? asked[0]!.question : `${asked.length} queued operations: ${asked.map((a) => a.question).join(' · ')}`;
+  return { actions: [{ type: 'openConfirm', onYes: asked.map(({ input }): Effect => ({ type: 'fire', input })), message }], effects };
+}
+
+/** The tail is ready: what was queued fires now, in order (asking first where fireInputs would). */
+export function releaseQueued(state: AppState, preview: Preview | undefined): KeyOutcome {
+  const ready: AppState = { ...state, tailReady: true, queued: [] };
+  const out = fireInputs(ready, state.queued, preview);
+  return { actions: [{ type: 'tailReady' }, ...out.actions], effects: out.effects };
 }
 
 /** A Key with nothing pressed but what `flags` says (also used by tests). */

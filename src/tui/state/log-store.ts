@@ -3,6 +3,7 @@
  * Only the log pane subscribes (useSyncExternalStore), so a flood never re-renders the rest.
  */
 import type { LogLine } from '../../observe/types.js';
+import { messageLines } from '../format.js';
 
 export interface StoredLine {
   /** 1-based, increasing: the order lines arrived in. */
@@ -42,14 +43,11 @@ export class LogStore {
     this.flushMs = options.flushMs ?? DEFAULT_FLUSH_MS;
   }
 
-  /** Queues a line; a multi-line message becomes one stored line per text line. */
+  /** Queues a line; a multi-line message (`\r`- or `\n`-joined) becomes one stored line per text line. */
   push(line: LogLine): void {
-    const text = line.message.endsWith('\n') ? line.message.replace(/\r?\n$/, '') : line.message;
-    if (text.includes('\n')) {
-      for (const part of text.split(/\r?\n/)) this.pending.push({ seq: ++this.seq, line: { ...line, message: part } });
-    } else {
-      this.pending.push({ seq: ++this.seq, line: text === line.message ? line : { ...line, message: text } });
-    }
+    const parts = messageLines(line.message);
+    if (parts.length === 1 && parts[0] === line.message) this.pending.push({ seq: ++this.seq, line });
+    else for (const part of parts) this.pending.push({ seq: ++this.seq, line: { ...line, message: part } });
     if (this.pending.length >= this.capacity) this.flush();
     else if (!this.timer) this.timer = setTimeout(() => this.flush(), this.flushMs);
   }

@@ -47,15 +47,15 @@ export function formFields(state: ParamState, kind: OpKind): FormField[] {
   const { tui } = opDefinition(kind);
   const now = currentInput(state, kind);
   const values = tui.formValues(state.params[kind], 'input' in now ? now.input : undefined, state.bucket);
-  return tui.fields.map(({ name, label }) => ({ name, label, value: values[name] === undefined ? '' : String(values[name]) }));
+  return tui.fields.map(({ name, label, path }) => ({ name, label, value: values[name] === undefined ? '' : String(values[name]), ...(path ? { path } : {}) }));
 }
 
 const formValue = (values: Record<string, string>) => (name: string) => (values[name] ?? '').trim();
 
-/** The operation a submitted form fires, or what is wrong with it. */
-export function formInput(bucket: string | undefined, kind: OpKind, values: Record<string, string>): InputOrError {
+/** The operation a submitted form fires, or what is wrong with it (`params`: the settings the form does not show). */
+export function formInput(bucket: string | undefined, kind: OpKind, values: Record<string, string>, params?: OpParams): InputOrError {
   if (!bucket) return { error: 'choose a bucket first (b)' };
-  const out = opDefinition(kind).tui.fromForm(formValue(values), bucket);
+  const out = opDefinition(kind).tui.fromForm(formValue(values), bucket, params?.[kind]);
   return 'error' in out ? out : { input: out };
 }
 

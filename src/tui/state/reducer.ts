@@ -3,12 +3,14 @@ import type { TargetInfo } from '../../events.js';
 import { clamp, computeLayout, keepVisible } from './layout.js';
 import { formFields, initialParams, savedParams, type ParamDefaults } from './params.js';
 import { applySessionEvents } from './session-reducer.js';
-import { OP_ORDER, PANES, type Action, type AppState, type Overlay, type PickerState, type TextEdit, rowKey } from './types.js';
+import { OP_ORDER, PANES, type Action, type AppState, type Overlay, type PickerState, type RowStatus, type TextEdit, rowKey } from './types.js';
 
 export interface InitOptions extends ParamDefaults {
   target: TargetInfo;
   isRealAws: boolean;
   bucket?: string;
+  /** `--yes`: fire without asking. */
+  yes?: boolean;
   columns: number;
   rows: number;
 }
@@ -30,6 +32,9 @@ export function initialState(o: InitOptions): AppState {
     focus: 'events',
     overlay: o.bucket ? NO_OVERLAY : emptyPicker(),
     params: initialParams(o),
+    tailReady: false,
+    queued: [],
+    yes: o.yes ?? false,
     createdKeys: [],
     invocations: {},
     ops: {},
@@ -52,9 +57,11 @@ export function pickerMatches(buckets: readonly string[] | undefined, filter: st
   return (buckets ?? []).filter((b) => b.toLowerCase().includes(needle));
 }
 
+const FINISHED = new Set<RowStatus>(['matched', 'lambda-failed', 'failed', 'no-match']);
+
 function isFinished(state: AppState, index: number): boolean {
   const row = state.rows[index]!;
-  return row.kind === 'foreign' || row.status === 'matched' || row.status === 'failed' || row.status === 'no-match';
+  return row.kind === 'foreign' || FINISHED.has(row.status);
 }
 
 function moveSelection(state: AppState, selected: number): AppState {
@@ -141,7 +148,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'saveParams':
       return { ...state, params: savedParams(state.params, action.op, action.values) };
     case 'openConfirm':
-      return { ...state, overlay: { kind: 'confirm', onYes: action.onYes, message: action.message } };
+      return { ...state, overlay: { kind: 'confirm', onYes: action.onYes, message: action.message, ...(action.onNo ? { onNo: action.onNo } : {}) } };
     case 'openFilter':
       return { ...state, overlay: { kind: 'filter', draft: state.log.filter } };
     case 'filterEdit':
@@ -161,9 +168,11 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'pickerFailed':
       return updatePicker(state, (p) => ({ ...p, busy: undefined, error: action.message }));
     case 'pickerBusy':
-      return updatePicker(state, (p) => ({ ...p, busy: action.message, error: undefined }));
+      return updatePicker(state, (p) => ({ ...p, busy: action.message, error: undefined, hint: undefined }));
+    case 'pickerHint':
+      return updatePicker(state, (p) => ({ ...p, hint: action.message }));
     case 'pickerEdit':
-      return updatePicker(state, (p) => ({ ...p, filter: applyEdit(p.filter, action.edit), selected: 0 }));
+      return updatePicker(state, (p) => ({ ...p, filter: applyEdit(p.filter, action.edit), selected: 0, hint: undefined }));
     case 'pickerMove':
       return updatePicker(state, (p) => {
         const count = pickerMatches(p.buckets, p.filter).length;
@@ -185,12 +194,17 @@ export function reducer(state: AppState, action: Action): AppState {
         bucket: action.bucket,
         overlay: NO_OVERLAY,
         discovery: undefined,
+        tailReady: false,
         tails: [],
         warnings: [],
         createdKeys: action.bucket === state.bucket ? state.createdKeys : [],
       };
     case 'notice':
       return { ...state, notice: action.message };
+    case 'queueOp':
+      return { ...state, queued: [...state.queued, action.input] };
+    case 'tailReady':
+      return { ...state, tailReady: true, queued: [] };
     case 'quitting':
       return { ...state, quitting: true, overlay: NO_OVERLAY };
   }

@@ -29,3 +29,8 @@ export function footerScope(state: AppState): Scope {
   if (o.kind === 'picker') return o.naming ? 'bucket-name' : 'picker';
   return o.kind;
 }
+
+/** What the header says while keys wait for the tail to start, e.g. "1 queued until the tail is ready". */
+export function queuedText(state: Pick<AppState, 'queued'>): string | undefined {
+  return state.queued.length ? `${state.queued.length} queued until the tail is ready` : undefined;
+}

@@ -77,17 +77,28 @@ const ROW_STATUS: Record<OpStatus, RowStatus> = {
   sending: 'sending',
   acked: 'acked',
   matched: 'matched',
-  'lambda-failed': 'matched',
+  'lambda-failed': 'lambda-failed',
   'no-match': 'no-match',
   failed: 'failed',
   cancelled: 'failed',
   skipped: 'failed',
 };
 
-/** The events-table row of one op: a view of its folded state (first match shown). */
+/** How the op's matched Lambda failed: the first failed match's invocation status (Lambda's error or timeout). */
+function lambdaError(op: OpState): OpRow['lambdaError'] {
+  if (op.status !== 'lambda-failed') return undefined;
+  const failed = op.matches.find((m) => m.invocation.status === 'failed' || m.invocation.status === 'timed-out');
+  return failed?.invocation.status === 'timed-out' ? 'timed-out' : 'failed';
+}
+
+/**
+ * The events-table row of one op: a view of its folded state (first match shown). `attempts` stays unset until the
+ * engine reports an invocation's retry attempts; then it is set here from the matched invocation.
+ */
 export function rowOf(op: OpState): OpRow {
   const first = op.matches[0];
   const status = op.status === 'sending' && op.progress ? 'progress' : ROW_STATUS[op.status];
+  const failure = lambdaError(op);
   return {
     kind: 'op',
     opId: op.opId,
@@ -98,6 +109,7 @@ export function rowOf(op: OpState): OpRow {
     ...(op.progress ? { progress: op.progress } : {}),
     ...(op.result ? { result: op.result } : {}),
     ...(first ? { requestId: first.requestId, confidence: first.confidence, latency: first.latency } : {}),
+    ...(failure ? { lambdaError: failure } : {}),
   };
 }
 

@@ -10,7 +10,8 @@ export const PANES: readonly Pane[] = ['ops', 'events', 'log'];
 /** The operations pane's rows: every kind, in the registry's order. */
 export const OP_ORDER: readonly OpKind[] = OP_KINDS;
 
-export type RowStatus = 'sending' | 'progress' | 'acked' | 'matched' | 'failed' | 'no-match';
+/** A row's status: the fold's (op-state.ts), with `progress` for a multipart upload under way. */
+export type RowStatus = 'sending' | 'progress' | 'acked' | 'matched' | 'lambda-failed' | 'failed' | 'no-match';
 
 export interface OpRow {
   kind: 'op';
@@ -24,6 +25,10 @@ export interface OpRow {
   requestId?: string;
   confidence?: MatchConfidence;
   latency?: Latency;
+  /** How the matched Lambda failed (status `lambda-failed`): an error, or Lambda's timeout. */
+  lambdaError?: 'failed' | 'timed-out';
+  /** Attempts of the matched invocation (Lambda retries an async event twice); shown as `×N` when above 1. */
+  attempts?: number;
 }
 
 /** An invocation no fired operation explains. */
@@ -42,6 +47,8 @@ export interface FormField {
   name: string;
   label: string;
   value: string;
+  /** A local file path: checked before the form fires. */
+  path?: boolean;
 }
 
 export interface PickerState {
@@ -54,6 +61,8 @@ export interface PickerState {
   naming?: { draft: string; error?: string };
   /** What is in progress ("loading buckets", "creating my-bucket"). */
   busy?: string;
+  /** How to go on, when a key had nothing to do (Esc with nothing to go back to). */
+  hint?: string;
 }
 
 export type Overlay =
@@ -61,7 +70,7 @@ export type Overlay =
   | { kind: 'help'; scroll: number }
   | { kind: 'details'; rowKey: string; scroll: number }
   | { kind: 'form'; op: OpKind; fields: FormField[]; focused: number; error?: string }
-  | { kind: 'confirm'; onYes: Effect; message: string }
+  | { kind: 'confirm'; onYes: Effect[]; message: string; onNo?: Action[] }
   | { kind: 'filter'; draft: string }
   | PickerState;
 
@@ -91,6 +100,12 @@ export interface AppState {
   focus: Pane;
   overlay: Overlay;
   params: OpParams;
+  /** The tail of the current bucket has started (keys fire at once); until then they are queued. */
+  tailReady: boolean;
+  /** Operations asked for before the tail was ready, oldest first. */
+  queued: OpInput[];
+  /** `--yes`: fire without asking (the filter preview, DELETE on AWS). */
+  yes: boolean;
   /** Keys created in the current bucket this session, newest last (DELETE's default). */
   createdKeys: string[];
   invocations: Record<string, Invocation>;
@@ -122,7 +137,7 @@ export type Action =
   | { type: 'formEdit'; edit: TextEdit }
   | { type: 'formError'; message: string }
   | { type: 'saveParams'; op: OpKind; values: Record<string, string> }
-  | { type: 'openConfirm'; onYes: Effect; message: string }
+  | { type: 'openConfirm'; onYes: Effect[]; message: string; onNo?: Action[] }
   | { type: 'openFilter' }
   | { type: 'filterEdit'; edit: TextEdit }
   | { type: 'filterApply' }
@@ -133,12 +148,15 @@ export type Action =
   | { type: 'pickerEdit'; edit: TextEdit }
   | { type: 'pickerMove'; delta: number }
   | { type: 'pickerBusy'; message: string }
+  | { type: 'pickerHint'; message: string }
   | { type: 'namingOpen' }
   | { type: 'namingEdit'; edit: TextEdit }
   | { type: 'namingError'; message: string }
   | { type: 'namingClose' }
   | { type: 'bucketChosen'; bucket: string }
   | { type: 'notice'; message?: string }
+  | { type: 'queueOp'; input: OpInput }
+  | { type: 'tailReady' }
   | { type: 'quitting' };
 
 /** Side effects the App runs for a key (the reducer stays pure). */
@@ -146,7 +164,9 @@ export type Effect =
   | { type: 'fire'; input: OpInput }
   | { type: 'quit'; interrupt: boolean }
   | { type: 'loadBuckets' }
-  | { type: 'selectBucket'; bucket: string; create: boolean };
+  | { type: 'selectBucket'; bucket: string; create: boolean }
+  /** Checks the form's file paths, then applies `then` (or shows what is wrong in the form). */
+  | { type: 'checkForm'; paths: { label: string; path: string }[]; then: { actions: Action[]; effects: Effect[] } };
 
 export function rowKey(row: Row): string {
   return row.kind === 'op' ? `op:${row.opId}` : `inv:${row.requestId}`;

@@ -92,8 +92,8 @@ test('picker keys: typing filters, n names a new bucket only on an empty filter'
   assert.deepEqual(press(typed, 'n').actions, [{ type: 'pickerEdit', edit: { kind: 'append', text: 'n' } }]);
   assert.deepEqual(press(picker, '\r', { return: true }).effects, [{ type: 'selectBucket', bucket: 'nova', create: false }]);
   assert.deepEqual(press(typed, '', { escape: true }).actions, [{ type: 'pickerEdit', edit: { kind: 'clear' } }]);
-  // No bucket yet: Esc cannot go back.
-  assert.deepEqual(press(picker, '', { escape: true }).actions, []);
+  // No bucket yet: Esc cannot go back, and says how to go on.
+  assert.deepEqual(press(picker, '', { escape: true }).actions.map((a) => a.type), ['pickerHint']);
   const good = reduce(picker, { type: 'namingOpen' }, { type: 'namingEdit', edit: { kind: 'append', text: 'my-bucket' } });
   assert.deepEqual(press(good, '\r', { return: true }).effects, [{ type: 'selectBucket', bucket: 'my-bucket', create: true }]);
 });

@@ -1,0 +1,53 @@
+/** Shared by the tmux tests: the built CLI in a real terminal on a private tmux server. */
+import { spawnSync } from 'node:child_process';
+import { join, resolve } from 'node:path';
+
+export const CLI = resolve('dist/bin.cjs');
+export const SESSION = 'tui';
+
+export function hasTmux(): boolean {
+  return spawnSync('tmux', ['-V'], { encoding: 'utf8' }).status === 0;
+}
+
+export function cleanEnv(home: string): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  delete env['CI'];
+  delete env['NO_COLOR'];
+  delete env['TMUX'];
+  return {
+    ...env,
+    TERM: 'xterm-256color',
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: join(home, 'aws-config'),
+    AWS_SHARED_CREDENTIALS_FILE: join(home, 'aws-credentials'),
+    S3TRIGGER_E2E_TMUX_SOCKET: join(home, 'tmux.sock'),
+    S3TRIGGER_CACHE_DIR: join(home, 'code-cache'),
+  };
+}
+
+/** tmux on a private server whose socket lives in the test's temp dir. */
+export function tmux(env: NodeJS.ProcessEnv, ...args: string[]): string {
+  const r = spawnSync('tmux', ['-S', env['S3TRIGGER_E2E_TMUX_SOCKET']!, ...args], { encoding: 'utf8', env });
+  if (r.status !== 0) throw new Error(`tmux ${args[0]} failed: ${r.stderr}`);
+  return r.stdout;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export async function poll<T>(what: string, read: () => T, ok: (value: T) => boolean, timeoutMs: number): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    const value = read();
+    if (ok(value)) return value;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last seen:\n${String(value)}`);
+    await sleep(200);
+  }
+}
+
+export function processesInSession(sid: number): string[] {
+  const r = spawnSync('ps', ['-e', '-o', 'sid=,pid=,args='], { encoding: 'utf8' });
+  return r.stdout
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && Number(l.split(/\s+/)[0]) === sid);
+}
