@@ -4,6 +4,7 @@ import type { Invocation } from '../../observe/types.js';
 import { objectEffect } from '../../ops/registry.js';
 import { computeLayout, keepVisible } from './layout.js';
 import type { AppState, OpRow, Row, RowStatus } from './types.js';
+import { attemptCount } from '../../observe/invocations.js';
 import { foldOpEvent, type OpState, type OpStatus } from '../../op-state.js';
 
 const MAX_WARNINGS = 5;
@@ -91,10 +92,7 @@ function lambdaError(op: OpState): OpRow['lambdaError'] {
   return failed?.invocation.status === 'timed-out' ? 'timed-out' : 'failed';
 }
 
-/**
- * The events-table row of one op: a view of its folded state (first match shown). `attempts` stays unset until the
- * engine reports an invocation's retry attempts; then it is set here from the matched invocation.
- */
+/** The events-table row of one op: a view of its folded state (first match shown, with its retry attempts). */
 export function rowOf(op: OpState): OpRow {
   const first = op.matches[0];
   const status = op.status === 'sending' && op.progress ? 'progress' : ROW_STATUS[op.status];
@@ -110,6 +108,7 @@ export function rowOf(op: OpState): OpRow {
     ...(op.result ? { result: op.result } : {}),
     ...(first ? { requestId: first.requestId, confidence: first.confidence, latency: first.latency } : {}),
     ...(failure ? { lambdaError: failure } : {}),
+    ...(first && attemptCount(first.invocation) > 1 ? { attempts: attemptCount(first.invocation) } : {}),
   };
 }
 
