@@ -95,9 +95,9 @@ export function lambdaFailedLines(inv: Invocation): string[] {
   return [`Lambda failed: invocation ${inv.requestId} in ${inv.logGroup} ${how}`, ...body];
 }
 
-/** An operation not fired because an earlier one of the run failed. */
-export function skippedLine(input: OpInput): string {
-  return `Skipped: ${opName(input)} s3://${input.bucket}/${keyOf(input)} (an earlier operation failed)`;
+/** An operation not fired because an earlier one of the run failed, or the run was interrupted. */
+export function skippedLine(input: OpInput, why: 'failed' | 'interrupted' = 'failed'): string {
+  return `Skipped: ${opName(input)} s3://${input.bucket}/${keyOf(input)} (${why === 'failed' ? 'an earlier operation failed' : 'interrupted'})`;
 }
 
 /** 0 is what a span below zero was clamped to (observe/latency.ts): less than a millisecond. */

@@ -13,6 +13,8 @@ export interface TuiOptions extends Omit<ParamDefaults, 'demoFile'> {
   session: SessionApi;
   bucket?: string;
   isRealAws: boolean;
+  /** `--yes`: answer every question the view would ask (fire an operation no notification covers...) with yes. */
+  yes?: boolean;
 }
 
 export interface TuiStreams {
