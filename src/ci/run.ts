@@ -185,9 +185,9 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
       if (wait && err instanceof AppError && err.exitCode === ExitCode.Usage) throw err;
       problem(`Warning: cannot watch the function logs: ${toOpError(err).message}`);
     }
-    // Asked before anything is fired: an operation no notification covers would only wait out --timeout.
-    const refused = o.yes ? [] : ops.flatMap((input) => session.previewWarning(input) ?? []);
-    if (refused.length) throw usageError(`${refused.join('; ')} (pass --yes to fire anyway)`);
+    // Asked before anything is fired: waiting for an operation no notification covers would only wait out --timeout.
+    const refused = wait && !o.yes ? [...new Set(ops.flatMap((input) => session.previewWarning(input) ?? []))] : [];
+    if (refused.length) throw usageError(`not firing, as no invocation could be awaited: ${refused.join('; ')} (pass --yes to fire anyway)`);
     let stoppedBy: 'failed' | 'interrupted' | undefined;
     for (const input of ops) {
       if (stop.interrupted) stoppedBy = 'interrupted';
