@@ -24,15 +24,16 @@ lifecycle.setDebugLog((line) => {
 // The SDK warns about Node 20 on every run; it is noise in CI logs (shown with --debug).
 if (!debug) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-const EXIT_CODES_HELP = `Exit codes (every mode):
-  0    ok: every operation succeeded (with --wait: matched an invocation that succeeded); the TUI quit with q
-  1    an operation failed (S3 error such as NoSuchKey, AccessDenied, ExpiredToken); later ones are skipped
-  2    usage or bad input (flags, file, bucket name, --size, endpoint, credentials, a key no notification
-       covers without --yes); nothing was fired
+const EXIT_CODES_HELP = `Exit codes:
+  0    ok: every operation succeeded (with --wait: matched an invocation that succeeded);
+       the TUI quit with q; the sandbox stopped by SIGTERM
+  1    an operation failed (S3 error: NoSuchKey, AccessDenied, ExpiredToken...); the rest skipped
+  2    usage or bad input (flags, file, bucket name, --size, endpoint, credentials, --key for two
+       operations, with --wait a key no notification covers and no --yes); nothing was fired
   3    no matching invocation within --timeout, or --expect did not match its log
-  4    a matched Lambda failed: its last attempt seen within --timeout ended in an error or timed out
-  130  interrupted (Ctrl-C / SIGTERM); an in-flight multipart upload is aborted
-  sandbox: 0 on SIGTERM, 129 on SIGHUP, 130 on Ctrl-C
+  4    a matched Lambda failed: its last attempt within --timeout ended in an error or timed out
+  129  the sandbox stopped by SIGHUP (the TUI dies of SIGHUP when its terminal closes)
+  130  interrupted (Ctrl-C / SIGTERM; SIGHUP in CI mode); an in-flight multipart upload is aborted
 Once anything has fired, the code is the first that applies of 130, 1, 4, 3, 0.`;
 
 /** The operations' own flags, from the operation registry (yargs' option() adds to the same instance). */
