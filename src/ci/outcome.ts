@@ -48,6 +48,7 @@ export function outcomeOf(state: OpState, interrupted = false): OpOutcome {
 /** The fold's final statuses (op-state.ts), plus `expect-failed`: matched, but --expect found nothing. */
 export type OutcomeStatus = 'acked' | 'matched' | 'lambda-failed' | 'failed' | 'no-match' | 'expect-failed' | 'cancelled' | 'skipped';
 
+/** One outcome's status: skipped, cancelled and failed first, then no-match, lambda-failed, expect-failed (4 > 3). */
 export function statusOf(o: OpOutcome): OutcomeStatus {
   if (o.skipped) return 'skipped';
   if (o.cancelled || o.result?.error?.code === 'Aborted') return 'cancelled';

@@ -5,7 +5,7 @@
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
@@ -21,7 +21,7 @@ test('a node Lambda that throws: --wait exits 4, the record is lambda-failed wit
     join(dir, 'throws.mjs'),
     "export const handler = async (event) => { console.log('got', event.Records[0].s3.object.key); throw new Error('boom from the handler'); };\n",
   );
-  const r = await runCli(['--local', '--handler', 'throws.mjs', '--bucket', 'throw-bucket', '--put', 'test.txt', '--wait', '--timeout', '4s', '--json'], dir);
+  const r = await runCli(['--local', '--handler', 'throws.mjs', '--bucket', 'throw-bucket', '--put', 'test.txt', '--wait', '--timeout', '3s', '--json'], dir);
   assert.equal(r.code, 4, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
   const [rec] = ndjson(r.stdout);
   assert.equal(rec!.status, 'lambda-failed');
@@ -30,17 +30,33 @@ test('a node Lambda that throws: --wait exits 4, the record is lambda-failed wit
   assert.match(r.stderr, /^Lambda failed: invocation \S+ in \/aws\/lambda\/event-handler ended in an error$/m);
 });
 
+test(
+  'a Lambda whose first attempt throws and whose retry succeeds: the last attempt decides, exit 0',
+  { skip, todo: 'needs retries as separate attempts, with Invocation.status the last attempt\'s (issue #11, engine)' },
+  async () => {
+    const marker = join(dir, 'attempted');
+    writeFileSync(
+      join(dir, 'flaky.mjs'),
+      `import { existsSync, writeFileSync } from 'node:fs';\nexport const handler = async (event) => {\n  console.log('got', event.Records[0].s3.object.key);\n  if (!existsSync(${JSON.stringify(marker)})) { writeFileSync(${JSON.stringify(marker)}, '1'); throw new Error('first attempt fails'); }\n};\n`,
+    );
+    const r = await runCli(['--local', '--handler', 'flaky.mjs', '--bucket', 'flaky-bucket', '--put', 'test.txt', '--wait', '--timeout', '5s', '--json'], dir);
+    assert.ok(existsSync(marker), 'the first attempt ran');
+    assert.equal(r.code, 0, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
+    const [rec] = ndjson(r.stdout);
+    assert.equal(rec!.status, 'matched');
+    assert.equal(rec!.match.status, 'succeeded');
+  },
+);
+
 test('a python Lambda that raises: exit 4, each traceback part on its own line; JSON keeps the raw message', { skip }, async () => {
   writeFileSync(join(dir, 'raises.py'), 'def handler(event, context):\n    print("got", event["Records"][0]["s3"]["object"]["key"])\n    raise ValueError("bad input")\n');
-  const r = await runCli(['--local', '--handler', 'raises.py', '--bucket', 'raise-bucket', '--put', 'test.txt', '--wait', '--timeout', '4s'], dir);
+  const r = await runCli(['--local', '--handler', 'raises.py', '--bucket', 'raise-bucket', '--put', 'test.txt', '--wait', '--timeout', '3s', '--json'], dir);
   assert.equal(r.code, 4, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
-  assert.ok(!r.stdout.includes('\r') && !r.stderr.includes('\r'), 'no raw carriage return reaches the text output');
-  assert.match(r.stdout, /^ {2}\[ERROR\] ValueError: bad input$/m);
-  assert.match(r.stdout, /^ {2}Traceback \(most recent call last\):$/m);
+  assert.ok(!r.stderr.includes('\r'), 'no raw carriage return reaches the text lines');
   assert.match(r.stderr, /^Lambda failed: invocation \S+ in \/aws\/lambda\/event-handler ended in an error$/m);
+  assert.match(r.stderr, /^ {2}\[ERROR\] ValueError: bad input$/m);
   assert.match(r.stderr, /^ {2}Traceback \(most recent call last\):$/m);
-  const json = await runCli(['--local', '--handler', 'raises.py', '--bucket', 'raise-bucket', '--put', 'test.txt', '--wait', '--timeout', '2s', '--json'], dir);
-  const [rec] = ndjson(json.stdout);
+  const [rec] = ndjson(r.stdout);
   assert.ok(rec!.log.some((l: { message: string }) => /ValueError: bad input\rTraceback/.test(l.message)), 'the JSON log line is the raw message');
 });
 
