@@ -93,3 +93,12 @@ export function invocationText(inv: Invocation): string {
 export function errorLines(inv: Invocation): LogLine[] {
   return inv.lines.filter((l) => l.kind === 'error' || l.kind === 'timeout');
 }
+
+/** Lambda's most attempts at an asynchronous invocation: the first and two retries (MaximumRetryAttempts is 0 to 2). */
+export const MAX_ASYNC_ATTEMPTS = 3;
+
+/** Whether a failed invocation may still be retried: fewer than MAX_ASYNC_ATTEMPTS attempts (one START each) seen. */
+export function mayBeRetried(inv: Invocation): boolean {
+  if (inv.status !== 'failed' && inv.status !== 'timed-out') return false;
+  return inv.lines.filter((l) => l.kind === 'start').length < MAX_ASYNC_ATTEMPTS;
+}

@@ -10,7 +10,7 @@ import { lifecycle } from '../lifecycle.cjs';
 import { createSession, onThisMachinesClock, type SessionOptions } from '../session.js';
 import type { TargetFlags } from '../target.js';
 import { planOps, type OpFlags } from './plan.js';
-import { exitCodeFor, invocationText, outcomeOf, statusOf, type OpOutcome } from './outcome.js';
+import { exitCodeFor, invocationText, mayBeRetried, outcomeOf, statusOf, type OpOutcome } from './outcome.js';
 import { outcomeRecord } from './json.js';
 import * as text from './text.js';
 import { progressText, StatusLine, waitingText, type MaybeTty } from './status-line.js';
@@ -74,7 +74,8 @@ class OpWatch {
 
 /**
  * Fires one op and waits for the engine to settle it (or for an interrupt, which closes the session). A Lambda that
- * failed may be retried with the same request id: its outcome is the last attempt seen within --timeout of the ack.
+ * failed may be retried with the same request id: its outcome is the last attempt seen within --timeout of the ack,
+ * or the third (Lambda's last) when it comes sooner.
  */
 async function runOne(session: SessionApi, watch: OpWatch, input: OpInput, o: CiOptions, stop: Interruption, status: StatusLine): Promise<OpOutcome> {
   const fired = session.fire(input);
@@ -84,7 +85,8 @@ async function runOne(session: SessionApi, watch: OpWatch, input: OpInput, o: Ci
     if (interrupted) await session.close(); // aborts an upload in flight; every waiting op then settles as it stands
     let state = await fired.settled;
     const deadline = (state.result?.ackedAt ?? 0) + o.timeoutMs;
-    while (state.status === 'lambda-failed' && !stop.interrupted && Date.now() < deadline) {
+    const retriable = (s: OpState) => s.status === 'lambda-failed' && s.matches.some((m) => mayBeRetried(m.invocation));
+    while (retriable(state) && !stop.interrupted && Date.now() < deadline) {
       showWaiting(state, o.timeoutMs, status);
       await Promise.race([watch.changed(Math.min(1000, deadline - Date.now())), stop.cancelled]);
       state = watch.states[fired.opId] ?? state;

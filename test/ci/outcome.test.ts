@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exitCodeFor, outcomeOf, statusOf, type OpOutcome } from '../../src/ci/outcome.js';
+import { exitCodeFor, mayBeRetried, outcomeOf, statusOf, type OpOutcome } from '../../src/ci/outcome.js';
 import type { OpState, OpStatus } from '../../src/op-state.js';
 import type { Invocation } from '../../src/observe/types.js';
 import type { OpInput, OpResult } from '../../src/ops/types.js';
@@ -83,3 +83,14 @@ test('outcomeOf: skipped and no-match from the fold', () => {
   assert.equal(statusOf(outcomeOf(state('no-match', { result: ok }))), 'no-match');
   assert.equal(statusOf(outcomeOf(state('acked', { result: ok, settled: false }), true)), 'cancelled');
 });
+
+const starts = (n: number) => Array.from({ length: n }, (_, i) => ({ logGroup: 'g', logStream: 's', timestamp: i, seenAt: i, message: 'START RequestId: r', kind: 'start' as const }));
+for (const [name, status, attempts, want] of [
+  ['succeeded', 'succeeded', 1, false],
+  ['running', 'running', 1, false],
+  ['failed once', 'failed', 1, true],
+  ['timed out twice', 'timed-out', 2, true],
+  ['failed three times (the first and two retries)', 'failed', 3, false],
+] as const) {
+  test(`mayBeRetried: ${name}`, () => assert.equal(mayBeRetried({ ...inv(status), lines: starts(attempts) }), want));
+}

@@ -21,8 +21,10 @@ test('a node Lambda that throws: --wait exits 4, the record is lambda-failed wit
     join(dir, 'throws.mjs'),
     "export const handler = async (event) => { console.log('got', event.Records[0].s3.object.key); throw new Error('boom from the handler'); };\n",
   );
-  const r = await runCli(['--local', '--handler', 'throws.mjs', '--bucket', 'throw-bucket', '--put', 'test.txt', '--wait', '--timeout', '3s', '--json'], dir);
+  const started = Date.now();
+  const r = await runCli(['--local', '--handler', 'throws.mjs', '--bucket', 'throw-bucket', '--put', 'test.txt', '--wait', '--timeout', '30s', '--json'], dir);
   assert.equal(r.code, 4, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  assert.ok(Date.now() - started < 20_000, 'the third failed attempt (Lambda\'s last) ends the wait before --timeout');
   const [rec] = ndjson(r.stdout);
   assert.equal(rec!.status, 'lambda-failed');
   assert.equal(rec!.match.status, 'failed');
@@ -50,7 +52,7 @@ test(
 
 test('a python Lambda that raises: exit 4, each traceback part on its own line; JSON keeps the raw message', { skip }, async () => {
   writeFileSync(join(dir, 'raises.py'), 'def handler(event, context):\n    print("got", event["Records"][0]["s3"]["object"]["key"])\n    raise ValueError("bad input")\n');
-  const r = await runCli(['--local', '--handler', 'raises.py', '--bucket', 'raise-bucket', '--put', 'test.txt', '--wait', '--timeout', '3s', '--json'], dir);
+  const r = await runCli(['--local', '--handler', 'raises.py', '--bucket', 'raise-bucket', '--put', 'test.txt', '--wait', '--timeout', '30s', '--json'], dir);
   assert.equal(r.code, 4, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);
   assert.ok(!r.stderr.includes('\r'), 'no raw carriage return reaches the text lines');
   assert.match(r.stderr, /^Lambda failed: invocation \S+ in \/aws\/lambda\/event-handler ended in an error$/m);
