@@ -128,7 +128,8 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
     if (problem) throw new AppError(problem.code, problem.message, ExitCode.Usage);
   }
   const wait = o.wait || expect !== undefined;
-  const status = new StatusLine(io.stderr, Boolean(io.stderr.isTTY) && !o.quiet);
+  // A dumb terminal cannot erase a line: it would show the escape codes.
+  const status = new StatusLine(io.stderr, Boolean(io.stderr.isTTY) && !o.quiet && process.env.TERM !== 'dumb');
   // Lines can carry SDK and tail error texts: no credential or signature gets through.
   const info = (line: string) => {
     if (!o.quiet) status.write(() => (o.json ? io.stderr : io.stdout).write(`${scrub(line)}\n`));
