@@ -97,8 +97,13 @@ export function errorLines(inv: Invocation): LogLine[] {
 /** Lambda's most attempts at an asynchronous invocation: the first and two retries (MaximumRetryAttempts is 0 to 2). */
 export const MAX_ASYNC_ATTEMPTS = 3;
 
+/** Whether the invocation (its last attempt) ended in an error or a timeout. */
+export function invocationFailed(inv: Invocation): boolean {
+  return inv.status === 'failed' || inv.status === 'timed-out';
+}
+
 /** Whether a failed invocation may still be retried: fewer than MAX_ASYNC_ATTEMPTS attempts (one START each) seen. */
 export function mayBeRetried(inv: Invocation): boolean {
-  if (inv.status !== 'failed' && inv.status !== 'timed-out') return false;
+  if (!invocationFailed(inv)) return false;
   return inv.lines.filter((l) => l.kind === 'start').length < MAX_ASYNC_ATTEMPTS;
 }

@@ -10,7 +10,7 @@ import { lifecycle } from '../lifecycle.cjs';
 import { createSession, onThisMachinesClock, type SessionOptions } from '../session.js';
 import type { TargetFlags } from '../target.js';
 import { planOps, type OpFlags } from './plan.js';
-import { exitCodeFor, invocationText, mayBeRetried, outcomeOf, statusOf, type OpOutcome } from './outcome.js';
+import { exitCodeFor, invocationFailed, invocationText, mayBeRetried, outcomeOf, statusOf, type OpOutcome } from './outcome.js';
 import { outcomeRecord } from './json.js';
 import * as text from './text.js';
 import { progressText, StatusLine, waitingText, type MaybeTty } from './status-line.js';
@@ -238,9 +238,8 @@ function report(
   if (outcome.match) {
     for (const line of text.invocationLines(outcome.match.invocation, outcome.match.confidence, outcome.match.latency)) info(line);
     info(text.latencyLine(outcome.match.latency, oneClock));
-    for (const m of outcome.lambdaFailed ? (outcome.matches ?? [outcome.match]) : []) {
-      if (m.invocation.status === 'failed' || m.invocation.status === 'timed-out') for (const line of text.lambdaFailedLines(m.invocation)) problem(line);
-    }
+    const failed = (outcome.matches ?? [outcome.match]).filter((m) => invocationFailed(m.invocation));
+    for (const m of outcome.lambdaFailed ? failed : []) for (const line of text.lambdaFailedLines(m.invocation)) problem(line);
     if (outcome.expect && !outcome.expect.ok) problem(text.expectFailedLine(outcome.expect.pattern, outcome.match.invocation));
   } else if (outcome.timedOut) {
     problem(text.noMatchLine(input, o.timeoutMs, logGroups, tailNotes));
