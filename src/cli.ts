@@ -11,7 +11,7 @@ import { attachDashValues, repeatedFlagProblem } from './cli-flags.js';
 const SANDBOX_PORT = 4566;
 const SANDBOX_REGION = 'eu-west-1';
 const SANDBOX_LOGS_MAX_MB = 512;
-import { hasOpFlags, opFlagArityProblem, opFlagOptions, opFlagValues, parseTimeout } from './ci/plan.js';
+import { hasOpFlags, keyFlagProblem, opFlagArityProblem, opFlagOptions, opFlagValues, parseTimeout } from './ci/plan.js';
 import { decideMode, NEEDS_TERMINAL_MESSAGE } from './ci/mode.js';
 import { scrub } from './ops/errors.js';
 import { isRegionName } from './aws/region.js';
@@ -25,11 +25,16 @@ lifecycle.setDebugLog((line) => {
 if (!debug) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 const EXIT_CODES_HELP = `Exit codes:
-  0    every operation succeeded (and, with --wait, matched its invocation)
-  1    an operation failed (S3 error such as NoSuchKey, AccessDenied, ExpiredToken)
-  2    usage or bad input (flags, file, bucket name, --size, endpoint, credentials); nothing was fired
+  0    ok: every operation succeeded (with --wait: matched an invocation that succeeded);
+       the TUI quit with q; the sandbox stopped by SIGTERM
+  1    an operation failed (S3 error: NoSuchKey, AccessDenied, ExpiredToken...); the rest skipped
+  2    usage or bad input (flags, file, bucket name, --size, endpoint, credentials, --key for two
+       operations, with --wait a key no notification covers and no --yes); nothing was fired
   3    no matching invocation within --timeout, or --expect did not match its log
-  130  interrupted (Ctrl-C / SIGTERM); an in-flight multipart upload is aborted`;
+  4    a matched Lambda failed: its last attempt within --timeout ended in an error or timed out
+  129  the sandbox stopped by SIGHUP (the TUI dies of SIGHUP when its terminal closes)
+  130  interrupted (Ctrl-C / SIGTERM; SIGHUP in CI mode); an in-flight multipart upload is aborted
+Once anything has fired, the code is the first that applies of 130, 1, 4, 3, 0.`;
 
 /** The operations' own flags, from the operation registry (yargs' option() adds to the same instance). */
 function withOpFlags<T>(y: Argv<T>): Argv<T> {
@@ -58,7 +63,13 @@ function withMainOptions(y: Argv) {
     .option('endpoint-url', { type: 'string', describe: 'Custom endpoint (LocalStack, moto, MinIO); also AWS_ENDPOINT_URL', group: 'Target:' })
     .option('profile', { type: 'string', describe: 'AWS profile', group: 'Target:' })
     .option('region', { type: 'string', describe: 'AWS region', group: 'Target:' })
-    .option('create-bucket', { type: 'boolean', default: false, describe: 'Create --bucket on real AWS when missing (always done on sandbox/endpoints)', group: 'Target:' });
+    .option('create-bucket', { type: 'boolean', default: false, describe: 'Create --bucket on real AWS when missing (always done on sandbox/endpoints)', group: 'Target:' })
+    .option('yes', {
+      type: 'boolean',
+      default: false,
+      describe: 'Answer every question s3trigger would ask with yes (CI: fire an operation no notification covers; --create-bucket stays separate)',
+      group: 'Target:',
+    });
 }
 
 /** Numbers are read here, not by yargs, so "--size abc" can be named in the error. */
@@ -100,16 +111,21 @@ async function runMain(args: MainArgs): Promise<number> {
   const timeoutMs = timeout.ms;
   const arity = opFlagArityProblem(ops);
   if (arity) throw usageError(arity);
+  const opFlags = {
+    bucket: args.bucket,
+    ...ops,
+    ...(args.size !== undefined ? { size: numberFlag('size', args.size) } : {}),
+    ...(args.file !== undefined ? { file: args.file } : {}),
+    ...(args.key !== undefined ? { key: args.key } : {}),
+    ...(args['part-size'] !== undefined ? { partSize: numberFlag('part-size', args['part-size']) } : {}),
+    ...(args.concurrency !== undefined ? { concurrency: numberFlag('concurrency', args.concurrency) } : {}),
+  };
+  const keyProblem = keyFlagProblem(opFlags);
+  if (keyProblem) throw usageError(keyProblem);
   const { runCi } = await import('./ci/run.js');
   return runCi(
     {
-      bucket: args.bucket,
-      ...ops,
-      ...(args.size !== undefined ? { size: numberFlag('size', args.size) } : {}),
-      ...(args.file !== undefined ? { file: args.file } : {}),
-      ...(args.key !== undefined ? { key: args.key } : {}),
-      ...(args['part-size'] !== undefined ? { partSize: numberFlag('part-size', args['part-size']) } : {}),
-      ...(args.concurrency !== undefined ? { concurrency: numberFlag('concurrency', args.concurrency) } : {}),
+      ...opFlags,
       ...targetFlags,
       wait: args.wait,
       timeoutMs,
@@ -117,6 +133,7 @@ async function runMain(args: MainArgs): Promise<number> {
       json: args.json,
       quiet: args.quiet,
       createBucket: args['create-bucket'],
+      yes: args.yes,
       functions: args.function ?? [],
       logGroups: args['log-group'] ?? [],
       poll: args.poll,
@@ -184,6 +201,7 @@ async function runTuiSession(args: MainArgs, targetFlags: Record<string, unknown
     session,
     ...(args.bucket ? { bucket: args.bucket } : {}),
     isRealAws: session.target.kind === 'aws',
+    yes: args.yes,
     ...(args.size !== undefined ? { sizeMB: numberFlag('size', args.size) } : {}),
     ...(args['part-size'] !== undefined ? { partSizeMB: numberFlag('part-size', args['part-size']) } : {}),
     ...(args.concurrency !== undefined ? { concurrency: numberFlag('concurrency', args.concurrency) } : {}),

@@ -1,9 +1,18 @@
-/** Exit codes, documented in README and --help. */
+/**
+ * Exit codes, documented in README and --help (one table for every mode). Once anything has fired, a run's code
+ * follows 130 > 1 > 4 > 3 > 0 (ci/outcome.ts). The sandbox's own stop codes (0 on SIGTERM, 129 on SIGHUP) are
+ * lifecycle.cts's.
+ */
 export const ExitCode = {
   Ok: 0,
+  /** An S3 operation failed (NoSuchKey, AccessDenied...). */
   OperationFailed: 1,
+  /** Usage or bad input: nothing was fired. */
   Usage: 2,
+  /** No matching invocation within --timeout, or --expect did not match. */
   NoMatch: 3,
+  /** The matched Lambda ran and failed: its last attempt seen within --timeout ended in an error or a timeout. */
+  LambdaFailed: 4,
   Interrupted: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];

@@ -37,9 +37,14 @@ const MAX_KEPT_OPS = 1000;
  * gets more; logs on AWS the Observer's default.
  */
 export function clockOptions(info: Pick<TargetInfo, 'kind' | 'logsEndpoint'>): { clockSkewMs?: number; lookbackMs?: number } {
-  if (info.kind === 'sandbox' || isLoopback(info.logsEndpoint)) return { clockSkewMs: 50, lookbackMs: 0 };
+  if (onThisMachinesClock(info)) return { clockSkewMs: 50, lookbackMs: 0 };
   if (info.logsEndpoint) return { clockSkewMs: 250 };
   return {};
+}
+
+/** Whether S3's acks and Lambda's log timestamps share this machine's clock: the embedded sandbox, or Logs on loopback. */
+export function onThisMachinesClock(info: Pick<TargetInfo, 'kind' | 'logsEndpoint'>): boolean {
+  return info.kind === 'sandbox' || isLoopback(info.logsEndpoint);
 }
 
 function isLoopback(endpoint: string | undefined): boolean {

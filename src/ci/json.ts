@@ -1,7 +1,9 @@
 /** The NDJSON record of one operation (--json): result, match, latency and the invocation's log. */
 import type { TargetInfo } from '../events.js';
 import { keyOf } from '../ops/index.js';
-import { statusOf, type OpMatchSummary, type OpOutcome } from './outcome.js';
+import { errorLines, statusOf, type OpMatchSummary, type OpOutcome } from './outcome.js';
+
+const raw = (message: string) => message.replace(/\n+$/, '');
 
 function matchRecord({ invocation: inv, confidence, latency }: OpMatchSummary): MatchRecord {
   return {
@@ -10,6 +12,7 @@ function matchRecord({ invocation: inv, confidence, latency }: OpMatchSummary): 
     logGroup: inv.logGroup,
     logStream: inv.logStream,
     status: inv.status,
+    errors: errorLines(inv).map((l) => raw(l.message)),
     coldStart: latency.coldStart,
     ...(inv.report ? { report: { ...inv.report } } : {}),
   };
@@ -24,7 +27,10 @@ export interface MatchRecord {
   requestId: string;
   logGroup: string;
   logStream: string;
+  /** The invocation's status (running, succeeded, failed, timed-out): with retries, its last attempt's. */
   status: string;
+  /** Its error lines (unhandled error, runtime exit, `Task timed out`), raw as logged; empty when it succeeded. */
+  errors: string[];
   coldStart: boolean;
   report?: Record<string, number | undefined>;
 }
@@ -44,13 +50,18 @@ export interface OutcomeRecord {
   /** The first (or only) match; `matches` has every one (fan-out). */
   match: MatchRecord | null;
   matches: MatchRecord[];
+  /** The first match's figures (ms, never negative); `oneClock`: the ack and Lambda's timestamps share this machine's clock. */
   latency: Record<string, number | boolean | undefined> | null;
   expect?: { pattern: string; ok: boolean };
   /** timestamp: Lambda's clock; seenAt: when this tool received the line (this machine). */
   log: { timestamp: number; seenAt: number; message: string; kind: string }[];
 }
 
-export function outcomeRecord(o: OpOutcome, target: TargetInfo): OutcomeRecord {
+/**
+ * The record of one operation. `oneClock`: the target stamps Lambda's times on this machine's clock (the sandbox,
+ * Logs on loopback); said in `latency`. Log messages stay raw (Lambda's `\r` inside a multi-line message kept).
+ */
+export function outcomeRecord(o: OpOutcome, target: TargetInfo, oneClock = false): OutcomeRecord {
   const { error, ...result } = o.result ?? { error: undefined };
   const inv = o.match?.invocation;
   const matches = o.matches ?? (o.match ? [o.match] : []);
@@ -67,8 +78,8 @@ export function outcomeRecord(o: OpOutcome, target: TargetInfo): OutcomeRecord {
     error: error ?? null,
     match: o.match ? matchRecord(o.match) : null,
     matches: matches.map(matchRecord),
-    latency: o.match ? { ...o.match.latency } : null,
+    latency: o.match ? { ...o.match.latency, oneClock } : null,
     ...(o.expect ? { expect: o.expect } : {}),
-    log: (inv?.lines ?? []).map((l) => ({ timestamp: l.timestamp, seenAt: l.seenAt, message: l.message.replace(/\n+$/, ''), kind: l.kind })),
+    log: (inv?.lines ?? []).map((l) => ({ timestamp: l.timestamp, seenAt: l.seenAt, message: raw(l.message), kind: l.kind })),
   };
 }

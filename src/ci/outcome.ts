@@ -1,9 +1,10 @@
 /** What became of one operation in a CI run, and the exit code of a whole run. */
 import type { OpInput, OpResult } from '../ops/types.js';
-import type { Invocation, Latency, MatchConfidence } from '../observe/types.js';
+import type { Invocation, Latency, LogLine, MatchConfidence } from '../observe/types.js';
 import { ExitCode } from '../errors.js';
 import type { OpState } from '../op-state.js';
 
+/** One operation of a CI run as it ended (from the engine's fold, plus what CI itself checks: --expect). */
 export interface OpOutcome {
   input: OpInput;
   warnings: string[];
@@ -14,9 +15,13 @@ export interface OpOutcome {
   matches?: OpMatchSummary[];
   /** --wait and no invocation matched within --timeout. */
   timedOut?: boolean;
+  /** A matched invocation's last attempt seen within --timeout failed or timed out (the fold's `lambda-failed`). */
+  lambdaFailed?: boolean;
   /** --expect: whether the matched invocation's log contained the pattern. */
   expect?: { pattern: string; ok: boolean };
   cancelled?: boolean;
+  /** Never fired: an earlier operation of the run failed. */
+  skipped?: boolean;
 }
 
 export interface OpMatchSummary {
@@ -34,16 +39,22 @@ export function outcomeOf(state: OpState, interrupted = false): OpOutcome {
     ...(state.result ? { result: state.result } : {}),
     ...(matches[0] ? { match: matches[0], matches } : {}),
     ...(state.status === 'no-match' ? { timedOut: true } : {}),
+    ...(state.status === 'lambda-failed' ? { lambdaFailed: true } : {}),
+    ...(state.status === 'skipped' ? { skipped: true } : {}),
     ...(interrupted && !state.settled ? { cancelled: true } : {}),
   };
 }
 
-export type OutcomeStatus = 'acked' | 'matched' | 'failed' | 'no-match' | 'expect-failed' | 'cancelled';
+/** The fold's final statuses (op-state.ts), plus `expect-failed`: matched, but --expect found nothing. */
+export type OutcomeStatus = 'acked' | 'matched' | 'lambda-failed' | 'failed' | 'no-match' | 'expect-failed' | 'cancelled' | 'skipped';
 
+/** One outcome's status: skipped, cancelled and failed first, then no-match, lambda-failed, expect-failed (4 > 3). */
 export function statusOf(o: OpOutcome): OutcomeStatus {
+  if (o.skipped) return 'skipped';
   if (o.cancelled || o.result?.error?.code === 'Aborted') return 'cancelled';
   if (!o.result || o.result.error) return 'failed';
   if (o.timedOut) return 'no-match';
+  if (o.lambdaFailed) return 'lambda-failed';
   if (o.expect && !o.expect.ok) return 'expect-failed';
   return o.match ? 'matched' : 'acked';
 }
@@ -51,14 +62,24 @@ export function statusOf(o: OpOutcome): OutcomeStatus {
 /** Op errors that mean nothing reached S3 and the fix is on this side (the endpoint, TMPDIR): exit 2, as bad input. */
 const NOTHING_SENT_CODES = new Set(['EndpointUnreachable', 'TempFileUnwritable']);
 
-/** 130 interrupted > 2 endpoint unreachable or temp file unwritable (nothing reached S3) > 1 an op failed > 3 no match / expect failed > 0. */
+/** Each status's exit code, ranked: the run exits with the highest-ranked one of its operations. */
+const EXIT_BY_STATUS: readonly [OutcomeStatus, ExitCode][] = [
+  ['failed', ExitCode.OperationFailed],
+  ['cancelled', ExitCode.OperationFailed],
+  ['lambda-failed', ExitCode.LambdaFailed],
+  ['no-match', ExitCode.NoMatch],
+  ['expect-failed', ExitCode.NoMatch],
+];
+
+/**
+ * The run's exit code: 130 interrupted > 2 endpoint unreachable or temp file unwritable (nothing reached S3) >
+ * 1 an operation failed > 4 a matched Lambda failed > 3 no match / --expect not matched > 0.
+ */
 export function exitCodeFor(outcomes: OpOutcome[], interrupted: boolean): ExitCode {
   if (interrupted) return ExitCode.Interrupted;
   if (outcomes.some((o) => NOTHING_SENT_CODES.has(o.result?.error?.code ?? ''))) return ExitCode.Usage;
-  const statuses = outcomes.map(statusOf);
-  if (statuses.includes('failed') || statuses.includes('cancelled')) return ExitCode.OperationFailed;
-  if (statuses.includes('no-match') || statuses.includes('expect-failed')) return ExitCode.NoMatch;
-  return ExitCode.Ok;
+  const statuses = new Set(outcomes.map(statusOf));
+  return EXIT_BY_STATUS.find(([status]) => statuses.has(status))?.[1] ?? ExitCode.Ok;
 }
 
 /** The invocation's log as one text, for --expect: the kept lines plus the evidence recorded past the line cap. */
@@ -66,4 +87,23 @@ export function invocationText(inv: Invocation): string {
   const extra = (inv.evidence ?? []).filter((l) => !inv.lines.includes(l));
   const lines = extra.length ? [...inv.lines, ...extra].sort((a, b) => a.timestamp - b.timestamp) : inv.lines;
   return lines.map((l) => l.message).join('\n');
+}
+
+/** An invocation's error lines: an unhandled error, a runtime exit, `Task timed out` (messages as logged). */
+export function errorLines(inv: Invocation): LogLine[] {
+  return inv.lines.filter((l) => l.kind === 'error' || l.kind === 'timeout');
+}
+
+/** Lambda's most attempts at an asynchronous invocation: the first and two retries (MaximumRetryAttempts is 0 to 2). */
+export const MAX_ASYNC_ATTEMPTS = 3;
+
+/** Whether the invocation (its last attempt) ended in an error or a timeout. */
+export function invocationFailed(inv: Invocation): boolean {
+  return inv.status === 'failed' || inv.status === 'timed-out';
+}
+
+/** Whether a failed invocation may still be retried: fewer than MAX_ASYNC_ATTEMPTS attempts (one START each) seen. */
+export function mayBeRetried(inv: Invocation): boolean {
+  if (!invocationFailed(inv)) return false;
+  return inv.lines.filter((l) => l.kind === 'start').length < MAX_ASYNC_ATTEMPTS;
 }

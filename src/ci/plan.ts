@@ -56,6 +56,23 @@ export function planOps(f: OpFlags): OpInput[] {
   return ops;
 }
 
+/**
+ * `--key` names one object: given with several operations that would each take it (`--put a --post b --key p`),
+ * a usage message naming them. An operation takes it when its input changes with it (the registry decides, e.g.
+ * COPY has its own DEST_KEY).
+ */
+export function keyFlagProblem(f: OpFlags): string | undefined {
+  if (f.key === undefined) return undefined;
+  const withKey = planOps(f);
+  const withoutKey = planOps({ ...f, key: undefined });
+  const takers = CLI_ORDER.filter((d) => f[flagOf(d)] !== undefined)
+    .filter((_, i) => JSON.stringify(withKey[i]) !== JSON.stringify(withoutKey[i]))
+    .map((d) => `--${d.cli.flag}`);
+  if (takers.length < 2) return undefined;
+  const names = `${takers.slice(0, -1).join(', ')} and ${takers.at(-1)}`;
+  return `--key would apply to ${takers.length === 2 ? 'both ' : 'each of '}${names}: give --key with one of them and run the other${takers.length > 2 ? 's' : ''} separately`;
+}
+
 const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
 
 /** The longest --timeout: timers past 2^31-1 ms (24.8 days) fire at once, and a day is already generous. */

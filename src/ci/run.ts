@@ -1,17 +1,19 @@
 /** CI mode: fire the planned operations one by one, wait for their invocations, print, and decide the exit code. */
 import type { Writable } from 'node:stream';
-import type { SessionApi } from '../events.js';
+import type { SessionApi, SessionEvent } from '../events.js';
+import { foldOpEvent, type OpState, type OpStates } from '../op-state.js';
 import type { OpInput } from '../ops/types.js';
 import { checkInput } from '../ops/validate.js';
 import { scrub, toOpError } from '../ops/errors.js';
 import { AppError, ExitCode, usageError } from '../errors.js';
 import { lifecycle } from '../lifecycle.cjs';
-import { createSession, type SessionOptions } from '../session.js';
+import { createSession, onThisMachinesClock, type SessionOptions } from '../session.js';
 import type { TargetFlags } from '../target.js';
 import { planOps, type OpFlags } from './plan.js';
-import { exitCodeFor, invocationText, outcomeOf, statusOf, type OpOutcome } from './outcome.js';
+import { exitCodeFor, invocationFailed, invocationText, mayBeRetried, outcomeOf, statusOf, type OpOutcome } from './outcome.js';
 import { outcomeRecord } from './json.js';
 import * as text from './text.js';
+import { progressText, StatusLine, waitingText, type MaybeTty } from './status-line.js';
 
 export interface CiOptions extends OpFlags, TargetFlags {
   wait: boolean;
@@ -20,6 +22,8 @@ export interface CiOptions extends OpFlags, TargetFlags {
   json: boolean;
   quiet: boolean;
   createBucket: boolean;
+  /** Answers every question s3trigger would ask: here, whether to fire an operation no notification covers. */
+  yes: boolean;
   functions?: string[];
   logGroups?: string[];
   poll: boolean;
@@ -27,7 +31,8 @@ export interface CiOptions extends OpFlags, TargetFlags {
 
 export interface CiIo {
   stdout: Writable;
-  stderr: Writable;
+  /** Progress and waiting lines go here, in place, when it is a terminal. */
+  stderr: MaybeTty;
 }
 
 /** How a signal reaches the run: `cancelled` resolves and `interrupted` turns true (lifecycle.cts stops it). */
@@ -47,12 +52,58 @@ function compileExpect(pattern: string | undefined): RegExp | undefined {
   }
 }
 
-/** Fires one op and waits for the engine to settle it (or for an interrupt, which closes the session). */
-async function runOne(session: SessionApi, input: OpInput, cancelled: Promise<void>): Promise<OpOutcome> {
+/** The run's view of the engine: its fold of every op event, and a way to wait for the next one. */
+class OpWatch {
+  states: OpStates = {};
+  private wake: () => void = () => {};
+  private next = new Promise<void>((resolve) => (this.wake = resolve));
+
+  onEvent(e: SessionEvent): void {
+    this.states = foldOpEvent(this.states, e);
+    this.wake();
+    this.next = new Promise<void>((resolve) => (this.wake = resolve));
+  }
+
+  /** Resolves at the next op event, or after `ms`. */
+  async changed(ms: number): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.next, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms))))]);
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Fires one op and waits for the engine to settle it (or for an interrupt, which closes the session). A Lambda that
+ * failed may be retried with the same request id: its outcome is the last attempt seen within --timeout of the ack,
+ * or the third (Lambda's last) when it comes sooner.
+ */
+async function runOne(session: SessionApi, watch: OpWatch, input: OpInput, o: CiOptions, stop: Interruption, status: StatusLine): Promise<OpOutcome> {
   const fired = session.fire(input);
-  const interrupted = await Promise.race([fired.settled.then(() => false), cancelled.then(() => true)]);
-  if (interrupted) await session.close(); // aborts an upload in flight; every waiting op then settles as it stands
-  return outcomeOf(await fired.settled, interrupted);
+  const waiting = setInterval(() => showWaiting(watch.states[fired.opId], o.timeoutMs, status), 1000);
+  try {
+    const interrupted = await Promise.race([fired.settled.then(() => false), stop.cancelled.then(() => true)]);
+    if (interrupted) await session.close(); // aborts an upload in flight; every waiting op then settles as it stands
+    let state = await fired.settled;
+    const deadline = (state.result?.ackedAt ?? 0) + o.timeoutMs;
+    const retriable = (s: OpState) => s.status === 'lambda-failed' && s.matches.some((m) => mayBeRetried(m.invocation));
+    while (retriable(state) && !stop.interrupted && Date.now() < deadline) {
+      showWaiting(state, o.timeoutMs, status);
+      await Promise.race([watch.changed(Math.min(1000, deadline - Date.now())), stop.cancelled]);
+      state = watch.states[fired.opId] ?? state;
+    }
+    return outcomeOf(state, interrupted);
+  } finally {
+    clearInterval(waiting);
+    status.clear();
+  }
+}
+
+/** The status line of an op awaiting its invocation (or its Lambda's retries); nothing otherwise. */
+function showWaiting(state: OpState | undefined, timeoutMs: number, status: StatusLine): void {
+  const ackedAt = state?.result?.ackedAt;
+  if (!state || ackedAt === undefined || !state.awaitsInvocation) return;
+  if (state.status !== 'acked' && state.status !== 'lambda-failed') return;
+  status.show(waitingText(state.input, Date.now() - ackedAt, timeoutMs, state.status === 'lambda-failed'), true);
 }
 
 /**
@@ -77,11 +128,13 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
     if (problem) throw new AppError(problem.code, problem.message, ExitCode.Usage);
   }
   const wait = o.wait || expect !== undefined;
+  // A dumb terminal cannot erase a line: it would show the escape codes.
+  const status = new StatusLine(io.stderr, Boolean(io.stderr.isTTY) && !o.quiet && process.env.TERM !== 'dumb');
   // Lines can carry SDK and tail error texts: no credential or signature gets through.
   const info = (line: string) => {
-    if (!o.quiet) (o.json ? io.stderr : io.stdout).write(`${scrub(line)}\n`);
+    if (!o.quiet) status.write(() => (o.json ? io.stderr : io.stdout).write(`${scrub(line)}\n`));
   };
-  const problem = (line: string) => io.stderr.write(`${scrub(line)}\n`);
+  const problem = (line: string) => status.write(() => io.stderr.write(`${scrub(line)}\n`));
 
   const sessionOptions: SessionOptions = {
     ...(o.local ? { local: true } : {}),
@@ -97,9 +150,16 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
     ...(o.logGroups?.length ? { logGroups: o.logGroups } : {}),
   };
   const session = await createSession(sessionOptions);
+  const oneClock = onThisMachinesClock(session.target);
   const outcomes: OpOutcome[] = [];
   const tailNotes = new Map<string, string>();
+  const watch = new OpWatch();
   session.on((e) => {
+    watch.onEvent(e);
+    if (e.type === 'OpProgress') {
+      const input = watch.states[e.opId]?.input;
+      if (input) status.show(progressText(input, e.loaded, e.total), e.loaded === e.total);
+    }
     if (e.type === 'Warning') info(`Warning: ${e.message}`); // tail trouble, recursion...
     if (e.type !== 'TailState') return;
     const note = e.state.detail ?? (e.state.mode === 'waiting-for-group' ? 'the log group does not exist yet (nothing has logged to it)' : undefined);
@@ -128,19 +188,30 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
       if (wait && err instanceof AppError && err.exitCode === ExitCode.Usage) throw err;
       problem(`Warning: cannot watch the function logs: ${toOpError(err).message}`);
     }
+    // Asked before anything is fired: waiting for an operation no notification covers would only wait out --timeout.
+    const refused = wait && !o.yes ? [...new Set(ops.flatMap((input) => session.previewWarning(input) ?? []))] : [];
+    if (refused.length) throw usageError(`not firing, as no invocation could be awaited: ${refused.join('; ')} (pass --yes to fire anyway)`);
+    let stoppedBy: 'failed' | 'interrupted' | undefined;
     for (const input of ops) {
-      if (stop.interrupted) break;
+      if (stop.interrupted) stoppedBy = 'interrupted';
+      if (stoppedBy) {
+        const skipped = outcomeOf(await session.skip(input).settled);
+        outcomes.push(skipped);
+        problem(text.skippedLine(input, stoppedBy));
+        if (o.json) status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(skipped, session.target, oneClock))}\n`));
+        continue;
+      }
       if (!o.json) info(text.opStartLine(input));
-      const outcome = await runOne(session, input, stop.cancelled);
+      const outcome = await runOne(session, watch, input, o, stop, status);
       for (const w of outcome.warnings) info(`Warning: ${w}`);
       if (outcome.result && !outcome.result.error && expect && outcome.match) {
         outcome.expect = { pattern: expect.source, ok: expect.test(invocationText(outcome.match.invocation)) };
       }
       outcomes.push(outcome);
       // With --json the record says it all; stderr keeps only what went wrong.
-      report(outcome, o, logGroups, tailNotes, session, o.json ? () => {} : info, problem);
-      if (o.json) io.stdout.write(`${JSON.stringify(outcomeRecord(outcome, session.target))}\n`);
-      if (statusOf(outcome) === 'failed' || statusOf(outcome) === 'cancelled') break;
+      report(outcome, o, logGroups, tailNotes, session, oneClock, o.json ? () => {} : info, problem);
+      if (o.json) status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(outcome, session.target, oneClock))}\n`));
+      if (statusOf(outcome) === 'failed' || statusOf(outcome) === 'cancelled') stoppedBy = stop.interrupted ? 'interrupted' : 'failed';
     }
   } finally {
     await session.close();
@@ -154,6 +225,7 @@ function report(
   logGroups: string[],
   tailNotes: ReadonlyMap<string, string>,
   session: SessionApi,
+  oneClock: boolean,
   info: (l: string) => void,
   problem: (l: string) => void,
 ) {
@@ -165,7 +237,9 @@ function report(
   info(text.opDoneLine(input, result));
   if (outcome.match) {
     for (const line of text.invocationLines(outcome.match.invocation, outcome.match.confidence, outcome.match.latency)) info(line);
-    info(text.latencyLine(outcome.match.latency));
+    info(text.latencyLine(outcome.match.latency, oneClock));
+    const failed = (outcome.matches ?? [outcome.match]).filter((m) => invocationFailed(m.invocation));
+    for (const m of outcome.lambdaFailed ? failed : []) for (const line of text.lambdaFailedLines(m.invocation)) problem(line);
     if (outcome.expect && !outcome.expect.ok) problem(text.expectFailedLine(outcome.expect.pattern, outcome.match.invocation));
   } else if (outcome.timedOut) {
     problem(text.noMatchLine(input, o.timeoutMs, logGroups, tailNotes));

@@ -3,6 +3,7 @@ import type { Discovery, TargetInfo } from '../events.js';
 import type { OpError, OpInput, OpResult } from '../ops/types.js';
 import type { Invocation, Latency, MatchConfidence } from '../observe/types.js';
 import { keyOf } from '../ops/index.js';
+import { errorLines } from './outcome.js';
 import { opDefinition } from '../ops/registry.js';
 
 export function targetLines(target: TargetInfo): string[] {
@@ -75,23 +76,47 @@ const CONFIDENCE_WORDS: Record<MatchConfidence, string> = {
   time: 'time (the only operation awaiting a match; no id or key in its log)',
 };
 
+/** A log message's lines: Lambda joins a multi-line message with `\r` (every Python traceback), and each part is one line. */
+export function messageLines(message: string): string[] {
+  return message.replace(/[\r\n]+$/, '').split(/\r\n|\r|\n/);
+}
+
 export function invocationLines(inv: Invocation, confidence: MatchConfidence, latency: Latency): string[] {
   const flags = [latency.coldStart ? 'cold start' : 'warm', ...(inv.status !== 'succeeded' && inv.status !== 'running' ? [inv.status] : [])];
   const header = `Invocation ${inv.requestId} in ${inv.logGroup} matched by ${CONFIDENCE_WORDS[confidence]}, ${flags.join(', ')}`;
-  const body = inv.lines.flatMap((l) => l.message.replace(/\n+$/, '').split('\n').map((s) => `  ${s}`));
+  const body = inv.lines.flatMap((l) => messageLines(l.message).map((s) => `  ${s}`));
   return [header, ...body];
 }
 
-const ms = (n: number) => `${Number.isInteger(n) ? n : n.toFixed(1)} ms`;
+/** A failed or timed-out invocation: one line saying so, then its error lines (each `\r` part on its own line). */
+export function lambdaFailedLines(inv: Invocation): string[] {
+  const how = inv.status === 'timed-out' ? 'timed out' : 'ended in an error';
+  const body = errorLines(inv).flatMap((l) => messageLines(l.message).map((s) => `  ${s}`));
+  return [`Lambda failed: invocation ${inv.requestId} in ${inv.logGroup} ${how}`, ...body];
+}
 
-/** Every figure says which clocks it spans. */
-export function latencyLine(l: Latency): string {
+/** An operation not fired because an earlier one of the run failed, or the run was interrupted. */
+export function skippedLine(input: OpInput, why: 'failed' | 'interrupted' = 'failed'): string {
+  return `Skipped: ${opName(input)} s3://${input.bucket}/${keyOf(input)} (${why === 'failed' ? 'an earlier operation failed' : 'interrupted'})`;
+}
+
+/** 0 is what a span below zero was clamped to (observe/latency.ts): less than a millisecond. */
+const ms = (n: number) => (n === 0 ? '<1 ms' : `${Number.isInteger(n) ? n : n.toFixed(1)} ms`);
+
+/**
+ * Every figure says which clocks it spans. `oneClock`: S3's ack and Lambda's timestamps come from this machine's
+ * clock (the sandbox, an endpoint on loopback).
+ */
+export function latencyLine(l: Latency, oneClock = false): string {
+  const across = (from: string, to: string) => (oneClock ? `${from} -> ${to}, one clock: this machine's` : `${from}, this machine -> ${to}, Lambda clock`);
   const parts: string[] = [];
-  if (l.triggerMs !== undefined) parts.push(`trigger ${ms(l.triggerMs)} (S3 ack, this machine -> START, Lambda clock)`);
-  if (l.endToEndMs !== undefined) parts.push(`end-to-end ${ms(l.endToEndMs)} (S3 ack, this machine -> REPORT, Lambda clock)`);
+  if (l.triggerMs !== undefined) parts.push(`trigger ${ms(l.triggerMs)} (${across('S3 ack', 'START')})`);
+  if (l.endToEndMs !== undefined) parts.push(`end-to-end ${ms(l.endToEndMs)} (${across('S3 ack', 'REPORT')})`);
   if (l.durationMs !== undefined) parts.push(`duration ${ms(l.durationMs)} (Lambda's own)`);
   if (l.initDurationMs !== undefined) parts.push(`init ${ms(l.initDurationMs)} (cold start, Lambda's own)`);
-  if (l.tailLagMs !== undefined) parts.push(`tail lag ${ms(l.tailLagMs)} (START, Lambda clock -> seen, this machine)`);
+  if (l.tailLagMs !== undefined) {
+    parts.push(`tail lag ${ms(l.tailLagMs)} (${oneClock ? "START -> seen, one clock: this machine's" : 'START, Lambda clock -> seen, this machine'})`);
+  }
   return `Latency: ${parts.length ? parts.join(', ') : 'not measurable (no START/REPORT seen)'}`;
 }
 

@@ -16,6 +16,7 @@ export function formatBytes(bytes: number | undefined): string {
 
 export function formatMs(ms: number | undefined): string {
   if (ms === undefined || !Number.isFinite(ms)) return '';
+  if (ms === 0) return '<1ms'; // latency.ts clamps a reading below zero on one clock to 0
   if (Math.abs(ms) < 10) return `${Number(ms.toFixed(1))}ms`;
   if (Math.abs(ms) < 1000) return `${Math.round(ms)}ms`;
   return `${(ms / 1000).toFixed(Math.abs(ms) < 10_000 ? 2 : 1)}s`;

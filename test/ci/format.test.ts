@@ -145,3 +145,48 @@ test('invocationText (--expect) includes the evidence kept past the line cap, in
   const inv = { requestId: 'r', logGroup: 'g', logStream: 's', status: 'succeeded' as const, firstSeenAt: 1, lines: kept, evidence: [early, kept[0]!] };
   assert.equal(invocationText(inv), 'ObjectCreated:Put big.txt\nfiller 2\nfiller 3');
 });
+
+const line = (message: string, kind: 'app' | 'error' | 'timeout' = 'app') => ({ logGroup: 'g', logStream: 's', timestamp: 1030, seenAt: 1031, message, kind });
+
+test('every \\r-joined part of a log message is a line of its own (a Python traceback)', () => {
+  const traceback = '[ERROR] ValueError: bad input\rTraceback (most recent call last):\r  File "/var/task/h.py", line 3, in handler\r    raise ValueError("bad input")\n';
+  const inv: Invocation = { ...invocation, status: 'failed', lines: [line('one\rtwo\r\nthree\n'), line(traceback, 'error')] };
+  const lines = text.invocationLines(inv, 'key', latency);
+  assert.deepEqual(lines.slice(1), ['  one', '  two', '  three', '  [ERROR] ValueError: bad input', '  Traceback (most recent call last):', '    File "/var/task/h.py", line 3, in handler', '      raise ValueError("bad input")']);
+  assert.ok(lines.every((l) => !l.includes('\r')));
+  const record = outcomeRecord({ input: put, warnings: [], result: ok(), match: { invocation: inv, confidence: 'key', latency }, lambdaFailed: true }, target);
+  assert.equal(record.log[1]!.message, traceback.replace(/\n$/, ''), 'JSON keeps the raw message');
+  assert.equal(record.status, 'lambda-failed');
+  assert.deepEqual(record.match!.errors, [traceback.replace(/\n$/, '')]);
+});
+
+test('a failed or timed-out invocation: one line saying so, then its error lines', () => {
+  const failed: Invocation = { ...invocation, status: 'failed', lines: [line('got test.txt'), line('2026-01-01T00:00:00.000Z\tabc-123\tERROR\tInvoke Error \t{"errorType":"Error"}\n', 'error')] };
+  assert.deepEqual(text.lambdaFailedLines(failed), [
+    'Lambda failed: invocation abc-123 in /aws/lambda/event-handler ended in an error',
+    '  2026-01-01T00:00:00.000Z\tabc-123\tERROR\tInvoke Error \t{"errorType":"Error"}',
+  ]);
+  const timedOut: Invocation = { ...invocation, status: 'timed-out', lines: [line('2026-01-01T00:00:03.000Z abc-123 Task timed out after 3.00 seconds\n', 'timeout')] };
+  assert.equal(text.lambdaFailedLines(timedOut)[0], 'Lambda failed: invocation abc-123 in /aws/lambda/event-handler timed out');
+  assert.match(text.lambdaFailedLines(timedOut)[1]!, /Task timed out after 3\.00 seconds$/);
+});
+
+test('latency: 0 (a span clamped at zero) reads <1 ms; on one clock the clock is named', () => {
+  const l: Latency = { triggerMs: 0, endToEndMs: 4, durationMs: 1.5, coldStart: false, tailLagMs: 0 };
+  assert.equal(
+    text.latencyLine(l, true),
+    "Latency: trigger <1 ms (S3 ack -> START, one clock: this machine's), end-to-end 4 ms (S3 ack -> REPORT, one clock: this machine's), duration 1.5 ms (Lambda's own), tail lag <1 ms (START -> seen, one clock: this machine's)",
+  );
+  assert.match(text.latencyLine(l), /^Latency: trigger <1 ms \(S3 ack, this machine -> START, Lambda clock\)/);
+  const record = outcomeRecord({ input: put, warnings: [], result: ok(), match: { invocation, confidence: 'key', latency: l } }, target, true);
+  assert.equal(record.latency!.triggerMs, 0);
+  assert.equal(record.latency!.oneClock, true);
+});
+
+test('skipped: the line names the operation, the record has no result and no error', () => {
+  assert.equal(text.skippedLine(post), 'Skipped: POST s3://test-bucket/test.txt (an earlier operation failed)');
+  const record = outcomeRecord({ input: del, warnings: [], skipped: true }, target);
+  assert.equal(record.status, 'skipped');
+  assert.equal(record.result, null);
+  assert.equal(record.error, null);
+});

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { hasOpFlags, parseDuration, parseTimeout, planOps } from '../../src/ci/plan.js';
+import { hasOpFlags, keyFlagProblem, parseDuration, parseTimeout, planOps, type OpFlags } from '../../src/ci/plan.js';
 import { decideMode } from '../../src/ci/mode.js';
 
 test('planOps runs the scripts order whatever the flag order', () => {
@@ -60,4 +60,18 @@ for (const [name, input, want] of [
   ['CI=false', { hasOps: false, stdinTTY: true, stdoutTTY: true, ciEnv: 'false' }, 'tui'],
 ] as const) {
   test(`decideMode: ${name}`, () => assert.equal(decideMode(input), want));
+}
+
+for (const [name, flags, want] of [
+  ['no --key', { bucket: 'b', put: 'a', post: 'a' }, undefined],
+  ['--key with --put alone', { bucket: 'b', put: 'a', key: 'p' }, undefined],
+  ['--key with --put and --copy (COPY has its DEST_KEY)', { bucket: 'b', put: 'a', copy: ['B', 'a', 'c'], key: 'p' }, undefined],
+  [
+    '--put a --copy B a c --post a --key p',
+    { bucket: 'b', put: 'a', copy: ['B', 'a', 'c'], post: 'a', key: 'p' },
+    '--key would apply to both --put and --post: give --key with one of them and run the other separately',
+  ],
+  ['--key with --multipart and --delkey (each has its own KEY)', { bucket: 'b', multipart: 'm', delkey: 'd', key: 'p' }, undefined],
+] as const) {
+  test(`keyFlagProblem: ${name}`, () => assert.equal(keyFlagProblem(flags as OpFlags), want));
 }

@@ -81,8 +81,9 @@ for (const [source, env, extra] of [
   });
 
   test(`a Logs error quoting the token (credentials from ${source}): tail notes are clean`, { skip: !cliBuilt && NOT_BUILT }, async () => {
+    // --yes: the fake endpoint's bucket notifies nothing, which --wait would otherwise refuse before firing.
     const r = await runCli(
-      ['--endpoint-url', fakeUrl, ...extra, '--bucket', 'good-bucket', '--put', 'test.txt', '--wait', '--timeout', '1500ms', '--log-group', '/aws/lambda/fn'],
+      ['--endpoint-url', fakeUrl, ...extra, '--bucket', 'good-bucket', '--put', 'test.txt', '--wait', '--timeout', '1500ms', '--log-group', '/aws/lambda/fn', '--yes'],
       dir,
       env(),
     );

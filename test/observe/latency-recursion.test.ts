@@ -36,10 +36,22 @@ const latencyCases: { name: string; ackedAt?: number; inv: Invocation; expect: L
     expect: { coldStart: false },
   },
   {
-    name: 'Lambda clock behind ours gives a negative trigger latency, kept as is',
+    name: 'START stamped before the ack was read (the sandbox: one clock) is clamped to 0, never negative',
     ackedAt: 1050,
     inv: base,
-    expect: { triggerMs: -20, endToEndMs: 30, durationMs: 40.5, coldStart: false, tailLagMs: 15 },
+    expect: { triggerMs: 0, endToEndMs: 30, durationMs: 40.5, coldStart: false, tailLagMs: 15 },
+  },
+  {
+    name: 'REPORT and START both before the ack, START seen before its timestamp (clocks apart): every figure clamped to 0',
+    ackedAt: 1100,
+    inv: { ...base, lines: [{ ...base.lines[0]!, seenAt: 1020 }] },
+    expect: { triggerMs: 0, endToEndMs: 0, durationMs: 40.5, coldStart: false, tailLagMs: 0 },
+  },
+  {
+    name: 'fractional ms below zero is clamped too',
+    ackedAt: 1030.5,
+    inv: base,
+    expect: { triggerMs: 0, endToEndMs: 49.5, durationMs: 40.5, coldStart: false, tailLagMs: 15 },
   },
   { name: 'no ack time', inv: base, expect: { durationMs: 40.5, coldStart: false, tailLagMs: 15 } },
 ];

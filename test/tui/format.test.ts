@@ -16,6 +16,7 @@ test('numbers and cells', () => {
     [formatMs(412.6), '413ms'],
     [formatMs(1234), '1.23s'],
     [formatMs(undefined), ''],
+    [formatMs(0), '<1ms'],
     [formatClock(Date.UTC(2026, 0, 1, 9, 41, 24, 5)), '09:41:24.005'],
     [progressBar(3, 6, 4), '██░░  50%'],
     [cell('abcdef', 4), 'abc…'],
