@@ -1,4 +1,5 @@
 /** What became of one operation in a CI run, and the exit code of a whole run. */
+import { attemptCount } from '../observe/invocations.js';
 import type { OpInput, OpResult } from '../ops/types.js';
 import type { Invocation, Latency, LogLine, MatchConfidence } from '../observe/types.js';
 import { ExitCode } from '../errors.js';
@@ -102,8 +103,12 @@ export function invocationFailed(inv: Invocation): boolean {
   return inv.status === 'failed' || inv.status === 'timed-out';
 }
 
-/** Whether a failed invocation may still be retried: fewer than MAX_ASYNC_ATTEMPTS attempts (one START each) seen. */
+/** Whether a retry of the invocation is running (its last attempt has not ended yet). */
+export function retryRunning(inv: Invocation): boolean {
+  return inv.status === 'running' && attemptCount(inv) > 1;
+}
+
+/** Whether a failed invocation may still be retried: fewer than MAX_ASYNC_ATTEMPTS attempts seen. */
 export function mayBeRetried(inv: Invocation): boolean {
-  if (!invocationFailed(inv)) return false;
-  return inv.lines.filter((l) => l.kind === 'start').length < MAX_ASYNC_ATTEMPTS;
+  return invocationFailed(inv) && attemptCount(inv) < MAX_ASYNC_ATTEMPTS;
 }

@@ -10,7 +10,7 @@ import { lifecycle } from '../lifecycle.cjs';
 import { createSession, onThisMachinesClock, type SessionOptions } from '../session.js';
 import type { TargetFlags } from '../target.js';
 import { planOps, type OpFlags } from './plan.js';
-import { exitCodeFor, invocationFailed, invocationText, mayBeRetried, outcomeOf, statusOf, type OpOutcome } from './outcome.js';
+import { exitCodeFor, invocationFailed, invocationText, mayBeRetried, outcomeOf, retryRunning, statusOf, type OpOutcome } from './outcome.js';
 import { outcomeRecord } from './json.js';
 import * as text from './text.js';
 import { progressText, StatusLine, waitingText, type MaybeTty } from './status-line.js';
@@ -85,7 +85,8 @@ async function runOne(session: SessionApi, watch: OpWatch, input: OpInput, o: Ci
     if (interrupted) await session.close(); // aborts an upload in flight; every waiting op then settles as it stands
     let state = await fired.settled;
     const deadline = (state.result?.ackedAt ?? 0) + o.timeoutMs;
-    const retriable = (s: OpState) => s.status === 'lambda-failed' && s.matches.some((m) => mayBeRetried(m.invocation));
+    // The last attempt decides: wait while a failed one may be retried or a retry is still running.
+    const retriable = (s: OpState) => s.matches.some((m) => mayBeRetried(m.invocation) || retryRunning(m.invocation));
     while (retriable(state) && !stop.interrupted && Date.now() < deadline) {
       showWaiting(state, o.timeoutMs, status);
       await Promise.race([watch.changed(Math.min(1000, deadline - Date.now())), stop.cancelled]);

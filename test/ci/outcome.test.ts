@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { exitCodeFor, mayBeRetried, outcomeOf, statusOf, type OpOutcome } from '../../src/ci/outcome.js';
+import { exitCodeFor, mayBeRetried, outcomeOf, retryRunning, statusOf, type OpOutcome } from '../../src/ci/outcome.js';
 import type { OpState, OpStatus } from '../../src/op-state.js';
 import type { Invocation } from '../../src/observe/types.js';
 import type { OpInput, OpResult } from '../../src/ops/types.js';
@@ -84,7 +84,7 @@ test('outcomeOf: skipped and no-match from the fold', () => {
   assert.equal(statusOf(outcomeOf(state('acked', { result: ok, settled: false }), true)), 'cancelled');
 });
 
-const starts = (n: number) => Array.from({ length: n }, (_, i) => ({ logGroup: 'g', logStream: 's', timestamp: i, seenAt: i, message: 'START RequestId: r', kind: 'start' as const }));
+const attemptsOf = (n: number, status: Invocation['status']) => Array.from({ length: n }, (_, i) => ({ logStream: 's', startedAt: i, status: i === n - 1 ? status : ('failed' as const) }));
 for (const [name, status, attempts, want] of [
   ['succeeded', 'succeeded', 1, false],
   ['running', 'running', 1, false],
@@ -92,5 +92,13 @@ for (const [name, status, attempts, want] of [
   ['timed out twice', 'timed-out', 2, true],
   ['failed three times (the first and two retries)', 'failed', 3, false],
 ] as const) {
-  test(`mayBeRetried: ${name}`, () => assert.equal(mayBeRetried({ ...inv(status), lines: starts(attempts) }), want));
+  test(`mayBeRetried: ${name}`, () => assert.equal(mayBeRetried({ ...inv(status), attempts: attemptsOf(attempts, status) }), want));
+}
+
+for (const [name, status, attempts, want] of [
+  ['a first attempt running', 'running', 1, false],
+  ['a retry running', 'running', 2, true],
+  ['a retry that succeeded', 'succeeded', 2, false],
+] as const) {
+  test(`retryRunning: ${name}`, () => assert.equal(retryRunning({ ...inv(status), attempts: attemptsOf(attempts, status) }), want));
 }
