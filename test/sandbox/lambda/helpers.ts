@@ -6,6 +6,7 @@ import { Bus } from '../../../src/sandbox/bus.js';
 import type { LogsSink, S3Notification, SandboxContext } from '../../../src/sandbox/context.js';
 import { createLambdaService, type LambdaService, type LambdaServiceOptions } from '../../../src/sandbox/lambda/index.js';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
+import { createTiming } from '../../../src/sandbox/timing/profile.js';
 
 export interface RecordedEvent {
   group: string;
@@ -58,6 +59,7 @@ export async function lambdaHarness(options: LambdaServiceOptions = {}): Promise
     dataDir,
     ephemeral: true,
     log: (line) => sandboxLog.push(line),
+    timing: createTiming(),
     s3Events: new Bus<S3Notification>(),
     logs: sink,
     functions: { exists: () => false, functionFor: () => undefined, invokeAsync: () => '' },
