@@ -11,7 +11,7 @@ import type { StoredEvent, StreamState } from './store.js';
 export function ingestionTimeFor(timing: Pick<SandboxTiming, 'logsIngestionDelayMs'>, stream: StreamState | undefined, now: number): number {
   const delay = timing.logsIngestionDelayMs();
   if (delay <= 0) return now;
-  return Math.max(now + delay, stream?.lastIngestionTime ?? 0);
+  return Math.max(Math.round(now + delay), stream?.lastIngestionTime ?? 0); // whole ms, as AWS stamps it
 }
 
 /** Whether the event is visible at `now`: always under instant timing (no clock step can hide an event then). */
