@@ -123,7 +123,7 @@ export function liveTailPacing(timing: Pick<SandboxTiming, 'liveTail' | 'samplin
 /**
  * Opens the stream on `res` and keeps it fed until the client leaves or `end()` is called. Events are sent once
  * visible (their ingestionTime has passed: logs/ingestion.ts). With an update interval, as AWS does: one
- * sessionUpdate per interval, empty when nothing arrived, at most 500 events, a larger set sampled down to 500
+ * sessionUpdate per interval (on the clock's interval boundaries), empty when nothing arrived, at most 500 events, a larger set sampled down to 500
  * with `sessionMetadata.sampled: true`; without one, each append is pushed at once in chunks of 500.
  */
 export function openLiveTailSession(
@@ -153,15 +153,24 @@ export function openLiveTailSession(
     for (let i = 0; i < batch.length; i += max) update(batch.slice(i, i + max), dropped);
     dropped = false;
   };
-  /** One paced update: the events visible now, sampled down to the cap. */
-  const tick = () => {
+  /** One paced update at the interval boundary `at`: the events ingested by then, sampled down to the cap. */
+  const tick = (at: number) => {
     if (res.writableNeedDrain) return; // a slow reader: events wait (up to MAX_BUFFERED_RESULTS) for the next tick
-    const now = Date.now();
-    const visible = pending.filter((r) => (r.ingestionTime ?? 0) <= now);
-    if (visible.length > 0) pending = pending.filter((r) => (r.ingestionTime ?? 0) > now);
+    const visible = pending.filter((r) => (r.ingestionTime ?? 0) <= at);
+    if (visible.length > 0) pending = pending.filter((r) => (r.ingestionTime ?? 0) > at);
     const sampled = dropped || visible.length > max;
     update(sampleInOrder(pacing.sampling, visible, max), sampled);
     dropped = false;
+  };
+  // Updates go out on the clock's interval boundaries, so when an event is pushed follows from its ingestionTime alone.
+  let ticker: NodeJS.Timeout | undefined;
+  const scheduleTick = (interval: number) => {
+    const at = (Math.floor(Date.now() / interval) + 1) * interval;
+    ticker = setTimeout(() => {
+      tick(at);
+      if (!ended) scheduleTick(interval);
+    }, at - Date.now());
+    ticker.unref();
   };
   const paced = pacing.updateIntervalMs !== undefined;
   if (!paced) res.on('drain', flush);
@@ -178,14 +187,13 @@ export function openLiveTailSession(
       queueMicrotask(flush);
     }
   });
-  const interval = paced ? setInterval(tick, pacing.updateIntervalMs) : undefined;
-  interval?.unref();
+  if (pacing.updateIntervalMs !== undefined) scheduleTick(pacing.updateIntervalMs);
   const finish = () => {
     if (ended) return;
     ended = true;
     unsubscribe();
     clearTimeout(timeout);
-    clearInterval(interval);
+    clearTimeout(ticker);
     onEnd();
   };
   const timeout = setTimeout(() => {

@@ -5,7 +5,7 @@ import { createTiming, drawS3Delivery, LOGS_INGESTION, S3_DELIVERY } from '../..
 import { drawLogNormal, forkRandom, sampleInOrder, seededRandom } from '../../../src/sandbox/timing/random.js';
 
 const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math.ceil(q * xs.length) - 1]!;
-const draws = (n: number, draw: () => number) => Array.from({ length: n }, draw);
+const draws = <T>(n: number, draw: () => T): T[] => Array.from({ length: n }, draw);
 
 const distributions = [
   { name: 'S3 delivery (TriggerBench)', draw: (seed: number) => drawS3Delivery.bind(null, seededRandom(seed)), p50: [1250, 1350], p99: [2100, 2350] },
