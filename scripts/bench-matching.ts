@@ -19,7 +19,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CloudWatchLogsClient, FilterLogEventsCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, FilterLogEventsCommand, StartLiveTailCommand, type FilteredLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { setupDemo } from '../src/sandbox/demo.js';
 import { startSandbox } from '../src/sandbox/server.js';
 import { LIVE_TAIL } from '../src/sandbox/timing/profile.js';
@@ -101,6 +101,25 @@ try {
     tails.push({ name: 'aws logs start-live-tail (v1)', available: 'live-update', out: stampedLines(child) });
   } else console.log('skipped aws logs start-live-tail: no AWS CLI v1 on PATH');
 
+  // A bare SDK live tail in this process: when an update actually reaches a client here (the transport's share).
+  const reference = new CloudWatchLogsClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, disableHostPrefix: true });
+  const referenceAbort = new AbortController();
+  const referenceSeen = new Map<string, number>();
+  const referenceTail = await reference.send(new StartLiveTailCommand({ logGroupIdentifiers: [logGroup] }), { abortSignal: referenceAbort.signal });
+  void (async () => {
+    try {
+      for await (const frame of referenceTail.responseStream!) {
+        const at = Date.now();
+        for (const r of frame.sessionUpdate?.sessionResults ?? []) {
+          const m = /Object: {5}(\S+)/.exec(r.message ?? '');
+          if (m && !referenceSeen.has(m[1]!)) referenceSeen.set(m[1]!, at);
+        }
+      }
+    } catch {
+      // aborted at the end
+    }
+  })();
+
   const env = { AWS_CONFIG_FILE: join(work, 'empty'), AWS_SHARED_CREDENTIALS_FILE: join(work, 'empty'), AWS_EC2_METADATA_DISABLED: 'true' };
   const matchedAt = new Map<string, number>();
   const triggerMs: Record<string, number[]> = { live: [], poll: [] };
@@ -110,8 +129,9 @@ try {
     session.on((e) => {
       if (e.type !== 'Matched') return;
       const key = keys.get(e.opId);
-      if (key && !matchedAt.has(key)) matchedAt.set(key, Date.now());
-      if (key) triggerMs[phase]!.push(e.latency.triggerMs ?? Number.NaN);
+      if (!key || matchedAt.has(key)) return; // a duplicate delivery's invocation can match again
+      matchedAt.set(key, Date.now());
+      triggerMs[phase]!.push(e.latency.triggerMs ?? Number.NaN);
     });
     await session.selectBucket(BUCKET);
     await sleep(2000); // the tail connects (live) or starts its polling
@@ -132,6 +152,8 @@ try {
   }
   await sleep(8000); // aws logs tail polls every 5 s
   for (const c of children) c.kill('SIGTERM');
+  referenceAbort.abort();
+  reference.destroy();
 
   // Every event's ingestionTime, read once everything has been ingested.
   const logs = new CloudWatchLogsClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
@@ -164,6 +186,19 @@ try {
     }
     rows.push([phase === 'live' ? 's3trigger, live tail (update -> match)' : 's3trigger --poll (ingested -> match)', added]);
   }
+  const transport: number[] = [];
+  const afterReceipt: number[] = [];
+  for (let i = 0; i < PUTS; i++) {
+    const key = keyOf('live', i);
+    const received = referenceSeen.get(key);
+    const ingestionTime = ingested.get(key);
+    if (received === undefined || ingestionTime === undefined) continue;
+    transport.push(received - liveUpdate(ingestionTime));
+    const at = matchedAt.get(key);
+    if (at !== undefined) afterReceipt.push(at - received);
+  }
+  rows.push(['  of which: update -> a bare SDK client here receives it', transport]);
+  rows.push(['  s3trigger live tail: SDK client received -> match', afterReceipt]);
   for (const tail of tails) {
     const lag: number[] = [];
     for (const phase of ['live', 'poll']) {
@@ -187,7 +222,7 @@ try {
   const base = rows[0]![1];
   if (base.length > 0) {
     console.log('\nMedians against s3trigger with the live tail:');
-    for (const [name, xs] of rows.slice(1)) if (xs.length > 0) console.log(`  ${name.padEnd(width)}  ${(quantile(xs, 0.5) / Math.max(0.1, quantile(base, 0.5))).toFixed(1)}x`);
+    for (const [name, xs] of rows.slice(1)) if (xs.length > 0 && !name.startsWith(' ')) console.log(`  ${name.padEnd(width)}  ${(quantile(xs, 0.5) / Math.max(0.1, quantile(base, 0.5))).toFixed(1)}x`);
   }
 } finally {
   for (const c of children) c.kill('SIGKILL');
