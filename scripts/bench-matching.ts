@@ -11,7 +11,8 @@
  * "Available" is when the Logs API could first hand the event to that client: its ingestionTime for
  * FilterLogEvents (the sandbox makes an event visible exactly then), and the live tail update that carries it
  * for StartLiveTail (updates go out on the second's boundaries, so that is the first boundary at or after the
- * ingestionTime). The event is the line that completes the evidence: the demo handler's `Object:     <key>`.
+ * ingestionTime). For s3trigger the event is the invocation's REPORT (a match is emitted once the invocation
+ * is complete); for the CLIs, the demo handler's `Object:     <key>` line being printed.
  *
  *   npx tsx scripts/bench-matching.ts [--puts 100] [--rate 5] [--seed 1]
  */
@@ -48,6 +49,13 @@ const summary = (xs: number[]) =>
 
 const keyOf = (phase: string, i: number) => `bench/${phase}-${String(i).padStart(3, '0')}.txt`;
 const objectLine = (key: string) => `Object:     ${key}`;
+/** The demo handler's `Object:     <key>` line -> the key; a REPORT line -> `REPORT <request id>`. */
+function lineId(message: string): string | undefined {
+  const object = /Object: {5}(\S+)/.exec(message);
+  if (object) return object[1];
+  const report = /^REPORT RequestId: (\S+)/.exec(message);
+  return report ? `REPORT ${report[1]}` : undefined;
+}
 
 /** A child whose stdout lines are stamped (Date.now()) as they arrive. */
 function stampedLines(child: ChildProcess): { lines: { at: number; text: string }[]; stderr: () => string } {
@@ -104,15 +112,15 @@ try {
   // A bare SDK live tail in this process: when an update actually reaches a client here (the transport's share).
   const reference = new CloudWatchLogsClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, disableHostPrefix: true });
   const referenceAbort = new AbortController();
-  const referenceSeen = new Map<string, number>();
+  const referenceSeen = new Map<string, number>(); // Object line -> key, REPORT -> `REPORT <request id>`: first arrival here
   const referenceTail = await reference.send(new StartLiveTailCommand({ logGroupIdentifiers: [logGroup] }), { abortSignal: referenceAbort.signal });
   void (async () => {
     try {
       for await (const frame of referenceTail.responseStream!) {
         const at = Date.now();
         for (const r of frame.sessionUpdate?.sessionResults ?? []) {
-          const m = /Object: {5}(\S+)/.exec(r.message ?? '');
-          if (m && !referenceSeen.has(m[1]!)) referenceSeen.set(m[1]!, at);
+          const id = lineId(r.message ?? '');
+          if (id && !referenceSeen.has(id)) referenceSeen.set(id, at);
         }
       }
     } catch {
@@ -166,11 +174,21 @@ try {
     await sleep(250); // FilterLogEvents' quota
   } while (nextToken);
   logs.destroy();
-  const ingested = new Map<string, number>(); // key -> earliest ingestionTime of its Object line (a duplicate delivery prints it again)
+  // Per key: the Object line's ingestionTime (what a tail prints) and the REPORT's of the same invocation (the
+  // engine emits a match once the invocation is complete). A duplicate delivery prints the key again: the earliest counts.
+  const ingestedAt = new Map<string, number>();
+  const requestOf = new Map<string, string>();
   for (const e of events) {
-    const m = /Object: {5}(\S+)/.exec(e.message ?? '');
-    if (m && (!ingested.has(m[1]!) || e.ingestionTime! < ingested.get(m[1]!)!)) ingested.set(m[1]!, e.ingestionTime!);
+    const id = lineId(e.message ?? '');
+    if (!id) continue;
+    if (!ingestedAt.has(id) || e.ingestionTime! < ingestedAt.get(id)!) {
+      ingestedAt.set(id, e.ingestionTime!);
+      if (!id.startsWith('REPORT ')) requestOf.set(id, (e.message ?? '').split('\t')[1] ?? '');
+    }
   }
+  const ingested = (key: string) => ingestedAt.get(key);
+  const reportOf = (key: string) => `REPORT ${requestOf.get(key)}`;
+  const completed = (key: string) => ingestedAt.get(reportOf(key));
   const interval = LIVE_TAIL.updateIntervalMs;
   const liveUpdate = (ingestionTime: number) => Math.ceil(ingestionTime / interval) * interval;
 
@@ -180,38 +198,38 @@ try {
     for (let i = 0; i < PUTS; i++) {
       const key = keyOf(phase, i);
       const at = matchedAt.get(key);
-      const ingestionTime = ingested.get(key);
+      const ingestionTime = completed(key);
       if (at === undefined || ingestionTime === undefined) continue;
       added.push(at - (phase === 'live' ? liveUpdate(ingestionTime) : ingestionTime));
     }
-    rows.push([phase === 'live' ? 's3trigger, live tail (update -> match)' : 's3trigger --poll (ingested -> match)', added]);
+    rows.push([phase === 'live' ? 's3trigger, live tail (REPORT update -> match)' : 's3trigger --poll (REPORT ingested -> match)', added]);
   }
   const transport: number[] = [];
   const afterReceipt: number[] = [];
   for (let i = 0; i < PUTS; i++) {
     const key = keyOf('live', i);
-    const received = referenceSeen.get(key);
-    const ingestionTime = ingested.get(key);
+    const received = referenceSeen.get(reportOf(key));
+    const ingestionTime = completed(key);
     if (received === undefined || ingestionTime === undefined) continue;
     transport.push(received - liveUpdate(ingestionTime));
     const at = matchedAt.get(key);
     if (at !== undefined) afterReceipt.push(at - received);
   }
   rows.push(['  of which: update -> a bare SDK client here receives it', transport]);
-  rows.push(['  s3trigger live tail: SDK client received -> match', afterReceipt]);
+  rows.push(['  and: that SDK client received it -> s3trigger match', afterReceipt]);
   for (const tail of tails) {
     const lag: number[] = [];
     for (const phase of ['live', 'poll']) {
       for (let i = 0; i < PUTS; i++) {
         const key = keyOf(phase, i);
-        const ingestionTime = ingested.get(key);
+        const ingestionTime = ingested(key);
         const line = tail.out.lines.find((l) => l.text.includes(objectLine(key)));
         if (!line || ingestionTime === undefined) continue;
         lag.push(line.at - (tail.available === 'live-update' ? liveUpdate(ingestionTime) : ingestionTime));
       }
     }
     if (lag.length === 0) console.log(`${tail.name}: printed no line; stderr: ${tail.out.stderr().trim().split('\n').slice(-2).join(' / ')}`);
-    rows.push([`${tail.name} (${tail.available === 'live-update' ? 'update' : 'ingested'} -> printed)`, lag]);
+    rows.push([`${tail.name} (Object line ${tail.available === 'live-update' ? 'update' : 'ingested'} -> printed)`, lag]);
   }
 
   const delivery = [...triggerMs.live!, ...triggerMs.poll!].filter(Number.isFinite);
