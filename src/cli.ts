@@ -62,8 +62,8 @@ function withMainOptions(y: Argv) {
     .option('region', { type: 'string', describe: 'AWS region', group: 'Target:' })
     .option('create-bucket', { type: 'boolean', default: false, describe: 'Create --bucket on real AWS when missing (always done on sandbox/endpoints)', group: 'Target:' })
     .option('timing', { type: 'string', describe: "With --local: the sandbox's timing, instant (default) or aws (AWS's delays, see README)", group: 'Target:' })
-    .option('timing-scale', { type: 'string', describe: 'With --timing: multiply every simulated delay by F (default 1)', group: 'Target:' })
-    .option('timing-seed', { type: 'string', describe: 'With --timing: seed N makes the drawn delays repeatable', group: 'Target:' });
+    .option('timing-scale', { type: 'string', describe: 'With --local: multiply every simulated delay by F (default 1)', group: 'Target:' })
+    .option('timing-seed', { type: 'string', describe: 'With --local: seed N makes the drawn delays repeatable', group: 'Target:' });
 }
 
 /** The sandbox's timing from the flags (undefined when none is given); a bad value is a usage error. */
