@@ -4,7 +4,7 @@ import { oneLine } from './errors.js';
 /** Flags that take one value each (the rest are booleans, or repeatable like --function). */
 export const SCALAR_FLAGS = [
   'bucket', 'put', 'delkey', 'post', 'multipart', 'size', 'file', 'key', 'part-size', 'concurrency', 'timeout', 'expect',
-  'handler', 'endpoint-url', 'profile', 'region', 'port', 'host', 'data', 'demo',
+  'handler', 'endpoint-url', 'profile', 'region', 'port', 'host', 'data', 'demo', 'timing', 'timing-scale', 'timing-seed',
 ] as const;
 
 /**

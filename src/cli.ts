@@ -15,6 +15,8 @@ import { hasOpFlags, keyFlagProblem, opFlagArityProblem, opFlagOptions, opFlagVa
 import { decideMode, NEEDS_TERMINAL_MESSAGE } from './ci/mode.js';
 import { scrub } from './ops/errors.js';
 import { isRegionName } from './aws/region.js';
+import { parseTimingFlags, type TimingFlags } from './sandbox/timing/options.js';
+import type { TimingOptions } from './sandbox/timing/profile.js';
 
 const debug = process.argv.includes('--debug');
 lifecycle.install(); // dist/bin.cjs did already; this covers running dist/cli.js directly
@@ -69,7 +71,17 @@ function withMainOptions(y: Argv) {
       default: false,
       describe: 'Answer every question s3trigger would ask with yes (CI: fire an operation no notification covers; --create-bucket stays separate)',
       group: 'Target:',
-    });
+    })
+    .option('timing', { type: 'string', describe: "With --local: the sandbox's timing, instant (default) or aws (AWS's delays, see README)", group: 'Target:' })
+    .option('timing-scale', { type: 'string', describe: 'With --local: multiply every simulated delay by F (default 1)', group: 'Target:' })
+    .option('timing-seed', { type: 'string', describe: 'With --local: seed N makes the drawn delays repeatable', group: 'Target:' });
+}
+
+/** The sandbox's timing from the flags (undefined when none is given); a bad value is a usage error. */
+function timingOptions(flags: TimingFlags): TimingOptions | undefined {
+  const parsed = parseTimingFlags(flags);
+  if ('problem' in parsed) throw usageError(parsed.problem);
+  return Object.keys(parsed.options).length > 0 ? parsed.options : undefined;
 }
 
 /** Numbers are read here, not by yargs, so "--size abc" can be named in the error. */
@@ -93,7 +105,12 @@ async function runMain(args: MainArgs): Promise<number> {
     stdoutTTY: Boolean(process.stdout.isTTY),
     ciEnv: process.env.CI,
   });
+  const timing = timingOptions(args);
+  if (timing && !args.local && !args.handler) {
+    throw usageError('--timing shapes the embedded sandbox: add --local (for another client, run s3trigger sandbox --timing aws and use --endpoint-url)');
+  }
   const targetFlags = {
+    ...(timing ? { timing } : {}),
     ...(args.local ? { local: true } : {}),
     ...(args.handler ? { handler: args.handler } : {}),
     ...(args['endpoint-url'] !== undefined ? { endpointUrl: args['endpoint-url'] } : {}),
@@ -228,6 +245,9 @@ async function main(argv: string[]): Promise<number> {
           .option('data', { type: 'string', describe: 'Persist buckets, objects, functions and logs in DIR' })
           .option('region', { type: 'string', default: SANDBOX_REGION, describe: 'Region the sandbox reports' })
           .option('logs-max-mb', { type: 'number', default: SANDBOX_LOGS_MAX_MB, describe: 'Keep at most this many MiB of log events (memory and disk); the oldest go first' })
+          .option('timing', { type: 'string', describe: 'instant (default) or aws: S3 delivery delays, duplicates, log ingestion delay, live tail once a second, FilterLogEvents at 5/s' })
+          .option('timing-scale', { type: 'string', describe: 'Multiply every simulated delay by F (0.01 = 100 times faster; default 1)' })
+          .option('timing-seed', { type: 'string', describe: 'Seed N for the drawn delays (repeatable runs; default random, printed)' })
           .option('demo', { type: 'string', describe: 'Create BUCKET wired to the demo event-handler function' })
           .option('handler', { type: 'string', describe: 'With --demo: use your handler FILE[:func] (.js/.mjs/.py)' })
           .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces' }),
@@ -245,6 +265,7 @@ async function main(argv: string[]): Promise<number> {
         if (!Number.isInteger(logsMaxMb) || logsMaxMb < 1 || logsMaxMb > 1024 * 1024) {
           throw usageError(`--logs-max-mb must be a whole number of MiB from 1 to 1048576 (default ${SANDBOX_LOGS_MAX_MB})`);
         }
+        const timing = timingOptions(args);
         const { runSandboxForeground } = await import('./sandbox/foreground.js');
         await runSandboxForeground({
           port: args.port,
@@ -253,6 +274,7 @@ async function main(argv: string[]): Promise<number> {
           dataDir: args.data,
           region: args.region,
           logsMaxMb,
+          ...(timing ? { timing } : {}),
           demo: args.demo,
           handler: args.handler,
         });

@@ -10,6 +10,7 @@ import { loadSharedConfigFiles, type ParsedIniData } from '@smithy/shared-ini-fi
 import { AppError, ExitCode, usageError } from './errors.js';
 import type { TargetInfo } from './events.js';
 import type { Sandbox } from './sandbox/server.js';
+import type { TimingOptions } from './sandbox/timing/profile.js';
 import { describeError, scrubCredentialsOf } from './ops/errors.js';
 
 export interface TargetFlags {
@@ -18,6 +19,8 @@ export interface TargetFlags {
   endpointUrl?: string;
   profile?: string;
   region?: string;
+  /** The embedded sandbox's timing (`--local --timing aws`): instant by default. */
+  timing?: TimingOptions;
 }
 
 export interface TargetEnvironment {
@@ -335,7 +338,7 @@ function unavailableLogs(why: string): LazyLogs {
 async function startEmbeddedSandbox(decision: { region: string; note?: string }, options: ResolveOptions): Promise<Target> {
   const { startSandbox } = await import('./sandbox/server.js');
   const { setupDemo } = await import('./sandbox/demo.js');
-  const sandbox = await startSandbox({ port: 0, region: decision.region });
+  const sandbox = await startSandbox({ port: 0, region: decision.region, ...(options.timing ? { timing: options.timing } : {}) });
   try {
     await setupDemo(sandbox, { bucket: options.bucket ?? 'test-bucket', ...(options.handler ? { handler: options.handler } : {}) });
   } catch (err) {

@@ -143,6 +143,7 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
     ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}),
     ...(o.profile ? { profile: o.profile } : {}),
     ...(o.region ? { region: o.region } : {}),
+    ...(o.timing ? { timing: o.timing } : {}),
     bucket: o.bucket,
     observe: wait,
     matchTimeoutMs: o.timeoutMs,

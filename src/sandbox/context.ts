@@ -7,6 +7,7 @@ import type { S3EventRecord } from 'aws-lambda';
 import type { Bus } from './bus.js';
 import type { GuardRequest, RequestAccess } from './guard.js';
 import type { Protocol } from './protocol/errors.js';
+import type { SandboxTiming } from './timing/profile.js';
 
 export const SANDBOX_ACCOUNT = '000000000000';
 
@@ -46,6 +47,8 @@ export interface SandboxContext {
   logsMaxMb?: number;
   /** One line to the sandbox's own log (stderr in `s3trigger sandbox`). */
   log(line: string): void;
+  /** How the sandbox behaves in time (`--timing`): instant, or AWS's delays, duplicates, update rates and quotas. */
+  timing: SandboxTiming;
   s3Events: Bus<S3Notification>;
   logs: LogsSink;
   functions: FunctionRegistry;

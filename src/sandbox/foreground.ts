@@ -4,6 +4,7 @@ import { hostName } from './guard.js';
 import { usageError } from '../errors.js';
 import { lifecycle } from '../lifecycle.cjs';
 import { bucketNameProblem } from '../aws/bucket-name.js';
+import { describeTiming } from './timing/profile.js';
 
 export interface ForegroundOptions extends SandboxOptions {
   demo?: string;
@@ -41,8 +42,9 @@ async function serve(options: ForegroundOptions, stop: AbortSignal): Promise<voi
     }
   }
   if (stop.aborted) return sandbox.close();
+  const timing = describeTiming(sandbox.context.timing);
   process.stdout.write(
-    `s3trigger sandbox ready on ${sandbox.endpoint} (region ${sandbox.region}; S3, Lambda, CloudWatch Logs)` +
+    `s3trigger sandbox ready on ${sandbox.endpoint} (region ${sandbox.region}; S3, Lambda, CloudWatch Logs${timing ? `; ${timing}` : ''})` +
       `${options.dataDir ? `, data in ${options.dataDir}` : ''}\n`,
   );
   await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));

@@ -15,6 +15,7 @@ import { route } from './router.js';
 import { FALLBACK_SERVICE, SERVICES } from './services.js';
 import { attachS3Notifications } from './glue/s3-notifications.js';
 import { scrubSecretPatterns } from '../aws/secrets.js';
+import { createTiming, type TimingOptions } from './timing/profile.js';
 
 export const DEFAULT_SANDBOX_PORT = 4566;
 export const DEFAULT_SANDBOX_REGION = 'eu-west-1';
@@ -37,6 +38,8 @@ export interface SandboxOptions {
    * tests' AWS-shaped target behind TLS. Test-only: no CLI flag sets it. Default false (the guard refuses them).
    */
   acceptAwsHostNames?: boolean;
+  /** `--timing`, `--timing-scale`, `--timing-seed`: instant (default) or AWS's delays; see timing/profile.ts. */
+  timing?: TimingOptions;
 }
 
 /** True for the wildcard addresses (`0.0.0.0`, `::`), which bind every interface. */
@@ -89,6 +92,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     ephemeral,
     ...(options.logsMaxMb !== undefined ? { logsMaxMb: options.logsMaxMb } : {}),
     log: options.log ? (line) => options.log!(scrubSecretPatterns(line)) : () => {},
+    timing: createTiming(options.timing),
     s3Events: new Bus<S3Notification>(),
     logs: { append: () => {} },
     functions: NO_FUNCTIONS,

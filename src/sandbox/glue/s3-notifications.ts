@@ -3,6 +3,7 @@
  * shape). A service never decides another service's fate: S3 publishes, this glue routes.
  */
 import type { S3Notification, SandboxContext } from '../context.js';
+import { createDeliverySchedule } from './delivery-schedule.js';
 import { describe, notifyLambda } from './s3-to-lambda.js';
 
 type DestinationKind = S3Notification['destination']['kind'];
@@ -30,13 +31,21 @@ export function deliverS3Notification(n: S3Notification, ctx: Pick<SandboxContex
   NOTIFIERS[n.destination.kind](n, ctx);
 }
 
-/** Subscribes the glue to S3's notifications; returns the unsubscribe. A failed delivery is logged. */
-export function attachS3Notifications(ctx: Pick<SandboxContext, 's3Events' | 'functions' | 'log'>): () => void {
-  return ctx.s3Events.subscribe((n) => {
+/**
+ * Subscribes the glue to S3's notifications, delivered when the sandbox's timing says (at once by default;
+ * see delivery-schedule.ts); returns the detach, which also drops deliveries still waiting. A failed delivery is logged.
+ */
+export function attachS3Notifications(ctx: Pick<SandboxContext, 's3Events' | 'functions' | 'log' | 'timing'>): () => void {
+  const schedule = createDeliverySchedule(ctx.timing, (n) => {
     try {
       deliverS3Notification(n, ctx);
     } catch (err) {
       ctx.log(`s3 -> ${n.destination.kind}: delivery failed: ${err instanceof Error ? err.message : String(err)}`);
     }
   });
+  const unsubscribe = ctx.s3Events.subscribe((n) => schedule.publish(n));
+  return () => {
+    unsubscribe();
+    schedule.close();
+  };
 }

@@ -33,8 +33,8 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
   });
   const runnerOptions: RunnerOptions = {
     maxEnvironments: options.maxEnvironments ?? 10,
-    // AWS waits about 1 and 2 minutes; a local sandbox keeps the same two retries but seconds apart.
-    retryDelaysMs: options.retryDelaysMs ?? [1000, 2000],
+    // AWS waits about 1 and 2 minutes: one of AWS's long waits (a second per minute, times --timing-scale).
+    retryDelaysMs: options.retryDelaysMs ?? [ctx.timing.awsWaitMs(60_000), ctx.timing.awsWaitMs(120_000)],
     idleTimeoutMs: options.idleTimeoutMs ?? 15 * 60_000,
     log: (line) => ctx.log(line),
   };

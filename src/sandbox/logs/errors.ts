@@ -12,6 +12,8 @@ export class LogsError extends Error {
 
 export const groupNotFound = () => new LogsError('ResourceNotFoundException', 'The specified log group does not exist.');
 export const streamNotFound = () => new LogsError('ResourceNotFoundException', 'The specified log stream does not exist.');
+/** What AWS answers a request over an API's quota: 400 `ThrottlingException`, "Rate exceeded". */
+export const throttled = () => new LogsError('ThrottlingException', 'Rate exceeded');
 export const invalidParameter = (message: string) => new LogsError('InvalidParameterException', message);
 
 /** The body AWS sends with a JSON 1.1 error. */

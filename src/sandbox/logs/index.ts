@@ -8,14 +8,16 @@ import { join } from 'node:path';
 import { readBody, sendJson } from '../protocol/body.js';
 import { AppError, ExitCode } from '../../errors.js';
 import type { LogsSink, SandboxContext, SandboxService } from '../context.js';
-import { errorBody, LogsError } from './errors.js';
+import { errorBody, LogsError, throttled } from './errors.js';
+import { ingestionTimeFor } from './ingestion.js';
 import { eventOperations } from './log-events.js';
 import { groupOperations } from './groups.js';
 import type { Input } from './input.js';
-import { openLiveTailSession, parseLiveTailRequest, type LiveTailSession } from './live-tail.js';
+import { liveTailPacing, openLiveTailSession, parseLiveTailRequest, type LiveTailSession } from './live-tail.js';
 import type { LogsRequestContext, OperationHandler } from './request-context.js';
 import { retentionOperations } from './retention.js';
 import { DEFAULT_MAX_BYTES, LogEventStore } from './store.js';
+import { RequestQuota } from '../timing/rate-limit.js';
 
 const TARGET_PREFIX = 'Logs_20140328.';
 const MAX_BODY_BYTES = 16 * 1024 * 1024;
@@ -36,7 +38,17 @@ export async function createLogsService(ctx: SandboxContext, options: LogsServic
   }
   const maxBytes = maxMb === undefined ? DEFAULT_MAX_BYTES : Math.round(maxMb * 1024 * 1024);
   const store = LogEventStore.open(join(ctx.dataDir, 'logs'), { maxBytes, log: ctx.log });
-  const opContext: LogsRequestContext = { store, region: ctx.region, accountId: ctx.accountId, now: Date.now };
+  const { timing } = ctx;
+  const ingestionTime = (group: string, stream: string, now: number) => ingestionTimeFor(timing, store.group(group)?.streams.get(stream), now);
+  const opContext: LogsRequestContext = {
+    store,
+    region: ctx.region,
+    accountId: ctx.accountId,
+    now: Date.now,
+    ingestionTime,
+    ingestionDelayed: timing.profile !== 'instant',
+  };
+  const filterQuota = timing.filterLogEventsQuota && new RequestQuota(timing.filterLogEventsQuota.requests, timing.filterLogEventsQuota.windowMs);
   const sessions = new Set<LiveTailSession>();
 
   const sink: LogsSink = {
@@ -46,7 +58,7 @@ export async function createLogsService(ctx: SandboxContext, options: LogsServic
         const now = Date.now();
         if (!store.group(group)) store.createGroup(group, now);
         if (!store.group(group)!.streams.has(stream)) store.createStream(group, stream, now);
-        store.append(group, stream, events, now);
+        store.append(group, stream, events, ingestionTime(group, stream, now));
       } catch (err) {
         // The writer is the Lambda runner: a failing disk must not take an invocation down with it.
         ctx.log(`logs: could not store ${events.length} event(s) for ${group}: ${err instanceof Error ? err.message : String(err)}`);
@@ -62,12 +74,14 @@ export async function createLogsService(ctx: SandboxContext, options: LogsServic
       if (operation === 'StartLiveTail') {
         const request = parseLiveTailRequest(store, input);
         const requestId = String(res.getHeader('x-amzn-RequestId') ?? randomUUID());
-        const session = openLiveTailSession(store, request, res, requestId, () => sessions.delete(session));
+        const session = openLiveTailSession(store, request, res, requestId, liveTailPacing(timing), () => sessions.delete(session));
         sessions.add(session);
         return;
       }
       const handler = operations[operation];
       if (!handler) throw new LogsError('UnknownOperationException', `Operation ${operation} is not supported by the sandbox.`);
+      // AWS answers a request over the quota before reading it (CloudWatch Logs quotas: FilterLogEvents 5 TPS).
+      if (operation === 'FilterLogEvents' && filterQuota && !filterQuota.take()) throw throttled();
       store.expire();
       sendJson(res, 200, handler(opContext, input), JSON_TYPE);
     } catch (err) {

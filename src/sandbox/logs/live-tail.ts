@@ -1,6 +1,6 @@
 /**
- * StartLiveTail: an `application/vnd.amazon.eventstream` response that pushes each batch of ingested
- * events to the client as soon as it is appended (one sessionUpdate per tick, at most 500 events each).
+ * StartLiveTail: an `application/vnd.amazon.eventstream` response that pushes ingested events to the client:
+ * at once (instant timing) or once a second, sampled above 500, as AWS does (`--timing aws`).
  */
 import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -12,11 +12,11 @@ import { parseFilterPattern, type MessagePredicate } from './filter-pattern.js';
 import { groupNameFromIdentifier } from './ids.js';
 import { optionalString, optionalStringList, type Input } from './input.js';
 import type { GroupState, LogEventStore, StoredEvent, StreamState } from './store.js';
+import type { SandboxTiming } from '../timing/profile.js';
+import { sampleInOrder, type Random } from '../timing/random.js';
 
-const MAX_RESULTS_PER_UPDATE = 500;
 /** What AWS buffers for a client that reads slower than events arrive; older events are dropped beyond it. */
 export const MAX_BUFFERED_RESULTS = 5000;
-const SESSION_TIMEOUT_MS = 3 * 3_600_000;
 
 export interface LiveTailRequest {
   /** Group name -> the identifier as the client gave it (echoed in results). */
@@ -104,8 +104,37 @@ export interface LiveTailSession {
   end(): void;
 }
 
-/** Opens the stream on `res` and keeps it fed until the client leaves or `end()` is called. */
-export function openLiveTailSession(store: LogEventStore, request: LiveTailRequest, res: ServerResponse, requestId: string, onEnd: () => void): LiveTailSession {
+/** How a session paces its updates (from the sandbox's timing). */
+export interface LiveTailPacing {
+  /** One sessionUpdate per interval, empty when idle (AWS); undefined: each append is pushed at once. */
+  updateIntervalMs?: number;
+  /** At most this many events per update; with an interval, more visible in one are sampled down to it. */
+  maxEventsPerUpdate: number;
+  sessionTimeoutMs: number;
+  /** Draws the sample. */
+  sampling: Random;
+}
+
+/** The pacing the sandbox's timing asks for (timing/profile.ts). */
+export function liveTailPacing(timing: Pick<SandboxTiming, 'liveTail' | 'sampling'>): LiveTailPacing {
+  return { ...timing.liveTail, sampling: timing.sampling };
+}
+
+/**
+ * Opens the stream on `res` and keeps it fed until the client leaves or `end()` is called. Events are sent once
+ * visible (their ingestionTime has passed: logs/ingestion.ts). With an update interval, as AWS does: one
+ * sessionUpdate per interval (on the clock's interval boundaries), empty when nothing arrived, at most 500 events, a larger set sampled down to 500
+ * with `sessionMetadata.sampled: true`; without one, each append is pushed at once in chunks of 500.
+ */
+export function openLiveTailSession(
+  store: LogEventStore,
+  request: LiveTailRequest,
+  res: ServerResponse,
+  requestId: string,
+  pacing: LiveTailPacing,
+  onEnd: () => void,
+): LiveTailSession {
+  const max = pacing.maxEventsPerUpdate;
   let pending: LiveTailSessionLogEvent[] = [];
   let flushQueued = false;
   let ended = false;
@@ -113,18 +142,38 @@ export function openLiveTailSession(store: LogEventStore, request: LiveTailReque
   const write = (frame: Uint8Array) => {
     if (!ended) res.write(frame);
   };
+  const update = (results: LiveTailSessionLogEvent[], sampled: boolean) =>
+    write(eventFrame('sessionUpdate', { sessionMetadata: { sampled }, sessionResults: results }));
   let dropped = false;
   const flush = () => {
     flushQueued = false;
     if (res.writableNeedDrain) return; // resumed on 'drain'
     const batch = pending;
     pending = [];
-    for (let i = 0; i < batch.length; i += MAX_RESULTS_PER_UPDATE) {
-      write(eventFrame('sessionUpdate', { sessionMetadata: { sampled: dropped }, sessionResults: batch.slice(i, i + MAX_RESULTS_PER_UPDATE) }));
-    }
+    for (let i = 0; i < batch.length; i += max) update(batch.slice(i, i + max), dropped);
     dropped = false;
   };
-  res.on('drain', flush);
+  /** One paced update at the interval boundary `at`: the events ingested by then, sampled down to the cap. */
+  const tick = (at: number) => {
+    if (res.writableNeedDrain) return; // a slow reader: events wait (up to MAX_BUFFERED_RESULTS) for the next tick
+    const visible = pending.filter((r) => (r.ingestionTime ?? 0) <= at);
+    if (visible.length > 0) pending = pending.filter((r) => (r.ingestionTime ?? 0) > at);
+    const sampled = dropped || visible.length > max;
+    update(sampleInOrder(pacing.sampling, visible, max), sampled);
+    dropped = false;
+  };
+  // Updates go out on the clock's interval boundaries, so when an event is pushed follows from its ingestionTime alone.
+  let ticker: NodeJS.Timeout | undefined;
+  const scheduleTick = (interval: number) => {
+    const at = (Math.floor(Date.now() / interval) + 1) * interval;
+    ticker = setTimeout(() => {
+      tick(at);
+      if (!ended) scheduleTick(interval);
+    }, at - Date.now());
+    ticker.unref();
+  };
+  const paced = pacing.updateIntervalMs !== undefined;
+  if (!paced) res.on('drain', flush);
   const unsubscribe = store.subscribe((group, stream, events) => {
     const results = selectResults(request, group, stream, events);
     if (results.length === 0) return;
@@ -133,23 +182,25 @@ export function openLiveTailSession(store: LogEventStore, request: LiveTailReque
       pending.splice(0, pending.length - MAX_BUFFERED_RESULTS);
       dropped = true;
     }
-    if (!flushQueued) {
+    if (!paced && !flushQueued) {
       flushQueued = true;
       queueMicrotask(flush);
     }
   });
+  if (pacing.updateIntervalMs !== undefined) scheduleTick(pacing.updateIntervalMs);
   const finish = () => {
     if (ended) return;
     ended = true;
     unsubscribe();
     clearTimeout(timeout);
+    clearTimeout(ticker);
     onEnd();
   };
   const timeout = setTimeout(() => {
     write(exceptionFrame('SessionTimeoutException', 'The Live Tail session timed out after three hours.'));
     finish();
     res.end();
-  }, SESSION_TIMEOUT_MS);
+  }, pacing.sessionTimeoutMs);
   timeout.unref();
   res.on('close', finish);
 

@@ -8,6 +8,7 @@ import type {
   RejectedLogEventsInfo,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { groupNotFound, invalidParameter, streamNotFound } from './errors.js';
+import { isVisible, visibleEvents } from './ingestion.js';
 import { parseFilterPattern } from './filter-pattern.js';
 import {
   decodePageToken,
@@ -95,7 +96,7 @@ const putLogEvents: OperationHandler = (ctx, input): PutLogEventsResponse => {
   const rejected = rejectedEvents(events.map((e) => e.timestamp), now, group.retentionInDays);
   const start = Math.max(rejected?.tooOldLogEventEndIndex ?? 0, rejected?.expiredLogEventEndIndex ?? 0);
   const accepted = events.slice(start, rejected?.tooNewLogEventStartIndex ?? events.length);
-  ctx.store.append(groupName, streamName, accepted, now);
+  ctx.store.append(groupName, streamName, accepted, ctx.ingestionTime(groupName, streamName, now));
   return {
     nextSequenceToken: String(stream.events.length).padStart(56, '0'),
     ...(rejected && { rejectedLogEventsInfo: rejected }),
@@ -120,7 +121,7 @@ const getLogEvents: OperationHandler = (ctx, input): GetLogEventsResponse => {
   if (!stream) throw streamNotFound();
 
   // GetLogEvents: startTime inclusive, endTime exclusive (FilterLogEvents differs).
-  const all = stream.events;
+  const all = visibleEvents(stream, ctx.now(), ctx.ingestionDelayed);
   let lo = startTime === undefined ? 0 : firstIndexAtOrAfterTime(all, startTime);
   let hi = endTime === undefined ? all.length : firstIndexAtOrAfterTime(all, endTime);
   let fromHead = startFromHead;
@@ -163,6 +164,7 @@ const filterLogEvents: OperationHandler = (ctx, input): FilterLogEventsResponse 
   const included = new Set(streams);
 
   const all = group.events;
+  const now = ctx.now();
   let i = startTime === undefined ? 0 : firstIndexAtOrAfterTime(all, startTime);
   if (after) i = Math.max(i, firstIndexAfter(all, after));
   const events: FilteredLogEvent[] = [];
@@ -170,7 +172,7 @@ const filterLogEvents: OperationHandler = (ctx, input): FilterLogEventsResponse 
   for (; i < all.length; i++) {
     const e = all[i]!;
     if (endTime !== undefined && e.timestamp > endTime) break;
-    if (!included.has(e.stream) || !pattern.matches(e.message)) continue;
+    if (!included.has(e.stream) || !isVisible(e, now, ctx.ingestionDelayed) || !pattern.matches(e.message)) continue;
     if (events.length === limit) {
       more = true;
       break;

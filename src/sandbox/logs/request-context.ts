@@ -9,6 +9,10 @@ export interface LogsRequestContext {
   region: string;
   accountId: string;
   now(): number;
+  /** The ingestionTime for a batch arriving now in the group's stream (later than now under `--timing aws`: see ingestion.ts). */
+  ingestionTime(group: string, stream: string, now: number): number;
+  /** True when events may be stored before they are visible (`--timing aws`). */
+  ingestionDelayed: boolean;
 }
 
 export type OperationHandler = (ctx: LogsRequestContext, input: Input) => object;

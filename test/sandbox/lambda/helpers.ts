@@ -6,6 +6,7 @@ import { Bus } from '../../../src/sandbox/bus.js';
 import type { LogsSink, S3Notification, SandboxContext } from '../../../src/sandbox/context.js';
 import { createLambdaService, type LambdaService, type LambdaServiceOptions } from '../../../src/sandbox/lambda/index.js';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
+import { createTiming, type TimingOptions } from '../../../src/sandbox/timing/profile.js';
 
 export interface RecordedEvent {
   group: string;
@@ -48,7 +49,7 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function lambdaHarness(options: LambdaServiceOptions = {}): Promise<Harness> {
+export async function lambdaHarness(options: LambdaServiceOptions = {}, timing?: TimingOptions): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 's3trigger-lambda-test-'));
   const sink = new RecordingSink();
   const sandboxLog: string[] = [];
@@ -58,6 +59,7 @@ export async function lambdaHarness(options: LambdaServiceOptions = {}): Promise
     dataDir,
     ephemeral: true,
     log: (line) => sandboxLog.push(line),
+    timing: createTiming(timing),
     s3Events: new Bus<S3Notification>(),
     logs: sink,
     functions: { exists: () => false, functionFor: () => undefined, invokeAsync: () => '' },
