@@ -99,14 +99,38 @@ function jsonIn(text: string): unknown {
   return tryParse(text.slice(from, to + 1));
 }
 
+const BLOCK_FIELD = /\b(Event Type|Bucket|Object):\s+(\S+)/;
+
+/**
+ * The blog's (and the demo handler's) printed block: `Event Type: ObjectCreated:Put (Put)`, `Bucket: b`,
+ * `Object: key` on lines of their own (after any log prefix), read as one mention per `Object:` line.
+ */
+export function blockMentions(texts: readonly string[]): S3Mention[] {
+  const out: S3Mention[] = [];
+  let eventName: string | undefined;
+  let bucket: string | undefined;
+  for (const text of texts) {
+    for (const line of text.split(/\r\n|\r|\n/)) {
+      const field = BLOCK_FIELD.exec(line);
+      if (!field) continue;
+      const [, name, value = ''] = field;
+      if (name === 'Event Type') eventName = value.replace(/^s3:/, '');
+      else if (name === 'Bucket') bucket = value;
+      else out.push({ key: value, via: 's3', ...(bucket !== undefined ? { bucket } : {}), ...(eventName !== undefined ? { eventName } : {}) });
+    }
+  }
+  return out;
+}
+
 /**
  * S3 records in the given texts. Each text is tried alone, then all together (a python
- * print of an indented JSON event arrives as one log event per line).
+ * print of an indented JSON event arrives as one log event per line); then the blog's printed block.
  */
 export function extractS3Mentions(texts: readonly string[]): S3Mention[] {
   const out: S3Mention[] = [];
   for (const text of texts) walk(jsonIn(text), out, 0);
   if (out.length === 0 && texts.length > 1) walk(jsonIn(texts.join('\n')), out, 0);
+  if (out.length === 0) out.push(...blockMentions(texts));
   const seen = new Set<string>();
   return out.filter((m) => {
     const id = JSON.stringify(m);

@@ -56,7 +56,7 @@ test('--poll: matched through FilterLogEvents on logs.<region>, no live tail ses
   assert.equal(more.length, 0);
   assert.equal(record!.status, 'matched', JSON.stringify(record));
   assert.equal(record!.target, 'aws');
-  assert.ok(record!.log.some((l: { message: string }) => l.message.includes('Object:     polled.txt')), 'its own invocation');
+  assert.ok(record!.log.some((l: { message: string }) => l.message.includes('Object:     polled.txt')), `its own invocation: ${JSON.stringify(record!.log.map((l: { message: string }) => l.message))} ${JSON.stringify(record!.match)}`);
   assert.match(r.stderr, /^Target: AWS account 000000000000 \(region eu-west-1\)$/m);
   assert.ok(r.endpoints.includes('logs.eu-west-1.amazonaws.com'), String(r.endpoints));
   assert.ok(!r.endpoints.includes('stream-logs.eu-west-1.amazonaws.com'), String(r.endpoints));

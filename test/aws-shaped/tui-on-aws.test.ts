@@ -67,12 +67,18 @@ test('tmux on AWS: a missing --bucket is created only after y, and DELETE asks f
   await s3.send(new HeadBucketCommand({ Bucket: 'tui-bucket' }));
 
   view.keys('p');
+  // The bucket notifies nothing: the view asks before firing an operation that cannot trigger anything.
+  await poll('the preview question', view.screen, (s) => s.includes('will not notify anything · fire anyway?'));
+  view.keys('y');
   await poll('the PUT to be acknowledged', view.screen, (s) => /^\s*1 PUT\s+test\.txt\s+29 B\b/m.test(s));
   view.keys('d');
-  await poll('the DELETE question', view.screen, (s) => s.includes('Delete s3://tui-bucket/test.txt on AWS?'));
+  // One question for both (the preview's warning, then DELETE on AWS); it may wrap.
+  await poll('the DELETE question', view.screen, (s) => s.replace(/\s+/g, ' ').includes('Delete s3://tui-bucket/test.txt on AWS?'));
   assert.doesNotMatch(view.screen(), /^\s*2 DELETE\s/m, 'nothing fired before the answer');
   await s3.send(new HeadObjectCommand({ Bucket: 'tui-bucket', Key: 'test.txt' }));
   view.keys('y');
+  await poll('the DELETE row or the preview question', view.screen, (s) => /^\s*2 DELETE\s/m.test(s) || s.includes('fire anyway?'));
+  if (view.screen().includes('fire anyway?')) view.keys('y');
   await poll('the DELETE row', view.screen, (s) => /^\s*2 DELETE\s/m.test(s));
   const gone = async () => s3.send(new HeadObjectCommand({ Bucket: 'tui-bucket', Key: 'test.txt' })).then(() => false, () => true);
   for (let end = Date.now() + 15_000; !(await gone()); await sleep(200)) assert.ok(Date.now() < end, 'the DELETE removed the object');

@@ -21,7 +21,7 @@ test('moto_server: live tail is refused, polling matches the invocation', async 
     assert.match(polling.state.detail ?? '', /live tail refused/);
     observer.pending(1, 'b');
     observer.await({ result: { opId: 1, op: 'put', bucket: 'b', key: 'k.txt', startedAt: Date.now() - 5, ackedAt: Date.now() }, eventNames: ['ObjectCreated:Put'], timeoutMs: 10_000 });
-    await putInvocation(logs, '/aws/lambda/peer', 's', requestId(1), [demoPrint('ObjectCreated:Put', 'k.txt')]);
+    await putInvocation(logs, '/aws/lambda/peer', 's', requestId(1), [demoPrint('ObjectCreated:Put', 'k.txt', 'b')]);
     const m = await rec.waitFor<Extract<ObserveEvent, { type: 'Matched' }>>((e) => e.type === 'Matched', 'Matched');
     assert.equal(m.confidence, 'key');
     assert.equal(rec.of('LogLine').length, 4);

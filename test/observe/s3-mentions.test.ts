@@ -79,7 +79,12 @@ const mentionCases: { name: string; texts: string[]; expect: { key: string; buck
     texts: JSON.stringify({ Records: [s3Record('split.txt')] }, null, 2).split('\n'),
     expect: [{ key: 'split.txt', bucket: 'my-bucket', eventName: 'ObjectCreated:Put', requestId: '4F2A57016225F633', via: 's3' }],
   },
-  { name: 'plain text', texts: ['S3 Event Detected', 'Object: test.txt'], expect: [] },
+  { name: 'plain text without a block', texts: ['S3 Event Detected', 'uploaded test.txt'], expect: [] },
+  {
+    name: "the blog's printed block (log prefixes before the fields)",
+    texts: ['2026-11-30T10:06:30 Event Type: ObjectCreated:Put (Put)', '2026-11-30T10:06:30 Bucket:     test-bucket', '2026-11-30T10:06:30 Object:     my+file.txt'],
+    expect: [{ key: 'my+file.txt', via: 's3', bucket: 'test-bucket', eventName: 'ObjectCreated:Put' }],
+  },
   { name: 'JSON without S3 records', texts: ['{"hello":"world"}'], expect: [] },
 ];
 
