@@ -1,4 +1,5 @@
 /** The engine's matching over the embedded sandbox when ops race the tail: fired during discovery, or on one key in a row. */
+import { testTiming } from './observe/helpers.js';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,7 +23,7 @@ function record(session: SessionApi): SessionEvent[] {
 }
 
 test('an op fired while the bucket is still being discovered is matched to its own invocation, not shown as foreign', async () => {
-  const session = await createSession({ local: true, bucket: 'early-bucket', env, matchTimeoutMs: 10_000 });
+  const session = await createSession({ ...testTiming(), local: true, bucket: 'early-bucket', env, matchTimeoutMs: 10_000 });
   try {
     const events = record(session);
     const selecting = session.selectBucket('early-bucket'); // the TUI's "discovering…" header
@@ -41,7 +42,7 @@ test('an op fired while the bucket is still being discovered is matched to its o
 });
 
 test('two multipart uploads of one key in a row: each op gets its own invocation', async () => {
-  const session = await createSession({ local: true, bucket: 'mm-bucket', env, matchTimeoutMs: 10_000 });
+  const session = await createSession({ ...testTiming(), local: true, bucket: 'mm-bucket', env, matchTimeoutMs: 10_000 });
   try {
     const events = record(session);
     await session.selectBucket('mm-bucket');
@@ -73,7 +74,7 @@ export const handler = async (event) => {
 };
 `,
   );
-  const session = await createSession({ local: true, handler, bucket: 'retry-bucket', env, matchTimeoutMs: 10_000 });
+  const session = await createSession({ ...testTiming(), local: true, handler, bucket: 'retry-bucket', env, matchTimeoutMs: 10_000 });
   try {
     const events = record(session);
     await session.selectBucket('retry-bucket');

@@ -1,4 +1,5 @@
 /** The engine over the embedded sandbox, through SessionApi only: events, warnings, cancel, close. */
+import { testTiming } from './observe/helpers.js';
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -35,7 +36,7 @@ function recorder(session: SessionApi) {
 const env = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };
 
 test('a PUT on the demo bucket: started, acked with the S3 request id, matched', async () => {
-  const session = await createSession({ local: true, bucket: 'sess-bucket', env, matchTimeoutMs: 20_000 });
+  const session = await createSession({ ...testTiming(), local: true, bucket: 'sess-bucket', env, matchTimeoutMs: 20_000 });
   try {
     const rec = recorder(session);
     assert.equal(rec.events[0]?.type, 'TargetResolved', 'a new listener first gets the target');
@@ -69,7 +70,7 @@ test('a PUT on the demo bucket: started, acked with the S3 request id, matched',
 });
 
 test('ensureBucket wires new sandbox buckets; a bucket without notifications warns and cannot match', async () => {
-  const session = await createSession({ local: true, env });
+  const session = await createSession({ ...testTiming(), local: true, env });
   try {
     const rec = recorder(session);
     assert.equal(await session.ensureBucket('wired-bucket'), true);
@@ -101,7 +102,7 @@ test('ensureBucket wires new sandbox buckets; a bucket without notifications war
 });
 
 test('the polling tail matches too', async () => {
-  const session = await createSession({ local: true, bucket: 'poll-bucket', env, tailMode: 'poll', matchTimeoutMs: 20_000 });
+  const session = await createSession({ ...testTiming(), local: true, bucket: 'poll-bucket', env, tailMode: 'poll', matchTimeoutMs: 20_000 });
   try {
     const rec = recorder(session);
     await session.selectBucket('poll-bucket');
@@ -115,7 +116,7 @@ test('the polling tail matches too', async () => {
 });
 
 test('cancel() aborts an in-flight multipart upload: progress, then Aborted, no upload left', async () => {
-  const session = await createSession({ local: true, bucket: 'mp-bucket', env });
+  const session = await createSession({ ...testTiming(), local: true, bucket: 'mp-bucket', env });
   try {
     const rec = recorder(session);
     const { opId, settled } = session.fire({ kind: 'multipart', bucket: 'mp-bucket', key: 'big.bin', sizeMB: 120, concurrency: 1 });

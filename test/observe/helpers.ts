@@ -9,6 +9,7 @@ import {
   PutLogEventsCommand,
 } from '@aws-sdk/client-cloudwatch-logs';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
+import type { TimingOptions } from '../../src/sandbox/timing/profile.js';
 import type { ObserveEvent, Observer } from '../../src/observe/observer.js';
 
 /** moto_server (a Python emulator: no live tail, its own ids in event records) is on PATH. */
@@ -35,8 +36,18 @@ export async function startMoto(): Promise<{ endpoint: string; stop(): void }> {
   return { endpoint, stop: () => child.kill() };
 }
 
+/**
+ * The sandbox timing the engine's end-to-end tests run under: instant by default; AWS's, scaled to 1/100 with a
+ * fixed seed, when S3TRIGGER_TEST_TIMING=aws (test/observe/timed.test.ts runs them so).
+ */
+export const TEST_TIMING: TimingOptions | undefined =
+  process.env.S3TRIGGER_TEST_TIMING === 'aws' ? { profile: 'aws', scale: 0.01, seed: Number(process.env.S3TRIGGER_TEST_SEED ?? 11) } : undefined;
+
+/** `{ timing }` for startSandbox / createSession when the tests run under a timing profile; empty otherwise. */
+export const testTiming = (): { timing?: TimingOptions } => (TEST_TIMING ? { timing: TEST_TIMING } : {});
+
 export async function sandbox(): Promise<Sandbox> {
-  return startSandbox({ port: 0 });
+  return startSandbox({ port: 0, ...testTiming() });
 }
 
 export function logsClient(endpoint: string, region: string, extra: { maxAttempts?: number } = {}): CloudWatchLogsClient {
