@@ -51,14 +51,22 @@ function percentile(values: number[], p: number): number {
 const median = (v: number[]) => percentile(v, 50);
 const fmt = (n: number) => (n >= 100 ? n.toFixed(0) : n.toFixed(1));
 
-function run(cmd: string, args: string[], extraEnv: NodeJS.ProcessEnv = {}): { ms: number; code: number | null; stdout: string; stderr: string } {
+function run(
+  cmd: string,
+  args: string[],
+  extraEnv: NodeJS.ProcessEnv = {},
+): { ms: number; code: number | null; stdout: string; stderr: string } {
   const t0 = performance.now();
   const r = spawnSync(cmd, args, { cwd: work, env: { ...env, ...extraEnv }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   return { ms: performance.now() - t0, code: r.status, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
 }
 
 async function startSandboxChild(): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--demo', BUCKET], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--demo', BUCKET], {
+    cwd: work,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const endpoint = await new Promise<string>((ok, fail) => {
     let out = '';
     child.stdout!.on('data', (d: Buffer) => {
@@ -75,7 +83,21 @@ async function ackToVisibleS3trigger(endpoint: string, file: string): Promise<nu
   const figures: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const key = `wait-${i}-${randomBytes(3).toString('hex')}.txt`;
-    const r = run(process.execPath, [CLI, '--endpoint-url', endpoint, '--bucket', BUCKET, '--put', file, '--key', key, '--wait', '--timeout', '30s', '--json']);
+    const r = run(process.execPath, [
+      CLI,
+      '--endpoint-url',
+      endpoint,
+      '--bucket',
+      BUCKET,
+      '--put',
+      file,
+      '--key',
+      key,
+      '--wait',
+      '--timeout',
+      '30s',
+      '--json',
+    ]);
     if (r.code !== 0) throw new Error(`s3trigger --wait failed: ${r.stderr}`);
     const rec = JSON.parse(r.stdout.trim()) as { result: { ackedAt: number }; log: { message: string; seenAt: number }[] };
     const line = rec.log.find((l) => l.message.includes(`Object:     ${key}`));
@@ -87,7 +109,11 @@ async function ackToVisibleS3trigger(endpoint: string, file: string): Promise<nu
 
 async function ackToVisibleAwsTail(endpoint: string, file: string, runs: number): Promise<number[] | string> {
   if (!existsSync(AWS_V2)) return 'aws CLI v2 not found at /usr/bin/aws';
-  const tail = spawn(AWS_V2, ['logs', 'tail', GROUP, '--follow', '--since', '1m', '--format', 'short', '--endpoint-url', endpoint], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const tail = spawn(AWS_V2, ['logs', 'tail', GROUP, '--follow', '--since', '1m', '--format', 'short', '--endpoint-url', endpoint], {
+    cwd: work,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const seen = new Map<string, number>();
   let buffer = '';
   tail.stdout!.on('data', (d: Buffer) => {
@@ -96,7 +122,12 @@ async function ackToVisibleAwsTail(endpoint: string, file: string, runs: number)
     for (const m of buffer.matchAll(/Object:\s+(tail-\S+\.txt)/g)) if (!seen.has(m[1]!)) seen.set(m[1]!, now);
     buffer = buffer.slice(Math.max(0, buffer.length - 4096));
   });
-  const s3 = new S3Client({ region: 'eu-west-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const s3 = new S3Client({
+    region: 'eu-west-1',
+    endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const body = await readFile(file);
   const figures: number[] = [];
   try {
@@ -165,11 +196,16 @@ async function main() {
   const file = join(work, 'test.txt');
   writeFileSync(file, 'S3 events trigger demo file.\n');
   const { child: sandbox, endpoint } = await startSandboxChild();
-  console.log(`sandbox ${endpoint}; ${RUNS} runs per figure; load average ${(await import('node:os')).loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+  console.log(
+    `sandbox ${endpoint}; ${RUNS} runs per figure; load average ${(await import('node:os'))
+      .loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')}`,
+  );
   try {
     const s3trigger = await ackToVisibleS3trigger(endpoint, file);
     const awsTail = await ackToVisibleAwsTail(endpoint, file, Math.min(RUNS, 10));
-    report('1. op ack -> log line visible (this machine\'s clock)', [
+    report("1. op ack -> log line visible (this machine's clock)", [
       ['PUT + aws logs tail --follow (v2)', awsTail],
       ['s3trigger --put f --wait', s3trigger],
     ]);
@@ -213,12 +249,31 @@ async function main() {
       for (let written = 0; written < bytes; written += chunk.length) await h.write(chunk);
       await h.close();
       const mbps = (ms: number) => bytes / 1024 / 1024 / (ms / 1000);
-      const upload = (key: string, ...extra: string[]) => [CLI, '--endpoint-url', endpoint, '--bucket', BUCKET, '--multipart', key, '--file', big, ...extra];
+      const upload = (key: string, ...extra: string[]) => [
+        CLI,
+        '--endpoint-url',
+        endpoint,
+        '--bucket',
+        BUCKET,
+        '--multipart',
+        key,
+        '--file',
+        big,
+        ...extra,
+      ];
       const rows = wallTimes(
         [
-          { label: 'aws s3 cp (v2, 8 MiB x 10)', cmd: AWS_V2, args: ['s3', 'cp', big, `s3://${BUCKET}/big-aws.bin`, '--endpoint-url', endpoint] },
+          {
+            label: 'aws s3 cp (v2, 8 MiB x 10)',
+            cmd: AWS_V2,
+            args: ['s3', 'cp', big, `s3://${BUCKET}/big-aws.bin`, '--endpoint-url', endpoint],
+          },
           { label: 's3trigger --multipart (5 MiB x 8)', cmd: process.execPath, args: upload('big-s3trigger.bin') },
-          { label: 's3trigger --part-size 8 --concurrency 10', cmd: process.execPath, args: upload('big-s3trigger-8.bin', '--part-size', '8', '--concurrency', '10') },
+          {
+            label: 's3trigger --part-size 8 --concurrency 10',
+            cmd: process.execPath,
+            args: upload('big-s3trigger-8.bin', '--part-size', '8', '--concurrency', '10'),
+          },
         ],
         MULTIPART_RUNS,
         false,

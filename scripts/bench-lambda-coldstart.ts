@@ -13,7 +13,13 @@ import { zipPackage } from '../src/sandbox/lambda/zip.js';
 const runs = Number(process.argv[2] ?? 15);
 const PY = `import json\n\ndef handler(event, context):\n    print('event', json.dumps(event))\n    return {'statusCode': 200}\n`;
 const S3_EVENT = JSON.stringify({
-  Records: [{ eventName: 'ObjectCreated:Put', eventTime: new Date().toISOString(), s3: { bucket: { name: 'b' }, object: { key: 'k', size: 1, eTag: 'e' } } }],
+  Records: [
+    {
+      eventName: 'ObjectCreated:Put',
+      eventTime: new Date().toISOString(),
+      s3: { bucket: { name: 'b' }, object: { key: 'k', size: 1, eTag: 'e' } },
+    },
+  ],
 });
 
 const quantile = (xs: number[], q: number) => {
@@ -24,11 +30,23 @@ const fmt = (xs: number[]) =>
   `median ${quantile(xs, 0.5).toFixed(1)} ms  p90 ${quantile(xs, 0.9).toFixed(1)} ms  min ${Math.min(...xs).toFixed(1)}  max ${Math.max(...xs).toFixed(1)}  (n=${xs.length})`;
 
 const sb = await startSandbox({ port: 0 });
-const lambda = new LambdaClient({ endpoint: sb.endpoint, region: sb.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+const lambda = new LambdaClient({
+  endpoint: sb.endpoint,
+  region: sb.region,
+  credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+});
 
 async function measure(name: string, runtime: Runtime, handler: string, files: Record<string, string>) {
   const zip = zipPackage(files);
-  await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: runtime, Handler: handler, Role: 'arn:aws:iam::000000000000:role/r', Code: { ZipFile: zip } }));
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: runtime,
+      Handler: handler,
+      Role: 'arn:aws:iam::000000000000:role/r',
+      Code: { ZipFile: zip },
+    }),
+  );
   const init: number[] = [];
   const coldRoundTrip: number[] = [];
   const warmRoundTrip: number[] = [];

@@ -7,7 +7,12 @@
  *   npx tsx scripts/bench-livetail.ts [puts=200]
  */
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CloudWatchLogsClient, DescribeLogGroupsCommand, StartLiveTailCommand, type LiveTailSessionLogEvent } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CloudWatchLogsClient,
+  DescribeLogGroupsCommand,
+  StartLiveTailCommand,
+  type LiveTailSessionLogEvent,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { setupDemo } from '../src/sandbox/demo.js';
 import { startSandbox } from '../src/sandbox/server.js';
 

@@ -45,7 +45,9 @@ const quantile = (xs: number[], q: number) => {
 };
 const ms = (x: number) => (Math.abs(x) >= 1000 ? `${(x / 1000).toFixed(2)} s` : `${x.toFixed(1)} ms`);
 const summary = (xs: number[]) =>
-  xs.length === 0 ? 'no samples' : `p50 ${ms(quantile(xs, 0.5))}  p90 ${ms(quantile(xs, 0.9))}  p99 ${ms(quantile(xs, 0.99))}  max ${ms(Math.max(...xs))}  (n=${xs.length})`;
+  xs.length === 0
+    ? 'no samples'
+    : `p50 ${ms(quantile(xs, 0.5))}  p90 ${ms(quantile(xs, 0.9))}  p99 ${ms(quantile(xs, 0.99))}  max ${ms(Math.max(...xs))}  (n=${xs.length})`;
 
 const keyOf = (phase: string, i: number) => `bench/${phase}-${String(i).padStart(3, '0')}.txt`;
 const objectLine = (key: string) => `Object:     ${key}`;
@@ -99,21 +101,34 @@ try {
   };
   const tails: { name: string; available: 'ingestion' | 'live-update'; out: ReturnType<typeof stampedLines> }[] = [];
   if (hasV2) {
-    const child = spawn(AWS_V2, ['logs', 'tail', logGroup, '--follow', '--format', 'short', '--endpoint-url', sandbox.endpoint], { env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(AWS_V2, ['logs', 'tail', logGroup, '--follow', '--format', 'short', '--endpoint-url', sandbox.endpoint], {
+      env: cliEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     tails.push({ name: 'aws logs tail --follow (v2, 5 s poll)', available: 'ingestion', out: stampedLines(child) });
   } else console.log(`skipped aws logs tail --follow: no AWS CLI v2 at ${AWS_V2}`);
   if (hasV1) {
-    const child = spawn('aws', ['logs', 'start-live-tail', '--log-group-identifiers', logGroup, '--endpoint-url', sandbox.endpoint], { env: cliEnv, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('aws', ['logs', 'start-live-tail', '--log-group-identifiers', logGroup, '--endpoint-url', sandbox.endpoint], {
+      env: cliEnv,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     children.push(child);
     tails.push({ name: 'aws logs start-live-tail (v1)', available: 'live-update', out: stampedLines(child) });
   } else console.log('skipped aws logs start-live-tail: no AWS CLI v1 on PATH');
 
   // A bare SDK live tail in this process: when an update actually reaches a client here (the transport's share).
-  const reference = new CloudWatchLogsClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, disableHostPrefix: true });
+  const reference = new CloudWatchLogsClient({
+    endpoint: sandbox.endpoint,
+    region: sandbox.region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    disableHostPrefix: true,
+  });
   const referenceAbort = new AbortController();
   const referenceSeen = new Map<string, number>(); // Object line -> key, REPORT -> `REPORT <request id>`: first arrival here
-  const referenceTail = await reference.send(new StartLiveTailCommand({ logGroupIdentifiers: [logGroup] }), { abortSignal: referenceAbort.signal });
+  const referenceTail = await reference.send(new StartLiveTailCommand({ logGroupIdentifiers: [logGroup] }), {
+    abortSignal: referenceAbort.signal,
+  });
   void (async () => {
     try {
       for await (const frame of referenceTail.responseStream!) {
@@ -155,7 +170,9 @@ try {
     const states = await Promise.all(settled);
     const counts = new Map<string, number>();
     for (const s of states) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
-    console.log(`${phase}: ${PUTS} PUTs in ${((Date.now() - started) / 1000).toFixed(1)} s: ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ')}`);
+    console.log(
+      `${phase}: ${PUTS} PUTs in ${((Date.now() - started) / 1000).toFixed(1)} s: ${[...counts].map(([k, v]) => `${v} ${k}`).join(', ')}`,
+    );
     await session.close();
   }
   await sleep(8000); // aws logs tail polls every 5 s
@@ -164,7 +181,11 @@ try {
   reference.destroy();
 
   // Every event's ingestionTime, read once everything has been ingested.
-  const logs = new CloudWatchLogsClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const logs = new CloudWatchLogsClient({
+    endpoint: sandbox.endpoint,
+    region: sandbox.region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const events: FilteredLogEvent[] = [];
   let nextToken: string | undefined;
   do {
@@ -228,7 +249,8 @@ try {
         lag.push(line.at - (tail.available === 'live-update' ? liveUpdate(ingestionTime) : ingestionTime));
       }
     }
-    if (lag.length === 0) console.log(`${tail.name}: printed no line; stderr: ${tail.out.stderr().trim().split('\n').slice(-2).join(' / ')}`);
+    if (lag.length === 0)
+      console.log(`${tail.name}: printed no line; stderr: ${tail.out.stderr().trim().split('\n').slice(-2).join(' / ')}`);
     rows.push([`${tail.name} (Object line ${tail.available === 'live-update' ? 'update' : 'ingested'} -> printed)`, lag]);
   }
 
@@ -240,7 +262,9 @@ try {
   const base = rows[0]![1];
   if (base.length > 0) {
     console.log('\nMedians against s3trigger with the live tail:');
-    for (const [name, xs] of rows.slice(1)) if (xs.length > 0 && !name.startsWith(' ')) console.log(`  ${name.padEnd(width)}  ${(quantile(xs, 0.5) / Math.max(0.1, quantile(base, 0.5))).toFixed(1)}x`);
+    for (const [name, xs] of rows.slice(1))
+      if (xs.length > 0 && !name.startsWith(' '))
+        console.log(`  ${name.padEnd(width)}  ${(quantile(xs, 0.5) / Math.max(0.1, quantile(base, 0.5))).toFixed(1)}x`);
   }
 } finally {
   for (const c of children) c.kill('SIGKILL');

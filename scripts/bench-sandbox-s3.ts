@@ -31,7 +31,12 @@ const median = (xs: number[]) => {
 const fmt = (n: number, digits = 1) => n.toFixed(digits);
 
 function client(endpoint: string): S3Client {
-  return new S3Client({ endpoint, region: 'eu-west-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  return new S3Client({
+    endpoint,
+    region: 'eu-west-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
 }
 
 async function freePort(): Promise<number> {
@@ -51,7 +56,9 @@ async function childMain(dataDir: string | undefined): Promise<void> {
 }
 
 async function spawnSandbox(dataDir?: string): Promise<{ child: ChildProcess; endpoint: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', here, '--child', ...(dataDir ? [dataDir] : [])], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', here, '--child', ...(dataDir ? [dataDir] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   process.once('exit', () => child.kill('SIGKILL'));
   const endpoint = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
@@ -104,7 +111,9 @@ async function startToReady(): Promise<void> {
 /** 16 clients, each PUTting 4 KiB objects back to back for the duration; returns ops/s. */
 async function putLoad(endpoint: string, bucket: string, seconds: number, location?: BucketLocationConstraint): Promise<number> {
   const setup = client(endpoint);
-  await setup.send(new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: location ? { LocationConstraint: location } : undefined }));
+  await setup.send(
+    new CreateBucketCommand({ Bucket: bucket, CreateBucketConfiguration: location ? { LocationConstraint: location } : undefined }),
+  );
   setup.destroy();
   const clients = Array.from({ length: 16 }, () => client(endpoint));
   const body = Buffer.alloc(4096, 'x');
@@ -158,10 +167,11 @@ async function putLoadThreads(endpoint: string, bucket: string, seconds: number,
     { length: threads },
     (_, id) => new Worker(PUT_WORKER, { eval: true, workerData: { root, endpoint, bucket, clients: 16 / threads, id } }),
   );
-  const next = (w: Worker) => new Promise<{ ready?: boolean; ops?: number }>((resolve, reject) => {
-    w.once('message', resolve);
-    w.once('error', reject);
-  });
+  const next = (w: Worker) =>
+    new Promise<{ ready?: boolean; ops?: number }>((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
   await Promise.all(workers.map(next));
   const t0 = performance.now();
   const deadline = Date.now() + seconds * 1000;
@@ -181,10 +191,13 @@ async function rawPutLoad(endpoint: string, bucket: string, seconds: number): Pr
   const authorization = 'AWS4-HMAC-SHA256 Credential=test/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=0';
   const put = (path: string, body: Buffer) =>
     new Promise<void>((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port, method: 'PUT', path, agent, headers: { 'content-length': body.length, authorization } }, (res) => {
-        res.resume();
-        res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`PUT ${path}: ${res.statusCode}`))));
-      });
+      const req = request(
+        { host: '127.0.0.1', port, method: 'PUT', path, agent, headers: { 'content-length': body.length, authorization } },
+        (res) => {
+          res.resume();
+          res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`PUT ${path}: ${res.statusCode}`))));
+        },
+      );
       req.on('error', reject);
       req.end(body);
     });
@@ -282,11 +295,18 @@ async function multipartBenchmark(): Promise<void> {
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rssKb(pid, 'VmRSS'))), 50);
   const chunk = Buffer.alloc(1024 * 1024, 'm');
-  const body = Readable.from((function* () {
-    for (let i = 0; i < totalMiB; i++) yield chunk;
-  })());
+  const body = Readable.from(
+    (function* () {
+      for (let i = 0; i < totalMiB; i++) yield chunk;
+    })(),
+  );
   const t0 = performance.now();
-  await new Upload({ client: s3, params: { Bucket: 'mpu-bench', Key: 'big.bin', Body: body }, partSize: 8 * 1024 * 1024, queueSize: 4 }).done();
+  await new Upload({
+    client: s3,
+    params: { Bucket: 'mpu-bench', Key: 'big.bin', Body: body },
+    partSize: 8 * 1024 * 1024,
+    queueSize: 4,
+  }).done();
   const seconds = (performance.now() - t0) / 1000;
   clearInterval(sampler);
   const hwm = rssKb(pid, 'VmHWM');

@@ -82,7 +82,12 @@ function firstFrameMs(socket: string, command: string, marker: string): number {
 }
 
 function benchFirstFrame(): void {
-  const skip = spawnSync('tmux', ['-V']).status !== 0 ? 'tmux not found' : !existsSync(join(ROOT, 'dist/bin.cjs')) ? 'run npm run build first' : undefined;
+  const skip =
+    spawnSync('tmux', ['-V']).status !== 0
+      ? 'tmux not found'
+      : !existsSync(join(ROOT, 'dist/bin.cjs'))
+        ? 'run npm run build first'
+        : undefined;
   if (skip) {
     console.log(`first frame: skipped (${skip})`);
     return;
@@ -164,22 +169,36 @@ async function benchFlood(): Promise<void> {
   const store = new LogStore();
   const stdout = new FakeStdout(120, 40, false);
   const stdin = new FakeStdin();
-  const state = initialState({ target: session.target, isRealAws: false, bucket: 'test-bucket', columns: 120, rows: 40, demoFile: '/tmp/test.txt' });
-  const renderTimes: number[] = [];
-  const instance = render(createElement(App, { session, store, initialState: state, noColor: false, onQuit: () => {}, startBucket: 'test-bucket' }), {
-    stdout: stdout as unknown as NodeJS.WriteStream,
-    stdin: stdin as unknown as NodeJS.ReadStream,
-    exitOnCtrlC: false,
-    patchConsole: false,
-    maxFps: MAX_FPS,
-    onRender: ({ renderTime }) => renderTimes.push(renderTime),
+  const state = initialState({
+    target: session.target,
+    isRealAws: false,
+    bucket: 'test-bucket',
+    columns: 120,
+    rows: 40,
+    demoFile: '/tmp/test.txt',
   });
+  const renderTimes: number[] = [];
+  const instance = render(
+    createElement(App, { session, store, initialState: state, noColor: false, onQuit: () => {}, startBucket: 'test-bucket' }),
+    {
+      stdout: stdout as unknown as NodeJS.WriteStream,
+      stdin: stdin as unknown as NodeJS.ReadStream,
+      exitOnCtrlC: false,
+      patchConsole: false,
+      maxFps: MAX_FPS,
+      onRender: ({ renderTime }) => renderTimes.push(renderTime),
+    },
+  );
   await new Promise((r) => setTimeout(r, 300));
 
-  const idle = await keyLatencies(stdin, stdout, (() => {
-    let n = 0;
-    return () => n++ >= 10;
-  })());
+  const idle = await keyLatencies(
+    stdin,
+    stdout,
+    (() => {
+      let n = 0;
+      return () => n++ >= 10;
+    })(),
+  );
 
   let emitted = 0;
   const rssBefore = process.memoryUsage().rss;
@@ -221,8 +240,12 @@ async function benchFlood(): Promise<void> {
 
   console.log(`log flood: ${RATE} lines/s for ${SECONDS} s (sent ${emitted} in ${floodSeconds.toFixed(2)} s), in-process, 120x40`);
   console.log(`  key -> frame idle     median ${ms(median(idle))}  p95 ${ms(percentile(idle, 0.95))}  (n=${idle.length})`);
-  console.log(`  key -> frame flooded  median ${ms(median(flooded))}  p95 ${ms(percentile(flooded, 0.95))}  max ${ms(Math.max(...flooded))}  (n=${flooded.length}; target < 100 ms)`);
-  console.log(`  ink render time       median ${ms(median(renderTimes))}  p95 ${ms(percentile(renderTimes, 0.95))}  (${renderTimes.length} renders)`);
+  console.log(
+    `  key -> frame flooded  median ${ms(median(flooded))}  p95 ${ms(percentile(flooded, 0.95))}  max ${ms(Math.max(...flooded))}  (n=${flooded.length}; target < 100 ms)`,
+  );
+  console.log(
+    `  ink render time       median ${ms(median(renderTimes))}  p95 ${ms(percentile(renderTimes, 0.95))}  (${renderTimes.length} renders)`,
+  );
   const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
   console.log(`  peak RSS              ${mb(peakRss)} (before the flood ${mb(rssBefore)}, this process includes tsx; target < 250 MB)`);
   console.log(

@@ -35,7 +35,10 @@ const dependencyUrls = {
       const text = await readFile(args.path, 'utf8');
       if (!text.includes('import.meta.url')) return undefined;
       const [, pkg, file] = /[\\/]node_modules[\\/]((?:@[^\\/]+[\\/])?[^\\/]+)[\\/](.*)$/.exec(args.path);
-      let contents = text.replaceAll('import.meta.url', `__packageFileUrl(${JSON.stringify(pkg.replace(/\\/g, '/'))}, ${JSON.stringify(file)})`);
+      let contents = text.replaceAll(
+        'import.meta.url',
+        `__packageFileUrl(${JSON.stringify(pkg.replace(/\\/g, '/'))}, ${JSON.stringify(file)})`,
+      );
       if (/\b(const|let|var)\s+__dirname\b/.test(contents)) contents = contents.replace(/\b__dirname\b/g, '__moduleDirname');
       return { contents, loader: 'js' };
     });
@@ -72,4 +75,5 @@ await build({
 
 // The Lambda runtimes' bootstraps are run as files (node bootstrap.mjs, python3 bootstrap.py), not bundled.
 await mkdir('dist/sandbox/lambda/runtimes', { recursive: true });
-for (const name of ['bootstrap.mjs', 'bootstrap.py']) await copyFile(`src/sandbox/lambda/runtimes/${name}`, `dist/sandbox/lambda/runtimes/${name}`);
+for (const name of ['bootstrap.mjs', 'bootstrap.py'])
+  await copyFile(`src/sandbox/lambda/runtimes/${name}`, `dist/sandbox/lambda/runtimes/${name}`);

@@ -29,7 +29,12 @@ try {
   sample('start');
   let sandbox: Awaited<ReturnType<typeof startSandbox>> | undefined = await startSandbox(options);
   const client = () =>
-    new CloudWatchLogsClient({ endpoint: sandbox!.endpoint, region: sandbox!.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+    new CloudWatchLogsClient({
+      endpoint: sandbox!.endpoint,
+      region: sandbox!.region,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+      maxAttempts: 1,
+    });
   const logs = client();
   await logs.send(new CreateLogGroupCommand({ logGroupName: '/aws/lambda/flood' }));
   await logs.send(new CreateLogStreamCommand({ logGroupName: '/aws/lambda/flood', logStreamName: 's' }));
@@ -38,19 +43,26 @@ try {
   for (let sent = 0; sent < lines; ) {
     const n = Math.min(10_000, lines - sent);
     const now = Date.now();
-    const logEvents = Array.from({ length: n }, (_, i) => ({ timestamp: now, message: `flood line ${String(sent + i).padStart(9, '0')} of the handler's loop, key k` }));
+    const logEvents = Array.from({ length: n }, (_, i) => ({
+      timestamp: now,
+      message: `flood line ${String(sent + i).padStart(9, '0')} of the handler's loop, key k`,
+    }));
     await logs.send(new PutLogEventsCommand({ logGroupName: '/aws/lambda/flood', logStreamName: 's', logEvents }));
     sent += n;
   }
   sample(`after ${lines} lines`);
-  console.log(`flood took ${((Date.now() - started) / 1000).toFixed(1)} s; journal ${mb(statSync(join(dataDir, 'logs', 'journal.ndjson')).size)}`);
+  console.log(
+    `flood took ${((Date.now() - started) / 1000).toFixed(1)} s; journal ${mb(statSync(join(dataDir, 'logs', 'journal.ndjson')).size)}`,
+  );
   logs.destroy();
   await sandbox.close();
   sandbox = undefined;
   sample('closed');
   const t0 = Date.now();
   sandbox = await startSandbox(options);
-  console.log(`restart (replay) took ${((Date.now() - t0) / 1000).toFixed(1)} s; journal ${mb(statSync(join(dataDir, 'logs', 'journal.ndjson')).size)}`);
+  console.log(
+    `restart (replay) took ${((Date.now() - t0) / 1000).toFixed(1)} s; journal ${mb(statSync(join(dataDir, 'logs', 'journal.ndjson')).size)}`,
+  );
   sample('restarted');
   await sandbox.close();
 } finally {

@@ -3,8 +3,29 @@ import { oneLine } from './errors.js';
 
 /** Flags that take one value each (the rest are booleans, or repeatable like --function). */
 export const SCALAR_FLAGS = [
-  'bucket', 'put', 'delkey', 'post', 'multipart', 'size', 'file', 'key', 'part-size', 'concurrency', 'timeout', 'expect',
-  'handler', 'endpoint-url', 'profile', 'region', 'port', 'host', 'data', 'demo', 'timing', 'timing-scale', 'timing-seed',
+  'bucket',
+  'put',
+  'delkey',
+  'post',
+  'multipart',
+  'size',
+  'file',
+  'key',
+  'part-size',
+  'concurrency',
+  'timeout',
+  'expect',
+  'handler',
+  'endpoint-url',
+  'profile',
+  'region',
+  'port',
+  'host',
+  'data',
+  'demo',
+  'timing',
+  'timing-scale',
+  'timing-seed',
 ] as const;
 
 /**
@@ -32,8 +53,10 @@ export function attachDashValues(argv: readonly string[], scalars: readonly stri
 export function repeatedFlagProblem(args: Record<string, unknown>, scalars: readonly string[] = SCALAR_FLAGS): string | undefined {
   for (const name of scalars) {
     const value = args[name];
-    if (Array.isArray(value)) return `--${name} was given more than once (${value.map((v) => `'${oneLine(String(v))}'`).join(', ')}): give it once`;
+    if (Array.isArray(value))
+      return `--${name} was given more than once (${value.map((v) => `'${oneLine(String(v))}'`).join(', ')}): give it once`;
   }
-  if (Array.isArray(args.copy) && args.copy.length > 3) return '--copy was given more than once: one COPY per run (SRC_BUCKET SRC_KEY DEST_KEY)';
+  if (Array.isArray(args.copy) && args.copy.length > 3)
+    return '--copy was given more than once: one COPY per run (SRC_BUCKET SRC_KEY DEST_KEY)';
   return undefined;
 }

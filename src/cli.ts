@@ -47,32 +47,78 @@ function withOpFlags<T>(y: Argv<T>): Argv<T> {
 function withMainOptions(y: Argv) {
   return withOpFlags(y.option('bucket', { type: 'string', describe: 'S3 bucket name (required for operations)' }))
     .option('size', { type: 'string', describe: 'MB of random data for --multipart (default 6)', group: 'Operations (run in this order):' })
-    .option('file', { type: 'string', describe: 'Upload this FILE with --multipart instead of random data', group: 'Operations (run in this order):' })
-    .option('key', { type: 'string', describe: 'Object key for --put / --post (default: the file path)', group: 'Operations (run in this order):' })
+    .option('file', {
+      type: 'string',
+      describe: 'Upload this FILE with --multipart instead of random data',
+      group: 'Operations (run in this order):',
+    })
+    .option('key', {
+      type: 'string',
+      describe: 'Object key for --put / --post (default: the file path)',
+      group: 'Operations (run in this order):',
+    })
     .option('part-size', { type: 'string', describe: 'Multipart part size in MiB (default 5)', group: 'Operations (run in this order):' })
     .option('concurrency', { type: 'string', describe: 'Parts uploaded in parallel (default 8)', group: 'Operations (run in this order):' })
     .option('wait', { type: 'boolean', default: false, describe: "Wait for each operation's Lambda invocation", group: 'Matching:' })
-    .option('timeout', { type: 'string', default: '60s', describe: 'How long --wait waits per operation (30s, 2m, 500ms)', group: 'Matching:' })
+    .option('timeout', {
+      type: 'string',
+      default: '60s',
+      describe: 'How long --wait waits per operation (30s, 2m, 500ms)',
+      group: 'Matching:',
+    })
     .option('expect', { type: 'string', describe: "REGEX the matched invocation's log must contain (implies --wait)", group: 'Matching:' })
-    .option('function', { type: 'string', array: true, describe: 'Watch this Lambda function (repeatable; default: from the bucket notifications)', group: 'Matching:' })
+    .option('function', {
+      type: 'string',
+      array: true,
+      describe: 'Watch this Lambda function (repeatable; default: from the bucket notifications)',
+      group: 'Matching:',
+    })
     .option('log-group', { type: 'string', array: true, describe: 'Watch this log group (repeatable)', group: 'Matching:' })
-    .option('poll', { type: 'boolean', default: false, describe: 'Tail by polling FilterLogEvents instead of StartLiveTail', group: 'Matching:' })
+    .option('poll', {
+      type: 'boolean',
+      default: false,
+      describe: 'Tail by polling FilterLogEvents instead of StartLiveTail',
+      group: 'Matching:',
+    })
     .option('json', { type: 'boolean', default: false, describe: 'NDJSON on stdout: one object per operation', group: 'Output:' })
     .option('quiet', { type: 'boolean', default: false, describe: 'Print only errors', group: 'Output:' })
     .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces and SDK warnings', group: 'Output:' })
-    .option('local', { type: 'boolean', default: false, describe: 'Use the embedded local sandbox (S3 + Lambda + Logs, no account)', group: 'Target:' })
-    .option('handler', { type: 'string', describe: 'Sandbox: run your handler FILE[:func] (.js/.mjs/.py); implies --local', group: 'Target:' })
-    .option('endpoint-url', { type: 'string', describe: 'Custom endpoint (LocalStack, moto, MinIO); also AWS_ENDPOINT_URL', group: 'Target:' })
+    .option('local', {
+      type: 'boolean',
+      default: false,
+      describe: 'Use the embedded local sandbox (S3 + Lambda + Logs, no account)',
+      group: 'Target:',
+    })
+    .option('handler', {
+      type: 'string',
+      describe: 'Sandbox: run your handler FILE[:func] (.js/.mjs/.py); implies --local',
+      group: 'Target:',
+    })
+    .option('endpoint-url', {
+      type: 'string',
+      describe: 'Custom endpoint (LocalStack, moto, MinIO); also AWS_ENDPOINT_URL',
+      group: 'Target:',
+    })
     .option('profile', { type: 'string', describe: 'AWS profile', group: 'Target:' })
     .option('region', { type: 'string', describe: 'AWS region', group: 'Target:' })
-    .option('create-bucket', { type: 'boolean', default: false, describe: 'Create --bucket on real AWS when missing (always done on sandbox/endpoints)', group: 'Target:' })
+    .option('create-bucket', {
+      type: 'boolean',
+      default: false,
+      describe: 'Create --bucket on real AWS when missing (always done on sandbox/endpoints)',
+      group: 'Target:',
+    })
     .option('yes', {
       type: 'boolean',
       default: false,
-      describe: 'Answer every question s3trigger would ask with yes (CI: fire an operation no notification covers; --create-bucket stays separate)',
+      describe:
+        'Answer every question s3trigger would ask with yes (CI: fire an operation no notification covers; --create-bucket stays separate)',
       group: 'Target:',
     })
-    .option('timing', { type: 'string', describe: "With --local: the sandbox's timing, instant (default) or aws (AWS's delays, see README)", group: 'Target:' })
+    .option('timing', {
+      type: 'string',
+      describe: "With --local: the sandbox's timing, instant (default) or aws (AWS's delays, see README)",
+      group: 'Target:',
+    })
     .option('timing-scale', { type: 'string', describe: 'With --local: multiply every simulated delay by F (default 1)', group: 'Target:' })
     .option('timing-seed', { type: 'string', describe: 'With --local: seed N makes the drawn delays repeatable', group: 'Target:' });
 }
@@ -107,7 +153,9 @@ async function runMain(args: MainArgs): Promise<number> {
   });
   const timing = timingOptions(args);
   if (timing && !args.local && !args.handler) {
-    throw usageError('--timing shapes the embedded sandbox: add --local (for another client, run s3trigger sandbox --timing aws and use --endpoint-url)');
+    throw usageError(
+      '--timing shapes the embedded sandbox: add --local (for another client, run s3trigger sandbox --timing aws and use --endpoint-url)',
+    );
   }
   const targetFlags = {
     ...(timing ? { timing } : {}),
@@ -169,7 +217,9 @@ async function checkHandler(handler: string): Promise<void> {
 // dist/bin.cjs runs the bundle from a V8 code cache, where Node 20 loses import(): it passes in its own.
 declare const __s3triggerImport: ((specifier: string) => Promise<unknown>) | undefined;
 const importTui = (): Promise<typeof import('./tui/run.js')> =>
-  typeof __s3triggerImport === 'function' ? (__s3triggerImport('./tui/run.js') as Promise<typeof import('./tui/run.js')>) : import('./tui/run.js');
+  typeof __s3triggerImport === 'function'
+    ? (__s3triggerImport('./tui/run.js') as Promise<typeof import('./tui/run.js')>)
+    : import('./tui/run.js');
 
 /** The TUI's signal codes apply from here (a hang-up ends the process by SIGHUP: lifecycle.cts). */
 async function runTuiMode(args: MainArgs, targetFlags: Record<string, unknown>): Promise<number> {
@@ -241,11 +291,23 @@ async function main(argv: string[]): Promise<number> {
         y
           .option('port', { type: 'number', default: SANDBOX_PORT, describe: 'Port to listen on (0 = any free port)' })
           .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' })
-          .option('allow-host', { type: 'string', array: true, describe: 'Also answer requests whose Host is NAME (repeatable; loopback names always are)' })
+          .option('allow-host', {
+            type: 'string',
+            array: true,
+            describe: 'Also answer requests whose Host is NAME (repeatable; loopback names always are)',
+          })
           .option('data', { type: 'string', describe: 'Persist buckets, objects, functions and logs in DIR' })
           .option('region', { type: 'string', default: SANDBOX_REGION, describe: 'Region the sandbox reports' })
-          .option('logs-max-mb', { type: 'number', default: SANDBOX_LOGS_MAX_MB, describe: 'Keep at most this many MiB of log events (memory and disk); the oldest go first' })
-          .option('timing', { type: 'string', describe: 'instant (default) or aws: S3 delivery delays, duplicates, log ingestion delay, live tail once a second, FilterLogEvents at 5/s' })
+          .option('logs-max-mb', {
+            type: 'number',
+            default: SANDBOX_LOGS_MAX_MB,
+            describe: 'Keep at most this many MiB of log events (memory and disk); the oldest go first',
+          })
+          .option('timing', {
+            type: 'string',
+            describe:
+              'instant (default) or aws: S3 delivery delays, duplicates, log ingestion delay, live tail once a second, FilterLogEvents at 5/s',
+          })
           .option('timing-scale', { type: 'string', describe: 'Multiply every simulated delay by F (0.01 = 100 times faster; default 1)' })
           .option('timing-seed', { type: 'string', describe: 'Seed N for the drawn delays (repeatable runs; default random, printed)' })
           .option('demo', { type: 'string', describe: 'Create BUCKET wired to the demo event-handler function' })
@@ -256,7 +318,8 @@ async function main(argv: string[]): Promise<number> {
         const repeated = repeatedFlagProblem(args);
         if (repeated) throw usageError(repeated);
         if (args.handler) await checkHandler(args.handler);
-        if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535) throw usageError(`--port must be a whole number from 0 to 65535`);
+        if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
+          throw usageError(`--port must be a whole number from 0 to 65535`);
         if (!isRegionName(args.region)) throw usageError(`--region '${args.region}' is not a region name: use e.g. eu-west-1`);
         if (args.data !== undefined && existsSync(args.data) && !statSync(args.data).isDirectory()) {
           throw usageError(`--data ${args.data}: not a directory`);
@@ -289,7 +352,10 @@ async function main(argv: string[]): Promise<number> {
       },
     )
     .example('$0 --bucket test-bucket --put test.txt --wait', 'PUT, then show the matched invocation and its latency')
-    .example('$0 --local --bucket test-bucket --put test.txt --copy test-bucket test.txt copy_test.txt --delkey copy_test.txt --wait --json', 'Several operations on the local sandbox, as NDJSON')
+    .example(
+      '$0 --local --bucket test-bucket --put test.txt --copy test-bucket test.txt copy_test.txt --delkey copy_test.txt --wait --json',
+      'Several operations on the local sandbox, as NDJSON',
+    )
     .epilogue(EXIT_CODES_HELP)
     .strict()
     .fail((msg, err) => {

@@ -63,7 +63,8 @@ async function nodeDefines(file: string, func: string): Promise<'yes' | 'no' | '
 export async function handlerProblem(option: string): Promise<string | undefined> {
   const { file, func } = parseHandlerOption(option);
   const ext = extname(file).toLowerCase();
-  const verdict = ext === '.py' ? await pythonDefines(file, func) : ['.js', '.mjs', '.cjs'].includes(ext) ? await nodeDefines(file, func) : 'maybe';
+  const verdict =
+    ext === '.py' ? await pythonDefines(file, func) : ['.js', '.mjs', '.cjs'].includes(ext) ? await nodeDefines(file, func) : 'maybe';
   if (verdict !== 'no') return undefined;
   return `--handler ${option}: ${basename(file)} defines no function '${func}': name one it exports after the colon (default: handler)`;
 }

@@ -82,7 +82,10 @@ export function foldOpEvent(states: OpStates, event: SessionEvent): OpStates {
         },
       };
     case 'OpProgress':
-      return update(states, event.opId, (op) => ({ ...op, progress: { loaded: event.loaded, ...(event.total !== undefined ? { total: event.total } : {}) } }));
+      return update(states, event.opId, (op) => ({
+        ...op,
+        progress: { loaded: event.loaded, ...(event.total !== undefined ? { total: event.total } : {}) },
+      }));
     case 'OpAcked':
       return update(states, event.opId, (op) => {
         // A Lambda can report before the SDK has parsed the ack: a match that came first stands.

@@ -154,7 +154,10 @@ class Session implements SessionApi {
 
   async listBuckets(): Promise<string[]> {
     const out = await this.t.s3.send(new ListBucketsCommand({}));
-    return (out.Buckets ?? []).map((b) => b.Name ?? '').filter(Boolean).sort();
+    return (out.Buckets ?? [])
+      .map((b) => b.Name ?? '')
+      .filter(Boolean)
+      .sort();
   }
 
   async ensureBucket(bucket: string): Promise<boolean> {
@@ -236,7 +239,8 @@ class Session implements SessionApi {
     this.unsubscribeObserver?.();
     // Its timers are gone: an op it was waiting for can no longer match.
     for (const op of Object.values(this.ops)) {
-      if (!op.settled && op.status === 'acked' && op.awaitsInvocation && !this.early.has(op.opId)) this.emit({ type: 'MatchTimeout', opId: op.opId });
+      if (!op.settled && op.status === 'acked' && op.awaitsInvocation && !this.early.has(op.opId))
+        this.emit({ type: 'MatchTimeout', opId: op.opId });
     }
   }
 

@@ -83,7 +83,8 @@ function endpointUrlProblem(url: string): string | undefined {
   }
   if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.hostname === '') return 'expected http(s)://host[:port]';
   if (u.username || u.password) return 'expected http(s)://host[:port] with no user:password@ (requests are signed with AWS keys)';
-  if ((u.pathname !== '/' && u.pathname !== '') || u.search || u.hash) return 'expected http(s)://host[:port] with no path, query or fragment';
+  if ((u.pathname !== '/' && u.pathname !== '') || u.search || u.hash)
+    return 'expected http(s)://host[:port] with no path, query or fragment';
   return undefined;
 }
 
@@ -95,7 +96,8 @@ export function showEndpoint(url: string): string {
 function invalidEndpoint(...urls: ({ url: string; source: string } | undefined)[]): TargetDecision | undefined {
   for (const found of urls) {
     const why = found && endpointUrlProblem(found.url);
-    if (found && why) return { kind: 'invalid', code: 'Usage', message: `invalid endpoint URL '${showEndpoint(found.url)}' (${found.source}): ${why}` };
+    if (found && why)
+      return { kind: 'invalid', code: 'Usage', message: `invalid endpoint URL '${showEndpoint(found.url)}' (${found.source}): ${why}` };
   }
   return undefined;
 }
@@ -147,13 +149,20 @@ export function decideTarget(flags: TargetFlags, e: TargetEnvironment): TargetDe
   }
   const badRegion =
     invalidRegion(flags.region, '--region') ??
-    (flags.region === undefined ? (invalidRegion(env.AWS_REGION, 'AWS_REGION') ?? (env.AWS_REGION ? undefined : invalidRegion(env.AWS_DEFAULT_REGION, 'AWS_DEFAULT_REGION'))) : undefined);
+    (flags.region === undefined
+      ? (invalidRegion(env.AWS_REGION, 'AWS_REGION') ??
+        (env.AWS_REGION ? undefined : invalidRegion(env.AWS_DEFAULT_REGION, 'AWS_DEFAULT_REGION')))
+      : undefined);
   if (badRegion) return badRegion;
   if (flags.local && explicitEndpoint) {
     return { kind: 'invalid', code: 'Usage', message: '--local and --endpoint-url exclude each other: pick one' };
   }
   if (flags.handler && explicitEndpoint) {
-    return { kind: 'invalid', code: 'Usage', message: '--handler runs your function in the local sandbox: drop --endpoint-url or --handler' };
+    return {
+      kind: 'invalid',
+      code: 'Usage',
+      message: '--handler runs your function in the local sandbox: drop --endpoint-url or --handler',
+    };
   }
   if (flags.local || flags.handler) return { kind: 'sandbox', region: flags.region ?? SANDBOX_REGION_DEFAULT };
 
@@ -168,7 +177,10 @@ export function decideTarget(flags: TargetFlags, e: TargetEnvironment): TargetDe
     };
   }
   const profileRegion = profileSections(e, profile).find((s) => s.region)?.region;
-  const badProfileRegion = flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION ? undefined : invalidRegion(profileRegion, `the region of profile ${profile}`);
+  const badProfileRegion =
+    (flags.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION)
+      ? undefined
+      : invalidRegion(profileRegion, `the region of profile ${profile}`);
   if (badProfileRegion) return badProfileRegion;
   const envRegion = env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
   const credentials = hasCredentials(e, profile, namedProfile);
@@ -268,7 +280,10 @@ export interface ResolveOptions extends TargetFlags {
   stsTimeoutMs?: number;
 }
 
-export function describeTarget(decision: Exclude<TargetDecision, { kind: 'invalid' }>, extra: { endpoint?: string; account?: string }): TargetInfo {
+export function describeTarget(
+  decision: Exclude<TargetDecision, { kind: 'invalid' }>,
+  extra: { endpoint?: string; account?: string },
+): TargetInfo {
   switch (decision.kind) {
     case 'sandbox':
       return {
@@ -346,14 +361,22 @@ async function startEmbeddedSandbox(decision: { region: string; note?: string },
     if (err instanceof AppError) throw err;
     throw new AppError('SandboxSetup', `cannot set up the local sandbox: ${describeError(err)}`, ExitCode.Usage, { cause: err });
   }
-  const s3Config: S3ClientConfig = { region: sandbox.region, endpoint: sandbox.endpoint, forcePathStyle: true, credentials: FAKE_CREDENTIALS };
+  const s3Config: S3ClientConfig = {
+    region: sandbox.region,
+    endpoint: sandbox.endpoint,
+    forcePathStyle: true,
+    credentials: FAKE_CREDENTIALS,
+  };
   const s3 = new S3Client(s3Config);
   const logs = lazyLogs({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: FAKE_CREDENTIALS, disableHostPrefix: true });
   return {
-    info: describeTarget({ kind: 'sandbox', region: sandbox.region, ...(decision.note ? { note: decision.note } : {}) }, {
-      endpoint: sandbox.endpoint,
-      account: sandbox.context.accountId,
-    }),
+    info: describeTarget(
+      { kind: 'sandbox', region: sandbox.region, ...(decision.note ? { note: decision.note } : {}) },
+      {
+        endpoint: sandbox.endpoint,
+        account: sandbox.context.accountId,
+      },
+    ),
     isRealAws: false,
     s3,
     s3Config,
@@ -367,7 +390,10 @@ async function startEmbeddedSandbox(decision: { region: string; note?: string },
   };
 }
 
-async function accountOf(decision: { region: string; profile?: string; stsEndpoint?: string }, timeoutMs: number): Promise<string | undefined> {
+async function accountOf(
+  decision: { region: string; profile?: string; stsEndpoint?: string },
+  timeoutMs: number,
+): Promise<string | undefined> {
   const { STSClient, GetCallerIdentityCommand } = await import('@aws-sdk/client-sts');
   const sts = new STSClient({
     region: decision.region,
@@ -383,13 +409,25 @@ async function accountOf(decision: { region: string; profile?: string; stsEndpoi
   } catch (err) {
     const name = (err as { name?: string }).name ?? '';
     if (name === 'CredentialsProviderError' || name === 'ProviderError') {
-      throw new AppError('NoCredentials', 'AWS credentials could not be loaded: configure them (aws configure / aws sso login), or use --local for the sandbox', ExitCode.Usage, { cause: err });
+      throw new AppError(
+        'NoCredentials',
+        'AWS credentials could not be loaded: configure them (aws configure / aws sso login), or use --local for the sandbox',
+        ExitCode.Usage,
+        { cause: err },
+      );
     }
     if (/ExpiredToken|RequestExpired|TokenRefreshRequired/.test(name)) {
-      throw new AppError('ExpiredToken', 'the AWS session token has expired (ExpiredToken): refresh your credentials, or use --local for the sandbox', ExitCode.Usage, { cause: err });
+      throw new AppError(
+        'ExpiredToken',
+        'the AWS session token has expired (ExpiredToken): refresh your credentials, or use --local for the sandbox',
+        ExitCode.Usage,
+        { cause: err },
+      );
     }
     if (/InvalidClientTokenId|SignatureDoesNotMatch|UnrecognizedClient/.test(name)) {
-      throw new AppError(name, `AWS rejected the credentials (${name}): check them, or use --local for the sandbox`, ExitCode.Usage, { cause: err });
+      throw new AppError(name, `AWS rejected the credentials (${name}): check them, or use --local for the sandbox`, ExitCode.Usage, {
+        cause: err,
+      });
     }
     return undefined; // offline or slow STS: the label just lacks the account
   } finally {
@@ -407,7 +445,11 @@ export async function resolveTarget(options: ResolveOptions): Promise<Target> {
     case 'sandbox':
       return startEmbeddedSandbox(decision, options);
     case 'endpoint': {
-      const credentials = decision.fakeCredentials ? { credentials: FAKE_CREDENTIALS } : decision.profile ? { profile: decision.profile } : {};
+      const credentials = decision.fakeCredentials
+        ? { credentials: FAKE_CREDENTIALS }
+        : decision.profile
+          ? { profile: decision.profile }
+          : {};
       const s3Config: S3ClientConfig = { region: decision.region, endpoint: decision.s3Endpoint, forcePathStyle: true, ...credentials };
       const s3 = new S3Client(s3Config);
       scrubCredentialsOf(s3);

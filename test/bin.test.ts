@@ -33,7 +33,11 @@ test('a successful run writes one code cache; the next run uses it unchanged; --
   assert.match(help.stdout, /Exit codes:/);
   const usage = await runCli(['--bucket', 'bad_bucket', '--put', 'test.txt'], dir, env);
   assert.equal(usage.code, 2);
-  assert.deepEqual(listed(cache).filter((n) => n.endsWith('.v8cache')), [], 'help and usage errors leave no cache');
+  assert.deepEqual(
+    listed(cache).filter((n) => n.endsWith('.v8cache')),
+    [],
+    'help and usage errors leave no cache',
+  );
 
   const first = await runCli(PUT, dir, env);
   assert.equal(first.code, 0, first.stderr);
@@ -88,7 +92,8 @@ test('a rebuilt bundle of the same size and mtime gets its own cache (V8 checks 
   // The Lambda runtimes' bootstraps are files of the package too (dist/sandbox/lambda/runtimes/).
   const runtimes = join(install, 'sandbox', 'lambda', 'runtimes');
   mkdirSync(runtimes, { recursive: true });
-  for (const f of ['bootstrap.mjs', 'bootstrap.py']) copyFileSync(join(dirname(CLI), 'sandbox', 'lambda', 'runtimes', f), join(runtimes, f));
+  for (const f of ['bootstrap.mjs', 'bootstrap.py'])
+    copyFileSync(join(dirname(CLI), 'sandbox', 'lambda', 'runtimes', f), join(runtimes, f));
   const npmTime = new Date('1985-10-26T08:15:00Z'); // npm unpacks every file with this mtime
   utimesSync(bundle, npmTime, npmTime);
   const warm = spawnSync(process.execPath, [bin, ...PUT], { cwd: dir, env: cleanEnv(dir, env), encoding: 'utf8' });

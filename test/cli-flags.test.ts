@@ -18,7 +18,11 @@ for (const [name, args, want] of [
   ['--bucket twice', { bucket: ['a', 'b'] }, "--bucket was given more than once ('a', 'b'): give it once"],
   ['--put twice', { put: ['x', 'y'] }, "--put was given more than once ('x', 'y'): give it once"],
   ['a newline in a value', { key: ['a\nb', 'c'] }, "--key was given more than once ('a\\nb', 'c'): give it once"],
-  ['--copy twice', { copy: ['a', 'b', 'c', 'd', 'e', 'f'] }, '--copy was given more than once: one COPY per run (SRC_BUCKET SRC_KEY DEST_KEY)'],
+  [
+    '--copy twice',
+    { copy: ['a', 'b', 'c', 'd', 'e', 'f'] },
+    '--copy was given more than once: one COPY per run (SRC_BUCKET SRC_KEY DEST_KEY)',
+  ],
 ] as const) {
   test(`repeatedFlagProblem: ${name}`, () => assert.equal(repeatedFlagProblem(args as Record<string, unknown>), want));
 }

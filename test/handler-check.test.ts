@@ -51,7 +51,10 @@ for (const [name, source, func, ok] of [
 
 test('the message names the function and the file', async () => {
   const f = file('named.js', 'exports.handler = 1;');
-  assert.equal(await handlerProblem(`${f}:nosuch`), `--handler ${f}:nosuch: named.js defines no function 'nosuch': name one it exports after the colon (default: handler)`);
+  assert.equal(
+    await handlerProblem(`${f}:nosuch`),
+    `--handler ${f}:nosuch: named.js defines no function 'nosuch': name one it exports after the colon (default: handler)`,
+  );
 });
 
 test('python code is parsed, never executed', { skip: noPython }, async () => {

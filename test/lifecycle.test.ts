@@ -3,7 +3,17 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { EventEmitter } from 'node:events';
 import { ExitCode } from '../src/errors.js';
-import { Lifecycle, signalAction, SIGNAL_EXIT_CODES, STOP_SIGNALS, type LifecycleProcess, type Mode, type SignalAction, type SignalState, type StopSignal } from '../src/lifecycle.cjs';
+import {
+  Lifecycle,
+  signalAction,
+  SIGNAL_EXIT_CODES,
+  STOP_SIGNALS,
+  type LifecycleProcess,
+  type Mode,
+  type SignalAction,
+  type SignalState,
+  type StopSignal,
+} from '../src/lifecycle.cjs';
 
 const later = () => new Promise<void>((resolve) => setImmediate(resolve));
 
@@ -37,7 +47,8 @@ test('signal policy: mode + signal + state -> clean up first or end at once, wit
 });
 
 test('the CI and TUI signal codes are the documented "interrupted" exit code', () => {
-  for (const mode of ['ci', 'tui'] as const) for (const signal of STOP_SIGNALS) assert.equal(SIGNAL_EXIT_CODES[mode][signal], ExitCode.Interrupted);
+  for (const mode of ['ci', 'tui'] as const)
+    for (const signal of STOP_SIGNALS) assert.equal(SIGNAL_EXIT_CODES[mode][signal], ExitCode.Interrupted);
 });
 
 /** A process that records how it ended instead of ending. */

@@ -6,7 +6,14 @@ import type { OpResult } from '../src/ops/types.js';
 import { foldOpEvents, type OpStatus } from '../src/op-state.js';
 
 const input = { kind: 'put', bucket: 'b', file: 'f.txt', key: 'k' } as const;
-const started = (awaitsInvocation = true): SessionEvent => ({ type: 'OpStarted', opId: 1, input, startedAt: 100, warnings: [], awaitsInvocation });
+const started = (awaitsInvocation = true): SessionEvent => ({
+  type: 'OpStarted',
+  opId: 1,
+  input,
+  startedAt: 100,
+  warnings: [],
+  awaitsInvocation,
+});
 const result: OpResult = { opId: 1, op: 'put', bucket: 'b', key: 'k', startedAt: 100, ackedAt: 110, requestId: 'S3REQ' };
 const acked: SessionEvent = { type: 'OpAcked', opId: 1, result };
 const failedOp = (code: string): SessionEvent => ({ type: 'OpFailed', opId: 1, result: { ...result, error: { code, message: code } } });
@@ -20,7 +27,13 @@ const inv = (requestId: string, status: Invocation['status'] = 'succeeded', star
   lines: [],
   firstSeenAt: startedAt,
 });
-const matched = (i: Invocation): SessionEvent => ({ type: 'Matched', opId: 1, invocation: i, confidence: 'key', latency: { coldStart: false } });
+const matched = (i: Invocation): SessionEvent => ({
+  type: 'Matched',
+  opId: 1,
+  invocation: i,
+  confidence: 'key',
+  latency: { coldStart: false },
+});
 const timeout: SessionEvent = { type: 'MatchTimeout', opId: 1 };
 
 test('the fold: one status vocabulary, settled once the outcome is known', () => {
@@ -37,7 +50,12 @@ test('the fold: one status vocabulary, settled once the outcome is known', () =>
     { name: 'a late match beats no-match', events: [started(), acked, timeout, matched(inv('r1'))], status: 'matched', settled: true },
     { name: 'S3 failure', events: [started(), failedOp('NoSuchBucket')], status: 'failed', settled: true },
     { name: 'a timeout does not undo a failure', events: [started(), failedOp('NoSuchBucket'), timeout], status: 'failed', settled: true },
-    { name: 'a match does not undo a failure', events: [started(), failedOp('AccessDenied'), matched(inv('r1'))], status: 'failed', settled: true },
+    {
+      name: 'a match does not undo a failure',
+      events: [started(), failedOp('AccessDenied'), matched(inv('r1'))],
+      status: 'failed',
+      settled: true,
+    },
     { name: 'aborted', events: [started(), failedOp('Aborted')], status: 'cancelled', settled: true },
     { name: 'skipped', events: [started(false), { type: 'OpSkipped', opId: 1 }], status: 'skipped', settled: true },
     {
@@ -64,9 +82,14 @@ test('the fold keeps every match (fan-out) once, and figures follow the ack and 
   const second = { ...inv('r2', 'succeeded', 160), logGroup: '/aws/lambda/g' };
   const states = foldOpEvents({}, [started(), matched(inv('r1')), acked, matched(inv('r1')), matched(second)]);
   const op = states[1]!;
-  assert.deepEqual(op.matches.map((m) => m.requestId), ['r1', 'r2']);
+  assert.deepEqual(
+    op.matches.map((m) => m.requestId),
+    ['r1', 'r2'],
+  );
   assert.equal(op.matches[0]?.latency.triggerMs, 40, 'START 150 - ack 110, computed at the ack');
-  const updated = foldOpEvents(states, [{ type: 'InvocationUpdated', invocation: { ...inv('r2', 'succeeded', 160), reportedAt: 400 } }])[1]!;
+  const updated = foldOpEvents(states, [
+    { type: 'InvocationUpdated', invocation: { ...inv('r2', 'succeeded', 160), reportedAt: 400 } },
+  ])[1]!;
   assert.equal(updated.matches[1]?.latency.endToEndMs, 290);
   assert.equal(updated.matches[1]?.invocation.reportedAt, 400);
 });
@@ -83,16 +106,46 @@ test('events of unknown ops and of no op leave the fold unchanged', () => {
 });
 
 test('a second Matched for the same invocation upgrades its confidence and snapshot, and keeps one match', () => {
-  const better = (i: Invocation): SessionEvent => ({ type: 'Matched', opId: 1, invocation: i, confidence: 'request-id', latency: { coldStart: false } });
+  const better = (i: Invocation): SessionEvent => ({
+    type: 'Matched',
+    opId: 1,
+    invocation: i,
+    confidence: 'request-id',
+    latency: { coldStart: false },
+  });
   const cases: { name: string; events: SessionEvent[]; confidence: string; status: OpStatus }[] = [
-    { name: 'key, then request-id after the ack', events: [started(), acked, matched(inv('r1')), better(inv('r1'))], confidence: 'request-id', status: 'matched' },
-    { name: 'key before the ack, request-id after it', events: [started(), matched(inv('r1')), acked, better(inv('r1'))], confidence: 'request-id', status: 'matched' },
-    { name: 'request-id, then a late no-match timeout', events: [started(), acked, matched(inv('r1')), better(inv('r1')), timeout], confidence: 'request-id', status: 'matched' },
-    { name: 'an upgrade keeps a failed Lambda failed', events: [started(), acked, matched(inv('r1', 'failed')), better(inv('r1', 'failed'))], confidence: 'request-id', status: 'lambda-failed' },
+    {
+      name: 'key, then request-id after the ack',
+      events: [started(), acked, matched(inv('r1')), better(inv('r1'))],
+      confidence: 'request-id',
+      status: 'matched',
+    },
+    {
+      name: 'key before the ack, request-id after it',
+      events: [started(), matched(inv('r1')), acked, better(inv('r1'))],
+      confidence: 'request-id',
+      status: 'matched',
+    },
+    {
+      name: 'request-id, then a late no-match timeout',
+      events: [started(), acked, matched(inv('r1')), better(inv('r1')), timeout],
+      confidence: 'request-id',
+      status: 'matched',
+    },
+    {
+      name: 'an upgrade keeps a failed Lambda failed',
+      events: [started(), acked, matched(inv('r1', 'failed')), better(inv('r1', 'failed'))],
+      confidence: 'request-id',
+      status: 'lambda-failed',
+    },
   ];
   for (const c of cases) {
     const op = foldOpEvents({}, c.events)[1]!;
-    assert.deepEqual(op.matches.map((m) => [m.requestId, m.confidence]), [['r1', c.confidence]], c.name);
+    assert.deepEqual(
+      op.matches.map((m) => [m.requestId, m.confidence]),
+      [['r1', c.confidence]],
+      c.name,
+    );
     assert.equal(op.status, c.status, c.name);
     assert.equal(op.matches[0]?.latency.triggerMs, 40, `${c.name}: figures from the ack`);
   }

@@ -32,14 +32,21 @@ const env = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/n
 before(async () => {
   if (!hasMoto) return;
   moto = await startMoto();
-  const s3 = new S3Client({ region: REGION, endpoint: moto.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const s3 = new S3Client({
+    region: REGION,
+    endpoint: moto.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   await s3.send(new CreateBucketCommand({ Bucket: BUCKET, CreateBucketConfiguration: { LocationConstraint: REGION } }));
   await s3.send(new PutBucketVersioningCommand({ Bucket: BUCKET, VersioningConfiguration: { Status: 'Enabled' } }));
   const arn = `arn:aws:lambda:${REGION}:123456789012:function:${FUNCTION}`;
   await s3.send(
     new PutBucketNotificationConfigurationCommand({
       Bucket: BUCKET,
-      NotificationConfiguration: { LambdaFunctionConfigurations: [{ LambdaFunctionArn: arn, Events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'] }] },
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [{ LambdaFunctionArn: arn, Events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'] }],
+      },
     }),
   );
   s3.destroy();
@@ -64,7 +71,11 @@ async function writeInvocation(result: OpResult, eventName: string): Promise<str
         awsRegion: REGION,
         eventName,
         responseElements: { 'x-amz-request-id': randomUUID().replace(/-/g, '').slice(0, 16).toUpperCase(), 'x-amz-id-2': 'moto' },
-        s3: { s3SchemaVersion: '1.0', bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` }, object: { key: encodeURIComponent(result.key).replace(/%20/g, '+') } },
+        s3: {
+          s3SchemaVersion: '1.0',
+          bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` },
+          object: { key: encodeURIComponent(result.key).replace(/%20/g, '+') },
+        },
       },
     ],
   };
@@ -72,7 +83,10 @@ async function writeInvocation(result: OpResult, eventName: string): Promise<str
     { timestamp: t, message: `START RequestId: ${id} Version: $LATEST\n` },
     { timestamp: t + 1, message: `${new Date(t + 1).toISOString()}\t${id}\tINFO\tEVENT ${JSON.stringify(record)}\n` },
     { timestamp: t + 2, message: `END RequestId: ${id}\n` },
-    { timestamp: t + 2, message: `REPORT RequestId: ${id}\tDuration: 2.10 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\t\n` },
+    {
+      timestamp: t + 2,
+      message: `REPORT RequestId: ${id}\tDuration: 2.10 ms\tBilled Duration: 3 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\t\n`,
+    },
   ]);
   return id;
 }
@@ -112,7 +126,10 @@ test('moto_server as the endpoint: PUT, COPY and a versioned DELETE (DeleteMarke
         input.kind,
       );
     }
-    assert.ok(events.some((e) => e.type === 'TailState' && e.state.mode === 'polling'), 'moto has no live tail: polling');
+    assert.ok(
+      events.some((e) => e.type === 'TailState' && e.state.mode === 'polling'),
+      'moto has no live tail: polling',
+    );
   } finally {
     await session.close();
   }

@@ -35,7 +35,11 @@ test('an op fired while the bucket is still being discovered is matched to its o
     assert.notEqual(final.matches[0]?.confidence, 'time');
     assert.equal(events.filter((e) => e.type === 'MatchTimeout' && e.opId === opId).length, 0);
     await new Promise((r) => setTimeout(r, 3500)); // past the foreign grace period
-    assert.deepEqual(events.filter((e) => e.type === 'Foreign'), [], 'its invocation is not foreign');
+    assert.deepEqual(
+      events.filter((e) => e.type === 'Foreign'),
+      [],
+      'its invocation is not foreign',
+    );
   } finally {
     await session.close();
   }
@@ -53,7 +57,11 @@ test('two multipart uploads of one key in a row: each op gets its own invocation
     assert.equal(state.status, 'matched', 'row 2 gets its invocation');
     assert.notEqual(first.matches[0]?.requestId, state.matches[0]?.requestId);
     const matched = events.filter((e) => e.type === 'Matched');
-    assert.deepEqual(matched.map((e) => e.opId), [first.opId, state.opId], 'row 1 does not take row 2\'s invocation');
+    assert.deepEqual(
+      matched.map((e) => e.opId),
+      [first.opId, state.opId],
+      "row 1 does not take row 2's invocation",
+    );
   } finally {
     await session.close();
   }
@@ -86,7 +94,12 @@ export const handler = async (event) => {
     const last = await new Promise<Extract<SessionEvent, { type: 'InvocationUpdated' }>>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error('no third attempt reported')), 10_000);
       const check = (e: SessionEvent) => {
-        if (e.type === 'InvocationUpdated' && e.invocation.requestId === requestId && e.invocation.attempts?.length === 3 && e.invocation.reportedAt !== undefined) {
+        if (
+          e.type === 'InvocationUpdated' &&
+          e.invocation.requestId === requestId &&
+          e.invocation.attempts?.length === 3 &&
+          e.invocation.reportedAt !== undefined
+        ) {
           clearTimeout(timer);
           off();
           resolve(e);
@@ -101,11 +114,19 @@ export const handler = async (event) => {
     );
     assert.equal(last.invocation.status, 'succeeded');
     const starts = last.invocation.lines.filter((l) => l.kind === 'start').map((l) => l.timestamp);
-    assert.deepEqual(starts, [...starts].sort((a, b) => a - b), 'lines in order');
+    assert.deepEqual(
+      starts,
+      [...starts].sort((a, b) => a - b),
+      'lines in order',
+    );
     const settledAgain = events.filter((e): e is Extract<SessionEvent, { type: 'OpSettled' }> => e.type === 'OpSettled' && e.opId === opId);
     assert.equal(settledAgain.length, 1);
-    assert.equal(foldOpEvents({}, events)[opId]?.status, 'matched', 'every face\'s fold: the outcome is the last attempt\'s');
-    assert.deepEqual(events.filter((e) => e.type === 'Foreign'), [], 'no attempt shows as a foreign invocation');
+    assert.equal(foldOpEvents({}, events)[opId]?.status, 'matched', "every face's fold: the outcome is the last attempt's");
+    assert.deepEqual(
+      events.filter((e) => e.type === 'Foreign'),
+      [],
+      'no attempt shows as a foreign invocation',
+    );
   } finally {
     await session.close();
   }

@@ -75,16 +75,29 @@ test('ensureBucket wires new sandbox buckets; a bucket without notifications war
     const rec = recorder(session);
     assert.equal(await session.ensureBucket('wired-bucket'), true);
     assert.equal(await session.ensureBucket('wired-bucket'), false);
-    assert.deepEqual((await session.selectBucket('wired-bucket')).logGroups, ['/aws/lambda/event-handler'], 'a bucket made in the sandbox gets the demo function');
+    assert.deepEqual(
+      (await session.selectBucket('wired-bucket')).logGroups,
+      ['/aws/lambda/event-handler'],
+      'a bucket made in the sandbox gets the demo function',
+    );
     await assert.rejects(session.ensureBucket('Bad_Name'), { code: 'InvalidBucketName' });
     const { S3Client, CreateBucketCommand } = await import('@aws-sdk/client-s3');
-    const s3 = new S3Client({ region: session.target.region, endpoint: session.target.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const s3 = new S3Client({
+      region: session.target.region,
+      endpoint: session.target.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     await s3.send(new CreateBucketCommand({ Bucket: 'plain-bucket', CreateBucketConfiguration: { LocationConstraint: 'eu-west-1' } }));
     s3.destroy();
     const discovery = await session.selectBucket('plain-bucket');
     assert.deepEqual(discovery.logGroups, []);
     assert.ok(discovery.warnings.some((w) => /sends no events to a Lambda function/.test(w)));
-    assert.match(session.previewWarning({ kind: 'delete', bucket: 'plain-bucket', key: 'nothing.txt' }) ?? '', /will not notify anything/, 'known before firing');
+    assert.match(
+      session.previewWarning({ kind: 'delete', bucket: 'plain-bucket', key: 'nothing.txt' }) ?? '',
+      /will not notify anything/,
+      'known before firing',
+    );
     const { opId, settled } = session.fire({ kind: 'delete', bucket: 'plain-bucket', key: 'nothing.txt' });
     const started = await rec.next('OpStarted', (e) => e.opId === opId);
     assert.match(started.warnings.join(), /will not notify anything/);
@@ -102,7 +115,14 @@ test('ensureBucket wires new sandbox buckets; a bucket without notifications war
 });
 
 test('the polling tail matches too', async () => {
-  const session = await createSession({ ...testTiming(), local: true, bucket: 'poll-bucket', env, tailMode: 'poll', matchTimeoutMs: 20_000 });
+  const session = await createSession({
+    ...testTiming(),
+    local: true,
+    bucket: 'poll-bucket',
+    env,
+    tailMode: 'poll',
+    matchTimeoutMs: 20_000,
+  });
   try {
     const rec = recorder(session);
     await session.selectBucket('poll-bucket');
@@ -126,7 +146,12 @@ test('cancel() aborts an in-flight multipart upload: progress, then Aborted, no 
     assert.equal(failed.result.error?.code, 'Aborted');
     assert.equal((await settled).status, 'cancelled');
     const { S3Client, ListMultipartUploadsCommand } = await import('@aws-sdk/client-s3');
-    const s3 = new S3Client({ region: session.target.region, endpoint: session.target.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const s3 = new S3Client({
+      region: session.target.region,
+      endpoint: session.target.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     const out = await s3.send(new ListMultipartUploadsCommand({ Bucket: 'mp-bucket' }));
     assert.equal((out.Uploads ?? []).length, 0);
     s3.destroy();
@@ -138,7 +163,13 @@ test('cancel() aborts an in-flight multipart upload: progress, then Aborted, no 
 test('clockOptions: the sandbox and loopback log endpoints share this clock (50 ms); remote endpoints 250 ms; logs on AWS the default', () => {
   const same = { clockSkewMs: 50, lookbackMs: 0 };
   assert.deepEqual(clockOptions({ kind: 'sandbox', logsEndpoint: 'http://127.0.0.1:40123' }), same);
-  for (const logsEndpoint of ['http://localhost:4566', 'http://127.0.0.1:5000', 'http://localhost.localstack.cloud:4566', 'http://s3.localhost.localstack.cloud:4566', 'http://[::1]:4566']) {
+  for (const logsEndpoint of [
+    'http://localhost:4566',
+    'http://127.0.0.1:5000',
+    'http://localhost.localstack.cloud:4566',
+    'http://s3.localhost.localstack.cloud:4566',
+    'http://[::1]:4566',
+  ]) {
     assert.deepEqual(clockOptions({ kind: 'endpoint', logsEndpoint }), same, logsEndpoint);
   }
   assert.deepEqual(clockOptions({ kind: 'endpoint', logsEndpoint: 'http://minio.internal:9000' }), { clockSkewMs: 250 });

@@ -43,7 +43,13 @@ test(`soak: ${OPERATIONS} mixed operations under --timing aws (scaled): each mat
   const dir = mkdtempSync(join(tmpdir(), 's3trigger-soak-'));
   const file = join(dir, 'test.txt');
   writeFileSync(file, 'S3 events trigger demo file.\n');
-  const session = await createSession({ local: true, bucket: BUCKET, env, matchTimeoutMs: 60_000, timing: { profile: 'aws', scale: 0.01, seed: 23 } });
+  const session = await createSession({
+    local: true,
+    bucket: BUCKET,
+    env,
+    matchTimeoutMs: 60_000,
+    timing: { profile: 'aws', scale: 0.01, seed: 23 },
+  });
   try {
     await session.ensureBucket(BUCKET);
     await session.selectBucket(BUCKET);
@@ -58,16 +64,28 @@ test(`soak: ${OPERATIONS} mixed operations under --timing aws (scaled): each mat
     await Promise.all(Array.from({ length: IN_FLIGHT }, worker));
 
     const lost = states.filter((s) => s.status !== 'matched');
-    assert.deepEqual(lost.map((s) => `${s.opId} ${s.input.kind} ${s.status} ${s.result?.error?.code ?? ''}`), [], 'every operation matched');
+    assert.deepEqual(
+      lost.map((s) => `${s.opId} ${s.input.kind} ${s.status} ${s.result?.error?.code ?? ''}`),
+      [],
+      'every operation matched',
+    );
     const crossed = states.filter((s) => {
       const key = s.result?.key ?? '';
       const text = s.matches[0]?.invocation.lines.map((l) => l.message).join('\n') ?? '';
       return printedKey(s) !== encodeEventKey(key) || !text.includes(`Event Type: ${eventNameFor(s.input.kind)}`);
     });
-    assert.deepEqual(crossed.map((s) => `${s.opId} ${s.input.kind} ${s.result?.key} <- ${printedKey(s)}`), [], 'each matched to its own invocation');
+    assert.deepEqual(
+      crossed.map((s) => `${s.opId} ${s.input.kind} ${s.result?.key} <- ${printedKey(s)}`),
+      [],
+      'each matched to its own invocation',
+    );
     const owners = new Map<string, number>();
     for (const s of states) for (const m of s.matches) owners.set(m.requestId, (owners.get(m.requestId) ?? 0) + 1);
-    assert.deepEqual([...owners].filter(([, n]) => n > 1), [], 'no invocation claimed by two operations');
+    assert.deepEqual(
+      [...owners].filter(([, n]) => n > 1),
+      [],
+      'no invocation claimed by two operations',
+    );
   } finally {
     await session.close();
     rmSync(dir, { recursive: true, force: true });

@@ -17,7 +17,10 @@ const config = join(dir, 'config');
 const credentials = join(dir, 'credentials');
 // The default profile points at a local endpoint (a LocalStack setup); `prod` is a real AWS profile.
 writeFileSync(config, '[default]\nendpoint_url = http://127.0.0.1:9\n\n[profile prod]\nregion = eu-central-1\n');
-writeFileSync(credentials, '[default]\naws_access_key_id = test\naws_secret_access_key = test\n\n[prod]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n');
+writeFileSync(
+  credentials,
+  '[default]\naws_access_key_id = test\naws_secret_access_key = test\n\n[prod]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = x\n',
+);
 for (const k of Object.keys(process.env)) if (k.startsWith('AWS_')) delete process.env[k];
 Object.assign(process.env, { AWS_CONFIG_FILE: config, AWS_SHARED_CREDENTIALS_FILE: credentials, AWS_EC2_METADATA_DISABLED: 'true' });
 
@@ -44,8 +47,14 @@ test('--profile prod: S3 and Logs go to AWS, though the default profile has an e
   const target = await resolveTarget({ profile: 'prod', stsTimeoutMs: 300 });
   try {
     assert.equal(target.info.kind, 'aws');
-    assert.match(await hostOf(new S3Client(target.s3Config) as unknown as Sender, new HeadBucketCommand({ Bucket: 'b-bucket' })), /amazonaws\.com$/);
-    assert.match(await hostOf((await target.logs()) as unknown as Sender, new DescribeLogGroupsCommand({})), /^logs\.eu-central-1\.amazonaws\.com$/);
+    assert.match(
+      await hostOf(new S3Client(target.s3Config) as unknown as Sender, new HeadBucketCommand({ Bucket: 'b-bucket' })),
+      /amazonaws\.com$/,
+    );
+    assert.match(
+      await hostOf((await target.logs()) as unknown as Sender, new DescribeLogGroupsCommand({})),
+      /^logs\.eu-central-1\.amazonaws\.com$/,
+    );
     // Control: the SDK on its own, with the same profile, follows the default profile's endpoint_url.
     const plain = new S3Client({ region: 'eu-central-1', profile: 'prod' });
     assert.equal(await hostOf(plain as unknown as Sender, new HeadBucketCommand({ Bucket: 'b-bucket' })), '127.0.0.1:9');
@@ -59,7 +68,10 @@ test('the default profile with endpoint_url: an endpoint target, path-style, bot
   try {
     assert.equal(target.info.kind, 'endpoint');
     assert.equal(target.info.label, 'endpoint http://127.0.0.1:9 (region eu-west-1)');
-    assert.equal(await hostOf(new S3Client(target.s3Config) as unknown as Sender, new HeadBucketCommand({ Bucket: 'b-bucket' })), '127.0.0.1:9');
+    assert.equal(
+      await hostOf(new S3Client(target.s3Config) as unknown as Sender, new HeadBucketCommand({ Bucket: 'b-bucket' })),
+      '127.0.0.1:9',
+    );
     assert.equal(await hostOf((await target.logs()) as unknown as Sender, new DescribeLogGroupsCommand({})), '127.0.0.1:9');
   } finally {
     await target.close();

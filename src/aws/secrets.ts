@@ -6,7 +6,10 @@
 const SECRET_PATTERNS: [RegExp, string][] = [
   [/(X-Amz-(?:Signature|Credential|Security-Token))(["']?\s*[=:]\s*["']?)[^&\s"',]+/gi, '$1$2[redacted]'],
   [/\b(Signature|Credential|AWSAccessKeyId|Policy|policy|signature)=([^&\s"',]+)/g, '$1=[redacted]'],
-  [/\b(aws_secret_access_key|aws_session_token|secretAccessKey|sessionToken|SecretAccessKey|SessionToken)(["']?\s*[=:]\s*["']?)[^\s"',}]+/g, '$1$2[redacted]'],
+  [
+    /\b(aws_secret_access_key|aws_session_token|secretAccessKey|sessionToken|SecretAccessKey|SessionToken)(["']?\s*[=:]\s*["']?)[^\s"',}]+/g,
+    '$1$2[redacted]',
+  ],
   // Authorization header values, whatever their scheme (SigV4's Credential/Signature, SigV2's `AWS key:signature`).
   [/\b(authorization)(["']?\s*[:=]\s*["']?)[^\r\n"']+/gi, '$1$2[redacted]'],
   [/\bAWS [A-Za-z0-9+/=]{8,}:[A-Za-z0-9+/=%]+/g, 'AWS [redacted]'],

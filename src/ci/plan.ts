@@ -12,10 +12,17 @@ const flagOf = (d: OpDefinition): OpFlagName => d.cli.flag as OpFlagName;
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five'];
 
 /** The operation flags' yargs options, in the scripts' order (`--copy` takes exactly three values). */
-export function opFlagOptions(group: string): [OpFlagName, { type: 'string'; array?: true; nargs?: number; describe: string; group: string }][] {
+export function opFlagOptions(
+  group: string,
+): [OpFlagName, { type: 'string'; array?: true; nargs?: number; describe: string; group: string }][] {
   return CLI_ORDER.map((d) => [
     flagOf(d),
-    { type: 'string', ...(d.cli.metavars.length > 1 ? { array: true, nargs: d.cli.metavars.length } : {}), describe: d.cli.describe, group },
+    {
+      type: 'string',
+      ...(d.cli.metavars.length > 1 ? { array: true, nargs: d.cli.metavars.length } : {}),
+      describe: d.cli.describe,
+      group,
+    },
   ]);
 }
 

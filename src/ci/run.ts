@@ -10,7 +10,16 @@ import { lifecycle } from '../lifecycle.cjs';
 import { createSession, onThisMachinesClock, type SessionOptions } from '../session.js';
 import type { TargetFlags } from '../target.js';
 import { planOps, type OpFlags } from './plan.js';
-import { exitCodeFor, invocationFailed, invocationText, mayBeRetried, outcomeOf, retryRunning, statusOf, type OpOutcome } from './outcome.js';
+import {
+  exitCodeFor,
+  invocationFailed,
+  invocationText,
+  mayBeRetried,
+  outcomeOf,
+  retryRunning,
+  statusOf,
+  type OpOutcome,
+} from './outcome.js';
 import { outcomeRecord } from './json.js';
 import * as text from './text.js';
 import { progressText, StatusLine, waitingText, type MaybeTty } from './status-line.js';
@@ -41,7 +50,14 @@ interface Interruption {
   cancelled: Promise<void>;
 }
 
-const CREDENTIAL_CODES = new Set(['EndpointUnreachable', 'NoCredentials', 'ExpiredToken', 'InvalidAccessKeyId', 'SignatureDoesNotMatch', 'TokenRefreshRequired']);
+const CREDENTIAL_CODES = new Set([
+  'EndpointUnreachable',
+  'NoCredentials',
+  'ExpiredToken',
+  'InvalidAccessKeyId',
+  'SignatureDoesNotMatch',
+  'TokenRefreshRequired',
+]);
 
 function compileExpect(pattern: string | undefined): RegExp | undefined {
   if (pattern === undefined) return undefined;
@@ -77,7 +93,14 @@ class OpWatch {
  * failed may be retried with the same request id: its outcome is the last attempt seen within --timeout of the ack,
  * or the third (Lambda's last) when it comes sooner.
  */
-async function runOne(session: SessionApi, watch: OpWatch, input: OpInput, o: CiOptions, stop: Interruption, status: StatusLine): Promise<OpOutcome> {
+async function runOne(
+  session: SessionApi,
+  watch: OpWatch,
+  input: OpInput,
+  o: CiOptions,
+  stop: Interruption,
+  status: StatusLine,
+): Promise<OpOutcome> {
   const fired = session.fire(input);
   const waiting = setInterval(() => showWaiting(watch.states[fired.opId], o.timeoutMs, status), 1000);
   try {
@@ -164,7 +187,8 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
     }
     if (e.type === 'Warning') info(`Warning: ${e.message}`); // tail trouble, recursion...
     if (e.type !== 'TailState') return;
-    const note = e.state.detail ?? (e.state.mode === 'waiting-for-group' ? 'the log group does not exist yet (nothing has logged to it)' : undefined);
+    const note =
+      e.state.detail ?? (e.state.mode === 'waiting-for-group' ? 'the log group does not exist yet (nothing has logged to it)' : undefined);
     if (note) tailNotes.set(e.state.logGroup, note);
     else tailNotes.delete(e.state.logGroup); // recovered
   });
@@ -176,8 +200,14 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
       } catch (err) {
         if (err instanceof AppError) throw err;
         const e = toOpError(err);
-        const where = e.code === 'EndpointUnreachable' ? ` at ${session.target.endpoint ?? 'AWS'}: check --endpoint-url / AWS_ENDPOINT_URL` : '';
-        throw new AppError(e.code, `cannot use bucket ${o.bucket}: ${e.message}${where}`, CREDENTIAL_CODES.has(e.code) ? ExitCode.Usage : ExitCode.OperationFailed, { cause: err });
+        const where =
+          e.code === 'EndpointUnreachable' ? ` at ${session.target.endpoint ?? 'AWS'}: check --endpoint-url / AWS_ENDPOINT_URL` : '';
+        throw new AppError(
+          e.code,
+          `cannot use bucket ${o.bucket}: ${e.message}${where}`,
+          CREDENTIAL_CODES.has(e.code) ? ExitCode.Usage : ExitCode.OperationFailed,
+          { cause: err },
+        );
       }
     }
     let logGroups: string[] = [];
@@ -192,7 +222,8 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
     }
     // Asked before anything is fired: waiting for an operation no notification covers would only wait out --timeout.
     const refused = wait && !o.yes ? [...new Set(ops.flatMap((input) => session.previewWarning(input) ?? []))] : [];
-    if (refused.length) throw usageError(`not firing, as no invocation could be awaited: ${refused.join('; ')} (pass --yes to fire anyway)`);
+    if (refused.length)
+      throw usageError(`not firing, as no invocation could be awaited: ${refused.join('; ')} (pass --yes to fire anyway)`);
     let stoppedBy: 'failed' | 'interrupted' | undefined;
     for (const input of ops) {
       if (stop.interrupted) stoppedBy = 'interrupted';

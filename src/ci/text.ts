@@ -82,7 +82,10 @@ export function messageLines(message: string): string[] {
 }
 
 export function invocationLines(inv: Invocation, confidence: MatchConfidence, latency: Latency): string[] {
-  const flags = [latency.coldStart ? 'cold start' : 'warm', ...(inv.status !== 'succeeded' && inv.status !== 'running' ? [inv.status] : [])];
+  const flags = [
+    latency.coldStart ? 'cold start' : 'warm',
+    ...(inv.status !== 'succeeded' && inv.status !== 'running' ? [inv.status] : []),
+  ];
   const header = `Invocation ${inv.requestId} in ${inv.logGroup} matched by ${CONFIDENCE_WORDS[confidence]}, ${flags.join(', ')}`;
   const body = inv.lines.flatMap((l) => messageLines(l.message).map((s) => `  ${s}`));
   return [header, ...body];
@@ -108,20 +111,28 @@ const ms = (n: number) => (n === 0 ? '<1 ms' : `${Number.isInteger(n) ? n : n.to
  * clock (the sandbox, an endpoint on loopback).
  */
 export function latencyLine(l: Latency, oneClock = false): string {
-  const across = (from: string, to: string) => (oneClock ? `${from} -> ${to}, one clock: this machine's` : `${from}, this machine -> ${to}, Lambda clock`);
+  const across = (from: string, to: string) =>
+    oneClock ? `${from} -> ${to}, one clock: this machine's` : `${from}, this machine -> ${to}, Lambda clock`;
   const parts: string[] = [];
   if (l.triggerMs !== undefined) parts.push(`trigger ${ms(l.triggerMs)} (${across('S3 ack', 'START')})`);
   if (l.endToEndMs !== undefined) parts.push(`end-to-end ${ms(l.endToEndMs)} (${across('S3 ack', 'REPORT')})`);
   if (l.durationMs !== undefined) parts.push(`duration ${ms(l.durationMs)} (Lambda's own)`);
   if (l.initDurationMs !== undefined) parts.push(`init ${ms(l.initDurationMs)} (cold start, Lambda's own)`);
   if (l.tailLagMs !== undefined) {
-    parts.push(`tail lag ${ms(l.tailLagMs)} (${oneClock ? "START -> seen, one clock: this machine's" : 'START, Lambda clock -> seen, this machine'})`);
+    parts.push(
+      `tail lag ${ms(l.tailLagMs)} (${oneClock ? "START -> seen, one clock: this machine's" : 'START, Lambda clock -> seen, this machine'})`,
+    );
   }
   return `Latency: ${parts.length ? parts.join(', ') : 'not measurable (no START/REPORT seen)'}`;
 }
 
 /** `tailNotes`: what the tail last said of each group that had trouble (refused, errors), so a timeout explains itself. */
-export function noMatchLine(input: OpInput, timeoutMs: number, logGroups: string[], tailNotes: ReadonlyMap<string, string> = new Map()): string {
+export function noMatchLine(
+  input: OpInput,
+  timeoutMs: number,
+  logGroups: string[],
+  tailNotes: ReadonlyMap<string, string> = new Map(),
+): string {
   const watched = logGroups.length ? `in ${logGroups.join(', ')}` : '(no log group to watch: pass --function or --log-group)';
   const notes = [...tailNotes].map(([group, note]) => `${group}: ${note}`);
   const why = notes.length ? ` (tail: ${notes.join('; ')})` : '';

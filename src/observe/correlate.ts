@@ -77,7 +77,11 @@ function sameBucket(mention: S3Mention, op: OpCandidate): boolean {
  * printed record carrying one of them that is not this op's is another op's event of the same key. Any other id
  * (emulators invent ids for event records) does not count against the match.
  */
-export function evidenceFor(ev: InvocationEvidence, op: OpCandidate, ours: ReadonlySet<string> = new Set()): Exclude<MatchConfidence, 'time'> | undefined {
+export function evidenceFor(
+  ev: InvocationEvidence,
+  op: OpCandidate,
+  ours: ReadonlySet<string> = new Set(),
+): Exclude<MatchConfidence, 'time'> | undefined {
   if (op.requestId && op.requestId.length >= 8) {
     if (ev.mentions.some((m) => m.requestId === op.requestId) || ev.text.includes(op.requestId)) return 'request-id';
   }
@@ -142,7 +146,9 @@ export function decideMatch(
     if (!plausible.length) return [];
     const best = [...plausible].sort((a, b) => Number(a.matched) - Number(b.matched) || a.startedAt - b.startedAt)[0]!;
     // An op of the same key not acked yet may be its owner: an op that already has its match does not take it meanwhile.
-    const unacked = ops.some((op) => op.pending && op.bucket === best.bucket && op.key === best.key && op.startedAt - options.clockSkewMs <= began);
+    const unacked = ops.some(
+      (op) => op.pending && op.bucket === best.bucket && op.key === best.key && op.startedAt - options.clockSkewMs <= began,
+    );
     if (best.matched && unacked) return [];
     return [{ opId: best.opId, confidence: 'key' }];
   }

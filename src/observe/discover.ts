@@ -31,17 +31,15 @@ function regionOfArn(arn: string): string | undefined {
 }
 
 function configsOf(config: NotificationConfig): EventConfig[] {
-  return [
-    ...(config.LambdaFunctionConfigurations ?? []),
-    ...(config.QueueConfigurations ?? []),
-    ...(config.TopicConfigurations ?? []),
-  ];
+  return [...(config.LambdaFunctionConfigurations ?? []), ...(config.QueueConfigurations ?? []), ...(config.TopicConfigurations ?? [])];
 }
 
 /** Whether firing `eventName` on `key` notifies any destination (EventBridge gets everything). */
 export function notifiesFor(config: NotificationConfig, eventName: string, key: string): boolean {
   if (config.EventBridgeConfiguration) return true;
-  return configsOf(config).some((c) => (c.Events ?? []).some((e) => eventNameMatches(e, eventName)) && keyFilterAccepts(c.Filter?.Key?.FilterRules ?? [], key));
+  return configsOf(config).some(
+    (c) => (c.Events ?? []).some((e) => eventNameMatches(e, eventName)) && keyFilterAccepts(c.Filter?.Key?.FilterRules ?? [], key),
+  );
 }
 
 /** One line for OpStarted.warnings when the op will notify nothing; undefined when it will. */

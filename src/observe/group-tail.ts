@@ -10,7 +10,18 @@ import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { Deduper } from './dedupe.js';
 import type { RawLogEvent } from './lambda-log.js';
 import { liveTailIdentifier, runLiveTail } from './tail-live.js';
-import { allGates, backoffInterval, errorText, fetchWindow, isThrottle, RateGate, runPoller, sleep, type Gate, type PollStatus } from './tail-poll.js';
+import {
+  allGates,
+  backoffInterval,
+  errorText,
+  fetchWindow,
+  isThrottle,
+  RateGate,
+  runPoller,
+  sleep,
+  type Gate,
+  type PollStatus,
+} from './tail-poll.js';
 import type { TailState } from './types.js';
 
 export interface GroupTailOptions {
@@ -110,12 +121,21 @@ export class GroupTail {
     let wait = 250;
     for (let attempt = 0; attempt < 6 && !this.signal.aborted; attempt++) {
       try {
-        await fetchWindow({ ...this.o, startTime: from, signal: this.signal, onEvents: (events, window) => this.deliver(events, 'poll', window) });
+        await fetchWindow({
+          ...this.o,
+          startTime: from,
+          signal: this.signal,
+          onEvents: (events, window) => this.deliver(events, 'poll', window),
+        });
         return;
       } catch (err) {
         if (this.signal.aborted) return;
         if (!isThrottle(err) || attempt === 5) {
-          this.state({ logGroup: this.o.logGroup, mode: 'live', detail: `backfill failed, events before the stream opened may be missing (${errorText(err)})` });
+          this.state({
+            logGroup: this.o.logGroup,
+            mode: 'live',
+            detail: `backfill failed, events before the stream opened may be missing (${errorText(err)})`,
+          });
           return;
         }
         wait = backoffInterval(wait, 250, this.o.maxBackoffMs);
@@ -142,7 +162,16 @@ export class GroupTail {
       const readAt = this.o.now();
       const startTime = lastRead === undefined ? since : Math.max(since, lastRead - this.o.overlapMs);
       try {
-        if (await fetchWindow({ ...this.o, gate, startTime, signal: session, onEvents: (events, window) => this.deliver(events, 'poll', window) })) lastRead = readAt;
+        if (
+          await fetchWindow({
+            ...this.o,
+            gate,
+            startTime,
+            signal: session,
+            onEvents: (events, window) => this.deliver(events, 'poll', window),
+          })
+        )
+          lastRead = readAt;
       } catch (err) {
         if (session.aborted) return;
         wait = isThrottle(err) ? this.o.maxBackoffMs / 4 : LIVE_BACKING_SPACING_MS; // the live stream carries on meanwhile
@@ -179,7 +208,9 @@ export class GroupTail {
           connectedAt = this.o.now();
           this.state({ logGroup, mode: 'live' });
           const from = since;
-          void this.backfill(from).then(() => sleep(this.o.settleMs, this.signal)).then((ok) => (ok ? this.backfill(from) : undefined));
+          void this.backfill(from)
+            .then(() => sleep(this.o.settleMs, this.signal))
+            .then((ok) => (ok ? this.backfill(from) : undefined));
         },
         onEvents: (events) => this.deliver(events, 'live'),
       });

@@ -115,7 +115,8 @@ function withStatus<T extends { status: Invocation['status'] }>(item: T, status:
 function applyToAttempt(attempt: InvocationAttempt, line: LogLine, parsed: ParsedLambdaLine): InvocationAttempt {
   let next = attempt;
   if (parsed.kind === 'end') next = withStatus({ ...next, endedAt: line.timestamp }, 'succeeded');
-  if (parsed.kind === 'report') next = withStatus({ ...next, reportedAt: line.timestamp, ...(parsed.report ? { report: parsed.report } : {}) }, 'succeeded');
+  if (parsed.kind === 'report')
+    next = withStatus({ ...next, reportedAt: line.timestamp, ...(parsed.report ? { report: parsed.report } : {}) }, 'succeeded');
   if (parsed.outcome) next = withStatus(next, parsed.outcome);
   return next;
 }
@@ -131,7 +132,8 @@ export function attemptsOf(lines: readonly LogLine[]): InvocationAttempt[] {
     const parsed = parseLambdaMessage(line.message);
     const open = attempts.at(-1);
     if (parsed.kind === 'start') {
-      if (open && open.startedAt === undefined && closedAt(open) === undefined) attempts[attempts.length - 1] = { ...open, logStream: line.logStream, startedAt: line.timestamp };
+      if (open && open.startedAt === undefined && closedAt(open) === undefined)
+        attempts[attempts.length - 1] = { ...open, logStream: line.logStream, startedAt: line.timestamp };
       else attempts.push({ logStream: line.logStream, startedAt: line.timestamp, status: 'running' });
       continue;
     }

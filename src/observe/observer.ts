@@ -186,7 +186,10 @@ export class Observer {
     const offset = matchingOffset(this.clockOffset, this.skewMs());
     if (!this.clockWarned && Math.abs(offset) > 1000) {
       this.clockWarned = true;
-      this.emit({ type: 'Warning', message: `the log endpoint's clock is about ${describeOffset(offset)} this machine's: matching allows for it, latencies include it` });
+      this.emit({
+        type: 'Warning',
+        message: `the log endpoint's clock is about ${describeOffset(offset)} this machine's: matching allows for it, latencies include it`,
+      });
     }
     return offset;
   }
@@ -351,7 +354,11 @@ export class Observer {
       const result = op?.result;
       if (!first && !op) continue; // timed out since: its outcome is settled
       this.emit({ type: 'Matched', opId, invocation: inv, confidence: claim.confidence, latency: computeLatency(result ?? {}, inv) });
-      if (result && first) this.ours = [...this.ours, { bucket: result.bucket, key: result.key, at: inv.reportedAt ?? this.now(), logGroup: inv.logGroup }].slice(-100);
+      if (result && first)
+        this.ours = [
+          ...this.ours,
+          { bucket: result.bucket, key: result.key, at: inv.reportedAt ?? this.now(), logGroup: inv.logGroup },
+        ].slice(-100);
     }
   }
 
@@ -385,7 +392,11 @@ export class Observer {
       if (!stale && (doneAt === undefined || now - doneAt < grace || inFlight)) continue;
       this.settled.add(inv.requestId);
       this.emit({ type: 'Foreign', invocation: inv });
-      const r = noteForeign(this.recursion, { logGroup: inv.logGroup, at: inv.startedAt ?? inv.firstSeenAt, mentions: evidenceOf(inv).mentions }, this.ours);
+      const r = noteForeign(
+        this.recursion,
+        { logGroup: inv.logGroup, at: inv.startedAt ?? inv.firstSeenAt, mentions: evidenceOf(inv).mentions },
+        this.ours,
+      );
       this.recursion = r.state;
       if (r.warning) this.emit({ type: 'Warning', message: r.warning });
     }

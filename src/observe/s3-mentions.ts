@@ -116,7 +116,8 @@ export function blockMentions(texts: readonly string[]): S3Mention[] {
       const [, name, value = ''] = field;
       if (name === 'Event Type') eventName = value.replace(/^s3:/, '');
       else if (name === 'Bucket') bucket = value;
-      else out.push({ key: value, via: 's3', ...(bucket !== undefined ? { bucket } : {}), ...(eventName !== undefined ? { eventName } : {}) });
+      else
+        out.push({ key: value, via: 's3', ...(bucket !== undefined ? { bucket } : {}), ...(eventName !== undefined ? { eventName } : {}) });
     }
   }
   return out;

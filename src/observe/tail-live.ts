@@ -35,7 +35,12 @@ export interface LiveTailOptions {
 export function isRefusal(err: unknown): boolean {
   const name = errorName(err);
   if (name === 'ThrottlingException') return false; // StartLiveTail's 5 TPS: retry, the session quota is LimitExceeded
-  if (/^(UnknownOperation|AccessDenied|LimitExceeded|UnrecognizedClient|InvalidParameter|InvalidAction|NotImplemented|UnsupportedOperation|ValidationException|InvalidSignature|NotAuthorized)/.test(name)) return true;
+  if (
+    /^(UnknownOperation|AccessDenied|LimitExceeded|UnrecognizedClient|InvalidParameter|InvalidAction|NotImplemented|UnsupportedOperation|ValidationException|InvalidSignature|NotAuthorized)/.test(
+      name,
+    )
+  )
+    return true;
   // A reply that is not an event stream nor an AWS error (an HTML page): the endpoint does not speak StartLiveTail.
   if (name === 'SyntaxError' || /Deserialization error/.test((err as Error)?.message ?? '')) return true;
   const status = (err as { $metadata?: { httpStatusCode?: number } })?.$metadata?.httpStatusCode;
@@ -95,7 +100,10 @@ export async function runLiveTail(o: LiveTailOptions): Promise<LiveEnd> {
         if (events.length) o.onEvents(events);
       } else if (item.SessionTimeoutException || item.SessionStreamingException) {
         const e = item.SessionTimeoutException ?? item.SessionStreamingException;
-        return { kind: 'dropped', detail: `${item.SessionTimeoutException ? 'SessionTimeoutException' : 'SessionStreamingException'}: ${e?.message ?? ''}` };
+        return {
+          kind: 'dropped',
+          detail: `${item.SessionTimeoutException ? 'SessionTimeoutException' : 'SessionStreamingException'}: ${e?.message ?? ''}`,
+        };
       }
     }
     if (o.signal.aborted) return { kind: 'stopped' };

@@ -65,12 +65,24 @@ export const copy: OpDefinition<'copy', CopyParams, 'copy'> = {
     initial: (d) => (d.copy ? { ...d.copy } : {}),
     current(p, ctx) {
       const sourceKey = p.sourceKey ?? ctx.lastCreated ?? ctx.keyFor('put') ?? '';
-      return { kind: 'copy', bucket: ctx.bucket, sourceBucket: p.sourceBucket ?? ctx.bucket, sourceKey, key: p.key ?? copyKeyFor(sourceKey) };
+      return {
+        kind: 'copy',
+        bucket: ctx.bucket,
+        sourceBucket: p.sourceBucket ?? ctx.bucket,
+        sourceKey,
+        key: p.key ?? copyKeyFor(sourceKey),
+      };
     },
     describe: (i) => `${i.sourceBucket === i.bucket ? '' : `${i.sourceBucket}/`}${i.sourceKey} -> ${i.key}`,
     formValues: (_p, now, bucket) => ({ sourceBucket: now ? now.sourceBucket : bucket, sourceKey: now?.sourceKey, key: now?.key }),
     fromForm: (v, bucket) =>
-      missingField(v, ['sourceBucket', 'sourceKey', 'key']) ?? { kind: 'copy', bucket, sourceBucket: v('sourceBucket'), sourceKey: v('sourceKey'), key: v('key') },
+      missingField(v, ['sourceBucket', 'sourceKey', 'key']) ?? {
+        kind: 'copy',
+        bucket,
+        sourceBucket: v('sourceBucket'),
+        sourceKey: v('sourceKey'),
+        key: v('key'),
+      },
     // An edit applies to that one firing: COPY keeps following the session.
     save: (_v, p) => p,
   },

@@ -63,7 +63,16 @@ export function scrubCredentialsOf(client: SdkClientLike): void {
   );
 }
 
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ETIMEDOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ETIMEDOUT',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 interface ErrorLike {
   name?: string;
@@ -107,7 +116,8 @@ export function toOpError(err: unknown): OpError {
   const message = scrub(e.message ?? String(err));
   if (e.name === 'AbortError' || e.code === 'ABORT_ERR') return { code: 'Aborted', message: 'operation cancelled' };
   if (e.code === 'ENOENT') return { code: 'FileNotFound', message: `file not found: ${e.path ?? ''}`.trim() };
-  if (e.code === 'EACCES' || e.code === 'EPERM') return { code: 'FileUnreadable', message: `permission denied reading ${e.path ?? 'the file'}` };
+  if (e.code === 'EACCES' || e.code === 'EPERM')
+    return { code: 'FileUnreadable', message: `permission denied reading ${e.path ?? 'the file'}` };
   if (e.code === 'EISDIR') return { code: 'FileUnreadable', message: `${e.path ?? 'the path'} is a directory, not a file` };
   const net = networkCodeOf(err);
   if (net) return { code: 'EndpointUnreachable', message: `cannot reach the endpoint (${NETWORK_WORDS[net] ?? net})` };

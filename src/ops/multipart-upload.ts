@@ -25,7 +25,6 @@ import { tempFileMessage } from './temp-file.js';
 import { scrubCredentialsOf } from './errors.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MIB } from './limits.js';
 
-
 const fillRandom = promisify(randomFill);
 
 async function writeRandomFile(bytes: number, signal?: AbortSignal): Promise<string> {
@@ -90,19 +89,27 @@ function trackUploads(client: S3Client) {
 async function singlePartUpload(client: S3Client, bucket: string, key: string, file: string, signal: AbortSignal) {
   const body = await readFile(file);
   const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
-  const part = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: body }), { abortSignal: signal });
+  const part = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: body }), {
+    abortSignal: signal,
+  });
   return client.send(
     new CompleteMultipartUploadCommand({
       Bucket: bucket,
       Key: key,
       UploadId,
-      MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag, ...(part.ChecksumCRC32 ? { ChecksumCRC32: part.ChecksumCRC32 } : {}) }] },
+      MultipartUpload: {
+        Parts: [{ PartNumber: 1, ETag: part.ETag, ...(part.ChecksumCRC32 ? { ChecksumCRC32: part.ChecksumCRC32 } : {}) }],
+      },
     }),
     { abortSignal: signal },
   );
 }
 
-export async function multipartUpload(ctx: OpContext, input: Extract<OpInput, { kind: 'multipart' }>, startedAt: number): Promise<OpResult> {
+export async function multipartUpload(
+  ctx: OpContext,
+  input: Extract<OpInput, { kind: 'multipart' }>,
+  startedAt: number,
+): Promise<OpResult> {
   const partSize = Math.round((input.partSizeMB ?? DEFAULT_PART_SIZE_MB) * MIB);
   const controller = new AbortController();
   const onAbort = () => controller.abort();

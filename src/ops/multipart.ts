@@ -6,7 +6,17 @@ import { baseName } from './definition.js';
 import { fileProblem, positive, problem } from './problems.js';
 import { tempDirProblem } from './temp-file.js';
 import type { OpInput, OpResult } from './types.js';
-import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MAX_CONCURRENCY, MAX_OBJECT_MB, MAX_PART_MB, MAX_PARTS, MIB, MIN_PART_MB } from './limits.js';
+import {
+  DEFAULT_CONCURRENCY,
+  DEFAULT_PART_SIZE_MB,
+  DEFAULT_SIZE_MB,
+  MAX_CONCURRENCY,
+  MAX_OBJECT_MB,
+  MAX_PART_MB,
+  MAX_PARTS,
+  MIB,
+  MIN_PART_MB,
+} from './limits.js';
 
 /** A multipart upload to `key`. */
 export interface MultipartInput {
@@ -31,7 +41,10 @@ export interface MultipartParams {
 }
 
 /** The MULTIPART input with the upload settings of `p` (--part-size, --concurrency), or what is wrong with them. */
-function withUploadSettings(input: MultipartInput, p: Pick<MultipartParams, 'partSizeMB' | 'concurrency'> | undefined): MultipartInput | { error: string } {
+function withUploadSettings(
+  input: MultipartInput,
+  p: Pick<MultipartParams, 'partSizeMB' | 'concurrency'> | undefined,
+): MultipartInput | { error: string } {
   const full: MultipartInput = {
     ...input,
     ...(p?.partSizeMB !== undefined ? { partSizeMB: p.partSizeMB } : {}),
@@ -64,14 +77,21 @@ export const multipart: OpDefinition<'multipart', MultipartParams, 'multipart'> 
     const sizeMB = input.sizeMB ?? DEFAULT_SIZE_MB;
     const partMB = input.partSizeMB ?? DEFAULT_PART_SIZE_MB;
     if (input.file === undefined && !positive(sizeMB)) return problem('Usage', `--size must be a positive number of MB, got ${sizeMB}`);
-    if (input.file === undefined && sizeMB > MAX_OBJECT_MB) return problem('Usage', `--size ${sizeMB} MB is larger than S3's 5 TiB object limit`);
+    if (input.file === undefined && sizeMB > MAX_OBJECT_MB)
+      return problem('Usage', `--size ${sizeMB} MB is larger than S3's 5 TiB object limit`);
     if (!positive(partMB) || partMB < MIN_PART_MB || partMB > MAX_PART_MB) {
       return problem('Usage', `--part-size must be between ${MIN_PART_MB} and ${MAX_PART_MB} MiB, got ${partMB}`);
     }
     if (input.file === undefined && Math.ceil(sizeMB / partMB) > MAX_PARTS) {
-      return problem('Usage', `--size ${sizeMB} MB needs ${Math.ceil(sizeMB / partMB)} parts of ${partMB} MiB (S3 allows ${MAX_PARTS}): raise --part-size`);
+      return problem(
+        'Usage',
+        `--size ${sizeMB} MB needs ${Math.ceil(sizeMB / partMB)} parts of ${partMB} MiB (S3 allows ${MAX_PARTS}): raise --part-size`,
+      );
     }
-    if (input.concurrency !== undefined && (!Number.isInteger(input.concurrency) || input.concurrency < 1 || input.concurrency > MAX_CONCURRENCY)) {
+    if (
+      input.concurrency !== undefined &&
+      (!Number.isInteger(input.concurrency) || input.concurrency < 1 || input.concurrency > MAX_CONCURRENCY)
+    ) {
       return problem('Usage', `--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${input.concurrency}`);
     }
     return undefined;
@@ -83,7 +103,10 @@ export const multipart: OpDefinition<'multipart', MultipartParams, 'multipart'> 
     if (unwritable) return unwritable;
     const fs = await statfs(tmpdir()).catch(() => undefined);
     if (fs && fs.bavail * fs.bsize < bytes) {
-      return problem('Usage', `--size ${input.sizeMB ?? DEFAULT_SIZE_MB} MB does not fit in ${tmpdir()} (${Math.floor((fs.bavail * fs.bsize) / MIB)} MB free): lower --size or pass --file`);
+      return problem(
+        'Usage',
+        `--size ${input.sizeMB ?? DEFAULT_SIZE_MB} MB does not fit in ${tmpdir()} (${Math.floor((fs.bavail * fs.bsize) / MIB)} MB free): lower --size or pass --file`,
+      );
     }
     return undefined;
   },
@@ -125,7 +148,12 @@ export const multipart: OpDefinition<'multipart', MultipartParams, 'multipart'> 
       ...(d.concurrency !== undefined ? { concurrency: d.concurrency } : {}),
     }),
     current: (p, ctx) =>
-      withUploadSettings(p.file ? { kind: 'multipart', bucket: ctx.bucket, key: p.key, file: p.file } : { kind: 'multipart', bucket: ctx.bucket, key: p.key, sizeMB: p.sizeMB }, p),
+      withUploadSettings(
+        p.file
+          ? { kind: 'multipart', bucket: ctx.bucket, key: p.key, file: p.file }
+          : { kind: 'multipart', bucket: ctx.bucket, key: p.key, sizeMB: p.sizeMB },
+        p,
+      ),
     describe(i) {
       const what = i.file ? `${baseName(i.file)} -> ${i.key}` : `${i.sizeMB} MB generated -> ${i.key}`;
       if (i.partSizeMB === undefined && i.concurrency === undefined) return what;

@@ -24,7 +24,8 @@ export async function fileProblem(path: string, flag: string): Promise<InputProb
   } catch (err) {
     const code = (err as { code?: string }).code;
     if (code === 'ENOENT') return problem('FileNotFound', `${flag} ${path}: file not found`);
-    if (code === 'ENOTDIR') return problem('FileNotFound', `${flag} ${path}: ${(await fileInPath(path)) ?? 'a part of the path'} is a file, not a directory`);
+    if (code === 'ENOTDIR')
+      return problem('FileNotFound', `${flag} ${path}: ${(await fileInPath(path)) ?? 'a part of the path'} is a file, not a directory`);
     if (code === 'EACCES') return problem('FileUnreadable', `${flag} ${path}: permission denied`);
     return problem('FileUnreadable', `${flag} ${path}: cannot read it (${code ?? 'error'})`);
   }

@@ -18,7 +18,16 @@ export async function putObject(ctx: OpContext, input: Extract<OpInput, { kind: 
   const key = keyForFile(input.file, input.key);
   const body = await readFile(input.file);
   const out = await ctx.s3.send(new PutObjectCommand({ Bucket: input.bucket, Key: key, Body: body }), { abortSignal: ctx.signal });
-  return succeeded(ctx, { op: 'put', bucket: input.bucket, key, startedAt, bytes: body.length, etag: stripQuotes(out.ETag), versionId: out.VersionId, requestId: out.$metadata.requestId });
+  return succeeded(ctx, {
+    op: 'put',
+    bucket: input.bucket,
+    key,
+    startedAt,
+    bytes: body.length,
+    etag: stripQuotes(out.ETag),
+    versionId: out.VersionId,
+    requestId: out.$metadata.requestId,
+  });
 }
 
 export async function copyObject(ctx: OpContext, input: Extract<OpInput, { kind: 'copy' }>, startedAt: number): Promise<OpResult> {
@@ -39,5 +48,12 @@ export async function copyObject(ctx: OpContext, input: Extract<OpInput, { kind:
 
 export async function deleteObject(ctx: OpContext, input: Extract<OpInput, { kind: 'delete' }>, startedAt: number): Promise<OpResult> {
   const out = await ctx.s3.send(new DeleteObjectCommand({ Bucket: input.bucket, Key: input.key }), { abortSignal: ctx.signal });
-  return succeeded(ctx, { op: 'delete', bucket: input.bucket, key: input.key, startedAt, versionId: out.VersionId, requestId: out.$metadata.requestId });
+  return succeeded(ctx, {
+    op: 'delete',
+    bucket: input.bucket,
+    key: input.key,
+    startedAt,
+    versionId: out.VersionId,
+    requestId: out.$metadata.requestId,
+  });
 }

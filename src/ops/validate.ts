@@ -16,7 +16,8 @@ export function inputProblem(input: OpInput): InputProblem | undefined {
   const definition = opDefinition(input.kind);
   for (const { key, flag } of definition.keys(input)) {
     const bytes = Buffer.byteLength(key, 'utf8');
-    if (bytes > MAX_KEY_BYTES) return problem('KeyTooLong', `${flag}: the key is ${bytes} bytes in UTF-8; S3 allows at most ${MAX_KEY_BYTES}`);
+    if (bytes > MAX_KEY_BYTES)
+      return problem('KeyTooLong', `${flag}: the key is ${bytes} bytes in UTF-8; S3 allows at most ${MAX_KEY_BYTES}`);
   }
   return definition.problem(input);
 }

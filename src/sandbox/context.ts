@@ -14,9 +14,7 @@ export const SANDBOX_ACCOUNT = '000000000000';
 /** One S3 event record on its way to one matching destination. */
 export interface S3Notification {
   record: S3EventRecord;
-  destination:
-    | { kind: 'lambda' | 'queue' | 'topic'; arn: string; configurationId: string }
-    | { kind: 'eventbridge' };
+  destination: { kind: 'lambda' | 'queue' | 'topic'; arn: string; configurationId: string } | { kind: 'eventbridge' };
 }
 
 /** Write side of the CloudWatch Logs store, used by the Lambda runner. */

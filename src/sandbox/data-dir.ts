@@ -68,7 +68,11 @@ export async function openDataDir(given: string | undefined): Promise<DataDir> {
   }
   const lock = await lockDir(realpathSync(dir));
   if (!lock) {
-    throw new AppError('SandboxDataInUse', `--data ${given} is in use by another running sandbox: stop it or pick another --data`, ExitCode.Usage);
+    throw new AppError(
+      'SandboxDataInUse',
+      `--data ${given} is in use by another running sandbox: stop it or pick another --data`,
+      ExitCode.Usage,
+    );
   }
   return { dir, ephemeral: false, release: () => lock.release() };
 }

@@ -58,7 +58,11 @@ export function parseHandlerOption(spec: string): { file: string; func: string }
 }
 
 /** Runtime and Lambda handler string for a handler file, by extension. */
-export function runtimeFor(file: string, func: string, versions = { node: process.versions.node, python: '3.12' }): { runtime: Runtime; handler: string } {
+export function runtimeFor(
+  file: string,
+  func: string,
+  versions = { node: process.versions.node, python: '3.12' },
+): { runtime: Runtime; handler: string } {
   const ext = extname(file).toLowerCase();
   const module = basename(file, extname(file));
   if (ext === '.js' || ext === '.mjs' || ext === '.cjs') {
@@ -207,7 +211,9 @@ async function ensureFunction(lambda: LambdaClient, pkg: DemoPackage): Promise<s
     return created.FunctionArn!;
   }
   if (existing.Runtime !== pkg.runtime || existing.Handler !== pkg.handler) {
-    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: DEMO_FUNCTION_NAME, Runtime: pkg.runtime, Handler: pkg.handler }));
+    await lambda.send(
+      new UpdateFunctionConfigurationCommand({ FunctionName: DEMO_FUNCTION_NAME, Runtime: pkg.runtime, Handler: pkg.handler }),
+    );
   }
   if (existing.CodeSha256 !== codeSha256(pkg.zip)) {
     await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: DEMO_FUNCTION_NAME, ZipFile: pkg.zip }));

@@ -19,7 +19,8 @@ export async function runSandboxForeground(options: ForegroundOptions): Promise<
   const problem = options.demo === undefined ? undefined : bucketNameProblem(options.demo);
   if (problem) throw usageError(`--demo: invalid bucket name '${options.demo}': ${problem}`);
   const badHost = options.allowHosts?.find((h) => hostName(h) === undefined);
-  if (badHost !== undefined) throw usageError(`--allow-host ${JSON.stringify(badHost)}: give a host name or address such as sandbox.lan (no scheme or path)`);
+  if (badHost !== undefined)
+    throw usageError(`--allow-host ${JSON.stringify(badHost)}: give a host name or address such as sandbox.lan (no scheme or path)`);
   // Stoppable from before the temp data dir exists: a signal while starting (the demo takes ~0.3 s) still removes it.
   const stop = new AbortController();
   return lifecycle.stoppable(serve(options, stop.signal), () => stop.abort());
@@ -28,7 +29,9 @@ export async function runSandboxForeground(options: ForegroundOptions): Promise<
 async function serve(options: ForegroundOptions, stop: AbortSignal): Promise<void> {
   const log = (line: string) => process.stderr.write(`sandbox: ${line}\n`);
   if (bindsEveryInterface(options.host)) {
-    log(`warning: --host ${options.host} binds every interface: other machines can reach the sandbox (it answers only loopback names, this machine's addresses and --allow-host names)`);
+    log(
+      `warning: --host ${options.host} binds every interface: other machines can reach the sandbox (it answers only loopback names, this machine's addresses and --allow-host names)`,
+    );
   }
   const sandbox = await startSandbox({ ...options, log });
   if (options.demo && !stop.aborted) {

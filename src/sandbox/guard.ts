@@ -43,9 +43,7 @@ export interface GuardPolicy {
 
 export type Refusal = 'ForeignHost' | 'CrossOrigin' | 'Unsigned';
 
-export type GuardVerdict =
-  | { ok: true; signed: boolean; cors?: string }
-  | { ok: false; refusal: Refusal; message: string };
+export type GuardVerdict = { ok: true; signed: boolean; cors?: string } | { ok: false; refusal: Refusal; message: string };
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -111,7 +109,8 @@ export function isLoopbackAddress(address: string | undefined): boolean {
   return address === '::1' || /^(?:::ffff:)?127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(address);
 }
 
-const SIGV4_HEADER = /^AWS4-(?:HMAC-SHA256|ECDSA-P256-SHA256) +Credential=[^/\s,]+\/\d{8}\/(?:[^/\s,]+\/)?[^/\s,]+\/aws4_request *, *SignedHeaders=[^,\s]+ *, *Signature=[0-9a-f]+ *$/i;
+const SIGV4_HEADER =
+  /^AWS4-(?:HMAC-SHA256|ECDSA-P256-SHA256) +Credential=[^/\s,]+\/\d{8}\/(?:[^/\s,]+\/)?[^/\s,]+\/aws4_request *, *SignedHeaders=[^,\s]+ *, *Signature=[0-9a-f]+ *$/i;
 const SIGV2_HEADER = /^AWS [^:\s]+:\S+$/;
 
 /** True when the request carries a SigV4-shaped Authorization header, a SigV2 one, or a presigned query. */

@@ -9,9 +9,7 @@ import type { SandboxService, ServiceDefinition } from './context.js';
 import { guardRequest, type GuardPolicy, type Refusal } from './guard.js';
 import { notImplemented, writeProtocolError, type Protocol, type ProtocolError } from './protocol/errors.js';
 
-export type Recognised =
-  | { kind: 'service'; definition: ServiceDefinition }
-  | { kind: 'unknown'; name: string; protocol: Protocol };
+export type Recognised = { kind: 'service'; definition: ServiceDefinition } | { kind: 'unknown'; name: string; protocol: Protocol };
 
 const first = (v: string | string[] | undefined) => (Array.isArray(v) ? v[0] : v);
 
@@ -48,7 +46,9 @@ export function recognise(
   const target = first(req.headers['x-amz-target']);
   if (target !== undefined) {
     const definition = services.find((s) => s.targetPrefix !== undefined && target.startsWith(s.targetPrefix));
-    return definition ? { kind: 'service', definition } : { kind: 'unknown', name: target.split('.')[0] ?? target, protocol: protocolOfUnknown(req.headers) };
+    return definition
+      ? { kind: 'service', definition }
+      : { kind: 'unknown', name: target.split('.')[0] ?? target, protocol: protocolOfUnknown(req.headers) };
   }
   const path = req.url.split('?')[0]!;
   const definition = services.find((s) => s.paths?.test(path));
@@ -127,7 +127,11 @@ export async function route(options: RouterOptions, req: IncomingMessage, res: S
     }
     const paths = found.definition.paths;
     if (paths && !paths.test(url.split('?')[0]!)) {
-      return writeProtocolError(req, res, protocol, { code: 'UnknownOperationException', message: `Unknown operation ${req.method} ${url.split('?')[0]}`, status: 404 });
+      return writeProtocolError(req, res, protocol, {
+        code: 'UnknownOperationException',
+        message: `Unknown operation ${req.method} ${url.split('?')[0]}`,
+        status: 404,
+      });
     }
     await service.handle(req, res);
   } catch (err) {

@@ -62,7 +62,6 @@ export function allowedHostNames(host: string | undefined, allowHosts: readonly 
   return names;
 }
 
-
 export interface Sandbox {
   endpoint: string;
   region: string;

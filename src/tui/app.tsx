@@ -98,11 +98,7 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
         case 'selectBucket': {
           const { bucket, create } = effect;
           const problem = create ? bucketNameProblem(bucket) : undefined;
-          const ensure = problem
-            ? Promise.reject(new Error(problem))
-            : create
-              ? session.ensureBucket(bucket)
-              : Promise.resolve(false);
+          const ensure = problem ? Promise.reject(new Error(problem)) : create ? session.ensureBucket(bucket) : Promise.resolve(false);
           ensure
             .then(
               () => {
@@ -219,7 +215,14 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
   let body: ReactNode;
   if (o.kind === 'help') body = <HelpOverlay height={bodyHeight} scroll={o.scroll} />;
   else if (o.kind === 'details')
-    body = <DetailsView row={state.rows.find((r) => rowKey(r) === o.rowKey)} invocations={state.invocations} height={bodyHeight} scroll={o.scroll} />;
+    body = (
+      <DetailsView
+        row={state.rows.find((r) => rowKey(r) === o.rowKey)}
+        invocations={state.invocations}
+        height={bodyHeight}
+        scroll={o.scroll}
+      />
+    );
   else if (o.kind === 'picker') body = <BucketPicker picker={o} height={bodyHeight} />;
   else
     body = (
@@ -229,7 +232,13 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
         ) : o.kind === 'confirm' ? (
           <ConfirmPrompt message={o.message} />
         ) : (
-          <OpsPane bucket={state.bucket} params={state.params} createdKeys={state.createdKeys} selected={state.opsSelected} focused={state.focus === 'ops'} />
+          <OpsPane
+            bucket={state.bucket}
+            params={state.params}
+            createdKeys={state.createdKeys}
+            selected={state.opsSelected}
+            focused={state.focus === 'ops'}
+          />
         )}
         <EventsTable
           rows={state.rows}

@@ -1,6 +1,15 @@
 /** The details view of one row as plain lines. Pure. */
 import type { Invocation, LogLine } from '../observe/types.js';
-import { CONFIDENCE_LABELS, OP_LABELS, foldRuntimePrefix, formatBytes, formatMs, formatTimestamp, messageLines, statusText } from './format.js';
+import {
+  CONFIDENCE_LABELS,
+  OP_LABELS,
+  foldRuntimePrefix,
+  formatBytes,
+  formatMs,
+  formatTimestamp,
+  messageLines,
+  statusText,
+} from './format.js';
 import type { OpRow, Row } from './state/types.js';
 
 export interface DetailLine {
@@ -102,7 +111,11 @@ function invocationLines(invocation: Invocation | undefined): DetailLine[] {
     const errors = lambdaErrorLines(invocation);
     lines.push(title('Lambda error'));
     if (errors.length) for (const text of errors) lines.push({ text, style: 'error' });
-    else lines.push({ text: invocation.status === 'timed-out' ? 'timed out (no line says more)' : 'failed (no error line was logged)', style: 'dim' });
+    else
+      lines.push({
+        text: invocation.status === 'timed-out' ? 'timed out (no line says more)' : 'failed (no error line was logged)',
+        style: 'dim',
+      });
   }
   const event = loggedEvent(invocation);
   lines.push(title('Event record (as the function logged it)'));
@@ -117,7 +130,9 @@ function invocationLines(invocation: Invocation | undefined): DetailLine[] {
   if (report) {
     lines.push(plain(`duration      ${report.durationMs} ms (billed ${report.billedDurationMs} ms)`));
     lines.push(plain(`memory        ${report.maxMemoryUsedMB} of ${report.memorySizeMB} MB`));
-    lines.push(plain(`init          ${report.initDurationMs === undefined ? '- (warm start)' : `${report.initDurationMs} ms (cold start)`}`));
+    lines.push(
+      plain(`init          ${report.initDurationMs === undefined ? '- (warm start)' : `${report.initDurationMs} ms (cold start)`}`),
+    );
   } else {
     lines.push({ text: 'no REPORT line yet', style: 'dim' });
   }
@@ -142,11 +157,16 @@ function timingLines(row: OpRow, invocation: Invocation | undefined): DetailLine
 
 export function detailLines(row: Row, invocations: Record<string, Invocation>): DetailLine[] {
   if (row.kind === 'foreign') {
-    return [title(`Foreign invocation ${row.requestId} (no operation of this session explains it)`), ...invocationLines(invocations[row.requestId])];
+    return [
+      title(`Foreign invocation ${row.requestId} (no operation of this session explains it)`),
+      ...invocationLines(invocations[row.requestId]),
+    ];
   }
   const invocation = row.requestId ? invocations[row.requestId] : undefined;
   const lines: DetailLine[] = [
-    title(`#${row.opId} ${OP_LABELS[row.input.kind]}: ${statusText(row, 20)}${row.confidence ? `, matched by ${CONFIDENCE_LABELS[row.confidence]}` : ''}`),
+    title(
+      `#${row.opId} ${OP_LABELS[row.input.kind]}: ${statusText(row, 20)}${row.confidence ? `, matched by ${CONFIDENCE_LABELS[row.confidence]}` : ''}`,
+    ),
     title('Request'),
     ...requestLines(row),
     title('S3 response'),

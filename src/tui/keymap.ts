@@ -6,18 +6,7 @@ import type { Key } from 'ink';
 import { OP_KINDS, opDefinition } from '../ops/registry.js';
 import type { OpKind } from '../ops/types.js';
 
-export type Scope =
-  | 'global'
-  | 'ops'
-  | 'events'
-  | 'log'
-  | 'help'
-  | 'details'
-  | 'form'
-  | 'confirm'
-  | 'filter'
-  | 'picker'
-  | 'bucket-name';
+export type Scope = 'global' | 'ops' | 'events' | 'log' | 'help' | 'details' | 'form' | 'confirm' | 'filter' | 'picker' | 'bucket-name';
 
 export type SpecialKey = 'return' | 'escape' | 'tab' | 'up' | 'down' | 'pageUp' | 'pageDown' | 'home' | 'end';
 

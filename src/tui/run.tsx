@@ -126,9 +126,7 @@ async function mountAndRun(options: TuiOptions, streams: TuiStreams, hook: Signa
       store.dispose();
       if (problem) process.stderr.write(`s3trigger: ${problem}\n`);
       // The shutdown of a signal waits for this resolve: a late SIGHUP cannot end the process before the file is gone.
-      void (demo?.remove() ?? Promise.resolve())
-        .catch(() => undefined)
-        .then(() => resolve(code));
+      void (demo?.remove() ?? Promise.resolve()).catch(() => undefined).then(() => resolve(code));
     };
     const quit = (interrupt: boolean, code: number = ExitCode.Ok) => {
       if (phase === 'cleaning' && interrupt) return finish(ExitCode.Interrupted);

@@ -20,7 +20,12 @@ before(async () => {
   if (skip) return;
   target = await startAwsShapedTarget({ demoBuckets: ['test-bucket'] });
   dir = workDir();
-  s3 = new S3Client({ endpoint: target.sandbox.endpoint, region: target.region, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  s3 = new S3Client({
+    endpoint: target.sandbox.endpoint,
+    region: target.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
 });
 after(async () => {
   if (skip) return;
@@ -33,11 +38,17 @@ after(async () => {
 async function run(args: string[]) {
   target.front.servernames.length = 0;
   const r = await target.runCli(args, dir);
-  assert.doesNotMatch(r.stdout + r.stderr, new RegExp(EXAMPLE_CREDENTIALS.secretAccessKey.replace(/\//g, '\\/')), 'the secret key never shows');
+  assert.doesNotMatch(
+    r.stdout + r.stderr,
+    new RegExp(EXAMPLE_CREDENTIALS.secretAccessKey.replace(/\//g, '\\/')),
+    'the secret key never shows',
+  );
   return { ...r, endpoints: [...new Set(target.front.servernames)] };
 }
 
-test('no endpoint, keys in the environment: the account comes from STS, and a PUT --wait matches through StartLiveTail', { skip }, async () => {
+test('no endpoint, keys in the environment: the account comes from STS, and a PUT --wait matches through StartLiveTail', {
+  skip,
+}, async () => {
   const r = await run(['--bucket', 'test-bucket', '--put', 'test.txt', '--wait', '--timeout', '20s']);
   assert.equal(r.code, 0, r.stderr + r.stdout);
   assert.match(r.stdout, /^Target: AWS account 000000000000 \(region eu-west-1\)$/m);
@@ -45,18 +56,34 @@ test('no endpoint, keys in the environment: the account comes from STS, and a PU
   assert.match(r.stdout, /^Invocation \S+ in \/aws\/lambda\/event-handler matched by (request-id|key)/m);
   assert.match(r.stdout, /Event Type: ObjectCreated:Put \(Put\)/);
   assert.equal(r.endpoints[0], 'sts.eu-west-1.amazonaws.com', 'the account is asked for first');
-  for (const name of ['test-bucket.s3.eu-west-1.amazonaws.com', 'stream-logs.eu-west-1.amazonaws.com']) assert.ok(r.endpoints.includes(name), `${name} in ${r.endpoints}`);
+  for (const name of ['test-bucket.s3.eu-west-1.amazonaws.com', 'stream-logs.eu-west-1.amazonaws.com'])
+    assert.ok(r.endpoints.includes(name), `${name} in ${r.endpoints}`);
 });
 
 test('--poll: matched through FilterLogEvents on logs.<region>, no live tail session', { skip }, async () => {
   // A key of its own: an invocation of the same key from the run before is within AWS's 2 s clock allowance.
-  const r = await run(['--bucket', 'test-bucket', '--put', 'test.txt', '--key', 'polled.txt', '--wait', '--timeout', '20s', '--poll', '--json']);
+  const r = await run([
+    '--bucket',
+    'test-bucket',
+    '--put',
+    'test.txt',
+    '--key',
+    'polled.txt',
+    '--wait',
+    '--timeout',
+    '20s',
+    '--poll',
+    '--json',
+  ]);
   assert.equal(r.code, 0, r.stderr + r.stdout);
   const [record, ...more] = ndjson(r.stdout);
   assert.equal(more.length, 0);
   assert.equal(record!.status, 'matched', JSON.stringify(record));
   assert.equal(record!.target, 'aws');
-  assert.ok(record!.log.some((l: { message: string }) => l.message.includes('Object:     polled.txt')), `its own invocation: ${JSON.stringify(record!.log.map((l: { message: string }) => l.message))} ${JSON.stringify(record!.match)}`);
+  assert.ok(
+    record!.log.some((l: { message: string }) => l.message.includes('Object:     polled.txt')),
+    `its own invocation: ${JSON.stringify(record!.log.map((l: { message: string }) => l.message))} ${JSON.stringify(record!.match)}`,
+  );
   assert.match(r.stderr, /^Target: AWS account 000000000000 \(region eu-west-1\)$/m);
   assert.ok(r.endpoints.includes('logs.eu-west-1.amazonaws.com'), String(r.endpoints));
   assert.ok(!r.endpoints.includes('stream-logs.eu-west-1.amazonaws.com'), String(r.endpoints));
@@ -73,10 +100,15 @@ test('--create-bucket on AWS: the missing bucket is created in the region, then 
   assert.ok(r.endpoints.includes('fresh-bucket.s3.eu-west-1.amazonaws.com'), String(r.endpoints));
 });
 
-test('a missing bucket without --create-bucket on AWS: nothing is created, exit 1 with one line naming --create-bucket', { skip }, async () => {
+test('a missing bucket without --create-bucket on AWS: nothing is created, exit 1 with one line naming --create-bucket', {
+  skip,
+}, async () => {
   const r = await run(['--bucket', 'missing-bucket', '--put', 'test.txt', '--wait', '--timeout', '5s']);
   assert.equal(r.code, 1, r.stderr + r.stdout);
-  assert.equal(r.stderr, 'Error: PUT s3://missing-bucket/test.txt: the bucket does not exist (NoSuchBucket): pass --create-bucket to create it\n');
+  assert.equal(
+    r.stderr,
+    'Error: PUT s3://missing-bucket/test.txt: the bucket does not exist (NoSuchBucket): pass --create-bucket to create it\n',
+  );
   assert.doesNotMatch(r.stdout, /created/);
   await assert.rejects(s3.send(new HeadBucketCommand({ Bucket: 'missing-bucket' })), { name: 'NotFound' });
 });

@@ -76,7 +76,13 @@ export async function startAwsShapedTarget(options: AwsShapedOptions = {}): Prom
       region,
       env,
       runCli: (args, dir, extraEnv = {}) =>
-        collect(spawn(process.execPath, ['--import', PRELOAD, CLI, ...args], { cwd: dir, env: { ...env(dir), ...extraEnv }, stdio: ['ignore', 'pipe', 'pipe'] })),
+        collect(
+          spawn(process.execPath, ['--import', PRELOAD, CLI, ...args], {
+            cwd: dir,
+            env: { ...env(dir), ...extraEnv },
+            stdio: ['ignore', 'pipe', 'pipe'],
+          }),
+        ),
       close,
     };
   } catch (err) {

@@ -27,7 +27,12 @@ async function poll(what: string, read: () => string, ok: (value: string) => boo
 test('tmux on AWS: a missing --bucket is created only after y, and DELETE asks first', { skip, timeout: 120_000 }, async (t) => {
   const target = await startAwsShapedTarget();
   const dir = workDir();
-  const s3 = new S3Client({ endpoint: target.sandbox.endpoint, region: target.region, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const s3 = new S3Client({
+    endpoint: target.sandbox.endpoint,
+    region: target.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const env: NodeJS.ProcessEnv = { ...target.env(dir), TERM: 'xterm-256color', S3TRIGGER_CACHE_DIR: join(dir, 'code-cache') };
   delete env.TMUX;
   delete env.NO_COLOR;
@@ -49,11 +54,16 @@ test('tmux on AWS: a missing --bucket is created only after y, and DELETE asks f
     const exitFile = join(dir, `exit-${bucket}`);
     const command = `node --import '${PRELOAD}' '${CLI}' --bucket ${bucket}; echo $? > '${exitFile}'`;
     tmux('new-session', '-d', '-s', bucket, '-x', '120', '-y', '40', '-c', dir, 'sh', '-c', command);
-    const screen = () => (existsSync(exitFile) ? `exited early: ${readFileSync(exitFile, 'utf8')}` : tmux('capture-pane', '-p', '-t', bucket));
+    const screen = () =>
+      existsSync(exitFile) ? `exited early: ${readFileSync(exitFile, 'utf8')}` : tmux('capture-pane', '-p', '-t', bucket);
     const keys = (k: string) => tmux('send-keys', '-t', bucket, '-l', k);
     const quit = async () => {
       keys('q');
-      return poll('the exit code', () => (existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : ''), (c) => c !== '');
+      return poll(
+        'the exit code',
+        () => (existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : ''),
+        (c) => c !== '',
+      );
     };
     return { screen, keys, quit };
   };
@@ -61,7 +71,11 @@ test('tmux on AWS: a missing --bucket is created only after y, and DELETE asks f
   const view = open('tui-bucket');
   await poll('the create-bucket question', view.screen, (s) => s.includes('Bucket tui-bucket does not exist in this account. Create it?'));
   assert.match(view.screen(), /AWS account 000000000000 \(region eu-west-1\)/);
-  await assert.rejects(s3.send(new HeadBucketCommand({ Bucket: 'tui-bucket' })), { name: 'NotFound' }, 'nothing is created before the answer');
+  await assert.rejects(
+    s3.send(new HeadBucketCommand({ Bucket: 'tui-bucket' })),
+    { name: 'NotFound' },
+    'nothing is created before the answer',
+  );
   view.keys('y');
   await poll('the bucket to be opened', view.screen, (s) => s.includes('no Lambda function in the notification configuration'));
   await s3.send(new HeadBucketCommand({ Bucket: 'tui-bucket' }));
@@ -80,7 +94,11 @@ test('tmux on AWS: a missing --bucket is created only after y, and DELETE asks f
   await poll('the DELETE row or the preview question', view.screen, (s) => /^\s*2 DELETE\s/m.test(s) || s.includes('fire anyway?'));
   if (view.screen().includes('fire anyway?')) view.keys('y');
   await poll('the DELETE row', view.screen, (s) => /^\s*2 DELETE\s/m.test(s));
-  const gone = async () => s3.send(new HeadObjectCommand({ Bucket: 'tui-bucket', Key: 'test.txt' })).then(() => false, () => true);
+  const gone = async () =>
+    s3.send(new HeadObjectCommand({ Bucket: 'tui-bucket', Key: 'test.txt' })).then(
+      () => false,
+      () => true,
+    );
   for (let end = Date.now() + 15_000; !(await gone()); await sleep(200)) assert.ok(Date.now() < end, 'the DELETE removed the object');
   assert.equal(await view.quit(), '0');
 });

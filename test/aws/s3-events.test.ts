@@ -11,7 +11,14 @@ test('keyFilterAccepts compares prefix and suffix with the key as S3 encodes it 
     ['a=b/x', [{ Name: 'prefix', Value: 'a%3Db/' }], true],
     ['a=b/x', [{ Name: 'prefix', Value: 'a=b/' }], false],
     ['x', [], true],
-    ['in/a.txt', [{ Name: 'prefix', Value: 'in/' }, { Name: 'suffix', Value: '.jpg' }], false],
+    [
+      'in/a.txt',
+      [
+        { Name: 'prefix', Value: 'in/' },
+        { Name: 'suffix', Value: '.jpg' },
+      ],
+      false,
+    ],
   ];
   for (const [key, rules, want] of cases) assert.equal(keyFilterAccepts(rules, key), want, `${key} ${JSON.stringify(rules)}`);
 });

@@ -12,9 +12,25 @@ const copy: OpInput = { kind: 'copy', bucket: 'test-bucket', sourceBucket: 'test
 const del: OpInput = { kind: 'delete', bucket: 'test-bucket', key: 'copy_test.txt' };
 const post: OpInput = { kind: 'post', bucket: 'test-bucket', file: 'test.txt' };
 const mp: OpInput = { kind: 'multipart', bucket: 'test-bucket', key: 'bigfile.bin' };
-const target: TargetInfo = { kind: 'sandbox', region: 'eu-west-1', label: 'local sandbox http://127.0.0.1:4566 (region eu-west-1)', endpoint: 'http://127.0.0.1:4566' };
+const target: TargetInfo = {
+  kind: 'sandbox',
+  region: 'eu-west-1',
+  label: 'local sandbox http://127.0.0.1:4566 (region eu-west-1)',
+  endpoint: 'http://127.0.0.1:4566',
+};
 
-const ok = (over: Partial<OpResult> = {}): OpResult => ({ opId: 1, op: 'put', bucket: 'test-bucket', key: 'test.txt', startedAt: 1000, ackedAt: 1010, bytes: 29, etag: 'b72a', requestId: 'REQ1', ...over });
+const ok = (over: Partial<OpResult> = {}): OpResult => ({
+  opId: 1,
+  op: 'put',
+  bucket: 'test-bucket',
+  key: 'test.txt',
+  startedAt: 1000,
+  ackedAt: 1010,
+  bytes: 29,
+  etag: 'b72a',
+  requestId: 'REQ1',
+  ...over,
+});
 
 test('op lines read like the blog scripts', () => {
   assert.equal(text.opStartLine(put), 'PUT object test.txt to bucket test-bucket');
@@ -25,9 +41,15 @@ test('op lines read like the blog scripts', () => {
   assert.equal(text.opStartLine(post), 'POST object test.txt to bucket test-bucket');
   assert.equal(text.opDoneLine(post, ok()), 'Upload successful. S3 POST trigger should fire.');
   assert.equal(text.opStartLine(mp), 'MULTIPART upload bigfile.bin to bucket test-bucket');
-  assert.equal(text.opDoneLine(mp, ok({ etag: '8c3c902f7dbe017b83fe23b4a1de0f6b-2', bytes: 6291456 })), 'Done. Upload completed with 2 parts.');
+  assert.equal(
+    text.opDoneLine(mp, ok({ etag: '8c3c902f7dbe017b83fe23b4a1de0f6b-2', bytes: 6291456 })),
+    'Done. Upload completed with 2 parts.',
+  );
   assert.equal(text.opDoneLine(mp, ok({ etag: undefined, bytes: 1024 })), 'Done. Upload completed with 1 part.');
-  assert.deepEqual(text.targetLines({ ...target, note: 'fell back' }), ['Target: local sandbox http://127.0.0.1:4566 (region eu-west-1)', 'Note: fell back']);
+  assert.deepEqual(text.targetLines({ ...target, note: 'fell back' }), [
+    'Target: local sandbox http://127.0.0.1:4566 (region eu-west-1)',
+    'Note: fell back',
+  ]);
   assert.equal(text.bucketLine('b', true), 'Bucket b created.');
   assert.equal(text.bucketLine('b', false), "Bucket 'b' exists and is accessible.");
 });
@@ -42,7 +64,14 @@ for (const [code, input, want] of [
   ['Weird', del, /^Error: DELETE s3:\/\/test-bucket\/copy_test.txt: boom \(Weird\)$/],
 ] as const) {
   test(`failureLine names what to fix: ${code}`, () => {
-    assert.match(text.failureLine(input, { code, message: code === 'EndpointUnreachable' ? 'cannot reach the endpoint (connection refused)' : 'boom' }, target), want);
+    assert.match(
+      text.failureLine(
+        input,
+        { code, message: code === 'EndpointUnreachable' ? 'cannot reach the endpoint (connection refused)' : 'boom' },
+        target,
+      ),
+      want,
+    );
   });
 }
 
@@ -57,8 +86,22 @@ const invocation: Invocation = {
   report: { durationMs: 3.2, billedDurationMs: 4, memorySizeMB: 128, maxMemoryUsedMB: 40, initDurationMs: 120 },
   lines: [
     { logGroup: 'g', logStream: 's', timestamp: 1020, seenAt: 1030, message: 'START RequestId: abc-123 Version: $LATEST\n', kind: 'start' },
-    { logGroup: 'g', logStream: 's', timestamp: 1021, seenAt: 1031, message: '\n2025-11-07T09:41:24 S3 Event Detected\n2025-11-07T09:41:24 Object:     test.txt\n', kind: 'app' },
-    { logGroup: 'g', logStream: 's', timestamp: 1050, seenAt: 1060, message: 'REPORT RequestId: abc-123\tDuration: 3.20 ms', kind: 'report' },
+    {
+      logGroup: 'g',
+      logStream: 's',
+      timestamp: 1021,
+      seenAt: 1031,
+      message: '\n2025-11-07T09:41:24 S3 Event Detected\n2025-11-07T09:41:24 Object:     test.txt\n',
+      kind: 'app',
+    },
+    {
+      logGroup: 'g',
+      logStream: 's',
+      timestamp: 1050,
+      seenAt: 1060,
+      message: 'REPORT RequestId: abc-123\tDuration: 3.20 ms',
+      kind: 'report',
+    },
   ],
 };
 const latency: Latency = { triggerMs: 10, endToEndMs: 40, durationMs: 3.2, initDurationMs: 120, coldStart: true, tailLagMs: 10 };
@@ -96,7 +139,11 @@ const outcomes: [string, OpOutcome, string][] = [
   ['failed', { input: put, warnings: [], result: ok({ error: { code: 'AccessDenied', message: 'Access Denied' } }) }, 'failed'],
   ['no result', { input: put, warnings: [] }, 'failed'],
   ['timed out', { input: put, warnings: [], result: ok(), timedOut: true }, 'no-match'],
-  ['expect failed', { input: put, warnings: [], result: ok(), match: { invocation, confidence: 'time', latency }, expect: { pattern: 'x', ok: false } }, 'expect-failed'],
+  [
+    'expect failed',
+    { input: put, warnings: [], result: ok(), match: { invocation, confidence: 'time', latency }, expect: { pattern: 'x', ok: false } },
+    'expect-failed',
+  ],
   ['cancelled', { input: mp, warnings: [], cancelled: true }, 'cancelled'],
 ];
 for (const [name, o, status] of outcomes) test(`statusOf: ${name}`, () => assert.equal(statusOf(o), status));
@@ -109,15 +156,32 @@ test('exit codes: interrupted > failed > no match > ok', () => {
   assert.equal(exitCodeFor([expectFailed!], false), 3);
   assert.equal(exitCodeFor([timedOut!, failed!], false), 1);
   assert.equal(exitCodeFor([failed!], true), 130);
-  const unreachable: OpOutcome = { input: put, warnings: [], result: ok({ error: { code: 'EndpointUnreachable', message: 'cannot reach the endpoint' } }) };
+  const unreachable: OpOutcome = {
+    input: put,
+    warnings: [],
+    result: ok({ error: { code: 'EndpointUnreachable', message: 'cannot reach the endpoint' } }),
+  };
   assert.equal(exitCodeFor([unreachable], false), 2);
   assert.equal(exitCodeFor([unreachable], true), 130);
-  const noTempFile: OpOutcome = { input: mp, warnings: [], result: ok({ error: { code: 'TempFileUnwritable', message: 'cannot write the temp file' } }) };
+  const noTempFile: OpOutcome = {
+    input: mp,
+    warnings: [],
+    result: ok({ error: { code: 'TempFileUnwritable', message: 'cannot write the temp file' } }),
+  };
   assert.equal(exitCodeFor([noTempFile], false), 2, 'nothing was sent: bad input');
 });
 
 test('NDJSON record carries result, match, latency and the log', () => {
-  const record = outcomeRecord({ input: put, warnings: ['w'], result: ok(), match: { invocation, confidence: 'request-id', latency }, expect: { pattern: 'S3 Event', ok: true } }, target);
+  const record = outcomeRecord(
+    {
+      input: put,
+      warnings: ['w'],
+      result: ok(),
+      match: { invocation, confidence: 'request-id', latency },
+      expect: { pattern: 'S3 Event', ok: true },
+    },
+    target,
+  );
   const parsed = JSON.parse(JSON.stringify(record));
   assert.equal(parsed.status, 'matched');
   assert.equal(parsed.key, 'test.txt');
@@ -139,34 +203,76 @@ test('NDJSON record carries result, match, latency and the log', () => {
 });
 
 test('invocationText (--expect) includes the evidence kept past the line cap, in time order', () => {
-  const line = (timestamp: number, message: string) => ({ logGroup: 'g', logStream: 's', timestamp, message, seenAt: timestamp, kind: 'app' as const });
+  const line = (timestamp: number, message: string) => ({
+    logGroup: 'g',
+    logStream: 's',
+    timestamp,
+    message,
+    seenAt: timestamp,
+    kind: 'app' as const,
+  });
   const early = line(1, 'ObjectCreated:Put big.txt');
   const kept = [line(2, 'filler 2'), line(3, 'filler 3')];
-  const inv = { requestId: 'r', logGroup: 'g', logStream: 's', status: 'succeeded' as const, firstSeenAt: 1, lines: kept, evidence: [early, kept[0]!] };
+  const inv = {
+    requestId: 'r',
+    logGroup: 'g',
+    logStream: 's',
+    status: 'succeeded' as const,
+    firstSeenAt: 1,
+    lines: kept,
+    evidence: [early, kept[0]!],
+  };
   assert.equal(invocationText(inv), 'ObjectCreated:Put big.txt\nfiller 2\nfiller 3');
 });
 
-const line = (message: string, kind: 'app' | 'error' | 'timeout' = 'app') => ({ logGroup: 'g', logStream: 's', timestamp: 1030, seenAt: 1031, message, kind });
+const line = (message: string, kind: 'app' | 'error' | 'timeout' = 'app') => ({
+  logGroup: 'g',
+  logStream: 's',
+  timestamp: 1030,
+  seenAt: 1031,
+  message,
+  kind,
+});
 
 test('every \\r-joined part of a log message is a line of its own (a Python traceback)', () => {
-  const traceback = '[ERROR] ValueError: bad input\rTraceback (most recent call last):\r  File "/var/task/h.py", line 3, in handler\r    raise ValueError("bad input")\n';
+  const traceback =
+    '[ERROR] ValueError: bad input\rTraceback (most recent call last):\r  File "/var/task/h.py", line 3, in handler\r    raise ValueError("bad input")\n';
   const inv: Invocation = { ...invocation, status: 'failed', lines: [line('one\rtwo\r\nthree\n'), line(traceback, 'error')] };
   const lines = text.invocationLines(inv, 'key', latency);
-  assert.deepEqual(lines.slice(1), ['  one', '  two', '  three', '  [ERROR] ValueError: bad input', '  Traceback (most recent call last):', '    File "/var/task/h.py", line 3, in handler', '      raise ValueError("bad input")']);
+  assert.deepEqual(lines.slice(1), [
+    '  one',
+    '  two',
+    '  three',
+    '  [ERROR] ValueError: bad input',
+    '  Traceback (most recent call last):',
+    '    File "/var/task/h.py", line 3, in handler',
+    '      raise ValueError("bad input")',
+  ]);
   assert.ok(lines.every((l) => !l.includes('\r')));
-  const record = outcomeRecord({ input: put, warnings: [], result: ok(), match: { invocation: inv, confidence: 'key', latency }, lambdaFailed: true }, target);
+  const record = outcomeRecord(
+    { input: put, warnings: [], result: ok(), match: { invocation: inv, confidence: 'key', latency }, lambdaFailed: true },
+    target,
+  );
   assert.equal(record.log[1]!.message, traceback.replace(/\n$/, ''), 'JSON keeps the raw message');
   assert.equal(record.status, 'lambda-failed');
   assert.deepEqual(record.match!.errors, [traceback.replace(/\n$/, '')]);
 });
 
 test('a failed or timed-out invocation: one line saying so, then its error lines', () => {
-  const failed: Invocation = { ...invocation, status: 'failed', lines: [line('got test.txt'), line('2026-01-01T00:00:00.000Z\tabc-123\tERROR\tInvoke Error \t{"errorType":"Error"}\n', 'error')] };
+  const failed: Invocation = {
+    ...invocation,
+    status: 'failed',
+    lines: [line('got test.txt'), line('2026-01-01T00:00:00.000Z\tabc-123\tERROR\tInvoke Error \t{"errorType":"Error"}\n', 'error')],
+  };
   assert.deepEqual(text.lambdaFailedLines(failed), [
     'Lambda failed: invocation abc-123 in /aws/lambda/event-handler ended in an error',
     '  2026-01-01T00:00:00.000Z\tabc-123\tERROR\tInvoke Error \t{"errorType":"Error"}',
   ]);
-  const timedOut: Invocation = { ...invocation, status: 'timed-out', lines: [line('2026-01-01T00:00:03.000Z abc-123 Task timed out after 3.00 seconds\n', 'timeout')] };
+  const timedOut: Invocation = {
+    ...invocation,
+    status: 'timed-out',
+    lines: [line('2026-01-01T00:00:03.000Z abc-123 Task timed out after 3.00 seconds\n', 'timeout')],
+  };
   assert.equal(text.lambdaFailedLines(timedOut)[0], 'Lambda failed: invocation abc-123 in /aws/lambda/event-handler timed out');
   assert.match(text.lambdaFailedLines(timedOut)[1]!, /Task timed out after 3\.00 seconds$/);
 });
@@ -178,7 +284,11 @@ test('latency: 0 (a span clamped at zero) reads <1 ms; on one clock the clock is
     "Latency: trigger <1 ms (S3 ack -> START, one clock: this machine's), end-to-end 4 ms (S3 ack -> REPORT, one clock: this machine's), duration 1.5 ms (Lambda's own), tail lag <1 ms (START -> seen, one clock: this machine's)",
   );
   assert.match(text.latencyLine(l), /^Latency: trigger <1 ms \(S3 ack, this machine -> START, Lambda clock\)/);
-  const record = outcomeRecord({ input: put, warnings: [], result: ok(), match: { invocation, confidence: 'key', latency: l } }, target, true);
+  const record = outcomeRecord(
+    { input: put, warnings: [], result: ok(), match: { invocation, confidence: 'key', latency: l } },
+    target,
+    true,
+  );
   assert.equal(record.latency!.triggerMs, 0);
   assert.equal(record.latency!.oneClock, true);
 });

@@ -54,9 +54,11 @@ export function runCli(args: string[], dir: string, env: Record<string, string> 
 /** The NDJSON records of a run, loosely typed: tests read nested fields and assert their shapes. */
 // biome-ignore lint/suspicious/noExplicitAny: see above
 export function ndjson(stdout: string): Record<string, any>[] {
-  return stdout
-    .split('\n')
-    .filter((l) => l !== '')
-    // biome-ignore lint/suspicious/noExplicitAny: see above
-    .map((l) => JSON.parse(l) as Record<string, any>);
+  return (
+    stdout
+      .split('\n')
+      .filter((l) => l !== '')
+      // biome-ignore lint/suspicious/noExplicitAny: see above
+      .map((l) => JSON.parse(l) as Record<string, any>)
+  );
 }

@@ -4,14 +4,27 @@ import { opFlagArityProblem, opFlagOptions, opFlagValues, type OpFlags } from '.
 
 test('opFlagOptions: one yargs option per operation, in the scripts order; --copy takes three values', () => {
   const options = opFlagOptions('G');
-  assert.deepEqual(options.map(([name]) => name), ['put', 'copy', 'delkey', 'post', 'multipart']);
-  assert.deepEqual(options[1]![1], { type: 'string', array: true, nargs: 3, describe: 'COPY SRC_BUCKET SRC_KEY DEST_KEY into --bucket', group: 'G' });
+  assert.deepEqual(
+    options.map(([name]) => name),
+    ['put', 'copy', 'delkey', 'post', 'multipart'],
+  );
+  assert.deepEqual(options[1]![1], {
+    type: 'string',
+    array: true,
+    nargs: 3,
+    describe: 'COPY SRC_BUCKET SRC_KEY DEST_KEY into --bucket',
+    group: 'G',
+  });
   assert.deepEqual(options[0]![1], { type: 'string', describe: 'PUT this FILE (key = the path, ./ stripped)', group: 'G' });
 });
 
 for (const [name, args, want] of [
   ['nothing', { bucket: 'b', wait: true }, {}],
-  ['single values and arrays', { put: 'a.txt', copy: ['s', 'k', 'd'], delkey: 'gone', size: 7 }, { put: 'a.txt', copy: ['s', 'k', 'd'], delkey: 'gone' }],
+  [
+    'single values and arrays',
+    { put: 'a.txt', copy: ['s', 'k', 'd'], delkey: 'gone', size: 7 },
+    { put: 'a.txt', copy: ['s', 'k', 'd'], delkey: 'gone' },
+  ],
   ['undefined flags are left out', { put: undefined, multipart: 'big' }, { multipart: 'big' }],
 ] as const) {
   test(`opFlagValues: ${name}`, () => assert.deepEqual(opFlagValues(args), want));

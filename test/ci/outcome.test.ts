@@ -7,7 +7,14 @@ import type { OpInput, OpResult } from '../../src/ops/types.js';
 
 const put: OpInput = { kind: 'put', bucket: 'b', file: 'test.txt' };
 const ok: OpResult = { opId: 1, op: 'put', bucket: 'b', key: 'test.txt', startedAt: 1000, ackedAt: 1010, requestId: 'REQ' };
-const inv = (status: Invocation['status']): Invocation => ({ requestId: `r-${status}`, logGroup: 'g', logStream: 's', status, lines: [], firstSeenAt: 1 });
+const inv = (status: Invocation['status']): Invocation => ({
+  requestId: `r-${status}`,
+  logGroup: 'g',
+  logStream: 's',
+  status,
+  lines: [],
+  firstSeenAt: 1,
+});
 const match = (status: Invocation['status']) => ({ invocation: inv(status), confidence: 'key' as const, latency: { coldStart: false } });
 
 const by: Record<string, OpOutcome> = {
@@ -53,7 +60,13 @@ for (const [names, interrupted, code] of [
   [['matched'], true, 130],
 ] as const) {
   test(`exitCodeFor: ${names.join(' + ') || 'nothing'}${interrupted ? ', interrupted' : ''} -> ${code}`, () => {
-    assert.equal(exitCodeFor(names.map((n) => by[n]!), interrupted), code);
+    assert.equal(
+      exitCodeFor(
+        names.map((n) => by[n]!),
+        interrupted,
+      ),
+      code,
+    );
   });
 }
 
@@ -84,7 +97,8 @@ test('outcomeOf: skipped and no-match from the fold', () => {
   assert.equal(statusOf(outcomeOf(state('acked', { result: ok, settled: false }), true)), 'cancelled');
 });
 
-const attemptsOf = (n: number, status: Invocation['status']) => Array.from({ length: n }, (_, i) => ({ logStream: 's', startedAt: i, status: i === n - 1 ? status : ('failed' as const) }));
+const attemptsOf = (n: number, status: Invocation['status']) =>
+  Array.from({ length: n }, (_, i) => ({ logStream: 's', startedAt: i, status: i === n - 1 ? status : ('failed' as const) }));
 for (const [name, status, attempts, want] of [
   ['succeeded', 'succeeded', 1, false],
   ['running', 'running', 1, false],

@@ -5,12 +5,25 @@ import { decideMode } from '../../src/ci/mode.js';
 
 test('planOps runs the scripts order whatever the flag order', () => {
   const ops = planOps({ bucket: 'b', multipart: 'big.bin', post: 'p.txt', delkey: 'gone', copy: ['src', 'a.txt', 'c.txt'], put: 'a.txt' });
-  assert.deepEqual(ops.map((o) => o.kind), ['put', 'copy', 'delete', 'post', 'multipart']);
+  assert.deepEqual(
+    ops.map((o) => o.kind),
+    ['put', 'copy', 'delete', 'post', 'multipart'],
+  );
   assert.deepEqual(ops[1], { kind: 'copy', bucket: 'b', sourceBucket: 'src', sourceKey: 'a.txt', key: 'c.txt' });
 });
 
 test('planOps carries --key, --file, --size, --part-size, --concurrency', () => {
-  const [put, post, mp] = planOps({ bucket: 'b', put: 'x', post: 'y', multipart: 'k', key: 'K', file: 'f.bin', size: 7, partSize: 8, concurrency: 2 });
+  const [put, post, mp] = planOps({
+    bucket: 'b',
+    put: 'x',
+    post: 'y',
+    multipart: 'k',
+    key: 'K',
+    file: 'f.bin',
+    size: 7,
+    partSize: 8,
+    concurrency: 2,
+  });
   assert.deepEqual(put, { kind: 'put', bucket: 'b', file: 'x', key: 'K' });
   assert.deepEqual(post, { kind: 'post', bucket: 'b', file: 'y', key: 'K' });
   assert.deepEqual(mp, { kind: 'multipart', bucket: 'b', key: 'k', file: 'f.bin', sizeMB: 7, partSizeMB: 8, concurrency: 2 });

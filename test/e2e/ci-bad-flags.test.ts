@@ -33,7 +33,7 @@ function countingEndpoint(): Promise<Server> {
 function mountFullTmp(): string | undefined {
   mkdirSync(tmpfs, { recursive: true });
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64m,nr_inodes=1', 'tmpfs', tmpfs], { encoding: 'utf8' });
-  return r.status === 0 ? undefined : (r.stderr.trim() || 'mount failed');
+  return r.status === 0 ? undefined : r.stderr.trim() || 'mount failed';
 }
 
 let mountRefused: string | undefined;
@@ -54,33 +54,121 @@ const longKey = 'é'.repeat(513); // 513 characters, 1026 bytes in UTF-8
 const ep = () => ['--endpoint-url', fakeUrl, '--bucket', 'test-bucket'];
 
 const cases: { name: string; args: () => string[]; env?: () => Record<string, string>; message: RegExp; skip?: () => string | false }[] = [
-  { name: '--key over 1024 bytes', args: () => [...ep(), '--put', 'test.txt', '--key', longKey], message: /^s3trigger: --key: the key is 1026 bytes in UTF-8; S3 allows at most 1024$/ },
-  { name: '--post --key over 1024 bytes', args: () => [...ep(), '--post', 'test.txt', '--key', longKey], message: /^s3trigger: --key: the key is 1026 bytes/ },
+  {
+    name: '--key over 1024 bytes',
+    args: () => [...ep(), '--put', 'test.txt', '--key', longKey],
+    message: /^s3trigger: --key: the key is 1026 bytes in UTF-8; S3 allows at most 1024$/,
+  },
+  {
+    name: '--post --key over 1024 bytes',
+    args: () => [...ep(), '--post', 'test.txt', '--key', longKey],
+    message: /^s3trigger: --key: the key is 1026 bytes/,
+  },
   { name: '--delkey over 1024 bytes', args: () => [...ep(), '--delkey', longKey], message: /^s3trigger: --delkey: the key is 1026 bytes/ },
-  { name: '--copy DEST_KEY over 1024 bytes', args: () => [...ep(), '--copy', 'test-bucket', 'a.txt', longKey], message: /^s3trigger: --copy DEST_KEY: the key is 1026 bytes/ },
-  { name: '--copy SRC_KEY over 1024 bytes', args: () => [...ep(), '--copy', 'test-bucket', longKey, 'b.txt'], message: /^s3trigger: --copy SRC_KEY: the key is 1026 bytes/ },
-  { name: '--multipart KEY over 1024 bytes', args: () => [...ep(), '--multipart', longKey, '--size', '1'], message: /^s3trigger: --multipart: the key is 1026 bytes/ },
-  { name: 'a later op with a long key: nothing fired', args: () => [...ep(), '--put', 'test.txt', '--delkey', longKey], message: /^s3trigger: --delkey: the key is 1026 bytes/ },
-  { name: 'empty --endpoint-url', args: () => ['--endpoint-url', '', '--bucket', 'test-bucket', '--put', 'test.txt'], message: /^s3trigger: --endpoint-url is empty: give http\(s\):\/\/host\[:port\], or drop the flag$/ },
-  { name: '--endpoint-url with a path', args: () => ['--endpoint-url', `${fakeUrl}/s3`, '--bucket', 'test-bucket', '--put', 'test.txt'], message: /^s3trigger: invalid endpoint URL '.*\/s3' \(--endpoint-url\): expected http\(s\):\/\/host\[:port\] with no path/ },
-  { name: 'AWS_ENDPOINT_URL with a query', args: () => ['--bucket', 'test-bucket', '--put', 'test.txt'], env: () => ({ AWS_ENDPOINT_URL: `${fakeUrl}/?x=1` }), message: /^s3trigger: invalid endpoint URL '.*' \(AWS_ENDPOINT_URL\)/ },
-  { name: '--timeout 600h', args: () => [...ep(), '--put', 'test.txt', '--wait', '--timeout', '600h'], message: /^s3trigger: --timeout '600h' is longer than 24h: use at most 24h$/ },
-  { name: '--timeout -5s', args: () => [...ep(), '--put', 'test.txt', '--wait', '--timeout', '-5s'], message: /^s3trigger: --timeout '-5s' is not a positive duration: use e\.g\. 30s, 2m or 500ms$/ },
-  { name: '--timeout=-5s', args: () => [...ep(), '--put', 'test.txt', '--timeout=-5s'], message: /^s3trigger: --timeout '-5s' is not a positive duration/ },
-  { name: '--bucket -abc', args: () => ['--endpoint-url', fakeUrl, '--bucket', '-abc', '--put', 'test.txt'], message: /^s3trigger: invalid bucket name '-abc': must begin and end with a letter or digit$/ },
-  { name: 'bucket name with a newline', args: () => ['--endpoint-url', fakeUrl, '--bucket', 'ab\nc', '--put', 'test.txt'], message: /^s3trigger: invalid bucket name 'ab\\nc': may contain only/ },
-  { name: '--bucket twice', args: () => ['--endpoint-url', fakeUrl, '--bucket', 'abc', '--bucket', 'def', '--put', 'test.txt'], message: /^s3trigger: --bucket was given more than once \('abc', 'def'\): give it once$/ },
-  { name: '--put twice', args: () => [...ep(), '--put', 'x', '--put', 'y'], message: /^s3trigger: --put was given more than once \('x', 'y'\): give it once$/ },
-  { name: '--copy twice', args: () => [...ep(), '--copy', 'a1c', 'k', 'l', '--copy', 'a1c', 'm', 'n'], message: /^s3trigger: --copy was given more than once/ },
-  { name: 'invalid --region', args: () => [...ep(), '--region', 'nope_1', '--put', 'test.txt'], message: /^s3trigger: --region 'nope_1' is not a region name: use e\.g\. eu-west-1$/ },
-  { name: 'invalid AWS_REGION', args: () => [...ep(), '--put', 'test.txt'], env: () => ({ AWS_REGION: 'eu west 1' }), message: /^s3trigger: AWS_REGION 'eu west 1' is not a region name/ },
-  { name: 'node --handler without that function', args: () => ['--handler', 'h.js:nosuch', '--bucket', 'test-bucket', '--put', 'test.txt'], message: /^s3trigger: --handler h\.js:nosuch: h\.js defines no function 'nosuch'/ },
-  { name: 'python --handler without that function', args: () => ['--handler', 'h.py:nosuch', '--bucket', 'test-bucket', '--put', 'test.txt'], message: /^s3trigger: --handler h\.py:nosuch: h\.py defines no function 'nosuch'/, skip: () => spawnSync('python3', ['-c', '1']).status !== 0 && 'python3 not found' },
+  {
+    name: '--copy DEST_KEY over 1024 bytes',
+    args: () => [...ep(), '--copy', 'test-bucket', 'a.txt', longKey],
+    message: /^s3trigger: --copy DEST_KEY: the key is 1026 bytes/,
+  },
+  {
+    name: '--copy SRC_KEY over 1024 bytes',
+    args: () => [...ep(), '--copy', 'test-bucket', longKey, 'b.txt'],
+    message: /^s3trigger: --copy SRC_KEY: the key is 1026 bytes/,
+  },
+  {
+    name: '--multipart KEY over 1024 bytes',
+    args: () => [...ep(), '--multipart', longKey, '--size', '1'],
+    message: /^s3trigger: --multipart: the key is 1026 bytes/,
+  },
+  {
+    name: 'a later op with a long key: nothing fired',
+    args: () => [...ep(), '--put', 'test.txt', '--delkey', longKey],
+    message: /^s3trigger: --delkey: the key is 1026 bytes/,
+  },
+  {
+    name: 'empty --endpoint-url',
+    args: () => ['--endpoint-url', '', '--bucket', 'test-bucket', '--put', 'test.txt'],
+    message: /^s3trigger: --endpoint-url is empty: give http\(s\):\/\/host\[:port\], or drop the flag$/,
+  },
+  {
+    name: '--endpoint-url with a path',
+    args: () => ['--endpoint-url', `${fakeUrl}/s3`, '--bucket', 'test-bucket', '--put', 'test.txt'],
+    message: /^s3trigger: invalid endpoint URL '.*\/s3' \(--endpoint-url\): expected http\(s\):\/\/host\[:port\] with no path/,
+  },
+  {
+    name: 'AWS_ENDPOINT_URL with a query',
+    args: () => ['--bucket', 'test-bucket', '--put', 'test.txt'],
+    env: () => ({ AWS_ENDPOINT_URL: `${fakeUrl}/?x=1` }),
+    message: /^s3trigger: invalid endpoint URL '.*' \(AWS_ENDPOINT_URL\)/,
+  },
+  {
+    name: '--timeout 600h',
+    args: () => [...ep(), '--put', 'test.txt', '--wait', '--timeout', '600h'],
+    message: /^s3trigger: --timeout '600h' is longer than 24h: use at most 24h$/,
+  },
+  {
+    name: '--timeout -5s',
+    args: () => [...ep(), '--put', 'test.txt', '--wait', '--timeout', '-5s'],
+    message: /^s3trigger: --timeout '-5s' is not a positive duration: use e\.g\. 30s, 2m or 500ms$/,
+  },
+  {
+    name: '--timeout=-5s',
+    args: () => [...ep(), '--put', 'test.txt', '--timeout=-5s'],
+    message: /^s3trigger: --timeout '-5s' is not a positive duration/,
+  },
+  {
+    name: '--bucket -abc',
+    args: () => ['--endpoint-url', fakeUrl, '--bucket', '-abc', '--put', 'test.txt'],
+    message: /^s3trigger: invalid bucket name '-abc': must begin and end with a letter or digit$/,
+  },
+  {
+    name: 'bucket name with a newline',
+    args: () => ['--endpoint-url', fakeUrl, '--bucket', 'ab\nc', '--put', 'test.txt'],
+    message: /^s3trigger: invalid bucket name 'ab\\nc': may contain only/,
+  },
+  {
+    name: '--bucket twice',
+    args: () => ['--endpoint-url', fakeUrl, '--bucket', 'abc', '--bucket', 'def', '--put', 'test.txt'],
+    message: /^s3trigger: --bucket was given more than once \('abc', 'def'\): give it once$/,
+  },
+  {
+    name: '--put twice',
+    args: () => [...ep(), '--put', 'x', '--put', 'y'],
+    message: /^s3trigger: --put was given more than once \('x', 'y'\): give it once$/,
+  },
+  {
+    name: '--copy twice',
+    args: () => [...ep(), '--copy', 'a1c', 'k', 'l', '--copy', 'a1c', 'm', 'n'],
+    message: /^s3trigger: --copy was given more than once/,
+  },
+  {
+    name: 'invalid --region',
+    args: () => [...ep(), '--region', 'nope_1', '--put', 'test.txt'],
+    message: /^s3trigger: --region 'nope_1' is not a region name: use e\.g\. eu-west-1$/,
+  },
+  {
+    name: 'invalid AWS_REGION',
+    args: () => [...ep(), '--put', 'test.txt'],
+    env: () => ({ AWS_REGION: 'eu west 1' }),
+    message: /^s3trigger: AWS_REGION 'eu west 1' is not a region name/,
+  },
+  {
+    name: 'node --handler without that function',
+    args: () => ['--handler', 'h.js:nosuch', '--bucket', 'test-bucket', '--put', 'test.txt'],
+    message: /^s3trigger: --handler h\.js:nosuch: h\.js defines no function 'nosuch'/,
+  },
+  {
+    name: 'python --handler without that function',
+    args: () => ['--handler', 'h.py:nosuch', '--bucket', 'test-bucket', '--put', 'test.txt'],
+    message: /^s3trigger: --handler h\.py:nosuch: h\.py defines no function 'nosuch'/,
+    skip: () => spawnSync('python3', ['-c', '1']).status !== 0 && 'python3 not found',
+  },
   {
     name: 'TMPDIR with no room for the multipart temp file',
     args: () => [...ep(), '--multipart', 'big.bin', '--size', '6'],
     env: () => ({ TMPDIR: tmpfs }),
-    message: /^s3trigger: --multipart: cannot write the temp file for --size data in .*tiny-tmp \(TMPDIR\): .*: free space there, set TMPDIR, or pass --file$/,
+    message:
+      /^s3trigger: --multipart: cannot write the temp file for --size data in .*tiny-tmp \(TMPDIR\): .*: free space there, set TMPDIR, or pass --file$/,
     skip: () => (mountRefused ? `cannot mount a tmpfs (${mountRefused})` : false),
   },
 ];

@@ -57,7 +57,8 @@ before(async () => {
   sandbox = await startSandbox({ port: 0 });
   await setupDemo(sandbox, { bucket: 'skew-bucket' });
   // A warm function starts within milliseconds of the PUT: a cold start's init time would hide a small skew.
-  if (cliBuilt) await runCli(['--endpoint-url', sandbox.endpoint, '--bucket', 'skew-bucket', '--put', 'test.txt', '--wait', '--timeout', '20s'], dir);
+  if (cliBuilt)
+    await runCli(['--endpoint-url', sandbox.endpoint, '--bucket', 'skew-bucket', '--put', 'test.txt', '--wait', '--timeout', '20s'], dir);
 });
 after(async () => {
   for (const p of proxies) await new Promise((ok) => p.close(ok));
@@ -66,10 +67,26 @@ after(async () => {
 });
 
 for (const behindMs of [400, 1000, 3000]) {
-  test(`the endpoint's clock ${behindMs} ms behind: the PUT still matches its invocation by key`, { skip: !cliBuilt && NOT_BUILT }, async () => {
+  test(`the endpoint's clock ${behindMs} ms behind: the PUT still matches its invocation by key`, {
+    skip: !cliBuilt && NOT_BUILT,
+  }, async () => {
     const endpoint = await skewedProxy(behindMs);
     const r = await runCli(
-      ['--endpoint-url', endpoint, '--bucket', 'skew-bucket', '--put', 'test.txt', '--key', `skew-${behindMs}.txt`, '--wait', '--poll', '--timeout', '15s', '--json'],
+      [
+        '--endpoint-url',
+        endpoint,
+        '--bucket',
+        'skew-bucket',
+        '--put',
+        'test.txt',
+        '--key',
+        `skew-${behindMs}.txt`,
+        '--wait',
+        '--poll',
+        '--timeout',
+        '15s',
+        '--json',
+      ],
       dir,
     );
     assert.equal(r.code, 0, `stdout: ${r.stdout}\nstderr: ${r.stderr}`);

@@ -37,7 +37,9 @@ function stateOf(pid: number): string {
 
 for (const point of ['bundle-read', 'after-start'] as const) {
   for (const signal of ['SIGTERM', 'SIGHUP', 'SIGINT'] as const) {
-    test(`${signal} at ${point} exits 130 and leaves no temp dir`, { skip: !cliBuilt ? NOT_BUILT : !PROC && 'needs /proc to see the child stop (Linux)' }, async (t) => {
+    test(`${signal} at ${point} exits 130 and leaves no temp dir`, {
+      skip: !cliBuilt ? NOT_BUILT : !PROC && 'needs /proc to see the child stop (Linux)',
+    }, async (t) => {
       const dir = workDir();
       t.after(() => rmSync(dir, { recursive: true, force: true }));
       const tmp = join(dir, 'tmp');
@@ -45,7 +47,11 @@ for (const point of ['bundle-read', 'after-start'] as const) {
       const hook = join(dir, 'stop-at.cjs');
       writeFileSync(hook, preload(point));
       const env = cleanEnv(dir, { TMPDIR: tmp, S3TRIGGER_CACHE_DIR: join(dir, 'cache') });
-      const child = spawn(process.execPath, ['--require', hook, CLI, '--local', '--bucket', 'test-bucket', '--put', 'test.txt', '--wait'], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, ['--require', hook, CLI, '--local', '--bucket', 'test-bucket', '--put', 'test.txt', '--wait'], {
+        cwd: dir,
+        env,
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       const result = collect(child);
       let exited = false;
       void result.then(() => (exited = true));

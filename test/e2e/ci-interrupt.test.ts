@@ -15,7 +15,12 @@ let s3: S3Client;
 before(async () => {
   sandbox = await startSandbox({ port: 0 });
   await setupDemo(sandbox, { bucket: 'test-bucket' });
-  s3 = new S3Client({ region: sandbox.region, endpoint: sandbox.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  s3 = new S3Client({
+    region: sandbox.region,
+    endpoint: sandbox.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
 });
 after(async () => {
   s3?.destroy();
@@ -34,7 +39,11 @@ for (const signal of ['SIGINT', 'SIGTERM'] as const) {
     const tmp = join(dir, 'tmp');
     mkdirSync(tmp);
     const key = `interrupted-${signal}.bin`;
-    const child = startCli(['--endpoint-url', sandbox.endpoint, '--bucket', 'test-bucket', '--multipart', key, '--size', '300', '--concurrency', '1'], dir, { TMPDIR: tmp });
+    const child = startCli(
+      ['--endpoint-url', sandbox.endpoint, '--bucket', 'test-bucket', '--multipart', key, '--size', '300', '--concurrency', '1'],
+      dir,
+      { TMPDIR: tmp },
+    );
     const result = collect(child);
     let exited = false;
     void result.then(() => (exited = true));

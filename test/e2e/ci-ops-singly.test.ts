@@ -21,25 +21,44 @@ after(async () => {
 });
 
 const steps: { args: string[]; lines: RegExp[]; event: string }[] = [
-  { args: ['--put', 'test.txt'], lines: [/^PUT object test.txt to bucket test-bucket$/m, /^Done\. Uploaded 29 bytes from file: test.txt$/m], event: 'ObjectCreated:Put' },
+  {
+    args: ['--put', 'test.txt'],
+    lines: [/^PUT object test.txt to bucket test-bucket$/m, /^Done\. Uploaded 29 bytes from file: test.txt$/m],
+    event: 'ObjectCreated:Put',
+  },
   {
     args: ['--copy', 'test-bucket', 'test.txt', 'copy_test.txt'],
     lines: [/^COPY object test.txt from test-bucket to copy_test.txt in test-bucket$/m, /^Done\.$/m],
     event: 'ObjectCreated:Copy',
   },
-  { args: ['--delkey', 'copy_test.txt'], lines: [/^DELETE object copy_test.txt from bucket test-bucket$/m, /^Done\.$/m], event: 'ObjectRemoved:Delete' },
-  { args: ['--post', 'test.txt'], lines: [/^POST object test.txt to bucket test-bucket$/m, /^Upload successful\. S3 POST trigger should fire\.$/m], event: 'ObjectCreated:Post' },
+  {
+    args: ['--delkey', 'copy_test.txt'],
+    lines: [/^DELETE object copy_test.txt from bucket test-bucket$/m, /^Done\.$/m],
+    event: 'ObjectRemoved:Delete',
+  },
+  {
+    args: ['--post', 'test.txt'],
+    lines: [/^POST object test.txt to bucket test-bucket$/m, /^Upload successful\. S3 POST trigger should fire\.$/m],
+    event: 'ObjectCreated:Post',
+  },
   {
     args: ['--multipart', 'bigfile.bin', '--size', '11', '--part-size', '5'],
     lines: [/^MULTIPART upload bigfile.bin to bucket test-bucket$/m, /^Done\. Upload completed with 3 parts\.$/m],
     event: 'ObjectCreated:CompleteMultipartUpload',
   },
-  { args: ['--multipart', 'small.bin', '--size', '1'], lines: [/^Done\. Upload completed with 1 part\.$/m], event: 'ObjectCreated:CompleteMultipartUpload' },
+  {
+    args: ['--multipart', 'small.bin', '--size', '1'],
+    lines: [/^Done\. Upload completed with 1 part\.$/m],
+    event: 'ObjectCreated:CompleteMultipartUpload',
+  },
 ];
 
 for (const step of steps) {
   test(`singly: ${step.args.join(' ')}`, { skip: !cliBuilt && NOT_BUILT }, async () => {
-    const r = await runCli(['--endpoint-url', sandbox.endpoint, '--bucket', 'test-bucket', ...step.args, '--wait', '--timeout', '20s'], dir);
+    const r = await runCli(
+      ['--endpoint-url', sandbox.endpoint, '--bucket', 'test-bucket', ...step.args, '--wait', '--timeout', '20s'],
+      dir,
+    );
     assert.equal(r.code, 0, r.stderr + r.stdout);
     assert.match(r.stdout, new RegExp(`^Target: endpoint ${sandbox.endpoint.replace(/[.]/g, '\\.')} \\(region eu-west-1\\)$`, 'm'));
     for (const line of step.lines) assert.match(r.stdout, line);
@@ -58,12 +77,32 @@ test('without --wait nothing is tailed and the run ends after the ack', { skip: 
 });
 
 test('--function naming a function that never runs: no match within --timeout exits 3', { skip: !cliBuilt && NOT_BUILT }, async () => {
-  const r = await runCli(['--endpoint-url', sandbox.endpoint, '--bucket', 'test-bucket', '--put', 'test.txt', '--wait', '--timeout', '1500ms', '--function', 'other-fn'], dir);
+  const r = await runCli(
+    [
+      '--endpoint-url',
+      sandbox.endpoint,
+      '--bucket',
+      'test-bucket',
+      '--put',
+      'test.txt',
+      '--wait',
+      '--timeout',
+      '1500ms',
+      '--function',
+      'other-fn',
+    ],
+    dir,
+  );
   assert.equal(r.code, 3, r.stderr + r.stdout);
-  assert.match(r.stderr, /^No matching invocation for PUT test.txt within 1\.5s in \/aws\/lambda\/other-fn \(tail: \/aws\/lambda\/other-fn: the log group does not exist yet \(nothing has logged to it\)\)$/m);
+  assert.match(
+    r.stderr,
+    /^No matching invocation for PUT test.txt within 1\.5s in \/aws\/lambda\/other-fn \(tail: \/aws\/lambda\/other-fn: the log group does not exist yet \(nothing has logged to it\)\)$/m,
+  );
 });
 
-test("a LocalStack-style profile (endpoint_url in ~/.aws/config) targets its endpoint, path-style, and matches", { skip: !cliBuilt && NOT_BUILT }, async (t) => {
+test('a LocalStack-style profile (endpoint_url in ~/.aws/config) targets its endpoint, path-style, and matches', {
+  skip: !cliBuilt && NOT_BUILT,
+}, async (t) => {
   const home = workDir();
   t.after(() => rmSync(home, { recursive: true, force: true }));
   writeFileSync(join(home, 'aws-config'), `[profile localstack]\nregion = eu-west-1\nendpoint_url = ${sandbox.endpoint}\n`);
@@ -77,7 +116,10 @@ test("a LocalStack-style profile (endpoint_url in ~/.aws/config) targets its end
 test('AWS_ENDPOINT_URL_S3 alone sends S3 there and says CloudWatch Logs stays on AWS', { skip: !cliBuilt && NOT_BUILT }, async () => {
   const r = await runCli(['--bucket', 'test-bucket', '--put', 'test.txt'], dir, { AWS_ENDPOINT_URL_S3: sandbox.endpoint });
   assert.equal(r.code, 0, r.stderr + r.stdout);
-  assert.match(r.stdout, new RegExp(`^Target: endpoint ${sandbox.endpoint.replace(/[.]/g, '\\.')} \\(logs on AWS\\) \\(region eu-west-1\\)$`, 'm'));
+  assert.match(
+    r.stdout,
+    new RegExp(`^Target: endpoint ${sandbox.endpoint.replace(/[.]/g, '\\.')} \\(logs on AWS\\) \\(region eu-west-1\\)$`, 'm'),
+  );
   assert.match(r.stdout, /^Done\. Uploaded 29 bytes from file: test.txt$/m);
 });
 
@@ -88,15 +130,30 @@ test('CloudWatch Logs unreachable: the timeout (exit 3) says what the tail ran i
   });
   assert.equal(r.code, 3, r.stderr + r.stdout);
   assert.match(r.stdout, /\(logs http:\/\/127\.0\.0\.1:1\)/);
-  assert.match(r.stderr, /^No matching invocation for PUT test\.txt within 3s in \/aws\/lambda\/event-handler \(tail: \/aws\/lambda\/event-handler: .*ECONNREFUSED/m);
+  assert.match(
+    r.stderr,
+    /^No matching invocation for PUT test\.txt within 3s in \/aws\/lambda\/event-handler \(tail: \/aws\/lambda\/event-handler: .*ECONNREFUSED/m,
+  );
 });
 
-test('AWS_ENDPOINT_URL_S3 alone, no credentials, --wait: exit 2 before firing, naming the variable to set', { skip: !cliBuilt && NOT_BUILT }, async () => {
-  const r = await runCli(['--bucket', 'test-bucket', '--put', 'test.txt', '--key', 'never-fired.txt', '--wait'], dir, { AWS_ENDPOINT_URL_S3: sandbox.endpoint });
+test('AWS_ENDPOINT_URL_S3 alone, no credentials, --wait: exit 2 before firing, naming the variable to set', {
+  skip: !cliBuilt && NOT_BUILT,
+}, async () => {
+  const r = await runCli(['--bucket', 'test-bucket', '--put', 'test.txt', '--key', 'never-fired.txt', '--wait'], dir, {
+    AWS_ENDPOINT_URL_S3: sandbox.endpoint,
+  });
   assert.equal(r.code, 2, r.stderr + r.stdout);
-  assert.match(r.stderr, /^s3trigger: only S3 has an endpoint, so CloudWatch Logs is on AWS, and no AWS credentials were found: set AWS_ENDPOINT_URL_CLOUDWATCH_LOGS/m);
+  assert.match(
+    r.stderr,
+    /^s3trigger: only S3 has an endpoint, so CloudWatch Logs is on AWS, and no AWS credentials were found: set AWS_ENDPOINT_URL_CLOUDWATCH_LOGS/m,
+  );
   assert.doesNotMatch(r.stdout, /PUT object/);
-  const s3 = new S3Client({ region: 'eu-west-1', endpoint: sandbox.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const s3 = new S3Client({
+    region: 'eu-west-1',
+    endpoint: sandbox.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: 'test-bucket', Key: 'never-fired.txt' })), { name: 'NotFound' });
   s3.destroy();
 });

@@ -35,7 +35,9 @@ function echoingEndpoint(): Promise<Server> {
       if (req.method === 'PUT' && (req.url ?? '').startsWith('/bad-bucket/')) {
         res.statusCode = 403;
         res.setHeader('content-type', 'application/xml');
-        return res.end(`<?xml version="1.0"?><Error><Code>InvalidToken</Code><Message>The provided token is malformed: ${quote}</Message><RequestId>R1</RequestId></Error>`);
+        return res.end(
+          `<?xml version="1.0"?><Error><Code>InvalidToken</Code><Message>The provided token is malformed: ${quote}</Message><RequestId>R1</RequestId></Error>`,
+        );
       }
       res.statusCode = 200;
       res.setHeader('content-type', 'application/xml');
@@ -50,7 +52,10 @@ function echoingEndpoint(): Promise<Server> {
 before(async () => {
   fake = await echoingEndpoint();
   fakeUrl = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
-  writeFileSync(join(dir, 'creds'), `[leaky]\naws_access_key_id = AKEYFROMAPROFILE\naws_secret_access_key = ${SECRET}\naws_session_token = ${TOKEN}\n`);
+  writeFileSync(
+    join(dir, 'creds'),
+    `[leaky]\naws_access_key_id = AKEYFROMAPROFILE\naws_secret_access_key = ${SECRET}\naws_session_token = ${TOKEN}\n`,
+  );
 });
 after(async () => {
   await new Promise((ok) => fake?.close(ok));
@@ -61,7 +66,12 @@ const fromEnv = () => ({ AWS_ACCESS_KEY_ID: 'AKEYFROMTHEENV', AWS_SECRET_ACCESS_
 const fromProfile = () => ({ AWS_SHARED_CREDENTIALS_FILE: join(dir, 'creds') });
 
 function assertClean(out: string): void {
-  for (const [name, value] of [['secret key', SECRET], ['session token', TOKEN], ['encoded token', encodeURIComponent(TOKEN)], ['password', PASSWORD]]) {
+  for (const [name, value] of [
+    ['secret key', SECRET],
+    ['session token', TOKEN],
+    ['encoded token', encodeURIComponent(TOKEN)],
+    ['password', PASSWORD],
+  ]) {
     assert.ok(!out.includes(value!), `the ${name} leaked:\n${out}`);
   }
 }
@@ -70,7 +80,9 @@ for (const [source, env, extra] of [
   ['the environment', fromEnv, []],
   ['a profile', fromProfile, ['--profile', 'leaky']],
 ] as const) {
-  test(`an S3 error quoting the token (credentials from ${source}): error line and --json are clean`, { skip: !cliBuilt && NOT_BUILT }, async () => {
+  test(`an S3 error quoting the token (credentials from ${source}): error line and --json are clean`, {
+    skip: !cliBuilt && NOT_BUILT,
+  }, async () => {
     for (const json of [[], ['--json']]) {
       const r = await runCli(['--endpoint-url', fakeUrl, ...extra, '--bucket', 'bad-bucket', '--put', 'test.txt', ...json], dir, env());
       assert.equal(r.code, 1, r.stderr);
@@ -83,7 +95,21 @@ for (const [source, env, extra] of [
   test(`a Logs error quoting the token (credentials from ${source}): tail notes are clean`, { skip: !cliBuilt && NOT_BUILT }, async () => {
     // --yes: the fake endpoint's bucket notifies nothing, which --wait would otherwise refuse before firing.
     const r = await runCli(
-      ['--endpoint-url', fakeUrl, ...extra, '--bucket', 'good-bucket', '--put', 'test.txt', '--wait', '--timeout', '1500ms', '--log-group', '/aws/lambda/fn', '--yes'],
+      [
+        '--endpoint-url',
+        fakeUrl,
+        ...extra,
+        '--bucket',
+        'good-bucket',
+        '--put',
+        'test.txt',
+        '--wait',
+        '--timeout',
+        '1500ms',
+        '--log-group',
+        '/aws/lambda/fn',
+        '--yes',
+      ],
       dir,
       env(),
     );

@@ -19,7 +19,10 @@ test('a terminal on stderr: multipart progress and the waiting line, in place; -
   const home = mkdtempSync(join(tmpdir(), 's3trigger-ci-tty-'));
   for (const f of ['aws-config', 'aws-credentials']) writeFileSync(join(home, f), '');
   // The invocation takes two seconds: the waiting line has time to show.
-  writeFileSync(join(home, 'slow.mjs'), 'export const handler = async (event) => { console.log(event.Records[0].s3.object.key); await new Promise((r) => setTimeout(r, 2000)); };\n');
+  writeFileSync(
+    join(home, 'slow.mjs'),
+    'export const handler = async (event) => { console.log(event.Records[0].s3.object.key); await new Promise((r) => setTimeout(r, 2000)); };\n',
+  );
   const env: NodeJS.ProcessEnv = { ...cleanEnv(home), TERM: 'xterm-256color' };
   delete env['TMUX'];
   const socket = join(home, 'tmux.sock');
@@ -30,7 +33,25 @@ test('a terminal on stderr: multipart progress and the waiting line, in place; -
   });
 
   const [raw, out, exit] = ['raw', 'out.json', 'exit'].map((f) => join(home, f)) as [string, string, string];
-  const args = ['--local', '--handler', 'slow.mjs', '--bucket', 'tty-bucket', '--multipart', 'big.bin', '--size', '30', '--part-size', '5', '--concurrency', '1', '--wait', '--timeout', '20s', '--json'];
+  const args = [
+    '--local',
+    '--handler',
+    'slow.mjs',
+    '--bucket',
+    'tty-bucket',
+    '--multipart',
+    'big.bin',
+    '--size',
+    '30',
+    '--part-size',
+    '5',
+    '--concurrency',
+    '1',
+    '--wait',
+    '--timeout',
+    '20s',
+    '--json',
+  ];
   // `read` holds the command until the pane's output is piped to a file.
   const command = `read go; cd '${home}' && node '${CLI}' ${args.join(' ')} > '${out}'; echo $? > '${exit}'`;
   assert.equal(tmux('new-session', '-d', '-s', 'ci', '-x', '120', '-y', '30', 'sh', '-c', command).status, 0);
@@ -47,6 +68,12 @@ test('a terminal on stderr: multipart progress and the waiting line, in place; -
   assert.match(terminal, /\r\u001b\[2KWaiting for the invocation of MULTIPART big\.bin: [1-9]\d*s of 20s/, 'the waiting line');
   const stdout = readFileSync(out, 'utf8');
   assert.ok(!/[\r\u001b]/.test(stdout), 'no progress in --json stdout');
-  const records = stdout.trim().split('\n').map((l) => JSON.parse(l) as { status: string });
-  assert.deepEqual(records.map((r) => r.status), ['matched']);
+  const records = stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { status: string });
+  assert.deepEqual(
+    records.map((r) => r.status),
+    ['matched'],
+  );
 });

@@ -43,9 +43,10 @@ async function spawnSandbox(args: string[]): Promise<Running> {
   };
 }
 
-
 for (const [label, candidate, major] of AWS_CLIS) {
-  test(`AWS CLI ${label}: services the sandbox lacks get a one-line 501 NotImplemented in their protocol`, { skip: cliBuilt ? false : NOT_BUILT }, async (t) => {
+  test(`AWS CLI ${label}: services the sandbox lacks get a one-line 501 NotImplemented in their protocol`, {
+    skip: cliBuilt ? false : NOT_BUILT,
+  }, async (t) => {
     const cli = await findCli(candidate, major);
     if (!cli) return t.skip(`aws CLI ${label} not found (${candidate})`);
     const home = mkdtempSync(join(tmpdir(), 's3trigger-guard-cli-'));
@@ -73,7 +74,11 @@ for (const [label, candidate, major] of AWS_CLIS) {
       [['events', 'list-rules'], 'events ListRules'],
     ];
     for (const [args, named] of cases) {
-      const r: SpawnSyncReturns<string> = spawnSync(cli, ['--endpoint-url', sb.endpoint, ...args], { env, encoding: 'utf8', timeout: 60_000 });
+      const r: SpawnSyncReturns<string> = spawnSync(cli, ['--endpoint-url', sb.endpoint, ...args], {
+        env,
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
       assert.notEqual(r.status, 0, `${args.join(' ')}: ${r.stdout}`);
       const lines: string[] = r.stderr.trim().split('\n');
       assert.equal(lines.length, 1, r.stderr);
@@ -82,22 +87,35 @@ for (const [label, candidate, major] of AWS_CLIS) {
   });
 }
 
-test('sandbox --allow-host NAME answers that Host and still refuses others; --host 0.0.0.0 warns in one line', { skip: cliBuilt ? false : NOT_BUILT }, async (t) => {
+test('sandbox --allow-host NAME answers that Host and still refuses others; --host 0.0.0.0 warns in one line', {
+  skip: cliBuilt ? false : NOT_BUILT,
+}, async (t) => {
   const sb = await spawnSandbox(['--host', '0.0.0.0', '--allow-host', 'sandbox.lan', '--allow-host', 'other.lan']);
   t.after(() => sb.stop());
   const port = new URL(sb.endpoint).port;
   const local = `http://127.0.0.1:${port}`;
-  for (const [host, status] of [[`sandbox.lan:${port}`, 200], [`0.0.0.0:${port}`, 200], [`bucket.s3.other.lan:${port}`, 404], [`evil.example:${port}`, 403]] as const) {
+  for (const [host, status] of [
+    [`sandbox.lan:${port}`, 200],
+    [`0.0.0.0:${port}`, 200],
+    [`bucket.s3.other.lan:${port}`, 404],
+    [`evil.example:${port}`, 403],
+  ] as const) {
     const res = await rawRequest(local, { path: '/', headers: { ...sigV4('s3'), host } });
     assert.equal(res.status, status, `${host}: ${res.body}`);
   }
-  const warnings = sb.stderr().split('\n').filter((l) => /warning/.test(l));
+  const warnings = sb
+    .stderr()
+    .split('\n')
+    .filter((l) => /warning/.test(l));
   assert.equal(warnings.length, 1, sb.stderr());
   assert.match(warnings[0]!, /^sandbox: warning: --host 0\.0\.0\.0 binds every interface/);
 });
 
 test('sandbox --allow-host with a URL is exit 2, one line', { skip: cliBuilt ? false : NOT_BUILT }, () => {
-  const r = spawnSync(process.execPath, [CLI, 'sandbox', '--port', '0', '--allow-host', 'http://x.lan/'], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, [CLI, 'sandbox', '--port', '0', '--allow-host', 'http://x.lan/'], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   assert.equal(r.status, 2, r.stderr);
   assert.match(r.stderr.trim(), /^s3trigger: --allow-host "http:\/\/x\.lan\/": give a host name/);
   assert.equal(r.stderr.trim().split('\n').length, 1);

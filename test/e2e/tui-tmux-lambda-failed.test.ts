@@ -17,7 +17,9 @@ const HANDLER = `exports.handler = async (event) => {
 };
 `;
 
-test('tmux: a throwing handler turns the row "lambda error" with its error in the details; MULTIPART uses --part-size/--concurrency', { timeout: 90_000 }, async (t) => {
+test('tmux: a throwing handler turns the row "lambda error" with its error in the details; MULTIPART uses --part-size/--concurrency', {
+  timeout: 90_000,
+}, async (t) => {
   if (!hasTmux()) return t.skip('tmux not found on PATH');
   if (!existsSync(CLI)) return t.skip('dist/bin.cjs not built: run `npm run build` first');
   const home = mkdtempSync(join(tmpdir(), 's3trigger-tmux-fail-'));
@@ -34,7 +36,8 @@ test('tmux: a throwing handler turns the row "lambda error" with its error in th
   const command = `cd '${home}' && node '${CLI}' --local --bucket test-bucket --handler throws.js:handler --part-size 6 --concurrency 2; echo $? > '${exitFile}'`;
   tmux(env, 'new-session', '-d', '-s', SESSION, '-x', '80', '-y', '24', 'sh', '-c', command);
   const panePid = Number(tmux(env, 'display-message', '-p', '-t', SESSION, '#{pane_pid}').trim());
-  const screen = () => (existsSync(exitFile) ? `exited early: ${readFileSync(exitFile, 'utf8')}` : tmux(env, 'capture-pane', '-p', '-t', SESSION));
+  const screen = () =>
+    existsSync(exitFile) ? `exited early: ${readFileSync(exitFile, 'utf8')}` : tmux(env, 'capture-pane', '-p', '-t', SESSION);
 
   await poll('the main screen', screen, (s) => s.includes('Operations'), 30_000);
   tmux(env, 'send-keys', '-t', SESSION, '-l', 'p');
@@ -44,12 +47,27 @@ test('tmux: a throwing handler turns the row "lambda error" with its error in th
   assert.match(failed, /6 MiB parts, 2 at a time/);
 
   tmux(env, 'send-keys', '-t', SESSION, 'Enter');
-  const details = await poll('the details with the Lambda error', screen, (s) => s.includes('Lambda error') && s.includes('boom from the test handler'), 15_000);
+  const details = await poll(
+    'the details with the Lambda error',
+    screen,
+    (s) => s.includes('Lambda error') && s.includes('boom from the test handler'),
+    15_000,
+  );
   assert.match(details, /lambda error/);
 
   tmux(env, 'send-keys', '-t', SESSION, 'Escape');
   tmux(env, 'send-keys', '-t', SESSION, '-l', 'q');
-  const code = await poll('the exit code', () => (existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : ''), (c) => c !== '', 30_000);
+  const code = await poll(
+    'the exit code',
+    () => (existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : ''),
+    (c) => c !== '',
+    30_000,
+  );
   assert.equal(code, '0');
-  await poll('no process left in the pane’s session', () => processesInSession(panePid), (left) => left.length === 0, 10_000);
+  await poll(
+    'no process left in the pane’s session',
+    () => processesInSession(panePid),
+    (left) => left.length === 0,
+    10_000,
+  );
 });

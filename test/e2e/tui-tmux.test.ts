@@ -37,9 +37,15 @@ test('tmux: p c o d m turn five rows matched with the handler output; q exits 0 
   const command = `cd '${home}' && node '${CLI}' --local --bucket test-bucket; echo $? > '${exitFile}'`;
   tmux(env, 'new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', 'sh', '-c', command);
   const panePid = Number(tmux(env, 'display-message', '-p', '-t', SESSION, '#{pane_pid}').trim());
-  const screen = () => (existsSync(exitFile) ? `exited early: ${readFileSync(exitFile, 'utf8')}` : tmux(env, 'capture-pane', '-p', '-t', SESSION));
+  const screen = () =>
+    existsSync(exitFile) ? `exited early: ${readFileSync(exitFile, 'utf8')}` : tmux(env, 'capture-pane', '-p', '-t', SESSION);
 
-  await poll('the main screen', screen, (s) => s.includes('Operations') && /tailing \/aws\/lambda\/\S+ \((live|polling|waiting)/.test(s), 30_000);
+  await poll(
+    'the main screen',
+    screen,
+    (s) => s.includes('Operations') && /tailing \/aws\/lambda\/\S+ \((live|polling|waiting)/.test(s),
+    30_000,
+  );
 
   for (const [index, { key, op }] of OPS.entries()) {
     tmux(env, 'send-keys', '-t', SESSION, '-l', key);
@@ -53,13 +59,25 @@ test('tmux: p c o d m turn five rows matched with the handler output; q exits 0 
   assert.match(final, /S3 Event Detected/);
 
   tmux(env, 'send-keys', '-t', SESSION, '-l', 'q');
-  const code = await poll('the exit code', () => (existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : ''), (c) => c !== '', 30_000);
+  const code = await poll(
+    'the exit code',
+    () => (existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : ''),
+    (c) => c !== '',
+    30_000,
+  );
   assert.equal(code, '0');
   // Every process the pane started (CLI, sandbox, Lambda workers) shares the pane's session id.
-  await poll('no process left in the pane’s session', () => processesInSession(panePid), (left) => left.length === 0, 10_000);
+  await poll(
+    'no process left in the pane’s session',
+    () => processesInSession(panePid),
+    (left) => left.length === 0,
+    10_000,
+  );
 });
 
-test('tmux: a closed terminal (kill-session) cleans up and dies of SIGHUP: no process, no temp dir, no crash report', { timeout: 60_000 }, async (t) => {
+test('tmux: a closed terminal (kill-session) cleans up and dies of SIGHUP: no process, no temp dir, no crash report', {
+  timeout: 60_000,
+}, async (t) => {
   if (!hasTmux()) return t.skip('tmux not found on PATH');
   if (!existsSync(CLI)) return t.skip('dist/bin.cjs not built: run `npm run build` first');
   const home = mkdtempSync(join(tmpdir(), 's3trigger-tmux-hup-'));
@@ -76,11 +94,21 @@ test('tmux: a closed terminal (kill-session) cleans up and dies of SIGHUP: no pr
   const command = `cd '${home}' && node '${CLI}' --local --bucket test-bucket 2> '${join(home, 'stderr')}'`;
   tmux(env, 'new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', 'sh', '-c', command);
   const panePid = Number(tmux(env, 'display-message', '-p', '-t', SESSION, '#{pane_pid}').trim());
-  await poll('the main screen', () => tmux(env, 'capture-pane', '-p', '-t', SESSION), (s) => /tailing \/aws\/lambda\/\S+ \((live|polling|waiting)/.test(s), 30_000);
+  await poll(
+    'the main screen',
+    () => tmux(env, 'capture-pane', '-p', '-t', SESSION),
+    (s) => /tailing \/aws\/lambda\/\S+ \((live|polling|waiting)/.test(s),
+    30_000,
+  );
   assert.ok(readdirSync(temp).length > 0, 'the sandbox and the demo file live in TMPDIR while running');
 
   tmux(env, 'kill-session', '-t', SESSION);
-  await poll('no process left in the pane’s session', () => processesInSession(panePid), (left) => left.length === 0, 15_000);
+  await poll(
+    'no process left in the pane’s session',
+    () => processesInSession(panePid),
+    (left) => left.length === 0,
+    15_000,
+  );
   assert.deepEqual(readdirSync(temp), [], 'temp dirs removed');
   const stderr = readFileSync(join(home, 'stderr'), 'utf8');
   assert.doesNotMatch(stderr, /Error|Assertion|\bat /, stderr);

@@ -14,11 +14,32 @@ function inv(messages: string[], extra: Partial<Invocation> = {}): Invocation {
     seenAt: 1000 + i,
     kind: 'app',
   }));
-  return { requestId: 'r1', logGroup: '/aws/lambda/fn', logStream: 's', status: 'succeeded', lines, firstSeenAt: 1000, startedAt: 1000, reportedAt: 1100, ...extra };
+  return {
+    requestId: 'r1',
+    logGroup: '/aws/lambda/fn',
+    logStream: 's',
+    status: 'succeeded',
+    lines,
+    firstSeenAt: 1000,
+    startedAt: 1000,
+    reportedAt: 1100,
+    ...extra,
+  };
 }
 
 function op(extra: Partial<OpCandidate> = {}): OpCandidate {
-  return { opId: 1, bucket: 'test-bucket', key: 'test.txt', eventNames: ['ObjectCreated:Put'], requestId: RID, startedAt: 900, ackedAt: 950, pending: false, matched: false, ...extra };
+  return {
+    opId: 1,
+    bucket: 'test-bucket',
+    key: 'test.txt',
+    eventNames: ['ObjectCreated:Put'],
+    requestId: RID,
+    startedAt: 900,
+    ackedAt: 950,
+    pending: false,
+    matched: false,
+    ...extra,
+  };
 }
 
 const demoOutput = (key: string, eventName = 'ObjectCreated:Put') => [
@@ -28,7 +49,9 @@ const demoOutput = (key: string, eventName = 'ObjectCreated:Put') => [
 ];
 
 const record = (key: string, rid = RID, eventName = 'ObjectCreated:Put') =>
-  JSON.stringify({ Records: [{ eventName, responseElements: { 'x-amz-request-id': rid }, s3: { bucket: { name: 'test-bucket' }, object: { key } } }] });
+  JSON.stringify({
+    Records: [{ eventName, responseElements: { 'x-amz-request-id': rid }, s3: { bucket: { name: 'test-bucket' }, object: { key } } }],
+  });
 
 const keyCases: [text: string, key: string, found: boolean][] = [
   ['Object:     test.txt\n', 'test.txt', true],
@@ -41,11 +64,18 @@ const keyCases: [text: string, key: string, found: boolean][] = [
   ['', 'x', false],
 ];
 for (const [text, key, found] of keyCases) {
-  test(`textMentionsKey(${JSON.stringify(text)}, ${JSON.stringify(key)}) = ${found}`, () => assert.equal(textMentionsKey(text, key), found));
+  test(`textMentionsKey(${JSON.stringify(text)}, ${JSON.stringify(key)}) = ${found}`, () =>
+    assert.equal(textMentionsKey(text, key), found));
 }
 
 const ours = (...ids: string[]) => new Set([RID, ...ids]);
-const evidenceCases: { name: string; messages: string[]; op: Partial<OpCandidate>; ours?: Set<string>; expect: 'request-id' | 'key' | undefined }[] = [
+const evidenceCases: {
+  name: string;
+  messages: string[];
+  op: Partial<OpCandidate>;
+  ours?: Set<string>;
+  expect: 'request-id' | 'key' | undefined;
+}[] = [
   { name: 'request id printed in the event', messages: [`EVENT ${record('test.txt')}`], op: {}, expect: 'request-id' },
   { name: 'request id as bare text', messages: [`got request ${RID}`], op: {}, expect: 'request-id' },
   { name: 'the blog demo handler output (key + event type)', messages: demoOutput('test.txt'), op: {}, expect: 'key' },
@@ -53,13 +83,50 @@ const evidenceCases: { name: string; messages: string[]; op: Partial<OpCandidate
   { name: 'demo output for another key', messages: demoOutput('other.txt'), op: {}, expect: undefined },
   { name: 'key without event type', messages: ['processing test.txt'], op: {}, expect: undefined },
   { name: 'AWS-encoded key in the demo output', messages: demoOutput('my+file.txt'), op: { key: 'my file.txt' }, expect: 'key' },
-  { name: "record of the same key with another op's request id", messages: [record('test.txt', 'AAAAAAAAAAAAAAAA')], op: {}, ours: ours('AAAAAAAAAAAAAAAA'), expect: undefined },
-  { name: 'record of the same key with an id no op fired here has (an emulator invented it)', messages: [record('test.txt', 'AAAAAAAAAAAAAAAA')], op: {}, ours: ours(), expect: 'key' },
-  { name: 'a versioned DELETE (DeleteMarkerCreated) matches a delete op', messages: demoOutput('test.txt', 'ObjectRemoved:DeleteMarkerCreated'), op: { eventNames: ['ObjectRemoved:Delete', 'ObjectRemoved:DeleteMarkerCreated'] }, expect: 'key' },
-  { name: 'a DeleteMarkerCreated record matches a delete op', messages: [record('test.txt', 'AAAAAAAAAAAAAAAA', 'ObjectRemoved:DeleteMarkerCreated')], op: { requestId: undefined, eventNames: ['ObjectRemoved:Delete', 'ObjectRemoved:DeleteMarkerCreated'] }, expect: 'key' },
-  { name: 'a DeleteMarkerCreated record does not match a put', messages: [record('test.txt', 'AAAAAAAAAAAAAAAA', 'ObjectRemoved:DeleteMarkerCreated')], op: { requestId: undefined }, expect: undefined },
-  { name: 'record with key, no request id known for the op', messages: [record('test.txt', 'AAAAAAAAAAAAAAAA')], op: { requestId: undefined }, expect: 'key' },
-  { name: 'record of another bucket', messages: [record('test.txt').replace('"test-bucket"', '"other"')], op: { requestId: undefined }, expect: undefined },
+  {
+    name: "record of the same key with another op's request id",
+    messages: [record('test.txt', 'AAAAAAAAAAAAAAAA')],
+    op: {},
+    ours: ours('AAAAAAAAAAAAAAAA'),
+    expect: undefined,
+  },
+  {
+    name: 'record of the same key with an id no op fired here has (an emulator invented it)',
+    messages: [record('test.txt', 'AAAAAAAAAAAAAAAA')],
+    op: {},
+    ours: ours(),
+    expect: 'key',
+  },
+  {
+    name: 'a versioned DELETE (DeleteMarkerCreated) matches a delete op',
+    messages: demoOutput('test.txt', 'ObjectRemoved:DeleteMarkerCreated'),
+    op: { eventNames: ['ObjectRemoved:Delete', 'ObjectRemoved:DeleteMarkerCreated'] },
+    expect: 'key',
+  },
+  {
+    name: 'a DeleteMarkerCreated record matches a delete op',
+    messages: [record('test.txt', 'AAAAAAAAAAAAAAAA', 'ObjectRemoved:DeleteMarkerCreated')],
+    op: { requestId: undefined, eventNames: ['ObjectRemoved:Delete', 'ObjectRemoved:DeleteMarkerCreated'] },
+    expect: 'key',
+  },
+  {
+    name: 'a DeleteMarkerCreated record does not match a put',
+    messages: [record('test.txt', 'AAAAAAAAAAAAAAAA', 'ObjectRemoved:DeleteMarkerCreated')],
+    op: { requestId: undefined },
+    expect: undefined,
+  },
+  {
+    name: 'record with key, no request id known for the op',
+    messages: [record('test.txt', 'AAAAAAAAAAAAAAAA')],
+    op: { requestId: undefined },
+    expect: 'key',
+  },
+  {
+    name: 'record of another bucket',
+    messages: [record('test.txt').replace('"test-bucket"', '"other"')],
+    op: { requestId: undefined },
+    expect: undefined,
+  },
   { name: 'a pending op only matches by request id', messages: demoOutput('test.txt'), op: { pending: true }, expect: undefined },
   { name: 'nothing printed', messages: [], op: {}, expect: undefined },
 ];
@@ -79,14 +146,24 @@ const decideCases: { name: string; inv: Invocation; ops: OpCandidate[]; expect: 
     expect: [{ opId: 2, confidence: 'time' }],
   },
   { name: 'silent handler, the op is not acked yet -> wait', inv: inv([]), ops: [op({ pending: true })], expect: [] },
-  { name: 'silent handler that began before the op -> foreign', inv: inv([], { startedAt: 100 }), ops: [op({ startedAt: 5000 })], expect: [] },
+  {
+    name: 'silent handler that began before the op -> foreign',
+    inv: inv([], { startedAt: 100 }),
+    ops: [op({ startedAt: 5000 })],
+    expect: [],
+  },
   {
     name: "an earlier run's invocation of the same key (began before the op) -> no key match",
     inv: inv(demoOutput('test.txt'), { startedAt: 100 }),
     ops: [op({ startedAt: 5000 })],
     expect: [],
   },
-  { name: 'an invocation about another key is not time-matched', inv: inv([record('else.txt', 'BBBBBBBBBBBBBBBB')]), ops: [op()], expect: [] },
+  {
+    name: 'an invocation about another key is not time-matched',
+    inv: inv([record('else.txt', 'BBBBBBBBBBBBBBBB')]),
+    ops: [op()],
+    expect: [],
+  },
   {
     name: 'request id beats key',
     inv: inv([record('test.txt', 'CCCCCCCCCCCCCCCC')]),
@@ -165,7 +242,9 @@ test('decideMatch: a measured clock offset is taken off Lambda times (an endpoin
   const behind = inv(demoOutput('test.txt'), { startedAt: 900 + 20 - 3000, reportedAt: 900 + 60 - 3000 });
   const ops = [op({ requestId: undefined })];
   assert.deepEqual(decideMatch(behind, evidenceOf(behind), ops, { clockSkewMs: 50 }), [], 'without the offset it began before the op');
-  assert.deepEqual(decideMatch(behind, evidenceOf(behind), ops, { clockSkewMs: 50, clockOffsetMs: -3000 }), [{ opId: 1, confidence: 'key' }]);
+  assert.deepEqual(decideMatch(behind, evidenceOf(behind), ops, { clockSkewMs: 50, clockOffsetMs: -3000 }), [
+    { opId: 1, confidence: 'key' },
+  ]);
 });
 
 test('the demo block names another key: never a time match for this op (an earlier run of another key, seen on AWS)', () => {
@@ -174,5 +253,7 @@ test('the demo block names another key: never a time match for this op (an earli
   const lone = op({ key: 'polled.txt', requestId: undefined });
   assert.deepEqual(decideMatch(other, ev, [lone], { clockSkewMs: 2000 }), []);
   // Its own key is still a key match.
-  assert.deepEqual(decideMatch(inv(demoOutput('polled.txt')), evidenceOf(inv(demoOutput('polled.txt'))), [lone], { clockSkewMs: 2000 }), [{ opId: 1, confidence: 'key' }]);
+  assert.deepEqual(decideMatch(inv(demoOutput('polled.txt')), evidenceOf(inv(demoOutput('polled.txt'))), [lone], { clockSkewMs: 2000 }), [
+    { opId: 1, confidence: 'key' },
+  ]);
 });

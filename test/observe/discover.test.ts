@@ -6,7 +6,18 @@ import { eventNameMatches as eventMatches } from '../../src/aws/s3-events.js';
 const FN = 'arn:aws:lambda:eu-west-1:000000000000:function:event-handler';
 const config = {
   LambdaFunctionConfigurations: [
-    { LambdaFunctionArn: FN, Events: ['s3:ObjectCreated:*'] as const, Filter: { Key: { FilterRules: [{ Name: 'Prefix' as const, Value: 'in/' }, { Name: 'Suffix' as const, Value: '.txt' }] } } },
+    {
+      LambdaFunctionArn: FN,
+      Events: ['s3:ObjectCreated:*'] as const,
+      Filter: {
+        Key: {
+          FilterRules: [
+            { Name: 'Prefix' as const, Value: 'in/' },
+            { Name: 'Suffix' as const, Value: '.txt' },
+          ],
+        },
+      },
+    },
     { LambdaFunctionArn: `${FN}:live`, Events: ['s3:ObjectRemoved:Delete'] as const },
   ],
   TopicConfigurations: [{ TopicArn: 'arn:aws:sns:eu-west-1:000000000000:t', Events: ['s3:ObjectCreated:Copy'] as const }],
@@ -27,7 +38,8 @@ for (const [eventName, key, expect] of notifyCases) {
   test(`notifiesFor ${eventName} ${key} = ${expect}`, () => assert.equal(notifiesFor(cfg, eventName, key), expect));
 }
 
-test('notifiesFor: EventBridge gets everything', () => assert.equal(notifiesFor({ EventBridgeConfiguration: {} }, 'ObjectCreated:Post', 'x'), true));
+test('notifiesFor: EventBridge gets everything', () =>
+  assert.equal(notifiesFor({ EventBridgeConfiguration: {} }, 'ObjectCreated:Post', 'x'), true));
 test('notifiesFor: an empty configuration notifies nothing', () => assert.equal(notifiesFor({}, 'ObjectCreated:Put', 'x'), false));
 
 test('notifyWarning says why', () => {

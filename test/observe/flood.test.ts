@@ -45,13 +45,18 @@ test(`three PUTs, each invocation printing its key then ${FILLER_LINES} lines: a
         if (ids.length === 3 && ids.every((id) => matched.has(id) || timedOut.has(id))) done();
       }),
     );
-    for (const key of ['flood-1.txt', 'flood-2.txt', 'flood-3.txt']) ids.push(session.fire({ kind: 'put', bucket: 'flood-bucket', file, key }).opId);
+    for (const key of ['flood-1.txt', 'flood-2.txt', 'flood-3.txt'])
+      ids.push(session.fire({ kind: 'put', bucket: 'flood-bucket', file, key }).opId);
     await settled;
     assert.deepEqual([...timedOut], [], 'no operation timed out');
     for (const [i, id] of ids.entries()) {
       const m = matched.get(id)!;
       assert.equal(m.confidence, 'key', `op ${i + 1} matched by key`);
-      assert.ok(m.invocation.lines.some((l) => l.message.includes(`flood-${i + 1}.txt`)) || (m.invocation.evidence ?? []).some((l) => l.message.includes(`flood-${i + 1}.txt`)), `op ${i + 1} got the invocation that printed its key`);
+      assert.ok(
+        m.invocation.lines.some((l) => l.message.includes(`flood-${i + 1}.txt`)) ||
+          (m.invocation.evidence ?? []).some((l) => l.message.includes(`flood-${i + 1}.txt`)),
+        `op ${i + 1} got the invocation that printed its key`,
+      );
     }
   } finally {
     await session.close();

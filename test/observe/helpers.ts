@@ -2,12 +2,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import {
-  CloudWatchLogsClient,
-  CreateLogGroupCommand,
-  CreateLogStreamCommand,
-  PutLogEventsCommand,
-} from '@aws-sdk/client-cloudwatch-logs';
+import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import type { TimingOptions } from '../../src/sandbox/timing/profile.js';
 import type { ObserveEvent, Observer } from '../../src/observe/observer.js';
@@ -17,7 +12,10 @@ export const hasMoto = spawnSync('moto_server', ['--help'], { stdio: 'ignore' })
 
 /** Starts moto_server on a free port; stop() ends it. */
 export async function startMoto(): Promise<{ endpoint: string; stop(): void }> {
-  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' } });
+  const child = spawn('moto_server', ['-H', '127.0.0.1', '-p', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+  });
   const endpoint = await new Promise<string>((resolve, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`moto_server did not start: ${seen}`)), 20_000);
@@ -41,7 +39,9 @@ export async function startMoto(): Promise<{ endpoint: string; stop(): void }> {
  * fixed seed, when S3TRIGGER_TEST_TIMING=aws (test/observe/timed.test.ts runs them so).
  */
 export const TEST_TIMING: TimingOptions | undefined =
-  process.env.S3TRIGGER_TEST_TIMING === 'aws' ? { profile: 'aws', scale: 0.01, seed: Number(process.env.S3TRIGGER_TEST_SEED ?? 11) } : undefined;
+  process.env.S3TRIGGER_TEST_TIMING === 'aws'
+    ? { profile: 'aws', scale: 0.01, seed: Number(process.env.S3TRIGGER_TEST_SEED ?? 11) }
+    : undefined;
 
 /** `{ timing }` for startSandbox / createSession when the tests run under a timing profile; empty otherwise. */
 export const testTiming = (): { timing?: TimingOptions } => (TEST_TIMING ? { timing: TEST_TIMING } : {});
@@ -65,7 +65,12 @@ export async function createGroup(logs: CloudWatchLogsClient, group: string, str
   for (const s of streams) await logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: s }));
 }
 
-export async function put(logs: CloudWatchLogsClient, group: string, stream: string, events: { timestamp: number; message: string }[]): Promise<void> {
+export async function put(
+  logs: CloudWatchLogsClient,
+  group: string,
+  stream: string,
+  events: { timestamp: number; message: string }[],
+): Promise<void> {
   await logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: stream, logEvents: events }));
 }
 
@@ -79,8 +84,21 @@ export function invocationMessages(id: string, body: string[], initMs?: number):
   return [`START RequestId: ${id} Version: $LATEST\n`, ...body, `END RequestId: ${id}\n`, report(id, 12.5, initMs)];
 }
 
-export async function putInvocation(logs: CloudWatchLogsClient, group: string, stream: string, id: string, body: string[], at = Date.now(), initMs?: number): Promise<void> {
-  await put(logs, group, stream, invocationMessages(id, body, initMs).map((message, i) => ({ timestamp: at + i, message })));
+export async function putInvocation(
+  logs: CloudWatchLogsClient,
+  group: string,
+  stream: string,
+  id: string,
+  body: string[],
+  at = Date.now(),
+  initMs?: number,
+): Promise<void> {
+  await put(
+    logs,
+    group,
+    stream,
+    invocationMessages(id, body, initMs).map((message, i) => ({ timestamp: at + i, message })),
+  );
 }
 
 /** The blog's python handler output for one record (one print = one event). */
@@ -119,7 +137,10 @@ export class Recorder {
     const seen = this.events.find(pred);
     if (seen) return Promise.resolve(seen as T);
     return new Promise<T>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}; saw: ${this.events.map((e) => e.type).join(',')}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${what}; saw: ${this.events.map((e) => e.type).join(',')}`)),
+        timeoutMs,
+      );
       this.waiters.push({
         pred,
         resolve: (e) => {

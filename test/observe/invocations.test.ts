@@ -67,8 +67,18 @@ const table: { name: string; events: Ev[]; check: (r: ReturnType<typeof run>) =>
       [S1, 105, report(A)],
     ],
     check: ({ byId }) => {
-      assert.deepEqual(byId(A).lines.map((l) => l.message.trim()).slice(1, 2), ['from A']);
-      assert.deepEqual(byId(B).lines.map((l) => l.message.trim()).slice(1, 2), ['from B']);
+      assert.deepEqual(
+        byId(A)
+          .lines.map((l) => l.message.trim())
+          .slice(1, 2),
+        ['from A'],
+      );
+      assert.deepEqual(
+        byId(B)
+          .lines.map((l) => l.message.trim())
+          .slice(1, 2),
+        ['from B'],
+      );
       assert.equal(byId(A).logStream, S1);
     },
   },
@@ -109,7 +119,10 @@ const table: { name: string; events: Ev[]; check: (r: ReturnType<typeof run>) =>
       [S1, 105, 'late line of A\n'],
     ],
     check: ({ byId }) => {
-      assert.deepEqual(byId(A).lines.map((l) => l.kind), ['start', 'app', 'report']);
+      assert.deepEqual(
+        byId(A).lines.map((l) => l.kind),
+        ['start', 'app', 'report'],
+      );
       assert.equal(byId(B).lines.length, 1);
     },
   },
@@ -166,16 +179,20 @@ const table: { name: string; events: Ev[]; check: (r: ReturnType<typeof run>) =>
       [S1, 103, `2025-01-01T00:00:00.003Z\t${A}\tINFO\tthird\n`],
       [S1, 101, `2025-01-01T00:00:00.001Z\t${A}\tINFO\tfirst\n`],
     ],
-    check: ({ byId }) => assert.deepEqual(byId(A).lines.map((l) => l.timestamp), [100, 101, 103]),
+    check: ({ byId }) =>
+      assert.deepEqual(
+        byId(A).lines.map((l) => l.timestamp),
+        [100, 101, 103],
+      ),
   },
 ];
 
 const retries: { name: string; events: Ev[]; check: (r: ReturnType<typeof run>) => void }[] = [
   {
-    name: 'async retries with one RequestId are separate attempts; the figures and status are the last one\'s',
+    name: "async retries with one RequestId are separate attempts; the figures and status are the last one's",
     events: [
       [S1, 100, `START RequestId: ${A} Version: $LATEST\n`],
-      [S1, 101, '[ERROR] KeyError: \'x\'\rTraceback (most recent call last):\n'],
+      [S1, 101, "[ERROR] KeyError: 'x'\rTraceback (most recent call last):\n"],
       [S1, 102, `END RequestId: ${A}\n`],
       [S1, 102, report(A, 'Status: error\t')],
       [S2, 60_100, `START RequestId: ${A} Version: $LATEST\n`],
@@ -203,7 +220,11 @@ const retries: { name: string; events: Ev[]; check: (r: ReturnType<typeof run>) 
       assert.equal(inv.reportedAt, 180_110);
       assert.equal(inv.report?.durationMs, 7);
       assert.equal(inv.lines.length, 12);
-      assert.deepEqual(inv.lines.map((l) => l.timestamp), [...inv.lines.map((l) => l.timestamp)].sort((x, y) => x - y), 'lines in order');
+      assert.deepEqual(
+        inv.lines.map((l) => l.timestamp),
+        [...inv.lines.map((l) => l.timestamp)].sort((x, y) => x - y),
+        'lines in order',
+      );
     },
   },
   {
@@ -222,7 +243,7 @@ const retries: { name: string; events: Ev[]; check: (r: ReturnType<typeof run>) 
     },
   },
   {
-    name: 'attempts delivered out of order (the second attempt\'s stream read first) keep their own figures',
+    name: "attempts delivered out of order (the second attempt's stream read first) keep their own figures",
     events: [
       [S2, 60_100, `START RequestId: ${A} Version: $LATEST\n`],
       [S2, 60_200, report(A).replace('10.00 ms', '100.00 ms')],
@@ -241,7 +262,10 @@ const retries: { name: string; events: Ev[]; check: (r: ReturnType<typeof run>) 
       );
       assert.equal(inv.status, 'succeeded');
       assert.equal(inv.report?.durationMs, 100);
-      assert.ok(inv.lines.some((l) => l.message.startsWith('python print')), 'an id-less line of an earlier attempt joins it');
+      assert.ok(
+        inv.lines.some((l) => l.message.startsWith('python print')),
+        'an id-less line of an earlier attempt joins it',
+      );
     },
   },
   {
@@ -250,7 +274,11 @@ const retries: { name: string; events: Ev[]; check: (r: ReturnType<typeof run>) 
       [S1, 100, `START RequestId: ${B} Version: $LATEST\n`],
       [S1, 110, report(B)],
     ],
-    check: ({ byId }) => assert.deepEqual(byId(B).attempts?.map((a) => [a.startedAt, a.status]), [[100, 'succeeded']]),
+    check: ({ byId }) =>
+      assert.deepEqual(
+        byId(B).attempts?.map((a) => [a.startedAt, a.status]),
+        [[100, 'succeeded']],
+      ),
   },
 ];
 
@@ -261,7 +289,12 @@ test('invocations: the number kept is capped', () => {
   for (let i = 0; i < 20; i++) {
     const id = `aaaaaaaa-0000-4000-8000-${String(i).padStart(12, '0')}`;
     const { line, parsed } = toLogLine({ logGroup: 'g', logStream: 's', timestamp: i, message: `START RequestId: ${id} Version: 1` }, i);
-    state = addLine(state, line, parsed, { maxInvocations: 5, maxLinesPerInvocation: 10, maxOrphansPerStream: 5, maxIdsPerStream: 4 }).state;
+    state = addLine(state, line, parsed, {
+      maxInvocations: 5,
+      maxLinesPerInvocation: 10,
+      maxOrphansPerStream: 5,
+      maxIdsPerStream: 4,
+    }).state;
   }
   assert.equal(state.byId.size, 5);
   assert.equal(state.idsByStream.get('g\u0000s')?.length, 4);
@@ -294,7 +327,11 @@ test('invocations: evidence is recorded as lines arrive and outlives the line ca
   const inv = state.byId.get(A)!;
   assert.equal(inv.lines.length, 10, 'the lines stay capped');
   assert.ok(!inv.lines.some((l) => l.message.endsWith('processing key.txt')), 'the cap dropped the first key line');
-  assert.deepEqual(inv.evidence?.map((l) => l.message.split('\t')[3]), ['processing key.txt', 'again key.txt 0', 'again key.txt 1'], 'the first three evidence lines are kept');
+  assert.deepEqual(
+    inv.evidence?.map((l) => l.message.split('\t')[3]),
+    ['processing key.txt', 'again key.txt 0', 'again key.txt 1'],
+    'the first three evidence lines are kept',
+  );
   assert.equal(flagged.filter(Boolean).length, 3);
   assert.equal(flagged[1], true);
 });

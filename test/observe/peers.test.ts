@@ -17,10 +17,17 @@ test('moto_server: live tail is refused, polling matches the invocation', async 
   try {
     await createGroup(logs, '/aws/lambda/peer', ['s']);
     await observer.start();
-    const polling = await rec.waitFor<Extract<ObserveEvent, { type: 'TailState' }>>((e) => e.type === 'TailState' && e.state.mode === 'polling', 'polling');
+    const polling = await rec.waitFor<Extract<ObserveEvent, { type: 'TailState' }>>(
+      (e) => e.type === 'TailState' && e.state.mode === 'polling',
+      'polling',
+    );
     assert.match(polling.state.detail ?? '', /live tail refused/);
     observer.pending(1, 'b');
-    observer.await({ result: { opId: 1, op: 'put', bucket: 'b', key: 'k.txt', startedAt: Date.now() - 5, ackedAt: Date.now() }, eventNames: ['ObjectCreated:Put'], timeoutMs: 10_000 });
+    observer.await({
+      result: { opId: 1, op: 'put', bucket: 'b', key: 'k.txt', startedAt: Date.now() - 5, ackedAt: Date.now() },
+      eventNames: ['ObjectCreated:Put'],
+      timeoutMs: 10_000,
+    });
     await putInvocation(logs, '/aws/lambda/peer', 's', requestId(1), [demoPrint('ObjectCreated:Put', 'k.txt', 'b')]);
     const m = await rec.waitFor<Extract<ObserveEvent, { type: 'Matched' }>>((e) => e.type === 'Matched', 'Matched');
     assert.equal(m.confidence, 'key');

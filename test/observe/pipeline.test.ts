@@ -18,10 +18,20 @@ import { logsClient, Recorder, sandbox } from './helpers.js';
 const hasPython = spawnSync('python3', ['--version']).status === 0;
 const hasBoto3 = hasPython && spawnSync('python3', ['-c', 'import boto3']).status === 0;
 
-async function scenario(handler: { file: string; source: string } | undefined, key: string, mode: 'auto' | 'poll', after?: (rec: Recorder) => Promise<void>) {
+async function scenario(
+  handler: { file: string; source: string } | undefined,
+  key: string,
+  mode: 'auto' | 'poll',
+  after?: (rec: Recorder) => Promise<void>,
+) {
   const dir = mkdtempSync(join(tmpdir(), 's3trigger-observe-'));
   const sb = await sandbox();
-  const s3 = new S3Client({ endpoint: sb.endpoint, region: sb.region, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const s3 = new S3Client({
+    endpoint: sb.endpoint,
+    region: sb.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   const logs = logsClient(sb.endpoint, sb.region);
   let observer: Observer | undefined;
   try {
@@ -45,7 +55,11 @@ async function scenario(handler: { file: string; source: string } | undefined, k
       eventNames: ['ObjectCreated:Put'],
       timeoutMs: 20_000,
     });
-    const m = await rec.waitFor<Extract<ObserveEvent, { type: 'Matched' }>>((e) => e.type === 'Matched' || e.type === 'MatchTimeout', 'Matched', 25_000);
+    const m = await rec.waitFor<Extract<ObserveEvent, { type: 'Matched' }>>(
+      (e) => e.type === 'Matched' || e.type === 'MatchTimeout',
+      'Matched',
+      25_000,
+    );
     assert.equal(m.type, 'Matched', 'matched, not timed out');
     await after?.(rec);
     return { matched: m, rec };

@@ -24,12 +24,27 @@ after(async () => {
   await sb.close();
 });
 
-const FAST: Partial<ObserverOptions> = { pollFastMs: 100, pollIdleMs: 200, foreignGraceMs: 300, settleMs: 200, lookbackMs: 0, clockSkewMs: 50 };
+const FAST: Partial<ObserverOptions> = {
+  pollFastMs: 100,
+  pollIdleMs: 200,
+  foreignGraceMs: 300,
+  settleMs: 200,
+  lookbackMs: 0,
+  clockSkewMs: 50,
+};
 type Matched = Extract<ObserveEvent, { type: 'Matched' }>;
 
 function acked(opId: number, key: string): OpResult {
   const now = Date.now();
-  return { opId, op: 'put', bucket: 'test-bucket', key, requestId: `REQ${String(opId).padStart(13, '0')}`, startedAt: now - 20, ackedAt: now - 10 };
+  return {
+    opId,
+    op: 'put',
+    bucket: 'test-bucket',
+    key,
+    requestId: `REQ${String(opId).padStart(13, '0')}`,
+    startedAt: now - 20,
+    ackedAt: now - 10,
+  };
 }
 
 async function withProxy<T>(fn: (proxy: FaultProxy, logs: CloudWatchLogsClient) => Promise<T>): Promise<T> {
@@ -105,7 +120,10 @@ test('polled events without eventId: overlapping windows add nothing, a line pri
         { timestamp: t + 2, message: 'same line\n' },
         { timestamp: t + 2, message: 'same line\n' },
         { timestamp: t + 3, message: `END RequestId: ${id}\n` },
-        { timestamp: t + 3, message: `REPORT RequestId: ${id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n` },
+        {
+          timestamp: t + 3,
+          message: `REPORT RequestId: ${id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n`,
+        },
       ]);
       await rec.waitFor((e) => e.type === 'Matched', 'Matched');
       const polls = proxy.count('FilterLogEvents');
@@ -120,7 +138,7 @@ test('polled events without eventId: overlapping windows add nothing, a line pri
   });
 });
 
-test('confidence upgrades: the record with the op\'s request id, read after a key match, re-emits Matched as request-id', async () => {
+test("confidence upgrades: the record with the op's request id, read after a key match, re-emits Matched as request-id", async () => {
   const group = `/aws/lambda/upgrade-${++n}`;
   await createGroup(direct, group, ['s']);
   const observer = new Observer({ logs: direct, logGroups: [group], ...FAST });
@@ -133,17 +151,30 @@ test('confidence upgrades: the record with the op\'s request id, read after a ke
     observer.await({ result, eventNames: ['ObjectCreated:Put'], timeoutMs: 20_000 });
     const id = requestId(300);
     const t = Date.now();
-    const record = { Records: [{ eventName: 'ObjectCreated:Put', responseElements: { 'x-amz-request-id': result.requestId }, s3: { bucket: { name: 'test-bucket' }, object: { key: 'whole.txt' } } }] };
+    const record = {
+      Records: [
+        {
+          eventName: 'ObjectCreated:Put',
+          responseElements: { 'x-amz-request-id': result.requestId },
+          s3: { bucket: { name: 'test-bucket' }, object: { key: 'whole.txt' } },
+        },
+      ],
+    };
     await put(direct, group, 's', [
       { timestamp: t, message: `START RequestId: ${id} Version: $LATEST\n` },
       { timestamp: t + 1, message: demoPrint('ObjectCreated:Put', 'whole.txt') },
       { timestamp: t + 3, message: `END RequestId: ${id}\n` },
-      { timestamp: t + 3, message: `REPORT RequestId: ${id}\tDuration: 2.00 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n` },
+      {
+        timestamp: t + 3,
+        message: `REPORT RequestId: ${id}\tDuration: 2.00 ms\tBilled Duration: 2 ms\tMemory Size: 128 MB\tMax Memory Used: 60 MB\t\n`,
+      },
     ]);
     const first = await rec.waitFor<Matched>((e) => e.type === 'Matched', 'first Matched');
     assert.equal(first.confidence, 'key');
     // The handler's print of the whole record, delivered late (another page, another stream's turn).
-    await put(direct, group, 's', [{ timestamp: t + 2, message: `${new Date(t + 2).toISOString()}\t${id}\tINFO\t${JSON.stringify(record)}\n` }]);
+    await put(direct, group, 's', [
+      { timestamp: t + 2, message: `${new Date(t + 2).toISOString()}\t${id}\tINFO\t${JSON.stringify(record)}\n` },
+    ]);
     const upgraded = await rec.waitFor<Matched>((e) => e.type === 'Matched' && e.confidence === 'request-id', 'upgraded Matched');
     assert.equal(upgraded.opId, 1);
     assert.equal(upgraded.invocation.requestId, id);

@@ -34,7 +34,11 @@ const s3Record = (key: string, rid = '4F2A57016225F633', eventName = 'ObjectCrea
   s3: { bucket: { name: 'my-bucket' }, object: { key } },
 });
 
-const mentionCases: { name: string; texts: string[]; expect: { key: string; bucket?: string; eventName?: string; requestId?: string; via: string }[] }[] = [
+const mentionCases: {
+  name: string;
+  texts: string[];
+  expect: { key: string; bucket?: string; eventName?: string; requestId?: string; via: string }[];
+}[] = [
   {
     name: 'a plain S3 event printed as JSON after a label',
     texts: [`EVENT ${JSON.stringify({ Records: [s3Record('a+b.txt')] })}`],
@@ -47,18 +51,29 @@ const mentionCases: { name: string; texts: string[]; expect: { key: string; buck
         Records: [
           {
             EventSource: 'aws:sns',
-            Sns: { Type: 'Notification', Subject: 'Amazon S3 Notification', Message: JSON.stringify({ Records: [s3Record('myfolder/subfolder/test.txt')] }) },
+            Sns: {
+              Type: 'Notification',
+              Subject: 'Amazon S3 Notification',
+              Message: JSON.stringify({ Records: [s3Record('myfolder/subfolder/test.txt')] }),
+            },
           },
         ],
       }),
     ],
-    expect: [{ key: 'myfolder/subfolder/test.txt', bucket: 'my-bucket', eventName: 'ObjectCreated:Put', requestId: '4F2A57016225F633', via: 's3' }],
+    expect: [
+      { key: 'myfolder/subfolder/test.txt', bucket: 'my-bucket', eventName: 'ObjectCreated:Put', requestId: '4F2A57016225F633', via: 's3' },
+    ],
   },
   {
     name: 'SQS body wrapping SNS wrapping S3',
     texts: [
       JSON.stringify({
-        Records: [{ eventSource: 'aws:sqs', body: JSON.stringify({ Type: 'Notification', Message: JSON.stringify({ Records: [s3Record('q.txt')] }) }) }],
+        Records: [
+          {
+            eventSource: 'aws:sqs',
+            body: JSON.stringify({ Type: 'Notification', Message: JSON.stringify({ Records: [s3Record('q.txt')] }) }),
+          },
+        ],
       }),
     ],
     expect: [{ key: 'q.txt', bucket: 'my-bucket', eventName: 'ObjectCreated:Put', requestId: '4F2A57016225F633', via: 's3' }],
@@ -82,7 +97,11 @@ const mentionCases: { name: string; texts: string[]; expect: { key: string; buck
   { name: 'plain text without a block', texts: ['S3 Event Detected', 'uploaded test.txt'], expect: [] },
   {
     name: "the blog's printed block (log prefixes before the fields)",
-    texts: ['2026-11-30T10:06:30 Event Type: ObjectCreated:Put (Put)', '2026-11-30T10:06:30 Bucket:     test-bucket', '2026-11-30T10:06:30 Object:     my+file.txt'],
+    texts: [
+      '2026-11-30T10:06:30 Event Type: ObjectCreated:Put (Put)',
+      '2026-11-30T10:06:30 Bucket:     test-bucket',
+      '2026-11-30T10:06:30 Object:     my+file.txt',
+    ],
     expect: [{ key: 'my+file.txt', via: 's3', bucket: 'test-bucket', eventName: 'ObjectCreated:Put' }],
   },
   { name: 'JSON without S3 records', texts: ['{"hello":"world"}'], expect: [] },

@@ -4,24 +4,75 @@ import { Deduper } from '../../src/observe/dedupe.js';
 import { backoffInterval, isThrottle, RateGate, toRawEvents } from '../../src/observe/tail-poll.js';
 import { isRefusal } from '../../src/observe/tail-live.js';
 
-const ev = (message: string, timestamp = 1000, eventId?: string, logStream = 's') => ({ logGroup: 'g', logStream, timestamp, message, ...(eventId ? { eventId } : {}) });
+const ev = (message: string, timestamp = 1000, eventId?: string, logStream = 's') => ({
+  logGroup: 'g',
+  logStream,
+  timestamp,
+  message,
+  ...(eventId ? { eventId } : {}),
+});
 
 const dedupeCases: { name: string; feed: [source: 'live' | 'poll', event: ReturnType<typeof ev>][]; admitted: boolean[] }[] = [
-  { name: 'poll twice by eventId', feed: [['poll', ev('a', 1, 'e1')], ['poll', ev('a', 1, 'e1')]], admitted: [true, false] },
-  { name: 'live then its polled copy', feed: [['live', ev('a')], ['poll', ev('a', 1000, 'e1')], ['poll', ev('a', 1000, 'e1')]], admitted: [true, false, false] },
-  { name: 'polled then its live copy', feed: [['poll', ev('a', 1000, 'e1')], ['live', ev('a')]], admitted: [true, false] },
+  {
+    name: 'poll twice by eventId',
+    feed: [
+      ['poll', ev('a', 1, 'e1')],
+      ['poll', ev('a', 1, 'e1')],
+    ],
+    admitted: [true, false],
+  },
+  {
+    name: 'live then its polled copy',
+    feed: [
+      ['live', ev('a')],
+      ['poll', ev('a', 1000, 'e1')],
+      ['poll', ev('a', 1000, 'e1')],
+    ],
+    admitted: [true, false, false],
+  },
+  {
+    name: 'polled then its live copy',
+    feed: [
+      ['poll', ev('a', 1000, 'e1')],
+      ['live', ev('a')],
+    ],
+    admitted: [true, false],
+  },
   {
     name: 'two identical lines in one ms, live then polled',
-    feed: [['live', ev('a')], ['live', ev('a')], ['poll', ev('a', 1000, 'e1')], ['poll', ev('a', 1000, 'e2')]],
+    feed: [
+      ['live', ev('a')],
+      ['live', ev('a')],
+      ['poll', ev('a', 1000, 'e1')],
+      ['poll', ev('a', 1000, 'e2')],
+    ],
     admitted: [true, true, false, false],
   },
   {
     name: 'one live copy, two polled copies: the second is new',
-    feed: [['live', ev('a')], ['poll', ev('a', 1000, 'e1')], ['poll', ev('a', 1000, 'e2')]],
+    feed: [
+      ['live', ev('a')],
+      ['poll', ev('a', 1000, 'e1')],
+      ['poll', ev('a', 1000, 'e2')],
+    ],
     admitted: [true, false, true],
   },
-  { name: 'same text in another stream is another event', feed: [['live', ev('a')], ['poll', ev('a', 1000, 'e1', 'other')]], admitted: [true, true] },
-  { name: 'same text at another time is another event', feed: [['live', ev('a', 1)], ['live', ev('a', 2)]], admitted: [true, true] },
+  {
+    name: 'same text in another stream is another event',
+    feed: [
+      ['live', ev('a')],
+      ['poll', ev('a', 1000, 'e1', 'other')],
+    ],
+    admitted: [true, true],
+  },
+  {
+    name: 'same text at another time is another event',
+    feed: [
+      ['live', ev('a', 1)],
+      ['live', ev('a', 2)],
+    ],
+    admitted: [true, true],
+  },
 ];
 for (const c of dedupeCases) {
   test(`Deduper: ${c.name}`, () => {
@@ -35,16 +86,69 @@ for (const c of dedupeCases) {
 
 /** Polls without eventId (emulators): one window is one array; positions count identical lines within it. */
 const windowCases: { name: string; windows: { source: 'live' | 'poll'; events: ReturnType<typeof ev>[] }[]; admitted: boolean[][] }[] = [
-  { name: 'the same window read twice adds nothing', windows: [{ source: 'poll', events: [ev('a', 1), ev('b', 2)] }, { source: 'poll', events: [ev('a', 1), ev('b', 2)] }], admitted: [[true, true], [false, false]] },
+  {
+    name: 'the same window read twice adds nothing',
+    windows: [
+      { source: 'poll', events: [ev('a', 1), ev('b', 2)] },
+      { source: 'poll', events: [ev('a', 1), ev('b', 2)] },
+    ],
+    admitted: [
+      [true, true],
+      [false, false],
+    ],
+  },
   {
     name: 'overlapping windows: only the new tail is new',
-    windows: [{ source: 'poll', events: [ev('a', 1), ev('b', 2)] }, { source: 'poll', events: [ev('b', 2), ev('c', 3)] }],
-    admitted: [[true, true], [false, true]],
+    windows: [
+      { source: 'poll', events: [ev('a', 1), ev('b', 2)] },
+      { source: 'poll', events: [ev('b', 2), ev('c', 3)] },
+    ],
+    admitted: [
+      [true, true],
+      [false, true],
+    ],
   },
-  { name: 'one line printed twice in one ms stays twice', windows: [{ source: 'poll', events: [ev('a'), ev('a')] }, { source: 'poll', events: [ev('a'), ev('a')] }], admitted: [[true, true], [false, false]] },
-  { name: 'a third identical line indexed late is new', windows: [{ source: 'poll', events: [ev('a'), ev('a')] }, { source: 'poll', events: [ev('a'), ev('a'), ev('a')] }], admitted: [[true, true], [false, false, true]] },
-  { name: 'live copies pair with polled ones', windows: [{ source: 'live', events: [ev('a'), ev('a')] }, { source: 'poll', events: [ev('a'), ev('a'), ev('a')] }], admitted: [[true, true], [false, false, true]] },
-  { name: 'polled then live', windows: [{ source: 'poll', events: [ev('a')] }, { source: 'live', events: [ev('a'), ev('a')] }], admitted: [[true], [false, true]] },
+  {
+    name: 'one line printed twice in one ms stays twice',
+    windows: [
+      { source: 'poll', events: [ev('a'), ev('a')] },
+      { source: 'poll', events: [ev('a'), ev('a')] },
+    ],
+    admitted: [
+      [true, true],
+      [false, false],
+    ],
+  },
+  {
+    name: 'a third identical line indexed late is new',
+    windows: [
+      { source: 'poll', events: [ev('a'), ev('a')] },
+      { source: 'poll', events: [ev('a'), ev('a'), ev('a')] },
+    ],
+    admitted: [
+      [true, true],
+      [false, false, true],
+    ],
+  },
+  {
+    name: 'live copies pair with polled ones',
+    windows: [
+      { source: 'live', events: [ev('a'), ev('a')] },
+      { source: 'poll', events: [ev('a'), ev('a'), ev('a')] },
+    ],
+    admitted: [
+      [true, true],
+      [false, false, true],
+    ],
+  },
+  {
+    name: 'polled then live',
+    windows: [
+      { source: 'poll', events: [ev('a')] },
+      { source: 'live', events: [ev('a'), ev('a')] },
+    ],
+    admitted: [[true], [false, true]],
+  },
 ];
 for (const c of windowCases) {
   test(`Deduper without eventId: ${c.name}`, () => {
@@ -113,7 +217,8 @@ for (const [error, refused, throttled] of refusalCases) {
 }
 
 test('toRawEvents keeps ids and skips incomplete events', () => {
-  assert.deepEqual(toRawEvents('g', [{ logStreamName: 's', timestamp: 1, message: 'm', eventId: 'e', ingestionTime: 2 }, { message: 'no time' }]), [
-    { logGroup: 'g', logStream: 's', timestamp: 1, ingestionTime: 2, message: 'm', eventId: 'e' },
-  ]);
+  assert.deepEqual(
+    toRawEvents('g', [{ logStreamName: 's', timestamp: 1, message: 'm', eventId: 'e', ingestionTime: 2 }, { message: 'no time' }]),
+    [{ logGroup: 'g', logStream: 's', timestamp: 1, ingestionTime: 2, message: 'm', eventId: 'e' }],
+  );
 });

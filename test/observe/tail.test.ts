@@ -70,7 +70,10 @@ for (const refusal of ['UnknownOperationException', 'AccessDeniedException', 'Li
       const rec = new Recorder(observer);
       try {
         await observer.start();
-        const polling = await rec.waitFor<{ type: 'TailState'; state: TailState }>((e) => e.type === 'TailState' && e.state.mode === 'polling', 'polling');
+        const polling = await rec.waitFor<{ type: 'TailState'; state: TailState }>(
+          (e) => e.type === 'TailState' && e.state.mode === 'polling',
+          'polling',
+        );
         assert.match(polling.state.detail ?? '', new RegExp(`live tail refused \\(${refusal}`));
         assert.equal(typeof polling.state.intervalMs, 'number');
         await put(direct, group, 's', [{ timestamp: Date.now(), message: line('polled', 1) }]);
@@ -109,7 +112,10 @@ test('a dropped live stream reconnects and backfills the gap: no gap, no duplica
       await write('gap', 6); // written while no stream is open
       proxy.decide = () => 'pass';
       proxy.release();
-      await rec.waitFor((e) => e.type === 'TailState' && e.state.mode === 'live' && rec.of('TailState').some((s) => s.state.mode === 'reconnecting'), 'live again');
+      await rec.waitFor(
+        (e) => e.type === 'TailState' && e.state.mode === 'live' && rec.of('TailState').some((s) => s.state.mode === 'reconnecting'),
+        'live again',
+      );
       await write('after', 5);
       await rec.waitFor((e) => e.type === 'LogLine' && e.line.message === line('after', 4), 'lines after the reconnect');
       for (let i = 0; i < 6; i++) await rec.waitFor((e) => e.type === 'LogLine' && e.line.message === line('gap', i), `gap line ${i}`);
@@ -132,10 +138,17 @@ test('two identical lines in the same millisecond are both delivered once across
     try {
       await observer.start();
       const ts = Date.now();
-      await put(direct, group, 's', [{ timestamp: ts, message: 'twin\n' }, { timestamp: ts, message: 'twin\n' }, { timestamp: ts + 1, message: 'end\n' }]);
+      await put(direct, group, 's', [
+        { timestamp: ts, message: 'twin\n' },
+        { timestamp: ts, message: 'twin\n' },
+        { timestamp: ts + 1, message: 'end\n' },
+      ]);
       await rec.waitFor((e) => e.type === 'LogLine' && e.line.message === 'end\n', 'end');
       proxy.killLive();
-      await rec.waitFor((e) => e.type === 'TailState' && e.state.mode === 'live' && rec.of('TailState').some((s) => s.state.mode === 'reconnecting'), 'live again');
+      await rec.waitFor(
+        (e) => e.type === 'TailState' && e.state.mode === 'live' && rec.of('TailState').some((s) => s.state.mode === 'reconnecting'),
+        'live again',
+      );
       await new Promise((r) => setTimeout(r, 400));
       assert.equal(rec.lineCount('twin\n'), 2);
       assert.equal(rec.lineCount('end\n'), 1);
@@ -156,7 +169,10 @@ test('polling backs off exponentially on ThrottlingException, then recovers', as
       await observer.start();
       await put(direct, group, 's', [{ timestamp: Date.now(), message: line('after-throttle', 1) }]);
       await rec.waitFor((e) => e.type === 'LogLine' && e.line.message === line('after-throttle', 1), 'a line once throttling stops');
-      await rec.waitFor((e) => e.type === 'TailState' && e.state.mode === 'polling' && !e.state.detail && states(rec).some((s) => s.detail), 'recovered');
+      await rec.waitFor(
+        (e) => e.type === 'TailState' && e.state.mode === 'polling' && !e.state.detail && states(rec).some((s) => s.detail),
+        'recovered',
+      );
       const throttled = states(rec).filter((s) => /throttled/.test(s.detail ?? ''));
       assert.deepEqual(
         throttled.map((s) => s.intervalMs),
@@ -200,8 +216,14 @@ test('several groups: one live, one not created yet; start() resolves for both',
     await createGroup(direct, late, ['s']);
     await put(direct, late, 's', [{ timestamp: Date.now(), message: 'late group line\n' }]);
     await put(direct, live, 's', [{ timestamp: Date.now(), message: 'live group line\n' }]);
-    const a = await rec.waitFor<Extract<ObserveEvent, { type: 'LogLine' }>>((e) => e.type === 'LogLine' && e.line.message === 'late group line\n', 'late line');
-    const b = await rec.waitFor<Extract<ObserveEvent, { type: 'LogLine' }>>((e) => e.type === 'LogLine' && e.line.message === 'live group line\n', 'live line');
+    const a = await rec.waitFor<Extract<ObserveEvent, { type: 'LogLine' }>>(
+      (e) => e.type === 'LogLine' && e.line.message === 'late group line\n',
+      'late line',
+    );
+    const b = await rec.waitFor<Extract<ObserveEvent, { type: 'LogLine' }>>(
+      (e) => e.type === 'LogLine' && e.line.message === 'live group line\n',
+      'live line',
+    );
     assert.equal(a.line.logGroup, late);
     assert.equal(b.line.logGroup, live);
   } finally {

@@ -19,7 +19,11 @@ test('the observe and session end-to-end tests pass under --timing aws (scaled 0
   const r = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', ...FILES], {
     encoding: 'utf8',
     // Without NODE_TEST_CONTEXT: the inner runner reports as a top-level run, on stdout.
-    env: { ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT')), S3TRIGGER_TEST_TIMING: 'aws', S3TRIGGER_TEST_SEED: '11' },
+    env: {
+      ...Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'NODE_TEST_CONTEXT')),
+      S3TRIGGER_TEST_TIMING: 'aws',
+      S3TRIGGER_TEST_SEED: '11',
+    },
     timeout: 300_000,
   });
   const failed = r.stdout.split('\n').filter((l) => l.startsWith('not ok'));

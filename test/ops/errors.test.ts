@@ -3,9 +3,17 @@ import assert from 'node:assert/strict';
 import { addSecrets, scrub, toOpError } from '../../src/ops/errors.js';
 
 for (const [name, input, secret] of [
-  ['presigned URL', 'GET https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIAABCDEFGHIJKLMNOP%2F20250101&X-Amz-Signature=deadbeef0123&X-Amz-Security-Token=FQoGZXIvYXdzEJr', 'deadbeef0123'],
+  [
+    'presigned URL',
+    'GET https://b.s3.amazonaws.com/k?X-Amz-Credential=AKIAABCDEFGHIJKLMNOP%2F20250101&X-Amz-Signature=deadbeef0123&X-Amz-Security-Token=FQoGZXIvYXdzEJr',
+    'deadbeef0123',
+  ],
   ['security token', 'X-Amz-Security-Token=FQoGZXIvYXdzEJr', 'FQoGZXIvYXdzEJr'],
-  ['authorization header', 'Authorization: AWS4-HMAC-SHA256 Credential=ASIAABCDEFGHIJKLMNOP/20250101/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=0123abcd', '0123abcd'],
+  [
+    'authorization header',
+    'Authorization: AWS4-HMAC-SHA256 Credential=ASIAABCDEFGHIJKLMNOP/20250101/eu-west-1/s3/aws4_request, SignedHeaders=host, Signature=0123abcd',
+    '0123abcd',
+  ],
   ['access key id', 'key AKIAABCDEFGHIJKLMNOP leaked', 'AKIAABCDEFGHIJKLMNOP'],
   ['JSON secret', '{"secretAccessKey":"wJalrXUtnFEMI/K7MDENG","sessionToken":"tok123"}', 'wJalrXUtnFEMI'],
   ['ini secret', 'aws_secret_access_key = wJalrXUtnFEMI', 'wJalrXUtnFEMI'],
@@ -21,21 +29,42 @@ test('scrub leaves ordinary text alone', () => {
   assert.equal(scrub('The specified key does not exist.'), 'The specified key does not exist.');
 });
 
-const s3Error = (name: string, message: string, status: number) => Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
+const s3Error = (name: string, message: string, status: number) =>
+  Object.assign(new Error(message), { name, $metadata: { httpStatusCode: status } });
 
 for (const [name, err, want] of [
   ['S3 service error', s3Error('NoSuchKey', 'The specified key does not exist.', 404), { code: 'NoSuchKey', httpStatus: 404 }],
   ['AccessDenied', s3Error('AccessDenied', 'Access Denied', 403), { code: 'AccessDenied', httpStatus: 403 }],
   ['ExpiredToken', s3Error('ExpiredToken', 'The provided token has expired.', 400), { code: 'ExpiredToken' }],
-  ['missing file', Object.assign(new Error('ENOENT'), { code: 'ENOENT', path: 'x.txt' }), { code: 'FileNotFound', message: 'file not found: x.txt' }],
+  [
+    'missing file',
+    Object.assign(new Error('ENOENT'), { code: 'ENOENT', path: 'x.txt' }),
+    { code: 'FileNotFound', message: 'file not found: x.txt' },
+  ],
   ['unreadable file', Object.assign(new Error('EACCES'), { code: 'EACCES', path: 'x.txt' }), { code: 'FileUnreadable' }],
-  ['refused connection', Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }), { code: 'EndpointUnreachable' }],
-  ['fetch failure cause', Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }), { code: 'EndpointUnreachable' }],
+  [
+    'refused connection',
+    Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+    { code: 'EndpointUnreachable' },
+  ],
+  [
+    'fetch failure cause',
+    Object.assign(new TypeError('fetch failed'), { cause: { code: 'ECONNREFUSED' } }),
+    { code: 'EndpointUnreachable' },
+  ],
   ['aggregate', Object.assign(new AggregateError([{ code: 'ECONNREFUSED' }]), {}), { code: 'EndpointUnreachable' }],
   ['abort', Object.assign(new Error('Upload aborted.'), { name: 'AbortError' }), { code: 'Aborted' }],
-  ['no credentials', Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }), { code: 'NoCredentials' }],
+  [
+    'no credentials',
+    Object.assign(new Error('Could not load credentials from any providers'), { name: 'CredentialsProviderError' }),
+    { code: 'NoCredentials' },
+  ],
   ['HEAD 404 without body', s3Error('NotFound', 'UnknownError', 404), { code: 'NotFound' }],
-  ['message with a signature', s3Error('SignatureDoesNotMatch', 'expected Signature=abc123', 403), { code: 'SignatureDoesNotMatch', message: 'expected Signature=[redacted]' }],
+  [
+    'message with a signature',
+    s3Error('SignatureDoesNotMatch', 'expected Signature=abc123', 403),
+    { code: 'SignatureDoesNotMatch', message: 'expected Signature=[redacted]' },
+  ],
 ] as const) {
   test(`toOpError: ${name}`, () => {
     const got = toOpError(err) as unknown as Record<string, unknown>;

@@ -22,7 +22,12 @@ after(() => {
 test('a TMPDIR that fills up mid-write: TempFileUnwritable naming TMPDIR, nothing sent, no temp file left', async (t) => {
   if (refused) return t.skip(`cannot mount a tmpfs (${refused})`);
   let sent = 0;
-  const config = { region: 'eu-west-1', endpoint: 'http://127.0.0.1:9', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  const config = {
+    region: 'eu-west-1',
+    endpoint: 'http://127.0.0.1:9',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  };
   const s3 = new S3Client(config);
   s3.middlewareStack.add(
     (next) => (args) => {
@@ -37,7 +42,10 @@ test('a TMPDIR that fills up mid-write: TempFileUnwritable naming TMPDIR, nothin
     const ctx = { opId: 1, s3, s3Config: config, now: Date.now };
     const result = await runOp(ctx, { kind: 'multipart', bucket: 'b1c', key: 'k', sizeMB: 3 });
     assert.equal(result.error?.code, 'TempFileUnwritable');
-    assert.match(result.error?.message ?? '', /^--multipart: cannot write the temp file for --size data in .* \(TMPDIR\): no space left \(ENOSPC\): free space there, set TMPDIR, or pass --file$/);
+    assert.match(
+      result.error?.message ?? '',
+      /^--multipart: cannot write the temp file for --size data in .* \(TMPDIR\): no space left \(ENOSPC\): free space there, set TMPDIR, or pass --file$/,
+    );
     assert.equal(sent, 0);
     assert.deepEqual(readdirSync(dir), []);
   } finally {

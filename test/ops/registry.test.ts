@@ -8,8 +8,24 @@ const cases: { kind: OpKind; label: string; events: string[]; effect: string; fl
   { kind: 'put', label: 'PUT', events: ['ObjectCreated:Put'], effect: 'created', flag: 'put', fire: 'p', edit: 'P' },
   { kind: 'copy', label: 'COPY', events: ['ObjectCreated:Copy'], effect: 'created', flag: 'copy', fire: 'c', edit: 'C' },
   { kind: 'post', label: 'POST', events: ['ObjectCreated:Post'], effect: 'created', flag: 'post', fire: 'o', edit: 'O' },
-  { kind: 'delete', label: 'DELETE', events: ['ObjectRemoved:Delete', 'ObjectRemoved:DeleteMarkerCreated'], effect: 'removed', flag: 'delkey', fire: 'd', edit: 'D' },
-  { kind: 'multipart', label: 'MULTIPART', events: ['ObjectCreated:CompleteMultipartUpload'], effect: 'created', flag: 'multipart', fire: 'm', edit: 'M' },
+  {
+    kind: 'delete',
+    label: 'DELETE',
+    events: ['ObjectRemoved:Delete', 'ObjectRemoved:DeleteMarkerCreated'],
+    effect: 'removed',
+    flag: 'delkey',
+    fire: 'd',
+    edit: 'D',
+  },
+  {
+    kind: 'multipart',
+    label: 'MULTIPART',
+    events: ['ObjectCreated:CompleteMultipartUpload'],
+    effect: 'created',
+    flag: 'multipart',
+    fire: 'm',
+    edit: 'M',
+  },
 ];
 
 for (const c of cases) {
@@ -30,12 +46,20 @@ for (const c of cases) {
 test('the view lists p c o d m; CI runs the scripts order put, copy, delete, post, multipart', () => {
   assert.deepEqual(OP_KINDS, ['put', 'copy', 'post', 'delete', 'multipart']);
   assert.deepEqual(Object.keys(OPS), OP_KINDS);
-  assert.deepEqual(CLI_ORDER.map((d) => d.kind), ['put', 'copy', 'delete', 'post', 'multipart']);
+  assert.deepEqual(
+    CLI_ORDER.map((d) => d.kind),
+    ['put', 'copy', 'delete', 'post', 'multipart'],
+  );
 });
 
 test('keys, flags and CI places are unique', () => {
   const defs = OP_KINDS.map((k) => opDefinition(k));
-  const picks: ((d: OpDefinition) => string | number)[] = [(d) => d.tui.fireKey, (d) => d.tui.editKey, (d) => d.cli.flag, (d) => d.cli.order];
+  const picks: ((d: OpDefinition) => string | number)[] = [
+    (d) => d.tui.fireKey,
+    (d) => d.tui.editKey,
+    (d) => d.cli.flag,
+    (d) => d.cli.order,
+  ];
   for (const pick of picks) {
     const values = defs.map(pick);
     assert.equal(new Set(values).size, values.length, values.join(' '));

@@ -83,13 +83,41 @@ test('checkInput looks at the file system', async (t) => {
 
 for (const [name, input, want] of [
   ['a 1024-byte key', { kind: 'delete', bucket: 'b1c', key: 'é'.repeat(512) }, undefined],
-  ['a 1025-byte key (UTF-8 counts bytes)', { kind: 'delete', bucket: 'b1c', key: `a${'é'.repeat(512)}` }, '--delkey: the key is 1025 bytes in UTF-8; S3 allows at most 1024'],
-  ['--key too long', { kind: 'put', bucket: 'b1c', file: 'f', key: 'k'.repeat(1025) }, '--key: the key is 1025 bytes in UTF-8; S3 allows at most 1024'],
-  ['a file path too long as a key', { kind: 'post', bucket: 'b1c', file: `./${'d/'.repeat(600)}f` }, '--post FILE (the key is the path): the key is 1201 bytes in UTF-8; S3 allows at most 1024'],
-  ['copy source key', { kind: 'copy', bucket: 'b1c', sourceBucket: 'b1c', sourceKey: 'k'.repeat(2000), key: 'd' }, '--copy SRC_KEY: the key is 2000 bytes in UTF-8; S3 allows at most 1024'],
-  ['copy destination key', { kind: 'copy', bucket: 'b1c', sourceBucket: 'b1c', sourceKey: 's', key: 'k'.repeat(1025) }, '--copy DEST_KEY: the key is 1025 bytes in UTF-8; S3 allows at most 1024'],
-  ['multipart key', { kind: 'multipart', bucket: 'b1c', key: 'k'.repeat(1025) }, '--multipart: the key is 1025 bytes in UTF-8; S3 allows at most 1024'],
-  ['a bucket name with a newline stays one line', { kind: 'delete', bucket: 'ab\nc', key: 'k' }, "invalid bucket name 'ab\\nc': may contain only lowercase letters, digits, dots and hyphens"],
+  [
+    'a 1025-byte key (UTF-8 counts bytes)',
+    { kind: 'delete', bucket: 'b1c', key: `a${'é'.repeat(512)}` },
+    '--delkey: the key is 1025 bytes in UTF-8; S3 allows at most 1024',
+  ],
+  [
+    '--key too long',
+    { kind: 'put', bucket: 'b1c', file: 'f', key: 'k'.repeat(1025) },
+    '--key: the key is 1025 bytes in UTF-8; S3 allows at most 1024',
+  ],
+  [
+    'a file path too long as a key',
+    { kind: 'post', bucket: 'b1c', file: `./${'d/'.repeat(600)}f` },
+    '--post FILE (the key is the path): the key is 1201 bytes in UTF-8; S3 allows at most 1024',
+  ],
+  [
+    'copy source key',
+    { kind: 'copy', bucket: 'b1c', sourceBucket: 'b1c', sourceKey: 'k'.repeat(2000), key: 'd' },
+    '--copy SRC_KEY: the key is 2000 bytes in UTF-8; S3 allows at most 1024',
+  ],
+  [
+    'copy destination key',
+    { kind: 'copy', bucket: 'b1c', sourceBucket: 'b1c', sourceKey: 's', key: 'k'.repeat(1025) },
+    '--copy DEST_KEY: the key is 1025 bytes in UTF-8; S3 allows at most 1024',
+  ],
+  [
+    'multipart key',
+    { kind: 'multipart', bucket: 'b1c', key: 'k'.repeat(1025) },
+    '--multipart: the key is 1025 bytes in UTF-8; S3 allows at most 1024',
+  ],
+  [
+    'a bucket name with a newline stays one line',
+    { kind: 'delete', bucket: 'ab\nc', key: 'k' },
+    "invalid bucket name 'ab\\nc': may contain only lowercase letters, digits, dots and hyphens",
+  ],
 ] as [string, OpInput, string | undefined][]) {
   test(`inputProblem: ${name}`, () => assert.equal(inputProblem(input)?.message, want));
 }

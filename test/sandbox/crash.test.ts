@@ -42,7 +42,13 @@ async function startCliSandbox(dataDir: string): Promise<{ child: ChildProcess; 
 }
 
 function client(endpoint: string): S3Client {
-  return new S3Client({ endpoint, region: 'eu-west-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  return new S3Client({
+    endpoint,
+    region: 'eu-west-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
 }
 
 /** Keys whose write was acknowledged (content md5), and keys that must not exist (only ever aborted). */
@@ -64,7 +70,9 @@ async function load(s3: S3Client, round: number, ledger: Ledger, stop: () => boo
     const body = randomBytes(90 * 1024 + n);
     const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }));
     const { ETag } = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: body }));
-    const complete = s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] } }));
+    const complete = s3.send(
+      new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] } }),
+    );
     const abort = n % 2 ? s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId })) : undefined;
     const [done] = await Promise.allSettled([complete, abort]);
     if (done!.status === 'fulfilled') ledger.acked.set(key, md5(body));
@@ -97,11 +105,17 @@ async function verify(s3: S3Client, ledger: Ledger, label: string): Promise<void
     assert.equal(md5(await got.Body!.transformToByteArray()), sum, `${label}: ${key} is not what was acknowledged`);
   }
   for (const key of ledger.absent) {
-    await assert.rejects(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })), { name: 'NotFound' }, `${label}: ${key} was only aborted`);
+    await assert.rejects(
+      s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: key })),
+      { name: 'NotFound' },
+      `${label}: ${key} was only aborted`,
+    );
   }
 }
 
-test(`kill -9 during concurrent PUT / multipart / Complete / Abort (${ROUNDS} rounds): every acknowledged object intact after restart`, { skip: !cliBuilt && NOT_BUILT }, async () => {
+test(`kill -9 during concurrent PUT / multipart / Complete / Abort (${ROUNDS} rounds): every acknowledged object intact after restart`, {
+  skip: !cliBuilt && NOT_BUILT,
+}, async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 's3trigger-crash-'));
   const ledger: Ledger = { acked: new Map(), absent: new Set() };
   let running: ChildProcess | undefined;
@@ -116,7 +130,8 @@ test(`kill -9 during concurrent PUT / multipart / Complete / Abort (${ROUNDS} ro
       const writing = load(s3, round, ledger, () => stopped);
       // Each round kills a sandbox that has acknowledged something (a loaded machine can be slow to start writing).
       const before = ledger.acked.size;
-      for (const deadline = Date.now() + 20_000; ledger.acked.size === before && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 20));
+      for (const deadline = Date.now() + 20_000; ledger.acked.size === before && Date.now() < deadline; )
+        await new Promise((r) => setTimeout(r, 20));
       await new Promise((r) => setTimeout(r, 150 + Math.floor(Math.random() * 500)));
       const exited = new Promise((r) => child.once('exit', r));
       child.kill('SIGKILL');

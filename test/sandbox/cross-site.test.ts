@@ -20,17 +20,32 @@ const EVIL = { origin: 'https://evil.example', 'content-type': 'text/plain', 'se
 
 const handlerZip = () =>
   Buffer.from(
-    zipPackage({ 'index.mjs': "import { writeFileSync } from 'node:fs';\nexport const handler = async () => { writeFileSync(process.env.MARKER, 'ran'); return 1; };" }),
+    zipPackage({
+      'index.mjs':
+        "import { writeFileSync } from 'node:fs';\nexport const handler = async () => { writeFileSync(process.env.MARKER, 'ran'); return 1; };",
+    }),
   ).toString('base64');
 
 const createBody = (name: string) =>
-  JSON.stringify({ FunctionName: name, Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: handlerZip() }, Environment: { Variables: { MARKER: marker } } });
+  JSON.stringify({
+    FunctionName: name,
+    Runtime: 'nodejs20.x',
+    Handler: 'index.handler',
+    Role: ROLE,
+    Code: { ZipFile: handlerZip() },
+    Environment: { Variables: { MARKER: marker } },
+  });
 
 before(async () => {
   dir = mkdtempSync(join(tmpdir(), 's3trigger-cross-site-'));
   marker = join(dir, 'ran');
   sb = await startSandbox({ port: 0 });
-  const created = await rawRequest(sb.endpoint, { method: 'POST', path: '/2015-03-31/functions', headers: { ...sigV4('lambda'), 'content-type': 'application/json' }, body: createBody('victim-fn') });
+  const created = await rawRequest(sb.endpoint, {
+    method: 'POST',
+    path: '/2015-03-31/functions',
+    headers: { ...sigV4('lambda'), 'content-type': 'application/json' },
+    body: createBody('victim-fn'),
+  });
   assert.equal(created.status, 201, created.body);
   for (const path of ['/victim', '/victim/keep.txt']) {
     const res = await rawRequest(sb.endpoint, { method: 'PUT', path, headers: sigV4('s3'), body: path.endsWith('.txt') ? 'keep' : '' });
@@ -44,7 +59,19 @@ after(async () => {
 
 const form = (key: string) => {
   const boundary = 'evilboundary';
-  const body = [`--${boundary}`, 'Content-Disposition: form-data; name="key"', '', key, `--${boundary}`, 'Content-Disposition: form-data; name="file"; filename="x.txt"', 'Content-Type: text/plain', '', 'evil', `--${boundary}--`, ''].join('\r\n');
+  const body = [
+    `--${boundary}`,
+    'Content-Disposition: form-data; name="key"',
+    '',
+    key,
+    `--${boundary}`,
+    'Content-Disposition: form-data; name="file"; filename="x.txt"',
+    'Content-Type: text/plain',
+    '',
+    'evil',
+    `--${boundary}--`,
+    '',
+  ].join('\r\n');
   return { body, type: `multipart/form-data; boundary=${boundary}` };
 };
 
@@ -54,7 +81,13 @@ test('cross-site browser-shaped requests to every service are refused and change
   const cases: { what: string; method: string; path: string; headers?: Record<string, string>; body?: string }[] = [
     { what: 'Lambda CreateFunction', method: 'POST', path: '/2015-03-31/functions', body: createBody('evil-fn') },
     { what: 'Lambda Invoke', method: 'POST', path: '/2015-03-31/functions/victim-fn/invocations', body: '{}' },
-    { what: 'Lambda Invoke (Event)', method: 'POST', path: '/2015-03-31/functions/victim-fn/invocations', headers: { 'x-amz-invocation-type': 'Event' }, body: '{}' },
+    {
+      what: 'Lambda Invoke (Event)',
+      method: 'POST',
+      path: '/2015-03-31/functions/victim-fn/invocations',
+      headers: { 'x-amz-invocation-type': 'Event' },
+      body: '{}',
+    },
     { what: 'Logs CreateLogGroup', method: 'POST', path: '/', headers: logsTarget, body: '{"logGroupName":"/evil"}' },
     { what: 'S3 PutObject', method: 'PUT', path: '/victim/evil.txt', body: 'evil' },
     { what: 'S3 CreateBucket', method: 'PUT', path: '/evil-bucket', body: '' },
@@ -70,7 +103,13 @@ test('cross-site browser-shaped requests to every service are refused and change
   assert.equal(sb.context.functions.exists('evil-fn'), false, 'a function was created');
   const signed = async (method: string, path: string, service: string, headers: Record<string, string> = {}, body?: string) =>
     rawRequest(sb.endpoint, { method, path, headers: { ...sigV4(service), ...headers }, body });
-  const groups = await signed('POST', '/', 'logs', { 'x-amz-target': 'Logs_20140328.DescribeLogGroups', 'content-type': 'application/x-amz-json-1.1' }, '{}');
+  const groups = await signed(
+    'POST',
+    '/',
+    'logs',
+    { 'x-amz-target': 'Logs_20140328.DescribeLogGroups', 'content-type': 'application/x-amz-json-1.1' },
+    '{}',
+  );
   assert.doesNotMatch(groups.body, /\/evil/);
   assert.equal((await signed('HEAD', '/victim/evil.txt', 's3')).status, 404);
   assert.equal((await signed('HEAD', '/victim/evil-form.txt', 's3')).status, 404);
@@ -79,11 +118,21 @@ test('cross-site browser-shaped requests to every service are refused and change
 });
 
 test('the refusals speak each service’s protocol', async () => {
-  const lambda = await rawRequest(sb.endpoint, { method: 'POST', path: '/2015-03-31/functions', headers: EVIL, body: createBody('evil-fn') });
+  const lambda = await rawRequest(sb.endpoint, {
+    method: 'POST',
+    path: '/2015-03-31/functions',
+    headers: EVIL,
+    body: createBody('evil-fn'),
+  });
   assert.equal(lambda.headers['x-amzn-errortype'], 'AccessDeniedException');
   const s3 = await rawRequest(sb.endpoint, { method: 'PUT', path: '/victim/evil.txt', headers: EVIL, body: 'x' });
   assert.match(s3.body, /<Code>AccessDenied<\/Code>/);
-  const unsigned = await rawRequest(sb.endpoint, { method: 'POST', path: '/', headers: { 'x-amz-target': 'Logs_20140328.DescribeLogGroups', 'content-type': 'application/x-amz-json-1.1' }, body: '{}' });
+  const unsigned = await rawRequest(sb.endpoint, {
+    method: 'POST',
+    path: '/',
+    headers: { 'x-amz-target': 'Logs_20140328.DescribeLogGroups', 'content-type': 'application/x-amz-json-1.1' },
+    body: '{}',
+  });
   assert.equal(unsigned.status, 403);
   assert.equal(JSON.parse(unsigned.body).__type, 'MissingAuthenticationTokenException');
   const unsignedPut = await rawRequest(sb.endpoint, { method: 'PUT', path: '/victim/unsigned.txt', body: 'x' });
@@ -92,13 +141,19 @@ test('the refusals speak each service’s protocol', async () => {
 });
 
 test('a foreign Host (DNS rebinding) is refused for every service; loopback names are served', async () => {
-  for (const [path, service] of [['/', 's3'], ['/2015-03-31/functions', 'lambda']] as const) {
+  for (const [path, service] of [
+    ['/', 's3'],
+    ['/2015-03-31/functions', 'lambda'],
+  ] as const) {
     const res = await rawRequest(sb.endpoint, { path, headers: { ...sigV4(service), host: `rebind.evil.example:${sb.port}` } });
     assert.equal(res.status, 403, `${service}: ${res.body}`);
     assert.match(res.body, /rebind\.evil\.example/);
   }
   for (const host of ['localhost', '127.0.0.1', 'victim.s3.localhost.localstack.cloud', 'victim.localhost']) {
-    const res = await rawRequest(sb.endpoint, { path: host.startsWith('victim') ? '/keep.txt' : '/victim/keep.txt', headers: { host: `${host}:${sb.port}` } });
+    const res = await rawRequest(sb.endpoint, {
+      path: host.startsWith('victim') ? '/keep.txt' : '/victim/keep.txt',
+      headers: { host: `${host}:${sb.port}` },
+    });
     assert.equal(res.status, 200, `${host}: ${res.body}`);
   }
 });

@@ -13,7 +13,10 @@ const FIXTURE = join(import.meta.dirname, 's3', 'fixtures', 'sandbox-child.ts');
 
 /** A sandbox in a child process; resolves once it is listening. */
 async function startChild(dataDir: string | undefined, env: NodeJS.ProcessEnv = process.env) {
-  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...(dataDir ? [dataDir] : [])], { stdio: ['ignore', 'pipe', 'inherit'], env });
+  const child = spawn(process.execPath, ['--import', 'tsx', FIXTURE, ...(dataDir ? [dataDir] : [])], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env,
+  });
   const line = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`child exited ${code}`)));
@@ -91,7 +94,9 @@ test('a killed ephemeral sandbox leaves a temp dir that the next sandbox removes
   }
 });
 
-test('--data that cannot be created or written, or is in use: exit 2, one line naming --data, no hang', { skip: !cliBuilt && NOT_BUILT }, async () => {
+test('--data that cannot be created or written, or is in use: exit 2, one line naming --data, no hang', {
+  skip: !cliBuilt && NOT_BUILT,
+}, async () => {
   const work = workDir();
   const dataDir = mkdtempSync(join(tmpdir(), 's3trigger-lock-'));
   let holder: Sandbox | undefined;

@@ -36,7 +36,10 @@ test('demoPackage zips the built-in handler or the user file; missing file is a 
   const files = unzipPackage(builtIn.zip);
   assert.ok(files.ok && files.files.has('index.mjs'));
   assert.deepEqual(demoPackage().zip, builtIn.zip, 'deterministic zip');
-  assert.throws(() => demoPackage('/nonexistent/h.py'), (err: Error & { code?: string }) => err.code === 'Usage');
+  assert.throws(
+    () => demoPackage('/nonexistent/h.py'),
+    (err: Error & { code?: string }) => err.code === 'Usage',
+  );
 });
 
 test('demoPackage keeps ESM meaning for a .js handler under a "type": "module" package.json', () => {
@@ -59,9 +62,16 @@ test('demoPackage keeps ESM meaning for a .js handler under a "type": "module" p
 
 test('mergeNotification keeps other functions and replaces ours', () => {
   const arn = 'arn:aws:lambda:eu-west-1:000000000000:function:event-handler';
-  const other = { Id: 'x', LambdaFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:other', Events: ['s3:ObjectCreated:Put' as const] };
+  const other = {
+    Id: 'x',
+    LambdaFunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:other',
+    Events: ['s3:ObjectCreated:Put' as const],
+  };
   const merged = mergeNotification([other, { Id: 'old', LambdaFunctionArn: arn, Events: ['s3:ObjectCreated:*'] }], arn);
-  assert.deepEqual(merged.map((c) => c.Id), ['x', 's3trigger-demo-created', 's3trigger-demo-removed']);
+  assert.deepEqual(
+    merged.map((c) => c.Id),
+    ['x', 's3trigger-demo-created', 's3trigger-demo-removed'],
+  );
 });
 
 async function waitForLines(logs: CloudWatchLogsClient, group: string, predicate: (messages: string[]) => boolean): Promise<string[]> {
@@ -83,7 +93,9 @@ async function waitForLines(logs: CloudWatchLogsClient, group: string, predicate
 const blockOf = (messages: string[]) =>
   messages.map((m) => /\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2} .*/.exec(m)?.[0]).filter((x): x is string => x !== undefined);
 
-async function withSandbox(fn: (sb: Sandbox, clients: { s3: S3Client; logs: CloudWatchLogsClient; lambda: LambdaClient }) => Promise<void>) {
+async function withSandbox(
+  fn: (sb: Sandbox, clients: { s3: S3Client; logs: CloudWatchLogsClient; lambda: LambdaClient }) => Promise<void>,
+) {
   const sb = await startSandbox({ port: 0 });
   const common = { endpoint: sb.endpoint, region: sb.region, credentials };
   const s3 = new S3Client({ ...common, forcePathStyle: true });
@@ -118,17 +130,20 @@ test('setupDemo: bucket + event-handler + notification, idempotent; PUT and DELE
     const block = blockOf(messages);
     const ts = block[0]!.slice(0, 19);
     const etag = put.ETag!.replaceAll('"', '');
-    assert.deepEqual(block.slice(0, 9).map((l) => l.slice(20)), [
-      'S3 Event Detected',
-      '-------------------------------',
-      'Event Type: ObjectCreated:Put (Put)',
-      `Timestamp:  ${block[3]!.slice(32)}`,
-      'Bucket:     test-bucket',
-      'Object:     test.txt',
-      'Size:       29 bytes',
-      `ETag:       ${etag}`,
-      '-------------------------------',
-    ]);
+    assert.deepEqual(
+      block.slice(0, 9).map((l) => l.slice(20)),
+      [
+        'S3 Event Detected',
+        '-------------------------------',
+        'Event Type: ObjectCreated:Put (Put)',
+        `Timestamp:  ${block[3]!.slice(32)}`,
+        'Bucket:     test-bucket',
+        'Object:     test.txt',
+        'Size:       29 bytes',
+        `ETag:       ${etag}`,
+        '-------------------------------',
+      ],
+    );
     assert.match(block[3]!, /Timestamp: {2}\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
     assert.ok(block.slice(0, 9).every((l) => l.startsWith(ts)));
     assert.equal(block[11]!.slice(20), 'Event Type: ObjectRemoved:Delete (Delete)');
@@ -140,7 +155,10 @@ test('setupDemo: bucket + event-handler + notification, idempotent; PUT and DELE
 test('setupDemo with --handler FILE:func runs the user python handler', async () => {
   const dir = mkdtempSync(join(tmpdir(), 's3trigger-demo-'));
   const file = join(dir, 'my_handler.py');
-  writeFileSync(file, `def main(event, context):\n    for r in event['Records']:\n        print('got', r['eventName'], r['s3']['object']['key'])\n`);
+  writeFileSync(
+    file,
+    `def main(event, context):\n    for r in event['Records']:\n        print('got', r['eventName'], r['s3']['object']['key'])\n`,
+  );
   try {
     await withSandbox(async (sb, { s3, logs }) => {
       await setupDemo(sb, { bucket: 'user-bucket', handler: `${file}:main` });

@@ -65,9 +65,17 @@ test('isLocalOrigin: http(s) origins on an accepted host only', () => {
 test('isSigned: SigV4/SigV2 Authorization shapes and presigned queries', () => {
   const cases: [Record<string, string>, string, boolean][] = [
     [sigV4('s3'), '/b/k', true],
-    [{ authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/lambda/aws4_request,SignedHeaders=host,Signature=abc123' }, '/', true],
+    [
+      { authorization: 'AWS4-HMAC-SHA256 Credential=AKID/20250101/us-east-1/lambda/aws4_request,SignedHeaders=host,Signature=abc123' },
+      '/',
+      true,
+    ],
     [{ authorization: 'AWS AKIDEXAMPLE:c2lnbmF0dXJl' }, '/b/k', true],
-    [{ authorization: 'AWS4-ECDSA-P256-SHA256 Credential=AKID/20250101/s3/aws4_request, SignedHeaders=host, Signature=3045' }, '/b/k', true],
+    [
+      { authorization: 'AWS4-ECDSA-P256-SHA256 Credential=AKID/20250101/s3/aws4_request, SignedHeaders=host, Signature=3045' },
+      '/b/k',
+      true,
+    ],
     [{ authorization: 'Bearer xyz' }, '/b/k', false],
     [{ authorization: 'AWS4-HMAC-SHA256 Credential=x' }, '/b/k', false],
     [{}, '/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=a%2F20250101%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Signature=ab', true],
@@ -97,7 +105,13 @@ test('guardRequest: Host, then Origin, then Authorization, as each service allow
     ['null Origin', { host: 'localhost', origin: 'null' }, never, local, 'CrossOrigin'],
     ['local Origin', { host: 'localhost', origin: 'http://localhost:3000', ...sigV4('lambda') }, never, local, 'ok'],
     ['Sec-Fetch-Site cross-site without Origin', { host: 'localhost', 'sec-fetch-site': 'cross-site' }, s3Read, local, 'CrossOrigin'],
-    ['local Origin, cross-site fetch (localhost:3000 -> 127.0.0.1)', { host: '127.0.0.1', origin: 'http://localhost:3000', 'sec-fetch-site': 'cross-site' }, s3Read, local, 'ok'],
+    [
+      'local Origin, cross-site fetch (localhost:3000 -> 127.0.0.1)',
+      { host: '127.0.0.1', origin: 'http://localhost:3000', 'sec-fetch-site': 'cross-site' },
+      s3Read,
+      local,
+      'ok',
+    ],
     ['S3 write from a foreign Origin: CORS decides', { host: 'localhost', ...evil, ...sigV4('s3') }, s3Write, local, 'cors'],
     ['S3 form from a foreign Origin: CORS decides', { host: 'localhost', ...evil }, form, local, 'cors'],
     ['S3 preflight from a foreign Origin: S3 answers', { host: 'localhost', ...evil }, preflight, '10.0.0.2', 'ok'],
@@ -142,6 +156,10 @@ test('AWS endpoint names (the AWS-shaped test target) are accepted only when the
     assert.equal(isAcceptedHost(name, aws), want, `accepted: ${name}`);
     assert.equal(isAcceptedHost(name, plain), name === 'localhost', `default policy: ${name}`);
   }
-  const verdict = guardRequest({ method: 'PUT', url: '/k', headers: { host: 'test-bucket.s3.eu-west-1.amazonaws.com', ...sigV4('s3') } }, { anonymous: 'never', crossOrigin: 'cors' }, plain);
+  const verdict = guardRequest(
+    { method: 'PUT', url: '/k', headers: { host: 'test-bucket.s3.eu-west-1.amazonaws.com', ...sigV4('s3') } },
+    { anonymous: 'never', crossOrigin: 'cors' },
+    plain,
+  );
   assert.equal(verdict.ok ? 'ok' : verdict.refusal, 'ForeignHost');
 });

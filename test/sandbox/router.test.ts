@@ -21,9 +21,21 @@ test('recognise routes by SigV4 scope (header or presigned query), then X-Amz-Ta
     [{ 'x-amz-target': 'Logs_20140328.FilterLogEvents' }, '/', 'logs'],
     [{}, '/2015-03-31/functions/fn/invocations', 'lambda'],
     [{}, '/test-bucket/key', 's3'],
-    [{ ...sigV4('dynamodb'), 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0' }, '/', 'unknown:dynamodb:json-1.0'],
-    [{ ...sigV4('kinesis'), 'x-amz-target': 'Kinesis_20131202.ListStreams', 'content-type': 'application/x-amz-json-1.1' }, '/', 'unknown:kinesis:json-1.1'],
-    [{ ...sigV4('cloudformation'), 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, '/', 'unknown:cloudformation:query'],
+    [
+      { ...sigV4('dynamodb'), 'x-amz-target': 'DynamoDB_20120810.ListTables', 'content-type': 'application/x-amz-json-1.0' },
+      '/',
+      'unknown:dynamodb:json-1.0',
+    ],
+    [
+      { ...sigV4('kinesis'), 'x-amz-target': 'Kinesis_20131202.ListStreams', 'content-type': 'application/x-amz-json-1.1' },
+      '/',
+      'unknown:kinesis:json-1.1',
+    ],
+    [
+      { ...sigV4('cloudformation'), 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      '/',
+      'unknown:cloudformation:query',
+    ],
     [{ ...sigV4('apigateway') }, '/restapis', 'unknown:apigateway:rest-json'],
     [{ 'x-amz-target': 'AWSEvents.ListRules' }, '/', 'unknown:AWSEvents:json-1.1'],
   ];
@@ -34,7 +46,13 @@ test('signingScope and protocolOfUnknown read the request shape', () => {
   assert.equal(signingScope(sigV4('sns'), '/'), 'sns');
   assert.equal(signingScope({}, '/?X-Amz-Credential=a%2F20250101%2Fr%2Fsqs%2Faws4_request'), 'sqs');
   assert.equal(signingScope({}, '/'), undefined);
-  assert.equal(signingScope({ authorization: 'AWS4-ECDSA-P256-SHA256 Credential=AKID/20250101/s3/aws4_request, SignedHeaders=host, Signature=30' }, '/'), 's3');
+  assert.equal(
+    signingScope(
+      { authorization: 'AWS4-ECDSA-P256-SHA256 Credential=AKID/20250101/s3/aws4_request, SignedHeaders=host, Signature=30' },
+      '/',
+    ),
+    's3',
+  );
   assert.equal(protocolOfUnknown({ 'x-amz-target': 'X.Y', 'content-type': 'application/x-amz-json-1.0' }), 'json-1.0');
   assert.equal(protocolOfUnknown({ 'x-amz-target': 'X.Y' }), 'json-1.1');
 });
@@ -71,16 +89,31 @@ test('a service failure is a 500 in its protocol, logged without secrets, and th
   const service: SandboxService = {
     handle: async (req) => {
       if (req.url?.includes('sync')) throw new TypeError(`cannot read ${req.url}`);
-      await Promise.reject(new Error(`failed on ${req.url} with Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20250101/eu-west-1/s3/aws4_request`));
+      await Promise.reject(
+        new Error(
+          `failed on ${req.url} with Authorization: AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20250101/eu-west-1/s3/aws4_request`,
+        ),
+      );
     },
     close: async () => {},
   };
-  const running = new Map<ServiceDefinition, SandboxService>([[failing, service], [lambdaLike, service]]);
-  const server = createServer((req, res) => void route({ services: [failing, lambdaLike], fallback: failing, running, policy: { allowHosts: [] }, log: (l) => log.push(scrubForTest(l)) }, req, res));
+  const running = new Map<ServiceDefinition, SandboxService>([
+    [failing, service],
+    [lambdaLike, service],
+  ]);
+  const server = createServer(
+    (req, res) =>
+      void route(
+        { services: [failing, lambdaLike], fallback: failing, running, policy: { allowHosts: [] }, log: (l) => log.push(scrubForTest(l)) },
+        req,
+        res,
+      ),
+  );
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   t.after(() => new Promise<void>((r) => server.close(() => r())));
   const endpoint = `http://127.0.0.1:${(server.address() as import('node:net').AddressInfo).port}`;
-  const presigned = '/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20250101%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Signature=deadbeef1234&X-Amz-Security-Token=TOKENVALUE123';
+  const presigned =
+    '/b/k?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIAIOSFODNN7EXAMPLE%2F20250101%2Feu-west-1%2Fs3%2Faws4_request&X-Amz-Signature=deadbeef1234&X-Amz-Security-Token=TOKENVALUE123';
   for (const path of [presigned, `${presigned}&sync`]) {
     const res = await rawRequest(endpoint, { method: 'PUT', path, body: 'x' });
     assert.equal(res.status, 500);

@@ -35,8 +35,18 @@ class SlowSession extends FakeSession {
 
 function mount(session: FakeSession, options: { yes?: boolean } = {}) {
   const store = new LogStore({ flushMs: 10 });
-  const state = initialState({ target: session.target, isRealAws: false, bucket: 'test-bucket', columns: 100, rows: 30, demoFile: '/tmp/demo/test.txt', ...options });
-  const ui = render(<App session={session} store={store} initialState={state} noColor onQuit={() => {}} startBucket="test-bucket" eventBatchMs={5} />);
+  const state = initialState({
+    target: session.target,
+    isRealAws: false,
+    bucket: 'test-bucket',
+    columns: 100,
+    rows: 30,
+    demoFile: '/tmp/demo/test.txt',
+    ...options,
+  });
+  const ui = render(
+    <App session={session} store={store} initialState={state} noColor onQuit={() => {}} startBucket="test-bucket" eventBatchMs={5} />,
+  );
   return {
     frame: () => ui.lastFrame() ?? '',
     until: (predicate: (text: string) => boolean) => waitForFrame(ui.lastFrame, predicate, 5000),
@@ -119,7 +129,12 @@ test('a form file path under a file says what is wrong with it, and fires nothin
 
 test('a refused tail shows one line, scrubbed', async () => {
   const session = new SlowSession();
-  session.failWith = Object.assign(new Error('User is not authorized to perform: logs:StartLiveTail\n<Error>\n  <Code>AccessDenied</Code>\n  Signature=deadbeef0123\n</Error>'), { name: 'AccessDeniedException' });
+  session.failWith = Object.assign(
+    new Error(
+      'User is not authorized to perform: logs:StartLiveTail\n<Error>\n  <Code>AccessDenied</Code>\n  Signature=deadbeef0123\n</Error>',
+    ),
+    { name: 'AccessDeniedException' },
+  );
   const app = mount(session);
   const frame = await app.until((f) => f.includes('could not watch test-bucket'));
   const line = frame.split('\n').find((l) => l.includes('could not watch'))!;
@@ -131,8 +146,17 @@ test('a refused tail shows one line, scrubbed', async () => {
 test('on AWS, declining to create a missing --bucket does not leave keys waiting for a tail that never starts', async () => {
   const session = new FakeSession({ target: { kind: 'aws', label: 'aws us-east-1' } });
   const store = new LogStore({ flushMs: 10 });
-  const state = initialState({ target: session.target, isRealAws: true, bucket: 'new-bucket', columns: 100, rows: 30, demoFile: '/tmp/demo/test.txt' });
-  const ui = render(<App session={session} store={store} initialState={state} noColor onQuit={() => {}} startBucket="new-bucket" eventBatchMs={5} />);
+  const state = initialState({
+    target: session.target,
+    isRealAws: true,
+    bucket: 'new-bucket',
+    columns: 100,
+    rows: 30,
+    demoFile: '/tmp/demo/test.txt',
+  });
+  const ui = render(
+    <App session={session} store={store} initialState={state} noColor onQuit={() => {}} startBucket="new-bucket" eventBatchMs={5} />,
+  );
   await waitForFrame(ui.lastFrame, (f) => f.includes('Create it?'), 5000);
   ui.stdin.write('n');
   await waitForFrame(ui.lastFrame, (f) => f.includes('new-bucket not created: b chooses another bucket'), 5000);

@@ -11,7 +11,9 @@ import { initialState } from '../../src/tui/state/reducer.js';
 import { FakeSession } from './fake-session.js';
 import { KEYS, tick, waitForFrame } from './ink-helpers.js';
 
-function mount(options: { bucket?: string; columns?: number; rows?: number; session?: FakeSession; isRealAws?: boolean; demoFile?: string } = {}) {
+function mount(
+  options: { bucket?: string; columns?: number; rows?: number; session?: FakeSession; isRealAws?: boolean; demoFile?: string } = {},
+) {
   const session = options.session ?? new FakeSession();
   const store = new LogStore({ flushMs: 10 });
   const quits: boolean[] = [];
@@ -23,7 +25,17 @@ function mount(options: { bucket?: string; columns?: number; rows?: number; sess
     rows: options.rows ?? 30,
     demoFile: options.demoFile ?? '/tmp/demo/test.txt',
   });
-  const ui = render(<App session={session} store={store} initialState={state} noColor onQuit={(i) => quits.push(i)} startBucket={options.bucket} eventBatchMs={5} />);
+  const ui = render(
+    <App
+      session={session}
+      store={store}
+      initialState={state}
+      noColor
+      onQuit={(i) => quits.push(i)}
+      startBucket={options.bucket}
+      eventBatchMs={5}
+    />,
+  );
   const frame = () => ui.lastFrame() ?? '';
   const until = (predicate: (text: string) => boolean) => waitForFrame(ui.lastFrame, predicate);
   const press = async (keys: string) => {

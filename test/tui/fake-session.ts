@@ -83,7 +83,17 @@ export class FakeSession implements SessionApi {
   respond(opId: number, input: OpInput, startedAt: number): void {
     const key = input.key ?? 'test.txt';
     const ackedAt = startedAt + 3;
-    const result: OpResult = { opId, op: input.kind, bucket: input.bucket, key, bytes: 29, etag: '"b72a05983f663132daaf4688bb919f80"', requestId: `S3REQ${opId}`, startedAt, ackedAt };
+    const result: OpResult = {
+      opId,
+      op: input.kind,
+      bucket: input.bucket,
+      key,
+      bytes: 29,
+      etag: '"b72a05983f663132daaf4688bb919f80"',
+      requestId: `S3REQ${opId}`,
+      startedAt,
+      ackedAt,
+    };
     this.emit({ type: 'OpAcked', opId, result });
     const requestId = `req-${opId}`;
     const lines = invocationLines(requestId, key, ackedAt + 10);
@@ -95,12 +105,24 @@ export class FakeSession implements SessionApi {
       startedAt: ackedAt + 10,
       endedAt: ackedAt + 14,
       reportedAt: ackedAt + 14,
-      report: { durationMs: 3.2, billedDurationMs: 4, memorySizeMB: 128, maxMemoryUsedMB: 40, initDurationMs: opId === 1 ? 120 : undefined },
+      report: {
+        durationMs: 3.2,
+        billedDurationMs: 4,
+        memorySizeMB: 128,
+        maxMemoryUsedMB: 40,
+        initDurationMs: opId === 1 ? 120 : undefined,
+      },
       status: 'succeeded',
       lines,
       firstSeenAt: ackedAt + 20,
     };
-    this.emit({ type: 'Matched', opId, invocation, confidence: 'key', latency: { triggerMs: 10, durationMs: 3.2, coldStart: opId === 1, endToEndMs: 14 } });
+    this.emit({
+      type: 'Matched',
+      opId,
+      invocation,
+      confidence: 'key',
+      latency: { triggerMs: 10, durationMs: 3.2, coldStart: opId === 1, endToEndMs: 14 },
+    });
   }
 
   async cancel(): Promise<void> {}
@@ -111,7 +133,15 @@ export class FakeSession implements SessionApi {
 }
 
 export function logLine(message: string, kind: LogLine['kind'], extra: Partial<LogLine> = {}): LogLine {
-  return { logGroup: FAKE_GROUP, logStream: '2026/11/22/[$LATEST]abc', timestamp: Date.UTC(2026, 10, 22, 9, 41, 24), seenAt: Date.now(), message, kind, ...extra };
+  return {
+    logGroup: FAKE_GROUP,
+    logStream: '2026/11/22/[$LATEST]abc',
+    timestamp: Date.UTC(2026, 10, 22, 9, 41, 24),
+    seenAt: Date.now(),
+    message,
+    kind,
+    ...extra,
+  };
 }
 
 export function invocationLines(requestId: string, key: string, at: number): LogLine[] {

@@ -10,7 +10,10 @@ test('a message splits into its lines on \\r, \\r\\n and \\n; a trailing newline
     ['one', ['one']],
     ['line one\rline two', ['line one', 'line two']],
     ['a\r\nb\nc\n', ['a', 'b', 'c']],
-    ['[ERROR] boom\rTraceback (most recent call last):\r  File "x.py"\r', ['[ERROR] boom', 'Traceback (most recent call last):', '  File "x.py"']],
+    [
+      '[ERROR] boom\rTraceback (most recent call last):\r  File "x.py"\r',
+      ['[ERROR] boom', 'Traceback (most recent call last):', '  File "x.py"'],
+    ],
     ['', ['']],
   ];
   for (const [message, lines] of cases) assert.deepEqual(messageLines(message), lines, JSON.stringify(message));
@@ -29,7 +32,11 @@ test('the log store keeps every \\r-joined part as its own line', () => {
 
 test('an error becomes one scrubbed line', () => {
   const cases: [unknown, RegExp, RegExp?][] = [
-    [new Error('AccessDeniedException: refused\n<Error>\n  <Message>no</Message>\n</Error>'), /^AccessDeniedException: refused .*no/, /\n|\r/],
+    [
+      new Error('AccessDeniedException: refused\n<Error>\n  <Message>no</Message>\n</Error>'),
+      /^AccessDeniedException: refused .*no/,
+      /\n|\r/,
+    ],
     [new Error('bad X-Amz-Signature=abcdef0123 here'), /X-Amz-Signature=\[redacted\]/, /abcdef0123/],
     ['plain text', /^plain text$/],
     [Object.assign(new Error(''), { name: 'ThrottlingException' }), /ThrottlingException/],

@@ -50,9 +50,18 @@ test('event cells per status', () => {
     [{}, { num: '7', op: 'MULTIPART', key: 'bigfile.bin', size: '6.0 MB', status: 'sending…' }],
     [{ status: 'progress', progress: { loaded: 3, total: 6 } }, { status: '████░░░  50%' }],
     [{ status: 'acked' }, { status: 'acked' }],
-    [{ status: 'failed', result: { opId: 7, op: 'multipart', bucket: 'b', key: 'k', startedAt: 1, error: { code: 'AccessDenied', message: 'no' } } }, { status: '✗ AccessDenied', tone: 'failed' }],
+    [
+      {
+        status: 'failed',
+        result: { opId: 7, op: 'multipart', bucket: 'b', key: 'k', startedAt: 1, error: { code: 'AccessDenied', message: 'no' } },
+      },
+      { status: '✗ AccessDenied', tone: 'failed' },
+    ],
     [{ status: 'no-match' }, { status: 'no match yet' }],
-    [{ status: 'matched', confidence: 'request-id', latency: { coldStart: true, triggerMs: 42, durationMs: 3.2 } }, { status: 'matched', trigger: '42ms', duration: '3.2ms', cold: 'cold', match: 'req-id' }],
+    [
+      { status: 'matched', confidence: 'request-id', latency: { coldStart: true, triggerMs: 42, durationMs: 3.2 } },
+      { status: 'matched', trigger: '42ms', duration: '3.2ms', cold: 'cold', match: 'req-id' },
+    ],
   ];
   for (const [over, expected] of cases) {
     const cells = eventCells(row(over), {});
@@ -67,15 +76,52 @@ test('details show request, response, the logged event as pretty JSON, lines, re
   const event = { Records: [{ eventName: 'ObjectCreated:Put', s3: { object: { key: 'test.txt' } } }] };
   const lines = [...invocationLines('r1', 'test.txt', 5)];
   lines.splice(1, 0, { ...lines[1]!, message: `2026-01-01T00:00:00.000Z\tr1\tINFO\t${JSON.stringify(event)}` });
-  const inv = { requestId: 'r1', logGroup: 'g', logStream: 's', status: 'succeeded' as const, lines, firstSeenAt: 9, report: { durationMs: 3.2, billedDurationMs: 4, memorySizeMB: 128, maxMemoryUsedMB: 40, initDurationMs: 100 } };
+  const inv = {
+    requestId: 'r1',
+    logGroup: 'g',
+    logStream: 's',
+    status: 'succeeded' as const,
+    lines,
+    firstSeenAt: 9,
+    report: { durationMs: 3.2, billedDurationMs: 4, memorySizeMB: 128, maxMemoryUsedMB: 40, initDurationMs: 100 },
+  };
   assert.equal(loggedEvent(inv), JSON.stringify(event, null, 2));
   assert.equal(prettyJson('not json'), undefined);
   assert.equal(prettyJson('{broken'), undefined);
   const text = detailLines(
-    row({ status: 'matched', requestId: 'r1', result: { opId: 7, op: 'multipart', bucket: 'b', key: 'bigfile.bin', etag: '"e"', requestId: 'S3R', versionId: 'v1', startedAt: 1, ackedAt: 2 } }),
+    row({
+      status: 'matched',
+      requestId: 'r1',
+      result: {
+        opId: 7,
+        op: 'multipart',
+        bucket: 'b',
+        key: 'bigfile.bin',
+        etag: '"e"',
+        requestId: 'S3R',
+        versionId: 'v1',
+        startedAt: 1,
+        ackedAt: 2,
+      },
+    }),
     { r1: inv },
   ).map((l) => l.text);
-  for (const needle of ['Request', 'S3 response', 'request id    S3R', 'ETag          "e"', 'version       v1', '"eventName": "ObjectCreated:Put"', 'S3 Event Detected', 'init          100 ms (cold start)', 'trigger', '(Lambda clock)', '(this machine)']) {
-    assert.ok(text.some((t) => t.includes(needle)), needle);
+  for (const needle of [
+    'Request',
+    'S3 response',
+    'request id    S3R',
+    'ETag          "e"',
+    'version       v1',
+    '"eventName": "ObjectCreated:Put"',
+    'S3 Event Detected',
+    'init          100 ms (cold start)',
+    'trigger',
+    '(Lambda clock)',
+    '(this machine)',
+  ]) {
+    assert.ok(
+      text.some((t) => t.includes(needle)),
+      needle,
+    );
   }
 });

@@ -2,7 +2,11 @@
 export const tick = (ms = 20) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Polls `frame()` until `predicate` holds; fails with the last frame after `timeoutMs`. */
-export async function waitForFrame(frame: () => string | undefined, predicate: (text: string) => boolean, timeoutMs = 15_000): Promise<string> {
+export async function waitForFrame(
+  frame: () => string | undefined,
+  predicate: (text: string) => boolean,
+  timeoutMs = 15_000,
+): Promise<string> {
   const end = Date.now() + timeoutMs;
   for (;;) {
     const text = frame() ?? '';

@@ -44,7 +44,10 @@ test('no key is bound twice within a scope', () => {
 
 test('footers list their pane’s hints first, then the global ones', () => {
   const events = footerHints('events');
-  assert.deepEqual(events.slice(0, 3).map((h) => h.description), ['up', 'down', 'details']);
+  assert.deepEqual(
+    events.slice(0, 3).map((h) => h.description),
+    ['up', 'down', 'details'],
+  );
   assert.ok(events.some((h) => h.keys === 'q' && h.description === 'quit'));
   assert.ok(!footerHints('form').some((h) => h.keys === 'q'));
   assert.equal(formatKeys(KEYMAP.find((b) => b.command === 'interrupt')!), 'Ctrl-C');

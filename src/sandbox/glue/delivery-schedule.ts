@@ -37,7 +37,11 @@ export function coalescible(earlier: S3Notification, later: S3Notification): boo
 }
 
 /** Schedules each published notification for `deliver`, as the timing says. */
-export function createDeliverySchedule(timing: SandboxTiming, deliver: (n: S3Notification) => void, now: () => number = Date.now): DeliverySchedule {
+export function createDeliverySchedule(
+  timing: SandboxTiming,
+  deliver: (n: S3Notification) => void,
+  now: () => number = Date.now,
+): DeliverySchedule {
   const queue = new KeyedDelays<Pending>((_, p) => deliver(p.notification), now);
   return {
     publish(n) {

@@ -11,7 +11,11 @@ export function s3EventPayload(n: Pick<S3Notification, 'record'>): string {
 }
 
 /** Invokes the destination function asynchronously; a function that no longer exists is logged and dropped. */
-export function notifyLambda(n: S3Notification, functions: Pick<FunctionRegistry, 'functionFor' | 'invokeAsync'>, log: (line: string) => void): void {
+export function notifyLambda(
+  n: S3Notification,
+  functions: Pick<FunctionRegistry, 'functionFor' | 'invokeAsync'>,
+  log: (line: string) => void,
+): void {
   if (n.destination.kind !== 'lambda') return;
   const name = functions.functionFor(n.destination.arn);
   if (!name) {

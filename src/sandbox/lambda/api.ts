@@ -80,8 +80,18 @@ function withoutNulls(value: unknown): unknown {
 /** ListFunctions' MaxItems: an integer from 1 to 10000 (API_ListFunctions). */
 function maxItems(text: string): number {
   const n = /^-?\d+$/.test(text) ? Number(text) : Number.NaN;
-  const rule = Number.isNaN(n) ? 'Member must be an integer' : n < 1 ? 'Member must have value greater than or equal to 1' : n > 10000 ? 'Member must have value less than or equal to 10000' : undefined;
-  if (rule) throw new LambdaError('ValidationException', `1 validation error detected: Value '${text}' at 'maxItems' failed to satisfy constraint: ${rule}`);
+  const rule = Number.isNaN(n)
+    ? 'Member must be an integer'
+    : n < 1
+      ? 'Member must have value greater than or equal to 1'
+      : n > 10000
+        ? 'Member must have value less than or equal to 10000'
+        : undefined;
+  if (rule)
+    throw new LambdaError(
+      'ValidationException',
+      `1 validation error detected: Value '${text}' at 'maxItems' failed to satisfy constraint: ${rule}`,
+    );
   return n;
 }
 
@@ -96,7 +106,16 @@ export async function handleLambdaRequest(fns: LambdaFunctions, req: IncomingMes
     const r = route(req.method ?? 'GET', url.pathname);
     if (!r) throw new LambdaError('UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}`, 404);
     const op = r.op === 'Invoke' ? 'InvokeFunction' : r.op;
-    const body = await readBody(req, MAX_BODY_BYTES, () => new LambdaError('RequestEntityTooLargeException', `Request must be smaller than ${MAX_BODY_BYTES} bytes for the ${op} operation`, 413));
+    const body = await readBody(
+      req,
+      MAX_BODY_BYTES,
+      () =>
+        new LambdaError(
+          'RequestEntityTooLargeException',
+          `Request must be smaller than ${MAX_BODY_BYTES} bytes for the ${op} operation`,
+          413,
+        ),
+    );
     // Only $LATEST exists here: any other Qualifier names a version or alias that is not found.
     const qualifier = url.searchParams.get('Qualifier') ?? undefined;
     const name = qualifier !== undefined && r.op !== 'Invoke' ? `${r.name ?? ''}:${qualifier}` : (r.name ?? '');
@@ -130,7 +149,9 @@ export async function handleLambdaRequest(fns: LambdaFunctions, req: IncomingMes
       case 'GetCodeZip': {
         const path = fns.zipPath(name);
         res.writeHead(200, { 'content-type': 'application/zip' });
-        createReadStream(path).on('error', () => res.destroy()).pipe(res);
+        createReadStream(path)
+          .on('error', () => res.destroy())
+          .pipe(res);
         return;
       }
       case 'InvokeAsync': {
@@ -147,10 +168,20 @@ export async function handleLambdaRequest(fns: LambdaFunctions, req: IncomingMes
   }
 }
 
-async function invoke(fns: LambdaFunctions, req: IncomingMessage, res: ServerResponse, ref: string, qualifier: string | undefined, body: Buffer): Promise<void> {
+async function invoke(
+  fns: LambdaFunctions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  ref: string,
+  qualifier: string | undefined,
+  body: Buffer,
+): Promise<void> {
   const type = header(req, 'x-amz-invocation-type') ?? 'RequestResponse';
   if (!['RequestResponse', 'Event', 'DryRun'].includes(type)) {
-    throw new LambdaError('ValidationException', `1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`);
+    throw new LambdaError(
+      'ValidationException',
+      `1 validation error detected: Value '${type}' at 'invocationType' failed to satisfy constraint: Member must satisfy enum value set: [Event, RequestResponse, DryRun]`,
+    );
   }
   const payload = body.length ? body.toString('utf8') : '{}';
   const name = fns.checkInvoke(ref, qualifier, payload);

@@ -122,7 +122,11 @@ export class ExecutionEnvironment {
       const code = (err as NodeJS.ErrnoException).code ?? 'spawn error';
       this.alive = false;
       this.initDurationMs = performance.now() - spawnedAt;
-      this.initError = { errorType: 'Runtime.ExitError', errorMessage: `Runtime failed to start (${code}): check the function's environment variables and handler`, trace: [] };
+      this.initError = {
+        errorType: 'Runtime.ExitError',
+        errorMessage: `Runtime failed to start (${code}): check the function's environment variables and handler`,
+        trace: [],
+      };
       this.writeHandlerError(undefined, this.initError, 'init');
       return Promise.resolve();
     }
@@ -144,7 +148,11 @@ export class ExecutionEnvironment {
         resolve();
       };
       const timer = setTimeout(() => {
-        settle({ errorType: 'Runtime.InitTimeout', errorMessage: `Init phase timed out after ${INIT_TIMEOUT_MS / 1000} seconds`, trace: [] });
+        settle({
+          errorType: 'Runtime.InitTimeout',
+          errorMessage: `Init phase timed out after ${INIT_TIMEOUT_MS / 1000} seconds`,
+          trace: [],
+        });
         this.kill();
       }, INIT_TIMEOUT_MS);
       this.onInit = settle;
@@ -247,7 +255,11 @@ export class ExecutionEnvironment {
     if (!messages.length) return;
     const timestamp = Date.now();
     try {
-      this.host.logs.append(this.logGroup, this.logStream, messages.map((message) => ({ timestamp, message })));
+      this.host.logs.append(
+        this.logGroup,
+        this.logStream,
+        messages.map((message) => ({ timestamp, message })),
+      );
     } catch {
       // A failing log store must not take the environment (or the sandbox) down; the tail still has the lines.
     }
@@ -314,7 +326,13 @@ export class ExecutionEnvironment {
     const message = timeoutLine(Date.now(), r.req.requestId, this.spec.timeoutSeconds);
     this.write(message);
     const error = { errorType: 'Sandbox.Timedout', errorMessage: message.trim(), trace: [] };
-    this.complete('timeout', error, performance.now() - r.startedAt, { status: 'timeout' }, JSON.stringify({ errorMessage: message.trim() }));
+    this.complete(
+      'timeout',
+      error,
+      performance.now() - r.startedAt,
+      { status: 'timeout' },
+      JSON.stringify({ errorMessage: message.trim() }),
+    );
   }
 
   private onExit(detail: string): void {
@@ -331,7 +349,11 @@ export class ExecutionEnvironment {
       return;
     }
     this.write(runtimeExitLine(r.req.requestId, detail));
-    const error = { errorType: 'Runtime.ExitError', errorMessage: `RequestId: ${r.req.requestId} Error: Runtime exited with error: ${detail}`, trace: [] };
+    const error = {
+      errorType: 'Runtime.ExitError',
+      errorMessage: `RequestId: ${r.req.requestId} Error: Runtime exited with error: ${detail}`,
+      trace: [],
+    };
     this.complete('error', error, performance.now() - r.startedAt, { status: 'error', errorType: 'Runtime.ExitError' });
   }
 

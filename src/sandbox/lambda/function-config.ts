@@ -15,7 +15,8 @@ export interface CodeSource {
 }
 
 export const NAME_RE = /^[a-zA-Z0-9_-]{1,64}$/;
-const REF_RE = /^(?:arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:|(\d{12}):function:)?([a-zA-Z0-9_-]{1,64})(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/;
+const REF_RE =
+  /^(?:arn:aws[a-zA-Z-]*:lambda:([a-z0-9-]+):(\d{12}):function:|(\d{12}):function:)?([a-zA-Z0-9_-]{1,64})(?::(\$LATEST|[a-zA-Z0-9_-]+))?$/;
 
 export interface FunctionRef {
   name: string;
@@ -42,15 +43,26 @@ export function lastModified(date: Date): string {
 
 export const SUPPORTED_RUNTIME = /^(nodejs\d+\.x|python3\.\d+)$/;
 const RESERVED_ENV = new Set([
-  '_HANDLER', 'AWS_REGION', 'AWS_EXECUTION_ENV', 'AWS_LAMBDA_FUNCTION_NAME', 'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
-  'AWS_LAMBDA_FUNCTION_VERSION', 'AWS_LAMBDA_LOG_GROUP_NAME', 'AWS_LAMBDA_LOG_STREAM_NAME', 'AWS_ACCESS_KEY_ID',
-  'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'LAMBDA_TASK_ROOT', 'LAMBDA_RUNTIME_DIR',
+  '_HANDLER',
+  'AWS_REGION',
+  'AWS_EXECUTION_ENV',
+  'AWS_LAMBDA_FUNCTION_NAME',
+  'AWS_LAMBDA_FUNCTION_MEMORY_SIZE',
+  'AWS_LAMBDA_FUNCTION_VERSION',
+  'AWS_LAMBDA_LOG_GROUP_NAME',
+  'AWS_LAMBDA_LOG_STREAM_NAME',
+  'AWS_ACCESS_KEY_ID',
+  'AWS_SECRET_ACCESS_KEY',
+  'AWS_SESSION_TOKEN',
+  'LAMBDA_TASK_ROOT',
+  'LAMBDA_RUNTIME_DIR',
 ]);
 
 /** A Coral-style constraint failure, as Lambda words them: `1 validation error detected: Value ... at 'member' ...`. */
 const validation = (detail: string) => new LambdaError('ValidationException', `1 validation error detected: ${detail}`);
 /** A member of the wrong JSON type (no SDK sends one): the request cannot be read. */
-const wrongType = (member: string, expected: string) => new LambdaError('SerializationException', `Cannot read '${member}': expected ${expected}`);
+const wrongType = (member: string, expected: string) =>
+  new LambdaError('SerializationException', `Cannot read '${member}': expected ${expected}`);
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const ENV_KEY = /^[a-zA-Z][a-zA-Z0-9_]+$/;
@@ -63,13 +75,18 @@ function validateEnvironment(environment: unknown): LambdaError | undefined {
   if (!isRecord(environment)) return wrongType('environment', 'a structure');
   const variables = environment.Variables ?? {};
   if (!isRecord(variables)) return wrongType('environment.variables', 'a map of names to strings');
-  if (Object.values(variables).some((v) => typeof v !== 'string')) return invalidParameter('Environment.Variables must map names to string values.');
+  if (Object.values(variables).some((v) => typeof v !== 'string'))
+    return invalidParameter('Environment.Variables must map names to string values.');
   if (Object.keys(variables).some((k) => !ENV_KEY.test(k))) {
-    return validation("Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]");
+    return validation(
+      "Value at 'environment.variables' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [a-zA-Z]([a-zA-Z0-9_])+]",
+    );
   }
   // No process environment can hold a NUL: refused here rather than failing every Invoke.
   if (Object.values(variables).some((v) => (v as string).includes('\0'))) {
-    return validation("Value at 'environment.variables' failed to satisfy constraint: Map value must satisfy constraint: [Member must not contain the NUL character]");
+    return validation(
+      "Value at 'environment.variables' failed to satisfy constraint: Map value must satisfy constraint: [Member must not contain the NUL character]",
+    );
   }
   const reserved = Object.keys(variables).filter((k) => RESERVED_ENV.has(k));
   if (reserved.length) {
@@ -87,32 +104,50 @@ function validateEphemeralStorage(storage: unknown): LambdaError | undefined {
   const size = storage.Size;
   if (size === undefined) return validation("Value null at 'ephemeralStorage.size' failed to satisfy constraint: Member must not be null");
   if (typeof size !== 'number' || !Number.isInteger(size)) return wrongType('ephemeralStorage.size', 'an integer');
-  if (size < 512) return validation(`Value '${size}' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value greater than or equal to 512`);
-  if (size > 10240) return validation(`Value '${size}' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value less than or equal to 10240`);
+  if (size < 512)
+    return validation(
+      `Value '${size}' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value greater than or equal to 512`,
+    );
+  if (size > 10240)
+    return validation(
+      `Value '${size}' at 'ephemeralStorage.size' failed to satisfy constraint: Member must have value less than or equal to 10240`,
+    );
   return undefined;
 }
 
 /** Architectures: a list of exactly one of x86_64 / arm64 (CreateFunction and UpdateFunctionCode, API_CreateFunction). */
 export function validateArchitectures(architectures: unknown): LambdaError | undefined {
   if (architectures === undefined) return undefined;
-  if (!Array.isArray(architectures) || architectures.some((a) => typeof a !== 'string')) return wrongType('architectures', 'a list of strings');
+  if (!Array.isArray(architectures) || architectures.some((a) => typeof a !== 'string'))
+    return wrongType('architectures', 'a list of strings');
   const shown = `[${architectures.join(', ')}]`;
-  if (architectures.length < 1) return validation(`Value '${shown}' at 'architectures' failed to satisfy constraint: Member must have length greater than or equal to 1`);
-  if (architectures.length > 1) return validation(`Value '${shown}' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1`);
+  if (architectures.length < 1)
+    return validation(
+      `Value '${shown}' at 'architectures' failed to satisfy constraint: Member must have length greater than or equal to 1`,
+    );
+  if (architectures.length > 1)
+    return validation(`Value '${shown}' at 'architectures' failed to satisfy constraint: Member must have length less than or equal to 1`);
   if (!ARCHITECTURES.includes(architectures[0] as string)) {
-    return validation(`Value '${shown}' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64]]`);
+    return validation(
+      `Value '${shown}' at 'architectures' failed to satisfy constraint: Member must satisfy constraint: [Member must satisfy enum value set: [x86_64, arm64]]`,
+    );
   }
   return undefined;
 }
 
 function validateRole(role: unknown): LambdaError | undefined {
   if (typeof role !== 'string' || !/^arn:aws[a-zA-Z-]*:iam::\d{12}:role\/.+/.test(role)) {
-    return validation(`Value '${role}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`);
+    return validation(
+      `Value '${role}' at 'role' failed to satisfy constraint: Member must satisfy regular expression pattern: arn:(aws[a-zA-Z-]*)?:iam::\\d{12}:role/?[a-zA-Z_0-9+=,.@\\-_/]+`,
+    );
   }
   return undefined;
 }
 
-type Settings = Pick<UpdateFunctionConfigurationRequest, 'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment' | 'EphemeralStorage' | 'Role' | 'Description'>;
+type Settings = Pick<
+  UpdateFunctionConfigurationRequest,
+  'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment' | 'EphemeralStorage' | 'Role' | 'Description'
+>;
 
 function validateSettings(input: Settings): LambdaError | undefined {
   if (input.Role !== undefined) {
@@ -121,17 +156,25 @@ function validateSettings(input: Settings): LambdaError | undefined {
   }
   if (input.Description !== undefined && typeof input.Description !== 'string') return wrongType('description', 'a string');
   if (input.Description !== undefined && input.Description.length > 256) {
-    return validation(`Value '${input.Description}' at 'description' failed to satisfy constraint: Member must have length less than or equal to 256`);
+    return validation(
+      `Value '${input.Description}' at 'description' failed to satisfy constraint: Member must have length less than or equal to 256`,
+    );
   }
   if (input.Runtime !== undefined && !SUPPORTED_RUNTIME.test(input.Runtime)) {
-    return invalidParameter(`The runtime parameter of ${input.Runtime} is not supported by the s3trigger sandbox (nodejs*.x and python3.* only).`);
+    return invalidParameter(
+      `The runtime parameter of ${input.Runtime} is not supported by the s3trigger sandbox (nodejs*.x and python3.* only).`,
+    );
   }
   if (input.Handler !== undefined && typeof input.Handler !== 'string') return wrongType('handler', 'a string');
   if (input.Handler !== undefined && input.Handler.length > HANDLER_MAX) {
-    return validation(`Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must have length less than or equal to ${HANDLER_MAX}`);
+    return validation(
+      `Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must have length less than or equal to ${HANDLER_MAX}`,
+    );
   }
   if (input.Handler !== undefined && !/^[^\s\0]+\.[^\s.\0]+$/.test(input.Handler)) {
-    return validation(`Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+`);
+    return validation(
+      `Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+`,
+    );
   }
   if (input.Timeout !== undefined && (!Number.isInteger(input.Timeout) || input.Timeout < 1 || input.Timeout > 900)) {
     return invalidParameter(`Timeout must be between 1 and 900 seconds, got ${input.Timeout}.`);
@@ -144,7 +187,10 @@ function validateSettings(input: Settings): LambdaError | undefined {
 
 export function validateCreate(input: CreateFunctionBody): LambdaError | undefined {
   if (typeof input.FunctionName !== 'string' || !NAME_RE.test(parseFunctionRef(input.FunctionName)?.name ?? '')) {
-    return new LambdaError('ValidationException', `1 validation error detected: Value '${input.FunctionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`);
+    return new LambdaError(
+      'ValidationException',
+      `1 validation error detected: Value '${input.FunctionName}' at 'functionName' failed to satisfy constraint: Member must satisfy regular expression pattern: (arn:(aws[a-zA-Z-]*)?:lambda:)?([a-z]{2}(-gov)?-[a-z]+-\\d{1}:)?(\\d{12}:)?(function:)?([a-zA-Z0-9-_]+)(:(\\$LATEST|[a-zA-Z0-9-_]+))?`,
+    );
   }
   if (input.PackageType === 'Image' || input.Code?.ImageUri) return invalidParameter('The s3trigger sandbox runs Zip packages only.');
   if (!input.Runtime) return invalidParameter('Runtime is required for .zip file deployment packages.');
@@ -152,7 +198,12 @@ export function validateCreate(input: CreateFunctionBody): LambdaError | undefin
   const badRole = validateRole(input.Role);
   if (badRole) return badRole;
   const code = input.Code;
-  if (code !== undefined && (typeof code !== 'object' || code === null || [code.ZipFile, code.S3Bucket, code.S3Key].some((v) => v !== undefined && typeof v !== 'string'))) {
+  if (
+    code !== undefined &&
+    (typeof code !== 'object' ||
+      code === null ||
+      [code.ZipFile, code.S3Bucket, code.S3Key].some((v) => v !== undefined && typeof v !== 'string'))
+  ) {
     return new LambdaError('SerializationException', 'Code.ZipFile, Code.S3Bucket and Code.S3Key must be strings');
   }
   if (!input.Code?.ZipFile && !(input.Code?.S3Bucket && input.Code.S3Key)) {
@@ -221,7 +272,12 @@ export function withNewCode(config: FunctionConfiguration, code: CodeInfo, now: 
   };
 }
 
-export function withSettings(config: FunctionConfiguration, input: UpdateFunctionConfigurationRequest, now: Date, revisionId: string): FunctionConfiguration {
+export function withSettings(
+  config: FunctionConfiguration,
+  input: UpdateFunctionConfigurationRequest,
+  now: Date,
+  revisionId: string,
+): FunctionConfiguration {
   return {
     ...config,
     ...(input.Runtime !== undefined ? { Runtime: input.Runtime } : {}),

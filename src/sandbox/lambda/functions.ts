@@ -82,7 +82,8 @@ export class LambdaFunctions {
   private async packageBytes(code: CodeSource): Promise<Buffer> {
     if (code.ZipFile) {
       const zip = Buffer.from(code.ZipFile, 'base64');
-      if (zip.length > MAX_ZIPPED_BYTES) throw new LambdaError('RequestEntityTooLargeException', `Zipped size must be smaller than ${MAX_ZIPPED_BYTES} bytes`, 413);
+      if (zip.length > MAX_ZIPPED_BYTES)
+        throw new LambdaError('RequestEntityTooLargeException', `Zipped size must be smaller than ${MAX_ZIPPED_BYTES} bytes`, 413);
       return zip;
     }
     if (!code.S3Bucket || !code.S3Key) throw invalidParameter('Please provide a source for function code: ZipFile or S3Bucket and S3Key.');
@@ -116,7 +117,8 @@ export class LambdaFunctions {
       return await this.store.stageCode(zip);
     } catch (err) {
       if (err instanceof UnzippedTooLargeError) throw invalidParameter(err.message);
-      if (err instanceof ZipFormatError) throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
+      if (err instanceof ZipFormatError)
+        throw invalidParameter('Could not unzip uploaded file. Please check your file, then try to upload again.');
       throw err;
     }
   }
@@ -226,7 +228,11 @@ export class LambdaFunctions {
     const invalid = validateUpdateConfiguration(input);
     if (invalid) throw invalid;
     if (input.RevisionId && input.RevisionId !== stored.configuration.RevisionId) {
-      throw new LambdaError('PreconditionFailedException', 'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id', 412);
+      throw new LambdaError(
+        'PreconditionFailedException',
+        'The Revision Id provided does not match the latest Revision Id. Call the GetFunction/GetAlias API to retrieve the latest Revision Id',
+        412,
+      );
     }
     const configuration = withSettings(stored.configuration, input, new Date(), randomUUID());
     this.store.put({ ...stored, configuration: settled(configuration) });
@@ -240,7 +246,9 @@ export class LambdaFunctions {
       throw invalidParameter('StatementId, Action and Principal are required.');
     }
     if (stored.policy.some((s) => s.Sid === input.StatementId)) {
-      throw conflict(`The statement id (${input.StatementId}) provided already exists. Please provide a new statement id, or remove the existing statement.`);
+      throw conflict(
+        `The statement id (${input.StatementId}) provided already exists. Please provide a new statement id, or remove the existing statement.`,
+      );
     }
     const condition: PolicyStatement['Condition'] = {};
     if (input.SourceArn) condition.ArnLike = { 'AWS:SourceArn': input.SourceArn };

@@ -116,7 +116,8 @@ function compressedData(zip: Uint8Array, entry: ZipEntry): Uint8Array {
   const v = view(zip);
   need(zip, entry.localHeaderOffset, 30);
   if (v.getUint32(entry.localHeaderOffset, true) !== LOCAL) throw new ZipFormatError(`${entry.name}: bad local header`);
-  const start = entry.localHeaderOffset + 30 + v.getUint16(entry.localHeaderOffset + 26, true) + v.getUint16(entry.localHeaderOffset + 28, true);
+  const start =
+    entry.localHeaderOffset + 30 + v.getUint16(entry.localHeaderOffset + 26, true) + v.getUint16(entry.localHeaderOffset + 28, true);
   need(zip, start, entry.compressedSize);
   return zip.subarray(start, start + entry.compressedSize);
 }

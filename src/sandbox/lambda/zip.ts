@@ -90,7 +90,8 @@ function openFile(target: string): number {
     return openSync(target, 'w');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    if (code === 'ENAMETOOLONG' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST') throw new ZipFormatError(`${target}: ${code}`);
+    if (code === 'ENAMETOOLONG' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST')
+      throw new ZipFormatError(`${target}: ${code}`);
     throw err;
   }
 }

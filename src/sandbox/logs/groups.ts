@@ -1,10 +1,5 @@
 /** Operations on log groups and log streams. */
-import type {
-  DescribeLogGroupsResponse,
-  DescribeLogStreamsResponse,
-  LogGroup,
-  LogStream,
-} from '@aws-sdk/client-cloudwatch-logs';
+import type { DescribeLogGroupsResponse, DescribeLogStreamsResponse, LogGroup, LogStream } from '@aws-sdk/client-cloudwatch-logs';
 import { groupNotFound, invalidParameter, LogsError, streamNotFound } from './errors.js';
 import { decodePageToken, encodePageToken, logGroupArn, logStreamArn } from './ids.js';
 import {
@@ -111,7 +106,9 @@ const describeLogStreams: OperationHandler = (ctx, input): DescribeLogStreamsRes
   const prefix = optionalString(input, 'logStreamNamePrefix');
   const orderBy = optionalString(input, 'orderBy') ?? 'LogStreamName';
   if (orderBy !== 'LogStreamName' && orderBy !== 'LastEventTime') {
-    throw invalidParameter(`1 validation error detected: Value '${orderBy}' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]`);
+    throw invalidParameter(
+      `1 validation error detected: Value '${orderBy}' at 'orderBy' failed to satisfy constraint: Member must satisfy enum value set: [LogStreamName, LastEventTime]`,
+    );
   }
   if (orderBy === 'LastEventTime' && prefix !== undefined) {
     throw invalidParameter('Cannot order by LastEventTime with a logStreamNamePrefix.');

@@ -31,7 +31,10 @@ export interface LogsServiceOptions {
 }
 
 /** The Logs service over the journal in `dataDir/logs`; throws a usage AppError for a cap that is not a positive number. */
-export async function createLogsService(ctx: SandboxContext, options: LogsServiceOptions = {}): Promise<SandboxService & { sink: LogsSink }> {
+export async function createLogsService(
+  ctx: SandboxContext,
+  options: LogsServiceOptions = {},
+): Promise<SandboxService & { sink: LogsSink }> {
   const { maxMb } = options;
   if (maxMb !== undefined && !(Number.isFinite(maxMb) && maxMb > 0)) {
     throw new AppError('BadLogsMaxMb', `logsMaxMb must be a number of MiB greater than 0, not ${String(maxMb)}`, ExitCode.Usage);
@@ -39,7 +42,8 @@ export async function createLogsService(ctx: SandboxContext, options: LogsServic
   const maxBytes = maxMb === undefined ? DEFAULT_MAX_BYTES : Math.round(maxMb * 1024 * 1024);
   const store = LogEventStore.open(join(ctx.dataDir, 'logs'), { maxBytes, log: ctx.log });
   const { timing } = ctx;
-  const ingestionTime = (group: string, stream: string, now: number) => ingestionTimeFor(timing, store.group(group)?.streams.get(stream), now);
+  const ingestionTime = (group: string, stream: string, now: number) =>
+    ingestionTimeFor(timing, store.group(group)?.streams.get(stream), now);
   const opContext: LogsRequestContext = {
     store,
     region: ctx.region,
@@ -48,7 +52,8 @@ export async function createLogsService(ctx: SandboxContext, options: LogsServic
     ingestionTime,
     ingestionDelayed: timing.profile !== 'instant',
   };
-  const filterQuota = timing.filterLogEventsQuota && new RequestQuota(timing.filterLogEventsQuota.requests, timing.filterLogEventsQuota.windowMs);
+  const filterQuota =
+    timing.filterLogEventsQuota && new RequestQuota(timing.filterLogEventsQuota.requests, timing.filterLogEventsQuota.windowMs);
   const sessions = new Set<LiveTailSession>();
 
   const sink: LogsSink = {
@@ -69,7 +74,11 @@ export async function createLogsService(ctx: SandboxContext, options: LogsServic
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     try {
       const operation = operationName(req);
-      const body = await readBody(req, MAX_BODY_BYTES, () => new LogsError('InvalidParameterException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 413));
+      const body = await readBody(
+        req,
+        MAX_BODY_BYTES,
+        () => new LogsError('InvalidParameterException', `The request body exceeds ${MAX_BODY_BYTES} bytes.`, 413),
+      );
       const input = parseBody(body.toString('utf8'));
       if (operation === 'StartLiveTail') {
         const request = parseLiveTailRequest(store, input);
@@ -119,5 +128,3 @@ function parseBody(body: string): Input {
   }
   throw new LogsError('SerializationException', 'The request body is not a valid JSON object.');
 }
-
-

@@ -8,7 +8,11 @@ import type { SandboxTiming } from '../timing/profile.js';
 import type { StoredEvent, StreamState } from './store.js';
 
 /** The ingestionTime (ms) for a batch arriving now in `stream` (undefined: a stream created with the batch). */
-export function ingestionTimeFor(timing: Pick<SandboxTiming, 'logsIngestionDelayMs'>, stream: StreamState | undefined, now: number): number {
+export function ingestionTimeFor(
+  timing: Pick<SandboxTiming, 'logsIngestionDelayMs'>,
+  stream: StreamState | undefined,
+  now: number,
+): number {
   const delay = timing.logsIngestionDelayMs();
   if (delay <= 0) return now;
   return Math.max(Math.round(now + delay), stream?.lastIngestionTime ?? 0); // whole ms, as AWS stamps it

@@ -43,7 +43,8 @@ export function optionalBoolean(input: Input, field: string): boolean | undefine
 export function optionalStringList(input: Input, field: string, maxItems = 100): string[] | undefined {
   const value = input[field];
   if (value === undefined || value === null) return undefined;
-  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string')) throw validationError(field, value, 'Member must be a list of strings');
+  if (!Array.isArray(value) || value.some((v) => typeof v !== 'string'))
+    throw validationError(field, value, 'Member must be a list of strings');
   if (value.length < 1) throw validationError(field, '[]', 'Member must have length greater than or equal to 1');
   if (value.length > maxItems) throw validationError(field, value, `Member must have length less than or equal to ${maxItems}`);
   return value as string[];

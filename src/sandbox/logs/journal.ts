@@ -25,7 +25,6 @@ export type JournalRecord =
   /** The next sequence number, so that ids are never reused after compaction. */
   | { op: 'seq'; next: number };
 
-
 /** No record the store writes is longer (PutLogEvents bodies are at most 16 MiB); a longer line is junk. */
 export const MAX_RECORD_BYTES = 32 * 1024 * 1024;
 const DEFAULT_READ_BUFFER_BYTES = 1024 * 1024;
@@ -43,7 +42,11 @@ export interface ReplayResult {
  * at a time. A corrupt or over-long line is skipped; a torn last line (crash mid-write) is cut off the
  * file so that appends start clean. A missing file is an empty journal.
  */
-export function replayJournal(path: string, onRecord: (record: JournalRecord) => void, readBufferBytes = DEFAULT_READ_BUFFER_BYTES): ReplayResult {
+export function replayJournal(
+  path: string,
+  onRecord: (record: JournalRecord) => void,
+  readBufferBytes = DEFAULT_READ_BUFFER_BYTES,
+): ReplayResult {
   let fd: number;
   try {
     fd = openSync(path, 'r+');
@@ -105,7 +108,8 @@ function parseRecord(line: Buffer): JournalRecord | undefined {
 
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
-const isTuple = (v: unknown) => Array.isArray(v) && isNumber(v[0]) && isString(v[1]) && (v.length === 2 || (v.length === 3 && isNumber(v[2])));
+const isTuple = (v: unknown) =>
+  Array.isArray(v) && isNumber(v[0]) && isString(v[1]) && (v.length === 2 || (v.length === 3 && isNumber(v[2])));
 
 /** A line that parses but has not the shape the store wrote (a corrupt or foreign line) is no record. */
 function isRecord(v: unknown): v is JournalRecord {

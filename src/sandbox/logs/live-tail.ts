@@ -32,7 +32,9 @@ export interface LiveTailRequest {
 export function parseLiveTailRequest(store: LogEventStore, input: Input): LiveTailRequest {
   const identifiers = optionalStringList(input, 'logGroupIdentifiers', 10);
   if (!identifiers) {
-    throw invalidParameter("1 validation error detected: Value null at 'logGroupIdentifiers' failed to satisfy constraint: Member must not be null");
+    throw invalidParameter(
+      "1 validation error detected: Value null at 'logGroupIdentifiers' failed to satisfy constraint: Member must not be null",
+    );
   }
   const streamNames = optionalStringList(input, 'logStreamNames', 100);
   const streamPrefixes = optionalStringList(input, 'logStreamNamePrefixes', 100);
@@ -61,7 +63,12 @@ export function parseLiveTailRequest(store: LogEventStore, input: Input): LiveTa
 }
 
 /** The session's results for one append, or none when the session does not cover it. */
-export function selectResults(request: LiveTailRequest, group: GroupState, stream: StreamState, events: readonly StoredEvent[]): LiveTailSessionLogEvent[] {
+export function selectResults(
+  request: LiveTailRequest,
+  group: GroupState,
+  stream: StreamState,
+  events: readonly StoredEvent[],
+): LiveTailSessionLogEvent[] {
   const identifier = request.groups.get(group.name);
   if (identifier === undefined) return [];
   if (request.streamNames && !request.streamNames.includes(stream.name)) return [];
@@ -69,7 +76,13 @@ export function selectResults(request: LiveTailRequest, group: GroupState, strea
   const results: LiveTailSessionLogEvent[] = [];
   for (const e of events) {
     if (!request.matches(e.message)) continue;
-    results.push({ logStreamName: stream.name, logGroupIdentifier: identifier, message: e.message, timestamp: e.timestamp, ingestionTime: e.ingestionTime });
+    results.push({
+      logStreamName: stream.name,
+      logGroupIdentifier: identifier,
+      message: e.message,
+      timestamp: e.timestamp,
+      ingestionTime: e.ingestionTime,
+    });
   }
   return results;
 }

@@ -61,16 +61,22 @@ export function rejectedEvents(timestamps: readonly number[], now: number, reten
 
 function readLogEvents(value: unknown): { timestamp: number; message: string }[] {
   if (!Array.isArray(value) || value.length === 0) {
-    throw invalidParameter("1 validation error detected: Value null at 'logEvents' failed to satisfy constraint: Member must have length greater than or equal to 1");
+    throw invalidParameter(
+      "1 validation error detected: Value null at 'logEvents' failed to satisfy constraint: Member must have length greater than or equal to 1",
+    );
   }
   if (value.length > MAX_EVENTS) throw invalidParameter(`The maximum number of log events in a batch is ${MAX_EVENTS}.`);
   return value.map((e: unknown, i) => {
     const event = (e ?? {}) as Record<string, unknown>;
     if (typeof event.timestamp !== 'number' || !Number.isInteger(event.timestamp) || event.timestamp < 0) {
-      throw invalidParameter(`1 validation error detected: Value at 'logEvents.${i + 1}.member.timestamp' failed to satisfy constraint: Member must not be null`);
+      throw invalidParameter(
+        `1 validation error detected: Value at 'logEvents.${i + 1}.member.timestamp' failed to satisfy constraint: Member must not be null`,
+      );
     }
     if (typeof event.message !== 'string' || event.message.length === 0) {
-      throw invalidParameter(`1 validation error detected: Value at 'logEvents.${i + 1}.member.message' failed to satisfy constraint: Member must have length greater than or equal to 1`);
+      throw invalidParameter(
+        `1 validation error detected: Value at 'logEvents.${i + 1}.member.message' failed to satisfy constraint: Member must have length greater than or equal to 1`,
+      );
     }
     return { timestamp: event.timestamp, message: event.message };
   });
@@ -93,7 +99,11 @@ const putLogEvents: OperationHandler = (ctx, input): PutLogEventsResponse => {
     throw invalidParameter('The batch of log events in a single PutLogEvents request cannot span more than 24 hours.');
   }
   const now = ctx.now();
-  const rejected = rejectedEvents(events.map((e) => e.timestamp), now, group.retentionInDays);
+  const rejected = rejectedEvents(
+    events.map((e) => e.timestamp),
+    now,
+    group.retentionInDays,
+  );
   const start = Math.max(rejected?.tooOldLogEventEndIndex ?? 0, rejected?.expiredLogEventEndIndex ?? 0);
   const accepted = events.slice(start, rejected?.tooNewLogEventStartIndex ?? events.length);
   ctx.store.append(groupName, streamName, accepted, ctx.ingestionTime(groupName, streamName, now));
@@ -106,7 +116,8 @@ const putLogEvents: OperationHandler = (ctx, input): PutLogEventsResponse => {
 const outputEvent = (e: StoredEvent): OutputLogEvent => ({ timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime });
 
 /** The position just before `p`, so that "after it" includes `p`. */
-const justBefore = (p: EventPosition): EventPosition => (p.seq > 0 ? { timestamp: p.timestamp, seq: p.seq - 1 } : { timestamp: p.timestamp - 1, seq: Number.MAX_SAFE_INTEGER });
+const justBefore = (p: EventPosition): EventPosition =>
+  p.seq > 0 ? { timestamp: p.timestamp, seq: p.seq - 1 } : { timestamp: p.timestamp - 1, seq: Number.MAX_SAFE_INTEGER };
 
 const getLogEvents: OperationHandler = (ctx, input): GetLogEventsResponse => {
   const streamName = validStreamName(requiredString(input, 'logStreamName'));
@@ -137,7 +148,13 @@ const getLogEvents: OperationHandler = (ctx, input): GetLogEventsResponse => {
   const first = page[0];
   const last = page[page.length - 1];
   const forward = last ?? (token?.direction === 'f' ? token.position : token ? justBefore(token.position) : START_POSITION);
-  const backward = first ?? (token?.direction === 'b' ? token.position : token ? { timestamp: token.position.timestamp, seq: token.position.seq + 1 } : START_POSITION);
+  const backward =
+    first ??
+    (token?.direction === 'b'
+      ? token.position
+      : token
+        ? { timestamp: token.position.timestamp, seq: token.position.seq + 1 }
+        : START_POSITION);
   return {
     events: page.map(outputEvent),
     nextForwardToken: formatStreamToken({ direction: 'f', position: { timestamp: forward.timestamp, seq: forward.seq } }),
@@ -160,7 +177,9 @@ const filterLogEvents: OperationHandler = (ctx, input): FilterLogEventsResponse 
   const group = targetGroup(ctx, input);
 
   const nameSet = names && new Set(names);
-  const streams = [...group.streams.values()].filter((s) => (nameSet ? nameSet.has(s.name) : prefix === undefined || s.name.startsWith(prefix)));
+  const streams = [...group.streams.values()].filter((s) =>
+    nameSet ? nameSet.has(s.name) : prefix === undefined || s.name.startsWith(prefix),
+  );
   const included = new Set(streams);
 
   const all = group.events;
@@ -177,7 +196,13 @@ const filterLogEvents: OperationHandler = (ctx, input): FilterLogEventsResponse 
       more = true;
       break;
     }
-    events.push({ logStreamName: e.stream.name, timestamp: e.timestamp, message: e.message, ingestionTime: e.ingestionTime, eventId: eventId(e) });
+    events.push({
+      logStreamName: e.stream.name,
+      timestamp: e.timestamp,
+      message: e.message,
+      ingestionTime: e.ingestionTime,
+      eventId: eventId(e),
+    });
   }
   const lastId = events[events.length - 1]?.eventId;
   return {

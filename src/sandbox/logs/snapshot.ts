@@ -16,7 +16,13 @@ export function* snapshotRecords(nextSeq: number, groups: Iterable<GroupState>):
     yield { op: 'group', name: group.name, t: group.creationTime };
     if (group.retentionInDays !== undefined) yield { op: 'retention', group: group.name, days: group.retentionInDays };
     for (const s of group.streams.values()) {
-      yield { op: 'stream', group: group.name, name: s.name, t: s.creationTime, ...(s.lastIngestionTime !== undefined && { li: s.lastIngestionTime }) };
+      yield {
+        op: 'stream',
+        group: group.name,
+        name: s.name,
+        t: s.creationTime,
+        ...(s.lastIngestionTime !== undefined && { li: s.lastIngestionTime }),
+      };
     }
     let run: EventTuple[] = [];
     let head: StoredEvent | undefined;

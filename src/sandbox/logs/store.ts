@@ -280,7 +280,14 @@ export class LogEventStore {
       case 'stream': {
         const group = this.groups.get(record.group);
         if (group && !group.streams.has(record.name)) {
-          group.streams.set(record.name, { name: record.name, group, creationTime: record.t, events: [], storedBytes: 0, ...(record.li !== undefined && { lastIngestionTime: record.li }) });
+          group.streams.set(record.name, {
+            name: record.name,
+            group,
+            creationTime: record.t,
+            events: [],
+            storedBytes: 0,
+            ...(record.li !== undefined && { lastIngestionTime: record.li }),
+          });
         }
         return [];
       }

@@ -183,7 +183,8 @@ export function verifyChecksums(
   const result: Partial<Record<ChecksumAlgorithm, string>> = { ...computed.checksums };
   for (const [alg, value] of Object.entries(expected) as [ChecksumAlgorithm, string][]) {
     const got = computed.checksums[alg];
-    if (got === undefined) result[alg] = value; // not verifiable here (CRC64NVME): trust and echo
+    if (got === undefined)
+      result[alg] = value; // not verifiable here (CRC64NVME): trust and echo
     else if (got !== value) throw new S3Error('BadDigest', `The ${alg} you specified did not match the calculated checksum.`);
   }
   return result;

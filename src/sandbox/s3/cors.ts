@@ -38,12 +38,18 @@ export function parseCorsXml(xml: string): CorsRule[] {
     const origins = list(r.AllowedOrigin).map(text);
     if (methods.length === 0 || origins.length === 0) throw malformedXml();
     for (const m of methods) {
-      if (!METHODS.includes(m)) throw new S3Error('InvalidRequest', `Found unsupported HTTP method in CORS config. Unsupported method is ${m}`);
+      if (!METHODS.includes(m))
+        throw new S3Error('InvalidRequest', `Found unsupported HTTP method in CORS config. Unsupported method is ${m}`);
     }
     for (const o of origins) oneWildcard('AllowedOrigin', o);
     const headers = list(r.AllowedHeader).map(text);
     for (const h of headers) oneWildcard('AllowedHeader', h);
-    const rule: CorsRule = { AllowedMethods: methods, AllowedOrigins: origins, AllowedHeaders: headers, ExposeHeaders: list(r.ExposeHeader).map(text) };
+    const rule: CorsRule = {
+      AllowedMethods: methods,
+      AllowedOrigins: origins,
+      AllowedHeaders: headers,
+      ExposeHeaders: list(r.ExposeHeader).map(text),
+    };
     if (r.ID !== undefined) rule.ID = text(r.ID);
     if (r.MaxAgeSeconds !== undefined) {
       const age = text(r.MaxAgeSeconds);
@@ -98,7 +104,10 @@ export function matchCorsRule(rules: readonly CorsRule[] | undefined, q: CorsQue
 
 /** Splits an Access-Control-Request-Headers value into lower-case names. */
 export function requestedHeaders(value: string | undefined): string[] {
-  return (value ?? '').split(',').map((h) => h.trim().toLowerCase()).filter(Boolean);
+  return (value ?? '')
+    .split(',')
+    .map((h) => h.trim().toLowerCase())
+    .filter(Boolean);
 }
 
 /** The Access-Control-* headers S3 sends for a matched rule (a preflight also echoes the requested headers). */

@@ -72,8 +72,7 @@ const S3_NS = 'http://s3.amazonaws.com/doc/2006-03-01/';
 export const malformedXml = () =>
   new S3Error('MalformedXML', 'The XML you provided was not well-formed or did not validate against our published schema');
 
-const invalidArgument = (message: string, extra: Record<string, string> = {}) =>
-  new S3Error('InvalidArgument', message, 400, extra);
+const invalidArgument = (message: string, extra: Record<string, string> = {}) => new S3Error('InvalidArgument', message, 400, extra);
 
 const parser = new XMLParser({
   ignoreAttributes: true,
@@ -81,8 +80,7 @@ const parser = new XMLParser({
   parseTagValue: false,
   // Filter values may legitimately start or end with spaces.
   trimValues: false,
-  isArray: (name) =>
-    ['CloudFunctionConfiguration', 'QueueConfiguration', 'TopicConfiguration', 'Event', 'FilterRule'].includes(name),
+  isArray: (name) => ['CloudFunctionConfiguration', 'QueueConfiguration', 'TopicConfiguration', 'Event', 'FilterRule'].includes(name),
 });
 
 type XmlNode = Record<string, unknown>;
@@ -181,8 +179,7 @@ function eventsIntersect(a: string, b: string): boolean {
   return catA === catB && (detA === detB || detA === '*' || detB === '*');
 }
 
-const ruleValue = (rules: FilterRule[], name: 'prefix' | 'suffix') =>
-  rules.find((r) => r.Name.toLowerCase() === name)?.Value ?? '';
+const ruleValue = (rules: FilterRule[], name: 'prefix' | 'suffix') => rules.find((r) => r.Name.toLowerCase() === name)?.Value ?? '';
 
 function filtersOverlap(a: FilterRule[], b: FilterRule[]): boolean {
   const [pa, pb] = [ruleValue(a, 'prefix'), ruleValue(b, 'prefix')];
@@ -199,10 +196,10 @@ function checkOverlaps(destinations: DestinationConfig[]): void {
         const eb = b.events.find((e) => eventsIntersect(ea, e));
         if (eb === undefined) continue;
         if (a.filterRules.length === 0 && b.filterRules.length === 0) {
-          throw invalidArgument(
-            'Configurations overlap. Configurations on the same bucket cannot share a common event type.',
-            { ArgumentName: 'Event', ArgumentValue: `${ea}, ${eb}` },
-          );
+          throw invalidArgument('Configurations overlap. Configurations on the same bucket cannot share a common event type.', {
+            ArgumentName: 'Event',
+            ArgumentValue: `${ea}, ${eb}`,
+          });
         }
         throw invalidArgument(
           'Configuration is ambiguously defined. Cannot have overlapping suffixes in two rules if the prefixes are overlapping for the same event type.',
@@ -271,11 +268,7 @@ export function notificationConfigToXml(cfg: NotificationConfig): string {
  * The destinations one event goes to: each configuration whose events and key filters match, once;
  * EventBridge, when enabled, gets every event regardless of filters.
  */
-export function matchingDestinations(
-  cfg: NotificationConfig,
-  eventName: string,
-  key: string,
-): S3Notification['destination'][] {
+export function matchingDestinations(cfg: NotificationConfig, eventName: string, key: string): S3Notification['destination'][] {
   const out: S3Notification['destination'][] = cfg.destinations
     .filter((d) => d.events.some((e) => eventNameMatches(e, eventName)) && keyFilterAccepts(d.filterRules, key))
     .map((d) => ({ kind: d.kind, arn: d.arn, configurationId: d.id }));

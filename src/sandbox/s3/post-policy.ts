@@ -23,8 +23,7 @@ function fieldValue(fields: Fields, name: string): string | undefined {
 
 const policyError = (detail: string) => new S3Error('InvalidPolicyDocument', `Invalid Policy: ${detail}`);
 const invalidJson = () => policyError('Invalid JSON.');
-const deniedByPolicy = (detail: string) =>
-  new S3Error('AccessDenied', `Invalid according to Policy: ${detail}`, 403);
+const deniedByPolicy = (detail: string) => new S3Error('AccessDenied', `Invalid according to Policy: ${detail}`, 403);
 
 /** S3's "must contain a field named" error for a required field that is absent. */
 export const missingFormField = (name: string) =>
@@ -121,11 +120,7 @@ function conditionSubject(fields: Fields, name: string): string | undefined {
   return values.length === 0 ? undefined : values.join(',');
 }
 
-function conditionHolds(
-  c: Exclude<Condition, { op: 'content-length-range' }>,
-  fields: Fields,
-  bucket: string,
-): boolean {
+function conditionHolds(c: Exclude<Condition, { op: 'content-length-range' }>, fields: Fields, bucket: string): boolean {
   const actual = c.field.toLowerCase() === 'bucket' ? bucket : conditionSubject(fields, c.field);
   if (actual === undefined) return false;
   if (c.op === 'eq') return actual === c.value;

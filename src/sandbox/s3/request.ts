@@ -82,10 +82,31 @@ export type S3Operation =
 
 /** Sub-resources we do not model; a request naming one gets NotImplemented rather than a wrong answer. */
 const UNMODELLED = [
-  'acl', 'tagging', 'policy', 'lifecycle', 'encryption', 'website', 'logging', 'replication',
-  'ownershipControls', 'publicAccessBlock', 'object-lock', 'retention', 'legal-hold', 'accelerate',
-  'requestPayment', 'analytics', 'metrics', 'inventory', 'intelligent-tiering', 'restore', 'select',
-  'attributes', 'torrent', 'versions', 'policyStatus',
+  'acl',
+  'tagging',
+  'policy',
+  'lifecycle',
+  'encryption',
+  'website',
+  'logging',
+  'replication',
+  'ownershipControls',
+  'publicAccessBlock',
+  'object-lock',
+  'retention',
+  'legal-hold',
+  'accelerate',
+  'requestPayment',
+  'analytics',
+  'metrics',
+  'inventory',
+  'intelligent-tiering',
+  'restore',
+  'select',
+  'attributes',
+  'torrent',
+  'versions',
+  'policyStatus',
 ];
 
 export function resolveOperation(method: string, target: S3Target, headers: IncomingHttpHeaders): S3Operation {

@@ -36,7 +36,11 @@ async function queryParameters(req: IncomingMessage): Promise<URLSearchParams> {
   const q = url.indexOf('?');
   const params = new URLSearchParams(q < 0 ? '' : url.slice(q + 1));
   const type = String(req.headers['content-type'] ?? '').toLowerCase();
-  const body = await readBody(req, MAX_FORM_BYTES, () => new StsError('RequestEntityTooLarge', `The request body is larger than ${MAX_FORM_BYTES} bytes`, 413));
+  const body = await readBody(
+    req,
+    MAX_FORM_BYTES,
+    () => new StsError('RequestEntityTooLarge', `The request body is larger than ${MAX_FORM_BYTES} bytes`, 413),
+  );
   if (type.startsWith('application/x-www-form-urlencoded')) {
     for (const [name, value] of new URLSearchParams(body.toString('utf8'))) params.set(name, value);
   }

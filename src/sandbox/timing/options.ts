@@ -26,7 +26,9 @@ export function parseTimingFlags(flags: TimingFlags): { options: TimingOptions }
   if (scaleText !== undefined) {
     const scale = Number(scaleText);
     if (scaleText.trim() === '' || !Number.isFinite(scale) || scale <= 0 || scale > 1000) {
-      return { problem: `--timing-scale '${scaleText}' must be a number greater than 0 and at most 1000 (0.01 runs every delay 100 times faster)` };
+      return {
+        problem: `--timing-scale '${scaleText}' must be a number greater than 0 and at most 1000 (0.01 runs every delay 100 times faster)`,
+      };
     }
     options.scale = scale;
   }

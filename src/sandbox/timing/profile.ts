@@ -74,9 +74,11 @@ export interface SandboxTiming {
 export function createTiming(options: TimingOptions = {}): SandboxTiming {
   const profile = options.profile ?? 'instant';
   const scale = options.scale ?? 1;
-  if (!(Number.isFinite(scale) && scale > 0)) throw new AppError('BadTiming', `timing scale must be a number greater than 0, not ${scale}`, ExitCode.Usage);
+  if (!(Number.isFinite(scale) && scale > 0))
+    throw new AppError('BadTiming', `timing scale must be a number greater than 0, not ${scale}`, ExitCode.Usage);
   const seed = options.seed ?? randomInt(2 ** 31);
-  if (!Number.isSafeInteger(seed) || seed < 0) throw new AppError('BadTiming', `timing seed must be a whole number of at least 0, not ${seed}`, ExitCode.Usage);
+  if (!Number.isSafeInteger(seed) || seed < 0)
+    throw new AppError('BadTiming', `timing seed must be a whole number of at least 0, not ${seed}`, ExitCode.Usage);
   const awsWaitMs = (awsMs: number) => (awsMs / LONG_WAIT_SPEEDUP) * scale;
   const sampling = forkRandom(seed, 'live-tail-sampling');
   if (profile === 'instant') {

@@ -30,7 +30,11 @@ export function DetailsView({ row, invocations, height, scroll }: DetailsViewPro
   const start = Math.min(scroll, Math.max(0, lines.length - bodyHeight));
   return (
     <Box flexDirection="column" height={height} overflow="hidden">
-      <PaneTitle title="Details" focused extra={`${start + 1}-${Math.min(lines.length, start + bodyHeight)} of ${lines.length} · ↑/↓ scroll · Esc back`} />
+      <PaneTitle
+        title="Details"
+        focused
+        extra={`${start + 1}-${Math.min(lines.length, start + bodyHeight)} of ${lines.length} · ↑/↓ scroll · Esc back`}
+      />
       {lines.slice(start, start + bodyHeight).map((line, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: a line's identity is its position in the scrolled text
         <Text key={start + i} wrap="truncate-end" {...style(theme, line)}>

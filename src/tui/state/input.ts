@@ -74,7 +74,8 @@ function handleOverlay(state: AppState, input: string, key: Key, log: LogContext
     case 'details': {
       const c = commandFor('details', input, key);
       if (c === 'details.close') return act({ type: 'closeOverlay' });
-      if (c === 'details.up' || c === 'details.down') return act({ type: 'detailsScroll', delta: c === 'details.up' ? -1 : 1, max: maxScroll });
+      if (c === 'details.up' || c === 'details.down')
+        return act({ type: 'detailsScroll', delta: c === 'details.up' ? -1 : 1, max: maxScroll });
       return commandFor('global', input, key) === 'quit' ? quit() : none;
     }
     case 'confirm': {
@@ -101,7 +102,10 @@ function handleOverlay(state: AppState, input: string, key: Key, log: LogContext
         const result = formInput(state.bucket, o.op, values, state.params);
         if ('error' in result) return act({ type: 'formError', message: result.error });
         const fired = fireInputs(state, [result.input], log.preview);
-        const then = { actions: [{ type: 'saveParams', op: o.op, values }, { type: 'closeOverlay' }, ...fired.actions] as Action[], effects: fired.effects };
+        const then = {
+          actions: [{ type: 'saveParams', op: o.op, values }, { type: 'closeOverlay' }, ...fired.actions] as Action[],
+          effects: fired.effects,
+        };
         const paths = o.fields.filter((f) => f.path && f.value.trim()).map((f) => ({ label: f.label, path: f.value.trim() }));
         return paths.length ? { actions: [], effects: [{ type: 'checkForm', paths, then }] } : then;
       }
@@ -116,7 +120,10 @@ function handleOverlay(state: AppState, input: string, key: Key, log: LogContext
         if (c === 'bucketName.create') {
           const name = o.naming.draft.trim();
           // The name is checked by the App against ops/bucket.ts's rules before the session creates it.
-          return { actions: [{ type: 'pickerBusy', message: `creating ${name}` }], effects: [{ type: 'selectBucket', bucket: name, create: true }] };
+          return {
+            actions: [{ type: 'pickerBusy', message: `creating ${name}` }],
+            effects: [{ type: 'selectBucket', bucket: name, create: true }],
+          };
         }
         const edit = textEditFor(input, key);
         return edit ? act({ type: 'namingEdit', edit }) : none;
@@ -126,7 +133,10 @@ function handleOverlay(state: AppState, input: string, key: Key, log: LogContext
       if (c === 'picker.choose') {
         const bucket = pickerMatches(o.buckets, o.filter)[o.selected];
         if (!bucket) return none;
-        return { actions: [{ type: 'pickerBusy', message: `opening ${bucket}` }], effects: [{ type: 'selectBucket', bucket, create: false }] };
+        return {
+          actions: [{ type: 'pickerBusy', message: `opening ${bucket}` }],
+          effects: [{ type: 'selectBucket', bucket, create: false }],
+        };
       }
       if (c === 'picker.back') {
         if (o.filter) return act({ type: 'pickerEdit', edit: CLEAR });
@@ -226,7 +236,8 @@ function fireInputs(state: AppState, inputs: readonly OpInput[], preview: Previe
     else effects.push({ type: 'fire', input });
   }
   if (asked.length === 0) return { actions: [{ type: 'notice' }], effects };
-  const message = asked.length === 1 ? asked[0]!.question : `${asked.length} queued operations: ${asked.map((a) => a.question).join(' · ')}`;
+  const message =
+    asked.length === 1 ? asked[0]!.question : `${asked.length} queued operations: ${asked.map((a) => a.question).join(' · ')}`;
   return { actions: [{ type: 'openConfirm', onYes: asked.map(({ input }): Effect => ({ type: 'fire', input })), message }], effects };
 }
 

@@ -47,7 +47,12 @@ export function formFields(state: ParamState, kind: OpKind): FormField[] {
   const { tui } = opDefinition(kind);
   const now = currentInput(state, kind);
   const values = tui.formValues(state.params[kind], 'input' in now ? now.input : undefined, state.bucket);
-  return tui.fields.map(({ name, label, path }) => ({ name, label, value: values[name] === undefined ? '' : String(values[name]), ...(path ? { path } : {}) }));
+  return tui.fields.map(({ name, label, path }) => ({
+    name,
+    label,
+    value: values[name] === undefined ? '' : String(values[name]),
+    ...(path ? { path } : {}),
+  }));
 }
 
 const formValue = (values: Record<string, string>) => (name: string) => (values[name] ?? '').trim();

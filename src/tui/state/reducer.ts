@@ -3,7 +3,17 @@ import type { TargetInfo } from '../../events.js';
 import { clamp, computeLayout, keepVisible } from './layout.js';
 import { formFields, initialParams, savedParams, type ParamDefaults } from './params.js';
 import { applySessionEvents } from './session-reducer.js';
-import { OP_ORDER, PANES, type Action, type AppState, type Overlay, type PickerState, type RowStatus, type TextEdit, rowKey } from './types.js';
+import {
+  OP_ORDER,
+  PANES,
+  type Action,
+  type AppState,
+  type Overlay,
+  type PickerState,
+  type RowStatus,
+  type TextEdit,
+  rowKey,
+} from './types.js';
 
 export interface InitOptions extends ParamDefaults {
   target: TargetInfo;
@@ -148,7 +158,10 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'saveParams':
       return { ...state, params: savedParams(state.params, action.op, action.values) };
     case 'openConfirm':
-      return { ...state, overlay: { kind: 'confirm', onYes: action.onYes, message: action.message, ...(action.onNo ? { onNo: action.onNo } : {}) } };
+      return {
+        ...state,
+        overlay: { kind: 'confirm', onYes: action.onYes, message: action.message, ...(action.onNo ? { onNo: action.onNo } : {}) },
+      };
     case 'openFilter':
       return { ...state, overlay: { kind: 'filter', draft: state.log.filter } };
     case 'filterEdit':
@@ -181,9 +194,7 @@ export function reducer(state: AppState, action: Action): AppState {
     case 'namingOpen':
       return updatePicker(state, (p) => ({ ...p, naming: { draft: p.filter } }));
     case 'namingEdit':
-      return updatePicker(state, (p) =>
-        p.naming ? { ...p, naming: { draft: applyEdit(p.naming.draft, action.edit) } } : p,
-      );
+      return updatePicker(state, (p) => (p.naming ? { ...p, naming: { draft: applyEdit(p.naming.draft, action.edit) } } : p));
     case 'namingError':
       return updatePicker(state, (p) => (p.naming ? { ...p, busy: undefined, naming: { ...p.naming, error: action.message } } : p));
     case 'namingClose':

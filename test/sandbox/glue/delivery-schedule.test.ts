@@ -30,7 +30,9 @@ async function drain(schedule: { waiting: number }) {
 
 test('seed 14: 100 writes to distinct keys give 103 deliveries, each duplicate the same record, after its first', async () => {
   const delivered: { n: S3Notification; at: number }[] = [];
-  const schedule = createDeliverySchedule(createTiming({ profile: 'aws', seed: 14, scale: 0.01 }), (n) => delivered.push({ n, at: performance.now() }));
+  const schedule = createDeliverySchedule(createTiming({ profile: 'aws', seed: 14, scale: 0.01 }), (n) =>
+    delivered.push({ n, at: performance.now() }),
+  );
   const publishedAt = performance.now();
   for (let i = 0; i < 100; i++) schedule.publish(notification(`k${i}`, String(i).padStart(4, '0')));
   assert.equal(delivered.length, 0, 'nothing is delivered at once');
@@ -48,7 +50,7 @@ test('seed 14: 100 writes to distinct keys give 103 deliveries, each duplicate t
   schedule.close();
 });
 
-test('seed 1: simultaneous writes to one key are sometimes one event, the later write\'s; versioned writes never', async () => {
+test("seed 1: simultaneous writes to one key are sometimes one event, the later write's; versioned writes never", async () => {
   const delivered: S3Notification[] = [];
   const schedule = createDeliverySchedule(createTiming({ profile: 'aws', seed: 1, scale: 0.01 }), (n) => delivered.push(n));
   for (let i = 0; i < 20; i++) {
@@ -60,7 +62,8 @@ test('seed 1: simultaneous writes to one key are sometimes one event, the later 
     schedule.publish(notification(`d${i}`, `${i}-b`, 'ObjectRemoved:Delete'));
   }
   await drain(schedule);
-  const seqs = (prefix: string, i: number) => delivered.filter((n) => n.record.s3.object.key === `${prefix}${i}`).map((n) => n.record.s3.object.sequencer);
+  const seqs = (prefix: string, i: number) =>
+    delivered.filter((n) => n.record.s3.object.key === `${prefix}${i}`).map((n) => n.record.s3.object.sequencer);
   let coalesced = 0;
   for (let i = 0; i < 20; i++) {
     const k = seqs('k', i);
@@ -79,12 +82,20 @@ test('instant timing delivers synchronously, once', () => {
   const schedule = createDeliverySchedule(createTiming(), (n) => delivered.push(n));
   schedule.publish(notification('k', '1'));
   schedule.publish(notification('k', '2'));
-  assert.deepEqual(delivered.map((n) => n.record.s3.object.sequencer), ['1', '2']);
+  assert.deepEqual(
+    delivered.map((n) => n.record.s3.object.sequencer),
+    ['1', '2'],
+  );
 });
 
 test('real sandbox, --timing aws at 0.01: PUTs to three keys arrive delayed, per key in write order, the last write of each always', async (t) => {
   const sandbox = await startSandbox({ port: 0, timing: { profile: 'aws', scale: 0.01, seed: 8 } });
-  const s3 = new S3Client({ endpoint: sandbox.endpoint, region: sandbox.region, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const s3 = new S3Client({
+    endpoint: sandbox.endpoint,
+    region: sandbox.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   t.after(async () => {
     s3.destroy();
     await sandbox.close();
@@ -103,7 +114,9 @@ test('real sandbox, --timing aws at 0.01: PUTs to three keys arrive delayed, per
     },
   };
   const published: { key: string; sequencer: string; at: number }[] = [];
-  sandbox.context.s3Events.subscribe((n) => published.push({ key: n.record.s3.object.key, sequencer: n.record.s3.object.sequencer, at: performance.now() }));
+  sandbox.context.s3Events.subscribe((n) =>
+    published.push({ key: n.record.s3.object.key, sequencer: n.record.s3.object.sequencer, at: performance.now() }),
+  );
   await Promise.all(
     ['a', 'b', 'c'].map(async (key) => {
       for (let i = 0; i < 8; i++) await s3.send(new PutObjectCommand({ Bucket: bucket, Key: key, Body: `${key}${i}` }));
@@ -127,7 +140,10 @@ test('real sandbox, --timing aws at 0.01: PUTs to three keys arrive delayed, per
     const sent = published.filter((p) => p.key === key).map((p) => p.sequencer);
     const got = delivered.filter((d) => d.key === key).map((d) => d.sequencer);
     assert.deepEqual(got, [...got].sort(), `key ${key}: delivered in write order`);
-    assert.ok(got.every((s) => sent.includes(s)), `key ${key}: only records S3 published`);
+    assert.ok(
+      got.every((s) => sent.includes(s)),
+      `key ${key}: only records S3 published`,
+    );
     assert.equal(got.at(-1), sent.at(-1), `key ${key}: the last write is always delivered`);
   }
 });

@@ -33,13 +33,21 @@ after(async () => {
   await sb.close();
 });
 
-const echo = zipPackage({ 'index.mjs': `export const handler = async (event, context) => { console.log('echo', JSON.stringify(event)); if (event.fail) throw new Error(event.fail); return { event, fn: context.functionName, env: process.env.GREETING ?? null }; };` });
+const echo = zipPackage({
+  'index.mjs': `export const handler = async (event, context) => { console.log('echo', JSON.stringify(event)); if (event.fail) throw new Error(event.fail); return { event, fn: context.functionName, env: process.env.GREETING ?? null }; };`,
+});
 const utf8 = (b?: Uint8Array) => Buffer.from(b ?? []).toString('utf8');
-
 
 test('CreateFunction returns Pending, GetFunction then Active; Get/List/Configuration shapes', async () => {
   const created = await lambda.send(
-    new CreateFunctionCommand({ FunctionName: 'echo', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: echo }, Environment: { Variables: { GREETING: 'hi' } } }),
+    new CreateFunctionCommand({
+      FunctionName: 'echo',
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: ROLE,
+      Code: { ZipFile: echo },
+      Environment: { Variables: { GREETING: 'hi' } },
+    }),
   );
   assert.equal(created.State, 'Pending');
   assert.equal(created.StateReasonCode, 'Creating');
@@ -59,7 +67,10 @@ test('CreateFunction returns Pending, GetFunction then Active; Get/List/Configur
   const byArn = await lambda.send(new GetFunctionConfigurationCommand({ FunctionName: created.FunctionArn }));
   assert.equal(byArn.FunctionName, 'echo');
   const list = await lambda.send(new ListFunctionsCommand({}));
-  assert.deepEqual(list.Functions?.map((f) => f.FunctionName), ['echo']);
+  assert.deepEqual(
+    list.Functions?.map((f) => f.FunctionName),
+    ['echo'],
+  );
 });
 
 test('Invoke RequestResponse with LogType Tail; Event -> 202; DryRun -> 204; function error -> Unhandled', async () => {
@@ -92,11 +103,33 @@ test('errors: not found, conflict, bad runtime, bad JSON payload, bad zip', asyn
   assert.match(e.message, /Function not found: arn:aws:lambda:eu-west-1:000000000000:function:missing/);
   e = await errorOf(lambda.send(new InvokeCommand({ FunctionName: 'missing' })));
   assert.equal(e.name, 'ResourceNotFoundException');
-  e = await errorOf(lambda.send(new CreateFunctionCommand({ FunctionName: 'echo', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: echo } })));
+  e = await errorOf(
+    lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'echo',
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        Role: ROLE,
+        Code: { ZipFile: echo },
+      }),
+    ),
+  );
   assert.deepEqual([e.name, e.status], ['ResourceConflictException', 409]);
-  e = await errorOf(lambda.send(new CreateFunctionCommand({ FunctionName: 'j', Runtime: 'java21', Handler: 'a.b', Role: ROLE, Code: { ZipFile: echo } })));
+  e = await errorOf(
+    lambda.send(new CreateFunctionCommand({ FunctionName: 'j', Runtime: 'java21', Handler: 'a.b', Role: ROLE, Code: { ZipFile: echo } })),
+  );
   assert.equal(e.name, 'InvalidParameterValueException');
-  e = await errorOf(lambda.send(new CreateFunctionCommand({ FunctionName: 'z', Runtime: 'python3.12', Handler: 'a.b', Role: ROLE, Code: { ZipFile: Buffer.from('not a zip') } })));
+  e = await errorOf(
+    lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'z',
+        Runtime: 'python3.12',
+        Handler: 'a.b',
+        Role: ROLE,
+        Code: { ZipFile: Buffer.from('not a zip') },
+      }),
+    ),
+  );
   assert.equal(e.name, 'InvalidParameterValueException');
   assert.match(e.message, /Could not unzip/);
   e = await errorOf(lambda.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from('{not json') })));
@@ -112,21 +145,33 @@ test('UpdateFunctionCode swaps the code and the next invocation is a cold start'
   const out = await lambda.send(new InvokeCommand({ FunctionName: 'echo', LogType: 'Tail' }));
   assert.equal(utf8(out.Payload), '"v2"');
   assert.match(Buffer.from(out.LogResult!, 'base64').toString(), /Init Duration/);
-  const cfg = await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: 'echo', Timeout: 10, Environment: { Variables: { ALPHA: '1' } } }));
+  const cfg = await lambda.send(
+    new UpdateFunctionConfigurationCommand({ FunctionName: 'echo', Timeout: 10, Environment: { Variables: { ALPHA: '1' } } }),
+  );
   assert.equal(cfg.Timeout, 10);
   assert.deepEqual(cfg.Environment?.Variables, { ALPHA: '1' });
 });
 
 test('AddPermission records the statement; GetPolicy returns it; duplicates conflict', async () => {
   const added = await lambda.send(
-    new AddPermissionCommand({ FunctionName: 'echo', StatementId: 's3', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com', SourceArn: 'arn:aws:s3:::b' }),
+    new AddPermissionCommand({
+      FunctionName: 'echo',
+      StatementId: 's3',
+      Action: 'lambda:InvokeFunction',
+      Principal: 's3.amazonaws.com',
+      SourceArn: 'arn:aws:s3:::b',
+    }),
   );
   const statement = JSON.parse(added.Statement!);
   assert.deepEqual(statement.Principal, { Service: 's3.amazonaws.com' });
   assert.deepEqual(statement.Condition, { ArnLike: { 'AWS:SourceArn': 'arn:aws:s3:::b' } });
   const policy = JSON.parse((await lambda.send(new GetPolicyCommand({ FunctionName: 'echo' }))).Policy!);
   assert.equal(policy.Statement[0].Sid, 's3');
-  const e = await errorOf(lambda.send(new AddPermissionCommand({ FunctionName: 'echo', StatementId: 's3', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com' })));
+  const e = await errorOf(
+    lambda.send(
+      new AddPermissionCommand({ FunctionName: 'echo', StatementId: 's3', Action: 'lambda:InvokeFunction', Principal: 's3.amazonaws.com' }),
+    ),
+  );
   assert.equal(e.name, 'ResourceConflictException');
 });
 
@@ -134,12 +179,28 @@ test('functions persist across a restart with the same data dir; DeleteFunction 
   const dataDir = mkdtempSync(join(tmpdir(), 's3trigger-lambda-persist-'));
   try {
     const first = await startSandbox({ port: 0, dataDir });
-    const c1 = new LambdaClient({ endpoint: first.endpoint, region: first.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
-    await c1.send(new CreateFunctionCommand({ FunctionName: 'kept', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: echo } }));
+    const c1 = new LambdaClient({
+      endpoint: first.endpoint,
+      region: first.region,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
+    await c1.send(
+      new CreateFunctionCommand({
+        FunctionName: 'kept',
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        Role: ROLE,
+        Code: { ZipFile: echo },
+      }),
+    );
     c1.destroy();
     await first.close();
     const second = await startSandbox({ port: 0, dataDir });
-    const c2 = new LambdaClient({ endpoint: second.endpoint, region: second.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+    const c2 = new LambdaClient({
+      endpoint: second.endpoint,
+      region: second.region,
+      credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    });
     const out = await c2.send(new InvokeCommand({ FunctionName: 'kept', Payload: Buffer.from('{"x":1}') }));
     assert.equal(JSON.parse(utf8(out.Payload)).event.x, 1);
     await c2.send(new DeleteFunctionCommand({ FunctionName: 'kept' }));
@@ -153,15 +214,36 @@ test('functions persist across a restart with the same data dir; DeleteFunction 
 });
 
 test('CreateFunction and UpdateFunctionCode take the package from the sandbox S3 (S3Bucket/S3Key)', async () => {
-  const s3 = new S3Client({ endpoint: sb.endpoint, region: sb.region, forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  const s3 = new S3Client({
+    endpoint: sb.endpoint,
+    region: sb.region,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
   try {
     await s3.send(new CreateBucketCommand({ Bucket: 'code', CreateBucketConfiguration: { LocationConstraint: sb.region as never } }));
-    await s3.send(new PutObjectCommand({ Bucket: 'code', Key: 'pkgs/v1 fn.zip', Body: zipPackage({ 'app.py': 'def handler(e, c):\n    return "from s3"\n' }) }));
-    const created = await lambda.send(new CreateFunctionCommand({ FunctionName: 'from-s3', Runtime: 'python3.12', Handler: 'app.handler', Role: ROLE, Code: { S3Bucket: 'code', S3Key: 'pkgs/v1 fn.zip' } }));
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: 'code',
+        Key: 'pkgs/v1 fn.zip',
+        Body: zipPackage({ 'app.py': 'def handler(e, c):\n    return "from s3"\n' }),
+      }),
+    );
+    const created = await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'from-s3',
+        Runtime: 'python3.12',
+        Handler: 'app.handler',
+        Role: ROLE,
+        Code: { S3Bucket: 'code', S3Key: 'pkgs/v1 fn.zip' },
+      }),
+    );
     assert.ok(created.CodeSize! > 0);
     const out = await lambda.send(new InvokeCommand({ FunctionName: 'from-s3' }));
     assert.equal(utf8(out.Payload), '"from s3"');
-    const e = await errorOf(lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'from-s3', S3Bucket: 'code', S3Key: 'missing.zip' })));
+    const e = await errorOf(
+      lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'from-s3', S3Bucket: 'code', S3Key: 'missing.zip' })),
+    );
     assert.equal(e.name, 'InvalidParameterValueException');
     assert.match(e.message, /Error occurred while GetObject\. S3 Error Code: NoSuchKey/);
   } finally {
@@ -171,8 +253,16 @@ test('CreateFunction and UpdateFunctionCode take the package from the sandbox S3
 
 test('Invoke passes X-Amz-Client-Context (base64 JSON) to the handler as context.clientContext', async () => {
   await lambda.send(
-    new CreateFunctionCommand({ FunctionName: 'ctx', Runtime: 'nodejs20.x', Handler: 'index.handler', Role: ROLE, Code: { ZipFile: zipPackage({ 'index.mjs': 'export const handler = async (e, c) => c.clientContext;' }) } }),
+    new CreateFunctionCommand({
+      FunctionName: 'ctx',
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: ROLE,
+      Code: { ZipFile: zipPackage({ 'index.mjs': 'export const handler = async (e, c) => c.clientContext;' }) },
+    }),
   );
-  const out = await lambda.send(new InvokeCommand({ FunctionName: 'ctx', ClientContext: Buffer.from(JSON.stringify({ custom: { a: 1 } })).toString('base64') }));
+  const out = await lambda.send(
+    new InvokeCommand({ FunctionName: 'ctx', ClientContext: Buffer.from(JSON.stringify({ custom: { a: 1 } })).toString('base64') }),
+  );
   assert.deepEqual(JSON.parse(utf8(out.Payload)), { custom: { a: 1 } });
 });

@@ -19,7 +19,9 @@ before(async () => {
   writeFileSync(join(dir, 'credentials'), '');
   writeFileSync(
     join(dir, 'event_handler.zip'),
-    zipPackage({ 'event_handler.py': `def handler(event, context):\n    print('event', event)\n    return {'statusCode': 200, 'body': 'ok'}\n` }),
+    zipPackage({
+      'event_handler.py': `def handler(event, context):\n    print('event', event)\n    return {'statusCode': 200, 'body': 'ok'}\n`,
+    }),
   );
 });
 after(async () => {
@@ -58,8 +60,20 @@ for (const [label, cli] of [
     if (label === 'v2' && !/aws-cli\/2\./.test(version)) return t.skip('aws CLI v2 not found');
     const name = `event-handler-${label}`;
     const created = JSON.parse(
-      await aws(cli, ['lambda', 'create-function', '--function-name', name, '--runtime', 'python3.9', '--handler', 'event_handler.handler',
-        '--zip-file', 'fileb://event_handler.zip', '--role', 'arn:aws:iam::000000000000:role/lambda-role']),
+      await aws(cli, [
+        'lambda',
+        'create-function',
+        '--function-name',
+        name,
+        '--runtime',
+        'python3.9',
+        '--handler',
+        'event_handler.handler',
+        '--zip-file',
+        'fileb://event_handler.zip',
+        '--role',
+        'arn:aws:iam::000000000000:role/lambda-role',
+      ]),
     );
     assert.equal(created.FunctionArn, `arn:aws:lambda:eu-west-1:000000000000:function:${name}`);
     assert.equal(created.State, 'Pending');
@@ -68,14 +82,27 @@ for (const [label, cli] of [
     assert.equal(got.Configuration.State, 'Active');
     const payloadArgs = label === 'v2' ? ['--cli-binary-format', 'raw-in-base64-out'] : [];
     const out = join(dir, `out-${label}.json`);
-    const meta = JSON.parse(await aws(cli, ['lambda', 'invoke', '--function-name', name, '--payload', '{"k":"v"}', ...payloadArgs, '--log-type', 'Tail', out]));
+    const meta = JSON.parse(
+      await aws(cli, ['lambda', 'invoke', '--function-name', name, '--payload', '{"k":"v"}', ...payloadArgs, '--log-type', 'Tail', out]),
+    );
     assert.equal(meta.StatusCode, 200);
     assert.deepEqual(JSON.parse(readFileSync(out, 'utf8')), { statusCode: 200, body: 'ok' });
     const tail = Buffer.from(meta.LogResult, 'base64').toString('utf8');
     assert.match(tail, /event \{'k': 'v'\}\n/);
     const list = JSON.parse(await aws(cli, ['lambda', 'list-functions']));
     assert.ok(list.Functions.some((f: { FunctionName: string }) => f.FunctionName === name));
-    await aws(cli, ['lambda', 'add-permission', '--function-name', name, '--statement-id', 's3', '--action', 'lambda:InvokeFunction', '--principal', 's3.amazonaws.com']);
+    await aws(cli, [
+      'lambda',
+      'add-permission',
+      '--function-name',
+      name,
+      '--statement-id',
+      's3',
+      '--action',
+      'lambda:InvokeFunction',
+      '--principal',
+      's3.amazonaws.com',
+    ]);
     await aws(cli, ['lambda', 'delete-function', '--function-name', name]);
     await assert.rejects(aws(cli, ['lambda', 'get-function', '--function-name', name]), /ResourceNotFoundException/);
   });

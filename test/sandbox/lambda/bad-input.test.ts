@@ -22,20 +22,52 @@ test('malformed requests get AWS-style 4xx errors, never a 500, and the service 
     ['POST', '/2015-03-31/functions', 'null', 'SerializationException'],
     ['POST', '/2015-03-31/functions', '[1,2]', 'SerializationException'],
     ['POST', '/2015-03-31/functions', '{}', 'ValidationException'],
-    ['POST', '/2015-03-31/functions', JSON.stringify({ FunctionName: 'x', Runtime: 'nodejs20.x', Handler: 'a.b', Role: ROLE, Code: { ZipFile: 42 } }), 'SerializationException'],
-    ['POST', '/2015-03-31/functions', JSON.stringify({ FunctionName: 'x', Runtime: 'nodejs20.x', Handler: 'a.b', Role: ROLE, Code: 'zip' }), 'SerializationException'],
-    ['POST', '/2015-03-31/functions', JSON.stringify({ FunctionName: 'x', Runtime: 'nodejs20.x', Handler: 'a.b', Role: ROLE, Code: { ZipFile: 'UEsFBg==' }, Environment: { Variables: { A: 1 } } }), 'InvalidParameterValueException'],
+    [
+      'POST',
+      '/2015-03-31/functions',
+      JSON.stringify({ FunctionName: 'x', Runtime: 'nodejs20.x', Handler: 'a.b', Role: ROLE, Code: { ZipFile: 42 } }),
+      'SerializationException',
+    ],
+    [
+      'POST',
+      '/2015-03-31/functions',
+      JSON.stringify({ FunctionName: 'x', Runtime: 'nodejs20.x', Handler: 'a.b', Role: ROLE, Code: 'zip' }),
+      'SerializationException',
+    ],
+    [
+      'POST',
+      '/2015-03-31/functions',
+      JSON.stringify({
+        FunctionName: 'x',
+        Runtime: 'nodejs20.x',
+        Handler: 'a.b',
+        Role: ROLE,
+        Code: { ZipFile: 'UEsFBg==' },
+        Environment: { Variables: { A: 1 } },
+      }),
+      'InvalidParameterValueException',
+    ],
     ['PUT', '/2015-03-31/functions/fn/code', JSON.stringify({ ZipFile: ['x'] }), 'SerializationException'],
     ['PUT', '/2015-03-31/functions/fn/code', JSON.stringify({ ZipFile: 'bm90IGEgemlw' }), 'InvalidParameterValueException'],
     ['PUT', '/2015-03-31/functions/fn/configuration', JSON.stringify({ Timeout: 'long' }), 'InvalidParameterValueException'],
-    ['POST', '/2015-03-31/functions/fn/policy', JSON.stringify({ StatementId: 1, Action: [], Principal: {} }), 'InvalidParameterValueException'],
+    [
+      'POST',
+      '/2015-03-31/functions/fn/policy',
+      JSON.stringify({ StatementId: 1, Action: [], Principal: {} }),
+      'InvalidParameterValueException',
+    ],
     ['GET', '/2015-03-31/functions/%E0%A4%A', undefined, 'ResourceNotFoundException'],
     ['GET', '/2015-03-31/functions/fn/aliases', undefined, 'UnknownOperationException'],
     ['POST', '/2015-03-31/functions/fn/invocations', '{"a":', 'InvalidRequestContentException'],
     ['DELETE', '/2015-03-31/functions/fn/policy/none', undefined, 'ResourceNotFoundException'],
     ['GET', '/2015-03-31/functions?MaxItems=abc', undefined, 'ValidationException'],
     ['GET', '/2015-03-31/functions?MaxItems=0', undefined, 'ValidationException'],
-    ['PUT', '/2015-03-31/functions/fn/code', JSON.stringify({ ZipFile: 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', Architectures: ['sparc'] }), 'ValidationException'],
+    [
+      'PUT',
+      '/2015-03-31/functions/fn/code',
+      JSON.stringify({ ZipFile: 'UEsFBgAAAAAAAAAAAAAAAAAAAAAAAA==', Architectures: ['sparc'] }),
+      'ValidationException',
+    ],
   ];
   for (const [method, path, body, code] of cases) {
     const res = await signedRequest(sb.endpoint, sb.region, method, path, body);
@@ -44,10 +76,15 @@ test('malformed requests get AWS-style 4xx errors, never a 500, and the service 
     const json = JSON.parse(res.body) as { message?: string };
     assert.equal(typeof json.message, 'string');
   }
-  const badType = await signedRequest(sb.endpoint, sb.region, 'POST', '/2015-03-31/functions/fn/invocations', '{}', { 'X-Amz-Invocation-Type': 'Sometimes' });
+  const badType = await signedRequest(sb.endpoint, sb.region, 'POST', '/2015-03-31/functions/fn/invocations', '{}', {
+    'X-Amz-Invocation-Type': 'Sometimes',
+  });
   assert.equal(badType.errorType, 'ValidationException');
   const ok = await signedRequest(sb.endpoint, sb.region, 'POST', '/2015-03-31/functions/fn/invocations', '{}');
   assert.equal(ok.status, 200);
   assert.equal(ok.body, '1');
-  assert.deepEqual(sandboxLog.filter((l) => l.includes('internal error')), []);
+  assert.deepEqual(
+    sandboxLog.filter((l) => l.includes('internal error')),
+    [],
+  );
 });

@@ -65,7 +65,8 @@ test("the blog's walkthrough against the sandbox prints one block per operation"
   if (!cli) return t.skip('aws CLI not found');
   if (!v2) return t.skip('aws CLI v2 not found (needed for `aws logs tail`)');
   if (!curl) return t.skip('curl not found');
-  const aws = async (...args: string[]) => (await run(cli, ['--endpoint-url', sb.endpoint, ...args], { env: env(), cwd: dir, timeout: 60_000 })).stdout;
+  const aws = async (...args: string[]) =>
+    (await run(cli, ['--endpoint-url', sb.endpoint, ...args], { env: env(), cwd: dir, timeout: 60_000 })).stdout;
 
   writeFileSync(join(dir, 'test.txt'), 'S3 events trigger demo file.\n');
   writeFileSync(join(dir, 'event_handler.zip'), zipPackage({ 'event_handler.py': BLOG_HANDLER }));
@@ -74,25 +75,88 @@ test("the blog's walkthrough against the sandbox prints one block per operation"
   const fnArn = `arn:aws:lambda:${sb.region}:000000000000:function:event-handler`;
 
   await aws('s3', 'mb', 's3://test-bucket');
-  await aws('lambda', 'create-function', '--function-name', 'event-handler', '--runtime', 'python3.9', '--handler', 'event_handler.handler',
-    '--zip-file', 'fileb://event_handler.zip', '--role', 'arn:aws:iam::000000000000:role/lambda-role');
-  await aws('s3api', 'put-bucket-notification-configuration', '--bucket', 'test-bucket', '--notification-configuration',
-    JSON.stringify({ LambdaFunctionConfigurations: [
-      { LambdaFunctionArn: fnArn, Events: ['s3:ObjectCreated:*'] },
-      { LambdaFunctionArn: fnArn, Events: ['s3:ObjectRemoved:*'] },
-    ] }));
+  await aws(
+    'lambda',
+    'create-function',
+    '--function-name',
+    'event-handler',
+    '--runtime',
+    'python3.9',
+    '--handler',
+    'event_handler.handler',
+    '--zip-file',
+    'fileb://event_handler.zip',
+    '--role',
+    'arn:aws:iam::000000000000:role/lambda-role',
+  );
+  await aws(
+    's3api',
+    'put-bucket-notification-configuration',
+    '--bucket',
+    'test-bucket',
+    '--notification-configuration',
+    JSON.stringify({
+      LambdaFunctionConfigurations: [
+        { LambdaFunctionArn: fnArn, Events: ['s3:ObjectCreated:*'] },
+        { LambdaFunctionArn: fnArn, Events: ['s3:ObjectRemoved:*'] },
+      ],
+    }),
+  );
   await aws('s3', 'cp', 'test.txt', 's3://test-bucket');
   await aws('s3', 'cp', 's3://test-bucket/test.txt', 's3://test-bucket/copy_test.txt');
   await aws('s3', 'rm', 's3://test-bucket/copy_test.txt');
   await run(curl, ['-s', '-f', '-X', 'POST', '-F', 'key=test.txt', '-F', 'file=@test.txt', `${sb.endpoint}/test-bucket`], { cwd: dir });
-  const uploadId = (await aws('s3api', 'create-multipart-upload', '--bucket', 'test-bucket', '--key', 'bigfile.bin', '--query', 'UploadId', '--output', 'text')).trim();
+  const uploadId = (
+    await aws(
+      's3api',
+      'create-multipart-upload',
+      '--bucket',
+      'test-bucket',
+      '--key',
+      'bigfile.bin',
+      '--query',
+      'UploadId',
+      '--output',
+      'text',
+    )
+  ).trim();
   const etags: string[] = [];
   for (const n of [1, 2]) {
-    etags.push((await aws('s3api', 'upload-part', '--bucket', 'test-bucket', '--key', 'bigfile.bin', '--part-number', String(n),
-      '--body', `part${n}.bin`, '--upload-id', uploadId, '--query', 'ETag', '--output', 'text')).trim());
+    etags.push(
+      (
+        await aws(
+          's3api',
+          'upload-part',
+          '--bucket',
+          'test-bucket',
+          '--key',
+          'bigfile.bin',
+          '--part-number',
+          String(n),
+          '--body',
+          `part${n}.bin`,
+          '--upload-id',
+          uploadId,
+          '--query',
+          'ETag',
+          '--output',
+          'text',
+        )
+      ).trim(),
+    );
   }
-  await aws('s3api', 'complete-multipart-upload', '--bucket', 'test-bucket', '--key', 'bigfile.bin', '--upload-id', uploadId,
-    '--multipart-upload', JSON.stringify({ Parts: etags.map((ETag, i) => ({ ETag: JSON.parse(ETag), PartNumber: i + 1 })) }));
+  await aws(
+    's3api',
+    'complete-multipart-upload',
+    '--bucket',
+    'test-bucket',
+    '--key',
+    'bigfile.bin',
+    '--upload-id',
+    uploadId,
+    '--multipart-upload',
+    JSON.stringify({ Parts: etags.map((ETag, i) => ({ ETag: JSON.parse(ETag), PartNumber: i + 1 })) }),
+  );
 
   // Wait in-process (cheap) for the five invocations, then run `aws logs tail` once.
   const group = '/aws/lambda/event-handler';
@@ -101,27 +165,36 @@ test("the blog's walkthrough against the sandbox prints one block per operation"
     await new Promise((r) => setTimeout(r, 100));
   }
   const tail = (await run(v2, ['--endpoint-url', sb.endpoint, 'logs', 'tail', group], { env: env(), timeout: 60_000 })).stdout;
-  const out = tail.split('\n').map((l) => l.replace(/^\S+ \S+ /, '')).join('\n');
+  const out = tail
+    .split('\n')
+    .map((l) => l.replace(/^\S+ \S+ /, ''))
+    .join('\n');
   assert.equal((out.match(/^REPORT /gm) ?? []).length, 5);
   const grep = [...out.matchAll(/\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2} .*/g)].map((m) => m[0].slice(20).trimEnd());
   assert.equal(grep.length, 45, grep.join('\n'));
-  assert.deepEqual(grep.filter((l) => l.startsWith('Event Type:')), [
-    'Event Type: ObjectCreated:Put (Put)',
-    'Event Type: ObjectCreated:Copy (Copy)',
-    'Event Type: ObjectRemoved:Delete (Delete)',
-    'Event Type: ObjectCreated:Post (Post)',
-    'Event Type: ObjectCreated:CompleteMultipartUpload (CompleteMultipartUpload)',
-  ]);
-  assert.deepEqual(grep.slice(0, 9).filter((l) => !l.startsWith('Timestamp')), [
-    'S3 Event Detected',
-    '-------------------------------',
-    'Event Type: ObjectCreated:Put (Put)',
-    'Bucket:     test-bucket',
-    'Object:     test.txt',
-    'Size:       29 bytes',
-    'ETag:       b72a05983f663132daaf4688bb919f80',
-    '-------------------------------',
-  ]);
+  assert.deepEqual(
+    grep.filter((l) => l.startsWith('Event Type:')),
+    [
+      'Event Type: ObjectCreated:Put (Put)',
+      'Event Type: ObjectCreated:Copy (Copy)',
+      'Event Type: ObjectRemoved:Delete (Delete)',
+      'Event Type: ObjectCreated:Post (Post)',
+      'Event Type: ObjectCreated:CompleteMultipartUpload (CompleteMultipartUpload)',
+    ],
+  );
+  assert.deepEqual(
+    grep.slice(0, 9).filter((l) => !l.startsWith('Timestamp')),
+    [
+      'S3 Event Detected',
+      '-------------------------------',
+      'Event Type: ObjectCreated:Put (Put)',
+      'Bucket:     test-bucket',
+      'Object:     test.txt',
+      'Size:       29 bytes',
+      'ETag:       b72a05983f663132daaf4688bb919f80',
+      '-------------------------------',
+    ],
+  );
   assert.ok(grep.includes('Size:       0 bytes') && grep.includes('ETag:'), 'the delete block: size 0, empty ETag');
   assert.ok(grep.includes('Size:       5243904 bytes'));
 });

@@ -85,7 +85,14 @@ export function zipBase64(files: Record<string, string>): string {
 export const ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
 
 export function createFn(h: Harness, name: string, runtime: string, handler: string, files: Record<string, string>, extra: object = {}) {
-  return h.service.functions.create({ FunctionName: name, Runtime: runtime as never, Handler: handler, Role: ROLE, Code: { ZipFile: zipBase64(files) }, ...extra });
+  return h.service.functions.create({
+    FunctionName: name,
+    Runtime: runtime as never,
+    Handler: handler,
+    Role: ROLE,
+    Code: { ZipFile: zipBase64(files) },
+    ...extra,
+  });
 }
 
 /** The blog's python handler, verbatim in behaviour (prints the 'S3 Event Detected' block). */

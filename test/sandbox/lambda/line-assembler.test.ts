@@ -8,7 +8,10 @@ test('lines split on \\n across chunks, markers found, partial lines before a ma
     { chunks: ['\n\n'], expected: [{ line: '' }, { line: '' }] },
     { chunks: ['no newline\x1eREQ\x1e\n'], expected: [{ line: 'no newline' }, { marker: 'REQ' }] },
     { chunks: ['\x1eREQ', '\x1e\nafter\n'], expected: [{ marker: 'REQ' }, { line: 'after' }] },
-    { chunks: [Buffer.from('é').subarray(0, 1), Buffer.concat([Buffer.from('é').subarray(1), Buffer.from('\n')])], expected: [{ line: 'é' }] },
+    {
+      chunks: [Buffer.from('é').subarray(0, 1), Buffer.concat([Buffer.from('é').subarray(1), Buffer.from('\n')])],
+      expected: [{ line: 'é' }],
+    },
   ];
   for (const { chunks, expected } of cases) {
     const a = new LineAssembler(100);

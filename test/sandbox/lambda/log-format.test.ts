@@ -21,8 +21,14 @@ const T = Date.UTC(2019, 5, 5, 19, 30, 3, 173);
 test('platform lines', () => {
   assert.equal(startLine(ID), `START RequestId: ${ID} Version: $LATEST\n`);
   assert.equal(endLine(ID), `END RequestId: ${ID}\n`);
-  assert.equal(initStartLine('nodejs20.x'), 'INIT_START Runtime Version: nodejs:20.v1\tRuntime Version ARN: s3trigger-sandbox:nodejs20.x\n');
-  assert.equal(initStartLine('python3.12'), 'INIT_START Runtime Version: python:3.12.v1\tRuntime Version ARN: s3trigger-sandbox:python3.12\n');
+  assert.equal(
+    initStartLine('nodejs20.x'),
+    'INIT_START Runtime Version: nodejs:20.v1\tRuntime Version ARN: s3trigger-sandbox:nodejs20.x\n',
+  );
+  assert.equal(
+    initStartLine('python3.12'),
+    'INIT_START Runtime Version: python:3.12.v1\tRuntime Version ARN: s3trigger-sandbox:python3.12\n',
+  );
 });
 
 test('REPORT: tabs, two decimals, ceil billing, Init Duration and Status only when given', () => {
@@ -45,11 +51,20 @@ test('REPORT: tabs, two decimals, ceil billing, Init Duration and Status only wh
     ],
   ];
   for (const [input, expected] of cases) assert.equal(reportLine(input), expected);
-  for (const [ms, billed] of [[0.01, 1], [1, 1], [1.001, 2], [99.5, 100]] as const) assert.equal(billedDuration(ms), billed);
+  for (const [ms, billed] of [
+    [0.01, 1],
+    [1, 1],
+    [1.001, 2],
+    [99.5, 100],
+  ] as const)
+    assert.equal(billedDuration(ms), billed);
 });
 
 test('node console lines: ISO time, request id (or undefined in init), level, newlines as \\r', () => {
-  assert.equal(nodeConsoleLine(T, ID, 'INFO', 'EVENT\n{\n  "key": "value"\n}'), `2019-06-05T19:30:03.173Z\t${ID}\tINFO\tEVENT\r{\r  "key": "value"\r}\n`);
+  assert.equal(
+    nodeConsoleLine(T, ID, 'INFO', 'EVENT\n{\n  "key": "value"\n}'),
+    `2019-06-05T19:30:03.173Z\t${ID}\tINFO\tEVENT\r{\r  "key": "value"\r}\n`,
+  );
   assert.equal(nodeConsoleLine(T, undefined, 'WARN', 'loading'), '2019-06-05T19:30:03.173Z\tundefined\tWARN\tloading\n');
 });
 
@@ -60,10 +75,22 @@ test('errors: node Invoke Error / Uncaught Exception, python [ERROR] with traceb
     `2019-06-05T19:30:03.173Z\t${ID}\tERROR\tInvoke Error \t{"errorType":"Error","errorMessage":"boom","stack":["Error: boom","    at handler (file:///x/index.mjs:1:7)"]}\n`,
   );
   assert.match(nodeErrorLine(T, undefined, err, 'init'), /\tundefined\tERROR\tUncaught Exception \t\{/);
-  const py = { errorType: 'Exception', errorMessage: 'boom', trace: ['  File "/var/task/f.py", line 2, in handler\n    raise Exception("boom")\n'] };
-  assert.equal(pythonErrorLine(py), '[ERROR] Exception: boom\rTraceback (most recent call last):\r  File "/var/task/f.py", line 2, in handler\r    raise Exception("boom")\n');
+  const py = {
+    errorType: 'Exception',
+    errorMessage: 'boom',
+    trace: ['  File "/var/task/f.py", line 2, in handler\n    raise Exception("boom")\n'],
+  };
+  assert.equal(
+    pythonErrorLine(py),
+    '[ERROR] Exception: boom\rTraceback (most recent call last):\r  File "/var/task/f.py", line 2, in handler\r    raise Exception("boom")\n',
+  );
   assert.equal(pythonErrorLine({ ...py, trace: [] }), '[ERROR] Exception: boom\n');
-  assert.deepEqual(errorPayload('python3.12', py, ID), { errorMessage: 'boom', errorType: 'Exception', requestId: ID, stackTrace: py.trace });
+  assert.deepEqual(errorPayload('python3.12', py, ID), {
+    errorMessage: 'boom',
+    errorType: 'Exception',
+    requestId: ID,
+    stackTrace: py.trace,
+  });
   assert.deepEqual(errorPayload('nodejs20.x', err, ID), { errorType: 'Error', errorMessage: 'boom', trace: err.trace });
 });
 
@@ -81,6 +108,9 @@ test('splitForCloudWatch keeps every piece within the byte limit and loses nothi
   for (const text of cases) {
     const pieces = splitForCloudWatch(text, 10);
     assert.equal(pieces.join(''), text);
-    assert.ok(pieces.every((p) => Buffer.byteLength(p) <= 10 && p.length > 0), JSON.stringify(pieces));
+    assert.ok(
+      pieces.every((p) => Buffer.byteLength(p) <= 10 && p.length > 0),
+      JSON.stringify(pieces),
+    );
   }
 });

@@ -6,7 +6,9 @@ import { createFn, lambdaHarness } from './helpers.js';
 test('retries of a failing Event invocation follow the timing scale (0.1: 100 ms, then 200 ms)', async (t) => {
   const h = await lambdaHarness({ retryDelaysMs: undefined }, { scale: 0.1 });
   t.after(() => h.close());
-  await createFn(h, 'fail-async', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { throw new Error('always'); };` });
+  await createFn(h, 'fail-async', 'nodejs20.x', 'index.handler', {
+    'index.mjs': `export const handler = async () => { throw new Error('always'); };`,
+  });
   const id = h.service.functions.invokeAsync('fail-async', '{}');
   await h.sink.until((events) => events.filter((e) => e.message.startsWith(`REPORT RequestId: ${id}`)).length === 3, 10_000);
   const starts = h.sink.events.filter((e) => e.message.startsWith(`START RequestId: ${id}`)).map((e) => e.timestamp);

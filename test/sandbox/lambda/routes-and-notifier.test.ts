@@ -13,7 +13,11 @@ test('route maps Lambda REST paths (SDK and botocore spellings) to operations', 
     ['POST', '/2015-03-31/functions/', { op: 'CreateFunction' }],
     ['GET', '/2015-03-31/functions/', { op: 'ListFunctions' }],
     ['GET', '/2015-03-31/functions/fn', { op: 'GetFunction', name: 'fn' }],
-    ['GET', `/2015-03-31/functions/${arn}/configuration`, { op: 'GetFunctionConfiguration', name: 'arn:aws:lambda:eu-west-1:000000000000:function:fn' }],
+    [
+      'GET',
+      `/2015-03-31/functions/${arn}/configuration`,
+      { op: 'GetFunctionConfiguration', name: 'arn:aws:lambda:eu-west-1:000000000000:function:fn' },
+    ],
     ['DELETE', '/2015-03-31/functions/fn', { op: 'DeleteFunction', name: 'fn' }],
     ['PUT', '/2015-03-31/functions/fn/code', { op: 'UpdateFunctionCode', name: 'fn' }],
     ['PUT', '/2015-03-31/functions/fn/configuration', { op: 'UpdateFunctionConfiguration', name: 'fn' }],
@@ -36,8 +40,18 @@ test('deliverS3Notification: lambda -> one async invoke with {"Records":[record]
   const cases: { destination: S3Notification['destination']; exists: boolean; invoked: boolean; log?: RegExp }[] = [
     { destination: { kind: 'lambda', arn, configurationId: 'c' }, exists: true, invoked: true },
     { destination: { kind: 'lambda', arn, configurationId: 'c' }, exists: false, invoked: false, log: /function .*fn does not exist/ },
-    { destination: { kind: 'queue', arn: 'arn:aws:sqs:eu-west-1:000000000000:q', configurationId: 'c' }, exists: true, invoked: false, log: /no SQS/ },
-    { destination: { kind: 'topic', arn: 'arn:aws:sns:eu-west-1:000000000000:t', configurationId: 'c' }, exists: true, invoked: false, log: /no SNS/ },
+    {
+      destination: { kind: 'queue', arn: 'arn:aws:sqs:eu-west-1:000000000000:q', configurationId: 'c' },
+      exists: true,
+      invoked: false,
+      log: /no SQS/,
+    },
+    {
+      destination: { kind: 'topic', arn: 'arn:aws:sns:eu-west-1:000000000000:t', configurationId: 'c' },
+      exists: true,
+      invoked: false,
+      log: /no SNS/,
+    },
     { destination: { kind: 'eventbridge' }, exists: true, invoked: false, log: /no EventBridge/ },
   ];
   for (const c of cases) {

@@ -57,7 +57,12 @@ test('node: cold then warm in one environment; Init Duration only on the first R
   assert.match(lines[at + 2]!, new RegExp(`\\t${id}\\tWARN\\ttwo\\rlines\\n$`));
   assert.equal(lines[at + 3], 'raw stdout\n');
   assert.equal(lines[at + 4], `END RequestId: ${id}\n`);
-  assert.match(lines[at + 5]!, new RegExp(`^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d\\d ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d\\d ms\\t\\n$`));
+  assert.match(
+    lines[at + 5]!,
+    new RegExp(
+      `^REPORT RequestId: ${id}\\tDuration: \\d+\\.\\d\\d ms\\tBilled Duration: \\d+ ms\\tMemory Size: 128 MB\\tMax Memory Used: \\d+ MB\\tInit Duration: \\d+\\.\\d\\d ms\\t\\n$`,
+    ),
+  );
   const secondReport = lines.find((l) => l.startsWith(`REPORT RequestId: ${second.requestId}`))!;
   assert.doesNotMatch(secondReport, /Init Duration/);
   assert.match(first.logTail, /^START RequestId/);
@@ -85,7 +90,9 @@ test('python: print lines raw, one event per line, context fields', async () => 
 });
 
 test('node: a thrown error is logged as Invoke Error and returned with X-Amz-Function-Error semantics', async () => {
-  await createFn(h, 'node-throw', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { throw new TypeError('boom'); };` });
+  await createFn(h, 'node-throw', 'nodejs20.x', 'index.handler', {
+    'index.mjs': `export const handler = async () => { throw new TypeError('boom'); };`,
+  });
   const out = await h.service.functions.invoke('node-throw', '{}');
   assert.equal(out.status, 'error');
   const payload = JSON.parse(out.payload);
@@ -102,7 +109,9 @@ test('node: a thrown error is logged as Invoke Error and returned with X-Amz-Fun
 });
 
 test('python: an exception is logged as [ERROR] Type: message with the traceback', async () => {
-  await createFn(h, 'py-throw', 'python3.11', 'app.handler', { 'app.py': `def handler(event, context):\n    raise ValueError('bad value')\n` });
+  await createFn(h, 'py-throw', 'python3.11', 'app.handler', {
+    'app.py': `def handler(event, context):\n    raise ValueError('bad value')\n`,
+  });
   const out = await h.service.functions.invoke('py-throw', '{}');
   assert.equal(out.status, 'error');
   const payload = JSON.parse(out.payload);
@@ -111,11 +120,21 @@ test('python: an exception is logged as [ERROR] Type: message with the traceback
   assert.equal(payload.requestId, out.requestId);
   assert.match(payload.stackTrace[0], /File ".*app\.py", line 2, in handler/);
   const line = linesOf(streamOf(out.requestId)!).find((l) => l.startsWith('[ERROR]'))!;
-  assert.match(line, /^\[ERROR\] ValueError: bad value\rTraceback \(most recent call last\):\r {2}File ".*app\.py", line 2, in handler\r {4}raise ValueError\('bad value'\)\n$/);
+  assert.match(
+    line,
+    /^\[ERROR\] ValueError: bad value\rTraceback \(most recent call last\):\r {2}File ".*app\.py", line 2, in handler\r {4}raise ValueError\('bad value'\)\n$/,
+  );
 });
 
 test('timeout: the child is killed, Lambda prints the timeout line, the environment is replaced', async () => {
-  await createFn(h, 'py-slow', 'python3.11', 'app.handler', { 'app.py': `import time\ndef handler(event, context):\n    if event.get('sleep'):\n        time.sleep(30)\n    return 'ok'\n` }, { Timeout: 1 });
+  await createFn(
+    h,
+    'py-slow',
+    'python3.11',
+    'app.handler',
+    { 'app.py': `import time\ndef handler(event, context):\n    if event.get('sleep'):\n        time.sleep(30)\n    return 'ok'\n` },
+    { Timeout: 1 },
+  );
   const out = await h.service.functions.invoke('py-slow', '{"sleep":true}');
   assert.equal(out.status, 'timeout');
   assert.match(JSON.parse(out.payload).errorMessage, /Task timed out after 1\.00 seconds/);
@@ -131,7 +150,14 @@ test('timeout: the child is killed, Lambda prints the timeout line, the environm
 });
 
 test('a handler that never returns (node, pending promise) times out and the service keeps working', async () => {
-  await createFn(h, 'node-hang', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = () => new Promise(() => {});` }, { Timeout: 1 });
+  await createFn(
+    h,
+    'node-hang',
+    'nodejs20.x',
+    'index.handler',
+    { 'index.mjs': `export const handler = () => new Promise(() => {});` },
+    { Timeout: 1 },
+  );
   const out = await h.service.functions.invoke('node-hang', '{}');
   assert.equal(out.status, 'timeout');
   const again = await h.service.functions.invoke('node-ok', '{"n":3}');
@@ -139,19 +165,33 @@ test('a handler that never returns (node, pending promise) times out and the ser
 });
 
 test('10 MB of output (one long line and many lines) is logged in CloudWatch-sized events', async () => {
-  await createFn(h, 'py-loud', 'python3.11', 'app.handler', { 'app.py': `def handler(event, context):\n    print('x' * (10 * 1024 * 1024))\n    for i in range(20000):\n        print('line', i)\n    return 'done'\n` }, { Timeout: 30 });
+  await createFn(
+    h,
+    'py-loud',
+    'python3.11',
+    'app.handler',
+    {
+      'app.py': `def handler(event, context):\n    print('x' * (10 * 1024 * 1024))\n    for i in range(20000):\n        print('line', i)\n    return 'done'\n`,
+    },
+    { Timeout: 30 },
+  );
   const out = await h.service.functions.invoke('py-loud', '{}');
   assert.equal(out.status, 'success');
   const lines = linesOf(streamOf(out.requestId)!);
   const big = lines.filter((l) => /^x+\n?$/.test(l));
-  assert.equal(big.reduce((n, l) => n + l.replace('\n', '').length, 0), 10 * 1024 * 1024);
+  assert.equal(
+    big.reduce((n, l) => n + l.replace('\n', '').length, 0),
+    10 * 1024 * 1024,
+  );
   assert.ok(big.every((l) => Buffer.byteLength(l) <= 262_144 - 26));
   assert.ok(lines.includes('line 19999\n'));
   assert.ok(lines.some((l) => l.startsWith(`REPORT RequestId: ${out.requestId}`)));
 });
 
 test('two concurrent invocations get two environments', async () => {
-  await createFn(h, 'node-wait', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { await new Promise((r) => setTimeout(r, 300)); return 1; };` });
+  await createFn(h, 'node-wait', 'nodejs20.x', 'index.handler', {
+    'index.mjs': `export const handler = async () => { await new Promise((r) => setTimeout(r, 300)); return 1; };`,
+  });
   const [a, b] = await Promise.all([h.service.functions.invoke('node-wait', '{}'), h.service.functions.invoke('node-wait', '{}')]);
   assert.notEqual(streamOf(a.requestId), streamOf(b.requestId));
   assert.ok(a.initDurationMs! > 0 && b.initDurationMs! > 0);
@@ -159,7 +199,9 @@ test('two concurrent invocations get two environments', async () => {
 });
 
 test('Event invocations of a failing handler are retried twice with the same request id', async () => {
-  await createFn(h, 'node-fail-async', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { throw new Error('always'); };` });
+  await createFn(h, 'node-fail-async', 'nodejs20.x', 'index.handler', {
+    'index.mjs': `export const handler = async () => { throw new Error('always'); };`,
+  });
   const id = h.service.functions.invokeAsync('node-fail-async', '{}');
   await h.sink.until((events) => events.filter((e) => e.message.startsWith(`REPORT RequestId: ${id}`)).length === 3);
   await new Promise((r) => setTimeout(r, 100));
@@ -172,14 +214,20 @@ test('init errors: a missing module is reported like Lambda and the service surv
   const out = await h.service.functions.invoke('py-missing', '{}');
   assert.equal(out.status, 'error');
   assert.equal(JSON.parse(out.payload).errorType, 'Runtime.ImportModuleError');
-  assert.ok(h.sink.messages('/aws/lambda/py-missing').some((m) => m.startsWith("[ERROR] Runtime.ImportModuleError: Unable to import module 'nope'")));
+  assert.ok(
+    h.sink
+      .messages('/aws/lambda/py-missing')
+      .some((m) => m.startsWith("[ERROR] Runtime.ImportModuleError: Unable to import module 'nope'")),
+  );
   await createFn(h, 'node-nohandler', 'nodejs20.x', 'index.handler', { 'index.mjs': 'export const other = 1;' });
   const out2 = await h.service.functions.invoke('node-nohandler', '{}');
   assert.equal(JSON.parse(out2.payload).errorType, 'Runtime.HandlerNotFound');
 });
 
 test('a handler that exits the process is reported as Runtime.ExitError', async () => {
-  await createFn(h, 'node-exit', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { process.exit(3); };` });
+  await createFn(h, 'node-exit', 'nodejs20.x', 'index.handler', {
+    'index.mjs': `export const handler = async () => { process.exit(3); };`,
+  });
   const out = await h.service.functions.invoke('node-exit', '{}');
   assert.equal(out.status, 'error');
   assert.equal(JSON.parse(out.payload).errorType, 'Runtime.ExitError');
@@ -189,7 +237,14 @@ test('a handler that exits the process is reported as Runtime.ExitError', async 
 test('endless output is capped per invocation with one notice line, then the timeout ends it', async () => {
   const small = await lambdaHarness({ maxOutputBytes: 256 * 1024 });
   try {
-    await createFn(small, 'py-flood', 'python3.11', 'app.handler', { 'app.py': `def handler(event, context):\n    while True:\n        print('y' * 1000)\n` }, { Timeout: 1 });
+    await createFn(
+      small,
+      'py-flood',
+      'python3.11',
+      'app.handler',
+      { 'app.py': `def handler(event, context):\n    while True:\n        print('y' * 1000)\n` },
+      { Timeout: 1 },
+    );
     const out = await small.service.functions.invoke('py-flood', '{}');
     assert.equal(out.status, 'timeout');
     const lines = small.sink.messages('/aws/lambda/py-flood');
@@ -204,8 +259,17 @@ test('endless output is capped per invocation with one notice line, then the tim
 
 test('closing the service settles in-flight invocations and kills environments still initialising', async () => {
   const own = await lambdaHarness();
-  await createFn(own, 'node-forever', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = () => new Promise(() => {});` }, { Timeout: 60 });
-  await createFn(own, 'py-slow-init', 'python3.11', 'app.handler', { 'app.py': `import time\ntime.sleep(30)\ndef handler(e, c):\n    return 1\n` });
+  await createFn(
+    own,
+    'node-forever',
+    'nodejs20.x',
+    'index.handler',
+    { 'index.mjs': `export const handler = () => new Promise(() => {});` },
+    { Timeout: 60 },
+  );
+  await createFn(own, 'py-slow-init', 'python3.11', 'app.handler', {
+    'app.py': `import time\ntime.sleep(30)\ndef handler(e, c):\n    return 1\n`,
+  });
   const inFlight = own.service.functions.invoke('node-forever', '{}');
   await own.sink.until((events) => events.some((e) => e.message.startsWith('START RequestId')));
   const initialising = own.service.functions.invoke('py-slow-init', '{}').catch((err: Error) => err);
@@ -236,7 +300,14 @@ test('an idle environment is reclaimed after the idle timeout; the next invocati
 
 test('node: one 10 MB console.log becomes CloudWatch-sized events with the INFO prefix on the first', async () => {
   // 30 s: this test is about splitting, and a loaded machine takes seconds to pipe 10 MB through the runtime.
-  await createFn(h, 'node-loud', 'nodejs20.x', 'index.handler', { 'index.mjs': `export const handler = async () => { console.log('x'.repeat(10 * 1024 * 1024)); return 'done'; };` }, { Timeout: 30 });
+  await createFn(
+    h,
+    'node-loud',
+    'nodejs20.x',
+    'index.handler',
+    { 'index.mjs': `export const handler = async () => { console.log('x'.repeat(10 * 1024 * 1024)); return 'done'; };` },
+    { Timeout: 30 },
+  );
   const out = await h.service.functions.invoke('node-loud', '{}');
   assert.equal(out.status, 'success');
   const lines = linesOf(streamOf(out.requestId)!);
@@ -245,11 +316,19 @@ test('node: one 10 MB console.log becomes CloudWatch-sized events with the INFO 
   const pieces = lines.slice(start + 1, end);
   assert.match(pieces[0]!, new RegExp(`^\\S+Z\\t${out.requestId}\\tINFO\\txxx`));
   assert.ok(pieces.every((l) => Buffer.byteLength(l) <= 262_144 - 26));
-  assert.equal(pieces.join('').replace(/^.*\tINFO\t/, '').replace('\n', '').length, 10 * 1024 * 1024);
+  assert.equal(
+    pieces
+      .join('')
+      .replace(/^.*\tINFO\t/, '')
+      .replace('\n', '').length,
+    10 * 1024 * 1024,
+  );
 });
 
 test('python: sys.exit inside the handler: its last output precedes END, then Runtime.ExitError', async () => {
-  await createFn(h, 'py-exit', 'python3.11', 'app.handler', { 'app.py': `import sys\ndef handler(e, c):\n    print('about to exit')\n    sys.stderr.write('bye on stderr\\n')\n    sys.exit(2)\n` });
+  await createFn(h, 'py-exit', 'python3.11', 'app.handler', {
+    'app.py': `import sys\ndef handler(e, c):\n    print('about to exit')\n    sys.stderr.write('bye on stderr\\n')\n    sys.exit(2)\n`,
+  });
   const out = await h.service.functions.invoke('py-exit', '{}');
   assert.equal(out.error?.errorType, 'Runtime.ExitError');
   const lines = linesOf(streamOf(out.requestId)!);
@@ -261,7 +340,9 @@ test('python: sys.exit inside the handler: its last output precedes END, then Ru
 });
 
 test('code updated while an environment initialises: the waiting invocation runs the new code', async () => {
-  await createFn(h, 'py-update-race', 'python3.11', 'app.handler', { 'app.py': `import time\ntime.sleep(0.5)\ndef handler(e, c):\n    return 'v1'\n` });
+  await createFn(h, 'py-update-race', 'python3.11', 'app.handler', {
+    'app.py': `import time\ntime.sleep(0.5)\ndef handler(e, c):\n    return 'v1'\n`,
+  });
   const pending = h.service.functions.invoke('py-update-race', '{}');
   await new Promise((r) => setTimeout(r, 150));
   await h.service.functions.updateCode('py-update-race', { ZipFile: zipBase64({ 'app.py': `def handler(e, c):\n    return 'v2'\n` }) });

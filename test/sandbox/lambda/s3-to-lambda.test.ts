@@ -20,7 +20,6 @@ import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
 import { BLOG_HANDLER, ROLE } from './helpers.js';
 
-
 const NODE_HANDLER = `export const handler = async (event) => {
   for (const r of event.Records) console.log('record', r.eventName, r.s3.object.key, r.s3.object.size ?? 0);
   return 'ok';
@@ -68,7 +67,16 @@ after(async () => {
 const arn = (name: string) => `arn:aws:lambda:${sb.region}:000000000000:function:${name}`;
 
 async function createFunction(name: string, runtime: Runtime, handler: string, files: Record<string, string>, timeout = 10) {
-  await lambda.send(new CreateFunctionCommand({ FunctionName: name, Runtime: runtime, Handler: handler, Role: ROLE, Code: { ZipFile: zipPackage(files) }, Timeout: timeout }));
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: name,
+      Runtime: runtime,
+      Handler: handler,
+      Role: ROLE,
+      Code: { ZipFile: zipPackage(files) },
+      Timeout: timeout,
+    }),
+  );
 }
 
 async function bucketFor(bucket: string, configs: { fn: string; events: string[]; prefix?: string }[]) {
@@ -101,13 +109,20 @@ async function fireAll(bucket: string): Promise<void> {
   const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: 'bigfile.bin' }));
   const part = Buffer.alloc(5 * 1024 * 1024, 1);
   const p1 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'bigfile.bin', UploadId, PartNumber: 1, Body: part }));
-  const p2 = await s3.send(new UploadPartCommand({ Bucket: bucket, Key: 'bigfile.bin', UploadId, PartNumber: 2, Body: Buffer.from('tail') }));
+  const p2 = await s3.send(
+    new UploadPartCommand({ Bucket: bucket, Key: 'bigfile.bin', UploadId, PartNumber: 2, Body: Buffer.from('tail') }),
+  );
   await s3.send(
     new CompleteMultipartUploadCommand({
       Bucket: bucket,
       Key: 'bigfile.bin',
       UploadId,
-      MultipartUpload: { Parts: [{ ETag: p1.ETag, PartNumber: 1 }, { ETag: p2.ETag, PartNumber: 2 }] },
+      MultipartUpload: {
+        Parts: [
+          { ETag: p1.ETag, PartNumber: 1 },
+          { ETag: p2.ETag, PartNumber: 2 },
+        ],
+      },
     }),
   );
 }
@@ -155,7 +170,8 @@ function invocations(events: FilteredLogEvent[]): string[][] {
 }
 
 const reports = (m: string[]) => m.filter((l) => l.startsWith('REPORT RequestId: '));
-const REPORT_RE = /^REPORT RequestId: [0-9a-f-]{36}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t(Init Duration: \d+\.\d\d ms\t)?\n$/;
+const REPORT_RE =
+  /^REPORT RequestId: [0-9a-f-]{36}\tDuration: \d+\.\d\d ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\t(Init Duration: \d+\.\d\d ms\t)?\n$/;
 
 test('python (the blog handler): PUT / COPY / POST / DELETE / multipart each print one block with the right Event Type', async () => {
   await createFunction('blog-py', 'python3.9', 'event_handler.handler', { 'event_handler.py': BLOG_HANDLER });
@@ -179,7 +195,10 @@ test('python (the blog handler): PUT / COPY / POST / DELETE / multipart each pri
   assert.ok(messages.includes(messages.find((l) => / Size: {7}29 bytes\n$/.test(l))!));
   assert.ok(messages.some((l) => / Object: {5}bigfile\.bin\n$/.test(l)));
   assert.ok(messages.some((l) => / Size: {7}5242884 bytes\n$/.test(l)));
-  assert.ok(messages.some((l) => / Size: {7}0 bytes\n$/.test(l)), 'delete prints size 0');
+  assert.ok(
+    messages.some((l) => / Size: {7}0 bytes\n$/.test(l)),
+    'delete prints size 0',
+  );
   const rs = reports(messages);
   for (const r of rs) assert.match(r, REPORT_RE);
   assert.equal(rs.filter((r) => r.includes('Init Duration')).length >= 1, true);
@@ -193,7 +212,9 @@ test('node handler: the five operations arrive in commit order, one invocation e
   await fireAll('node-bucket');
   const events = await eventsOf('/aws/lambda/blog-node', (m) => reports(m).length === 5);
   const messages = events.map((e) => e.message ?? '');
-  const records = invocations(events).map((lines) => lines.map((l) => /\tINFO\trecord (\S+) (\S+) (\d+)\n$/.exec(l)?.slice(1).join(' ')).find(Boolean));
+  const records = invocations(events).map((lines) =>
+    lines.map((l) => /\tINFO\trecord (\S+) (\S+) (\d+)\n$/.exec(l)?.slice(1).join(' ')).find(Boolean),
+  );
   assert.deepEqual(records, [
     'ObjectCreated:Put test.txt 29',
     'ObjectCreated:Copy copy_test.txt 29',
@@ -216,7 +237,10 @@ test('handlers that write back into their own bucket (boto3 and the JS SDK) reac
   const py = await messagesOf('/aws/lambda/writeback-py', (m) => reports(m).length === 1);
   assert.ok(py.includes('wrote back py-in/a.txt\n'), py.join(''));
   const node = await messagesOf('/aws/lambda/writeback-node', (m) => reports(m).length === 1);
-  assert.ok(node.some((l) => l.endsWith('\tINFO\twrote back node-in/b.txt\n')), node.join(''));
+  assert.ok(
+    node.some((l) => l.endsWith('\tINFO\twrote back node-in/b.txt\n')),
+    node.join(''),
+  );
   const a = await s3.send(new GetObjectCommand({ Bucket: 'wb-bucket', Key: 'py-out/a.txt' }));
   assert.equal(await a.Body!.transformToString(), 'seen py-in/a.txt');
   const b = await s3.send(new GetObjectCommand({ Bucket: 'wb-bucket', Key: 'node-out/b.txt' }));
@@ -231,14 +255,23 @@ test('a notification for a function that was deleted is dropped with a sandbox l
       record: { eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'k' } } } as never,
       destination: { kind: 'lambda', arn: arn('gone'), configurationId: 'c' },
     });
-    assert.ok(lines.some((l) => l.includes('function arn:aws:lambda:eu-west-1:000000000000:function:gone does not exist')), lines.join('\n'));
+    assert.ok(
+      lines.some((l) => l.includes('function arn:aws:lambda:eu-west-1:000000000000:function:gone does not exist')),
+      lines.join('\n'),
+    );
   } finally {
     await own.close();
   }
 });
 
 test('the sandbox keeps serving while a handler hangs and floods its output', async () => {
-  await createFunction('flood', 'python3.12', 'app.handler', { 'app.py': `def handler(event, context):\n    while True:\n        print('z' * 4096)\n` }, 3);
+  await createFunction(
+    'flood',
+    'python3.12',
+    'app.handler',
+    { 'app.py': `def handler(event, context):\n    while True:\n        print('z' * 4096)\n` },
+    3,
+  );
   const invocation = lambda.send(new InvokeCommand({ FunctionName: 'flood', Payload: Buffer.from('{}') }));
   const started = Date.now();
   await messagesOf('/aws/lambda/flood', (m) => m.some((l) => l.startsWith('zzzz')));

@@ -14,7 +14,14 @@ export interface RawResponse {
  * a ListFunctions command whose request is rewritten before signing, sent by a request handler that keeps
  * the raw response.
  */
-export async function signedRequest(endpoint: string, region: string, method: string, path: string, body?: string, headers: Record<string, string> = {}): Promise<RawResponse> {
+export async function signedRequest(
+  endpoint: string,
+  region: string,
+  method: string,
+  path: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<RawResponse> {
   let response: RawResponse | undefined;
   const client = new LambdaClient({
     endpoint,
@@ -31,7 +38,11 @@ export async function signedRequest(endpoint: string, region: string, method: st
             res.on('data', (c: Buffer) => chunks.push(c));
             res.on('end', () => {
               const type = res.headers['x-amzn-errortype'];
-              response = { status: res.statusCode ?? 0, errorType: Array.isArray(type) ? type[0] : type, body: Buffer.concat(chunks).toString('utf8') };
+              response = {
+                status: res.statusCode ?? 0,
+                errorType: Array.isArray(type) ? type[0] : type,
+                body: Buffer.concat(chunks).toString('utf8'),
+              };
               reject(new Error('captured'));
             });
           });
@@ -42,7 +53,13 @@ export async function signedRequest(endpoint: string, region: string, method: st
   });
   client.middlewareStack.add(
     (next) => (args) => {
-      const req = args.request as { method: string; path: string; query: Record<string, string>; headers: Record<string, string>; body?: unknown };
+      const req = args.request as {
+        method: string;
+        path: string;
+        query: Record<string, string>;
+        headers: Record<string, string>;
+        body?: unknown;
+      };
       req.method = method;
       req.path = path;
       req.query = {};

@@ -6,7 +6,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { zipSync, strToU8 } from 'fflate';
-import { codeSha256, extractPackage, planPackage, safeEntryPath, unzipPackage, UnzippedTooLargeError, zipPackage, ZipFormatError } from '../../../src/sandbox/lambda/zip.js';
+import {
+  codeSha256,
+  extractPackage,
+  planPackage,
+  safeEntryPath,
+  unzipPackage,
+  UnzippedTooLargeError,
+  zipPackage,
+  ZipFormatError,
+} from '../../../src/sandbox/lambda/zip.js';
 import { readCentralDirectory, type ZipEntry } from '../../../src/sandbox/lambda/zip-reader.js';
 import { buildZip, deflatedZeros } from './wire.js';
 
@@ -66,7 +75,10 @@ test('planPackage: trees that cannot exist on disk, and declared sizes over the 
 test('readCentralDirectory: ZIP64 sizes and offsets, and archives from python zipfile and Info-ZIP zip', async () => {
   const content = Buffer.from('export const handler = async () => 64;');
   const zip64 = buildZip([{ name: 'index.mjs', method: 8, data: deflateRawSync(content), size: content.length, zip64: true }]);
-  assert.deepEqual(readCentralDirectory(zip64).map((e) => [e.name, e.size]), [['index.mjs', content.length]]);
+  assert.deepEqual(
+    readCentralDirectory(zip64).map((e) => [e.name, e.size]),
+    [['index.mjs', content.length]],
+  );
   const out = unzipPackage(zip64);
   assert.ok(out.ok);
   assert.equal(Buffer.from(out.files.get('index.mjs')!).toString(), content.toString());
@@ -76,7 +88,12 @@ test('readCentralDirectory: ZIP64 sizes and offsets, and archives from python zi
     mkdirSync(join(dir, 'src', 'pkg'), { recursive: true });
     writeFileSync(join(dir, 'src', 'app.py'), 'def handler(e, c):\n    return 1\n'.repeat(50));
     writeFileSync(join(dir, 'src', 'pkg', '__init__.py'), '');
-    execFileSync('python3', ['-c', 'import shutil, sys; shutil.make_archive(sys.argv[1], "zip", sys.argv[2])', join(dir, 'py'), join(dir, 'src')]);
+    execFileSync('python3', [
+      '-c',
+      'import shutil, sys; shutil.make_archive(sys.argv[1], "zip", sys.argv[2])',
+      join(dir, 'py'),
+      join(dir, 'src'),
+    ]);
     const tools: [string, Buffer][] = [['python zipfile', readFileSync(join(dir, 'py.zip'))]];
     try {
       // `zip -` streams: sizes in data descriptors after each entry, as when zipping into a pipe.
@@ -101,7 +118,10 @@ test('extractPackage stops a lying bomb at its declared size and a spread one at
   try {
     const lying = buildZip([{ name: 'a.bin', method: 8, data: deflatedZeros(64), size: 1 << 20 }]);
     await assert.rejects(extractPackage(lying, join(dir, 'lying')), ZipFormatError);
-    const declared = buildZip([{ name: 'a.bin', method: 8, data: deflatedZeros(8), size: 8 << 20 }, { name: 'b.bin', method: 8, data: deflatedZeros(8), size: 8 << 20 }]);
+    const declared = buildZip([
+      { name: 'a.bin', method: 8, data: deflatedZeros(8), size: 8 << 20 },
+      { name: 'b.bin', method: 8, data: deflatedZeros(8), size: 8 << 20 },
+    ]);
     await assert.rejects(extractPackage(declared, join(dir, 'declared'), 10 << 20), UnzippedTooLargeError);
     assert.equal(existsSync(join(dir, 'declared')), false, 'refused before anything was written');
     const short = buildZip([{ name: 'a.bin', method: 8, data: deflatedZeros(1), size: 2 << 20 }]);

@@ -28,7 +28,10 @@ test('CreateLogGroup / DescribeLogGroups / DeleteLogGroup', async () => {
   await assert.rejects(fx.logs.send(new CreateLogGroupCommand({ logGroupName: 'other' })), ResourceAlreadyExistsException);
 
   const all = await fx.logs.send(new DescribeLogGroupsCommand({ logGroupNamePrefix: '/aws/lambda/' }));
-  assert.deepEqual(all.logGroups?.map((g) => g.logGroupName), ['/aws/lambda/alpha', '/aws/lambda/beta']);
+  assert.deepEqual(
+    all.logGroups?.map((g) => g.logGroupName),
+    ['/aws/lambda/alpha', '/aws/lambda/beta'],
+  );
   const alpha = all.logGroups![0]!;
   assert.equal(alpha.arn, `arn:aws:logs:${fx.sandbox.region}:000000000000:log-group:/aws/lambda/alpha:*`);
   assert.equal(alpha.logGroupArn, `arn:aws:logs:${fx.sandbox.region}:000000000000:log-group:/aws/lambda/alpha`);
@@ -39,7 +42,10 @@ test('CreateLogGroup / DescribeLogGroups / DeleteLogGroup', async () => {
   assert.equal(page1.logGroups?.length, 2);
   assert.ok(page1.nextToken);
   const page2 = await fx.logs.send(new DescribeLogGroupsCommand({ limit: 2, nextToken: page1.nextToken }));
-  assert.deepEqual(page2.logGroups?.map((g) => g.logGroupName), ['other']);
+  assert.deepEqual(
+    page2.logGroups?.map((g) => g.logGroupName),
+    ['other'],
+  );
   assert.equal(page2.nextToken, undefined);
 
   await fx.logs.send(new DeleteLogGroupCommand({ logGroupName: 'other' }));
@@ -55,7 +61,10 @@ test('CreateLogStream / DescribeLogStreams ordered by name and by LastEventTime'
   await fx.logs.send(new CreateLogGroupCommand({ logGroupName }));
   for (const name of ['b', 'a', 'c']) await fx.logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: name }));
   await assert.rejects(fx.logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: 'a' })), ResourceAlreadyExistsException);
-  await assert.rejects(fx.logs.send(new CreateLogStreamCommand({ logGroupName: 'missing', logStreamName: 'a' })), ResourceNotFoundException);
+  await assert.rejects(
+    fx.logs.send(new CreateLogStreamCommand({ logGroupName: 'missing', logStreamName: 'a' })),
+    ResourceNotFoundException,
+  );
   const now = Date.now();
   const put = (logStreamName: string, timestamp: number) =>
     fx.logs.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents: [{ timestamp, message: `in ${logStreamName}` }] }));
@@ -64,7 +73,10 @@ test('CreateLogStream / DescribeLogStreams ordered by name and by LastEventTime'
   await put('c', now - 2000);
 
   const byName = await fx.logs.send(new DescribeLogStreamsCommand({ logGroupName }));
-  assert.deepEqual(byName.logStreams?.map((s) => s.logStreamName), ['a', 'b', 'c']);
+  assert.deepEqual(
+    byName.logStreams?.map((s) => s.logStreamName),
+    ['a', 'b', 'c'],
+  );
   const a = byName.logStreams![0]!;
   assert.equal(a.firstEventTimestamp, now - 1000);
   assert.equal(a.lastEventTimestamp, now - 1000);
@@ -72,13 +84,29 @@ test('CreateLogStream / DescribeLogStreams ordered by name and by LastEventTime'
   assert.equal(a.arn, `arn:aws:logs:${fx.sandbox.region}:000000000000:log-group:${logGroupName}:log-stream:a`);
 
   const newest = await fx.logs.send(new DescribeLogStreamsCommand({ logGroupName, orderBy: 'LastEventTime', descending: true, limit: 2 }));
-  assert.deepEqual(newest.logStreams?.map((s) => s.logStreamName), ['a', 'c']);
-  const rest = await fx.logs.send(new DescribeLogStreamsCommand({ logGroupName, orderBy: 'LastEventTime', descending: true, limit: 2, nextToken: newest.nextToken }));
-  assert.deepEqual(rest.logStreams?.map((s) => s.logStreamName), ['b']);
+  assert.deepEqual(
+    newest.logStreams?.map((s) => s.logStreamName),
+    ['a', 'c'],
+  );
+  const rest = await fx.logs.send(
+    new DescribeLogStreamsCommand({ logGroupName, orderBy: 'LastEventTime', descending: true, limit: 2, nextToken: newest.nextToken }),
+  );
+  assert.deepEqual(
+    rest.logStreams?.map((s) => s.logStreamName),
+    ['b'],
+  );
   assert.equal(rest.nextToken, undefined);
 
-  const prefixed = await fx.logs.send(new DescribeLogStreamsCommand({ logGroupIdentifier: `arn:aws:logs:${fx.sandbox.region}:000000000000:log-group:${logGroupName}`, logStreamNamePrefix: 'b' }));
-  assert.deepEqual(prefixed.logStreams?.map((s) => s.logStreamName), ['b']);
+  const prefixed = await fx.logs.send(
+    new DescribeLogStreamsCommand({
+      logGroupIdentifier: `arn:aws:logs:${fx.sandbox.region}:000000000000:log-group:${logGroupName}`,
+      logStreamNamePrefix: 'b',
+    }),
+  );
+  assert.deepEqual(
+    prefixed.logStreams?.map((s) => s.logStreamName),
+    ['b'],
+  );
   await assert.rejects(
     fx.logs.send(new DescribeLogStreamsCommand({ logGroupName, orderBy: 'LastEventTime', logStreamNamePrefix: 'b' })),
     InvalidParameterException,
@@ -86,7 +114,10 @@ test('CreateLogStream / DescribeLogStreams ordered by name and by LastEventTime'
 
   await fx.logs.send(new DeleteLogStreamCommand({ logGroupName, logStreamName: 'b' }));
   const after = await fx.logs.send(new DescribeLogStreamsCommand({ logGroupName }));
-  assert.deepEqual(after.logStreams?.map((s) => s.logStreamName), ['a', 'c']);
+  assert.deepEqual(
+    after.logStreams?.map((s) => s.logStreamName),
+    ['a', 'c'],
+  );
 });
 
 test('PutLogEvents validates order, existence and the accepted time window', async () => {
@@ -94,12 +125,23 @@ test('PutLogEvents validates order, existence and the accepted time window', asy
   await fx.logs.send(new CreateLogGroupCommand({ logGroupName }));
   await fx.logs.send(new CreateLogStreamCommand({ logGroupName, logStreamName: 's' }));
   const now = Date.now();
-  const ok = await fx.logs.send(new PutLogEventsCommand({ logGroupName, logStreamName: 's', logEvents: [{ timestamp: now, message: 'one' }] }));
+  const ok = await fx.logs.send(
+    new PutLogEventsCommand({ logGroupName, logStreamName: 's', logEvents: [{ timestamp: now, message: 'one' }] }),
+  );
   assert.match(ok.nextSequenceToken ?? '', /^\d{56}$/);
   assert.equal(ok.rejectedLogEventsInfo, undefined);
 
   await assert.rejects(
-    fx.logs.send(new PutLogEventsCommand({ logGroupName, logStreamName: 's', logEvents: [{ timestamp: now, message: 'b' }, { timestamp: now - 1, message: 'a' }] })),
+    fx.logs.send(
+      new PutLogEventsCommand({
+        logGroupName,
+        logStreamName: 's',
+        logEvents: [
+          { timestamp: now, message: 'b' },
+          { timestamp: now - 1, message: 'a' },
+        ],
+      }),
+    ),
     /chronological order/,
   );
   await assert.rejects(
@@ -113,7 +155,10 @@ test('PutLogEvents validates order, existence and the accepted time window', asy
   assert.deepEqual(rejected.rejectedLogEventsInfo, { tooOldLogEventEndIndex: 1 });
 
   const got = await fx.logs.send(new GetLogEventsCommand({ logGroupName, logStreamName: 's', startFromHead: true }));
-  assert.deepEqual(got.events?.map((e) => e.message), ['one']);
+  assert.deepEqual(
+    got.events?.map((e) => e.message),
+    ['one'],
+  );
 });
 
 test('GetLogEvents pages forward and backward with f/ and b/ tokens that repeat at the end', async () => {
@@ -129,7 +174,9 @@ test('GetLogEvents pages forward and backward with f/ and b/ tokens that repeat 
   const seen: string[] = [];
   let token: string | undefined;
   for (let pages = 0; pages < 10; pages++) {
-    const page = await fx.logs.send(new GetLogEventsCommand({ logGroupName, logStreamName, limit: 10, startFromHead: true, nextToken: token }));
+    const page = await fx.logs.send(
+      new GetLogEventsCommand({ logGroupName, logStreamName, limit: 10, startFromHead: true, nextToken: token }),
+    );
     assert.match(page.nextForwardToken!, /^f\/\d{56}$/);
     assert.match(page.nextBackwardToken!, /^b\/\d{56}$/);
     seen.push(...page.events!.map((e) => e.message!));
@@ -137,15 +184,29 @@ test('GetLogEvents pages forward and backward with f/ and b/ tokens that repeat 
     if (page.nextForwardToken === token) break;
     token = page.nextForwardToken;
   }
-  assert.deepEqual(seen, logEvents.map((e) => e.message));
+  assert.deepEqual(
+    seen,
+    logEvents.map((e) => e.message),
+  );
 
   // Default (no token, startFromHead false): the newest `limit` events, then backwards.
   const tail = await fx.logs.send(new GetLogEventsCommand({ logGroupName, logStreamName, limit: 10 }));
-  assert.deepEqual(tail.events?.map((e) => e.message), logEvents.slice(15).map((e) => e.message));
+  assert.deepEqual(
+    tail.events?.map((e) => e.message),
+    logEvents.slice(15).map((e) => e.message),
+  );
   const before = await fx.logs.send(new GetLogEventsCommand({ logGroupName, logStreamName, limit: 10, nextToken: tail.nextBackwardToken }));
-  assert.deepEqual(before.events?.map((e) => e.message), logEvents.slice(5, 15).map((e) => e.message));
-  const first = await fx.logs.send(new GetLogEventsCommand({ logGroupName, logStreamName, limit: 10, nextToken: before.nextBackwardToken }));
-  assert.deepEqual(first.events?.map((e) => e.message), logEvents.slice(0, 5).map((e) => e.message));
+  assert.deepEqual(
+    before.events?.map((e) => e.message),
+    logEvents.slice(5, 15).map((e) => e.message),
+  );
+  const first = await fx.logs.send(
+    new GetLogEventsCommand({ logGroupName, logStreamName, limit: 10, nextToken: before.nextBackwardToken }),
+  );
+  assert.deepEqual(
+    first.events?.map((e) => e.message),
+    logEvents.slice(0, 5).map((e) => e.message),
+  );
   const none = await fx.logs.send(new GetLogEventsCommand({ logGroupName, logStreamName, limit: 10, nextToken: first.nextBackwardToken }));
   assert.deepEqual(none.events, []);
   assert.equal(none.nextBackwardToken, first.nextBackwardToken);
@@ -153,10 +214,21 @@ test('GetLogEvents pages forward and backward with f/ and b/ tokens that repeat 
   // A forward token picks up events appended later.
   await fx.logs.send(new PutLogEventsCommand({ logGroupName, logStreamName, logEvents: [{ timestamp: base + 100, message: 'late' }] }));
   const more = await fx.logs.send(new GetLogEventsCommand({ logGroupName, logStreamName, nextToken: tail.nextForwardToken }));
-  assert.deepEqual(more.events?.map((e) => e.message), ['late']);
+  assert.deepEqual(
+    more.events?.map((e) => e.message),
+    ['late'],
+  );
 
   // startTime inclusive, endTime exclusive.
-  const window = await fx.logs.send(new GetLogEventsCommand({ logGroupName, logStreamName, startTime: base + 3, endTime: base + 6, startFromHead: true }));
-  assert.deepEqual(window.events?.map((e) => e.message), ['m3', 'm4', 'm5']);
-  await assert.rejects(fx.logs.send(new GetLogEventsCommand({ logGroupName, logStreamName, nextToken: 'garbage' })), InvalidParameterException);
+  const window = await fx.logs.send(
+    new GetLogEventsCommand({ logGroupName, logStreamName, startTime: base + 3, endTime: base + 6, startFromHead: true }),
+  );
+  assert.deepEqual(
+    window.events?.map((e) => e.message),
+    ['m3', 'm4', 'm5'],
+  );
+  await assert.rejects(
+    fx.logs.send(new GetLogEventsCommand({ logGroupName, logStreamName, nextToken: 'garbage' })),
+    InvalidParameterException,
+  );
 });

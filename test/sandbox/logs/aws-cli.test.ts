@@ -42,7 +42,7 @@ function run(args: string[]): Promise<{ status: number | null; stdout: string; s
 
 const lines = (text: string) => text.split('\n').filter((l) => l.trim() !== '');
 
-test('aws logs tail prints the group\'s events', { skip: !hasCliV2 && 'aws CLI v2 not found' }, async () => {
+test("aws logs tail prints the group's events", { skip: !hasCliV2 && 'aws CLI v2 not found' }, async () => {
   const now = Date.now();
   fx.sandbox.context.logs.append(group, stream, [
     { timestamp: now - 2000, message: 'START RequestId: aaa Version: $LATEST' },
@@ -81,7 +81,9 @@ test('aws logs tail --follow prints each appended event exactly once', { skip: !
     // Same millisecond as the newest seen event: the CLI re-queries from it (inclusive) and dedupes by eventId.
     fx.sandbox.context.logs.append(followGroup, stream, [{ timestamp: t0, message: 'same-ms' }]);
     await fx.logs.send(new CreateLogStreamCommand({ logGroupName: followGroup, logStreamName: 'api' }));
-    await fx.logs.send(new PutLogEventsCommand({ logGroupName: followGroup, logStreamName: 'api', logEvents: [{ timestamp: t0 + 5, message: 'via-api' }] }));
+    await fx.logs.send(
+      new PutLogEventsCommand({ logGroupName: followGroup, logStreamName: 'api', logEvents: [{ timestamp: t0 + 5, message: 'via-api' }] }),
+    );
     await waitFor('via-api');
     fx.sandbox.context.logs.append(followGroup, stream, [{ timestamp: t0 + 10, message: 'last' }]);
     await waitFor('last');

@@ -14,7 +14,11 @@ async function call(target: string | undefined, body: string) {
   const headers: Record<string, string> = { ...sigV4('logs'), 'content-type': 'application/x-amz-json-1.1' };
   if (target) headers['x-amz-target'] = target;
   const res = await fetch(`${fx.sandbox.endpoint}/`, { method: 'POST', headers, body });
-  return { status: res.status, errorType: res.headers.get('x-amzn-errortype'), json: (await res.json()) as { __type?: string; message?: string } };
+  return {
+    status: res.status,
+    errorType: res.headers.get('x-amzn-errortype'),
+    json: (await res.json()) as { __type?: string; message?: string },
+  };
 }
 
 const cases: { name: string; target: string; body: string; type: string; message?: RegExp }[] = [
@@ -28,11 +32,37 @@ const cases: { name: string; target: string; body: string; type: string; message
     type: 'ResourceNotFoundException',
     message: /^The specified log group does not exist\.$/,
   },
-  { name: 'missing required field', target: 'Logs_20140328.CreateLogGroup', body: '{}', type: 'InvalidParameterException', message: /Value null at 'logGroupName'/ },
-  { name: 'invalid group name', target: 'Logs_20140328.CreateLogGroup', body: '{"logGroupName":"bad name!"}', type: 'InvalidParameterException' },
-  { name: 'wrong field type', target: 'Logs_20140328.FilterLogEvents', body: '{"logGroupName":"g","limit":"ten"}', type: 'InvalidParameterException' },
-  { name: 'empty batch', target: 'Logs_20140328.PutLogEvents', body: '{"logGroupName":"g","logStreamName":"s","logEvents":[]}', type: 'InvalidParameterException' },
-  { name: 'events of the wrong shape', target: 'Logs_20140328.PutLogEvents', body: '{"logGroupName":"g","logStreamName":"s","logEvents":[null,{"message":1}]}', type: 'InvalidParameterException' },
+  {
+    name: 'missing required field',
+    target: 'Logs_20140328.CreateLogGroup',
+    body: '{}',
+    type: 'InvalidParameterException',
+    message: /Value null at 'logGroupName'/,
+  },
+  {
+    name: 'invalid group name',
+    target: 'Logs_20140328.CreateLogGroup',
+    body: '{"logGroupName":"bad name!"}',
+    type: 'InvalidParameterException',
+  },
+  {
+    name: 'wrong field type',
+    target: 'Logs_20140328.FilterLogEvents',
+    body: '{"logGroupName":"g","limit":"ten"}',
+    type: 'InvalidParameterException',
+  },
+  {
+    name: 'empty batch',
+    target: 'Logs_20140328.PutLogEvents',
+    body: '{"logGroupName":"g","logStreamName":"s","logEvents":[]}',
+    type: 'InvalidParameterException',
+  },
+  {
+    name: 'events of the wrong shape',
+    target: 'Logs_20140328.PutLogEvents',
+    body: '{"logGroupName":"g","logStreamName":"s","logEvents":[null,{"message":1}]}',
+    type: 'InvalidParameterException',
+  },
   { name: 'live tail without groups', target: 'Logs_20140328.StartLiveTail', body: '{}', type: 'InvalidParameterException' },
 ];
 

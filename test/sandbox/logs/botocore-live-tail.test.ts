@@ -7,11 +7,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cliEnv, startLogsFixture, type LogsFixture } from './helpers.js';
 
-const probe = spawnSync('python3', ['-c', "import botocore.session as s; c = s.get_session().create_client('logs', region_name='eu-west-1', aws_access_key_id='a', aws_secret_access_key='b'); print(hasattr(c, 'start_live_tail'))"], {
-  encoding: 'utf8',
-  env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
-});
-const skip = probe.status !== 0 ? 'python3 with botocore not found' : probe.stdout.trim() !== 'True' ? 'this botocore has no start_live_tail' : false;
+const probe = spawnSync(
+  'python3',
+  [
+    '-c',
+    "import botocore.session as s; c = s.get_session().create_client('logs', region_name='eu-west-1', aws_access_key_id='a', aws_secret_access_key='b'); print(hasattr(c, 'start_live_tail'))",
+  ],
+  {
+    encoding: 'utf8',
+    env: { ...process.env, AWS_EC2_METADATA_DISABLED: 'true' },
+  },
+);
+const skip =
+  probe.status !== 0 ? 'python3 with botocore not found' : probe.stdout.trim() !== 'True' ? 'this botocore has no start_live_tail' : false;
 
 const SCRIPT = `
 import json, sys
@@ -40,7 +48,9 @@ after(async () => {
 test('botocore start_live_tail receives sessionStart and appended events', { skip }, async () => {
   const group = '/aws/lambda/boto-fn';
   fx.sandbox.context.logs.append(group, 's', [{ timestamp: Date.now(), message: 'before the session' }]);
-  const child = spawn('python3', [join(scratch, 'tail.py'), fx.sandbox.endpoint, group], { env: cliEnv(fx.sandbox, join(scratch, 'empty')) });
+  const child = spawn('python3', [join(scratch, 'tail.py'), fx.sandbox.endpoint, group], {
+    env: cliEnv(fx.sandbox, join(scratch, 'empty')),
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
@@ -61,10 +71,16 @@ test('botocore start_live_tail receives sessionStart and appended events', { ski
     child.kill();
     await exited;
   }
-  // biome-ignore lint/suspicious/noExplicitAny: botocore's printed events, read field by field below
-  const events = stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+  const events = stdout
+    .trim()
+    .split('\n')
+    // biome-ignore lint/suspicious/noExplicitAny: botocore's printed events, read field by field below
+    .map((l) => JSON.parse(l) as Record<string, any>);
   assert.ok(events[0]!.sessionStart);
   assert.deepEqual(events[0]!.sessionStart.logGroupIdentifiers, [group]);
   const results = events.slice(1).flatMap((e) => e.sessionUpdate?.sessionResults ?? []);
-  assert.deepEqual(results.map((r: { message: string }) => r.message), ['START RequestId: b Version: $LATEST']);
+  assert.deepEqual(
+    results.map((r: { message: string }) => r.message),
+    ['START RequestId: b Version: $LATEST'],
+  );
 });

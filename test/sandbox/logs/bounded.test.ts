@@ -4,7 +4,12 @@ import assert from 'node:assert/strict';
 import { closeSync, mkdirSync, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateLogGroupCommand, CreateLogStreamCommand, FilterLogEventsCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  FilterLogEventsCommand,
+  PutLogEventsCommand,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { EVENT_MEMORY_BYTES, LogEventStore } from '../../../src/sandbox/logs/store.js';
 import { startLogsFixture } from './helpers.js';
 
@@ -19,10 +24,16 @@ const tempDir = (t: { after(fn: () => void): void }) => {
 function writeJournal(dir: string, records: number, messageBytes: number, t0: number): void {
   mkdirSync(dir, { recursive: true });
   const fd = openSync(join(dir, 'journal.ndjson'), 'w');
-  writeSync(fd, `${JSON.stringify({ op: 'group', name: 'g', t: t0 })}\n${JSON.stringify({ op: 'stream', group: 'g', name: 's', t: t0 })}\n`);
+  writeSync(
+    fd,
+    `${JSON.stringify({ op: 'group', name: 'g', t: t0 })}\n${JSON.stringify({ op: 'stream', group: 'g', name: 's', t: t0 })}\n`,
+  );
   const filler = 'x'.repeat(messageBytes - 12);
   for (let i = 0; i < records; i++) {
-    writeSync(fd, `${JSON.stringify({ op: 'events', group: 'g', stream: 's', i: t0 + i, e: [[t0 + i, `${String(i).padStart(11, '0')} ${filler}`]] })}\n`);
+    writeSync(
+      fd,
+      `${JSON.stringify({ op: 'events', group: 'g', stream: 's', i: t0 + i, e: [[t0 + i, `${String(i).padStart(11, '0')} ${filler}`]] })}\n`,
+    );
   }
   closeSync(fd);
 }
@@ -47,7 +58,10 @@ test('a journal far larger than the cap replays in bounded memory, keeps the new
   }
   const again = LogEventStore.open(dir, { maxBytes: 1 * MiB });
   try {
-    assert.deepEqual(again.group('g')!.events.map((e) => [e.timestamp, e.seq, e.ingestionTime]), store.group('g')!.events.map((e) => [e.timestamp, e.seq, e.ingestionTime]));
+    assert.deepEqual(
+      again.group('g')!.events.map((e) => [e.timestamp, e.seq, e.ingestionTime]),
+      store.group('g')!.events.map((e) => [e.timestamp, e.seq, e.ingestionTime]),
+    );
   } finally {
     again.close();
   }
@@ -88,7 +102,10 @@ test('startSandbox({ logsMaxMb }): over the cap the oldest events go first, ids 
   const second = await startLogsFixture({ dataDir, logsMaxMb: 1 });
   t.after(() => second.close());
   const page = await second.logs.send(new FilterLogEventsCommand({ logGroupName: group }));
-  assert.deepEqual(page.events?.map((e) => [e.eventId, e.message]), kept.slice(0, page.events?.length).map((e) => [e.eventId, e.message]));
+  assert.deepEqual(
+    page.events?.map((e) => [e.eventId, e.message]),
+    kept.slice(0, page.events?.length).map((e) => [e.eventId, e.message]),
+  );
 });
 
 test('over the cap, the oldest events across interleaved groups go first, appended one line at a time as Lambda does', () => {
@@ -101,9 +118,16 @@ test('over the cap, the oldest events across interleaved groups go first, append
   const started = Date.now();
   for (let i = 0; i < 60_000; i++) store.append(['a', 'b', 'c'][i % 3]!, 's', [{ timestamp: 1_000_000 + i, message: 'x' }], 1_000_000 + i);
   const elapsed = Date.now() - started;
-  const kept = store.allGroups().flatMap((g) => g.events.map((e) => e.timestamp)).sort((x, y) => x - y);
+  const kept = store
+    .allGroups()
+    .flatMap((g) => g.events.map((e) => e.timestamp))
+    .sort((x, y) => x - y);
   assert.ok(kept.length <= 10_000 && kept.length >= 8_750, `${kept.length} kept`);
-  assert.deepEqual(kept, Array.from({ length: kept.length }, (_, i) => 1_000_000 + 60_000 - kept.length + i), 'exactly the newest events, from every group');
+  assert.deepEqual(
+    kept,
+    Array.from({ length: kept.length }, (_, i) => 1_000_000 + 60_000 - kept.length + i),
+    'exactly the newest events, from every group',
+  );
   for (const g of store.allGroups()) assert.equal(g.storedBytes, g.events.length * (1 + 26));
   assert.ok(store.costBytes <= perEvent * 10_000);
   console.log(`# 60,000 interleaved appends under a 10,000-event cap: ${elapsed} ms`);
@@ -112,6 +136,8 @@ test('over the cap, the oldest events across interleaved groups go first, append
 test('startSandbox refuses a logsMaxMb that is not a positive number, before listening', async () => {
   const { startSandbox } = await import('../../../src/sandbox/server.js');
   for (const logsMaxMb of [0, -1, Number.NaN, Number.POSITIVE_INFINITY]) {
-    await assert.rejects(startSandbox({ port: 0, logsMaxMb }), { message: `logsMaxMb must be a number of MiB greater than 0, not ${String(logsMaxMb)}` });
+    await assert.rejects(startSandbox({ port: 0, logsMaxMb }), {
+      message: `logsMaxMb must be a number of MiB greater than 0, not ${String(logsMaxMb)}`,
+    });
   }
 });

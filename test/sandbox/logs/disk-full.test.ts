@@ -9,13 +9,21 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateLogGroupCommand, CreateLogStreamCommand, FilterLogEventsCommand, PutLogEventsCommand, type CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
+import {
+  CreateLogGroupCommand,
+  CreateLogStreamCommand,
+  FilterLogEventsCommand,
+  PutLogEventsCommand,
+  type CloudWatchLogsClient,
+} from '@aws-sdk/client-cloudwatch-logs';
 import { startLogsFixture } from './helpers.js';
 
 function mountTmpfs(dir: string): string | undefined {
   if (process.platform !== 'linux') return 'tmpfs mounts need Linux';
   const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', dir], { encoding: 'utf8' });
-  return r.status === 0 ? undefined : `cannot mount a tmpfs here (${(r.stderr || r.error?.message || 'mount failed').trim()}): disk-full test skipped`;
+  return r.status === 0
+    ? undefined
+    : `cannot mount a tmpfs here (${(r.stderr || r.error?.message || 'mount failed').trim()}): disk-full test skipped`;
 }
 
 async function allMessages(logs: CloudWatchLogsClient, logGroupName: string): Promise<string[]> {
@@ -70,8 +78,13 @@ test('disk full: acknowledged events survive whole, the failing batch gets a 500
   assert.equal(failures, 1, 'the disk filled up');
   for (let i = 0; i < 20; i++) await put(batch++, 1, 300); // the last few hundred bytes: whole events or none
 
-  fx.sandbox.context.logs.append('/aws/lambda/fn', 'lambda-stream', [{ timestamp: Date.now(), message: `lambda line ${'l'.repeat(64 * 1024)}` }]);
-  assert.ok(sandboxLog.some((l) => /logs: could not store 1 event\(s\) for \/aws\/lambda\/fn/.test(l)), sandboxLog.join('\n'));
+  fx.sandbox.context.logs.append('/aws/lambda/fn', 'lambda-stream', [
+    { timestamp: Date.now(), message: `lambda line ${'l'.repeat(64 * 1024)}` },
+  ]);
+  assert.ok(
+    sandboxLog.some((l) => /logs: could not store 1 event\(s\) for \/aws\/lambda\/fn/.test(l)),
+    sandboxLog.join('\n'),
+  );
 
   rmSync(filler);
   for (let i = 0; i < 5; i++) await put(batch++, 10, 100); // space again: these must not glue onto anything

@@ -25,7 +25,10 @@ before(async () => {
   // 1500 events per stream, interleaved in time: stream i writes at base + 3*n + i.
   const streams = ['2025/01/01/[$LATEST]aaa', '2025/01/01/[$LATEST]bbb', 'other'];
   for (const [i, logStreamName] of streams.entries()) {
-    const logEvents = Array.from({ length: 1500 }, (_, n) => ({ timestamp: base + 3 * n + i, message: `${n % 10 === 0 ? 'ERROR' : 'INFO'} event ${n} from ${i}` }));
+    const logEvents = Array.from({ length: 1500 }, (_, n) => ({
+      timestamp: base + 3 * n + i,
+      message: `${n % 10 === 0 ? 'ERROR' : 'INFO'} event ${n} from ${i}`,
+    }));
     await fx.logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName, logEvents }));
   }
 });
@@ -54,18 +57,28 @@ test('FilterLogEvents pages with limit and nextToken, interleaved in time order'
   }
   const last = await fx.logs.send(new FilterLogEventsCommand({ logGroupName: group, startTime: base + 4400, limit: 10000 }));
   assert.equal(last.nextToken, undefined);
-  assert.deepEqual(last.searchedLogStreams?.map((s) => s.logStreamName).sort(), ['2025/01/01/[$LATEST]aaa', '2025/01/01/[$LATEST]bbb', 'other']);
+  assert.deepEqual(last.searchedLogStreams?.map((s) => s.logStreamName).sort(), [
+    '2025/01/01/[$LATEST]aaa',
+    '2025/01/01/[$LATEST]bbb',
+    'other',
+  ]);
 });
 
 test('FilterLogEvents eventIds are stable between calls', async () => {
   const a = await fx.logs.send(new FilterLogEventsCommand({ logGroupName: group, limit: 50 }));
   const b = await fx.logs.send(new FilterLogEventsCommand({ logGroupName: group, limit: 50 }));
-  assert.deepEqual(a.events?.map((e) => e.eventId), b.events?.map((e) => e.eventId));
+  assert.deepEqual(
+    a.events?.map((e) => e.eventId),
+    b.events?.map((e) => e.eventId),
+  );
 });
 
 test('FilterLogEvents startTime and endTime are both inclusive', async () => {
   const r = await fx.logs.send(new FilterLogEventsCommand({ logGroupName: group, startTime: base + 3, endTime: base + 6 }));
-  assert.deepEqual(r.events?.map((e) => e.timestamp! - base), [3, 4, 5, 6]);
+  assert.deepEqual(
+    r.events?.map((e) => e.timestamp! - base),
+    [3, 4, 5, 6],
+  );
 });
 
 test('FilterLogEvents by stream names, by prefix, and by ARN identifier', async () => {

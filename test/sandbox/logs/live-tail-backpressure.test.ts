@@ -16,7 +16,14 @@ test('a stalled live tail client gets the newest events, sampled, and the server
   sb.context.logs.append('g', 's', [{ timestamp: Date.now(), message: 'create' }]);
 
   const res = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
-    const req = request(`${sb.endpoint}/`, { method: 'POST', headers: { ...sigV4('logs'), 'x-amz-target': 'Logs_20140328.StartLiveTail', 'content-type': 'application/x-amz-json-1.1' } }, resolve);
+    const req = request(
+      `${sb.endpoint}/`,
+      {
+        method: 'POST',
+        headers: { ...sigV4('logs'), 'x-amz-target': 'Logs_20140328.StartLiveTail', 'content-type': 'application/x-amz-json-1.1' },
+      },
+      resolve,
+    );
     req.on('error', reject);
     req.end(JSON.stringify({ logGroupIdentifiers: ['g'] }));
   });
@@ -27,7 +34,11 @@ test('a stalled live tail client gets the newest events, sampled, and the server
   const rounds = 10;
   const perRound = 2000;
   for (let r = 0; r < rounds; r++) {
-    sb.context.logs.append('g', 's', Array.from({ length: perRound }, (_, i) => ({ timestamp: Date.now(), message: `r${r}-${i} ${filler}` })));
+    sb.context.logs.append(
+      'g',
+      's',
+      Array.from({ length: perRound }, (_, i) => ({ timestamp: Date.now(), message: `r${r}-${i} ${filler}` })),
+    );
     await tick();
   }
   const lastMessage = `r${rounds - 1}-${perRound - 1} ${filler}`;

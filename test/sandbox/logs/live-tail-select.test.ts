@@ -15,25 +15,86 @@ function storeWith(...groups: string[]) {
   return store;
 }
 
-const selectCases: { name: string; input: Record<string, unknown>; group: string; stream: string; expected: string[]; identifier?: string }[] = [
-  { name: 'name identifier', input: { logGroupIdentifiers: ['/aws/lambda/fn'] }, group: '/aws/lambda/fn', stream: 'other', expected: ['INFO a', 'ERROR b'] },
-  { name: 'ARN identifier echoed', input: { logGroupIdentifiers: [ARN] }, group: '/aws/lambda/fn', stream: 'other', expected: ['INFO a', 'ERROR b'], identifier: ARN },
+const selectCases: {
+  name: string;
+  input: Record<string, unknown>;
+  group: string;
+  stream: string;
+  expected: string[];
+  identifier?: string;
+}[] = [
+  {
+    name: 'name identifier',
+    input: { logGroupIdentifiers: ['/aws/lambda/fn'] },
+    group: '/aws/lambda/fn',
+    stream: 'other',
+    expected: ['INFO a', 'ERROR b'],
+  },
+  {
+    name: 'ARN identifier echoed',
+    input: { logGroupIdentifiers: [ARN] },
+    group: '/aws/lambda/fn',
+    stream: 'other',
+    expected: ['INFO a', 'ERROR b'],
+    identifier: ARN,
+  },
   { name: 'another group', input: { logGroupIdentifiers: ['/aws/lambda/fn'] }, group: '/aws/lambda/other', stream: 'other', expected: [] },
-  { name: 'stream name hit', input: { logGroupIdentifiers: ['/aws/lambda/fn'], logStreamNames: ['other'] }, group: '/aws/lambda/fn', stream: 'other', expected: ['INFO a', 'ERROR b'] },
-  { name: 'stream name miss', input: { logGroupIdentifiers: ['/aws/lambda/fn'], logStreamNames: ['x'] }, group: '/aws/lambda/fn', stream: 'other', expected: [] },
-  { name: 'prefix hit', input: { logGroupIdentifiers: ['/aws/lambda/fn'], logStreamNamePrefixes: ['x', '2025/'] }, group: '/aws/lambda/fn', stream: '2025/01/01/[$LATEST]a', expected: ['INFO a', 'ERROR b'] },
-  { name: 'prefix miss', input: { logGroupIdentifiers: ['/aws/lambda/fn'], logStreamNamePrefixes: ['2025/'] }, group: '/aws/lambda/fn', stream: 'other', expected: [] },
-  { name: 'pattern', input: { logGroupIdentifiers: ['/aws/lambda/fn'], logEventFilterPattern: 'ERROR' }, group: '/aws/lambda/fn', stream: 'other', expected: ['ERROR b'] },
+  {
+    name: 'stream name hit',
+    input: { logGroupIdentifiers: ['/aws/lambda/fn'], logStreamNames: ['other'] },
+    group: '/aws/lambda/fn',
+    stream: 'other',
+    expected: ['INFO a', 'ERROR b'],
+  },
+  {
+    name: 'stream name miss',
+    input: { logGroupIdentifiers: ['/aws/lambda/fn'], logStreamNames: ['x'] },
+    group: '/aws/lambda/fn',
+    stream: 'other',
+    expected: [],
+  },
+  {
+    name: 'prefix hit',
+    input: { logGroupIdentifiers: ['/aws/lambda/fn'], logStreamNamePrefixes: ['x', '2025/'] },
+    group: '/aws/lambda/fn',
+    stream: '2025/01/01/[$LATEST]a',
+    expected: ['INFO a', 'ERROR b'],
+  },
+  {
+    name: 'prefix miss',
+    input: { logGroupIdentifiers: ['/aws/lambda/fn'], logStreamNamePrefixes: ['2025/'] },
+    group: '/aws/lambda/fn',
+    stream: 'other',
+    expected: [],
+  },
+  {
+    name: 'pattern',
+    input: { logGroupIdentifiers: ['/aws/lambda/fn'], logEventFilterPattern: 'ERROR' },
+    group: '/aws/lambda/fn',
+    stream: 'other',
+    expected: ['ERROR b'],
+  },
 ];
 
 for (const c of selectCases) {
   test(`live tail selection: ${c.name}`, () => {
     const store = storeWith('/aws/lambda/fn', '/aws/lambda/other');
     const request = parseLiveTailRequest(store, c.input);
-    const stored = store.append(c.group, c.stream, [{ timestamp: 5, message: 'INFO a' }, { timestamp: 6, message: 'ERROR b' }], 7);
+    const stored = store.append(
+      c.group,
+      c.stream,
+      [
+        { timestamp: 5, message: 'INFO a' },
+        { timestamp: 6, message: 'ERROR b' },
+      ],
+      7,
+    );
     const group = store.group(c.group)!;
     const results = selectResults(request, group, group.streams.get(c.stream)!, stored);
-    assert.deepEqual(results.map((r) => r.message), c.expected);
+    assert.deepEqual(
+      results.map((r) => r.message),
+      c.expected,
+    );
     for (const r of results) {
       assert.equal(r.logGroupIdentifier, c.identifier ?? '/aws/lambda/fn');
       assert.equal(r.logStreamName, c.stream);
@@ -45,16 +106,35 @@ for (const c of selectCases) {
 const refusals: { name: string; input: Record<string, unknown>; code: string }[] = [
   { name: 'no groups', input: {}, code: 'InvalidParameterException' },
   { name: 'empty groups', input: { logGroupIdentifiers: [] }, code: 'InvalidParameterException' },
-  { name: 'eleven groups', input: { logGroupIdentifiers: Array.from({ length: 11 }, () => '/aws/lambda/fn') }, code: 'InvalidParameterException' },
+  {
+    name: 'eleven groups',
+    input: { logGroupIdentifiers: Array.from({ length: 11 }, () => '/aws/lambda/fn') },
+    code: 'InvalidParameterException',
+  },
   { name: 'missing group', input: { logGroupIdentifiers: ['/aws/lambda/later'] }, code: 'ResourceNotFoundException' },
-  { name: 'names and prefixes', input: { logGroupIdentifiers: ['/aws/lambda/fn'], logStreamNames: ['a'], logStreamNamePrefixes: ['b'] }, code: 'InvalidParameterException' },
-  { name: 'stream filter on two groups', input: { logGroupIdentifiers: ['/aws/lambda/fn', '/aws/lambda/other'], logStreamNamePrefixes: ['b'] }, code: 'InvalidParameterException' },
-  { name: 'JSON pattern', input: { logGroupIdentifiers: ['/aws/lambda/fn'], logEventFilterPattern: '{ $.a = 1 }' }, code: 'InvalidParameterException' },
+  {
+    name: 'names and prefixes',
+    input: { logGroupIdentifiers: ['/aws/lambda/fn'], logStreamNames: ['a'], logStreamNamePrefixes: ['b'] },
+    code: 'InvalidParameterException',
+  },
+  {
+    name: 'stream filter on two groups',
+    input: { logGroupIdentifiers: ['/aws/lambda/fn', '/aws/lambda/other'], logStreamNamePrefixes: ['b'] },
+    code: 'InvalidParameterException',
+  },
+  {
+    name: 'JSON pattern',
+    input: { logGroupIdentifiers: ['/aws/lambda/fn'], logEventFilterPattern: '{ $.a = 1 }' },
+    code: 'InvalidParameterException',
+  },
 ];
 
 for (const c of refusals) {
   test(`live tail request refused: ${c.name}`, () => {
     const store = storeWith('/aws/lambda/fn', '/aws/lambda/other');
-    assert.throws(() => parseLiveTailRequest(store, c.input), (err: unknown) => err instanceof LogsError && err.code === c.code);
+    assert.throws(
+      () => parseLiveTailRequest(store, c.input),
+      (err: unknown) => err instanceof LogsError && err.code === c.code,
+    );
   });
 }

@@ -19,7 +19,8 @@ const group = '/aws/lambda/tail-fn';
 before(async () => {
   fx = await startLogsFixture();
   await fx.logs.send(new CreateLogGroupCommand({ logGroupName: group }));
-  for (const s of ['2025/01/01/[$LATEST]one', 'other']) await fx.logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: s }));
+  for (const s of ['2025/01/01/[$LATEST]one', 'other'])
+    await fx.logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: s }));
 });
 after(() => fx.close());
 
@@ -40,7 +41,13 @@ async function nextResults(frames: AsyncIterator<StartLiveTailResponseStream>): 
 }
 
 const put = (logStreamName: string, ...messages: string[]) =>
-  fx.logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName, logEvents: messages.map((message) => ({ timestamp: Date.now(), message })) }));
+  fx.logs.send(
+    new PutLogEventsCommand({
+      logGroupName: group,
+      logStreamName,
+      logEvents: messages.map((message) => ({ timestamp: Date.now(), message })),
+    }),
+  );
 
 test('StartLiveTail sends sessionStart, then each appended batch as one sessionUpdate', async () => {
   const arn = `arn:aws:logs:${fx.sandbox.region}:000000000000:log-group:${group}`;
@@ -53,20 +60,32 @@ test('StartLiveTail sends sessionStart, then each appended batch as one sessionU
 
   await put('other', 'hello', 'world');
   const results = await nextResults(frames);
-  assert.deepEqual(results.map((r) => r.message), ['hello', 'world']);
+  assert.deepEqual(
+    results.map((r) => r.message),
+    ['hello', 'world'],
+  );
   assert.equal(results[0]!.logStreamName, 'other');
   assert.equal(results[0]!.logGroupIdentifier, arn);
   assert.equal(typeof results[0]!.timestamp, 'number');
   assert.equal(typeof results[0]!.ingestionTime, 'number');
 
   // The Lambda runner's write path reaches the session too.
-  fx.sandbox.context.logs.append(group, '2025/01/01/[$LATEST]one', [{ timestamp: Date.now(), message: 'START RequestId: x Version: $LATEST' }]);
-  assert.deepEqual((await nextResults(frames)).map((r) => r.message), ['START RequestId: x Version: $LATEST']);
+  fx.sandbox.context.logs.append(group, '2025/01/01/[$LATEST]one', [
+    { timestamp: Date.now(), message: 'START RequestId: x Version: $LATEST' },
+  ]);
+  assert.deepEqual(
+    (await nextResults(frames)).map((r) => r.message),
+    ['START RequestId: x Version: $LATEST'],
+  );
   stop();
 });
 
 test('StartLiveTail honours stream prefixes and the filter pattern', async () => {
-  const { frames, stop } = await openTail({ logGroupIdentifiers: [group], logStreamNamePrefixes: ['2025/'], logEventFilterPattern: 'ERROR -ignore' });
+  const { frames, stop } = await openTail({
+    logGroupIdentifiers: [group],
+    logStreamNamePrefixes: ['2025/'],
+    logEventFilterPattern: 'ERROR -ignore',
+  });
   const start = await frames.next();
   assert.deepEqual(start.value?.sessionStart?.logStreamNamePrefixes, ['2025/']);
   assert.equal(start.value?.sessionStart?.logEventFilterPattern, 'ERROR -ignore');
@@ -74,7 +93,10 @@ test('StartLiveTail honours stream prefixes and the filter pattern', async () =>
   await put('other', 'ERROR in other stream');
   await put('2025/01/01/[$LATEST]one', 'INFO fine', 'ERROR ignore me', 'ERROR real');
   const results = await nextResults(frames);
-  assert.deepEqual(results.map((r) => r.message), ['ERROR real']);
+  assert.deepEqual(
+    results.map((r) => r.message),
+    ['ERROR real'],
+  );
   assert.equal(results[0]!.logGroupIdentifier, group);
   stop();
 });
@@ -84,7 +106,10 @@ test('StartLiveTail honours exact stream names', async () => {
   await frames.next();
   await put('2025/01/01/[$LATEST]one', 'not me');
   await put('other', 'me');
-  assert.deepEqual((await nextResults(frames)).map((r) => r.message), ['me']);
+  assert.deepEqual(
+    (await nextResults(frames)).map((r) => r.message),
+    ['me'],
+  );
   stop();
 });
 

@@ -20,7 +20,9 @@ test('groups, streams, events and their ids survive a sandbox restart', async (t
   const first = await startLogsFixture({ dataDir });
   await first.logs.send(new CreateLogGroupCommand({ logGroupName: 'api-group' }));
   await first.logs.send(new CreateLogStreamCommand({ logGroupName: 'api-group', logStreamName: 's' }));
-  await first.logs.send(new PutLogEventsCommand({ logGroupName: 'api-group', logStreamName: 's', logEvents: [{ timestamp: now, message: 'from the API' }] }));
+  await first.logs.send(
+    new PutLogEventsCommand({ logGroupName: 'api-group', logStreamName: 's', logEvents: [{ timestamp: now, message: 'from the API' }] }),
+  );
   first.sandbox.context.logs.append('/aws/lambda/fn', '2025/01/01/[$LATEST]abc', [
     { timestamp: now, message: 'START RequestId: r Version: $LATEST' },
     { timestamp: now + 1, message: 'END RequestId: r' },
@@ -37,7 +39,10 @@ test('groups, streams, events and their ids survive a sandbox restart', async (t
     const streamsAfter = await second.logs.send(new DescribeLogStreamsCommand({ logGroupName: 'api-group' }));
     assert.deepEqual(streamsAfter.logStreams, streamsBefore.logStreams);
     const api = await second.logs.send(new FilterLogEventsCommand({ logGroupName: 'api-group' }));
-    assert.deepEqual(api.events?.map((e) => e.message), ['from the API']);
+    assert.deepEqual(
+      api.events?.map((e) => e.message),
+      ['from the API'],
+    );
   } finally {
     await second.close();
   }

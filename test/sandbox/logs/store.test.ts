@@ -21,12 +21,26 @@ test('events are indexed per stream and per group in (timestamp, seq) order, lat
   store.createGroup('g', 1);
   store.createStream('g', 'a', 1);
   store.createStream('g', 'b', 1);
-  store.append('g', 'a', [{ timestamp: 10, message: 'a10' }, { timestamp: 30, message: 'a30' }], 100);
+  store.append(
+    'g',
+    'a',
+    [
+      { timestamp: 10, message: 'a10' },
+      { timestamp: 30, message: 'a30' },
+    ],
+    100,
+  );
   store.append('g', 'b', [{ timestamp: 20, message: 'b20' }], 101);
   store.append('g', 'a', [{ timestamp: 5, message: 'a5-late' }], 102);
   const group = store.group('g')!;
-  assert.deepEqual(group.events.map((e) => e.message), ['a5-late', 'a10', 'b20', 'a30']);
-  assert.deepEqual(group.streams.get('a')!.events.map((e) => e.message), ['a5-late', 'a10', 'a30']);
+  assert.deepEqual(
+    group.events.map((e) => e.message),
+    ['a5-late', 'a10', 'b20', 'a30'],
+  );
+  assert.deepEqual(
+    group.streams.get('a')!.events.map((e) => e.message),
+    ['a5-late', 'a10', 'a30'],
+  );
   assert.equal(group.streams.get('a')!.lastIngestionTime, 102);
   assert.equal(group.storedBytes, group.streams.get('a')!.storedBytes + group.streams.get('b')!.storedBytes);
 });
@@ -37,7 +51,15 @@ test('subscribers hear appends synchronously, in order, until they unsubscribe',
   store.createStream('g', 's', 1);
   const heard: string[] = [];
   const off = store.subscribe((group, stream, events) => heard.push(...events.map((e) => `${group.name}/${stream.name}:${e.message}`)));
-  store.append('g', 's', [{ timestamp: 1, message: 'x' }, { timestamp: 2, message: 'y' }], 5);
+  store.append(
+    'g',
+    's',
+    [
+      { timestamp: 1, message: 'x' },
+      { timestamp: 2, message: 'y' },
+    ],
+    5,
+  );
   assert.deepEqual(heard, ['g/s:x', 'g/s:y']);
   off();
   store.append('g', 's', [{ timestamp: 3, message: 'z' }], 5);
@@ -52,7 +74,15 @@ test('the journal replays to the same state and the same event ids; deletes surv
     first.createGroup('gone', 3);
     first.createStream('gone', 's', 3);
     first.append('gone', 's', [{ timestamp: 4, message: 'lost' }], 4);
-    first.append('keep', 's', [{ timestamp: 5, message: 'one' }, { timestamp: 5, message: 'two' }], 6);
+    first.append(
+      'keep',
+      's',
+      [
+        { timestamp: 5, message: 'one' },
+        { timestamp: 5, message: 'two' },
+      ],
+      6,
+    );
     first.deleteGroup('gone');
     const ids = first.group('keep')!.events.map(eventId);
     first.close();
@@ -60,7 +90,13 @@ test('the journal replays to the same state and the same event ids; deletes surv
     const second = LogEventStore.open(dir);
     assert.equal(second.group('gone'), undefined);
     assert.deepEqual(second.group('keep')!.events.map(eventId), ids);
-    assert.deepEqual(second.group('keep')!.events.map((e) => [e.message, e.ingestionTime]), [['one', 6], ['two', 6]]);
+    assert.deepEqual(
+      second.group('keep')!.events.map((e) => [e.message, e.ingestionTime]),
+      [
+        ['one', 6],
+        ['two', 6],
+      ],
+    );
     second.append('keep', 's', [{ timestamp: 7, message: 'three' }], 8);
     const third = second.group('keep')!.events.map(eventId);
     second.close();
@@ -86,7 +122,11 @@ const rejectCases: { name: string; timestamps: number[]; expected: ReturnType<ty
   { name: 'all fine', timestamps: [now - 1, now, now + 1], expected: undefined },
   { name: 'old prefix', timestamps: [now - 15 * day, now - 15 * day + 1, now], expected: { tooOldLogEventEndIndex: 2 } },
   { name: 'new suffix', timestamps: [now, now + 3 * 3_600_000], expected: { tooNewLogEventStartIndex: 1 } },
-  { name: 'both', timestamps: [now - 20 * day, now, now + 5 * 3_600_000], expected: { tooOldLogEventEndIndex: 1, tooNewLogEventStartIndex: 2 } },
+  {
+    name: 'both',
+    timestamps: [now - 20 * day, now, now + 5 * 3_600_000],
+    expected: { tooOldLogEventEndIndex: 1, tooNewLogEventStartIndex: 2 },
+  },
 ];
 for (const { name, timestamps, expected } of rejectCases) {
   test(`rejectedEvents: ${name}`, () => assert.deepEqual(rejectedEvents(timestamps, now), expected));

@@ -31,9 +31,14 @@ test('ingestion delay: a put event is not in FilterLogEvents or GetLogEvents unt
   const fx = await fixture(t, 0.3, 1); // seed 1's first ingestion delay: 1.74 s × 0.3 = 520 ms; FilterLogEvents 5 per 300 ms
   await fx.logs.send(new CreateLogStreamCommand({ logGroupName: group, logStreamName: 's' }));
   const putAt = Date.now();
-  await fx.logs.send(new PutLogEventsCommand({ logGroupName: group, logStreamName: 's', logEvents: [{ timestamp: putAt, message: 'hello' }] }));
+  await fx.logs.send(
+    new PutLogEventsCommand({ logGroupName: group, logStreamName: 's', logEvents: [{ timestamp: putAt, message: 'hello' }] }),
+  );
   assert.deepEqual((await fx.logs.send(new FilterLogEventsCommand({ logGroupName: group }))).events, []);
-  assert.deepEqual((await fx.logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 's', startFromHead: true }))).events, []);
+  assert.deepEqual(
+    (await fx.logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 's', startFromHead: true }))).events,
+    [],
+  );
   let seen: { ingestionTime?: number } | undefined;
   for (let i = 0; i < 100 && !seen; i++) {
     await sleep(70);
@@ -44,7 +49,10 @@ test('ingestion delay: a put event is not in FilterLogEvents or GetLogEvents unt
   assert.ok(Number.isInteger(seen.ingestionTime));
   assert.ok(seen.ingestionTime! <= Date.now());
   const got = await fx.logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 's', startFromHead: true }));
-  assert.deepEqual(got.events?.map((e) => e.message), ['hello']);
+  assert.deepEqual(
+    got.events?.map((e) => e.message),
+    ['hello'],
+  );
 });
 
 test('ingestion delay: out of order across streams, in order within one; nothing is returned before its ingestionTime', async (t) => {
@@ -63,7 +71,11 @@ test('ingestion delay: out of order across streams, in order within one; nothing
   assert.equal(events.length, 30);
   for (let s = 0; s < 6; s++) {
     const times = events.filter((e) => e.logStreamName === `stream-${s}`).map((e) => e.ingestionTime!);
-    assert.deepEqual(times, [...times].sort((a, b) => a - b), `stream-${s}: ingested in order`);
+    assert.deepEqual(
+      times,
+      [...times].sort((a, b) => a - b),
+      `stream-${s}: ingested in order`,
+    );
   }
   const byTimestamp = [...events].sort((a, b) => a.timestamp! - b.timestamp!);
   const inversions = byTimestamp.filter((e, i) => i > 0 && e.ingestionTime! < byTimestamp[i - 1]!.ingestionTime!).length;
@@ -96,10 +108,17 @@ test('live tail: one sessionUpdate per interval, empty when idle; 1000 events at
 
   const before = tail.frames.length;
   const start = Date.now();
-  fx.sandbox.context.logs.append(group, 'flood', Array.from({ length: 1000 }, (_, i) => ({ timestamp: start, message: `line ${String(i).padStart(4, '0')}` })));
+  fx.sandbox.context.logs.append(
+    group,
+    'flood',
+    Array.from({ length: 1000 }, (_, i) => ({ timestamp: start, message: `line ${String(i).padStart(4, '0')}` })),
+  );
   for (let i = 0; i < 200 && !tail.frames.slice(before).some((f) => f.frame.sessionUpdate?.sessionResults?.length); i++) await sleep(10);
   await sleep(120);
-  const updates = tail.frames.slice(before).map((f) => f.frame.sessionUpdate!).filter((u) => u.sessionResults!.length > 0);
+  const updates = tail.frames
+    .slice(before)
+    .map((f) => f.frame.sessionUpdate!)
+    .filter((u) => u.sessionResults!.length > 0);
   assert.equal(updates.length, 1, 'the flood came in one update');
   assert.deepEqual(updates[0]!.sessionMetadata, { sampled: true });
   const messages = updates[0]!.sessionResults!.map((r) => r.message!);
@@ -113,7 +132,11 @@ test('live tail: 500 events in one interval are all sent, not sampled', async (t
   const fx = await fixture(t, 0.05);
   const tail = await liveTail(fx);
   t.after(() => tail.stop());
-  fx.sandbox.context.logs.append(group, 'burst', Array.from({ length: 500 }, (_, i) => ({ timestamp: Date.now(), message: `b${i}` })));
+  fx.sandbox.context.logs.append(
+    group,
+    'burst',
+    Array.from({ length: 500 }, (_, i) => ({ timestamp: Date.now(), message: `b${i}` })),
+  );
   for (let i = 0; i < 200 && !tail.frames.some((f) => f.frame.sessionUpdate?.sessionResults?.length); i++) await sleep(10);
   const update = tail.frames.find((f) => f.frame.sessionUpdate?.sessionResults?.length)!.frame.sessionUpdate!;
   assert.equal(update.sessionResults!.length, 500);
@@ -133,7 +156,9 @@ test('live tail: the session ends after 3 h (scaled) with SessionTimeoutExceptio
 
 test('FilterLogEvents: 5 requests a second, the 6th is ThrottlingException "Rate exceeded" (400), then it recovers', async (t) => {
   const fx = await fixture(t, 1);
-  const results = await Promise.allSettled(Array.from({ length: 8 }, () => fx.logs.send(new FilterLogEventsCommand({ logGroupName: group }))));
+  const results = await Promise.allSettled(
+    Array.from({ length: 8 }, () => fx.logs.send(new FilterLogEventsCommand({ logGroupName: group }))),
+  );
   const ok = results.filter((r) => r.status === 'fulfilled');
   const refused = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as ThrottlingException] : []));
   assert.equal(ok.length, 5);
@@ -144,7 +169,9 @@ test('FilterLogEvents: 5 requests a second, the 6th is ThrottlingException "Rate
     assert.equal(err.$metadata.httpStatusCode, 400);
   }
   // Other operations are not counted against it.
-  await fx.logs.send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 'none' })).catch((err: Error) => assert.equal(err.name, 'ResourceNotFoundException'));
+  await fx.logs
+    .send(new GetLogEventsCommand({ logGroupName: group, logStreamName: 'none' }))
+    .catch((err: Error) => assert.equal(err.name, 'ResourceNotFoundException'));
   await sleep(1050);
   await fx.logs.send(new FilterLogEventsCommand({ logGroupName: group }));
 });
@@ -154,5 +181,9 @@ test('instant timing: no quota, no delay (the default stays as before)', async (
   t.after(() => fx.close());
   fx.sandbox.context.logs.append(group, 's', [{ timestamp: Date.now(), message: 'now' }]);
   const results = await Promise.all(Array.from({ length: 12 }, () => fx.logs.send(new FilterLogEventsCommand({ logGroupName: group }))));
-  for (const r of results) assert.deepEqual(r.events?.map((e) => e.message), ['now']);
+  for (const r of results)
+    assert.deepEqual(
+      r.events?.map((e) => e.message),
+      ['now'],
+    );
 });

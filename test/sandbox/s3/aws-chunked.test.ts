@@ -48,13 +48,25 @@ test('checksums: declared values are validated, computed and compared', () => {
   const c = digests('hello world', { 'x-amz-sdk-checksum-algorithm': 'CRC32C', 'x-amz-trailer': 'x-amz-checksum-crc32c' });
   assert.equal(c.result.checksums.CRC32C, 'yZRlqg==');
   const bad = digests('hello world', { 'x-amz-checksum-crc32': 'AAAAAA==' });
-  assert.throws(() => verifyChecksums(bad.declared, {}, bad.result), { code: 'BadDigest', message: 'The CRC32 you specified did not match the calculated checksum.' });
+  assert.throws(() => verifyChecksums(bad.declared, {}, bad.result), {
+    code: 'BadDigest',
+    message: 'The CRC32 you specified did not match the calculated checksum.',
+  });
   const md5 = digests('hello world', { 'content-md5': 'AAAAAAAAAAAAAAAAAAAAAA==' });
   assert.throws(() => verifyChecksums(md5.declared, {}, md5.result), { code: 'BadDigest' });
   const trailer = digests('hello world', { 'x-amz-trailer': 'x-amz-checksum-crc32' });
   assert.throws(() => verifyChecksums(trailer.declared, { 'x-amz-checksum-crc32': 'AAAAAA==' }, trailer.result), { code: 'BadDigest' });
-  assert.throws(() => declaredChecksums({ 'x-amz-checksum-crc32': 'not base64!' }), { code: 'InvalidRequest', message: 'Value for x-amz-checksum-crc32 header is invalid.' });
+  assert.throws(() => declaredChecksums({ 'x-amz-checksum-crc32': 'not base64!' }), {
+    code: 'InvalidRequest',
+    message: 'Value for x-amz-checksum-crc32 header is invalid.',
+  });
   assert.throws(() => declaredChecksums({ 'content-md5': 'short' }), { code: 'InvalidDigest' });
-  assert.throws(() => declaredChecksums({ 'x-amz-sdk-checksum-algorithm': 'CRC32' }), { code: 'InvalidRequest', message: /no corresponding x-amz-checksum-\*/ });
-  assert.throws(() => declaredChecksums({ 'x-amz-sdk-checksum-algorithm': 'MD4', 'x-amz-checksum-crc32': 'DUoRhQ==' }), { code: 'InvalidRequest', message: /unsupported/ });
+  assert.throws(() => declaredChecksums({ 'x-amz-sdk-checksum-algorithm': 'CRC32' }), {
+    code: 'InvalidRequest',
+    message: /no corresponding x-amz-checksum-\*/,
+  });
+  assert.throws(() => declaredChecksums({ 'x-amz-sdk-checksum-algorithm': 'MD4', 'x-amz-checksum-crc32': 'DUoRhQ==' }), {
+    code: 'InvalidRequest',
+    message: /unsupported/,
+  });
 });

@@ -26,7 +26,8 @@ after(async () => {
 const url = (path: string) => `${h.sandbox.endpoint}${path}`;
 const AUTH = sigV4('s3').authorization;
 /** fetch with a SigV4-shaped Authorization: the sandbox refuses unsigned writes. */
-const sfetch = (input: string, init: RequestInit = {}) => fetch(input, { ...init, headers: { authorization: AUTH, ...(init.headers as Record<string, string> | undefined) } });
+const sfetch = (input: string, init: RequestInit = {}) =>
+  fetch(input, { ...init, headers: { authorization: AUTH, ...(init.headers as Record<string, string> | undefined) } });
 const code = (xml: string) => /<Code>([^<]+)<\/Code>/.exec(xml)?.[1];
 
 /** A raw HTTP/1.1 exchange over a socket: write head + body, half-close, read until the server closes or answers. */
@@ -79,8 +80,11 @@ test('malformed XML bodies -> MalformedXML', async () => {
 });
 
 test('notification config validation errors', async () => {
-  const put = (xml: string) => sfetch(url('/bad-bucket?notification'), { method: 'PUT', body: xml, headers: { 'x-amz-skip-destination-validation': 'true' } });
-  const badArn = await put('<NotificationConfiguration><QueueConfiguration><Queue>not-an-arn</Queue><Event>s3:ObjectCreated:*</Event></QueueConfiguration></NotificationConfiguration>');
+  const put = (xml: string) =>
+    sfetch(url('/bad-bucket?notification'), { method: 'PUT', body: xml, headers: { 'x-amz-skip-destination-validation': 'true' } });
+  const badArn = await put(
+    '<NotificationConfiguration><QueueConfiguration><Queue>not-an-arn</Queue><Event>s3:ObjectCreated:*</Event></QueueConfiguration></NotificationConfiguration>',
+  );
   const badArnText = await badArn.text();
   assert.equal(code(badArnText), 'InvalidArgument');
   assert.match(badArnText, /The ARN could not be parsed/);
@@ -93,7 +97,10 @@ test('notification config validation errors', async () => {
 });
 
 test('truncated bodies: nothing stored, server keeps serving', async () => {
-  const plain = await raw(`PUT /bad-bucket/truncated HTTP/1.1\nHost: 127.0.0.1\nAuthorization: ${AUTH}\nContent-Length: 100\n`, 'only ten b');
+  const plain = await raw(
+    `PUT /bad-bucket/truncated HTTP/1.1\nHost: 127.0.0.1\nAuthorization: ${AUTH}\nContent-Length: 100\n`,
+    'only ten b',
+  );
   assert.ok(plain === '' || /^HTTP\/1\.1 400/.test(plain), plain);
   const chunkedBody = '6\r\nhello \r\n5\r\nwor';
   const chunked = await raw(
@@ -107,11 +114,19 @@ test('truncated bodies: nothing stored, server keeps serving', async () => {
   const short = await sfetch(url('/bad-bucket/short'), {
     method: 'PUT',
     body: '5\r\nhello\r\n0\r\n\r\n',
-    headers: { 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'x-amz-decoded-content-length': '11' },
+    headers: {
+      'content-encoding': 'aws-chunked',
+      'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+      'x-amz-decoded-content-length': '11',
+    },
   });
   assert.equal(code(await short.text()), 'IncompleteBody');
-  const form = '--xx\r\nContent-Disposition: form-data; name="key"\r\n\r\nposted-partly\r\n--xx\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\nsome bytes';
-  await raw(`POST /bad-bucket HTTP/1.1\nHost: 127.0.0.1\nAuthorization: ${AUTH}\nContent-Type: multipart/form-data; boundary=xx\nContent-Length: ${form.length + 1000}\n`, form);
+  const form =
+    '--xx\r\nContent-Disposition: form-data; name="key"\r\n\r\nposted-partly\r\n--xx\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\nsome bytes';
+  await raw(
+    `POST /bad-bucket HTTP/1.1\nHost: 127.0.0.1\nAuthorization: ${AUTH}\nContent-Type: multipart/form-data; boundary=xx\nContent-Length: ${form.length + 1000}\n`,
+    form,
+  );
   for (const key of ['truncated', 'truncated2', 'short', 'posted-partly']) assert.equal(await status(`/bad-bucket/${key}`), 404, key);
   await stillServing();
 });
@@ -125,7 +140,12 @@ test('wrong checksums -> BadDigest / InvalidRequest / InvalidDigest; nothing sto
     ['invalid-md5', { 'content-md5': 'nope' }, 'hello world', 'InvalidDigest'],
     [
       'trailer',
-      { 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'x-amz-trailer': 'x-amz-checksum-crc32', 'x-amz-decoded-content-length': '11' },
+      {
+        'content-encoding': 'aws-chunked',
+        'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+        'x-amz-trailer': 'x-amz-checksum-crc32',
+        'x-amz-decoded-content-length': '11',
+      },
       '6\r\nhello \r\n5\r\nworld\r\n0\r\nx-amz-checksum-crc32:AAAAAA==\r\n\r\n',
       'BadDigest',
     ],
@@ -140,7 +160,12 @@ test('wrong checksums -> BadDigest / InvalidRequest / InvalidDigest; nothing sto
   const good = await sfetch(url('/bad-bucket/sum-ok'), {
     method: 'PUT',
     body: '6\r\nhello \r\n5\r\nworld\r\n0\r\nx-amz-checksum-crc32:DUoRhQ==\r\n\r\n',
-    headers: { 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER', 'x-amz-trailer': 'x-amz-checksum-crc32', 'x-amz-decoded-content-length': '11' },
+    headers: {
+      'content-encoding': 'aws-chunked',
+      'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+      'x-amz-trailer': 'x-amz-checksum-crc32',
+      'x-amz-decoded-content-length': '11',
+    },
   });
   assert.equal(good.status, 200);
   assert.equal(good.headers.get('x-amz-checksum-crc32'), 'DUoRhQ==');
@@ -157,7 +182,11 @@ test('POST policy violations -> AWS codes and messages', async () => {
     const res = await sfetch(url('/bad-bucket'), { method: 'POST', body: form });
     return { status: res.status, text: await res.text() };
   };
-  const valid = await createPresignedPost(h.s3, { Bucket: 'bad-bucket', Key: 'p/${filename}', Conditions: [['content-length-range', 2, 10]] });
+  const valid = await createPresignedPost(h.s3, {
+    Bucket: 'bad-bucket',
+    Key: 'p/${filename}',
+    Conditions: [['content-length-range', 2, 10]],
+  });
   const expired = await createPresignedPost(h.s3, { Bucket: 'bad-bucket', Key: 'p/x', Expires: -10 });
 
   const ok = await post(valid.fields);
@@ -182,10 +211,17 @@ test('POST policy violations -> AWS codes and messages', async () => {
   noFile.append('key', 'k');
   const nf = await sfetch(url('/bad-bucket'), { method: 'POST', body: noFile });
   assert.equal(code(await nf.text()), 'InvalidArgument');
-  const broken = await sfetch(url('/bad-bucket'), { method: 'POST', body: '--xx\r\nContent-Disposition: form-data; name="key"\r\n\r\nk', headers: { 'content-type': 'multipart/form-data; boundary=xx' } });
+  const broken = await sfetch(url('/bad-bucket'), {
+    method: 'POST',
+    body: '--xx\r\nContent-Disposition: form-data; name="key"\r\n\r\nk',
+    headers: { 'content-type': 'multipart/form-data; boundary=xx' },
+  });
   assert.equal(broken.status, 400);
   const listed = await h.s3.send(new ListObjectsV2Command({ Bucket: 'bad-bucket', Prefix: 'p/' }));
-  assert.deepEqual(listed.Contents!.map((c) => c.Key), ['p/f.txt']);
+  assert.deepEqual(
+    listed.Contents!.map((c) => c.Key),
+    ['p/f.txt'],
+  );
   await stillServing();
 });
 
@@ -202,7 +238,16 @@ function rawRequest(method: string, path: string, body?: string): Promise<{ stat
 }
 
 test('hostile keys stay inside the data dir and round-trip', async () => {
-  const keys = ['../../escape.txt', '../../../../../../tmp/escape-abs', '/etc/passwd', 'nul\u0000byte', 'ünïcødé/日本語 🚀.txt', 'a'.repeat(1024), '..', '.'];
+  const keys = [
+    '../../escape.txt',
+    '../../../../../../tmp/escape-abs',
+    '/etc/passwd',
+    'nul\u0000byte',
+    'ünïcødé/日本語 🚀.txt',
+    'a'.repeat(1024),
+    '..',
+    '.',
+  ];
   for (const key of keys) {
     const path = `/bad-bucket/${encodeURIComponent(key).replace(/%2F/g, '/')}`;
     const put = await rawRequest('PUT', path, `body of ${key.length}`);
@@ -214,7 +259,10 @@ test('hostile keys stay inside the data dir and round-trip', async () => {
   assert.ok(literal.status === 200 || literal.status === 404 || literal.status === 400, String(literal.status));
   const spaced = await rawRequest('PUT', '/bad-bucket/%20spaced%20', 'x');
   assert.equal(spaced.status, 200);
-  const del = await sfetch(url('/bad-bucket?delete'), { method: 'POST', body: '<Delete>\n  <Quiet> true </Quiet>\n  <Object><Key> spaced </Key></Object>\n</Delete>' });
+  const del = await sfetch(url('/bad-bucket?delete'), {
+    method: 'POST',
+    body: '<Delete>\n  <Quiet> true </Quiet>\n  <Object><Key> spaced </Key></Object>\n</Delete>',
+  });
   assert.equal(del.status, 200);
   assert.equal(await status('/bad-bucket/%20spaced%20'), 404);
   const tooLong = await rawRequest('PUT', `/bad-bucket/${'a'.repeat(1025)}`, 'x');
@@ -222,7 +270,11 @@ test('hostile keys stay inside the data dir and round-trip', async () => {
   assert.deepEqual(readdirSync(parent), ['data']);
   const listed = await h.s3.send(new ListObjectsV2Command({ Bucket: 'bad-bucket', EncodingType: 'url' }));
   // The JS SDK leaves url-encoded keys encoded (botocore decodes them).
-  for (const key of keys) assert.ok(listed.Contents!.some((c) => decodeURIComponent(c.Key!) === key), JSON.stringify(key));
+  for (const key of keys)
+    assert.ok(
+      listed.Contents!.some((c) => decodeURIComponent(c.Key!) === key),
+      JSON.stringify(key),
+    );
   await stillServing();
 });
 
@@ -244,11 +296,19 @@ test('a form part with no name -> MalformedPOSTRequest, and the process keeps se
     '--xx\r\nContent-Disposition: form-data\r\n\r\nnameless\r\n' +
     '--xx\r\nContent-Disposition: form-data; name="key"\r\n\r\nnameless-post\r\n' +
     '--xx\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\nbody\r\n--xx--\r\n';
-  const res = await fetch(url('/bad-bucket'), { method: 'POST', body: form, headers: { 'content-type': 'multipart/form-data; boundary=xx' } });
+  const res = await fetch(url('/bad-bucket'), {
+    method: 'POST',
+    body: form,
+    headers: { 'content-type': 'multipart/form-data; boundary=xx' },
+  });
   assert.equal(res.status, 400);
   assert.equal(code(await res.text()), 'MalformedPOSTRequest');
   const nameless = '--xx\r\nContent-Disposition: form-data; filename="f"\r\n\r\nbody\r\n--xx--\r\n';
-  const file = await fetch(url('/bad-bucket'), { method: 'POST', body: nameless, headers: { 'content-type': 'multipart/form-data; boundary=xx' } });
+  const file = await fetch(url('/bad-bucket'), {
+    method: 'POST',
+    body: nameless,
+    headers: { 'content-type': 'multipart/form-data; boundary=xx' },
+  });
   assert.equal(code(await file.text()), 'MalformedPOSTRequest');
   assert.equal(await status('/bad-bucket/nameless-post'), 404);
   await stillServing();
@@ -267,7 +327,8 @@ test('response-* overrides with control characters -> 400 InvalidArgument, not 5
 });
 
 test('checksum algorithms: unknown, or named with no value -> 400 InvalidRequest as AWS answers', async () => {
-  const unsupported = 'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]';
+  const unsupported =
+    'Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]';
   const cases: [string, string, Record<string, string>, string][] = [
     ['PUT', '/bad-bucket/alg-unknown', { 'x-amz-sdk-checksum-algorithm': 'MD4', 'x-amz-checksum-crc32': 'DUoRhQ==' }, unsupported],
     ['POST', '/bad-bucket/alg-mpu?uploads', { 'x-amz-checksum-algorithm': 'MD4' }, unsupported],
@@ -296,7 +357,11 @@ test('an aws-chunked line over 8 KiB -> 400, even when it arrives whole', async 
   const res = await sfetch(url('/bad-bucket/long-ext'), {
     method: 'PUT',
     body,
-    headers: { 'content-encoding': 'aws-chunked', 'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD', 'x-amz-decoded-content-length': '5' },
+    headers: {
+      'content-encoding': 'aws-chunked',
+      'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD',
+      'x-amz-decoded-content-length': '5',
+    },
   });
   assert.equal(res.status, 400, await res.clone().text());
   assert.equal(code(await res.text()), 'InvalidRequest');

@@ -71,13 +71,16 @@ test('boto3: head/create bucket, put, copy, delete, generate_presigned_post (Sig
   assert.equal(out.post_status, 204);
   assert.deepEqual(out.post_fields, ['AWSAccessKeyId', 'key', 'policy', 'signature']);
   assert.match(out.multi_etag, /^"[0-9a-f]{32}-2"$/);
-  assert.deepEqual(h.events.map((e) => `${e.record.eventName} ${e.record.s3.object.key}`), [
-    'ObjectCreated:Put test.txt',
-    'ObjectCreated:Copy dir/a+b%2Bc.txt',
-    'ObjectRemoved:Delete dir/a+b%2Bc.txt',
-    'ObjectCreated:Post posted.txt',
-    'ObjectCreated:CompleteMultipartUpload multi.bin',
-  ]);
+  assert.deepEqual(
+    h.events.map((e) => `${e.record.eventName} ${e.record.s3.object.key}`),
+    [
+      'ObjectCreated:Put test.txt',
+      'ObjectCreated:Copy dir/a+b%2Bc.txt',
+      'ObjectRemoved:Delete dir/a+b%2Bc.txt',
+      'ObjectCreated:Post posted.txt',
+      'ObjectCreated:CompleteMultipartUpload multi.bin',
+    ],
+  );
   const posted = await h.s3.send(new GetObjectCommand({ Bucket: 'boto-bucket', Key: 'posted.txt' }));
   assert.equal(await posted.Body!.transformToString(), 'posted by boto3');
 });
@@ -94,17 +97,54 @@ test('curl -F key=... -F file=@...: a form without a policy is accepted (the blo
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const file = join(dir, 'test.txt');
   writeFileSync(file, 'Hello from S3 bucket events!\n');
-  const { stdout } = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-X', 'POST', '-F', 'key=test.txt', '-F', `file=@${file}`, `${h.sandbox.endpoint}/curl-bucket`]);
+  const { stdout } = await run('curl', [
+    '-s',
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code}',
+    '-X',
+    'POST',
+    '-F',
+    'key=test.txt',
+    '-F',
+    `file=@${file}`,
+    `${h.sandbox.endpoint}/curl-bucket`,
+  ]);
   assert.equal(stdout, '204');
   assert.equal(h.events.length, 1);
   const record = h.events[0]!.record;
   assert.equal(record.eventName, 'ObjectCreated:Post');
   assert.equal(record.s3.object.size, 29);
   assert.equal(record.s3.object.eTag, createHash('md5').update('Hello from S3 bucket events!\n').digest('hex'));
-  const redirected = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code} %{redirect_url}', '-F', 'key=${filename}', '-F', 'success_action_redirect=http://example.invalid/done', '-F', `file=@${file}`, `${h.sandbox.endpoint}/curl-bucket`]);
+  const redirected = await run('curl', [
+    '-s',
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code} %{redirect_url}',
+    '-F',
+    'key=${filename}',
+    '-F',
+    'success_action_redirect=http://example.invalid/done',
+    '-F',
+    `file=@${file}`,
+    `${h.sandbox.endpoint}/curl-bucket`,
+  ]);
   assert.match(redirected.stdout, /^303 http:\/\/example\.invalid\/done\?bucket=curl-bucket&key=test\.txt&etag=/);
   // The blog's Perl script builds its form from a hash, so the file part may come before the other fields.
-  const fileFirst = await run('curl', ['-s', '-o', '/dev/null', '-w', '%{http_code}', '-F', `file=@${file}`, '-F', 'key=file-first.txt', `${h.sandbox.endpoint}/curl-bucket`]);
+  const fileFirst = await run('curl', [
+    '-s',
+    '-o',
+    '/dev/null',
+    '-w',
+    '%{http_code}',
+    '-F',
+    `file=@${file}`,
+    '-F',
+    'key=file-first.txt',
+    `${h.sandbox.endpoint}/curl-bucket`,
+  ]);
   assert.equal(fileFirst.stdout, '204');
   const got = await h.s3.send(new GetObjectCommand({ Bucket: 'curl-bucket', Key: 'file-first.txt' }));
   assert.equal(await got.Body!.transformToString(), 'Hello from S3 bucket events!\n');

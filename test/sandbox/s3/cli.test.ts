@@ -11,7 +11,6 @@ import { cliEnv, FN_ARN, startS3, type S3Harness } from './helpers.js';
 
 const run = promisify(execFile);
 
-
 let h: S3Harness;
 before(async () => {
   h = await startS3();
@@ -26,7 +25,8 @@ for (const [label, candidate, major] of AWS_CLIS) {
       return;
     }
     const env = cliEnv(h.sandbox);
-    const aws = async (...args: string[]) => (await run(cli, ['--endpoint-url', h.sandbox.endpoint, ...args], { env, maxBuffer: 1 << 24 })).stdout;
+    const aws = async (...args: string[]) =>
+      (await run(cli, ['--endpoint-url', h.sandbox.endpoint, ...args], { env, maxBuffer: 1 << 24 })).stdout;
     const bucket = `cli-${label}-bucket`;
     const dir = mkdtempSync(join(tmpdir(), 's3trigger-cli-test-'));
     t.after(() => rmSync(dir, { recursive: true, force: true }));
@@ -35,7 +35,11 @@ for (const [label, candidate, major] of AWS_CLIS) {
 
     await aws('s3', 'mb', `s3://${bucket}`);
     await aws(
-      's3api', 'put-bucket-notification-configuration', '--bucket', bucket, '--skip-destination-validation',
+      's3api',
+      'put-bucket-notification-configuration',
+      '--bucket',
+      bucket,
+      '--skip-destination-validation',
       '--notification-configuration',
       JSON.stringify({
         LambdaFunctionConfigurations: [
@@ -59,12 +63,67 @@ for (const [label, candidate, major] of AWS_CLIS) {
     const part2 = join(dir, 'part2.bin');
     writeFileSync(part1, Buffer.alloc(5 * 1024 * 1024, 'a'));
     writeFileSync(part2, Buffer.alloc(1024, 'b'));
-    const uploadId = (await aws('s3api', 'create-multipart-upload', '--bucket', bucket, '--key', 'bigfile.bin', '--query', 'UploadId', '--output', 'text')).trim();
-    const etag1 = (await aws('s3api', 'upload-part', '--bucket', bucket, '--key', 'bigfile.bin', '--part-number', '1', '--body', part1, '--upload-id', uploadId, '--query', 'ETag', '--output', 'text')).trim();
-    const etag2 = (await aws('s3api', 'upload-part', '--bucket', bucket, '--key', 'bigfile.bin', '--part-number', '2', '--body', part2, '--upload-id', uploadId, '--query', 'ETag', '--output', 'text')).trim();
+    const uploadId = (
+      await aws('s3api', 'create-multipart-upload', '--bucket', bucket, '--key', 'bigfile.bin', '--query', 'UploadId', '--output', 'text')
+    ).trim();
+    const etag1 = (
+      await aws(
+        's3api',
+        'upload-part',
+        '--bucket',
+        bucket,
+        '--key',
+        'bigfile.bin',
+        '--part-number',
+        '1',
+        '--body',
+        part1,
+        '--upload-id',
+        uploadId,
+        '--query',
+        'ETag',
+        '--output',
+        'text',
+      )
+    ).trim();
+    const etag2 = (
+      await aws(
+        's3api',
+        'upload-part',
+        '--bucket',
+        bucket,
+        '--key',
+        'bigfile.bin',
+        '--part-number',
+        '2',
+        '--body',
+        part2,
+        '--upload-id',
+        uploadId,
+        '--query',
+        'ETag',
+        '--output',
+        'text',
+      )
+    ).trim();
     const done = JSON.parse(
-      await aws('s3api', 'complete-multipart-upload', '--bucket', bucket, '--key', 'bigfile.bin', '--upload-id', uploadId,
-        '--multipart-upload', JSON.stringify({ Parts: [{ ETag: JSON.parse(etag1), PartNumber: 1 }, { ETag: JSON.parse(etag2), PartNumber: 2 }] })),
+      await aws(
+        's3api',
+        'complete-multipart-upload',
+        '--bucket',
+        bucket,
+        '--key',
+        'bigfile.bin',
+        '--upload-id',
+        uploadId,
+        '--multipart-upload',
+        JSON.stringify({
+          Parts: [
+            { ETag: JSON.parse(etag1), PartNumber: 1 },
+            { ETag: JSON.parse(etag2), PartNumber: 2 },
+          ],
+        }),
+      ),
     );
     assert.match(done.ETag, /^"[0-9a-f]{32}-2"$/);
 
@@ -75,7 +134,10 @@ for (const [label, candidate, major] of AWS_CLIS) {
       'ObjectRemoved:Delete copy_test.txt',
       'ObjectCreated:CompleteMultipartUpload bigfile.bin',
     ]);
-    assert.deepEqual(h.events.map((e) => e.record.s3.configurationId), [ids[0], ids[0], ids[1], ids[0]]);
+    assert.deepEqual(
+      h.events.map((e) => e.record.s3.configurationId),
+      [ids[0], ids[0], ids[1], ids[0]],
+    );
     assert.equal(h.events[3]!.record.s3.object.eTag, JSON.parse(done.ETag));
     assert.equal(h.events[3]!.record.s3.object.size, 5 * 1024 * 1024 + 1024);
 
@@ -88,10 +150,13 @@ for (const [label, candidate, major] of AWS_CLIS) {
     await aws('s3', 'cp', `s3://${bucket}/big.bin`, `s3://${bucket}/big-copy.bin`, '--only-show-errors');
     await aws('s3', 'cp', `s3://${bucket}/big-copy.bin`, back, '--only-show-errors');
     assert.ok(readFileSync(back).equals(readFileSync(big)), 'big object round trip');
-    assert.deepEqual(h.events.map((e) => `${e.record.eventName} ${e.record.s3.object.key} ${e.record.s3.object.size}`), [
-      `ObjectCreated:CompleteMultipartUpload big.bin ${9 * 1024 * 1024}`,
-      `ObjectCreated:CompleteMultipartUpload big-copy.bin ${9 * 1024 * 1024}`,
-    ]);
+    assert.deepEqual(
+      h.events.map((e) => `${e.record.eventName} ${e.record.s3.object.key} ${e.record.s3.object.size}`),
+      [
+        `ObjectCreated:CompleteMultipartUpload big.bin ${9 * 1024 * 1024}`,
+        `ObjectCreated:CompleteMultipartUpload big-copy.bin ${9 * 1024 * 1024}`,
+      ],
+    );
 
     h.events.length = 0;
     await aws('s3', 'rm', `s3://${bucket}`, '--recursive');

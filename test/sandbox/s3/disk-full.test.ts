@@ -31,7 +31,11 @@ test('PUT (a large body, small bodies) on a full disk -> 500 InternalError; earl
     ] as const) {
       let res: Response | undefined;
       for (let i = 0; i < (label === 'small PUTs' ? 60 : 1); i++) {
-        res = await fetch(url(label === 'small PUTs' ? `${path}${i}` : path), { method: 'PUT', body: Buffer.alloc(size, 1), headers: SIGNED });
+        res = await fetch(url(label === 'small PUTs' ? `${path}${i}` : path), {
+          method: 'PUT',
+          body: Buffer.alloc(size, 1),
+          headers: SIGNED,
+        });
         if (res.status !== 200) break;
       }
       const text = await res!.text();

@@ -25,7 +25,9 @@ async function preparedUpload(s3: S3Client, key: string, body: Buffer) {
   const { UploadId } = await s3.send(new CreateMultipartUploadCommand({ Bucket: BUCKET, Key: key }));
   const { ETag } = await s3.send(new UploadPartCommand({ Bucket: BUCKET, Key: key, UploadId, PartNumber: 1, Body: body }));
   const complete = () =>
-    s3.send(new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] } }));
+    s3.send(
+      new CompleteMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId, MultipartUpload: { Parts: [{ PartNumber: 1, ETag }] } }),
+    );
   const abort = () => s3.send(new AbortMultipartUploadCommand({ Bucket: BUCKET, Key: key, UploadId }));
   return { complete, abort };
 }
@@ -97,7 +99,14 @@ test('Complete twice (sequential and concurrent) -> 200 with the same result; Ab
     const c = await preparedUpload(h.s3, 'aborted', body);
     await c.abort();
     await assert.rejects(c.complete(), { name: 'NoSuchUpload' });
-    await assertWhole(h.s3, new Map([['twice', md5(body)], ['together', md5(body)]]), 'after');
+    await assertWhole(
+      h.s3,
+      new Map([
+        ['twice', md5(body)],
+        ['together', md5(body)],
+      ]),
+      'after',
+    );
   } finally {
     await h.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -71,7 +71,14 @@ sys.stdout.write(req['body'].decode())`;
           Id: 'l1',
           LambdaFunctionArn: FN,
           Events: ['s3:ObjectCreated:*', 's3:ObjectRemoved:Delete'],
-          Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'in/' }, { Name: 'suffix', Value: '.txt' }] } },
+          Filter: {
+            Key: {
+              FilterRules: [
+                { Name: 'prefix', Value: 'in/' },
+                { Name: 'suffix', Value: '.txt' },
+              ],
+            },
+          },
         },
       ],
       QueueConfigurations: [{ QueueArn: QUEUE, Events: ['s3:ObjectRemoved:*'] }],
@@ -118,7 +125,9 @@ test('parse: pretty-printed XML with a declaration and a BOM', () => {
     '    <Event>s3:ObjectRemoved:*</Event>\n    <Filter>\n      <S3Key>\n        <FilterRule>\n          <Name>suffix</Name>\n' +
     '          <Value>.log</Value>\n        </FilterRule>\n      </S3Key>\n    </Filter>\n  </QueueConfiguration>\n</NotificationConfiguration>\n';
   assert.deepEqual(parseNotificationXml(xml), {
-    destinations: [{ kind: 'queue', id: 'q', arn: QUEUE, events: ['s3:ObjectRemoved:*'], filterRules: [{ Name: 'suffix', Value: '.log' }] }],
+    destinations: [
+      { kind: 'queue', id: 'q', arn: QUEUE, events: ['s3:ObjectRemoved:*'], filterRules: [{ Name: 'suffix', Value: '.log' }] },
+    ],
     eventBridge: false,
   });
 });
@@ -145,7 +154,11 @@ test('parse: rejects bad input with AWS errors', () => {
     ['wrong root', '<Foo/>', MALFORMED],
     ['two roots', '<NotificationConfiguration/><NotificationConfiguration/>', MALFORMED],
     ['a DTD', `<!DOCTYPE x [<!ENTITY a "b">]>${wrap(lambdaXml(['s3:ObjectCreated:*'], '', '&a;'))}`, MALFORMED],
-    ['ARN with child elements', wrap('<CloudFunctionConfiguration><CloudFunction><x/></CloudFunction><Event>s3:ObjectCreated:*</Event></CloudFunctionConfiguration>'), MALFORMED],
+    [
+      'ARN with child elements',
+      wrap('<CloudFunctionConfiguration><CloudFunction><x/></CloudFunction><Event>s3:ObjectCreated:*</Event></CloudFunctionConfiguration>'),
+      MALFORMED,
+    ],
     ['configuration as text', wrap('<QueueConfiguration>text</QueueConfiguration>'), MALFORMED],
     ['rule as text', wrap(lambdaXml(['s3:ObjectCreated:*'], '<FilterRule>x</FilterRule>')), MALFORMED],
     ['no ARN', wrap('<CloudFunctionConfiguration><Event>s3:ObjectCreated:*</Event></CloudFunctionConfiguration>'), MALFORMED],
@@ -201,19 +214,29 @@ test('validate: accepts good configurations', () => {
   const good: Array<[string, NotificationConfig]> = [
     ['one lambda', config(dest({}))],
     ['lambda with qualifier', config(dest({ arn: `${FN}:live` }))],
-    ['queue and topic are not checked for existence', config(dest({ kind: 'queue', arn: QUEUE }), dest({ kind: 'topic', arn: TOPIC, events: ['s3:ObjectRemoved:*'] }))],
+    [
+      'queue and topic are not checked for existence',
+      config(dest({ kind: 'queue', arn: QUEUE }), dest({ kind: 'topic', arn: TOPIC, events: ['s3:ObjectRemoved:*'] })),
+    ],
     [
       'disjoint prefixes on the same event',
-      config(
-        dest({ filterRules: [{ Name: 'prefix', Value: 'a/' }] }),
-        dest({ arn: FN, filterRules: [{ Name: 'prefix', Value: 'b/' }] }),
-      ),
+      config(dest({ filterRules: [{ Name: 'prefix', Value: 'a/' }] }), dest({ arn: FN, filterRules: [{ Name: 'prefix', Value: 'b/' }] })),
     ],
     [
       'same prefix, disjoint suffixes',
       config(
-        dest({ filterRules: [{ Name: 'prefix', Value: 'a/' }, { Name: 'suffix', Value: '.jpg' }] }),
-        dest({ filterRules: [{ Name: 'prefix', Value: 'a/' }, { Name: 'suffix', Value: '.png' }] }),
+        dest({
+          filterRules: [
+            { Name: 'prefix', Value: 'a/' },
+            { Name: 'suffix', Value: '.jpg' },
+          ],
+        }),
+        dest({
+          filterRules: [
+            { Name: 'prefix', Value: 'a/' },
+            { Name: 'suffix', Value: '.png' },
+          ],
+        }),
       ),
     ],
     ['different event categories', config(dest({ events: ['s3:ObjectCreated:*'] }), dest({ events: ['s3:ObjectRemoved:*'] }))],
@@ -248,7 +271,11 @@ test('validate: rejects with AWS errors', () => {
     ],
     [
       'missing functions',
-      config(dest({ arn: FN2 }), dest({ arn: FN, events: ['s3:ObjectRemoved:*'] }), dest({ arn: `${FN2}x`, events: ['s3:ObjectRestore:*'] })),
+      config(
+        dest({ arn: FN2 }),
+        dest({ arn: FN, events: ['s3:ObjectRemoved:*'] }),
+        dest({ arn: `${FN2}x`, events: ['s3:ObjectRestore:*'] }),
+      ),
       {
         code: 'InvalidArgument',
         message: 'Unable to validate the following destination configurations',
@@ -271,7 +298,10 @@ test('validate: rejects with AWS errors', () => {
     ],
     [
       'one filtered, one unfiltered, wildcard vs specific event',
-      config(dest({ events: ['s3:ObjectCreated:Put'], filterRules: [{ Name: 'suffix', Value: '.jpg' }] }), dest({ events: ['s3:ObjectCreated:*'] })),
+      config(
+        dest({ events: ['s3:ObjectCreated:Put'], filterRules: [{ Name: 'suffix', Value: '.jpg' }] }),
+        dest({ events: ['s3:ObjectCreated:*'] }),
+      ),
       {
         code: 'InvalidArgument',
         message:
@@ -280,7 +310,10 @@ test('validate: rejects with AWS errors', () => {
     ],
     [
       'overlapping suffixes',
-      config(dest({ kind: 'queue', arn: QUEUE, filterRules: [{ Name: 'suffix', Value: '.jpg' }] }), dest({ filterRules: [{ Name: 'suffix', Value: 'a.jpg' }] })),
+      config(
+        dest({ kind: 'queue', arn: QUEUE, filterRules: [{ Name: 'suffix', Value: '.jpg' }] }),
+        dest({ filterRules: [{ Name: 'suffix', Value: 'a.jpg' }] }),
+      ),
       {
         code: 'InvalidArgument',
         message:
@@ -315,7 +348,13 @@ test('validate: skip-destination-validation skips the existence check only', () 
 test('toXml: the Get body, rule names capitalised, values escaped, EventBridge echoed', () => {
   const cfg: NotificationConfig = {
     destinations: [
-      dest({ id: 'l1', filterRules: [{ Name: 'prefix', Value: 'a&b<' }, { Name: 'SUFFIX', Value: '' }] }),
+      dest({
+        id: 'l1',
+        filterRules: [
+          { Name: 'prefix', Value: 'a&b<' },
+          { Name: 'SUFFIX', Value: '' },
+        ],
+      }),
       dest({ kind: 'queue', id: 'q1', arn: QUEUE, events: ['s3:ObjectRemoved:*', 's3:ObjectRestore:*'] }),
     ],
     eventBridge: true,
@@ -369,7 +408,12 @@ sys.stdout.write(json.dumps(out))`;
   if (run.error || run.status !== 0) return t.skip('python3 with botocore not found');
   assert.deepEqual(JSON.parse(run.stdout), {
     LambdaFunctionConfigurations: [
-      { Id: 'l1', LambdaFunctionArn: FN, Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'Prefix', Value: 'in/' }] } } },
+      {
+        Id: 'l1',
+        LambdaFunctionArn: FN,
+        Events: ['s3:ObjectCreated:*'],
+        Filter: { Key: { FilterRules: [{ Name: 'Prefix', Value: 'in/' }] } },
+      },
     ],
     EventBridgeConfiguration: {},
   });
@@ -379,13 +423,22 @@ test('matchingDestinations: event names, wildcards, prefix/suffix on the URL-enc
   const cfg: NotificationConfig = {
     destinations: [
       dest({ id: 'all-created', events: ['s3:ObjectCreated:*'], filterRules: [{ Name: 'prefix', Value: 'in/' }] }),
-      dest({ id: 'put-jpg', kind: 'queue', arn: QUEUE, events: ['s3:ObjectCreated:Put'], filterRules: [{ Name: 'suffix', Value: '.JPG' }] }),
+      dest({
+        id: 'put-jpg',
+        kind: 'queue',
+        arn: QUEUE,
+        events: ['s3:ObjectCreated:Put'],
+        filterRules: [{ Name: 'suffix', Value: '.JPG' }],
+      }),
       dest({
         id: 'removed',
         kind: 'topic',
         arn: TOPIC,
         events: ['s3:ObjectRemoved:Delete'],
-        filterRules: [{ Name: 'Prefix', Value: 'a+b%2B' }, { Name: 'Suffix', Value: '' }],
+        filterRules: [
+          { Name: 'Prefix', Value: 'a+b%2B' },
+          { Name: 'Suffix', Value: '' },
+        ],
       }),
     ],
     eventBridge: false,

@@ -34,7 +34,11 @@ test('buckets, objects, multipart objects, uploads in progress and notification 
   await first.s3.send(new PutObjectCommand({ Bucket: 'keep-bucket', Key: 'over', Body: 'old' }));
   await first.s3.send(new PutObjectCommand({ Bucket: 'keep-bucket', Key: 'over', Body: 'new' }));
   const big = Buffer.alloc(6 * 1024 * 1024, 3);
-  const mpu = await new Upload({ client: first.s3, params: { Bucket: 'keep-bucket', Key: 'mpu.bin', Body: big }, partSize: 5 * 1024 * 1024 }).done();
+  const mpu = await new Upload({
+    client: first.s3,
+    params: { Bucket: 'keep-bucket', Key: 'mpu.bin', Body: big },
+    partSize: 5 * 1024 * 1024,
+  }).done();
   const { UploadId } = await first.s3.send(new CreateMultipartUploadCommand({ Bucket: 'keep-bucket', Key: 'pending' }));
   await first.s3.send(new UploadPartCommand({ Bucket: 'keep-bucket', Key: 'pending', UploadId, PartNumber: 1, Body: 'part' }));
   await first.close();
@@ -46,14 +50,20 @@ test('buckets, objects, multipart objects, uploads in progress and notification 
     const got = await second.s3.send(new GetObjectCommand({ Bucket: 'keep-bucket', Key: 'a/b.txt' }));
     assert.equal(await got.Body!.transformToString(), 'persisted body');
     assert.deepEqual(got.Metadata, { m: 'v' });
-    assert.equal(await (await second.s3.send(new GetObjectCommand({ Bucket: 'keep-bucket', Key: 'over' }))).Body!.transformToString(), 'new');
+    assert.equal(
+      await (await second.s3.send(new GetObjectCommand({ Bucket: 'keep-bucket', Key: 'over' }))).Body!.transformToString(),
+      'new',
+    );
     const mpuGet = await second.s3.send(new GetObjectCommand({ Bucket: 'keep-bucket', Key: 'mpu.bin' }));
     assert.equal(mpuGet.ETag, mpu.ETag);
     assert.equal(md5(Buffer.from(await mpuGet.Body!.transformToByteArray())), md5(big));
     const cfg = await second.s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: 'keep-bucket' }));
     assert.equal(cfg.LambdaFunctionConfigurations![0]!.Id, 'persisted');
     const uploads = await second.s3.send(new ListMultipartUploadsCommand({ Bucket: 'keep-bucket' }));
-    assert.deepEqual(uploads.Uploads!.map((u) => u.UploadId), [UploadId]);
+    assert.deepEqual(
+      uploads.Uploads!.map((u) => u.UploadId),
+      [UploadId],
+    );
     // Bodies on disk: the 2 large parts of mpu.bin in files of their own; the small bodies in one pack.
     const files = readdirSync(join(dataDir, 's3', 'blobs'));
     assert.equal(files.filter((f) => !f.startsWith('pack-')).length, 2);
@@ -78,7 +88,13 @@ async function startChild(dataDir: string) {
 test('kill -9 during writes: every acknowledged object is complete after restart, no torn ones', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 's3trigger-kill-'));
   const { child, endpoint } = await startChild(dataDir);
-  const s3 = new S3Client({ endpoint, region: 'eu-west-1', forcePathStyle: true, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  const s3 = new S3Client({
+    endpoint,
+    region: 'eu-west-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
   await s3.send(new CreateBucketCommand({ Bucket: 'kill-bucket' }));
   await assert.rejects(startSandbox({ port: 0, dataDir }), { code: 'SandboxDataInUse' }, 'a second sandbox on a live data dir');
   const acked = new Map<string, string>();

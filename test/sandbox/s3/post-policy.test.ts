@@ -57,7 +57,14 @@ const badPolicy = (detail: string) => ({ code: 'InvalidPolicyDocument', status: 
 test('accepted forms', () => {
   const cases: Array<[string, Fields, { bucket?: string; fileSize?: number; now?: Date }?]> = [
     ['no policy at all (anonymous, like curl -F key=... -F file=@...)', [['key', 'test.txt']]],
-    ['no policy, stray fields', [['key', 'k'], ['Content-Type', 'text/plain'], ['X-Amz-Signature', 'x']]],
+    [
+      'no policy, stray fields',
+      [
+        ['key', 'k'],
+        ['Content-Type', 'text/plain'],
+        ['X-Amz-Signature', 'x'],
+      ],
+    ],
     ['SigV4 form', v4Form()],
     ['field names in any case', v4Form().map(([n, v]) => [n.toUpperCase(), v] as [string, string])],
     [
@@ -72,18 +79,66 @@ test('accepted forms', () => {
     ['eq as an array', v4Form({ fields: [['acl', 'private']], conditions: [['eq', '$acl', 'private']] })],
     ['condition names are case-insensitive', v4Form({ fields: [['x-amz-meta-TEST-2', 'v']], conditions: [{ 'X-AMZ-META-test-2': 'v' }] })],
     ['operator case-insensitive', v4Form({ fields: [['acl', 'private']], conditions: [['EQ', '$ACL', 'private']] })],
-    ['starts-with with an empty prefix', v4Form({ fields: [['success_action_redirect', 'http://x/']], conditions: [['starts-with', '$success_action_redirect', '']] })],
-    ['Content-Type list, each item matching', v4Form({ fields: [['Content-Type', 'image/jpg,image/png']], conditions: [['starts-with', '$Content-Type', 'image/']] })],
-    ['$bucket checked against the request bucket', v4Form({ conditions: [['eq', '$bucket', 'b'], ['starts-with', '$bucket', '']] })],
-    ['repeated fields are matched joined by commas', v4Form({ fields: [['x-amz-meta-tag', 'Ninja'], ['X-Amz-Meta-Tag', 'Stallman']], conditions: [{ 'x-amz-meta-tag': 'Ninja,Stallman' }] })],
-    ['x-ignore-* fields need no condition', v4Form({ fields: [['x-ignore-foo', 'bar'], ['X-Ignore-Bar', '']] })],
-    ['file and security token', v4Form({ fields: [['X-Amz-Security-Token', 'tok'], ['file', 'x']], conditions: [{ 'X-Amz-Security-Token': 'tok' }] })],
+    [
+      'starts-with with an empty prefix',
+      v4Form({ fields: [['success_action_redirect', 'http://x/']], conditions: [['starts-with', '$success_action_redirect', '']] }),
+    ],
+    [
+      'Content-Type list, each item matching',
+      v4Form({ fields: [['Content-Type', 'image/jpg,image/png']], conditions: [['starts-with', '$Content-Type', 'image/']] }),
+    ],
+    [
+      '$bucket checked against the request bucket',
+      v4Form({
+        conditions: [
+          ['eq', '$bucket', 'b'],
+          ['starts-with', '$bucket', ''],
+        ],
+      }),
+    ],
+    [
+      'repeated fields are matched joined by commas',
+      v4Form({
+        fields: [
+          ['x-amz-meta-tag', 'Ninja'],
+          ['X-Amz-Meta-Tag', 'Stallman'],
+        ],
+        conditions: [{ 'x-amz-meta-tag': 'Ninja,Stallman' }],
+      }),
+    ],
+    [
+      'x-ignore-* fields need no condition',
+      v4Form({
+        fields: [
+          ['x-ignore-foo', 'bar'],
+          ['X-Ignore-Bar', ''],
+        ],
+      }),
+    ],
+    [
+      'file and security token',
+      v4Form({
+        fields: [
+          ['X-Amz-Security-Token', 'tok'],
+          ['file', 'x'],
+        ],
+        conditions: [{ 'X-Amz-Security-Token': 'tok' }],
+      }),
+    ],
     ['size at the lower bound', v4Form({ conditions: [['content-length-range', 5, 10]] }), { fileSize: 5 }],
     ['size at the upper bound', v4Form({ conditions: [['content-length-range', 5, 10]] }), { fileSize: 10 }],
     ['size bounds as strings', v4Form({ conditions: [['content-length-range', '5', '10']] }), { fileSize: 7 }],
     ['expiration with milliseconds', v4Form({ expiration: '2026-01-01T00:00:00.500Z' })],
     ['exactly at the expiration instant', v4Form({ expiration: '2026-01-01T00:00:00Z' })],
-    ['policy base64 wrapped over lines', v4Form({ policy: b64({ expiration: LATER, conditions: [{ bucket: 'b' }, { key: 'uploads/a.txt' }, ...V4_CONDITIONS] }).replace(/(.{40})/g, '$1\n') })],
+    [
+      'policy base64 wrapped over lines',
+      v4Form({
+        policy: b64({ expiration: LATER, conditions: [{ bucket: 'b' }, { key: 'uploads/a.txt' }, ...V4_CONDITIONS] }).replace(
+          /(.{40})/g,
+          '$1\n',
+        ),
+      }),
+    ],
   ];
   for (const [label, fields, over] of cases) {
     assert.doesNotThrow(() => check(fields, over), label);
@@ -100,11 +155,43 @@ test('signature fields: all or none', () => {
   const policy = b64({ expiration: LATER, conditions: [{ key: 'k' }] });
   const cases: Array<[string, Fields, ReturnType<typeof missing> | typeof accessDenied]> = [
     ['SigV4 without signature', [['key', 'k'], ...V4, ['Policy', policy]], missing('X-Amz-Signature')],
-    ['SigV4 without algorithm and credential', [['key', 'k'], ['X-Amz-Date', 'd'], ['Policy', policy], ['X-Amz-Signature', 's']], missing('X-Amz-Algorithm')],
+    [
+      'SigV4 without algorithm and credential',
+      [
+        ['key', 'k'],
+        ['X-Amz-Date', 'd'],
+        ['Policy', policy],
+        ['X-Amz-Signature', 's'],
+      ],
+      missing('X-Amz-Algorithm'),
+    ],
     ['SigV4 without date', [['key', 'k'], ...V4.slice(0, 2), ['Policy', policy], ['X-Amz-Signature', 's']], missing('X-Amz-Date')],
-    ['SigV2 without signature', [['key', 'k'], ['AWSAccessKeyId', 'test'], ['policy', policy]], missing('Signature')],
-    ['SigV2 without access key', [['key', 'k'], ['policy', policy], ['signature', 's']], missing('AWSAccessKeyId')],
-    ['policy but no signature fields', [['key', 'k'], ['policy', policy]], accessDenied],
+    [
+      'SigV2 without signature',
+      [
+        ['key', 'k'],
+        ['AWSAccessKeyId', 'test'],
+        ['policy', policy],
+      ],
+      missing('Signature'),
+    ],
+    [
+      'SigV2 without access key',
+      [
+        ['key', 'k'],
+        ['policy', policy],
+        ['signature', 's'],
+      ],
+      missing('AWSAccessKeyId'),
+    ],
+    [
+      'policy but no signature fields',
+      [
+        ['key', 'k'],
+        ['policy', policy],
+      ],
+      accessDenied,
+    ],
   ];
   for (const [label, fields, want] of cases) expectS3Error(() => check(fields), want, label);
 });
@@ -117,7 +204,11 @@ test('policy document errors', () => {
     ['not an object', withPolicy(b64([])), badPolicy('Invalid JSON.')],
     ['no expiration', withPolicy(b64({ conditions: [] })), badPolicy('Policy missing expiration.')],
     ['no conditions', withPolicy(b64({ expiration: LATER })), badPolicy('Policy missing conditions.')],
-    ['conditions not a list', withPolicy(b64({ expiration: LATER, conditions: {} })), badPolicy("Invalid 'conditions' value: must be a List.")],
+    [
+      'conditions not a list',
+      withPolicy(b64({ expiration: LATER, conditions: {} })),
+      badPolicy("Invalid 'conditions' value: must be a List."),
+    ],
     ['EXPIRATION in uppercase', withPolicy(b64({ EXPIRATION: LATER, conditions: [] })), badPolicy("Unexpected: 'expiration'")],
     ['an IAM policy', withPolicy(b64({ Statement: [] })), badPolicy("Unexpected: 'statement'")],
     ...['2999-01-01 00:00:00', '2999-01-01T00:00:00+00:00', '2999-02-30T00:00:00Z', 'tomorrow'].map(
@@ -132,12 +223,24 @@ test('policy document errors', () => {
       v4Form({ conditions: [{ bucket: 'b', success_action_redirect: 'http://x' }] }),
       badPolicy('Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.'),
     ],
-    ['empty simple condition', v4Form({ conditions: [{}] }), badPolicy('Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.')],
-    ['number in a simple condition', v4Form({ conditions: [{ 'Content-Length': 6199034 }] }), badPolicy('Invalid Simple-Condition: value must be a string.')],
+    [
+      'empty simple condition',
+      v4Form({ conditions: [{}] }),
+      badPolicy('Invalid Simple-Condition: Simple-Conditions must have exactly one property specified.'),
+    ],
+    [
+      'number in a simple condition',
+      v4Form({ conditions: [{ 'Content-Length': 6199034 }] }),
+      badPolicy('Invalid Simple-Condition: value must be a string.'),
+    ],
     ['null in a simple condition', v4Form({ conditions: [{ success_action_redirect: null }] }), badPolicy('Invalid JSON.')],
     ['empty array condition', v4Form({ conditions: [[]] }), badPolicy('Invalid Condition: missing operation identifier.')],
     ['unknown operation', v4Form({ conditions: [['ne', '$key', 'a']] }), badPolicy("Invalid Condition: unknown operation 'ne'.")],
-    ['wrong arity', v4Form({ conditions: [['content-length-range', 0]] }), badPolicy('Invalid content-length-range: wrong number of arguments.')],
+    [
+      'wrong arity',
+      v4Form({ conditions: [['content-length-range', 0]] }),
+      badPolicy('Invalid content-length-range: wrong number of arguments.'),
+    ],
     ['a string condition', v4Form({ conditions: ['key'] }), badPolicy('Invalid condition test: must be a List or Object.')],
     ['float bound', v4Form({ conditions: [['content-length-range', 0, 512.5]] }), badPolicy('Invalid JSON.')],
     ['negative bound', v4Form({ conditions: [['content-length-range', -1, 0]] }), badPolicy('Invalid JSON.')],
@@ -147,12 +250,17 @@ test('policy document errors', () => {
 });
 
 test('policy rules: expired, failed conditions (echoed exactly), extra fields, sizes', () => {
-  const cases: Array<[string, Fields, { code: string; status: number; message: string; extra?: object }, { bucket?: string; fileSize?: number }?]> = [
+  const cases: Array<
+    [string, Fields, { code: string; status: number; message: string; extra?: object }, { bucket?: string; fileSize?: number }?]
+  > = [
     ['expired', v4Form({ expiration: '2025-12-31T23:59:59Z' }), denied('Policy expired.')],
     ['wrong bucket', v4Form(), denied('Policy Condition failed: ["eq", "$bucket", "b"]'), { bucket: 'other' }],
     [
       'eq array, wrong value',
-      v4Form({ fields: [['success_action_redirect', 'HTTP://localhost.test/random']], conditions: [['eq', '$success_action_redirect', 'http://localhost.test/random']] }),
+      v4Form({
+        fields: [['success_action_redirect', 'HTTP://localhost.test/random']],
+        conditions: [['eq', '$success_action_redirect', 'http://localhost.test/random']],
+      }),
       denied('Policy Condition failed: ["eq", "$success_action_redirect", "http://localhost.test/random"]'),
     ],
     [
@@ -193,7 +301,13 @@ test('policy rules: expired, failed conditions (echoed exactly), extra fields, s
     ['extra input field', v4Form({ fields: [['Content-Type', 'text/plain']] }), denied('Extra input fields: Content-Type')],
     [
       'several extra fields, named as sent',
-      v4Form({ fields: [['dzuuid', '1'], ['StorageClass', 'X'], ['dzuuid', '2']] }),
+      v4Form({
+        fields: [
+          ['dzuuid', '1'],
+          ['StorageClass', 'X'],
+          ['dzuuid', '2'],
+        ],
+      }),
       denied('Extra input fields: dzuuid, StorageClass'),
     ],
     [
@@ -204,31 +318,56 @@ test('policy rules: expired, failed conditions (echoed exactly), extra fields, s
     [
       'too large',
       v4Form({ conditions: [['content-length-range', 5, 10]] }),
-      { code: 'EntityTooLarge', status: 400, message: 'Your proposed upload exceeds the maximum allowed size', extra: { ProposedSize: 12, MaxSizeAllowed: 10 } },
+      {
+        code: 'EntityTooLarge',
+        status: 400,
+        message: 'Your proposed upload exceeds the maximum allowed size',
+        extra: { ProposedSize: 12, MaxSizeAllowed: 10 },
+      },
       { fileSize: 12 },
     ],
     [
       'too small',
       v4Form({ conditions: [['content-length-range', 5, 10]] }),
-      { code: 'EntityTooSmall', status: 400, message: 'Your proposed upload is smaller than the minimum allowed size', extra: { ProposedSize: 1, MinSizeAllowed: 5 } },
+      {
+        code: 'EntityTooSmall',
+        status: 400,
+        message: 'Your proposed upload is smaller than the minimum allowed size',
+        extra: { ProposedSize: 1, MinSizeAllowed: 5 },
+      },
       { fileSize: 1 },
     ],
     [
       'one byte under',
       v4Form({ conditions: [['content-length-range', 5, 10]] }),
-      { code: 'EntityTooSmall', status: 400, message: 'Your proposed upload is smaller than the minimum allowed size', extra: { ProposedSize: 4, MinSizeAllowed: 5 } },
+      {
+        code: 'EntityTooSmall',
+        status: 400,
+        message: 'Your proposed upload is smaller than the minimum allowed size',
+        extra: { ProposedSize: 4, MinSizeAllowed: 5 },
+      },
       { fileSize: 4 },
     ],
     [
       'one byte over',
       v4Form({ conditions: [['content-length-range', '5', '10']] }),
-      { code: 'EntityTooLarge', status: 400, message: 'Your proposed upload exceeds the maximum allowed size', extra: { ProposedSize: 11, MaxSizeAllowed: 10 } },
+      {
+        code: 'EntityTooLarge',
+        status: 400,
+        message: 'Your proposed upload exceeds the maximum allowed size',
+        extra: { ProposedSize: 11, MaxSizeAllowed: 10 },
+      },
       { fileSize: 11 },
     ],
     [
       'zero-size range',
       v4Form({ conditions: [['content-length-range', 0, 0]] }),
-      { code: 'EntityTooLarge', status: 400, message: 'Your proposed upload exceeds the maximum allowed size', extra: { ProposedSize: 3, MaxSizeAllowed: 0 } },
+      {
+        code: 'EntityTooLarge',
+        status: 400,
+        message: 'Your proposed upload exceeds the maximum allowed size',
+        extra: { ProposedSize: 3, MaxSizeAllowed: 0 },
+      },
       { fileSize: 3 },
     ],
   ];
@@ -258,7 +397,12 @@ test('@aws-sdk/s3-presigned-post forms pass, tampered ones fail', async () => {
   assert.doesNotThrow(() => checkPostPolicy({ fields: expanded, bucket: 'b', fileSize: 100, now }));
   expectS3Error(
     () => checkPostPolicy({ fields: form, bucket: 'b', fileSize: 2_000_000, now }),
-    { code: 'EntityTooLarge', status: 400, message: 'Your proposed upload exceeds the maximum allowed size', extra: { ProposedSize: 2_000_000, MaxSizeAllowed: 1048576 } },
+    {
+      code: 'EntityTooLarge',
+      status: 400,
+      message: 'Your proposed upload exceeds the maximum allowed size',
+      extra: { ProposedSize: 2_000_000, MaxSizeAllowed: 1048576 },
+    },
     'too large',
   );
   expectS3Error(

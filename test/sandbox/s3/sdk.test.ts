@@ -81,12 +81,23 @@ test('buckets: create (with and without LocationConstraint), head, list, locatio
 test('objects: put (raw and aws-chunked stream), get with range, head, metadata, copy, list, delete', async () => {
   await h.s3.send(new CreateBucketCommand({ Bucket: 'obj-bucket' }));
   const put = await h.s3.send(
-    new PutObjectCommand({ Bucket: 'obj-bucket', Key: 'dir/a b+c.txt', Body: 'hello world', ContentType: 'text/plain', Metadata: { colour: 'blue' } }),
+    new PutObjectCommand({
+      Bucket: 'obj-bucket',
+      Key: 'dir/a b+c.txt',
+      Body: 'hello world',
+      ContentType: 'text/plain',
+      Metadata: { colour: 'blue' },
+    }),
   );
   assert.equal(put.ETag, `"${md5('hello world')}"`);
   assert.equal(put.ChecksumCRC32, 'DUoRhQ==');
   const streamed = await h.s3.send(
-    new PutObjectCommand({ Bucket: 'obj-bucket', Key: 'streamed', Body: Readable.from([Buffer.from('hello '), Buffer.from('world')]), ContentLength: 11 }),
+    new PutObjectCommand({
+      Bucket: 'obj-bucket',
+      Key: 'streamed',
+      Body: Readable.from([Buffer.from('hello '), Buffer.from('world')]),
+      ContentLength: 11,
+    }),
   );
   assert.equal(streamed.ETag, `"${md5('hello world')}"`);
 
@@ -102,13 +113,18 @@ test('objects: put (raw and aws-chunked stream), get with range, head, metadata,
 
   const copy = await h.s3.send(new CopyObjectCommand({ Bucket: 'obj-bucket', Key: 'copy.txt', CopySource: 'obj-bucket/dir/a b+c.txt' }));
   assert.equal(copy.CopyObjectResult!.ETag, `"${md5('hello world')}"`);
-  const encoded = await h.s3.send(new CopyObjectCommand({ Bucket: 'obj-bucket', Key: 'copy2.txt', CopySource: encodeURIComponent('obj-bucket/dir/a b+c.txt') }));
+  const encoded = await h.s3.send(
+    new CopyObjectCommand({ Bucket: 'obj-bucket', Key: 'copy2.txt', CopySource: encodeURIComponent('obj-bucket/dir/a b+c.txt') }),
+  );
   assert.ok(encoded.CopyObjectResult!.ETag);
   const copied = await h.s3.send(new GetObjectCommand({ Bucket: 'obj-bucket', Key: 'copy.txt' }));
   assert.deepEqual(copied.Metadata, { colour: 'blue' });
 
   const list = await h.s3.send(new ListObjectsV2Command({ Bucket: 'obj-bucket', Delimiter: '/' }));
-  assert.deepEqual(list.Contents!.map((c) => c.Key), ['copy.txt', 'copy2.txt', 'streamed']);
+  assert.deepEqual(
+    list.Contents!.map((c) => c.Key),
+    ['copy.txt', 'copy2.txt', 'streamed'],
+  );
   assert.deepEqual(list.CommonPrefixes, [{ Prefix: 'dir/' }]);
   const paged: string[] = [];
   let token: string | undefined;
@@ -122,8 +138,13 @@ test('objects: put (raw and aws-chunked stream), get with range, head, metadata,
   await h.s3.send(new DeleteObjectCommand({ Bucket: 'obj-bucket', Key: 'copy.txt' }));
   const missing = await errorOf(h.s3.send(new GetObjectCommand({ Bucket: 'obj-bucket', Key: 'copy.txt' })));
   assert.equal(missing.name, 'NoSuchKey');
-  const del = await h.s3.send(new DeleteObjectsCommand({ Bucket: 'obj-bucket', Delete: { Objects: [{ Key: 'copy2.txt' }, { Key: 'streamed' }] } }));
-  assert.deepEqual(del.Deleted!.map((d) => d.Key), ['copy2.txt', 'streamed']);
+  const del = await h.s3.send(
+    new DeleteObjectsCommand({ Bucket: 'obj-bucket', Delete: { Objects: [{ Key: 'copy2.txt' }, { Key: 'streamed' }] } }),
+  );
+  assert.deepEqual(
+    del.Deleted!.map((d) => d.Key),
+    ['copy2.txt', 'streamed'],
+  );
 });
 
 test('notification configuration: round trip through the SDK; validation of a missing function', async () => {
@@ -143,7 +164,12 @@ test('notification configuration: round trip through the SDK; validation of a mi
       SkipDestinationValidation: true,
       NotificationConfiguration: {
         LambdaFunctionConfigurations: [
-          { Id: 'uploads', LambdaFunctionArn: FN_ARN, Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'in/' }] } } },
+          {
+            Id: 'uploads',
+            LambdaFunctionArn: FN_ARN,
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'in/' }] } },
+          },
         ],
         EventBridgeConfiguration: {},
       },
@@ -151,7 +177,12 @@ test('notification configuration: round trip through the SDK; validation of a mi
   );
   const got = await h.s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: 'notif-bucket' }));
   assert.deepEqual(got.LambdaFunctionConfigurations, [
-    { Id: 'uploads', LambdaFunctionArn: FN_ARN, Events: ['s3:ObjectCreated:*'], Filter: { Key: { FilterRules: [{ Name: 'Prefix', Value: 'in/' }] } } },
+    {
+      Id: 'uploads',
+      LambdaFunctionArn: FN_ARN,
+      Events: ['s3:ObjectCreated:*'],
+      Filter: { Key: { FilterRules: [{ Name: 'Prefix', Value: 'in/' }] } },
+    },
   ]);
   assert.deepEqual(got.EventBridgeConfiguration, {});
 });
@@ -166,7 +197,10 @@ test('event records: exact shape per event type, key encoding, request-id equali
   const del = await h.s3.send(new DeleteObjectCommand({ Bucket: 'events-bucket', Key: 'in/a b+c@d=e:f.txt' }));
   await h.s3.send(new DeleteObjectCommand({ Bucket: 'events-bucket', Key: 'never-existed' }));
 
-  assert.deepEqual(h.events.map((e) => e.record.eventName), ['ObjectCreated:Put', 'ObjectCreated:Copy', 'ObjectRemoved:Delete']);
+  assert.deepEqual(
+    h.events.map((e) => e.record.eventName),
+    ['ObjectCreated:Put', 'ObjectCreated:Copy', 'ObjectRemoved:Delete'],
+  );
   const [created, copied, removed] = h.events.map((e) => e.record);
   assert.deepEqual(h.events[0]!.destination, { kind: 'lambda', arn: FN_ARN, configurationId: 'cfg-all' });
   assert.equal(created!.eventVersion, '2.1');
@@ -204,7 +238,9 @@ test('event records: filters, one per matching configuration (EventBridge too), 
   h.events.length = 0;
   await h.s3.send(new PutObjectCommand({ Bucket: 'filter-bucket', Key: 'a.jpg', Body: 'x' }));
   await h.s3.send(new PutObjectCommand({ Bucket: 'filter-bucket', Key: 'a.png', Body: 'x' }));
-  const del = await h.s3.send(new DeleteObjectsCommand({ Bucket: 'filter-bucket', Delete: { Objects: [{ Key: 'a.jpg' }, { Key: 'a.png' }] } }));
+  const del = await h.s3.send(
+    new DeleteObjectsCommand({ Bucket: 'filter-bucket', Delete: { Objects: [{ Key: 'a.jpg' }, { Key: 'a.png' }] } }),
+  );
   const seen = h.events.map((e) => `${e.record.eventName} ${e.record.s3.object.key} ${e.destination.kind}`);
   assert.deepEqual(seen, [
     'ObjectCreated:Put a.jpg lambda',
@@ -230,16 +266,30 @@ test('multipart: low-level API, ETag formula, one event only at Complete, list a
   const p2 = await h.s3.send(new UploadPartCommand({ Bucket: 'mpu-bucket', Key: 'big.bin', UploadId, PartNumber: 2, Body: part2 }));
   assert.equal(h.events.length, 0);
   const uploads = await h.s3.send(new ListMultipartUploadsCommand({ Bucket: 'mpu-bucket' }));
-  assert.deepEqual(uploads.Uploads!.map((u) => u.UploadId), [UploadId]);
+  assert.deepEqual(
+    uploads.Uploads!.map((u) => u.UploadId),
+    [UploadId],
+  );
   const parts = await h.s3.send(new ListPartsCommand({ Bucket: 'mpu-bucket', Key: 'big.bin', UploadId }));
-  assert.deepEqual(parts.Parts!.map((p) => [p.PartNumber, p.Size]), [[1, part1.length], [2, 4]]);
+  assert.deepEqual(
+    parts.Parts!.map((p) => [p.PartNumber, p.Size]),
+    [
+      [1, part1.length],
+      [2, 4],
+    ],
+  );
 
   const done = await h.s3.send(
     new CompleteMultipartUploadCommand({
       Bucket: 'mpu-bucket',
       Key: 'big.bin',
       UploadId,
-      MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.ETag }, { PartNumber: 2, ETag: p2.ETag }] },
+      MultipartUpload: {
+        Parts: [
+          { PartNumber: 1, ETag: p1.ETag },
+          { PartNumber: 2, ETag: p2.ETag },
+        ],
+      },
     }),
   );
   const expected = `${md5(Buffer.concat([Buffer.from(md5(part1), 'hex'), Buffer.from(md5(part2), 'hex')]))}-2`;
@@ -250,14 +300,20 @@ test('multipart: low-level API, ETag formula, one event only at Complete, list a
   assert.equal(h.events[0]!.record.s3.object.eTag, expected);
   assert.equal(h.events[0]!.record.s3.object.size, part1.length + 4);
   assert.equal(h.events[0]!.record.responseElements['x-amz-request-id'], done.$metadata.requestId);
-  const body = Buffer.from(await (await h.s3.send(new GetObjectCommand({ Bucket: 'mpu-bucket', Key: 'big.bin', Range: `bytes=${part1.length - 2}-` }))).Body!.transformToByteArray());
+  const body = Buffer.from(
+    await (
+      await h.s3.send(new GetObjectCommand({ Bucket: 'mpu-bucket', Key: 'big.bin', Range: `bytes=${part1.length - 2}-` }))
+    ).Body!.transformToByteArray(),
+  );
   assert.deepEqual(body, Buffer.concat([Buffer.from([1, 1]), part2]));
 
   const gone = await errorOf(h.s3.send(new ListPartsCommand({ Bucket: 'mpu-bucket', Key: 'big.bin', UploadId })));
   assert.equal(gone.name, 'NoSuchUpload');
   const second = await h.s3.send(new CreateMultipartUploadCommand({ Bucket: 'mpu-bucket', Key: 'other' }));
   await h.s3.send(new AbortMultipartUploadCommand({ Bucket: 'mpu-bucket', Key: 'other', UploadId: second.UploadId }));
-  const aborted = await errorOf(h.s3.send(new AbortMultipartUploadCommand({ Bucket: 'mpu-bucket', Key: 'other', UploadId: second.UploadId })));
+  const aborted = await errorOf(
+    h.s3.send(new AbortMultipartUploadCommand({ Bucket: 'mpu-bucket', Key: 'other', UploadId: second.UploadId })),
+  );
   assert.equal(aborted.name, 'NoSuchUpload');
 });
 
@@ -268,10 +324,28 @@ test('multipart: Complete rejects small non-last parts, unknown parts, wrong ord
   const b = await h.s3.send(new UploadPartCommand({ Bucket: 'mpu-errors', Key: 'k', UploadId, PartNumber: 2, Body: 'small' }));
   const complete = (Parts: { PartNumber: number; ETag?: string }[]) =>
     errorOf(h.s3.send(new CompleteMultipartUploadCommand({ Bucket: 'mpu-errors', Key: 'k', UploadId, MultipartUpload: { Parts } })));
-  assert.equal((await complete([{ PartNumber: 1, ETag: a.ETag }, { PartNumber: 2, ETag: b.ETag }])).name, 'EntityTooSmall');
-  assert.equal((await complete([{ PartNumber: 2, ETag: b.ETag }, { PartNumber: 1, ETag: a.ETag }])).name, 'InvalidPartOrder');
+  assert.equal(
+    (
+      await complete([
+        { PartNumber: 1, ETag: a.ETag },
+        { PartNumber: 2, ETag: b.ETag },
+      ])
+    ).name,
+    'EntityTooSmall',
+  );
+  assert.equal(
+    (
+      await complete([
+        { PartNumber: 2, ETag: b.ETag },
+        { PartNumber: 1, ETag: a.ETag },
+      ])
+    ).name,
+    'InvalidPartOrder',
+  );
   assert.equal((await complete([{ PartNumber: 3, ETag: a.ETag }])).name, 'InvalidPart');
-  const missing = await errorOf(h.s3.send(new UploadPartCommand({ Bucket: 'mpu-errors', Key: 'k', UploadId: 'nope', PartNumber: 1, Body: 'x' })));
+  const missing = await errorOf(
+    h.s3.send(new UploadPartCommand({ Bucket: 'mpu-errors', Key: 'k', UploadId: 'nope', PartNumber: 1, Body: 'x' })),
+  );
   assert.equal(missing.name, 'NoSuchUpload');
 });
 
@@ -279,31 +353,63 @@ test('ListObjects (V1) with marker and delimiter; UploadPartCopy with a source r
   await h.s3.send(new CreateBucketCommand({ Bucket: 'v1-bucket' }));
   for (const key of ['a', 'b/1', 'b/2', 'c']) await h.s3.send(new PutObjectCommand({ Bucket: 'v1-bucket', Key: key, Body: key }));
   const first = await h.s3.send(new ListObjectsCommand({ Bucket: 'v1-bucket', Delimiter: '/', MaxKeys: 2 }));
-  assert.deepEqual([first.Contents!.map((c) => c.Key), first.CommonPrefixes!.map((p) => p.Prefix), first.IsTruncated, first.NextMarker], [['a'], ['b/'], true, 'b/']);
+  assert.deepEqual(
+    [first.Contents!.map((c) => c.Key), first.CommonPrefixes!.map((p) => p.Prefix), first.IsTruncated, first.NextMarker],
+    [['a'], ['b/'], true, 'b/'],
+  );
   const rest = await h.s3.send(new ListObjectsCommand({ Bucket: 'v1-bucket', Delimiter: '/', Marker: first.NextMarker }));
   assert.deepEqual([rest.Contents!.map((c) => c.Key), rest.CommonPrefixes ?? [], rest.IsTruncated], [['c'], [], false]);
 
   const source = Buffer.alloc(6 * 1024 * 1024, 9);
   await h.s3.send(new PutObjectCommand({ Bucket: 'v1-bucket', Key: 'src.bin', Body: source }));
   const { UploadId } = await h.s3.send(new CreateMultipartUploadCommand({ Bucket: 'v1-bucket', Key: 'dst.bin' }));
-  const p1 = await h.s3.send(new UploadPartCopyCommand({ Bucket: 'v1-bucket', Key: 'dst.bin', UploadId, PartNumber: 1, CopySource: 'v1-bucket/src.bin', CopySourceRange: `bytes=0-${5 * 1024 * 1024 - 1}` }));
-  const p2 = await h.s3.send(new UploadPartCopyCommand({ Bucket: 'v1-bucket', Key: 'dst.bin', UploadId, PartNumber: 2, CopySource: 'v1-bucket/src.bin', CopySourceRange: `bytes=${5 * 1024 * 1024}-${source.length - 1}` }));
+  const p1 = await h.s3.send(
+    new UploadPartCopyCommand({
+      Bucket: 'v1-bucket',
+      Key: 'dst.bin',
+      UploadId,
+      PartNumber: 1,
+      CopySource: 'v1-bucket/src.bin',
+      CopySourceRange: `bytes=0-${5 * 1024 * 1024 - 1}`,
+    }),
+  );
+  const p2 = await h.s3.send(
+    new UploadPartCopyCommand({
+      Bucket: 'v1-bucket',
+      Key: 'dst.bin',
+      UploadId,
+      PartNumber: 2,
+      CopySource: 'v1-bucket/src.bin',
+      CopySourceRange: `bytes=${5 * 1024 * 1024}-${source.length - 1}`,
+    }),
+  );
   await h.s3.send(
     new CompleteMultipartUploadCommand({
       Bucket: 'v1-bucket',
       Key: 'dst.bin',
       UploadId,
-      MultipartUpload: { Parts: [{ PartNumber: 1, ETag: p1.CopyPartResult!.ETag }, { PartNumber: 2, ETag: p2.CopyPartResult!.ETag }] },
+      MultipartUpload: {
+        Parts: [
+          { PartNumber: 1, ETag: p1.CopyPartResult!.ETag },
+          { PartNumber: 2, ETag: p2.CopyPartResult!.ETag },
+        ],
+      },
     }),
   );
-  const copied = Buffer.from(await (await h.s3.send(new GetObjectCommand({ Bucket: 'v1-bucket', Key: 'dst.bin' }))).Body!.transformToByteArray());
+  const copied = Buffer.from(
+    await (await h.s3.send(new GetObjectCommand({ Bucket: 'v1-bucket', Key: 'dst.bin' }))).Body!.transformToByteArray(),
+  );
   assert.equal(md5(copied), md5(source));
 });
 
 test('lib-storage Upload: CRC32 echoed per part and accepted at Complete', async () => {
   await h.s3.send(new CreateBucketCommand({ Bucket: 'upload-bucket' }));
   const data = Buffer.alloc(11 * 1024 * 1024, 7);
-  const done = await new Upload({ client: h.s3, params: { Bucket: 'upload-bucket', Key: 'u.bin', Body: data }, partSize: 5 * 1024 * 1024 }).done();
+  const done = await new Upload({
+    client: h.s3,
+    params: { Bucket: 'upload-bucket', Key: 'u.bin', Body: data },
+    partSize: 5 * 1024 * 1024,
+  }).done();
   assert.match(done.ETag!, /^"[0-9a-f]{32}-3"$/);
   const head = await h.s3.send(new HeadObjectCommand({ Bucket: 'upload-bucket', Key: 'u.bin' }));
   assert.equal(head.ContentLength, data.length);
@@ -318,7 +424,10 @@ test('presigned POST (SigV4 fields) with FormData: 201 PostResponse, Post event,
   const { url, fields } = await createPresignedPost(h.s3, {
     Bucket: 'post-bucket',
     Key: 'uploads/${filename}',
-    Conditions: [['content-length-range', 1, 100], ['starts-with', '$key', 'uploads/']],
+    Conditions: [
+      ['content-length-range', 1, 100],
+      ['starts-with', '$key', 'uploads/'],
+    ],
     Fields: { success_action_status: '201' },
   });
   const form = (content: string) => {
@@ -330,7 +439,10 @@ test('presigned POST (SigV4 fields) with FormData: 201 PostResponse, Post event,
   const res = await fetch(url, { method: 'POST', body: form('posted!') });
   assert.equal(res.status, 201);
   const xml = await res.text();
-  assert.match(xml, /<PostResponse[^>]*><Location>[^<]+\/post-bucket\/uploads\/photo%20one\.jpg<\/Location><Bucket>post-bucket<\/Bucket><Key>uploads\/photo one\.jpg<\/Key><ETag>(&quot;|")[0-9a-f]{32}(&quot;|")<\/ETag><\/PostResponse>/);
+  assert.match(
+    xml,
+    /<PostResponse[^>]*><Location>[^<]+\/post-bucket\/uploads\/photo%20one\.jpg<\/Location><Bucket>post-bucket<\/Bucket><Key>uploads\/photo one\.jpg<\/Key><ETag>(&quot;|")[0-9a-f]{32}(&quot;|")<\/ETag><\/PostResponse>/,
+  );
   assert.equal(h.events.length, 1);
   assert.equal(h.events[0]!.record.eventName, 'ObjectCreated:Post');
   assert.equal(h.events[0]!.record.s3.object.key, 'uploads/photo+one.jpg');

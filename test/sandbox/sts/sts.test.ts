@@ -16,7 +16,12 @@ let scratch: string;
 
 before(async () => {
   sandbox = await startSandbox({ port: 0 });
-  sts = new STSClient({ endpoint: sandbox.endpoint, region: sandbox.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' }, maxAttempts: 1 });
+  sts = new STSClient({
+    endpoint: sandbox.endpoint,
+    region: sandbox.region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    maxAttempts: 1,
+  });
   scratch = mkdtempSync(join(tmpdir(), 's3trigger-sts-'));
   writeFileSync(join(scratch, 'empty'), '');
 });
@@ -36,7 +41,12 @@ test('SDK GetCallerIdentity answers the sandbox account as its root identity, wi
 
 test('raw query protocol: POST form and GET query both work; a missing Action is 400 MissingAction', async () => {
   const form = { ...sigV4('sts'), 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
-  const post = await rawRequest(sandbox.endpoint, { method: 'POST', path: '/', headers: form, body: 'Action=GetCallerIdentity&Version=2011-06-15' });
+  const post = await rawRequest(sandbox.endpoint, {
+    method: 'POST',
+    path: '/',
+    headers: form,
+    body: 'Action=GetCallerIdentity&Version=2011-06-15',
+  });
   assert.equal(post.status, 200, post.body);
   assert.match(post.headers['content-type'] as string, /^text\/xml/);
   assert.match(post.body, /<GetCallerIdentityResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/">/);
@@ -62,7 +72,11 @@ test('other STS actions are 501 NotImplemented in the query protocol; STS answer
 });
 
 /** Async: the sandbox runs in this process, so a spawnSync would block the server it talks to. */
-function run(cmd: string, args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number | null; stdout: string; stderr: string; missing?: boolean }> {
+function run(
+  cmd: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<{ status: number | null; stdout: string; stderr: string; missing?: boolean }> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { env });
     let stdout = '';

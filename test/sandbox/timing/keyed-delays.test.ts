@@ -20,12 +20,19 @@ test('per key, items come out in the order pushed whatever their delays; keys do
   for (let i = 0; i < 60; i++) q.push(`k${i % 3}`, i, random() * 40);
   q.push('fast', 999, 1);
   await sleep(10);
-  assert.ok(got.some((g) => g.key === 'fast'), 'an unrelated key is not held back by slow ones');
+  assert.ok(
+    got.some((g) => g.key === 'fast'),
+    'an unrelated key is not held back by slow ones',
+  );
   for (let i = 0; i < 100 && q.size > 0; i++) await sleep(10);
   assert.equal(got.length, 61);
   for (const key of ['k0', 'k1', 'k2']) {
     const items = got.filter((g) => g.key === key).map((g) => g.item);
-    assert.deepEqual(items, [...items].sort((a, b) => a - b), key);
+    assert.deepEqual(
+      items,
+      [...items].sort((a, b) => a - b),
+      key,
+    );
   }
 });
 

@@ -8,8 +8,18 @@ const quantile = (xs: number[], q: number) => [...xs].sort((a, b) => a - b)[Math
 const draws = <T>(n: number, draw: () => T): T[] => Array.from({ length: n }, draw);
 
 const distributions = [
-  { name: 'S3 delivery (TriggerBench)', draw: (seed: number) => drawS3Delivery.bind(null, seededRandom(seed)), p50: [1250, 1350], p99: [2100, 2350] },
-  { name: 'Logs ingestion', draw: (seed: number) => drawLogNormal.bind(null, seededRandom(seed), LOGS_INGESTION), p50: [950, 1050], p99: [2700, 3300] },
+  {
+    name: 'S3 delivery (TriggerBench)',
+    draw: (seed: number) => drawS3Delivery.bind(null, seededRandom(seed)),
+    p50: [1250, 1350],
+    p99: [2100, 2350],
+  },
+  {
+    name: 'Logs ingestion',
+    draw: (seed: number) => drawLogNormal.bind(null, seededRandom(seed), LOGS_INGESTION),
+    p50: [950, 1050],
+    p99: [2700, 3300],
+  },
 ] as const;
 
 for (const d of distributions) {
@@ -40,8 +50,14 @@ test('the same seed gives the same draws; another seed or another concern does n
   const b = createTiming({ profile: 'aws', seed: 5 });
   const c = createTiming({ profile: 'aws', seed: 6 });
   const seqA = draws(5, () => a.s3DeliveryDelayMs());
-  assert.deepEqual(draws(5, () => b.s3DeliveryDelayMs()), seqA);
-  assert.notDeepEqual(draws(5, () => c.s3DeliveryDelayMs()), seqA);
+  assert.deepEqual(
+    draws(5, () => b.s3DeliveryDelayMs()),
+    seqA,
+  );
+  assert.notDeepEqual(
+    draws(5, () => c.s3DeliveryDelayMs()),
+    seqA,
+  );
   // Drawing ingestion delays in between does not shift the delivery stream.
   const d = createTiming({ profile: 'aws', seed: 5 });
   const interleaved = draws(5, () => {
@@ -101,7 +117,10 @@ test('aws profile: about 1% duplicates; coalescing only within the simultaneity 
 
 test('a bad scale or seed is a usage error', () => {
   for (const options of [{ scale: 0 }, { scale: -1 }, { scale: Number.NaN }, { seed: 1.5 }, { seed: -1 }]) {
-    assert.throws(() => createTiming(options), (err: Error & { exitCode?: number }) => err.exitCode === 2);
+    assert.throws(
+      () => createTiming(options),
+      (err: Error & { exitCode?: number }) => err.exitCode === 2,
+    );
   }
 });
 
@@ -116,7 +135,10 @@ for (const s of samples) {
     const items = Array.from({ length: s.items }, (_, i) => i);
     const out = sampleInOrder(seededRandom(11), items, s.n);
     assert.equal(out.length, Math.min(s.n, s.items));
-    assert.deepEqual(out, [...out].sort((a, b) => a - b));
+    assert.deepEqual(
+      out,
+      [...out].sort((a, b) => a - b),
+    );
     assert.equal(new Set(out).size, out.length);
   });
 }

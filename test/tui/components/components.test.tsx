@@ -33,11 +33,16 @@ test('events table: one row per op with its status, foreign rows too', () => {
     op(2, { status: 'progress', progress: { loaded: 1, total: 4 }, input: { kind: 'multipart', bucket: 'b', key: 'big', sizeMB: 6 } }),
     op(3, { status: 'acked' }),
     op(4, { status: 'matched', confidence: 'key', latency: { coldStart: true, triggerMs: 15, durationMs: 2.5 } }),
-    op(5, { status: 'failed', result: { opId: 5, op: 'put', bucket: 'b', key: 'k', startedAt: 1, error: { code: 'NoSuchBucket', message: 'x' } } }),
+    op(5, {
+      status: 'failed',
+      result: { opId: 5, op: 'put', bucket: 'b', key: 'k', startedAt: 1, error: { code: 'NoSuchBucket', message: 'x' } },
+    }),
     op(6, { status: 'no-match' }),
     { kind: 'foreign', requestId: 'feed-beef', firstSeenAt: 1 },
   ];
-  const { lastFrame, unmount } = render(<EventsTable rows={rows} invocations={{}} selected={0} offset={0} height={10} width={100} focused />);
+  const { lastFrame, unmount } = render(
+    <EventsTable rows={rows} invocations={{}} selected={0} offset={0} height={10} width={100} focused />,
+  );
   const lines = lastFrame()!.split('\n');
   const rowOf = (needle: string) => lines.find((l) => l.includes(needle)) ?? '';
   assert.match(rowOf('key-1'), /PUT .*sending…/);
@@ -53,7 +58,9 @@ test('events table: one row per op with its status, foreign rows too', () => {
 
 test('events table windows long lists', () => {
   const rows = Array.from({ length: 30 }, (_, i) => op(i + 1, {}));
-  const { lastFrame, unmount } = render(<EventsTable rows={rows} invocations={{}} selected={25} offset={20} height={6} width={100} focused />);
+  const { lastFrame, unmount } = render(
+    <EventsTable rows={rows} invocations={{}} selected={25} offset={20} height={6} width={100} focused />,
+  );
   const frame = lastFrame()!;
   assert.equal(frame.split('\n').length, 8);
   assert.ok(frame.includes('21-26 of 30'));
@@ -72,7 +79,9 @@ test('log pane: the selected invocation’s lines are marked, dropped count show
   store.push(logLine('REPORT RequestId: r1 Duration: 1 ms', 'report'));
   store.flush();
   const view = { follow: true, filter: '', back: 0 };
-  const { lastFrame, unmount } = render(<LogPane store={store} view={view} height={8} focused={false} highlightRequestId="r1" emptyText="waiting" />);
+  const { lastFrame, unmount } = render(
+    <LogPane store={store} view={view} height={8} focused={false} highlightRequestId="r1" emptyText="waiting" />,
+  );
   const lines = lastFrame()!.split('\n');
   assert.equal(lines.length, 9);
   assert.match(lines[0]!, /Log\s+following · 6 lines · 1 dropped/);
@@ -85,7 +94,9 @@ test('log pane: the selected invocation’s lines are marked, dropped count show
 
 test('log pane shows why it is empty and when a filter hides everything', () => {
   const store = new LogStore({ flushMs: 1000 });
-  const empty = render(<LogPane store={store} view={{ follow: true, filter: '', back: 0 }} height={3} focused emptyText="waiting for first invocation" />);
+  const empty = render(
+    <LogPane store={store} view={{ follow: true, filter: '', back: 0 }} height={3} focused emptyText="waiting for first invocation" />,
+  );
   assert.ok(empty.lastFrame()!.includes('waiting for first invocation'));
   empty.unmount();
   store.push(logLine('hello', 'app'));
@@ -115,16 +126,33 @@ test('bucket picker filters and marks the selection', () => {
   assert.ok(frame.includes('2 of 3 buckets'));
   assert.ok(frame.includes('filter: alp'));
   unmount();
-  const naming = render(<BucketPicker picker={{ ...picker, naming: { draft: 'Bad', error: 'only lowercase letters, digits, dots and hyphens' } }} height={10} />);
+  const naming = render(
+    <BucketPicker
+      picker={{ ...picker, naming: { draft: 'Bad', error: 'only lowercase letters, digits, dots and hyphens' } }}
+      height={10}
+    />,
+  );
   assert.ok(naming.lastFrame()!.includes('new bucket name: Bad'));
   assert.ok(naming.lastFrame()!.includes('only lowercase'));
   naming.unmount();
 });
 
 test('header: target, bucket, tail mode, warnings', () => {
-  const discovery = { bucket: 'b', functions: ['fn'], logGroups: ['/aws/lambda/fn'], destinations: [], warnings: ['no notification configuration on this bucket'] };
+  const discovery = {
+    bucket: 'b',
+    functions: ['fn'],
+    logGroups: ['/aws/lambda/fn'],
+    destinations: [],
+    warnings: ['no notification configuration on this bucket'],
+  };
   const { lastFrame, unmount } = render(
-    <Header target={TARGET} bucket="b" discovery={discovery} tails={[{ logGroup: '/aws/lambda/fn', mode: 'polling', intervalMs: 1000 }]} warnings={[]} />,
+    <Header
+      target={TARGET}
+      bucket="b"
+      discovery={discovery}
+      tails={[{ logGroup: '/aws/lambda/fn', mode: 'polling', intervalMs: 1000 }]}
+      warnings={[]}
+    />,
   );
   const frame = lastFrame()!;
   assert.ok(frame.includes('local sandbox http://127.0.0.1:4566'));
@@ -155,7 +183,10 @@ test('too-small notice', () => {
 
 test('NO_COLOR drops every colour', () => {
   const theme = makeTheme(true);
-  assert.deepEqual(Object.values(theme).filter((v) => typeof v === 'string'), []);
+  assert.deepEqual(
+    Object.values(theme).filter((v) => typeof v === 'string'),
+    [],
+  );
   assert.equal(noColorRequested({ NO_COLOR: '1' }), true);
   assert.equal(noColorRequested({ NO_COLOR: '' }), false);
   assert.equal(noColorRequested({}), false);

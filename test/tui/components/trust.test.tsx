@@ -25,7 +25,10 @@ const row = (over: Partial<OpRow>): OpRow => ({
 });
 
 test('events table: a failed Lambda reads "lambda error", not "matched", even without colour', () => {
-  const rows = [row({ status: 'lambda-failed', lambdaError: 'failed', confidence: 'key' }), row({ opId: 2, status: 'lambda-failed', lambdaError: 'timed-out' })];
+  const rows = [
+    row({ status: 'lambda-failed', lambdaError: 'failed', confidence: 'key' }),
+    row({ opId: 2, status: 'lambda-failed', lambdaError: 'timed-out' }),
+  ];
   const { lastFrame, unmount } = render(
     <ThemeContext.Provider value={makeTheme(true)}>
       <EventsTable rows={rows} invocations={{}} selected={0} offset={0} height={5} width={100} focused={false} />
@@ -49,7 +52,9 @@ test('log pane: each \\r-joined part of a message is its own line', async () => 
   const store = new LogStore({ flushMs: 1 });
   store.push(logLine('line one\rline two', 'app'));
   store.flush();
-  const { lastFrame, unmount } = render(<LogPane store={store} view={{ follow: true, filter: '', back: 0 }} height={5} focused={false} emptyText="" />);
+  const { lastFrame, unmount } = render(
+    <LogPane store={store} view={{ follow: true, filter: '', back: 0 }} height={5} focused={false} emptyText="" />,
+  );
   await tick();
   const frame = lastFrame()!;
   assert.match(frame, /line one\s*\n.*line two/);
@@ -59,7 +64,11 @@ test('log pane: each \\r-joined part of a message is its own line', async () => 
 });
 
 test('header at 80 columns keeps the bucket name whole, whatever the target label', () => {
-  const target = { kind: 'endpoint' as const, region: 'eu-west-1', label: 'endpoint http://localstack.internal.example:4566 (logs on AWS) profile prod-admin' };
+  const target = {
+    kind: 'endpoint' as const,
+    region: 'eu-west-1',
+    label: 'endpoint http://localstack.internal.example:4566 (logs on AWS) profile prod-admin',
+  };
   const { lastFrame, unmount } = render(
     <Box width={80}>
       <Header target={target} bucket="my-company-uploads-eu-west-1-staging" tails={[]} warnings={[]} />
@@ -70,7 +79,15 @@ test('header at 80 columns keeps the bucket name whole, whatever the target labe
 });
 
 test('header says how many keys wait for the tail', () => {
-  const { lastFrame, unmount } = render(<Header target={{ kind: 'sandbox', region: 'us-east-1', label: 'sandbox' }} bucket="b" tails={[]} warnings={[]} queued="1 queued until the tail is ready" />);
+  const { lastFrame, unmount } = render(
+    <Header
+      target={{ kind: 'sandbox', region: 'us-east-1', label: 'sandbox' }}
+      bucket="b"
+      tails={[]}
+      warnings={[]}
+      queued="1 queued until the tail is ready"
+    />,
+  );
   assert.match(lastFrame()!, /1 queued until the tail is ready · discovering/);
   unmount();
 });
@@ -93,7 +110,9 @@ test('a long confirmation wraps, so its question stays on screen; a multi-line w
   );
   assert.match(confirm.lastFrame()!.replace(/\s+/g, ' '), /fire anyway\?/);
   confirm.unmount();
-  const header = render(<Header target={{ kind: 'sandbox', region: 'us-east-1', label: 'sandbox' }} bucket="b" tails={[]} warnings={['first\nsecond']} />);
+  const header = render(
+    <Header target={{ kind: 'sandbox', region: 'us-east-1', label: 'sandbox' }} bucket="b" tails={[]} warnings={['first\nsecond']} />,
+  );
   assert.equal(header.lastFrame()!.split('\n').length, 3);
   assert.match(header.lastFrame()!, /first second/);
   header.unmount();

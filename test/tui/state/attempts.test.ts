@@ -14,7 +14,17 @@ test('an op row shows its invocation retry attempts (×N) when Lambda retried', 
     { attempts: [attempt('failed'), attempt('failed'), attempt('succeeded')], want: 3, text: /×3/ },
   ];
   for (const c of cases) {
-    const invocation: Invocation = { requestId: 'r', logGroup: '/aws/lambda/f', logStream: 's', startedAt: 150, reportedAt: 170, status: 'succeeded', lines: [], firstSeenAt: 150, ...(c.attempts ? { attempts: c.attempts } : {}) };
+    const invocation: Invocation = {
+      requestId: 'r',
+      logGroup: '/aws/lambda/f',
+      logStream: 's',
+      startedAt: 150,
+      reportedAt: 170,
+      status: 'succeeded',
+      lines: [],
+      firstSeenAt: 150,
+      ...(c.attempts ? { attempts: c.attempts } : {}),
+    };
     const op = foldOpEvents({}, [
       { type: 'OpStarted', opId: 1, input: { kind: 'put', bucket: 'b', file: 'f', key: 'k' }, startedAt: 100, warnings: [] },
       { type: 'OpAcked', opId: 1, result: { opId: 1, op: 'put', bucket: 'b', key: 'k', startedAt: 100, ackedAt: 110 } },

@@ -31,7 +31,10 @@ test('a key before the tail is ready is queued, and the header line says so', ()
 test('queued operations fire in order once the tail is ready; the queue empties', () => {
   const state = baseState({ tailReady: false, queued: [putInput, multipartInput] });
   const out = releaseQueued(state, quiet);
-  assert.deepEqual(out.effects, [{ type: 'fire', input: putInput }, { type: 'fire', input: multipartInput }]);
+  assert.deepEqual(out.effects, [
+    { type: 'fire', input: putInput },
+    { type: 'fire', input: multipartInput },
+  ]);
   const after = reduce(state, ...out.actions);
   assert.equal(after.tailReady, true);
   assert.deepEqual(after.queued, []);

@@ -20,7 +20,13 @@ test('lowercase op keys fire at once with the shown parameters', () => {
 });
 
 test('shift op keys open the form instead', () => {
-  for (const [key, op] of [['P', 'put'], ['C', 'copy'], ['O', 'post'], ['D', 'delete'], ['M', 'multipart']] as const) {
+  for (const [key, op] of [
+    ['P', 'put'],
+    ['C', 'copy'],
+    ['O', 'post'],
+    ['D', 'delete'],
+    ['M', 'multipart'],
+  ] as const) {
     const out = press(baseState(), key, { shift: true });
     assert.deepEqual(out.actions, [{ type: 'openForm', op }], key);
     assert.deepEqual(out.effects, []);
@@ -40,7 +46,12 @@ test('delete without a created key explains itself; on real AWS it asks first', 
 });
 
 test('the form fires on Enter, validates, and Esc cancels', () => {
-  const form = reduce(baseState(), { type: 'openForm', op: 'multipart' }, { type: 'formFocus', delta: 1 }, { type: 'formEdit', edit: { kind: 'clear' } });
+  const form = reduce(
+    baseState(),
+    { type: 'openForm', op: 'multipart' },
+    { type: 'formFocus', delta: 1 },
+    { type: 'formEdit', edit: { kind: 'clear' } },
+  );
   // While typing, letters are text, not commands.
   assert.deepEqual(press(form, 'q').actions, [{ type: 'formEdit', edit: { kind: 'append', text: 'q' } }]);
   const bad = reduce(form, { type: 'formEdit', edit: { kind: 'append', text: 'x' } });
@@ -48,32 +59,68 @@ test('the form fires on Enter, validates, and Esc cancels', () => {
   const good = reduce(form, { type: 'formEdit', edit: { kind: 'append', text: '8' } });
   const out = press(good, '\r', { return: true });
   assert.deepEqual(out.effects, [{ type: 'fire', input: { kind: 'multipart', bucket: 'test-bucket', key: 'bigfile.bin', sizeMB: 8 } }]);
-  assert.deepEqual(out.actions.map((a) => a.type), ['saveParams', 'closeOverlay', 'notice']);
+  assert.deepEqual(
+    out.actions.map((a) => a.type),
+    ['saveParams', 'closeOverlay', 'notice'],
+  );
   assert.deepEqual(press(good, '', { escape: true }).actions, [{ type: 'closeOverlay' }]);
 });
 
 test('dispatch order: overlay, then focused pane, then global', () => {
-  const cases: { name: string; state: AppState; input: string; flags?: Parameters<typeof makeKey>[0]; action?: string; effect?: string }[] = [
-    { name: 'Enter in events opens details', state: baseState(), input: '\r', flags: { return: true }, action: 'openDetails' },
-    { name: 'Enter in ops fires the highlighted op', state: baseState({ focus: 'ops' }), input: '\r', flags: { return: true }, action: 'notice', effect: 'fire' },
-    { name: 'j in events moves', state: baseState(), input: 'j', action: 'eventsMove' },
-    { name: 'j in log scrolls', state: baseState({ focus: 'log' }), input: 'j', action: 'logScroll' },
-    { name: 'j in ops moves', state: baseState({ focus: 'ops' }), input: 'j', action: 'opsMove' },
-    { name: 'Tab focuses', state: baseState(), input: '\t', flags: { tab: true }, action: 'focus' },
-    { name: 'q quits', state: baseState(), input: 'q', action: 'quitting', effect: 'quit' },
-    { name: '? opens help', state: baseState(), input: '?', action: 'openHelp' },
-    { name: 'p in help does nothing', state: baseState({ overlay: { kind: 'help', scroll: 0 } }), input: 'p' },
-    { name: 'q in help quits', state: baseState({ overlay: { kind: 'help', scroll: 0 } }), input: 'q', action: 'quitting', effect: 'quit' },
-    { name: 'Esc in help closes', state: baseState({ overlay: { kind: 'help', scroll: 0 } }), input: '', flags: { escape: true }, action: 'closeOverlay' },
-    { name: 'Esc in details closes', state: baseState({ overlay: { kind: 'details', rowKey: 'op:1', scroll: 0 } }), input: '', flags: { escape: true }, action: 'closeOverlay' },
-    { name: 'typing in the filter', state: baseState({ overlay: { kind: 'filter', draft: '' } }), input: 'p', action: 'filterEdit' },
-    { name: '/ opens the filter', state: baseState(), input: '/', action: 'openFilter' },
-    { name: 'f toggles follow', state: baseState(), input: 'f', action: 'logFollow' },
-    { name: 'x clears', state: baseState(), input: 'x', action: 'clearFinished' },
-    { name: 'b opens the picker', state: baseState(), input: 'b', action: 'openPicker', effect: 'loadBuckets' },
-    { name: 'Ctrl-C quits from a form', state: reduce(baseState(), { type: 'openForm', op: 'put' }), input: 'c', flags: { ctrl: true }, action: 'quitting', effect: 'quit' },
-    { name: 'keys are ignored while quitting', state: baseState({ quitting: true }), input: 'p' },
-  ];
+  const cases: { name: string; state: AppState; input: string; flags?: Parameters<typeof makeKey>[0]; action?: string; effect?: string }[] =
+    [
+      { name: 'Enter in events opens details', state: baseState(), input: '\r', flags: { return: true }, action: 'openDetails' },
+      {
+        name: 'Enter in ops fires the highlighted op',
+        state: baseState({ focus: 'ops' }),
+        input: '\r',
+        flags: { return: true },
+        action: 'notice',
+        effect: 'fire',
+      },
+      { name: 'j in events moves', state: baseState(), input: 'j', action: 'eventsMove' },
+      { name: 'j in log scrolls', state: baseState({ focus: 'log' }), input: 'j', action: 'logScroll' },
+      { name: 'j in ops moves', state: baseState({ focus: 'ops' }), input: 'j', action: 'opsMove' },
+      { name: 'Tab focuses', state: baseState(), input: '\t', flags: { tab: true }, action: 'focus' },
+      { name: 'q quits', state: baseState(), input: 'q', action: 'quitting', effect: 'quit' },
+      { name: '? opens help', state: baseState(), input: '?', action: 'openHelp' },
+      { name: 'p in help does nothing', state: baseState({ overlay: { kind: 'help', scroll: 0 } }), input: 'p' },
+      {
+        name: 'q in help quits',
+        state: baseState({ overlay: { kind: 'help', scroll: 0 } }),
+        input: 'q',
+        action: 'quitting',
+        effect: 'quit',
+      },
+      {
+        name: 'Esc in help closes',
+        state: baseState({ overlay: { kind: 'help', scroll: 0 } }),
+        input: '',
+        flags: { escape: true },
+        action: 'closeOverlay',
+      },
+      {
+        name: 'Esc in details closes',
+        state: baseState({ overlay: { kind: 'details', rowKey: 'op:1', scroll: 0 } }),
+        input: '',
+        flags: { escape: true },
+        action: 'closeOverlay',
+      },
+      { name: 'typing in the filter', state: baseState({ overlay: { kind: 'filter', draft: '' } }), input: 'p', action: 'filterEdit' },
+      { name: '/ opens the filter', state: baseState(), input: '/', action: 'openFilter' },
+      { name: 'f toggles follow', state: baseState(), input: 'f', action: 'logFollow' },
+      { name: 'x clears', state: baseState(), input: 'x', action: 'clearFinished' },
+      { name: 'b opens the picker', state: baseState(), input: 'b', action: 'openPicker', effect: 'loadBuckets' },
+      {
+        name: 'Ctrl-C quits from a form',
+        state: reduce(baseState(), { type: 'openForm', op: 'put' }),
+        input: 'c',
+        flags: { ctrl: true },
+        action: 'quitting',
+        effect: 'quit',
+      },
+      { name: 'keys are ignored while quitting', state: baseState({ quitting: true }), input: 'p' },
+    ];
   for (const c of cases) {
     const out = press(c.state, c.input, c.flags);
     assert.equal(out.actions[0]?.type, c.action, c.name);
@@ -86,14 +133,21 @@ test('Ctrl-C while quitting still reaches the runner (it exits 130)', () => {
 });
 
 test('picker keys: typing filters, n names a new bucket only on an empty filter', () => {
-  const picker = reduce(baseState({ bucket: undefined }), { type: 'openPicker' }, { type: 'pickerLoaded', buckets: ['nova', 'test-bucket'] });
+  const picker = reduce(
+    baseState({ bucket: undefined }),
+    { type: 'openPicker' },
+    { type: 'pickerLoaded', buckets: ['nova', 'test-bucket'] },
+  );
   assert.deepEqual(press(picker, 'n').actions, [{ type: 'namingOpen' }]);
   const typed = reduce(picker, { type: 'pickerEdit', edit: { kind: 'append', text: 'o' } });
   assert.deepEqual(press(typed, 'n').actions, [{ type: 'pickerEdit', edit: { kind: 'append', text: 'n' } }]);
   assert.deepEqual(press(picker, '\r', { return: true }).effects, [{ type: 'selectBucket', bucket: 'nova', create: false }]);
   assert.deepEqual(press(typed, '', { escape: true }).actions, [{ type: 'pickerEdit', edit: { kind: 'clear' } }]);
   // No bucket yet: Esc cannot go back, and says how to go on.
-  assert.deepEqual(press(picker, '', { escape: true }).actions.map((a) => a.type), ['pickerHint']);
+  assert.deepEqual(
+    press(picker, '', { escape: true }).actions.map((a) => a.type),
+    ['pickerHint'],
+  );
   const good = reduce(picker, { type: 'namingOpen' }, { type: 'namingEdit', edit: { kind: 'append', text: 'my-bucket' } });
   assert.deepEqual(press(good, '\r', { return: true }).effects, [{ type: 'selectBucket', bucket: 'my-bucket', create: true }]);
 });

@@ -12,7 +12,10 @@ test('lines are batched: nothing is visible until the flush, then one notificati
   assert.equal(store.getSnapshot().lines.length, 0);
   await new Promise((r) => setTimeout(r, 30));
   assert.equal(notified, 1);
-  assert.deepEqual(store.getSnapshot().lines.map((l) => l.line.message), ['l0', 'l1', 'l2', 'l3', 'l4']);
+  assert.deepEqual(
+    store.getSnapshot().lines.map((l) => l.line.message),
+    ['l0', 'l1', 'l2', 'l3', 'l4'],
+  );
   store.dispose();
 });
 
@@ -21,7 +24,10 @@ test('the buffer keeps the newest lines and counts the dropped ones', () => {
   for (let i = 1; i <= 10; i++) store.push(logLine(`l${i}`, 'app'));
   store.flush();
   const snap = store.getSnapshot();
-  assert.deepEqual(snap.lines.map((l) => l.line.message), ['l8', 'l9', 'l10']);
+  assert.deepEqual(
+    snap.lines.map((l) => l.line.message),
+    ['l8', 'l9', 'l10'],
+  );
   assert.equal(snap.dropped, 7);
   assert.equal(snap.received, 10);
   assert.equal(snap.latestSeq, 10);
@@ -47,7 +53,10 @@ test('multi-line messages become one stored line per text line', () => {
   store.push(logLine('one\ntwo\r\nthree\n', 'app'));
   store.push(logLine('single\n', 'app'));
   store.flush();
-  assert.deepEqual(store.getSnapshot().lines.map((l) => l.line.message), ['one', 'two', 'three', 'single']);
+  assert.deepEqual(
+    store.getSnapshot().lines.map((l) => l.line.message),
+    ['one', 'two', 'three', 'single'],
+  );
   store.dispose();
 });
 

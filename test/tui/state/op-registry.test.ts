@@ -15,7 +15,12 @@ test('every operation kind has a fire and an edit binding, help text and a foote
     assert.match(edit.description, /^Edit [A-Z]+ parameters, then fire$/);
     assert.equal(edit.keys[0]!.key, fire.keys[0]!.key.toUpperCase());
   }
-  assert.deepEqual(footerHints('events').filter((h) => /^[pcodm]$/.test(h.keys)).map((h) => h.description), ['put', 'copy', 'post', 'delete', 'multipart']);
+  assert.deepEqual(
+    footerHints('events')
+      .filter((h) => /^[pcodm]$/.test(h.keys))
+      .map((h) => h.description),
+    ['put', 'copy', 'post', 'delete', 'multipart'],
+  );
   assert.equal(KEYMAP.filter((b) => opCommand(b.command)).length, OP_KINDS.length * 2);
 });
 

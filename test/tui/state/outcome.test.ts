@@ -11,7 +11,10 @@ import type { OpRow } from '../../../src/tui/state/types.js';
 import { logLine } from '../fake-session.js';
 import { acked, baseState, putInput, reduce, session, started } from '../helpers.js';
 
-function invocation(status: Invocation['status'], lines = [logLine('START RequestId: r1 Version: $LATEST', 'start', { requestId: 'r1' })]): Invocation {
+function invocation(
+  status: Invocation['status'],
+  lines = [logLine('START RequestId: r1 Version: $LATEST', 'start', { requestId: 'r1' })],
+): Invocation {
   return { requestId: 'r1', logGroup: '/aws/lambda/f', logStream: 's', status, lines, firstSeenAt: 1 };
 }
 
@@ -21,7 +24,10 @@ const opState = (status: OpStatus, inv = invocation('succeeded')) => ({
   startedAt: 1,
   status,
   warnings: [],
-  matches: status === 'matched' || status === 'lambda-failed' ? [{ requestId: 'r1', logGroup: '/aws/lambda/f', confidence: 'key' as const, latency: { coldStart: false }, invocation: inv }] : [],
+  matches:
+    status === 'matched' || status === 'lambda-failed'
+      ? [{ requestId: 'r1', logGroup: '/aws/lambda/f', confidence: 'key' as const, latency: { coldStart: false }, invocation: inv }]
+      : [],
   expectedMatches: 1,
   awaitsInvocation: true,
   settled: true,
@@ -67,7 +73,13 @@ test('a Lambda failure arriving after the match turns the row; x clears it as fi
   const failing = invocation('failed');
   let state = reduce(
     baseState(),
-    session(started(1), acked(1), { type: 'Matched', opId: 1, invocation: invocation('running'), confidence: 'key', latency: { coldStart: false } }),
+    session(started(1), acked(1), {
+      type: 'Matched',
+      opId: 1,
+      invocation: invocation('running'),
+      confidence: 'key',
+      latency: { coldStart: false },
+    }),
   );
   assert.equal(state.rows[0]?.kind === 'op' && state.rows[0].status, 'matched');
   state = reduce(state, session({ type: 'InvocationUpdated', invocation: failing }));
@@ -84,7 +96,11 @@ test('details of a failed Lambda: its error lines (ERROR, errorType, traceback, 
       'error',
       { requestId: 'r1' },
     ),
-    logLine('[ERROR] ValueError: bad key\rTraceback (most recent call last):\r  File "/var/task/handler.py", line 4, in handler\r    raise ValueError("bad key")', 'error', { requestId: 'r1' }),
+    logLine(
+      '[ERROR] ValueError: bad key\rTraceback (most recent call last):\r  File "/var/task/handler.py", line 4, in handler\r    raise ValueError("bad key")',
+      'error',
+      { requestId: 'r1' },
+    ),
     logLine('2026-11-22T09:41:27.000Z r1 Task timed out after 3.00 seconds', 'timeout', { requestId: 'r1' }),
     logLine('END RequestId: r1', 'end', { requestId: 'r1' }),
   ];

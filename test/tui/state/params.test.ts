@@ -13,7 +13,15 @@ test('defaults: demo file for PUT/POST, bigfile.bin 6 MB, flags override', () =>
     delete: {},
     multipart: { key: 'bigfile.bin', sizeMB: 6 },
   });
-  const flags = initialParams({ demoFile: '/d', putFile: 'a/b.csv', postFile: 'c.bin', deleteKey: 'gone', multipartKey: 'mp', sizeMB: 9, copy: { sourceBucket: 's', sourceKey: 'k', key: 'd' } });
+  const flags = initialParams({
+    demoFile: '/d',
+    putFile: 'a/b.csv',
+    postFile: 'c.bin',
+    deleteKey: 'gone',
+    multipartKey: 'mp',
+    sizeMB: 9,
+    copy: { sourceBucket: 's', sourceKey: 'k', key: 'd' },
+  });
   assert.deepEqual(flags.put, { file: 'a/b.csv', key: 'b.csv' });
   assert.deepEqual(flags.post, { file: 'c.bin', key: 'post_c.bin' });
   assert.deepEqual(flags.delete, { key: 'gone' });
@@ -24,14 +32,27 @@ test('defaults: demo file for PUT/POST, bigfile.bin 6 MB, flags override', () =>
 test('current input per op', () => {
   const cases = [
     { name: 'no bucket', bucket: undefined, created: [], kind: 'put' as const, out: 'choose a bucket first (b)' },
-    { name: 'copy without created keys copies the PUT key', bucket: 'b', created: [], kind: 'copy' as const, out: 'test.txt -> copy_test.txt' },
+    {
+      name: 'copy without created keys copies the PUT key',
+      bucket: 'b',
+      created: [],
+      kind: 'copy' as const,
+      out: 'test.txt -> copy_test.txt',
+    },
     { name: 'copy the last created', bucket: 'b', created: ['a', 'dir/z.txt'], kind: 'copy' as const, out: 'dir/z.txt -> dir/copy_z.txt' },
-    { name: 'delete nothing', bucket: 'b', created: [], kind: 'delete' as const, out: 'nothing created this session to delete: press D to name a key' },
+    {
+      name: 'delete nothing',
+      bucket: 'b',
+      created: [],
+      kind: 'delete' as const,
+      out: 'nothing created this session to delete: press D to name a key',
+    },
     { name: 'delete the last created', bucket: 'b', created: ['a', 'b2'], kind: 'delete' as const, out: 'b2' },
     { name: 'multipart', bucket: 'b', created: [], kind: 'multipart' as const, out: '6 MB generated -> bigfile.bin' },
     { name: 'put', bucket: 'b', created: [], kind: 'put' as const, out: 'test.txt -> test.txt' },
   ];
-  for (const c of cases) assert.equal(describeInput(currentInput({ bucket: c.bucket, params, createdKeys: c.created }, c.kind)), c.out, c.name);
+  for (const c of cases)
+    assert.equal(describeInput(currentInput({ bucket: c.bucket, params, createdKeys: c.created }, c.kind)), c.out, c.name);
 });
 
 test('copy key naming', () => {
@@ -41,14 +62,31 @@ test('copy key naming', () => {
 
 test('forms are prefilled and parsed back', () => {
   const state = { bucket: 'b', params, createdKeys: ['k1'] };
-  assert.deepEqual(formFields(state, 'copy').map((f) => f.value), ['b', 'k1', 'copy_k1']);
-  assert.deepEqual(formFields(state, 'delete').map((f) => f.value), ['k1']);
-  assert.deepEqual(formFields(state, 'multipart').map((f) => f.value), ['bigfile.bin', '6', '']);
+  assert.deepEqual(
+    formFields(state, 'copy').map((f) => f.value),
+    ['b', 'k1', 'copy_k1'],
+  );
+  assert.deepEqual(
+    formFields(state, 'delete').map((f) => f.value),
+    ['k1'],
+  );
+  assert.deepEqual(
+    formFields(state, 'multipart').map((f) => f.value),
+    ['bigfile.bin', '6', ''],
+  );
   const cases: { kind: OpKind; values: Record<string, string>; error?: string; input?: OpInput }[] = [
     { kind: 'put' as const, values: { file: 'f', key: '' }, error: 'key is required' },
-    { kind: 'copy' as const, values: { sourceBucket: 'a', sourceKey: 'b', key: 'c' }, input: { kind: 'copy', bucket: 'b', sourceBucket: 'a', sourceKey: 'b', key: 'c' } },
+    {
+      kind: 'copy' as const,
+      values: { sourceBucket: 'a', sourceKey: 'b', key: 'c' },
+      input: { kind: 'copy', bucket: 'b', sourceBucket: 'a', sourceKey: 'b', key: 'c' },
+    },
     { kind: 'multipart' as const, values: { key: 'k', sizeMB: '-1', file: '' }, error: 'size must be a positive number of MB' },
-    { kind: 'multipart' as const, values: { key: 'k', sizeMB: 'x', file: '/f' }, input: { kind: 'multipart', bucket: 'b', key: 'k', file: '/f' } },
+    {
+      kind: 'multipart' as const,
+      values: { key: 'k', sizeMB: 'x', file: '/f' },
+      input: { kind: 'multipart', bucket: 'b', key: 'k', file: '/f' },
+    },
     { kind: 'delete' as const, values: { key: ' k ' }, input: { kind: 'delete', bucket: 'b', key: 'k' } },
   ];
   for (const c of cases) {

@@ -21,26 +21,54 @@ test('op rows move through their statuses', () => {
     { name: 'acked', events: [started(1), acked(1)], status: 'acked' },
     {
       name: 'failed',
-      events: [started(1), { type: 'OpFailed', opId: 1, result: { opId: 1, op: 'put', bucket: 'b', key: 'k', startedAt: 1, error: { code: 'NoSuchBucket', message: 'no' } } }],
+      events: [
+        started(1),
+        {
+          type: 'OpFailed',
+          opId: 1,
+          result: { opId: 1, op: 'put', bucket: 'b', key: 'k', startedAt: 1, error: { code: 'NoSuchBucket', message: 'no' } },
+        },
+      ],
       status: 'failed',
     },
     { name: 'timeout', events: [started(1), acked(1), { type: 'MatchTimeout', opId: 1 }], status: 'no-match' },
     {
       name: 'matched',
-      events: [started(1), acked(1), { type: 'Matched', opId: 1, invocation: invocation('r1'), confidence: 'key', latency: { coldStart: true, triggerMs: 12 } }],
+      events: [
+        started(1),
+        acked(1),
+        { type: 'Matched', opId: 1, invocation: invocation('r1'), confidence: 'key', latency: { coldStart: true, triggerMs: 12 } },
+      ],
       status: 'matched',
     },
     {
       name: 'matched after timeout',
-      events: [started(1), acked(1), { type: 'MatchTimeout', opId: 1 }, { type: 'Matched', opId: 1, invocation: invocation('r1'), confidence: 'time', latency: { coldStart: false } }],
+      events: [
+        started(1),
+        acked(1),
+        { type: 'MatchTimeout', opId: 1 },
+        { type: 'Matched', opId: 1, invocation: invocation('r1'), confidence: 'time', latency: { coldStart: false } },
+      ],
       status: 'matched',
     },
     {
       name: 'ack after match keeps matched',
-      events: [started(1), { type: 'Matched', opId: 1, invocation: invocation('r1'), confidence: 'request-id', latency: { coldStart: false } }, acked(1)],
+      events: [
+        started(1),
+        { type: 'Matched', opId: 1, invocation: invocation('r1'), confidence: 'request-id', latency: { coldStart: false } },
+        acked(1),
+      ],
       status: 'matched',
     },
-    { name: 'timeout does not undo a failure', events: [started(1), { type: 'OpFailed', opId: 1, result: { opId: 1, op: 'put', bucket: 'b', key: 'k', startedAt: 1 } }, { type: 'MatchTimeout', opId: 1 }], status: 'failed' },
+    {
+      name: 'timeout does not undo a failure',
+      events: [
+        started(1),
+        { type: 'OpFailed', opId: 1, result: { opId: 1, op: 'put', bucket: 'b', key: 'k', startedAt: 1 } },
+        { type: 'MatchTimeout', opId: 1 },
+      ],
+      status: 'failed',
+    },
   ];
   for (const c of cases) {
     const state = reduce(baseState(), session(...c.events));
@@ -52,7 +80,13 @@ test('op rows move through their statuses', () => {
 test('a match records request id, confidence, latency and the invocation', () => {
   const state = reduce(
     baseState(),
-    session(started(1), { type: 'Matched', opId: 1, invocation: invocation('r1'), confidence: 'key', latency: { coldStart: true, triggerMs: 12 } }),
+    session(started(1), {
+      type: 'Matched',
+      opId: 1,
+      invocation: invocation('r1'),
+      confidence: 'key',
+      latency: { coldStart: true, triggerMs: 12 },
+    }),
   );
   const row = state.rows[0] as OpRow;
   assert.equal(row.requestId, 'r1');
@@ -62,7 +96,14 @@ test('a match records request id, confidence, latency and the invocation', () =>
 });
 
 test('foreign invocations get one row each', () => {
-  const state = reduce(baseState(), session({ type: 'Foreign', invocation: invocation('x') }, { type: 'Foreign', invocation: invocation('x') }, { type: 'Foreign', invocation: invocation('y') }));
+  const state = reduce(
+    baseState(),
+    session(
+      { type: 'Foreign', invocation: invocation('x') },
+      { type: 'Foreign', invocation: invocation('x') },
+      { type: 'Foreign', invocation: invocation('y') },
+    ),
+  );
   assert.deepEqual(
     state.rows.map((r) => (r.kind === 'foreign' ? r.requestId : '')),
     ['x', 'y'],
@@ -115,7 +156,15 @@ test('resize keeps the selection in view', () => {
 test('clear removes finished rows only', () => {
   const state = reduce(
     baseState(),
-    session(started(1), acked(1), { type: 'Matched', opId: 1, invocation: invocation('r'), confidence: 'key', latency: { coldStart: false } }, started(2), { type: 'Foreign', invocation: invocation('f') }, started(3), acked(3)),
+    session(
+      started(1),
+      acked(1),
+      { type: 'Matched', opId: 1, invocation: invocation('r'), confidence: 'key', latency: { coldStart: false } },
+      started(2),
+      { type: 'Foreign', invocation: invocation('f') },
+      started(3),
+      acked(3),
+    ),
     { type: 'clearFinished' },
   );
   assert.deepEqual(
@@ -160,10 +209,22 @@ test('log follow, scroll and filter', () => {
 test('forms edit the focused field and save sticky parameters for put, post and multipart', () => {
   let state = reduce(baseState(), { type: 'openForm', op: 'put' });
   assert.equal(state.overlay.kind, 'form');
-  state = reduce(state, { type: 'formFocus', delta: 1 }, { type: 'formEdit', edit: { kind: 'backspace' } }, { type: 'formEdit', edit: { kind: 'append', text: 'x' } });
+  state = reduce(
+    state,
+    { type: 'formFocus', delta: 1 },
+    { type: 'formEdit', edit: { kind: 'backspace' } },
+    { type: 'formEdit', edit: { kind: 'append', text: 'x' } },
+  );
   const form = state.overlay.kind === 'form' ? state.overlay : undefined;
-  assert.deepEqual(form?.fields.map((f) => f.value), ['/tmp/demo/test.txt', 'test.txx']);
-  state = reduce(state, { type: 'saveParams', op: 'put', values: { file: '/f', key: 'k' } }, { type: 'saveParams', op: 'copy', values: { sourceBucket: 'a', sourceKey: 'b', key: 'c' } });
+  assert.deepEqual(
+    form?.fields.map((f) => f.value),
+    ['/tmp/demo/test.txt', 'test.txx'],
+  );
+  state = reduce(
+    state,
+    { type: 'saveParams', op: 'put', values: { file: '/f', key: 'k' } },
+    { type: 'saveParams', op: 'copy', values: { sourceBucket: 'a', sourceKey: 'b', key: 'c' } },
+  );
   assert.deepEqual(state.params.put, { file: '/f', key: 'k' });
   assert.deepEqual(state.params.copy, {});
   state = reduce(state, { type: 'saveParams', op: 'multipart', values: { key: 'big', sizeMB: '12', file: '' } });
@@ -171,7 +232,11 @@ test('forms edit the focused field and save sticky parameters for put, post and 
 });
 
 test('picker: load, filter, move, name, choose', () => {
-  let state = reduce(baseState({ bucket: undefined }), { type: 'openPicker' }, { type: 'pickerLoaded', buckets: ['alpha', 'beta', 'gamma', 'alphabet'] });
+  let state = reduce(
+    baseState({ bucket: undefined }),
+    { type: 'openPicker' },
+    { type: 'pickerLoaded', buckets: ['alpha', 'beta', 'gamma', 'alphabet'] },
+  );
   state = reduce(state, { type: 'pickerEdit', edit: { kind: 'append', text: 'alp' } }, { type: 'pickerMove', delta: 5 });
   assert.equal(state.overlay.kind === 'picker' && state.overlay.selected, 1);
   state = reduce(state, { type: 'namingOpen' }, { type: 'namingEdit', edit: { kind: 'append', text: 'ha-2' } });
@@ -202,7 +267,10 @@ test('tail states are kept per log group; warnings are deduplicated', () => {
       started(1, undefined, ['this key matches no filter']),
     ),
   );
-  assert.deepEqual(state.tails.map((t) => `${t.logGroup}:${t.mode}`), ['a:polling', 'b:live']);
+  assert.deepEqual(
+    state.tails.map((t) => `${t.logGroup}:${t.mode}`),
+    ['a:polling', 'b:live'],
+  );
   assert.deepEqual(state.warnings, ['w', '#1: this key matches no filter']);
 });
 
@@ -220,7 +288,11 @@ test('overlay scrolling stays within what there is to show', () => {
     { deltas: [1], max: -3, scroll: 0 },
   ];
   for (const c of cases) {
-    const help = reduce(baseState(), { type: 'openHelp' }, ...c.deltas.map((delta) => ({ type: 'helpScroll' as const, delta, max: c.max })));
+    const help = reduce(
+      baseState(),
+      { type: 'openHelp' },
+      ...c.deltas.map((delta) => ({ type: 'helpScroll' as const, delta, max: c.max })),
+    );
     assert.equal(help.overlay.kind === 'help' && help.overlay.scroll, c.scroll, `help ${c.deltas}`);
     const details = reduce(
       baseState(),

@@ -22,21 +22,34 @@ test('Ctrl-U clears the focused form field, the log filter, the picker filter an
   const filter = reduce(baseState(), { type: 'openFilter' }, { type: 'filterEdit', edit: { kind: 'append', text: 'error' } });
   assert.deepEqual(ctrlU(filter).overlay, { kind: 'filter', draft: '' });
 
-  const picker = reduce(baseState(), { type: 'openPicker' }, { type: 'pickerLoaded', buckets: ['a'] }, { type: 'pickerEdit', edit: { kind: 'append', text: 'xy' } });
+  const picker = reduce(
+    baseState(),
+    { type: 'openPicker' },
+    { type: 'pickerLoaded', buckets: ['a'] },
+    { type: 'pickerEdit', edit: { kind: 'append', text: 'xy' } },
+  );
   assert.ok(ctrlU(picker).overlay.kind === 'picker');
   assert.equal((ctrlU(picker).overlay as { filter: string }).filter, '');
 
-  const naming = reduce(picker, { type: 'pickerEdit', edit: { kind: 'clear' } }, { type: 'namingOpen' }, { type: 'namingEdit', edit: { kind: 'append', text: 'new-b' } });
+  const naming = reduce(
+    picker,
+    { type: 'pickerEdit', edit: { kind: 'clear' } },
+    { type: 'namingOpen' },
+    { type: 'namingEdit', edit: { kind: 'append', text: 'new-b' } },
+  );
   const afterNaming = ctrlU(naming).overlay;
   assert.ok(afterNaming.kind === 'picker' && afterNaming.naming?.draft === '');
-  assert.ok(helpLines().some((l) => /Ctrl-U\s+Clear/.test(l.text)), 'the help lists it');
+  assert.ok(
+    helpLines().some((l) => /Ctrl-U\s+Clear/.test(l.text)),
+    'the help lists it',
+  );
 });
 
 test('picker opened without --bucket: q quits on an empty filter, types otherwise; Esc clears, then says how to leave', () => {
-  const start = reduce(
-    initialState({ target: TARGET, isRealAws: false, columns: 100, rows: 30, demoFile: '/d' }),
-    { type: 'pickerLoaded', buckets: ['alpha', 'quux'] },
-  );
+  const start = reduce(initialState({ target: TARGET, isRealAws: false, columns: 100, rows: 30, demoFile: '/d' }), {
+    type: 'pickerLoaded',
+    buckets: ['alpha', 'quux'],
+  });
   assert.deepEqual(press(start, 'q').effects, [{ type: 'quit', interrupt: false }]);
   const typed = reduce(start, { type: 'pickerEdit', edit: { kind: 'append', text: 'u' } });
   assert.deepEqual(press(typed, 'q').actions, [{ type: 'pickerEdit', edit: { kind: 'append', text: 'q' } }]);

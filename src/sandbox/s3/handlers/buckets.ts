@@ -3,11 +3,7 @@ import { S3Error } from '../errors.js';
 import { header, sendEmpty, sendXml, quoteEtag, type S3Call } from '../http.js';
 import { receiveSmallBody } from '../body.js';
 import { listPage } from '../list.js';
-import {
-  notificationConfigToXml,
-  parseNotificationXml,
-  validateNotificationConfig,
-} from '../notification-config.js';
+import { notificationConfigToXml, parseNotificationXml, validateNotificationConfig } from '../notification-config.js';
 import { bucketNameProblem } from '../request.js';
 import { parseRequestXml, s3Xml, xmlDate } from '../xml.js';
 import { SANDBOX_OWNER_ID } from '../event-record.js';
@@ -31,15 +27,27 @@ export async function createBucket(deps: S3Deps, call: S3Call): Promise<void> {
     const constraint = typeof doc.LocationConstraint === 'string' ? doc.LocationConstraint.trim() : undefined;
     if (typeof constraint === 'string' && constraint) {
       if (constraint === 'us-east-1') {
-        throw new S3Error('InvalidLocationConstraint', 'The specified location-constraint is not valid', 400, { LocationConstraint: constraint });
+        throw new S3Error('InvalidLocationConstraint', 'The specified location-constraint is not valid', 400, {
+          LocationConstraint: constraint,
+        });
       }
       region = constraint === 'EU' ? 'eu-west-1' : constraint;
     }
   }
   if (deps.store.getBucket(name)) {
-    throw new S3Error('BucketAlreadyOwnedByYou', 'Your previous request to create the named bucket succeeded and you already own it.', 409, { BucketName: name });
+    throw new S3Error(
+      'BucketAlreadyOwnedByYou',
+      'Your previous request to create the named bucket succeeded and you already own it.',
+      409,
+      { BucketName: name },
+    );
   }
-  await deps.store.createBucket({ name, region, creationDate: new Date().toISOString(), notification: { destinations: [], eventBridge: false } });
+  await deps.store.createBucket({
+    name,
+    region,
+    creationDate: new Date().toISOString(),
+    notification: { destinations: [], eventBridge: false },
+  });
   sendEmpty(call, 200, { Location: `/${name}` });
 }
 
@@ -73,7 +81,10 @@ function maxKeysParam(call: S3Call, name: string): number {
   if (raw === null) return 1000;
   const n = Number(raw);
   if (!/^\d+$/.test(raw) || !Number.isSafeInteger(n)) {
-    throw new S3Error('InvalidArgument', 'Provided max-keys not an integer or within integer range', 400, { ArgumentName: name, ArgumentValue: raw });
+    throw new S3Error('InvalidArgument', 'Provided max-keys not an integer or within integer range', 400, {
+      ArgumentName: name,
+      ArgumentValue: raw,
+    });
   }
   return Math.min(n, 1000);
 }
@@ -86,7 +97,10 @@ export async function listObjects(deps: S3Deps, call: S3Call, v2: boolean): Prom
   const delimiter = q.get('delimiter') ?? '';
   const encodingType = q.get('encoding-type');
   if (encodingType !== null && encodingType !== 'url') {
-    throw new S3Error('InvalidArgument', 'Invalid Encoding Method specified in Request', 400, { ArgumentName: 'encoding-type', ArgumentValue: encodingType });
+    throw new S3Error('InvalidArgument', 'Invalid Encoding Method specified in Request', 400, {
+      ArgumentName: 'encoding-type',
+      ArgumentValue: encodingType,
+    });
   }
   const enc = (s: string) => (encodingType === 'url' ? encodeURIComponent(s).replace(/%2F/g, '/') : s);
   const maxKeys = maxKeysParam(call, 'max-keys');

@@ -33,7 +33,10 @@ export async function preflight(deps: S3Deps, call: S3Call): Promise<void> {
   if (!origin) throw new S3Error('BadRequest', 'Insufficient information. Origin request header needed.');
   const method = header(call.req, 'access-control-request-method');
   const forbidden = (message: string) =>
-    new S3Error('AccessForbidden', message, 403, { Method: method ?? 'OPTIONS', ResourceType: call.target.key === undefined ? 'BUCKET' : 'OBJECT' });
+    new S3Error('AccessForbidden', message, 403, {
+      Method: method ?? 'OPTIONS',
+      ResourceType: call.target.key === undefined ? 'BUCKET' : 'OBJECT',
+    });
   const bucket = call.target.bucket === undefined ? undefined : deps.store.getBucket(call.target.bucket);
   if (!bucket) throw forbidden('CORSResponse: Bucket not found');
   if (!bucket.cors) throw forbidden('CORSResponse: CORS is not enabled for this bucket.');

@@ -105,7 +105,8 @@ export async function uploadPartCopy(deps: S3Deps, call: S3Call): Promise<void> 
   const upload = requireUpload(deps, call);
   const partNumber = partNumberParam(call);
   const src = parseCopySource(header(call.req, 'x-amz-copy-source')!);
-  if (!deps.store.getBucket(src.bucket)) throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: src.bucket });
+  if (!deps.store.getBucket(src.bucket))
+    throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: src.bucket });
   const source = requireObject(deps, src.bucket, src.key);
   const rangeHeader = header(call.req, 'x-amz-copy-source-range');
   let start = 0;
@@ -113,10 +114,15 @@ export async function uploadPartCopy(deps: S3Deps, call: S3Call): Promise<void> 
   if (rangeHeader) {
     const m = /^bytes=(\d+)-(\d+)$/.exec(rangeHeader.trim());
     if (!m || Number(m[1]) > Number(m[2]) || Number(m[2]) >= source.size) {
-      throw new S3Error('InvalidArgument', 'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy', 400, {
-        ArgumentName: 'x-amz-copy-source-range',
-        ArgumentValue: rangeHeader,
-      });
+      throw new S3Error(
+        'InvalidArgument',
+        'The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy',
+        400,
+        {
+          ArgumentName: 'x-amz-copy-source-range',
+          ArgumentValue: rangeHeader,
+        },
+      );
     }
     start = Number(m[1]);
     end = Number(m[2]);

@@ -30,7 +30,9 @@ export async function putObject(deps: S3Deps, call: S3Call): Promise<void> {
   const key = requireKey(call);
   const ifNoneMatch = header(call.req, 'if-none-match');
   if (ifNoneMatch === '*' && deps.store.getObject(bucket.name, key)) {
-    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-None-Match' });
+    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, {
+      Condition: 'If-None-Match',
+    });
   }
   const headers = objectHeadersFrom(call);
   const body = await receiveBody(call.req, deps.store.blobs);
@@ -85,11 +87,16 @@ export async function getObject(deps: S3Deps, call: S3Call, withBody: boolean): 
   const outcome = preconditionOutcome(call.req.headers, obj.etag, new Date(obj.lastModified));
   if (outcome === 304) return sendEmpty(call, 304, { ETag: headers.ETag!, 'Last-Modified': headers['Last-Modified']! });
   if (outcome === 412) {
-    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: 'If-Match' });
+    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, {
+      Condition: 'If-Match',
+    });
   }
   const range = parseRange(header(call.req, 'range'), obj.size);
   if (range === 'unsatisfiable') {
-    throw new S3Error('InvalidRange', 'The requested range is not satisfiable', 416, { RangeRequested: header(call.req, 'range')!, ActualObjectSize: obj.size });
+    throw new S3Error('InvalidRange', 'The requested range is not satisfiable', 416, {
+      RangeRequested: header(call.req, 'range')!,
+      ActualObjectSize: obj.size,
+    });
   }
   const { res } = call;
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
@@ -129,7 +136,10 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
   const source = requireObject(deps, src.bucket, src.key);
   const directive = (header(call.req, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') {
-    throw new S3Error('InvalidArgument', 'Unknown metadata directive.', 400, { ArgumentName: 'x-amz-metadata-directive', ArgumentValue: directive });
+    throw new S3Error('InvalidArgument', 'Unknown metadata directive.', 400, {
+      ArgumentName: 'x-amz-metadata-directive',
+      ArgumentValue: directive,
+    });
   }
   if (src.bucket === bucket.name && src.key === key && directive === 'COPY') throw new S3Error('InvalidRequest', SELF_COPY);
   const algorithm = toChecksumAlgorithm(header(call.req, 'x-amz-checksum-algorithm')) ?? source.checksum?.algorithm;
@@ -190,7 +200,10 @@ export async function deleteObjects(deps: S3Deps, call: S3Call): Promise<void> {
     if (typeof key !== 'string' || key === '') throw malformedXml();
     return key;
   });
-  const quiet = String(doc.Quiet ?? '').trim().toLowerCase() === 'true';
+  const quiet =
+    String(doc.Quiet ?? '')
+      .trim()
+      .toLowerCase() === 'true';
   const removed: string[] = [];
   for (const key of keys) if (await deps.store.deleteObject(bucket.name, key)) removed.push(key);
   sendXml(call, s3Xml('DeleteResult', { Deleted: quiet ? [] : keys.map((Key) => ({ Key })) }));

@@ -22,8 +22,7 @@ const notMultipart = () =>
   new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, {
     Condition: 'Bucket POST must be of the enclosure-type multipart/form-data',
   });
-const malformedPost = () =>
-  new S3Error('MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.');
+const malformedPost = () => new S3Error('MalformedPOSTRequest', 'The body of your POST request is not well-formed multipart/form-data.');
 
 interface ParsedForm {
   fields: Array<[string, string]>;
@@ -81,35 +80,49 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
       call.req.resume();
       settle();
     };
-    parser.on('field', guarded((name: string | undefined, value: string, info: busboyModule.FieldInfo) => {
-      if (typeof name !== 'string' || name === '') throw malformedPost();
-      fieldBytes += name.length + value.length;
-      if (info.valueTruncated || fieldBytes > MAX_FORM_FIELDS_BYTES) {
-        failure ??= new S3Error('MaxPostPreDataLengthExceeded', 'Your POST request fields preceeding the upload file was too large.');
-      }
-      if (name.toLowerCase() === 'file' && !fileWrite) writeFile(Readable.from([Buffer.from(value)]), undefined);
-      else form.fields.push([name, value]);
-    }));
-    parser.on('file', guarded((name: string | undefined, stream: Readable, info: busboyModule.FileInfo) => {
-      if (typeof name !== 'string' || name === '') {
-        stream.resume();
-        throw malformedPost();
-      }
-      if (name.toLowerCase() !== 'file' || fileWrite) {
-        stream.resume();
-        return;
-      }
-      stream.once('limit', () => {
-        failure ??= new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, { MaxSizeAllowed: MAX_POST_FILE_BYTES });
-      });
-      fileStream = stream;
-      writeFile(stream, info.filename);
-    }));
-    parser.on('error', guarded(() => {
-      failure ??= malformedPost();
-      abandon();
-    }));
-    parser.on('close', guarded(() => settle()));
+    parser.on(
+      'field',
+      guarded((name: string | undefined, value: string, info: busboyModule.FieldInfo) => {
+        if (typeof name !== 'string' || name === '') throw malformedPost();
+        fieldBytes += name.length + value.length;
+        if (info.valueTruncated || fieldBytes > MAX_FORM_FIELDS_BYTES) {
+          failure ??= new S3Error('MaxPostPreDataLengthExceeded', 'Your POST request fields preceeding the upload file was too large.');
+        }
+        if (name.toLowerCase() === 'file' && !fileWrite) writeFile(Readable.from([Buffer.from(value)]), undefined);
+        else form.fields.push([name, value]);
+      }),
+    );
+    parser.on(
+      'file',
+      guarded((name: string | undefined, stream: Readable, info: busboyModule.FileInfo) => {
+        if (typeof name !== 'string' || name === '') {
+          stream.resume();
+          throw malformedPost();
+        }
+        if (name.toLowerCase() !== 'file' || fileWrite) {
+          stream.resume();
+          return;
+        }
+        stream.once('limit', () => {
+          failure ??= new S3Error('EntityTooLarge', 'Your proposed upload exceeds the maximum allowed size', 400, {
+            MaxSizeAllowed: MAX_POST_FILE_BYTES,
+          });
+        });
+        fileStream = stream;
+        writeFile(stream, info.filename);
+      }),
+    );
+    parser.on(
+      'error',
+      guarded(() => {
+        failure ??= malformedPost();
+        abandon();
+      }),
+    );
+    parser.on(
+      'close',
+      guarded(() => settle()),
+    );
     let settled = false;
     const settle = () => {
       if (settled) return;
@@ -125,12 +138,15 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
           } else resolve(form);
         });
     };
-    call.req.on('error', guarded(() => {
-      failure ??= malformedPost();
-      fileStream?.destroy(new Error('request aborted'));
-      parser.destroy();
-      settle();
-    }));
+    call.req.on(
+      'error',
+      guarded(() => {
+        failure ??= malformedPost();
+        fileStream?.destroy(new Error('request aborted'));
+        parser.destroy();
+        settle();
+      }),
+    );
     call.req.pipe(parser);
   });
 }
@@ -144,7 +160,10 @@ export async function postObject(deps: S3Deps, call: S3Call): Promise<void> {
   let committed = false;
   try {
     if (!file) {
-      throw new S3Error('InvalidArgument', 'POST requires exactly one file upload per request.', 400, { ArgumentName: 'file', ArgumentValue: 0 });
+      throw new S3Error('InvalidArgument', 'POST requires exactly one file upload per request.', 400, {
+        ArgumentName: 'file',
+        ArgumentValue: 0,
+      });
     }
     const key = postObjectKey(form.fields, file.filename);
     if (Buffer.byteLength(key) > MAX_KEY_BYTES) throw new S3Error('KeyTooLongError', 'Your key is too long');

@@ -13,19 +13,54 @@ const part = (n: number, size: number, etag = `e${n}`): PartMeta => ({ partNumbe
 
 test('selectParts: AWS checks at Complete', () => {
   const stored = new Map([1, 2, 3].map((n) => [n, part(n, n === 3 ? 10 : MIN_PART_SIZE)]));
-  const small = new Map([[1, part(1, 10)], [2, part(2, 10)]]);
+  const small = new Map([
+    [1, part(1, 10)],
+    [2, part(2, 10)],
+  ]);
   const cases: [Map<number, PartMeta>, { partNumber: number; etag: string }[], string | number[]][] = [
     [stored, [], 'InvalidRequest'],
-    [stored, [{ partNumber: 2, etag: 'e2' }, { partNumber: 1, etag: 'e1' }], 'InvalidPartOrder'],
-    [stored, [{ partNumber: 1, etag: 'e1' }, { partNumber: 1, etag: 'e1' }], 'InvalidPartOrder'],
+    [
+      stored,
+      [
+        { partNumber: 2, etag: 'e2' },
+        { partNumber: 1, etag: 'e1' },
+      ],
+      'InvalidPartOrder',
+    ],
+    [
+      stored,
+      [
+        { partNumber: 1, etag: 'e1' },
+        { partNumber: 1, etag: 'e1' },
+      ],
+      'InvalidPartOrder',
+    ],
     [stored, [{ partNumber: 4, etag: 'e4' }], 'InvalidPart'],
     [stored, [{ partNumber: 1, etag: 'wrong' }], 'InvalidPart'],
-    [small, [{ partNumber: 1, etag: 'e1' }, { partNumber: 2, etag: 'e2' }], 'EntityTooSmall'],
+    [
+      small,
+      [
+        { partNumber: 1, etag: 'e1' },
+        { partNumber: 2, etag: 'e2' },
+      ],
+      'EntityTooSmall',
+    ],
     [small, [{ partNumber: 2, etag: 'e2' }], [2]],
-    [stored, [{ partNumber: 1, etag: 'e1' }, { partNumber: 3, etag: 'e3' }], [1, 3]],
+    [
+      stored,
+      [
+        { partNumber: 1, etag: 'e1' },
+        { partNumber: 3, etag: 'e3' },
+      ],
+      [1, 3],
+    ],
   ];
   for (const [parts, requested, expected] of cases) {
     if (typeof expected === 'string') assert.throws(() => selectParts(requested, parts), { code: expected }, JSON.stringify(requested));
-    else assert.deepEqual(selectParts(requested, parts).map((p) => p.partNumber), expected);
+    else
+      assert.deepEqual(
+        selectParts(requested, parts).map((p) => p.partNumber),
+        expected,
+      );
   }
 });
