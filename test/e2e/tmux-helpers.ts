@@ -1,5 +1,6 @@
 /** Shared by the tmux tests: the built CLI in a real terminal on a private tmux server. */
 import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 export const CLI = resolve('dist/bin.cjs');
@@ -50,4 +51,23 @@ export function processesInSession(sid: number): string[] {
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && Number(l.split(/\s+/)[0]) === sid);
+}
+
+/** Presses `q`, waits for the exit code the pane's shell writes to `exitFile`, then for no process left in the pane's session. */
+export async function quitAndWaitForExit(env: NodeJS.ProcessEnv, exitFile: string, panePid: number): Promise<string> {
+  tmux(env, 'send-keys', '-t', SESSION, '-l', 'q');
+  const code = await poll(
+    'the exit code',
+    () => (existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : ''),
+    (c) => c !== '',
+    30_000,
+  );
+  // Every process the pane started (CLI, sandbox, Lambda workers) shares the pane's session id.
+  await poll(
+    'no process left in the pane’s session',
+    () => processesInSession(panePid),
+    (left) => left.length === 0,
+    10_000,
+  );
+  return code;
 }

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CLI, SESSION, cleanEnv, hasTmux, poll, processesInSession, tmux } from './tmux-helpers.js';
+import { CLI, SESSION, cleanEnv, hasTmux, poll, tmux, quitAndWaitForExit } from './tmux-helpers.js';
 
 const HANDLER = `exports.handler = async (event) => {
   console.log('got', event.Records[0].s3.object.key);
@@ -56,18 +56,5 @@ test('tmux: a throwing handler turns the row "lambda error" with its error in th
   assert.match(details, /lambda error/);
 
   tmux(env, 'send-keys', '-t', SESSION, 'Escape');
-  tmux(env, 'send-keys', '-t', SESSION, '-l', 'q');
-  const code = await poll(
-    'the exit code',
-    () => (existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : ''),
-    (c) => c !== '',
-    30_000,
-  );
-  assert.equal(code, '0');
-  await poll(
-    'no process left in the pane’s session',
-    () => processesInSession(panePid),
-    (left) => left.length === 0,
-    10_000,
-  );
+  assert.equal(await quitAndWaitForExit(env, exitFile, panePid), '0');
 });

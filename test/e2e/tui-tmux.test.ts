@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CLI, SESSION, cleanEnv, hasTmux, poll, processesInSession, tmux } from './tmux-helpers.js';
+import { CLI, SESSION, cleanEnv, hasTmux, poll, processesInSession, tmux, quitAndWaitForExit } from './tmux-helpers.js';
 
 const OPS = [
   { key: 'p', op: 'PUT' },
@@ -58,21 +58,7 @@ test('tmux: p c o d m turn five rows matched with the handler output; q exits 0 
   assert.equal(matchedRows.length, 5, final);
   assert.match(final, /S3 Event Detected/);
 
-  tmux(env, 'send-keys', '-t', SESSION, '-l', 'q');
-  const code = await poll(
-    'the exit code',
-    () => (existsSync(exitFile) ? readFileSync(exitFile, 'utf8').trim() : ''),
-    (c) => c !== '',
-    30_000,
-  );
-  assert.equal(code, '0');
-  // Every process the pane started (CLI, sandbox, Lambda workers) shares the pane's session id.
-  await poll(
-    'no process left in the pane’s session',
-    () => processesInSession(panePid),
-    (left) => left.length === 0,
-    10_000,
-  );
+  assert.equal(await quitAndWaitForExit(env, exitFile, panePid), '0');
 });
 
 test('tmux: a closed terminal (kill-session) cleans up and dies of SIGHUP: no process, no temp dir, no crash report', {

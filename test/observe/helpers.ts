@@ -5,6 +5,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { CloudWatchLogsClient, CreateLogGroupCommand, CreateLogStreamCommand, PutLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import type { TimingOptions } from '../../src/sandbox/timing/profile.js';
+import type { OpResult } from '../../src/ops/types.js';
 import type { ObserveEvent, Observer } from '../../src/observe/observer.js';
 
 /** moto_server (a Python emulator: no live tail, its own ids in event records) is on PATH. */
@@ -248,4 +249,19 @@ export class FaultProxy {
 
 export function awsError(type: string, message = type): { status: number; body: string } {
   return { status: 400, body: JSON.stringify({ __type: type, message }) };
+}
+
+/** An acknowledged PUT to test-bucket (request id from the op id), fired 20 ms and acked 10 ms ago. */
+export function acked(opId: number, key: string, extra: Partial<OpResult> = {}): OpResult {
+  const now = Date.now();
+  return {
+    opId,
+    op: 'put',
+    bucket: 'test-bucket',
+    key,
+    requestId: `REQ${String(opId).padStart(13, '0')}`,
+    startedAt: now - 20,
+    ackedAt: now - 10,
+    ...extra,
+  };
 }

@@ -6,9 +6,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { Observer, type ObserverOptions } from '../../src/observe/observer.js';
-import type { OpResult } from '../../src/ops/types.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
-import { createGroup, demoPrint, logsClient, put, putInvocation, Recorder, requestId, sandbox } from './helpers.js';
+import { createGroup, demoPrint, logsClient, put, putInvocation, Recorder, requestId, sandbox, acked } from './helpers.js';
 
 let sb: Sandbox;
 let logs: CloudWatchLogsClient;
@@ -32,20 +31,6 @@ async function observe(mode: 'auto' | 'poll', extra: Partial<ObserverOptions> = 
   const rec = new Recorder(observer);
   await observer.start();
   return { group, observer, rec };
-}
-
-function acked(opId: number, key: string, extra: Partial<OpResult> = {}): OpResult {
-  const now = Date.now();
-  return {
-    opId,
-    op: 'put',
-    bucket: 'test-bucket',
-    key,
-    requestId: `REQ${String(opId).padStart(13, '0')}`,
-    startedAt: now - 20,
-    ackedAt: now - 10,
-    ...extra,
-  };
 }
 
 for (const mode of ['auto', 'poll'] as const) {

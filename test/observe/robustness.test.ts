@@ -7,9 +7,8 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { Observer, type ObserveEvent, type ObserverOptions } from '../../src/observe/observer.js';
-import type { OpResult } from '../../src/ops/types.js';
 import type { Sandbox } from '../../src/sandbox/server.js';
-import { createGroup, demoPrint, FaultProxy, logsClient, put, putInvocation, Recorder, requestId, sandbox } from './helpers.js';
+import { createGroup, demoPrint, FaultProxy, logsClient, put, putInvocation, Recorder, requestId, sandbox, acked } from './helpers.js';
 
 let sb: Sandbox;
 let direct: CloudWatchLogsClient;
@@ -33,19 +32,6 @@ const FAST: Partial<ObserverOptions> = {
   clockSkewMs: 50,
 };
 type Matched = Extract<ObserveEvent, { type: 'Matched' }>;
-
-function acked(opId: number, key: string): OpResult {
-  const now = Date.now();
-  return {
-    opId,
-    op: 'put',
-    bucket: 'test-bucket',
-    key,
-    requestId: `REQ${String(opId).padStart(13, '0')}`,
-    startedAt: now - 20,
-    ackedAt: now - 10,
-  };
-}
 
 async function withProxy<T>(fn: (proxy: FaultProxy, logs: CloudWatchLogsClient) => Promise<T>): Promise<T> {
   const proxy = await new FaultProxy(sb.endpoint).start();
