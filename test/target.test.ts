@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideTarget, describeTarget, FALLBACK_NOTE, type TargetEnvironment, type TargetFlags } from '../src/target.js';
+import { describeTarget } from '../src/target.js';
+import { decideTarget, FALLBACK_NOTE, type TargetEnvironment, type TargetFlags } from '../src/target-decision.js';
 
 const none: TargetEnvironment = { env: {}, configFile: {}, credentialsFile: {} };
 const withCreds: TargetEnvironment = {

@@ -8,7 +8,7 @@ import { scrub, toOpError } from '../ops/errors.js';
 import { AppError, ExitCode, usageError } from '../errors.js';
 import { lifecycle } from '../lifecycle.cjs';
 import { createSession, onThisMachinesClock, type SessionOptions } from '../session.js';
-import type { TargetFlags } from '../target.js';
+import type { TargetFlags } from '../target-decision.js';
 import { planOps, type OpFlags } from './plan.js';
 import {
   exitCodeFor,
