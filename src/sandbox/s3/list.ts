@@ -49,7 +49,8 @@ export function listPage({ keys, prefix, delimiter, after, maxKeys }: ListPageIn
       }
     }
     if (count === maxKeys) {
-      page.isTruncated = true;
+      // AWS: a page of max-keys=0 is empty and not truncated, whatever the bucket holds.
+      page.isTruncated = maxKeys > 0;
       break;
     }
     if (isPrefix) page.commonPrefixes.push(entry);
@@ -58,4 +59,9 @@ export function listPage({ keys, prefix, delimiter, after, maxKeys }: ListPageIn
     count++;
   }
   return page;
+}
+
+/** A page size given as max-uploads or max-parts: a whole number up to 1000 (0 is an empty page); anything else is the default 1000. */
+export function pageSize(raw: string | null): number {
+  return raw !== null && /^\d+$/.test(raw) ? Math.min(Number(raw), 1000) : 1000;
 }

@@ -24,7 +24,7 @@ test('listPage: prefix, delimiter, marker, max-keys', () => {
       { keys: ['a.txt'], commonPrefixes: ['dir/'], isTruncated: true },
     ],
     [{ prefix: 'nope' }, { keys: [], commonPrefixes: [], isTruncated: false }],
-    [{ maxKeys: 0 }, { keys: [], commonPrefixes: [], isTruncated: true }],
+    [{ maxKeys: 0 }, { keys: [], commonPrefixes: [], isTruncated: false }],
   ];
   for (const [input, expected] of cases) {
     const page = listPage({ keys, prefix: '', delimiter: '', after: '', maxKeys: 1000, ...input });

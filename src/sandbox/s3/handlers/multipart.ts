@@ -6,6 +6,7 @@ import { S3Error } from '../errors.js';
 import { header, quoteEtag, sendEmpty, sendXml, unquoteEtag, type S3Call } from '../http.js';
 import type { CompletedUpload, ObjectMeta, PartMeta, UploadMeta } from '../store.js';
 import { parseRequestXml, s3Xml, xmlDate } from '../xml.js';
+import { pageSize } from '../list.js';
 import { SANDBOX_OWNER_ID } from '../event-record.js';
 import { copyIntoBlob, parseCopySource } from './copy-source.js';
 import {
@@ -271,13 +272,13 @@ export async function listMultipartUploads(deps: S3Deps, call: S3Call): Promise<
   const prefix = q.get('prefix') ?? '';
   const keyMarker = q.get('key-marker') ?? '';
   const idMarker = q.get('upload-id-marker') ?? '';
-  const max = Math.min(Number(q.get('max-uploads') ?? 1000) || 1000, 1000);
+  const max = pageSize(q.get('max-uploads'));
   const all = deps.store
     .listUploads(bucket.name)
     .filter((u) => u.key.startsWith(prefix))
     .filter((u) => !keyMarker || u.key > keyMarker || (u.key === keyMarker && idMarker !== '' && u.uploadId > idMarker));
   const page = all.slice(0, max);
-  const truncated = all.length > max;
+  const truncated = max > 0 && all.length > max;
   const last = page[page.length - 1];
   sendXml(
     call,
@@ -307,10 +308,10 @@ export async function listParts(deps: S3Deps, call: S3Call): Promise<void> {
   const upload = requireUpload(deps, call);
   const q = call.target.query;
   const marker = Number(q.get('part-number-marker') ?? 0) || 0;
-  const max = Math.min(Number(q.get('max-parts') ?? 1000) || 1000, 1000);
+  const max = pageSize(q.get('max-parts'));
   const all = [...upload.parts.values()].filter((p) => p.partNumber > marker).sort((a, b) => a.partNumber - b.partNumber);
   const page = all.slice(0, max);
-  const truncated = all.length > max;
+  const truncated = max > 0 && all.length > max;
   const alg = upload.meta.checksumAlgorithm;
   sendXml(
     call,

@@ -1,0 +1,43 @@
+/** Issue #12's faults found against AWS's behaviour, each driven by the JS SDK v3 (or signed raw HTTP where the SDK cannot send it). */
+import { test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  CreateBucketCommand,
+  CreateMultipartUploadCommand,
+  ListMultipartUploadsCommand,
+  ListObjectsCommand,
+  ListObjectsV2Command,
+  ListPartsCommand,
+  PutObjectCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { startS3, type S3Harness } from './helpers.js';
+
+let h: S3Harness;
+before(async () => {
+  h = await startS3();
+  await h.s3.send(new CreateBucketCommand({ Bucket: 'faults' }));
+});
+after(() => h.close());
+
+test('7: max-keys=0 (and max-uploads=0, max-parts=0) is an empty page that is not truncated', async () => {
+  await h.s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'a.txt', Body: 'a' }));
+  const v2 = await h.s3.send(new ListObjectsV2Command({ Bucket: 'faults', MaxKeys: 0 }));
+  assert.equal(v2.IsTruncated, false);
+  assert.equal(v2.KeyCount, 0);
+  assert.equal(v2.Contents, undefined);
+  assert.equal(v2.NextContinuationToken, undefined);
+  const v1 = await h.s3.send(new ListObjectsCommand({ Bucket: 'faults', MaxKeys: 0 }));
+  assert.equal(v1.IsTruncated, false);
+  assert.equal(v1.Contents, undefined);
+  const { UploadId } = await h.s3.send(new CreateMultipartUploadCommand({ Bucket: 'faults', Key: 'mp-list' }));
+  await h.s3.send(new UploadPartCommand({ Bucket: 'faults', Key: 'mp-list', UploadId, PartNumber: 1, Body: 'x' }));
+  const uploads = await h.s3.send(new ListMultipartUploadsCommand({ Bucket: 'faults', MaxUploads: 0 }));
+  assert.equal(uploads.IsTruncated, false);
+  assert.equal(uploads.Uploads, undefined);
+  assert.equal(uploads.MaxUploads, 0);
+  const parts = await h.s3.send(new ListPartsCommand({ Bucket: 'faults', Key: 'mp-list', UploadId, MaxParts: 0 }));
+  assert.equal(parts.IsTruncated, false);
+  assert.equal(parts.Parts, undefined);
+  assert.equal(parts.MaxParts, 0);
+});
