@@ -41,3 +41,16 @@ test('7: max-keys=0 (and max-uploads=0, max-parts=0) is an empty page that is no
   assert.equal(parts.Parts, undefined);
   assert.equal(parts.MaxParts, 0);
 });
+
+test('8: re-creating your own bucket is 200 on a us-east-1 sandbox, 409 BucketAlreadyOwnedByYou elsewhere', async () => {
+  await assert.rejects(h.s3.send(new CreateBucketCommand({ Bucket: 'faults' })), { name: 'BucketAlreadyOwnedByYou' });
+  const east = await startS3({ region: 'us-east-1' });
+  try {
+    await east.s3.send(new CreateBucketCommand({ Bucket: 'again' }));
+    const second = await east.s3.send(new CreateBucketCommand({ Bucket: 'again' }));
+    assert.equal(second.$metadata.httpStatusCode, 200);
+    assert.equal(second.Location, '/again');
+  } finally {
+    await east.close();
+  }
+});

@@ -34,7 +34,13 @@ export async function createBucket(deps: S3Deps, call: S3Call): Promise<void> {
       region = constraint === 'EU' ? 'eu-west-1' : constraint;
     }
   }
-  if (deps.store.getBucket(name)) {
+  const existing = deps.store.getBucket(name);
+  if (existing) {
+    // us-east-1 keeps S3's legacy answer: re-creating a bucket you own there succeeds and changes nothing.
+    if (deps.ctx.region === 'us-east-1' && existing.region === 'us-east-1') {
+      sendEmpty(call, 200, { Location: `/${name}` });
+      return;
+    }
     throw new S3Error(
       'BucketAlreadyOwnedByYou',
       'Your previous request to create the named bucket succeeded and you already own it.',
