@@ -125,6 +125,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   };
 
   const server: Server = createServer((req, res) => void route(routing, req, res));
+  // Node answers 417 to an Expect value other than 100-continue; S3 ignores expectations it does not know.
+  server.on('checkExpectation', (req, res) => void route(routing, req, res));
   server.keepAliveTimeout = 65_000;
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (s) => {

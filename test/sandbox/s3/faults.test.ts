@@ -11,6 +11,7 @@ import {
   PutObjectCommand,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
+import { rawRequest, sigV4 } from '../raw-http.js';
 import { startS3, type S3Harness } from './helpers.js';
 
 let h: S3Harness;
@@ -53,4 +54,24 @@ test('8: re-creating your own bucket is 200 on a us-east-1 sandbox, 409 BucketAl
   } finally {
     await east.close();
   }
+});
+
+test('9: an Expect value S3 does not know is ignored (no 417 from Node); 100-continue still works', async () => {
+  const put = await rawRequest(h.sandbox.endpoint, {
+    method: 'PUT',
+    path: '/faults/expect.txt',
+    headers: { ...sigV4('s3'), expect: 'something-else', 'content-length': '5' },
+    body: 'hello',
+  });
+  assert.equal(put.status, 200, put.body);
+  const get = await rawRequest(h.sandbox.endpoint, { path: '/faults/expect.txt', headers: { ...sigV4('s3'), expect: 'x-unknown=1' } });
+  assert.equal(get.status, 200, get.body);
+  assert.equal(get.body, 'hello');
+  const cont = await rawRequest(h.sandbox.endpoint, {
+    method: 'PUT',
+    path: '/faults/continue.txt',
+    headers: { ...sigV4('s3'), expect: '100-continue', 'content-length': '2' },
+    body: 'ok',
+  });
+  assert.equal(cont.status, 200, cont.body);
 });
