@@ -6,6 +6,7 @@
 import { createServer, type Server } from 'node:http';
 import { networkInterfaces } from 'node:os';
 import type { AddressInfo } from 'node:net';
+import { answerClientError } from './client-error.js';
 import { AppError, ExitCode } from '../errors.js';
 import { Bus } from './bus.js';
 import { openDataDir } from './data-dir.js';
@@ -127,6 +128,7 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
   const server: Server = createServer((req, res) => void route(routing, req, res));
   // Node answers 417 to an Expect value other than 100-continue; S3 ignores expectations it does not know.
   server.on('checkExpectation', (req, res) => void route(routing, req, res));
+  server.on('clientError', answerClientError);
   server.keepAliveTimeout = 65_000;
   const sockets = new Set<import('node:net').Socket>();
   server.on('connection', (s) => {

@@ -1,9 +1,11 @@
 /** Issue #12's faults found against AWS's behaviour, each driven by the JS SDK v3 (or signed raw HTTP where the SDK cannot send it). */
 import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import {
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  GetObjectCommand,
   ListMultipartUploadsCommand,
   ListObjectsCommand,
   ListObjectsV2Command,
@@ -74,4 +76,34 @@ test('9: an Expect value S3 does not know is ignored (no 417 from Node); 100-con
     body: 'ok',
   });
   assert.equal(cont.status, 200, cont.body);
+});
+
+/** Writes raw bytes on one connection (then half-closes it: the client gave up), and reads everything the server answers until it closes. */
+function rawExchange(port: number, bytes: string, halfClose: boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: '127.0.0.1', port, allowHalfOpen: true });
+    let text = '';
+    socket.on('data', (c: Buffer) => (text += c.toString('utf8')));
+    socket.on('end', () => resolve(text));
+    socket.on('error', reject);
+    if (halfClose) socket.end(bytes);
+    else socket.write(bytes);
+  });
+}
+
+const rawHead = (path: string, length: number) =>
+  `PUT ${path} HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${sigV4('s3').authorization}\r\nContent-Length: ${length}\r\n\r\n`;
+
+test('10: a body shorter than its Content-Length is 400 IncompleteBody in S3 XML; bytes past it are an S3 XML 400', async () => {
+  const short = await rawExchange(h.sandbox.port, `${rawHead('/faults/short.txt', 10)}hello`, true);
+  assert.match(short, /^HTTP\/1\.1 400 /);
+  assert.match(short, /<Code>IncompleteBody<\/Code>/);
+  assert.match(short, /x-amz-request-id: [0-9A-F]{16}/i);
+  await assert.rejects(h.s3.send(new GetObjectCommand({ Bucket: 'faults', Key: 'short.txt' })), { name: 'NoSuchKey' });
+  const long = await rawExchange(h.sandbox.port, `${rawHead('/faults/long.txt', 2)}hello world`, false);
+  assert.match(long, /^HTTP\/1\.1 200 /);
+  const second = long.slice(long.indexOf('HTTP/1.1', 1));
+  assert.match(second, /^HTTP\/1\.1 400 /);
+  assert.match(second, /<Code>BadRequest<\/Code>/);
+  assert.match(second, /content-type: application\/xml/i);
 });
