@@ -3,7 +3,9 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import {
+  CopyObjectCommand,
   CreateBucketCommand,
+  HeadObjectCommand,
   CreateMultipartUploadCommand,
   GetObjectCommand,
   ListMultipartUploadsCommand,
@@ -12,6 +14,7 @@ import {
   ListPartsCommand,
   PutObjectCommand,
   UploadPartCommand,
+  UploadPartCopyCommand,
 } from '@aws-sdk/client-s3';
 import { rawRequest, sigV4 } from '../raw-http.js';
 import { startS3, type S3Harness } from './helpers.js';
@@ -106,4 +109,55 @@ test('10: a body shorter than its Content-Length is 400 IncompleteBody in S3 XML
   assert.match(second, /^HTTP\/1\.1 400 /);
   assert.match(second, /<Code>BadRequest<\/Code>/);
   assert.match(second, /content-type: application\/xml/i);
+});
+
+test("6: CopyObject honours x-amz-copy-source-if-* with 412 PreconditionFailed, by AWS's rules for combinations", async () => {
+  const { ETag } = await h.s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'src.txt', Body: 'source' }));
+  const past = new Date(Date.now() - 3600_000);
+  const future = new Date(Date.now() + 3600_000);
+  const copy = (conditions: Partial<ConstructorParameters<typeof CopyObjectCommand>[0]>) =>
+    h.s3.send(new CopyObjectCommand({ Bucket: 'faults', Key: 'dst.txt', CopySource: 'faults/src.txt', ...conditions }));
+  const refused = [
+    { CopySourceIfMatch: '"0123456789abcdef0123456789abcdef"' },
+    { CopySourceIfNoneMatch: ETag },
+    { CopySourceIfNoneMatch: '*' },
+    { CopySourceIfModifiedSince: future },
+    { CopySourceIfUnmodifiedSince: past },
+    // if-none-match false decides, whatever if-modified-since says.
+    { CopySourceIfNoneMatch: ETag, CopySourceIfModifiedSince: past },
+  ];
+  for (const conditions of refused) {
+    await assert.rejects(copy(conditions), (err: { name: string; $metadata: { httpStatusCode?: number } }) => {
+      assert.equal(err.name, 'PreconditionFailed', JSON.stringify(conditions));
+      assert.equal(err.$metadata.httpStatusCode, 412);
+      return true;
+    });
+  }
+  await assert.rejects(h.s3.send(new HeadObjectCommand({ Bucket: 'faults', Key: 'dst.txt' })), { name: 'NotFound' });
+  const accepted = [
+    { CopySourceIfMatch: ETag },
+    { CopySourceIfNoneMatch: '"0123456789abcdef0123456789abcdef"' },
+    { CopySourceIfModifiedSince: past },
+    { CopySourceIfUnmodifiedSince: future },
+    // if-match true decides, whatever if-unmodified-since says (AWS: 200 and the copy is made).
+    { CopySourceIfMatch: ETag, CopySourceIfUnmodifiedSince: past },
+  ];
+  for (const conditions of accepted) {
+    const done = await copy(conditions);
+    assert.equal(done.CopyObjectResult?.ETag, ETag, JSON.stringify(conditions));
+  }
+  const { UploadId } = await h.s3.send(new CreateMultipartUploadCommand({ Bucket: 'faults', Key: 'part-copy' }));
+  const partCopy = (CopySourceIfMatch: string) =>
+    h.s3.send(
+      new UploadPartCopyCommand({
+        Bucket: 'faults',
+        Key: 'part-copy',
+        UploadId,
+        PartNumber: 1,
+        CopySource: 'faults/src.txt',
+        CopySourceIfMatch,
+      }),
+    );
+  await assert.rejects(partCopy('"0123456789abcdef0123456789abcdef"'), { name: 'PreconditionFailed' });
+  assert.equal((await partCopy(ETag!)).CopyPartResult?.ETag, ETag);
 });

@@ -9,6 +9,7 @@ import { parseRequestXml, s3Xml, xmlDate } from '../xml.js';
 import { pageSize } from '../list.js';
 import { SANDBOX_OWNER_ID } from '../event-record.js';
 import { copyIntoBlob, parseCopySource } from './copy-source.js';
+import { copySourceFailure } from './conditions.js';
 import {
   encodeKeyForUrl,
   objectHeadersFrom,
@@ -109,6 +110,10 @@ export async function uploadPartCopy(deps: S3Deps, call: S3Call): Promise<void> 
   if (!deps.store.getBucket(src.bucket))
     throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: src.bucket });
   const source = requireObject(deps, src.bucket, src.key);
+  const failed = copySourceFailure(call.req.headers, source.etag, new Date(source.lastModified));
+  if (failed) {
+    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: failed });
+  }
   const rangeHeader = header(call.req, 'x-amz-copy-source-range');
   let start = 0;
   let end = source.size - 1;

@@ -9,7 +9,7 @@ import type { ObjectMeta, StoredChecksum } from '../store.js';
 import { malformedXml, parseRequestXml, s3Xml, xmlDate } from '../xml.js';
 import { copyIntoBlob, parseCopySource, segmentStream } from './copy-source.js';
 import { objectHeadersFrom, requireBucket, requireKey, requireObject, SSE, type S3Deps } from './common.js';
-import { preconditionOutcome } from './conditions.js';
+import { copySourceFailure, preconditionOutcome } from './conditions.js';
 
 function checksumHeaders(checksums: Partial<Record<ChecksumAlgorithm, string>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -134,6 +134,10 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
   const srcBucket = deps.store.getBucket(src.bucket);
   if (!srcBucket) throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: src.bucket });
   const source = requireObject(deps, src.bucket, src.key);
+  const failed = copySourceFailure(call.req.headers, source.etag, new Date(source.lastModified));
+  if (failed) {
+    throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: failed });
+  }
   const directive = (header(call.req, 'x-amz-metadata-directive') ?? 'COPY').toUpperCase();
   if (directive !== 'COPY' && directive !== 'REPLACE') {
     throw new S3Error('InvalidArgument', 'Unknown metadata directive.', 400, {
