@@ -3,6 +3,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { connect } from 'node:net';
 import {
+  CompleteMultipartUploadCommand,
   CopyObjectCommand,
   CreateBucketCommand,
   HeadObjectCommand,
@@ -160,4 +161,46 @@ test("6: CopyObject honours x-amz-copy-source-if-* with 412 PreconditionFailed, 
     );
   await assert.rejects(partCopy('"0123456789abcdef0123456789abcdef"'), { name: 'PreconditionFailed' });
   assert.equal((await partCopy(ETag!)).CopyPartResult?.ETag, ETag);
+});
+
+test('5: ?partNumber=N on GET/HEAD returns that part of a multipart object, 416 InvalidPartNumber past the last', async () => {
+  const part1 = Buffer.alloc(5 * 1024 * 1024, 'a');
+  const part2 = Buffer.from('the second part');
+  const { UploadId } = await h.s3.send(new CreateMultipartUploadCommand({ Bucket: 'faults', Key: 'mp.bin' }));
+  const etags: string[] = [];
+  for (const [i, Body] of [part1, part2].entries()) {
+    etags.push((await h.s3.send(new UploadPartCommand({ Bucket: 'faults', Key: 'mp.bin', UploadId, PartNumber: i + 1, Body }))).ETag!);
+  }
+  await h.s3.send(
+    new CompleteMultipartUploadCommand({
+      Bucket: 'faults',
+      Key: 'mp.bin',
+      UploadId,
+      MultipartUpload: { Parts: etags.map((ETag, i) => ({ ETag, PartNumber: i + 1 })) },
+    }),
+  );
+  const second = await h.s3.send(new GetObjectCommand({ Bucket: 'faults', Key: 'mp.bin', PartNumber: 2 }));
+  assert.equal(second.$metadata.httpStatusCode, 206);
+  assert.equal(second.PartsCount, 2);
+  assert.equal(second.ContentLength, part2.length);
+  assert.equal(second.ContentRange, `bytes ${part1.length}-${part1.length + part2.length - 1}/${part1.length + part2.length}`);
+  assert.equal(await second.Body!.transformToString(), part2.toString());
+  const head = await h.s3.send(new HeadObjectCommand({ Bucket: 'faults', Key: 'mp.bin', PartNumber: 1 }));
+  assert.equal(head.PartsCount, 2);
+  assert.equal(head.ContentLength, part1.length);
+  await assert.rejects(
+    h.s3.send(new GetObjectCommand({ Bucket: 'faults', Key: 'mp.bin', PartNumber: 3 })),
+    (err: { name: string; $metadata: { httpStatusCode?: number } }) => {
+      assert.equal(err.name, 'InvalidPartNumber');
+      assert.equal(err.$metadata.httpStatusCode, 416);
+      return true;
+    },
+  );
+  // A single PUT is one part: partNumber=1 is the whole object, 2 does not exist.
+  await h.s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'single.txt', Body: 'whole' }));
+  const whole = await h.s3.send(new GetObjectCommand({ Bucket: 'faults', Key: 'single.txt', PartNumber: 1 }));
+  assert.equal(await whole.Body!.transformToString(), 'whole');
+  await assert.rejects(h.s3.send(new GetObjectCommand({ Bucket: 'faults', Key: 'single.txt', PartNumber: 2 })), {
+    name: 'InvalidPartNumber',
+  });
 });

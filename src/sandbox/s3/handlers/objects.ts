@@ -10,6 +10,7 @@ import { malformedXml, parseRequestXml, s3Xml, xmlDate } from '../xml.js';
 import { copyIntoBlob, parseCopySource, segmentStream } from './copy-source.js';
 import { objectHeadersFrom, requireBucket, requireKey, requireObject, SSE, type S3Deps } from './common.js';
 import { copySourceFailure, preconditionOutcome } from './conditions.js';
+import { partSlice } from './part-number.js';
 
 function checksumHeaders(checksums: Partial<Record<ChecksumAlgorithm, string>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -91,7 +92,8 @@ export async function getObject(deps: S3Deps, call: S3Call, withBody: boolean): 
       Condition: 'If-Match',
     });
   }
-  const range = parseRange(header(call.req, 'range'), obj.size);
+  const part = partSlice(obj, call.target.query.get('partNumber'), header(call.req, 'range'));
+  const range = part ? (part.partsCount ? part : undefined) : parseRange(header(call.req, 'range'), obj.size);
   if (range === 'unsatisfiable') {
     throw new S3Error('InvalidRange', 'The requested range is not satisfiable', 416, {
       RangeRequested: header(call.req, 'range')!,
@@ -100,6 +102,7 @@ export async function getObject(deps: S3Deps, call: S3Call, withBody: boolean): 
   }
   const { res } = call;
   for (const [k, v] of Object.entries(headers)) res.setHeader(k, v);
+  if (part?.partsCount) res.setHeader('x-amz-mp-parts-count', part.partsCount);
   if (!range && obj.checksum && header(call.req, 'x-amz-checksum-mode')?.toUpperCase() === 'ENABLED') {
     res.setHeader(checksumHeader(obj.checksum.algorithm), obj.checksum.value);
     res.setHeader('x-amz-checksum-type', obj.checksum.type);
@@ -109,7 +112,7 @@ export async function getObject(deps: S3Deps, call: S3Call, withBody: boolean): 
   res.statusCode = range ? 206 : 200;
   if (range) res.setHeader('Content-Range', `bytes ${start}-${end}/${obj.size}`);
   res.setHeader('Content-Length', Math.max(0, end - start + 1));
-  if (!withBody || obj.size === 0) {
+  if (!withBody || end < start) {
     res.end();
     return;
   }
