@@ -14,7 +14,7 @@ export interface ReceivedBody {
   offset?: number;
   size: number;
   md5Hex: string;
-  /** Verified (or, when not verifiable, trusted) checksums, base64 per algorithm. */
+  /** Verified checksums, base64 per algorithm. */
   checksums: Partial<Record<ChecksumAlgorithm, string>>;
 }
 
@@ -67,7 +67,7 @@ export async function receiveBody(
     throw err instanceof S3Error || err instanceof StorageError ? err : incompleteBody();
   }
   try {
-    const result = digests.result();
+    const result = await digests.result();
     if (expected !== undefined && expected !== result.size) throw incompleteBody();
     const checksums = verifyChecksums(declared, decoder?.trailers ?? {}, result);
     return { blob, size: result.size, md5Hex: result.md5.toString('hex'), checksums };
@@ -86,7 +86,7 @@ async function receiveSmall(
   expected: number,
 ): Promise<ReceivedBody> {
   const { data, trailers } = await collect(req, digests, expected, incompleteBody);
-  const result = digests.result();
+  const result = await digests.result();
   if (data.length !== expected) throw incompleteBody();
   const checksums = verifyChecksums(declared, trailers, result);
   const { blob, offset } = await blobs.writeSmall(data);
@@ -124,6 +124,6 @@ export async function receiveSmallBody(req: IncomingMessage, limit = 1024 * 1024
   const declared = declaredChecksums(req.headers);
   const digests = new BodyDigests(declared.compute);
   const { data, trailers } = await collect(req, digests, limit, () => new S3Error('MaxMessageLengthExceeded', 'Your request was too big.'));
-  verifyChecksums(declared, trailers, digests.result());
+  verifyChecksums(declared, trailers, await digests.result());
   return data.toString('utf8');
 }

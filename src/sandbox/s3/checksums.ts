@@ -5,7 +5,12 @@ import { createRequire } from 'node:module';
 import { crc32 } from 'node:zlib';
 import { S3Error } from './errors.js';
 
-// Loaded on first use: it costs start-up time and few clients send CRC32C.
+// Loaded on first use: they cost start-up time and only some clients send these algorithms.
+let crc64NvmeClass: (new () => { update(d: Uint8Array): void; digest(): Promise<Uint8Array> }) | undefined;
+function newCrc64Nvme() {
+  crc64NvmeClass ??= (createRequire(import.meta.url)('@aws-sdk/crc64-nvme') as typeof import('@aws-sdk/crc64-nvme')).Crc64Nvme;
+  return new crc64NvmeClass();
+}
 let crc32cClass: (new () => { update(d: Uint8Array): unknown; digest(): number }) | undefined;
 function newCrc32c() {
   crc32cClass ??= (createRequire(import.meta.url)('@aws-crypto/crc32c') as typeof import('@aws-crypto/crc32c')).Crc32c;
@@ -49,7 +54,7 @@ export function toChecksumAlgorithm(name: string | undefined): ChecksumAlgorithm
 
 interface Digest {
   update(chunk: Buffer): void;
-  digest(): Buffer;
+  digest(): Buffer | Promise<Buffer>;
 }
 
 function crcDigest(crc: { update(d: Uint8Array): unknown; digest(): number }): Digest {
@@ -63,8 +68,7 @@ function crcDigest(crc: { update(d: Uint8Array): unknown; digest(): number }): D
   };
 }
 
-/** CRC64NVME has no installed implementation: it is accepted and echoed but not verified. */
-function makeDigest(alg: ChecksumAlgorithm): Digest | undefined {
+function makeDigest(alg: ChecksumAlgorithm): Digest {
   switch (alg) {
     case 'CRC32':
       return crcDigest(nativeCrc32());
@@ -75,8 +79,10 @@ function makeDigest(alg: ChecksumAlgorithm): Digest | undefined {
       const h = createHash(alg === 'SHA1' ? 'sha1' : 'sha256');
       return { update: (c) => void h.update(c), digest: () => h.digest() };
     }
-    default:
-      return undefined;
+    case 'CRC64NVME': {
+      const crc = newCrc64Nvme();
+      return { update: (c) => crc.update(c), digest: async () => Buffer.from(await crc.digest()) };
+    }
   }
 }
 
@@ -93,10 +99,7 @@ export class BodyDigests {
   private digests = new Map<ChecksumAlgorithm, Digest>();
 
   constructor(algorithms: Iterable<ChecksumAlgorithm>) {
-    for (const alg of algorithms) {
-      const d = makeDigest(alg);
-      if (d) this.digests.set(alg, d);
-    }
+    for (const alg of algorithms) this.digests.set(alg, makeDigest(alg));
   }
 
   update(chunk: Buffer): void {
@@ -105,9 +108,9 @@ export class BodyDigests {
     for (const d of this.digests.values()) d.update(chunk);
   }
 
-  result(): BodyDigestResult {
+  async result(): Promise<BodyDigestResult> {
     const checksums: BodyDigestResult['checksums'] = {};
-    for (const [alg, d] of this.digests) checksums[alg] = d.digest().toString('base64');
+    for (const [alg, d] of this.digests) checksums[alg] = (await d.digest()).toString('base64');
     return { md5: this.md5.digest(), size: this.size, checksums };
   }
 }
@@ -183,9 +186,7 @@ export function verifyChecksums(
   const result: Partial<Record<ChecksumAlgorithm, string>> = { ...computed.checksums };
   for (const [alg, value] of Object.entries(expected) as [ChecksumAlgorithm, string][]) {
     const got = computed.checksums[alg];
-    if (got === undefined)
-      result[alg] = value; // not verifiable here (CRC64NVME): trust and echo
-    else if (got !== value) throw new S3Error('BadDigest', `The ${alg} you specified did not match the calculated checksum.`);
+    if (got !== value) throw new S3Error('BadDigest', `The ${alg} you specified did not match the calculated checksum.`);
   }
   return result;
 }

@@ -34,27 +34,27 @@ test('AwsChunkedDecoder: truncated or malformed bodies fail with S3 codes', asyn
   for (const [body, code] of cases) await assert.rejects(decode([body]), { code }, JSON.stringify(body));
 });
 
-test('checksums: declared values are validated, computed and compared', () => {
-  const digests = (data: string, algs: Parameters<typeof declaredChecksums>[0]) => {
+test('checksums: declared values are validated, computed and compared', async () => {
+  const digests = async (data: string, algs: Parameters<typeof declaredChecksums>[0]) => {
     const declared = declaredChecksums(algs);
     const d = new BodyDigests(declared.compute);
     d.update(Buffer.from(data));
-    return { declared, result: d.result() };
+    return { declared, result: await d.result() };
   };
-  const ok = digests('hello world', { 'x-amz-checksum-crc32': 'DUoRhQ==' });
+  const ok = await digests('hello world', { 'x-amz-checksum-crc32': 'DUoRhQ==' });
   assert.equal(verifyChecksums(ok.declared, {}, ok.result).CRC32, 'DUoRhQ==');
-  const sha = digests('hello world', { 'x-amz-sdk-checksum-algorithm': 'SHA256', 'x-amz-trailer': 'x-amz-checksum-sha256' });
+  const sha = await digests('hello world', { 'x-amz-sdk-checksum-algorithm': 'SHA256', 'x-amz-trailer': 'x-amz-checksum-sha256' });
   assert.equal(sha.result.checksums.SHA256, 'uU0nuZNNPgilLlLX2n2r+sSE7+N6U4DukIj3rOLvzek=');
-  const c = digests('hello world', { 'x-amz-sdk-checksum-algorithm': 'CRC32C', 'x-amz-trailer': 'x-amz-checksum-crc32c' });
+  const c = await digests('hello world', { 'x-amz-sdk-checksum-algorithm': 'CRC32C', 'x-amz-trailer': 'x-amz-checksum-crc32c' });
   assert.equal(c.result.checksums.CRC32C, 'yZRlqg==');
-  const bad = digests('hello world', { 'x-amz-checksum-crc32': 'AAAAAA==' });
+  const bad = await digests('hello world', { 'x-amz-checksum-crc32': 'AAAAAA==' });
   assert.throws(() => verifyChecksums(bad.declared, {}, bad.result), {
     code: 'BadDigest',
     message: 'The CRC32 you specified did not match the calculated checksum.',
   });
-  const md5 = digests('hello world', { 'content-md5': 'AAAAAAAAAAAAAAAAAAAAAA==' });
+  const md5 = await digests('hello world', { 'content-md5': 'AAAAAAAAAAAAAAAAAAAAAA==' });
   assert.throws(() => verifyChecksums(md5.declared, {}, md5.result), { code: 'BadDigest' });
-  const trailer = digests('hello world', { 'x-amz-trailer': 'x-amz-checksum-crc32' });
+  const trailer = await digests('hello world', { 'x-amz-trailer': 'x-amz-checksum-crc32' });
   assert.throws(() => verifyChecksums(trailer.declared, { 'x-amz-checksum-crc32': 'AAAAAA==' }, trailer.result), { code: 'BadDigest' });
   assert.throws(() => declaredChecksums({ 'x-amz-checksum-crc32': 'not base64!' }), {
     code: 'InvalidRequest',

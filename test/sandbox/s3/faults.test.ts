@@ -204,3 +204,54 @@ test('5: ?partNumber=N on GET/HEAD returns that part of a multipart object, 416 
     name: 'InvalidPartNumber',
   });
 });
+
+test('11: x-amz-checksum-crc64nvme is verified (header, aws-chunked trailer, UploadPart): BadDigest on a mismatch, nothing stored', async () => {
+  const put = await h.s3.send(new PutObjectCommand({ Bucket: 'faults', Key: 'crc64.txt', Body: 'hello', ChecksumAlgorithm: 'CRC64NVME' }));
+  assert.equal(put.ChecksumCRC64NVME, 'M3eFcAZSQlc=');
+  const { UploadId } = await h.s3.send(
+    new CreateMultipartUploadCommand({ Bucket: 'faults', Key: 'crc64-mp', ChecksumAlgorithm: 'CRC64NVME' }),
+  );
+  const part = await h.s3.send(
+    new UploadPartCommand({ Bucket: 'faults', Key: 'crc64-mp', UploadId, PartNumber: 1, Body: 'hello', ChecksumAlgorithm: 'CRC64NVME' }),
+  );
+  assert.equal(part.ChecksumCRC64NVME, 'M3eFcAZSQlc=');
+  const wrong = 'AAAAAAAAAAA=';
+  const badDigest = (res: { status: number; body: string }, what: string) => {
+    assert.equal(res.status, 400, what);
+    assert.match(res.body, /<Code>BadDigest<\/Code>/, what);
+    assert.match(res.body, /The CRC64NVME you specified did not match the calculated checksum\./, what);
+  };
+  const plain = await rawRequest(h.sandbox.endpoint, {
+    method: 'PUT',
+    path: '/faults/crc64-bad.txt',
+    headers: { ...sigV4('s3'), 'x-amz-checksum-crc64nvme': wrong, 'content-length': '5' },
+    body: 'hello',
+  });
+  badDigest(plain, 'header');
+  const chunked = await rawRequest(h.sandbox.endpoint, {
+    method: 'PUT',
+    path: '/faults/crc64-bad.txt',
+    headers: {
+      ...sigV4('s3'),
+      'content-encoding': 'aws-chunked',
+      'x-amz-content-sha256': 'STREAMING-UNSIGNED-PAYLOAD-TRAILER',
+      'x-amz-decoded-content-length': '5',
+      'x-amz-trailer': 'x-amz-checksum-crc64nvme',
+    },
+    body: `5\r\nhello\r\n0\r\nx-amz-checksum-crc64nvme:${wrong}\r\n\r\n`,
+  });
+  badDigest(chunked, 'trailer');
+  const upload = await rawRequest(h.sandbox.endpoint, {
+    method: 'PUT',
+    path: `/faults/crc64-mp?partNumber=2&uploadId=${UploadId}`,
+    headers: { ...sigV4('s3'), 'x-amz-checksum-crc64nvme': wrong, 'content-length': '5' },
+    body: 'hello',
+  });
+  badDigest(upload, 'UploadPart');
+  await assert.rejects(h.s3.send(new HeadObjectCommand({ Bucket: 'faults', Key: 'crc64-bad.txt' })), { name: 'NotFound' });
+  const parts = await h.s3.send(new ListPartsCommand({ Bucket: 'faults', Key: 'crc64-mp', UploadId }));
+  assert.deepEqual(
+    parts.Parts?.map((p) => p.PartNumber),
+    [1],
+  );
+});

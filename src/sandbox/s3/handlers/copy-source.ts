@@ -61,7 +61,7 @@ export async function copyIntoBlob(
       },
     });
     const blob = await blobs.write(segmentStream(blobs, segments, start, end), [tap]);
-    const r = digests.result();
+    const r = await digests.result();
     return { blob, size: r.size, md5Hex: r.md5.toString('hex'), checksums: r.checksums };
   } finally {
     blobs.release(ids);

@@ -1,5 +1,5 @@
 /** Multipart uploads: create, upload part (and part copy), complete, abort, list uploads and parts. */
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { receiveBody, receiveSmallBody } from '../body.js';
 import { BodyDigests, checksumHeader, toChecksumAlgorithm, type ChecksumAlgorithm } from '../checksums.js';
 import { S3Error } from '../errors.js';
@@ -202,16 +202,17 @@ export function selectParts(requested: RequestedPart[], stored: ReadonlyMap<numb
 
 /** hex(md5(concat(binary part md5s)))-N */
 export function multipartEtag(partEtags: string[]): string {
-  const d = new BodyDigests([]);
-  for (const e of partEtags) d.update(Buffer.from(e, 'hex'));
-  return `${d.result().md5.toString('hex')}-${partEtags.length}`;
+  const md5 = createHash('md5');
+  for (const e of partEtags) md5.update(Buffer.from(e, 'hex'));
+  return `${md5.digest('hex')}-${partEtags.length}`;
 }
 
-function compositeChecksum(alg: ChecksumAlgorithm, parts: PartMeta[]): string | undefined {
-  if (parts.some((p) => !p.checksum)) return undefined;
+/** CRC64NVME has no composite form on AWS (its multipart checksum is FULL_OBJECT): none is given for it here. */
+async function compositeChecksum(alg: ChecksumAlgorithm, parts: PartMeta[]): Promise<string | undefined> {
+  if (alg === 'CRC64NVME' || parts.some((p) => !p.checksum)) return undefined;
   const d = new BodyDigests([alg]);
   for (const p of parts) d.update(Buffer.from(p.checksum!, 'base64'));
-  const value = d.result().checksums[alg];
+  const value = (await d.result()).checksums[alg];
   return value ? `${value}-${parts.length}` : undefined;
 }
 
@@ -230,7 +231,7 @@ export async function completeMultipartUpload(deps: S3Deps, call: S3Call): Promi
     const upload = requireUpload(deps, call);
     const parts = selectParts(requested, upload.parts);
     const alg = upload.meta.checksumAlgorithm;
-    const checksum = alg ? compositeChecksum(alg, parts) : undefined;
+    const checksum = alg ? await compositeChecksum(alg, parts) : undefined;
     const { uploadId: _id, bucket: _b, initiated: _i, checksumAlgorithm: _a, ...headers } = upload.meta;
     const obj: ObjectMeta = {
       ...headers,

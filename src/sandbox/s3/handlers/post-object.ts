@@ -56,8 +56,8 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
           done(null, chunk);
         },
       });
-      fileWrite = deps.store.blobs.write(source, [tap]).then((blob) => {
-        const r = digests.result();
+      fileWrite = deps.store.blobs.write(source, [tap]).then(async (blob) => {
+        const r = await digests.result();
         form.file = { blob, size: r.size, md5Hex: r.md5.toString('hex'), filename };
       });
       // Settled in settle(); this keeps an early failure from counting as an unhandled rejection.
