@@ -21,6 +21,32 @@ export interface TargetInfo {
   note?: string;
 }
 
+/** One hop between the bucket and a function: an SNS topic, an SQS queue (read by an event source mapping), an EventBridge rule. */
+export type ChainHop =
+  | { kind: 'sns'; arn: string; name: string }
+  | { kind: 'sqs'; arn: string; name: string }
+  | { kind: 'eventbridge'; rule: string; bus: string };
+
+/** One way S3's events reach a function: the hops in order (none: the bucket notifies the function directly). */
+export interface ChainRoute {
+  hops: ChainHop[];
+  function: string;
+  /** The S3 event names (with `*` wildcards) and key filters on the bucket's side of this route; EventBridge routes: the rule's pattern instead. */
+  events?: string[];
+  filterRules?: { Name: string; Value: string }[];
+  /** The EventBridge rule's event pattern (JSON), for routes through EventBridge. */
+  eventPattern?: string;
+}
+
+/** Where the bucket's events go, as discovery followed them. */
+export interface Chain {
+  routes: ChainRoute[];
+  /** Links discovery could not follow, one line each (no permission to read, a queue with no event source mapping, a rule with a non-Lambda target). */
+  unfollowed: string[];
+  /** One line, e.g. `test-bucket → SNS uploads → fn-resize, fn-index`. */
+  summary: string;
+}
+
 export interface Discovery {
   bucket: string;
   /** Lambda function names from the bucket's notification configuration (or --function). */
@@ -30,6 +56,8 @@ export interface Discovery {
   /** Non-Lambda destinations, e.g. "events go to SNS topic arn:...". */
   destinations: string[];
   warnings: string[];
+  /** The routes to functions, when discovery followed the bucket's destinations (absent with --function/--log-group overrides only). */
+  chain?: Chain;
 }
 
 export type SessionEvent =

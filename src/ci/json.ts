@@ -1,5 +1,6 @@
 /** The NDJSON record of one operation (--json): result, match, latency and the invocation's log. */
 import type { TargetInfo } from '../events.js';
+import type { Latency } from '../observe/types.js';
 import { keyOf } from '../ops/index.js';
 import { errorLines, statusOf, type OpMatchSummary, type OpOutcome } from './outcome.js';
 
@@ -51,7 +52,7 @@ export interface OutcomeRecord {
   match: MatchRecord | null;
   matches: MatchRecord[];
   /** The first match's figures (ms, never negative); `oneClock`: the ack and Lambda's timestamps share this machine's clock. */
-  latency: Record<string, number | boolean | undefined> | null;
+  latency: (Latency & { oneClock: boolean }) | null;
   expect?: { pattern: string; ok: boolean };
   /** timestamp: Lambda's clock; seenAt: when this tool received the line (this machine). */
   log: { timestamp: number; seenAt: number; message: string; kind: string }[];

@@ -83,6 +83,19 @@ export interface Latency {
   coldStart: boolean;
   /** START timestamp (Lambda's clock) -> when this tool saw START (this machine). */
   tailLagMs?: number;
+  /**
+   * Per-hop figures where the event's envelopes carry a time, in order: S3 ack -> SNS `Timestamp`, SQS `SentTimestamp` ->
+   * START (queue wait and batching window), EventBridge `time` -> START. Each names its clocks.
+   */
+  hops?: LatencyHop[];
+}
+
+/** One hop's latency: `from` -> `to` in ms, and the clocks it spans (e.g. `this machine -> SNS`). */
+export interface LatencyHop {
+  from: 'ack' | 'sns' | 'sqs' | 'eventbridge';
+  to: 'sns' | 'sqs' | 'eventbridge' | 'start';
+  ms: number;
+  clocks: string;
 }
 
 export type TailMode = 'connecting' | 'live' | 'polling' | 'waiting-for-group' | 'reconnecting' | 'stopped';

@@ -30,6 +30,75 @@ export interface FunctionRegistry {
   functionFor(arnOrName: string): string | undefined;
   /** Queues an asynchronous (`Event`) invocation; returns its request id. */
   invokeAsync(name: string, payload: string): string;
+  /** Whether the function's resource policy lets `principal` (`s3.amazonaws.com`, `sns.amazonaws.com`…) invoke it for `sourceArn`. */
+  allowsInvoke(arnOrName: string, principal: string, sourceArn: string): boolean;
+}
+
+/** An SQS message attribute as SendMessage takes it (AWS JSON names; binary values as bytes). */
+export interface QueueMessageAttribute {
+  DataType: string;
+  StringValue?: string;
+  BinaryValue?: Uint8Array;
+}
+
+/** One message handed to a consumer inside the sandbox, in the shape of a record of Lambda's SQS event (AWS: "Using Lambda with Amazon SQS"). */
+export interface ReceivedQueueMessage {
+  messageId: string;
+  receiptHandle: string;
+  body: string;
+  /** ApproximateReceiveCount, SentTimestamp (ms, as a string), SenderId, ApproximateFirstReceiveTimestamp; plus FIFO ones when present. */
+  attributes: Record<string, string>;
+  /** Lambda's spelling: `{ stringValue, binaryValue (base64), stringListValues: [], binaryListValues: [], dataType }`. */
+  messageAttributes: Record<
+    string,
+    { stringValue?: string; binaryValue?: string; stringListValues: string[]; binaryListValues: string[]; dataType: string }
+  >;
+  md5OfBody: string;
+  md5OfMessageAttributes?: string;
+}
+
+/**
+ * What the others need of SQS: S3, SNS and EventBridge send; Lambda's event source mappings receive.
+ * Queues are named by ARN (`arn:aws:sqs:<region>:<account>:<name>`). Errors: `send`/`receive` on a missing queue throw.
+ */
+export interface QueueRegistry {
+  exists(arn: string): boolean;
+  /** SendMessage: returns the new message's id. `senderId` is the SenderId attribute (default the account id). */
+  send(
+    arn: string,
+    body: string,
+    options?: { messageAttributes?: Record<string, QueueMessageAttribute>; senderId?: string },
+  ): { messageId: string };
+  /** ReceiveMessage without waiting: up to `max` (1-10) visible messages, hidden for `visibilityTimeoutSeconds` (the queue's when absent). */
+  receive(arn: string, options: { max: number; visibilityTimeoutSeconds?: number }): ReceivedQueueMessage[];
+  /** Resolves when the queue may have a visible message, or after `ms` (long polling for pollers), or when `signal` aborts. */
+  waitForMessages(arn: string, ms: number, signal?: AbortSignal): Promise<void>;
+  /** DeleteMessage: false when the receipt handle is unknown or stale. */
+  delete(arn: string, receiptHandle: string): boolean;
+  /** ChangeMessageVisibility (0 makes it visible at once). */
+  changeVisibility(arn: string, receiptHandle: string, seconds: number): void;
+  /** The queue's VisibilityTimeout in seconds; undefined when the queue does not exist. */
+  visibilityTimeoutOf(arn: string): number | undefined;
+  /** Whether the queue policy allows `principal` (e.g. `s3.amazonaws.com`) to `sqs:SendMessage` for `sourceArn` (checked under --strict). */
+  allowsSend(arn: string, principal: string, sourceArn: string): boolean;
+}
+
+/** What the others need of SNS: S3 (and later Lambda destinations) publish. Topics are named by ARN. */
+export interface TopicRegistry {
+  exists(arn: string): boolean;
+  /** Publish: delivers to every subscription as SNS does; returns the MessageId. Throws when the topic does not exist. */
+  publish(
+    arn: string,
+    message: { message: string; subject?: string; messageAttributes?: Record<string, QueueMessageAttribute> },
+  ): { messageId: string };
+  /** Whether the topic policy allows `principal` to `SNS:Publish` for `sourceArn` (checked under --strict). */
+  allowsPublish(arn: string, principal: string, sourceArn: string): boolean;
+}
+
+/** What the others need of EventBridge: S3 puts its events on the default bus. */
+export interface EventBusRegistry {
+  /** PutEvents of one entry on the default bus: matched against every enabled rule, delivered to their targets; returns the event id. */
+  put(entry: { source: string; detailType: string; detail: string; resources?: string[]; time?: Date }): { eventId: string };
 }
 
 export interface SandboxContext {
@@ -47,9 +116,17 @@ export interface SandboxContext {
   log(line: string): void;
   /** How the sandbox behaves in time (`--timing`): instant, or AWS's delays, duplicates, update rates and quotas. */
   timing: SandboxTiming;
+  /**
+   * `--strict`: enforce AWS's permission checks along the event chain (Lambda invoke permissions for S3/SNS/EventBridge,
+   * queue and topic policies); by default the sandbox accepts what AWS would refuse and logs one line naming the fix.
+   */
+  strict: boolean;
   s3Events: Bus<S3Notification>;
   logs: LogsSink;
   functions: FunctionRegistry;
+  queues: QueueRegistry;
+  topics: TopicRegistry;
+  eventBus: EventBusRegistry;
 }
 
 export interface SandboxService {

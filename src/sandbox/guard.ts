@@ -64,7 +64,7 @@ export function isLoopbackName(name: string): boolean {
 }
 
 /** Endpoint prefixes of the sandbox's services on AWS (`stream-logs` is the SDKs' host prefix for StartLiveTail). */
-const AWS_ENDPOINT_PREFIXES = new Set(['s3', 'logs', 'stream-logs', 'lambda', 'sts']);
+const AWS_ENDPOINT_PREFIXES = new Set(['s3', 'logs', 'stream-logs', 'lambda', 'sts', 'sqs', 'sns', 'events']);
 
 /**
  * An AWS endpoint name of a service the sandbox has: `<prefix>.<region>.amazonaws.com`, the global

@@ -12,6 +12,7 @@ import { Bus } from './bus.js';
 import { openDataDir } from './data-dir.js';
 import { SANDBOX_ACCOUNT, type S3Notification, type SandboxContext, type SandboxService, type ServiceDefinition } from './context.js';
 import { hostName, isLoopbackName } from './guard.js';
+import { absentServices } from './absent-services.js';
 import { route } from './router.js';
 import { FALLBACK_SERVICE, SERVICES } from './services.js';
 import { attachS3Notifications } from './glue/s3-notifications.js';
@@ -39,6 +40,8 @@ export interface SandboxOptions {
    * tests' AWS-shaped target behind TLS. Test-only: no CLI flag sets it. Default false (the guard refuses them).
    */
   acceptAwsHostNames?: boolean;
+  /** `--strict`: AWS's permission checks along the event chain are enforced (default: accepted, with a log line naming the fix). */
+  strict?: boolean;
   /** `--timing`, `--timing-scale`, `--timing-seed`: instant (default) or AWS's delays; see timing/profile.ts. */
   timing?: TimingOptions;
 }
@@ -71,15 +74,6 @@ export interface Sandbox {
   close(): Promise<void>;
 }
 
-/** Lambda's side of the context until the Lambda service has started. */
-const NO_FUNCTIONS: SandboxContext['functions'] = {
-  exists: () => false,
-  functionFor: () => undefined,
-  invokeAsync: () => {
-    throw new Error('the Lambda service is not running');
-  },
-};
-
 export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   // Locked before any service opens a file in it (Logs opens its journal first).
   const data = await openDataDir(options.dataDir);
@@ -95,7 +89,8 @@ export async function startSandbox(options: SandboxOptions = {}): Promise<Sandbo
     timing: createTiming(options.timing),
     s3Events: new Bus<S3Notification>(),
     logs: { append: () => {} },
-    functions: NO_FUNCTIONS,
+    ...absentServices(),
+    strict: options.strict === true,
   };
 
   const started: SandboxService[] = [];

@@ -280,6 +280,28 @@ export class LambdaFunctions {
     this.store.put({ ...stored, policy: stored.policy.filter((s) => s.Sid !== sid) });
   }
 
+  /**
+   * Whether the resource policy has a statement allowing `lambda:InvokeFunction` to the service `principal` for
+   * `sourceArn` (ArnLike with `*`/`?` wildcards, as IAM evaluates it); false when the function does not exist.
+   */
+  allowsInvoke(ref: string, principal: string, sourceArn: string): boolean {
+    const stored = this.resolve(ref);
+    if (!stored) return false;
+    const arnLike = (pattern: string) =>
+      new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      ).test(sourceArn);
+    return stored.policy.some((s) => {
+      const who = typeof s.Principal === 'string' ? s.Principal : (s.Principal.Service ?? s.Principal.AWS);
+      const action = s.Action === 'lambda:InvokeFunction' || s.Action === 'lambda:*' || s.Action === '*';
+      const source = s.Condition?.ArnLike?.['AWS:SourceArn'];
+      return s.Effect === 'Allow' && action && (who === principal || who === '*') && (source === undefined || arnLike(source));
+    });
+  }
+
   /** Validates the target and payload of an Invoke before anything runs. */
   checkInvoke(ref: string, qualifier: string | undefined, payload: string): string {
     const stored = this.require(qualifier ? `${ref}:${qualifier}` : ref);

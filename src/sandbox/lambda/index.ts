@@ -51,6 +51,7 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
       exists: (arnOrName) => functions.resolve(arnOrName) !== undefined,
       functionFor: (arnOrName) => functions.resolve(arnOrName)?.configuration.FunctionName,
       invokeAsync: (name, payload) => functions.invokeAsync(name, payload),
+      allowsInvoke: (ref, principal, sourceArn) => functions.allowsInvoke(ref, principal, sourceArn),
     },
     functions,
     runner,

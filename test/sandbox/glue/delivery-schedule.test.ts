@@ -105,6 +105,7 @@ test('real sandbox, --timing aws at 0.01: PUTs to three keys arrive delayed, per
   // From here the glue's Lambda side records instead of running the demo function.
   const delivered: { key: string; sequencer: string; at: number }[] = [];
   sandbox.context.functions = {
+    allowsInvoke: () => true,
     exists: () => true,
     functionFor: () => 'recorder',
     invokeAsync: (_name, payload) => {

@@ -1,4 +1,5 @@
 /** Shared test fixtures: a Lambda service on a recording LogsSink, zips of small handlers. */
+import { absentServices } from '../../../src/sandbox/absent-services.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -62,7 +63,8 @@ export async function lambdaHarness(options: LambdaServiceOptions = {}, timing?:
     timing: createTiming(timing),
     s3Events: new Bus<S3Notification>(),
     logs: sink,
-    functions: { exists: () => false, functionFor: () => undefined, invokeAsync: () => '' },
+    ...absentServices(),
+    strict: false,
   };
   const service = await createLambdaService(ctx, { retryDelaysMs: [10, 10], ...options });
   ctx.functions = service.registry;

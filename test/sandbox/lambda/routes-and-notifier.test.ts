@@ -59,6 +59,7 @@ test('deliverS3Notification: lambda -> one async invoke with {"Records":[record]
     const logs: string[] = [];
     const n: S3Notification = { record, destination: c.destination };
     const functions = {
+      allowsInvoke: () => true,
       exists: () => c.exists,
       functionFor: () => (c.exists ? 'fn' : undefined),
       invokeAsync: (name: string, payload: string) => {
