@@ -1,4 +1,5 @@
 /** The Lambda operations over the store and the runner; each returns a value or throws a LambdaError. */
+import { resourcePolicyAllows } from '../../aws/resource-policy.js';
 import { randomUUID } from 'node:crypto';
 import { lstatSync, readlinkSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -281,25 +282,22 @@ export class LambdaFunctions {
   }
 
   /**
-   * Whether the resource policy has a statement allowing `lambda:InvokeFunction` to the service `principal` for
-   * `sourceArn` (ArnLike with `*`/`?` wildcards, as IAM evaluates it); false when the function does not exist.
+   * Whether the function's resource policy allows `lambda:InvokeFunction` to `principal` for `sourceArn`
+   * (aws/resource-policy.ts); false when the function does not exist.
    */
   allowsInvoke(ref: string, principal: string, sourceArn: string): boolean {
     const stored = this.resolve(ref);
-    if (!stored) return false;
-    const arnLike = (pattern: string) =>
-      new RegExp(
-        `^${pattern
-          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-          .replace(/\*/g, '.*')
-          .replace(/\?/g, '.')}$`,
-      ).test(sourceArn);
-    return stored.policy.some((s) => {
-      const who = typeof s.Principal === 'string' ? s.Principal : (s.Principal.Service ?? s.Principal.AWS);
-      const action = s.Action === 'lambda:InvokeFunction' || s.Action === 'lambda:*' || s.Action === '*';
-      const source = s.Condition?.ArnLike?.['AWS:SourceArn'];
-      return s.Effect === 'Allow' && action && (who === principal || who === '*') && (source === undefined || arnLike(source));
-    });
+    return (
+      stored !== undefined &&
+      resourcePolicyAllows(
+        { Statement: stored.policy as unknown as Record<string, unknown>[] },
+        {
+          principal,
+          action: 'lambda:InvokeFunction',
+          sourceArn,
+        },
+      )
+    );
   }
 
   /** Validates the target and payload of an Invoke before anything runs. */
