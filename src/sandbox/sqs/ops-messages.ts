@@ -146,12 +146,12 @@ export function systemAttributesOf(m: StoredMessage): Record<string, string> {
   return out;
 }
 
-/** MessageAttributeNames: `All` or `.*` for every attribute, `prefix.*` for a prefix, otherwise exact names. */
+/** MessageAttributeNames: `All`, `*` or `.*` for every attribute, `Hel.*` for names starting with `Hel` (as AWS answers it), otherwise exact names. */
 export function selectAttributes(attributes: Record<string, StoredAttribute>, names: readonly string[]): Record<string, StoredAttribute> {
   const out: Record<string, StoredAttribute> = {};
-  const all = names.includes('All') || names.includes('.*');
+  const all = names.includes('All') || names.includes('*') || names.includes('.*');
   for (const [name, value] of Object.entries(attributes)) {
-    if (all || names.some((n) => (n.endsWith('.*') ? name.startsWith(n.slice(0, -1)) : n === name))) out[name] = value;
+    if (all || names.some((n) => (n.endsWith('.*') ? name.startsWith(n.slice(0, -2)) : n === name))) out[name] = value;
   }
   return out;
 }
