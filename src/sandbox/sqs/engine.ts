@@ -65,6 +65,13 @@ const HANDLE_SEPARATOR = '\n';
 export class SqsEngine {
   readonly queues = new Map<string, Queue>();
 
+  private closed = false;
+
+  /** True once the sandbox is closing: waits end at once. */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   constructor(
     readonly region: string,
     readonly accountId: string,
@@ -114,6 +121,11 @@ export class SqsEngine {
     }
     queue.lastModifiedAt = Math.floor(now / 1000);
     this.wake(queue); // a shorter delay or visibility may have made messages visible
+    this.changed();
+  }
+
+  /** Records a change made in place (tags), which LastModifiedTimestamp does not count. */
+  touch(): void {
     this.changed();
   }
 
@@ -227,7 +239,7 @@ export class SqsEngine {
         if (m.visibleAt <= now) return resolve();
         if (m.visibleAt < next) next = m.visibleAt;
       }
-      if (signal?.aborted) return resolve();
+      if (signal?.aborted || this.closed) return resolve();
       const done = () => {
         clearTimeout(timer);
         queue.waiters.delete(done);
@@ -240,8 +252,9 @@ export class SqsEngine {
     });
   }
 
-  /** Ends every wait (the sandbox closes). */
+  /** Ends every wait, and later ones at once (the sandbox closes). */
   close(): void {
+    this.closed = true;
     for (const queue of this.queues.values()) this.wake(queue);
   }
 

@@ -196,7 +196,7 @@ const receiveMessage: Operation = async (ctx, input) => {
     const left = deadline - Date.now();
     if (left <= 0 || ctx.signal.aborted) return {};
     await ctx.engine.wait(queue, left, ctx.signal);
-    if (ctx.signal.aborted) return {};
+    if (ctx.signal.aborted || ctx.engine.isClosed) return {};
     queue = queueOf(ctx.engine, input); // deleted while waiting: QueueDoesNotExist
   }
 };

@@ -147,14 +147,14 @@ const setQueueAttributes: Operation = (ctx, input) => {
 const tagQueue: Operation = (ctx, input) => {
   const queue = queueOf(ctx.engine, input);
   Object.assign(queue.tags, stringMap(input, 'Tags'));
-  ctx.engine.setAttributes(queue, {});
+  ctx.engine.touch();
   return {};
 };
 
 const untagQueue: Operation = (ctx, input) => {
   const queue = queueOf(ctx.engine, input);
   for (const key of stringList(input, 'TagKeys')) delete queue.tags[key];
-  ctx.engine.setAttributes(queue, {});
+  ctx.engine.touch();
   return {};
 };
 

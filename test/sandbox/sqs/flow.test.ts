@@ -191,3 +191,33 @@ test('ctx.queues.allowsSend evaluates the queue Policy for sqs:SendMessage (prin
   assert.equal(queues.allowsSend(arn, 'sns.amazonaws.com', 'arn:aws:s3:::uploads-eu'), false);
   assert.equal(queues.allowsSend(`${arn}-missing`, 's3.amazonaws.com', 'arn:aws:s3:::uploads-eu'), false);
 });
+
+test('a long poll the client abandons takes no message: the next receive gets it with ApproximateReceiveCount 1', async () => {
+  const { url } = await queue('abandoned');
+  const abort = new AbortController();
+  const polling = h.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, WaitTimeSeconds: 10 }), { abortSignal: abort.signal });
+  await sleep(200);
+  abort.abort();
+  await assert.rejects(polling);
+  await sleep(100);
+  await h.sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'for the next one' }));
+  const got = await h.sqs.send(new ReceiveMessageCommand({ QueueUrl: url, MessageSystemAttributeNames: ['ApproximateReceiveCount'] }));
+  assert.equal(got.Messages?.[0]?.Body, 'for the next one');
+  assert.equal(got.Messages?.[0]?.Attributes?.ApproximateReceiveCount, '1');
+});
+
+test('closing the sandbox ends pending long polls and waits at once', async () => {
+  const own = await startSqs();
+  const { QueueUrl } = await own.sqs.send(new CreateQueueCommand({ QueueName: 'closing' }));
+  const arn = `arn:aws:sqs:${own.sandbox.region}:000000000000:closing`;
+  const polling = own.sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 20 })).catch(() => 'cut');
+  const waiting = own.sandbox.context.queues.waitForMessages(arn, 20_000);
+  await sleep(200);
+  const started = Date.now();
+  await own.close();
+  await Promise.all([polling, waiting]);
+  assert.ok(Date.now() - started < 2000, `closed after ${Date.now() - started} ms`);
+  const after = Date.now();
+  await own.sandbox.context.queues.waitForMessages(arn, 20_000);
+  assert.ok(Date.now() - after < 100, 'a wait after close returns at once');
+});
