@@ -132,12 +132,6 @@ const getQueueAttributes: Operation = (ctx, input) => {
 const setQueueAttributes: Operation = (ctx, input) => {
   const queue = queueOf(ctx.engine, input);
   const given = stringMap(input, 'Attributes');
-  if ('FifoQueue' in given) {
-    throw new SqsError(
-      'InvalidAttributeValue',
-      'Invalid value for the parameter FifoQueue. Reason: Modifying queue type is not supported.',
-    );
-  }
   const attributes = validateQueueAttributes(given);
   checkDeadLetterTarget(ctx, attributes);
   ctx.engine.setAttributes(queue, attributes);

@@ -98,6 +98,9 @@ export function validateQueueAttributes(given: Record<string, string>): Record<s
   const out: Record<string, string> = {};
   for (const [name, raw] of Object.entries(given)) {
     const rule = SETTABLE[name];
+    if (!rule && (name === 'DeduplicationScope' || name === 'FifoThroughputLimit')) {
+      throw new SqsError('InvalidAttributeName', `You can specify the ${name} only when FifoQueue is set to true.`);
+    }
     if (!rule) throw new SqsError('InvalidAttributeName', `Unknown Attribute ${name}.`);
     const value = String(raw);
     if (rule.range) {

@@ -93,6 +93,11 @@ test('queue attributes: ranges, booleans, JSON policies, unknown and read-only n
     [{ Policy: '[1]' }, /^InvalidAttributeValue: Invalid value for the parameter Policy\.$/],
     [{ ApproximateNumberOfMessages: '1' }, /^InvalidAttributeName: Unknown Attribute ApproximateNumberOfMessages\.$/],
     [{ FifoQueue: 'false' }, /^InvalidAttributeName: Unknown Attribute FifoQueue\.$/],
+    [{ ContentBasedDeduplication: 'false' }, /^InvalidAttributeName: Unknown Attribute ContentBasedDeduplication\.$/],
+    [
+      { DeduplicationScope: 'queue' },
+      /^InvalidAttributeName: You can specify the DeduplicationScope only when FifoQueue is set to true\.$/,
+    ],
     [{ visibilitytimeout: '1' }, /^InvalidAttributeName/],
   ];
   for (const [given, expected] of rows) {

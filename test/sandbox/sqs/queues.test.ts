@@ -182,6 +182,7 @@ test('SetQueueAttributes: values checked as AWS does, Policy and RedrivePolicy s
     [{ QueueArn: 'x' }, 'InvalidAttributeName', /^Unknown Attribute QueueArn\.$/],
     [{ ContentBasedDeduplication: 'true' }, 'InvalidAttributeName', /^Unknown Attribute ContentBasedDeduplication\.$/],
     [{ Colour: 'blue' }, 'InvalidAttributeName', /^Unknown Attribute Colour\.$/],
+    [{ FifoQueue: 'true' }, 'InvalidAttributeName', /^Unknown Attribute FifoQueue\.$/],
     [
       { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: 'arn:aws:sqs:eu-west-1:000000000000:nope', maxReceiveCount: 1 }) },
       'InvalidParameterValue',
