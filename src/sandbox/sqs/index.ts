@@ -91,7 +91,7 @@ export async function createSqsService(ctx: SandboxContext): Promise<SqsService>
       if (!request) return;
       wire = request.wire;
       const { action } = request;
-      const operation = OPERATIONS[action];
+      const operation = Object.hasOwn(OPERATIONS, action) ? OPERATIONS[action] : undefined;
       if (!operation) {
         const protocol = wire === 'json' ? 'json-1.0' : 'query';
         if (ABSENT.has(action)) return writeProtocolError(req, res, protocol, notImplemented('sqs', action));

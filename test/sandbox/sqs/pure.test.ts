@@ -20,6 +20,7 @@ test('MD5 of message attributes: digests AWS returned for these attributes', () 
   const rows: [Record<string, StoredAttribute>, string | undefined][] = [
     [{ MyAttribute: str('foobar') }, 'adb59cd4678ea5a855436b949cd07ab6'],
     [{ Foo: str('Bar') }, 'ae7155c6026991b6d54b11589678bf9c'],
+    [{ k: str('x') }, 'a45daa70926828a2f0a1db3418e6feb4'],
     [{ Hello: str('There') }, 'a311262e065454b75da111d535b8dacd'],
     [{ Hello: str('There'), General: str('Kenobi') }, 'fca026605781cb4126a1e9044df24232'],
     [{ 'Help.Me': str('Me'), Hello: str('There') }, '83fee93c1bcd8b9a5a923ffacdc636c7'],

@@ -71,6 +71,16 @@ test('JSON errors carry __type com.amazonaws.sqs#Shape and x-amzn-query-error <c
     body: '{}',
   });
   assert.equal(unknown.status, 400);
+  for (const inherited of ['constructor', '__proto__', 'toString']) {
+    const r = await rawRequest(h.sandbox.endpoint, {
+      method: 'POST',
+      path: '/',
+      headers: { ...sigV4('sqs'), 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${inherited}` },
+      body: '{}',
+    });
+    assert.equal(r.status, 400, inherited);
+    assert.equal(r.headers['x-amzn-query-error'], 'InvalidAction;Sender');
+  }
   const notHere = await rawRequest(h.sandbox.endpoint, {
     method: 'POST',
     path: '/',
