@@ -72,7 +72,18 @@ export function createQueueRegistry(engine: SqsEngine): QueueRegistry {
     },
     async waitForMessages(arn, ms, signal) {
       const q = engine.byArn(arn);
-      if (q) await engine.wait(q, ms, signal);
+      if (q) return engine.wait(q, ms, signal);
+      // A missing queue has nothing to wait for, but answering at once would let a polling loop spin.
+      if (engine.isClosed || signal?.aborted) return;
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          signal?.removeEventListener('abort', done);
+          resolve();
+        };
+        const timer = setTimeout(done, ms);
+        signal?.addEventListener('abort', done, { once: true });
+      });
     },
     delete(arn, receiptHandle) {
       const q = engine.byArn(arn);

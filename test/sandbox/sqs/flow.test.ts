@@ -167,6 +167,9 @@ test('ctx.queues: send with attributes, receive in Lambda SQS-record shape, wait
   const cut = queues.waitForMessages(arn, 5000, aborted.signal);
   aborted.abort();
   await cut;
+  const missing = Date.now();
+  await queues.waitForMessages(`${arn}-missing`, 300);
+  assert.ok(Date.now() - missing >= 250, 'a missing queue waits out ms rather than answering at once');
 });
 
 test('ctx.queues.allowsSend evaluates the queue Policy for sqs:SendMessage (principal, aws:SourceArn)', async () => {
