@@ -20,6 +20,7 @@ import {
   UpdateEventSourceMappingCommand,
 } from '@aws-sdk/client-lambda';
 import type { QueueMessageAttribute, QueueRegistry, ReceivedQueueMessage } from '../../../src/sandbox/context.js';
+import { SqsPoller } from '../../../src/sandbox/lambda/event-source-mappings/poller.js';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { ROLE, errorOf } from './helpers.js';
@@ -536,4 +537,59 @@ test('mappings survive a restart with the same data directory and their pollers 
   } finally {
     rmSync(dataDir, { recursive: true, force: true });
   }
+});
+
+test('the poller never spins: a registry that wakes at once without messages, or a missing queue, is polled a few times a second at most', async () => {
+  const mapping = {
+    UUID: 'u-spin',
+    BatchSize: 10,
+    MaximumBatchingWindowInSeconds: 0,
+    EventSourceArn: queueArn('spin'),
+    FunctionArn: 'arn:aws:lambda:eu-west-1:000000000000:function:fn',
+    LastModified: 0,
+    Enabled: true,
+    FunctionResponseTypes: [],
+    EventSourceMappingArn: 'arn:aws:lambda:eu-west-1:000000000000:event-source-mapping:u-spin',
+  };
+  let receives = 0;
+  let existsChecks = 0;
+  let queueThere = true;
+  const lines: string[] = [];
+  const restless: QueueRegistry = {
+    exists: () => {
+      existsChecks++;
+      return queueThere;
+    },
+    send: () => ({ messageId: 'x' }),
+    receive: () => {
+      receives++;
+      return [];
+    },
+    waitForMessages: async () => {},
+    delete: () => false,
+    changeVisibility: () => {},
+    visibilityTimeoutOf: () => 30,
+    allowsSend: () => true,
+  };
+  const deps = {
+    queues: () => restless,
+    functionName: () => 'fn',
+    invoke: () => Promise.reject(new Error('no batch should be invoked')),
+    log: (line: string) => lines.push(line),
+  };
+  const poller = new SqsPoller(mapping, deps);
+  await sleep(1000);
+  poller.stop();
+  await poller.stopped();
+  assert.ok(receives > 0 && receives <= 20, `receives in 1 s: ${receives}`);
+
+  queueThere = false;
+  existsChecks = 0;
+  const paused = new SqsPoller(mapping, deps);
+  await sleep(1500);
+  paused.stop();
+  await paused.stopped();
+  assert.ok(existsChecks <= 6, `checks in 1.5 s: ${existsChecks}`);
+  assert.deepEqual(lines.filter((l) => l.includes('paused')).length, 1, lines.join('\n'));
+  assert.match(lines.find((l) => l.includes('paused'))!, /queue arn:aws:sqs:eu-west-1:000000000000:spin does not exist/);
 });

@@ -288,6 +288,29 @@ test('window 0: SendMessage to the handler START in well under a second (sandbox
   await c.lambda.send(new DeleteEventSourceMappingCommand({ UUID: m.UUID }));
 });
 
+test('300 messages with BatchSize 10: every message delivered exactly once, none left', async () => {
+  const q = await queue(c, 'esm-sqs-many');
+  await fn(c, 'esm-sqs-many');
+  const m = await c.lambda.send(new CreateEventSourceMappingCommand({ EventSourceArn: q.arn, FunctionName: 'esm-sqs-many' }));
+  const ids: string[] = [];
+  for (let batch = 0; batch < 30; batch++) {
+    const out = await c.sqs.send(
+      new SendMessageBatchCommand({
+        QueueUrl: q.url,
+        Entries: Array.from({ length: 10 }, (_, i) => ({ Id: `e${i}`, MessageBody: `m${batch * 10 + i}` })),
+      }),
+    );
+    ids.push(...(out.Successful ?? []).map((x) => x.MessageId!));
+  }
+  assert.equal(ids.length, 300);
+  await until('the queue to drain', async () => ((await depth(c, q.url)) === 0 ? true : undefined), 60_000);
+  const seen = (await events(c, 'esm-sqs-many')).flatMap((e) => e.Records.map((r) => r.messageId));
+  assert.ok((await events(c, 'esm-sqs-many')).every((e) => e.Records.length <= 10));
+  assert.equal(seen.length, 300, 'no duplicates');
+  assert.deepEqual([...seen].sort(), [...ids].sort());
+  await c.lambda.send(new DeleteEventSourceMappingCommand({ UUID: m.UUID }));
+});
+
 test('queue, messages and mapping survive a restart with --data; the poller resumes on the restored queue', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 's3trigger-esm-sqs-'));
   try {

@@ -33,6 +33,9 @@ export interface PollerTiming {
 
 export const DEFAULT_POLLER_TIMING: PollerTiming = { idleWaitMs: 20_000, backoff: { minMs: 250, maxMs: 5_000 }, startGraceMs: 1_000 };
 
+/** An empty poll shorter than this did not wait. */
+const QUICK_MS = 5;
+
 /** Batches processed at once per mapping without a ScalingConfig (AWS starts SQS mappings with five). */
 export const DEFAULT_CONCURRENCY = 5;
 
@@ -93,6 +96,7 @@ export class SqsPoller {
   private async run(quietUntil: number): Promise<void> {
     const signal = this.abort.signal;
     let backoff = this.timing.backoff.minMs;
+    let quickEmpty = 0;
     // Let the services started after Lambda (SQS) set their interfaces on the context first.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (!signal.aborted) {
@@ -112,8 +116,12 @@ export class SqsPoller {
       try {
         await this.freeSlot(signal);
         if (signal.aborted) break;
+        const started = Date.now();
         const batch = await this.gather(signal);
         if (batch.length) this.dispatch(batch);
+        // An empty receive whose wait ended at once, twice running: a registry that wakes without messages.
+        quickEmpty = batch.length === 0 && Date.now() - started < QUICK_MS ? quickEmpty + 1 : 0;
+        if (quickEmpty >= 2) await sleep(this.timing.backoff.minMs, signal);
       } catch (err) {
         // The queue went away (or SQS closed) between the check and the receive.
         const problem = `receiving failed: ${messageOf(err)}`;
