@@ -49,8 +49,7 @@ export function route(method: string, pathname: string): Route | undefined {
   const m = /^\/(\d{4}-\d\d-\d\d)\/functions(?:\/([^/]+))?(?:\/([^/]+))?(?:\/([^/]+))?\/?$/.exec(pathname);
   if (!m) return undefined;
   const [, version, rawName, sub, extra] = m;
-  const decode = decodeSegment;
-  const name = rawName === undefined ? undefined : decode(rawName);
+  const name = rawName === undefined ? undefined : decodeSegment(rawName);
   if (version === '2014-11-13' && sub === 'invoke-async' && method === 'POST') return { op: 'InvokeAsync', name };
   if (version !== '2015-03-31') return undefined;
   if (name === undefined) {
@@ -73,7 +72,7 @@ export function route(method: string, pathname: string): Route | undefined {
   };
   const op = ops[key];
   if (!op) return undefined;
-  return { op, name, ...(extra !== undefined ? { sid: decode(extra) } : {}) };
+  return { op, name, ...(extra !== undefined ? { sid: decodeSegment(extra) } : {}) };
 }
 
 function parseJson<T>(body: Buffer): T {
@@ -126,7 +125,7 @@ export async function handleLambdaRequest(
   fns: LambdaFunctions,
   req: IncomingMessage,
   res: ServerResponse,
-  mappings?: EventSourceMappings,
+  mappings: EventSourceMappings,
 ): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://sandbox');
@@ -189,7 +188,6 @@ export async function handleLambdaRequest(
       case 'Invoke':
         return await invoke(fns, req, res, name, qualifier, body);
     }
-    if (!mappings) throw new LambdaError('UnknownOperationException', `Unknown operation ${req.method} ${url.pathname}`, 404);
     const uuid = r.uuid ?? '';
     switch (r.op) {
       case 'CreateEventSourceMapping':

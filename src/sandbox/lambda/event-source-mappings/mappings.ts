@@ -3,6 +3,9 @@
  * mapping. Each operation returns AWS's EventSourceMappingConfiguration or throws a LambdaError. States as AWS
  * reports them: a Create answers Creating (Disabled when created disabled), an Update Updating / Enabling /
  * Disabling, a Delete Deleting; every later read gives the settled Enabled or Disabled (the change is instant here).
+ * `--strict` does not apply: AWS checks the function's execution role (sqs:ReceiveMessage, DeleteMessage,
+ * GetQueueAttributes), and the sandbox does not model roles. A deleted function's mappings stay, as on AWS, and
+ * their pollers pause until a function of that name exists again.
  */
 import { randomUUID } from 'node:crypto';
 import type { QueueRegistry } from '../../context.js';
