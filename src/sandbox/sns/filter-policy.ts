@@ -2,7 +2,7 @@
  * SNS subscription filter policies (SNS Developer Guide, "Amazon SNS message filtering"): validation with AWS's
  * messages, and evaluation against a message's attributes (scope `MessageAttributes`) or its JSON body (scope
  * `MessageBody`). Operators: exact strings and numbers, `prefix`, `suffix`, `equals-ignore-case`, `wildcard`,
- * `anything-but` (values, or prefix/suffix/equals-ignore-case/wildcard), `numeric` ranges, `exists`, `cidr`, and `$or`.
+ * `anything-but` (values, or a prefix), `numeric` ranges, `exists`, `cidr`, and `$or`.
  * Values in one array are alternatives; keys must all match. Hand-written: the pure AWS logic of the task.
  */
 
@@ -62,7 +62,8 @@ function checkCondition(c: Json): string | undefined {
       }
       if (isObject(spec)) {
         const [inner, value] = Object.entries(spec)[0] ?? ['', null];
-        if (!['prefix', 'suffix', 'equals-ignore-case', 'wildcard'].includes(inner)) return `Unsupported anything-but pattern: ${inner}`;
+        // SNS (unlike EventBridge) refuses anything-but suffix, as recorded from AWS.
+        if (inner !== 'prefix') return `Unsupported anything-but pattern: ${inner}`;
         return typeof value === 'string' || (Array.isArray(value) && value.every((v) => typeof v === 'string'))
           ? undefined
           : `${inner} match pattern must be a string`;
