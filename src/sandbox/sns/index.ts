@@ -20,7 +20,16 @@ import {
   subscribe,
   unsubscribe,
 } from './subscriptions.js';
-import { createTopic, deleteTopic, getTopicAttributes, listTopics, setTopicAttributes } from './topics.js';
+import {
+  createTopic,
+  deleteTopic,
+  getTopicAttributes,
+  listTagsForResource,
+  listTopics,
+  setTopicAttributes,
+  tagResource,
+  untagResource,
+} from './topics.js';
 import { SNS_NAMESPACE } from './xml.js';
 
 /** A query form of PublishBatch carries up to 10 messages of 256 KiB, form-encoded (up to 3 bytes per byte). */
@@ -43,6 +52,9 @@ const OPERATIONS: Record<string, Operation> = {
   SetSubscriptionAttributes: setSubscriptionAttributes,
   Publish: publish,
   PublishBatch: publishBatch,
+  TagResource: tagResource,
+  UntagResource: untagResource,
+  ListTagsForResource: listTagsForResource,
 };
 
 export interface SnsService extends SandboxService {

@@ -1,7 +1,7 @@
 /** CreateTopic, DeleteTopic, ListTopics, GetTopicAttributes, SetTopicAttributes (SNS API reference). */
 import { indexedMembers } from '../protocol/query.js';
 import { checkTopicAttribute, TOPIC_SETTABLE, topicAttributes } from './attributes.js';
-import { checkArnShape, invalidParameter, missingMember } from './errors.js';
+import { checkArnShape, invalidParameter, missingMember, SnsError } from './errors.js';
 import type { SnsModel } from './model.js';
 import { page } from './pages.js';
 import type { Tag } from './store.js';
@@ -87,4 +87,39 @@ export function setTopicAttributes(sns: SnsModel, params: URLSearchParams): unde
   else topic.attributes[name] = checkTopicAttribute(name, value);
   sns.store.save();
   return undefined;
+}
+
+/** The topic a tagging call names (`ResourceArn`): malformed is InvalidParameter, missing is ResourceNotFound as AWS answers. */
+function taggedTopic(sns: SnsModel, params: URLSearchParams) {
+  const arn = checkArnShape('ResourceArn', params.get('ResourceArn'));
+  const topic = sns.store.topics.get(arn);
+  if (!topic) throw new SnsError('ResourceNotFound', 'Resource does not exist', 404);
+  return topic;
+}
+
+export function tagResource(sns: SnsModel, params: URLSearchParams): string {
+  const topic = taggedTopic(sns, params);
+  for (const tag of readTags(params)) {
+    topic.tags = topic.tags.filter((t) => t.Key !== tag.Key);
+    topic.tags.push(tag);
+  }
+  if (topic.tags.length > 50) throw new SnsError('TagLimitExceeded', 'Could not complete request: tag quota of per resource exceeded');
+  sns.store.save();
+  return '';
+}
+
+export function untagResource(sns: SnsModel, params: URLSearchParams): string {
+  const topic = taggedTopic(sns, params);
+  const keys = new Set(indexedMembers(params, 'TagKeys.member').map((m) => m[''] ?? ''));
+  topic.tags = topic.tags.filter((t) => !keys.has(t.Key));
+  sns.store.save();
+  return '';
+}
+
+export function listTagsForResource(sns: SnsModel, params: URLSearchParams): string {
+  const topic = taggedTopic(sns, params);
+  return listXml(
+    'Tags',
+    topic.tags.map((t) => element('Key', t.Key) + element('Value', t.Value)),
+  );
 }

@@ -10,6 +10,9 @@ import {
   DeleteTopicCommand,
   GetSubscriptionAttributesCommand,
   GetTopicAttributesCommand,
+  ListTagsForResourceCommand,
+  TagResourceCommand,
+  UntagResourceCommand,
   ListSubscriptionsByTopicCommand,
   ListSubscriptionsCommand,
   ListTopicsCommand,
@@ -58,6 +61,24 @@ test('CreateTopic answers the topic ARN, is idempotent, and refuses different at
   }
   const fifo = await f.sns.send(new CreateTopicCommand({ Name: 'orders.fifo', Attributes: { FifoTopic: 'true' } }));
   assert.equal(fifo.TopicArn, `arn:aws:sns:eu-west-1:${ACCOUNT}:orders.fifo`);
+});
+
+test('TagResource, UntagResource, ListTagsForResource on a topic; a missing topic is ResourceNotFound', async () => {
+  const { TopicArn } = await f.sns.send(new CreateTopicCommand({ Name: 'tagged', Tags: [{ Key: 'k1', Value: 'v1' }] }));
+  await f.sns.send(
+    new TagResourceCommand({
+      ResourceArn: TopicArn,
+      Tags: [
+        { Key: 'k2', Value: 'v2' },
+        { Key: 'k1', Value: 'v1b' },
+      ],
+    }),
+  );
+  await f.sns.send(new UntagResourceCommand({ ResourceArn: TopicArn, TagKeys: ['k2'] }));
+  const { Tags } = await f.sns.send(new ListTagsForResourceCommand({ ResourceArn: TopicArn }));
+  assert.deepEqual(Tags, [{ Key: 'k1', Value: 'v1b' }]);
+  const e = await errorOf(f.sns.send(new ListTagsForResourceCommand({ ResourceArn: `${TopicArn}-gone` })));
+  assert.deepEqual([e.name, e.status, e.message], ['ResourceNotFoundException', 404, 'Resource does not exist']);
 });
 
 test('GetTopicAttributes: AWS default policy (owner only), counts, EffectiveDeliveryPolicy; SetTopicAttributes; errors', async () => {
