@@ -96,11 +96,11 @@ export function checkTopicAttribute(name: string, value: string): string {
   switch (name) {
     case 'Policy':
     case 'DeliveryPolicy':
-    case 'TracingConfig':
     case 'ArchivePolicy':
-      if (name === 'TracingConfig') {
-        if (value !== 'Active' && value !== 'PassThrough') throw invalidParameter(`${name}: Invalid value [${value}]`);
-      } else if (!isJsonObject(value)) throw invalidParameter(`${name}: failed to parse JSON.`);
+      if (!isJsonObject(value)) throw invalidParameter(`${name}: failed to parse JSON.`);
+      return value;
+    case 'TracingConfig':
+      if (value !== 'Active' && value !== 'PassThrough') throw invalidParameter(`${name}: Invalid value [${value}]`);
       return value;
     case 'DisplayName':
       if (value.length > 100) throw invalidParameter('DisplayName Reason: must be at most 100 characters long');
@@ -161,8 +161,7 @@ export function checkSubscriptionAttribute(name: string, value: string, protocol
       }
       return value;
     case 'FilterPolicy':
-      if (value === '') return value;
-      return value; // validated with its scope by checkFilterPolicy
+      return value; // checked with its scope by checkFilterPolicy; '' clears it
     case 'RedrivePolicy': {
       let policy: unknown;
       try {

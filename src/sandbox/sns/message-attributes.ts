@@ -11,6 +11,7 @@ import { missingMember, parameterValueInvalid } from './errors.js';
 export type MessageAttribute = QueueMessageAttribute;
 
 function checkName(name: string): void {
+  if (name === '') throw parameterValueInvalid('The message attribute name can not be empty.');
   if (Buffer.byteLength(name) >= 256) throw parameterValueInvalid('Length of message attribute name must be less than 256 bytes.');
   const bad = /[^A-Za-z0-9_.-]/.exec(name);
   if (bad) {

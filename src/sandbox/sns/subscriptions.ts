@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { checkFilterPolicy, checkSubscriptionAttribute, subscriptionAttributes } from './attributes.js';
 import { subscriptionConfirmationBody } from './envelope.js';
-import { checkArnShape, invalidParameter, missingMember } from './errors.js';
+import { invalidParameter, missingMember } from './errors.js';
 import { checkSubscriptionArn, type SnsModel } from './model.js';
 import { page } from './pages.js';
 import type { StoredSubscription } from './store.js';
@@ -171,7 +171,6 @@ export function getSubscriptionAttributes(sns: SnsModel, params: URLSearchParams
 export function setSubscriptionAttributes(sns: SnsModel, params: URLSearchParams): undefined {
   const name = params.get('AttributeName');
   if (!name) throw missingMember('attributeName');
-  checkArnShape('SubscriptionArn', params.get('SubscriptionArn'));
   const sub = sns.subscription(params.get('SubscriptionArn'));
   const value = checkSubscriptionAttribute(name, params.get('AttributeValue') ?? '', sub.protocol, '');
   if (name === 'FilterPolicy') {
