@@ -3,8 +3,10 @@
  * messages, and evaluation against a message's attributes (scope `MessageAttributes`) or its JSON body (scope
  * `MessageBody`). Operators: exact strings and numbers, `prefix`, `suffix`, `equals-ignore-case`, `wildcard`,
  * `anything-but` (values, or a prefix), `numeric` ranges, `exists`, `cidr`, and `$or`.
- * Values in one array are alternatives; keys must all match. Hand-written: the pure AWS logic of the task.
+ * Values in one array are alternatives; keys must all match. Validation is SNS's own (its messages and limits); matching
+ * is EventBridge's pattern matcher, which speaks the same language.
  */
+import { matchesEventPattern } from '../../aws/event-pattern.js';
 
 type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 type Policy = { [key: string]: Json };
@@ -126,128 +128,16 @@ export function validateFilterPolicy(policy: unknown, scope: 'MessageAttributes'
   return undefined;
 }
 
-function wildcardMatches(pattern: string, value: string): boolean {
-  let source = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i]!;
-    if (ch === '\\' && i + 1 < pattern.length) source += pattern[++i]!.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-    else if (ch === '*') source += '.*';
-    else source += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  }
-  return new RegExp(`^${source}$`, 's').test(value);
-}
-
-function ipToBigInt(ip: string): { bits: number; value: bigint } | undefined {
-  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) {
-    const parts = ip.split('.').map(Number);
-    if (parts.some((p) => p > 255)) return undefined;
-    return { bits: 32, value: parts.reduce((acc, p) => (acc << 8n) | BigInt(p), 0n) };
-  }
-  if (!ip.includes(':')) return undefined;
-  const [head, tail] = ip.split('::');
-  const h = head ? head.split(':') : [];
-  const t = tail ? tail.split(':') : [];
-  const groups = ip.includes('::') ? [...h, ...Array(8 - h.length - t.length).fill('0'), ...t] : h;
-  if (groups.length !== 8 || groups.some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return undefined;
-  return { bits: 128, value: groups.reduce((acc, g) => (acc << 16n) | BigInt(`0x${g}`), 0n) };
-}
-
-function inCidr(cidr: string, value: string): boolean {
-  const [net, maskText] = cidr.split('/');
-  const a = ipToBigInt(net!);
-  const b = ipToBigInt(value);
-  const mask = Number(maskText);
-  if (!a || !b || a.bits !== b.bits || mask > a.bits) return false;
-  const shift = BigInt(a.bits - mask);
-  return a.value >> shift === b.value >> shift;
-}
-
-/** One leaf condition against one present value (a string, number, boolean or null; arrays are split by the caller). */
-function conditionMatches(c: Json, value: Json): boolean {
-  if (!isObject(c)) return c === value;
-  const [op, spec] = Object.entries(c)[0]!;
-  const text = typeof value === 'string' ? value : undefined;
-  switch (op) {
-    case 'exists':
-      return spec === true;
-    case 'prefix':
-      return text?.startsWith(spec as string) === true;
-    case 'suffix':
-      return text?.endsWith(spec as string) === true;
-    case 'equals-ignore-case':
-      return text !== undefined && text.toLowerCase() === (spec as string).toLowerCase();
-    case 'wildcard':
-      return text !== undefined && wildcardMatches(spec as string, text);
-    case 'cidr':
-      return text !== undefined && inCidr(spec as string, text);
-    case 'numeric': {
-      if (typeof value !== 'number') return false;
-      const s = spec as (string | number)[];
-      for (let i = 0; i < s.length; i += 2) {
-        const bound = s[i + 1] as number;
-        const ok = { '=': value === bound, '<': value < bound, '<=': value <= bound, '>': value > bound, '>=': value >= bound }[
-          s[i] as string
-        ];
-        if (!ok) return false;
-      }
-      return true;
-    }
-    case 'anything-but': {
-      if (isObject(spec)) {
-        const [inner, pattern] = Object.entries(spec)[0]!;
-        if (text === undefined) return false;
-        const patterns = Array.isArray(pattern) ? (pattern as string[]) : [pattern as string];
-        return !patterns.some((p) => conditionMatches({ [inner]: p }, text));
-      }
-      const excluded = Array.isArray(spec) ? spec : [spec];
-      return (typeof value === 'string' || typeof value === 'number') && !excluded.includes(value);
-    }
-    default:
-      return false;
-  }
-}
-
-const MISSING = Symbol('missing');
-type Found = Json | typeof MISSING;
-
-/** Whether a leaf's conditions accept `found` (an array matches when any element does). */
-function leafMatches(conditions: Json[], found: Found): boolean {
-  if (found === MISSING) return conditions.some((c) => isObject(c) && c.exists === false);
-  const values = Array.isArray(found) ? found : [found];
-  return conditions.some((c) => !(isObject(c) && c.exists === false) && values.some((v) => !isObject(v) && conditionMatches(c, v)));
-}
-
-/** The values at `path` in a JSON body: arrays of objects fan out; a missing key anywhere is MISSING. */
-function valuesAt(body: Json, path: string[]): Found[] {
-  if (path.length === 0) return [body];
-  if (Array.isArray(body)) {
-    const objects = body.filter(isObject);
-    return objects.length ? objects.flatMap((o) => valuesAt(o, path)) : [MISSING];
-  }
-  if (!isObject(body) || !(path[0]! in body)) return [MISSING];
-  return valuesAt(body[path[0]!]!, path.slice(1));
-}
-
-function bodyMatches(policy: Policy, body: Json): boolean {
-  return branches(policy).some((branch) =>
-    branch.every((leaf) => {
-      const found = valuesAt(body, leaf.path).filter((v) => v === MISSING || !isObject(v));
-      if (found.length === 0) return leafMatches(leaf.conditions, MISSING);
-      return found.some((v) => leafMatches(leaf.conditions, v));
-    }),
-  );
-}
-
 /** A message attribute's value as filtering compares it: String text, Number a number, String.Array its JSON array. */
-function attributeValue(a: FilterAttribute | undefined): Found {
-  if (!a || a.StringValue === undefined || a.DataType.startsWith('Binary')) return MISSING;
+function attributeValue(a: FilterAttribute): Json | undefined {
+  if (a.StringValue === undefined || a.DataType.startsWith('Binary')) return undefined;
   if (a.DataType.startsWith('Number')) return Number(a.StringValue);
   if (a.DataType === 'String.Array') {
     try {
       const parsed = JSON.parse(a.StringValue) as Json;
-      return Array.isArray(parsed) ? parsed : MISSING;
+      return Array.isArray(parsed) ? parsed : undefined;
     } catch {
-      return MISSING;
+      return undefined;
     }
   }
   return a.StringValue;
@@ -255,8 +145,10 @@ function attributeValue(a: FilterAttribute | undefined): Found {
 
 /**
  * Whether a message passes a subscription's filter policy (a JSON text, already validated; none or '' passes all).
- * Scope MessageAttributes looks at `attributes`; MessageBody parses `body` as JSON (a body that is not a JSON object
- * never matches, as on AWS).
+ * Scope MessageAttributes matches the attributes as one flat event (`{name: value}`; binary ones absent, a
+ * String.Array matching when any element does); MessageBody parses `body` as JSON (a body that is not a JSON object
+ * never matches, as on AWS). The matching itself is EventBridge's (aws/event-pattern.ts): SNS filter policies are
+ * the same language.
  */
 export function matchesFilterPolicy(
   policyText: string | undefined,
@@ -272,15 +164,18 @@ export function matchesFilterPolicy(
   }
   if (!isObject(policy) || Object.keys(policy).length === 0) return true;
   if (scope === 'MessageBody') {
-    let body: Json;
+    let body: unknown;
     try {
-      body = JSON.parse(message.body) as Json;
+      body = JSON.parse(message.body);
     } catch {
       return false;
     }
-    return isObject(body) && bodyMatches(policy, body);
+    return isObject(body) && matchesEventPattern(policy, body);
   }
-  return branches(policy).some((branch) =>
-    branch.every((leaf) => leaf.path.length === 1 && leafMatches(leaf.conditions, attributeValue(message.attributes[leaf.path[0]!]))),
-  );
+  const event: Policy = {};
+  for (const [name, a] of Object.entries(message.attributes)) {
+    const value = attributeValue(a);
+    if (value !== undefined) event[name] = value;
+  }
+  return matchesEventPattern(policy, event);
 }
