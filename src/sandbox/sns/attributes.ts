@@ -132,6 +132,7 @@ export function topicAttributes(topic: StoredTopic, subscriptions: StoredSubscri
     ['SubscriptionsDeleted', String(topic.subscriptionsDeleted)],
   ];
   if (DeliveryPolicy !== undefined) out.push(['DeliveryPolicy', DeliveryPolicy]);
+  if (rest.FifoTopic === 'true') rest.ContentBasedDeduplication ??= 'false';
   for (const [name, value] of Object.entries(rest)) out.push([name, value]);
   return out;
 }

@@ -61,6 +61,9 @@ test('CreateTopic answers the topic ARN, is idempotent, and refuses different at
   }
   const fifo = await f.sns.send(new CreateTopicCommand({ Name: 'orders.fifo', Attributes: { FifoTopic: 'true' } }));
   assert.equal(fifo.TopicArn, `arn:aws:sns:eu-west-1:${ACCOUNT}:orders.fifo`);
+  const fifoAttrs = (await f.sns.send(new GetTopicAttributesCommand({ TopicArn: fifo.TopicArn }))).Attributes!;
+  assert.deepEqual([fifoAttrs.FifoTopic, fifoAttrs.ContentBasedDeduplication], ['true', 'false']);
+  assert.equal(a.TopicArn && (await f.sns.send(new GetTopicAttributesCommand({ TopicArn: a.TopicArn }))).Attributes!.FifoTopic, undefined);
 });
 
 test('TagResource, UntagResource, ListTagsForResource on a topic; a missing topic is ResourceNotFound', async () => {
