@@ -24,7 +24,8 @@ function outgoing(topic: StoredTopic, input: PublishInput, params: URLSearchPara
   if (input.message === null) throw missingMember(path.replace(/messageAttributes$/, 'message'));
   if (input.message === '') throw invalidParameter('Empty message');
   if (Buffer.byteLength(input.message) + attributesSize(attributes) > MAX_MESSAGE_BYTES) throw invalidParameter('Message too long');
-  if (input.subject !== null && (input.subject === '' || input.subject.length > 100 || !/^[\x20-\x7e]+$/.test(input.subject))) {
+  // Publish's constraint: UTF-8 text with no line breaks or control characters, at most 100 characters.
+  if (input.subject !== null && (input.subject === '' || input.subject.length > 100 || /[\u0000-\u001f\u007f]/.test(input.subject))) {
     throw invalidParameter('Subject');
   }
   const fifo = topic.attributes.FifoTopic === 'true';

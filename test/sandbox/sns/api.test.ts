@@ -273,13 +273,14 @@ test('SetSubscriptionAttributes: RawMessageDelivery, FilterPolicy with scope, Re
 
 test('Publish: MessageId; TargetArn works too; AWS validation of message, subject, attributes and structure', async () => {
   const { TopicArn } = await f.sns.send(new CreateTopicCommand({ Name: 'pub' }));
-  const out = await f.sns.send(new PublishCommand({ TopicArn, Message: 'hello', Subject: 'Greeting' }));
+  const out = await f.sns.send(new PublishCommand({ TopicArn, Message: 'hello', Subject: 'Grüße' }));
   assert.match(out.MessageId!, /^[0-9a-f-]{36}$/);
   assert.match((await f.sns.send(new PublishCommand({ TargetArn: TopicArn, Message: 'hi' }))).MessageId!, /^[0-9a-f-]{36}$/);
   const cases: [object, string, string][] = [
     [{ Message: '' }, 'InvalidParameterException', 'Invalid parameter: Empty message'],
     [{ Message: 'x'.repeat(262_145) }, 'InvalidParameterException', 'Invalid parameter: Message too long'],
     [{ Message: 'm', Subject: 'line\nbreak' }, 'InvalidParameterException', 'Invalid parameter: Subject'],
+    [{ Message: 'm', Subject: 's'.repeat(101) }, 'InvalidParameterException', 'Invalid parameter: Subject'],
     [
       { Message: 'not json', MessageStructure: 'json' },
       'InvalidParameterException',
