@@ -99,7 +99,8 @@ export class SnsModel {
         const topic = this.store.topics.get(arn);
         if (!topic) return false;
         const policy = topic.attributes.Policy ?? defaultTopicPolicy(arn, this.ctx.accountId);
-        return resourcePolicyAllows(policy, { principal, action: 'SNS:Publish', sourceArn });
+        // Every resource of the sandbox is the one account's, so aws:SourceAccount is that account (AWS's S3 -> SNS policy checks it).
+        return resourcePolicyAllows(policy, { principal, action: 'SNS:Publish', sourceArn, sourceAccount: this.ctx.accountId });
       },
     };
   }

@@ -129,7 +129,8 @@ test('the context sees the topic policy: s3.amazonaws.com may not publish under 
         Principal: { Service: 's3.amazonaws.com' },
         Action: 'SNS:Publish',
         Resource: TopicArn,
-        Condition: { ArnLike: { 'aws:SourceArn': bucket } },
+        // The S3 User Guide's walkthrough policy ("Granting permissions to publish messages to an SNS topic").
+        Condition: { ArnLike: { 'aws:SourceArn': bucket }, StringEquals: { 'aws:SourceAccount': ACCOUNT } },
       },
     ],
   };
