@@ -93,7 +93,7 @@ function validateFilter(filter: Json): string | undefined {
     case 'numeric':
       return Array.isArray(arg) ? numericProblem(arg) : 'Value of numeric must be an array.';
     case 'cidr':
-      return typeof arg === 'string' && parseCidr(arg) ? undefined : `Malformed CIDR, one '/' required: ${String(arg)}`;
+      return typeof arg === 'string' ? cidrProblem(arg) : 'prefix match pattern must be a string';
     case 'anything-but':
       return anythingButProblem(arg);
     default:
@@ -118,18 +118,21 @@ function anythingButProblem(arg: unknown): string | undefined {
   if (keys.length !== 1) return keys.length === 0 ? 'Anything-But expression name not found' : 'Only one key allowed in match expression';
   const op = keys[0]!;
   const inner = arg[op];
-  if (op === 'prefix' || op === 'suffix') {
-    if (typeof inner !== 'string') return 'prefix/suffix match pattern must be a string';
-    return inner === '' ? 'Null prefix/suffix not allowed' : undefined;
+  const list: unknown[] = Array.isArray(inner) ? inner : [inner];
+  const allStrings = list.length > 0 && list.every((v) => typeof v === 'string');
+  switch (op) {
+    case 'prefix':
+    case 'suffix':
+      if (isObject(inner)) return 'Value of anything-but must be an array or single string/number value.';
+      if (!allStrings) return 'prefix/suffix match pattern must be a string';
+      return list.includes('') ? 'Null prefix/suffix not allowed' : undefined;
+    case 'equals-ignore-case':
+      return allStrings ? undefined : 'Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.';
+    case 'wildcard':
+      return allStrings ? list.map((w) => wildcardProblem(w as string)).find(Boolean) : 'wildcard match pattern must be a string';
+    default:
+      return `Unsupported anything-but pattern: ${op}`;
   }
-  if (op === 'equals-ignore-case' || op === 'wildcard') {
-    const list = Array.isArray(inner) ? inner : [inner];
-    if (list.length === 0 || list.some((v) => typeof v !== 'string')) {
-      return `Inside anything-but/${op} list, number|start|null|boolean is not supported.`;
-    }
-    return op === 'wildcard' ? list.map((w) => wildcardProblem(w as string)).find(Boolean) : undefined;
-  }
-  return `Unsupported anything-but pattern: ${op}`;
 }
 
 function numericProblem(terms: unknown[]): string | undefined {
@@ -145,17 +148,25 @@ function numericProblem(terms: unknown[]): string | undefined {
   return rest.length > 0 ? 'Too many terms in numeric range expression' : undefined;
 }
 
+// Event Ruler refuses wildcard rules its complexity evaluator scores too high; EventBridge does not document the limit.
+// AWS refuses `*:*:*:*:*:event-bus/*` (six wildcards), so more than five is this module's stand-in for that score.
+const MAX_WILDCARDS = 5;
+
 /** `*` matches any run of characters; `\*` is a literal star and `\\` a backslash; `**` is refused. */
 function wildcardProblem(w: string): string | undefined {
+  let wildcards = 0;
   for (let i = 0; i < w.length; i++) {
     if (w[i] === '\\') {
       if (w[i + 1] !== '*' && w[i + 1] !== '\\') return `Invalid escape character at pos ${i}`;
       i++;
-    } else if (w[i] === '*' && w[i + 1] === '*') {
-      return `Consecutive wildcard characters at pos ${i + 1}`;
+    } else if (w[i] === '*') {
+      if (w[i + 1] === '*') return `Consecutive wildcard characters at pos ${i + 1}`;
+      wildcards++;
     }
   }
-  return undefined;
+  return wildcards > MAX_WILDCARDS
+    ? 'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character'
+    : undefined;
 }
 
 // ---- matching ---------------------------------------------------------------------------------------------------
@@ -168,7 +179,36 @@ type Leaf = string | number | boolean | null;
  */
 export function matchesEventPattern(pattern: unknown, event: unknown): boolean {
   if (validateEventPattern(pattern) !== undefined) return false;
-  return matchObject(pattern as Json, event);
+  return matchObject(expandDots(pattern) as Json, expandDots(event));
+}
+
+/**
+ * Event Ruler joins nested keys with dots, so `{"state.status": …}` and `{"state": {"status": …}}` name the same
+ * field, in patterns and events alike (AWS matches either against the other): dotted keys become nested objects, and
+ * values that meet at one field are kept side by side as an array.
+ */
+function expandDots(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(expandDots);
+  if (!isObject(value)) return value;
+  const out: Json = {};
+  for (const [key, v] of Object.entries(value)) {
+    const path = key === '$or' ? [key] : key.split('.');
+    let node = out;
+    for (const step of path.slice(0, -1)) {
+      if (!isObject(node[step])) node[step] = node[step] === undefined ? {} : [node[step], {}];
+      const next = node[step];
+      node = (Array.isArray(next) ? next[next.length - 1] : next) as Json;
+    }
+    merge(node, path[path.length - 1]!, expandDots(v));
+  }
+  return out;
+}
+
+function merge(node: Json, key: string, value: unknown): void {
+  const existing = node[key];
+  if (existing === undefined) node[key] = value;
+  else if (isObject(existing) && isObject(value)) for (const [k, v] of Object.entries(value)) merge(existing, k, v);
+  else node[key] = [...(Array.isArray(existing) ? existing : [existing]), ...(Array.isArray(value) ? value : [value])];
 }
 
 /** The objects a node stands for once arrays are crushed out; a node with none is matched as an empty object. */
@@ -240,8 +280,8 @@ function anythingButExcludes(arg: unknown, leaf: Leaf): boolean {
   if (typeof leaf !== 'string') return false;
   const [op, inner] = Object.entries(arg)[0]!;
   const list = (Array.isArray(inner) ? inner : [inner]) as string[];
-  if (op === 'prefix') return leaf.startsWith(inner as string);
-  if (op === 'suffix') return leaf.endsWith(inner as string);
+  if (op === 'prefix') return list.some((p) => leaf.startsWith(p));
+  if (op === 'suffix') return list.some((p) => leaf.endsWith(p));
   if (op === 'equals-ignore-case') return list.some((v) => foldCase(v) === foldCase(leaf));
   return list.some((w) => wildcardRegExp(w).test(leaf));
 }
@@ -273,6 +313,14 @@ function numericMatches(terms: (string | number)[], n: number): boolean {
     if (!ok) return false;
   }
   return true;
+}
+
+/** Event Ruler's reasons for a `cidr` value it cannot read. */
+function cidrProblem(cidr: string): string | undefined {
+  const parts = cidr.split('/');
+  if (parts.length !== 2) return "Malformed CIDR, one '/' required";
+  if (isIP(parts[0]!) === 0) return `Nonstandard IP address: ${parts[0]}`;
+  return parseCidr(cidr) ? undefined : 'Malformed CIDR, mask bits must be an integer';
 }
 
 function parseCidr(cidr: string): { network: string; prefix: number; family: 'ipv4' | 'ipv6' } | undefined {

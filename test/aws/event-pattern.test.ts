@@ -201,6 +201,28 @@ test('matchesEventPattern: the documented examples against the Event Ruler READM
   }
 });
 
+// Answers AWS gave to TestEventPattern, as recorded (AWS-validated) by LocalStack's event_pattern_templates.
+test('matchesEventPattern: edge cases as AWS answered them', () => {
+  const cases: Case[] = [
+    ['anything-but a string matches null', { detail: { state: [{ 'anything-but': 'initializing' }] } }, { detail: { state: null } }, true],
+    [
+      'anything-but prefix matches a number',
+      { detail: { state: [{ 'anything-but': { prefix: 'init' } }] } },
+      { detail: { state: 12 } },
+      true,
+    ],
+    ['anything-but prefix list', { state: [{ 'anything-but': { prefix: ['init', 'test'] } }] }, { state: 'testing' }, false],
+    ['anything-but suffix list', { f: [{ 'anything-but': { suffix: ['.txt', '.jpg'] } }] }, { f: 'a.png' }, true],
+    ['dotted pattern key, nested event', { detail: { 'state.status': ['running'] } }, { detail: { state: { status: 'running' } } }, true],
+    ['nested pattern, dotted event key', { detail: { state: { status: ['running'] } } }, { detail: { 'state.status': 'running' } }, true],
+    ['wildcard with five wildcards is fine', { p: [{ wildcard: '*/*/*/*/*.txt' }] }, { p: 'a/b/c/d/e.txt' }, true],
+  ];
+  for (const [name, pattern, event, expected] of cases) {
+    assert.equal(validateEventPattern(pattern), undefined, `${name}: the pattern is valid`);
+    assert.equal(matchesEventPattern(pattern, event), expected, name);
+  }
+});
+
 test('matchesEventPattern: arrays, null and empty strings as documented', () => {
   // "Arrays in Amazon EventBridge event patterns": the first pattern value matches the event array's second item.
   const arrayPattern = {
@@ -245,6 +267,11 @@ test('matchesEventPattern: arrays, null and empty strings as documented', () => 
   assert.equal(matchesEventPattern({ n: [{ numeric: ['>', 2] }] }, { n: [1, 3] }), true, 'any element of an array');
 });
 
+const RULE_TOO_COMPLEX =
+  'Rule is too complex - try using fewer wildcard characters or fewer repeating character sequences after a wildcard character';
+
+// Reasons as AWS words them (the part after "Event pattern is not valid. Reason: "), from Event Ruler's compiler and the
+// AWS-recorded answers in LocalStack's tests/aws/services/events/test_events_patterns.snapshot.json.
 test('validateEventPattern: InvalidEventPatternException reasons (Event Ruler compiler)', () => {
   const cases: [unknown, string][] = [
     [[], 'Filter is not an object'],
@@ -270,7 +297,21 @@ test('validateEventPattern: InvalidEventPatternException reasons (Event Ruler co
     [{ n: [{ numeric: ['<', 5, '>', 1] }] }, 'Too many elements in numeric expression'],
     [{ n: [{ numeric: ['>', 1, '>', 5] }] }, 'Bad numeric range operator: >'],
     [{ n: [{ numeric: ['>', 1, '<', 5, 6] }] }, 'Too many terms in numeric range expression'],
-    [{ n: [{ cidr: '10.0.0.0' }] }, "Malformed CIDR, one '/' required: 10.0.0.0"],
+    [{ n: [{ cidr: '10.0.0.0' }] }, "Malformed CIDR, one '/' required"],
+    [{ n: [{ cidr: '10.0.0.0/x' }] }, 'Malformed CIDR, mask bits must be an integer'],
+    [{ n: [{ cidr: 'xx.11.xx/24' }] }, 'Nonstandard IP address: xx.11.xx'],
+    [{ n: [{ cidr: ['10.0.0.0/24'] }] }, 'prefix match pattern must be a string'],
+    [{ n: [{ wildcard: '*:*:*:*:*:event-bus/*' }] }, RULE_TOO_COMPLEX],
+    [
+      { s: [{ 'anything-but': { prefix: { 'equals-ignore-case': 'file' } } }] },
+      'Value of anything-but must be an array or single string/number value.',
+    ],
+    [{ s: [{ 'anything-but': { suffix: [123, '.txt'] } }] }, 'prefix/suffix match pattern must be a string'],
+    [{ s: [{ 'anything-but': { wildcard: 123 } }] }, 'wildcard match pattern must be a string'],
+    [
+      { s: [{ 'anything-but': { 'equals-ignore-case': [123] } }] },
+      'Inside anything-but/equals-ignore-case list, number|start|null|boolean is not supported.',
+    ],
     [{ s: [{ 'anything-but': null }] }, 'Value of anything-but must be an array or single string/number value.'],
     [
       { s: [{ 'anything-but': ['a', 1] }] },
