@@ -47,9 +47,12 @@ export function busMember(input: Input): string {
     max: 1600,
     pattern: [BUS_PATTERN, String.raw`(arn:aws[\w-]*:events:[a-z]+-[a-z]+-[\w-]+:[0-9]{12}:event-bus\/)?[/\.\-_A-Za-z0-9]+`],
   });
-  if (value === undefined || value === '') return 'default';
-  return value.startsWith('arn:') ? value.slice(value.indexOf(':event-bus/') + ':event-bus/'.length) : value;
+  return value === undefined || value === '' ? 'default' : busNameOf(value);
 }
+
+/** The bus a name or an event-bus ARN (`arn:aws:events:<region>:<account>:event-bus/<name>`) refers to. */
+export const busNameOf = (nameOrArn: string) =>
+  nameOrArn.startsWith('arn:') ? nameOrArn.slice(nameOrArn.indexOf(':event-bus/') + ':event-bus/'.length) : nameOrArn;
 
 /** A list member; undefined when absent and not required. */
 export function listMember(input: Input, key: string, path: string, bounds: { min: number; max: number; required?: boolean }) {

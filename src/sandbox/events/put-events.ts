@@ -7,7 +7,7 @@ import { randomUUID } from 'node:crypto';
 import type { PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { matchesEventPattern } from '../../aws/event-pattern.js';
 import { EventsError, validation } from './errors.js';
-import { type Input, listMember, stringMember } from './input.js';
+import { busNameOf, type Input, listMember, stringMember } from './input.js';
 import type { EventsContext, OperationHandler } from './operation.js';
 import { parsePattern } from './rules.js';
 import type { BusEvent } from './transform.js';
@@ -101,9 +101,9 @@ function readEntry(raw: unknown): { entry: BusEntry; bus: string } | { failure: 
       detailType,
       detail: detail as Record<string, unknown>,
       ...(resources ? { resources } : {}),
-      ...(time ? { time } : {}),
+      ...(time !== undefined ? { time } : {}),
     },
-    bus: bus.startsWith('arn:') ? bus.slice(bus.indexOf(':event-bus/') + ':event-bus/'.length) : bus,
+    bus: busNameOf(bus),
   };
 }
 
