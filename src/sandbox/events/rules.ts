@@ -58,7 +58,7 @@ export const ruleOperations: Record<string, OperationHandler> = {
   PutRule(c, input) {
     const name = nameMember(input, 'Name', 'name')!;
     const bus = busMember(input);
-    const eventPattern = stringMember(input, 'EventPattern', { path: 'eventPattern' });
+    const eventPattern = stringMember(input, 'EventPattern', { path: 'eventPattern', max: 4096 });
     const schedule = stringMember(input, 'ScheduleExpression', { path: 'scheduleExpression', max: 256 });
     const state = stringMember(input, 'State', { path: 'state' }) ?? 'ENABLED';
     const description = stringMember(input, 'Description', { path: 'description', max: 512 });

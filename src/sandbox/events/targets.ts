@@ -24,6 +24,21 @@ function readTarget(raw: unknown, index: number): Target {
   stringMember(target, 'Arn', { path: `${path}.arn`, required: true, max: 1600 });
   stringMember(target, 'Input', { path: `${path}.input`, max: 8192 });
   stringMember(target, 'InputPath', { path: `${path}.inputPath`, max: 256 });
+  const transformer = target.InputTransformer as { InputPathsMap?: Record<string, unknown> } | undefined;
+  const keys = Object.keys(transformer?.InputPathsMap ?? {});
+  if (keys.length > 100)
+    throw constraintError(
+      transformer!.InputPathsMap,
+      `${path}.inputTransformer.inputPathsMap`,
+      'Member must have length less than or equal to 100',
+    );
+  if (keys.some((k) => !/^[A-Za-z0-9_-]{1,256}$/.test(k))) {
+    throw constraintError(
+      transformer!.InputPathsMap,
+      `${path}.inputTransformer.inputPathsMap`,
+      String.raw`Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [A-Za-z0-9\_\-]+]`,
+    );
+  }
   const problem = targetInputProblem(target as unknown as Target);
   if (problem) throw validation(problem);
   return target as unknown as Target;

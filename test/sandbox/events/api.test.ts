@@ -108,6 +108,11 @@ test('PutRule errors: names, patterns, schedules, states, buses', async () => {
     ],
     [{ Name: 'p', EventPattern: '{not json' }, 'InvalidEventPatternException', /^Event pattern is not valid\. Reason: /],
     [{ Name: 'p', EventPattern: '{"n":[{"numeric":[">",0,">",0]}]}' }, 'InvalidEventPatternException', /Bad numeric range operator: >/],
+    [
+      { Name: 'p', EventPattern: JSON.stringify({ source: ['x'.repeat(4096)] }) },
+      'ValidationException',
+      /at 'eventPattern' failed to satisfy constraint: Member must have length less than or equal to 4096$/,
+    ],
     [{ Name: 's', ScheduleExpression: 'rate(5 minute)' }, 'ValidationException', /^Parameter ScheduleExpression is not valid\.$/],
     [{ Name: 's', ScheduleExpression: 'cron(INVALID)' }, 'ValidationException', /^Parameter ScheduleExpression is not valid\.$/],
     [
@@ -223,6 +228,14 @@ test('PutTargets errors: missing rule, target ids, input settings, the five-targ
       },
       'ValidationException',
       'InputTemplate for target tpl contains invalid placeholder b.',
+    ],
+    [
+      {
+        Rule: 'quota',
+        Targets: [{ Id: 'keys', Arn: FN('a'), InputTransformer: { InputPathsMap: { 'a.b': '$.a' }, InputTemplate: '"<a.b>"' } }],
+      },
+      'ValidationException',
+      String.raw`1 validation error detected: Value '{"a.b":"$.a"}' at 'targets.1.member.inputTransformer.inputPathsMap' failed to satisfy constraint: Map keys must satisfy constraint: [Member must satisfy regular expression pattern: [A-Za-z0-9\_\-]+]`,
     ],
     [
       { Rule: 'quota', Targets: Array.from({ length: 6 }, (_, i) => ({ Id: `t${i}`, Arn: FN(`f${i}`) })) },
