@@ -4,6 +4,7 @@ import { EventsError, validation } from './errors.js';
 import { busMember, page, pageMember, stringMember } from './input.js';
 import { busArn, type EventsContext, existingBus, type OperationHandler } from './operation.js';
 import type { StoredBus } from './store.js';
+import { tagsMember } from './tags.js';
 
 /** The default bus as the store creates it on first start. */
 export function defaultBus(c: Pick<EventsContext, 'region' | 'accountId' | 'now'>): StoredBus {
@@ -47,12 +48,20 @@ export const busOperations: Record<string, OperationHandler> = {
       pattern: [/^[/.\-_A-Za-z0-9]+$/, String.raw`[/\.\-_A-Za-z0-9]+`],
     })!;
     const description = stringMember(input, 'Description', { path: 'description', max: 512 });
+    const tags = tagsMember(input);
     if (input.EventSourceName !== undefined)
       throw validation('Partner event buses (EventSourceName) are not supported by the s3trigger sandbox.');
     if (name.includes('/')) throw validation("Event bus name must not contain '/'.");
     if (c.store.bus(name)) throw new EventsError('ResourceAlreadyExistsException', `Event bus ${name} already exists.`);
     const now = c.now();
-    c.store.putBus({ name, arn: busArn(c, name), ...(description !== undefined ? { description } : {}), createdAt: now, modifiedAt: now });
+    c.store.putBus({
+      name,
+      arn: busArn(c, name),
+      ...(description !== undefined ? { description } : {}),
+      createdAt: now,
+      modifiedAt: now,
+      ...(tags ? { tags } : {}),
+    });
     return { EventBusArn: busArn(c, name), ...(description !== undefined ? { Description: description } : {}) };
   },
 

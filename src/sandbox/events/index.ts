@@ -16,6 +16,7 @@ import type { EventsContext, OperationHandler } from './operation.js';
 import { busEvent, detailObject, eventOperations } from './put-events.js';
 import { ruleOperations } from './rules.js';
 import { EventsStore } from './store.js';
+import { tagOperations } from './tags.js';
 import { targetOperations } from './targets.js';
 
 const TARGET_PREFIX = 'AWSEvents.';
@@ -23,7 +24,13 @@ const JSON_TYPE = 'application/x-amz-json-1.1';
 /** PutEvents carries at most 256 KiB of entries; the JSON around them stays well under this. */
 const MAX_BODY_BYTES = 1024 * 1024;
 
-const operations: Record<string, OperationHandler> = { ...ruleOperations, ...targetOperations, ...eventOperations, ...busOperations };
+const operations: Record<string, OperationHandler> = {
+  ...ruleOperations,
+  ...targetOperations,
+  ...eventOperations,
+  ...busOperations,
+  ...tagOperations,
+};
 
 export interface EventsService extends SandboxService {
   registry: EventBusRegistry;

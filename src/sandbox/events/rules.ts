@@ -8,6 +8,7 @@ import { constraintError, invalidPattern, validation } from './errors.js';
 import { busMember, type Input, nameMember, page, pageMember, stringMember } from './input.js';
 import { type EventsContext, existingBus, existingRule, type OperationHandler, ruleArn } from './operation.js';
 import type { StoredRule } from './store.js';
+import { tagsMember } from './tags.js';
 
 const STATES = ['ENABLED', 'DISABLED', 'ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS'] as const;
 const RATE = /^rate\((\d+) (minute|minutes|hour|hours|day|days)\)$/;
@@ -63,6 +64,7 @@ export const ruleOperations: Record<string, OperationHandler> = {
     const state = stringMember(input, 'State', { path: 'state' }) ?? 'ENABLED';
     const description = stringMember(input, 'Description', { path: 'description', max: 512 });
     const roleArn = stringMember(input, 'RoleArn', { path: 'roleArn', max: 1600 });
+    const tags = tagsMember(input);
     if (!(STATES as readonly string[]).includes(state)) {
       throw constraintError(state, 'state', `Member must satisfy enum value set: [${STATES.join(', ')}]`);
     }
@@ -84,8 +86,9 @@ export const ruleOperations: Record<string, OperationHandler> = {
       ...(description !== undefined ? { description } : {}),
       ...(roleArn !== undefined ? { roleArn } : {}),
       createdAt: previous?.createdAt ?? c.now(),
-      // PutRule replaces the rule's settings (omitted ones are not kept) but never its targets.
+      // PutRule replaces the rule's settings (omitted ones are not kept) but never its targets, nor its tags.
       targets: previous?.targets ?? [],
+      ...(previous ? (previous.tags ? { tags: previous.tags } : {}) : tags ? { tags } : {}),
     };
     c.store.putRule(rule);
     if (schedule) c.log(`events: rule ${name} stores ScheduleExpression ${schedule}; the sandbox does not run schedules`);

@@ -4,7 +4,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { RuleState, Target } from '@aws-sdk/client-eventbridge';
+import type { RuleState, Tag, Target } from '@aws-sdk/client-eventbridge';
 
 export interface StoredBus {
   name: string;
@@ -13,6 +13,7 @@ export interface StoredBus {
   /** Epoch ms. */
   createdAt: number;
   modifiedAt: number;
+  tags?: Tag[];
 }
 
 export interface StoredRule {
@@ -30,6 +31,7 @@ export interface StoredRule {
   createdAt: number;
   /** In the order they were first put; PutTargets with a known Id replaces that target in place. */
   targets: Target[];
+  tags?: Tag[];
 }
 
 interface StateFile {

@@ -10,9 +10,11 @@ import {
   DisableRuleCommand,
   EnableRuleCommand,
   EventBridgeClient,
+  ListArchivesCommand,
   ListEventBusesCommand,
   ListRuleNamesByTargetCommand,
   ListRulesCommand,
+  ListTagsForResourceCommand,
   ListTargetsByRuleCommand,
   PutEventsCommand,
   PutRuleCommand,
@@ -20,6 +22,7 @@ import {
   RemoveTargetsCommand,
   TagResourceCommand,
   TestEventPatternCommand,
+  UntagResourceCommand,
 } from '@aws-sdk/client-eventbridge';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { errorOf } from '../lambda/helpers.js';
@@ -135,11 +138,9 @@ test('PutRule errors: names, patterns, schedules, states, buses', async () => {
     message: 'Rule missing does not exist on EventBus default.',
   });
   assert.equal((await errorOf(eb.send(new EnableRuleCommand({ Name: 'missing' })))).name, 'ResourceNotFoundException');
-  const notImplemented = await errorOf(
-    eb.send(new TagResourceCommand({ ResourceARN: 'arn:aws:events:eu-west-1:000000000000:rule/x', Tags: [] })),
-  );
+  const notImplemented = await errorOf(eb.send(new ListArchivesCommand({})));
   assert.equal(notImplemented.status, 501);
-  assert.match(notImplemented.message, /events TagResource is not implemented by the s3trigger sandbox/);
+  assert.match(notImplemented.message, /events ListArchives is not implemented by the s3trigger sandbox/);
 });
 
 test('PutTargets / ListTargetsByRule / ListRuleNamesByTarget / RemoveTargets, and DeleteRule while targets remain', async () => {
@@ -380,4 +381,39 @@ test('DescribeEventBus / ListEventBuses for the default bus; CreateEventBus / De
     status: 400,
     message: 'Event bus orders-bus does not exist.',
   });
+});
+
+test('tags: PutRule and CreateEventBus Tags, TagResource, UntagResource, ListTagsForResource; PutRule updates keep the tags', async () => {
+  const { RuleArn } = await eb.send(new PutRuleCommand({ Name: 'tagged', EventPattern: pattern, Tags: [{ Key: 'team', Value: 'a' }] }));
+  const tagsOf = async (arn: string) => (await eb.send(new ListTagsForResourceCommand({ ResourceARN: arn }))).Tags;
+  assert.deepEqual(await tagsOf(RuleArn!), [{ Key: 'team', Value: 'a' }]);
+  await eb.send(
+    new TagResourceCommand({
+      ResourceARN: RuleArn,
+      Tags: [
+        { Key: 'team', Value: 'b' },
+        { Key: 'env', Value: 'dev' },
+      ],
+    }),
+  );
+  assert.deepEqual(await tagsOf(RuleArn!), [
+    { Key: 'team', Value: 'b' },
+    { Key: 'env', Value: 'dev' },
+  ]);
+  // "If you are updating an existing rule, any tags you specify in the PutRule operation are ignored." (API reference)
+  await eb.send(new PutRuleCommand({ Name: 'tagged', EventPattern: pattern, Tags: [{ Key: 'other', Value: 'x' }] }));
+  await eb.send(new UntagResourceCommand({ ResourceARN: RuleArn, TagKeys: ['team'] }));
+  assert.deepEqual(await tagsOf(RuleArn!), [{ Key: 'env', Value: 'dev' }]);
+
+  const { EventBusArn } = await eb.send(new CreateEventBusCommand({ Name: 'tagged-bus', Tags: [{ Key: 'k', Value: 'v' }] }));
+  assert.deepEqual(await tagsOf(EventBusArn!), [{ Key: 'k', Value: 'v' }]);
+  assert.deepEqual(await tagsOf('arn:aws:events:eu-west-1:000000000000:event-bus/default'), []);
+  assert.deepEqual(
+    await errorOf(eb.send(new ListTagsForResourceCommand({ ResourceARN: 'arn:aws:events:eu-west-1:000000000000:rule/nope' }))),
+    {
+      name: 'ResourceNotFoundException',
+      status: 400,
+      message: 'Rule nope does not exist on EventBus default.',
+    },
+  );
 });
