@@ -13,7 +13,15 @@ import { CreateEventSourceMappingCommand, CreateFunctionCommand, LambdaClient } 
 import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { createSession } from '../src/session.js';
 import { readChain } from '../src/observe/chain-read.js';
-import { hasMoto, startMoto } from './observe/helpers.js';
+import { createGroup, hasMoto, logsClient, put, startMoto } from './observe/helpers.js';
+import { randomUUID } from 'node:crypto';
+import { CreateLogStreamCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { SessionEvent } from '../src/events.js';
+import type { OpResult } from '../src/ops/types.js';
+import { missingFunctions } from '../src/op-state.js';
 import { sigV4 } from './sandbox/raw-http.js';
 
 const REGION = 'eu-west-1';
@@ -21,6 +29,10 @@ const ACCOUNT = '123456789012';
 const credentials = { accessKeyId: 'test', secretAccessKey: 'test' };
 const env = { AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true' };
 const fnArn = (name: string) => `arn:aws:lambda:${REGION}:${ACCOUNT}:function:${name}`;
+
+const dir = mkdtempSync(join(tmpdir(), 's3trigger-chain-moto-'));
+const FILE = join(dir, 'fan.txt');
+writeFileSync(FILE, 'fan-out\n');
 
 let moto: Awaited<ReturnType<typeof startMoto>> | undefined;
 /** What moto could not do in setup (the test then skips saying so). */
@@ -163,7 +175,10 @@ before(async () => {
     for (const c of [s3, sns, sqs, lambda, events]) c.destroy();
   }
 });
-after(() => moto?.stop());
+after(() => {
+  moto?.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const skipWhy = () => (!moto ? 'moto_server not found on PATH' : setupProblem);
 
@@ -249,5 +264,105 @@ test('a target without the APIs: every link is named, discovery does not fail', 
     );
   } finally {
     server.close();
+  }
+});
+
+/** What a handler that prints its event writes: START, the event (SNS-wrapped, or an SQS batch of SNS notifications), END, REPORT. */
+async function writeInvocation(
+  logs: import('@aws-sdk/client-cloudwatch-logs').CloudWatchLogsClient,
+  fn: string,
+  event: unknown,
+): Promise<string> {
+  const id = randomUUID();
+  const t = Date.now();
+  await put(logs, `/aws/lambda/${fn}`, STREAM, [
+    { timestamp: t, message: `START RequestId: ${id} Version: $LATEST\n` },
+    { timestamp: t + 1, message: `${new Date(t + 1).toISOString()}\t${id}\tINFO\tEVENT ${JSON.stringify(event)}\n` },
+    { timestamp: t + 2, message: `END RequestId: ${id}\n` },
+    {
+      timestamp: t + 2,
+      message: `REPORT RequestId: ${id}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 64 MB\t\n`,
+    },
+  ]);
+  return id;
+}
+
+const STREAM = '2026/11/30/[$LATEST]00000000000000000000000000000000';
+
+test('moto: a PUT through SNS fan-out waits for each function reached and matches one invocation per function, with hops', async (t) => {
+  if (skipWhy()) return t.skip(skipWhy());
+  const logs = logsClient(moto!.endpoint, REGION);
+  for (const fn of ['fn-resize', 'fn-index', 'fn-worker']) {
+    // moto's CreateFunction may have made the group already: the stream is what the test writes to.
+    await createGroup(logs, `/aws/lambda/${fn}`, []).catch(() => {});
+    await logs.send(new CreateLogStreamCommand({ logGroupName: `/aws/lambda/${fn}`, logStreamName: STREAM }));
+  }
+  const session = await createSession({ endpointUrl: moto!.endpoint, region: REGION, env, matchTimeoutMs: 4000, tailMode: 'poll' });
+  try {
+    const events: SessionEvent[] = [];
+    session.on((e) => events.push(e));
+    await session.selectBucket('chain-sns');
+    const fanned = async (key: string, writeTo: string[]) => {
+      const fired = session.fire({ kind: 'put', bucket: 'chain-sns', file: FILE, key });
+      const started = events.find((e) => e.type === 'OpStarted' && e.opId === fired.opId);
+      assert.equal(started?.type === 'OpStarted' && started.expectedMatches, 3, 'three functions reached');
+      const acked = await new Promise<OpResult>((resolve) => {
+        const off = session.on((e) => {
+          if (e.type === 'OpAcked' && e.opId === fired.opId) {
+            off();
+            resolve(e.result);
+          }
+        });
+      });
+      const record = {
+        eventName: 'ObjectCreated:Put',
+        eventSource: 'aws:s3',
+        responseElements: { 'x-amz-request-id': acked.requestId },
+        s3: { bucket: { name: 'chain-sns' }, object: { key } },
+      };
+      const notification = {
+        Type: 'Notification',
+        TopicArn: arns.topic,
+        Message: JSON.stringify({ Records: [record] }),
+        Timestamp: new Date((acked.ackedAt ?? Date.now()) + 5).toISOString(),
+      };
+      const ids: Record<string, string> = {};
+      for (const fn of writeTo) {
+        const event =
+          fn === 'fn-worker'
+            ? {
+                Records: [
+                  {
+                    eventSource: 'aws:sqs',
+                    body: JSON.stringify(notification),
+                    attributes: { SentTimestamp: String((acked.ackedAt ?? Date.now()) + 9) },
+                  },
+                ],
+              }
+            : { Records: [{ EventSource: 'aws:sns', Sns: { ...notification, Message: notification.Message } }] };
+        ids[fn] = await writeInvocation(logs, fn, event);
+      }
+      return { state: await fired.settled, ids };
+    };
+    const all = await fanned('fan.txt', ['fn-resize', 'fn-index', 'fn-worker']);
+    assert.equal(all.state.status, 'matched');
+    assert.deepEqual(
+      all.state.matches.map((m) => [m.logGroup, m.requestId]).sort(),
+      Object.entries(all.ids)
+        .map(([fn, id]) => [`/aws/lambda/${fn}`, id])
+        .sort(),
+    );
+    const worker = all.state.matches.find((m) => m.logGroup === '/aws/lambda/fn-worker')!;
+    assert.deepEqual(
+      worker.latency.hops?.map((h) => `${h.from}->${h.to}`),
+      ['ack->sns', 'sns->sqs', 'sqs->start'],
+    );
+    const short = await fanned('short.txt', ['fn-resize', 'fn-worker']);
+    assert.equal(short.state.status, 'no-match');
+    assert.equal(short.state.matches.length, 2);
+    assert.deepEqual(missingFunctions(short.state), ['fn-index']);
+  } finally {
+    await session.close();
+    logs.destroy();
   }
 });
