@@ -135,10 +135,15 @@ function beganAt(inv: Invocation, options: TimeMatchOptions): number {
   return lambdaTime === undefined ? inv.firstSeenAt : lambdaTime - (options.clockOffsetMs ?? 0);
 }
 
-/** The records of a batched SQS invocation: several S3 mentions that each came through a queue (outermost envelope SQS). */
+/**
+ * The records of a batched invocation (SQS, or a handler printing each message's body): several S3 records. S3
+ * notifies Lambda with one record per event, so several distinct records in one invocation are a batch.
+ */
 function batchRecords(ev: InvocationEvidence): S3Mention[] {
   const queued = ev.mentions.filter((m) => m.envelopes?.at(-1)?.kind === 'sqs');
-  return queued.length > 1 ? queued : [];
+  if (queued.length > 1) return queued;
+  const distinct = new Map(ev.mentions.map((m) => [`${m.requestId ?? ''}\n${m.key}\n${m.eventName ?? ''}`, m]));
+  return distinct.size > 1 ? [...distinct.values()] : [];
 }
 
 /**
@@ -194,7 +199,17 @@ export function decideMatch(
   }
   const evidence = new Map(ops.map((op) => [op.opId, evidenceFor(ev, op, ours)]));
   const byRequestId = ops.filter((op) => evidence.get(op.opId) === 'request-id');
-  if (byRequestId.length) return byRequestId.map((op) => ({ opId: op.opId, confidence: 'request-id' }));
+  if (byRequestId.length) {
+    // Not a batch: one op, the one its printed record names (an id elsewhere in the text is weaker), else the earliest.
+    const inRecord = (op: OpCandidate) => Number(!ev.mentions.some((m) => m.requestId === op.requestId));
+    const best = [...byRequestId].sort(
+      (a, b) =>
+        inRecord(a) - inRecord(b) ||
+        Number(hasMatchFrom(a, inv.logGroup)) - Number(hasMatchFrom(b, inv.logGroup)) ||
+        a.startedAt - b.startedAt,
+    )[0]!;
+    return [{ opId: best.opId, confidence: 'request-id' }];
+  }
 
   const byKey = ops.filter((op) => evidence.get(op.opId) === 'key');
   if (byKey.length) {

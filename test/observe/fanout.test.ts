@@ -98,3 +98,9 @@ test('hasMatchFrom and awaitsMore', () => {
   assert.equal(awaitsMore(op(1, 'k', { matched: true, matchedGroups: [a], expectedGroups: [a, '/b'] })), true);
   assert.equal(awaitsMore(op(1, 'k', { matched: true, matchedGroups: [a] })), false);
 });
+
+test("not a batch: an invocation whose text names two ops' request ids is one op's, the one its record names", () => {
+  const ops = [op(1, 'a.txt', { requestId: 'AAAAAAAAAAAAAAA1' }), op(2, 'b.txt', { requestId: 'AAAAAAAAAAAAAAA2' })];
+  const message = `EVENT ${JSON.stringify({ Records: [s3('b.txt', 'AAAAAAAAAAAAAAA2')] })} previous: AAAAAAAAAAAAAAA1`;
+  assert.deepEqual(decide(inv('/aws/lambda/fn', message), ops), [{ opId: 2, confidence: 'request-id' }]);
+});
