@@ -219,8 +219,9 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
       const discovery = await session.selectBucket(o.bucket);
       logGroups = discovery.logGroups;
       chain = discovery.chain;
+      // Where the other informational lines go: stderr with --json (stdout stays NDJSON), stdout otherwise; not with --quiet.
       const chainLine = text.chainLine(discovery);
-      if (chainLine && !o.quiet) problem(chainLine);
+      if (chainLine) info(chainLine);
       for (const line of text.discoveryLines(discovery, wait)) info(line);
     } catch (err) {
       // A target that cannot reach CloudWatch Logs at all is bad input: say so before anything is fired.
