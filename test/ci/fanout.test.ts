@@ -10,7 +10,7 @@ import { foldOpEvents } from '../../src/op-state.js';
 import type { Chain, Discovery, SessionEvent, TargetInfo } from '../../src/events.js';
 import type { Invocation } from '../../src/observe/types.js';
 import type { OpInput, OpResult } from '../../src/ops/types.js';
-import { cliBuilt, NOT_BUILT, runCli, workDir } from './helpers.js';
+import { cliBuilt, ndjson, NOT_BUILT, runCli, workDir } from './helpers.js';
 
 const cases: [string, { count: number } | { problem: string }][] = [
   ['2', { count: 2 }],
@@ -152,4 +152,28 @@ test('CLI: a bad --expect-invocations is exit 2 before anything is fired', { ski
   const r = await runCli(['--local', '--bucket', 'test-bucket', '--put', 'x.txt', '--expect-invocations', 'many', '--wait'], dir);
   assert.equal(r.code, 2, r.stderr);
   assert.match(r.stderr, /--expect-invocations 'many' is not a whole number/);
+});
+
+test('CLI: --expect-invocations 2 on a direct notification: one invocation comes, exit 3 naming the shortfall; the record keeps the match and the chain', {
+  skip: !cliBuilt && NOT_BUILT,
+}, async () => {
+  const dir = workDir();
+  const r = await runCli(
+    ['--local', '--bucket', 'test-bucket', '--put', 'test.txt', '--wait', '--expect-invocations', '2', '--timeout', '3s', '--json'],
+    dir,
+  );
+  assert.equal(r.code, 3, r.stderr);
+  const [record] = ndjson(r.stdout);
+  assert.equal(record?.status, 'no-match');
+  assert.equal(record?.matches.length, 1);
+  assert.equal(record?.match.function, 'event-handler');
+  assert.equal(record?.chain.summary, 'test-bucket → event-handler');
+  assert.match(r.stderr, /^Chain: test-bucket → event-handler$/m);
+  assert.match(r.stderr, /^Only 1 of 2 expected invocations for PUT test.txt within 3s$/m);
+  const one = await runCli(
+    ['--local', '--bucket', 'test-bucket', '--put', 'test.txt', '--wait', '--expect-invocations', '1', '--quiet'],
+    dir,
+  );
+  assert.equal(one.code, 0, one.stderr);
+  assert.doesNotMatch(one.stdout + one.stderr, /Chain:/, 'not with --quiet');
 });
