@@ -20,7 +20,8 @@ export function discoveryLines(d: Discovery, tailing: boolean): string[] {
     const fns = d.functions.length ? ` (function ${d.functions.join(', ')})` : '';
     lines.push(`Watching ${d.logGroups.join(', ')}${fns}`);
   }
-  for (const dest of d.destinations) lines.push(`Note: ${dest}`);
+  // A followed chain names its topics, queues and rules on the Chain line already.
+  if (!d.chain?.routes.some((r) => r.hops.length > 0)) for (const dest of d.destinations) lines.push(`Note: ${dest}`);
   for (const w of d.warnings) lines.push(`Warning: ${w}`);
   return lines;
 }

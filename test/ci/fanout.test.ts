@@ -177,3 +177,21 @@ test('CLI: --expect-invocations 2 on a direct notification: one invocation comes
   assert.equal(one.code, 0, one.stderr);
   assert.doesNotMatch(one.stdout + one.stderr, /Chain:/, 'not with --quiet');
 });
+
+test('discoveryLines: a followed chain replaces the destination notes; a bucket whose topic leads nowhere keeps them', () => {
+  const d: Discovery = {
+    bucket: 'test-bucket',
+    functions: ['event-handler', 'event-indexer'],
+    logGroups: ['/aws/lambda/event-handler', '/aws/lambda/event-indexer'],
+    destinations: ['events go to SNS topic arn:aws:sns:eu-west-1:000000000000:test-bucket-events'],
+    warnings: [],
+    chain: CHAIN,
+  };
+  assert.deepEqual(text.discoveryLines(d, true), [
+    'Watching /aws/lambda/event-handler, /aws/lambda/event-indexer (function event-handler, event-indexer)',
+  ]);
+  const nowhere = { ...d, functions: [], logGroups: [], chain: { routes: [], unfollowed: ['x'], summary: 's' } };
+  assert.deepEqual(text.discoveryLines(nowhere, true), [
+    'Note: events go to SNS topic arn:aws:sns:eu-west-1:000000000000:test-bucket-events',
+  ]);
+});
