@@ -22,8 +22,8 @@ import { computeLayout } from './state/layout.js';
 import type { LogStore } from './state/log-store.js';
 import { visibleLog } from './state/log-view.js';
 import { reducer } from './state/reducer.js';
-import { emptyLogText, footerScope, overlayLineCount, queuedText } from './state/selectors.js';
-import { rowKey, type Action, type AppState, type Effect } from './state/types.js';
+import { detailsOf, emptyLogText, footerScope, overlayLineCount, queuedText } from './state/selectors.js';
+import type { Action, AppState, Effect } from './state/types.js';
 import { ThemeContext, makeTheme } from './theme.js';
 
 export interface AppProps {
@@ -214,15 +214,7 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
 
   let body: ReactNode;
   if (o.kind === 'help') body = <HelpOverlay height={bodyHeight} scroll={o.scroll} />;
-  else if (o.kind === 'details')
-    body = (
-      <DetailsView
-        row={state.rows.find((r) => rowKey(r) === o.rowKey)}
-        invocations={state.invocations}
-        height={bodyHeight}
-        scroll={o.scroll}
-      />
-    );
+  else if (o.kind === 'details') body = <DetailsView lines={detailsOf(state, o.rowKey)} height={bodyHeight} scroll={o.scroll} />;
   else if (o.kind === 'picker') body = <BucketPicker picker={o} height={bodyHeight} />;
   else
     body = (
