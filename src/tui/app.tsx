@@ -209,7 +209,8 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
   const bodyHeight = layout.height - layout.headerLines - 1;
   const o = state.overlay;
   const selectedRow = state.rows[state.selected];
-  const highlight = selectedRow?.requestId;
+  // A fan-out's row stands for several invocations: its child rows mark each one's lines.
+  const highlight = selectedRow?.kind === 'op' && selectedRow.fanout ? undefined : selectedRow?.requestId;
   const notice = state.quitting ? 'quitting: stopping the tail and the sandbox… (Ctrl-C again exits at once)' : state.notice;
 
   let body: ReactNode;
