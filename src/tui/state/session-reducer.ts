@@ -1,5 +1,5 @@
 /** Folds engine events into the app state. Pure. */
-import type { SessionEvent } from '../../events.js';
+import type { ChainRoute, SessionEvent } from '../../events.js';
 import type { Invocation } from '../../observe/types.js';
 import { objectEffect } from '../../ops/registry.js';
 import { childRowsOf, fanoutOf, routesFor } from './fanout.js';
@@ -7,7 +7,6 @@ import { computeLayout, keepVisible } from './layout.js';
 import { rowKey, type AppState, type OpRow, type Row, type RowStatus } from './types.js';
 import { attemptCount } from '../../observe/invocations.js';
 import { foldOpEvent, type OpState, type OpStatus } from '../../op-state.js';
-import type { ChainRoute } from '../../events.js';
 
 const MAX_WARNINGS = 5;
 /** Invocations no row points at are kept up to this many (newest), for late matches. */
