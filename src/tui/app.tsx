@@ -22,8 +22,8 @@ import { computeLayout } from './state/layout.js';
 import type { LogStore } from './state/log-store.js';
 import { visibleLog } from './state/log-view.js';
 import { reducer } from './state/reducer.js';
-import { emptyLogText, footerScope, overlayLineCount, queuedText } from './state/selectors.js';
-import { rowKey, type Action, type AppState, type Effect } from './state/types.js';
+import { detailsOf, emptyLogText, footerScope, overlayLineCount, queuedText } from './state/selectors.js';
+import type { Action, AppState, Effect } from './state/types.js';
 import { ThemeContext, makeTheme } from './theme.js';
 
 export interface AppProps {
@@ -209,20 +209,13 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
   const bodyHeight = layout.height - layout.headerLines - 1;
   const o = state.overlay;
   const selectedRow = state.rows[state.selected];
-  const highlight = selectedRow?.requestId;
+  // A fan-out's row stands for several invocations: its child rows mark each one's lines.
+  const highlight = selectedRow?.kind === 'op' && selectedRow.fanout ? undefined : selectedRow?.requestId;
   const notice = state.quitting ? 'quitting: stopping the tail and the sandbox… (Ctrl-C again exits at once)' : state.notice;
 
   let body: ReactNode;
   if (o.kind === 'help') body = <HelpOverlay height={bodyHeight} scroll={o.scroll} />;
-  else if (o.kind === 'details')
-    body = (
-      <DetailsView
-        row={state.rows.find((r) => rowKey(r) === o.rowKey)}
-        invocations={state.invocations}
-        height={bodyHeight}
-        scroll={o.scroll}
-      />
-    );
+  else if (o.kind === 'details') body = <DetailsView lines={detailsOf(state, o.rowKey)} height={bodyHeight} scroll={o.scroll} />;
   else if (o.kind === 'picker') body = <BucketPicker picker={o} height={bodyHeight} />;
   else
     body = (

@@ -1,8 +1,11 @@
 /** The details view of one row as plain lines. Pure. */
-import type { Invocation, LogLine } from '../observe/types.js';
+import type { ChainRoute } from '../events.js';
+import type { Invocation, Latency, LogLine } from '../observe/types.js';
+import { hopLatencyText, routeText } from './details-chain.js';
 import {
   CONFIDENCE_LABELS,
   OP_LABELS,
+  childStatusText,
   foldRuntimePrefix,
   formatBytes,
   formatMs,
@@ -10,7 +13,8 @@ import {
   messageLines,
   statusText,
 } from './format.js';
-import type { OpRow, Row } from './state/types.js';
+import { bindingFor, formatKeys } from './keymap.js';
+import type { ChildRow, OpRow, Row } from './state/types.js';
 
 export interface DetailLine {
   text: string;
@@ -139,41 +143,99 @@ function invocationLines(invocation: Invocation | undefined): DetailLine[] {
   return lines;
 }
 
-function timingLines(row: OpRow, invocation: Invocation | undefined): DetailLine[] {
-  const l = row.latency;
+/** When the S3 request went out and was acked (this machine's clock). */
+function requestTimes(row: OpRow | undefined): DetailLine[] {
   return [
-    plain(`started       ${formatTimestamp(row.startedAt)}  (this machine)`),
-    plain(`acked         ${formatTimestamp(row.result?.ackedAt)}  (this machine)`),
+    plain(`started       ${formatTimestamp(row?.startedAt)}  (this machine)`),
+    plain(`acked         ${formatTimestamp(row?.result?.ackedAt)}  (this machine)`),
+  ];
+}
+
+function timingLines(row: OpRow | undefined, l: Latency | undefined, invocation: Invocation | undefined): DetailLine[] {
+  const hops = (l?.hops ?? []).map((hop, i) => plain(`${i === 0 ? 'per hop' : ''}`.padEnd(14) + hopLatencyText(hop)));
+  return [
+    ...requestTimes(row),
     plain(`START         ${formatTimestamp(invocation?.startedAt)}  (Lambda clock)`),
     plain(`END           ${formatTimestamp(invocation?.endedAt)}  (Lambda clock)`),
     plain(`REPORT        ${formatTimestamp(invocation?.reportedAt)}  (Lambda clock)`),
     plain(`first seen    ${formatTimestamp(invocation?.firstSeenAt)}  (this machine)`),
     plain(`trigger       ${formatMs(l?.triggerMs) || '-'}  ack -> START (this machine -> Lambda clock)`),
+    ...hops,
     plain(`end to end    ${formatMs(l?.endToEndMs) || '-'}  ack -> REPORT (this machine -> Lambda clock)`),
     plain(`duration      ${formatMs(l?.durationMs) || '-'}  REPORT Duration (Lambda's own)`),
     plain(`tail lag      ${formatMs(l?.tailLagMs) || '-'}  START -> seen here (Lambda clock -> this machine)`),
   ];
 }
 
-export function detailLines(row: Row, invocations: Record<string, Invocation>): DetailLine[] {
+/** The rows a row's details also read: a child row's op row, an op row's child rows. */
+export interface DetailContext {
+  parent?: OpRow;
+  children?: readonly ChildRow[];
+}
+
+/** The op's request, S3's answer and the op's warnings. */
+function opLines(row: OpRow): DetailLine[] {
+  const lines = [title('Request'), ...requestLines(row), title('S3 response'), ...responseLines(row)];
+  if (row.warnings.length) lines.push(title('Warnings'), ...row.warnings.map((w) => ({ text: w, style: 'error' as const })));
+  return lines;
+}
+
+function routeLines(bucket: string, routes: readonly ChainRoute[]): DetailLine[] {
+  return routes.map((route) => plain(routeText(bucket, route)));
+}
+
+/** One line per function of a fan-out, and how to open one. */
+function functionLines(children: readonly ChildRow[]): DetailLine[] {
+  const lines = children.map((child) => {
+    const l = child.latency;
+    const figures = [
+      l?.triggerMs !== undefined ? `trigger ${formatMs(l.triggerMs)}` : '',
+      l?.durationMs !== undefined ? `λ ${formatMs(l.durationMs)}` : '',
+      l?.coldStart ? 'cold' : '',
+    ].filter(Boolean);
+    const text = `${child.last ? '└─' : '├─'} ${child.function.padEnd(24)} ${childStatusText(child).padEnd(14)} ${figures.join('  ')}`;
+    return child.status === 'did-not-run' || child.status === 'lambda-failed' ? { text, style: 'error' as const } : plain(text);
+  });
+  const enter = formatKeys(bindingFor('events.details'));
+  return [...lines, { text: `a function's row (under this row in the events table) + ${enter}: its invocation and route`, style: 'dim' }];
+}
+
+function childDetailLines(row: ChildRow, invocations: Record<string, Invocation>, parent: OpRow | undefined): DetailLine[] {
+  const invocation = row.requestId ? invocations[row.requestId] : undefined;
+  const op = parent ? ` ${OP_LABELS[parent.input.kind]}` : '';
+  const how = row.confidence ? `, matched by ${CONFIDENCE_LABELS[row.confidence]}` : '';
+  const lines: DetailLine[] = [title(`#${row.opId}${op} → λ ${row.function}: ${childStatusText(row)}${how}`)];
+  if (parent) lines.push(...opLines(parent));
+  lines.push(title('Route'));
+  if (row.routes.length && parent) lines.push(...routeLines(parent.input.bucket, row.routes));
+  else lines.push({ text: 'no route to this function in the discovered chain (matched by its log group)', style: 'dim' });
+  lines.push(title('Invocation'));
+  if (invocation || row.status === 'matched' || row.status === 'lambda-failed') lines.push(...invocationLines(invocation));
+  else if (row.status === 'did-not-run')
+    lines.push({ text: `did not run: no invocation of ${row.function} matched before the operation's timeout`, style: 'error' });
+  else lines.push({ text: `waiting for ${row.function}: no invocation matched yet`, style: 'dim' });
+  lines.push(title('Timings'), ...timingLines(parent, row.latency, invocation));
+  return lines;
+}
+
+export function detailLines(row: Row, invocations: Record<string, Invocation>, context: DetailContext = {}): DetailLine[] {
   if (row.kind === 'foreign') {
     return [
       title(`Foreign invocation ${row.requestId} (no operation of this session explains it)`),
       ...invocationLines(invocations[row.requestId]),
     ];
   }
+  if (row.kind === 'child') return childDetailLines(row, invocations, context.parent);
   const invocation = row.requestId ? invocations[row.requestId] : undefined;
-  const lines: DetailLine[] = [
-    title(
-      `#${row.opId} ${OP_LABELS[row.input.kind]}: ${statusText(row, 20)}${row.confidence ? `, matched by ${CONFIDENCE_LABELS[row.confidence]}` : ''}`,
-    ),
-    title('Request'),
-    ...requestLines(row),
-    title('S3 response'),
-    ...responseLines(row),
-  ];
-  if (row.warnings.length) lines.push(title('Warnings'), ...row.warnings.map((w) => ({ text: w, style: 'error' as const })));
+  const how = row.confidence && !row.fanout ? `, matched by ${CONFIDENCE_LABELS[row.confidence]}` : '';
+  const lines: DetailLine[] = [title(`#${row.opId} ${OP_LABELS[row.input.kind]}: ${statusText(row, 20)}${how}`), ...opLines(row)];
+  if (row.routes?.length) lines.push(title('Route'), ...routeLines(row.input.bucket, row.routes));
+  if (row.fanout) {
+    lines.push(title('Functions'), ...functionLines(context.children ?? []));
+    lines.push(title('Timings'), ...requestTimes(row));
+    return lines;
+  }
   lines.push(title('Invocation'), ...invocationLines(invocation));
-  lines.push(title('Timings'), ...timingLines(row, invocation));
+  lines.push(title('Timings'), ...timingLines(row, row.latency, invocation));
   return lines;
 }

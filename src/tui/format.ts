@@ -5,7 +5,7 @@ import { OPS } from '../ops/registry.js';
 import type { MatchConfidence } from '../observe/types.js';
 import { scrub } from '../ops/errors.js';
 import { baseName } from './state/params.js';
-import type { OpRow } from './state/types.js';
+import type { ChildRow, OpRow } from './state/types.js';
 
 export function formatBytes(bytes: number | undefined): string {
   if (bytes === undefined) return '';
@@ -47,9 +47,29 @@ export const CONFIDENCE_LABELS: Record<MatchConfidence, string> = {
   time: 'time',
 };
 
-/** The row's status as a word (NO_COLOR-safe), then `×N` when the invocation took more than one attempt. */
+/**
+ * The row's status as a word (NO_COLOR-safe), then `×N` when the invocation took more than one attempt; a fan-out's
+ * row adds `matched/expected` while some function's invocation is missing (`acked 1/2`).
+ */
 export function statusText(row: OpRow, barWidth = 8): string {
   const word = statusWord(row, barWidth);
+  const { fanout } = row;
+  if (fanout) return fanout.matched < fanout.expected ? `${word} ${fanout.matched}/${fanout.expected}` : word;
+  return row.attempts !== undefined && row.attempts > 1 ? `${word} ×${row.attempts}` : word;
+}
+
+/** A fan-out child row's status as a word, then `×N` when its invocation took more than one attempt. */
+export function childStatusText(row: ChildRow): string {
+  const word =
+    row.status === 'waiting'
+      ? 'waiting…'
+      : row.status === 'did-not-run'
+        ? 'did not run'
+        : row.status === 'lambda-failed'
+          ? row.lambdaError === 'timed-out'
+            ? 'lambda timeout'
+            : 'lambda error'
+          : 'matched';
   return row.attempts !== undefined && row.attempts > 1 ? `${word} ×${row.attempts}` : word;
 }
 

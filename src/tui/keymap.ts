@@ -105,11 +105,29 @@ export const KEYMAP: readonly Binding[] = [
   { command: 'ops.down', keys: [k('down'), k('j')], description: 'Next operation', scope: 'ops' },
   { command: 'ops.fire', keys: [k('return')], description: 'Fire the highlighted operation', scope: 'ops', footer: 'fire' },
 
-  { command: 'events.up', keys: [k('up'), k('k')], description: 'Previous row', scope: 'events', footer: 'up' },
-  { command: 'events.down', keys: [k('down'), k('j')], description: 'Next row', scope: 'events', footer: 'down' },
+  {
+    command: 'events.up',
+    keys: [k('up'), k('k')],
+    description: 'Previous row (operations and their functions)',
+    scope: 'events',
+    footer: 'up',
+  },
+  {
+    command: 'events.down',
+    keys: [k('down'), k('j')],
+    description: 'Next row (operations and their functions)',
+    scope: 'events',
+    footer: 'down',
+  },
   { command: 'events.top', keys: [k('home'), k('g')], description: 'First row', scope: 'events' },
   { command: 'events.bottom', keys: [k('end'), k('G')], description: 'Last row', scope: 'events' },
-  { command: 'events.details', keys: [k('return')], description: 'Details of the row', scope: 'events', footer: 'details' },
+  {
+    command: 'events.details',
+    keys: [k('return')],
+    description: 'Details of the row (a function’s row: its invocation and route)',
+    scope: 'events',
+    footer: 'details',
+  },
 
   { command: 'log.up', keys: [k('up'), k('k')], description: 'Scroll up (stops following)', scope: 'log', footer: 'up' },
   { command: 'log.down', keys: [k('down'), k('j')], description: 'Scroll down', scope: 'log', footer: 'down' },

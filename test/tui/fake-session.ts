@@ -9,6 +9,8 @@ export interface FakeSessionOptions {
   /** Answer fired ops with ack + a matched invocation (default true). */
   autoRespond?: boolean;
   target?: Partial<TargetInfo>;
+  /** What selectBucket discovers (default: the bucket notifies `event-handler`); a chain with several functions fans out. */
+  discovery?: Omit<Discovery, 'bucket'>;
 }
 
 export const FAKE_GROUP = '/aws/lambda/event-handler';
@@ -23,10 +25,12 @@ export class FakeSession implements SessionApi {
   private readonly listeners = new Set<SessionListener>();
   private buckets: string[];
   private readonly autoRespond: boolean;
+  private readonly discovery?: Omit<Discovery, 'bucket'>;
 
   constructor(options: FakeSessionOptions = {}) {
     this.buckets = options.buckets ?? ['test-bucket', 'other-bucket'];
     this.autoRespond = options.autoRespond ?? true;
+    this.discovery = options.discovery;
     this.target = { kind: 'sandbox', region: 'us-east-1', account: '000000000000', label: 'local sandbox (fake)', ...options.target };
   }
 
@@ -56,9 +60,11 @@ export class FakeSession implements SessionApi {
 
   async selectBucket(bucket: string): Promise<Discovery> {
     this.used.push(bucket);
-    const discovery: Discovery = { bucket, functions: ['event-handler'], logGroups: [FAKE_GROUP], destinations: [], warnings: [] };
+    const discovery: Discovery = this.discovery
+      ? { ...this.discovery, bucket }
+      : { bucket, functions: ['event-handler'], logGroups: [FAKE_GROUP], destinations: [], warnings: [] };
     this.emit({ type: 'Discovered', discovery });
-    this.emit({ type: 'TailState', state: { logGroup: FAKE_GROUP, mode: 'live' } });
+    for (const logGroup of discovery.logGroups) this.emit({ type: 'TailState', state: { logGroup, mode: 'live' } });
     return discovery;
   }
 
@@ -66,7 +72,9 @@ export class FakeSession implements SessionApi {
     const opId = this.nextId++;
     this.fired.push(input);
     const startedAt = Date.now();
-    this.emit({ type: 'OpStarted', opId, input, startedAt, warnings: [] });
+    // A fan-out awaits one invocation per function discovered, as the engine does.
+    const expected = this.discovery && this.discovery.functions.length > 1 ? { expectedMatches: this.discovery.functions.length } : {};
+    this.emit({ type: 'OpStarted', opId, input, startedAt, warnings: [], ...expected });
     if (this.autoRespond) setTimeout(() => this.respond(opId, input, startedAt), 5);
     return { opId, settled: new Promise<OpState>(() => {}) }; // the TUI never awaits it
   }

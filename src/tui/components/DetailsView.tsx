@@ -1,8 +1,6 @@
 import { Box, Text } from 'ink';
-import type { Invocation } from '../../observe/types.js';
-import { detailLines, type DetailLine } from '../details.js';
+import type { DetailLine } from '../details.js';
 import { sanitize } from '../format.js';
-import type { Row } from '../state/types.js';
 import { useTheme, type Theme } from '../theme.js';
 import { PaneTitle } from './PaneTitle.js';
 
@@ -17,15 +15,15 @@ function style(theme: Theme, line: DetailLine) {
 }
 
 export interface DetailsViewProps {
-  row: Row | undefined;
-  invocations: Record<string, Invocation>;
+  /** The row's details (selectors.ts detailsOf); undefined once the row was cleared. */
+  lines: readonly DetailLine[] | undefined;
   height: number;
   scroll: number;
 }
 
-export function DetailsView({ row, invocations, height, scroll }: DetailsViewProps) {
+export function DetailsView({ lines: rowLines, height, scroll }: DetailsViewProps) {
   const theme = useTheme();
-  const lines: DetailLine[] = row ? detailLines(row, invocations) : [{ text: 'this row was cleared', style: 'dim' }];
+  const lines: readonly DetailLine[] = rowLines ?? [{ text: 'this row was cleared', style: 'dim' }];
   const bodyHeight = Math.max(1, height - 1);
   const start = Math.min(scroll, Math.max(0, lines.length - bodyHeight));
   return (

@@ -22,16 +22,34 @@ export function tailModeText(tail: TailState): string {
   }
 }
 
+/** Several log groups in one phrase: `tailing 2 log groups (live)`, `tailing 2 log groups (1 live, 1 connecting…)`. */
+function tailCounts(logGroups: readonly string[], tails: readonly TailState[]): string {
+  const counts = new Map<string, number>();
+  for (const group of logGroups) {
+    const tail = tails.find((t) => t.logGroup === group);
+    const mode = tail ? tailModeText(tail) : 'connecting…';
+    counts.set(mode, (counts.get(mode) ?? 0) + 1);
+  }
+  const modes = [...counts].map(([mode, n]) => (counts.size === 1 ? mode : `${n} ${mode}`));
+  return `tailing ${logGroups.length} log groups (${modes.join(', ')})`;
+}
+
+/**
+ * The header's second line: the chain discovery followed (`test-bucket → SNS uploads → fn-resize, fn-index`) or the
+ * functions notified, then the tail of each log group (counted by state when a chain has several), then destinations.
+ */
 export function tailSummary(discovery: Discovery | undefined, tails: readonly TailState[]): string {
   if (!discovery) return 'discovering the bucket’s notification configuration…';
   const parts: string[] = [];
-  if (discovery.functions.length) parts.push(`λ ${discovery.functions.join(', ')}`);
+  if (discovery.chain?.summary) parts.push(discovery.chain.summary);
+  else if (discovery.functions.length) parts.push(`λ ${discovery.functions.join(', ')}`);
   else parts.push('no Lambda function in the notification configuration');
   const groups = discovery.logGroups.map((group) => {
     const tail = tails.find((t) => t.logGroup === group);
     return `${group} (${tail ? tailModeText(tail) : 'connecting…'})`;
   });
-  if (groups.length) parts.push(`tailing ${groups.join(', ')}`);
+  if (discovery.chain && groups.length > 1) parts.push(tailCounts(discovery.logGroups, tails));
+  else if (groups.length) parts.push(`tailing ${groups.join(', ')}`);
   if (discovery.destinations.length) parts.push(discovery.destinations.join('; '));
   return parts.join(' · ');
 }
@@ -50,7 +68,8 @@ export interface HeaderProps {
 // The bucket comes before the target label: at 80 columns a long endpoint or profile label is what gets cut.
 export const Header = memo(function Header({ target, bucket, discovery, tails, warnings, notice, queued }: HeaderProps) {
   const theme = useTheme();
-  const allWarnings = [...(discovery?.warnings ?? []), ...warnings].map(oneLineText);
+  // Links of the chain discovery could not follow are warnings too: a function they lead to is not tailed.
+  const allWarnings = [...new Set([...(discovery?.warnings ?? []), ...(discovery?.chain?.unfollowed ?? []), ...warnings].map(oneLineText))];
   return (
     <Box flexDirection="column" height={3} overflow="hidden">
       <Text wrap="truncate-end">

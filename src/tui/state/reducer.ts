@@ -10,6 +10,7 @@ import {
   type AppState,
   type Overlay,
   type PickerState,
+  type Row,
   type RowStatus,
   type TextEdit,
   rowKey,
@@ -69,9 +70,10 @@ export function pickerMatches(buckets: readonly string[] | undefined, filter: st
 
 const FINISHED = new Set<RowStatus>(['matched', 'lambda-failed', 'failed', 'no-match']);
 
-function isFinished(state: AppState, index: number): boolean {
-  const row = state.rows[index]!;
-  return row.kind === 'foreign' || FINISHED.has(row.status);
+/** Rows `x` clears: foreign ones, finished ops and their child rows. */
+function finishedRows(rows: readonly Row[]): Set<Row> {
+  const ops = new Set(rows.flatMap((r) => (r.kind === 'op' && FINISHED.has(r.status) ? [r.opId] : [])));
+  return new Set(rows.filter((r) => r.kind === 'foreign' || ops.has(r.opId)));
 }
 
 function moveSelection(state: AppState, selected: number): AppState {
@@ -119,7 +121,8 @@ export function reducer(state: AppState, action: Action): AppState {
       };
     case 'clearFinished': {
       const selectedKey = state.rows[state.selected] ? rowKey(state.rows[state.selected]!) : undefined;
-      const rows = state.rows.filter((_, i) => !isFinished(state, i));
+      const finished = finishedRows(state.rows);
+      const rows = state.rows.filter((r) => !finished.has(r));
       const kept = rows.findIndex((r) => rowKey(r) === selectedKey);
       const ops = Object.fromEntries(rows.flatMap((r) => (r.kind === 'op' && state.ops[r.opId] ? [[r.opId, state.ops[r.opId]!]] : [])));
       return moveSelection({ ...state, rows, ops, eventsOffset: 0 }, kept >= 0 ? kept : rows.length - 1);

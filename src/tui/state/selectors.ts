@@ -1,7 +1,7 @@
 /** Values the screen derives from the app state. Pure. */
-import { detailLines } from '../details.js';
+import { detailLines, type DetailLine } from '../details.js';
 import { helpLines, type Scope } from '../keymap.js';
-import { rowKey, type AppState } from './types.js';
+import { rowKey, type AppState, type ChildRow, type OpRow } from './types.js';
 
 /** What the log pane says while it has no line to show. */
 export function emptyLogText(state: AppState): string {
@@ -13,13 +13,22 @@ export function emptyLogText(state: AppState): string {
   return 'no log lines yet';
 }
 
+/** The details of the row with this key (a child row's with its op's request; an op's with its child rows); undefined once cleared. */
+export function detailsOf(state: Pick<AppState, 'rows' | 'invocations'>, key: string): DetailLine[] | undefined {
+  const row = state.rows.find((r) => rowKey(r) === key);
+  if (!row) return undefined;
+  if (row.kind === 'foreign') return detailLines(row, state.invocations);
+  const parent = state.rows.find((r): r is OpRow => r.kind === 'op' && r.opId === row.opId);
+  const children = state.rows.filter((r): r is ChildRow => r.kind === 'child' && r.opId === row.opId);
+  return detailLines(row, state.invocations, { parent, children });
+}
+
 /** Lines the help or details overlay has (for scroll limits). */
 export function overlayLineCount(state: AppState): number {
   const o = state.overlay;
   if (o.kind === 'help') return helpLines().length;
   if (o.kind !== 'details') return 0;
-  const row = state.rows.find((r) => rowKey(r) === o.rowKey);
-  return row ? detailLines(row, state.invocations).length : 0;
+  return detailsOf(state, o.rowKey)?.length ?? 0;
 }
 
 /** Whose key hints the footer shows. */

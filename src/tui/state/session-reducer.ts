@@ -1,9 +1,10 @@
 /** Folds engine events into the app state. Pure. */
-import type { SessionEvent } from '../../events.js';
+import type { ChainRoute, SessionEvent } from '../../events.js';
 import type { Invocation } from '../../observe/types.js';
 import { objectEffect } from '../../ops/registry.js';
+import { childRowsOf, fanoutOf, routesFor } from './fanout.js';
 import { computeLayout, keepVisible } from './layout.js';
-import type { AppState, OpRow, Row, RowStatus } from './types.js';
+import { rowKey, type AppState, type OpRow, type Row, type RowStatus } from './types.js';
 import { attemptCount } from '../../observe/invocations.js';
 import { foldOpEvent, type OpState, type OpStatus } from '../../op-state.js';
 
@@ -30,7 +31,8 @@ export function applySessionEvent(prev: AppState, event: SessionEvent): AppState
       const op = ops[event.opId];
       if (!op) return state;
       const withWarnings = event.warnings.reduce((s, w) => addWarning(s, `#${event.opId}: ${w}`), state);
-      return appendRow({ ...withWarnings, notice: undefined }, rowOf(op));
+      const routes = routesFor(op.input, state.discovery);
+      return syncRow(appendRow({ ...withWarnings, notice: undefined }, rowOf(op, routes)), event.opId);
     }
     case 'OpAcked': {
       const { result } = event;
@@ -92,8 +94,11 @@ function lambdaError(op: OpState): OpRow['lambdaError'] {
   return failed?.invocation.status === 'timed-out' ? 'timed-out' : 'failed';
 }
 
-/** The events-table row of one op: a view of its folded state (first match shown, with its retry attempts). */
-export function rowOf(op: OpState): OpRow {
+/**
+ * The events-table row of one op: a view of its folded state (first match shown, with its retry attempts), and the
+ * chain's routes its event takes; `fanout` when it has child rows (childRowsOf).
+ */
+export function rowOf(op: OpState, routes: readonly ChainRoute[] = []): OpRow {
   const first = op.matches[0];
   const status = op.status === 'sending' && op.progress ? 'progress' : ROW_STATUS[op.status];
   const failure = lambdaError(op);
@@ -109,12 +114,35 @@ export function rowOf(op: OpState): OpRow {
     ...(first ? { requestId: first.requestId, confidence: first.confidence, latency: first.latency } : {}),
     ...(failure ? { lambdaError: failure } : {}),
     ...(first && attemptCount(first.invocation) > 1 ? { attempts: attemptCount(first.invocation) } : {}),
+    ...(routes.length ? { routes: [...routes] } : {}),
+    ...(childRowsOf(op, routes).length ? { fanout: fanoutOf(op) } : {}),
   };
 }
 
+/** The op's row and its child rows, rebuilt from its folded state; the selection stays on the row it was on. */
 function syncRow(state: AppState, opId: number): AppState {
   const op = state.ops[opId];
-  return op ? updateOp(state, opId, () => rowOf(op)) : state;
+  const index = state.rows.findIndex((r) => r.kind === 'op' && r.opId === opId);
+  if (!op || index < 0) return state;
+  const routes = (state.rows[index] as OpRow).routes ?? [];
+  let end = index + 1;
+  for (let next = state.rows[end]; next?.kind === 'child' && next.opId === opId; next = state.rows[end]) end++;
+  const group: Row[] = [rowOf(op, routes), ...childRowsOf(op, routes)];
+  const rows = [...state.rows.slice(0, index), ...group, ...state.rows.slice(end)];
+  if (rows.length === state.rows.length && group.every((r, i) => rowKey(r) === rowKey(state.rows[index + i]!))) {
+    return { ...state, rows };
+  }
+  const selectedKey = state.rows[state.selected] ? rowKey(state.rows[state.selected]!) : undefined;
+  const kept = rows.findIndex((r) => rowKey(r) === selectedKey);
+  // A child row that went away (a placeholder no longer owed) hands the selection to its op's row.
+  const selected = kept >= 0 ? kept : state.selected >= index && state.selected < end ? index : Math.min(state.selected, rows.length - 1);
+  const { eventRows } = computeLayout(state.size.columns, state.size.rows);
+  return {
+    ...state,
+    rows,
+    selected: Math.max(0, selected),
+    eventsOffset: keepVisible(state.eventsOffset, selected, eventRows, rows.length),
+  };
 }
 
 function addWarning(state: AppState, message: string): AppState {
@@ -122,21 +150,20 @@ function addWarning(state: AppState, message: string): AppState {
   return { ...state, warnings: [...state.warnings, message].slice(-MAX_WARNINGS) };
 }
 
-/** New rows go at the bottom; the selection follows them when it was on the last row. */
+/** Where the last row's group starts: its op's row when it is a child row. */
+function lastGroupStart(rows: readonly Row[]): number {
+  let i = rows.length - 1;
+  while (i > 0 && rows[i]!.kind === 'child') i--;
+  return i;
+}
+
+/** New rows go at the bottom; the selection follows them when it was on the last row (or the last op's child rows). */
 function appendRow(state: AppState, row: Row): AppState {
   const rows = [...state.rows, row];
-  const following = state.rows.length === 0 || state.selected >= state.rows.length - 1;
+  const following = state.rows.length === 0 || state.selected >= lastGroupStart(state.rows);
   const selected = following ? rows.length - 1 : state.selected;
   const { eventRows } = computeLayout(state.size.columns, state.size.rows);
   return { ...state, rows, selected, eventsOffset: keepVisible(state.eventsOffset, selected, eventRows, rows.length) };
-}
-
-function updateOp(state: AppState, opId: number, change: (row: OpRow) => OpRow): AppState {
-  const index = state.rows.findIndex((r) => r.kind === 'op' && r.opId === opId);
-  if (index < 0) return state;
-  const rows = state.rows.slice();
-  rows[index] = change(rows[index] as OpRow);
-  return { ...state, rows };
 }
 
 function withInvocation(state: AppState, invocation: Invocation): AppState {
@@ -148,7 +175,7 @@ function pruneInvocations(state: AppState): AppState {
   if (ids.length <= MAX_LOOSE_INVOCATIONS) return state;
   const referenced = new Set<string>();
   for (const row of state.rows) {
-    const id = row.kind === 'op' ? row.requestId : row.requestId;
+    const id = row.requestId;
     if (id) referenced.add(id);
   }
   const loose = ids.filter((id) => !referenced.has(id));

@@ -1,5 +1,5 @@
 /** The TUI's app state and the actions that change it (see reducer.ts). */
-import type { Discovery, SessionEvent, TargetInfo } from '../../events.js';
+import type { ChainRoute, Discovery, SessionEvent, TargetInfo } from '../../events.js';
 import type { OpInput, OpKind, OpResult } from '../../ops/types.js';
 import { OP_KINDS, type OpParams } from '../../ops/registry.js';
 import type { Invocation, Latency, MatchConfidence, TailState } from '../../observe/types.js';
@@ -29,6 +29,36 @@ export interface OpRow {
   lambdaError?: 'failed' | 'timed-out';
   /** Attempts of the matched invocation (Lambda retries an async event twice); shown as `×N` when above 1. */
   attempts?: number;
+  /** The chain's routes this operation's event takes (discovery's, as the op started; none without a chain). */
+  routes?: ChainRoute[];
+  /** Set when the op reaches more than one function (or got more than one invocation): its child rows follow it. */
+  fanout?: { matched: number; expected: number };
+}
+
+/**
+ * Where one function of a fan-out stands: `waiting` (not matched yet), `matched`, `lambda-failed` (its invocation
+ * ended in an error or Lambda's timeout), `did-not-run` (the op settled without it).
+ */
+export type ChildStatus = 'waiting' | 'matched' | 'lambda-failed' | 'did-not-run';
+
+/** One function an operation reached (or should have), shown under the op's row. */
+export interface ChildRow {
+  kind: 'child';
+  opId: number;
+  /** The function's name (a matched invocation's log group without `/aws/lambda/`). */
+  function: string;
+  /** Which invocation of this function under the op (0 unless it ran more than once for it). */
+  nth: number;
+  /** The last child of its op (drawn with `└─`). */
+  last: boolean;
+  status: ChildStatus;
+  /** The chain's routes to this function (hops in order). */
+  routes: ChainRoute[];
+  requestId?: string;
+  confidence?: MatchConfidence;
+  latency?: Latency;
+  lambdaError?: 'failed' | 'timed-out';
+  attempts?: number;
 }
 
 /** An invocation no fired operation explains. */
@@ -38,7 +68,7 @@ export interface ForeignRow {
   firstSeenAt: number;
 }
 
-export type Row = OpRow | ForeignRow;
+export type Row = OpRow | ChildRow | ForeignRow;
 
 /** Parameters the next operation of each kind uses, as each definition declares them. */
 export type { OpParams };
@@ -169,5 +199,6 @@ export type Effect =
   | { type: 'checkForm'; paths: { label: string; path: string }[]; then: { actions: Action[]; effects: Effect[] } };
 
 export function rowKey(row: Row): string {
+  if (row.kind === 'child') return `fn:${row.opId}:${row.function}:${row.nth}`;
   return row.kind === 'op' ? `op:${row.opId}` : `inv:${row.requestId}`;
 }

@@ -1,6 +1,7 @@
 /** @jsxRuntime automatic */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { Box } from 'ink';
 import { render } from 'ink-testing-library';
 import { BucketPicker } from '../../../src/tui/components/BucketPicker.js';
 import { EventsTable } from '../../../src/tui/components/EventsTable.js';
@@ -11,7 +12,7 @@ import { LogPane } from '../../../src/tui/components/LogPane.js';
 import { TooSmall } from '../../../src/tui/components/TooSmall.js';
 import { KEYMAP, formatKeys } from '../../../src/tui/keymap.js';
 import { LogStore } from '../../../src/tui/state/log-store.js';
-import type { OpRow, Row } from '../../../src/tui/state/types.js';
+import type { ChildRow, OpRow, Row } from '../../../src/tui/state/types.js';
 import { noColorRequested } from '../../../src/tui/terminal.js';
 import { makeTheme } from '../../../src/tui/theme.js';
 import { logLine } from '../fake-session.js';
@@ -190,4 +191,70 @@ test('NO_COLOR drops every colour', () => {
   assert.equal(noColorRequested({ NO_COLOR: '1' }), true);
   assert.equal(noColorRequested({ NO_COLOR: '' }), false);
   assert.equal(noColorRequested({}), false);
+});
+
+test('events table: a fan-out’s functions as indented child rows with their own figures', () => {
+  const child = (fn: string, over: Partial<ChildRow>): ChildRow => ({
+    kind: 'child',
+    opId: 1,
+    function: fn,
+    nth: 0,
+    last: false,
+    status: 'waiting',
+    routes: [],
+    ...over,
+  });
+  const rows: Row[] = [
+    op(1, { status: 'acked', fanout: { matched: 1, expected: 3 }, latency: { coldStart: true, triggerMs: 99 } }),
+    child('fn-resize', { status: 'matched', confidence: 'key', latency: { coldStart: true, triggerMs: 15, durationMs: 2.5 } }),
+    child('fn-index', { status: 'waiting' }),
+    child('fn-thumbs', { status: 'did-not-run', last: true }),
+    op(2, { status: 'matched', confidence: 'key', latency: { coldStart: false, triggerMs: 7, durationMs: 1 } }),
+  ];
+  const { lastFrame, unmount } = render(
+    <EventsTable rows={rows} invocations={{}} selected={2} offset={0} height={10} width={100} focused />,
+  );
+  const lines = lastFrame()!.split('\n');
+  const rowOf = (needle: string) => lines.find((l) => l.includes(needle)) ?? '';
+  assert.match(rowOf('key-1'), /^\s+1 PUT\s+key-1\s+acked 1\/3\s*$/, 'the parent’s figures are its functions’');
+  assert.match(rowOf('fn-resize'), /^\s+├─ λ\s+fn-resize\s+matched\s+15ms\s+2\.5ms cold key/);
+  assert.match(rowOf('fn-index'), /^\s+├─ λ\s+fn-index\s+waiting…\s*$/);
+  assert.match(rowOf('fn-thumbs'), /^\s+└─ λ\s+fn-thumbs\s+did not run/);
+  assert.match(rowOf('key-2'), /2 PUT\s+key-2\s+matched\s+7ms\s+1ms\s+key/);
+  unmount();
+});
+
+test('header: the chain discovery followed, unfollowed links as warnings, cut to the width', () => {
+  const discovery = {
+    bucket: 'test-bucket',
+    functions: ['fn-resize', 'fn-index'],
+    logGroups: ['/aws/lambda/fn-resize', '/aws/lambda/fn-index'],
+    destinations: [],
+    warnings: [],
+    chain: {
+      routes: [],
+      unfollowed: ['SQS queue jobs: no event source mapping reads it'],
+      summary: 'test-bucket → SNS uploads → fn-resize, fn-index',
+    },
+  };
+  const live = [
+    { logGroup: '/aws/lambda/fn-resize', mode: 'live' as const },
+    { logGroup: '/aws/lambda/fn-index', mode: 'live' as const },
+  ];
+  const { lastFrame, unmount } = render(<Header target={TARGET} bucket="test-bucket" discovery={discovery} tails={live} warnings={[]} />);
+  const lines = lastFrame()!.split('\n');
+  assert.equal(lines[1], 'test-bucket → SNS uploads → fn-resize, fn-index · tailing 2 log groups (live)');
+  assert.equal(lines[2], '⚠ SQS queue jobs: no event source mapping reads it');
+  unmount();
+  assert.ok(tailSummary(discovery, [live[0]!]).endsWith('tailing 2 log groups (1 live, 1 connecting…)'));
+  const long = { ...discovery, chain: { ...discovery.chain, summary: `test-bucket → SNS uploads → ${'fn-'.repeat(40)}` } };
+  const narrow = render(
+    <Box width={80}>
+      <Header target={TARGET} bucket="test-bucket" discovery={long} tails={live} warnings={[]} />
+    </Box>,
+  );
+  const second = narrow.lastFrame()!.split('\n')[1]!;
+  assert.ok(second.startsWith('test-bucket → SNS uploads → fn-fn-') && second.endsWith('…'), second);
+  assert.ok(second.length <= 80);
+  narrow.unmount();
 });
