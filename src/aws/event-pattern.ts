@@ -239,7 +239,7 @@ function leavesOf(value: unknown): Leaf[] {
 
 function matchLeaf(alternatives: unknown[], leaves: Leaf[]): boolean {
   return alternatives.some((alt) => {
-    if (isObject(alt) && 'exists' in alt) return alt.exists === (leaves.length > 0);
+    if (isObject(alt) && 'exists' in alt) return alt.exists === leaves.length > 0;
     return leaves.some((leaf) => (isObject(alt) ? matchFilter(alt, leaf) : alt === leaf));
   });
 }

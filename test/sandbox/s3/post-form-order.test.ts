@@ -66,7 +66,10 @@ test('fields after the file: kept by default with a log line naming them, ignore
     const refused = await curlPost(`${strict.sandbox.endpoint}/order-bucket`, [`file=@${file}`, 'key=k.txt']);
     assert.equal(refused.status, '400');
     assert.match(refused.body, /<Code>InvalidArgument<\/Code>/);
-    assert.match(refused.body, /must contain a field named (?:'|&apos;)key(?:'|&apos;)\.  If it is specified, please check the order of the fields/);
+    assert.match(
+      refused.body,
+      /must contain a field named (?:'|&apos;)key(?:'|&apos;)\. {2}If it is specified, please check the order of the fields/,
+    );
     const listed = await strict.s3.send(new ListObjectsV2Command({ Bucket: 'order-bucket' }));
     assert.equal(listed.KeyCount, 0);
     const blobs = join(strictDir, 's3', 'blobs');
