@@ -333,7 +333,7 @@ async function main(argv: string[]): Promise<number> {
     )
     .command(
       'sandbox',
-      'Run the embedded local AWS (S3 + Lambda + CloudWatch Logs) in the foreground',
+      'Run the embedded local AWS (S3, Lambda, CloudWatch Logs, SQS, SNS, EventBridge) in the foreground',
       (y) =>
         y
           .option('port', { type: 'number', default: SANDBOX_PORT, describe: 'Port to listen on (0 = any free port)' })

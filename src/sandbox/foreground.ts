@@ -55,7 +55,7 @@ async function serve(options: ForegroundOptions, stop: AbortSignal): Promise<voi
   if (stop.aborted) return sandbox.close();
   const timing = describeTiming(sandbox.context.timing);
   process.stdout.write(
-    `s3trigger sandbox ready on ${sandbox.endpoint} (region ${sandbox.region}; S3, Lambda, CloudWatch Logs${timing ? `; ${timing}` : ''})` +
+    `s3trigger sandbox ready on ${sandbox.endpoint} (region ${sandbox.region}; S3, Lambda, CloudWatch Logs, SQS, SNS, EventBridge${timing ? `; ${timing}` : ''})` +
       `${options.dataDir ? `, data in ${options.dataDir}` : ''}\n`,
   );
   await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));

@@ -163,9 +163,9 @@ test('--via sqs after --via sns rewires the bucket: the topic configuration goes
   skip: missing('sns') || missing('sqs'),
 }, async () => {
   await withSandbox(false, async (sb) => {
-    await setupDemo(sb, { bucket: 'b', via: 'sns' });
-    await setupDemo(sb, { bucket: 'b', via: 'sqs' });
-    const cfg = await bucketConfig(sb, 'b');
+    await setupDemo(sb, { bucket: 'rewire-bucket', via: 'sns' });
+    await setupDemo(sb, { bucket: 'rewire-bucket', via: 'sqs' });
+    const cfg = await bucketConfig(sb, 'rewire-bucket');
     assert.deepEqual(cfg.TopicConfigurations ?? [], []);
     assert.equal(cfg.QueueConfigurations?.length, 1);
   });
