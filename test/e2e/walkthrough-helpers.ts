@@ -1,17 +1,18 @@
 /**
- * Shared setup for the cross-service walkthroughs (issue #10): one real sandbox per file, a temp dir holding the
- * zipped logger handler and empty AWS config files, the AWS CLIs (v2 Debian 2.9, v1) and boto3 run against it with
- * dummy credentials, and readers of what a function logged (FilterLogEvents over the SDK, or `aws logs tail`).
+ * Shared setup for the cross-service walkthroughs (issue #10): one real `s3trigger sandbox --port 0` process per file
+ * (the built CLI), a temp dir holding the zipped logger handler and empty AWS config files, the AWS CLIs (v2 Debian
+ * 2.9, v1) and boto3 run against it with dummy credentials, and readers of what a function logged (FilterLogEvents
+ * over the SDK, or `aws logs tail`).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { zipPackage } from '../../src/sandbox/lambda/zip.js';
-import { startSandbox, type Sandbox, type SandboxOptions } from '../../src/sandbox/server.js';
 import { findCli } from '../aws-cli.js';
+import { CLI, cleanEnv } from '../ci/helpers.js';
 
 const run = promisify(execFile);
 
@@ -24,9 +25,11 @@ export const LOGGER = 'export const handler = async (event) => { console.log(JSO
 export type Json = Record<string, any>;
 
 export interface Walk {
-  sb: Sandbox;
+  sb: { endpoint: string; region: string };
   dir: string;
-  /** The sandbox's own log lines (delivery failures, permission hints). */
+  /** The sandbox's ready line, as printed on stdout. */
+  ready: string;
+  /** The sandbox's own log lines (stderr: delivery failures, permission hints). */
   lines: string[];
   env: NodeJS.ProcessEnv;
   /** `aws --endpoint-url … --output json ARGS` with `cli`; stdout parsed as JSON, or `{ text }` when it is not JSON (`s3 cp`). */
@@ -40,10 +43,34 @@ export interface Walk {
   close(): Promise<void>;
 }
 
-export async function startWalk(prefix: string, options: SandboxOptions = {}): Promise<Walk> {
-  const lines: string[] = [];
-  const sb = await startSandbox({ port: 0, log: (l) => lines.push(l), ...options });
+/** Starts `s3trigger sandbox --port 0 ARGS` (dist/ must be built) and waits for its ready line. */
+export async function startWalk(prefix: string, sandboxArgs: string[] = []): Promise<Walk> {
   const dir = mkdtempSync(join(tmpdir(), `s3trigger-walk-${prefix}-`));
+  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--region', 'eu-west-1', ...sandboxArgs], {
+    cwd: dir,
+    env: cleanEnv(dir),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((ok) => child.on('exit', (code) => ok(code)));
+  const lines: string[] = [];
+  let stderr = '';
+  child.stderr.on('data', (d: Buffer) => {
+    stderr += d.toString();
+    const parts = stderr.split('\n');
+    stderr = parts.pop()!;
+    lines.push(...parts);
+  });
+  const ready = await new Promise<string>((ok, fail) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const line = out.split('\n').find((l) => l.includes(' ready on '));
+      if (line) ok(line);
+    });
+    void exited.then((code) => fail(new Error(`s3trigger sandbox exited ${code}: ${lines.join('\n')}${stderr}`)));
+  });
+  const endpoint = / ready on (http:\/\/\S+)/.exec(ready)![1]!;
+  const sb = { endpoint, region: 'eu-west-1' };
   writeFileSync(join(dir, 'config'), '');
   writeFileSync(join(dir, 'credentials'), '');
   writeFileSync(join(dir, 'logger.zip'), zipPackage({ 'index.mjs': LOGGER }));
@@ -69,6 +96,7 @@ export async function startWalk(prefix: string, options: SandboxOptions = {}): P
   return {
     sb,
     dir,
+    ready,
     lines,
     env,
     async aws(cli, ...args) {
@@ -104,7 +132,9 @@ export async function startWalk(prefix: string, options: SandboxOptions = {}): P
     },
     async close() {
       logs.destroy();
-      await sb.close();
+      child.kill('SIGTERM');
+      const code = await exited;
+      if (code !== 0) throw new Error(`s3trigger sandbox stopped with ${code} on SIGTERM`);
       rmSync(dir, { recursive: true, force: true });
     },
   };

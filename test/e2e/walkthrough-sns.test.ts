@@ -13,10 +13,10 @@ import { clis, createLogger, hasBoto3, isTestEvent, type Json, parse, startWalk,
 
 let walk: Walk;
 before(async () => {
-  walk = await startWalk('sns', { strict: true });
+  if (cliBuilt) walk = await startWalk('sns', ['--strict']);
 });
 after(async () => {
-  await walk.close();
+  if (cliBuilt) await walk.close();
 });
 
 const BUCKET = 'jets-bucket';
@@ -27,7 +27,9 @@ const snsRecords = (events: Json[]): Json[] => events.flatMap((e) => (e.Records 
 const s3Keys = (records: Json[]): string[] =>
   records.flatMap((r) => (parse(r.Sns.Message)?.Records ?? []).map((s: Json) => s.s3.object.key as string));
 
-test('AWS CLI v2: SNS fan-out to two functions; logs tail shows both handling the SNS-wrapped S3 record', async (t) => {
+test('AWS CLI v2: SNS fan-out to two functions; logs tail shows both handling the SNS-wrapped S3 record', {
+  skip: !cliBuilt && NOT_BUILT,
+}, async (t) => {
   const { v2 } = await clis();
   if (!v2) return t.skip('AWS CLI v2 (/usr/bin/aws) not found');
   const aws = (...args: string[]) => walk.aws(v2, ...args);
@@ -67,6 +69,31 @@ test('AWS CLI v2: SNS fan-out to two functions; logs tail shows both handling th
       assert.match(SubscriptionArn, new RegExp(`^${TopicArn}:[0-9a-f-]{36}$`));
     }),
   );
+  const topicConfig = (arn: string) =>
+    JSON.stringify({ TopicConfigurations: [{ Id: 'fan-out', TopicArn: arn, Events: ['s3:ObjectCreated:*'] }] });
+  const missingArn = `arn:aws:sns:${region}:000000000000:no-such-topic`;
+  const refused = await walk.awsFails(
+    v2,
+    's3api',
+    'put-bucket-notification-configuration',
+    '--bucket',
+    BUCKET,
+    '--notification-configuration',
+    topicConfig(missingArn),
+  );
+  assert.match(refused, /\(InvalidArgument\).*Unable to validate the following destination configurations/);
+
+  // --strict: the topic's default policy (owner account only) does not let S3 publish, as on AWS.
+  const unpermitted = await walk.awsFails(
+    v2,
+    's3api',
+    'put-bucket-notification-configuration',
+    '--bucket',
+    BUCKET,
+    '--notification-configuration',
+    topicConfig(TopicArn),
+  );
+  assert.match(unpermitted, /\(InvalidArgument\).*Unable to validate the following destination configurations/);
   const policy = {
     Version: '2012-10-17',
     Statement: [
@@ -89,20 +116,6 @@ test('AWS CLI v2: SNS fan-out to two functions; logs tail shows both handling th
     '--attribute-value',
     JSON.stringify(policy),
   );
-
-  const topicConfig = (arn: string) =>
-    JSON.stringify({ TopicConfigurations: [{ Id: 'fan-out', TopicArn: arn, Events: ['s3:ObjectCreated:*'] }] });
-  const missingArn = `arn:aws:sns:${region}:000000000000:no-such-topic`;
-  const refused = await walk.awsFails(
-    v2,
-    's3api',
-    'put-bucket-notification-configuration',
-    '--bucket',
-    BUCKET,
-    '--notification-configuration',
-    topicConfig(missingArn),
-  );
-  assert.match(refused, /\(InvalidArgument\).*Unable to validate the following destination configurations/);
 
   await aws('s3api', 'put-bucket-notification-configuration', '--bucket', BUCKET, '--notification-configuration', topicConfig(TopicArn));
   await aws('s3', 'cp', 'test.txt', `s3://${BUCKET}/photos/cat 1.txt`);
@@ -170,7 +183,17 @@ cfg = s3.get_bucket_notification_configuration(Bucket='boto-bucket')
 print(json.dumps({'err': err, 'topics': cfg.get('TopicConfigurations', [])}))
 `;
 
-test('boto3: a configuration naming a missing topic is refused with ArgumentName1/ArgumentValue1, nothing saved', async (t) => {
+test('the sandbox ready line names the services it runs', {
+  skip: !cliBuilt && NOT_BUILT,
+  todo: 'src/sandbox/foreground.ts prints a fixed "S3, Lambda, CloudWatch Logs" although SNS, SQS and EventBridge run too',
+}, () => {
+  for (const service of ['S3', 'Lambda', 'CloudWatch Logs', 'SNS', 'SQS', 'EventBridge'])
+    assert.ok(walk.ready.includes(service), walk.ready);
+});
+
+test('boto3: a configuration naming a missing topic is refused with ArgumentName1/ArgumentValue1, nothing saved', {
+  skip: !cliBuilt && NOT_BUILT,
+}, async (t) => {
   if (!(await hasBoto3())) return t.skip('python3 with boto3 not found');
   const missing = `arn:aws:sns:${walk.sb.region}:000000000000:gone`;
   const out = await walk.python(BOTO, missing);
