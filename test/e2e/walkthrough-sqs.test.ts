@@ -201,3 +201,74 @@ test('s3trigger --local --via sqs --put --wait --json: one matched invocation wi
   assert.deepEqual(op!.chain.unfollowed, []);
   assert.match(r.stderr, /^Chain: test-bucket → SQS test-bucket-events → event-handler$/m);
 });
+
+const CHAIN = `
+import json, sys, boto3
+endpoint = sys.argv[1]
+kw = dict(endpoint_url=endpoint, region_name='eu-west-1')
+sns, sqs, s3, lam = (boto3.client(s, **kw) for s in ('sns', 'sqs', 's3', 'lambda'))
+def allow(service, action, resource, source):
+    return json.dumps({'Version': '2012-10-17', 'Statement': [{'Effect': 'Allow', 'Principal': {'Service': service},
+        'Action': action, 'Resource': resource, 'Condition': {'ArnLike': {'aws:SourceArn': source}}}]})
+topic = sns.create_topic(Name='chain-topic')['TopicArn']
+sns.set_topic_attributes(TopicArn=topic, AttributeName='Policy',
+                         AttributeValue=allow('s3.amazonaws.com', 'SNS:Publish', topic, 'arn:aws:s3:::chain-bucket'))
+url = sqs.create_queue(QueueName='chain-queue')['QueueUrl']
+queue = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=['QueueArn'])['Attributes']['QueueArn']
+sqs.set_queue_attributes(QueueUrl=url, Attributes={'Policy': allow('sns.amazonaws.com', 'sqs:SendMessage', queue, topic)})
+sns.subscribe(TopicArn=topic, Protocol='sqs', Endpoint=queue)
+with open('logger.zip', 'rb') as f:
+    lam.create_function(FunctionName='chain-fn', Runtime='nodejs20.x', Handler='index.handler', Code={'ZipFile': f.read()},
+                        Role='arn:aws:iam::000000000000:role/lambda-role')
+lam.create_event_source_mapping(FunctionName='chain-fn', EventSourceArn=queue, BatchSize=10)
+s3.create_bucket(Bucket='chain-bucket', CreateBucketConfiguration={'LocationConstraint': 'eu-west-1'})
+s3.put_bucket_notification_configuration(Bucket='chain-bucket', NotificationConfiguration={
+    'TopicConfigurations': [{'TopicArn': topic, 'Events': ['s3:ObjectCreated:*']}]})
+print(json.dumps({'topic': topic, 'queue': queue}))
+`;
+
+test('boto3 wires S3 -> SNS -> SQS -> Lambda; s3trigger --endpoint-url follows the chain and matches through both envelopes', {
+  skip: !cliBuilt && NOT_BUILT,
+}, async (t) => {
+  if (!(await hasBoto3())) return t.skip('python3 with boto3 not found');
+  await walk.python(CHAIN);
+  const dir = workDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const r = await runCli(
+    [
+      '--endpoint-url',
+      walk.sb.endpoint,
+      '--region',
+      'eu-west-1',
+      '--bucket',
+      'chain-bucket',
+      '--put',
+      'test.txt',
+      '--wait',
+      '--json',
+      '--timeout',
+      '20s',
+    ],
+    dir,
+    { AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test' },
+  );
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  assert.match(r.stderr, /^Chain: chain-bucket → SNS chain-topic → SQS chain-queue → chain-fn$/m);
+  const [op] = ndjson(r.stdout);
+  assert.equal(op!.status, 'matched');
+  assert.equal(op!.matches.length, 1);
+  assert.equal(op!.match.function, 'chain-fn');
+  assert.deepEqual(
+    op!.match.hops.map((h: Json) => `${h.from}->${h.to}`),
+    ['ack->sns', 'sns->sqs', 'sqs->start'],
+  );
+  // The function got the SQS record whose body is SNS's JSON notification (AWS's SQS spelling: SigningCertURL).
+  const events = await walk.events('chain-fn', (e) => sqsRecords(e).some((rec) => parse(parse(rec.body)?.Message)?.Records));
+  const rec = sqsRecords(events).find((x) => parse(parse(x.body)?.Message)?.Records)!;
+  const note = parse(rec.body)!;
+  assert.equal(note.Type, 'Notification');
+  assert.equal(note.Subject, 'Amazon S3 Notification');
+  assert.equal(typeof note.SigningCertURL, 'string');
+  assert.equal(typeof note.UnsubscribeURL, 'string');
+  assert.equal(parse(note.Message)!.Records[0].s3.object.key, 'test.txt');
+});
