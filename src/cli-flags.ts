@@ -15,6 +15,7 @@ export const SCALAR_FLAGS = [
   'concurrency',
   'timeout',
   'expect',
+  'expect-invocations',
   'handler',
   'endpoint-url',
   'profile',

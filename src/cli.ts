@@ -11,7 +11,15 @@ import { attachDashValues, repeatedFlagProblem } from './cli-flags.js';
 const SANDBOX_PORT = 4566;
 const SANDBOX_REGION = 'eu-west-1';
 const SANDBOX_LOGS_MAX_MB = 512;
-import { hasOpFlags, keyFlagProblem, opFlagArityProblem, opFlagOptions, opFlagValues, parseTimeout } from './ci/plan.js';
+import {
+  hasOpFlags,
+  keyFlagProblem,
+  opFlagArityProblem,
+  opFlagOptions,
+  opFlagValues,
+  parseExpectInvocations,
+  parseTimeout,
+} from './ci/plan.js';
 import { decideMode, NEEDS_TERMINAL_MESSAGE } from './ci/mode.js';
 import { scrub } from './ops/errors.js';
 import { isRegionName } from './aws/region.js';
@@ -67,6 +75,11 @@ function withMainOptions(y: Argv) {
       group: 'Matching:',
     })
     .option('expect', { type: 'string', describe: "REGEX the matched invocation's log must contain (implies --wait)", group: 'Matching:' })
+    .option('expect-invocations', {
+      type: 'string',
+      describe: 'Invocations each operation must get (default: one per function its event reaches)',
+      group: 'Matching:',
+    })
     .option('function', {
       type: 'string',
       array: true,
@@ -137,6 +150,14 @@ function numberFlag(name: string, raw: string): number {
   return n;
 }
 
+/** --expect-invocations N, read here so a bad value is named; nothing when the flag is absent. */
+function expectInvocationsFlag(raw: string | undefined): { expectInvocations?: number } {
+  if (raw === undefined) return {};
+  const parsed = parseExpectInvocations(raw);
+  if ('problem' in parsed) throw usageError(parsed.problem);
+  return { expectInvocations: parsed.count };
+}
+
 type MainArgs = Awaited<ReturnType<ReturnType<typeof withMainOptions>['parseAsync']>>;
 
 async function runMain(args: MainArgs): Promise<number> {
@@ -165,9 +186,10 @@ async function runMain(args: MainArgs): Promise<number> {
     ...(args.profile ? { profile: args.profile } : {}),
     ...(args.region ? { region: args.region } : {}),
   };
+  const expectInvocations = expectInvocationsFlag(args['expect-invocations']);
   if (mode === 'needs-terminal') throw usageError(NEEDS_TERMINAL_MESSAGE);
   if (args.handler) await checkHandler(args.handler);
-  if (mode === 'tui') return runTuiMode(args, targetFlags);
+  if (mode === 'tui') return runTuiMode(args, { ...targetFlags, ...expectInvocations });
   lifecycle.setMode('ci');
 
   if (!args.bucket) throw usageError('--bucket BUCKET is required with an operation flag');
@@ -195,6 +217,7 @@ async function runMain(args: MainArgs): Promise<number> {
       wait: args.wait,
       timeoutMs,
       ...(args.expect !== undefined ? { expect: args.expect } : {}),
+      ...expectInvocations,
       json: args.json,
       quiet: args.quiet,
       createBucket: args['create-bucket'],

@@ -36,6 +36,8 @@ export interface ChainRoute {
   filterRules?: { Name: string; Value: string }[];
   /** The EventBridge rule's event pattern (JSON), for routes through EventBridge. */
   eventPattern?: string;
+  /** The SNS subscription's FilterPolicy (JSON) and its FilterPolicyScope, for routes through a filtered subscription. */
+  filterPolicy?: { policy: string; scope: 'MessageAttributes' | 'MessageBody' };
 }
 
 /** Where the bucket's events go, as discovery followed them. */
@@ -73,6 +75,8 @@ export type SessionEvent =
       awaitsInvocation?: boolean;
       /** Matches that settle the op (default 1). */
       expectedMatches?: number;
+      /** The functions its event reaches (fan-out, from the chain): each must run for it; absent: any `expectedMatches` invocations. */
+      expectedFunctions?: string[];
     }
   | { type: 'OpProgress'; opId: number; loaded: number; total?: number }
   | { type: 'OpAcked'; opId: number; result: OpResult }

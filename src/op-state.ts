@@ -41,8 +41,13 @@ export interface OpState {
   result?: OpResult;
   /** First match first; fan-out adds one per function. */
   matches: OpMatch[];
-  /** Matches that settle the operation: 1 for a direct notification (S3 allows no overlapping configurations). */
+  /**
+   * Matches that settle the operation: 1 for a direct notification (S3 allows no overlapping configurations); one per
+   * function reached through a fan-out (SNS subscriptions, EventBridge rules); `--expect-invocations N`.
+   */
   expectedMatches: number;
+  /** The functions the op's event reaches (from the chain): matches count once per function; absent: every match counts. */
+  expectedFunctions?: string[];
   /** Whether an invocation is awaited at all (false: the operation settles at its ack). */
   awaitsInvocation: boolean;
   /** fire()'s promise has resolved with this op. Later events only add: a late match turns `no-match` into `matched`. */
@@ -56,6 +61,24 @@ const FAILED_INVOCATION = new Set<Invocation['status']>(['failed', 'timed-out'])
 
 function matchedStatus(matches: readonly OpMatch[]): OpStatus {
   return matches.some((m) => FAILED_INVOCATION.has(m.invocation.status)) ? 'lambda-failed' : 'matched';
+}
+
+/** Whether the op has every invocation it waits for: one per function when its functions are known, else by count. */
+export function hasAllMatches(op: Pick<OpState, 'expectedMatches' | 'expectedFunctions'>, matches: readonly OpMatch[]): boolean {
+  const count = op.expectedFunctions ? new Set(matches.map((m) => m.logGroup)).size : matches.length;
+  return count >= op.expectedMatches;
+}
+
+/** The expected functions no matched invocation came from (their log group `/aws/lambda/NAME`), in order. */
+export function missingFunctions(op: Pick<OpState, 'expectedFunctions' | 'matches'>): string[] {
+  const groups = new Set(op.matches.map((m) => m.logGroup));
+  return (op.expectedFunctions ?? []).filter((fn) => !groups.has(`/aws/lambda/${fn}`));
+}
+
+/** A settled op's status once another match came in late: matched when nothing is missing any more. */
+function lateStatus(op: OpState, matches: readonly OpMatch[]): OpStatus {
+  const status = matchedStatus(matches);
+  return hasAllMatches(op, matches) || status === 'lambda-failed' ? status : 'no-match';
 }
 
 function update(states: OpStates, opId: number, change: (op: OpState) => OpState): OpStates {
@@ -77,6 +100,7 @@ export function foldOpEvent(states: OpStates, event: SessionEvent): OpStates {
           warnings: event.warnings,
           matches: [],
           expectedMatches: event.expectedMatches ?? 1,
+          ...(event.expectedFunctions ? { expectedFunctions: event.expectedFunctions } : {}),
           awaitsInvocation: event.awaitsInvocation ?? true,
           settled: false,
         },
@@ -89,7 +113,7 @@ export function foldOpEvent(states: OpStates, event: SessionEvent): OpStates {
     case 'OpAcked':
       return update(states, event.opId, (op) => {
         // A Lambda can report before the SDK has parsed the ack: a match that came first stands.
-        const matched = op.matches.length >= op.expectedMatches;
+        const matched = hasAllMatches(op, op.matches);
         const latency = (m: OpMatch) => ({ ...m, latency: computeLatency(event.result, m.invocation) });
         const matches = op.matches.map(latency);
         return {
@@ -129,9 +153,9 @@ export function foldOpEvent(states: OpStates, event: SessionEvent): OpStates {
         };
         const matches = [...op.matches, match];
         if (op.status === 'failed' || op.status === 'cancelled' || op.status === 'skipped') return { ...op, matches };
-        if (op.settled) return { ...op, matches, status: matchedStatus(matches) }; // a late match beats no-match
+        if (op.settled) return { ...op, matches, status: lateStatus(op, matches) }; // a late match beats no-match
         // Before the ack the op is still sending: OpAcked settles it with its figures.
-        const complete = op.result !== undefined && matches.length >= op.expectedMatches;
+        const complete = op.result !== undefined && hasAllMatches(op, matches);
         return { ...op, matches, ...(complete ? { status: matchedStatus(matches), settled: true } : {}) };
       });
     case 'InvocationUpdated': {
@@ -150,7 +174,12 @@ export function foldOpEvent(states: OpStates, event: SessionEvent): OpStates {
     case 'MatchTimeout':
       return update(states, event.opId, (op) => {
         if (op.settled) return op;
-        if (op.matches.length > 0) return { ...op, status: matchedStatus(op.matches), settled: true };
+        if (hasAllMatches(op, op.matches)) return { ...op, status: matchedStatus(op.matches), settled: true };
+        // Fan-out short of a function: no-match (exit 3), unless one that ran failed (lambda-failed ranks higher).
+        if (op.matches.length > 0) {
+          const status = matchedStatus(op.matches) === 'lambda-failed' ? 'lambda-failed' : 'no-match';
+          return { ...op, status, settled: true };
+        }
         return { ...op, status: op.status === 'acked' ? 'no-match' : op.status, settled: true };
       });
     default:

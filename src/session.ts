@@ -13,7 +13,8 @@ import { bucketNameProblem, ensureBucket } from './ops/bucket.js';
 import { resolveTarget, type ResolveOptions, type Target } from './target.js';
 import { AppError, ExitCode, oneLine } from './errors.js';
 import type { Observer } from './observe/observer.js';
-import { discover, notifyWarning } from './observe/discover.js';
+import { discover, logGroupOf, notifyWarning } from './observe/discover.js';
+import { functionsFor } from './observe/chain-expect.js';
 
 export interface SessionOptions extends ResolveOptions {
   /** Tail the function logs and match invocations (default true). */
@@ -23,6 +24,8 @@ export interface SessionOptions extends ResolveOptions {
   tailMode?: 'auto' | 'live' | 'poll';
   functions?: string[];
   logGroups?: string[];
+  /** How many invocations each operation must get (--expect-invocations); default: one per function its event reaches. */
+  expectInvocations?: number;
   now?: () => number;
 }
 
@@ -148,8 +151,32 @@ class Session implements SessionApi {
   private announce(input: OpInput, warnings: string[], awaitsInvocation: boolean): FiredOp {
     const opId = ++this.nextOpId;
     const settled = new Promise<OpState>((resolve) => this.waiters.set(opId, resolve));
-    this.emit({ type: 'OpStarted', opId, input, startedAt: this.now(), warnings, awaitsInvocation, expectedMatches: 1 });
+    const expected = awaitsInvocation ? this.expectationFor(input) : { expectedMatches: 1 };
+    this.emit({ type: 'OpStarted', opId, input, startedAt: this.now(), warnings, awaitsInvocation, ...expected });
     return { opId, settled };
+  }
+
+  /**
+   * How many invocations the op waits for: --expect-invocations, else one per watched function whose route accepts its
+   * event (chain-expect.ts), at least one (a link not followed may still reach a function).
+   */
+  private expectationFor(input: OpInput): { expectedMatches: number; expectedFunctions?: string[] } {
+    if (this.options.expectInvocations !== undefined) return { expectedMatches: this.options.expectInvocations };
+    const d = this.discovery;
+    if (!d?.chain || d.bucket !== input.bucket) return { expectedMatches: 1 };
+    const reached = functionsFor(d.chain, { bucket: input.bucket, key: keyOf(input), eventNames: opDefinition(input.kind).eventNames });
+    const watched = reached.filter((fn) => d.logGroups.includes(logGroupOf(fn)));
+    return watched.length > 1 ? { expectedMatches: watched.length, expectedFunctions: watched } : { expectedMatches: 1 };
+  }
+
+  /** The op's expectation as the observer takes it. */
+  private awaited(opId: number): { expectedMatches?: number; expectedGroups?: string[] } {
+    const op = this.ops[opId];
+    if (!op) return {};
+    return {
+      expectedMatches: op.expectedMatches,
+      ...(op.expectedFunctions ? { expectedGroups: op.expectedFunctions.map(logGroupOf) } : {}),
+    };
   }
 
   async listBuckets(): Promise<string[]> {
@@ -193,7 +220,8 @@ class Session implements SessionApi {
       if (op.bucket !== bucket) continue;
       this.early.delete(opId);
       observer.pending(opId, op.bucket, op.key, op.startedAt);
-      if (op.result) observer.await({ result: op.result, eventNames: op.eventNames, timeoutMs: this.matchTimeoutMs() });
+      if (op.result)
+        observer.await({ result: op.result, eventNames: op.eventNames, timeoutMs: this.matchTimeoutMs(), ...this.awaited(opId) });
       else this.observerOf.set(opId, observer);
     }
   }
@@ -203,7 +231,12 @@ class Session implements SessionApi {
   }
 
   private async discoverAndObserve(bucket: string): Promise<Discovery> {
-    const found = await discover(this.t.s3, bucket, { functions: this.options.functions, logGroups: this.options.logGroups });
+    const found = await discover(
+      this.t.s3,
+      bucket,
+      { functions: this.options.functions, logGroups: this.options.logGroups },
+      this.t.chainClients,
+    );
     const { notification, ...discovery } = found;
     this.notification = notification;
     this.discovery = discovery;
@@ -315,7 +348,7 @@ class Session implements SessionApi {
     this.observerOf.delete(opId);
     const early = this.early.get(opId);
     if (observer && observer === this.observer) {
-      observer.await({ result, eventNames, timeoutMs: this.matchTimeoutMs() });
+      observer.await({ result, eventNames, timeoutMs: this.matchTimeoutMs(), ...this.awaited(opId) });
     } else if (early && this.discovering > 0) {
       early.result = result;
     } else if (this.options.observe !== false) {

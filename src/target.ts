@@ -9,6 +9,7 @@ import { AppError, ExitCode, usageError } from './errors.js';
 import type { TargetInfo } from './events.js';
 import type { Sandbox } from './sandbox/server.js';
 import { describeError, scrubCredentialsOf } from './ops/errors.js';
+import type { ChainClientConfig } from './observe/chain-read.js';
 
 export interface Target {
   info: TargetInfo;
@@ -18,6 +19,8 @@ export interface Target {
   s3Config: S3ClientConfig;
   /** Built on first use so runs that never tail never load the Logs SDK. */
   logs(): Promise<CloudWatchLogsClient>;
+  /** Where discovery reads SNS, Lambda (event source mappings) and EventBridge: the S3 side's endpoint and credentials. */
+  chainClients: ChainClientConfig;
   sandbox?: Sandbox;
   close(): Promise<void>;
 }
@@ -131,6 +134,7 @@ async function startEmbeddedSandbox(decision: { region: string; note?: string },
     s3,
     s3Config,
     logs,
+    chainClients: { region: sandbox.region, endpoint: sandbox.endpoint, credentials: FAKE_CREDENTIALS },
     sandbox,
     async close() {
       s3.destroy();
@@ -215,6 +219,7 @@ export async function resolveTarget(options: ResolveOptions): Promise<Target> {
         s3,
         s3Config,
         logs,
+        chainClients: { region: decision.region, endpoint: decision.s3Endpoint, ...credentials },
         async close() {
           s3.destroy();
           await logs.destroy();
@@ -234,6 +239,7 @@ export async function resolveTarget(options: ResolveOptions): Promise<Target> {
         s3,
         s3Config,
         logs,
+        chainClients: base,
         async close() {
           s3.destroy();
           await logs.destroy();

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { SessionEvent } from '../src/events.js';
 import type { Invocation } from '../src/observe/types.js';
 import type { OpResult } from '../src/ops/types.js';
-import { foldOpEvents, type OpStatus } from '../src/op-state.js';
+import { foldOpEvents, hasAllMatches, missingFunctions, type OpStatus } from '../src/op-state.js';
 
 const input = { kind: 'put', bucket: 'b', file: 'f.txt', key: 'k' } as const;
 const started = (awaitsInvocation = true): SessionEvent => ({
@@ -149,4 +149,45 @@ test('a second Matched for the same invocation upgrades its confidence and snaps
     assert.equal(op.status, c.status, c.name);
     assert.equal(op.matches[0]?.latency.triggerMs, 40, `${c.name}: figures from the ack`);
   }
+});
+
+test('fan-out: the op settles once every expected function ran; short of one at the timeout it is no-match naming it', () => {
+  const fanStarted: SessionEvent = {
+    type: 'OpStarted',
+    opId: 1,
+    input,
+    startedAt: 100,
+    warnings: [],
+    expectedMatches: 2,
+    expectedFunctions: ['fn-a', 'fn-b'],
+  };
+  const from = (fn: string, requestId: string, status: Invocation['status'] = 'succeeded') =>
+    matched({ ...inv(requestId, status), logGroup: `/aws/lambda/${fn}` });
+  const one = foldOpEvents({}, [fanStarted, acked, from('fn-a', 'r1')])[1]!;
+  assert.equal(one.status, 'acked', 'one of two functions: still waiting');
+  assert.equal(one.settled, false);
+  assert.deepEqual(missingFunctions(one), ['fn-b']);
+  const dup = foldOpEvents({}, [fanStarted, acked, from('fn-a', 'r1'), from('fn-a', 'r2')])[1]!;
+  assert.equal(dup.settled, false, "a second invocation of fn-a does not stand in for fn-b's");
+  const both = foldOpEvents({}, [fanStarted, acked, from('fn-a', 'r1'), from('fn-b', 'r3')])[1]!;
+  assert.equal(both.status, 'matched');
+  assert.equal(both.settled, true);
+  assert.deepEqual(missingFunctions(both), []);
+  const short = foldOpEvents({}, [fanStarted, acked, from('fn-a', 'r1'), timeout])[1]!;
+  assert.equal(short.status, 'no-match');
+  assert.equal(short.settled, true);
+  assert.equal(short.matches.length, 1, 'the match that came stays');
+  assert.deepEqual(missingFunctions(short), ['fn-b']);
+  const late = foldOpEvents({}, [fanStarted, acked, from('fn-a', 'r1'), timeout, from('fn-b', 'r3')])[1]!;
+  assert.equal(late.status, 'matched', 'the missing function ran late');
+  const failed = foldOpEvents({}, [fanStarted, acked, from('fn-a', 'r1', 'failed'), timeout])[1]!;
+  assert.equal(failed.status, 'lambda-failed', 'a failed Lambda ranks above the missing one');
+});
+
+test('--expect-invocations without known functions: every match counts', () => {
+  const counted: SessionEvent = { type: 'OpStarted', opId: 1, input, startedAt: 100, warnings: [], expectedMatches: 2 };
+  assert.equal(foldOpEvents({}, [counted, acked, matched(inv('r1'))])[1]!.settled, false);
+  const two = foldOpEvents({}, [counted, acked, matched(inv('r1')), matched(inv('r2'))])[1]!;
+  assert.equal(two.status, 'matched');
+  assert.equal(hasAllMatches(two, two.matches), true);
 });

@@ -1,6 +1,6 @@
 /** The NDJSON record of one operation (--json): result, match, latency and the invocation's log. */
-import type { TargetInfo } from '../events.js';
-import type { Latency } from '../observe/types.js';
+import type { Chain, TargetInfo } from '../events.js';
+import type { Latency, LatencyHop } from '../observe/types.js';
 import { keyOf } from '../ops/index.js';
 import { errorLines, statusOf, type OpMatchSummary, type OpOutcome } from './outcome.js';
 
@@ -8,6 +8,7 @@ const raw = (message: string) => message.replace(/\n+$/, '');
 
 function matchRecord({ invocation: inv, confidence, latency }: OpMatchSummary): MatchRecord {
   return {
+    function: functionOfGroup(inv.logGroup),
     confidence,
     requestId: inv.requestId,
     logGroup: inv.logGroup,
@@ -16,7 +17,13 @@ function matchRecord({ invocation: inv, confidence, latency }: OpMatchSummary): 
     errors: errorLines(inv).map((l) => raw(l.message)),
     coldStart: latency.coldStart,
     ...(inv.report ? { report: { ...inv.report } } : {}),
+    hops: latency.hops ?? [],
   };
+}
+
+/** `/aws/lambda/NAME` -> NAME; another log group (--log-group) as it is. */
+export function functionOfGroup(logGroup: string): string {
+  return logGroup.startsWith('/aws/lambda/') ? logGroup.slice('/aws/lambda/'.length) : logGroup;
 }
 
 /** Version of the NDJSON records' shape; bumped when a field changes meaning or goes away. */
@@ -24,6 +31,8 @@ export const RECORD_SCHEMA = 1;
 
 /** One matched invocation in a record. */
 export interface MatchRecord {
+  /** The function (from its log group `/aws/lambda/NAME`; another --log-group as given). */
+  function: string;
   confidence: string;
   requestId: string;
   logGroup: string;
@@ -34,6 +43,8 @@ export interface MatchRecord {
   errors: string[];
   coldStart: boolean;
   report?: Record<string, number | undefined>;
+  /** Per-hop latency through SNS, SQS and EventBridge, each naming its clocks (empty for a direct notification). */
+  hops: LatencyHop[];
 }
 
 /** The `op` record: one per operation. */
@@ -48,9 +59,13 @@ export interface OutcomeRecord {
   warnings: string[];
   result: Record<string, unknown> | null;
   error: { code: string; message: string; httpStatus?: number } | null;
-  /** The first (or only) match; `matches` has every one (fan-out). */
+  /** The first (or only) match; `matches` has every one (fan-out: one per function). */
   match: MatchRecord | null;
   matches: MatchRecord[];
+  /** Fan-out: the functions its event reaches that did not run for it within --timeout (present when any). */
+  missing?: string[];
+  /** Where the bucket's events go, as discovery followed them (absent when the configuration was not read). */
+  chain?: Chain;
   /** The first match's figures (ms, never negative); `oneClock`: the ack and Lambda's timestamps share this machine's clock. */
   latency: (Latency & { oneClock: boolean }) | null;
   expect?: { pattern: string; ok: boolean };
@@ -62,7 +77,7 @@ export interface OutcomeRecord {
  * The record of one operation. `oneClock`: the target stamps Lambda's times on this machine's clock (the sandbox,
  * Logs on loopback); said in `latency`. Log messages stay raw (Lambda's `\r` inside a multi-line message kept).
  */
-export function outcomeRecord(o: OpOutcome, target: TargetInfo, oneClock = false): OutcomeRecord {
+export function outcomeRecord(o: OpOutcome, target: TargetInfo, oneClock = false, chain?: Chain): OutcomeRecord {
   const { error, ...result } = o.result ?? { error: undefined };
   const inv = o.match?.invocation;
   const matches = o.matches ?? (o.match ? [o.match] : []);
@@ -79,6 +94,8 @@ export function outcomeRecord(o: OpOutcome, target: TargetInfo, oneClock = false
     error: error ?? null,
     match: o.match ? matchRecord(o.match) : null,
     matches: matches.map(matchRecord),
+    ...(o.missing?.length ? { missing: o.missing } : {}),
+    ...(chain ? { chain } : {}),
     latency: o.match ? { ...o.match.latency, oneClock } : null,
     ...(o.expect ? { expect: o.expect } : {}),
     log: (inv?.lines ?? []).map((l) => ({ timestamp: l.timestamp, seenAt: l.seenAt, message: raw(l.message), kind: l.kind })),

@@ -3,7 +3,7 @@ import { attemptCount } from '../observe/invocations.js';
 import type { OpInput, OpResult } from '../ops/types.js';
 import type { Invocation, Latency, LogLine, MatchConfidence } from '../observe/types.js';
 import { ExitCode } from '../errors.js';
-import type { OpState } from '../op-state.js';
+import { missingFunctions, type OpState } from '../op-state.js';
 
 /** One operation of a CI run as it ended (from the engine's fold, plus what CI itself checks: --expect). */
 export interface OpOutcome {
@@ -14,8 +14,12 @@ export interface OpOutcome {
   match?: OpMatchSummary;
   /** Every matched invocation, first first (fan-out: one per function). */
   matches?: OpMatchSummary[];
-  /** --wait and no invocation matched within --timeout. */
+  /** --wait and no invocation matched within --timeout (fan-out: some function's did not). */
   timedOut?: boolean;
+  /** Fan-out: the functions its event reaches that had no matched invocation when it settled. */
+  missing?: string[];
+  /** How many invocations it waited for, when more than one (fan-out, --expect-invocations). */
+  expectedInvocations?: number;
   /** A matched invocation's last attempt seen within --timeout failed or timed out (the fold's `lambda-failed`). */
   lambdaFailed?: boolean;
   /** --expect: whether the matched invocation's log contained the pattern. */
@@ -40,6 +44,8 @@ export function outcomeOf(state: OpState, interrupted = false): OpOutcome {
     ...(state.result ? { result: state.result } : {}),
     ...(matches[0] ? { match: matches[0], matches } : {}),
     ...(state.status === 'no-match' ? { timedOut: true } : {}),
+    ...(state.settled && missingFunctions(state).length ? { missing: missingFunctions(state) } : {}),
+    ...(state.expectedMatches > 1 ? { expectedInvocations: state.expectedMatches } : {}),
     ...(state.status === 'lambda-failed' ? { lambdaFailed: true } : {}),
     ...(state.status === 'skipped' ? { skipped: true } : {}),
     ...(interrupted && !state.settled ? { cancelled: true } : {}),

@@ -103,3 +103,15 @@ export function parseTimeout(text: string): { ms: number } | { problem: string }
   if (ms > MAX_TIMEOUT_MS) return { problem: `--timeout '${text}' is longer than 24h: use at most 24h` };
   return { ms };
 }
+
+/** The most invocations --expect-invocations may ask per operation (more is a typo, not a topology). */
+export const MAX_EXPECT_INVOCATIONS = 1000;
+
+/** --expect-invocations TEXT -> a whole number from 1 to 1000, or a one-line usage message naming what to fix. */
+export function parseExpectInvocations(text: string): { count: number } | { problem: string } {
+  if (!/^\s*\d+\s*$/.test(text)) return { problem: `--expect-invocations '${text}' is not a whole number: use e.g. 2` };
+  const count = Number(text);
+  if (count < 1) return { problem: `--expect-invocations '${text}' must be at least 1` };
+  if (count > MAX_EXPECT_INVOCATIONS) return { problem: `--expect-invocations '${text}' is more than ${MAX_EXPECT_INVOCATIONS}` };
+  return { count };
+}

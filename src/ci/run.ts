@@ -1,6 +1,6 @@
 /** CI mode: fire the planned operations one by one, wait for their invocations, print, and decide the exit code. */
 import type { Writable } from 'node:stream';
-import type { SessionApi, SessionEvent } from '../events.js';
+import type { Chain, SessionApi, SessionEvent } from '../events.js';
 import { foldOpEvent, type OpState, type OpStates } from '../op-state.js';
 import type { OpInput } from '../ops/types.js';
 import { checkInput } from '../ops/validate.js';
@@ -20,7 +20,7 @@ import {
   statusOf,
   type OpOutcome,
 } from './outcome.js';
-import { outcomeRecord } from './json.js';
+import { functionOfGroup, outcomeRecord } from './json.js';
 import * as text from './text.js';
 import { progressText, StatusLine, waitingText, type MaybeTty } from './status-line.js';
 
@@ -36,6 +36,8 @@ export interface CiOptions extends OpFlags, TargetFlags {
   functions?: string[];
   logGroups?: string[];
   poll: boolean;
+  /** --expect-invocations: how many invocations each operation must get (default: one per function reached). */
+  expectInvocations?: number;
 }
 
 export interface CiIo {
@@ -173,6 +175,7 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
     ...(o.poll ? { tailMode: 'poll' as const } : {}),
     ...(o.functions?.length ? { functions: o.functions } : {}),
     ...(o.logGroups?.length ? { logGroups: o.logGroups } : {}),
+    ...(o.expectInvocations !== undefined ? { expectInvocations: o.expectInvocations } : {}),
   };
   const session = await createSession(sessionOptions);
   const oneClock = onThisMachinesClock(session.target);
@@ -211,9 +214,14 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
       }
     }
     let logGroups: string[] = [];
+    let chain: Chain | undefined;
     try {
       const discovery = await session.selectBucket(o.bucket);
       logGroups = discovery.logGroups;
+      chain = discovery.chain;
+      // Where the other informational lines go: stderr with --json (stdout stays NDJSON), stdout otherwise; not with --quiet.
+      const chainLine = text.chainLine(discovery);
+      if (chainLine) info(chainLine);
       for (const line of text.discoveryLines(discovery, wait)) info(line);
     } catch (err) {
       // A target that cannot reach CloudWatch Logs at all is bad input: say so before anything is fired.
@@ -231,7 +239,7 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
         const skipped = outcomeOf(await session.skip(input).settled);
         outcomes.push(skipped);
         problem(text.skippedLine(input, stoppedBy));
-        if (o.json) status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(skipped, session.target, oneClock))}\n`));
+        if (o.json) status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(skipped, session.target, oneClock, chain))}\n`));
         continue;
       }
       if (!o.json) info(text.opStartLine(input));
@@ -243,7 +251,7 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
       outcomes.push(outcome);
       // With --json the record says it all; stderr keeps only what went wrong.
       report(outcome, o, logGroups, tailNotes, session, oneClock, o.json ? () => {} : info, problem);
-      if (o.json) status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(outcome, session.target, oneClock))}\n`));
+      if (o.json) status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(outcome, session.target, oneClock, chain))}\n`));
       if (statusOf(outcome) === 'failed' || statusOf(outcome) === 'cancelled') stoppedBy = stop.interrupted ? 'interrupted' : 'failed';
     }
   } finally {
@@ -269,10 +277,22 @@ function report(
   }
   info(text.opDoneLine(input, result));
   if (outcome.match) {
-    for (const line of text.invocationLines(outcome.match.invocation, outcome.match.confidence, outcome.match.latency)) info(line);
-    info(text.latencyLine(outcome.match.latency, oneClock));
-    const failed = (outcome.matches ?? [outcome.match]).filter((m) => invocationFailed(m.invocation));
+    const matches = outcome.matches ?? [outcome.match];
+    const fanOut = text.fanOutLine(
+      matches.map((m) => functionOfGroup(m.invocation.logGroup)),
+      outcome.missing ?? [],
+    );
+    if (fanOut) info(fanOut);
+    for (const m of matches) {
+      for (const line of text.invocationLines(m.invocation, m.confidence, m.latency)) info(line);
+      info(text.latencyLine(m.latency, oneClock));
+    }
+    const failed = matches.filter((m) => invocationFailed(m.invocation));
     for (const m of outcome.lambdaFailed ? failed : []) for (const line of text.lambdaFailedLines(m.invocation)) problem(line);
+    if (outcome.timedOut && outcome.missing?.length)
+      problem(text.missingFunctionsLine(input, o.timeoutMs, outcome.missing, matches.length));
+    else if (outcome.timedOut)
+      problem(text.tooFewLine(input, o.timeoutMs, matches.length, outcome.expectedInvocations ?? matches.length + 1));
     if (outcome.expect && !outcome.expect.ok) problem(text.expectFailedLine(outcome.expect.pattern, outcome.match.invocation));
   } else if (outcome.timedOut) {
     problem(text.noMatchLine(input, o.timeoutMs, logGroups, tailNotes));

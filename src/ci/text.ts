@@ -1,7 +1,7 @@
 /** Human CI output, as pure line builders: the scripts' lines for each op, then the invocation and its latency. */
 import type { Discovery, TargetInfo } from '../events.js';
 import type { OpError, OpInput, OpResult } from '../ops/types.js';
-import type { Invocation, Latency, MatchConfidence } from '../observe/types.js';
+import type { Invocation, Latency, LatencyHop, MatchConfidence } from '../observe/types.js';
 import { keyOf } from '../ops/index.js';
 import { errorLines } from './outcome.js';
 import { opDefinition } from '../ops/registry.js';
@@ -20,9 +20,33 @@ export function discoveryLines(d: Discovery, tailing: boolean): string[] {
     const fns = d.functions.length ? ` (function ${d.functions.join(', ')})` : '';
     lines.push(`Watching ${d.logGroups.join(', ')}${fns}`);
   }
-  for (const dest of d.destinations) lines.push(`Note: ${dest}`);
+  // A followed chain names its topics, queues and rules on the Chain line already.
+  if (!d.chain?.routes.some((r) => r.hops.length > 0)) for (const dest of d.destinations) lines.push(`Note: ${dest}`);
   for (const w of d.warnings) lines.push(`Warning: ${w}`);
   return lines;
+}
+
+/** The chain discovery followed, once (stderr): `Chain: test-bucket → SNS uploads → fn-resize, fn-index`. */
+export function chainLine(d: Discovery): string | undefined {
+  return d.chain ? `Chain: ${d.chain.summary}` : undefined;
+}
+
+/** A fan-out operation's line naming each function and whether it ran: `Functions: event-handler (matched), event-indexer (did not run)`. */
+export function fanOutLine(matchedFunctions: readonly string[], missing: readonly string[]): string | undefined {
+  if (matchedFunctions.length + missing.length < 2) return undefined;
+  const parts = [...matchedFunctions.map((f) => `${f} (matched)`), ...missing.map((f) => `${f} (did not run)`)];
+  return `Functions: ${parts.join(', ')}`;
+}
+
+/** Exit 3 of a fan-out: the functions that did not run for the operation within --timeout. */
+export function missingFunctionsLine(input: OpInput, timeoutMs: number, missing: readonly string[], ran: number): string {
+  const fns = missing.join(', ');
+  return `No invocation of ${fns} for ${opName(input)} ${keyOf(input)} within ${timeoutMs / 1000}s (${ran} of ${ran + missing.length} functions ran)`;
+}
+
+/** Exit 3 of --expect-invocations N: fewer invocations than asked within --timeout. */
+export function tooFewLine(input: OpInput, timeoutMs: number, got: number, expected: number): string {
+  return `Only ${got} of ${expected} expected invocations for ${opName(input)} ${keyOf(input)} within ${timeoutMs / 1000}s`;
 }
 
 /** The scripts' line before an operation runs. */
@@ -123,7 +147,21 @@ export function latencyLine(l: Latency, oneClock = false): string {
       `tail lag ${ms(l.tailLagMs)} (${oneClock ? "START -> seen, one clock: this machine's" : 'START, Lambda clock -> seen, this machine'})`,
     );
   }
+  if (l.hops?.length) parts.push(`hops ${l.hops.map(hopText).join(', ')}`);
   return `Latency: ${parts.length ? parts.join(', ') : 'not measurable (no START/REPORT seen)'}`;
+}
+
+const HOP_NAMES: Record<LatencyHop['from'] | LatencyHop['to'], string> = {
+  ack: 'S3 ack',
+  sns: 'SNS',
+  sqs: 'SQS',
+  eventbridge: 'EventBridge',
+  start: 'START',
+};
+
+/** `SNS -> START 4 ms (SNS's clock -> Lambda's clock)`. */
+export function hopText(h: LatencyHop): string {
+  return `${HOP_NAMES[h.from]} -> ${HOP_NAMES[h.to]} ${ms(h.ms)} (${h.clocks})`;
 }
 
 /** `tailNotes`: what the tail last said of each group that had trouble (refused, errors), so a timeout explains itself. */

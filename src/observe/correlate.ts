@@ -24,6 +24,20 @@ export interface OpCandidate {
   pending: boolean;
   /** Already has a matched invocation (further ones may still match on evidence: fan-out). */
   matched: boolean;
+  /** The log groups its matched invocations came from (fan-out: one per function); absent: `matched` alone decides. */
+  matchedGroups?: readonly string[];
+  /** The log groups of the functions its event reaches (from the chain); absent: any watched group. */
+  expectedGroups?: readonly string[];
+}
+
+/** Whether the op already has an invocation from this log group (so another one there is not what it waits for). */
+export function hasMatchFrom(op: OpCandidate, logGroup: string): boolean {
+  return op.matchedGroups ? op.matchedGroups.includes(logGroup) : op.matched;
+}
+
+/** Whether the op still waits for an invocation: none yet, or an expected function has not run for it. */
+export function awaitsMore(op: OpCandidate): boolean {
+  return !op.matched || (op.expectedGroups ?? []).some((g) => !(op.matchedGroups ?? []).includes(g));
 }
 
 export interface InvocationEvidence {
@@ -122,9 +136,53 @@ function beganAt(inv: Invocation, options: TimeMatchOptions): number {
 }
 
 /**
- * Which ops this invocation belongs to. request-id evidence may name several ops (a batch of
- * records); key evidence names one (the earliest unmatched op with it); a time match needs
- * a complete invocation with no S3 evidence and exactly one unmatched op on the bucket.
+ * The records of a batched invocation (SQS, or a handler printing each message's body): several S3 records. S3
+ * notifies Lambda with one record per event, so several distinct records in one invocation are a batch.
+ */
+function batchRecords(ev: InvocationEvidence): S3Mention[] {
+  const queued = ev.mentions.filter((m) => m.envelopes?.at(-1)?.kind === 'sqs');
+  if (queued.length > 1) return queued;
+  const distinct = new Map(ev.mentions.map((m) => [`${m.requestId ?? ''}\n${m.key}\n${m.eventName ?? ''}`, m]));
+  return distinct.size > 1 ? [...distinct.values()] : [];
+}
+
+/**
+ * A batched SQS invocation: each record goes to its own op (its request id, else its key: the earliest op without a
+ * match from this log group first), no op twice. Empty when no record names a plausible op.
+ */
+function batchMatch(
+  inv: Invocation,
+  records: S3Mention[],
+  ops: readonly OpCandidate[],
+  ours: ReadonlySet<string>,
+  began: number,
+  skewMs: number,
+): MatchDecision[] {
+  const taken = new Map<number, MatchConfidence>();
+  for (const record of records) {
+    const one: InvocationEvidence = { text: '', mentions: [record] };
+    const fits = ops
+      .filter((op) => !taken.has(op.opId) && op.startedAt - skewMs <= began)
+      .map((op) => ({ op, confidence: evidenceFor(one, op, ours) }))
+      .filter((c): c is { op: OpCandidate; confidence: Exclude<MatchConfidence, 'time'> } => c.confidence !== undefined)
+      .sort(
+        (a, b) =>
+          CONFIDENCE_ORDER[b.confidence] - CONFIDENCE_ORDER[a.confidence] ||
+          Number(hasMatchFrom(a.op, inv.logGroup)) - Number(hasMatchFrom(b.op, inv.logGroup)) ||
+          a.op.startedAt - b.op.startedAt,
+      );
+    if (fits[0]) taken.set(fits[0].op.opId, fits[0].confidence);
+  }
+  return [...taken].map(([opId, confidence]) => ({ opId, confidence }));
+}
+
+const CONFIDENCE_ORDER: Record<MatchConfidence, number> = { time: 0, key: 1, 'request-id': 2 };
+
+/**
+ * Which ops this invocation belongs to. One op, except a batched SQS invocation (each of its records names its own
+ * op) and request-id evidence naming several ops. key evidence names one (the earliest op without a match from this
+ * log group: fan-out gives an op one invocation per function); a time match needs a complete invocation with no S3
+ * evidence and exactly one op waiting for an invocation from this log group.
  */
 export function decideMatch(
   inv: Invocation,
@@ -134,9 +192,24 @@ export function decideMatch(
 ): MatchDecision[] {
   const ours = new Set(options.ourRequestIds);
   for (const op of ops) if (op.requestId) ours.add(op.requestId);
+  const records = batchRecords(ev);
+  if (records.length) {
+    const batch = batchMatch(inv, records, ops, ours, beganAt(inv, options), options.clockSkewMs);
+    if (batch.length) return batch;
+  }
   const evidence = new Map(ops.map((op) => [op.opId, evidenceFor(ev, op, ours)]));
   const byRequestId = ops.filter((op) => evidence.get(op.opId) === 'request-id');
-  if (byRequestId.length) return byRequestId.map((op) => ({ opId: op.opId, confidence: 'request-id' }));
+  if (byRequestId.length) {
+    // Not a batch: one op, the one its printed record names (an id elsewhere in the text is weaker), else the earliest.
+    const inRecord = (op: OpCandidate) => Number(!ev.mentions.some((m) => m.requestId === op.requestId));
+    const best = [...byRequestId].sort(
+      (a, b) =>
+        inRecord(a) - inRecord(b) ||
+        Number(hasMatchFrom(a, inv.logGroup)) - Number(hasMatchFrom(b, inv.logGroup)) ||
+        a.startedAt - b.startedAt,
+    )[0]!;
+    return [{ opId: best.opId, confidence: 'request-id' }];
+  }
 
   const byKey = ops.filter((op) => evidence.get(op.opId) === 'key');
   if (byKey.length) {
@@ -144,17 +217,21 @@ export function decideMatch(
     const plausible = byKey.filter((op) => op.startedAt - options.clockSkewMs <= began);
     // An invocation that began before every candidate op was fired is an earlier run's, not ours.
     if (!plausible.length) return [];
-    const best = [...plausible].sort((a, b) => Number(a.matched) - Number(b.matched) || a.startedAt - b.startedAt)[0]!;
+    const here = (op: OpCandidate) => Number(hasMatchFrom(op, inv.logGroup));
+    const best = [...plausible].sort((a, b) => here(a) - here(b) || a.startedAt - b.startedAt)[0]!;
     // An op of the same key not acked yet may be its owner: an op that already has its match does not take it meanwhile.
     const unacked = ops.some(
       (op) => op.pending && op.bucket === best.bucket && op.key === best.key && op.startedAt - options.clockSkewMs <= began,
     );
-    if (best.matched && unacked) return [];
+    if (hasMatchFrom(best, inv.logGroup) && unacked) return [];
     return [{ opId: best.opId, confidence: 'key' }];
   }
 
   if (inv.status === 'running' || showsS3Evidence(ev, ops)) return [];
-  const waiting = ops.filter((op) => !op.matched);
+  // Fan-out: an op still waits for an expected function that has not run for it; otherwise only until its first match.
+  const waiting = ops.filter((op) =>
+    op.expectedGroups ? op.expectedGroups.includes(inv.logGroup) && !hasMatchFrom(op, inv.logGroup) : !op.matched,
+  );
   const buckets = new Set(waiting.map((op) => op.bucket));
   // Without evidence the invocation's bucket is unknown: only unambiguous when one op waits overall.
   if (waiting.length !== 1 || buckets.size !== 1) return [];

@@ -7,8 +7,10 @@ import {
   type GetBucketNotificationConfigurationCommandOutput,
   type S3Client,
 } from '@aws-sdk/client-s3';
-import type { Discovery } from '../events.js';
+import type { Chain, Discovery } from '../events.js';
 import { eventNameMatches, keyFilterAccepts } from '../aws/s3-events.js';
+import { buildChain, chainFunctions } from './chain.js';
+import type { ChainClientConfig } from './chain-read.js';
 
 type NotificationConfig = Omit<GetBucketNotificationConfigurationCommandOutput, '$metadata'>;
 interface EventConfig {
@@ -49,17 +51,29 @@ export function notifyWarning(config: NotificationConfig | undefined, bucket: st
   return `no notification of bucket ${bucket} covers ${eventName} on key "${key}" (event names, prefix/suffix filters): this operation will not notify anything`;
 }
 
-/** Pure part of discovery: a configuration (or the error reading it) plus overrides -> Discovery. */
+/**
+ * Pure part of discovery: a configuration (or the error reading it) plus overrides -> Discovery. `context.chain`: the
+ * routes followed beyond the bucket (chain-read.ts); without it only the bucket's Lambda configurations are routes.
+ */
 export function discoveryFrom(
   bucket: string,
   config: NotificationConfig | undefined,
   overrides: { functions?: string[]; logGroups?: string[] },
-  context: { region?: string; readError?: { code: string; message: string } } = {},
+  context: { region?: string; readError?: { code: string; message: string }; chain?: Chain } = {},
 ): Discovery {
   const warnings: string[] = [];
   const destinations: string[] = [];
   const lambdaArns = (config?.LambdaFunctionConfigurations ?? []).map((c) => c.LambdaFunctionArn ?? '').filter(Boolean);
-  const discovered = [...new Set(lambdaArns.map(functionNameOf))];
+  const chain =
+    context.chain ??
+    (config
+      ? buildChain(
+          bucket,
+          { LambdaFunctionConfigurations: config.LambdaFunctionConfigurations ?? [] },
+          { topics: new Map(), queues: new Map() },
+        )
+      : undefined);
+  const discovered = chain ? chainFunctions(chain) : [];
   for (const t of config?.TopicConfigurations ?? []) destinations.push(`events go to SNS topic ${t.TopicArn}`);
   for (const q of config?.QueueConfigurations ?? []) destinations.push(`events go to SQS queue ${q.QueueArn}`);
   if (config?.EventBridgeConfiguration) destinations.push('events go to EventBridge (default event bus)');
@@ -85,13 +99,14 @@ export function discoveryFrom(
     ? [...new Set([...overrideFunctions.map(logGroupOf), ...(overrides.logGroups ?? [])])]
     : discovered.map(logGroupOf);
 
+  for (const link of context.chain?.unfollowed ?? []) warnings.push(`not followed: ${link}`);
   if (!hasOverride && discovered.length === 0) {
     const hint = destinations.length
       ? `; ${destinations.join(', ')}: pass --function NAME for the Lambda behind it`
       : ': pass --function NAME or --log-group NAME to watch one';
     warnings.push(`bucket ${bucket} sends no events to a Lambda function${hint}`);
   }
-  return { bucket, functions, logGroups, destinations, warnings };
+  return { bucket, functions, logGroups, destinations, warnings, ...(chain ? { chain } : {}) };
 }
 
 function errorCode(err: unknown): { code: string; message: string } {
@@ -100,13 +115,15 @@ function errorCode(err: unknown): { code: string; message: string } {
 }
 
 /**
- * Reads the configuration and builds the Discovery; never throws (a read error becomes a
- * warning). The configuration read is returned too, for notifyWarning before each op.
+ * Reads the configuration and builds the Discovery, following topics, queues and EventBridge rules with the target's
+ * clients (`chainClients`, chain-read.ts); never throws (a read error becomes a warning, an unfollowed link is named).
+ * The configuration read is returned too, for notifyWarning before each op.
  */
 export async function discover(
   s3: S3Client,
   bucket: string,
   overrides: { functions?: string[]; logGroups?: string[] },
+  chainClients?: ChainClientConfig,
 ): Promise<Discovery & { notification?: NotificationConfig }> {
   let region: string | undefined;
   try {
@@ -114,10 +131,20 @@ export async function discover(
   } catch {
     region = undefined;
   }
+  let notification: NotificationConfig;
   try {
-    const { $metadata: _metadata, ...notification } = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }));
-    return { ...discoveryFrom(bucket, notification, overrides, { region }), notification };
+    const { $metadata: _metadata, ...read } = await s3.send(new GetBucketNotificationConfigurationCommand({ Bucket: bucket }));
+    notification = read;
   } catch (err) {
     return discoveryFrom(bucket, undefined, overrides, { region, readError: errorCode(err) });
   }
+  const beyond =
+    Boolean(notification.TopicConfigurations?.length || notification.QueueConfigurations?.length) ||
+    Boolean(notification.EventBridgeConfiguration);
+  if (beyond && chainClients) {
+    const { readChain } = await import('./chain-read.js');
+    const chain = await readChain(bucket, notification, chainClients);
+    return { ...discoveryFrom(bucket, notification, overrides, { region, chain }), notification };
+  }
+  return { ...discoveryFrom(bucket, notification, overrides, { region }), notification };
 }

@@ -11,7 +11,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SessionEvent } from '../events.js';
 import type { OpResult } from '../ops/types.js';
-import { decideMatch, evidenceFor, evidenceOf, mayBeEvidence, type OpCandidate } from './correlate.js';
+import { awaitsMore, decideMatch, evidenceFor, evidenceOf, mayBeEvidence, type OpCandidate } from './correlate.js';
 import { keySpellings } from './s3-mentions.js';
 import { GroupTail } from './group-tail.js';
 import { addLine, DEFAULT_LIMITS, emptyInvocations, isComplete, type EvidenceTest, type InvocationsState } from './invocations.js';
@@ -54,12 +54,17 @@ export interface AwaitedOp {
   /** The S3 event names the op can cause, from the operation registry (`ObjectRemoved:Delete`, `ObjectRemoved:DeleteMarkerCreated`). */
   eventNames: readonly string[];
   timeoutMs: number;
+  /** Invocations the op waits for (fan-out: one per function reached); fewer by its timeout is a MatchTimeout. Default 1. */
+  expectedMatches?: number;
+  /** The log groups of the functions its event reaches (fan-out), so each gets its own invocation. */
+  expectedGroups?: string[];
 }
 
 interface OpRecord {
   candidate: OpCandidate;
   result?: OpResult;
   timer?: NodeJS.Timeout;
+  expectedMatches?: number;
 }
 
 interface Claim {
@@ -201,13 +206,13 @@ export class Observer {
   /** Lambda-clock start of the window holding the invocations of the ops awaiting their first match; undefined when none. */
   private awaitingSince(): number | undefined {
     let oldest = Infinity;
-    for (const op of this.ops.values()) if (!op.candidate.matched) oldest = Math.min(oldest, op.candidate.startedAt);
+    for (const op of this.ops.values()) if (awaitsMore(op.candidate)) oldest = Math.min(oldest, op.candidate.startedAt);
     return oldest === Infinity ? undefined : oldest - this.skewMs() + matchingOffset(this.clockOffset, this.skewMs());
   }
 
   /** Fast polling while any op is in flight or awaiting its first match. */
   private interval(): number {
-    const busy = [...this.ops.values()].some((op) => !op.candidate.matched);
+    const busy = [...this.ops.values()].some((op) => awaitsMore(op.candidate));
     return busy ? (this.options.pollFastMs ?? 500) : (this.options.pollIdleMs ?? 5000);
   }
 
@@ -239,6 +244,7 @@ export class Observer {
     }
     const record: OpRecord = {
       result,
+      ...(op.expectedMatches !== undefined ? { expectedMatches: op.expectedMatches } : {}),
       candidate: {
         opId: result.opId,
         bucket: result.bucket,
@@ -249,6 +255,8 @@ export class Observer {
         ...(result.ackedAt !== undefined ? { ackedAt: result.ackedAt } : {}),
         pending: false,
         matched: existing?.candidate.matched ?? false,
+        ...(existing?.candidate.matchedGroups ? { matchedGroups: existing.candidate.matchedGroups } : {}),
+        ...(op.expectedGroups ? { expectedGroups: op.expectedGroups } : {}),
       },
     };
     record.timer = setTimeout(() => this.timeout(result.opId), op.timeoutMs);
@@ -314,7 +322,7 @@ export class Observer {
       if (decisions.length === 0) return;
       for (const d of decisions) {
         const op = this.ops.get(d.opId);
-        if (op) op.candidate = { ...op.candidate, matched: true };
+        if (op) op.candidate = { ...op.candidate, matched: true, matchedGroups: [...(op.candidate.matchedGroups ?? []), inv.logGroup] };
       }
       this.claims.set(inv.requestId, { opIds: decisions.map((d) => d.opId), confidence: decisions[0]!.confidence, emitted: false });
     }
@@ -365,16 +373,16 @@ export class Observer {
   private timeout(opId: number): void {
     const op = this.ops.get(opId);
     if (!op) return;
-    let matched = false;
+    let matched = 0;
     for (const [requestId, claim] of this.claims) {
       if (!claim.opIds.includes(opId)) continue;
-      matched = true;
+      matched++;
       const inv = this.invocations.byId.get(requestId);
       if (inv && !claim.emitted) this.emitMatch(inv); // partial: it never reported in time
     }
     this.ops.delete(opId);
     this.refreshKeyForms();
-    if (!matched) this.emit({ type: 'MatchTimeout', opId });
+    if (matched < (op.expectedMatches ?? 1)) this.emit({ type: 'MatchTimeout', opId });
   }
 
   /** Unclaimed invocations become Foreign after the grace period, unless an op is still in flight. */

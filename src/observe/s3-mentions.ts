@@ -1,7 +1,8 @@
 /**
  * Finds S3 event records a handler printed: plain `Records[].s3`, records inside SNS
- * envelopes (`Sns.Message` is a JSON string — the Jets fan-out), SQS bodies, and
- * EventBridge `detail`. Also every spelling of a key, to look for keys in plain text.
+ * envelopes (`Sns.Message` is a JSON string — the Jets fan-out), SQS bodies (an SNS
+ * notification inside one too), and EventBridge `detail`; each with the envelopes it came
+ * through and their times (for per-hop latency). Also every spelling of a key, to look for keys in plain text.
  */
 
 import { decodeEventKey, encodeEventKey } from '../aws/s3-events.js';
@@ -13,6 +14,18 @@ export interface S3Mention {
   eventName?: string;
   requestId?: string;
   via: 's3' | 'eventbridge';
+  /**
+   * The envelopes around the record, in the order the event went through them (S3 -> SNS -> SQS -> Lambda), each with
+   * its time when the envelope carries one (epoch ms): SNS `Timestamp` (ms precision), SQS `attributes.SentTimestamp`
+   * (ms), EventBridge `time` (whole seconds). Absent for a record printed as S3 sent it.
+   */
+  envelopes?: Envelope[];
+}
+
+/** One hop an S3 event went through before the function, and when that service stamped it (epoch ms). */
+export interface Envelope {
+  kind: 'sns' | 'sqs' | 'eventbridge';
+  at?: number;
 }
 
 /** Every spelling of a key a handler might print: raw, AWS-encoded, and emulators' %20 form. */
@@ -34,7 +47,36 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 
-function mentionOf(node: Json): S3Mention | undefined {
+const timeOf = (v: unknown): number | undefined => {
+  const t = typeof v === 'string' ? (/^\d+$/.test(v) ? Number(v) : Date.parse(v)) : typeof v === 'number' ? v : Number.NaN;
+  return Number.isFinite(t) ? t : undefined;
+};
+const envelope = (kind: Envelope['kind'], at: number | undefined): Envelope => (at === undefined ? { kind } : { kind, at });
+
+/**
+ * The envelope this node is and what it wraps: an SNS record (`EventSource` aws:sns, `Sns.Message`), an SNS notification
+ * as SNS writes it into an SQS body or an HTTP post (`Type` Notification, `TopicArn`, `Message`), an SQS record
+ * (`eventSource` aws:sqs, `body`, `attributes.SentTimestamp`).
+ */
+function unwrap(node: Json): { envelope: Envelope; inner: unknown } | undefined {
+  if (node.EventSource === 'aws:sns' && isObject(node.Sns)) {
+    return { envelope: envelope('sns', timeOf(node.Sns.Timestamp)), inner: node.Sns.Message };
+  }
+  if (node.Type === 'Notification' && typeof node.Message === 'string') {
+    return { envelope: envelope('sns', timeOf(node.Timestamp)), inner: node.Message };
+  }
+  if (node.eventSource === 'aws:sqs' && 'body' in node) {
+    const attributes = isObject(node.attributes) ? node.attributes : {};
+    return { envelope: envelope('sqs', timeOf(attributes.SentTimestamp)), inner: node.body };
+  }
+  return undefined;
+}
+
+function mentionOf(node: Json, outer: readonly Envelope[]): S3Mention | undefined {
+  const envelopes = (own: Envelope[] = []) => {
+    const all = [...own, ...[...outer].reverse()];
+    return all.length ? { envelopes: all } : {};
+  };
   const s3 = node.s3;
   if (isObject(s3) && isObject(s3.object) && typeof s3.object.key === 'string') {
     const responseElements = isObject(node.responseElements) ? node.responseElements : {};
@@ -44,6 +86,7 @@ function mentionOf(node: Json): S3Mention | undefined {
       eventName: str(node.eventName)?.replace(/^s3:/, ''),
       requestId: str(responseElements['x-amz-request-id']),
       via: 's3',
+      ...envelopes(),
     };
   }
   const detail = node.detail;
@@ -55,32 +98,39 @@ function mentionOf(node: Json): S3Mention | undefined {
       eventName: reason ? EVENTBRIDGE_REASONS[reason] : undefined,
       requestId: str(detail['request-id']),
       via: 'eventbridge',
+      ...envelopes([envelope('eventbridge', timeOf(node.time))]),
     };
   }
   return undefined;
 }
 
-function walk(node: unknown, out: S3Mention[], depth: number): void {
+/** `outer`: the envelopes around `node`, outermost first. */
+function walk(node: unknown, out: S3Mention[], depth: number, outer: readonly Envelope[] = []): void {
   if (depth > 12 || out.length > 100) return;
   if (typeof node === 'string') {
     // SNS Message / SQS body: a JSON document inside a string.
     if (node.length > 1 && node.trimStart().startsWith('{')) {
       const inner = tryParse(node);
-      if (inner !== undefined) walk(inner, out, depth + 1);
+      if (inner !== undefined) walk(inner, out, depth + 1, outer);
     }
     return;
   }
   if (Array.isArray(node)) {
-    for (const item of node) walk(item, out, depth + 1);
+    for (const item of node) walk(item, out, depth + 1, outer);
     return;
   }
   if (!isObject(node)) return;
-  const mention = mentionOf(node);
+  const wrapped = unwrap(node);
+  if (wrapped) {
+    walk(wrapped.inner, out, depth + 1, [...outer, wrapped.envelope]);
+    return;
+  }
+  const mention = mentionOf(node, outer);
   if (mention) {
     out.push(mention);
     return;
   }
-  for (const value of Object.values(node)) walk(value, out, depth + 1);
+  for (const value of Object.values(node)) walk(value, out, depth + 1, outer);
 }
 
 function tryParse(text: string): unknown {

@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { discoveryFrom, functionNameOf, notifiesFor, notifyWarning } from '../../src/observe/discover.js';
 import { eventNameMatches as eventMatches } from '../../src/aws/s3-events.js';
+import { buildChain } from '../../src/observe/chain.js';
 
 const FN = 'arn:aws:lambda:eu-west-1:000000000000:function:event-handler';
 const config = {
@@ -68,13 +69,48 @@ const fnCases: [string, string][] = [
 for (const [input, name] of fnCases) test(`functionNameOf ${input}`, () => assert.equal(functionNameOf(input), name));
 
 test('discoveryFrom: functions, groups and destinations from the configuration', () => {
-  assert.deepEqual(discoveryFrom('b', cfg, {}, { region: 'eu-west-1' }), {
+  const { chain, ...rest } = discoveryFrom('b', cfg, {}, { region: 'eu-west-1' });
+  assert.deepEqual(rest, {
     bucket: 'b',
     functions: ['event-handler'],
     logGroups: ['/aws/lambda/event-handler'],
     destinations: ['events go to SNS topic arn:aws:sns:eu-west-1:000000000000:t'],
     warnings: [],
   });
+  assert.equal(chain?.summary, 'b → event-handler');
+});
+
+test('discoveryFrom: the followed chain gives the functions; each link not followed is a warning', () => {
+  const topic = 'arn:aws:sns:eu-west-1:000000000000:t';
+  const chain = buildChain(
+    'b',
+    { TopicConfigurations: [{ TopicArn: topic, Events: ['s3:ObjectCreated:*'] }] },
+    {
+      topics: new Map([
+        [
+          topic,
+          [
+            { protocol: 'lambda', endpoint: 'arn:aws:lambda:eu-west-1:000000000000:function:fn-a', subscriptionArn: `${topic}:1` },
+            { protocol: 'lambda', endpoint: 'arn:aws:lambda:eu-west-1:000000000000:function:fn-b', subscriptionArn: `${topic}:2` },
+            { protocol: 'email', endpoint: 'ops@example.com', subscriptionArn: `${topic}:3` },
+          ],
+        ],
+      ]),
+      queues: new Map(),
+    },
+  );
+  const d = discoveryFrom('b', { TopicConfigurations: config.TopicConfigurations } as unknown as Config, {}, { chain });
+  assert.deepEqual(d.functions, ['fn-a', 'fn-b']);
+  assert.deepEqual(d.logGroups, ['/aws/lambda/fn-a', '/aws/lambda/fn-b']);
+  assert.equal(d.chain?.summary, 'b → SNS t → fn-a, fn-b');
+  assert.deepEqual(d.warnings, ['not followed: SNS t → email ops@example.com: not a Lambda function or an SQS queue (not followed)']);
+  const o = discoveryFrom(
+    'b',
+    { TopicConfigurations: config.TopicConfigurations } as unknown as Config,
+    { functions: ['mine'] },
+    { chain },
+  );
+  assert.deepEqual(o.logGroups, ['/aws/lambda/mine'], '--function still overrides');
 });
 
 test('discoveryFrom: --function and --log-group override', () => {

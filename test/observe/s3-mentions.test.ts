@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { extractS3Mentions, keySpellings } from '../../src/observe/s3-mentions.js';
+import { extractS3Mentions, keySpellings, type S3Mention } from '../../src/observe/s3-mentions.js';
 import { decodeEventKey, encodeEventKey } from '../../src/aws/s3-events.js';
 
 const encodings: [raw: string, encoded: string][] = [
@@ -37,7 +37,7 @@ const s3Record = (key: string, rid = '4F2A57016225F633', eventName = 'ObjectCrea
 const mentionCases: {
   name: string;
   texts: string[];
-  expect: { key: string; bucket?: string; eventName?: string; requestId?: string; via: string }[];
+  expect: S3Mention[];
 }[] = [
   {
     name: 'a plain S3 event printed as JSON after a label',
@@ -61,7 +61,14 @@ const mentionCases: {
       }),
     ],
     expect: [
-      { key: 'myfolder/subfolder/test.txt', bucket: 'my-bucket', eventName: 'ObjectCreated:Put', requestId: '4F2A57016225F633', via: 's3' },
+      {
+        key: 'myfolder/subfolder/test.txt',
+        bucket: 'my-bucket',
+        eventName: 'ObjectCreated:Put',
+        requestId: '4F2A57016225F633',
+        via: 's3',
+        envelopes: [{ kind: 'sns' }],
+      },
     ],
   },
   {
@@ -76,7 +83,16 @@ const mentionCases: {
         ],
       }),
     ],
-    expect: [{ key: 'q.txt', bucket: 'my-bucket', eventName: 'ObjectCreated:Put', requestId: '4F2A57016225F633', via: 's3' }],
+    expect: [
+      {
+        key: 'q.txt',
+        bucket: 'my-bucket',
+        eventName: 'ObjectCreated:Put',
+        requestId: '4F2A57016225F633',
+        via: 's3',
+        envelopes: [{ kind: 'sns' }, { kind: 'sqs' }],
+      },
+    ],
   },
   {
     name: 'EventBridge detail',
@@ -87,7 +103,16 @@ const mentionCases: {
         detail: { bucket: { name: 'my-bucket' }, object: { key: 'eb.txt' }, 'request-id': 'ABCDEF0123456789', reason: 'PutObject' },
       }),
     ],
-    expect: [{ key: 'eb.txt', bucket: 'my-bucket', eventName: 'ObjectCreated:Put', requestId: 'ABCDEF0123456789', via: 'eventbridge' }],
+    expect: [
+      {
+        key: 'eb.txt',
+        bucket: 'my-bucket',
+        eventName: 'ObjectCreated:Put',
+        requestId: 'ABCDEF0123456789',
+        via: 'eventbridge',
+        envelopes: [{ kind: 'eventbridge' }],
+      },
+    ],
   },
   {
     name: 'an indented JSON event split over several log events (python print)',
