@@ -70,7 +70,6 @@ for (const [label, candidate, major] of AWS_CLIS) {
       [['dynamodb', 'list-tables'], 'dynamodb ListTables'], // JSON 1.0
       [['kinesis', 'list-streams'], 'kinesis ListStreams'], // JSON 1.1
       [['cloudformation', 'list-stacks'], 'cloudformation ListStacks'], // query
-      [['sns', 'list-topics'], 'sns ListTopics'],
       [['events', 'list-rules'], 'events ListRules'],
     ];
     for (const [args, named] of cases) {
