@@ -3,6 +3,7 @@ import { createReadStream } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { readBody, sendJson } from '../protocol/body.js';
 import { LambdaError, sendLambdaError } from './errors.js';
+import type { EventSourceMappings } from './event-source-mappings/mappings.js';
 import type { LambdaFunctions } from './functions.js';
 
 /** Largest request body read (a 50 MB zip in base64 JSON); Lambda's own limit for direct uploads. */
@@ -14,21 +15,41 @@ export interface Route {
   op: string;
   name?: string;
   sid?: string;
+  /** An event source mapping's UUID. */
+  uuid?: string;
+}
+
+const decodeSegment = (v: string) => {
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v; // malformed %-escapes: no function or mapping has such a name, so the lookup fails cleanly
+  }
+};
+
+/** The event source mapping operations: `/2015-03-31/event-source-mappings/` and `…/{UUID}`. */
+function mappingRoute(method: string, pathname: string): Route | undefined {
+  const m = /^\/2015-03-31\/event-source-mappings(?:\/([^/]*))?\/?$/.exec(pathname);
+  if (!m) return undefined;
+  if (!m[1]) {
+    if (method === 'GET') return { op: 'ListEventSourceMappings' };
+    if (method === 'POST') return { op: 'CreateEventSourceMapping' };
+    return undefined;
+  }
+  const op = (
+    { GET: 'GetEventSourceMapping', PUT: 'UpdateEventSourceMapping', DELETE: 'DeleteEventSourceMapping' } as Record<string, string>
+  )[method];
+  return op ? { op, uuid: decodeSegment(m[1]) } : undefined;
 }
 
 /** Maps method + path to an operation; pure, so the table is tested directly. */
 export function route(method: string, pathname: string): Route | undefined {
+  const mapping = mappingRoute(method, pathname);
+  if (mapping) return mapping;
   const m = /^\/(\d{4}-\d\d-\d\d)\/functions(?:\/([^/]+))?(?:\/([^/]+))?(?:\/([^/]+))?\/?$/.exec(pathname);
   if (!m) return undefined;
   const [, version, rawName, sub, extra] = m;
-  const decode = (v: string) => {
-    try {
-      return decodeURIComponent(v);
-    } catch {
-      return v; // malformed %-escapes: no function has such a name, so the lookup fails cleanly
-    }
-  };
-  const name = rawName === undefined ? undefined : decode(rawName);
+  const name = rawName === undefined ? undefined : decodeSegment(rawName);
   if (version === '2014-11-13' && sub === 'invoke-async' && method === 'POST') return { op: 'InvokeAsync', name };
   if (version !== '2015-03-31') return undefined;
   if (name === undefined) {
@@ -51,7 +72,7 @@ export function route(method: string, pathname: string): Route | undefined {
   };
   const op = ops[key];
   if (!op) return undefined;
-  return { op, name, ...(extra !== undefined ? { sid: decode(extra) } : {}) };
+  return { op, name, ...(extra !== undefined ? { sid: decodeSegment(extra) } : {}) };
 }
 
 function parseJson<T>(body: Buffer): T {
@@ -100,7 +121,12 @@ function header(req: IncomingMessage, name: string): string | undefined {
   return Array.isArray(v) ? v[0] : v;
 }
 
-export async function handleLambdaRequest(fns: LambdaFunctions, req: IncomingMessage, res: ServerResponse): Promise<void> {
+export async function handleLambdaRequest(
+  fns: LambdaFunctions,
+  req: IncomingMessage,
+  res: ServerResponse,
+  mappings: EventSourceMappings,
+): Promise<void> {
   try {
     const url = new URL(req.url ?? '/', 'http://sandbox');
     const r = route(req.method ?? 'GET', url.pathname);
@@ -161,6 +187,30 @@ export async function handleLambdaRequest(fns: LambdaFunctions, req: IncomingMes
       }
       case 'Invoke':
         return await invoke(fns, req, res, name, qualifier, body);
+    }
+    const uuid = r.uuid ?? '';
+    switch (r.op) {
+      case 'CreateEventSourceMapping':
+        return sendJson(res, 202, mappings.create(parseJson(body)));
+      case 'GetEventSourceMapping':
+        return sendJson(res, 200, mappings.get(uuid));
+      case 'UpdateEventSourceMapping':
+        return sendJson(res, 202, mappings.update(uuid, parseJson(body)));
+      case 'DeleteEventSourceMapping':
+        return sendJson(res, 202, mappings.delete(uuid));
+      case 'ListEventSourceMappings': {
+        const q = (key: string) => url.searchParams.get(key) ?? undefined;
+        return sendJson(
+          res,
+          200,
+          mappings.list({
+            EventSourceArn: q('EventSourceArn'),
+            FunctionName: q('FunctionName'),
+            Marker: q('Marker'),
+            MaxItems: q('MaxItems'),
+          }),
+        );
+      }
     }
   } catch (err) {
     if (err instanceof LambdaError) return sendLambdaError(res, err);

@@ -1,10 +1,14 @@
 /**
  * The sandbox's Lambda service: REST-JSON API, local execution environments (node / python3 child
- * processes) and logs into CloudWatch Logs through ctx.logs. It offers asynchronous invokes to the glue (ctx.functions).
+ * processes) and logs into CloudWatch Logs through ctx.logs. It offers asynchronous invokes to the glue (ctx.functions),
+ * and polls SQS queues (through ctx.queues) for its event source mappings.
  */
 import { join } from 'node:path';
 import type { FunctionRegistry, SandboxContext, SandboxService } from '../context.js';
 import { handleLambdaRequest } from './api.js';
+import { EventSourceMappings } from './event-source-mappings/mappings.js';
+import type { PollerTiming } from './event-source-mappings/poller.js';
+import { MappingStore } from './event-source-mappings/store.js';
 import { LambdaFunctions } from './functions.js';
 import { Runner, type RunnerOptions } from './runner.js';
 import { createRuntimeHost } from './runtime-host.js';
@@ -15,9 +19,16 @@ export interface LambdaServiceOptions {
   retryDelaysMs?: [number, number];
   idleTimeoutMs?: number;
   maxOutputBytes?: number;
+  /** Event source mapping pollers' waits (tests shorten them). */
+  pollerTiming?: PollerTiming;
 }
 
-export type LambdaService = SandboxService & { registry: FunctionRegistry; functions: LambdaFunctions; runner: Runner };
+export type LambdaService = SandboxService & {
+  registry: FunctionRegistry;
+  functions: LambdaFunctions;
+  runner: Runner;
+  mappings: EventSourceMappings;
+};
 
 export async function createLambdaService(ctx: SandboxContext, options: LambdaServiceOptions = {}): Promise<LambdaService> {
   const endpoint = () => ctx.endpoint;
@@ -46,6 +57,15 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     sdkNodeModules: host.sdkNodeModules,
     endpoint,
   });
+  const mappings = new EventSourceMappings(new MappingStore(join(root, 'event-source-mappings.json'), ctx.log), {
+    functions,
+    queues: () => ctx.queues,
+    region: ctx.region,
+    accountId: ctx.accountId,
+    log: (line) => ctx.log(line),
+    ...(options.pollerTiming ? { timing: options.pollerTiming } : {}),
+  });
+  mappings.start();
   return {
     registry: {
       exists: (arnOrName) => functions.resolve(arnOrName) !== undefined,
@@ -55,11 +75,15 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     },
     functions,
     runner,
+    mappings,
     async handle(req, res) {
-      await handleLambdaRequest(functions, req, res);
+      await handleLambdaRequest(functions, req, res, mappings);
     },
     async close() {
+      // Pollers stop taking messages; killing the environments settles the batches in flight.
+      mappings.stop();
       await runner.close();
+      await mappings.stopped();
     },
   };
 }
