@@ -27,7 +27,40 @@ export const SCALAR_FLAGS = [
   'timing',
   'timing-scale',
   'timing-seed',
+  'via',
 ] as const;
+
+/** `--via`: how the demo bucket's events reach its functions (direct: S3 -> Lambda, as before). */
+export const VIA_VALUES = ['direct', 'sns', 'sqs', 'eventbridge'] as const;
+export type DemoVia = (typeof VIA_VALUES)[number];
+
+/** `--via`'s value, or the usage message for a value it does not take. */
+export function parseVia(raw: string): { via: DemoVia } | { problem: string } {
+  const via = VIA_VALUES.find((v) => v === raw.trim().toLowerCase());
+  return via ? { via } : { problem: `--via '${oneLine(raw)}': use direct, sns, sqs or eventbridge` };
+}
+
+/**
+ * `--via` and `--strict` shape the embedded sandbox only: with any other target (no --local or --handler) they
+ * are a usage error, named in one line; undefined when fine.
+ */
+export function sandboxOnlyFlagProblem(flags: { via?: string; strict?: boolean; local?: boolean; handler?: string }): string | undefined {
+  if (flags.local || flags.handler) return undefined;
+  if (flags.via !== undefined) {
+    return `--via ${oneLine(flags.via)} wires the embedded sandbox's demo bucket: add --local (for another target, run s3trigger sandbox --demo BUCKET --via ${oneLine(flags.via)} and use --endpoint-url)`;
+  }
+  if (flags.strict) {
+    return "--strict enforces AWS's permission checks in the embedded sandbox: add --local (for another client, run s3trigger sandbox --strict and use --endpoint-url)";
+  }
+  return undefined;
+}
+
+/** `s3trigger sandbox --via` without `--demo`: nothing to wire. */
+export function sandboxViaProblem(flags: { via?: string; demo?: string }): string | undefined {
+  return flags.via !== undefined && flags.demo === undefined
+    ? `--via ${oneLine(flags.via)} wires the demo bucket: add --demo BUCKET`
+    : undefined;
+}
 
 /**
  * `--bucket -abc` or `--timeout -5s`: yargs reads the value as short flags ("Unknown arguments: a, b, c"). A

@@ -5,7 +5,7 @@ import { existsSync, statSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AppError, ExitCode, oneLine, usageError } from './errors.js';
-import { attachDashValues, repeatedFlagProblem } from './cli-flags.js';
+import { attachDashValues, parseVia, repeatedFlagProblem, sandboxOnlyFlagProblem, sandboxViaProblem, type DemoVia } from './cli-flags.js';
 
 // The sandbox's defaults (server.ts), repeated so that CI runs never load the sandbox's modules.
 const SANDBOX_PORT = 4566;
@@ -133,7 +133,26 @@ function withMainOptions(y: Argv) {
       group: 'Target:',
     })
     .option('timing-scale', { type: 'string', describe: 'With --local: multiply every simulated delay by F (default 1)', group: 'Target:' })
-    .option('timing-seed', { type: 'string', describe: 'With --local: seed N makes the drawn delays repeatable', group: 'Target:' });
+    .option('timing-seed', { type: 'string', describe: 'With --local: seed N makes the drawn delays repeatable', group: 'Target:' })
+    .option('via', {
+      type: 'string',
+      describe: "With --local: the demo bucket's events go direct (default), or via sns (two functions), sqs or eventbridge",
+      group: 'Target:',
+    })
+    .option('strict', {
+      type: 'boolean',
+      default: false,
+      describe: "With --local: enforce AWS's permission checks along the event chain (default: accept and log the fix)",
+      group: 'Target:',
+    });
+}
+
+/** `--via`'s value (undefined when not given); a bad value is a usage error. */
+function viaOption(raw: string | undefined): DemoVia | undefined {
+  if (raw === undefined) return undefined;
+  const parsed = parseVia(raw);
+  if ('problem' in parsed) throw usageError(parsed.problem);
+  return parsed.via;
 }
 
 /** The sandbox's timing from the flags (undefined when none is given); a bad value is a usage error. */
@@ -178,8 +197,13 @@ async function runMain(args: MainArgs): Promise<number> {
       '--timing shapes the embedded sandbox: add --local (for another client, run s3trigger sandbox --timing aws and use --endpoint-url)',
     );
   }
+  const sandboxOnly = sandboxOnlyFlagProblem({ ...args, via: args.via });
+  if (sandboxOnly) throw usageError(sandboxOnly);
+  const via = viaOption(args.via);
   const targetFlags = {
     ...(timing ? { timing } : {}),
+    ...(via ? { via } : {}),
+    ...(args.strict ? { strict: true } : {}),
     ...(args.local ? { local: true } : {}),
     ...(args.handler ? { handler: args.handler } : {}),
     ...(args['endpoint-url'] !== undefined ? { endpointUrl: args['endpoint-url'] } : {}),
@@ -309,7 +333,7 @@ async function main(argv: string[]): Promise<number> {
     )
     .command(
       'sandbox',
-      'Run the embedded local AWS (S3 + Lambda + CloudWatch Logs) in the foreground',
+      'Run the embedded local AWS (S3, Lambda, CloudWatch Logs, SQS, SNS, EventBridge) in the foreground',
       (y) =>
         y
           .option('port', { type: 'number', default: SANDBOX_PORT, describe: 'Port to listen on (0 = any free port)' })
@@ -335,11 +359,23 @@ async function main(argv: string[]): Promise<number> {
           .option('timing-seed', { type: 'string', describe: 'Seed N for the drawn delays (repeatable runs; default random, printed)' })
           .option('demo', { type: 'string', describe: 'Create BUCKET wired to the demo event-handler function' })
           .option('handler', { type: 'string', describe: 'With --demo: use your handler FILE[:func] (.js/.mjs/.py)' })
+          .option('via', {
+            type: 'string',
+            describe: "With --demo: the bucket's events go direct (default), or via sns (two functions), sqs or eventbridge",
+          })
+          .option('strict', {
+            type: 'boolean',
+            default: false,
+            describe: "Enforce AWS's permission checks along the event chain (default: accept and log the fix)",
+          })
           .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces' }),
       async (args) => {
         lifecycle.setMode('sandbox');
         const repeated = repeatedFlagProblem(args);
         if (repeated) throw usageError(repeated);
+        const viaProblem = sandboxViaProblem({ ...args, via: args.via });
+        if (viaProblem) throw usageError(viaProblem);
+        const via = viaOption(args.via);
         if (args.handler) await checkHandler(args.handler);
         if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
           throw usageError(`--port must be a whole number from 0 to 65535`);
@@ -363,6 +399,8 @@ async function main(argv: string[]): Promise<number> {
           ...(timing ? { timing } : {}),
           demo: args.demo,
           handler: args.handler,
+          ...(via ? { via } : {}),
+          ...(args.strict ? { strict: true } : {}),
         });
       },
     )

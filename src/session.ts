@@ -194,7 +194,11 @@ class Session implements SessionApi {
     if (created && this.t.sandbox) {
       // A bucket made in the embedded sandbox gets the demo function too, so its ops can match.
       const { setupDemo } = await import('./sandbox/demo.js');
-      await setupDemo(this.t.sandbox, { bucket, ...(this.options.handler ? { handler: this.options.handler } : {}) });
+      await setupDemo(this.t.sandbox, {
+        bucket,
+        ...(this.options.handler ? { handler: this.options.handler } : {}),
+        ...(this.options.via ? { via: this.options.via } : {}),
+      });
     }
     return created;
   }

@@ -7,6 +7,7 @@ import type { ParsedIniData } from '@smithy/shared-ini-file-loader';
 import { loadSharedConfigFiles } from '@smithy/shared-ini-file-loader';
 import { isRegionName } from './aws/region.js';
 import type { TimingOptions } from './sandbox/timing/profile.js';
+import type { DemoVia } from './cli-flags.js';
 
 export interface TargetFlags {
   local?: boolean;
@@ -16,6 +17,10 @@ export interface TargetFlags {
   region?: string;
   /** The embedded sandbox's timing (`--local --timing aws`): instant by default. */
   timing?: TimingOptions;
+  /** `--local --via`: how the embedded sandbox's demo bucket reaches its functions (direct by default). */
+  via?: DemoVia;
+  /** `--local --strict`: the embedded sandbox enforces AWS's permission checks along the event chain. */
+  strict?: boolean;
 }
 
 export interface TargetEnvironment {

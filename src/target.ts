@@ -106,9 +106,18 @@ function unavailableLogs(why: string): LazyLogs {
 async function startEmbeddedSandbox(decision: { region: string; note?: string }, options: ResolveOptions): Promise<Target> {
   const { startSandbox } = await import('./sandbox/server.js');
   const { setupDemo } = await import('./sandbox/demo.js');
-  const sandbox = await startSandbox({ port: 0, region: decision.region, ...(options.timing ? { timing: options.timing } : {}) });
+  const sandbox = await startSandbox({
+    port: 0,
+    region: decision.region,
+    ...(options.timing ? { timing: options.timing } : {}),
+    ...(options.strict ? { strict: true } : {}),
+  });
   try {
-    await setupDemo(sandbox, { bucket: options.bucket ?? 'test-bucket', ...(options.handler ? { handler: options.handler } : {}) });
+    await setupDemo(sandbox, {
+      bucket: options.bucket ?? 'test-bucket',
+      ...(options.handler ? { handler: options.handler } : {}),
+      ...(options.via ? { via: options.via } : {}),
+    });
   } catch (err) {
     await sandbox.close();
     if (err instanceof AppError) throw err;

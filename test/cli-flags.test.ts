@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { attachDashValues, repeatedFlagProblem } from '../src/cli-flags.js';
+import { rmSync } from 'node:fs';
+import { attachDashValues, parseVia, repeatedFlagProblem, sandboxOnlyFlagProblem, sandboxViaProblem } from '../src/cli-flags.js';
+import { cliBuilt, NOT_BUILT, runCli, workDir } from './ci/helpers.js';
 
 for (const [name, argv, want] of [
   ['a dash value joins its flag', ['--bucket', '-abc', '--put', 'f'], ['--bucket=-abc', '--put', 'f']],
@@ -25,4 +27,63 @@ for (const [name, args, want] of [
   ],
 ] as const) {
   test(`repeatedFlagProblem: ${name}`, () => assert.equal(repeatedFlagProblem(args as Record<string, unknown>), want));
+}
+
+for (const [raw, want] of [
+  ['direct', { via: 'direct' }],
+  ['sns', { via: 'sns' }],
+  ['SQS', { via: 'sqs' }],
+  [' eventbridge ', { via: 'eventbridge' }],
+  ['kinesis', { problem: "--via 'kinesis': use direct, sns, sqs or eventbridge" }],
+  ['', { problem: "--via '': use direct, sns, sqs or eventbridge" }],
+] as const) {
+  test(`parseVia: '${raw}'`, () => assert.deepEqual(parseVia(raw), want));
+}
+
+for (const [name, flags, want] of [
+  ['--via with --local', { via: 'sns', local: true }, undefined],
+  ['--via with --handler', { via: 'sqs', handler: 'h.py' }, undefined],
+  ['--strict with --local', { strict: true, local: true }, undefined],
+  ['neither', {}, undefined],
+  ['--strict false elsewhere', { strict: false }, undefined],
+  ['--via on another target', { via: 'sns' }, /^--via sns wires the embedded sandbox's demo bucket: add --local/],
+  ['--via direct on another target', { via: 'direct' }, /^--via direct wires the embedded sandbox/],
+  ['--strict on another target', { strict: true }, /^--strict enforces AWS's permission checks in the embedded sandbox: add --local/],
+] as const) {
+  test(`sandboxOnlyFlagProblem: ${name}`, () => {
+    const got = sandboxOnlyFlagProblem(flags);
+    if (want === undefined) assert.equal(got, undefined);
+    else assert.match(got ?? '', want);
+  });
+}
+
+test('sandboxViaProblem: s3trigger sandbox --via needs --demo', () => {
+  assert.equal(sandboxViaProblem({ via: 'sns', demo: 'b' }), undefined);
+  assert.equal(sandboxViaProblem({ demo: 'b' }), undefined);
+  assert.equal(sandboxViaProblem({ via: 'sns' }), '--via sns wires the demo bucket: add --demo BUCKET');
+});
+
+test('attachDashValues: --via takes one value', () => assert.deepEqual(attachDashValues(['--via', '-x']), ['--via=-x']));
+test('repeatedFlagProblem: --via twice', () =>
+  assert.equal(repeatedFlagProblem({ via: ['sns', 'sqs'] }), "--via was given more than once ('sns', 'sqs'): give it once"));
+
+const cliSkip = cliBuilt ? false : NOT_BUILT;
+for (const [args, message] of [
+  [['--bucket', 'b', '--put', 'test.txt', '--via', 'sns'], /^s3trigger: --via sns wires the embedded sandbox's demo bucket: add --local/],
+  [['--endpoint-url', 'http://127.0.0.1:9', '--bucket', 'b', '--put', 'test.txt', '--via', 'sqs'], /^s3trigger: --via sqs wires/],
+  [['--bucket', 'b', '--put', 'test.txt', '--strict'], /^s3trigger: --strict enforces AWS's permission checks in the embedded sandbox/],
+  [['--local', '--bucket', 'b', '--put', 'test.txt', '--via', 'kafka'], /^s3trigger: --via 'kafka': use direct, sns, sqs or eventbridge$/],
+  [['sandbox', '--port', '0', '--via', 'sns'], /^s3trigger: --via sns wires the demo bucket: add --demo BUCKET$/],
+  [['sandbox', '--port', '0', '--demo', 'b', '--via', 'ftp'], /^s3trigger: --via 'ftp': use direct, sns, sqs or eventbridge$/],
+] as const) {
+  test(`s3trigger ${args.join(' ')} -> exit 2, one line`, { skip: cliSkip }, async (t) => {
+    const dir = workDir();
+    t.after(() => rmSync(dir, { recursive: true, force: true }));
+    const r = await runCli([...args], dir);
+    assert.equal(r.code, 2, r.stderr);
+    const lines = r.stderr.trim().split('\n');
+    assert.equal(lines.length, 1, r.stderr);
+    assert.match(lines[0]!, message);
+    assert.equal(r.stdout, '');
+  });
 }

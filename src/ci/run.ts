@@ -169,6 +169,8 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
     ...(o.profile ? { profile: o.profile } : {}),
     ...(o.region ? { region: o.region } : {}),
     ...(o.timing ? { timing: o.timing } : {}),
+    ...(o.via ? { via: o.via } : {}),
+    ...(o.strict ? { strict: true } : {}),
     bucket: o.bucket,
     observe: wait,
     matchTimeoutMs: o.timeoutMs,

@@ -56,7 +56,7 @@ export function evidenceOf(inv: Invocation): InvocationEvidence {
 }
 
 /** What S3 evidence looks like before the ops are known: event names, records, EventBridge, S3's 16-hex request ids. */
-const EVIDENCE_MARKERS = /Object(?:Created|Removed|Restore|Tagging|Acl)|x-amz-request-id|detail-type|\b[0-9A-F]{16}\b/;
+const EVIDENCE_MARKERS = /Object(?:Created|Removed|Restore|Tagging|Acl)|s3:TestEvent|x-amz-request-id|detail-type|\b[0-9A-F]{16}\b/;
 
 /**
  * Whether a log line may be match evidence, decided as it arrives: an S3 marker, or a spelling of a key this
@@ -112,6 +112,8 @@ export function evidenceFor(
 
 /** An invocation is about something specific when it shows any S3 record or names an op's key. */
 export function showsS3Evidence(ev: InvocationEvidence, ops: readonly OpCandidate[]): boolean {
+  // S3 sends s3:TestEvent to queues and topics when a notification configuration is saved: an S3 event of no op.
+  if (ev.text.includes('s3:TestEvent')) return true;
   return ev.mentions.length > 0 || ops.some((op) => evidenceFor(ev, { ...op, pending: false }) !== undefined);
 }
 

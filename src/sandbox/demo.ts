@@ -29,17 +29,28 @@ import { DEMO_FUNCTION_NAME, DEMO_HANDLER, DEMO_HANDLER_SOURCE, DEMO_RUNTIME } f
 import { logGroupFor } from './lambda/log-format.js';
 import { codeSha256, zipPackage } from './lambda/zip.js';
 import type { Sandbox } from './server.js';
+import type { DemoVia } from '../cli-flags.js';
+import { setupDemoVia } from './demo-via.js';
 
 export interface DemoOptions {
   bucket: string;
   /** The user's handler, `FILE[:func]` (.js/.mjs/.py); default: the built-in event-handler. */
   handler?: string;
+  /** How the bucket's events reach the function(s): direct (default), or through SNS, SQS or EventBridge (demo-via.ts). */
+  via?: DemoVia;
 }
 
-export interface DemoSetup {
+export interface DemoFunction {
   functionName: string;
   functionArn: string;
   logGroup: string;
+}
+
+/** The demo's (first) function; with `--via`, every function and the chain in words. */
+export interface DemoSetup extends DemoFunction {
+  functions?: DemoFunction[];
+  /** `test-bucket → SNS test-bucket-events → event-handler, event-indexer` (with `--via` only). */
+  chain?: string;
 }
 
 export interface DemoPackage {
@@ -48,7 +59,7 @@ export interface DemoPackage {
   zip: Uint8Array;
 }
 
-const DEMO_ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
+export const DEMO_ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
 export const DEMO_EVENTS = ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'] as const;
 
 /** Splits `FILE[:func]`; a Windows drive letter's colon is not a separator. */
@@ -104,7 +115,7 @@ export function nearestPackageType(dir: string): string | undefined {
   }
 }
 
-function isError(err: unknown, ...names: string[]): boolean {
+export function isError(err: unknown, ...names: string[]): boolean {
   return err instanceof Error && names.includes(err.name);
 }
 
@@ -119,6 +130,7 @@ export function mergeNotification(existing: LambdaFunctionConfiguration[], funct
 }
 
 export async function setupDemo(sandbox: Sandbox, options: DemoOptions): Promise<DemoSetup> {
+  if (options.via !== undefined && options.via !== 'direct') return setupDemoVia(sandbox, { ...options, via: options.via });
   const pkg = demoPackage(options.handler);
   const common = {
     endpoint: sandbox.endpoint,
@@ -171,7 +183,7 @@ export async function setupDemo(sandbox: Sandbox, options: DemoOptions): Promise
   }
 }
 
-async function ensureBucket(s3: S3Client, bucket: string, region: string): Promise<void> {
+export async function ensureBucket(s3: S3Client, bucket: string, region: string): Promise<void> {
   try {
     await s3.send(new HeadBucketCommand({ Bucket: bucket }));
     return;
@@ -190,17 +202,18 @@ async function ensureBucket(s3: S3Client, bucket: string, region: string): Promi
   }
 }
 
-async function ensureFunction(lambda: LambdaClient, pkg: DemoPackage): Promise<string> {
+/** Creates the function, or updates its runtime, handler and code to the package's; returns its ARN. */
+export async function ensureFunction(lambda: LambdaClient, pkg: DemoPackage, name: string = DEMO_FUNCTION_NAME): Promise<string> {
   let existing: FunctionConfiguration | undefined;
   try {
-    existing = (await lambda.send(new GetFunctionCommand({ FunctionName: DEMO_FUNCTION_NAME }))).Configuration;
+    existing = (await lambda.send(new GetFunctionCommand({ FunctionName: name }))).Configuration;
   } catch (err) {
     if (!isError(err, 'ResourceNotFoundException')) throw err;
   }
   if (!existing) {
     const created = await lambda.send(
       new CreateFunctionCommand({
-        FunctionName: DEMO_FUNCTION_NAME,
+        FunctionName: name,
         Runtime: pkg.runtime,
         Handler: pkg.handler,
         Role: DEMO_ROLE,
@@ -211,12 +224,10 @@ async function ensureFunction(lambda: LambdaClient, pkg: DemoPackage): Promise<s
     return created.FunctionArn!;
   }
   if (existing.Runtime !== pkg.runtime || existing.Handler !== pkg.handler) {
-    await lambda.send(
-      new UpdateFunctionConfigurationCommand({ FunctionName: DEMO_FUNCTION_NAME, Runtime: pkg.runtime, Handler: pkg.handler }),
-    );
+    await lambda.send(new UpdateFunctionConfigurationCommand({ FunctionName: name, Runtime: pkg.runtime, Handler: pkg.handler }));
   }
   if (existing.CodeSha256 !== codeSha256(pkg.zip)) {
-    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: DEMO_FUNCTION_NAME, ZipFile: pkg.zip }));
+    await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: pkg.zip }));
   }
   return existing.FunctionArn!;
 }

@@ -5,10 +5,13 @@ import { usageError } from '../errors.js';
 import { lifecycle } from '../lifecycle.cjs';
 import { bucketNameProblem } from '../aws/bucket-name.js';
 import { describeTiming } from './timing/profile.js';
+import type { DemoVia } from '../cli-flags.js';
 
 export interface ForegroundOptions extends SandboxOptions {
   demo?: string;
   handler?: string;
+  /** `--via`: how the demo bucket's events reach the demo functions (direct by default). */
+  via?: DemoVia;
 }
 
 /**
@@ -37,8 +40,13 @@ async function serve(options: ForegroundOptions, stop: AbortSignal): Promise<voi
   if (options.demo && !stop.aborted) {
     try {
       const { setupDemo } = await import('./demo.js'); // the SDK clients it needs cost ~250 ms to load
-      const demo = await setupDemo(sandbox, { bucket: options.demo, handler: options.handler });
-      log(`demo: bucket ${options.demo} -> function ${demo.functionName} (log group ${demo.logGroup})`);
+      const demo = await setupDemo(sandbox, {
+        bucket: options.demo,
+        handler: options.handler,
+        ...(options.via ? { via: options.via } : {}),
+      });
+      if (demo.chain) log(`demo: ${demo.chain} (log groups ${(demo.functions ?? [demo]).map((f) => f.logGroup).join(', ')})`);
+      else log(`demo: bucket ${options.demo} -> function ${demo.functionName} (log group ${demo.logGroup})`);
     } catch (err) {
       await sandbox.close(); // no temp data dir left behind on a bad --handler
       throw err;
@@ -47,7 +55,7 @@ async function serve(options: ForegroundOptions, stop: AbortSignal): Promise<voi
   if (stop.aborted) return sandbox.close();
   const timing = describeTiming(sandbox.context.timing);
   process.stdout.write(
-    `s3trigger sandbox ready on ${sandbox.endpoint} (region ${sandbox.region}; S3, Lambda, CloudWatch Logs${timing ? `; ${timing}` : ''})` +
+    `s3trigger sandbox ready on ${sandbox.endpoint} (region ${sandbox.region}; S3, Lambda, CloudWatch Logs, SQS, SNS, EventBridge${timing ? `; ${timing}` : ''})` +
       `${options.dataDir ? `, data in ${options.dataDir}` : ''}\n`,
   );
   await new Promise((resolve) => stop.addEventListener('abort', resolve, { once: true }));

@@ -1,5 +1,9 @@
-/** The sandbox's services, in start order: Lambda writes to Logs, S3 validates destinations against Lambda. */
+/**
+ * The sandbox's services, in start order: Lambda writes to Logs and reads SQS (event source mappings); SNS and
+ * EventBridge deliver to Lambda and SQS; S3 validates and delivers to all of them.
+ */
 import type { ServiceDefinition } from './context.js';
+import { eventsService } from './events/service.js';
 import { lambdaService } from './lambda/service.js';
 import { logsService } from './logs/service.js';
 import { s3Service } from './s3/service.js';
@@ -7,7 +11,15 @@ import { snsService } from './sns/service.js';
 import { sqsService } from './sqs/service.js';
 import { stsService } from './sts/service.js';
 
-export const SERVICES: readonly ServiceDefinition[] = [logsService, sqsService, lambdaService, snsService, s3Service, stsService];
+export const SERVICES: readonly ServiceDefinition[] = [
+  logsService,
+  sqsService,
+  lambdaService,
+  snsService,
+  eventsService,
+  s3Service,
+  stsService,
+];
 
 /** Requests no service claims by signature, target or path are S3's (path- or virtual-host-style). */
 export const FALLBACK_SERVICE = s3Service;

@@ -70,7 +70,7 @@ for (const [label, candidate, major] of AWS_CLIS) {
       [['dynamodb', 'list-tables'], 'dynamodb ListTables'], // JSON 1.0
       [['kinesis', 'list-streams'], 'kinesis ListStreams'], // JSON 1.1
       [['cloudformation', 'list-stacks'], 'cloudformation ListStacks'], // query
-      [['events', 'list-rules'], 'events ListRules'],
+      [['events', 'list-archives'], 'events ListArchives'], // a service the sandbox has, an operation it does not
     ];
     for (const [args, named] of cases) {
       const r: SpawnSyncReturns<string> = spawnSync(cli, ['--endpoint-url', sb.endpoint, ...args], {

@@ -61,7 +61,7 @@ test('s3trigger sandbox --timing aws --timing-scale 0.01 --timing-seed 7: the re
   for (let i = 0; i < 400 && !stdout.includes('ready on'); i++) await new Promise((r) => setTimeout(r, 25));
   assert.match(
     stdout,
-    /^s3trigger sandbox ready on http:\/\/\S+ \(region eu-west-1; S3, Lambda, CloudWatch Logs; timing aws \(scale 0\.01, seed 7\)\)$/m,
+    /^s3trigger sandbox ready on http:\/\/\S+ \(region eu-west-1; S3, Lambda, CloudWatch Logs, SQS, SNS, EventBridge; timing aws \(scale 0\.01, seed 7\)\)$/m,
   );
   child.kill('SIGTERM');
   assert.equal(await exited, 0);

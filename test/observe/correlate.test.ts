@@ -159,6 +159,23 @@ const decideCases: { name: string; inv: Invocation; ops: OpCandidate[]; expect: 
     expect: [],
   },
   {
+    name: "S3's s3:TestEvent (sent when a configuration is saved) is S3 evidence of no op: not time-matched",
+    inv: inv([
+      'EVENT {"Records":[{"messageId":"m","body":"{\\"Service\\":\\"Amazon S3\\",\\"Event\\":\\"s3:TestEvent\\",\\"Time\\":\\"2026-11-30T11:59:13.582Z\\",\\"Bucket\\":\\"test-bucket\\",\\"RequestId\\":\\"DFE8590B0DEE6A88\\"}","eventSource":"aws:sqs"}]}',
+      's3:TestEvent for bucket test-bucket at 2026-11-30T11:59:13.582Z',
+    ]),
+    ops: [op()],
+    expect: [],
+  },
+  {
+    name: 'an SNS-delivered s3:TestEvent is not time-matched either',
+    inv: inv([
+      '{"Type":"Notification","Subject":"Amazon S3 Notification","Message":"{\\"Service\\":\\"Amazon S3\\",\\"Event\\":\\"s3:TestEvent\\"}"}',
+    ]),
+    ops: [op()],
+    expect: [],
+  },
+  {
     name: 'an invocation about another key is not time-matched',
     inv: inv([record('else.txt', 'BBBBBBBBBBBBBBBB')]),
     ops: [op()],

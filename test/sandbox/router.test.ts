@@ -37,7 +37,8 @@ test('recognise routes by SigV4 scope (header or presigned query), then X-Amz-Ta
       'unknown:cloudformation:query',
     ],
     [{ ...sigV4('apigateway') }, '/restapis', 'unknown:apigateway:rest-json'],
-    [{ 'x-amz-target': 'AWSEvents.ListRules' }, '/', 'unknown:AWSEvents:json-1.1'],
+    [{ 'x-amz-target': 'AWSEvents.ListRules' }, '/', 'events'],
+    [{ 'x-amz-target': 'AWSShine.ListThings' }, '/', 'unknown:AWSShine:json-1.1'],
   ];
   for (const [headers, url, want] of cases) assert.equal(name(headers, url), want, `${JSON.stringify(headers)} ${url}`);
 });

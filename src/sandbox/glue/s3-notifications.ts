@@ -4,30 +4,28 @@
  */
 import type { S3Notification, SandboxContext } from '../context.js';
 import { createDeliverySchedule } from './delivery-schedule.js';
-import { describe, notifyLambda } from './s3-to-lambda.js';
+import { notifyEventBus } from './s3-to-eventbridge.js';
+import { notifyLambda } from './s3-to-lambda.js';
+import { notifyTopic } from './s3-to-sns.js';
+import { notifyQueue } from './s3-to-sqs.js';
 
 type DestinationKind = S3Notification['destination']['kind'];
 
-/** Delivers one notification to its destination, or logs why it cannot. */
-export type S3Notifier = (n: S3Notification, ctx: Pick<SandboxContext, 'functions' | 'log'>) => void;
+/** What the notifiers use of the context: the destination services, the account, --strict and the log. */
+export type NotifierContext = Pick<SandboxContext, 'functions' | 'queues' | 'topics' | 'eventBus' | 'accountId' | 'strict' | 'log'>;
 
-/** A destination whose service the sandbox does not have: logged, never silently dropped. */
-const absent =
-  (service: string, label: string): S3Notifier =>
-  (n, ctx) => {
-    const to = n.destination.kind === 'eventbridge' ? '' : ` for ${n.destination.arn}`;
-    ctx.log(`s3 -> ${service}: dropped ${describe(n)}${to}: the sandbox has no ${label}`);
-  };
+/** Delivers one notification to its destination, or logs why it cannot (one line, never silently). */
+export type S3Notifier = (n: S3Notification, ctx: NotifierContext) => void;
 
 const NOTIFIERS: Record<DestinationKind, S3Notifier> = {
-  lambda: (n, ctx) => notifyLambda(n, ctx.functions, ctx.log),
-  queue: absent('sqs', 'SQS'),
-  topic: absent('sns', 'SNS'),
-  eventbridge: absent('eventbridge', 'EventBridge'),
+  lambda: (n, ctx) => notifyLambda(n, ctx.functions, ctx.log, ctx.strict),
+  queue: (n, ctx) => notifyQueue(n, ctx.queues, ctx),
+  topic: (n, ctx) => notifyTopic(n, ctx.topics, ctx),
+  eventbridge: (n, ctx) => notifyEventBus(n, ctx.eventBus, ctx),
 };
 
 /** Delivers one notification with the notifier of its destination kind. */
-export function deliverS3Notification(n: S3Notification, ctx: Pick<SandboxContext, 'functions' | 'log'>): void {
+export function deliverS3Notification(n: S3Notification, ctx: NotifierContext): void {
   NOTIFIERS[n.destination.kind](n, ctx);
 }
 
@@ -35,7 +33,7 @@ export function deliverS3Notification(n: S3Notification, ctx: Pick<SandboxContex
  * Subscribes the glue to S3's notifications, delivered when the sandbox's timing says (at once by default;
  * see delivery-schedule.ts); returns the detach, which also drops deliveries still waiting. A failed delivery is logged.
  */
-export function attachS3Notifications(ctx: Pick<SandboxContext, 's3Events' | 'functions' | 'log' | 'timing'>): () => void {
+export function attachS3Notifications(ctx: NotifierContext & Pick<SandboxContext, 's3Events' | 'timing'>): () => void {
   const schedule = createDeliverySchedule(ctx.timing, (n) => {
     try {
       deliverS3Notification(n, ctx);

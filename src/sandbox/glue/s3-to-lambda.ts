@@ -10,16 +10,24 @@ export function s3EventPayload(n: Pick<S3Notification, 'record'>): string {
   return JSON.stringify({ Records: [n.record] });
 }
 
-/** Invokes the destination function asynchronously; a function that no longer exists is logged and dropped. */
+/**
+ * Invokes the destination function asynchronously; a function that no longer exists, or under --strict one whose
+ * policy does not let s3.amazonaws.com invoke it for this bucket (AWS's delivery fails then), is logged and dropped.
+ */
 export function notifyLambda(
   n: S3Notification,
-  functions: Pick<FunctionRegistry, 'functionFor' | 'invokeAsync'>,
+  functions: Pick<FunctionRegistry, 'functionFor' | 'invokeAsync'> & Partial<Pick<FunctionRegistry, 'allowsInvoke'>>,
   log: (line: string) => void,
+  strict = false,
 ): void {
   if (n.destination.kind !== 'lambda') return;
   const name = functions.functionFor(n.destination.arn);
   if (!name) {
     log(`s3 -> lambda: dropped ${describe(n)}: function ${n.destination.arn} does not exist`);
+    return;
+  }
+  if (strict && functions.allowsInvoke?.(n.destination.arn, 's3.amazonaws.com', n.record.s3.bucket.arn) === false) {
+    log(`s3 -> lambda: dropped ${describe(n)}: function ${n.destination.arn} does not let s3.amazonaws.com invoke it (--strict)`);
     return;
   }
   functions.invokeAsync(name, s3EventPayload(n));

@@ -80,6 +80,20 @@ export class Runner {
         if (!spec) throw new FunctionGoneError(name);
         const env = ExecutionEnvironment.spawn(spec, this.host);
         pool.environments.add(env);
+        // Lambda hands a queued event to whichever environment is free first: one released while this one initialises
+        // takes it, and this one joins the idle ones when ready (else a burst waits behind every cold start).
+        let wake!: () => void;
+        const released = new Promise<'released'>((resolve) => {
+          wake = () => resolve('released');
+          pool.waiters.push(wake);
+        });
+        const first = await Promise.race([env.ready.then(() => 'ready' as const), released]);
+        const at = pool.waiters.indexOf(wake);
+        if (at !== -1) pool.waiters.splice(at, 1);
+        if (first === 'released' && pool.idle.length > 0) {
+          void env.ready.then(() => this.release(name, env, generation));
+          continue;
+        }
         await env.ready;
         if (this.closed || pool.generation !== generation) {
           this.drop(pool, env);

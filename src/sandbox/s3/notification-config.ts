@@ -6,6 +6,7 @@ import { eventNameMatches, keyFilterAccepts } from '../../aws/s3-events.js';
 import { randomUUID } from 'node:crypto';
 import { XMLBuilder, XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { S3Notification } from '../context.js';
+import type { PermissionGap } from '../glue/permission-hints.js';
 import { S3Error } from './errors.js';
 
 export interface FilterRule {
@@ -209,31 +210,64 @@ function checkOverlaps(destinations: DestinationConfig[]): void {
   }
 }
 
+/** What validation asks of the destination services (through the sandbox context). */
+export interface DestinationLookup {
+  /** Whether the function, queue or topic exists. */
+  exists(kind: DestinationConfig['kind'], arn: string): boolean;
+  /** Whether its resource policy lets `s3.amazonaws.com` deliver events from `bucketArn` (invoke, send, publish). */
+  allowsS3(kind: DestinationConfig['kind'], arn: string, bucketArn: string): boolean;
+}
+
+/** AWS's ArgumentName/ArgumentValue pair for a destination it cannot validate. */
+function destinationProblem(d: DestinationConfig, missing: boolean): [string, string] {
+  if (d.kind === 'lambda') return [`${d.arn}, null`, `Not authorized to invoke function [${d.arn}]`];
+  const what = d.kind === 'queue' ? 'queue' : 'topic';
+  return [
+    d.arn,
+    missing
+      ? `The destination ${what} does not exist`
+      : `Permissions on the destination ${what} do not allow S3 to publish notifications from this bucket`,
+  ];
+}
+
 /**
- * AWS's semantic checks: ARNs parse (even with skip-validation), Lambda destinations exist (SQS/SNS are
- * not emulated, so queues and topics are accepted), and no two configurations overlap.
+ * AWS's semantic checks, in its order: ARNs parse (even with skip-destination-validation), every destination
+ * exists and (with `strict`) lets S3 deliver to it, and no two configurations overlap. A missing destination, or
+ * under `strict` one whose policy refuses S3, is 400 InvalidArgument "Unable to validate the following destination
+ * configurations" with ArgumentName<i>/ArgumentValue<i> per destination (AWS-recorded in LocalStack's
+ * test_s3_notifications_{sqs,lambda}.snapshot.json; a function's missing permission reads as its absence).
+ * Returns the permission gaps accepted without `strict`, for the caller to log.
  */
 export function validateNotificationConfig(
   cfg: NotificationConfig,
-  opts: { functionExists(arn: string): boolean; skipDestinationValidation: boolean },
-): void {
+  opts: { bucket: string; skipDestinationValidation: boolean; strict: boolean; destinations: DestinationLookup },
+): PermissionGap[] {
   for (const d of cfg.destinations) {
     if (!arnParses(d.kind, d.arn)) {
       throw invalidArgument('The ARN could not be parsed', { ArgumentName: WIRE[d.kind].arn, ArgumentValue: d.arn });
     }
   }
+  const gaps: PermissionGap[] = [];
   if (!opts.skipDestinationValidation) {
-    const missing = cfg.destinations.filter((d) => d.kind === 'lambda' && !opts.functionExists(d.arn));
-    if (missing.length > 0) {
+    const bucketArn = `arn:aws:s3:::${opts.bucket}`;
+    const problems: [string, string][] = [];
+    for (const d of cfg.destinations) {
+      const missing = !opts.destinations.exists(d.kind, d.arn);
+      const refused = !missing && !opts.destinations.allowsS3(d.kind, d.arn, bucketArn);
+      if (missing || (refused && opts.strict)) problems.push(destinationProblem(d, missing));
+      else if (refused) gaps.push({ kind: d.kind, arn: d.arn, bucket: opts.bucket });
+    }
+    if (problems.length > 0) {
       const extra: Record<string, string> = {};
-      missing.forEach((d, i) => {
-        extra[`ArgumentName${i + 1}`] = `${d.arn}, null`;
-        extra[`ArgumentValue${i + 1}`] = `Not authorized to invoke function [${d.arn}]`;
+      problems.forEach(([name, value], i) => {
+        extra[`ArgumentName${i + 1}`] = name;
+        extra[`ArgumentValue${i + 1}`] = value;
       });
       throw invalidArgument('Unable to validate the following destination configurations', extra);
     }
   }
   checkOverlaps(cfg.destinations);
+  return gaps;
 }
 
 const builder = new XMLBuilder({ suppressEmptyNode: false, ignoreAttributes: false });

@@ -5,6 +5,7 @@ import { route } from '../../../src/sandbox/lambda/api.js';
 import { deliverS3Notification } from '../../../src/sandbox/glue/s3-notifications.js';
 import { s3EventPayload } from '../../../src/sandbox/glue/s3-to-lambda.js';
 import type { S3Notification } from '../../../src/sandbox/context.js';
+import { absentServices } from '../../../src/sandbox/absent-services.js';
 
 test('route maps Lambda REST paths (SDK and botocore spellings) to operations', () => {
   const arn = encodeURIComponent('arn:aws:lambda:eu-west-1:000000000000:function:fn');
@@ -36,7 +37,7 @@ test('route maps Lambda REST paths (SDK and botocore spellings) to operations', 
 const record = { eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'k' } } } as S3EventRecord;
 const arn = 'arn:aws:lambda:eu-west-1:000000000000:function:fn';
 
-test('deliverS3Notification: lambda -> one async invoke with {"Records":[record]}; others logged and dropped', () => {
+test('deliverS3Notification: lambda -> one async invoke with {"Records":[record]}; others (no such queue/topic, EventBridge not running) logged and dropped', () => {
   const cases: { destination: S3Notification['destination']; exists: boolean; invoked: boolean; log?: RegExp }[] = [
     { destination: { kind: 'lambda', arn, configurationId: 'c' }, exists: true, invoked: true },
     { destination: { kind: 'lambda', arn, configurationId: 'c' }, exists: false, invoked: false, log: /function .*fn does not exist/ },
@@ -44,15 +45,15 @@ test('deliverS3Notification: lambda -> one async invoke with {"Records":[record]
       destination: { kind: 'queue', arn: 'arn:aws:sqs:eu-west-1:000000000000:q', configurationId: 'c' },
       exists: true,
       invoked: false,
-      log: /no SQS/,
+      log: /queue .*:q does not exist/,
     },
     {
       destination: { kind: 'topic', arn: 'arn:aws:sns:eu-west-1:000000000000:t', configurationId: 'c' },
       exists: true,
       invoked: false,
-      log: /no SNS/,
+      log: /topic .*:t does not exist/,
     },
-    { destination: { kind: 'eventbridge' }, exists: true, invoked: false, log: /no EventBridge/ },
+    { destination: { kind: 'eventbridge' }, exists: true, invoked: false, log: /EventBridge service is not running/ },
   ];
   for (const c of cases) {
     const invoked: [string, string][] = [];
@@ -67,7 +68,13 @@ test('deliverS3Notification: lambda -> one async invoke with {"Records":[record]
         return 'id';
       },
     };
-    deliverS3Notification(n, { functions, log: (l) => logs.push(l) });
+    deliverS3Notification(n, {
+      ...absentServices(),
+      functions,
+      accountId: '000000000000',
+      strict: false,
+      log: (l) => logs.push(l),
+    });
     assert.deepEqual(invoked, c.invoked ? [['fn', JSON.stringify({ Records: [record] })]] : []);
     if (c.log) assert.match(logs.join('\n'), c.log);
     else assert.deepEqual(logs, []);

@@ -362,3 +362,20 @@ test('python: logging goes out in the runtime format; a failing Event invocation
   assert.match(info[0]!, new RegExp(`^\\[INFO\\]\\t\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z\\t${id}\\tline one\\rline two\\n$`));
   assert.equal(messages.filter((m) => m.startsWith('[ERROR] RuntimeError: again\rTraceback')).length, 3);
 });
+
+test('queued events: a warm environment freed while a cold one initialises takes the next event (no wait behind a cold start)', async () => {
+  // Every environment takes 1.5 s to initialise; an invocation takes 100 ms.
+  await createFn(h, 'slow-init', 'nodejs20.x', 'index.handler', {
+    'index.mjs': `await new Promise((r) => setTimeout(r, 1500));
+export const handler = async (event) => { await new Promise((r) => setTimeout(r, 100)); return event; };`,
+  });
+  const warmup = await h.service.functions.invoke('slow-init', '{}');
+  assert.equal(warmup.status, 'success');
+  const warmStream = streamOf(warmup.requestId)!;
+  // B takes the one warm environment; C finds none idle, so a second one starts (1.5 s) — but B's frees up first.
+  const b = h.service.functions.invokeAsync('slow-init', '{"n":"b"}');
+  const c = h.service.functions.invokeAsync('slow-init', '{"n":"c"}');
+  await h.sink.until((events) => [b, c].every((id) => events.some((e) => e.message.startsWith(`REPORT RequestId: ${id}`))));
+  assert.equal(streamOf(b), warmStream);
+  assert.equal(streamOf(c), warmStream, 'C ran on the environment B freed, not on the one still initialising');
+});

@@ -8,6 +8,7 @@ import {
   parseNotificationXml,
   validateNotificationConfig,
   type DestinationConfig,
+  type DestinationLookup,
   type NotificationConfig,
 } from '../../../src/sandbox/s3/notification-config.js';
 
@@ -208,14 +209,20 @@ const dest = (over: Partial<DestinationConfig>): DestinationConfig => ({
   ...over,
 });
 const config = (...destinations: DestinationConfig[]): NotificationConfig => ({ destinations, eventBridge: false });
-const exists = { functionExists: (arn: string) => arn === FN || arn.startsWith(`${FN}:`), skipDestinationValidation: false };
+/** FN (any qualifier), QUEUE and TOPIC exist and let S3 in; nothing else exists. */
+const lookup = (over: Partial<DestinationLookup> = {}): DestinationLookup => ({
+  exists: (_kind, arn) => arn === FN || arn.startsWith(`${FN}:`) || arn === QUEUE || arn === TOPIC,
+  allowsS3: () => true,
+  ...over,
+});
+const exists = { bucket: 'b', skipDestinationValidation: false, strict: false, destinations: lookup() };
 
 test('validate: accepts good configurations', () => {
   const good: Array<[string, NotificationConfig]> = [
     ['one lambda', config(dest({}))],
     ['lambda with qualifier', config(dest({ arn: `${FN}:live` }))],
     [
-      'queue and topic are not checked for existence',
+      'an existing queue and topic',
       config(dest({ kind: 'queue', arn: QUEUE }), dest({ kind: 'topic', arn: TOPIC, events: ['s3:ObjectRemoved:*'] })),
     ],
     [
@@ -340,9 +347,11 @@ test('validate: rejects with AWS errors', () => {
 });
 
 test('validate: skip-destination-validation skips the existence check only', () => {
-  assert.doesNotThrow(() =>
-    validateNotificationConfig(config(dest({ arn: FN2 })), { functionExists: () => false, skipDestinationValidation: true }),
-  );
+  const nothing = lookup({ exists: () => false, allowsS3: () => false });
+  const cfg = config(dest({ arn: FN2 }), dest({ kind: 'queue', arn: `${QUEUE}x`, events: ['s3:ObjectRemoved:*'] }));
+  for (const strict of [false, true]) {
+    assert.deepEqual(validateNotificationConfig(cfg, { ...exists, strict, skipDestinationValidation: true, destinations: nothing }), []);
+  }
 });
 
 test('toXml: the Get body, rule names capitalised, values escaped, EventBridge echoed', () => {
@@ -475,4 +484,114 @@ test('matchingDestinations: event names, wildcards, prefix/suffix on the URL-enc
     ['lambda', 'eventbridge'],
   );
   assert.deepEqual(matchingDestinations({ destinations: [], eventBridge: false }, 'ObjectCreated:Put', 'k'), []);
+});
+
+test('validate: destinations must exist; under strict their policies must let S3 in (AWS-recorded errors)', () => {
+  const Q2 = `${QUEUE}2`;
+  const T2 = `${TOPIC}2`;
+  const refusing = lookup({ allowsS3: (_kind, arn) => arn !== FN && arn !== QUEUE && arn !== TOPIC });
+  const unable = 'Unable to validate the following destination configurations';
+  const cases: Array<{
+    label: string;
+    cfg: NotificationConfig;
+    strict: boolean;
+    destinations: DestinationLookup;
+    error?: object;
+    gaps?: object[];
+  }> = [
+    {
+      label: 'missing queue',
+      cfg: config(dest({ kind: 'queue', arn: Q2 })),
+      strict: false,
+      destinations: lookup(),
+      error: { ArgumentName1: Q2, ArgumentValue1: 'The destination queue does not exist' },
+    },
+    {
+      label: 'two missing queues, numbered',
+      cfg: config(dest({ kind: 'queue', arn: Q2 }), dest({ kind: 'queue', arn: `${Q2}b`, events: ['s3:ObjectRemoved:*'] })),
+      strict: false,
+      destinations: lookup(),
+      error: {
+        ArgumentName1: Q2,
+        ArgumentValue1: 'The destination queue does not exist',
+        ArgumentName2: `${Q2}b`,
+        ArgumentValue2: 'The destination queue does not exist',
+      },
+    },
+    {
+      label: 'missing topic next to a missing function',
+      cfg: config(dest({ arn: FN2 }), dest({ kind: 'topic', arn: T2, events: ['s3:ObjectRemoved:*'] })),
+      strict: false,
+      destinations: lookup(),
+      error: {
+        ArgumentName1: `${FN2}, null`,
+        ArgumentValue1: `Not authorized to invoke function [${FN2}]`,
+        ArgumentName2: T2,
+        ArgumentValue2: 'The destination topic does not exist',
+      },
+    },
+    {
+      label: 'default: refusing policies are accepted, one gap each',
+      cfg: config(
+        dest({}),
+        dest({ kind: 'queue', arn: QUEUE, events: ['s3:ObjectRemoved:*'] }),
+        dest({ kind: 'topic', arn: TOPIC, events: ['s3:ObjectRestore:*'] }),
+      ),
+      strict: false,
+      destinations: refusing,
+      gaps: [
+        { kind: 'lambda', arn: FN, bucket: 'b' },
+        { kind: 'queue', arn: QUEUE, bucket: 'b' },
+        { kind: 'topic', arn: TOPIC, bucket: 'b' },
+      ],
+    },
+    {
+      label: 'strict: a function without the permission',
+      cfg: config(dest({})),
+      strict: true,
+      destinations: refusing,
+      error: { ArgumentName1: `${FN}, null`, ArgumentValue1: `Not authorized to invoke function [${FN}]` },
+    },
+    {
+      label: 'strict: queue and topic policies',
+      cfg: config(dest({ kind: 'queue', arn: QUEUE }), dest({ kind: 'topic', arn: TOPIC, events: ['s3:ObjectRemoved:*'] })),
+      strict: true,
+      destinations: refusing,
+      error: {
+        ArgumentName1: QUEUE,
+        ArgumentValue1: 'Permissions on the destination queue do not allow S3 to publish notifications from this bucket',
+        ArgumentName2: TOPIC,
+        ArgumentValue2: 'Permissions on the destination topic do not allow S3 to publish notifications from this bucket',
+      },
+    },
+    {
+      label: 'strict: policies that allow S3',
+      cfg: config(dest({}), dest({ kind: 'queue', arn: QUEUE, events: ['s3:ObjectRemoved:*'] })),
+      strict: true,
+      destinations: lookup(),
+      gaps: [],
+    },
+  ];
+  for (const c of cases) {
+    const run = () =>
+      validateNotificationConfig(c.cfg, { bucket: 'b', skipDestinationValidation: false, strict: c.strict, destinations: c.destinations });
+    if (c.error) expectS3Error(run, { code: 'InvalidArgument', message: unable, extra: c.error });
+    else assert.deepEqual(run(), c.gaps, c.label);
+  }
+});
+
+test('validate: the policy check asks about this bucket, for s3.amazonaws.com', () => {
+  const asked: string[] = [];
+  validateNotificationConfig(config(dest({ kind: 'topic', arn: TOPIC })), {
+    bucket: 'my-bucket',
+    skipDestinationValidation: false,
+    strict: true,
+    destinations: lookup({
+      allowsS3: (kind, arn, source) => {
+        asked.push(`${kind} ${arn} ${source}`);
+        return true;
+      },
+    }),
+  });
+  assert.deepEqual(asked, [`topic ${TOPIC} arn:aws:s3:::my-bucket`]);
 });

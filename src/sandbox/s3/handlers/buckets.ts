@@ -8,6 +8,7 @@ import { bucketNameProblem } from '../request.js';
 import { parseRequestXml, s3Xml, xmlDate } from '../xml.js';
 import { SANDBOX_OWNER_ID } from '../event-record.js';
 import { requireBucket, type S3Deps } from './common.js';
+import { announceNotificationConfig } from '../../glue/s3-test-event.js';
 
 const owner = { ID: SANDBOX_OWNER_ID, DisplayName: 'sandbox' };
 
@@ -168,14 +169,41 @@ export async function listObjects(deps: S3Deps, call: S3Call, v2: boolean): Prom
   sendXml(call, s3Xml('ListBucketResult', body));
 }
 
+/**
+ * PutBucketNotificationConfiguration: validated as AWS does (destinations must exist; under --strict their
+ * policies must let S3 deliver), saved, then s3:TestEvent goes to each queue and topic, and every permission gap
+ * accepted without --strict is logged with its fix (glue/s3-test-event.ts). Skip-destination-validation skips both.
+ */
 export async function putBucketNotification(deps: S3Deps, call: S3Call): Promise<void> {
   const bucket = requireBucket(deps, call);
   const cfg = parseNotificationXml(await receiveSmallBody(call.req));
-  validateNotificationConfig(cfg, {
-    functionExists: (arn) => deps.ctx.functions.exists(arn),
-    skipDestinationValidation: header(call.req, 'x-amz-skip-destination-validation')?.toLowerCase() === 'true',
+  const { ctx } = deps;
+  const skip = header(call.req, 'x-amz-skip-destination-validation')?.toLowerCase() === 'true';
+  const gaps = validateNotificationConfig(cfg, {
+    bucket: bucket.name,
+    skipDestinationValidation: skip,
+    strict: ctx.strict,
+    destinations: {
+      exists: (kind, arn) =>
+        kind === 'lambda' ? ctx.functions.exists(arn) : kind === 'queue' ? ctx.queues.exists(arn) : ctx.topics.exists(arn),
+      allowsS3: (kind, arn, source) =>
+        kind === 'lambda'
+          ? ctx.functions.allowsInvoke(arn, 's3.amazonaws.com', source)
+          : kind === 'queue'
+            ? ctx.queues.allowsSend(arn, 's3.amazonaws.com', source)
+            : ctx.topics.allowsPublish(arn, 's3.amazonaws.com', source),
+    },
   });
   await deps.store.setNotification(bucket.name, cfg);
+  if (!skip) {
+    announceNotificationConfig(ctx, {
+      bucket: bucket.name,
+      requestId: call.requestId,
+      hostId: call.hostId,
+      destinations: cfg.destinations,
+      gaps,
+    });
+  }
   sendEmpty(call, 200);
 }
 

@@ -27,11 +27,15 @@ const malformedPost = () => new S3Error('MalformedPOSTRequest', 'The body of you
 interface ParsedForm {
   fields: Array<[string, string]>;
   file?: { blob: string; size: number; md5Hex: string; filename?: string };
+  /** Names of the fields that came after the file part, in order (AWS ignores them). */
+  lateFields: string[];
 }
 
 /**
- * Reads the form. Fields after the file are kept too (AWS ignores them, but LocalStack accepts them
- * and the blog's Perl script sends its fields in hash order).
+ * Reads the form. Every part before the file is a field, also one sent with a filename (Python `requests` with
+ * `files=` names every part so). AWS ignores parts after the file; so does the sandbox under `--strict`. By default
+ * it keeps them as LocalStack does (the blog's Perl script builds its form from a hash, in any order) and names them
+ * in `lateFields` so the caller can say what AWS would do.
  */
 function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
   return new Promise((resolve, reject) => {
@@ -43,11 +47,37 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
       reject(notMultipart());
       return;
     }
-    const form: ParsedForm = { fields: [] };
+    const form: ParsedForm = { fields: [], lateFields: [] };
+    const addField = (name: string, value: string) => {
+      if (fileWrite) {
+        form.lateFields.push(name);
+        if (deps.ctx.strict) return;
+      }
+      form.fields.push([name, value]);
+    };
     let fieldBytes = 0;
     let failure: S3Error | undefined;
     let fileWrite: Promise<void> | undefined;
     let fileStream: Readable | undefined;
+    const fieldReads: Promise<void>[] = [];
+    // A part sent with a filename but not named `file` is a field: its content is the value (cut at the field limit).
+    const readFieldPart = (stream: Readable, done: (value: string) => void) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      fieldReads.push(
+        new Promise<void>((ok) => {
+          stream.on('data', (chunk: Buffer) => {
+            size += chunk.length;
+            if (size <= MAX_FORM_FIELDS_BYTES + 1) chunks.push(chunk);
+          });
+          stream.on('error', () => ok());
+          stream.on('end', () => {
+            guarded(() => done(Buffer.concat(chunks).toString('utf8')))();
+            ok();
+          });
+        }),
+      );
+    };
     const writeFile = (source: Readable, filename: string | undefined) => {
       const digests = new BodyDigests([]);
       const tap = new Transform({
@@ -89,7 +119,7 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
           failure ??= new S3Error('MaxPostPreDataLengthExceeded', 'Your POST request fields preceeding the upload file was too large.');
         }
         if (name.toLowerCase() === 'file' && !fileWrite) writeFile(Readable.from([Buffer.from(value)]), undefined);
-        else form.fields.push([name, value]);
+        else addField(name, value);
       }),
     );
     parser.on(
@@ -99,8 +129,18 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
           stream.resume();
           throw malformedPost();
         }
-        if (name.toLowerCase() !== 'file' || fileWrite) {
+        if (name.toLowerCase() === 'file' && fileWrite) {
           stream.resume();
+          return;
+        }
+        if (name.toLowerCase() !== 'file') {
+          readFieldPart(stream, (value) => {
+            fieldBytes += name.length + value.length;
+            if (fieldBytes > MAX_FORM_FIELDS_BYTES) {
+              failure ??= new S3Error('MaxPostPreDataLengthExceeded', 'Your POST request fields preceeding the upload file was too large.');
+            }
+            addField(name, value);
+          });
           return;
         }
         stream.once('limit', () => {
@@ -127,7 +167,8 @@ function readForm(deps: S3Deps, call: S3Call): Promise<ParsedForm> {
     const settle = () => {
       if (settled) return;
       settled = true;
-      void (fileWrite ?? Promise.resolve())
+      void Promise.all(fieldReads)
+        .then(() => fileWrite ?? Promise.resolve())
         .catch(() => {
           failure ??= malformedPost();
         })
@@ -191,6 +232,12 @@ export async function postObject(deps: S3Deps, call: S3Call): Promise<void> {
     };
     await deps.store.putObject(bucket.name, obj);
     committed = true;
+    if (form.lateFields.length > 0) {
+      deps.ctx.log(
+        `s3: POST s3://${bucket.name}/${key}: form fields after the file part (${form.lateFields.join(', ')}) were used; ` +
+          'AWS ignores them (send the file part last), and so does `s3trigger sandbox --strict`',
+      );
+    }
     respond(call, bucket.name, obj, form.fields);
     deps.events.publish(bucket, 'ObjectCreated:Post', key, call, { size: obj.size, etag: obj.etag });
   } catch (err) {
