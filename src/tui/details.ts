@@ -36,12 +36,16 @@ export function prettyJson(message: string): string | undefined {
   }
 }
 
-/** The event record as the function logged it: the first app line holding S3 event JSON. */
+/**
+ * The event record as the function logged it: the first app line holding S3 event JSON (an SNS, SQS or EventBridge
+ * envelope included), alone or after a label (`EVENT {"Records":…}`).
+ */
 export function loggedEvent(invocation: Invocation | undefined): string | undefined {
   for (const line of invocation?.lines ?? []) {
     if (line.kind !== 'app') continue;
-    const json = prettyJson(line.message);
-    if (json?.includes('"Records"')) return json;
+    const brace = line.message.indexOf('{');
+    const json = prettyJson(line.message) ?? (brace >= 0 ? prettyJson(line.message.slice(brace)) : undefined);
+    if (json && (json.includes('"Records"') || json.includes('"detail-type"'))) return json;
   }
   return undefined;
 }

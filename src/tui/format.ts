@@ -49,12 +49,17 @@ export const CONFIDENCE_LABELS: Record<MatchConfidence, string> = {
 
 /**
  * The row's status as a word (NO_COLOR-safe), then `×N` when the invocation took more than one attempt; a fan-out's
- * row adds `matched/expected` while some function's invocation is missing (`acked 1/2`).
+ * row adds `matched/expected` while some function's invocation is missing (`acked 1/2`; settled: `1/2 matched`).
  */
 export function statusText(row: OpRow, barWidth = 8): string {
   const word = statusWord(row, barWidth);
   const { fanout } = row;
-  if (fanout) return fanout.matched < fanout.expected ? `${word} ${fanout.matched}/${fanout.expected}` : word;
+  if (fanout && fanout.matched < fanout.expected) {
+    // Settled short of a function: how many ran, not "no match" (its child rows say which did not run).
+    const count = `${fanout.matched}/${fanout.expected}`;
+    return row.status === 'no-match' && fanout.matched > 0 ? `${count} matched` : `${word} ${count}`;
+  }
+  if (fanout) return word;
   return row.attempts !== undefined && row.attempts > 1 ? `${word} ×${row.attempts}` : word;
 }
 

@@ -85,6 +85,6 @@ test('a fan-out settled without one function shows it as did not run', async () 
   session.emit({ type: 'OpAcked', opId: 1, result: ack(1) });
   session.emit(matchedFn(1, 'fn-index'));
   session.emit({ type: 'MatchTimeout', opId: 1 });
-  await app.until((f) => /matched 1\/2/.test(f) && /├─ λ\s+fn-resize\s+did not run/.test(f) && /└─ λ\s+fn-index\s+matched/.test(f));
+  await app.until((f) => /1\/2 matched/.test(f) && /├─ λ\s+fn-resize\s+did not run/.test(f) && /└─ λ\s+fn-index\s+matched/.test(f));
   app.done();
 });

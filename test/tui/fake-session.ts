@@ -73,7 +73,8 @@ export class FakeSession implements SessionApi {
     this.fired.push(input);
     const startedAt = Date.now();
     // A fan-out awaits one invocation per function discovered, as the engine does.
-    const expected = this.discovery && this.discovery.functions.length > 1 ? { expectedMatches: this.discovery.functions.length } : {};
+    const fns = this.discovery?.functions ?? [];
+    const expected = fns.length > 1 ? { expectedMatches: fns.length, expectedFunctions: fns } : {};
     this.emit({ type: 'OpStarted', opId, input, startedAt, warnings: [], ...expected });
     if (this.autoRespond) setTimeout(() => this.respond(opId, input, startedAt), 5);
     return { opId, settled: new Promise<OpState>(() => {}) }; // the TUI never awaits it

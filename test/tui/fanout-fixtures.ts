@@ -60,13 +60,19 @@ export function matchedFn(opId: number, fn: string, requestId = `req-${fn}-${opI
   return { type: 'Matched', opId, invocation: fnInvocation(fn, requestId, over), confidence: 'key', latency: SNS_LATENCY };
 }
 
-export function fanoutStarted(opId: number, expectedMatches = 2, key = 'test.txt'): SessionEvent {
+/** An op as the engine announces a fan-out: one match per function its event reaches (`expectedFunctions`). */
+export function fanoutStarted(
+  opId: number,
+  expectedFunctions: string[] | undefined = ['fn-resize', 'fn-index'],
+  expectedMatches?: number,
+): SessionEvent {
   return {
     type: 'OpStarted',
     opId,
-    input: { kind: 'put', bucket: 'test-bucket', file: '/tmp/demo/test.txt', key },
+    input: { kind: 'put', bucket: 'test-bucket', file: '/tmp/demo/test.txt', key: 'test.txt' },
     startedAt: 1000 + opId,
     warnings: [],
-    expectedMatches,
+    expectedMatches: expectedMatches ?? expectedFunctions?.length ?? 1,
+    ...(expectedFunctions ? { expectedFunctions } : {}),
   };
 }

@@ -4,7 +4,7 @@ import { eventCells, keyColumnWidth } from '../../src/tui/event-cells.js';
 import { cell, displayMessage, formatBytes, formatClock, formatMs, progressBar, sanitize } from '../../src/tui/format.js';
 import { detailLines, loggedEvent, prettyJson } from '../../src/tui/details.js';
 import type { OpRow } from '../../src/tui/state/types.js';
-import { invocationLines } from './fake-session.js';
+import { invocationLines, logLine } from './fake-session.js';
 
 test('numbers and cells', () => {
   const cases: [string, string][] = [
@@ -124,4 +124,21 @@ test('details show request, response, the logged event as pretty JSON, lines, re
       needle,
     );
   }
+});
+
+test('the logged event is found after a label, and in an EventBridge shape', () => {
+  const inv = (message: string) => ({
+    requestId: 'r1',
+    logGroup: 'g',
+    logStream: 's',
+    status: 'succeeded' as const,
+    lines: [logLine(message, 'app')],
+    firstSeenAt: 1,
+  });
+  const sns = { Records: [{ EventSource: 'aws:sns', Sns: { Message: '{"Records":[]}' } }] };
+  const eb = { version: '0', 'detail-type': 'Object Created', source: 'aws.s3', detail: { object: { key: 'k' } } };
+  assert.equal(loggedEvent(inv(`2026-01-01T00:00:00.000Z\tr1\tINFO\tEVENT ${JSON.stringify(sns)}`)), JSON.stringify(sns, null, 2));
+  assert.equal(loggedEvent(inv(`2026-01-01T00:00:00.000Z\tr1\tINFO\t${JSON.stringify(eb)}`)), JSON.stringify(eb, null, 2));
+  assert.equal(loggedEvent(inv('EVENT {not json')), undefined);
+  assert.equal(loggedEvent(inv('{"other":1}')), undefined);
 });

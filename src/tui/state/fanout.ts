@@ -2,11 +2,11 @@
  * Fan-out: which of the chain's routes an operation's event takes, and the child rows under its row (one per
  * function reached, matched or not yet). Pure.
  */
-import { eventNameMatches, keyFilterAccepts } from '../../aws/s3-events.js';
 import type { ChainRoute, Discovery } from '../../events.js';
+import { routeAccepts } from '../../observe/chain-expect.js';
 import { attemptCount } from '../../observe/invocations.js';
-import type { OpMatch, OpState } from '../../op-state.js';
-import { eventNameFor } from '../../ops/registry.js';
+import { hasAllMatches, type OpMatch, type OpState } from '../../op-state.js';
+import { opDefinition } from '../../ops/registry.js';
 import type { OpInput } from '../../ops/types.js';
 import { baseName } from './params.js';
 import type { ChildRow, OpRow } from './types.js';
@@ -19,22 +19,16 @@ export function functionOfLogGroup(logGroup: string): string {
 }
 
 /**
- * Whether the bucket's side of a route covers this event on this key (event names with `*`, prefix/suffix rules on
- * the key as S3 encodes it). EventBridge routes carry the rule's pattern instead of event names: they are kept, and
- * the engine's count of expected matches says whether the rule's function was awaited.
+ * The routes of discovery's chain that the operation's event takes, as the engine foresees them (chain-expect.ts:
+ * event names and key filters on the bucket's side, simple SNS filter policies, EventBridge patterns loosely); none
+ * without a chain or for another bucket.
  */
-function routeCovers(route: ChainRoute, eventName: string, key: string): boolean {
-  if (!route.events) return true;
-  return route.events.some((e) => eventNameMatches(e, eventName)) && keyFilterAccepts(route.filterRules ?? [], key);
-}
-
-/** The routes of discovery's chain that the operation's event takes; none without a chain or for another bucket. */
 export function routesFor(input: OpInput, discovery: Discovery | undefined): ChainRoute[] {
   const chain = discovery && discovery.bucket === input.bucket ? discovery.chain : undefined;
   if (!chain) return [];
   const key = input.key ?? ('file' in input && input.file ? baseName(input.file) : '');
-  const eventName = eventNameFor(input.kind);
-  return chain.routes.filter((route) => routeCovers(route, eventName, key));
+  const event = { bucket: input.bucket, key, eventNames: opDefinition(input.kind).eventNames };
+  return chain.routes.filter((route) => routeAccepts(route, event));
 }
 
 // No placeholder child rows for an op that never reached S3's notifications.
@@ -61,9 +55,10 @@ function matchedChild(op: OpState, fn: string, nth: number, match: OpMatch, rout
 }
 
 /**
- * The child rows of one operation: its chain functions in route order, then functions matched that no route named;
- * one row per matched invocation, and one `waiting` (before it settles) or `did-not-run` (after) per function with
- * none while the op is still owed matches. Fewer than two rows: none (a single function keeps the one-row view).
+ * The child rows of one operation: the functions it awaits (the engine's `expectedFunctions`, else its routes'), then
+ * functions matched that none named; one row per matched invocation, and one `waiting` (before it settles) or
+ * `did-not-run` (after) per awaited function with none while the op is still owed matches. Fewer than two rows: none
+ * (a single function keeps the one-row view).
  */
 export function childRowsOf(op: OpState, routes: readonly ChainRoute[]): ChildRow[] {
   const byFunction = new Map<string, OpMatch[]>();
@@ -71,9 +66,9 @@ export function childRowsOf(op: OpState, routes: readonly ChainRoute[]): ChildRo
     const fn = functionOfLogGroup(match.logGroup);
     byFunction.set(fn, [...(byFunction.get(fn) ?? []), match]);
   }
-  const expected = [...new Set(routes.map((r) => r.function))];
+  const expected = op.expectedFunctions ?? [...new Set(routes.map((r) => r.function))];
   const order = [...expected, ...[...byFunction.keys()].filter((fn) => !expected.includes(fn))];
-  const owed = op.awaitsInvocation && op.matches.length < op.expectedMatches && !NOT_DELIVERED.has(op.status);
+  const owed = op.awaitsInvocation && !hasAllMatches(op, op.matches) && !NOT_DELIVERED.has(op.status);
   const children: ChildRow[] = [];
   for (const fn of order) {
     const fnRoutes = routes.filter((r) => r.function === fn);
@@ -91,7 +86,14 @@ export function childRowsOf(op: OpState, routes: readonly ChainRoute[]): ChildRo
   return children;
 }
 
-/** The parent row's count when it has child rows: invocations matched of those the op awaits. */
+/**
+ * The parent row's count when it has child rows: what matched of what the op awaits, counted as the engine settles it
+ * (op-state.ts hasAllMatches): awaited functions that ran when it names them, else invocations.
+ */
 export function fanoutOf(op: OpState): NonNullable<OpRow['fanout']> {
+  if (op.expectedFunctions) {
+    const ran = new Set(op.matches.map((m) => functionOfLogGroup(m.logGroup)));
+    return { matched: op.expectedFunctions.filter((fn) => ran.has(fn)).length, expected: op.expectedFunctions.length };
+  }
   return { matched: op.matches.length, expected: Math.max(op.expectedMatches, op.matches.length) };
 }

@@ -85,13 +85,23 @@ test('childRowsOf: one row per function, waiting until matched, did-not-run once
     },
     {
       name: 'a function no route named is added after the chain’s',
-      events: [fanoutStarted(1, 3), acked(1), matchedFn(1, 'fn-other')],
+      events: [fanoutStarted(1, undefined, 3), acked(1), matchedFn(1, 'fn-other')],
       want: ['fn-resize waiting', 'fn-index waiting', 'fn-other matched'],
     },
     {
       name: 'the engine awaits one: placeholders go once it matched (a rule pattern left the other out)',
-      events: [fanoutStarted(1, 1), acked(1), matchedFn(1, 'fn-index')],
+      events: [fanoutStarted(1, undefined, 1), acked(1), matchedFn(1, 'fn-index')],
       want: [],
+    },
+    {
+      name: 'the engine names the functions it awaits: their order, and no row for a route it does not await',
+      events: [fanoutStarted(1, ['fn-index', 'fn-thumbs']), acked(1)],
+      want: ['fn-index waiting', 'fn-thumbs waiting'],
+    },
+    {
+      name: 'a function run twice counts once: the other is still awaited',
+      events: [fanoutStarted(1), acked(1), matchedFn(1, 'fn-index', 'a'), matchedFn(1, 'fn-index', 'b')],
+      want: ['fn-resize waiting', 'fn-index matched', 'fn-index matched'],
     },
     {
       name: 'the S3 request failed: no placeholders',
@@ -137,7 +147,8 @@ test('an SNS fan-out: one child row per function under the op’s row, then both
   assert.equal((both.rows[0] as OpRow).status, 'matched');
 
   const missing = reduce(state, session({ type: 'MatchTimeout', opId: 1 }));
-  assert.deepEqual(table(missing), ['#1 matched 1/2', '├─ λ fn-resize matched', '└─ λ fn-index did not run']);
+  assert.deepEqual(table(missing), ['#1 1/2 matched', '├─ λ fn-resize matched', '└─ λ fn-index did not run']);
+  assert.equal((missing.rows[0] as OpRow).status, 'no-match', 'the engine’s verdict: short of a function');
   assert.equal(eventCells(missing.rows[2]!, missing.invocations).tone, 'no-match');
 
   // A late match still turns the missing function matched.
@@ -149,7 +160,7 @@ test('a single function through the chain keeps the one-row view', () => {
   const chain = { ...SNS_CHAIN, routes: [snsRoute('fn-resize')], summary: 'test-bucket → SNS uploads → fn-resize' };
   const state = reduce(
     baseState(),
-    session({ type: 'Discovered', discovery: chainDiscovery(chain) }, fanoutStarted(1, 1), acked(1), matchedFn(1, 'fn-resize')),
+    session({ type: 'Discovered', discovery: chainDiscovery(chain) }, fanoutStarted(1, undefined, 1), acked(1), matchedFn(1, 'fn-resize')),
   );
   assert.equal(state.rows.length, 1);
   const row = state.rows[0] as OpRow;
