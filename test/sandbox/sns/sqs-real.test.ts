@@ -106,7 +106,7 @@ test('--strict: nothing reaches a queue whose policy does not allow the topic; a
     const none = await client.send(new ReceiveMessageCommand({ QueueUrl: q.url, WaitTimeSeconds: 1 }));
     assert.equal(none.Messages, undefined);
     assert.ok(
-      strict.lines.some((l) => l.includes('refused delivery') && l.includes('aws sqs set-queue-attributes')),
+      strict.lines.some((l) => l.includes('refused delivery') && l.includes(' sqs set-queue-attributes --queue-url ')),
       strict.lines.join('\n'),
     );
     await client.send(new SetQueueAttributesCommand({ QueueUrl: q.url, Attributes: { Policy: allowTopic(q.arn, TopicArn!) } }));
