@@ -11,20 +11,31 @@ import { lambdaEvent, type Notification, notificationBody } from './envelope.js'
 import { matchesFilterPolicy } from './filter-policy.js';
 import type { StoredSubscription } from './store.js';
 
-type DeliveryContext = Pick<SandboxContext, 'functions' | 'queues' | 'log' | 'strict' | 'region'>;
+type DeliveryContext = Pick<SandboxContext, 'functions' | 'queues' | 'log' | 'strict' | 'region' | 'endpoint' | 'accountId'>;
 
 const nameOf = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
 
+/** Where a fix runs: the sandbox's endpoint (the commands then carry `--endpoint-url`) and its account. */
+export interface FixTarget {
+  endpoint?: string;
+  accountId: string;
+}
+
+/** `aws` with the sandbox's endpoint when there is one. */
+const awsCli = (t: FixTarget) => (t.endpoint ? `aws --endpoint-url ${t.endpoint}` : 'aws');
+
 /** The AWS CLI command that grants `sns.amazonaws.com` the invoke permission for one topic. */
-export function lambdaPermissionFix(functionName: string, topicArn: string): string {
+export function lambdaPermissionFix(functionName: string, topicArn: string, t: FixTarget): string {
   return (
-    `aws lambda add-permission --function-name ${functionName} --statement-id sns-${nameOf(topicArn)} ` +
+    `${awsCli(t)} lambda add-permission --function-name ${functionName} --statement-id sns-${nameOf(topicArn)} ` +
     `--action lambda:InvokeFunction --principal sns.amazonaws.com --source-arn ${topicArn}`
   );
 }
 
-/** The AWS CLI command that sets a queue policy letting the topic send to the queue. */
-export function queuePolicyFix(queueArn: string, topicArn: string): string {
+/** The AWS CLI command that sets a queue policy letting the topic send to the queue (the sandbox's queue URL, or AWS's). */
+export function queuePolicyFix(queueArn: string, topicArn: string, t: FixTarget): string {
+  const [, , , region, account, name] = queueArn.split(':');
+  const queueUrl = `${t.endpoint ?? `https://sqs.${region}.amazonaws.com`}/${account ?? t.accountId}/${name}`;
   const policy = {
     Version: '2012-10-17',
     Statement: [
@@ -37,10 +48,7 @@ export function queuePolicyFix(queueArn: string, topicArn: string): string {
       },
     ],
   };
-  return (
-    `aws sqs set-queue-attributes --queue-url $(aws sqs get-queue-url --queue-name ${nameOf(queueArn)} --output text) ` +
-    `--attributes '${JSON.stringify({ Policy: JSON.stringify(policy) })}'`
-  );
+  return `${awsCli(t)} sqs set-queue-attributes --queue-url ${queueUrl} --attributes '${JSON.stringify({ Policy: JSON.stringify(policy) })}'`;
 }
 
 /** The per-subscription state of the deliverer: which subscriptions were already warned about permissions. */
@@ -87,7 +95,7 @@ export class Deliverer {
     }
     const allowed = this.ctx.functions.allowsInvoke(sub.endpoint, 'sns.amazonaws.com', n.topicArn);
     const what = `the invoke: the function policy of ${name} does not allow sns.amazonaws.com for ${n.topicArn}`;
-    if (!this.permitted(sub, allowed, what, lambdaPermissionFix(name, n.topicArn))) return;
+    if (!this.permitted(sub, allowed, what, lambdaPermissionFix(name, n.topicArn, this.ctx))) return;
     this.ctx.functions.invokeAsync(name, lambdaEvent(n, sub.arn, this.ctx.region));
   }
 
@@ -98,7 +106,7 @@ export class Deliverer {
     }
     const allowed = this.ctx.queues.allowsSend(sub.endpoint, 'sns.amazonaws.com', n.topicArn);
     const what = `sqs:SendMessage: the queue policy of ${nameOf(sub.endpoint)} does not allow sns.amazonaws.com for ${n.topicArn}`;
-    if (!this.permitted(sub, allowed, what, queuePolicyFix(sub.endpoint, n.topicArn))) return;
+    if (!this.permitted(sub, allowed, what, queuePolicyFix(sub.endpoint, n.topicArn, this.ctx))) return;
     if (sub.attributes.RawMessageDelivery === 'true') {
       if (Object.keys(n.attributes).length > 10) {
         this.ctx.log(

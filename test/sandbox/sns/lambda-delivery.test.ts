@@ -95,7 +95,11 @@ test('a Lambda subscription gets AWS’s SNS event, field by field and in AWS’
     raw: { Type: 'Binary', Value: 'AQID' },
   });
   assert.ok(
-    f.lines.some((l) => l.includes('AWS would refuse') && l.includes('aws lambda add-permission --function-name sns-listener')),
+    f.lines.some(
+      (l) =>
+        l.includes('AWS would refuse') &&
+        l.includes(`fix: aws --endpoint-url ${f.sandbox.endpoint} lambda add-permission --function-name sns-listener`),
+    ),
     f.lines.join('\n'),
   );
 });
@@ -160,7 +164,10 @@ test('--strict: delivery is refused (one log line naming the fix) until the func
     const { MessageId: refused } = await strict.sns.send(new PublishCommand({ TopicArn, Message: 'refused' }));
     await until(() => strict.lines.some((l) => l.includes('refused delivery') && l.includes('--strict')), 'the refusal');
     const line = strict.lines.find((l) => l.includes('refused delivery'))!;
-    assert.ok(line.includes(`aws lambda add-permission --function-name strict-listener`), line);
+    assert.ok(
+      line.includes(`fix: aws --endpoint-url ${strict.sandbox.endpoint} lambda add-permission --function-name strict-listener`),
+      line,
+    );
     assert.ok(line.includes(`--principal sns.amazonaws.com --source-arn ${TopicArn}`), line);
     await strict.lambda.send(
       new AddPermissionCommand({

@@ -107,7 +107,9 @@ test('the JSON notification: AWS’s fields, order and layout; Subject omitted w
   const warnings = f.lines.filter((l) => l.includes('AWS would refuse sqs:SendMessage'));
   assert.equal(warnings.length, 1, 'warned once per subscription');
   assert.ok(
-    warnings[0]!.includes('aws sqs set-queue-attributes --queue-url $(aws sqs get-queue-url --queue-name inbox --output text)'),
+    warnings[0]!.includes(
+      `fix: aws --endpoint-url ${f.sandbox.endpoint} sqs set-queue-attributes --queue-url ${f.sandbox.endpoint}/000000000000/inbox --attributes '`,
+    ),
     warnings[0],
   );
   const policy = JSON.parse(JSON.parse(/--attributes '(.*)'$/.exec(warnings[0]!)![1]!).Policy);
@@ -171,7 +173,7 @@ test('a missing queue is logged with the message id; --strict refuses a queue wh
     await strict.sns.send(new PublishCommand({ TopicArn: topic.TopicArn, Message: 'refused' }));
     await until(() => strict.lines.some((l) => l.includes('refused delivery')), 'the refusal');
     assert.equal(srec.sent.length, 0);
-    assert.ok(strict.lines.find((l) => l.includes('refused delivery'))!.includes('aws sqs set-queue-attributes'));
+    assert.ok(strict.lines.find((l) => l.includes('refused delivery'))!.includes(' sqs set-queue-attributes --queue-url '));
   } finally {
     await strict.close();
   }
