@@ -238,8 +238,9 @@ function leavesOf(value: unknown): Leaf[] {
 }
 
 function matchLeaf(alternatives: unknown[], leaves: Leaf[]): boolean {
+  const present = leaves.length > 0;
   return alternatives.some((alt) => {
-    if (isObject(alt) && 'exists' in alt) return alt.exists === leaves.length > 0;
+    if (isObject(alt) && 'exists' in alt) return alt.exists === present;
     return leaves.some((leaf) => (isObject(alt) ? matchFilter(alt, leaf) : alt === leaf));
   });
 }
