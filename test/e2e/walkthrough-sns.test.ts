@@ -299,7 +299,6 @@ test('--strict: a lambda subscription without add-permission is not invoked; the
 
 test("the refusal's fix command targets the sandbox (--endpoint-url), as the S3 configuration hint's does", {
   skip: !cliBuilt && NOT_BUILT,
-  todo: 'src/sandbox/sns/delivery.ts (and events/delivery.ts grantCommand) build `aws lambda add-permission …` without --endpoint-url',
 }, async () => {
   const line = await refusalLine();
   assert.ok(line.includes(`fix: aws --endpoint-url ${walk.sb.endpoint} lambda add-permission`), line);

@@ -5,6 +5,7 @@
  * `events.amazonaws.com` with the rule's ARN as source: enforced under --strict, otherwise logged once per target with
  * the command that grants them. Every failed delivery is one log line; nothing throws past a delivery.
  */
+import { type GrantTarget, lambdaGrantCommand, queueGrantCommand, topicGrantCommand } from '../../aws/grants.js';
 import type { Target } from '@aws-sdk/client-eventbridge';
 import { matchesEventPattern } from '../../aws/event-pattern.js';
 import type { SandboxContext } from '../context.js';
@@ -22,33 +23,10 @@ export function targetKind(arn: string): TargetKind | undefined {
   return service === 'sqs' || service === 'sns' ? service : undefined;
 }
 
-/** The command that lets the rule deliver to the target (AWS CLI; the queue's and topic's replace their policy). */
-export function grantCommand(kind: TargetKind, targetArn: string, rule: { name: string; arn: string }): string {
-  if (kind === 'lambda') {
-    const fn = targetArn.split(':')[6] ?? targetArn;
-    return (
-      `aws lambda add-permission --function-name ${fn} --statement-id events-${rule.name} --action lambda:InvokeFunction ` +
-      `--principal ${PRINCIPAL} --source-arn ${rule.arn}`
-    );
-  }
-  const policy = JSON.stringify({
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: PRINCIPAL },
-        Action: kind === 'sqs' ? 'sqs:SendMessage' : 'SNS:Publish',
-        Resource: targetArn,
-        Condition: { ArnEquals: { 'aws:SourceArn': rule.arn } },
-      },
-    ],
-  });
-  if (kind === 'sns') return `aws sns set-topic-attributes --topic-arn ${targetArn} --attribute-name Policy --attribute-value '${policy}'`;
-  const queue = targetArn.split(':')[5];
-  return (
-    `aws sqs set-queue-attributes --queue-url "$(aws sqs get-queue-url --queue-name ${queue} --query QueueUrl --output text)" ` +
-    `--attributes '${JSON.stringify({ Policy: policy })}'`
-  );
+/** The command that lets the rule deliver to the target (aws/grants.ts), run against `t` (this sandbox). */
+export function grantCommand(kind: TargetKind, targetArn: string, rule: { name: string; arn: string }, t: GrantTarget): string {
+  if (kind === 'lambda') return lambdaGrantCommand(targetArn, PRINCIPAL, rule.arn, t);
+  return kind === 'sqs' ? queueGrantCommand(targetArn, PRINCIPAL, rule.arn, t) : topicGrantCommand(targetArn, PRINCIPAL, rule.arn, t);
 }
 
 const KIND_NAMES: Record<TargetKind, string> = { lambda: 'function', sqs: 'queue', sns: 'topic' };
@@ -121,7 +99,10 @@ export class EventRouter {
     if (!kind) return 'the sandbox delivers only to Lambda, SQS and SNS targets';
     if (!this.exists(kind, arn)) return `${KIND_NAMES[kind]} does not exist`;
     if (!this.allows(kind, arn, rule.arn)) {
-      const fix = grantCommand(kind, arn, rule);
+      const fix = grantCommand(kind, arn, rule, {
+        ...(this.ctx.endpoint ? { endpoint: this.ctx.endpoint } : {}),
+        region: this.ctx.region,
+      });
       if (this.ctx.strict) return `refused (--strict): its policy does not allow ${PRINCIPAL} for ${rule.arn}; fix: ${fix}`;
       const key = `${rule.arn}|${target.Id}|${arn}`;
       if (!this.warned.has(key)) {

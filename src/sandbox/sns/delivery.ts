@@ -6,6 +6,7 @@
  * allowing it; under `--strict` the sandbox refuses too, otherwise it delivers and logs once per subscription what
  * AWS would refuse and the command that fixes it. Every failure is one `ctx.log` line.
  */
+import { type GrantTarget, lambdaGrantCommand, queueGrantCommand } from '../../aws/grants.js';
 import type { SandboxContext } from '../context.js';
 import { lambdaEvent, type Notification, notificationBody } from './envelope.js';
 import { matchesFilterPolicy } from './filter-policy.js';
@@ -13,49 +14,19 @@ import type { StoredSubscription } from './store.js';
 
 type DeliveryContext = Pick<SandboxContext, 'functions' | 'queues' | 'log' | 'strict' | 'region' | 'endpoint' | 'accountId'>;
 
+const PRINCIPAL = 'sns.amazonaws.com';
 const nameOf = (arn: string) => arn.slice(arn.lastIndexOf(':') + 1);
-
-/** Where a fix runs: the sandbox's endpoint (the commands then carry `--endpoint-url`) and its account. */
-export interface FixTarget {
-  endpoint?: string;
-  accountId: string;
-}
-
-/** `aws` with the sandbox's endpoint when there is one. */
-const awsCli = (t: FixTarget) => (t.endpoint ? `aws --endpoint-url ${t.endpoint}` : 'aws');
-
-/** The AWS CLI command that grants `sns.amazonaws.com` the invoke permission for one topic. */
-export function lambdaPermissionFix(functionName: string, topicArn: string, t: FixTarget): string {
-  return (
-    `${awsCli(t)} lambda add-permission --function-name ${functionName} --statement-id sns-${nameOf(topicArn)} ` +
-    `--action lambda:InvokeFunction --principal sns.amazonaws.com --source-arn ${topicArn}`
-  );
-}
-
-/** The AWS CLI command that sets a queue policy letting the topic send to the queue (the sandbox's queue URL, or AWS's). */
-export function queuePolicyFix(queueArn: string, topicArn: string, t: FixTarget): string {
-  const [, , , region, account, name] = queueArn.split(':');
-  const queueUrl = `${t.endpoint ?? `https://sqs.${region}.amazonaws.com`}/${account ?? t.accountId}/${name}`;
-  const policy = {
-    Version: '2012-10-17',
-    Statement: [
-      {
-        Effect: 'Allow',
-        Principal: { Service: 'sns.amazonaws.com' },
-        Action: 'sqs:SendMessage',
-        Resource: queueArn,
-        Condition: { ArnEquals: { 'aws:SourceArn': topicArn } },
-      },
-    ],
-  };
-  return `${awsCli(t)} sqs set-queue-attributes --queue-url ${queueUrl} --attributes '${JSON.stringify({ Policy: JSON.stringify(policy) })}'`;
-}
 
 /** The per-subscription state of the deliverer: which subscriptions were already warned about permissions. */
 export class Deliverer {
   private readonly warned = new Set<string>();
 
   constructor(private readonly ctx: DeliveryContext) {}
+
+  /** Where the fix commands run: this sandbox (its endpoint once listening). */
+  private get grantTarget(): GrantTarget {
+    return { ...(this.ctx.endpoint ? { endpoint: this.ctx.endpoint } : {}), region: this.ctx.region };
+  }
 
   /** Whether the permission check lets the delivery go on (logging the refusal or the once-per-subscription warning). */
   private permitted(sub: StoredSubscription, allowed: boolean, what: string, fix: string): boolean {
@@ -95,7 +66,7 @@ export class Deliverer {
     }
     const allowed = this.ctx.functions.allowsInvoke(sub.endpoint, 'sns.amazonaws.com', n.topicArn);
     const what = `the invoke: the function policy of ${name} does not allow sns.amazonaws.com for ${n.topicArn}`;
-    if (!this.permitted(sub, allowed, what, lambdaPermissionFix(name, n.topicArn, this.ctx))) return;
+    if (!this.permitted(sub, allowed, what, lambdaGrantCommand(name, PRINCIPAL, n.topicArn, this.grantTarget))) return;
     this.ctx.functions.invokeAsync(name, lambdaEvent(n, sub.arn, this.ctx.region));
   }
 
@@ -106,7 +77,7 @@ export class Deliverer {
     }
     const allowed = this.ctx.queues.allowsSend(sub.endpoint, 'sns.amazonaws.com', n.topicArn);
     const what = `sqs:SendMessage: the queue policy of ${nameOf(sub.endpoint)} does not allow sns.amazonaws.com for ${n.topicArn}`;
-    if (!this.permitted(sub, allowed, what, queuePolicyFix(sub.endpoint, n.topicArn, this.ctx))) return;
+    if (!this.permitted(sub, allowed, what, queueGrantCommand(sub.endpoint, PRINCIPAL, n.topicArn, this.grantTarget))) return;
     if (sub.attributes.RawMessageDelivery === 'true') {
       if (Object.keys(n.attributes).length > 10) {
         this.ctx.log(

@@ -148,7 +148,7 @@ test('Lambda target: the event as AWS shapes it reaches the function; AWS would 
   assert.deepEqual(event!.detail, { kind: 'order', total: 42, items: ['a', 'b'] });
   assert.deepEqual(Object.keys(event!), ['version', 'id', 'detail-type', 'source', 'account', 'time', 'region', 'resources', 'detail']);
 
-  const fix = `aws lambda add-permission --function-name eb-logger --statement-id events-to-lambda --action lambda:InvokeFunction --principal events.amazonaws.com --source-arn ${ruleArn}`;
+  const fix = `aws --endpoint-url ${sb.endpoint} lambda add-permission --function-name eb-logger --statement-id events-to-lambda --action lambda:InvokeFunction --principal events.amazonaws.com --source-arn ${ruleArn}`;
   const warnings = () => log.filter((l) => l.includes('AWS would refuse') && l.includes('to-lambda'));
   assert.equal(warnings().length, 1);
   assert.ok(warnings()[0]!.endsWith(`fix: ${fix}`), warnings()[0]);
@@ -287,7 +287,7 @@ test('queue and topic targets: a missing one and a refused one are logged; the S
   assert.ok(log.some((l) => l.includes(`${QUEUE}-gone: event ${eventId}`) && l.endsWith('not delivered: queue does not exist')));
   assert.ok(log.some((l) => l.includes(`event ${eventId}`) && l.includes('kinesis') && l.includes('only to Lambda, SQS and SNS targets')));
   const warning = log.find((l) => l.includes(`${QUEUE}-s3: delivered, but AWS would refuse it`));
-  assert.ok(warning?.includes('aws sqs set-queue-attributes --queue-url "$(aws sqs get-queue-url --queue-name orders-s3'), warning);
+  assert.ok(warning?.includes(`sqs set-queue-attributes --queue-url ${sb.endpoint}/000000000000/orders-s3 --attributes`), warning);
   assert.ok(warning?.includes(ruleArn));
 
   // --strict: the queue's policy decides.
