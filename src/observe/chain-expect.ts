@@ -1,11 +1,12 @@
 /**
  * Which functions of a chain one operation's event reaches: the bucket side (event names, prefix/suffix filters, as
  * S3 applies them), an SNS subscription's FilterPolicy when it is simple, and an EventBridge rule's pattern evaluated
- * loosely (only on the fields known before the event exists: source, detail-type, bucket, key, reason, deletion-type;
- * anything else is taken as matching). Pure.
+ * with EventBridge's matcher (aws/event-pattern.ts) on the fields known before the event exists (source, detail-type,
+ * bucket, key, reason, deletion-type); conditions on any other field are left out, i.e. taken as matching. Pure.
  */
 import type { Chain, ChainRoute } from '../events.js';
 import { encodeEventKey, eventNameMatches, keyFilterAccepts } from '../aws/s3-events.js';
+import { matchesEventPattern, validateEventPattern } from '../aws/event-pattern.js';
 
 /** The event of one operation as discovery can foresee it. */
 export interface ForeseenEvent {
@@ -88,6 +89,37 @@ export function looselyMatches(pattern: unknown, event: unknown): boolean {
   return true;
 }
 
+/**
+ * The pattern's conditions on fields `shape` knows (a value that is not undefined), the rest left out; a `$or` with a
+ * branch left empty matches anything and goes. Empty: nothing known is constrained.
+ */
+export function prunePattern(pattern: unknown, shape: unknown): Json {
+  if (!isObject(pattern) || !isObject(shape)) return {};
+  const out: Json = {};
+  for (const [field, want] of Object.entries(pattern)) {
+    if (field === '$or') {
+      const branches = Array.isArray(want) ? want.map((b) => prunePattern(b, shape)) : [];
+      if (branches.length > 0 && branches.every((b) => Object.keys(b).length > 0)) out.$or = branches;
+      continue;
+    }
+    const value = shape[field];
+    if (value === undefined) continue;
+    if (Array.isArray(want) && !isObject(value)) out[field] = want;
+    else if (isObject(want) && isObject(value)) {
+      const inner = prunePattern(want, value);
+      if (Object.keys(inner).length) out[field] = inner;
+    }
+  }
+  return out;
+}
+
+/** Whether S3's EventBridge event for this operation can match the rule's pattern (see prunePattern). */
+export function eventBridgeAccepts(pattern: unknown, shape: Json): boolean {
+  const known = prunePattern(pattern, shape);
+  if (Object.keys(known).length === 0) return true;
+  return validateEventPattern(known) === undefined ? matchesEventPattern(known, shape) : looselyMatches(pattern, shape);
+}
+
 /** Whether a policy uses only plain values, prefix and suffix (the ones evaluated here). */
 function isSimplePolicy(policy: unknown): boolean {
   if (!isObject(policy)) return false;
@@ -122,7 +154,7 @@ export function routeAccepts(route: ChainRoute, event: ForeseenEvent): boolean {
     if (route.hops.some((h) => h.kind === 'eventbridge')) {
       const pattern = route.eventPattern ? parse(route.eventPattern) : undefined;
       // EventBridge gets every event; the bucket's filters do not apply on this path.
-      if (pattern !== undefined && !looselyMatches(pattern, eventBridgeShape(event.bucket, event.key, name))) return false;
+      if (pattern !== undefined && !eventBridgeAccepts(pattern, eventBridgeShape(event.bucket, event.key, name))) return false;
     } else {
       if (!(route.events ?? []).some((e) => eventNameMatches(e, name))) return false;
       if (!keyFilterAccepts(route.filterRules ?? [], event.key)) return false;

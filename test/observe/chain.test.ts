@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildChain, chainSummary, patternConcernsBucket, type ChainWorld, type NotificationConfig } from '../../src/observe/chain.js';
-import { functionsFor, looselyMatches, routeAccepts } from '../../src/observe/chain-expect.js';
+import { functionsFor, looselyMatches, prunePattern, routeAccepts } from '../../src/observe/chain-expect.js';
 import { failureOf } from '../../src/observe/chain-read.js';
 import type { Chain, ChainRoute } from '../../src/events.js';
 import type { Event } from '@aws-sdk/client-s3';
@@ -253,6 +253,36 @@ const acceptCases: [name: string, route: ChainRoute, event: typeof put, accepts:
     true,
   ],
   [
+    'EventBridge: anything-but a reason',
+    route({ hops: [eb], eventPattern: JSON.stringify({ detail: { reason: [{ 'anything-but': ['PutObject'] }] } }) }),
+    put,
+    false,
+  ],
+  [
+    'EventBridge: wildcard on the key',
+    route({ hops: [eb], eventPattern: JSON.stringify({ detail: { object: { key: [{ wildcard: 'in/*.txt' }] } } }) }),
+    put,
+    true,
+  ],
+  [
+    'EventBridge: $or of detail-types',
+    route({
+      hops: [eb],
+      eventPattern: JSON.stringify({ $or: [{ 'detail-type': ['Object Deleted'] }, { detail: { reason: ['CopyObject'] } }] }),
+    }),
+    put,
+    false,
+  ],
+  [
+    'EventBridge: a $or branch on an unknown field matches anything',
+    route({
+      hops: [eb],
+      eventPattern: JSON.stringify({ $or: [{ 'detail-type': ['Object Deleted'] }, { detail: { requester: ['123'] } }] }),
+    }),
+    put,
+    true,
+  ],
+  [
     'EventBridge: a field not known beforehand counts as matching',
     route({ hops: [eb], eventPattern: JSON.stringify({ detail: { object: { size: [{ numeric: ['>', 1000] }] } } }) }),
     put,
@@ -274,6 +304,17 @@ test('functionsFor: distinct functions whose route accepts the event', () => {
   };
   assert.deepEqual(functionsFor(chain, put), ['a', 'b']);
   assert.deepEqual(functionsFor(chain, del), ['c']);
+});
+
+test('prunePattern keeps only the conditions on known fields', () => {
+  const shape = { source: 'aws.s3', detail: { bucket: { name: 'b' }, object: { key: 'k' } } };
+  assert.deepEqual(
+    prunePattern(
+      { source: ['aws.s3'], account: ['1'], detail: { object: { key: [{ prefix: 'k' }], size: [{ numeric: ['>', 1] }] } } },
+      shape,
+    ),
+    { source: ['aws.s3'], detail: { object: { key: [{ prefix: 'k' }] } } },
+  );
 });
 
 test('looselyMatches: arrays in the event match by any element; $or is not evaluated', () => {
