@@ -41,7 +41,9 @@ function tailCounts(logGroups: readonly string[], tails: readonly TailState[]): 
 export function tailSummary(discovery: Discovery | undefined, tails: readonly TailState[]): string {
   if (!discovery) return 'discovering the bucket’s notification configuration…';
   const parts: string[] = [];
-  if (discovery.chain?.summary) parts.push(discovery.chain.summary);
+  // A chain that reaches no function says less than the plain phrase; its unfollowed links are warnings already.
+  if (discovery.chain?.summary && (discovery.chain.routes.length > 0 || discovery.functions.length > 0))
+    parts.push(discovery.chain.summary);
   else if (discovery.functions.length) parts.push(`λ ${discovery.functions.join(', ')}`);
   else parts.push('no Lambda function in the notification configuration');
   const groups = discovery.logGroups.map((group) => {

@@ -168,6 +168,9 @@ test('header: target, bucket, tail mode, warnings', () => {
   ];
   for (const c of cases) assert.ok(tailSummary(discovery, [{ logGroup: '/aws/lambda/fn', mode: c.mode }]).includes(c.text), c.mode);
   assert.ok(tailSummary(undefined, []).startsWith('discovering'));
+  const nothingReached = { bucket: 'b', functions: [], logGroups: [], destinations: [], warnings: [] };
+  const chain = { routes: [], unfollowed: [], summary: 'b → (no function reached)' };
+  assert.equal(tailSummary({ ...nothingReached, chain }, []), 'no Lambda function in the notification configuration');
 });
 
 test('footer hints come from the keymap', () => {
