@@ -189,7 +189,7 @@ test('moto: S3 -> SNS -> two functions and an SQS queue -> its event source mapp
     const d = await session.selectBucket('chain-sns');
     assert.equal(
       d.chain?.summary,
-      'chain-sns → SNS chain-uploads → fn-resize, fn-index; chain-sns → SNS chain-uploads → SQS chain-work → fn-worker',
+      'chain-sns → SNS chain-uploads → fn-index, fn-resize; chain-sns → SNS chain-uploads → SQS chain-work → fn-worker',
     );
     assert.deepEqual([...d.functions].sort(), ['fn-index', 'fn-resize', 'fn-worker']);
     assert.deepEqual([...d.logGroups].sort(), ['/aws/lambda/fn-index', '/aws/lambda/fn-resize', '/aws/lambda/fn-worker']);

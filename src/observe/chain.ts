@@ -196,7 +196,8 @@ export function buildChain(bucket: string, config: NotificationConfig, world: Ch
 }
 
 /**
- * One line: `test-bucket → SNS uploads → fn-resize, fn-index`; routes through the same hops share their functions;
+ * One line: `test-bucket → SNS uploads → fn-index, fn-resize`; routes through the same hops share their functions (in
+ * name order: subscription lists come back in any order);
  * several groups are joined with `; `. No route: `test-bucket → (no function reached)`.
  */
 export function chainSummary(bucket: string, routes: readonly ChainRoute[], unfollowed: readonly string[] = []): string {
@@ -209,7 +210,7 @@ export function chainSummary(bucket: string, routes: readonly ChainRoute[], unfo
   }
   if (groups.size === 0)
     return `${bucket} → (no function reached${unfollowed.length ? `: ${unfollowed.length} link(s) not followed` : ''})`;
-  return [...groups].map(([via, fns]) => [bucket, ...(via ? [via] : []), fns.join(', ')].join(' → ')).join('; ');
+  return [...groups].map(([via, fns]) => [bucket, ...(via ? [via] : []), [...fns].sort().join(', ')].join(' → ')).join('; ');
 }
 
 /** Every function the chain reaches, each once, in route order. */

@@ -63,7 +63,7 @@ test('SQS target: the event JSON is the message body; --strict delivers only wha
   assert.equal(event.region, sb.region);
   assert.deepEqual(event.resources, ['arn:aws:s3:::b']);
   assert.deepEqual(event.detail, { n: 1 });
-  assert.ok(log.some((l) => l.includes('AWS would refuse it') && l.includes('aws sqs set-queue-attributes')));
+  assert.ok(log.some((l) => l.includes('AWS would refuse it') && l.includes('sqs set-queue-attributes --queue-url')));
 
   sb.context.strict = true;
   try {
