@@ -25,6 +25,14 @@ for (const [name, args, want] of [
     { copy: ['a', 'b', 'c', 'd', 'e', 'f'] },
     '--copy was given more than once: one COPY per run (SRC_BUCKET SRC_KEY DEST_KEY)',
   ],
+  ['--put-tagging once', { 'put-tagging': ['k', 'env=dev'] }, undefined],
+  [
+    '--put-tagging twice',
+    { 'put-tagging': ['k', 'env=dev', 'j', 'a=1'] },
+    '--put-tagging was given more than once: one PUT-TAGGING per run (KEY TAGS)',
+  ],
+  ['--delete-tagging twice', { 'delete-tagging': ['a', 'b'] }, "--delete-tagging was given more than once ('a', 'b'): give it once"],
+  ['--put-acl twice', { 'put-acl': ['k', 'private', 'j', 'private'] }, '--put-acl was given more than once: one PUT-ACL per run (KEY CANNED_ACL)'],
 ] as const) {
   test(`repeatedFlagProblem: ${name}`, () => assert.equal(repeatedFlagProblem(args as Record<string, unknown>), want));
 }
