@@ -32,7 +32,11 @@ for (const [name, args, want] of [
     '--put-tagging was given more than once: one PUT-TAGGING per run (KEY TAGS)',
   ],
   ['--delete-tagging twice', { 'delete-tagging': ['a', 'b'] }, "--delete-tagging was given more than once ('a', 'b'): give it once"],
-  ['--put-acl twice', { 'put-acl': ['k', 'private', 'j', 'private'] }, '--put-acl was given more than once: one PUT-ACL per run (KEY CANNED_ACL)'],
+  [
+    '--put-acl twice',
+    { 'put-acl': ['k', 'private', 'j', 'private'] },
+    '--put-acl was given more than once: one PUT-ACL per run (KEY CANNED_ACL)',
+  ],
 ] as const) {
   test(`repeatedFlagProblem: ${name}`, () => assert.equal(repeatedFlagProblem(args as Record<string, unknown>), want));
 }
