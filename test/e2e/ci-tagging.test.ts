@@ -45,8 +45,8 @@ test('the demo bucket with --yes: PUT matched; the tagging and ACL ops acked wit
     records.map((o) => [o.op, o.status]),
     [
       ['put', 'matched'],
-      ['put-tagging', 'timeout'],
-      ['put-acl', 'timeout'],
+      ['put-tagging', 'no-match'],
+      ['put-acl', 'no-match'],
     ],
     r.stderr,
   );
