@@ -41,7 +41,7 @@ export const putAcl: OpDefinition<'put-acl', PutAclParams, 'put-acl'> = {
   cli: {
     flag: 'put-acl',
     metavars: ['KEY', 'CANNED_ACL'],
-    describe: 'Set the ACL of KEY to CANNED_ACL (private, public-read, bucket-owner-full-control...)',
+    describe: 'Set the ACL of KEY to CANNED_ACL (private, public-read...)',
     order: 8,
     input: ([key = '', acl = ''], f) => ({ kind: 'put-acl', bucket: f.bucket, key, acl }),
     startLine: (input) => `PUT ACL ${input.acl} on object ${input.key} in bucket ${input.bucket}`,
