@@ -1,11 +1,13 @@
 /** Flag-level rules yargs does not apply: values that begin with '-', and scalar flags given twice. */
 import { oneLine } from './errors.js';
+import { CLI_ORDER } from './ops/registry.js';
 
 /** Flags that take one value each (the rest are booleans, or repeatable like --function). */
 export const SCALAR_FLAGS = [
   'bucket',
   'put',
   'delkey',
+  'delete-tagging',
   'post',
   'multipart',
   'size',
@@ -90,7 +92,10 @@ export function repeatedFlagProblem(args: Record<string, unknown>, scalars: read
     if (Array.isArray(value))
       return `--${name} was given more than once (${value.map((v) => `'${oneLine(String(v))}'`).join(', ')}): give it once`;
   }
-  if (Array.isArray(args.copy) && args.copy.length > 3)
-    return '--copy was given more than once: one COPY per run (SRC_BUCKET SRC_KEY DEST_KEY)';
+  for (const { cli, label } of CLI_ORDER) {
+    const value = args[cli.flag];
+    if (cli.metavars.length > 1 && Array.isArray(value) && value.length > cli.metavars.length)
+      return `--${cli.flag} was given more than once: one ${label} per run (${cli.metavars.join(' ')})`;
+  }
   return undefined;
 }

@@ -25,6 +25,18 @@ for (const [name, args, want] of [
     { copy: ['a', 'b', 'c', 'd', 'e', 'f'] },
     '--copy was given more than once: one COPY per run (SRC_BUCKET SRC_KEY DEST_KEY)',
   ],
+  ['--put-tagging once', { 'put-tagging': ['k', 'env=dev'] }, undefined],
+  [
+    '--put-tagging twice',
+    { 'put-tagging': ['k', 'env=dev', 'j', 'a=1'] },
+    '--put-tagging was given more than once: one PUT-TAGGING per run (KEY TAGS)',
+  ],
+  ['--delete-tagging twice', { 'delete-tagging': ['a', 'b'] }, "--delete-tagging was given more than once ('a', 'b'): give it once"],
+  [
+    '--put-acl twice',
+    { 'put-acl': ['k', 'private', 'j', 'private'] },
+    '--put-acl was given more than once: one PUT-ACL per run (KEY CANNED_ACL)',
+  ],
 ] as const) {
   test(`repeatedFlagProblem: ${name}`, () => assert.equal(repeatedFlagProblem(args as Record<string, unknown>), want));
 }
@@ -75,6 +87,20 @@ for (const [args, message] of [
   [['--local', '--bucket', 'b', '--put', 'test.txt', '--via', 'kafka'], /^s3trigger: --via 'kafka': use direct, sns, sqs or eventbridge$/],
   [['sandbox', '--port', '0', '--via', 'sns'], /^s3trigger: --via sns wires the demo bucket: add --demo BUCKET$/],
   [['sandbox', '--port', '0', '--demo', 'b', '--via', 'ftp'], /^s3trigger: --via 'ftp': use direct, sns, sqs or eventbridge$/],
+  [
+    ['--local', '--bucket', 'test-bucket', '--put', 'test.txt', '--put-tagging', 'test.txt', 'env=dev&env=prod'],
+    /^s3trigger: --put-tagging TAGS: tag key 'env' is given twice: keys must be unique$/,
+  ],
+  [['--local', '--bucket', 'test-bucket', '--put-tagging', 'test.txt', 'env'], /^s3trigger: --put-tagging TAGS: 'env' is not key=value/],
+  [
+    ['--local', '--bucket', 'test-bucket', '--put-acl', 'test.txt', 'public'],
+    /^s3trigger: --put-acl CANNED_ACL: 'public' is not a canned ACL: use one of private, public-read, public-read-write, authenticated-read, aws-exec-read, bucket-owner-read, bucket-owner-full-control$/,
+  ],
+  [['--local', '--bucket', 'test-bucket', '--put-acl', 'test.txt'], /^s3trigger: Not enough arguments following: put-acl/],
+  [
+    ['--local', '--bucket', 'test-bucket', '--delete-tagging', 'a', '--delete-tagging', 'b'],
+    /^s3trigger: --delete-tagging was given more than once/,
+  ],
 ] as const) {
   test(`s3trigger ${args.join(' ')} -> exit 2, one line`, { skip: cliSkip }, async (t) => {
     const dir = workDir();

@@ -9,9 +9,21 @@ import { copy } from './copy.js';
 import { post } from './post.js';
 import { del } from './delete.js';
 import { multipart } from './multipart.js';
+import { putTagging } from './put-tagging.js';
+import { deleteTagging } from './delete-tagging.js';
+import { putAcl } from './put-acl.js';
 
-/** Key order is the interactive view's (the ops pane and its keys p c o d m). */
-export const OPS = { put, copy, post, delete: del, multipart } satisfies { readonly [K in OpKind]: OpDefinition<K, unknown, string> };
+/** Key order is the interactive view's (the ops pane and its keys p c o d m t u a). */
+export const OPS = {
+  put,
+  copy,
+  post,
+  delete: del,
+  multipart,
+  'put-tagging': putTagging,
+  'delete-tagging': deleteTagging,
+  'put-acl': putAcl,
+} satisfies { readonly [K in OpKind]: OpDefinition<K, unknown, string> };
 
 type Registry = typeof OPS;
 
@@ -31,7 +43,10 @@ export function opDefinition<K extends OpKind>(kind: K): OpDefinition<K> {
 /** Every kind in the interactive view's order. */
 export const OP_KINDS: readonly OpKind[] = Object.values(OPS).map((d) => d.kind);
 
-/** Every definition in the blog scripts' order (put, copy, delete, post, multipart): CI runs and lists them so. */
+/**
+ * Every definition in the blog scripts' order (put, copy, delete, post, multipart), then put-tagging, delete-tagging,
+ * put-acl (issue #12): CI runs and lists them so.
+ */
 export const CLI_ORDER: readonly OpDefinition[] = OP_KINDS.map((k) => opDefinition(k)).sort((a, b) => a.cli.order - b.cli.order);
 
 /** S3 event name the operation is expected to trigger, e.g. ObjectCreated:Put. */

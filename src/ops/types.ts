@@ -3,9 +3,12 @@ import type { CopyInput } from './copy.js';
 import type { PostInput } from './post.js';
 import type { DeleteInput } from './delete.js';
 import type { MultipartInput } from './multipart.js';
+import type { PutTaggingInput } from './put-tagging.js';
+import type { DeleteTaggingInput } from './delete-tagging.js';
+import type { PutAclInput } from './put-acl.js';
 
 /** What the user asked for; the engine assigns the id. Each kind's input is declared with its definition. */
-export type OpInput = PutInput | CopyInput | PostInput | DeleteInput | MultipartInput;
+export type OpInput = PutInput | CopyInput | PostInput | DeleteInput | MultipartInput | PutTaggingInput | DeleteTaggingInput | PutAclInput;
 
 /** Every operation kind; each has its definition in the registry (registry.ts). */
 export type OpKind = OpInput['kind'];

@@ -26,6 +26,25 @@ const cases: { kind: OpKind; label: string; events: string[]; effect: string; fl
     fire: 'm',
     edit: 'M',
   },
+  {
+    kind: 'put-tagging',
+    label: 'PUT-TAGGING',
+    events: ['ObjectTagging:Put'],
+    effect: 'none',
+    flag: 'put-tagging',
+    fire: 't',
+    edit: 'T',
+  },
+  {
+    kind: 'delete-tagging',
+    label: 'DELETE-TAGGING',
+    events: ['ObjectTagging:Delete'],
+    effect: 'none',
+    flag: 'delete-tagging',
+    fire: 'u',
+    edit: 'U',
+  },
+  { kind: 'put-acl', label: 'PUT-ACL', events: ['ObjectAcl:Put'], effect: 'none', flag: 'put-acl', fire: 'a', edit: 'A' },
 ];
 
 for (const c of cases) {
@@ -43,12 +62,12 @@ for (const c of cases) {
   });
 }
 
-test('the view lists p c o d m; CI runs the scripts order put, copy, delete, post, multipart', () => {
-  assert.deepEqual(OP_KINDS, ['put', 'copy', 'post', 'delete', 'multipart']);
+test('the view lists p c o d m t u a; CI runs the scripts order, then put-tagging, delete-tagging, put-acl', () => {
+  assert.deepEqual(OP_KINDS, ['put', 'copy', 'post', 'delete', 'multipart', 'put-tagging', 'delete-tagging', 'put-acl']);
   assert.deepEqual(Object.keys(OPS), OP_KINDS);
   assert.deepEqual(
     CLI_ORDER.map((d) => d.kind),
-    ['put', 'copy', 'delete', 'post', 'multipart'],
+    ['put', 'copy', 'delete', 'post', 'multipart', 'put-tagging', 'delete-tagging', 'put-acl'],
   );
 });
 
@@ -73,6 +92,9 @@ for (const [kind, input, key] of [
   ['copy', { kind: 'copy', bucket: 'b', sourceBucket: 's', sourceKey: 'a', key: 'c' }, 'c'],
   ['delete', { kind: 'delete', bucket: 'b', key: 'gone' }, 'gone'],
   ['multipart', { kind: 'multipart', bucket: 'b', key: 'big.bin' }, 'big.bin'],
+  ['put-tagging', { kind: 'put-tagging', bucket: 'b', key: 't.txt', tags: 'a=1' }, 't.txt'],
+  ['delete-tagging', { kind: 'delete-tagging', bucket: 'b', key: 'u.txt' }, 'u.txt'],
+  ['put-acl', { kind: 'put-acl', bucket: 'b', key: 'a.txt', acl: 'private' }, 'a.txt'],
 ] as const) {
   test(`keyOf ${kind} -> ${key}`, () => assert.equal(opDefinition(kind).keyOf(input as never), key));
 }

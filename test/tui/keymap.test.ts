@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KEYMAP, commandFor, footerHints, formatKeys, type Scope } from '../../src/tui/keymap.js';
+import { KEYMAP, commandFor, footerHints, formatKeys, helpLines, type Scope } from '../../src/tui/keymap.js';
 import { makeKey } from '../../src/tui/state/input.js';
 
 test('the issue’s keys are bound', () => {
@@ -12,6 +12,12 @@ test('the issue’s keys are bound', () => {
     ['global', 'm', {}, 'fire.multipart'],
     ['global', 'P', { shift: true }, 'edit.put'],
     ['global', 'M', { shift: true }, 'edit.multipart'],
+    ['global', 't', {}, 'fire.put-tagging'],
+    ['global', 'T', { shift: true }, 'edit.put-tagging'],
+    ['global', 'u', {}, 'fire.delete-tagging'],
+    ['global', 'U', { shift: true }, 'edit.delete-tagging'],
+    ['global', 'a', {}, 'fire.put-acl'],
+    ['global', 'A', { shift: true }, 'edit.put-acl'],
     ['global', 'b', {}, 'bucket.open'],
     ['global', '', { tab: true }, 'focus.next'],
     ['global', '', { tab: true, shift: true }, 'focus.prev'],
@@ -29,6 +35,38 @@ test('the issue’s keys are bound', () => {
   ];
   for (const [scope, input, flags, command] of cases) assert.equal(commandFor(scope, input, makeKey(flags)), command, `${scope} ${input}`);
   assert.equal(commandFor('global', 'p', makeKey({ ctrl: true })), undefined);
+  // Ctrl-U clears a form field; plain u fires DELETE-TAGGING only outside text entry.
+  assert.equal(commandFor('global', 'u', makeKey({ ctrl: true })), undefined);
+  assert.equal(commandFor('form', 'u', makeKey({ ctrl: true })), 'form.clearField');
+});
+
+test('operation keys: no pane shadows them, and r stays free for replay', () => {
+  const opKeys = KEYMAP.filter((b) => /^(fire|edit)\./.test(b.command)).flatMap((b) => b.keys.map((k) => k.key));
+  const paneKeys = KEYMAP.filter((b) => b.scope === 'ops' || b.scope === 'events' || b.scope === 'log')
+    .flatMap((b) => b.keys)
+    .filter((k) => !k.ctrl)
+    .map((k) => k.key);
+  for (const key of opKeys) assert.ok(!paneKeys.includes(key), `${key} is also a pane key`);
+  const globalKeys = KEYMAP.filter((b) => b.scope === 'global').flatMap((b) =>
+    b.keys.filter((k) => !k.ctrl).map((k) => `${k.key}${k.shift ? '+shift' : ''}`),
+  );
+  assert.equal(new Set(globalKeys).size, globalKeys.length, globalKeys.join(' '));
+  assert.ok(!globalKeys.includes('r') && !globalKeys.includes('R'), 'r is reserved for replay');
+});
+
+test('the help lists every operation with its keys', () => {
+  const text = helpLines()
+    .map((l) => l.text)
+    .join('\n');
+  for (const [keys, what] of [
+    ['t', 'PUT-TAGGING'],
+    ['T', 'Edit PUT-TAGGING parameters'],
+    ['u', 'DELETE-TAGGING'],
+    ['U', 'Edit DELETE-TAGGING parameters'],
+    ['a', 'PUT-ACL'],
+    ['A', 'Edit PUT-ACL parameters'],
+  ])
+    assert.match(text, new RegExp(`^  ${keys} +${what}`, 'm'));
 });
 
 test('no key is bound twice within a scope', () => {

@@ -19,6 +19,8 @@ import * as objects from './handlers/objects.js';
 import * as multipart from './handlers/multipart.js';
 import { postObject } from './handlers/post-object.js';
 import * as cors from './handlers/cors.js';
+import * as tagging from './handlers/tagging.js';
+import * as acl from './handlers/acl.js';
 import { corsHeaders, matchCorsRule, type CorsQuery, type CorsRule } from './cors.js';
 
 const HANDLERS: Record<S3Operation, Handler> = {
@@ -46,7 +48,13 @@ const HANDLERS: Record<S3Operation, Handler> = {
   CompleteMultipartUpload: multipart.completeMultipartUpload,
   AbortMultipartUpload: multipart.abortMultipartUpload,
   ListParts: multipart.listParts,
-  GetObjectTagging: objects.getObjectTagging,
+  GetObjectTagging: tagging.getObjectTagging,
+  PutObjectTagging: tagging.putObjectTagging,
+  DeleteObjectTagging: tagging.deleteObjectTagging,
+  GetObjectAcl: acl.getObjectAcl,
+  PutObjectAcl: acl.putObjectAcl,
+  GetBucketAcl: acl.getBucketAcl,
+  PutBucketAcl: acl.putBucketAcl,
   PutBucketCors: cors.putBucketCors,
   GetBucketCors: cors.getBucketCors,
   DeleteBucketCors: cors.deleteBucketCors,

@@ -73,6 +73,12 @@ export type S3Operation =
   | 'AbortMultipartUpload'
   | 'ListParts'
   | 'GetObjectTagging'
+  | 'PutObjectTagging'
+  | 'DeleteObjectTagging'
+  | 'GetObjectAcl'
+  | 'PutObjectAcl'
+  | 'GetBucketAcl'
+  | 'PutBucketAcl'
   | 'PutBucketCors'
   | 'GetBucketCors'
   | 'DeleteBucketCors'
@@ -119,8 +125,15 @@ export function resolveOperation(method: string, target: S3Target, headers: Inco
     if (m === 'GET') return 'GetBucketCors';
     if (m === 'DELETE') return 'DeleteBucketCors';
   }
-  // Tags are not modelled, but the CLI's large s3-to-s3 copy reads them: an object has none.
-  if (target.key !== undefined && m === 'GET' && has('tagging') && !has('uploadId')) return 'GetObjectTagging';
+  if (target.key !== undefined && has('tagging') && !has('uploadId')) {
+    if (m === 'PUT') return 'PutObjectTagging';
+    if (m === 'GET') return 'GetObjectTagging';
+    if (m === 'DELETE') return 'DeleteObjectTagging';
+  }
+  if (has('acl') && !has('uploadId')) {
+    if (m === 'PUT') return target.key === undefined ? 'PutBucketAcl' : 'PutObjectAcl';
+    if (m === 'GET') return target.key === undefined ? 'GetBucketAcl' : 'GetObjectAcl';
+  }
   if (UNMODELLED.some(has)) return 'NotImplemented';
   if (target.key === undefined) {
     switch (m) {

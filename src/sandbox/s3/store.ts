@@ -11,6 +11,8 @@ import { S3Error } from './errors.js';
 import type { ChecksumAlgorithm } from './checksums.js';
 import type { CorsRule } from './cors.js';
 import type { NotificationConfig } from './notification-config.js';
+import type { StoredAcl } from './acl.js';
+import type { Tag } from './tagging.js';
 
 export interface Segment {
   blob: string;
@@ -31,13 +33,21 @@ export interface ObjectHeaders {
   metadata: Record<string, string>;
 }
 
+/** Tags and ACL, kept with an object's metadata (and an upload's, until Complete gives them to the object). */
+export interface ObjectAccess {
+  /** Sorted by key; absent or empty when untagged. */
+  tags?: Tag[];
+  /** Absent means private (the owner's FULL_CONTROL). */
+  acl?: StoredAcl;
+}
+
 export interface StoredChecksum {
   algorithm: ChecksumAlgorithm;
   value: string;
   type: 'FULL_OBJECT' | 'COMPOSITE';
 }
 
-export interface ObjectMeta extends ObjectHeaders {
+export interface ObjectMeta extends ObjectHeaders, ObjectAccess {
   key: string;
   size: number;
   /** Unquoted: hex md5, or `hex-N` for multipart. */
@@ -54,6 +64,8 @@ export interface BucketMeta {
   notification: NotificationConfig;
   /** PutBucketCors rules; absent when none are set. */
   cors?: CorsRule[];
+  /** PutBucketAcl's ACL; absent means private. */
+  acl?: StoredAcl;
 }
 
 export interface PartMeta {
@@ -66,7 +78,7 @@ export interface PartMeta {
   offset?: number;
 }
 
-export interface UploadMeta extends ObjectHeaders {
+export interface UploadMeta extends ObjectHeaders, ObjectAccess {
   uploadId: string;
   bucket: string;
   key: string;
@@ -335,6 +347,19 @@ export class S3Store {
     });
   }
 
+  /** Sets the bucket's ACL; committed with bucket.json like the notification. */
+  async setBucketAcl(name: string, acl: StoredAcl): Promise<void> {
+    return this.mutation(async () => {
+      const state = this.buckets.get(name);
+      if (!state) return;
+      await this.serial(`bucket:${name}`, async () => {
+        const meta = { ...state.meta, acl };
+        await this.commitJson(join(this.bucketDir(name), 'bucket.json'), meta);
+        state.meta = meta;
+      });
+    });
+  }
+
   isEmpty(name: string): boolean {
     const state = this.buckets.get(name);
     return !state || (state.objects.size === 0 && !state.writing);
@@ -380,6 +405,27 @@ export class S3Store {
         if (!previous) state.sortedKeys = undefined;
         else this.releaseSegments(previous, obj);
       }).finally(() => state.writing!--);
+    });
+  }
+
+  /**
+   * Changes an object's tags or ACL in place (same body): `change` gets the current metadata, in
+   * order with the object's other writes. Returns the committed metadata; NoSuchKey when the object is gone.
+   */
+  async updateObject(bucket: string, key: string, change: (obj: ObjectMeta) => ObjectMeta): Promise<ObjectMeta> {
+    return this.mutation(async () => {
+      const state = this.buckets.get(bucket);
+      if (!state) throw noSuchBucket(bucket);
+      return this.serial(`object:${bucket}/${key}`, async () => {
+        const current = state.objects.get(key);
+        if (!current || this.buckets.get(bucket) !== state) {
+          throw new S3Error('NoSuchKey', 'The specified key does not exist.', 404, { Key: key });
+        }
+        const next = change(current);
+        await this.commitJson(this.objectFile(bucket, key), next);
+        state.objects.set(key, next);
+        return next;
+      });
     });
   }
 

@@ -8,6 +8,9 @@ import { OP_ORDER, type AppState } from '../state/types.js';
 import { useTheme } from '../theme.js';
 import { PaneTitle } from './PaneTitle.js';
 
+/** The widest label and a space (DELETE-TAGGING), so descriptions line up. */
+const LABEL_WIDTH = Math.max(...Object.values(OP_LABELS).map((l) => l.length)) + 1;
+
 export interface OpsPaneProps {
   bucket: AppState['bucket'];
   params: AppState['params'];
@@ -30,7 +33,7 @@ export const OpsPane = memo(function OpsPane({ bucket, params, createdKeys, sele
           <Text key={kind} wrap="truncate-end" inverse={highlighted}>
             <Text bold color={theme.accent}>{` ${fireKeys} `}</Text>
             <Text dimColor>{`${editKeys} `}</Text>
-            <Text bold>{cell(OP_LABELS[kind], 10)}</Text>
+            <Text bold>{cell(OP_LABELS[kind], LABEL_WIDTH)}</Text>
             <Text dimColor={'error' in now}>{describeInput(now)}</Text>
           </Text>
         );

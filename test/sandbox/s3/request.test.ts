@@ -66,9 +66,13 @@ test('resolveOperation: method + sub-resource + headers', () => {
     ['DELETE', '/b/k?uploadId=u', {}, 'AbortMultipartUpload'],
     ['GET', '/b/k?uploadId=u', {}, 'ListParts'],
     ['GET', '/b/k?tagging', {}, 'GetObjectTagging'],
-    ['PUT', '/b/k?tagging', {}, 'NotImplemented'],
+    ['PUT', '/b/k?tagging', {}, 'PutObjectTagging'],
+    ['DELETE', '/b/k?tagging', {}, 'DeleteObjectTagging'],
+    ['GET', '/b/k?acl', {}, 'GetObjectAcl'],
+    ['PUT', '/b/k?acl', {}, 'PutObjectAcl'],
+    ['GET', '/b?acl', {}, 'GetBucketAcl'],
     ['GET', '/b?tagging', {}, 'NotImplemented'],
-    ['PUT', '/b?acl', {}, 'NotImplemented'],
+    ['PUT', '/b?acl', {}, 'PutBucketAcl'],
   ];
   for (const [method, url, headers, expected] of cases) assert.equal(op(method, url, headers), expected, `${method} ${url}`);
 });

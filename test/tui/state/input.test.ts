@@ -15,6 +15,9 @@ test('lowercase op keys fire at once with the shown parameters', () => {
     { key: 'c', input: { kind: 'copy', bucket: 'test-bucket', sourceBucket: 'test-bucket', sourceKey: 'test.txt', key: 'copy_test.txt' } },
     { key: 'd', input: { kind: 'delete', bucket: 'test-bucket', key: 'test.txt' } },
     { key: 'm', input: { kind: 'multipart', bucket: 'test-bucket', key: 'bigfile.bin', sizeMB: 6 } },
+    { key: 't', input: { kind: 'put-tagging', bucket: 'test-bucket', key: 'test.txt', tags: 'env=dev' } },
+    { key: 'u', input: { kind: 'delete-tagging', bucket: 'test-bucket', key: 'test.txt' } },
+    { key: 'a', input: { kind: 'put-acl', bucket: 'test-bucket', key: 'test.txt', acl: 'public-read' } },
   ];
   for (const c of cases) assert.deepEqual(press(withKey, c.key).effects, [{ type: 'fire', input: c.input }], c.key);
 });
@@ -26,10 +29,31 @@ test('shift op keys open the form instead', () => {
     ['O', 'post'],
     ['D', 'delete'],
     ['M', 'multipart'],
+    ['T', 'put-tagging'],
+    ['U', 'delete-tagging'],
+    ['A', 'put-acl'],
   ] as const) {
     const out = press(baseState(), key, { shift: true });
     assert.deepEqual(out.actions, [{ type: 'openForm', op }], key);
     assert.deepEqual(out.effects, []);
+  }
+});
+
+test('the tagging and ACL keys without a created key explain themselves; on real AWS they ask first', () => {
+  for (const [key, notice] of [
+    ['t', 'nothing created this session to tag: press T to name a key'],
+    ['u', 'nothing created this session to untag: press U to name a key'],
+    ['a', 'nothing created this session to set an ACL on: press A to name a key'],
+  ] as const) {
+    const action = press(baseState(), key).actions[0];
+    assert.equal(action?.type, 'notice', key);
+    assert.ok(JSON.stringify(action).includes(notice), JSON.stringify(action));
+  }
+  const real = reduce(baseState({ isRealAws: true }), session(acked(1, 'a')));
+  for (const key of ['t', 'u', 'a']) {
+    const out = press(real, key);
+    assert.equal(out.actions[0]?.type, 'openConfirm', key);
+    assert.deepEqual(out.effects, [], key);
   }
 });
 

@@ -12,14 +12,14 @@ test('every operation kind has a fire and an edit binding, help text and a foote
     const edit = bindingFor(`edit.${kind}`);
     assert.equal(fire.scope, 'global');
     assert.ok(fire.footer && fire.description, kind);
-    assert.match(edit.description, /^Edit [A-Z]+ parameters, then fire$/);
+    assert.match(edit.description, /^Edit [A-Z-]+ parameters, then fire$/);
     assert.equal(edit.keys[0]!.key, fire.keys[0]!.key.toUpperCase());
   }
   assert.deepEqual(
     footerHints('events')
-      .filter((h) => /^[pcodm]$/.test(h.keys))
+      .filter((h) => /^[pcodmtua]$/.test(h.keys))
       .map((h) => h.description),
-    ['put', 'copy', 'post', 'delete', 'multipart'],
+    ['put', 'copy', 'post', 'delete', 'multipart', 'tag', 'untag', 'acl'],
   );
   assert.equal(KEYMAP.filter((b) => opCommand(b.command)).length, OP_KINDS.length * 2);
 });
@@ -48,6 +48,9 @@ for (const [name, kind, values, want] of [
   ['post keeps file and key', 'post', { file: 'b.txt', key: 'pk' }, { file: 'b.txt', key: 'pk' }],
   ['copy follows the session', 'copy', { sourceBucket: 's', sourceKey: 'a', key: 'c' }, {}],
   ['delete follows the session', 'delete', { key: 'x' }, {}],
+  ['put-tagging keeps the tags, follows the session for the key', 'put-tagging', { key: 'x', tags: 'a=1' }, { tags: 'a=1' }],
+  ['delete-tagging follows the session', 'delete-tagging', { key: 'x' }, {}],
+  ['put-acl keeps the ACL, follows the session for the key', 'put-acl', { key: 'x', acl: 'private' }, { acl: 'private' }],
   ['multipart keeps a valid size', 'multipart', { key: 'k', sizeMB: '9', file: '' }, { key: 'k', sizeMB: 9, file: undefined }],
   ['multipart keeps the old size when invalid', 'multipart', { key: 'k', sizeMB: 'x', file: '/f' }, { key: 'k', sizeMB: 6, file: '/f' }],
 ] as const) {

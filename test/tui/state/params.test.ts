@@ -5,13 +5,16 @@ import { copyKeyFor, currentInput, describeInput, formFields, formInput, initial
 
 const params = initialParams({ demoFile: '/tmp/x/test.txt' });
 
-test('defaults: demo file for PUT/POST, bigfile.bin 6 MB, flags override', () => {
+test('defaults: demo file for PUT/POST, bigfile.bin 6 MB, tags env=dev, ACL public-read, flags override', () => {
   assert.deepEqual(params, {
     put: { file: '/tmp/x/test.txt', key: 'test.txt' },
     post: { file: '/tmp/x/test.txt', key: 'post_test.txt' },
     copy: {},
     delete: {},
     multipart: { key: 'bigfile.bin', sizeMB: 6 },
+    'put-tagging': { tags: 'env=dev' },
+    'delete-tagging': {},
+    'put-acl': { acl: 'public-read' },
   });
   const flags = initialParams({
     demoFile: '/d',
@@ -50,6 +53,16 @@ test('current input per op', () => {
     { name: 'delete the last created', bucket: 'b', created: ['a', 'b2'], kind: 'delete' as const, out: 'b2' },
     { name: 'multipart', bucket: 'b', created: [], kind: 'multipart' as const, out: '6 MB generated -> bigfile.bin' },
     { name: 'put', bucket: 'b', created: [], kind: 'put' as const, out: 'test.txt -> test.txt' },
+    {
+      name: 'put-tagging nothing',
+      bucket: 'b',
+      created: [],
+      kind: 'put-tagging' as const,
+      out: 'nothing created this session to tag: press T to name a key',
+    },
+    { name: 'put-tagging the last created', bucket: 'b', created: ['a', 'b2'], kind: 'put-tagging' as const, out: 'b2 env=dev' },
+    { name: 'delete-tagging the last created', bucket: 'b', created: ['a', 'b2'], kind: 'delete-tagging' as const, out: 'b2' },
+    { name: 'put-acl the last created', bucket: 'b', created: ['a'], kind: 'put-acl' as const, out: 'a public-read' },
   ];
   for (const c of cases)
     assert.equal(describeInput(currentInput({ bucket: c.bucket, params, createdKeys: c.created }, c.kind)), c.out, c.name);
@@ -74,6 +87,14 @@ test('forms are prefilled and parsed back', () => {
     formFields(state, 'multipart').map((f) => f.value),
     ['bigfile.bin', '6', ''],
   );
+  assert.deepEqual(
+    formFields(state, 'put-tagging').map((f) => f.value),
+    ['k1', 'env=dev'],
+  );
+  assert.deepEqual(
+    formFields(state, 'put-acl').map((f) => f.value),
+    ['k1', 'public-read'],
+  );
   const cases: { kind: OpKind; values: Record<string, string>; error?: string; input?: OpInput }[] = [
     { kind: 'put' as const, values: { file: 'f', key: '' }, error: 'key is required' },
     {
@@ -88,6 +109,20 @@ test('forms are prefilled and parsed back', () => {
       input: { kind: 'multipart', bucket: 'b', key: 'k', file: '/f' },
     },
     { kind: 'delete' as const, values: { key: ' k ' }, input: { kind: 'delete', bucket: 'b', key: 'k' } },
+    {
+      kind: 'put-tagging' as const,
+      values: { key: 'k', tags: 'env=prod&team=a%20b' },
+      input: { kind: 'put-tagging', bucket: 'b', key: 'k', tags: 'env=prod&team=a%20b' },
+    },
+    { kind: 'put-tagging' as const, values: { key: 'k', tags: 'env' }, error: "tags: 'env' is not key=value: use e.g. env=dev&team=a" },
+    { kind: 'delete-tagging' as const, values: { key: '' }, error: 'key is required' },
+    { kind: 'put-acl' as const, values: { key: 'k', acl: 'private' }, input: { kind: 'put-acl', bucket: 'b', key: 'k', acl: 'private' } },
+    {
+      kind: 'put-acl' as const,
+      values: { key: 'k', acl: 'Public-Read' },
+      error:
+        "acl: 'Public-Read' is not a canned ACL (did you mean public-read?): use one of private, public-read, public-read-write, authenticated-read, aws-exec-read, bucket-owner-read, bucket-owner-full-control",
+    },
   ];
   for (const c of cases) {
     const out = formInput('b', c.kind, c.values);

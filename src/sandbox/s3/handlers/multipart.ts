@@ -20,6 +20,7 @@ import {
   SSE,
   type S3Deps,
 } from './common.js';
+import { accessFromHeaders } from './access.js';
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MAX_PART_SIZE = 5 * 1024 ** 3;
@@ -69,6 +70,7 @@ export async function createMultipartUpload(deps: S3Deps, call: S3Call): Promise
   const algorithm = toChecksumAlgorithm(header(call.req, 'x-amz-checksum-algorithm'));
   const meta: UploadMeta = {
     ...objectHeadersFrom(call),
+    ...accessFromHeaders(call),
     // Only [A-Za-z0-9]: an id starting with '-' reads as an option to CLI argument parsers.
     uploadId: randomBytes(36).toString('base64url').replace(/[-_]/g, 'x'),
     bucket: bucket.name,

@@ -11,6 +11,8 @@ import { copyIntoBlob, parseCopySource, segmentStream } from './copy-source.js';
 import { objectHeadersFrom, requireBucket, requireKey, requireObject, SSE, type S3Deps } from './common.js';
 import { copySourceFailure, preconditionOutcome } from './conditions.js';
 import { partSlice } from './part-number.js';
+import { accessFromHeaders, copiedAccess } from './access.js';
+import { taggingCountHeader } from '../tagging.js';
 
 function checksumHeaders(checksums: Partial<Record<ChecksumAlgorithm, string>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -36,9 +38,11 @@ export async function putObject(deps: S3Deps, call: S3Call): Promise<void> {
     });
   }
   const headers = objectHeadersFrom(call);
+  const access = accessFromHeaders(call);
   const body = await receiveBody(call.req, deps.store.blobs);
   const obj: ObjectMeta = {
     ...headers,
+    ...access,
     key,
     size: body.size,
     etag: body.md5Hex,
@@ -76,7 +80,7 @@ function objectResponseHeaders(call: S3Call, obj: ObjectMeta): Record<string, st
   for (const [name, value] of optional) if (value) h[name] = value;
   for (const [name, value] of Object.entries(obj.metadata)) h[`x-amz-meta-${name}`] = value;
   if (obj.segments.length > 1) h['x-amz-mp-parts-count'] = obj.segments.length;
-  return h;
+  return { ...h, ...taggingCountHeader(obj.tags) };
 }
 
 /** GetObject and HeadObject. */
@@ -148,6 +152,7 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
       ArgumentValue: directive,
     });
   }
+  const access = copiedAccess(call, source);
   if (src.bucket === bucket.name && src.key === key && directive === 'COPY') throw new S3Error('InvalidRequest', SELF_COPY);
   const algorithm = toChecksumAlgorithm(header(call.req, 'x-amz-checksum-algorithm')) ?? source.checksum?.algorithm;
   const copied = await copyIntoBlob(deps.store.blobs, source.segments, algorithm ? [algorithm] : []);
@@ -166,6 +171,7 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
   const checksumValue = algorithm ? copied.checksums[algorithm] : undefined;
   const obj: ObjectMeta = {
     ...headers,
+    ...access,
     key,
     size: copied.size,
     etag: copied.md5Hex,
@@ -181,12 +187,6 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
   }
   sendXml(call, s3Xml('CopyObjectResult', result), 200, { ...SSE });
   deps.events.publish(bucket, 'ObjectCreated:Copy', key, call, { size: obj.size, etag: obj.etag });
-}
-
-export async function getObjectTagging(deps: S3Deps, call: S3Call): Promise<void> {
-  const bucket = requireBucket(deps, call);
-  requireObject(deps, bucket.name, requireKey(call));
-  sendXml(call, s3Xml('Tagging', { TagSet: '' }));
 }
 
 export async function deleteObject(deps: S3Deps, call: S3Call): Promise<void> {

@@ -8,6 +8,9 @@ import { checkPostPolicy, postObjectKey, postSuccessStatus } from '../post-polic
 import { BodyDigests } from '../checksums.js';
 import type { ObjectMeta } from '../store.js';
 import { s3Xml } from '../xml.js';
+import { cannedAcl, OBJECT_CANNED_ACLS } from '../acl.js';
+import { parseTaggingXml } from '../tagging.js';
+import type { ObjectAccess } from '../store.js';
 import { encodeKeyForUrl, MAX_KEY_BYTES, requestBaseUrl, requireBucket, SSE, type S3Deps } from './common.js';
 
 // Loaded on first POST: it costs start-up time and most sessions never post a form.
@@ -218,6 +221,7 @@ export async function postObject(deps: S3Deps, call: S3Call): Promise<void> {
       if (name.startsWith('x-amz-meta-') || STORED_FIELDS.includes(name)) requireHeaderSafe(name, v, n);
     }
     const obj: ObjectMeta = {
+      ...formAccess(field),
       key,
       size: file.size,
       etag: file.md5Hex,
@@ -244,6 +248,17 @@ export async function postObject(deps: S3Deps, call: S3Call): Promise<void> {
     if (file && !committed) deps.store.blobs.remove([file.blob]);
     throw err;
   }
+}
+
+/** The form's `tagging` field (a `<Tagging>` document, as AWS's POST form takes it) and `acl` field (a canned ACL). */
+function formAccess(field: (name: string) => string | undefined): ObjectAccess {
+  const tagging = field('tagging');
+  const tags = tagging === undefined ? [] : parseTaggingXml(tagging);
+  const acl = field('acl');
+  if (acl !== undefined && !(OBJECT_CANNED_ACLS as readonly string[]).includes(acl)) {
+    throw new S3Error('InvalidArgument', '', 400, { ArgumentName: 'acl', ArgumentValue: acl });
+  }
+  return { ...(tags.length ? { tags } : {}), ...(acl !== undefined ? { acl: cannedAcl(acl) } : {}) };
 }
 
 function respond(call: S3Call, bucket: string, obj: ObjectMeta, fields: Array<[string, string]>): void {
