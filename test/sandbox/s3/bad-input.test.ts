@@ -279,7 +279,8 @@ test('hostile keys stay inside the data dir and round-trip', async () => {
 });
 
 test('unknown operations and methods answer with S3 errors', async () => {
-  assert.equal((await rawRequest('PUT', '/bad-bucket/k?tagging', '<Tagging/>')).status, 501);
+  assert.equal((await rawRequest('PUT', '/bad-bucket/k?legal-hold', '<LegalHold/>')).status, 501);
+  assert.equal(code((await rawRequest('PUT', '/bad-bucket/missing?tagging', '<Tagging/>')).body), 'NoSuchKey');
   assert.equal(code((await rawRequest('GET', '/bad-bucket/missing?tagging')).body), 'NoSuchKey');
   assert.equal(code((await rawRequest('PATCH', '/bad-bucket/k')).body), 'MethodNotAllowed');
   assert.equal(code((await rawRequest('GET', '/bad-bucket/%E0%A4%A')).body), 'InvalidURI');
