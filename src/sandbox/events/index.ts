@@ -3,6 +3,7 @@
  * store in store.ts (rules and targets persist under `<dataDir>/events/`), and the EventBusRegistry the S3 side puts
  * its events on. Schedules (ScheduleExpression) are stored and answered, never run.
  */
+import { jsonTargetOperation, parseJsonObject } from '../protocol/json.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { EventBusRegistry, SandboxContext, SandboxService } from '../context.js';
@@ -98,20 +99,14 @@ export function createEventsService(ctx: SandboxContext): EventsService {
 }
 
 function operationName(req: IncomingMessage): string {
-  const target = req.headers['x-amz-target'];
-  if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
+  const operation = jsonTargetOperation(req, TARGET_PREFIX);
+  if (operation === undefined)
     throw new EventsError('UnknownOperationException', 'Requests must be POST / with X-Amz-Target: AWSEvents.<Operation>.');
-  }
-  return target.slice(TARGET_PREFIX.length);
+  return operation;
 }
 
 function parseBody(body: string): Input {
-  if (body.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(body);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Input;
-  } catch {
-    // answered below
-  }
-  throw new EventsError('SerializationException', 'The request body is not a valid JSON object.');
+  const input = parseJsonObject(body);
+  if (!input) throw new EventsError('SerializationException', 'The request body is not a valid JSON object.');
+  return input as Input;
 }

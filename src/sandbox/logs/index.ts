@@ -2,6 +2,7 @@
  * The sandbox's CloudWatch Logs service: JSON 1.1 (`X-Amz-Target: Logs_20140328.<Op>`) over the
  * store in store.ts, StartLiveTail as an event stream, and the LogsSink the Lambda runner writes to.
  */
+import { jsonTargetOperation, parseJsonObject } from '../protocol/json.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
@@ -111,20 +112,14 @@ export async function createLogsService(
 }
 
 function operationName(req: IncomingMessage): string {
-  const target = req.headers['x-amz-target'];
-  if (req.method !== 'POST' || typeof target !== 'string' || !target.startsWith(TARGET_PREFIX)) {
+  const operation = jsonTargetOperation(req, TARGET_PREFIX);
+  if (operation === undefined)
     throw new LogsError('UnknownOperationException', 'Requests must be POST / with X-Amz-Target: Logs_20140328.<Operation>.');
-  }
-  return target.slice(TARGET_PREFIX.length);
+  return operation;
 }
 
 function parseBody(body: string): Input {
-  if (body.trim() === '') return {};
-  try {
-    const value: unknown = JSON.parse(body);
-    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Input;
-  } catch {
-    // fall through to the error below
-  }
-  throw new LogsError('SerializationException', 'The request body is not a valid JSON object.');
+  const input = parseJsonObject(body);
+  if (!input) throw new LogsError('SerializationException', 'The request body is not a valid JSON object.');
+  return input as Input;
 }

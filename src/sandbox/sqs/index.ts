@@ -5,6 +5,7 @@
  * (ops-queues.ts, ops-messages.ts) and answered in the protocol it came in. State lives in engine.ts and is
  * persisted by store.ts under `<dataDir>/sqs/`.
  */
+import { parseJsonObject } from '../protocol/json.js';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { QueueRegistry, SandboxContext, SandboxService } from '../context.js';
@@ -43,13 +44,8 @@ async function readRequest(
     const body = await readBody(req, MAX_REQUEST_BYTES, () =>
       invalidParameter(`The request body is larger than ${MAX_REQUEST_BYTES} bytes.`),
     );
-    let input: unknown;
-    try {
-      input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
-    } catch {
-      input = undefined;
-    }
-    if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    const input = parseJsonObject(body.toString('utf8'));
+    if (!input) {
       writeProtocolError(req, res, 'json-1.0', {
         code: 'SerializationException',
         message: 'The request body is not a JSON object.',
