@@ -59,3 +59,29 @@ export function keyFilterAccepts(rules: readonly KeyFilterRule[], key: string): 
     return true;
   });
 }
+
+/**
+ * S3's EventBridge `reason` for a notification event name (S3 User Guide, "EventBridge event message structure"):
+ * the S3 API behind the change, or S3 itself for lifecycle expiration.
+ */
+export const EVENTBRIDGE_REASONS: Readonly<Record<string, string>> = {
+  'ObjectCreated:Put': 'PutObject',
+  'ObjectCreated:Post': 'POST Object',
+  'ObjectCreated:Copy': 'CopyObject',
+  'ObjectCreated:CompleteMultipartUpload': 'CompleteMultipartUpload',
+  'ObjectRemoved:Delete': 'DeleteObject',
+  'ObjectRemoved:DeleteMarkerCreated': 'DeleteObject',
+  'LifecycleExpiration:Delete': 'Lifecycle Expiration',
+  'LifecycleExpiration:DeleteMarkerCreated': 'Lifecycle Expiration',
+};
+
+/** The canned ACLs an object takes, in AWS's order ("Access control list (ACL) overview"); `log-delivery-write` is for buckets only. */
+export const OBJECT_CANNED_ACLS = [
+  'private',
+  'public-read',
+  'public-read-write',
+  'authenticated-read',
+  'aws-exec-read',
+  'bucket-owner-read',
+  'bucket-owner-full-control',
+] as const;

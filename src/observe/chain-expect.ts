@@ -4,6 +4,7 @@
  * with EventBridge's matcher (aws/event-pattern.ts) on the fields known before the event exists (source, detail-type,
  * bucket, key, reason, deletion-type); conditions on any other field are left out, i.e. taken as matching. Pure.
  */
+import { EVENTBRIDGE_REASONS } from '../aws/s3-events.js';
 import type { Chain, ChainRoute } from '../events.js';
 import { encodeEventKey, eventNameMatches, keyFilterAccepts } from '../aws/s3-events.js';
 import { matchesEventPattern, validateEventPattern } from '../aws/event-pattern.js';
@@ -19,16 +20,6 @@ export interface ForeseenEvent {
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** S3's EventBridge `reason` for an event name (S3 user guide, "EventBridge event message structure"). */
-const REASONS: Record<string, string> = {
-  'ObjectCreated:Put': 'PutObject',
-  'ObjectCreated:Post': 'POST Object',
-  'ObjectCreated:Copy': 'CopyObject',
-  'ObjectCreated:CompleteMultipartUpload': 'CompleteMultipartUpload',
-  'ObjectRemoved:Delete': 'DeleteObject',
-  'ObjectRemoved:DeleteMarkerCreated': 'DeleteObject',
-};
-
 /** The fields of S3's EventBridge event known before it exists. */
 export function eventBridgeShape(bucket: string, key: string, eventName: string): Json {
   const removed = eventName.startsWith('ObjectRemoved');
@@ -38,7 +29,7 @@ export function eventBridgeShape(bucket: string, key: string, eventName: string)
     detail: {
       bucket: { name: bucket },
       object: { key },
-      reason: REASONS[eventName],
+      reason: EVENTBRIDGE_REASONS[eventName],
       ...(removed ? { 'deletion-type': eventName.endsWith('DeleteMarkerCreated') ? 'Delete Marker Created' : 'Permanently Deleted' } : {}),
     },
   };

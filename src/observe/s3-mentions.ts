@@ -5,7 +5,7 @@
  * through and their times (for per-hop latency). Also every spelling of a key, to look for keys in plain text.
  */
 
-import { decodeEventKey, encodeEventKey } from '../aws/s3-events.js';
+import { decodeEventKey, EVENTBRIDGE_REASONS, encodeEventKey } from '../aws/s3-events.js';
 
 export interface S3Mention {
   bucket?: string;
@@ -35,13 +35,12 @@ export function keySpellings(key: string): string[] {
   return [...forms];
 }
 
-const EVENTBRIDGE_REASONS: Record<string, string> = {
-  PutObject: 'ObjectCreated:Put',
-  'POST Object': 'ObjectCreated:Post',
-  CopyObject: 'ObjectCreated:Copy',
-  CompleteMultipartUpload: 'ObjectCreated:CompleteMultipartUpload',
-  DeleteObject: 'ObjectRemoved:Delete',
-};
+/** EventBridge `reason` -> the notification event name; deletes read as plain deletes (`deletion-type` tells them apart). */
+const EVENT_NAME_OF_REASON: Record<string, string> = Object.fromEntries(
+  Object.entries(EVENTBRIDGE_REASONS)
+    .filter(([name]) => name !== 'ObjectRemoved:DeleteMarkerCreated' && !name.startsWith('LifecycleExpiration'))
+    .map(([name, reason]) => [reason, name]),
+);
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === 'object' && v !== null;
@@ -95,7 +94,7 @@ function mentionOf(node: Json, outer: readonly Envelope[]): S3Mention | undefine
     return {
       key: detail.object.key,
       bucket: isObject(detail.bucket) ? str(detail.bucket.name) : undefined,
-      eventName: reason ? EVENTBRIDGE_REASONS[reason] : undefined,
+      eventName: reason ? EVENT_NAME_OF_REASON[reason] : undefined,
       requestId: str(detail['request-id']),
       via: 'eventbridge',
       ...envelopes([envelope('eventbridge', timeOf(node.time))]),

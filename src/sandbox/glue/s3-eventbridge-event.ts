@@ -10,6 +10,7 @@
  * record carried `test%2Bb.png` / `ARTISTS+K+to+O.png`. (LocalStack percent-quotes it on both paths; its snapshots
  * mask the key, so they neither confirm nor refute that.)
  */
+import { EVENTBRIDGE_REASONS } from '../../aws/s3-events.js';
 import type { S3EventRecord } from 'aws-lambda';
 import { decodeEventKey } from '../../aws/s3-events.js';
 
@@ -56,18 +57,6 @@ export const S3_DETAIL_TYPES: Readonly<Record<string, string>> = {
   'ObjectAcl:Put': 'Object ACL Updated',
 };
 
-/** `reason` of Object Created / Object Deleted events: the S3 API (or S3 itself) behind the change. */
-const REASONS: Readonly<Record<string, string>> = {
-  'ObjectCreated:Put': 'PutObject',
-  'ObjectCreated:Post': 'POST Object',
-  'ObjectCreated:Copy': 'CopyObject',
-  'ObjectCreated:CompleteMultipartUpload': 'CompleteMultipartUpload',
-  'ObjectRemoved:Delete': 'DeleteObject',
-  'ObjectRemoved:DeleteMarkerCreated': 'DeleteObject',
-  'LifecycleExpiration:Delete': 'Lifecycle Expiration',
-  'LifecycleExpiration:DeleteMarkerCreated': 'Lifecycle Expiration',
-};
-
 /** Events S3 itself causes (lifecycle, restore completion and expiry): requester `s3.amazonaws.com`, no source IP. */
 const BY_S3 = new Set([
   'LifecycleExpiration:Delete',
@@ -108,7 +97,7 @@ export function s3EventBridgeEntry(record: S3EventRecord, accountId: string): S3
     requester: byS3 ? 's3.amazonaws.com' : accountId,
   };
   if (!byS3) detail['source-ip-address'] = record.requestParameters?.sourceIPAddress ?? '';
-  const reason = REASONS[eventName];
+  const reason = EVENTBRIDGE_REASONS[eventName];
   if (reason !== undefined) detail.reason = reason;
   if (detailType === 'Object Deleted') {
     detail['deletion-type'] = eventName.endsWith('DeleteMarkerCreated') ? 'Delete Marker Created' : 'Permanently Deleted';

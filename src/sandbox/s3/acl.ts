@@ -4,6 +4,7 @@
  * list (ACL) overview" for the canned ACLs' grants). The sandbox stores and echoes ACLs; it does
  * not enforce them. Pure.
  */
+import { OBJECT_CANNED_ACLS } from '../../aws/s3-events.js';
 import type { IncomingHttpHeaders } from 'node:http';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { S3Error } from './errors.js';
@@ -40,15 +41,7 @@ const EC2_READER: Grantee = {
   displayName: 'za-team',
 };
 
-export const OBJECT_CANNED_ACLS = [
-  'private',
-  'public-read',
-  'public-read-write',
-  'authenticated-read',
-  'aws-exec-read',
-  'bucket-owner-read',
-  'bucket-owner-full-control',
-] as const;
+export { OBJECT_CANNED_ACLS };
 
 const ownerGrant = (permission: Permission): Grant => ({
   grantee: { type: 'CanonicalUser', id: OWNER.id, displayName: OWNER.displayName },
