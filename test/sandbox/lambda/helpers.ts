@@ -126,12 +126,4 @@ def handler(event, context):
 `;
 
 /** What an SDK call rejected with: error name, HTTP status and message; throws when it did not reject. */
-export async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected an error');
-}
+export { errorOf } from '../../sdk-errors.js';

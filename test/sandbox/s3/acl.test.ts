@@ -3,6 +3,7 @@
  * parser), and Put/GetObjectAcl, x-amz-acl on PUT/COPY, GetBucketAcl with the JS SDK against a real
  * sandbox, with the ObjectAcl:Put record checked field by field. ACLs are stored and echoed, not enforced.
  */
+import { errorOf } from '../../sdk-errors.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -14,7 +15,6 @@ import {
   PutBucketAclCommand,
   PutObjectAclCommand,
   PutObjectCommand,
-  S3ServiceException,
 } from '@aws-sdk/client-s3';
 import { aclFromHeaders, aclFromXml, cannedAcl } from '../../../src/sandbox/s3/acl.js';
 import { S3Error } from '../../../src/sandbox/s3/errors.js';
@@ -99,16 +99,6 @@ test('aclFromXml: grantees by xsi:type, permissions checked, malformed documents
     );
   }
 });
-
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof S3ServiceException, String(err));
-    return { name: err.name, status: err.$metadata.httpStatusCode, message: err.message };
-  }
-  assert.fail('expected an error');
-}
 
 test('JS SDK: GetObjectAcl after each canned ACL, on PUT and on PutObjectAcl', async () => {
   const h = await startS3();

@@ -3,6 +3,7 @@
  * x-amz-tagging on PUT, POST, COPY (with x-amz-tagging-directive) and multipart, driven with the JS SDK
  * against a real sandbox, with the ObjectTagging:Put / ObjectTagging:Delete records checked field by field.
  */
+import { errorOf } from '../../sdk-errors.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import {
@@ -16,7 +17,6 @@ import {
   HeadObjectCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
-  S3ServiceException,
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { S3Error } from '../../../src/sandbox/s3/errors.js';
@@ -110,16 +110,6 @@ test('parseTaggingXml: the Tagging document, one or many tags, an empty TagSet, 
 });
 
 const CONFIG_EVENTS = '<Event>s3:ObjectTagging:*</Event>';
-
-async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    assert.ok(err instanceof S3ServiceException, String(err));
-    return { name: err.name, status: err.$metadata.httpStatusCode, message: err.message };
-  }
-  assert.fail('expected an error');
-}
 
 test('JS SDK: Put/Get/DeleteObjectTagging, tagging count on GET/HEAD, and the ObjectTagging event records', async () => {
   const h = await startS3();

@@ -42,15 +42,7 @@ export async function startSnsFixture(options: SandboxOptions = {}): Promise<Sns
 }
 
 /** What an SDK call rejected with: error name, HTTP status and message; throws when it did not reject. */
-export async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: number; message: string }> {
-  try {
-    await p;
-  } catch (err) {
-    const e = err as Error & { $metadata?: { httpStatusCode?: number } };
-    return { name: e.name, status: e.$metadata?.httpStatusCode, message: e.message };
-  }
-  throw new Error('expected an error');
-}
+export { errorOf } from '../../sdk-errors.js';
 
 /** Polls FilterLogEvents on a function's log group until `enough` holds over the messages (30 s at most). */
 export async function logMessages(logs: CloudWatchLogsClient, fn: string, enough: (m: string[]) => boolean): Promise<string[]> {
