@@ -75,6 +75,18 @@ export interface SampleEventOptions {
   now?: number;
 }
 
+/**
+ * The configuration id the `--demo` bucket's configurations carry (demo.ts, demo-via.ts): `s3trigger-demo-created` /
+ * `-removed` direct, `s3trigger-demo-sns` / `-sqs` via a topic or queue; EventBridge records carry none.
+ */
+function configurationIdOf(eventName: string, via: Via | undefined): string {
+  if (via === 'eventbridge') return '';
+  if (via !== undefined) return `s3trigger-demo-${via}`;
+  if (eventName.startsWith('ObjectCreated:')) return 's3trigger-demo-created';
+  if (eventName.startsWith('ObjectRemoved:')) return 's3trigger-demo-removed';
+  return 's3trigger-demo';
+}
+
 /** Bytes from the seeded stream, or from crypto without a seed. */
 function byteSource(seed: number | undefined): (n: number) => Buffer {
   if (seed === undefined) return (n) => randomBytes(n);
@@ -116,7 +128,7 @@ export function buildSampleEvent(o: SampleEventOptions): unknown {
     sourceIp: '127.0.0.1',
     eventTime: new Date(nowMs),
     sequencer: new Sequencer(() => nowMs).next(),
-    configurationId: o.via === 'eventbridge' ? '' : `s3trigger-demo-${o.via ?? 'lambda'}`,
+    configurationId: configurationIdOf(o.eventName, o.via),
   });
   const s3Event = JSON.stringify({ Records: [record] });
   const resource = `${o.bucket}-events`;

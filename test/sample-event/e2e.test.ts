@@ -77,6 +77,7 @@ test('event put matches the record the sandbox delivers for a real PUT, field by
       'userIdentity.principalId',
       'requestParameters.sourceIPAddress',
       's3.s3SchemaVersion',
+      's3.configurationId',
       's3.bucket.name',
       's3.bucket.ownerIdentity.principalId',
       's3.bucket.arn',
@@ -130,6 +131,11 @@ test('the CLI: --via sns / sqs / eventbridge envelopes, --seed byte-identical, b
   const badFlag = runEvent(['put', ...common, '--sise', '3']);
   assert.equal(badFlag.status, 2);
   assert.equal(badFlag.stdout, '');
+  assert.match(
+    badFlag.stderr,
+    /^s3trigger: Unknown argument: sise: use s3trigger event TYPE --bucket B --key K .*--via sns\|sqs\|eventbridge/,
+  );
+  assert.equal(badFlag.stderr.trimEnd().split('\n').length, 1, badFlag.stderr);
   const missing = runEvent(['put', '--bucket', 'b']);
   assert.equal(missing.status, 2);
   assert.equal(missing.stdout, '');
