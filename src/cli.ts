@@ -322,6 +322,9 @@ async function runTuiSession(args: MainArgs, targetFlags: Record<string, unknown
   });
 }
 
+const EVENT_USAGE =
+  's3trigger event TYPE --bucket B --key K [--size BYTES] [--etag E] [--version-id V] [--via sns|sqs|eventbridge] [--region R] [--seed N]';
+
 async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.Ok;
   await yargs(attachDashValues(argv))
@@ -405,6 +408,31 @@ async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
+      'event <type>',
+      'Print the event a handler receives for an S3 event type (put, delete, ObjectCreated:Copy…), as JSON',
+      (y) =>
+        y
+          .positional('type', {
+            type: 'string',
+            describe: 'put, post, copy, multipart, delete, delete-marker, tagging-put, tagging-delete, acl-put, or an S3 event name',
+          })
+          .option('bucket', { type: 'string', demandOption: true, describe: 'Bucket name in the record' })
+          .option('key', { type: 'string', demandOption: true, describe: 'Object key (raw; the record carries it URL-encoded)' })
+          .option('size', { type: 'string', describe: 'Object size in bytes (default 29, the demo file)' })
+          .option('etag', { type: 'string', describe: "Object ETag (default the demo file's MD5)" })
+          .option('version-id', { type: 'string', describe: 'Object version id (default: none; a generated one for delete-marker)' })
+          .option('via', { type: 'string', describe: 'Wrap it as delivered via sns, sqs or eventbridge (default: direct S3 -> Lambda)' })
+          .option('region', { type: 'string', default: SANDBOX_REGION, describe: 'Region in the record' })
+          .option('seed', { type: 'string', describe: 'Seed N: repeatable ids, times (2026-01-01T00:00:00Z + N s) and sequencer' }),
+      async (args) => {
+        lifecycle.setMode('ci');
+        const repeated = repeatedFlagProblem(args, ['type', 'bucket', 'key', 'size', 'etag', 'version-id', 'via', 'region', 'seed']);
+        if (repeated) throw usageError(repeated);
+        const { sampleEventText } = await import('./sample-event/command.js');
+        process.stdout.write(sampleEventText(args as unknown as import('./sample-event/command.js').EventArgs));
+      },
+    )
+    .command(
       '$0',
       'Fire operations (CI mode) or open the interactive view',
       (y) => withMainOptions(y),
@@ -421,7 +449,9 @@ async function main(argv: string[]): Promise<number> {
     .strict()
     .fail((msg, err) => {
       if (err instanceof AppError) throw err;
-      throw usageError(`${msg ?? err?.message ?? 'invalid arguments'} (see --help)`);
+      const problem = msg ?? err?.message ?? 'invalid arguments';
+      if (argv[0] === 'event') throw usageError(`${problem}: use ${EVENT_USAGE} (see s3trigger event --help)`);
+      throw usageError(`${problem} (see --help)`);
     })
     .help()
     .version(false)
