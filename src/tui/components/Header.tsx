@@ -42,8 +42,9 @@ export function tailSummary(discovery: Discovery | undefined, tails: readonly Ta
   if (!discovery) return 'discovering the bucket’s notification configuration…';
   const parts: string[] = [];
   // A chain that reaches no function says less than the plain phrase; its unfollowed links are warnings already.
-  if (discovery.chain?.summary && (discovery.chain.routes.length > 0 || discovery.functions.length > 0))
-    parts.push(discovery.chain.summary);
+  const chain = discovery.chain;
+  const showsChain = chain !== undefined && chain.summary !== '' && (chain.routes.length > 0 || discovery.functions.length > 0);
+  if (showsChain) parts.push(chain.summary);
   else if (discovery.functions.length) parts.push(`λ ${discovery.functions.join(', ')}`);
   else parts.push('no Lambda function in the notification configuration');
   const groups = discovery.logGroups.map((group) => {
@@ -52,7 +53,8 @@ export function tailSummary(discovery: Discovery | undefined, tails: readonly Ta
   });
   if (discovery.chain && groups.length > 1) parts.push(tailCounts(discovery.logGroups, tails));
   else if (groups.length) parts.push(`tailing ${groups.join(', ')}`);
-  if (discovery.destinations.length) parts.push(discovery.destinations.join('; '));
+  // The chain already names the topics, queues and rules it went through.
+  if (discovery.destinations.length && !showsChain) parts.push(discovery.destinations.join('; '));
   return parts.join(' · ');
 }
 

@@ -171,6 +171,19 @@ test('header: target, bucket, tail mode, warnings', () => {
   const nothingReached = { bucket: 'b', functions: [], logGroups: [], destinations: [], warnings: [] };
   const chain = { routes: [], unfollowed: [], summary: 'b → (no function reached)' };
   assert.equal(tailSummary({ ...nothingReached, chain }, []), 'no Lambda function in the notification configuration');
+  const viaSns = {
+    bucket: 'b',
+    functions: ['fn'],
+    logGroups: [],
+    destinations: ['events go to SNS topic arn:aws:sns:eu-west-1:000000000000:t'],
+    warnings: [],
+    chain: {
+      routes: [{ hops: [{ kind: 'sns' as const, arn: 'arn:aws:sns:eu-west-1:000000000000:t', name: 't' }], function: 'fn' }],
+      unfollowed: [],
+      summary: 'b → SNS t → fn',
+    },
+  };
+  assert.equal(tailSummary(viaSns, []), 'b → SNS t → fn', 'the chain names the topic: no second mention');
 });
 
 test('footer hints come from the keymap', () => {
