@@ -93,6 +93,34 @@ test('cross-site browser-shaped requests to every service are refused and change
     { what: 'S3 CreateBucket', method: 'PUT', path: '/evil-bucket', body: '' },
     { what: 'S3 POST Object (form)', method: 'POST', path: '/victim', headers: { 'content-type': evilForm.type }, body: evilForm.body },
     { what: 'S3 DeleteObject', method: 'DELETE', path: '/victim/keep.txt' },
+    {
+      what: 'SQS CreateQueue (JSON)',
+      method: 'POST',
+      path: '/',
+      headers: { 'x-amz-target': 'AmazonSQS.CreateQueue' },
+      body: '{"QueueName":"evil-q"}',
+    },
+    {
+      what: 'SQS CreateQueue (query, signed-looking)',
+      method: 'POST',
+      path: '/',
+      headers: { ...sigV4('sqs'), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'Action=CreateQueue&QueueName=evil-q',
+    },
+    {
+      what: 'SNS CreateTopic (signed-looking)',
+      method: 'POST',
+      path: '/',
+      headers: { ...sigV4('sns'), 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'Action=CreateTopic&Name=evil-t',
+    },
+    {
+      what: 'EventBridge PutRule',
+      method: 'POST',
+      path: '/',
+      headers: { 'x-amz-target': 'AWSEvents.PutRule' },
+      body: '{"Name":"evil-rule","EventPattern":"{\\"source\\":[\\"aws.s3\\"]}"}',
+    },
   ];
   for (const c of cases) {
     const res = await rawRequest(sb.endpoint, { method: c.method, path: c.path, headers: { ...EVIL, ...c.headers }, body: c.body });
@@ -101,6 +129,8 @@ test('cross-site browser-shaped requests to every service are refused and change
   await new Promise((r) => setTimeout(r, 300)); // an asynchronous invocation would have run by now
   assert.equal(existsSync(marker), false, 'the function ran');
   assert.equal(sb.context.functions.exists('evil-fn'), false, 'a function was created');
+  assert.equal(sb.context.queues.exists('arn:aws:sqs:eu-west-1:000000000000:evil-q'), false, 'a queue was created');
+  assert.equal(sb.context.topics.exists('arn:aws:sns:eu-west-1:000000000000:evil-t'), false, 'a topic was created');
   const signed = async (method: string, path: string, service: string, headers: Record<string, string> = {}, body?: string) =>
     rawRequest(sb.endpoint, { method, path, headers: { ...sigV4(service), ...headers }, body });
   const groups = await signed(
@@ -111,6 +141,15 @@ test('cross-site browser-shaped requests to every service are refused and change
     '{}',
   );
   assert.doesNotMatch(groups.body, /\/evil/);
+  const rules = await signed(
+    'POST',
+    '/',
+    'events',
+    { 'x-amz-target': 'AWSEvents.ListRules', 'content-type': 'application/x-amz-json-1.1' },
+    '{}',
+  );
+  assert.equal(rules.status, 200, rules.body);
+  assert.doesNotMatch(rules.body, /evil-rule/);
   assert.equal((await signed('HEAD', '/victim/evil.txt', 's3')).status, 404);
   assert.equal((await signed('HEAD', '/victim/evil-form.txt', 's3')).status, 404);
   assert.equal((await signed('HEAD', '/evil-bucket', 's3')).status, 404);
@@ -144,6 +183,9 @@ test('a foreign Host (DNS rebinding) is refused for every service; loopback name
   for (const [path, service] of [
     ['/', 's3'],
     ['/2015-03-31/functions', 'lambda'],
+    ['/', 'sqs'],
+    ['/', 'sns'],
+    ['/', 'events'],
   ] as const) {
     const res = await rawRequest(sb.endpoint, { path, headers: { ...sigV4(service), host: `rebind.evil.example:${sb.port}` } });
     assert.equal(res.status, 403, `${service}: ${res.body}`);
