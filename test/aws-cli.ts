@@ -19,3 +19,21 @@ export async function findCli(candidate: string, major: string): Promise<string 
     return undefined;
   }
 }
+
+/**
+ * The environment the CLIs (and boto3) run with against a sandbox: test credentials, the region, config and
+ * credentials files under `home` (none exist), no pager, no EC2 metadata probe.
+ */
+export function awsCliEnv(home: string, region: string): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    HOME: home,
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_DEFAULT_REGION: region,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AWS_CONFIG_FILE: `${home}/config`,
+    AWS_SHARED_CREDENTIALS_FILE: `${home}/credentials`,
+    AWS_PAGER: '',
+  };
+}

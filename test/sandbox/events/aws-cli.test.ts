@@ -13,7 +13,7 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
-import { AWS_CLIS, findCli } from '../../aws-cli.js';
+import { AWS_CLIS, findCli, awsCliEnv } from '../../aws-cli.js';
 import { ROLE } from '../lambda/helpers.js';
 
 const run = promisify(execFile);
@@ -43,17 +43,7 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const env = () => ({
-  PATH: process.env.PATH ?? '',
-  HOME: dir,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_DEFAULT_REGION: sb.region,
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_CONFIG_FILE: join(dir, 'config'),
-  AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-  AWS_PAGER: '',
-});
+const env = () => awsCliEnv(dir, sb.region);
 
 async function aws(cli: string, args: string[]): Promise<Record<string, unknown>> {
   const { stdout } = await run(cli, ['--endpoint-url', sb.endpoint, '--output', 'json', ...args], {

@@ -3,6 +3,7 @@
  * `aws s3api put-bucket-notification-configuration`, `aws s3 cp` put and copy, `aws s3 rm`, a curl form POST,
  * a 3-step `aws s3api` multipart, then `aws logs tail` (CLI v2 only) shows one block per operation.
  */
+import { awsCliEnv } from '../../aws-cli.js';
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { sigV4 } from '../raw-http.js';
@@ -35,17 +36,7 @@ function onPath(cmd: string): string | undefined {
   return undefined;
 }
 
-const env = () => ({
-  PATH: process.env.PATH ?? '',
-  HOME: dir,
-  AWS_ACCESS_KEY_ID: 'test',
-  AWS_SECRET_ACCESS_KEY: 'test',
-  AWS_DEFAULT_REGION: sb.region,
-  AWS_EC2_METADATA_DISABLED: 'true',
-  AWS_CONFIG_FILE: join(dir, 'config'),
-  AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-  AWS_PAGER: '',
-});
+const env = () => awsCliEnv(dir, sb.region);
 
 async function reportCount(group: string): Promise<number> {
   const res = await fetch(sb.endpoint, {

@@ -14,7 +14,7 @@ import { promisify } from 'node:util';
 import type { QueueRegistry, ReceivedQueueMessage } from '../../../src/sandbox/context.js';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
-import { AWS_CLIS, findCli } from '../../aws-cli.js';
+import { AWS_CLIS, findCli, awsCliEnv } from '../../aws-cli.js';
 import { ROLE } from './helpers.js';
 
 const run = promisify(execFile);
@@ -82,17 +82,7 @@ after(async () => {
 });
 
 async function aws(cli: string, args: string[]): Promise<Record<string, unknown>> {
-  const env = {
-    PATH: process.env.PATH ?? '',
-    HOME: dir,
-    AWS_ACCESS_KEY_ID: 'test',
-    AWS_SECRET_ACCESS_KEY: 'test',
-    AWS_DEFAULT_REGION: sb.region,
-    AWS_EC2_METADATA_DISABLED: 'true',
-    AWS_CONFIG_FILE: join(dir, 'config'),
-    AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-    AWS_PAGER: '',
-  };
+  const env = awsCliEnv(dir, sb.region);
   const { stdout } = await run(cli, ['--endpoint-url', sb.endpoint, '--output', 'json', ...args], { env, cwd: dir, timeout: 60_000 });
   return stdout.trim() ? JSON.parse(stdout) : {};
 }

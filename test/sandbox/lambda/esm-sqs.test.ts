@@ -27,7 +27,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
-import { AWS_CLIS, findCli } from '../../aws-cli.js';
+import { AWS_CLIS, findCli, awsCliEnv } from '../../aws-cli.js';
 import { ROLE } from './helpers.js';
 
 const HANDLER = `export const handler = async (event) => {
@@ -357,17 +357,7 @@ for (const [label, candidate, major] of AWS_CLIS) {
       zipPackage({ 'worker.py': `def handler(event, context):\n    for r in event['Records']:\n        print('worker got', r['body'])\n` }),
     );
     const aws = async (...args: string[]) => {
-      const env = {
-        PATH: process.env.PATH ?? '',
-        HOME: dir,
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        AWS_DEFAULT_REGION: sb.region,
-        AWS_EC2_METADATA_DISABLED: 'true',
-        AWS_CONFIG_FILE: join(dir, 'config'),
-        AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials'),
-        AWS_PAGER: '',
-      };
+      const env = awsCliEnv(dir, sb.region);
       const { stdout } = await run(cli, ['--endpoint-url', sb.endpoint, '--output', 'json', ...args], { env, cwd: dir, timeout: 60_000 });
       return stdout.trim() ? JSON.parse(stdout) : {};
     };
