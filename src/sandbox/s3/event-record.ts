@@ -32,6 +32,16 @@ export class Sequencer {
   }
 }
 
+/** `glacierEventData` of restore records (AWS: "Event message structure", ObjectRestore:Completed). */
+export interface GlacierEventData {
+  restoreEventData: {
+    /** ISO-8601 time the restored copy expires. */
+    lifecycleRestorationExpiryTime: string;
+    /** The object's storage class, e.g. "GLACIER". */
+    lifecycleRestoreStorageClass: string;
+  };
+}
+
 export interface EventRecordInput {
   /** e.g. "ObjectCreated:Put" (an "s3:" prefix is tolerated and dropped). */
   eventName: string;
@@ -41,7 +51,10 @@ export interface EventRecordInput {
   key: string;
   size?: number;
   etag?: string;
+  /** Only where AWS sends it: versioning Enabled or Suspended ('null'), per event type. */
   versionId?: string;
+  /** `ObjectRestore:Completed` / `:Delete` only: AWS's `glacierEventData.restoreEventData`. */
+  glacierEventData?: GlacierEventData;
   /** The x-amz-request-id header of the triggering response. */
   requestId: string;
   /** The x-amz-id-2 header of the triggering response. */
@@ -71,7 +84,7 @@ export function buildEventRecord(input: EventRecordInput): S3EventRecord {
   if (input.versionId !== undefined) object.versionId = input.versionId;
   if (!isTaggingOrAcl) object.sequencer = input.sequencer;
 
-  return {
+  const record = {
     eventVersion: isTaggingOrAcl ? '2.3' : '2.1',
     eventSource: 'aws:s3',
     awsRegion: input.region,
@@ -92,4 +105,6 @@ export function buildEventRecord(input: EventRecordInput): S3EventRecord {
       object: object as unknown as S3EventRecord['s3']['object'],
     },
   };
+  if (input.glacierEventData) return { ...record, glacierEventData: input.glacierEventData } as S3EventRecord;
+  return record;
 }

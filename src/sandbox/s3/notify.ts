@@ -1,9 +1,17 @@
 /** Publishes the S3 event record of an object-level change to every matching destination. */
 import type { SandboxContext } from '../context.js';
-import { buildEventRecord, Sequencer } from './event-record.js';
+import { buildEventRecord, type GlacierEventData, Sequencer } from './event-record.js';
 import type { S3Call } from './http.js';
 import { matchingDestinations } from './notification-config.js';
 import type { BucketMeta } from './store.js';
+
+/** What an event record says about the object: size/eTag where the type carries them, versionId, restore data. */
+export interface PublishedObject {
+  size?: number;
+  etag?: string;
+  versionId?: string;
+  glacierEventData?: GlacierEventData;
+}
 
 export class EventPublisher {
   private sequencer = new Sequencer();
@@ -11,7 +19,7 @@ export class EventPublisher {
   constructor(private ctx: SandboxContext) {}
 
   /** Call after the change is committed and its response sent. eventName like 'ObjectCreated:Put'. */
-  publish(bucket: BucketMeta, eventName: string, key: string, call: S3Call, object: { size?: number; etag?: string } = {}): void {
+  publish(bucket: BucketMeta, eventName: string, key: string, call: S3Call, object: PublishedObject = {}): void {
     const destinations = matchingDestinations(bucket.notification, eventName, key);
     if (destinations.length === 0) return;
     const sequencer = this.sequencer.next();
@@ -24,6 +32,8 @@ export class EventPublisher {
         key,
         size: object.size,
         etag: object.etag,
+        versionId: object.versionId,
+        glacierEventData: object.glacierEventData,
         requestId: call.requestId,
         hostId: call.hostId,
         sourceIp: call.req.socket.remoteAddress ?? '127.0.0.1',
