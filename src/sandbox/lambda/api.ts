@@ -244,8 +244,9 @@ async function invoke(
     return;
   }
   if (type === 'Event') {
-    fns.invokeAsync(name, payload);
-    res.writeHead(202, { 'content-length': 0 }).end();
+    // AWS answers with the invocation's own request id: its START line, destinations and DLQ carry the same one.
+    const requestId = fns.invokeAsync(name, payload);
+    res.writeHead(202, { 'content-length': 0, 'x-amzn-RequestId': requestId }).end();
     return;
   }
   const clientContext = header(req, 'x-amz-client-context');

@@ -18,6 +18,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateBucketCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
 import { ROLE, errorOf } from './helpers.js';
@@ -95,6 +96,25 @@ test('Invoke RequestResponse with LogType Tail; Event -> 202; DryRun -> 204; fun
   const body = JSON.parse(utf8(failed.Payload));
   assert.equal(body.errorType, 'Error');
   assert.equal(body.errorMessage, 'nope');
+});
+
+test('Invoke Event: the 202 carries the invocation own request id (x-amzn-RequestId), as its START line does on AWS', async () => {
+  const ev = await lambda.send(new InvokeCommand({ FunctionName: 'echo', InvocationType: 'Event', Payload: Buffer.from('{"replay":1}') }));
+  const id = ev.$metadata.requestId;
+  assert.match(id ?? '', /^[0-9a-f-]{36}$/);
+  const logs = new CloudWatchLogsClient({
+    endpoint: sb.endpoint,
+    region: sb.region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  let starts: string[] = [];
+  for (let i = 0; i < 100 && starts.length === 0; i++) {
+    const out = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/echo', filterPattern: `"${id}"` }));
+    starts = (out.events ?? []).map((e) => e.message ?? '').filter((m) => m.startsWith('START'));
+    if (starts.length === 0) await new Promise((r) => setTimeout(r, 50));
+  }
+  logs.destroy();
+  assert.deepEqual(starts, [`START RequestId: ${id} Version: $LATEST\n`]);
 });
 
 test('errors: not found, conflict, bad runtime, bad JSON payload, bad zip', async () => {
