@@ -49,6 +49,7 @@ const session = {
   target: { kind: 'sandbox', region: 'eu-west-1', label: 'bench' },
   on: () => () => {},
   listBuckets: async () => ['test-bucket'],
+  listKeys: async () => [],
   ensureBucket: async () => false,
   selectBucket: async () => discovery,
   fire: () => ({ opId: 1, settled: new Promise(() => {}) }),
@@ -129,6 +130,7 @@ class FloodSession implements SessionApi {
   emit(e: SessionEvent) {
     for (const l of this.listeners) l(e);
   }
+  listKeys = async () => [];
   listBuckets = async () => ['test-bucket'];
   ensureBucket = async () => false;
   selectBucket = async (bucket: string) => ({ bucket, functions: ['f'], logGroups: ['/aws/lambda/f'], destinations: [], warnings: [] });

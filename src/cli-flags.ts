@@ -30,6 +30,10 @@ export const SCALAR_FLAGS = [
   'timing-scale',
   'timing-seed',
   'via',
+  'retrigger',
+  'replay',
+  'retrigger-prefix',
+  'parallel',
 ] as const;
 
 /** `--via`: how the demo bucket's events reach its functions (direct: S3 -> Lambda, as before). */

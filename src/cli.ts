@@ -67,6 +67,16 @@ function withMainOptions(y: Argv) {
     })
     .option('part-size', { type: 'string', describe: 'Multipart part size in MiB (default 5)', group: 'Operations (run in this order):' })
     .option('concurrency', { type: 'string', describe: 'Parts uploaded in parallel (default 8)', group: 'Operations (run in this order):' })
+    .option('retrigger-prefix', {
+      type: 'string',
+      describe: 'Re-fire every object under prefix P (each copied onto itself), a backlog re-run',
+      group: 'Operations (run in this order):',
+    })
+    .option('parallel', {
+      type: 'string',
+      describe: 'Operations in flight at once (default 1), e.g. with --retrigger-prefix',
+      group: 'Operations (run in this order):',
+    })
     .option('wait', { type: 'boolean', default: false, describe: "Wait for each operation's Lambda invocation", group: 'Matching:' })
     .option('timeout', {
       type: 'string',
@@ -169,6 +179,16 @@ function numberFlag(name: string, raw: string): number {
   return n;
 }
 
+/** The most operations --parallel keeps in flight (more only queues in the SDK's sockets). */
+const MAX_PARALLEL = 256;
+
+/** --parallel N: a whole number from 1 to 256, or a usage error naming what to fix. */
+function parallelFlag(raw: string): number {
+  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  if (!(n >= 1 && n <= MAX_PARALLEL)) throw usageError(`--parallel '${oneLine(raw)}' must be a whole number from 1 to ${MAX_PARALLEL}`);
+  return n;
+}
+
 /** --expect-invocations N, read here so a bad value is named; nothing when the flag is absent. */
 function expectInvocationsFlag(raw: string | undefined): { expectInvocations?: number } {
   if (raw === undefined) return {};
@@ -186,7 +206,7 @@ async function runMain(args: MainArgs): Promise<number> {
   if (args['endpoint-url']?.trim() === '') throw usageError('--endpoint-url is empty: give http(s)://host[:port], or drop the flag');
   const ops = opFlagValues(args);
   const mode = decideMode({
-    hasOps: hasOpFlags(ops),
+    hasOps: hasOpFlags(ops) || args['retrigger-prefix'] !== undefined,
     stdinTTY: Boolean(process.stdin.isTTY),
     stdoutTTY: Boolean(process.stdout.isTTY),
     ciEnv: process.env.CI,
@@ -249,6 +269,8 @@ async function runMain(args: MainArgs): Promise<number> {
       functions: args.function ?? [],
       logGroups: args['log-group'] ?? [],
       poll: args.poll,
+      ...(args['retrigger-prefix'] !== undefined ? { retriggerPrefix: args['retrigger-prefix'] } : {}),
+      ...(args.parallel !== undefined ? { parallel: parallelFlag(args.parallel) } : {}),
     },
     { stdout: process.stdout, stderr: process.stderr },
   );

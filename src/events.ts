@@ -107,6 +107,8 @@ export interface SessionApi {
   readonly target: TargetInfo;
   on(listener: SessionListener): () => void;
   listBuckets(): Promise<string[]>;
+  /** Keys under `prefix` in key order (ListObjectsV2, every page), at most `limit` (default MAX_LISTED_KEYS). */
+  listKeys(bucket: string, prefix: string, limit?: number): Promise<string[]>;
   /** Creates the bucket when missing; resolves to true when it created one. */
   ensureBucket(bucket: string): Promise<boolean>;
   /** Switches the observed bucket: discovery + tail restart. */

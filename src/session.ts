@@ -2,7 +2,7 @@
  * The one engine both faces use: resolves the target, discovers what a bucket notifies, runs the
  * tail (Observer), fires operations and emits typed SessionEvents. It knows nothing about rendering.
  */
-import { ListBucketsCommand } from '@aws-sdk/client-s3';
+import { ListBucketsCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { GetBucketNotificationConfigurationCommandOutput } from '@aws-sdk/client-s3';
 import type { Discovery, FiredOp, SessionApi, SessionEvent, SessionListener, TargetInfo } from './events.js';
 import { foldOpEvent, type OpState, type OpStates } from './op-state.js';
@@ -28,6 +28,9 @@ export interface SessionOptions extends ResolveOptions {
   expectInvocations?: number;
   now?: () => number;
 }
+
+/** The most keys listKeys returns (a backlog re-run of more is split by prefix). */
+export const MAX_LISTED_KEYS = 100_000;
 
 export const DEFAULT_MATCH_TIMEOUT_MS = 60_000;
 /** Settled ops kept in the session's fold (late log lines still refresh their invocation). */
@@ -162,11 +165,21 @@ class Session implements SessionApi {
    */
   private expectationFor(input: OpInput): { expectedMatches: number; expectedFunctions?: string[] } {
     if (this.options.expectInvocations !== undefined) return { expectedMatches: this.options.expectInvocations };
+    const direct = this.directFunctions(input);
+    if (direct) return direct.length > 1 ? { expectedMatches: direct.length, expectedFunctions: direct } : { expectedMatches: 1 };
     const d = this.discovery;
     if (!d?.chain || d.bucket !== input.bucket) return { expectedMatches: 1 };
     const reached = functionsFor(d.chain, { bucket: input.bucket, key: keyOf(input), eventNames: opDefinition(input.kind).eventNames });
     const watched = reached.filter((fn) => d.logGroups.includes(logGroupOf(fn)));
     return watched.length > 1 ? { expectedMatches: watched.length, expectedFunctions: watched } : { expectedMatches: 1 };
+  }
+
+  /** The functions an op that invokes Lambda itself (REPLAY) reaches: its definition decides, from discovery's. */
+  private directFunctions(input: OpInput): string[] | undefined {
+    const pick = opDefinition(input.kind).expectedFunctions as ((i: OpInput, d: readonly string[]) => string[]) | undefined;
+    if (!pick) return undefined;
+    const d = this.discovery;
+    return pick(input, d && d.bucket === input.bucket ? d.functions : []);
   }
 
   /** The op's expectation as the observer takes it. */
@@ -185,6 +198,15 @@ class Session implements SessionApi {
       .map((b) => b.Name ?? '')
       .filter(Boolean)
       .sort();
+  }
+
+  async listKeys(bucket: string, prefix: string, limit = MAX_LISTED_KEYS): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const page of paginateListObjectsV2({ client: this.t.s3 }, { Bucket: bucket, Prefix: prefix })) {
+      for (const o of page.Contents ?? []) if (o.Key !== undefined && keys.length < limit) keys.push(o.Key);
+      if (keys.length >= limit) break;
+    }
+    return keys;
   }
 
   async ensureBucket(bucket: string): Promise<boolean> {
@@ -288,7 +310,7 @@ class Session implements SessionApi {
   }
 
   previewWarning(input: OpInput): string | undefined {
-    if (this.discovery?.bucket !== input.bucket) return undefined;
+    if (this.discovery?.bucket !== input.bucket || opDefinition(input.kind).invokes === 'lambda') return undefined;
     return notifyWarning(this.notification, input.bucket, eventNameFor(input.kind), keyOf(input));
   }
 
@@ -326,6 +348,7 @@ class Session implements SessionApi {
         now: this.now,
         onProgress: (loaded, total) => this.emit({ type: 'OpProgress', opId, loaded, ...(total !== undefined ? { total } : {}) }),
         onAcked: acknowledge,
+        ...(this.directFunctions(input) ? { functions: this.directFunctions(input) } : {}),
       },
       input,
     ).then((result) => {

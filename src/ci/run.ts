@@ -4,6 +4,7 @@ import type { Chain, SessionApi, SessionEvent } from '../events.js';
 import { foldOpEvent, type OpState, type OpStates } from '../op-state.js';
 import type { OpInput } from '../ops/types.js';
 import { checkInput } from '../ops/validate.js';
+import { opDefinition } from '../ops/registry.js';
 import { scrub, toOpError } from '../ops/errors.js';
 import { AppError, ExitCode, usageError } from '../errors.js';
 import { lifecycle } from '../lifecycle.cjs';
@@ -38,6 +39,10 @@ export interface CiOptions extends OpFlags, TargetFlags {
   poll: boolean;
   /** --expect-invocations: how many invocations each operation must get (default: one per function reached). */
   expectInvocations?: number;
+  /** --retrigger-prefix: re-fire every object under this prefix (after the other operations). */
+  retriggerPrefix?: string;
+  /** --parallel: operations in flight at once (default 1: one by one). */
+  parallel?: number;
 }
 
 export interface CiIo {
@@ -230,19 +235,24 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
       if (wait && err instanceof AppError && err.exitCode === ExitCode.Usage) throw err;
       problem(`Warning: cannot watch the function logs: ${toOpError(err).message}`);
     }
+    if (o.retriggerPrefix !== undefined) {
+      const keys = await session.listKeys(o.bucket, o.retriggerPrefix);
+      info(text.retriggerPrefixLine(o.bucket, o.retriggerPrefix, keys.length));
+      ops.push(...keys.map((key): OpInput => ({ kind: 'retrigger', bucket: o.bucket, key })));
+    }
     // Asked before anything is fired: waiting for an operation no notification covers would only wait out --timeout.
     const refused = wait && !o.yes ? [...new Set(ops.flatMap((input) => session.previewWarning(input) ?? []))] : [];
     if (refused.length)
       throw usageError(`not firing, as no invocation could be awaited: ${refused.join('; ')} (pass --yes to fire anyway)`);
     let stoppedBy: 'failed' | 'interrupted' | undefined;
-    for (const input of ops) {
+    const runInput = async (input: OpInput) => {
       if (stop.interrupted) stoppedBy = 'interrupted';
       if (stoppedBy) {
         const skipped = outcomeOf(await session.skip(input).settled);
         outcomes.push(skipped);
         problem(text.skippedLine(input, stoppedBy));
         if (o.json) status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(skipped, session.target, oneClock, chain))}\n`));
-        continue;
+        return;
       }
       if (!o.json) info(text.opStartLine(input));
       const outcome = await runOne(session, watch, input, o, stop, status);
@@ -255,11 +265,21 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
       report(outcome, o, logGroups, tailNotes, session, oneClock, o.json ? () => {} : info, problem);
       if (o.json) status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(outcome, session.target, oneClock, chain))}\n`));
       if (statusOf(outcome) === 'failed' || statusOf(outcome) === 'cancelled') stoppedBy = stop.interrupted ? 'interrupted' : 'failed';
-    }
+    };
+    await inPool(ops, Math.max(1, o.parallel ?? 1), runInput);
   } finally {
     await session.close();
   }
   return exitCodeFor(outcomes, stop.interrupted);
+}
+
+/** Runs `work` on every item, at most `limit` at once, starting them in order. */
+async function inPool<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 function report(
@@ -285,9 +305,10 @@ function report(
       outcome.missing ?? [],
     );
     if (fanOut) info(fanOut);
+    const direct = opDefinition(input.kind).invokes === 'lambda';
     for (const m of matches) {
-      for (const line of text.invocationLines(m.invocation, m.confidence, m.latency)) info(line);
-      info(text.latencyLine(m.latency, oneClock));
+      for (const line of text.invocationLines(m.invocation, m.confidence, m.latency, direct)) info(line);
+      info(text.latencyLine(m.latency, oneClock, direct));
     }
     const failed = matches.filter((m) => invocationFailed(m.invocation));
     for (const m of outcome.lambdaFailed ? failed : []) for (const line of text.lambdaFailedLines(m.invocation)) problem(line);

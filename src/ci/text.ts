@@ -105,12 +105,13 @@ export function messageLines(message: string): string[] {
   return message.replace(/[\r\n]+$/, '').split(/\r\n|\r|\n/);
 }
 
-export function invocationLines(inv: Invocation, confidence: MatchConfidence, latency: Latency): string[] {
+/** `direct`: the op invoked Lambda itself (REPLAY), so a request-id match is the id its Invoke returned. */
+export function invocationLines(inv: Invocation, confidence: MatchConfidence, latency: Latency, direct = false): string[] {
   const flags = [
     latency.coldStart ? 'cold start' : 'warm',
     ...(inv.status !== 'succeeded' && inv.status !== 'running' ? [inv.status] : []),
   ];
-  const header = `Invocation ${inv.requestId} in ${inv.logGroup} matched by ${CONFIDENCE_WORDS[confidence]}, ${flags.join(', ')}`;
+  const header = `Invocation ${inv.requestId} in ${inv.logGroup} matched by ${direct && confidence === 'request-id' ? 'request-id (the one its Invoke returned)' : CONFIDENCE_WORDS[confidence]}, ${flags.join(', ')}`;
   const body = inv.lines.flatMap((l) => messageLines(l.message).map((s) => `  ${s}`));
   return [header, ...body];
 }
@@ -120,6 +121,12 @@ export function lambdaFailedLines(inv: Invocation): string[] {
   const how = inv.status === 'timed-out' ? 'timed out' : 'ended in an error';
   const body = errorLines(inv).flatMap((l) => messageLines(l.message).map((s) => `  ${s}`));
   return [`Lambda failed: invocation ${inv.requestId} in ${inv.logGroup} ${how}`, ...body];
+}
+
+/** What --retrigger-prefix found to re-fire. */
+export function retriggerPrefixLine(bucket: string, prefix: string, count: number): string {
+  const where = `s3://${bucket}/${prefix}`;
+  return count === 0 ? `No object under ${where}: nothing to re-fire` : `Re-firing ${count} object(s) under ${where}`;
 }
 
 /** An operation not fired because an earlier one of the run failed, or the run was interrupted. */
@@ -134,12 +141,13 @@ const ms = (n: number) => (n === 0 ? '<1 ms' : `${Number.isInteger(n) ? n : n.to
  * Every figure says which clocks it spans. `oneClock`: S3's ack and Lambda's timestamps come from this machine's
  * clock (the sandbox, an endpoint on loopback).
  */
-export function latencyLine(l: Latency, oneClock = false): string {
+export function latencyLine(l: Latency, oneClock = false, direct = false): string {
+  const ack = direct ? 'Invoke ack' : 'S3 ack';
   const across = (from: string, to: string) =>
     oneClock ? `${from} -> ${to}, one clock: this machine's` : `${from}, this machine -> ${to}, Lambda clock`;
   const parts: string[] = [];
-  if (l.triggerMs !== undefined) parts.push(`trigger ${ms(l.triggerMs)} (${across('S3 ack', 'START')})`);
-  if (l.endToEndMs !== undefined) parts.push(`end-to-end ${ms(l.endToEndMs)} (${across('S3 ack', 'REPORT')})`);
+  if (l.triggerMs !== undefined) parts.push(`trigger ${ms(l.triggerMs)} (${across(ack, 'START')})`);
+  if (l.endToEndMs !== undefined) parts.push(`end-to-end ${ms(l.endToEndMs)} (${across(ack, 'REPORT')})`);
   if (l.durationMs !== undefined) parts.push(`duration ${ms(l.durationMs)} (Lambda's own)`);
   if (l.initDurationMs !== undefined) parts.push(`init ${ms(l.initDurationMs)} (cold start, Lambda's own)`);
   if (l.tailLagMs !== undefined) {

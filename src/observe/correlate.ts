@@ -17,6 +17,8 @@ export interface OpCandidate {
   /** The S3 event names the op can cause (its registry entry's `eventNames`), e.g. ObjectRemoved:Delete and ObjectRemoved:DeleteMarkerCreated. */
   eventNames: readonly string[];
   requestId?: string;
+  /** REPLAY: the request ids of its own asynchronous Invokes; it matches those invocations and nothing else. */
+  invocationRequestIds?: readonly string[];
   /** This machine's clock. */
   startedAt: number;
   ackedAt?: number;
@@ -41,6 +43,8 @@ export function awaitsMore(op: OpCandidate): boolean {
 }
 
 export interface InvocationEvidence {
+  /** The invocation's Lambda request id (absent for a single record weighed alone). */
+  requestId?: string;
   /** All message text, to search. */
   text: string;
   mentions: S3Mention[];
@@ -52,7 +56,7 @@ export function evidenceOf(inv: Invocation): InvocationEvidence {
   const extra = (inv.evidence ?? []).filter((l) => !kept.includes(l));
   const lines = extra.length ? [...kept, ...extra].sort((a, b) => a.timestamp - b.timestamp) : kept;
   const texts = lines.map((l) => l.message);
-  return { text: texts.join('\n'), mentions: extractS3Mentions(texts) };
+  return { requestId: inv.requestId, text: texts.join('\n'), mentions: extractS3Mentions(texts) };
 }
 
 /** What S3 evidence looks like before the ops are known: event names, records, EventBridge, S3's 16-hex request ids. */
@@ -96,6 +100,7 @@ export function evidenceFor(
   op: OpCandidate,
   ours: ReadonlySet<string> = new Set(),
 ): Exclude<MatchConfidence, 'time'> | undefined {
+  if (op.invocationRequestIds) return ev.requestId && op.invocationRequestIds.includes(ev.requestId) ? 'request-id' : undefined;
   if (op.requestId && op.requestId.length >= 8) {
     if (ev.mentions.some((m) => m.requestId === op.requestId) || ev.text.includes(op.requestId)) return 'request-id';
   }
@@ -232,7 +237,11 @@ export function decideMatch(
   if (inv.status === 'running' || showsS3Evidence(ev, ops)) return [];
   // Fan-out: an op still waits for an expected function that has not run for it; otherwise only until its first match.
   const waiting = ops.filter((op) =>
-    op.expectedGroups ? op.expectedGroups.includes(inv.logGroup) && !hasMatchFrom(op, inv.logGroup) : !op.matched,
+    op.invocationRequestIds
+      ? false
+      : op.expectedGroups
+        ? op.expectedGroups.includes(inv.logGroup) && !hasMatchFrom(op, inv.logGroup)
+        : !op.matched,
   );
   const buckets = new Set(waiting.map((op) => op.bucket));
   // Without evidence the invocation's bucket is unknown: only unambiguous when one op waits overall.

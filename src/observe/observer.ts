@@ -251,6 +251,7 @@ export class Observer {
         key: result.key,
         eventNames: op.eventNames,
         ...(result.requestId ? { requestId: result.requestId } : {}),
+        ...(result.invocationRequestIds ? { invocationRequestIds: result.invocationRequestIds } : {}),
         startedAt: Math.min(result.startedAt, existing?.candidate.startedAt ?? Infinity),
         ...(result.ackedAt !== undefined ? { ackedAt: result.ackedAt } : {}),
         pending: false,

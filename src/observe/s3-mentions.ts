@@ -141,7 +141,7 @@ function tryParse(text: string): unknown {
 }
 
 /** The JSON document in a text: from its first '{' to its last '}'. */
-function jsonIn(text: string): unknown {
+export function jsonIn(text: string): unknown {
   const from = text.indexOf('{');
   const to = text.lastIndexOf('}');
   if (from < 0 || to <= from) return undefined;

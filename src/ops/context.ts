@@ -13,6 +13,8 @@ export interface OpContext {
   /** S3 acknowledged the request: called once with the result, before any local cleanup (multipart's temp file). */
   onAcked?: (result: OpResult) => void;
   now: () => number;
+  /** For ops that invoke Lambda directly: the functions to reach (definition.expectedFunctions, decided at fire time). */
+  functions?: readonly string[];
 }
 
 export function succeeded(ctx: OpContext, r: Omit<OpResult, 'opId' | 'ackedAt'>): OpResult {

@@ -105,6 +105,13 @@ export interface OpDefinition<K extends OpKind = OpKind, P = unknown, Flag exten
   label: string;
   /** AWS's names of the S3 events it causes, without `s3:`; the first is the one awaited. */
   eventNames: readonly [string, ...string[]];
+  /**
+   * What it sends to: S3 (default), or Lambda directly (REPLAY). A Lambda op gets no notification preview and is
+   * matched by the request ids of its own Invoke calls.
+   */
+  invokes?: 's3' | 'lambda';
+  /** The functions it will reach, given the ones discovery found for the bucket (`--function` included); default: the chain decides. */
+  expectedFunctions?(input: InputOf<K>, discovered: readonly string[]): string[];
   /** The object key it acts on. */
   keyOf(input: InputOf<K>): string;
   /** Every key it sends (COPY: source and destination), each with the flag that gave it, for S3's key rules. */
@@ -116,7 +123,8 @@ export interface OpDefinition<K extends OpKind = OpKind, P = unknown, Flag exten
   /** Sends it; throws on failure (runOp turns that into the result's error). SDK code is imported lazily here. */
   run(ctx: OpContext, input: InputOf<K>, startedAt: number): Promise<OpResult>;
   cli: CliSpec<K, Flag>;
-  tui: TuiSpec<K, P>;
+  /** Absent for a kind the TUI fires from elsewhere (REPLAY: `r` on a row). */
+  tui?: TuiSpec<K, P>;
 }
 
 /** `name is required` for the first empty field among `names`. */

@@ -12,6 +12,8 @@ import { multipart } from './multipart.js';
 import { putTagging } from './put-tagging.js';
 import { deleteTagging } from './delete-tagging.js';
 import { putAcl } from './put-acl.js';
+import { retrigger } from './retrigger.js';
+import { replay } from './replay.js';
 
 /** Key order is the interactive view's (the ops pane and its keys p c o d m t u a). */
 export const OPS = {
@@ -23,6 +25,8 @@ export const OPS = {
   'put-tagging': putTagging,
   'delete-tagging': deleteTagging,
   'put-acl': putAcl,
+  retrigger,
+  replay,
 } satisfies { readonly [K in OpKind]: OpDefinition<K, unknown, string> };
 
 type Registry = typeof OPS;
@@ -43,6 +47,19 @@ export function opDefinition<K extends OpKind>(kind: K): OpDefinition<K> {
 /** Every kind in the interactive view's order. */
 export const OP_KINDS: readonly OpKind[] = Object.values(OPS).map((d) => d.kind);
 
+/** A kind with its own TUI keys and form (REPLAY has none: `r` on a row fires it). */
+export type TuiOpKind = { [K in OpKind]: Registry[K] extends { tui: object } ? K : never }[OpKind];
+
+/** The kinds with TUI keys, in the interactive view's order. */
+export const TUI_OP_KINDS: readonly TuiOpKind[] = OP_KINDS.filter((k): k is TuiOpKind => opDefinition(k).tui !== undefined);
+
+/** The TUI side of a kind the TUI fires with its own keys; a kind without one (REPLAY) is a programming error. */
+export function tuiSpec<K extends OpKind>(kind: K): NonNullable<OpDefinition<K>['tui']> {
+  const { tui } = DEFINITIONS[kind];
+  if (!tui) throw new Error(`${kind} has no TUI keys or form`);
+  return tui as NonNullable<OpDefinition<K>['tui']>;
+}
+
 /**
  * Every definition in the blog scripts' order (put, copy, delete, post, multipart), then put-tagging, delete-tagging,
  * put-acl (issue #12): CI runs and lists them so.
@@ -56,6 +73,7 @@ export function eventNameFor(kind: OpKind): string {
 
 /** Whether the operation's events create or remove its object (DELETE's key is no longer there to copy). */
 export function objectEffect(kind: OpKind): 'created' | 'removed' | 'none' {
+  if (opDefinition(kind).invokes === 'lambda') return 'none';
   const names = opDefinition(kind).eventNames;
   if (names.some((n) => n.startsWith('ObjectCreated:'))) return 'created';
   return names.some((n) => n.startsWith('ObjectRemoved:')) ? 'removed' : 'none';

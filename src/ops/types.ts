@@ -6,9 +6,21 @@ import type { MultipartInput } from './multipart.js';
 import type { PutTaggingInput } from './put-tagging.js';
 import type { DeleteTaggingInput } from './delete-tagging.js';
 import type { PutAclInput } from './put-acl.js';
+import type { RetriggerInput } from './retrigger.js';
+import type { ReplayInput } from './replay.js';
 
 /** What the user asked for; the engine assigns the id. Each kind's input is declared with its definition. */
-export type OpInput = PutInput | CopyInput | PostInput | DeleteInput | MultipartInput | PutTaggingInput | DeleteTaggingInput | PutAclInput;
+export type OpInput =
+  | PutInput
+  | CopyInput
+  | PostInput
+  | DeleteInput
+  | MultipartInput
+  | PutTaggingInput
+  | DeleteTaggingInput
+  | PutAclInput
+  | RetriggerInput
+  | ReplayInput;
 
 /** Every operation kind; each has its definition in the registry (registry.ts). */
 export type OpKind = OpInput['kind'];
@@ -29,6 +41,8 @@ export interface OpResult {
   bytes?: number;
   etag?: string;
   versionId?: string;
+  /** REPLAY: the request id of each asynchronous Invoke it made (Lambda uses it for the invocation). */
+  invocationRequestIds?: string[];
   /** S3's x-amz-request-id for the triggering request ($metadata.requestId). */
   requestId?: string;
   startedAt: number;

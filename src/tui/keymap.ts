@@ -3,7 +3,7 @@
  * the help overlay and the footer hints all read this table.
  */
 import type { Key } from 'ink';
-import { OP_KINDS, opDefinition } from '../ops/registry.js';
+import { opDefinition, TUI_OP_KINDS, tuiSpec } from '../ops/registry.js';
 import type { OpKind } from '../ops/types.js';
 
 export type Scope = 'global' | 'ops' | 'events' | 'log' | 'help' | 'details' | 'form' | 'confirm' | 'filter' | 'picker' | 'bucket-name';
@@ -39,6 +39,7 @@ export type Command =
   | 'events.top'
   | 'events.bottom'
   | 'events.details'
+  | 'events.replay'
   | 'log.up'
   | 'log.down'
   | 'log.pageUp'
@@ -83,12 +84,13 @@ export interface Binding {
 const k = (key: string, extra: Omit<KeySpec, 'key'> = {}): KeySpec => ({ key, ...extra });
 
 export const KEYMAP: readonly Binding[] = [
-  ...OP_KINDS.map((kind): Binding => {
-    const { tui } = opDefinition(kind);
+  ...TUI_OP_KINDS.map((kind): Binding => {
+    const tui = tuiSpec(kind);
     return { command: `fire.${kind}`, keys: [k(tui.fireKey)], description: tui.fireHelp, scope: 'global', footer: tui.footer };
   }),
-  ...OP_KINDS.map((kind): Binding => {
-    const { label, tui } = opDefinition(kind);
+  ...TUI_OP_KINDS.map((kind): Binding => {
+    const { label } = opDefinition(kind);
+    const tui = tuiSpec(kind);
     return { command: `edit.${kind}`, keys: [k(tui.editKey)], description: `Edit ${label} parameters, then fire`, scope: 'global' };
   }),
   { command: 'bucket.open', keys: [k('b')], description: 'Choose another bucket', scope: 'global' },
@@ -127,6 +129,13 @@ export const KEYMAP: readonly Binding[] = [
     description: 'Details of the row (a function’s row: its invocation and route)',
     scope: 'events',
     footer: 'details',
+  },
+  {
+    command: 'events.replay',
+    keys: [k('r')],
+    description: "Replay: invoke the row's function again with the event it logged (asynchronously, as S3 does)",
+    scope: 'events',
+    footer: 'replay',
   },
 
   { command: 'log.up', keys: [k('up'), k('k')], description: 'Scroll up (stops following)', scope: 'log', footer: 'up' },
@@ -172,7 +181,7 @@ export const KEYMAP: readonly Binding[] = [
 /** The operation a fire or edit command is for. */
 export function opCommand(command: Command): { action: 'fire' | 'edit'; kind: OpKind } | undefined {
   const [action, kind] = command.split('.') as [string, OpKind];
-  return (action === 'fire' || action === 'edit') && OP_KINDS.includes(kind) ? { action, kind } : undefined;
+  return (action === 'fire' || action === 'edit') && (TUI_OP_KINDS as readonly OpKind[]).includes(kind) ? { action, kind } : undefined;
 }
 
 export function keyMatches(spec: KeySpec, input: string, key: Key): boolean {

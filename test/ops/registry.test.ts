@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLI_ORDER, OP_KINDS, OPS, eventNameFor, objectEffect, opDefinition } from '../../src/ops/registry.js';
+import { CLI_ORDER, OP_KINDS, OPS, TUI_OP_KINDS, eventNameFor, objectEffect, opDefinition, tuiSpec } from '../../src/ops/registry.js';
 import type { OpDefinition } from '../../src/ops/definition.js';
 import type { OpKind } from '../../src/ops/types.js';
 
-const cases: { kind: OpKind; label: string; events: string[]; effect: string; flag: string; fire: string; edit: string }[] = [
+const cases: { kind: OpKind; label: string; events: string[]; effect: string; flag: string; fire?: string; edit?: string }[] = [
   { kind: 'put', label: 'PUT', events: ['ObjectCreated:Put'], effect: 'created', flag: 'put', fire: 'p', edit: 'P' },
   { kind: 'copy', label: 'COPY', events: ['ObjectCreated:Copy'], effect: 'created', flag: 'copy', fire: 'c', edit: 'C' },
   { kind: 'post', label: 'POST', events: ['ObjectCreated:Post'], effect: 'created', flag: 'post', fire: 'o', edit: 'O' },
@@ -45,6 +45,9 @@ const cases: { kind: OpKind; label: string; events: string[]; effect: string; fl
     edit: 'U',
   },
   { kind: 'put-acl', label: 'PUT-ACL', events: ['ObjectAcl:Put'], effect: 'none', flag: 'put-acl', fire: 'a', edit: 'A' },
+  { kind: 'retrigger', label: 'RETRIGGER', events: ['ObjectCreated:Copy'], effect: 'created', flag: 'retrigger', fire: 'e', edit: 'E' },
+  // REPLAY invokes Lambda directly: no S3 event of its own, no key of its own in the view (`r` on a row fires it).
+  { kind: 'replay', label: 'REPLAY', events: ['ObjectCreated:*'], effect: 'none', flag: 'replay' },
 ];
 
 for (const c of cases) {
@@ -56,26 +59,28 @@ for (const c of cases) {
     assert.equal(eventNameFor(c.kind), c.events[0]);
     assert.equal(objectEffect(c.kind), c.effect);
     assert.equal(d.cli.flag, c.flag);
-    assert.equal(d.tui.fireKey, c.fire);
-    assert.equal(d.tui.editKey, c.edit);
-    for (const f of d.tui.fields) assert.ok(f.name && f.label, `${c.kind} field ${f.name}`);
+    assert.equal(d.tui?.fireKey, c.fire);
+    assert.equal(d.tui?.editKey, c.edit);
+    for (const f of d.tui?.fields ?? []) assert.ok(f.name && f.label, `${c.kind} field ${f.name}`);
   });
 }
 
-test('the view lists p c o d m t u a; CI runs the scripts order, then put-tagging, delete-tagging, put-acl', () => {
-  assert.deepEqual(OP_KINDS, ['put', 'copy', 'post', 'delete', 'multipart', 'put-tagging', 'delete-tagging', 'put-acl']);
+test('the view lists p c o d m t u a e; CI runs the scripts order, then put-tagging, delete-tagging, put-acl, retrigger, replay', () => {
+  assert.deepEqual(TUI_OP_KINDS, ['put', 'copy', 'post', 'delete', 'multipart', 'put-tagging', 'delete-tagging', 'put-acl', 'retrigger']);
+  assert.deepEqual(OP_KINDS, [...TUI_OP_KINDS, 'replay']);
   assert.deepEqual(Object.keys(OPS), OP_KINDS);
   assert.deepEqual(
     CLI_ORDER.map((d) => d.kind),
-    ['put', 'copy', 'delete', 'post', 'multipart', 'put-tagging', 'delete-tagging', 'put-acl'],
+    ['put', 'copy', 'delete', 'post', 'multipart', 'put-tagging', 'delete-tagging', 'put-acl', 'retrigger', 'replay'],
   );
 });
 
 test('keys, flags and CI places are unique', () => {
   const defs = OP_KINDS.map((k) => opDefinition(k));
-  const picks: ((d: OpDefinition) => string | number)[] = [
-    (d) => d.tui.fireKey,
-    (d) => d.tui.editKey,
+  for (const kind of TUI_OP_KINDS) assert.ok(tuiSpec(kind).fireKey, kind);
+  const picks: ((d: OpDefinition) => string | number | undefined)[] = [
+    (d) => d.tui?.fireKey ?? `none:${d.kind}`,
+    (d) => d.tui?.editKey ?? `none:${d.kind}`,
     (d) => d.cli.flag,
     (d) => d.cli.order,
   ];

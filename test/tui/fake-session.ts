@@ -47,6 +47,10 @@ export class FakeSession implements SessionApi {
     return this.listeners.size;
   }
 
+  async listKeys(): Promise<string[]> {
+    return [];
+  }
+
   async listBuckets(): Promise<string[]> {
     return [...this.buckets];
   }

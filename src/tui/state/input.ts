@@ -7,6 +7,7 @@ import type { OpInput, OpKind } from '../../ops/types.js';
 import { commandFor, opCommand, type Command } from '../keymap.js';
 import { opDefinition } from '../../ops/registry.js';
 import { currentInput, formInput } from './params.js';
+import { replayOfRow } from './replay.js';
 import { pickerMatches } from './reducer.js';
 import { OP_ORDER, type Action, type AppState, type Effect, type TextEdit } from './types.js';
 
@@ -190,6 +191,10 @@ function runCommand(state: AppState, command: Command, log: LogContext): KeyOutc
       return act({ type: 'eventsJump', to: 'bottom' });
     case 'events.details':
       return act({ type: 'openDetails' });
+    case 'events.replay': {
+      const replay = replayOfRow(state);
+      return 'error' in replay ? act({ type: 'notice', message: replay.error }) : fireInputs(state, [replay.input], log.preview);
+    }
     case 'log.up':
     case 'log.down':
     case 'log.pageUp':
@@ -214,7 +219,7 @@ function fire(state: AppState, kind: OpKind, preview: Preview | undefined): KeyO
 /** The question asked before firing `input`, if any: DELETE on real AWS, and the filter preview's warning. */
 function questionFor(state: AppState, input: OpInput, preview: Preview | undefined): string | undefined {
   if (state.yes) return undefined;
-  const destructive = state.isRealAws ? opDefinition(input.kind).tui.confirmOnAws?.(input) : undefined;
+  const destructive = state.isRealAws ? opDefinition(input.kind).tui?.confirmOnAws?.(input) : undefined;
   const warning = preview?.(input);
   if (warning && destructive) return `${warning} · ${destructive}`;
   return warning ? `${warning} · fire anyway?` : destructive;

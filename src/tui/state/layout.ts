@@ -1,5 +1,5 @@
 /** Pane heights for a terminal size, and list windowing. Pure. */
-import { OP_KINDS } from '../../ops/registry.js';
+import { TUI_OP_KINDS } from '../../ops/registry.js';
 
 export const MIN_COLUMNS = 80;
 export const MIN_ROWS = 24;
@@ -18,7 +18,7 @@ export interface Layout {
 }
 
 const HEADER = 3;
-const OPS = OP_KINDS.length;
+const OPS = TUI_OP_KINDS.length;
 /** The operations pane (and the parameter form in its place): its title and one line per operation. */
 export const OPS_PANE_HEIGHT = 1 + OPS;
 // header + ops title and one line per op + events title and column header + log title + footer.

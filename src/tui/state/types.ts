@@ -1,14 +1,14 @@
 /** The TUI's app state and the actions that change it (see reducer.ts). */
 import type { ChainRoute, Discovery, SessionEvent, TargetInfo } from '../../events.js';
 import type { OpInput, OpKind, OpResult } from '../../ops/types.js';
-import { OP_KINDS, type OpParams } from '../../ops/registry.js';
+import { TUI_OP_KINDS, type OpParams } from '../../ops/registry.js';
 import type { Invocation, Latency, MatchConfidence, TailState } from '../../observe/types.js';
 import type { OpStates } from '../../op-state.js';
 
 export type Pane = 'ops' | 'events' | 'log';
 export const PANES: readonly Pane[] = ['ops', 'events', 'log'];
 /** The operations pane's rows: every kind, in the registry's order. */
-export const OP_ORDER: readonly OpKind[] = OP_KINDS;
+export const OP_ORDER: readonly OpKind[] = TUI_OP_KINDS;
 
 /** A row's status: the fold's (op-state.ts), with `progress` for a multipart upload under way. */
 export type RowStatus = 'sending' | 'progress' | 'acked' | 'matched' | 'lambda-failed' | 'failed' | 'no-match';
