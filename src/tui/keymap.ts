@@ -133,7 +133,7 @@ export const KEYMAP: readonly Binding[] = [
   {
     command: 'events.replay',
     keys: [k('r')],
-    description: "Replay: invoke the row's function again with the event it logged (asynchronously, as S3 does)",
+    description: "Replay: re-send the row's logged event to its function (async, as S3 does)",
     scope: 'events',
     footer: 'replay',
   },

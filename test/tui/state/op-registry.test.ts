@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { OP_KINDS } from '../../../src/ops/registry.js';
+import { TUI_OP_KINDS } from '../../../src/ops/registry.js';
 import { KEYMAP, bindingFor, footerHints, opCommand, type Command } from '../../../src/tui/keymap.js';
 import { OPS_PANE_HEIGHT, computeLayout } from '../../../src/tui/state/layout.js';
 import { initialParams, savedParams } from '../../../src/tui/state/params.js';
 import { baseState, reduce } from '../helpers.js';
 
 test('every operation kind has a fire and an edit binding, help text and a footer label', () => {
-  for (const kind of OP_KINDS) {
+  for (const kind of TUI_OP_KINDS) {
     const fire = bindingFor(`fire.${kind}`);
     const edit = bindingFor(`edit.${kind}`);
     assert.equal(fire.scope, 'global');
@@ -21,7 +21,7 @@ test('every operation kind has a fire and an edit binding, help text and a foote
       .map((h) => h.description),
     ['put', 'copy', 'post', 'delete', 'multipart', 'tag', 'untag', 'acl'],
   );
-  assert.equal(KEYMAP.filter((b) => opCommand(b.command)).length, OP_KINDS.length * 2);
+  assert.equal(KEYMAP.filter((b) => opCommand(b.command)).length, TUI_OP_KINDS.length * 2);
 });
 
 for (const [command, want] of [
@@ -35,10 +35,10 @@ for (const [command, want] of [
 }
 
 test('the ops pane, the layout and the selection follow the number of operations', () => {
-  assert.equal(OPS_PANE_HEIGHT, OP_KINDS.length + 1);
-  assert.equal(computeLayout(120, 40).opsLines, OP_KINDS.length);
+  assert.equal(OPS_PANE_HEIGHT, TUI_OP_KINDS.length + 1);
+  assert.equal(computeLayout(120, 40).opsLines, TUI_OP_KINDS.length);
   const last = reduce(baseState(), { type: 'opsMove', delta: 99 });
-  assert.equal(last.opsSelected, OP_KINDS.length - 1);
+  assert.equal(last.opsSelected, TUI_OP_KINDS.length - 1);
   assert.equal(reduce(last, { type: 'opsMove', delta: -99 }).opsSelected, 0);
 });
 
@@ -57,6 +57,6 @@ for (const [name, kind, values, want] of [
   test(`savedParams: ${name}`, () => {
     const next = savedParams(params, kind, values as Record<string, string>);
     assert.deepEqual(next[kind], want);
-    for (const other of OP_KINDS) if (other !== kind) assert.equal(next[other], params[other]);
+    for (const other of TUI_OP_KINDS) if (other !== kind) assert.equal(next[other], params[other]);
   });
 }

@@ -15,6 +15,7 @@ test('defaults: demo file for PUT/POST, bigfile.bin 6 MB, tags env=dev, ACL publ
     'put-tagging': { tags: 'env=dev' },
     'delete-tagging': {},
     'put-acl': { acl: 'public-read' },
+    retrigger: {},
   });
   const flags = initialParams({
     demoFile: '/d',
