@@ -70,8 +70,9 @@ const unquote = (etag: string) => etag.replace(/^"(.*)"$/, '$1');
 
 /**
  * One record as AWS sends it: the version, the `s3.object` fields, the principal and `glacierEventData` as the
- * event type's shape says (aws/s3-events.ts EVENT_RECORD_SHAPES, with its sources). eTag unquoted; versionId only
- * when given.
+ * event type's shape says (aws/s3-events.ts EVENT_RECORD_SHAPES, with its sources); for changes S3 makes itself
+ * (restore completion and expiry, lifecycle) the source address is `s3.amazonaws.com`. eTag unquoted; versionId
+ * only when given.
  */
 export function buildEventRecord(input: EventRecordInput): S3EventRecord {
   const eventName = input.eventName.replace(/^s3:/, '');
@@ -95,7 +96,8 @@ export function buildEventRecord(input: EventRecordInput): S3EventRecord {
     eventTime: input.eventTime.toISOString(),
     eventName,
     userIdentity: { principalId },
-    requestParameters: { sourceIPAddress: input.sourceIp.replace(/^::ffff:/, '') },
+    // Changes S3 makes itself have no caller's address: AWS writes its own name there (recorded lifecycle records).
+    requestParameters: { sourceIPAddress: shape.principal === 'requester' ? input.sourceIp.replace(/^::ffff:/, '') : S3_SERVICE_PRINCIPAL },
     responseElements: { 'x-amz-request-id': input.requestId, 'x-amz-id-2': input.hostId },
     s3: {
       s3SchemaVersion: '1.0',

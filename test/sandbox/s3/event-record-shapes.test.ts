@@ -42,7 +42,7 @@ const CASES: Array<[string, string, string, string, boolean]> = [
   ['LifecycleExpiration:DeleteMarkerCreated', '2.3', 'eTag sequencer', 's3.amazonaws.com', false],
 ];
 
-test('buildEventRecord: version, object fields, principal and glacierEventData per event type', () => {
+test('buildEventRecord: version, object fields, principal, source address and glacierEventData per event type', () => {
   for (const [eventName, version, fields, principal, glacier] of CASES) {
     const record = buildEventRecord({ ...base, eventName });
     assert.equal(record.eventVersion, version, eventName);
@@ -57,6 +57,8 @@ test('buildEventRecord: version, object fields, principal and glacierEventData p
     );
     assert.equal(record.userIdentity.principalId, principal, eventName);
     assert.equal('glacierEventData' in record, glacier, eventName);
+    const byS3 = principal !== SANDBOX_PRINCIPAL_ID;
+    assert.equal(record.requestParameters.sourceIPAddress, byS3 ? 's3.amazonaws.com' : '127.0.0.1', eventName);
   }
 });
 
@@ -67,7 +69,7 @@ test('EVENT_RECORD_SHAPES: every type the sandbox sends has a row; an "s3:" pref
 });
 
 test('buildEventRecord: ObjectRestore:Completed as AWS recorded it (LocalStack AWS-validated snapshot, 2025-01-21)', () => {
-  const record = buildEventRecord({ ...base, eventName: 'ObjectRestore:Completed', key: 'my_key_restore', sourceIp: 's3.amazonaws.com' });
+  const record = buildEventRecord({ ...base, eventName: 'ObjectRestore:Completed', key: 'my_key_restore' });
   assert.deepEqual(record, {
     eventVersion: '2.1',
     eventSource: 'aws:s3',
