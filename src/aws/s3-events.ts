@@ -85,3 +85,71 @@ export const OBJECT_CANNED_ACLS = [
   'bucket-owner-read',
   'bucket-owner-full-control',
 ] as const;
+
+/** Who a record's `userIdentity.principalId` names: the caller, the bucket owner as `AmazonCustomer:<id>`, or S3 itself. */
+export type EventPrincipal = 'requester' | 'bucket-owner' | 's3';
+
+/** The principal and source address of records S3 writes for changes it makes itself (lifecycle, restore expiry). */
+export const S3_SERVICE_PRINCIPAL = 's3.amazonaws.com';
+
+/** Which version and which `s3.object` fields a record of one event type carries (key always; versionId as the bucket's versioning says). */
+export interface EventRecordShape {
+  eventVersion: string;
+  size: boolean;
+  eTag: boolean;
+  sequencer: boolean;
+  /** `glacierEventData.restoreEventData` (the restored copy's expiry and the archive's storage class). */
+  glacierEventData: boolean;
+  principal: EventPrincipal;
+}
+
+const shape = (eventVersion: string, fields: string, principal: EventPrincipal = 'requester'): EventRecordShape => ({
+  eventVersion,
+  size: fields.includes('size'),
+  eTag: fields.includes('eTag'),
+  sequencer: fields.includes('sequencer'),
+  glacierEventData: fields.includes('glacier'),
+  principal,
+});
+
+/**
+ * One record shape per event type, as AWS's recorded records show them. Sources, by row:
+ * - ObjectCreated:*, ObjectRemoved:*, ObjectTagging:*, ObjectAcl:Put, ObjectRestore:Post and :Completed: records
+ *   AWS sent (LocalStack's AWS-validated `test_s3_notifications_sqs.snapshot.json`, recorded 2025-01-21): version
+ *   2.1 for created, removed and restore events, 2.3 for tagging and ACL; delete records without size and eTag, a
+ *   delete marker's with its eTag; tagging/ACL without size and sequencer; restore records with size, eTag and
+ *   sequencer; :Completed names the bucket owner (`AmazonCustomer:<owner id>`) and alone carries `glacierEventData`
+ *   (S3 User Guide, "Event message structure": "only visible for s3:ObjectRestore:Completed events").
+ * - LifecycleExpiration:*: records AWS sent (2022-07 and 2024-12, quoted in public test fixtures): version 2.3,
+ *   principal and source address `s3.amazonaws.com`, key, versionId and sequencer only; the delete marker's eTag
+ *   by analogy with ObjectRemoved:DeleteMarkerCreated (no recorded record found).
+ * - ObjectRestore:Delete, LifecycleTransition, IntelligentTiering: version 2.3 per the S3 User Guide's older "Event message structure" page ("version 2.3 for S3 Lifecycle, S3 Intelligent-Tiering,
+ *   object ACL, object tagging, and object restoration delete events"); their fields are not in any recorded record
+ *   found, so the object's size and eTag are sent as for the other restore events (the object still exists), by S3. Replication and RRS events, which the sandbox never sends, are left out.
+ * AWS's current page says "Starting with version 2.4, Amazon S3 uses a single unified version for all event types"
+ * (its example shows 2.5), but the newest recorded records (2025-01) still carry these per-type versions, so the
+ * sandbox sends those; AWS advises comparing the major version only, which both satisfy.
+ */
+export const EVENT_RECORD_SHAPES: Readonly<Record<string, EventRecordShape>> = {
+  'ObjectCreated:Put': shape('2.1', 'size eTag sequencer'),
+  'ObjectCreated:Post': shape('2.1', 'size eTag sequencer'),
+  'ObjectCreated:Copy': shape('2.1', 'size eTag sequencer'),
+  'ObjectCreated:CompleteMultipartUpload': shape('2.1', 'size eTag sequencer'),
+  'ObjectRemoved:Delete': shape('2.1', 'sequencer'),
+  'ObjectRemoved:DeleteMarkerCreated': shape('2.1', 'eTag sequencer'),
+  'ObjectRestore:Post': shape('2.1', 'size eTag sequencer'),
+  'ObjectRestore:Completed': shape('2.1', 'size eTag sequencer glacier', 'bucket-owner'),
+  'ObjectRestore:Delete': shape('2.3', 'size eTag sequencer', 's3'),
+  'ObjectTagging:Put': shape('2.3', 'eTag'),
+  'ObjectTagging:Delete': shape('2.3', 'eTag'),
+  'ObjectAcl:Put': shape('2.3', 'eTag'),
+  'LifecycleExpiration:Delete': shape('2.3', 'sequencer', 's3'),
+  'LifecycleExpiration:DeleteMarkerCreated': shape('2.3', 'eTag sequencer', 's3'),
+  LifecycleTransition: shape('2.3', 'size eTag sequencer', 's3'),
+  IntelligentTiering: shape('2.3', 'size eTag sequencer', 's3'),
+};
+
+/** The shape of an event name's records (an `s3:` prefix is dropped); an unknown name gets the 2.1 created shape. */
+export function eventRecordShape(eventName: string): EventRecordShape {
+  return EVENT_RECORD_SHAPES[eventName.replace(/^s3:/, '')] ?? shape('2.1', 'size eTag sequencer');
+}

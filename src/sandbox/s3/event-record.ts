@@ -1,5 +1,5 @@
 /** The S3 event notification record, built exactly as AWS sends it. */
-import { encodeEventKey } from '../../aws/s3-events.js';
+import { encodeEventKey, eventRecordShape, S3_SERVICE_PRINCIPAL } from '../../aws/s3-events.js';
 import type { S3EventRecord } from 'aws-lambda';
 
 /** A fixed IAM-user-style principal for the sandbox's single caller ("AWS:AIDA" + 17 characters). */
@@ -53,9 +53,9 @@ export interface EventRecordInput {
   etag?: string;
   /** Only where AWS sends it: versioning Enabled or Suspended ('null'), per event type. */
   versionId?: string;
-  /** `ObjectRestore:Completed` / `:Delete` only: AWS's `glacierEventData.restoreEventData`. */
+  /** AWS's `glacierEventData.restoreEventData`; written only where the type carries it (`ObjectRestore:Completed`). */
   glacierEventData?: GlacierEventData;
-  /** The x-amz-request-id header of the triggering response. */
+  /** The x-amz-request-id header of the triggering response (a fresh id for changes S3 makes itself). */
   requestId: string;
   /** The x-amz-id-2 header of the triggering response. */
   hostId: string;
@@ -69,29 +69,35 @@ export interface EventRecordInput {
 const unquote = (etag: string) => etag.replace(/^"(.*)"$/, '$1');
 
 /**
- * One record as AWS sends it. Created events carry size and eTag (unquoted); removed events carry
- * neither (a delete marker carries its eTag); tagging/ACL events are version 2.3 without size or
- * sequencer. versionId only when given.
+ * One record as AWS sends it: the version, the `s3.object` fields, the principal and `glacierEventData` as the
+ * event type's shape says (aws/s3-events.ts EVENT_RECORD_SHAPES, with its sources); for changes S3 makes itself
+ * (restore completion and expiry, lifecycle) the source address is `s3.amazonaws.com`. eTag unquoted; versionId
+ * only when given.
  */
 export function buildEventRecord(input: EventRecordInput): S3EventRecord {
   const eventName = input.eventName.replace(/^s3:/, '');
-  const category = eventName.split(':')[0];
-  const isTaggingOrAcl = category === 'ObjectTagging' || category === 'ObjectAcl';
+  const shape = eventRecordShape(eventName);
   const object: Record<string, string | number> = { key: encodeEventKey(input.key) };
-  if (category !== 'ObjectRemoved' && !isTaggingOrAcl && input.size !== undefined) object.size = input.size;
-  const etagAllowed = category !== 'ObjectRemoved' || eventName === 'ObjectRemoved:DeleteMarkerCreated';
-  if (etagAllowed && input.etag !== undefined) object.eTag = unquote(input.etag);
+  if (shape.size && input.size !== undefined) object.size = input.size;
+  if (shape.eTag && input.etag !== undefined) object.eTag = unquote(input.etag);
   if (input.versionId !== undefined) object.versionId = input.versionId;
-  if (!isTaggingOrAcl) object.sequencer = input.sequencer;
+  if (shape.sequencer) object.sequencer = input.sequencer;
+  const principalId =
+    shape.principal === 's3'
+      ? S3_SERVICE_PRINCIPAL
+      : shape.principal === 'bucket-owner'
+        ? `AmazonCustomer:${SANDBOX_OWNER_ID}`
+        : (input.principalId ?? SANDBOX_PRINCIPAL_ID);
 
   const record = {
-    eventVersion: isTaggingOrAcl ? '2.3' : '2.1',
+    eventVersion: shape.eventVersion,
     eventSource: 'aws:s3',
     awsRegion: input.region,
     eventTime: input.eventTime.toISOString(),
     eventName,
-    userIdentity: { principalId: input.principalId ?? SANDBOX_PRINCIPAL_ID },
-    requestParameters: { sourceIPAddress: input.sourceIp.replace(/^::ffff:/, '') },
+    userIdentity: { principalId },
+    // Changes S3 makes itself have no caller's address: AWS writes its own name there (recorded lifecycle records).
+    requestParameters: { sourceIPAddress: shape.principal === 'requester' ? input.sourceIp.replace(/^::ffff:/, '') : S3_SERVICE_PRINCIPAL },
     responseElements: { 'x-amz-request-id': input.requestId, 'x-amz-id-2': input.hostId },
     s3: {
       s3SchemaVersion: '1.0',
@@ -105,6 +111,6 @@ export function buildEventRecord(input: EventRecordInput): S3EventRecord {
       object: object as unknown as S3EventRecord['s3']['object'],
     },
   };
-  if (input.glacierEventData) return { ...record, glacierEventData: input.glacierEventData } as S3EventRecord;
+  if (shape.glacierEventData && input.glacierEventData) return { ...record, glacierEventData: input.glacierEventData } as S3EventRecord;
   return record;
 }

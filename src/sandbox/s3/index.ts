@@ -21,6 +21,8 @@ import { postObject } from './handlers/post-object.js';
 import * as cors from './handlers/cors.js';
 import * as tagging from './handlers/tagging.js';
 import * as acl from './handlers/acl.js';
+import { restoreObject } from './handlers/restore.js';
+import { RestoreClock } from './restore-clock.js';
 import { corsHeaders, matchCorsRule, type CorsQuery, type CorsRule } from './cors.js';
 
 const HANDLERS: Record<S3Operation, Handler> = {
@@ -55,6 +57,7 @@ const HANDLERS: Record<S3Operation, Handler> = {
   PutObjectAcl: acl.putObjectAcl,
   GetBucketAcl: acl.getBucketAcl,
   PutBucketAcl: acl.putBucketAcl,
+  RestoreObject: restoreObject,
   PutBucketCors: cors.putBucketCors,
   GetBucketCors: cors.getBucketCors,
   DeleteBucketCors: cors.deleteBucketCors,
@@ -69,10 +72,16 @@ const HANDLERS: Record<S3Operation, Handler> = {
 
 export async function createS3Service(ctx: SandboxContext): Promise<SandboxService> {
   const store = await S3Store.open(join(ctx.dataDir, 's3'), !ctx.ephemeral);
-  const deps: S3Deps = { ctx, store, events: new EventPublisher(ctx) };
+  const events = new EventPublisher(ctx);
+  const restores = new RestoreClock(store, events, ctx);
+  restores.resume();
+  const deps: S3Deps = { ctx, store, events, restores };
   return {
     handle: (req, res) => handle(deps, req, res),
-    close: () => store.close(),
+    close: () => {
+      restores.close();
+      return store.close();
+    },
     allowsCrossOrigin: (req, origin) => corsRuleFor(deps, req, origin) !== undefined,
   };
 }

@@ -1,4 +1,6 @@
 /** Publishes the S3 event record of an object-level change to every matching destination. */
+import { randomBytes } from 'node:crypto';
+import { S3_SERVICE_PRINCIPAL } from '../../aws/s3-events.js';
 import type { SandboxContext } from '../context.js';
 import { buildEventRecord, type GlacierEventData, Sequencer } from './event-record.js';
 import type { S3Call } from './http.js';
@@ -13,6 +15,13 @@ export interface PublishedObject {
   glacierEventData?: GlacierEventData;
 }
 
+/** Where a change came from: the request's ids and address, as its response and socket show them. */
+interface EventOrigin {
+  requestId: string;
+  hostId: string;
+  sourceIp: string;
+}
+
 export class EventPublisher {
   private sequencer = new Sequencer();
 
@@ -20,6 +29,24 @@ export class EventPublisher {
 
   /** Call after the change is committed and its response sent. eventName like 'ObjectCreated:Put'. */
   publish(bucket: BucketMeta, eventName: string, key: string, call: S3Call, object: PublishedObject = {}): void {
+    const origin = { requestId: call.requestId, hostId: call.hostId, sourceIp: call.req.socket.remoteAddress ?? '127.0.0.1' };
+    this.emit(bucket, eventName, key, origin, object);
+  }
+
+  /**
+   * A change S3 makes on its own, with no request behind it (a restore completing or its copy expiring): fresh
+   * request and host ids in S3's formats, source address `s3.amazonaws.com` as AWS writes it for such changes.
+   */
+  publishByS3(bucket: BucketMeta, eventName: string, key: string, object: PublishedObject = {}): void {
+    const origin = {
+      requestId: randomBytes(8).toString('hex').toUpperCase(),
+      hostId: randomBytes(32).toString('base64'),
+      sourceIp: S3_SERVICE_PRINCIPAL,
+    };
+    this.emit(bucket, eventName, key, origin, object);
+  }
+
+  private emit(bucket: BucketMeta, eventName: string, key: string, origin: EventOrigin, object: PublishedObject): void {
     const destinations = matchingDestinations(bucket.notification, eventName, key);
     if (destinations.length === 0) return;
     const sequencer = this.sequencer.next();
@@ -34,9 +61,9 @@ export class EventPublisher {
         etag: object.etag,
         versionId: object.versionId,
         glacierEventData: object.glacierEventData,
-        requestId: call.requestId,
-        hostId: call.hostId,
-        sourceIp: call.req.socket.remoteAddress ?? '127.0.0.1',
+        requestId: origin.requestId,
+        hostId: origin.hostId,
+        sourceIp: origin.sourceIp,
         eventTime,
         sequencer,
         configurationId: destination.kind === 'eventbridge' ? '' : destination.configurationId,

@@ -79,6 +79,7 @@ export type S3Operation =
   | 'PutObjectAcl'
   | 'GetBucketAcl'
   | 'PutBucketAcl'
+  | 'RestoreObject'
   | 'PutBucketCors'
   | 'GetBucketCors'
   | 'DeleteBucketCors'
@@ -134,6 +135,7 @@ export function resolveOperation(method: string, target: S3Target, headers: Inco
     if (m === 'PUT') return target.key === undefined ? 'PutBucketAcl' : 'PutObjectAcl';
     if (m === 'GET') return target.key === undefined ? 'GetBucketAcl' : 'GetObjectAcl';
   }
+  if (target.key !== undefined && has('restore') && m === 'POST') return 'RestoreObject';
   if (UNMODELLED.some(has)) return 'NotImplemented';
   if (target.key === undefined) {
     switch (m) {

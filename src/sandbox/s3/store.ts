@@ -13,6 +13,8 @@ import type { CorsRule } from './cors.js';
 import type { NotificationConfig } from './notification-config.js';
 import type { StoredAcl } from './acl.js';
 import type { Tag } from './tagging.js';
+import type { StorageClass } from './storage-class.js';
+import type { RestoreState } from './restore.js';
 
 export interface Segment {
   blob: string;
@@ -55,6 +57,10 @@ export interface ObjectMeta extends ObjectHeaders, ObjectAccess {
   lastModified: string;
   checksum?: StoredChecksum;
   segments: Segment[];
+  /** Absent means STANDARD (storage-class.ts). */
+  storageClass?: StorageClass;
+  /** An archived object's restore, in progress or done (restore.ts). */
+  restore?: RestoreState;
 }
 
 export interface BucketMeta {
@@ -84,6 +90,8 @@ export interface UploadMeta extends ObjectHeaders, ObjectAccess {
   key: string;
   initiated: string;
   checksumAlgorithm?: ChecksumAlgorithm;
+  /** The object's class once completed; absent means STANDARD. */
+  storageClass?: StorageClass;
 }
 
 interface BucketState {

@@ -8,6 +8,7 @@ import { bucketNameProblem } from '../request.js';
 import { parseRequestXml, s3Xml, xmlDate } from '../xml.js';
 import { SANDBOX_OWNER_ID } from '../event-record.js';
 import { requireBucket, type S3Deps } from './common.js';
+import { listedStorageClass } from '../storage-class.js';
 import { announceNotificationConfig } from '../../glue/s3-test-event.js';
 
 const owner = { ID: SANDBOX_OWNER_ID, DisplayName: 'sandbox' };
@@ -134,7 +135,7 @@ export async function listObjects(deps: S3Deps, call: S3Call, v2: boolean): Prom
       ...(o.checksum ? { ChecksumAlgorithm: o.checksum.algorithm } : {}),
       Size: o.size,
       ...(fetchOwner ? { Owner: owner } : {}),
-      StorageClass: 'STANDARD',
+      StorageClass: listedStorageClass(o.storageClass),
     };
   });
   const common = page.commonPrefixes.map((p) => ({ Prefix: enc(p) }));

@@ -3,6 +3,7 @@ import type { SandboxContext } from '../../context.js';
 import { S3Error } from '../errors.js';
 import type { S3Call } from '../http.js';
 import type { EventPublisher } from '../notify.js';
+import type { RestoreClock } from '../restore-clock.js';
 import type { BucketMeta, ObjectHeaders, ObjectMeta, S3Store } from '../store.js';
 import { userMetadata, header } from '../http.js';
 
@@ -10,6 +11,8 @@ export interface S3Deps {
   ctx: SandboxContext;
   store: S3Store;
   events: EventPublisher;
+  /** Completes restores and expires restored copies (restore-clock.ts). */
+  restores: RestoreClock;
 }
 
 export type Handler = (deps: S3Deps, call: S3Call) => Promise<void>;

@@ -21,6 +21,8 @@ import {
   type S3Deps,
 } from './common.js';
 import { accessFromHeaders } from './access.js';
+import { listedStorageClass, storageClassFromHeaders } from '../storage-class.js';
+import { requireCopyableSource } from './restore.js';
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MAX_PART_SIZE = 5 * 1024 ** 3;
@@ -71,6 +73,7 @@ export async function createMultipartUpload(deps: S3Deps, call: S3Call): Promise
   const meta: UploadMeta = {
     ...objectHeadersFrom(call),
     ...accessFromHeaders(call),
+    ...storageClassFromHeaders(call.req.headers),
     // Only [A-Za-z0-9]: an id starting with '-' reads as an option to CLI argument parsers.
     uploadId: randomBytes(36).toString('base64url').replace(/[-_]/g, 'x'),
     bucket: bucket.name,
@@ -112,6 +115,7 @@ export async function uploadPartCopy(deps: S3Deps, call: S3Call): Promise<void> 
   if (!deps.store.getBucket(src.bucket))
     throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: src.bucket });
   const source = requireObject(deps, src.bucket, src.key);
+  requireCopyableSource(source);
   const failed = copySourceFailure(call.req.headers, source.etag, new Date(source.lastModified));
   if (failed) {
     throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: failed });
@@ -303,7 +307,7 @@ export async function listMultipartUploads(deps: S3Deps, call: S3Call): Promise<
         UploadId: u.uploadId,
         Initiator: owner,
         Owner: owner,
-        StorageClass: 'STANDARD',
+        StorageClass: listedStorageClass(u.storageClass),
         Initiated: xmlDate(u.initiated),
         ...(u.checksumAlgorithm ? { ChecksumAlgorithm: u.checksumAlgorithm } : {}),
       })),
@@ -340,7 +344,7 @@ export async function listParts(deps: S3Deps, call: S3Call): Promise<void> {
       })),
       Initiator: owner,
       Owner: owner,
-      StorageClass: 'STANDARD',
+      StorageClass: listedStorageClass(upload.meta.storageClass),
       ...(alg ? { ChecksumAlgorithm: alg } : {}),
     }),
   );

@@ -13,6 +13,8 @@ import { copySourceFailure, preconditionOutcome } from './conditions.js';
 import { partSlice } from './part-number.js';
 import { accessFromHeaders, copiedAccess } from './access.js';
 import { taggingCountHeader } from '../tagging.js';
+import { storageClassFromHeaders } from '../storage-class.js';
+import { archiveHeaders, requireCopyableSource, requireReadable } from './restore.js';
 
 function checksumHeaders(checksums: Partial<Record<ChecksumAlgorithm, string>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -39,10 +41,12 @@ export async function putObject(deps: S3Deps, call: S3Call): Promise<void> {
   }
   const headers = objectHeadersFrom(call);
   const access = accessFromHeaders(call);
+  const archive = storageClassFromHeaders(call.req.headers);
   const body = await receiveBody(call.req, deps.store.blobs);
   const obj: ObjectMeta = {
     ...headers,
     ...access,
+    ...archive,
     key,
     size: body.size,
     etag: body.md5Hex,
@@ -80,7 +84,7 @@ function objectResponseHeaders(call: S3Call, obj: ObjectMeta): Record<string, st
   for (const [name, value] of optional) if (value) h[name] = value;
   for (const [name, value] of Object.entries(obj.metadata)) h[`x-amz-meta-${name}`] = value;
   if (obj.segments.length > 1) h['x-amz-mp-parts-count'] = obj.segments.length;
-  return { ...h, ...taggingCountHeader(obj.tags) };
+  return { ...h, ...taggingCountHeader(obj.tags), ...archiveHeaders(obj) };
 }
 
 /** GetObject and HeadObject. */
@@ -88,6 +92,7 @@ export async function getObject(deps: S3Deps, call: S3Call, withBody: boolean): 
   const bucket = requireBucket(deps, call);
   const key = requireKey(call);
   const obj = requireObject(deps, bucket.name, key);
+  if (withBody) requireReadable(call, obj);
   const headers = objectResponseHeaders(call, obj);
   const outcome = preconditionOutcome(call.req.headers, obj.etag, new Date(obj.lastModified));
   if (outcome === 304) return sendEmpty(call, 304, { ETag: headers.ETag!, 'Last-Modified': headers['Last-Modified']! });
@@ -141,6 +146,7 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
   const srcBucket = deps.store.getBucket(src.bucket);
   if (!srcBucket) throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: src.bucket });
   const source = requireObject(deps, src.bucket, src.key);
+  requireCopyableSource(source);
   const failed = copySourceFailure(call.req.headers, source.etag, new Date(source.lastModified));
   if (failed) {
     throw new S3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', 412, { Condition: failed });
@@ -153,7 +159,11 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
     });
   }
   const access = copiedAccess(call, source);
-  if (src.bucket === bucket.name && src.key === key && directive === 'COPY') throw new S3Error('InvalidRequest', SELF_COPY);
+  const archive = storageClassFromHeaders(call.req.headers);
+  // A storage class header, even the source's own, makes a copy onto itself a change (AWS-recorded).
+  const changesClass = header(call.req, 'x-amz-storage-class') !== undefined;
+  if (src.bucket === bucket.name && src.key === key && directive === 'COPY' && !changesClass)
+    throw new S3Error('InvalidRequest', SELF_COPY);
   const algorithm = toChecksumAlgorithm(header(call.req, 'x-amz-checksum-algorithm')) ?? source.checksum?.algorithm;
   const copied = await copyIntoBlob(deps.store.blobs, source.segments, algorithm ? [algorithm] : []);
   const headers =
@@ -172,6 +182,7 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
   const obj: ObjectMeta = {
     ...headers,
     ...access,
+    ...archive,
     key,
     size: copied.size,
     etag: copied.md5Hex,

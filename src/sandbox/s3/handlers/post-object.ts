@@ -11,6 +11,7 @@ import { s3Xml } from '../xml.js';
 import { cannedAcl, OBJECT_CANNED_ACLS } from '../acl.js';
 import { parseTaggingXml } from '../tagging.js';
 import type { ObjectAccess } from '../store.js';
+import { requestedStorageClass } from '../storage-class.js';
 import { encodeKeyForUrl, MAX_KEY_BYTES, requestBaseUrl, requireBucket, SSE, type S3Deps } from './common.js';
 
 // Loaded on first POST: it costs start-up time and most sessions never post a form.
@@ -222,6 +223,7 @@ export async function postObject(deps: S3Deps, call: S3Call): Promise<void> {
     }
     const obj: ObjectMeta = {
       ...formAccess(field),
+      ...storageClassFromForm(field('x-amz-storage-class')),
       key,
       size: file.size,
       etag: file.md5Hex,
@@ -285,4 +287,10 @@ function respond(call: S3Call, bucket: string, obj: ObjectMeta, fields: Array<[s
   if (status === 201) {
     sendXml(call, s3Xml('PostResponse', { Location: location, Bucket: bucket, Key: obj.key, ETag: quoteEtag(obj.etag) }), 201, headers);
   } else sendEmpty(call, status, headers);
+}
+
+/** The form's `x-amz-storage-class` field (STANDARD is left out of the stored metadata); InvalidStorageClass for an unknown one. */
+function storageClassFromForm(value: string | undefined): Pick<ObjectMeta, 'storageClass'> {
+  const storageClass = requestedStorageClass(value);
+  return storageClass ? { storageClass } : {};
 }
