@@ -4,6 +4,7 @@
  * (aws-lambda-ruby-runtime-interface-client: `Function<Class>` / `Init<Class>`, `JSON.pretty_generate` in the log).
  */
 import { execFileSync } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
 import type { HandlerError } from './log-format.js';
 
 /** The interpreter: its real path (not a shim) and RUBY_VERSION, e.g. `3.1.2`. */
@@ -92,4 +93,15 @@ export function rubyErrorLines(err: HandlerError, phase: 'init' | 'invoke', crit
         ? 'Critical exception from handler'
         : 'Error raised from handler method';
   return [`${label}\n`, `${oneEvent(JSON.stringify(rubyErrorPayload(err), null, 2))}\n`];
+}
+
+/**
+ * For `--handler FILE.rb:method` / `:Class.method` / `:Mod::Class.method`, checked without running the file: "no"
+ * when one of the names never appears in it as a word, "maybe" when the file cannot be read (the sandbox says why).
+ */
+export async function rubyDefines(file: string, func: string): Promise<'yes' | 'no' | 'maybe'> {
+  const source = await readFile(file, 'utf8').catch(() => undefined);
+  if (source === undefined) return 'maybe';
+  const names = func.split(/\.|::/);
+  return names.every((name) => new RegExp(`(?<![\\w@$])${name.replaceAll('$', '\\$')}(?![\\w])`).test(source)) ? 'yes' : 'no';
 }
