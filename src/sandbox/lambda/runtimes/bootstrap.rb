@@ -42,7 +42,7 @@ module S3triggerLambda
   # The Logger format of the AWS Ruby runtime: the request id where Logger puts nothing.
   class Formatter < ::Logger::Formatter
     def call(severity, time, progname, msg)
-      format("%s, [%s #%d] %5s %s -- %s: %s\n", severity[0], time.strftime('%Y-%m-%dT%H:%M:%S.%6N'), Process.pid,
+      format("%s, [%s #%d] %5s %s -- %s: %s\n", severity[0], format_datetime(time), Process.pid,
              severity, S3triggerLambda.request_id, progname, msg2str(msg))
     end
   end
