@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { isRubyRuntime, onceRuby, rubyErrorLines, rubyErrorPayload, rubyNotice } from '../../../src/sandbox/lambda/ruby.js';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handlerProblem } from '../../../src/handler-check.js';
@@ -159,4 +160,21 @@ test("the engine reads the Ruby runtime's error lines: the label is an error lin
   ]) {
     assert.equal(parseLambdaMessage(plain).outcome, undefined, plain);
   }
+});
+
+test('gems vendored under vendor/bundle/ruby/3.3.0 load, as from the GEM_PATH of the ruby3.3 runtime', async (t) => {
+  if (spawnSync('ruby', ['-e', '1']).status !== 0) return t.skip('ruby not found on PATH (Debian: apt-get install ruby)');
+  const h = await lambdaHarness();
+  t.after(() => h.close());
+  const root = join(import.meta.dirname, '..', '..', 'fixtures', 'ruby', 'vendored');
+  const gem = 'vendor/bundle/ruby/3.3.0';
+  const files = [
+    'app.rb',
+    `${gem}/specifications/s3trigger_fake_gem-1.0.0.gemspec`,
+    `${gem}/gems/s3trigger_fake_gem-1.0.0/lib/s3trigger_fake_gem.rb`,
+  ];
+  await createFn(h, 'vendored', 'ruby3.3', 'app.handler', Object.fromEntries(files.map((f) => [f, readFileSync(join(root, f), 'utf8')])));
+  const outcome = await h.service.functions.invoke('vendored', '{}');
+  assert.equal(outcome.status, 'success', outcome.payload);
+  assert.equal(JSON.parse(outcome.payload), 'hello from a vendored gem');
 });

@@ -108,12 +108,24 @@ module S3triggerLambda
     file = parts.first
     root = File.realpath(ENV.fetch('LAMBDA_TASK_ROOT', Dir.pwd))
     $LOAD_PATH.unshift(root) unless $LOAD_PATH.include?(root)
+    use_vendored_gems(root)
     path = File.expand_path("#{file}.rb", root)
     real = File.file?(path) ? File.realpath(path) : nil
     raise LoadError, "cannot load such file -- #{file}" unless real&.start_with?("#{root}/")
 
     require real
     parts.size == 3 ? [parts[1], parts[2]] : [nil, parts[1]]
+  end
+
+  # As Lambda's GEM_PATH starts with /var/task/vendor/bundle/ruby/3.3.0: gems vendored with `bundle config set path
+  # vendor/bundle`, for the requested runtime's version or for the ruby running here.
+  def self.use_vendored_gems(root)
+    return unless defined?(Gem)
+
+    requested = ENV.fetch('AWS_EXECUTION_ENV', '')[/ruby(\d+\.\d+)\z/, 1]
+    versions = [requested && "#{requested}.0", RbConfig::CONFIG['ruby_version']].compact.uniq
+    vendored = versions.map { |v| File.join(root, 'vendor', 'bundle', 'ruby', v) }.select { |d| File.directory?(d) }
+    Gem.paths = { 'GEM_HOME' => Gem.dir, 'GEM_PATH' => (vendored + Gem.path).join(File::PATH_SEPARATOR) } if vendored.any?
   end
 
   def self.call_handler(handler, event, context)
