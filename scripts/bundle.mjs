@@ -73,7 +73,7 @@ await build({
   legalComments: 'none',
 });
 
-// The Lambda runtimes' bootstraps are run as files (node bootstrap.mjs, python3 bootstrap.py), not bundled.
+// The Lambda runtimes' bootstraps are run as files (node bootstrap.mjs, python3 bootstrap.py, ruby bootstrap.rb), not bundled.
 await mkdir('dist/sandbox/lambda/runtimes', { recursive: true });
-for (const name of ['bootstrap.mjs', 'bootstrap.py'])
+for (const name of ['bootstrap.mjs', 'bootstrap.py', 'bootstrap.rb'])
   await copyFile(`src/sandbox/lambda/runtimes/${name}`, `dist/sandbox/lambda/runtimes/${name}`);

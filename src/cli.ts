@@ -114,7 +114,7 @@ function withMainOptions(y: Argv) {
     })
     .option('handler', {
       type: 'string',
-      describe: 'Sandbox: run your handler FILE[:func] (.js/.mjs/.py); implies --local',
+      describe: 'Sandbox: run your handler FILE[:func] (.js/.mjs/.py/.rb, FILE.rb:Class.method); implies --local',
       group: 'Target:',
     })
     .option('endpoint-url', {
@@ -383,7 +383,7 @@ async function main(argv: string[]): Promise<number> {
           .option('timing-scale', { type: 'string', describe: 'Multiply every simulated delay by F (0.01 = 100 times faster; default 1)' })
           .option('timing-seed', { type: 'string', describe: 'Seed N for the drawn delays (repeatable runs; default random, printed)' })
           .option('demo', { type: 'string', describe: 'Create BUCKET wired to the demo event-handler function' })
-          .option('handler', { type: 'string', describe: 'With --demo: use your handler FILE[:func] (.js/.mjs/.py)' })
+          .option('handler', { type: 'string', describe: 'With --demo: use your handler FILE[:func] (.js/.mjs/.py/.rb)' })
           .option('via', {
             type: 'string',
             describe: "With --demo: the bucket's events go direct (default), or via sns (two functions), sqs or eventbridge",

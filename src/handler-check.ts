@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { basename, extname } from 'node:path';
 import { parseHandlerOption } from './sandbox/demo.js';
+import { rubyDefines } from './sandbox/lambda/ruby.js';
 
 /** Prints "yes", "no" or "maybe": whether the module at argv[1] binds the name argv[2] at its top level. */
 const PYTHON_DEFINES = `
@@ -64,7 +65,13 @@ export async function handlerProblem(option: string): Promise<string | undefined
   const { file, func } = parseHandlerOption(option);
   const ext = extname(file).toLowerCase();
   const verdict =
-    ext === '.py' ? await pythonDefines(file, func) : ['.js', '.mjs', '.cjs'].includes(ext) ? await nodeDefines(file, func) : 'maybe';
+    ext === '.py'
+      ? await pythonDefines(file, func)
+      : ext === '.rb'
+        ? await rubyDefines(file, func)
+        : ['.js', '.mjs', '.cjs'].includes(ext)
+          ? await nodeDefines(file, func)
+          : 'maybe';
   if (verdict !== 'no') return undefined;
   return `--handler ${option}: ${basename(file)} defines no function '${func}': name one it exports after the colon (default: handler)`;
 }

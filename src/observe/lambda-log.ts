@@ -1,7 +1,7 @@
 /**
  * Parses one CloudWatch message written by the Lambda runtime: the platform lines
  * (START / END / REPORT), node's `<ISO>\t<id>\t<LEVEL>\t<msg>`, python logging's
- * `[LEVEL]\t<ts>\t<id>\t<msg>`, the JSON log format and the timeout / error lines.
+ * `[LEVEL]\t<ts>\t<id>\t<msg>`, the JSON log format and the timeout / error lines (Ruby's error object too).
  */
 import type { LogLine, ReportMetrics } from './types.js';
 
@@ -99,6 +99,10 @@ function parseJsonLine(message: string): ParsedLambdaLine | undefined {
     }
   }
   if (typeof obj.type === 'string' && obj.type.startsWith('platform.')) return { kind: 'app', requestId: recordId };
+  // The Ruby runtime's unhandled error: {"errorMessage","errorType":"Function<…>"|"Init<…>","stackTrace"}.
+  if (typeof obj.errorType === 'string' && /^(Function|Init)<.+>$/.test(obj.errorType) && obj.requestId === undefined) {
+    return { kind: 'error', level: 'ERROR', text: message, outcome: 'failed' };
+  }
   // Application log in JSON format: {"timestamp","level","requestId","message"}.
   const requestId = typeof obj.requestId === 'string' ? obj.requestId : undefined;
   const level = typeof obj.level === 'string' ? obj.level.toUpperCase() : undefined;
@@ -143,6 +147,10 @@ export function parseLambdaMessage(raw: string): ParsedLambdaLine {
   }
   const json = parseJsonLine(message);
   if (json) return json;
+  // The Ruby runtime's line before its error object.
+  if (/^(Error raised from handler method|Critical exception from handler|Init error when loading handler)$/.test(message)) {
+    return { kind: 'error', level: 'ERROR', text: message };
+  }
   // Python's unhandled exception: "[ERROR] KeyError: 'x'\rTraceback ..." (no tabs, no id).
   if (/^\[ERROR\] [\w.]+: /.test(message)) {
     return { kind: 'error', level: 'ERROR', text: message, outcome: 'failed' };

@@ -34,7 +34,7 @@ import { setupDemoVia } from './demo-via.js';
 
 export interface DemoOptions {
   bucket: string;
-  /** The user's handler, `FILE[:func]` (.js/.mjs/.py); default: the built-in event-handler. */
+  /** The user's handler, `FILE[:func]` (.js/.mjs/.py/.rb, `FILE.rb:Class.method`); default: the built-in event-handler. */
   handler?: string;
   /** How the bucket's events reach the function(s): direct (default), or through SNS, SQS or EventBridge (demo-via.ts). */
   via?: DemoVia;
@@ -62,9 +62,9 @@ export interface DemoPackage {
 export const DEMO_ROLE = 'arn:aws:iam::000000000000:role/lambda-role';
 export const DEMO_EVENTS = ['s3:ObjectCreated:*', 's3:ObjectRemoved:*'] as const;
 
-/** Splits `FILE[:func]`; a Windows drive letter's colon is not a separator. */
+/** Splits `FILE[:func]` (Ruby: `FILE:Class.method`); a Windows drive letter's colon is not a separator. */
 export function parseHandlerOption(spec: string): { file: string; func: string } {
-  const m = /^(.*?)(?::([A-Za-z_$][\w$]*))?$/.exec(spec)!;
+  const m = /^(.*?)(?::([A-Za-z_$][\w$]*(?:(?:\.|::)[A-Za-z_$][\w$]*)*))?$/.exec(spec)!;
   return { file: m[1]!, func: m[2] ?? 'handler' };
 }
 
@@ -72,15 +72,17 @@ export function parseHandlerOption(spec: string): { file: string; func: string }
 export function runtimeFor(
   file: string,
   func: string,
-  versions = { node: process.versions.node, python: '3.12' },
+  versions = { node: process.versions.node, python: '3.12', ruby: '3.3' },
 ): { runtime: Runtime; handler: string } {
   const ext = extname(file).toLowerCase();
   const module = basename(file, extname(file));
+  if (ext === '.rb') return { runtime: `ruby${versions.ruby}` as Runtime, handler: `${module}.${func}` };
+  if (/[.:]/.test(func)) throw usageError(`--handler ${file}:${func}: Class.method handlers are for .rb files; name a function`);
   if (ext === '.js' || ext === '.mjs' || ext === '.cjs') {
     return { runtime: `nodejs${versions.node.split('.')[0]}.x` as Runtime, handler: `${module}.${func}` };
   }
   if (ext === '.py') return { runtime: `python${versions.python}` as Runtime, handler: `${module}.${func}` };
-  throw usageError(`--handler ${file}: use a .js, .mjs or .py file`);
+  throw usageError(`--handler ${file}: use a .js, .mjs, .py or .rb file`);
 }
 
 export function demoPackage(handlerOption?: string): DemoPackage {

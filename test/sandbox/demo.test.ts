@@ -23,11 +23,11 @@ test('parseHandlerOption splits FILE[:func]', () => {
 });
 
 test('runtimeFor picks the runtime and the Lambda handler string by extension', () => {
-  const v = { node: '20.11.0', python: '3.11' };
+  const v = { node: '20.11.0', python: '3.11', ruby: '3.3' };
   assert.deepEqual(runtimeFor('a/event_handler.py', 'handler', v), { runtime: 'python3.11', handler: 'event_handler.handler' });
   assert.deepEqual(runtimeFor('index.mjs', 'handler', v), { runtime: 'nodejs20.x', handler: 'index.handler' });
   assert.deepEqual(runtimeFor('lib/fn.js', 'main', v), { runtime: 'nodejs20.x', handler: 'fn.main' });
-  assert.throws(() => runtimeFor('x.rb', 'handler', v), /\.js, \.mjs or \.py/);
+  assert.throws(() => runtimeFor('x.txt', 'handler', v), /\.js, \.mjs, \.py or \.rb/);
 });
 
 test('demoPackage zips the built-in handler or the user file; missing file is a usage error', () => {

@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
 import { childEnvironment, type FunctionSpec, type InvocationOutcome, type InvocationRequest, type RuntimeHost } from './spec.js';
 import { LineAssembler } from './line-assembler.js';
+import { isRubyRuntime, rubyErrorLines, rubyErrorPayload, rubyMissingError } from './ruby.js';
 import {
   endLine,
   errorPayload,
@@ -105,11 +106,13 @@ export class ExecutionEnvironment {
 
   private boot(): Promise<void> {
     const python = this.spec.runtime.startsWith('python');
-    const command = python ? this.host.pythonExecutable() : process.execPath;
-    const script = python ? this.host.pythonBootstrap : this.host.nodeBootstrap;
+    const ruby = isRubyRuntime(this.spec.runtime) ? this.host.ruby() : undefined;
+    const command = python ? this.host.pythonExecutable() : ruby ? ruby.executable : process.execPath;
+    const script = python ? this.host.pythonBootstrap : ruby ? this.host.rubyBootstrap : this.host.nodeBootstrap;
     this.write(initStartLine(this.spec.runtime));
     const spawnedAt = performance.now();
     try {
+      if (isRubyRuntime(this.spec.runtime) && !ruby) throw Object.assign(new Error('no ruby'), { code: 'RUBY_MISSING' });
       this.child = spawn(command, [script], {
         cwd: this.spec.codeDir,
         env: childEnvironment(this.spec, this.host, this.logStream),
@@ -122,11 +125,14 @@ export class ExecutionEnvironment {
       const code = (err as NodeJS.ErrnoException).code ?? 'spawn error';
       this.alive = false;
       this.initDurationMs = performance.now() - spawnedAt;
-      this.initError = {
-        errorType: 'Runtime.ExitError',
-        errorMessage: `Runtime failed to start (${code}): check the function's environment variables and handler`,
-        trace: [],
-      };
+      this.initError =
+        code === 'RUBY_MISSING'
+          ? rubyMissingError(this.spec.runtime)
+          : {
+              errorType: 'Runtime.ExitError',
+              errorMessage: `Runtime failed to start (${code}): check the function's environment variables and handler`,
+              trace: [],
+            };
       this.writeHandlerError(undefined, this.initError, 'init');
       return Promise.resolve();
     }
@@ -270,8 +276,9 @@ export class ExecutionEnvironment {
     }
   }
 
-  private writeHandlerError(requestId: string | undefined, error: HandlerError, phase: 'invoke' | 'init'): void {
-    if (this.spec.runtime.startsWith('python')) this.write(pythonErrorLine(error));
+  private writeHandlerError(requestId: string | undefined, error: HandlerError, phase: 'invoke' | 'init', fatal = false): void {
+    if (isRubyRuntime(this.spec.runtime)) this.writeMany(rubyErrorLines(error, phase, fatal));
+    else if (this.spec.runtime.startsWith('python')) this.write(pythonErrorLine(error));
     else this.write(nodeErrorLine(Date.now(), requestId, error, phase));
   }
 
@@ -311,7 +318,7 @@ export class ExecutionEnvironment {
     if (d.ok) this.complete('success', undefined, d.durationMs ?? performance.now() - r.startedAt, {}, d.result ?? 'null');
     else {
       const error = d.error ?? { errorType: 'Error', errorMessage: 'Unknown error', trace: [] };
-      this.writeHandlerError(r.req.requestId, error, 'invoke');
+      this.writeHandlerError(r.req.requestId, error, 'invoke', d.fatal);
       this.complete('error', error, d.durationMs ?? performance.now() - r.startedAt, {});
       if (d.fatal) this.kill();
     }
@@ -391,7 +398,9 @@ export class ExecutionEnvironment {
     r.resolve({
       requestId,
       status,
-      payload: payload ?? JSON.stringify(errorPayload(this.spec.runtime, error!, requestId)),
+      payload:
+        payload ??
+        JSON.stringify(isRubyRuntime(this.spec.runtime) ? rubyErrorPayload(error!) : errorPayload(this.spec.runtime, error!, requestId)),
       error,
       durationMs,
       initDurationMs,

@@ -41,7 +41,7 @@ export function lastModified(date: Date): string {
   return date.toISOString().replace('Z', '+0000');
 }
 
-export const SUPPORTED_RUNTIME = /^(nodejs\d+\.x|python3\.\d+)$/;
+export const SUPPORTED_RUNTIME = /^(nodejs\d+\.x|python3\.\d+|ruby3\.[234])$/;
 const RESERVED_ENV = new Set([
   '_HANDLER',
   'AWS_REGION',
@@ -162,7 +162,7 @@ function validateSettings(input: Settings): LambdaError | undefined {
   }
   if (input.Runtime !== undefined && !SUPPORTED_RUNTIME.test(input.Runtime)) {
     return invalidParameter(
-      `The runtime parameter of ${input.Runtime} is not supported by the s3trigger sandbox (nodejs*.x and python3.* only).`,
+      `The runtime parameter of ${input.Runtime} is not supported by the s3trigger sandbox (nodejs*.x, python3.* and ruby3.2-3.4 only).`,
     );
   }
   if (input.Handler !== undefined && typeof input.Handler !== 'string') return wrongType('handler', 'a string');

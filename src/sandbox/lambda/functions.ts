@@ -33,7 +33,14 @@ export class LambdaFunctions {
   constructor(
     private readonly store: FunctionStore,
     private readonly runner: Runner,
-    private readonly where: { region: string; accountId: string; sdkNodeModules?: string; endpoint: () => string | undefined },
+    private readonly where: {
+      region: string;
+      accountId: string;
+      sdkNodeModules?: string;
+      endpoint: () => string | undefined;
+      /** Told of each function created with (or switched to) a runtime, for the sandbox log's notices (index.ts). */
+      runtimeChosen?: (functionName: string, runtime: string) => void;
+    },
   ) {
     for (const f of store.list()) this.linkSdk(f.configuration.FunctionName!);
   }
@@ -162,6 +169,7 @@ export class LambdaFunctions {
     const configuration = newConfiguration(input, { ...this.where, now: new Date(), revisionId: randomUUID() }, code);
     // Creation is instant here: the response says Pending (as AWS does), every later read says Active.
     this.store.put({ configuration: settled(configuration), policy: [] });
+    this.where.runtimeChosen?.(name, configuration.Runtime!);
     return configuration;
   }
 
@@ -238,6 +246,7 @@ export class LambdaFunctions {
     const configuration = withSettings(stored.configuration, input, new Date(), randomUUID());
     this.store.put({ ...stored, configuration: settled(configuration) });
     this.runner.retire(stored.configuration.FunctionName!);
+    if (input.Runtime) this.where.runtimeChosen?.(stored.configuration.FunctionName!, input.Runtime);
     return configuration;
   }
 

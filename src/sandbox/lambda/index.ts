@@ -12,6 +12,7 @@ import { MappingStore } from './event-source-mappings/store.js';
 import { LambdaFunctions } from './functions.js';
 import { Runner, type RunnerOptions } from './runner.js';
 import { createRuntimeHost } from './runtime-host.js';
+import { isRubyRuntime, rubyNotice } from './ruby.js';
 import { FunctionStore } from './store.js';
 
 export interface LambdaServiceOptions {
@@ -56,6 +57,10 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     accountId: ctx.accountId,
     sdkNodeModules: host.sdkNodeModules,
     endpoint,
+    runtimeChosen: (name, runtime) => {
+      const notice = isRubyRuntime(runtime) ? rubyNotice(name, runtime, host.ruby()) : undefined;
+      if (notice) ctx.log(notice);
+    },
   });
   const mappings = new EventSourceMappings(new MappingStore(join(root, 'event-source-mappings.json'), ctx.log), {
     functions,

@@ -5,6 +5,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { sep } from 'node:path';
 import type { LogsSink } from '../context.js';
+import { onceRuby } from './ruby.js';
 import type { RuntimeHost } from './spec.js';
 
 /** The node_modules folder this package's AWS SDK lives in, if it can be found. */
@@ -33,7 +34,7 @@ function resolvePython(): string {
  * Where a runtime's bootstrap file is: next to this module (src/ under tsx, dist/ unbundled), or, from the
  * one-file bundle dist/s3trigger.cjs, in dist/sandbox/lambda/runtimes/ where scripts/bundle.mjs copies it.
  */
-export function bootstrapPath(name: 'bootstrap.mjs' | 'bootstrap.py'): string {
+export function bootstrapPath(name: 'bootstrap.mjs' | 'bootstrap.py' | 'bootstrap.rb'): string {
   const candidates = [new URL(`./runtimes/${name}`, import.meta.url), new URL(`./sandbox/lambda/runtimes/${name}`, import.meta.url)];
   const found = candidates.map((url) => fileURLToPath(url)).find((path) => existsSync(path));
   if (!found) throw new Error(`the sandbox's ${name} is missing next to ${fileURLToPath(import.meta.url)}: rebuild (npm run build)`);
@@ -60,6 +61,8 @@ export function createRuntimeHost(options: {
     nodeBootstrap,
     pythonBootstrap,
     pythonExecutable: () => (python ??= resolvePython()),
+    rubyBootstrap: bootstrapPath('bootstrap.rb'),
+    ruby: onceRuby(),
     sdkNodeModules: findSdkNodeModules(),
     maxOutputBytes: options.maxOutputBytes ?? 32 * 1024 * 1024,
   };

@@ -1,6 +1,7 @@
 /** What an execution environment is given: the function, the host machine, one invocation; and the child's env. */
 import type { LogsSink } from '../context.js';
 import { logGroupFor, type HandlerError } from './log-format.js';
+import type { RubyInterpreter } from './ruby.js';
 
 export interface FunctionSpec {
   name: string;
@@ -21,6 +22,9 @@ export interface RuntimeHost {
   nodeBootstrap: string;
   pythonBootstrap: string;
   pythonExecutable(): string;
+  rubyBootstrap: string;
+  /** The machine's ruby (resolved once), undefined when there is none: ruby3.x invocations then fail. */
+  ruby(): RubyInterpreter | undefined;
   /** node_modules holding the AWS SDK, for handlers that import it (the real runtime ships it too). */
   sdkNodeModules?: string;
   /** Output kept per invocation; the rest is dropped with one notice line. */

@@ -19,6 +19,8 @@ const host = (endpoint?: string): RuntimeHost => ({
   nodeBootstrap: '/b.mjs',
   pythonBootstrap: '/b.py',
   pythonExecutable: () => 'python3',
+  rubyBootstrap: '/b.rb',
+  ruby: () => ({ executable: '/usr/bin/ruby', version: '3.3.0' }),
   sdkNodeModules: '/pkg/node_modules',
   maxOutputBytes: 1,
 });
