@@ -70,7 +70,7 @@ export function parseReplayFile(text: string, file: string): { events: ReplayEve
   }
   const lines = text.split('\n').filter((l) => l.trim() !== '');
   const docs = lines.map(tryParse);
-  const bad = docs.findIndex((d) => d === undefined);
+  const bad = docs.indexOf(undefined);
   if (lines.length === 0) return { problem: `--replay ${file} is empty: give a JSON event or a line of s3trigger --json output` };
   if (bad >= 0) return { problem: `--replay ${file}: line ${bad + 1} is not JSON: give a JSON event or s3trigger --json output` };
   return fromOpRecords(
