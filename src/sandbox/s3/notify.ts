@@ -13,6 +13,8 @@ export interface PublishedObject {
   etag?: string;
   versionId?: string;
   glacierEventData?: GlacierEventData;
+  /** The object's storage class (restores: EventBridge's `source-storage-class`); not a field of the record. */
+  storageClass?: string;
 }
 
 /** Where a change came from: the request's ids and address, as its response and socket show them. */
@@ -69,7 +71,7 @@ export class EventPublisher {
         configurationId: destination.kind === 'eventbridge' ? '' : destination.configurationId,
       });
       try {
-        this.ctx.s3Events.publish({ record, destination });
+        this.ctx.s3Events.publish({ record, destination, ...(object.storageClass ? { storageClass: object.storageClass } : {}) });
       } catch (err) {
         this.ctx.log(`s3: event subscriber failed: ${err instanceof Error ? err.message : String(err)}`);
       }
