@@ -21,6 +21,9 @@ import { postObject } from './handlers/post-object.js';
 import * as cors from './handlers/cors.js';
 import * as tagging from './handlers/tagging.js';
 import * as acl from './handlers/acl.js';
+import * as versioning from './handlers/versioning.js';
+import * as lifecycle from './handlers/lifecycle.js';
+import { LifecycleRunner, lifecycleDayMs } from './lifecycle-runner.js';
 import { corsHeaders, matchCorsRule, type CorsQuery, type CorsRule } from './cors.js';
 
 const HANDLERS: Record<S3Operation, Handler> = {
@@ -29,7 +32,12 @@ const HANDLERS: Record<S3Operation, Handler> = {
   HeadBucket: buckets.headBucket,
   DeleteBucket: buckets.deleteBucket,
   GetBucketLocation: buckets.getBucketLocation,
-  GetBucketVersioning: buckets.getBucketVersioning,
+  GetBucketVersioning: versioning.getBucketVersioning,
+  PutBucketVersioning: versioning.putBucketVersioning,
+  ListObjectVersions: versioning.listObjectVersions,
+  PutBucketLifecycleConfiguration: lifecycle.putBucketLifecycleConfiguration,
+  GetBucketLifecycleConfiguration: lifecycle.getBucketLifecycleConfiguration,
+  DeleteBucketLifecycle: lifecycle.deleteBucketLifecycle,
   ListObjects: (d, c) => buckets.listObjects(d, c, false),
   ListObjectsV2: (d, c) => buckets.listObjects(d, c, true),
   PutBucketNotificationConfiguration: buckets.putBucketNotification,
@@ -70,9 +78,14 @@ const HANDLERS: Record<S3Operation, Handler> = {
 export async function createS3Service(ctx: SandboxContext): Promise<SandboxService> {
   const store = await S3Store.open(join(ctx.dataDir, 's3'), !ctx.ephemeral);
   const deps: S3Deps = { ctx, store, events: new EventPublisher(ctx) };
+  const expiration = new LifecycleRunner(deps, lifecycleDayMs(ctx.timing.scale));
+  expiration.start();
   return {
     handle: (req, res) => handle(deps, req, res),
-    close: () => store.close(),
+    close: async () => {
+      await expiration.stop();
+      await store.close();
+    },
     allowsCrossOrigin: (req, origin) => corsRuleFor(deps, req, origin) !== undefined,
   };
 }

@@ -13,6 +13,15 @@ export interface PublishedObject {
   glacierEventData?: GlacierEventData;
 }
 
+/** Who made a change: the request's ids and caller, or S3 itself. */
+export interface EventOrigin {
+  requestId: string;
+  hostId: string;
+  sourceIp: string;
+  /** Default: the sandbox's caller. */
+  principalId?: string;
+}
+
 export class EventPublisher {
   private sequencer = new Sequencer();
 
@@ -20,6 +29,17 @@ export class EventPublisher {
 
   /** Call after the change is committed and its response sent. eventName like 'ObjectCreated:Put'. */
   publish(bucket: BucketMeta, eventName: string, key: string, call: S3Call, object: PublishedObject = {}): void {
+    this.publishFrom(
+      bucket,
+      eventName,
+      key,
+      { requestId: call.requestId, hostId: call.hostId, sourceIp: call.req.socket.remoteAddress ?? '127.0.0.1' },
+      object,
+    );
+  }
+
+  /** For changes S3 makes itself (lifecycle expiration): AWS's records name `s3.amazonaws.com` as principal and source. */
+  publishFrom(bucket: BucketMeta, eventName: string, key: string, origin: EventOrigin, object: PublishedObject = {}): void {
     const destinations = matchingDestinations(bucket.notification, eventName, key);
     if (destinations.length === 0) return;
     const sequencer = this.sequencer.next();
@@ -34,9 +54,10 @@ export class EventPublisher {
         etag: object.etag,
         versionId: object.versionId,
         glacierEventData: object.glacierEventData,
-        requestId: call.requestId,
-        hostId: call.hostId,
-        sourceIp: call.req.socket.remoteAddress ?? '127.0.0.1',
+        requestId: origin.requestId,
+        hostId: origin.hostId,
+        sourceIp: origin.sourceIp,
+        principalId: origin.principalId,
         eventTime,
         sequencer,
         configurationId: destination.kind === 'eventbridge' ? '' : destination.configurationId,
