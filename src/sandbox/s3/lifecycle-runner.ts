@@ -36,7 +36,9 @@ export class LifecycleRunner {
   /** Starts the periodic sweep (unref'd: it never keeps the process alive). */
   start(): void {
     this.timer = setInterval(() => {
-      this.sweeping ??= this.sweep().finally(() => (this.sweeping = undefined));
+      this.sweeping ??= this.sweep()
+        .catch((err: unknown) => this.deps.ctx.log(`s3: lifecycle sweep: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => (this.sweeping = undefined));
     }, lifecycleSweepMs(this.dayMs));
     this.timer.unref();
   }

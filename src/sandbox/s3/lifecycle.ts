@@ -312,3 +312,19 @@ export function dueActions(
   }
   return actions;
 }
+
+/**
+ * `x-amz-expiration` for a current version a rule will expire: `expiry-date="<HTTP date>", rule-id="<id>"` (AWS's
+ * form), the earliest matching rule's. The date is when the sandbox expires it (`dayMs` per lifecycle day), not
+ * AWS's next midnight. Undefined when no Enabled Expiration rule (Days or Date) matches.
+ */
+export function expirationHeader(rules: readonly LifecycleRule[] | undefined, v: LifecycleVersion, dayMs: number): string | undefined {
+  let best: { at: number; id: string } | undefined;
+  for (const r of rules ?? []) {
+    const e = r.expiration;
+    if (!e || (e.days === undefined && e.date === undefined) || !ruleMatches(r, v)) continue;
+    const at = e.days !== undefined ? Date.parse(v.lastModified) + e.days * dayMs : Date.parse(e.date!);
+    if (!best || at < best.at) best = { at, id: r.id };
+  }
+  return best && `expiry-date="${new Date(best.at).toUTCString()}", rule-id="${best.id}"`;
+}

@@ -177,12 +177,28 @@ test('JS SDK: Put/Get/DeleteBucketLifecycleConfiguration, NoSuchLifecycleConfigu
       new PutBucketLifecycleConfigurationCommand({
         Bucket,
         LifecycleConfiguration: {
-          Rules: [{ ID: 'tmp-2-days', Filter: { Prefix: 'tmp/' }, Status: 'Enabled', Expiration: { Days: 2 } }],
+          Rules: [
+            { ID: 'tmp-2-days', Filter: { Prefix: 'tmp/' }, Status: 'Enabled', Expiration: { Days: 2 } },
+            { ID: 'far', Filter: { Prefix: 'far/' }, Status: 'Enabled', Expiration: { Days: 3650 } },
+          ],
         },
       }),
     );
     const got = await h.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket }));
-    assert.deepEqual(got.Rules, [{ ID: 'tmp-2-days', Filter: { Prefix: 'tmp/' }, Status: 'Enabled', Expiration: { Days: 2 } }]);
+    assert.deepEqual(got.Rules, [
+      { ID: 'tmp-2-days', Filter: { Prefix: 'tmp/' }, Status: 'Enabled', Expiration: { Days: 2 } },
+      { ID: 'far', Filter: { Prefix: 'far/' }, Status: 'Enabled', Expiration: { Days: 3650 } },
+    ]);
+    // x-amz-expiration names the rule and the time the sandbox will expire the object (3650 days x 50 ms).
+    const far = await h.s3.send(new PutObjectCommand({ Bucket, Key: 'far/x', Body: 'x' }));
+    assert.match(far.Expiration!, /^expiry-date="[A-Z][a-z]{2}, \d\d [A-Z][a-z]{2} \d{4} \d\d:\d\d:\d\d GMT", rule-id="far"$/);
+    const farHead = await h.s3.send(new HeadObjectCommand({ Bucket, Key: 'far/x' }));
+    assert.equal(farHead.Expiration, far.Expiration);
+    const expiresAt = Date.parse(/expiry-date="([^"]+)"/.exec(far.Expiration!)![1]!);
+    // Both HTTP dates have whole seconds: 182.5 s apart, give or take the truncation.
+    const apart = (expiresAt - farHead.LastModified!.getTime()) / 1000;
+    assert.ok(apart >= 181.5 && apart <= 183.5, `expires ${apart} s after LastModified`);
+    assert.equal((await h.s3.send(new HeadObjectCommand({ Bucket, Key: 'keep/a.txt' }))).Expiration, undefined);
     assert.equal(got.TransitionDefaultMinimumObjectSize, 'all_storage_classes_128K');
 
     await until(() => h.events.some((e) => e.record.eventName === 'LifecycleExpiration:Delete'), 'the tmp/ object expires');
@@ -190,7 +206,7 @@ test('JS SDK: Put/Get/DeleteBucketLifecycleConfiguration, NoSuchLifecycleConfigu
     assert.equal(expired.length, 1);
     lifecycleRecord(h, expired[0]!, Bucket, 'LifecycleExpiration:Delete', { key: 'tmp/a+b.txt' });
     const keys = (await h.s3.send(new ListObjectsV2Command({ Bucket }))).Contents?.map((c) => c.Key);
-    assert.deepEqual(keys, ['keep/a.txt']);
+    assert.deepEqual(keys, ['far/x', 'keep/a.txt']);
 
     await h.s3.send(new DeleteBucketLifecycleCommand({ Bucket }));
     assert.equal((await errorOf(h.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket })))).name, 'NoSuchLifecycleConfiguration');

@@ -17,11 +17,13 @@ import {
   DeleteBucketCommand,
   DeleteObjectCommand,
   DeleteObjectsCommand,
+  GetBucketLifecycleConfigurationCommand,
   GetBucketVersioningCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectVersionsCommand,
   ListObjectsV2Command,
+  PutBucketLifecycleConfigurationCommand,
   PutBucketVersioningCommand,
   PutObjectCommand,
   UploadPartCommand,
@@ -433,7 +435,7 @@ test('DeleteObjects with versions: markers, version deletes, NoSuchVersion error
   }
 });
 
-test('versions, markers and the versioning status survive a restart with a data dir', async () => {
+test('versions, markers, the versioning status and lifecycle rules survive a restart with a data dir', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 's3trigger-ver-'));
   try {
     let h = await startS3({ dataDir });
@@ -444,6 +446,8 @@ test('versions, markers and the versioning status survive a restart with a data 
     const v2 = await h.s3.send(new PutObjectCommand({ Bucket, Key: 'k', Body: 'two' }));
     const marker = await h.s3.send(new DeleteObjectCommand({ Bucket, Key: 'k' }));
     await h.s3.send(new PutObjectCommand({ Bucket, Key: 'plain', Body: 'p' }));
+    const Rules = [{ ID: 'far', Filter: { Prefix: 'logs/' }, Status: 'Enabled' as const, Expiration: { Days: 3650 } }];
+    await h.s3.send(new PutBucketLifecycleConfigurationCommand({ Bucket, LifecycleConfiguration: { Rules } }));
     const before = await h.s3.send(new ListObjectVersionsCommand({ Bucket }));
     await h.close();
 
@@ -452,6 +456,7 @@ test('versions, markers and the versioning status survive a restart with a data 
       if (round === 1) rmSync(join(dataDir, 's3', 'index.json'), { force: true });
       h = await startS3({ dataDir });
       assert.equal((await h.s3.send(new GetBucketVersioningCommand({ Bucket }))).Status, 'Enabled');
+      assert.deepEqual((await h.s3.send(new GetBucketLifecycleConfigurationCommand({ Bucket }))).Rules, Rules);
       const after = await h.s3.send(new ListObjectVersionsCommand({ Bucket }));
       assert.deepEqual(after.Versions, before.Versions);
       assert.deepEqual(after.DeleteMarkers, before.DeleteMarkers);

@@ -13,7 +13,7 @@ import { copySourceFailure } from './conditions.js';
 import { encodeKeyForUrl, objectHeadersFrom, requestBaseUrl, requireBucket, requireKey, SSE, type S3Deps } from './common.js';
 import { accessFromHeaders } from './access.js';
 import { recordVersionId } from '../versioning.js';
-import { copySourceVersion, copySourceVersionHeader, writeVersionId, writtenVersionHeader } from './versioning.js';
+import { copySourceVersion, copySourceVersionHeader, expirationHeaders, writeVersionId, writtenVersionHeader } from './versioning.js';
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MAX_PART_SIZE = 5 * 1024 ** 3;
@@ -253,7 +253,11 @@ export async function completeMultipartUpload(deps: S3Deps, call: S3Call): Promi
     result[`Checksum${done.checksum.algorithm}`] = done.checksum.value;
     result.ChecksumType = 'COMPOSITE';
   }
-  sendXml(call, s3Xml('CompleteMultipartUploadResult', result), 200, { ...SSE, ...writtenVersionHeader(done) });
+  sendXml(call, s3Xml('CompleteMultipartUploadResult', result), 200, {
+    ...SSE,
+    ...writtenVersionHeader(done),
+    ...(fresh ? expirationHeaders(deps, bucket, fresh) : {}),
+  });
   if (fresh) {
     deps.events.publish(bucket, 'ObjectCreated:CompleteMultipartUpload', fresh.key, call, {
       size: fresh.size,

@@ -18,6 +18,7 @@ import {
   copySourceVersion,
   copySourceVersionHeader,
   DELETE_MARKER_ETAG,
+  expirationHeaders,
   invalidVersionId,
   noSuchVersion,
   readVersionHeader,
@@ -66,7 +67,13 @@ export async function putObject(deps: S3Deps, call: S3Call): Promise<void> {
     segments: [{ blob: body.blob, size: body.size, offset: body.offset }],
   };
   await deps.store.putObject(bucket.name, obj);
-  sendEmpty(call, 200, { ETag: quoteEtag(obj.etag), ...SSE, ...checksumHeaders(body.checksums), ...writtenVersionHeader(obj) });
+  sendEmpty(call, 200, {
+    ETag: quoteEtag(obj.etag),
+    ...SSE,
+    ...checksumHeaders(body.checksums),
+    ...writtenVersionHeader(obj),
+    ...expirationHeaders(deps, bucket, obj),
+  });
   deps.events.publish(bucket, 'ObjectCreated:Put', key, call, { size: obj.size, etag: obj.etag, versionId: recordVersionId(obj) });
 }
 
@@ -103,7 +110,12 @@ export async function getObject(deps: S3Deps, call: S3Call, withBody: boolean): 
   const bucket = requireBucket(deps, call);
   const key = requireKey(call);
   const obj = versionToRead(deps, call, bucket, key);
-  const headers = { ...objectResponseHeaders(call, obj), ...readVersionHeader(bucket, obj) };
+  const current = call.target.query.get('versionId') === null;
+  const headers = {
+    ...objectResponseHeaders(call, obj),
+    ...(current ? expirationHeaders(deps, bucket, obj) : {}),
+    ...readVersionHeader(bucket, obj),
+  };
   const outcome = preconditionOutcome(call.req.headers, obj.etag, new Date(obj.lastModified));
   if (outcome === 304) return sendEmpty(call, 304, { ETag: headers.ETag!, 'Last-Modified': headers['Last-Modified']! });
   if (outcome === 412) {
@@ -207,6 +219,7 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
   }
   sendXml(call, s3Xml('CopyObjectResult', result), 200, {
     ...SSE,
+    ...expirationHeaders(deps, bucket, obj),
     ...writtenVersionHeader(obj),
     ...copySourceVersionHeader(srcBucket, source),
   });
@@ -218,8 +231,6 @@ interface DeleteOutcome {
   /** The version removed or the delete marker created (its shown id). */
   versionId?: string;
   deleteMarker?: boolean;
-  /** The delete marker created (DeleteObjects: DeleteMarkerVersionId). */
-  markerCreated?: boolean;
   event?: { name: 'ObjectRemoved:Delete' | 'ObjectRemoved:DeleteMarkerCreated'; versionId?: string; etag?: string };
 }
 
@@ -249,7 +260,6 @@ async function deleteOne(deps: S3Deps, bucket: BucketMeta, key: string, versionI
     return {
       versionId: shownVersionId(marker),
       deleteMarker: true,
-      markerCreated: true,
       event: { name: 'ObjectRemoved:DeleteMarkerCreated', versionId: recordVersionId(marker), etag: DELETE_MARKER_ETAG },
     };
   }

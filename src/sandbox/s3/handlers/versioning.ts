@@ -9,6 +9,8 @@ import { SANDBOX_OWNER_ID } from '../event-record.js';
 import type { BucketMeta, ObjectMeta } from '../store.js';
 import { isVersionId, listVersionsPage, NULL_VERSION, newVersionId, parseVersioningXml, shownVersionId } from '../versioning.js';
 import { s3Xml, xmlDate } from '../xml.js';
+import { expirationHeader } from '../lifecycle.js';
+import { lifecycleDayMs } from '../lifecycle-runner.js';
 import { requireBucket, type Handler, type S3Deps } from './common.js';
 
 const owner = { ID: SANDBOX_OWNER_ID, DisplayName: 'sandbox' };
@@ -18,6 +20,12 @@ export const DELETE_MARKER_ETAG = 'd41d8cd98f00b204e9800998ecf8427e';
 
 /** The version id a new write gets: a fresh one when versioning is Enabled; else the null version (undefined). */
 export const writeVersionId = (bucket: BucketMeta): string | undefined => (bucket.versioning === 'Enabled' ? newVersionId() : undefined);
+
+/** `x-amz-expiration` when a lifecycle rule will expire this current version (PUT, COPY, Complete, GET/HEAD without versionId). */
+export function expirationHeaders(deps: S3Deps, bucket: BucketMeta, obj: ObjectMeta): Record<string, string> {
+  const value = expirationHeader(bucket.lifecycle, obj, lifecycleDayMs(deps.ctx.timing.scale));
+  return value ? { 'x-amz-expiration': value } : {};
+}
 
 /** `x-amz-version-id` on a write's response: only for a real id (AWS sends none for a Suspended bucket's null version). */
 export const writtenVersionHeader = (obj: { versionId?: string }): Record<string, string> =>
