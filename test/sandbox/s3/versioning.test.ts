@@ -30,7 +30,7 @@ import {
   type ListObjectVersionsCommandOutput,
 } from '@aws-sdk/client-s3';
 import { errorOf } from '../../sdk-errors.js';
-import { isVersionId, newVersionId } from '../../../src/sandbox/s3/versioning.js';
+import { isVersionId, listVersionsPage, newVersionId, shownVersionId } from '../../../src/sandbox/s3/versioning.js';
 import { SANDBOX_OWNER_ID, SANDBOX_PRINCIPAL_ID } from '../../../src/sandbox/s3/event-record.js';
 import { lambdaEverything, putNotification, startS3, type S3Harness } from './helpers.js';
 import { sigV4 } from '../raw-http.js';
@@ -45,6 +45,29 @@ test('version ids: 32 characters of [A-Za-z0-9._], all different', () => {
     assert.ok(isVersionId(id));
   }
   for (const bad of ['null', '', 'abc', 'x'.repeat(33), `${'a'.repeat(31)}-`]) assert.equal(isVersionId(bad), false, bad);
+});
+
+test('listVersionsPage: a version-id marker deleted meanwhile still has its place (the order its id encodes)', () => {
+  const t = Date.parse('2026-01-01T00:00:00Z');
+  const v = (i: number) => ({ versionId: newVersionId(t + i), lastModified: new Date(t + i).toISOString() });
+  const [a, b, c] = [v(1), v(2), v(3)];
+  const stacks: Record<string, { versionId?: string; lastModified: string }[]> = { k: [c, a], l: [{ lastModified: c.lastModified }] };
+  const page = listVersionsPage({
+    keys: ['k', 'l'],
+    versionsOf: (key) => stacks[key]!,
+    prefix: '',
+    delimiter: '',
+    keyMarker: 'k',
+    versionIdMarker: b.versionId,
+    maxKeys: 1,
+  });
+  assert.deepEqual(
+    page.entries.map((e) => (e.kind === 'version' ? shownVersionId(e.version) : e.prefix)),
+    [a.versionId],
+  );
+  assert.equal(page.isTruncated, true);
+  assert.equal(page.nextKeyMarker, 'k');
+  assert.equal(page.nextVersionIdMarker, a.versionId);
 });
 
 async function versionedBucket(h: S3Harness, Bucket: string, status: 'Enabled' | 'Suspended' = 'Enabled'): Promise<void> {
@@ -177,6 +200,14 @@ test('Enabled: version ids on PUT/COPY/MPU, GET/HEAD by version, delete markers 
     const m405body = await m405.text();
     assert.match(m405body, /<Code>MethodNotAllowed<\/Code>/);
     assert.match(m405body, /<ResourceType>DeleteMarker<\/ResourceType>/);
+    // A copy source whose current version is a marker is NoSuchKey; a marker named by its id is InvalidRequest.
+    const copyGone = await errorOf(h.s3.send(new CopyObjectCommand({ Bucket, Key: 'x', CopySource: `${Bucket}/doc%201.txt` })));
+    assert.equal(copyGone.name, 'NoSuchKey');
+    const copyMarker = await errorOf(
+      h.s3.send(new CopyObjectCommand({ Bucket, Key: 'x', CopySource: `${Bucket}/doc%201.txt?versionId=${marker.VersionId}` })),
+    );
+    assert.equal(copyMarker.name, 'InvalidRequest');
+    assert.equal(copyMarker.message, 'The source of a copy request may not specifically refer to a delete marker by version id.');
     // Older versions stay readable; the key is gone from ListObjects.
     assert.equal(
       await (await h.s3.send(new GetObjectCommand({ Bucket, Key: 'doc 1.txt', VersionId: v2.VersionId }))).Body!.transformToString(),

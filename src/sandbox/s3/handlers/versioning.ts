@@ -94,6 +94,7 @@ export function copySourceVersion(deps: S3Deps, bucket: BucketMeta, key: string,
   const stack = deps.store.getVersions(bucket.name, key);
   const version = id === undefined ? stack[0] : stack.find((v) => shownVersionId(v) === id);
   if (id !== undefined && !version) {
+    if (!bucket.versioning && id === NULL_VERSION) throw new S3Error('NoSuchKey', 'The specified key does not exist.', 404, { Key: key });
     if (!bucket.versioning || (id !== NULL_VERSION && !isVersionId(id))) throw invalidVersionId(id);
     throw noSuchVersion(key, id);
   }
