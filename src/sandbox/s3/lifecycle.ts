@@ -40,6 +40,11 @@ const asNode = (v: unknown): Record<string, unknown> | undefined =>
       : undefined;
 const text = (v: unknown): string | undefined => (typeof v === 'string' ? v.trim() : undefined);
 const list = (v: unknown): unknown[] => (v === undefined ? [] : Array.isArray(v) ? v : [v]);
+/** A Prefix element's text (empty when the element is empty); MalformedXML for anything but text. */
+const prefixText = (v: unknown): string => {
+  if (typeof v !== 'string') throw malformedXml();
+  return v;
+};
 
 function positiveInt(raw: unknown, message: string, argument: string): number {
   const t = text(raw);
@@ -70,7 +75,7 @@ function parseFilter(raw: unknown): Pick<LifecycleRule, 'filter' | 'filterForm'>
   const given = ['Prefix', 'Tag', 'And', 'ObjectSizeGreaterThan', 'ObjectSizeLessThan'].filter((k) => node[k] !== undefined);
   if (given.length === 0) return { filter: {}, filterForm: 'empty' };
   if (given.length > 1) throw malformedXml();
-  if (node.Prefix !== undefined) return { filter: { prefix: typeof node.Prefix === 'string' ? node.Prefix : '' }, filterForm: 'prefix' };
+  if (node.Prefix !== undefined) return { filter: { prefix: prefixText(node.Prefix) }, filterForm: 'prefix' };
   if (node.Tag !== undefined) return { filter: { tags: [parseTag(node.Tag)] }, filterForm: 'tag' };
   if (node.ObjectSizeGreaterThan !== undefined)
     return { filter: { objectSizeGreaterThan: sizeOf(node.ObjectSizeGreaterThan) }, filterForm: 'size-gt' };
@@ -85,7 +90,7 @@ function parseFilter(raw: unknown): Pick<LifecycleRule, 'filter' | 'filterForm'>
     seen.add(t.key);
   }
   const filter: LifecycleFilter = {};
-  if (and.Prefix !== undefined) filter.prefix = typeof and.Prefix === 'string' ? and.Prefix : '';
+  if (and.Prefix !== undefined) filter.prefix = prefixText(and.Prefix);
   if (tags.length) filter.tags = tags;
   if (and.ObjectSizeGreaterThan !== undefined) filter.objectSizeGreaterThan = sizeOf(and.ObjectSizeGreaterThan);
   if (and.ObjectSizeLessThan !== undefined) filter.objectSizeLessThan = sizeOf(and.ObjectSizeLessThan);
@@ -142,6 +147,7 @@ export function parseLifecycleXml(xml: string): LifecycleRule[] {
   return rules.map((raw) => {
     const node = asNode(raw);
     if (!node) throw malformedXml();
+    if (node.ID !== undefined && typeof node.ID !== 'string') throw malformedXml();
     const id = typeof node.ID === 'string' && node.ID !== '' ? node.ID : randomBytes(36).toString('base64');
     if (id.length > 255)
       throw new S3Error('InvalidArgument', 'ID length should not exceed allowed limit of 255', 400, {
@@ -159,9 +165,7 @@ export function parseLifecycleXml(xml: string): LifecycleRule[] {
     if (status !== 'Enabled' && status !== 'Disabled') throw malformedXml();
     if ((node.Filter === undefined) === (node.Prefix === undefined)) throw malformedXml();
     const target: Pick<LifecycleRule, 'filter' | 'filterForm'> =
-      node.Filter !== undefined
-        ? parseFilter(node.Filter)
-        : { filter: { prefix: typeof node.Prefix === 'string' ? node.Prefix : '' }, filterForm: 'legacy-prefix' };
+      node.Filter !== undefined ? parseFilter(node.Filter) : { filter: { prefix: prefixText(node.Prefix) }, filterForm: 'legacy-prefix' };
     const rule: LifecycleRule = { id, status, ...target };
     if (node.Expiration !== undefined) rule.expiration = parseExpiration(node.Expiration);
     if (node.NoncurrentVersionExpiration !== undefined)

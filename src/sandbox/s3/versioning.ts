@@ -50,6 +50,7 @@ export function versionSeq(id: string): number | undefined {
 /** PutBucketVersioning's document: Status Enabled or Suspended (case-sensitive); MFADelete only Disabled. */
 export function parseVersioningXml(xml: string): VersioningStatus {
   const doc = parseRequestXml(xml, 'VersioningConfiguration');
+  if (doc.Status !== undefined && typeof doc.Status !== 'string') throw malformedXml();
   const status = typeof doc.Status === 'string' ? doc.Status.trim() : undefined;
   const mfa =
     typeof doc.MfaDelete === 'string' ? doc.MfaDelete.trim() : typeof doc.MFADelete === 'string' ? doc.MFADelete.trim() : undefined;

@@ -48,6 +48,11 @@ test('parseLifecycleXml: AWS validation of rules, filters and actions', () => {
       '<Rule><Filter><And><Prefix>t</Prefix></And><Prefix/></Filter><Status>Enabled</Status><Expiration><Days>7</Days></Expiration></Rule>',
       MALFORMED,
     ],
+    [
+      'prefix or id with elements inside',
+      '<Rule><ID><x/></ID><Filter><Prefix><a/></Prefix></Filter><Status>Enabled</Status><Expiration><Days>1</Days></Expiration></Rule>',
+      MALFORMED,
+    ],
     ['status lower-case', '<Rule><Filter/><Status>enabled</Status><Expiration><Days>7</Days></Expiration></Rule>', MALFORMED],
     ['empty noncurrent expiration', '<Rule><Filter/><Status>Enabled</Status><NoncurrentVersionExpiration/></Rule>', MALFORMED],
     [
