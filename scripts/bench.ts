@@ -12,12 +12,12 @@ import { type Figure, ratioOf, targetMet } from './bench/figures.js';
 
 const argv = process.argv.slice(2);
 const quick = argv.includes('--quick');
-const valueOf = (flag: string) => {
+const flagValue = (flag: string) => {
   const i = argv.indexOf(flag);
   return i >= 0 ? argv[i + 1] : undefined;
 };
-const outFile = valueOf('--out') ?? 'bench-results.json';
-const compareFile = valueOf('--compare');
+const outFile = flagValue('--out') ?? 'bench-results.json';
+const compareFile = flagValue('--compare');
 
 /** Each benchmark with its arguments in full and quick runs (undefined: left out of quick runs). */
 const BENCHMARKS: { script: string; full: string[]; quick?: string[]; node?: string[] }[] = [

@@ -17,11 +17,13 @@ export interface PublishedObject {
   storageClass?: string;
 }
 
-/** Where a change came from: the request's ids and address, as its response and socket show them. */
-interface EventOrigin {
+/** Who made a change: the request's ids and caller, or S3 itself. */
+export interface EventOrigin {
   requestId: string;
   hostId: string;
   sourceIp: string;
+  /** Default: the sandbox's caller. */
+  principalId?: string;
 }
 
 export class EventPublisher {
@@ -32,7 +34,7 @@ export class EventPublisher {
   /** Call after the change is committed and its response sent. eventName like 'ObjectCreated:Put'. */
   publish(bucket: BucketMeta, eventName: string, key: string, call: S3Call, object: PublishedObject = {}): void {
     const origin = { requestId: call.requestId, hostId: call.hostId, sourceIp: call.req.socket.remoteAddress ?? '127.0.0.1' };
-    this.emit(bucket, eventName, key, origin, object);
+    this.publishFrom(bucket, eventName, key, origin, object);
   }
 
   /**
@@ -45,10 +47,11 @@ export class EventPublisher {
       hostId: randomBytes(32).toString('base64'),
       sourceIp: S3_SERVICE_PRINCIPAL,
     };
-    this.emit(bucket, eventName, key, origin, object);
+    this.publishFrom(bucket, eventName, key, origin, object);
   }
 
-  private emit(bucket: BucketMeta, eventName: string, key: string, origin: EventOrigin, object: PublishedObject): void {
+  /** For changes S3 makes itself (lifecycle expiration): AWS's records name `s3.amazonaws.com` as principal and source. */
+  publishFrom(bucket: BucketMeta, eventName: string, key: string, origin: EventOrigin, object: PublishedObject = {}): void {
     const destinations = matchingDestinations(bucket.notification, eventName, key);
     if (destinations.length === 0) return;
     const sequencer = this.sequencer.next();
@@ -66,6 +69,7 @@ export class EventPublisher {
         requestId: origin.requestId,
         hostId: origin.hostId,
         sourceIp: origin.sourceIp,
+        principalId: origin.principalId,
         eventTime,
         sequencer,
         configurationId: destination.kind === 'eventbridge' ? '' : destination.configurationId,
