@@ -6,9 +6,19 @@ import type { MultipartInput } from './multipart.js';
 import type { PutTaggingInput } from './put-tagging.js';
 import type { DeleteTaggingInput } from './delete-tagging.js';
 import type { PutAclInput } from './put-acl.js';
+import type { RestoreInput } from './restore.js';
 
 /** What the user asked for; the engine assigns the id. Each kind's input is declared with its definition. */
-export type OpInput = PutInput | CopyInput | PostInput | DeleteInput | MultipartInput | PutTaggingInput | DeleteTaggingInput | PutAclInput;
+export type OpInput =
+  | PutInput
+  | CopyInput
+  | PostInput
+  | DeleteInput
+  | MultipartInput
+  | PutTaggingInput
+  | DeleteTaggingInput
+  | PutAclInput
+  | RestoreInput;
 
 /** Every operation kind; each has its definition in the registry (registry.ts). */
 export type OpKind = OpInput['kind'];
@@ -28,7 +38,10 @@ export interface OpResult {
   key: string;
   bytes?: number;
   etag?: string;
+  /** S3's `x-amz-version-id` of what the operation created or removed (a versioned bucket's; absent otherwise). */
   versionId?: string;
+  /** DELETE: S3's `x-amz-delete-marker` (true when a versioned bucket created a delete marker, or removed one). */
+  deleteMarker?: boolean;
   /** S3's x-amz-request-id for the triggering request ($metadata.requestId). */
   requestId?: string;
   startedAt: number;

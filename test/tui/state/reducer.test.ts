@@ -219,7 +219,7 @@ test('forms edit the focused field and save sticky parameters for put, post and 
   const form = state.overlay.kind === 'form' ? state.overlay : undefined;
   assert.deepEqual(
     form?.fields.map((f) => f.value),
-    ['/tmp/demo/test.txt', 'test.txx'],
+    ['/tmp/demo/test.txt', 'test.txx', '', '', ''],
   );
   state = reduce(
     state,
