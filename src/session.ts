@@ -178,11 +178,12 @@ class Session implements SessionApi {
   }
 
   /** The op's expectation as the observer takes it. */
-  private awaited(opId: number): { expectedMatches?: number; expectedGroups?: string[] } {
+  private awaited(opId: number): { expectedMatches?: number; perFunction?: number; expectedGroups?: string[] } {
     const op = this.ops[opId];
     if (!op) return {};
     return {
       expectedMatches: op.expectedMatches * (op.eventsPerFunction ?? 1),
+      ...(op.eventsPerFunction ? { perFunction: op.eventsPerFunction } : {}),
       ...(op.expectedFunctions ? { expectedGroups: op.expectedFunctions.map(logGroupOf) } : {}),
     };
   }
