@@ -30,6 +30,11 @@ export const SCALAR_FLAGS = [
   'timing-scale',
   'timing-seed',
   'via',
+  'burst',
+  'parallel',
+  'op',
+  'expect-p99',
+  'max-lost',
 ] as const;
 
 /** `--via`: how the demo bucket's events reach its functions (direct: S3 -> Lambda, as before). */
