@@ -10,6 +10,8 @@
 export interface OpFacts {
   /** The operation failed at S3 (never acknowledged). */
   failed: boolean;
+  /** When it was sent (ms, this machine). */
+  startedAt: number;
   /** When S3 acknowledged it (ms, this machine); undefined when it failed. */
   ackedAt?: number;
   /** Its matched invocations: function (log group) and Lambda request id each. */
@@ -36,7 +38,8 @@ export function extraDeliveries(matches: OpFacts['matches']): number {
 
 /**
  * Classifies a burst's operations. `sameKey`: they all wrote one key, so an acknowledged write without an event is
- * coalesced when a write acknowledged at or after it got one; with unique keys nothing coalesces (it is lost).
+ * coalesced when a write that may have come after it got one (S3 committed it between its send and its ack: a
+ * matched write acknowledged after this one was sent); with unique keys nothing coalesces (it is lost).
  */
 export function classify(ops: readonly OpFacts[], sameKey: boolean): Classification {
   const lastMatchedAck = Math.max(
@@ -46,7 +49,7 @@ export function classify(ops: readonly OpFacts[], sameKey: boolean): Classificat
   const classes = ops.map((o): OpClass => {
     if (o.failed) return 'failed';
     if (o.matches.length > 0) return 'matched';
-    return sameKey && o.ackedAt !== undefined && lastMatchedAck >= o.ackedAt ? 'coalesced' : 'lost';
+    return sameKey && o.ackedAt !== undefined && lastMatchedAck >= o.startedAt ? 'coalesced' : 'lost';
   });
   const extras = ops.map((o) => extraDeliveries(o.matches));
   const duplicated = extras.map((n) => n > 0);

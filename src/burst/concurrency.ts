@@ -1,8 +1,8 @@
 /**
  * Peak concurrency of a function during a burst. Lambda runs one invocation per execution environment at a time, so the
  * most invocations of one function whose START…REPORT intervals overlap is the least number of environments it had
- * busy at once (AWS's ConcurrentExecutions metric counts the same thing). Intervals touching at one instant do not
- * overlap: an environment that ends one invocation may start the next.
+ * busy at once (AWS's ConcurrentExecutions metric counts the same thing). Intervals are half-open, [START, REPORT), at
+ * least 1 ms long (the clock's unit): one ending as another starts do not overlap, as an environment may take the next.
  */
 
 /** One invocation's run: its function and START / REPORT times (ms, Lambda's clock). */
@@ -16,7 +16,7 @@ export interface RunInterval {
 export function peakOverlap(intervals: readonly Pick<RunInterval, 'start' | 'end'>[]): number {
   const edges: [number, number][] = [];
   for (const { start, end } of intervals) {
-    edges.push([start, 1], [Math.max(start, end), -1]);
+    edges.push([start, 1], [Math.max(start + 1, end), -1]);
   }
   // Ends before starts at the same instant.
   edges.sort((a, b) => a[0] - b[0] || a[1] - b[1]);

@@ -3,6 +3,7 @@ import type { TargetInfo } from '../events.js';
 import type { Distribution } from './percentiles.js';
 import type { BurstStats } from './stats.js';
 import type { BurstPlan } from './plan.js';
+import type { Attribution } from './same-key.js';
 import { opDefinition } from '../ops/registry.js';
 
 /** What the figures include, by target: on the sandbox everything shares this machine and this process tree. */
@@ -25,7 +26,7 @@ const row = (label: string, d: Distribution | undefined) =>
   `${label.padEnd(18)}${[d?.p50, d?.p90, d?.p99, d?.max].map((v) => ms(v).padStart(10)).join('')}${d ? `   (n=${d.count})` : ''}`;
 
 /** The summary table: counts, throughput, latency percentiles, cold starts, concurrency. */
-export function summaryLines(plan: BurstPlan, stats: BurstStats, setup: string): string[] {
+export function summaryLines(plan: BurstPlan, stats: BurstStats, setup: string, attribution: Attribution = 'engine'): string[] {
   const c = stats.counts;
   const label = opDefinition(plan.kind).label;
   const keyNote = plan.sameKey ? 'one key' : 'unique keys';
@@ -37,6 +38,9 @@ export function summaryLines(plan: BurstPlan, stats: BurstStats, setup: string):
     `Acknowledged      ${stats.acknowledged} of ${stats.count} in ${ms(stats.firingMs)}${stats.opsPerSecond !== undefined ? ` (${stats.opsPerSecond.toFixed(1)} ops/s)` : ''}`,
     `Matched           ${c.matched}`,
     `Lost              ${c.lost}${plan.sameKey ? '' : ' (no invocation within --timeout)'}`,
+    ...(plan.sameKey && attribution === 'event-time'
+      ? ['Attribution       by S3 event time (the handler logs no request id): writes within one ms may be taken for one']
+      : []),
     ...(plan.sameKey ? [`Coalesced         ${c.coalesced} (no event of its own; a later write's came)`] : []),
     `Duplicated        ${c.duplicated}${c.extraInvocations ? ` (${c.extraInvocations} extra invocation${c.extraInvocations === 1 ? '' : 's'})` : ''}`,
     `Failed (S3)       ${c.failed}`,

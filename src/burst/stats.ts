@@ -39,6 +39,7 @@ export function burstStats(states: readonly OpState[], sameKey: boolean): BurstS
   const classification = classify(
     states.map((s) => ({
       failed: !s.result || Boolean(s.result.error),
+      startedAt: s.startedAt,
       ...(s.result?.ackedAt !== undefined && !s.result.error ? { ackedAt: s.result.ackedAt } : {}),
       matches: s.matches.map((m) => ({ logGroup: m.logGroup, requestId: m.requestId })),
     })),

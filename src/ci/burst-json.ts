@@ -7,6 +7,7 @@ import type { OpClass } from '../burst/classify.js';
 import type { Distribution } from '../burst/percentiles.js';
 import type { BurstPlan } from '../burst/plan.js';
 import type { BurstStats } from '../burst/stats.js';
+import type { Attribution } from '../burst/same-key.js';
 
 /** An op record of a burst: its place (1-based), its class and whether it was delivered twice. */
 export type BurstOpRecord = OutcomeRecord & { burst: { runId: string; index: number; class: OpClass; duplicated: boolean } };
@@ -59,6 +60,8 @@ export interface BurstSummaryRecord {
   /** Per function: most overlapping START…REPORT intervals; `max` across functions. */
   peakConcurrency: { max: number; byFunction: Record<string, number> };
   logStreams: Record<string, number>;
+  /** How invocations were given to operations: the engine's match, or (--same-key, no request id logged) S3's event time. */
+  attribution: Attribution;
   gates: { expectP99Ms: number | null; maxLost: number; missed: string[] };
   oneClock: boolean;
   exitCode: number;
@@ -67,7 +70,16 @@ export interface BurstSummaryRecord {
 export function summaryRecord(
   plan: BurstPlan,
   stats: BurstStats,
-  o: { runId: string; target: TargetInfo; setup: string; bucket: string; missed: string[]; oneClock: boolean; exitCode: number },
+  o: {
+    runId: string;
+    target: TargetInfo;
+    setup: string;
+    bucket: string;
+    missed: string[];
+    oneClock: boolean;
+    exitCode: number;
+    attribution: Attribution;
+  },
 ): BurstSummaryRecord {
   const c = stats.counts;
   return {
@@ -96,6 +108,7 @@ export function summaryRecord(
     coldStarts: stats.coldStarts,
     peakConcurrency: { max: Math.max(0, ...Object.values(stats.peakConcurrency)), byFunction: stats.peakConcurrency },
     logStreams: stats.logStreams,
+    attribution: o.attribution,
     gates: { expectP99Ms: plan.expectP99Ms ?? null, maxLost: plan.maxLost, missed: o.missed },
     oneClock: o.oneClock,
     exitCode: o.exitCode,

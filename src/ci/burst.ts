@@ -12,6 +12,7 @@ import { StatusLine } from './status-line.js';
 import { opDefinition } from '../ops/registry.js';
 import { bodyFile, burstInputs, runBurst, type BurstProgress } from '../burst/engine.js';
 import { AWS_CONFIRM_ABOVE, burstKeys, newRunId, type BurstPlan } from '../burst/plan.js';
+import { attributeSameKey } from '../burst/same-key.js';
 import { burstExitCode, burstStats, missedGates } from '../burst/stats.js';
 import { setupLine, summaryLines } from '../burst/report-text.js';
 import { burstOpRecord, summaryRecord } from './burst-json.js';
@@ -139,17 +140,22 @@ async function run(o: BurstCiOptions, io: CiIo, signal: AbortSignal): Promise<nu
       status.clear();
       if (result.setupError)
         throw new AppError('SetupFailed', `--burst: ${result.setupError}; nothing was fired`, ExitCode.OperationFailed);
-      const stats = burstStats(result.states, plan.sameKey);
+      const { states, attribution } = plan.sameKey
+        ? attributeSameKey(result.states)
+        : { states: result.states, attribution: 'engine' as const };
+      const stats = burstStats(states, plan.sameKey);
       const missed = missedGates(stats, plan);
       const exitCode = burstExitCode(stats, missed, result.interrupted);
       if (o.json) {
         const out = (record: unknown) => status.write(() => io.stdout.write(`${JSON.stringify(record)}\n`));
-        for (const [i, state] of result.states.entries()) out(burstOpRecord(state, i, stats, runId, session.target, oneClock, chain));
-        out(summaryRecord(plan, stats, { runId, target: session.target, setup, bucket: o.bucket, missed, oneClock, exitCode }));
+        for (const [i, state] of states.entries()) out(burstOpRecord(state, i, stats, runId, session.target, oneClock, chain));
+        out(
+          summaryRecord(plan, stats, { runId, target: session.target, setup, bucket: o.bucket, missed, oneClock, exitCode, attribution }),
+        );
       } else if (!o.quiet) {
-        for (const line of summaryLines(plan, stats, setup)) io.stdout.write(`${line}\n`);
+        for (const line of summaryLines(plan, stats, setup, attribution)) io.stdout.write(`${line}\n`);
       }
-      for (const state of result.states.filter((s) => s.result?.error).slice(0, 3)) {
+      for (const state of states.filter((s) => s.result?.error).slice(0, 3)) {
         warn(text.failureLine(state.input, state.result!.error!, session.target));
       }
       for (const line of missed) warn(`Gate missed: ${line}`);
