@@ -23,6 +23,7 @@ import {
 } from './ci/plan.js';
 import { decideMode, NEEDS_TERMINAL_MESSAGE } from './ci/mode.js';
 import { parseBurstFlags, type BurstPlan } from './burst/plan.js';
+import { OP_KINDS } from './ops/registry.js';
 import { scrub } from './ops/errors.js';
 import { isRegionName } from './aws/region.js';
 import { parseTimingFlags, type TimingFlags } from './sandbox/timing/options.js';
@@ -41,8 +42,10 @@ const EXIT_CODES_HELP = `Exit codes:
        the TUI quit with q; the sandbox stopped by SIGTERM
   1    an operation failed (S3 error: NoSuchKey, AccessDenied, ExpiredToken...); the rest skipped
   2    usage or bad input (flags, file, bucket name, --size, endpoint, credentials, --key for two
-       operations, with --wait a key no notification covers and no --yes); nothing was fired
-  3    no matching invocation within --timeout, or --expect did not match its log
+       operations, with --wait a key no notification covers and no --yes, --burst above 100 on
+       AWS without --yes); nothing was fired
+  3    no matching invocation within --timeout, or --expect did not match its log, or a --burst
+       gate missed (--expect-p99, --max-lost)
   4    a matched Lambda failed: its last attempt within --timeout ended in an error or timed out
   129  the sandbox stopped by SIGHUP (the TUI dies of SIGHUP when its terminal closes)
   130  interrupted (Ctrl-C / SIGTERM; SIGHUP in CI mode); an in-flight multipart upload is aborted
@@ -77,7 +80,7 @@ function withMainOptions(y: Argv) {
     .option('parallel', { type: 'string', describe: 'With --burst: operations in flight at once (default 16)', group: 'Burst:' })
     .option('op', {
       type: 'string',
-      describe: 'With --burst: the operation kind (put, copy, delete, post, multipart, put-tagging, delete-tagging, put-acl)',
+      describe: `With --burst: the operation kind (${OP_KINDS.join(', ')}; default put)`,
       group: 'Burst:',
     })
     .option('same-key', { type: 'boolean', describe: 'With --burst: every operation on one key (shows coalescing)', group: 'Burst:' })
