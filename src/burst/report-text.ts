@@ -33,7 +33,9 @@ export function summaryLines(plan: BurstPlan, stats: BurstStats, setup: string, 
   const peak = Object.entries(stats.peakConcurrency);
   const streams = Object.entries(stats.logStreams);
   return [
-    `Burst: ${stats.count} × ${label}, ${plan.parallel} in flight, ${keyNote}`,
+    stats.count < plan.count
+      ? `Burst: ${stats.count} of ${plan.count} × ${label} fired (stopped), ${plan.parallel} in flight, ${keyNote}`
+      : `Burst: ${stats.count} × ${label}, ${plan.parallel} in flight, ${keyNote}`,
     `Setup: ${setup}`,
     `Acknowledged      ${stats.acknowledged} of ${stats.count} in ${ms(stats.firingMs)}${stats.opsPerSecond !== undefined ? ` (${stats.opsPerSecond.toFixed(1)} ops/s)` : ''}`,
     `Matched           ${c.matched}`,

@@ -41,7 +41,10 @@ export interface BurstSummaryRecord {
   setup: string;
   op: string;
   bucket: string;
+  /** Operations asked for (--burst N), and fired (fewer when interrupted). */
   count: number;
+  fired: number;
+  interrupted: boolean;
   parallel: number;
   sameKey: boolean;
   acknowledged: number;
@@ -79,6 +82,7 @@ export function summaryRecord(
     oneClock: boolean;
     exitCode: number;
     attribution: Attribution;
+    interrupted: boolean;
   },
 ): BurstSummaryRecord {
   const c = stats.counts;
@@ -90,7 +94,9 @@ export function summaryRecord(
     setup: o.setup,
     op: plan.kind,
     bucket: o.bucket,
-    count: stats.count,
+    count: plan.count,
+    fired: stats.count,
+    interrupted: o.interrupted,
     parallel: plan.parallel,
     sameKey: plan.sameKey,
     acknowledged: stats.acknowledged,

@@ -150,7 +150,17 @@ async function run(o: BurstCiOptions, io: CiIo, signal: AbortSignal): Promise<nu
         const out = (record: unknown) => status.write(() => io.stdout.write(`${JSON.stringify(record)}\n`));
         for (const [i, state] of states.entries()) out(burstOpRecord(state, i, stats, runId, session.target, oneClock, chain));
         out(
-          summaryRecord(plan, stats, { runId, target: session.target, setup, bucket: o.bucket, missed, oneClock, exitCode, attribution }),
+          summaryRecord(plan, stats, {
+            runId,
+            target: session.target,
+            setup,
+            bucket: o.bucket,
+            missed,
+            oneClock,
+            exitCode,
+            attribution,
+            interrupted: result.interrupted,
+          }),
         );
       } else if (!o.quiet) {
         for (const line of summaryLines(plan, stats, setup, attribution)) io.stdout.write(`${line}\n`);

@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { cliBuilt, NOT_BUILT, ndjson, runCli, workDir } from '../ci/helpers.js';
+import { cliBuilt, collect, NOT_BUILT, ndjson, runCli, startCli, workDir } from '../ci/helpers.js';
 
 const skip = !cliBuilt && NOT_BUILT;
 
@@ -38,6 +38,8 @@ test('--local --burst 200 --parallel 16 --json: every operation matched exactly 
     Array.from({ length: 200 }, (_, i) => i + 1),
   );
   assert.equal(summary.count, 200);
+  assert.equal(summary.fired, 200);
+  assert.equal(summary.interrupted, false);
   assert.equal(summary.parallel, 16);
   assert.equal(summary.target, 'sandbox');
   assert.match(summary.setup, /^sandbox in-process: .*share this machine and process tree/);
@@ -164,4 +166,30 @@ test('bad burst input: exit 2 with one line, nothing fired', { skip }, async (t)
     assert.equal(r.stderr.trim().split('\n').length, 1, `one line: ${r.stderr}`);
     assert.equal(r.stdout, '');
   }
+});
+
+test('Ctrl-C during a burst: exit 130, the summary of what was fired, interrupted', { skip }, async (t) => {
+  const dir = workDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const child = startCli(
+    ['--local', '--timing', 'aws', '--timing-scale', '0.5', '--bucket', 'burst-int', '--burst', '500', '--parallel', '2', '--json'],
+    dir,
+  );
+  const done = collect(child);
+  let stderr = '';
+  await new Promise<void>((ok) => {
+    child.stderr!.on('data', (d: Buffer) => {
+      stderr += d.toString();
+      if (stderr.includes('Firing 500')) ok();
+    });
+  });
+  child.kill('SIGINT');
+  const r = await done;
+  assert.equal(r.code, 130, r.stderr);
+  const summary = ndjson(r.stdout).at(-1)!;
+  assert.equal(summary.type, 'summary');
+  assert.equal(summary.interrupted, true);
+  assert.equal(summary.count, 500);
+  assert.ok(summary.fired < 500, `fired ${summary.fired}`);
+  assert.equal(summary.exitCode, 130);
 });
