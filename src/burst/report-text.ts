@@ -6,10 +6,15 @@ import type { BurstPlan } from './plan.js';
 import type { Attribution } from './same-key.js';
 import { opDefinition } from '../ops/registry.js';
 
-/** What the figures include, by target: on the sandbox everything shares this machine and this process tree. */
+/** What the figures include, by target: on the sandbox everything shares this machine and this process tree (`timing`: its profile, when known). */
 export function setupLine(target: Pick<TargetInfo, 'kind' | 'label' | 'region'>, timing?: string): string {
   if (target.kind === 'sandbox') {
-    const profile = timing === 'aws' ? "; --timing aws adds AWS's simulated delays" : '; --timing instant: no simulated delay';
+    const profile =
+      timing === 'aws'
+        ? "; --timing aws adds AWS's simulated delays"
+        : timing === 'instant'
+          ? '; --timing instant: no simulated delay'
+          : '';
     return `sandbox in-process: S3, Lambda, the handlers and this tool share this machine and process tree${profile}`;
   }
   if (target.kind === 'endpoint') return `custom endpoint (${target.label}): figures include the network to it and its own scheduling`;

@@ -128,7 +128,7 @@ async function run(o: BurstCiOptions, io: CiIo, signal: AbortSignal): Promise<nu
       const uncovered = session.previewWarning(first!);
       if (uncovered && !o.yes)
         throw usageError(`not firing the burst, as no invocation could be awaited: ${uncovered} (pass --yes to fire anyway)`);
-      const setup = setupLine(session.target, o.timing?.profile);
+      const setup = setupLine(session.target, o.timing?.profile ?? 'instant');
       info(`Firing ${plan.count} × ${opDefinition(plan.kind).label}, ${plan.parallel} in flight…`);
       const result = await runBurst(session, plan, body.path, {
         bucket: o.bucket,
