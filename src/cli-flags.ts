@@ -40,6 +40,10 @@ export const SCALAR_FLAGS = [
   'replay',
   'retrigger-prefix',
   'parallel',
+  'burst',
+  'op',
+  'expect-p99',
+  'max-lost',
 ] as const;
 
 /** `--via`: how the demo bucket's events reach its functions (direct: S3 -> Lambda, as before). */

@@ -19,9 +19,12 @@ import {
   opFlagValues,
   orphanModifierProblem,
   parseExpectInvocations,
+  parseDuration,
   parseTimeout,
 } from './ci/plan.js';
 import { decideMode, NEEDS_TERMINAL_MESSAGE } from './ci/mode.js';
+import { parseBurstFlags, type BurstPlan } from './burst/plan.js';
+import { BURST_KINDS } from './burst/plan.js';
 import { scrub } from './ops/errors.js';
 import { isRegionName } from './aws/region.js';
 import { parseTimingFlags, type TimingFlags } from './sandbox/timing/options.js';
@@ -41,8 +44,10 @@ const EXIT_CODES_HELP = `Exit codes:
        the TUI quit with q; the sandbox stopped by SIGTERM
   1    an operation failed (S3 error: NoSuchKey, AccessDenied, ExpiredToken...); the rest skipped
   2    usage or bad input (flags, file, bucket name, --size, endpoint, credentials, --key for two
-       operations, with --wait a key no notification covers and no --yes); nothing was fired
-  3    no matching invocation within --timeout, or --expect did not match its log
+       operations, with --wait a key no notification covers and no --yes, --burst above 100 on
+       AWS without --yes); nothing was fired
+  3    no matching invocation within --timeout, or --expect did not match its log, or a --burst
+       gate missed (--expect-p99, --max-lost)
   4    a matched Lambda failed: its last attempt within --timeout ended in an error or timed out
   129  the sandbox stopped by SIGHUP (the TUI dies of SIGHUP when its terminal closes)
   130  interrupted (Ctrl-C / SIGTERM; SIGHUP in CI mode); an in-flight multipart upload is aborted
@@ -72,11 +77,6 @@ function withMainOptions(y: Argv) {
     .option('retrigger-prefix', {
       type: 'string',
       describe: 'Re-fire every object under prefix P (each copied onto itself), a backlog re-run',
-      group: 'Operations (run in this order):',
-    })
-    .option('parallel', {
-      type: 'string',
-      describe: 'Operations in flight at once (default 1), e.g. with --retrigger-prefix',
       group: 'Operations (run in this order):',
     })
     .option('storage-class', {
@@ -114,6 +114,28 @@ function withMainOptions(y: Argv) {
       default: false,
       describe: 'With --restore --wait: also wait for ObjectRestore:Completed (always on the local sandbox; hours on AWS)',
       group: 'Matching:',
+    })
+    .option('burst', {
+      type: 'string',
+      describe: 'Fire N operations (--op, default put) and report throughput, latency percentiles, lost and duplicated events',
+      group: 'Burst:',
+    })
+    .option('parallel', {
+      type: 'string',
+      describe: 'Operations in flight at once: with --burst (default 16), with --retrigger-prefix (default 1)',
+      group: 'Burst:',
+    })
+    .option('op', {
+      type: 'string',
+      describe: `With --burst: the operation kind (${BURST_KINDS.join(', ')}; default put)`,
+      group: 'Burst:',
+    })
+    .option('same-key', { type: 'boolean', describe: 'With --burst: every operation on one key (shows coalescing)', group: 'Burst:' })
+    .option('expect-p99', { type: 'string', describe: 'With --burst: exit 3 when trigger latency p99 is above DURATION', group: 'Burst:' })
+    .option('max-lost', {
+      type: 'string',
+      describe: 'With --burst: exit 3 when more than N operations are lost (default 0)',
+      group: 'Burst:',
     })
     .option('wait', { type: 'boolean', default: false, describe: "Wait for each operation's Lambda invocation", group: 'Matching:' })
     .option('timeout', {
@@ -241,6 +263,31 @@ function expectInvocationsFlag(raw: string | undefined): { expectInvocations?: n
   return { expectInvocations: parsed.count };
 }
 
+/** A duration flag (2s, 500ms), read as the tool's other durations; a bad value is a usage error. */
+function durationFlag(name: string, raw: string): number {
+  const ms = parseDuration(raw);
+  if (ms === undefined) throw usageError(`--${name} '${oneLine(raw)}' is not a duration: use e.g. 2s or 500ms`);
+  return ms;
+}
+
+/** --burst and its flags -> the plan (undefined without --burst); a bad value is a usage error. */
+function burstPlan(args: MainArgs): BurstPlan | undefined {
+  const parsed = parseBurstFlags({
+    ...(args.burst !== undefined ? { burst: args.burst } : {}),
+    // --parallel also paces --retrigger-prefix: only a burst flag when that is absent.
+    ...(args.parallel !== undefined && args['retrigger-prefix'] === undefined ? { parallel: args.parallel } : {}),
+    ...(args.op !== undefined ? { op: args.op } : {}),
+    ...(args['same-key'] !== undefined ? { sameKey: args['same-key'] } : {}),
+    ...(args['expect-p99'] !== undefined ? { expectP99Ms: durationFlag('expect-p99', args['expect-p99']) } : {}),
+    ...(args['max-lost'] !== undefined ? { maxLost: args['max-lost'] } : {}),
+    ...(args.burst !== undefined && args.file !== undefined ? { file: args.file } : {}),
+    ...(args.burst !== undefined && args.size !== undefined ? { size: numberFlag('size', args.size) } : {}),
+    ...(args.burst !== undefined && args.key !== undefined ? { key: args.key } : {}),
+  });
+  if (parsed && 'problem' in parsed) throw usageError(parsed.problem);
+  return parsed?.plan;
+}
+
 type MainArgs = Awaited<ReturnType<ReturnType<typeof withMainOptions>['parseAsync']>>;
 
 async function runMain(args: MainArgs): Promise<number> {
@@ -249,8 +296,11 @@ async function runMain(args: MainArgs): Promise<number> {
   // An empty value must not silently mean "no endpoint" (that is real AWS).
   if (args['endpoint-url']?.trim() === '') throw usageError('--endpoint-url is empty: give http(s)://host[:port], or drop the flag');
   const ops = opFlagValues(args);
+  const burst = burstPlan(args);
+  if (burst && hasOpFlags(ops))
+    throw usageError('--burst fires one kind of operation: give it with --op KIND instead of the operation flags');
   const mode = decideMode({
-    hasOps: hasOpFlags(ops) || args['retrigger-prefix'] !== undefined,
+    hasOps: hasOpFlags(ops) || args['retrigger-prefix'] !== undefined || burst !== undefined,
     stdinTTY: Boolean(process.stdin.isTTY),
     stdoutTTY: Boolean(process.stdout.isTTY),
     ciEnv: process.env.CI,
@@ -284,6 +334,29 @@ async function runMain(args: MainArgs): Promise<number> {
   const timeout = parseTimeout(args.timeout);
   if ('problem' in timeout) throw usageError(timeout.problem);
   const timeoutMs = timeout.ms;
+  if (burst) {
+    if (args.expect !== undefined) throw usageError('--expect checks one invocation log: it does not apply to --burst');
+    const { runBurstCi } = await import('./ci/burst.js');
+    return runBurstCi(
+      {
+        ...targetFlags,
+        ...expectInvocations,
+        bucket: args.bucket,
+        plan: burst,
+        timeoutMs,
+        json: args.json,
+        quiet: args.quiet,
+        createBucket: args['create-bucket'],
+        yes: args.yes,
+        functions: args.function ?? [],
+        logGroups: args['log-group'] ?? [],
+        poll: args.poll,
+        ...(args['part-size'] !== undefined ? { partSize: numberFlag('part-size', args['part-size']) } : {}),
+        ...(args.concurrency !== undefined ? { concurrency: numberFlag('concurrency', args.concurrency) } : {}),
+      },
+      { stdout: process.stdout, stderr: process.stderr },
+    );
+  }
   const arity = opFlagArityProblem(ops);
   if (arity) throw usageError(arity);
   const opFlags = {

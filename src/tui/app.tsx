@@ -4,6 +4,8 @@ import { Box, useInput, useStdout, type Key } from 'ink';
 import { useCallback, useEffect, useMemo, useReducer, useRef, type ReactNode } from 'react';
 import type { SessionApi, SessionEvent } from '../events.js';
 import { BucketPicker } from './components/BucketPicker.js';
+import { BurstPanel } from './components/BurstPanel.js';
+import { startBurst } from './burst-run.js';
 import { ConfirmPrompt } from './components/ConfirmPrompt.js';
 import { DetailsView } from './components/DetailsView.js';
 import { EventsTable } from './components/EventsTable.js';
@@ -85,6 +87,9 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
             (problem) => (problem ? apply([{ type: 'formError', message: problem }]) : outcome(effect.then)),
             (err: unknown) => apply([{ type: 'formError', message: errorLine(err) }]),
           );
+          return;
+        case 'burst':
+          void startBurst(session, effect.plan, effect.bucket, (event) => apply([{ type: 'burst', event }]));
           return;
         case 'quit':
           onQuit(effect.interrupt);
@@ -224,6 +229,8 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
           <OpForm form={o} />
         ) : o.kind === 'confirm' ? (
           <ConfirmPrompt message={o.message} />
+        ) : state.burst ? (
+          <BurstPanel view={state.burst} width={layout.width} />
         ) : (
           <OpsPane
             bucket={state.bucket}

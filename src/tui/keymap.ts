@@ -23,6 +23,7 @@ export type OpCommand = `fire.${OpKind}` | `edit.${OpKind}`;
 export type Command =
   | OpCommand
   | 'bucket.open'
+  | 'burst.open'
   | 'focus.next'
   | 'focus.prev'
   | 'log.filter'
@@ -94,6 +95,7 @@ export const KEYMAP: readonly Binding[] = [
     return { command: `edit.${kind}`, keys: [k(tui.editKey)], description: `Edit ${label} parameters, then fire`, scope: 'global' };
   }),
   { command: 'bucket.open', keys: [k('b')], description: 'Choose another bucket', scope: 'global' },
+  { command: 'burst.open', keys: [k('B')], description: 'Burst: fire N operations, C at a time, and measure', scope: 'global' },
   { command: 'focus.next', keys: [k('tab')], description: 'Focus next pane', scope: 'global', footer: 'pane' },
   { command: 'focus.prev', keys: [k('tab', { shift: true })], description: 'Focus previous pane', scope: 'global' },
   { command: 'log.filter', keys: [k('/')], description: 'Filter the log', scope: 'global', footer: 'filter' },

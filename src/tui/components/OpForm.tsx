@@ -12,7 +12,11 @@ export function OpForm({ form }: { form: FormOverlay }) {
   const labelWidth = Math.max(...form.fields.map((f) => f.label.length)) + 2;
   return (
     <Box flexDirection="column" height={OPS_PANE_HEIGHT} overflow="hidden">
-      <PaneTitle title={`${OP_LABELS[form.op]} parameters`} focused extra="Enter fires · Tab next field · Esc cancels" />
+      <PaneTitle
+        title={form.burst ? 'BURST parameters' : `${OP_LABELS[form.op]} parameters`}
+        focused
+        extra="Enter fires · Tab next field · Esc cancels"
+      />
       {form.fields.map((field, i) => (
         <Text key={field.name} wrap="truncate-end">
           <Text bold={i === form.focused} color={i === form.focused ? theme.accent : undefined}>

@@ -8,6 +8,7 @@ import { commandFor, opCommand, type Command } from '../keymap.js';
 import { opDefinition } from '../../ops/registry.js';
 import { currentInput, formInput } from './params.js';
 import { replayOfRow } from './replay.js';
+import { burstPlanFromForm, burstQuestion } from './burst.js';
 import { pickerMatches } from './reducer.js';
 import { OP_ORDER, type Action, type AppState, type Effect, type TextEdit } from './types.js';
 
@@ -100,6 +101,7 @@ function handleOverlay(state: AppState, input: string, key: Key, log: LogContext
       if (c === 'form.clearField') return act({ type: 'formEdit', edit: CLEAR });
       if (c === 'form.submit') {
         const values = Object.fromEntries(o.fields.map((f) => [f.name, f.value]));
+        if (o.burst) return submitBurst(state, values);
         const result = formInput(state.bucket, o.op, values, state.params);
         if ('error' in result) return act({ type: 'formError', message: result.error });
         const fired = fireInputs(state, [result.input], log.preview);
@@ -161,6 +163,10 @@ function runCommand(state: AppState, command: Command, log: LogContext): KeyOutc
   switch (command) {
     case 'quit':
       return quit();
+    case 'burst.open':
+      if (!state.bucket) return act({ type: 'notice', message: 'choose a bucket first (b)' });
+      if (state.burst && !state.burst.done) return act({ type: 'notice', message: 'a burst is running: wait for it to finish' });
+      return act({ type: 'openBurstForm' });
     case 'bucket.open':
       return { actions: [{ type: 'openPicker' }], effects: [{ type: 'loadBuckets' }] };
     case 'focus.next':
@@ -208,6 +214,18 @@ function runCommand(state: AppState, command: Command, log: LogContext): KeyOutc
     default:
       return none;
   }
+}
+
+/** A submitted burst form: fired at once, or asked about first (more than 100 on AWS); waits for the tail like any op. */
+function submitBurst(state: AppState, values: Record<string, string>): KeyOutcome {
+  const parsed = burstPlanFromForm(values);
+  if ('error' in parsed) return act({ type: 'formError', message: parsed.error });
+  if (!state.bucket) return act({ type: 'formError', message: 'choose a bucket first (b)' });
+  if (!state.tailReady) return act({ type: 'formError', message: 'the tail is not ready yet: try again in a moment' });
+  const effect: Effect = { type: 'burst', plan: parsed.plan, bucket: state.bucket };
+  const question = burstQuestion(parsed.plan, state.isRealAws, state.yes);
+  if (question) return act({ type: 'closeOverlay' }, { type: 'openConfirm', onYes: [effect], message: question });
+  return { actions: [{ type: 'closeOverlay' }], effects: [effect] };
 }
 
 function fire(state: AppState, kind: OpKind, preview: Preview | undefined): KeyOutcome {

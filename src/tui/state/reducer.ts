@@ -2,6 +2,7 @@
 import type { TargetInfo } from '../../events.js';
 import { clamp, computeLayout, keepVisible } from './layout.js';
 import { formFields, initialParams, savedParams, type ParamDefaults } from './params.js';
+import { burstFormFields, reduceBurstView } from './burst.js';
 import { applySessionEvents } from './session-reducer.js';
 import {
   OP_ORDER,
@@ -125,7 +126,8 @@ export function reducer(state: AppState, action: Action): AppState {
       const rows = state.rows.filter((r) => !finished.has(r));
       const kept = rows.findIndex((r) => rowKey(r) === selectedKey);
       const ops = Object.fromEntries(rows.flatMap((r) => (r.kind === 'op' && state.ops[r.opId] ? [[r.opId, state.ops[r.opId]!]] : [])));
-      return moveSelection({ ...state, rows, ops, eventsOffset: 0 }, kept >= 0 ? kept : rows.length - 1);
+      const burst = state.burst?.done ? undefined : state.burst;
+      return moveSelection({ ...state, rows, ops, eventsOffset: 0, burst }, kept >= 0 ? kept : rows.length - 1);
     }
     case 'openHelp':
       return { ...state, overlay: { kind: 'help', scroll: 0 } };
@@ -143,6 +145,10 @@ export function reducer(state: AppState, action: Action): AppState {
         : state;
     case 'closeOverlay':
       return { ...state, overlay: NO_OVERLAY };
+    case 'openBurstForm':
+      return { ...state, overlay: { kind: 'form', op: 'put', fields: burstFormFields(), focused: 0, burst: true } };
+    case 'burst':
+      return { ...state, burst: reduceBurstView(state.burst, action.event) };
     case 'openForm':
       return { ...state, overlay: { kind: 'form', op: action.op, fields: formFields(state, action.op), focused: 0 } };
     case 'formFocus': {

@@ -4,6 +4,8 @@ import type { OpInput, OpKind, OpResult } from '../../ops/types.js';
 import { TUI_OP_KINDS, type OpParams } from '../../ops/registry.js';
 import type { Invocation, Latency, MatchConfidence, TailState } from '../../observe/types.js';
 import type { OpStates } from '../../op-state.js';
+import type { BurstPlan } from '../../burst/plan.js';
+import type { BurstView, BurstViewEvent } from './burst.js';
 
 export type Pane = 'ops' | 'events' | 'log';
 export const PANES: readonly Pane[] = ['ops', 'events', 'log'];
@@ -99,7 +101,8 @@ export type Overlay =
   | { kind: 'none' }
   | { kind: 'help'; scroll: number }
   | { kind: 'details'; rowKey: string; scroll: number }
-  | { kind: 'form'; op: OpKind; fields: FormField[]; focused: number; error?: string }
+  /** `burst`: the burst form (its fields are the burst's, `op` unused). */
+  | { kind: 'form'; op: OpKind; fields: FormField[]; focused: number; error?: string; burst?: true }
   | { kind: 'confirm'; onYes: Effect[]; message: string; onNo?: Action[] }
   | { kind: 'filter'; draft: string }
   | PickerState;
@@ -143,6 +146,8 @@ export interface AppState {
   ops: OpStates;
   log: LogView;
   quitting: boolean;
+  /** The running or last burst (B). */
+  burst?: BurstView;
 }
 
 export type TextEdit = { kind: 'append'; text: string } | { kind: 'backspace' } | { kind: 'clear' };
@@ -187,7 +192,9 @@ export type Action =
   | { type: 'notice'; message?: string }
   | { type: 'queueOp'; input: OpInput }
   | { type: 'tailReady' }
-  | { type: 'quitting' };
+  | { type: 'quitting' }
+  | { type: 'openBurstForm' }
+  | { type: 'burst'; event: BurstViewEvent };
 
 /** Side effects the App runs for a key (the reducer stays pure). */
 export type Effect =
@@ -195,6 +202,8 @@ export type Effect =
   | { type: 'quit'; interrupt: boolean }
   | { type: 'loadBuckets' }
   | { type: 'selectBucket'; bucket: string; create: boolean }
+  /** Runs a burst on the current bucket (its progress comes back as `burst` actions). */
+  | { type: 'burst'; plan: BurstPlan; bucket: string }
   /** Checks the form's file paths, then applies `then` (or shows what is wrong in the form). */
   | { type: 'checkForm'; paths: { label: string; path: string }[]; then: { actions: Action[]; effects: Effect[] } };
 
