@@ -4,31 +4,17 @@
  * the add-permission command, and once that command ran the event fires again.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
-import { cliBuilt, NOT_BUILT } from '../ci/helpers.js';
-import { clis, createLogger, startWalk, type Walk } from '../e2e/walkthrough-helpers.js';
-import { fails, sandboxKit } from './helpers.js';
+import { test } from 'node:test';
+import { createLogger } from '../e2e/walkthrough-helpers.js';
+import { doctorSuite, fails } from './helpers.js';
 
-const { v2 } = await clis();
-const skip = !cliBuilt ? NOT_BUILT : !v2 ? 'the AWS CLI v2 (/usr/bin/aws) is not installed' : false;
-
-describe('s3trigger doctor on the sandbox with --strict', { skip }, () => {
-  let walk: Walk;
-  let kit: ReturnType<typeof sandboxKit>;
-  before(async () => {
-    walk = await startWalk('doctor-strict', ['--strict']);
-    kit = sandboxKit(walk, v2!);
-  });
-  after(async () => {
-    await walk?.close();
-  });
-
+doctorSuite('--strict', ['--strict'], (ctx) => {
   test('a removed invoke permission: ✗ with the add-permission command (exit 1); running it makes the event fire', async () => {
-    await kit.bucket('doc-strict');
-    const arn = await createLogger(walk, v2!, 'doc-strict-fn');
+    await ctx.kit.bucket('doc-strict');
+    const arn = await createLogger(ctx.walk, ctx.cli, 'doc-strict-fn');
     const config = JSON.stringify({ LambdaFunctionConfigurations: [{ Id: 's', LambdaFunctionArn: arn, Events: ['s3:ObjectCreated:*'] }] });
-    const refused = await walk.awsFails(
-      v2!,
+    const refused = await ctx.walk.awsFails(
+      ctx.cli,
       's3api',
       'put-bucket-notification-configuration',
       '--bucket',
@@ -37,10 +23,10 @@ describe('s3trigger doctor on the sandbox with --strict', { skip }, () => {
       config,
     );
     assert.match(refused, /Unable to validate the following destination configurations/);
-    await kit.allow('doc-strict-fn', 'doc-strict');
-    await kit.notify('doc-strict', JSON.parse(config));
-    await kit.aws('lambda', 'remove-permission', '--function-name', 'doc-strict-fn', '--statement-id', 's3');
-    const r = await kit.doc('--bucket', 'doc-strict', '--key', 'a.txt');
+    await ctx.kit.allow('doc-strict-fn', 'doc-strict');
+    await ctx.kit.notify('doc-strict', JSON.parse(config));
+    await ctx.kit.aws('lambda', 'remove-permission', '--function-name', 'doc-strict-fn', '--statement-id', 's3');
+    const r = await ctx.kit.doc('--bucket', 'doc-strict', '--key', 'a.txt');
     assert.equal(r.code, 1);
     const c = r.check('permission:doc-strict-fn:s3.amazonaws.com');
     assert.equal(c.status, 'fail');
@@ -50,11 +36,11 @@ describe('s3trigger doctor on the sandbox with --strict', { skip }, () => {
       c.fix!,
       /lambda add-permission --function-name doc-strict-fn .*--principal s3\.amazonaws\.com --source-arn arn:aws:s3:::doc-strict/,
     );
-    await kit.applyFix(c.fix!);
-    const fixed = await kit.doc('--bucket', 'doc-strict', '--key', 'a.txt');
+    await ctx.kit.applyFix(c.fix!);
+    const fixed = await ctx.kit.doc('--bucket', 'doc-strict', '--key', 'a.txt');
     assert.equal(fixed.code, 0, JSON.stringify(fails(fixed)));
-    await kit.aws('s3', 'cp', 'test.txt', 's3://doc-strict/a.txt');
-    const events = await walk.events('doc-strict-fn', (e) => e.length >= 1);
+    await ctx.kit.aws('s3', 'cp', 'test.txt', 's3://doc-strict/a.txt');
+    const events = await ctx.walk.events('doc-strict-fn', (e) => e.length >= 1);
     assert.equal(events[0]!.Records[0].s3.object.key, 'a.txt');
   });
 });

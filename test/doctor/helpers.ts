@@ -2,8 +2,9 @@
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { runCli } from '../ci/helpers.js';
-import type { Walk } from '../e2e/walkthrough-helpers.js';
+import { after, before, describe } from 'node:test';
+import { cliBuilt, NOT_BUILT, runCli } from '../ci/helpers.js';
+import { clis, startWalk, type Walk } from '../e2e/walkthrough-helpers.js';
 
 const run = promisify(execFile);
 
@@ -76,4 +77,37 @@ export function sandboxKit(walk: Walk, cli: string) {
     /** Runs a fix the doctor printed (a POSIX shell command line) with the walk's AWS environment. */
     applyFix: (fix: string) => run('sh', ['-c', fix], { env: walk.env, cwd: walk.dir, timeout: 60_000 }),
   };
+}
+
+const { v2: CLI_V2 } = await clis();
+
+/** The AWS CLI v2 the sandbox tests set up with (undefined: not installed, the suites skip). */
+export const v2 = CLI_V2;
+
+/** What a suite's tests use: the walk and the kit, set once the sandbox is up. */
+export interface SuiteContext {
+  walk: Walk;
+  kit: ReturnType<typeof sandboxKit>;
+  cli: string;
+}
+
+/**
+ * A describe block over one `s3trigger sandbox --port 0 ARGS` process (started before, stopped after), skipped with
+ * the reason when dist/ is not built or the AWS CLI v2 is missing. One scenario per file keeps each file within the
+ * runner's time limit on a loaded machine (every AWS CLI call is a Python start).
+ */
+export function doctorSuite(title: string, sandboxArgs: string[], define: (ctx: SuiteContext) => void): void {
+  const skip = !cliBuilt ? NOT_BUILT : !v2 ? 'the AWS CLI v2 (/usr/bin/aws) is not installed' : false;
+  describe(`s3trigger doctor on the sandbox: ${title}`, { skip }, () => {
+    const ctx = {} as SuiteContext;
+    before(async () => {
+      ctx.walk = await startWalk('doctor', sandboxArgs);
+      ctx.kit = sandboxKit(ctx.walk, v2!);
+      ctx.cli = v2!;
+    });
+    after(async () => {
+      await ctx.walk?.close();
+    });
+    define(ctx);
+  });
 }
