@@ -581,6 +581,38 @@ async function main(argv: string[]): Promise<number> {
       },
     )
     .command(
+      'doctor',
+      "Check a bucket's event chain for one key and event type: each link ✓/✗/? with the fix (exit 0: it reaches a function)",
+      (y) =>
+        y
+          .option('bucket', { type: 'string', describe: 'S3 bucket to check (required)' })
+          .option('key', { type: 'string', describe: 'Object key to judge (raw); without it, list the keys each configuration accepts' })
+          .option('event', {
+            type: 'string',
+            describe: 'S3 event type: put, ObjectCreated:Put or s3:ObjectCreated:Put (default ObjectCreated:Put)',
+          })
+          .option('json', { type: 'boolean', default: false, describe: 'One JSON document on stdout' })
+          .option('local', { type: 'boolean', default: false, describe: 'Check the embedded local sandbox (its demo bucket)' })
+          .option('via', {
+            type: 'string',
+            describe: "With --local: the demo bucket's events go direct (default), or via sns, sqs or eventbridge",
+          })
+          .option('strict', { type: 'boolean', default: false, describe: "With --local: the sandbox enforces AWS's permission checks" })
+          .option('endpoint-url', { type: 'string', describe: 'Custom endpoint (sandbox, LocalStack, moto); also AWS_ENDPOINT_URL' })
+          .option('profile', { type: 'string', describe: 'AWS profile' })
+          .option('region', { type: 'string', describe: 'AWS region' })
+          .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces' }),
+      async (args) => {
+        lifecycle.setMode('ci');
+        const repeated = repeatedFlagProblem(args, ['bucket', 'key', 'event', 'endpoint-url', 'profile', 'region', 'via']);
+        if (repeated) throw usageError(repeated);
+        const via = viaOption(args.via);
+        if (via && !args.local) throw usageError("--via shapes the embedded sandbox's demo bucket: add --local");
+        const { runDoctor } = await import('./doctor/command.js');
+        code = await runDoctor({ ...args, ...(via ? { via } : {}) } as import('./doctor/command.js').DoctorArgs, process.stdout);
+      },
+    )
+    .command(
       '$0',
       'Fire operations (CI mode) or open the interactive view',
       (y) => withMainOptions(y),
@@ -599,6 +631,7 @@ async function main(argv: string[]): Promise<number> {
       if (err instanceof AppError) throw err;
       const problem = msg ?? err?.message ?? 'invalid arguments';
       if (argv[0] === 'event') throw usageError(`${problem}: use ${EVENT_USAGE} (see s3trigger event --help)`);
+      if (argv[0] === 'doctor') throw usageError(`${problem} (see s3trigger doctor --help)`);
       throw usageError(`${problem} (see --help)`);
     })
     .help()

@@ -43,14 +43,16 @@ export function failureOf(err: unknown, api: string): ReadFailure {
   return { error: `${api}: ${code}${message && message !== code ? `: ${message}` : ''}` };
 }
 
-interface Clients {
+/** The SNS, Lambda and EventBridge clients of a target, each built on first use. */
+export interface Clients {
   sns(): Promise<import('@aws-sdk/client-sns').SNSClient>;
   lambda(): Promise<import('@aws-sdk/client-lambda').LambdaClient>;
   events(): Promise<import('@aws-sdk/client-eventbridge').EventBridgeClient>;
   destroy(): void;
 }
 
-function clientsFor(config: ChainClientConfig): Clients {
+/** Clients for `config`; `destroy()` ends every one built. */
+export function clientsFor(config: ChainClientConfig): Clients {
   const base = { ...config, maxAttempts: 2 };
   const made: { destroy(): void }[] = [];
   const once = <T extends { destroy(): void }>(make: () => Promise<T>) => {
@@ -73,7 +75,8 @@ function clientsFor(config: ChainClientConfig): Clients {
 
 const opts = () => ({ abortSignal: AbortSignal.timeout(READ_TIMEOUT_MS) });
 
-async function readTopic(clients: Clients, arn: string): Promise<SubscriptionInfo[] | ReadFailure> {
+/** A topic's subscriptions with their filter policies, or why they could not be listed. */
+export async function readTopic(clients: Clients, arn: string): Promise<SubscriptionInfo[] | ReadFailure> {
   const { ListSubscriptionsByTopicCommand, GetSubscriptionAttributesCommand } = await import('@aws-sdk/client-sns');
   const sns = await clients.sns();
   const subs: SubscriptionInfo[] = [];
@@ -111,7 +114,8 @@ async function readTopic(clients: Clients, arn: string): Promise<SubscriptionInf
   return subs;
 }
 
-async function readQueue(clients: Clients, arn: string): Promise<MappingInfo[] | ReadFailure> {
+/** A queue's event source mappings (ListEventSourceMappings with EventSourceArn), or why they could not be listed. */
+export async function readQueue(clients: Clients, arn: string): Promise<MappingInfo[] | ReadFailure> {
   const { ListEventSourceMappingsCommand } = await import('@aws-sdk/client-lambda');
   const lambda = await clients.lambda();
   const mappings: MappingInfo[] = [];
@@ -125,7 +129,8 @@ async function readQueue(clients: Clients, arn: string): Promise<MappingInfo[] |
       for (const m of out.EventSourceMappings ?? []) {
         // Some emulators ignore the EventSourceArn filter: keep only this queue's mappings.
         if (m.EventSourceArn && m.EventSourceArn !== arn) continue;
-        if (m.FunctionArn) mappings.push({ functionArn: m.FunctionArn, ...(m.State ? { state: m.State } : {}) });
+        if (m.FunctionArn)
+          mappings.push({ functionArn: m.FunctionArn, ...(m.State ? { state: m.State } : {}), ...(m.UUID ? { uuid: m.UUID } : {}) });
       }
       marker = out.NextMarker;
       if (!marker) break;
@@ -136,7 +141,8 @@ async function readQueue(clients: Clients, arn: string): Promise<MappingInfo[] |
   return mappings;
 }
 
-async function readRules(clients: Clients): Promise<RuleInfo[] | ReadFailure> {
+/** The default bus's rules with their patterns and targets, or why they could not be listed. */
+export async function readRules(clients: Clients): Promise<RuleInfo[] | ReadFailure> {
   const { ListRulesCommand, DescribeRuleCommand, ListTargetsByRuleCommand } = await import('@aws-sdk/client-eventbridge');
   const events = await clients.events();
   const rules: RuleInfo[] = [];
@@ -148,6 +154,7 @@ async function readRules(clients: Clients): Promise<RuleInfo[] | ReadFailure> {
         if (!r.Name) continue;
         rules.push({
           name: r.Name,
+          ...(r.Arn ? { arn: r.Arn } : {}),
           ...(r.EventPattern ? { eventPattern: r.EventPattern } : {}),
           ...(r.State ? { state: r.State } : {}),
           targets: [],

@@ -31,11 +31,15 @@ export interface MappingInfo {
   functionArn: string;
   /** Enabled, Creating, Disabled, … */
   state?: string;
+  /** The mapping's UUID (UpdateEventSourceMapping takes it). */
+  uuid?: string;
 }
 
 /** One rule on the default bus (ListRules / DescribeRule) and its targets (ListTargetsByRule, or why they could not be read). */
 export interface RuleInfo {
   name: string;
+  /** The rule's ARN, when ListRules gave it. */
+  arn?: string;
   eventPattern?: string;
   state?: string;
   targets: { arn: string; id?: string }[] | ReadFailure;

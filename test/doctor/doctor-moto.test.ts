@@ -1,0 +1,141 @@
+/**
+ * `s3trigger doctor` against moto_server, set up with the AWS CLI v2: the checks its APIs allow (bucket, configuration,
+ * function, invoke permission through GetPolicy, queue and event source mappings), and `?` where moto has no answer
+ * (a function that never ran has no log group there either). moto's Lambda cannot run code without Docker: nothing is
+ * invoked here. Skips when moto_server, the AWS CLI v2 or dist/ is missing.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { promisify } from 'node:util';
+import { zipPackage } from '../../src/sandbox/lambda/zip.js';
+import { awsCliEnv } from '../aws-cli.js';
+import { cliBuilt, NOT_BUILT } from '../ci/helpers.js';
+import { hasMoto, startMoto } from '../observe/helpers.js';
+import { doctor, fails, v2 } from './helpers.js';
+
+const run = promisify(execFile);
+const REGION = 'eu-west-1';
+const skip = !cliBuilt
+  ? NOT_BUILT
+  : !v2
+    ? 'the AWS CLI v2 (/usr/bin/aws) is not installed'
+    : !hasMoto
+      ? 'moto_server is not installed'
+      : false;
+
+describe('s3trigger doctor on moto_server', { skip }, () => {
+  let moto: Awaited<ReturnType<typeof startMoto>>;
+  const dir = mkdtempSync(join(tmpdir(), 's3trigger-doctor-moto-'));
+  const env = awsCliEnv(dir, REGION);
+  const aws = async (...args: string[]) => {
+    const { stdout } = await run(v2!, ['--endpoint-url', moto.endpoint, '--output', 'json', ...args], { env, cwd: dir, timeout: 60_000 });
+    return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
+  };
+  const doc = (...args: string[]) => doctor(moto.endpoint, dir, ...args);
+  let fnArn = '';
+
+  before(async () => {
+    moto = await startMoto();
+    writeFileSync(join(dir, 'config'), '');
+    writeFileSync(join(dir, 'credentials'), '');
+    writeFileSync(join(dir, 'fn.zip'), zipPackage({ 'index.mjs': 'export const handler = async () => {};' }));
+    const trust = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
+    };
+    const role = (await aws('iam', 'create-role', '--role-name', 'doc-role', '--assume-role-policy-document', JSON.stringify(trust))) as {
+      Role: { Arn: string };
+    };
+    const fn = await aws(
+      'lambda',
+      'create-function',
+      '--function-name',
+      'doc-moto-fn',
+      '--runtime',
+      'nodejs20.x',
+      '--handler',
+      'index.handler',
+      '--zip-file',
+      'fileb://fn.zip',
+      '--role',
+      role.Role.Arn,
+    );
+    fnArn = fn.FunctionArn as string;
+    await aws('s3api', 'create-bucket', '--bucket', 'doc-moto', '--create-bucket-configuration', `LocationConstraint=${REGION}`);
+    const config = { LambdaFunctionConfigurations: [{ Id: 'direct', LambdaFunctionArn: fnArn, Events: ['s3:ObjectCreated:*'] }] };
+    await aws(
+      's3api',
+      'put-bucket-notification-configuration',
+      '--bucket',
+      'doc-moto',
+      '--notification-configuration',
+      JSON.stringify(config),
+    );
+  });
+  after(() => {
+    moto?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('missing invoke permission: ✗ with the add-permission command; once added the function is reached, its log group ?', async () => {
+    const r = await doc('--bucket', 'doc-moto', '--key', 'a.txt');
+    assert.equal(r.check('bucket').status, 'ok');
+    assert.equal(r.check('notification').status, 'ok');
+    assert.equal(r.check('function:doc-moto-fn').status, 'ok');
+    const c = r.check('permission:doc-moto-fn:s3.amazonaws.com');
+    assert.equal(c.status, 'fail', c.detail);
+    assert.match(c.fix!, new RegExp(`^aws --endpoint-url ${moto.endpoint} lambda add-permission --function-name doc-moto-fn `));
+    assert.equal(r.code, 1);
+    await aws(
+      'lambda',
+      'add-permission',
+      '--function-name',
+      'doc-moto-fn',
+      '--statement-id',
+      's3',
+      '--action',
+      'lambda:InvokeFunction',
+      '--principal',
+      's3.amazonaws.com',
+      '--source-arn',
+      'arn:aws:s3:::doc-moto',
+    );
+    const fixed = await doc('--bucket', 'doc-moto', '--key', 'a.txt');
+    assert.equal(fixed.code, 0, JSON.stringify(fails(fixed)));
+    assert.deepEqual(fixed.report!.reaches, ['doc-moto-fn']);
+    assert.equal(fixed.check('log-group:doc-moto-fn').status, 'unknown');
+  });
+
+  test('a log group without live tail on moto: the tail check says polling (or ? with the reason), never ✗', async () => {
+    await aws('logs', 'create-log-group', '--log-group-name', '/aws/lambda/doc-moto-fn');
+    const r = await doc('--bucket', 'doc-moto', '--key', 'a.txt');
+    assert.equal(r.check('log-group:doc-moto-fn').status, 'ok');
+    const tail = r.check('tail');
+    assert.notEqual(tail.status, 'fail');
+    assert.match(tail.detail, tail.status === 'ok' ? /live tail|polls FilterLogEvents/ : /cannot tell/);
+  });
+
+  test('a queue without an event source mapping: ✗ with the create-event-source-mapping command', async () => {
+    await aws('s3api', 'create-bucket', '--bucket', 'doc-moto-q', '--create-bucket-configuration', `LocationConstraint=${REGION}`);
+    await aws('sqs', 'create-queue', '--queue-name', 'doc-moto-queue');
+    const queueArn = `arn:aws:sqs:${REGION}:123456789012:doc-moto-queue`;
+    const config = { QueueConfigurations: [{ Id: 'q', QueueArn: queueArn, Events: ['s3:ObjectCreated:*'] }] };
+    await aws(
+      's3api',
+      'put-bucket-notification-configuration',
+      '--bucket',
+      'doc-moto-q',
+      '--notification-configuration',
+      JSON.stringify(config),
+    );
+    const r = await doc('--bucket', 'doc-moto-q', '--key', 'a.txt');
+    assert.equal(r.code, 1);
+    const m = r.check('mapping:doc-moto-queue');
+    assert.equal(m.status, 'fail', m.detail);
+    assert.match(m.fix!, /lambda create-event-source-mapping --function-name FUNCTION --event-source-arn arn:aws:sqs:/);
+  });
+});
