@@ -179,13 +179,17 @@ export class ExecutionEnvironment {
 
   private onMessage(msg: RuntimeMessage): void {
     switch (msg.type) {
-      case 'ready':
-        this.takeInit()?.();
+      case 'ready': {
+        const settle = this.takeInit();
+        this.afterOutput(() => settle?.());
         break;
-      case 'init-error':
+      }
+      case 'init-error': {
         if (msg.payload !== undefined) this.initPayload = msg.payload;
-        this.takeInit()?.(msg.error);
+        const settle = this.takeInit();
+        this.afterOutput(() => settle?.(msg.error));
         break;
+      }
       case 'log':
         this.flushLines(splitForCloudWatch(nodeConsoleLine(msg.ts ?? Date.now(), msg.requestId, msg.level ?? 'INFO', msg.message ?? '')));
         break;
@@ -198,9 +202,15 @@ export class ExecutionEnvironment {
           this.running.done = msg;
           if (!this.transport?.marksOutput) {
             // The Runtime API says nothing about time or memory: measure them here, before draining.
-            msg.durationMs ??= performance.now() - this.running.startedAt;
+            const r = this.running;
+            msg.durationMs ??= performance.now() - r.startedAt;
             msg.maxRssMB ??= peakMemoryMB(this.child?.pid);
-            this.drainQuietly(this.running);
+            this.afterOutput(() => {
+              if (this.running !== r) return;
+              r.drained.stdout = true;
+              r.drained.stderr = true;
+              this.maybeFinish();
+            });
           }
           this.maybeFinish();
         }
@@ -209,23 +219,22 @@ export class ExecutionEnvironment {
   }
 
   /**
-   * Without end markers (Runtime API), the invocation's output is what stdout/stderr hold once the runtime has
-   * answered: the runtime wrote it before its HTTP request, so it is in the pipes; read until a loop turn
-   * brings no more.
+   * Without end markers (Runtime API), what the runtime printed before an HTTP request is in the pipes by the time
+   * the request arrives, but may be read after it: run `then` once a loop turn brings no more output. Over fd 3
+   * (markers) at once.
    */
-  private drainQuietly(r: Running): void {
+  private afterOutput(then: () => void): void {
+    if (this.transport?.marksOutput) {
+      then();
+      return;
+    }
     let seen = -1;
     const check = () => {
-      if (this.running !== r) return;
-      const now = this.bytesRead;
-      if (now === seen) {
-        r.drained.stdout = true;
-        r.drained.stderr = true;
-        this.maybeFinish();
-        return;
+      if (this.bytesRead === seen) then();
+      else {
+        seen = this.bytesRead;
+        setImmediate(check);
       }
-      seen = now;
-      setImmediate(check);
     };
     setImmediate(check);
   }
