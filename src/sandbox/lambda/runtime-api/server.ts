@@ -121,7 +121,8 @@ export class RuntimeApiServer {
         else res.destroy();
       });
     });
-    // A runtime's keep-alive connection must not keep the sandbox from closing.
+    // `next` is a long poll that lasts as long as the environment is idle: no request timeout (Node's is 5 minutes).
+    this.server.requestTimeout = 0;
     this.server.keepAliveTimeout = 60_000;
   }
 
