@@ -56,6 +56,7 @@ const RESERVED_ENV = new Set([
   'AWS_SESSION_TOKEN',
   'LAMBDA_TASK_ROOT',
   'LAMBDA_RUNTIME_DIR',
+  'AWS_LAMBDA_RUNTIME_API',
 ]);
 
 /** A Coral-style constraint failure, as Lambda words them: `1 validation error detected: Value ... at 'member' ...`. */

@@ -10,6 +10,7 @@ import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { handlerProblem } from '../../../src/handler-check.js';
+import { validateCreate, validateUpdateConfiguration } from '../../../src/sandbox/lambda/function-config.js';
 import { providedBootstrap, runtimeFamily } from '../../../src/sandbox/lambda/runtimes/index.js';
 import { readCentralDirectory } from '../../../src/sandbox/lambda/zip-reader.js';
 import { extractPackage, unpackedFileMode, unzipPackage, zipPackage } from '../../../src/sandbox/lambda/zip.js';
@@ -137,4 +138,26 @@ test('--handler: a bootstrap executable, any extensionless executable, or a fold
     ],
   );
   assert.throws(() => providedPackage(plain), /bootstrap is not executable/);
+});
+
+test('CreateFunction / UpdateFunctionConfiguration: provided runtimes, a dotless handler for them only, a reserved AWS_LAMBDA_RUNTIME_API', () => {
+  const ok = {
+    FunctionName: 'f',
+    Runtime: 'provided.al2023' as const,
+    Handler: 'bootstrap',
+    Role: 'arn:aws:iam::000000000000:role/r',
+    Code: { ZipFile: 'UEs=' },
+  };
+  const cases: [object, string | undefined][] = [
+    [{}, undefined],
+    [{ Runtime: 'provided.al2' }, undefined],
+    [{ Handler: 'not.used' }, undefined],
+    [{ Runtime: 'provided' }, 'InvalidParameterValueException'], // the Amazon Linux 1 runtime, deprecated
+    [{ Runtime: 'go1.x' }, 'InvalidParameterValueException'],
+    [{ Runtime: 'nodejs20.x' }, 'ValidationException'], // `bootstrap` is no module.function
+    [{ Environment: { Variables: { AWS_LAMBDA_RUNTIME_API: '127.0.0.1:1' } } }, 'InvalidParameterValueException'],
+  ];
+  for (const [patch, code] of cases) assert.equal(validateCreate({ ...ok, ...patch } as never)?.code, code, JSON.stringify(patch));
+  assert.equal(validateUpdateConfiguration({ FunctionName: 'f', Handler: 'bootstrap' }, 'provided.al2023'), undefined);
+  assert.equal(validateUpdateConfiguration({ FunctionName: 'f', Handler: 'bootstrap' }, 'nodejs20.x')?.code, 'ValidationException');
 });
