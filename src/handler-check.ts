@@ -3,12 +3,14 @@
  * do anything): a Python file is parsed with python3's `ast` (top-level def / class / assignment / import names),
  * a Node file is searched for `func` as an identifier. Both say "maybe" rather than "no" when they cannot know:
  * a Python `from x import *`, a file that does not parse or cannot be read (the sandbox reports those), or no python3.
+ * A custom runtime's `bootstrap` (or a folder holding one) must be executable (provided-package.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { spawn } from 'node:child_process';
 import { basename, extname } from 'node:path';
 import { parseHandlerOption } from './sandbox/demo.js';
 import { rubyDefines } from './sandbox/lambda/ruby.js';
+import { providedHandler } from './sandbox/provided-package.js';
 
 /** Prints "yes", "no" or "maybe": whether the module at argv[1] binds the name argv[2] at its top level. */
 const PYTHON_DEFINES = `
@@ -62,6 +64,8 @@ async function nodeDefines(file: string, func: string): Promise<'yes' | 'no' | '
  * Follows Lambda's handler string `module.function` (Runtime.HandlerNotFound when it is missing).
  */
 export async function handlerProblem(option: string): Promise<string | undefined> {
+  const custom = providedHandler(option);
+  if (custom) return 'problem' in custom ? custom.problem : undefined;
   const { file, func } = parseHandlerOption(option);
   const ext = extname(file).toLowerCase();
   const verdict =

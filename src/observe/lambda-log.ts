@@ -155,6 +155,11 @@ export function parseLambdaMessage(raw: string): ParsedLambdaLine {
   if (/^\[ERROR\] [\w.]+: /.test(message)) {
     return { kind: 'error', level: 'ERROR', text: message, outcome: 'failed' };
   }
+  // aws-lambda-go's failure (reportFailure logs the payload it posts to the Runtime API's /error with log.Printf):
+  // `2024/01/02 15:04:05 {"errorMessage":"…","errorType":"…"}`.
+  if (/^\d{4}\/\d\d\/\d\d \d\d:\d\d:\d\d(?:\.\d+)? \{"errorMessage":.*"errorType":/.test(message)) {
+    return { kind: 'error', level: 'ERROR', text: message, outcome: 'failed' };
+  }
   if (/^RequestId: \S+ Error: Runtime exited|Process exited before completing request/.test(message)) {
     const id = /^RequestId: (\S+)/.exec(message)?.[1];
     return { kind: 'error', ...(id ? { requestId: id } : {}), text: message, outcome: 'failed' };

@@ -31,6 +31,7 @@ import { codeSha256, zipPackage } from './lambda/zip.js';
 import type { Sandbox } from './server.js';
 import type { DemoVia } from '../cli-flags.js';
 import { setupDemoVia } from './demo-via.js';
+import { providedPackage } from './provided-package.js';
 
 export interface DemoOptions {
   bucket: string;
@@ -82,11 +83,13 @@ export function runtimeFor(
     return { runtime: `nodejs${versions.node.split('.')[0]}.x` as Runtime, handler: `${module}.${func}` };
   }
   if (ext === '.py') return { runtime: `python${versions.python}` as Runtime, handler: `${module}.${func}` };
-  throw usageError(`--handler ${file}: use a .js, .mjs, .py or .rb file`);
+  throw usageError(`--handler ${file}: use a .js, .mjs, .py or .rb file, or a bootstrap executable (or a folder holding one)`);
 }
 
 export function demoPackage(handlerOption?: string): DemoPackage {
   if (!handlerOption) return { runtime: DEMO_RUNTIME, handler: DEMO_HANDLER, zip: zipPackage({ 'index.mjs': DEMO_HANDLER_SOURCE }) };
+  const custom = providedPackage(handlerOption);
+  if (custom) return custom;
   const { file, func } = parseHandlerOption(handlerOption);
   const { runtime, handler } = runtimeFor(file, func);
   let source: Buffer;

@@ -1,15 +1,17 @@
 /**
- * One execution environment: a warm child process (node or python3) running one invocation at a time.
- * Control messages travel as NDJSON over fd 3, apart from the handler's stdout/stderr, which become
- * raw log lines; each invocation ends with a marker on both streams so no output is attributed late.
+ * One execution environment: a warm child process running one invocation at a time, started as the runtime
+ * table says (runtimes/index.ts). Control messages travel over the runtime's transport (NDJSON over fd 3 for the
+ * sandbox's node/python bootstraps, the Lambda Runtime API for `provided` runtimes), apart from the handler's
+ * stdout/stderr, which become raw log lines. Over fd 3 each invocation ends with a marker on both streams so no
+ * output is attributed late; over the Runtime API the streams are read until quiet before END.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import type { Socket } from 'node:net';
 import { childEnvironment, type FunctionSpec, type InvocationOutcome, type InvocationRequest, type RuntimeHost } from './spec.js';
 import { LineAssembler } from './line-assembler.js';
-import { isRubyRuntime, rubyErrorLines, rubyErrorPayload, rubyMissingError } from './ruby.js';
+import { runtimeFamily, type RuntimeFamily } from './runtimes/index.js';
+import type { RuntimeMessage, RuntimeTransport } from './runtimes/transport.js';
 import {
   endLine,
   errorPayload,
@@ -17,8 +19,6 @@ import {
   logGroupFor,
   logStreamName,
   nodeConsoleLine,
-  nodeErrorLine,
-  pythonErrorLine,
   reportLine,
   runtimeExitLine,
   splitForCloudWatch,
@@ -27,25 +27,11 @@ import {
   type HandlerError,
 } from './log-format.js';
 
-interface ChildMessage {
-  type: 'ready' | 'init-error' | 'log' | 'done' | 'fatal';
-  requestId?: string;
-  ts?: number;
-  level?: string;
-  message?: string;
-  ok?: boolean;
-  result?: string;
-  error?: HandlerError;
-  fatal?: boolean;
-  durationMs?: number;
-  maxRssMB?: number;
-}
-
 interface Running {
   req: InvocationRequest;
   startedAt: number;
   resolve: (o: InvocationOutcome) => void;
-  done?: ChildMessage;
+  done?: RuntimeMessage;
   drained: { stdout: boolean; stderr: boolean };
   tail: string;
   outputBytes: number;
@@ -70,21 +56,27 @@ function peakMemoryMB(pid: number | undefined): number | undefined {
 export class ExecutionEnvironment {
   readonly logStream = logStreamName(new Date());
   readonly logGroup: string;
-  private child!: ChildProcess;
-  private control!: Socket;
+  private child?: ChildProcess;
+  private transport?: RuntimeTransport;
+  private readonly family: RuntimeFamily;
   private initDurationMs?: number;
   private initError?: HandlerError;
+  /** The invoke's body for an init failure the runtime described itself (Runtime API init/error). */
+  private initPayload?: string;
   private initReported = false;
   private running?: Running;
   private maxRssMB = 0;
   private alive = true;
   private readonly out = { stdout: new LineAssembler(), stderr: new LineAssembler() };
+  /** Bytes read from stdout and stderr so far (tells drainQuietly whether output is still arriving). */
+  private bytesRead = 0;
 
   private constructor(
     readonly spec: FunctionSpec,
     private readonly host: RuntimeHost,
   ) {
     this.logGroup = logGroupFor(spec.name);
+    this.family = runtimeFamily(spec.runtime);
     this.ready = this.boot();
   }
 
@@ -104,44 +96,62 @@ export class ExecutionEnvironment {
     return this.running !== undefined;
   }
 
-  private boot(): Promise<void> {
-    const python = this.spec.runtime.startsWith('python');
-    const ruby = isRubyRuntime(this.spec.runtime) ? this.host.ruby() : undefined;
-    const command = python ? this.host.pythonExecutable() : ruby ? ruby.executable : process.execPath;
-    const script = python ? this.host.pythonBootstrap : ruby ? this.host.rubyBootstrap : this.host.nodeBootstrap;
+  private async boot(): Promise<void> {
     this.write(initStartLine(this.spec.runtime));
     const spawnedAt = performance.now();
+    const failInit = (error: HandlerError) => {
+      this.alive = false;
+      this.initDurationMs = performance.now() - spawnedAt;
+      this.initError = error;
+      this.writeHandlerError(undefined, error, 'init');
+    };
+    const launched = this.family.launch(this.spec, this.host);
+    if (!launched.ok) return failInit(launched.error);
+    const { command, args, transport } = launched.launch;
+    this.transport = transport;
+    let transportEnv: Record<string, string>;
     try {
-      if (isRubyRuntime(this.spec.runtime) && !ruby) throw Object.assign(new Error('no ruby'), { code: 'RUBY_MISSING' });
-      this.child = spawn(command, [script], {
+      transportEnv = await transport.start();
+    } catch (err) {
+      transport.close();
+      return failInit({ errorType: 'Runtime.Unknown', errorMessage: `Runtime API unavailable: ${(err as Error).message}`, trace: [] });
+    }
+    if (!this.alive) {
+      transport.close(); // killed (sandbox closing) while the transport started
+      return;
+    }
+    let child: ChildProcess;
+    try {
+      child = spawn(command, args, {
         cwd: this.spec.codeDir,
-        env: childEnvironment(this.spec, this.host, this.logStream),
-        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
+        env: { ...childEnvironment(this.spec, this.host, this.logStream), ...transportEnv },
+        stdio: transport.stdio,
         detached: true, // own process group: a timeout kills whatever the handler spawned too
       });
     } catch (err) {
       // spawn throws at once for settings no process can take (a NUL in the environment of an old data dir);
       // its message quotes the value, which may be a secret, so only the code is kept.
       const code = (err as NodeJS.ErrnoException).code ?? 'spawn error';
-      this.alive = false;
-      this.initDurationMs = performance.now() - spawnedAt;
-      this.initError =
-        code === 'RUBY_MISSING'
-          ? rubyMissingError(this.spec.runtime)
-          : {
-              errorType: 'Runtime.ExitError',
-              errorMessage: `Runtime failed to start (${code}): check the function's environment variables and handler`,
-              trace: [],
-            };
-      this.writeHandlerError(undefined, this.initError, 'init');
-      return Promise.resolve();
+      transport.close();
+      return failInit({
+        errorType: 'Runtime.ExitError',
+        errorMessage: `Runtime failed to start (${code}): check the function's environment variables and handler`,
+        trace: [],
+      });
     }
-    this.control = this.child.stdio[3] as Socket;
-    this.child.stdout!.on('data', (c: Buffer) => this.onOutput('stdout', this.out.stdout.push(c)));
-    this.child.stderr!.on('data', (c: Buffer) => this.onOutput('stderr', this.out.stderr.push(c)));
-    this.child.on('error', (err) => this.onExit(`spawn failed: ${err.message}`));
+    this.child = child;
+    transport.attach(child, (msg) => this.onMessage(msg));
+    child.stdout!.on('data', (c: Buffer) => {
+      this.bytesRead += c.length;
+      this.onOutput('stdout', this.out.stdout.push(c));
+    });
+    child.stderr!.on('data', (c: Buffer) => {
+      this.bytesRead += c.length;
+      this.onOutput('stderr', this.out.stderr.push(c));
+    });
+    child.on('error', (err) => this.onExit(`spawn failed: ${err.message}`));
     // 'close' (not 'exit'): all of stdout/stderr has been read, so a crash's last lines precede END.
-    this.child.on('close', (code, signal) => this.onExit(signal ? `signal: ${signal}` : `exit status ${code ?? 0}`));
+    child.on('close', (code, signal) => this.onExit(signal ? `signal: ${signal}` : `exit status ${code ?? 0}`));
 
     return new Promise<void>((resolve) => {
       const settle = (error?: HandlerError) => {
@@ -162,40 +172,24 @@ export class ExecutionEnvironment {
         this.kill();
       }, INIT_TIMEOUT_MS);
       this.onInit = settle;
-      this.readControl();
     });
   }
 
   private onInit?: (error?: HandlerError) => void;
 
-  private readControl(): void {
-    let buffered = '';
-    this.control.setEncoding('utf8');
-    this.control.on('error', () => {});
-    this.control.on('data', (chunk: string) => {
-      buffered += chunk;
-      for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {
-        const line = buffered.slice(0, nl);
-        buffered = buffered.slice(nl + 1);
-        let msg: ChildMessage;
-        try {
-          msg = JSON.parse(line) as ChildMessage;
-        } catch {
-          continue;
-        }
-        this.onMessage(msg);
-      }
-    });
-  }
-
-  private onMessage(msg: ChildMessage): void {
+  private onMessage(msg: RuntimeMessage): void {
     switch (msg.type) {
-      case 'ready':
-        this.takeInit()?.();
+      case 'ready': {
+        const settle = this.takeInit();
+        this.afterOutput(() => settle?.());
         break;
-      case 'init-error':
-        this.takeInit()?.(msg.error);
+      }
+      case 'init-error': {
+        if (msg.payload !== undefined) this.initPayload = msg.payload;
+        const settle = this.takeInit();
+        this.afterOutput(() => settle?.(msg.error));
         break;
+      }
       case 'log':
         this.flushLines(splitForCloudWatch(nodeConsoleLine(msg.ts ?? Date.now(), msg.requestId, msg.level ?? 'INFO', msg.message ?? '')));
         break;
@@ -206,10 +200,43 @@ export class ExecutionEnvironment {
       case 'done':
         if (this.running && msg.requestId === this.running.req.requestId) {
           this.running.done = msg;
+          if (!this.transport?.marksOutput) {
+            // The Runtime API says nothing about time or memory: measure them here, before draining.
+            const r = this.running;
+            msg.durationMs ??= performance.now() - r.startedAt;
+            msg.maxRssMB ??= peakMemoryMB(this.child?.pid);
+            this.afterOutput(() => {
+              if (this.running !== r) return;
+              r.drained.stdout = true;
+              r.drained.stderr = true;
+              this.maybeFinish();
+            });
+          }
           this.maybeFinish();
         }
         break;
     }
+  }
+
+  /**
+   * Without end markers (Runtime API), what the runtime printed before an HTTP request is in the pipes by the time
+   * the request arrives, but may be read after it: run `then` once a loop turn brings no more output. Over fd 3
+   * (markers) at once.
+   */
+  private afterOutput(then: () => void): void {
+    if (this.transport?.marksOutput) {
+      then();
+      return;
+    }
+    let seen = -1;
+    const check = () => {
+      if (this.bytesRead === seen) then();
+      else {
+        seen = this.bytesRead;
+        setImmediate(check);
+      }
+    };
+    setImmediate(check);
   }
 
   private takeInit(): ((error?: HandlerError) => void) | undefined {
@@ -277,9 +304,9 @@ export class ExecutionEnvironment {
   }
 
   private writeHandlerError(requestId: string | undefined, error: HandlerError, phase: 'invoke' | 'init', fatal = false): void {
-    if (isRubyRuntime(this.spec.runtime)) this.writeMany(rubyErrorLines(error, phase, fatal));
-    else if (this.spec.runtime.startsWith('python')) this.write(pythonErrorLine(error));
-    else this.write(nodeErrorLine(Date.now(), requestId, error, phase));
+    const lines = this.family.errorLine(requestId, error, phase, fatal);
+    if (typeof lines === 'string') this.write(lines);
+    else if (lines) this.writeMany(lines);
   }
 
   /** Runs one invocation; resolves (never rejects) with what happened. */
@@ -299,15 +326,31 @@ export class ExecutionEnvironment {
         timer: setTimeout(() => this.onTimeout(), timeoutMs),
       };
       this.write(startLine(req.requestId));
-      if (this.initError || !this.alive) {
+      if (this.initError || !this.alive || !this.transport) {
         const error = this.initError ?? { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited', trace: [] };
-        this.complete('error', error, 0, { status: 'error', errorType: error.errorType });
+        this.complete('error', error, 0, { status: 'error', errorType: error.errorType }, this.initFailurePayload(req.requestId, error));
         return;
       }
-      this.control.write(
-        `${JSON.stringify({ type: 'invoke', requestId: req.requestId, payload: req.payload, clientContext: req.clientContext, deadline: Date.now() + timeoutMs, invokedFunctionArn: this.spec.arn })}\n`,
-      );
+      this.transport.invoke({
+        requestId: req.requestId,
+        payload: req.payload,
+        ...(req.clientContext !== undefined ? { clientContext: req.clientContext } : {}),
+        deadlineMs: Date.now() + timeoutMs,
+        invokedFunctionArn: this.spec.arn,
+      });
     });
+  }
+
+  /**
+   * A runtime that owns its error payloads (Runtime API): the body it posted to init/error, or, for failures
+   * the platform found (Runtime.InvalidEntrypoint), AWS's `{"errorType","errorMessage":"RequestId: … Error: …"}`
+   * after the same line in the log.
+   */
+  private initFailurePayload(requestId: string, error: HandlerError): string | undefined {
+    if (!this.family.ownsErrorPayload) return undefined;
+    if (this.initPayload !== undefined) return this.initPayload;
+    this.writeHandlerError(requestId, error, 'init');
+    return JSON.stringify({ errorType: error.errorType, errorMessage: `RequestId: ${requestId} Error: ${error.errorMessage}` });
   }
 
   private maybeFinish(): void {
@@ -319,7 +362,13 @@ export class ExecutionEnvironment {
     else {
       const error = d.error ?? { errorType: 'Error', errorMessage: 'Unknown error', trace: [] };
       this.writeHandlerError(r.req.requestId, error, 'invoke', d.fatal);
-      this.complete('error', error, d.durationMs ?? performance.now() - r.startedAt, {});
+      this.complete(
+        'error',
+        error,
+        d.durationMs ?? performance.now() - r.startedAt,
+        {},
+        this.family.ownsErrorPayload ? d.payload : undefined,
+      );
       if (d.fatal) this.kill();
     }
   }
@@ -327,7 +376,7 @@ export class ExecutionEnvironment {
   private onTimeout(): void {
     const r = this.running;
     if (!r) return;
-    this.maxRssMB = Math.max(this.maxRssMB, peakMemoryMB(this.child.pid) ?? 0);
+    this.maxRssMB = Math.max(this.maxRssMB, peakMemoryMB(this.child?.pid) ?? 0);
     this.flushRemainder();
     this.kill();
     const message = timeoutLine(Date.now(), r.req.requestId, this.spec.timeoutSeconds);
@@ -398,9 +447,7 @@ export class ExecutionEnvironment {
     r.resolve({
       requestId,
       status,
-      payload:
-        payload ??
-        JSON.stringify(isRubyRuntime(this.spec.runtime) ? rubyErrorPayload(error!) : errorPayload(this.spec.runtime, error!, requestId)),
+      payload: payload ?? JSON.stringify(this.family.errorPayload?.(error!) ?? errorPayload(this.spec.runtime, error!, requestId)),
       error,
       durationMs,
       initDurationMs,
@@ -411,13 +458,15 @@ export class ExecutionEnvironment {
   /** Kills the child and its process group; the environment is never used again. */
   kill(): void {
     this.alive = false;
-    const pid = this.child?.pid;
-    if (!pid) return;
+    this.transport?.close();
+    const child = this.child;
+    const pid = child?.pid;
+    if (!child || !pid) return;
     try {
       process.kill(-pid, 'SIGKILL');
     } catch {
       try {
-        this.child.kill('SIGKILL');
+        child.kill('SIGKILL');
       } catch {
         /* already gone */
       }

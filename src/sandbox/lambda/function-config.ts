@@ -41,7 +41,7 @@ export function lastModified(date: Date): string {
   return date.toISOString().replace('Z', '+0000');
 }
 
-export const SUPPORTED_RUNTIME = /^(nodejs\d+\.x|python3\.\d+|ruby3\.[234])$/;
+export const SUPPORTED_RUNTIME = /^(nodejs\d+\.x|python3\.\d+|ruby3\.[234]|provided\.al2|provided\.al2023)$/;
 const RESERVED_ENV = new Set([
   '_HANDLER',
   'AWS_REGION',
@@ -56,6 +56,7 @@ const RESERVED_ENV = new Set([
   'AWS_SESSION_TOKEN',
   'LAMBDA_TASK_ROOT',
   'LAMBDA_RUNTIME_DIR',
+  'AWS_LAMBDA_RUNTIME_API',
 ]);
 
 /** A Coral-style constraint failure, as Lambda words them: `1 validation error detected: Value ... at 'member' ...`. */
@@ -149,7 +150,7 @@ type Settings = Pick<
   'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment' | 'EphemeralStorage' | 'Role' | 'Description'
 >;
 
-function validateSettings(input: Settings): LambdaError | undefined {
+function validateSettings(input: Settings, currentRuntime?: string): LambdaError | undefined {
   if (input.Role !== undefined) {
     const invalid = validateRole(input.Role);
     if (invalid) return invalid;
@@ -162,7 +163,7 @@ function validateSettings(input: Settings): LambdaError | undefined {
   }
   if (input.Runtime !== undefined && !SUPPORTED_RUNTIME.test(input.Runtime)) {
     return invalidParameter(
-      `The runtime parameter of ${input.Runtime} is not supported by the s3trigger sandbox (nodejs*.x, python3.* and ruby3.2-3.4 only).`,
+      `The runtime parameter of ${input.Runtime} is not supported by the s3trigger sandbox (nodejs*.x, python3.*, ruby3.2-3.4, provided.al2023 and provided.al2 only).`,
     );
   }
   if (input.Handler !== undefined && typeof input.Handler !== 'string') return wrongType('handler', 'a string');
@@ -171,7 +172,9 @@ function validateSettings(input: Settings): LambdaError | undefined {
       `Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must have length less than or equal to ${HANDLER_MAX}`,
     );
   }
-  if (input.Handler !== undefined && !/^[^\s\0]+\.[^\s.\0]+$/.test(input.Handler)) {
+  // A custom runtime's handler is any name (its bootstrap reads _HANDLER); the managed ones need `module.function`.
+  const custom = (input.Runtime ?? currentRuntime ?? '').startsWith('provided');
+  if (input.Handler !== undefined && !(custom ? /^[^\s\0]+$/ : /^[^\s\0]+\.[^\s.\0]+$/).test(input.Handler)) {
     return validation(
       `Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+`,
     );
@@ -212,8 +215,8 @@ export function validateCreate(input: CreateFunctionBody): LambdaError | undefin
   return validateArchitectures(input.Architectures) ?? validateSettings(input);
 }
 
-export function validateUpdateConfiguration(input: UpdateFunctionConfigurationRequest): LambdaError | undefined {
-  return validateSettings(input);
+export function validateUpdateConfiguration(input: UpdateFunctionConfigurationRequest, currentRuntime?: string): LambdaError | undefined {
+  return validateSettings(input, currentRuntime);
 }
 
 export interface CodeInfo {

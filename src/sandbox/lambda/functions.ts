@@ -234,7 +234,7 @@ export class LambdaFunctions {
 
   updateConfiguration(ref: string, input: UpdateFunctionConfigurationRequest): FunctionConfiguration {
     const stored = this.require(ref);
-    const invalid = validateUpdateConfiguration(input);
+    const invalid = validateUpdateConfiguration(input, stored.configuration.Runtime);
     if (invalid) throw invalid;
     if (input.RevisionId && input.RevisionId !== stored.configuration.RevisionId) {
       throw new LambdaError(

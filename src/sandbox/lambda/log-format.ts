@@ -26,7 +26,10 @@ export function endLine(requestId: string): string {
 }
 
 export function initStartLine(runtime: string): string {
-  const family = runtime.replace(/\.x$/, '').replace(/^(nodejs|python|ruby)(\d)/, '$1:$2');
+  const family = runtime
+    .replace(/\.x$/, '')
+    .replace(/^(nodejs|python|ruby)(\d)/, '$1:$2')
+    .replace(/^provided\./, 'provided:');
   return `INIT_START Runtime Version: ${family}.v1\tRuntime Version ARN: s3trigger-sandbox:${runtime}\n`;
 }
 

@@ -58,7 +58,6 @@ export function childEnvironment(spec: FunctionSpec, host: RuntimeHost, logStrea
     TZ: ':UTC',
     LAMBDA_TASK_ROOT: spec.codeDir,
     _HANDLER: spec.handler,
-    AWS_EXECUTION_ENV: `AWS_Lambda_${spec.runtime}`,
     AWS_LAMBDA_FUNCTION_NAME: spec.name,
     AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySizeMB),
@@ -73,6 +72,8 @@ export function childEnvironment(spec: FunctionSpec, host: RuntimeHost, logStrea
     AWS_CONFIG_FILE: '/dev/null',
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
   };
+  // OS-only runtimes (provided.*) have no AWS_EXECUTION_ENV on Lambda ("Defined runtime environment variables").
+  if (!spec.runtime.startsWith('provided')) env.AWS_EXECUTION_ENV = `AWS_Lambda_${spec.runtime}`;
   if (endpoint && !spec.environment.AWS_ENDPOINT_URL) env.AWS_ENDPOINT_URL = endpoint;
   if (host.sdkNodeModules && spec.runtime.startsWith('nodejs')) env.NODE_PATH = host.sdkNodeModules;
   return env;

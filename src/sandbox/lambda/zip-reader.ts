@@ -14,6 +14,11 @@ export interface ZipEntry {
   /** The uncompressed size the archive declares; inflating more (or less) than this is a corrupt entry. */
   size: number;
   localHeaderOffset: number;
+  /**
+   * The Unix mode (`st_mode`: type and permission bits) from the external attributes, when the archive was
+   * made on Unix (version made by, upper byte 3, APPNOTE 4.4.2) and says one; undefined otherwise (Windows zips).
+   */
+  unixMode?: number;
 }
 
 /** The archive cannot be read: truncated, not a zip, encrypted, an unknown method, or sizes that lie. */
@@ -26,6 +31,8 @@ const EOCD64 = 0x06064b50;
 const EOCD64_LOCATOR = 0x07064b50;
 const CENTRAL = 0x02014b50;
 const LOCAL = 0x04034b50;
+/** "Version made by" host system of Unix archives (APPNOTE 4.4.2.2). */
+const UNIX_HOST = 3;
 /** Output chunk size while unpacking. */
 const CHUNK = 64 * 1024;
 
@@ -74,6 +81,7 @@ export function readCentralDirectory(zip: Uint8Array): ZipEntry[] {
   for (let i = 0; i < count; i++) {
     need(zip, at, 46);
     if (v.getUint32(at, true) !== CENTRAL) throw new ZipFormatError('bad central directory record');
+    const madeBy = v.getUint16(at + 4, true) >> 8;
     const flags = v.getUint16(at + 8, true);
     const method = v.getUint16(at + 10, true);
     let compressedSize = v.getUint32(at + 20, true);
@@ -81,6 +89,7 @@ export function readCentralDirectory(zip: Uint8Array): ZipEntry[] {
     const nameLength = v.getUint16(at + 28, true);
     const extraLength = v.getUint16(at + 30, true);
     const commentLength = v.getUint16(at + 32, true);
+    const externalMode = v.getUint32(at + 38, true) >>> 16;
     let localHeaderOffset = v.getUint32(at + 42, true);
     need(zip, at + 46, nameLength + extraLength + commentLength);
     const nameBytes = zip.subarray(at + 46, at + 46 + nameLength);
@@ -105,7 +114,9 @@ export function readCentralDirectory(zip: Uint8Array): ZipEntry[] {
     }
     if (flags & 0x1) throw new ZipFormatError(`${name}: encrypted entries are not supported`);
     if (method !== 0 && method !== 8) throw new ZipFormatError(`${name}: compression method ${method} is not supported`);
-    entries.push({ name, method, flags, compressedSize, size, localHeaderOffset });
+    const entry: ZipEntry = { name, method, flags, compressedSize, size, localHeaderOffset };
+    if (madeBy === UNIX_HOST && externalMode !== 0) entry.unixMode = externalMode;
+    entries.push(entry);
     at += 46 + nameLength + extraLength + commentLength;
   }
   return entries;

@@ -1,6 +1,6 @@
 /** Deployment packages: AWS's size limits, unzip into a code folder safely, zip for the demo, CodeSha256. */
 import { createHash } from 'node:crypto';
-import { closeSync, mkdirSync, openSync, writeSync } from 'node:fs';
+import { closeSync, fchmodSync, mkdirSync, openSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { strToU8, zipSync } from 'fflate';
 import { inflateEntry, inflateEntrySync, readCentralDirectory, ZipFormatError, type ZipEntry } from './zip-reader.js';
@@ -61,6 +61,16 @@ export function planPackage(entries: ZipEntry[], limit = MAX_UNZIPPED_BYTES): Ma
 }
 
 /**
+ * The permission bits an unpacked file gets: 0755 when the archive lets everyone execute it (Lambda runs code as
+ * a user that owns none of the files, so only the "others" execute bit counts), else 0644. An archive without Unix
+ * modes (made on Windows) gives no file the execute bit, as on AWS, where such a `bootstrap` fails with
+ * "permission denied".
+ */
+export function unpackedFileMode(entry: Pick<ZipEntry, 'unixMode'>): number {
+  return entry.unixMode !== undefined && (entry.unixMode & 0o001) !== 0 ? 0o755 : 0o644;
+}
+
+/**
  * Unpacks a deployment package into `dir` (created; the caller removes it on failure), streaming each
  * entry to disk. Rejects with ZipFormatError or UnzippedTooLargeError, the latter before more than
  * `limit` bytes are written, whatever the archive declares.
@@ -72,6 +82,7 @@ export async function extractPackage(zip: Uint8Array, dir: string, limit = MAX_U
   for (const [path, entry] of plan) {
     const fd = openFile(join(dir, path));
     try {
+      fchmodSync(fd, unpackedFileMode(entry));
       for await (const chunk of inflateEntry(zip, entry)) {
         total += chunk.length;
         if (total > limit) throw new UnzippedTooLargeError(limit);
@@ -110,9 +121,21 @@ export function unzipPackage(zip: Uint8Array, limit = MAX_UNZIPPED_BYTES): Unzip
   }
 }
 
-export function zipPackage(files: Record<string, string | Uint8Array>): Uint8Array {
-  const entries: Record<string, Uint8Array> = {};
-  for (const [name, content] of Object.entries(files)) entries[name] = typeof content === 'string' ? strToU8(content) : content;
+/** A file of zipPackage with its Unix permission bits (e.g. 0o755 for a `bootstrap`). */
+export interface ZipFileWithMode {
+  content: string | Uint8Array;
+  mode: number;
+}
+
+export function zipPackage(files: Record<string, string | Uint8Array | ZipFileWithMode>): Uint8Array {
+  const entries: Record<string, Uint8Array | [Uint8Array, { os: number; attrs: number }]> = {};
+  const bytes = (content: string | Uint8Array) => (typeof content === 'string' ? strToU8(content) : content);
+  for (const [name, file] of Object.entries(files)) {
+    entries[name] =
+      typeof file === 'string' || file instanceof Uint8Array
+        ? bytes(file)
+        : [bytes(file.content), { os: 3, attrs: ((0o100000 | file.mode) << 16) >>> 0 }];
+  }
   // A fixed mtime keeps the zip (and so CodeSha256) stable across runs.
   return zipSync(entries, { mtime: new Date(2020, 0, 1) });
 }
