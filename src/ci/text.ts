@@ -118,17 +118,24 @@ export function invocationLines(inv: Invocation, confidence: MatchConfidence, la
 }
 
 /**
- * A failed or timed-out invocation: one line saying so (with the attempts when Lambda retried it), then its error
- * lines (each `\r` part on its own line); with the function's asynchronous settings (`fate`) and every attempt
- * seen, where the event went: `retries exhausted → OnFailure queue q-failed`.
+ * A failed or timed-out invocation: one line saying so, then its error lines (each `\r` part on its own line); when
+ * Lambda ran it more than once, or its asynchronous settings (`fate`, GetFunctionEventInvokeConfig) are known and every
+ * attempt was seen, a last line with the attempts and where the event went: `2 attempts; retries exhausted → OnFailure
+ * queue q-failed`.
  */
 export function lambdaFailedLines(inv: Invocation, fate?: AsyncFate): string[] {
   const how = inv.status === 'timed-out' ? 'timed out' : 'ended in an error';
-  const attempts = attemptCount(inv);
-  const tries = attempts > 1 ? ` (${attempts} attempts)` : '';
   const body = errorLines(inv).flatMap((l) => messageLines(l.message).map((s) => `  ${s}`));
-  const exhausted = fate && attempts >= fate.maximumRetryAttempts + 1 ? [`  ${failedToText(fate)}`] : [];
-  return [`Lambda failed: invocation ${inv.requestId} in ${inv.logGroup} ${how}${tries}`, ...body, ...exhausted];
+  const attempts = attemptCount(inv);
+  const parts = [
+    ...(attempts > 1 ? [`${attempts} attempts`] : []),
+    ...(fate && attempts >= fate.maximumRetryAttempts + 1 ? [failedToText(fate)] : []),
+  ];
+  return [
+    `Lambda failed: invocation ${inv.requestId} in ${inv.logGroup} ${how}`,
+    ...body,
+    ...(parts.length ? [`  ${parts.join('; ')}`] : []),
+  ];
 }
 
 /** An operation not fired because an earlier one of the run failed, or the run was interrupted. */
