@@ -26,6 +26,8 @@ import {
   UpdateFunctionEventInvokeConfigCommand,
 } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, ReceiveMessageCommand, SQSClient, type Message } from '@aws-sdk/client-sqs';
+import { EventBridgeClient, PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
+import { CreateTopicCommand, SNSClient, SubscribeCommand } from '@aws-sdk/client-sns';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
 import { awsCliEnv, findCli } from '../../aws-cli.js';
@@ -307,5 +309,81 @@ test('SDK: DeadLetterConfig gets the failed event with RequestID, ErrorCode and 
     ),
   );
   assert.equal(bad.name, 'InvalidParameterValueException');
-  await sleep(0);
+});
+
+test('SDK: records reach an SNS topic, another Lambda function and the default EventBridge bus', async () => {
+  const common = { endpoint: sb.endpoint, region: sb.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  const sns = new SNSClient(common);
+  const eb = new EventBridgeClient(common);
+  try {
+    // SNS: OnFailure topic, read back through a raw SQS subscription.
+    const viaTopic = await queue('via-topic');
+    const { TopicArn } = await sns.send(new CreateTopicCommand({ Name: 'async-failures' }));
+    await sns.send(new SubscribeCommand({ TopicArn, Protocol: 'sqs', Endpoint: viaTopic.arn, Attributes: { RawMessageDelivery: 'true' } }));
+    await fn('to-topic');
+    await lambda.send(
+      new PutFunctionEventInvokeConfigCommand({
+        FunctionName: 'to-topic',
+        MaximumRetryAttempts: 0,
+        DestinationConfig: { OnFailure: { Destination: TopicArn } },
+      }),
+    );
+    await lambda.send(new InvokeCommand({ FunctionName: 'to-topic', InvocationType: 'Event', Payload: '{"fail":"topic"}' }));
+    const viaSns = JSON.parse((await receive(viaTopic.url)).Body!);
+    assert.equal(viaSns.requestContext.condition, 'RetriesExhausted');
+    assert.equal(viaSns.requestContext.approximateInvokeCount, 1);
+
+    // Lambda: OnSuccess function, which logs what it got.
+    const receiverArn = await fn('record-receiver');
+    await fn('to-function');
+    await lambda.send(
+      new PutFunctionEventInvokeConfigCommand({
+        FunctionName: 'to-function',
+        DestinationConfig: { OnSuccess: { Destination: receiverArn } },
+      }),
+    );
+    const sent = await lambda.send(new InvokeCommand({ FunctionName: 'to-function', InvocationType: 'Event', Payload: '{"n":1}' }));
+    assert.equal(sent.StatusCode, 202);
+    let got: { requestContext: { condition: string }; requestPayload: unknown } | undefined;
+    for (let i = 0; i < 100 && !got; i++) {
+      const out = await logs
+        .send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/record-receiver' }))
+        .catch(() => ({ events: [] }));
+      const line = (out.events ?? []).map((e) => e.message ?? '').find((m) => m.includes('GOT {"version"'));
+      if (line) got = JSON.parse(line.slice(line.indexOf('GOT ') + 4));
+      else await sleep(100);
+    }
+    assert.ok(got, 'the destination function ran with the record');
+    assert.equal(got.requestContext.condition, 'Success');
+    assert.deepEqual(got.requestPayload, { n: 1 });
+
+    // EventBridge: a rule on the default bus for Lambda's failure records, delivering to a queue.
+    const viaBus = await queue('via-bus');
+    await eb.send(
+      new PutRuleCommand({
+        Name: 'lambda-failures',
+        EventPattern: JSON.stringify({ source: ['lambda'], 'detail-type': ['Lambda Function Invocation Result - Failure'] }),
+      }),
+    );
+    await eb.send(new PutTargetsCommand({ Rule: 'lambda-failures', Targets: [{ Id: 'q', Arn: viaBus.arn }] }));
+    const bus = `arn:aws:events:${sb.region}:${ACCOUNT}:event-bus/default`;
+    const busFnArn = await fn('to-bus');
+    await lambda.send(
+      new PutFunctionEventInvokeConfigCommand({
+        FunctionName: 'to-bus',
+        MaximumRetryAttempts: 0,
+        DestinationConfig: { OnFailure: { Destination: bus } },
+      }),
+    );
+    await lambda.send(new InvokeCommand({ FunctionName: 'to-bus', InvocationType: 'Event', Payload: '{"fail":"bus"}' }));
+    const event = JSON.parse((await receive(viaBus.url)).Body!);
+    assert.equal(event.source, 'lambda');
+    assert.equal(event['detail-type'], 'Lambda Function Invocation Result - Failure');
+    assert.ok(event.resources.includes(`${busFnArn}:$LATEST`), JSON.stringify(event.resources));
+    assert.equal(event.detail.requestContext.condition, 'RetriesExhausted');
+    assert.deepEqual(event.detail.requestPayload, { fail: 'bus' });
+  } finally {
+    sns.destroy();
+    eb.destroy();
+  }
 });
