@@ -53,6 +53,8 @@ interface Pool {
   pumping: boolean;
   /** Invocations started or starting (sync and async), against the reserved concurrency. */
   active: number;
+  /** The pump's wake-up while an event is held back by the reserved concurrency (woken by every release). */
+  held: (() => void)[];
 }
 
 interface QueuedEvent {
@@ -91,7 +93,7 @@ export class Runner {
   private pool(name: string): Pool {
     let p = this.pools.get(name);
     if (!p) {
-      p = { generation: 0, environments: new Set(), idle: [], waiters: [], queue: [], pumping: false, active: 0 };
+      p = { generation: 0, environments: new Set(), idle: [], waiters: [], queue: [], pumping: false, active: 0, held: [] };
       this.pools.set(name, p);
     }
     return p;
@@ -158,6 +160,7 @@ export class Runner {
       this.idleTimers.set(env, timer);
     } else this.drop(pool, env);
     pool.waiters.shift()?.();
+    for (const wake of pool.held.splice(0)) wake();
   }
 
   private drop(pool: Pool, env: ExecutionEnvironment): void {
@@ -224,7 +227,7 @@ export class Runner {
           continue;
         }
         if (hooks && reserved !== undefined && pool.active >= reserved) {
-          await this.held(pool, hooks.throttleWaitMs(event.throttles));
+          await this.holdBack(pool, hooks.throttleWaitMs(event.throttles));
           event.throttles += 1;
           continue;
         }
@@ -251,18 +254,18 @@ export class Runner {
   }
 
   /** Waits until an invocation of the function ends or `ms` pass (a throttled event's retry). */
-  private held(pool: Pool, ms: number): Promise<void> {
+  private holdBack(pool: Pool, ms: number): Promise<void> {
     return new Promise<void>((resolve) => {
       const done = () => {
         clearTimeout(timer);
         this.retryTimers.delete(timer);
-        const at = pool.waiters.indexOf(done);
-        if (at !== -1) pool.waiters.splice(at, 1);
+        const at = pool.held.indexOf(done);
+        if (at !== -1) pool.held.splice(at, 1);
         resolve();
       };
       const timer = setTimeout(done, ms);
       this.retryTimers.add(timer);
-      pool.waiters.push(done);
+      pool.held.push(done);
     });
   }
 
@@ -329,6 +332,7 @@ export class Runner {
       pool.environments.clear();
       pool.idle.length = 0;
       for (const w of pool.waiters.splice(0)) w();
+      for (const w of pool.held.splice(0)) w();
     }
   }
 }

@@ -32,14 +32,18 @@ import { errorOf } from '../../sdk-errors.js';
 import { ROLE } from './helpers.js';
 
 const run = promisify(execFile);
-const HANDLER = `export const handler = async (event) => {
+const HANDLER = `import { existsSync } from 'node:fs';
+export const handler = async (event) => {
   console.log('GOT ' + JSON.stringify(event));
-  if (event.waitMs) await new Promise((r) => setTimeout(r, event.waitMs));
+  // Runs until the test creates the gate file.
+  while (event.gate && !existsSync(event.gate)) await new Promise((r) => setTimeout(r, 20));
   return { ok: event.tag ?? true };
 };`;
 
 let sb: Sandbox;
 let lambda: LambdaClient;
+/** One attempt only: the SDK retries a 429 by itself, which would wait out the throttle. */
+let once: LambdaClient;
 let sqs: SQSClient;
 let logs: CloudWatchLogsClient;
 let dir: string;
@@ -48,6 +52,7 @@ before(async () => {
   sb = await startSandbox({ port: 0, timing: { scale: 0.01 } });
   const common = { endpoint: sb.endpoint, region: sb.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
   lambda = new LambdaClient(common);
+  once = new LambdaClient({ ...common, maxAttempts: 1 });
   sqs = new SQSClient(common);
   logs = new CloudWatchLogsClient(common);
   dir = mkdtempSync(join(tmpdir(), 's3trigger-concurrency-'));
@@ -56,6 +61,7 @@ before(async () => {
 });
 after(async () => {
   lambda.destroy();
+  once.destroy();
   sqs.destroy();
   logs.destroy();
   await sb.close();
@@ -133,7 +139,7 @@ test('reserved concurrency 0: a synchronous invoke is 429 TooManyRequestsExcepti
 
   let thrown: unknown;
   try {
-    await lambda.send(new InvokeCommand({ FunctionName: 'conc-zero', Payload: '{}' }));
+    await once.send(new InvokeCommand({ FunctionName: 'conc-zero', Payload: '{}' }));
   } catch (err) {
     thrown = err;
   }
@@ -166,13 +172,15 @@ test('reserved concurrency 0: a synchronous invoke is 429 TooManyRequestsExcepti
 test('reserved concurrency 1: a second synchronous invoke is throttled, an Event waits for the running one; one environment', async () => {
   await fn('conc-one');
   await lambda.send(new PutFunctionConcurrencyCommand({ FunctionName: 'conc-one', ReservedConcurrentExecutions: 1 }));
-  const slow = lambda.send(new InvokeCommand({ FunctionName: 'conc-one', Payload: JSON.stringify({ waitMs: 1500, tag: 'slow' }) }));
+  const gate = join(dir, 'gate');
+  const slow = lambda.send(new InvokeCommand({ FunctionName: 'conc-one', Payload: JSON.stringify({ gate, tag: 'slow' }) }));
   // Wait until the slow one has started (its START line), then try a second one.
   for (let i = 0; i < 100 && !(await messages('conc-one')).some((m) => m.startsWith('START')); i++)
     await new Promise((r) => setTimeout(r, 100));
-  const second = await errorOf(lambda.send(new InvokeCommand({ FunctionName: 'conc-one', Payload: '{}' })));
+  const second = await errorOf(once.send(new InvokeCommand({ FunctionName: 'conc-one', Payload: '{}' })));
   assert.deepEqual(second, { name: 'TooManyRequestsException', status: 429, message: 'Rate Exceeded.' });
   await lambda.send(new InvokeCommand({ FunctionName: 'conc-one', InvocationType: 'Event', Payload: '{"tag":"queued"}' }));
+  writeFileSync(gate, '');
   const done = await slow;
   assert.equal(Buffer.from(done.Payload!).toString(), '{"ok":"slow"}');
   let lines: string[] = [];
