@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { destinationText, failedToText, fateFrom } from '../../src/observe/async-fate.js';
 import { lambdaFailedLines } from '../../src/ci/text.js';
+import { detailLines } from '../../src/tui/details.js';
 import type { Invocation } from '../../src/observe/types.js';
 
 test('fateFrom: Lambda defaults, destinations and the dead-letter target', () => {
@@ -67,4 +68,14 @@ test('lambdaFailedLines: the attempts, and where the event went once every attem
     '  2 attempts; retries exhausted → OnFailure queue q-failed',
   ]);
   assert.deepEqual(lambdaFailedLines(failed(2)), ['Lambda failed: invocation r-1 in /aws/lambda/fn ended in an error', '  2 attempts']);
+});
+
+test('TUI details: the attempts, and where the failed event went', () => {
+  const inv = failed(2);
+  const fates = { fn: { maximumRetryAttempts: 1, onFailure: 'arn:aws:sqs:eu-west-1:000000000000:q-failed' } };
+  const text = detailLines({ kind: 'foreign', requestId: 'r-1', firstSeenAt: 0 }, { 'r-1': inv }, { fates }).map((l) => l.text);
+  assert.ok(text.includes('attempts      2'), text.join('\n'));
+  assert.ok(text.includes('went to       retries exhausted → OnFailure queue q-failed'), text.join('\n'));
+  const once = detailLines({ kind: 'foreign', requestId: 'r-1', firstSeenAt: 0 }, { 'r-1': failed(1) }, { fates }).map((l) => l.text);
+  assert.ok(!once.some((l) => l.startsWith('attempts') || l.startsWith('went to')), 'one attempt of two: nothing said yet');
 });
