@@ -72,8 +72,12 @@ test('--json: the failed invocation has attempts 2 and failedTo naming the OnFai
   assert.equal(rec!.status, 'lambda-failed');
   assert.equal(rec!.match.attempts, 2, JSON.stringify(rec!.match));
   assert.equal(rec!.match.failedTo, 'retries exhausted → OnFailure queue q-failed');
-  const starts = rec!.log.filter((l: { message: string }) => l.message.startsWith(`START RequestId: ${rec!.match.requestId}`));
-  assert.equal(starts.length, 2, 'two START lines with the same request id');
+  const reports = rec!.log.filter((l: { message: string }) => l.message.startsWith(`REPORT RequestId: ${rec!.match.requestId}`));
+  assert.equal(
+    reports.length,
+    2,
+    `two REPORT lines with the same request id: ${JSON.stringify(rec!.log.map((l: { message: string }) => l.message.slice(0, 60)))}`,
+  );
 });
 
 test('text: the failure ends with the attempts and where the event went', { skip }, async () => {
