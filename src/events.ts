@@ -5,6 +5,7 @@
 import type { OpInput, OpResult } from './ops/types.js';
 import type { Invocation, Latency, LogLine, MatchConfidence, TailState } from './observe/types.js';
 import type { OpState } from './op-state.js';
+import type { AsyncFate } from './observe/async-fate.js';
 
 export interface TargetInfo {
   kind: 'aws' | 'endpoint' | 'sandbox';
@@ -60,6 +61,8 @@ export interface Discovery {
   warnings: string[];
   /** The routes to functions, when discovery followed the bucket's destinations (absent with --function/--log-group overrides only). */
   chain?: Chain;
+  /** Per function: its asynchronous retries and where failed events go (GetFunctionEventInvokeConfig); absent when unread. */
+  asyncFates?: Record<string, AsyncFate>;
 }
 
 export type SessionEvent =

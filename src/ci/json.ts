@@ -1,12 +1,17 @@
 /** The NDJSON record of one operation (--json): result, match, latency and the invocation's log. */
 import type { Chain, TargetInfo } from '../events.js';
 import type { Latency, LatencyHop } from '../observe/types.js';
+import { failedToText, type AsyncFate } from '../observe/async-fate.js';
+import { attemptCount } from '../observe/invocations.js';
 import { keyOf } from '../ops/index.js';
-import { errorLines, statusOf, type OpMatchSummary, type OpOutcome } from './outcome.js';
+import { errorLines, invocationFailed, statusOf, type OpMatchSummary, type OpOutcome } from './outcome.js';
 
 const raw = (message: string) => message.replace(/\n+$/, '');
 
-function matchRecord({ invocation: inv, confidence, latency }: OpMatchSummary): MatchRecord {
+function matchRecord({ invocation: inv, confidence, latency }: OpMatchSummary, fates?: Record<string, AsyncFate>): MatchRecord {
+  const fate = fates?.[functionOfGroup(inv.logGroup)];
+  const attempts = attemptCount(inv);
+  const exhausted = fate && invocationFailed(inv) && attempts >= fate.maximumRetryAttempts + 1;
   return {
     function: functionOfGroup(inv.logGroup),
     confidence,
@@ -18,6 +23,8 @@ function matchRecord({ invocation: inv, confidence, latency }: OpMatchSummary): 
     coldStart: latency.coldStart,
     ...(inv.report ? { report: { ...inv.report } } : {}),
     hops: latency.hops ?? [],
+    attempts,
+    ...(exhausted ? { failedTo: failedToText(fate) } : {}),
   };
 }
 
@@ -45,6 +52,10 @@ export interface MatchRecord {
   report?: Record<string, number | undefined>;
   /** Per-hop latency through SNS, SQS and EventBridge, each naming its clocks (empty for a direct notification). */
   hops: LatencyHop[];
+  /** Times Lambda ran it (START lines with its request id): retries of an asynchronous event share the id. */
+  attempts: number;
+  /** A failed event after its last attempt: where Lambda sent it, from the function's GetFunctionEventInvokeConfig. */
+  failedTo?: string;
 }
 
 /** The `op` record: one per operation. */
@@ -90,7 +101,13 @@ export function optionsOf(input: OpOutcome['input']): Record<string, string | nu
  * The record of one operation. `oneClock`: the target stamps Lambda's times on this machine's clock (the sandbox,
  * Logs on loopback); said in `latency`. Log messages stay raw (Lambda's `\r` inside a multi-line message kept).
  */
-export function outcomeRecord(o: OpOutcome, target: TargetInfo, oneClock = false, chain?: Chain): OutcomeRecord {
+export function outcomeRecord(
+  o: OpOutcome,
+  target: TargetInfo,
+  oneClock = false,
+  chain?: Chain,
+  fates?: Record<string, AsyncFate>,
+): OutcomeRecord {
   const { error, ...result } = o.result ?? { error: undefined };
   const inv = o.match?.invocation;
   const matches = o.matches ?? (o.match ? [o.match] : []);
@@ -107,8 +124,8 @@ export function outcomeRecord(o: OpOutcome, target: TargetInfo, oneClock = false
     warnings: o.warnings,
     result: o.result ? result : null,
     error: error ?? null,
-    match: o.match ? matchRecord(o.match) : null,
-    matches: matches.map(matchRecord),
+    match: o.match ? matchRecord(o.match, fates) : null,
+    matches: matches.map((m) => matchRecord(m, fates)),
     ...(o.missing?.length ? { missing: o.missing } : {}),
     ...(chain ? { chain } : {}),
     latency: o.match ? { ...o.match.latency, oneClock } : null,

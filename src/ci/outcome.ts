@@ -114,7 +114,10 @@ export function retryRunning(inv: Invocation): boolean {
   return inv.status === 'running' && attemptCount(inv) > 1;
 }
 
-/** Whether a failed invocation may still be retried: fewer than MAX_ASYNC_ATTEMPTS attempts seen. */
-export function mayBeRetried(inv: Invocation): boolean {
-  return invocationFailed(inv) && attemptCount(inv) < MAX_ASYNC_ATTEMPTS;
+/**
+ * Whether a failed invocation may still be retried: fewer attempts seen than `maxAttempts` (the function's
+ * MaximumRetryAttempts + 1 when discovery read it; else MAX_ASYNC_ATTEMPTS).
+ */
+export function mayBeRetried(inv: Invocation, maxAttempts = MAX_ASYNC_ATTEMPTS): boolean {
+  return invocationFailed(inv) && attemptCount(inv) < maxAttempts;
 }

@@ -3,6 +3,7 @@ import type { Writable } from 'node:stream';
 import type { Chain, SessionApi, SessionEvent } from '../events.js';
 import { foldOpEvent, type OpState, type OpStates } from '../op-state.js';
 import type { OpInput } from '../ops/types.js';
+import type { AsyncFate } from '../observe/async-fate.js';
 import { checkInput } from '../ops/validate.js';
 import { opDefinition } from '../ops/registry.js';
 import { scrub, toOpError } from '../ops/errors.js';
@@ -107,6 +108,7 @@ async function runOne(
   o: CiOptions,
   stop: Interruption,
   status: StatusLine,
+  fates?: Record<string, AsyncFate>,
 ): Promise<OpOutcome> {
   const fired = session.fire(input);
   const waiting = setInterval(() => showWaiting(watch.states[fired.opId], o.timeoutMs, status), 1000);
@@ -116,7 +118,12 @@ async function runOne(
     let state = await fired.settled;
     const deadline = (state.result?.ackedAt ?? 0) + o.timeoutMs;
     // The last attempt decides: wait while a failed one may be retried or a retry is still running.
-    const retriable = (s: OpState) => s.matches.some((m) => mayBeRetried(m.invocation) || retryRunning(m.invocation));
+    const maxAttempts = (logGroup: string) => {
+      const fate = fates?.[functionOfGroup(logGroup)];
+      return fate ? fate.maximumRetryAttempts + 1 : undefined;
+    };
+    const retriable = (s: OpState) =>
+      s.matches.some((m) => mayBeRetried(m.invocation, maxAttempts(m.invocation.logGroup)) || retryRunning(m.invocation));
     while (retriable(state) && !stop.interrupted && Date.now() < deadline) {
       showWaiting(state, o.timeoutMs, status);
       await Promise.race([watch.changed(Math.min(1000, deadline - Date.now())), stop.cancelled]);
@@ -222,10 +229,12 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
     }
     let logGroups: string[] = [];
     let chain: Chain | undefined;
+    let fates: Record<string, AsyncFate> | undefined;
     try {
       const discovery = await session.selectBucket(o.bucket);
       logGroups = discovery.logGroups;
       chain = discovery.chain;
+      fates = discovery.asyncFates;
       // Where the other informational lines go: stderr with --json (stdout stays NDJSON), stdout otherwise; not with --quiet.
       const chainLine = text.chainLine(discovery);
       if (chainLine) info(chainLine);
@@ -251,19 +260,21 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
         const skipped = outcomeOf(await session.skip(input).settled);
         outcomes.push(skipped);
         problem(text.skippedLine(input, stoppedBy));
-        if (o.json) status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(skipped, session.target, oneClock, chain))}\n`));
+        if (o.json)
+          status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(skipped, session.target, oneClock, chain, fates))}\n`));
         return;
       }
       if (!o.json) info(text.opStartLine(input));
-      const outcome = await runOne(session, watch, input, o, stop, status);
+      const outcome = await runOne(session, watch, input, o, stop, status, fates);
       for (const w of outcome.warnings) info(`Warning: ${w}`);
       if (outcome.result && !outcome.result.error && expect && outcome.match) {
         outcome.expect = { pattern: expect.source, ok: expect.test(invocationText(outcome.match.invocation)) };
       }
       outcomes.push(outcome);
       // With --json the record says it all; stderr keeps only what went wrong.
-      report(outcome, o, logGroups, tailNotes, session, oneClock, o.json ? () => {} : info, problem);
-      if (o.json) status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(outcome, session.target, oneClock, chain))}\n`));
+      report(outcome, o, logGroups, tailNotes, session, oneClock, o.json ? () => {} : info, problem, fates);
+      if (o.json)
+        status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(outcome, session.target, oneClock, chain, fates))}\n`));
       if (statusOf(outcome) === 'failed' || statusOf(outcome) === 'cancelled') stoppedBy = stop.interrupted ? 'interrupted' : 'failed';
     };
     await inPool(ops, Math.max(1, o.parallel ?? 1), runInput);
@@ -291,6 +302,7 @@ function report(
   oneClock: boolean,
   info: (l: string) => void,
   problem: (l: string) => void,
+  fates?: Record<string, AsyncFate>,
 ) {
   const { input, result } = outcome;
   if (!result || result.error) {
@@ -311,7 +323,8 @@ function report(
       info(text.latencyLine(m.latency, oneClock, direct));
     }
     const failed = matches.filter((m) => invocationFailed(m.invocation));
-    for (const m of outcome.lambdaFailed ? failed : []) for (const line of text.lambdaFailedLines(m.invocation)) problem(line);
+    for (const m of outcome.lambdaFailed ? failed : [])
+      for (const line of text.lambdaFailedLines(m.invocation, fates?.[functionOfGroup(m.invocation.logGroup)])) problem(line);
     if (outcome.timedOut && outcome.missing?.length)
       problem(text.missingFunctionsLine(input, o.timeoutMs, outcome.missing, matches.length));
     else if (outcome.timedOut)

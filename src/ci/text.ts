@@ -3,6 +3,8 @@ import type { Discovery, TargetInfo } from '../events.js';
 import type { OpError, OpInput, OpResult } from '../ops/types.js';
 import type { Invocation, Latency, LatencyHop, MatchConfidence } from '../observe/types.js';
 import { keyOf } from '../ops/index.js';
+import { attemptCount } from '../observe/invocations.js';
+import { failedToText, type AsyncFate } from '../observe/async-fate.js';
 import { errorLines } from './outcome.js';
 import { opDefinition } from '../ops/registry.js';
 
@@ -121,11 +123,25 @@ export function invocationLines(inv: Invocation, confidence: MatchConfidence, la
   return [header, ...body];
 }
 
-/** A failed or timed-out invocation: one line saying so, then its error lines (each `\r` part on its own line). */
-export function lambdaFailedLines(inv: Invocation): string[] {
+/**
+ * A failed or timed-out invocation: one line saying so, then its error lines (each `\r` part on its own line); when
+ * Lambda ran it more than once, or its asynchronous settings (`fate`, GetFunctionEventInvokeConfig) are known and every
+ * attempt was seen, a last line with the attempts and where the event went: `2 attempts; retries exhausted → OnFailure
+ * queue q-failed`.
+ */
+export function lambdaFailedLines(inv: Invocation, fate?: AsyncFate): string[] {
   const how = inv.status === 'timed-out' ? 'timed out' : 'ended in an error';
   const body = errorLines(inv).flatMap((l) => messageLines(l.message).map((s) => `  ${s}`));
-  return [`Lambda failed: invocation ${inv.requestId} in ${inv.logGroup} ${how}`, ...body];
+  const attempts = attemptCount(inv);
+  const parts = [
+    ...(attempts > 1 ? [`${attempts} attempts`] : []),
+    ...(fate && attempts >= fate.maximumRetryAttempts + 1 ? [failedToText(fate)] : []),
+  ];
+  return [
+    `Lambda failed: invocation ${inv.requestId} in ${inv.logGroup} ${how}`,
+    ...body,
+    ...(parts.length ? [`  ${parts.join('; ')}`] : []),
+  ];
 }
 
 /** What --retrigger-prefix found to re-fire. */

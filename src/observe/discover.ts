@@ -141,10 +141,18 @@ export async function discover(
   const beyond =
     Boolean(notification.TopicConfigurations?.length || notification.QueueConfigurations?.length) ||
     Boolean(notification.EventBridgeConfiguration);
+  let found: Discovery;
   if (beyond && chainClients) {
     const { readChain } = await import('./chain-read.js');
     const chain = await readChain(bucket, notification, chainClients);
-    return { ...discoveryFrom(bucket, notification, overrides, { region, chain }), notification };
-  }
-  return { ...discoveryFrom(bucket, notification, overrides, { region }), notification };
+    found = discoveryFrom(bucket, notification, overrides, { region, chain });
+  } else found = discoveryFrom(bucket, notification, overrides, { region });
+  return { ...(await withAsyncFates(found, chainClients)), notification };
+}
+
+/** The discovery with its functions' asynchronous settings (async-fate.ts), read with the chain's clients. */
+async function withAsyncFates(found: Discovery, chainClients: ChainClientConfig | undefined): Promise<Discovery> {
+  if (!chainClients || !found.functions.length) return found;
+  const { readAsyncFates } = await import('./async-fate.js');
+  return { ...found, asyncFates: await readAsyncFates(chainClients, found.functions) };
 }

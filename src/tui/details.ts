@@ -1,6 +1,8 @@
 /** The details view of one row as plain lines. Pure. */
 import type { ChainRoute } from '../events.js';
 import type { Invocation, Latency, LogLine } from '../observe/types.js';
+import { failedToText, type AsyncFate } from '../observe/async-fate.js';
+import { attemptCount } from '../observe/invocations.js';
 import { hopLatencyText, routeText } from './details-chain.js';
 import {
   CONFIDENCE_LABELS,
@@ -109,12 +111,18 @@ function responseLines(row: OpRow): DetailLine[] {
   return lines;
 }
 
-function invocationLines(invocation: Invocation | undefined): DetailLine[] {
+function invocationLines(invocation: Invocation | undefined, fates?: Record<string, AsyncFate>): DetailLine[] {
   if (!invocation) return [{ text: 'no invocation matched yet', style: 'dim' }];
   const lines: DetailLine[] = [
     plain(`request id    ${invocation.requestId} (${invocation.status})`),
     plain(`log           ${invocation.logGroup} ${invocation.logStream}`),
   ];
+  // Retries of an asynchronous event share its request id; once the last one failed, where Lambda sent the event.
+  const attempts = attemptCount(invocation);
+  const fate = fates?.[invocation.logGroup.replace(/^\/aws\/lambda\//, '')];
+  if (attempts > 1) lines.push(plain(`attempts      ${attempts}`));
+  if (fate && (invocation.status === 'failed' || invocation.status === 'timed-out') && attempts >= fate.maximumRetryAttempts + 1)
+    lines.push({ text: `went to       ${failedToText(fate)}`, style: 'error' });
   if (invocation.status === 'failed' || invocation.status === 'timed-out') {
     const errors = lambdaErrorLines(invocation);
     lines.push(title('Lambda error'));
@@ -175,6 +183,8 @@ function timingLines(row: OpRow | undefined, l: Latency | undefined, invocation:
 export interface DetailContext {
   parent?: OpRow;
   children?: readonly ChildRow[];
+  /** Discovery's asynchronous settings per function (where failed events go). */
+  fates?: Record<string, AsyncFate>;
 }
 
 /** The op's request, S3's answer and the op's warnings. */
@@ -204,7 +214,12 @@ function functionLines(children: readonly ChildRow[]): DetailLine[] {
   return [...lines, { text: `a function's row (under this row in the events table) + ${enter}: its invocation and route`, style: 'dim' }];
 }
 
-function childDetailLines(row: ChildRow, invocations: Record<string, Invocation>, parent: OpRow | undefined): DetailLine[] {
+function childDetailLines(
+  row: ChildRow,
+  invocations: Record<string, Invocation>,
+  parent: OpRow | undefined,
+  fates?: Record<string, AsyncFate>,
+): DetailLine[] {
   const invocation = row.requestId ? invocations[row.requestId] : undefined;
   const op = parent ? ` ${OP_LABELS[parent.input.kind]}` : '';
   const how = row.confidence ? `, matched by ${CONFIDENCE_LABELS[row.confidence]}` : '';
@@ -214,7 +229,7 @@ function childDetailLines(row: ChildRow, invocations: Record<string, Invocation>
   if (row.routes.length && parent) lines.push(...routeLines(parent.input.bucket, row.routes));
   else lines.push({ text: 'no route to this function in the discovered chain (matched by its log group)', style: 'dim' });
   lines.push(title('Invocation'));
-  if (invocation || row.status === 'matched' || row.status === 'lambda-failed') lines.push(...invocationLines(invocation));
+  if (invocation || row.status === 'matched' || row.status === 'lambda-failed') lines.push(...invocationLines(invocation, fates));
   else if (row.status === 'did-not-run')
     lines.push({ text: `did not run: no invocation of ${row.function} matched before the operation's timeout`, style: 'error' });
   else lines.push({ text: `waiting for ${row.function}: no invocation matched yet`, style: 'dim' });
@@ -226,10 +241,10 @@ export function detailLines(row: Row, invocations: Record<string, Invocation>, c
   if (row.kind === 'foreign') {
     return [
       title(`Foreign invocation ${row.requestId} (no operation of this session explains it)`),
-      ...invocationLines(invocations[row.requestId]),
+      ...invocationLines(invocations[row.requestId], context.fates),
     ];
   }
-  if (row.kind === 'child') return childDetailLines(row, invocations, context.parent);
+  if (row.kind === 'child') return childDetailLines(row, invocations, context.parent, context.fates);
   const invocation = row.requestId ? invocations[row.requestId] : undefined;
   const how = row.confidence && !row.fanout ? `, matched by ${CONFIDENCE_LABELS[row.confidence]}` : '';
   const lines: DetailLine[] = [title(`#${row.opId} ${OP_LABELS[row.input.kind]}: ${statusText(row, 20)}${how}`), ...opLines(row)];
@@ -239,7 +254,7 @@ export function detailLines(row: Row, invocations: Record<string, Invocation>, c
     lines.push(title('Timings'), ...requestTimes(row));
     return lines;
   }
-  lines.push(title('Invocation'), ...invocationLines(invocation));
+  lines.push(title('Invocation'), ...invocationLines(invocation, context.fates));
   lines.push(title('Timings'), ...timingLines(row, row.latency, invocation));
   return lines;
 }

@@ -18,7 +18,9 @@ export const invalidParameter = (message: string) => new LambdaError('InvalidPar
 export const conflict = (message: string) => new LambdaError('ResourceConflictException', message, 409);
 
 export function sendLambdaError(res: ServerResponse, err: LambdaError): void {
-  const body = JSON.stringify({ Type: err.type, message: err.message });
+  // A throttle also says why (TooManyRequestsException's Reason, e.g. ReservedFunctionConcurrentInvocationLimitExceeded).
+  const reason = (err as { reason?: string }).reason;
+  const body = JSON.stringify({ ...(reason ? { Reason: reason } : {}), Type: err.type, message: err.message });
   res.writeHead(err.status, {
     'x-amzn-ErrorType': err.code,
     'content-type': 'application/json',

@@ -1,5 +1,6 @@
 /** Pure rules of a function's configuration: names and ARNs, CreateFunction validation, the returned shape. */
 import type { CreateFunctionRequest, FunctionConfiguration, UpdateFunctionConfigurationRequest } from '@aws-sdk/client-lambda';
+import { validateDeadLetterConfig } from './async/config.js';
 import { invalidParameter, LambdaError } from './errors.js';
 import { logGroupFor } from './log-format.js';
 
@@ -147,7 +148,7 @@ function validateRole(role: unknown): LambdaError | undefined {
 
 type Settings = Pick<
   UpdateFunctionConfigurationRequest,
-  'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment' | 'EphemeralStorage' | 'Role' | 'Description'
+  'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment' | 'EphemeralStorage' | 'Role' | 'Description' | 'DeadLetterConfig'
 >;
 
 function validateSettings(input: Settings, currentRuntime?: string): LambdaError | undefined {
@@ -185,7 +186,11 @@ function validateSettings(input: Settings, currentRuntime?: string): LambdaError
   if (input.MemorySize !== undefined && (!Number.isInteger(input.MemorySize) || input.MemorySize < 128 || input.MemorySize > 10240)) {
     return invalidParameter(`MemorySize must be between 128 and 10240 MB, got ${input.MemorySize}.`);
   }
-  return validateEnvironment(input.Environment) ?? validateEphemeralStorage(input.EphemeralStorage);
+  return (
+    validateEnvironment(input.Environment) ??
+    validateEphemeralStorage(input.EphemeralStorage) ??
+    validateDeadLetterConfig(input.DeadLetterConfig)
+  );
 }
 
 export function validateCreate(input: CreateFunctionBody): LambdaError | undefined {
@@ -244,6 +249,7 @@ export function newConfiguration(
     CodeSha256: code.codeSha256,
     Version: '$LATEST',
     ...(input.Environment?.Variables ? { Environment: { Variables: input.Environment.Variables } } : {}),
+    ...(input.DeadLetterConfig?.TargetArn ? { DeadLetterConfig: { TargetArn: input.DeadLetterConfig.TargetArn } } : {}),
     TracingConfig: { Mode: 'PassThrough' },
     RevisionId: where.revisionId,
     State: 'Pending',
@@ -281,8 +287,12 @@ export function withSettings(
   now: Date,
   revisionId: string,
 ): FunctionConfiguration {
+  // DeadLetterConfig with an empty TargetArn removes the dead-letter queue.
+  const { DeadLetterConfig: oldDeadLetter, ...base } = config;
+  const deadLetter = input.DeadLetterConfig !== undefined ? input.DeadLetterConfig.TargetArn || undefined : oldDeadLetter?.TargetArn;
   return {
-    ...config,
+    ...base,
+    ...(deadLetter ? { DeadLetterConfig: { TargetArn: deadLetter } } : {}),
     ...(input.Runtime !== undefined ? { Runtime: input.Runtime } : {}),
     ...(input.Handler !== undefined ? { Handler: input.Handler } : {}),
     ...(input.Timeout !== undefined ? { Timeout: input.Timeout } : {}),

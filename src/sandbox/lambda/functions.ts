@@ -40,6 +40,10 @@ export class LambdaFunctions {
       endpoint: () => string | undefined;
       /** Told of each function created with (or switched to) a runtime, for the sandbox log's notices (index.ts). */
       runtimeChosen?: (functionName: string, runtime: string) => void;
+      /** Reserved concurrency, shown by GetFunction (concurrency.ts). */
+      concurrency?: { get(name: string): number | undefined };
+      /** Called when a function is deleted, for state kept beside it. */
+      forget?: (name: string) => void;
     },
   ) {
     for (const f of store.list()) this.linkSdk(f.configuration.FunctionName!);
@@ -177,8 +181,10 @@ export class LambdaFunctions {
     const stored = this.require(ref);
     const name = stored.configuration.FunctionName!;
     const endpoint = this.where.endpoint();
+    const reserved = this.where.concurrency?.get(name);
     return {
       Configuration: stored.configuration,
+      ...(reserved !== undefined ? { Concurrency: { ReservedConcurrentExecutions: reserved } } : {}),
       Code: {
         RepositoryType: 'S3',
         Location: `${endpoint ?? ''}/2015-03-31/functions/${encodeURIComponent(name)}/code.zip`,
@@ -207,6 +213,7 @@ export class LambdaFunctions {
     const name = stored.configuration.FunctionName!;
     this.runner.forget(name);
     this.store.delete(name);
+    this.where.forget?.(name);
   }
 
   async updateCode(ref: string, body: CodeSource & { DryRun?: boolean; Architectures?: unknown }): Promise<FunctionConfiguration> {

@@ -6,6 +6,11 @@
 import { join } from 'node:path';
 import type { FunctionRegistry, SandboxContext, SandboxService } from '../context.js';
 import { handleLambdaRequest } from './api.js';
+import { handleAsyncRequest } from './async/api.js';
+import { DEFAULT_EVENT_AGE_SECONDS, DEFAULT_RETRY_ATTEMPTS, EventInvokeConfigStore } from './async/config.js';
+import { createAsyncDelivery } from './async/destinations.js';
+import { throttleRetryMs } from './async/backoff.js';
+import { ConcurrencyStore } from './concurrency.js';
 import { EventSourceMappings } from './event-source-mappings/mappings.js';
 import type { PollerTiming } from './event-source-mappings/poller.js';
 import { MappingStore } from './event-source-mappings/store.js';
@@ -29,6 +34,8 @@ export type LambdaService = SandboxService & {
   functions: LambdaFunctions;
   runner: Runner;
   mappings: EventSourceMappings;
+  eventInvokeConfigs: EventInvokeConfigStore;
+  concurrency: ConcurrencyStore;
 };
 
 export async function createLambdaService(ctx: SandboxContext, options: LambdaServiceOptions = {}): Promise<LambdaService> {
@@ -43,12 +50,31 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     endpoint,
     maxOutputBytes: options.maxOutputBytes,
   });
+  const eventInvokeConfigs = new EventInvokeConfigStore((name) => store.functionDir(name));
+  const concurrency = new ConcurrencyStore((name) => store.functionDir(name));
   const runnerOptions: RunnerOptions = {
     maxEnvironments: options.maxEnvironments ?? 10,
     // AWS waits about 1 and 2 minutes: one of AWS's long waits (a second per minute, times --timing-scale).
     retryDelaysMs: options.retryDelaysMs ?? [ctx.timing.awsWaitMs(60_000), ctx.timing.awsWaitMs(120_000)],
     idleTimeoutMs: options.idleTimeoutMs ?? 15 * 60_000,
     log: (line) => ctx.log(line),
+    async: {
+      policy: (name) => {
+        const c = eventInvokeConfigs.get(name);
+        return {
+          maximumRetryAttempts: c?.MaximumRetryAttempts ?? DEFAULT_RETRY_ATTEMPTS,
+          // Up to 6 hours on AWS: one of AWS's long waits too.
+          maximumEventAgeMs: ctx.timing.awsWaitMs((c?.MaximumEventAgeInSeconds ?? DEFAULT_EVENT_AGE_SECONDS) * 1000),
+        };
+      },
+      reserved: (name) => concurrency.get(name),
+      throttleWaitMs: (n) => ctx.timing.awsWaitMs(throttleRetryMs(n)),
+      ended: createAsyncDelivery(
+        ctx,
+        eventInvokeConfigs,
+        (name) => store.get(name)?.configuration.DeadLetterConfig?.TargetArn || undefined,
+      ),
+    },
   };
   let functions!: LambdaFunctions;
   const runner = new Runner(host, (name) => functions.specOf(name), runnerOptions);
@@ -60,6 +86,11 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     runtimeChosen: (name, runtime) => {
       const notice = isRubyRuntime(runtime) ? rubyNotice(name, runtime, host.ruby()) : undefined;
       if (notice) ctx.log(notice);
+    },
+    concurrency,
+    forget: (name) => {
+      eventInvokeConfigs.forget(name);
+      concurrency.forget(name);
     },
   });
   const mappings = new EventSourceMappings(new MappingStore(join(root, 'event-source-mappings.json'), ctx.log), {
@@ -81,7 +112,10 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     functions,
     runner,
     mappings,
+    eventInvokeConfigs,
+    concurrency,
     async handle(req, res) {
+      if (await handleAsyncRequest({ functions, configs: eventInvokeConfigs, concurrency }, req, res)) return;
       await handleLambdaRequest(functions, req, res, mappings);
     },
     async close() {

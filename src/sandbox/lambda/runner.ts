@@ -3,8 +3,35 @@
  * replacement after a timeout or crash, and the asynchronous (Event) queue with Lambda's two retries.
  */
 import { randomUUID } from 'node:crypto';
+import type { RecordCondition } from './async/record.js';
+import { ThrottledError } from './concurrency.js';
 import { ExecutionEnvironment } from './environment.js';
 import type { FunctionSpec, InvocationOutcome, RuntimeHost } from './spec.js';
+
+/**
+ * What the runner asks of the function's asynchronous settings and reserved concurrency (async/, concurrency.ts).
+ * Without them: two retries, no age limit, no reserved concurrency, and a failed event is only logged.
+ */
+export interface AsyncHooks {
+  /** MaximumRetryAttempts (0-2) and MaximumEventAgeInSeconds as a wait already scaled (ms). */
+  policy(name: string): { maximumRetryAttempts: number; maximumEventAgeMs: number };
+  /** The function's reserved concurrency; undefined when it has none. */
+  reserved(name: string): number | undefined;
+  /** Wait before the `n`th retry (from 0) of an event held back by the reserved concurrency (ms, scaled). */
+  throttleWaitMs(n: number): number;
+  /** An event's end: success, retries exhausted, too old, or throttled at reserved concurrency 0. */
+  ended(name: string, end: AsyncEnd): void;
+}
+
+/** How one asynchronous event ended, as AsyncHooks.ended receives it. */
+export interface AsyncEnd {
+  requestId: string;
+  payload: string;
+  condition: RecordCondition;
+  /** Times the function ran with it. */
+  attempts: number;
+  outcome?: InvocationOutcome;
+}
 
 export interface RunnerOptions {
   /** Most environments one function may have at once; further invocations wait. */
@@ -14,6 +41,7 @@ export interface RunnerOptions {
   /** An environment idle this long is shut down, as Lambda reclaims idle environments. */
   idleTimeoutMs: number;
   log(line: string): void;
+  async?: AsyncHooks;
 }
 
 interface Pool {
@@ -23,12 +51,23 @@ interface Pool {
   waiters: (() => void)[];
   queue: QueuedEvent[];
   pumping: boolean;
+  /** Invocations started or starting (sync and async), against the reserved concurrency. */
+  active: number;
+  /** The pump's wake-up while an event is held back by the reserved concurrency (woken by every release). */
+  held: (() => void)[];
 }
 
 interface QueuedEvent {
   requestId: string;
   payload: string;
+  /** Runs so far. */
   attempt: number;
+  /** When Lambda accepted it (ms), for MaximumEventAgeInSeconds. */
+  queuedAt: number;
+  /** The last run's outcome, for the record when the event then ages out. */
+  last?: InvocationOutcome;
+  /** Times it was held back by the reserved concurrency. */
+  throttles: number;
 }
 
 /** The function was deleted before its invocation could start (Invoke racing DeleteFunction). */
@@ -54,7 +93,7 @@ export class Runner {
   private pool(name: string): Pool {
     let p = this.pools.get(name);
     if (!p) {
-      p = { generation: 0, environments: new Set(), idle: [], waiters: [], queue: [], pumping: false };
+      p = { generation: 0, environments: new Set(), idle: [], waiters: [], queue: [], pumping: false, active: 0, held: [] };
       this.pools.set(name, p);
     }
     return p;
@@ -74,7 +113,9 @@ export class Runner {
         this.drop(pool, warm);
         continue;
       }
-      if (pool.environments.size < this.options.maxEnvironments) {
+      // Never more environments than the reserved concurrency (at least one: a throttled invoke never gets here).
+      const reserved = this.options.async?.reserved(name);
+      if (pool.environments.size < Math.max(1, Math.min(this.options.maxEnvironments, reserved ?? Number.POSITIVE_INFINITY))) {
         // Read the spec now: code or settings may have changed while this caller waited.
         const spec = this.specOf(name);
         if (!spec) throw new FunctionGoneError(name);
@@ -119,6 +160,7 @@ export class Runner {
       this.idleTimers.set(env, timer);
     } else this.drop(pool, env);
     pool.waiters.shift()?.();
+    for (const wake of pool.held.splice(0)) wake();
   }
 
   private drop(pool: Pool, env: ExecutionEnvironment): void {
@@ -131,14 +173,27 @@ export class Runner {
   /** RequestResponse: runs now, resolves with the outcome. */
   async invoke(name: string, payload: string, requestId: string = randomUUID(), clientContext?: string): Promise<InvocationOutcome> {
     if (!this.specOf(name)) throw new FunctionGoneError(name);
-    const { env, generation } = await this.acquire(name);
+    const pool = this.pool(name);
+    const reserved = this.options.async?.reserved(name);
+    if (reserved !== undefined && pool.active >= reserved) throw new ThrottledError();
+    pool.active += 1;
+    let acquired: { env: ExecutionEnvironment; generation: number };
+    try {
+      acquired = await this.acquire(name);
+    } catch (err) {
+      pool.active -= 1;
+      throw err;
+    }
+    const { env, generation } = acquired;
     if (!this.specOf(name)) {
+      pool.active -= 1;
       this.release(name, env, generation);
       throw new FunctionGoneError(name);
     }
     try {
       return await env.invoke({ requestId, payload, clientContext });
     } finally {
+      pool.active -= 1;
       this.release(name, env, generation);
     }
   }
@@ -146,7 +201,7 @@ export class Runner {
   /** Event: queued per function and started in queue order (so START lines keep commit order). */
   invokeAsync(name: string, payload: string, requestId: string = randomUUID()): string {
     const pool = this.pool(name);
-    pool.queue.push({ requestId, payload, attempt: 0 });
+    pool.queue.push({ requestId, payload, attempt: 0, queuedAt: Date.now(), throttles: 0 });
     void this.pump(name);
     return requestId;
   }
@@ -157,18 +212,40 @@ export class Runner {
     pool.pumping = true;
     try {
       while (pool.queue.length && !this.closed) {
-        const event = pool.queue.shift()!;
+        const event = pool.queue[0]!;
+        const hooks = this.options.async;
+        if (hooks && Date.now() - event.queuedAt > hooks.policy(name).maximumEventAgeMs) {
+          pool.queue.shift();
+          this.end(name, event, 'EventAgeExceeded', event.attempt, event.last);
+          continue;
+        }
+        const reserved = hooks?.reserved(name);
+        // Reserved concurrency 0: Lambda sends new events to the DLQ / on-failure destination without retries.
+        if (reserved === 0) {
+          pool.queue.shift();
+          this.end(name, event, 'RetriesExhausted', event.attempt, event.last);
+          continue;
+        }
+        if (hooks && reserved !== undefined && pool.active >= reserved) {
+          await this.holdBack(pool, hooks.throttleWaitMs(event.throttles));
+          event.throttles += 1;
+          continue;
+        }
+        pool.queue.shift();
+        pool.active += 1;
         let acquired: { env: ExecutionEnvironment; generation: number };
         try {
           acquired = await this.acquire(name);
         } catch {
+          pool.active -= 1;
           if (!this.closed) this.options.log(`lambda: dropped event ${event.requestId}: function ${name} no longer exists`);
           continue;
         }
         // Started (START written) before the next event is taken; finishes on its own.
         void acquired.env.invoke({ requestId: event.requestId, payload: event.payload }).then((outcome) => {
+          pool.active -= 1;
           this.release(name, acquired.env, acquired.generation);
-          if (outcome.status !== 'success') this.retryLater(name, event);
+          this.settle(name, event, outcome);
         });
       }
     } finally {
@@ -176,17 +253,54 @@ export class Runner {
     }
   }
 
-  private retryLater(name: string, event: QueuedEvent): void {
-    if (event.attempt >= 2 || this.closed) {
-      if (event.attempt >= 2) this.options.log(`lambda: ${name} event ${event.requestId} failed 3 times; discarded`);
+  /** Waits until an invocation of the function ends or `ms` pass (a throttled event's retry). */
+  private holdBack(pool: Pool, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const done = () => {
+        clearTimeout(timer);
+        this.retryTimers.delete(timer);
+        const at = pool.held.indexOf(done);
+        if (at !== -1) pool.held.splice(at, 1);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      this.retryTimers.add(timer);
+      pool.held.push(done);
+    });
+  }
+
+  /** After a run: success or retries exhausted end the event; otherwise it is queued again after AWS's backoff. */
+  private settle(name: string, event: QueuedEvent, outcome: InvocationOutcome): void {
+    const runs = event.attempt + 1;
+    if (outcome.status === 'success') {
+      this.end(name, event, 'Success', runs, outcome);
       return;
     }
-    const timer = setTimeout(() => {
-      this.retryTimers.delete(timer);
-      this.pool(name).queue.push({ ...event, attempt: event.attempt + 1 });
-      void this.pump(name);
-    }, this.options.retryDelaysMs[event.attempt]);
+    const maxRetries = this.options.async?.policy(name).maximumRetryAttempts ?? 2;
+    if (event.attempt >= maxRetries) {
+      this.end(name, event, 'RetriesExhausted', runs, outcome);
+      return;
+    }
+    if (this.closed) return;
+    const timer = setTimeout(
+      () => {
+        this.retryTimers.delete(timer);
+        this.pool(name).queue.push({ ...event, attempt: runs, last: outcome, throttles: 0 });
+        void this.pump(name);
+      },
+      this.options.retryDelaysMs[Math.min(event.attempt, this.options.retryDelaysMs.length - 1)],
+    );
     this.retryTimers.add(timer);
+  }
+
+  private end(name: string, event: QueuedEvent, condition: RecordCondition, attempts: number, outcome?: InvocationOutcome): void {
+    if (this.closed) return;
+    const hooks = this.options.async;
+    if (hooks) {
+      hooks.ended(name, { requestId: event.requestId, payload: event.payload, condition, attempts, ...(outcome ? { outcome } : {}) });
+    } else if (condition !== 'Success') {
+      this.options.log(`lambda: ${name} event ${event.requestId} failed ${attempts} times; discarded`);
+    }
   }
 
   /** New code or settings: idle environments go now, busy ones after their invocation. */
@@ -218,6 +332,7 @@ export class Runner {
       pool.environments.clear();
       pool.idle.length = 0;
       for (const w of pool.waiters.splice(0)) w();
+      for (const w of pool.held.splice(0)) w();
     }
   }
 }

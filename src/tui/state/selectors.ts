@@ -14,13 +14,17 @@ export function emptyLogText(state: AppState): string {
 }
 
 /** The details of the row with this key (a child row's with its op's request; an op's with its child rows); undefined once cleared. */
-export function detailsOf(state: Pick<AppState, 'rows' | 'invocations'>, key: string): DetailLine[] | undefined {
+export function detailsOf(
+  state: Pick<AppState, 'rows' | 'invocations'> & Partial<Pick<AppState, 'discovery'>>,
+  key: string,
+): DetailLine[] | undefined {
   const row = state.rows.find((r) => rowKey(r) === key);
   if (!row) return undefined;
-  if (row.kind === 'foreign') return detailLines(row, state.invocations);
+  const fates = state.discovery?.asyncFates;
+  if (row.kind === 'foreign') return detailLines(row, state.invocations, { fates });
   const parent = state.rows.find((r): r is OpRow => r.kind === 'op' && r.opId === row.opId);
   const children = state.rows.filter((r): r is ChildRow => r.kind === 'child' && r.opId === row.opId);
-  return detailLines(row, state.invocations, { parent, children });
+  return detailLines(row, state.invocations, { parent, children, fates });
 }
 
 /** Lines the help or details overlay has (for scroll limits). */
