@@ -11,21 +11,16 @@ import { childEnvironment, type FunctionSpec, type InvocationOutcome, type Invoc
 import { LineAssembler } from './line-assembler.js';
 import { isRubyRuntime, rubyErrorLines, rubyErrorPayload, rubyMissingError } from './ruby.js';
 import {
-  endLine,
   errorPayload,
-  initStartLine,
-  logGroupFor,
   logStreamName,
   nodeConsoleLine,
-  nodeErrorLine,
-  pythonErrorLine,
-  reportLine,
   runtimeExitLine,
   splitForCloudWatch,
-  startLine,
   timeoutLine,
   type HandlerError,
 } from './log-format.js';
+import { FunctionLogFormat } from './json-logs.js';
+import { logSettingsOf } from './logging-config.js';
 
 interface ChildMessage {
   type: 'ready' | 'init-error' | 'log' | 'done' | 'fatal';
@@ -33,6 +28,8 @@ interface ChildMessage {
   ts?: number;
   level?: string;
   message?: string;
+  /** `message` is a whole record in the JSON log format (bootstrap.mjs formatted it). */
+  json?: boolean;
   ok?: boolean;
   result?: string;
   error?: HandlerError;
@@ -70,6 +67,8 @@ function peakMemoryMB(pid: number | undefined): number | undefined {
 export class ExecutionEnvironment {
   readonly logStream = logStreamName(new Date());
   readonly logGroup: string;
+  /** The platform and error lines in the function's LogFormat, and its level filter (json-logs.ts). */
+  private readonly logFormat: FunctionLogFormat;
   private child!: ChildProcess;
   private control!: Socket;
   private initDurationMs?: number;
@@ -84,7 +83,8 @@ export class ExecutionEnvironment {
     readonly spec: FunctionSpec,
     private readonly host: RuntimeHost,
   ) {
-    this.logGroup = logGroupFor(spec.name);
+    this.logFormat = new FunctionLogFormat(spec.logging ?? logSettingsOf(spec.name, undefined), spec.runtime);
+    this.logGroup = this.logFormat.settings.logGroup;
     this.ready = this.boot();
   }
 
@@ -109,7 +109,7 @@ export class ExecutionEnvironment {
     const ruby = isRubyRuntime(this.spec.runtime) ? this.host.ruby() : undefined;
     const command = python ? this.host.pythonExecutable() : ruby ? ruby.executable : process.execPath;
     const script = python ? this.host.pythonBootstrap : ruby ? this.host.rubyBootstrap : this.host.nodeBootstrap;
-    this.write(initStartLine(this.spec.runtime));
+    this.writeMany(this.logFormat.initStart(this.spec.name));
     const spawnedAt = performance.now();
     try {
       if (isRubyRuntime(this.spec.runtime) && !ruby) throw Object.assign(new Error('no ruby'), { code: 'RUBY_MISSING' });
@@ -196,9 +196,13 @@ export class ExecutionEnvironment {
       case 'init-error':
         this.takeInit()?.(msg.error);
         break;
-      case 'log':
-        this.flushLines(splitForCloudWatch(nodeConsoleLine(msg.ts ?? Date.now(), msg.requestId, msg.level ?? 'INFO', msg.message ?? '')));
+      case 'log': {
+        const line = msg.json
+          ? `${msg.message ?? ''}\n`
+          : nodeConsoleLine(msg.ts ?? Date.now(), msg.requestId, msg.level ?? 'INFO', msg.message ?? '');
+        this.flushLines(splitForCloudWatch(line));
         break;
+      }
       case 'fatal':
         if (msg.error) this.writeHandlerError(undefined, msg.error, 'init');
         this.kill();
@@ -228,7 +232,7 @@ export class ExecutionEnvironment {
           this.running.drained[stream] = true;
           this.maybeFinish();
         }
-      } else lines.push(`${item.line}\n`);
+      } else if (this.logFormat.keeps(item.line)) lines.push(`${item.line}\n`);
     }
     this.flushLines(lines);
   }
@@ -277,9 +281,8 @@ export class ExecutionEnvironment {
   }
 
   private writeHandlerError(requestId: string | undefined, error: HandlerError, phase: 'invoke' | 'init', fatal = false): void {
-    if (isRubyRuntime(this.spec.runtime)) this.writeMany(rubyErrorLines(error, phase, fatal));
-    else if (this.spec.runtime.startsWith('python')) this.write(pythonErrorLine(error));
-    else this.write(nodeErrorLine(Date.now(), requestId, error, phase));
+    const lines = this.logFormat.handlerError(requestId, error, phase);
+    this.writeMany(lines ?? (isRubyRuntime(this.spec.runtime) ? rubyErrorLines(error, phase, fatal) : []));
   }
 
   /** Runs one invocation; resolves (never rejects) with what happened. */
@@ -298,7 +301,7 @@ export class ExecutionEnvironment {
         truncated: false,
         timer: setTimeout(() => this.onTimeout(), timeoutMs),
       };
-      this.write(startLine(req.requestId));
+      this.writeMany(this.logFormat.start(req.requestId));
       if (this.initError || !this.alive) {
         const error = this.initError ?? { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited', trace: [] };
         this.complete('error', error, 0, { status: 'error', errorType: error.errorType });
@@ -330,16 +333,11 @@ export class ExecutionEnvironment {
     this.maxRssMB = Math.max(this.maxRssMB, peakMemoryMB(this.child.pid) ?? 0);
     this.flushRemainder();
     this.kill();
-    const message = timeoutLine(Date.now(), r.req.requestId, this.spec.timeoutSeconds);
-    this.write(message);
-    const error = { errorType: 'Sandbox.Timedout', errorMessage: message.trim(), trace: [] };
-    this.complete(
-      'timeout',
-      error,
-      performance.now() - r.startedAt,
-      { status: 'timeout' },
-      JSON.stringify({ errorMessage: message.trim() }),
-    );
+    const message = timeoutLine(Date.now(), r.req.requestId, this.spec.timeoutSeconds).trim();
+    this.writeMany(this.logFormat.timeout(r.req.requestId, this.spec.timeoutSeconds));
+    const error = { errorType: 'Sandbox.Timedout', errorMessage: message, trace: [] };
+    // Lambda reports the configured timeout as the Duration (`Duration: 3000.00 ms`), not the moment the kill landed.
+    this.complete('timeout', error, this.spec.timeoutSeconds * 1000, { status: 'timeout' }, JSON.stringify({ errorMessage: message }));
   }
 
   private onExit(detail: string): void {
@@ -381,9 +379,9 @@ export class ExecutionEnvironment {
     const requestId = r.req.requestId;
     const initDurationMs = this.initReported ? undefined : this.initDurationMs;
     this.initReported = true;
-    this.write(endLine(requestId));
-    this.write(
-      reportLine({
+    this.writeMany(this.logFormat.end(requestId));
+    this.writeMany(
+      this.logFormat.report({
         requestId,
         durationMs,
         memorySizeMB: this.spec.memorySizeMB,

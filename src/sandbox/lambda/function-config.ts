@@ -1,7 +1,7 @@
 /** Pure rules of a function's configuration: names and ARNs, CreateFunction validation, the returned shape. */
 import type { CreateFunctionRequest, FunctionConfiguration, UpdateFunctionConfigurationRequest } from '@aws-sdk/client-lambda';
 import { invalidParameter, LambdaError } from './errors.js';
-import { logGroupFor } from './log-format.js';
+import { mergeLoggingConfig, validateLoggingConfig } from './logging-config.js';
 
 /** CreateFunction as it arrives in JSON: ZipFile is base64 text, not bytes. */
 export type CreateFunctionBody = Omit<CreateFunctionRequest, 'Code'> & { Code?: CodeSource & { ImageUri?: string } };
@@ -146,10 +146,10 @@ function validateRole(role: unknown): LambdaError | undefined {
 
 type Settings = Pick<
   UpdateFunctionConfigurationRequest,
-  'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment' | 'EphemeralStorage' | 'Role' | 'Description'
+  'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment' | 'EphemeralStorage' | 'Role' | 'Description' | 'LoggingConfig'
 >;
 
-function validateSettings(input: Settings): LambdaError | undefined {
+function validateSettings(input: Settings, current?: FunctionConfiguration): LambdaError | undefined {
   if (input.Role !== undefined) {
     const invalid = validateRole(input.Role);
     if (invalid) return invalid;
@@ -182,7 +182,11 @@ function validateSettings(input: Settings): LambdaError | undefined {
   if (input.MemorySize !== undefined && (!Number.isInteger(input.MemorySize) || input.MemorySize < 128 || input.MemorySize > 10240)) {
     return invalidParameter(`MemorySize must be between 128 and 10240 MB, got ${input.MemorySize}.`);
   }
-  return validateEnvironment(input.Environment) ?? validateEphemeralStorage(input.EphemeralStorage);
+  return (
+    validateEnvironment(input.Environment) ??
+    validateEphemeralStorage(input.EphemeralStorage) ??
+    validateLoggingConfig(input.LoggingConfig, current?.LoggingConfig)
+  );
 }
 
 export function validateCreate(input: CreateFunctionBody): LambdaError | undefined {
@@ -212,8 +216,12 @@ export function validateCreate(input: CreateFunctionBody): LambdaError | undefin
   return validateArchitectures(input.Architectures) ?? validateSettings(input);
 }
 
-export function validateUpdateConfiguration(input: UpdateFunctionConfigurationRequest): LambdaError | undefined {
-  return validateSettings(input);
+/** `current`: the stored configuration (a level without a LogFormat in the request is checked against its format). */
+export function validateUpdateConfiguration(
+  input: UpdateFunctionConfigurationRequest,
+  current?: FunctionConfiguration,
+): LambdaError | undefined {
+  return validateSettings(input, current);
 }
 
 export interface CodeInfo {
@@ -250,7 +258,7 @@ export function newConfiguration(
     Architectures: input.Architectures ?? ['x86_64'],
     EphemeralStorage: { Size: input.EphemeralStorage?.Size ?? 512 },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-    LoggingConfig: { LogFormat: 'Text', LogGroup: logGroupFor(name) },
+    LoggingConfig: mergeLoggingConfig(name, undefined, input.LoggingConfig),
   };
 }
 
@@ -288,6 +296,9 @@ export function withSettings(
     ...(input.Role !== undefined ? { Role: input.Role } : {}),
     ...(input.Environment !== undefined ? { Environment: { Variables: input.Environment.Variables ?? {} } } : {}),
     ...(input.EphemeralStorage !== undefined ? { EphemeralStorage: { Size: input.EphemeralStorage.Size } } : {}),
+    ...(input.LoggingConfig != null
+      ? { LoggingConfig: mergeLoggingConfig(config.FunctionName!, config.LoggingConfig, input.LoggingConfig) }
+      : {}),
     LastModified: lastModified(now),
     RevisionId: revisionId,
     LastUpdateStatus: 'InProgress',
