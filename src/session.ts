@@ -170,7 +170,7 @@ class Session implements SessionApi {
     const d = this.discovery;
     if (!d?.chain || d.bucket !== input.bucket) return { expectedMatches: 1 };
     const reached = functionsFor(d.chain, { bucket: input.bucket, key: keyOf(input), eventNames: opDefinition(input.kind).eventNames });
-    const watched = reached.filter((fn) => d.logGroups.includes(logGroupOf(fn)));
+    const watched = reached.filter((fn) => d.logGroups.includes(logGroupOf(fn, d.logGroupByFunction)));
     return watched.length > 1 ? { expectedMatches: watched.length, expectedFunctions: watched } : { expectedMatches: 1 };
   }
 
@@ -188,7 +188,9 @@ class Session implements SessionApi {
     if (!op) return {};
     return {
       expectedMatches: op.expectedMatches,
-      ...(op.expectedFunctions ? { expectedGroups: op.expectedFunctions.map(logGroupOf) } : {}),
+      ...(op.expectedFunctions
+        ? { expectedGroups: op.expectedFunctions.map((fn) => logGroupOf(fn, this.discovery?.logGroupByFunction)) }
+        : {}),
     };
   }
 

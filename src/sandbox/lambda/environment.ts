@@ -381,14 +381,17 @@ export class ExecutionEnvironment {
     this.initReported = true;
     this.writeMany(this.logFormat.end(requestId));
     this.writeMany(
-      this.logFormat.report({
-        requestId,
-        durationMs,
-        memorySizeMB: this.spec.memorySizeMB,
-        maxMemoryUsedMB: Math.min(Math.max(this.maxRssMB, 1), this.spec.memorySizeMB),
-        initDurationMs,
-        ...report,
-      }),
+      this.logFormat.report(
+        {
+          requestId,
+          durationMs,
+          memorySizeMB: this.spec.memorySizeMB,
+          maxMemoryUsedMB: Math.min(Math.max(this.maxRssMB, 1), this.spec.memorySizeMB),
+          initDurationMs,
+          ...report,
+        },
+        status,
+      ),
     );
     const tail = Buffer.from(r.tail);
     this.running = undefined;

@@ -137,9 +137,11 @@ export class FunctionLogFormat {
     return this.json ? [] : [endLine(requestId)];
   }
 
-  report(fields: ReportFields): string[] {
+  /** `outcome` error: a handler's own failure, which the text REPORT leaves without a Status and the JSON record says. */
+  report(fields: ReportFields, outcome?: 'success' | 'error' | 'timeout'): string[] {
     if (!this.json) return [reportLine(fields)];
-    return this.platformShown() ? [reportRecord(this.now(), fields)] : [];
+    const status = fields.status ?? (outcome === 'error' ? 'error' : undefined);
+    return this.platformShown() ? [reportRecord(this.now(), { ...fields, ...(status ? { status } : {}) })] : [];
   }
 
   /** The text timeout line; in JSON the report's `"status":"timeout"` says it. */
