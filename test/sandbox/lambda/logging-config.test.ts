@@ -60,7 +60,7 @@ test('mergeLoggingConfig: JSON gets INFO levels, Text none, the log group stays 
 
 test('keepsApplicationLine: JSON records with a level and a timestamp are filtered, anything else passes', () => {
   const rec = (level: string) => JSON.stringify({ timestamp: '2024-01-01T00:00:00.000Z', level, message: 'm' });
-  const cases: [string, 'TRACE' | 'INFO' | 'ERROR' | undefined, boolean][] = [
+  const cases: [string, 'TRACE' | 'INFO' | 'ERROR' | 'FATAL' | undefined, boolean][] = [
     [rec('INFO'), 'ERROR', false],
     [rec('WARN'), 'ERROR', false],
     [rec('ERROR'), 'ERROR', true],

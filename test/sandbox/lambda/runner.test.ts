@@ -338,7 +338,7 @@ test('python: sys.exit inside the handler: its last output precedes END, then Ru
   assert.ok(lines.indexOf('about to exit\n') < end && lines.indexOf('about to exit\n') > 0);
   assert.ok(lines.indexOf('bye on stderr\n') < end && lines.indexOf('bye on stderr\n') > 0);
   assert.match(lines[end - 1]!, /Runtime exited with error: exit status 2\rRuntime\.ExitError\n$/);
-  assert.match(lines[end + 1]!, /\tStatus: error\tError Type: Runtime\.ExitError\t\n$/);
+  assert.match(lines[end + 1]!, /\tStatus: error\tError Type: Runtime\.ExitError\n$/);
 });
 
 test('code updated while an environment initialises: the waiting invocation runs the new code', async () => {
