@@ -7,6 +7,7 @@ import { test, after, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { keepsApplicationLine, jsonErrorLine, reportRecord } from '../../../src/sandbox/lambda/json-logs.js';
 import { LEVEL_WITH_TEXT_MESSAGE, mergeLoggingConfig, validateLoggingConfig } from '../../../src/sandbox/lambda/logging-config.js';
+import { logGroupOf, withLogGroups } from '../../../src/observe/discover.js';
 import { parseLambdaMessage } from '../../../src/observe/lambda-log.js';
 import { createFn, lambdaHarness, type Harness } from './helpers.js';
 
@@ -334,4 +335,22 @@ test('a 1 s timeout reports Duration: 1000.00 ms and Status: timeout (text) / "s
   const record = jsonOf(inGroup('/aws/lambda/py-slow-json')).find((r) => r.type === 'platform.report')!.record;
   assert.equal(record.status, 'timeout');
   assert.equal(record.metrics.durationMs, 1000);
+});
+
+test('withLogGroups: a function whose LoggingConfig names another group is tailed there', () => {
+  const discovery = {
+    bucket: 'b',
+    functions: ['blog', 'other'],
+    logGroups: ['/aws/lambda/blog', '/aws/lambda/other', '/extra/group'],
+    destinations: [],
+    warnings: [],
+  };
+  assert.equal(withLogGroups(discovery, {}), discovery);
+  assert.deepEqual(withLogGroups(discovery, { blog: '/custom/blog', other: '/aws/lambda/other' }), {
+    ...discovery,
+    logGroups: ['/custom/blog', '/aws/lambda/other', '/extra/group'],
+    logGroupByFunction: { blog: '/custom/blog', other: '/aws/lambda/other' },
+  });
+  assert.equal(logGroupOf('blog', { blog: '/custom/blog' }), '/custom/blog');
+  assert.equal(logGroupOf('blog'), '/aws/lambda/blog');
 });
