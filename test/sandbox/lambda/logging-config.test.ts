@@ -354,3 +354,25 @@ test('withLogGroups: a function whose LoggingConfig names another group is taile
   assert.equal(logGroupOf('blog', { blog: '/custom/blog' }), '/custom/blog');
   assert.equal(logGroupOf('blog'), '/aws/lambda/blog');
 });
+
+test('text format: node stacks and ruby backtraces read /var/task', async (t) => {
+  await createFn(h, 'node-trace', 'nodejs20.x', 'index.handler', {
+    'index.mjs': `export const handler = async () => {\n  throw new Error('node failed');\n};`,
+  });
+  const node = await h.service.functions.invoke('node-trace', '{}');
+  assert.match(JSON.parse(node.payload).trace[1], /^ {4}at (?:Runtime\.)?handler \(file:\/\/\/var\/task\/index\.mjs:2:9\)$/);
+  const invokeError = inGroup('/aws/lambda/node-trace').find((l) => l.includes('Invoke Error'))!;
+  assert.match(invokeError, /file:\/\/\/var\/task\/index\.mjs:2:9/);
+  if (!(await hasRuby())) return t.skip('ruby not found');
+  await createFn(h, 'rb-trace', 'ruby3.3', 'app.handler', {
+    'app.rb': `def handler(event:, context:)\n  raise ArgumentError, 'ruby failed'\nend\n`,
+  });
+  const rb = await h.service.functions.invoke('rb-trace', '{}');
+  assert.equal(rb.status, 'error');
+  assert.match(JSON.parse(rb.payload).stackTrace[0], /^\/var\/task\/app\.rb:2:in [`']handler'$/);
+});
+
+async function hasRuby(): Promise<boolean> {
+  const { execFile } = await import('node:child_process');
+  return new Promise((ok) => execFile('ruby', ['-v'], (err) => ok(!err)));
+}
