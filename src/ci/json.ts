@@ -6,9 +6,9 @@ import { errorLines, statusOf, type OpMatchSummary, type OpOutcome } from './out
 
 const raw = (message: string) => message.replace(/\n+$/, '');
 
-function matchRecord({ invocation: inv, confidence, latency }: OpMatchSummary): MatchRecord {
+function matchRecord({ invocation: inv, confidence, latency }: OpMatchSummary, byGroup?: Record<string, string>): MatchRecord {
   return {
-    function: functionOfGroup(inv.logGroup),
+    function: functionOfGroup(inv.logGroup, byGroup),
     confidence,
     requestId: inv.requestId,
     logGroup: inv.logGroup,
@@ -21,9 +21,19 @@ function matchRecord({ invocation: inv, confidence, latency }: OpMatchSummary): 
   };
 }
 
-/** `/aws/lambda/NAME` -> NAME; another log group (--log-group) as it is. */
-export function functionOfGroup(logGroup: string): string {
+/**
+ * `/aws/lambda/NAME` -> NAME; a group a function's LoggingConfig names -> that function (`byGroup`, from discovery's
+ * logGroupByFunction); another log group (--log-group) as it is.
+ */
+export function functionOfGroup(logGroup: string, byGroup?: Record<string, string>): string {
+  const named = byGroup?.[logGroup];
+  if (named) return named;
   return logGroup.startsWith('/aws/lambda/') ? logGroup.slice('/aws/lambda/'.length) : logGroup;
+}
+
+/** group -> function, from discovery's function -> group. */
+export function functionsByGroup(logGroupByFunction: Record<string, string> | undefined): Record<string, string> | undefined {
+  return logGroupByFunction ? Object.fromEntries(Object.entries(logGroupByFunction).map(([fn, group]) => [group, fn])) : undefined;
 }
 
 /** Version of the NDJSON records' shape; bumped when a field changes meaning or goes away. */
@@ -77,7 +87,13 @@ export interface OutcomeRecord {
  * The record of one operation. `oneClock`: the target stamps Lambda's times on this machine's clock (the sandbox,
  * Logs on loopback); said in `latency`. Log messages stay raw (Lambda's `\r` inside a multi-line message kept).
  */
-export function outcomeRecord(o: OpOutcome, target: TargetInfo, oneClock = false, chain?: Chain): OutcomeRecord {
+export function outcomeRecord(
+  o: OpOutcome,
+  target: TargetInfo,
+  oneClock = false,
+  chain?: Chain,
+  byGroup?: Record<string, string>,
+): OutcomeRecord {
   const { error, ...result } = o.result ?? { error: undefined };
   const inv = o.match?.invocation;
   const matches = o.matches ?? (o.match ? [o.match] : []);
@@ -92,8 +108,8 @@ export function outcomeRecord(o: OpOutcome, target: TargetInfo, oneClock = false
     warnings: o.warnings,
     result: o.result ? result : null,
     error: error ?? null,
-    match: o.match ? matchRecord(o.match) : null,
-    matches: matches.map(matchRecord),
+    match: o.match ? matchRecord(o.match, byGroup) : null,
+    matches: matches.map((m) => matchRecord(m, byGroup)),
     ...(o.missing?.length ? { missing: o.missing } : {}),
     ...(chain ? { chain } : {}),
     latency: o.match ? { ...o.match.latency, oneClock } : null,

@@ -188,6 +188,7 @@ test('CLI v1: the blog handler with LogFormat=JSON, invoked by an S3 PUT, logs J
   const [op] = ndjson(r.stdout);
   assert.equal(op!.status, 'matched', r.stdout);
   assert.equal(op!.match.logGroup, '/custom/blog-events');
+  assert.equal(op!.match.function, 'blog-json', 'named from the LoggingConfig read at discovery');
   assert.equal(op!.match.status, 'succeeded');
   assert.equal(typeof op!.match.report.durationMs, 'number');
 
