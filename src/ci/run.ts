@@ -253,7 +253,8 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
         const skipped = outcomeOf(await session.skip(input).settled);
         outcomes.push(skipped);
         problem(text.skippedLine(input, stoppedBy));
-        if (o.json) status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(skipped, session.target, oneClock, chain, byGroup))}\n`));
+        if (o.json)
+          status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(skipped, session.target, oneClock, chain, byGroup))}\n`));
         return;
       }
       if (!o.json) info(text.opStartLine(input));
@@ -265,7 +266,8 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
       outcomes.push(outcome);
       // With --json the record says it all; stderr keeps only what went wrong.
       report(outcome, o, logGroups, tailNotes, session, oneClock, o.json ? () => {} : info, problem);
-      if (o.json) status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(outcome, session.target, oneClock, chain, byGroup))}\n`));
+      if (o.json)
+        status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(outcome, session.target, oneClock, chain, byGroup))}\n`));
       if (statusOf(outcome) === 'failed' || statusOf(outcome) === 'cancelled') stoppedBy = stop.interrupted ? 'interrupted' : 'failed';
     };
     await inPool(ops, Math.max(1, o.parallel ?? 1), runInput);
