@@ -8,7 +8,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { zipPackage } from '../../src/sandbox/lambda/zip.js';
@@ -201,4 +201,76 @@ test('CLI v1: the blog handler with LogFormat=JSON, invoked by an S3 PUT, logs J
     'ApplicationLogLevel=ERROR drops the INFO record',
   );
   assert.equal(reports(await messages('/aws/lambda/blog-json', () => true)).length, 1, 'nothing more in the default group');
+});
+
+const SLOW_OR_FAILING = `import time
+def handler(event, context):
+    if event.get('sleep'):
+        time.sleep(10)
+    raise ValueError('bad value')
+`;
+
+test('CLI v1 invoke --log-type Tail: a 1 s timeout reports Duration: 1000.00 ms and Status: timeout; a traceback reads /var/task', {
+  skip: !cliBuilt && NOT_BUILT,
+}, async (t) => {
+  const { v1 } = await clis();
+  if (!v1) return t.skip('AWS CLI v1 (`aws` on PATH) not found');
+  writeFileSync(join(walk.dir, 'slow.zip'), zipPackage({ 'app.py': SLOW_OR_FAILING }));
+  await walk.aws(
+    v1,
+    'lambda',
+    'create-function',
+    '--function-name',
+    'slow-py',
+    '--runtime',
+    'python3.12',
+    '--handler',
+    'app.handler',
+    '--zip-file',
+    'fileb://slow.zip',
+    '--role',
+    ROLE,
+    '--timeout',
+    '1',
+  );
+  writeFileSync(join(walk.dir, 'sleep.json'), '{"sleep":true}');
+  const timedOut = await walk.aws(
+    v1,
+    'lambda',
+    'invoke',
+    '--function-name',
+    'slow-py',
+    '--payload',
+    'file://sleep.json',
+    '--log-type',
+    'Tail',
+    'out-timeout.json',
+  );
+  assert.equal(timedOut.FunctionError, 'Unhandled');
+  const tail = Buffer.from(timedOut.LogResult as string, 'base64').toString('utf8');
+  assert.match(
+    tail,
+    /\nREPORT RequestId: \S+\tDuration: 1000\.00 ms\tBilled Duration: \d+ ms\tMemory Size: 128 MB\tMax Memory Used: \d+ MB\tInit Duration: [\d.]+ ms\tStatus: timeout\n$/,
+  );
+
+  writeFileSync(join(walk.dir, 'empty.json'), '{}');
+  const failed = await walk.aws(
+    v1,
+    'lambda',
+    'invoke',
+    '--function-name',
+    'slow-py',
+    '--payload',
+    'file://empty.json',
+    '--log-type',
+    'Tail',
+    'out-error.json',
+  );
+  assert.equal(failed.FunctionError, 'Unhandled');
+  const payload = JSON.parse(readFileSync(join(walk.dir, 'out-error.json'), 'utf8'));
+  assert.deepEqual(payload.stackTrace, ['  File "/var/task/app.py", line 5, in handler\n    raise ValueError(\'bad value\')\n']);
+  assert.match(
+    Buffer.from(failed.LogResult as string, 'base64').toString('utf8'),
+    /\[ERROR\] ValueError: bad value\rTraceback \(most recent call last\):\r {2}File "\/var\/task\/app\.py", line 5, in handler/,
+  );
 });
