@@ -117,6 +117,7 @@ export class FunctionLogFormat {
     return this.platformShown() ? [platformRecord(this.now(), type, record)] : [];
   }
 
+  /** INIT_START, or `platform.initStart` {initializationType, phase, runtimeVersion, runtimeVersionArn, functionName, functionVersion}. */
   initStart(functionName: string): string[] {
     if (!this.json) return [initStartLine(this.runtime)];
     return this.platform('platform.initStart', {
@@ -129,10 +130,12 @@ export class FunctionLogFormat {
     });
   }
 
+  /** START, or `platform.start` {requestId, version}. */
   start(requestId: string): string[] {
     return this.json ? this.platform('platform.start', { requestId, version: '$LATEST' }) : [startLine(requestId)];
   }
 
+  /** END; nothing in JSON (Lambda writes no record for it to CloudWatch). */
   end(requestId: string): string[] {
     return this.json ? [] : [endLine(requestId)];
   }
