@@ -56,6 +56,8 @@ export interface Discovery {
   functions: string[];
   /** Log groups being tailed. */
   logGroups: string[];
+  /** Each function's log group where its LoggingConfig names another than `/aws/lambda/NAME` (discover.ts). */
+  logGroupByFunction?: Record<string, string>;
   /** Non-Lambda destinations, e.g. "events go to SNS topic arn:...". */
   destinations: string[];
   warnings: string[];

@@ -178,7 +178,7 @@ class Session implements SessionApi {
     const d = this.discovery;
     if (!d?.chain || d.bucket !== input.bucket) return { expectedMatches: 1 };
     const reached = functionsFor(d.chain, { bucket: input.bucket, key: keyOf(input), eventNames: this.awaitedEvents(input).eventNames });
-    const watched = reached.filter((fn) => d.logGroups.includes(logGroupOf(fn)));
+    const watched = reached.filter((fn) => d.logGroups.includes(logGroupOf(fn, d.logGroupByFunction)));
     return watched.length > 1 ? { expectedMatches: watched.length, expectedFunctions: watched } : { expectedMatches: 1 };
   }
 
@@ -197,7 +197,9 @@ class Session implements SessionApi {
     return {
       expectedMatches: op.expectedMatches * (op.eventsPerFunction ?? 1),
       ...(op.eventsPerFunction ? { perFunction: op.eventsPerFunction } : {}),
-      ...(op.expectedFunctions ? { expectedGroups: op.expectedFunctions.map(logGroupOf) } : {}),
+      ...(op.expectedFunctions
+        ? { expectedGroups: op.expectedFunctions.map((fn) => logGroupOf(fn, this.discovery?.logGroupByFunction)) }
+        : {}),
     };
   }
 

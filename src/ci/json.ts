@@ -8,12 +8,16 @@ import { errorLines, invocationFailed, statusOf, type OpMatchSummary, type OpOut
 
 const raw = (message: string) => message.replace(/\n+$/, '');
 
-function matchRecord({ invocation: inv, confidence, latency }: OpMatchSummary, fates?: Record<string, AsyncFate>): MatchRecord {
-  const fate = fates?.[functionOfGroup(inv.logGroup)];
+function matchRecord(
+  { invocation: inv, confidence, latency }: OpMatchSummary,
+  fates?: Record<string, AsyncFate>,
+  byGroup?: Record<string, string>,
+): MatchRecord {
+  const fate = fates?.[functionOfGroup(inv.logGroup, byGroup)];
   const attempts = attemptCount(inv);
   const exhausted = fate && invocationFailed(inv) && attempts >= fate.maximumRetryAttempts + 1;
   return {
-    function: functionOfGroup(inv.logGroup),
+    function: functionOfGroup(inv.logGroup, byGroup),
     confidence,
     requestId: inv.requestId,
     logGroup: inv.logGroup,
@@ -28,9 +32,19 @@ function matchRecord({ invocation: inv, confidence, latency }: OpMatchSummary, f
   };
 }
 
-/** `/aws/lambda/NAME` -> NAME; another log group (--log-group) as it is. */
-export function functionOfGroup(logGroup: string): string {
+/**
+ * `/aws/lambda/NAME` -> NAME; a group a function's LoggingConfig names -> that function (`byGroup`, from discovery's
+ * logGroupByFunction); another log group (--log-group) as it is.
+ */
+export function functionOfGroup(logGroup: string, byGroup?: Record<string, string>): string {
+  const named = byGroup?.[logGroup];
+  if (named) return named;
   return logGroup.startsWith('/aws/lambda/') ? logGroup.slice('/aws/lambda/'.length) : logGroup;
+}
+
+/** group -> function, from discovery's function -> group. */
+export function functionsByGroup(logGroupByFunction: Record<string, string> | undefined): Record<string, string> | undefined {
+  return logGroupByFunction ? Object.fromEntries(Object.entries(logGroupByFunction).map(([fn, group]) => [group, fn])) : undefined;
 }
 
 /** Version of the NDJSON records' shape; bumped when a field changes meaning or goes away. */
@@ -107,6 +121,7 @@ export function outcomeRecord(
   oneClock = false,
   chain?: Chain,
   fates?: Record<string, AsyncFate>,
+  byGroup?: Record<string, string>,
 ): OutcomeRecord {
   const { error, ...result } = o.result ?? { error: undefined };
   const inv = o.match?.invocation;
@@ -124,8 +139,8 @@ export function outcomeRecord(
     warnings: o.warnings,
     result: o.result ? result : null,
     error: error ?? null,
-    match: o.match ? matchRecord(o.match, fates) : null,
-    matches: matches.map((m) => matchRecord(m, fates)),
+    match: o.match ? matchRecord(o.match, fates, byGroup) : null,
+    matches: matches.map((m) => matchRecord(m, fates, byGroup)),
     ...(o.missing?.length ? { missing: o.missing } : {}),
     ...(chain ? { chain } : {}),
     latency: o.match ? { ...o.match.latency, oneClock } : null,

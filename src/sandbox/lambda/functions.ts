@@ -25,6 +25,7 @@ import {
   type CodeSource,
   type CreateFunctionBody,
 } from './function-config.js';
+import { logSettingsOf } from './logging-config.js';
 import { FunctionGoneError, type Runner } from './runner.js';
 import type { FunctionStore, PolicyStatement, StoredFunction } from './store.js';
 import { codeSha256, MAX_UNZIPPED_BYTES, MAX_ZIPPED_BYTES, UnzippedTooLargeError, ZipFormatError } from './zip.js';
@@ -83,6 +84,7 @@ export class LambdaFunctions {
       timeoutSeconds: c.Timeout ?? 3,
       memorySizeMB: c.MemorySize ?? 128,
       environment: c.Environment?.Variables ?? {},
+      logging: logSettingsOf(name, c.LoggingConfig),
     };
   }
 
@@ -241,7 +243,7 @@ export class LambdaFunctions {
 
   updateConfiguration(ref: string, input: UpdateFunctionConfigurationRequest): FunctionConfiguration {
     const stored = this.require(ref);
-    const invalid = validateUpdateConfiguration(input, stored.configuration.Runtime);
+    const invalid = validateUpdateConfiguration(input, stored.configuration);
     if (invalid) throw invalid;
     if (input.RevisionId && input.RevisionId !== stored.configuration.RevisionId) {
       throw new LambdaError(

@@ -26,6 +26,8 @@ export interface RuntimeMessage {
   ts?: number;
   level?: string;
   message?: string;
+  /** `message` is a whole record in the JSON log format (bootstrap.mjs formatted it). */
+  json?: boolean;
   ok?: boolean;
   result?: string;
   error?: HandlerError;
