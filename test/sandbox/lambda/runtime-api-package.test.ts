@@ -159,5 +159,8 @@ test('CreateFunction / UpdateFunctionConfiguration: provided runtimes, a dotless
   ];
   for (const [patch, code] of cases) assert.equal(validateCreate({ ...ok, ...patch } as never)?.code, code, JSON.stringify(patch));
   assert.equal(validateUpdateConfiguration({ FunctionName: 'f', Handler: 'bootstrap' }, { Runtime: 'provided.al2023' }), undefined);
-  assert.equal(validateUpdateConfiguration({ FunctionName: 'f', Handler: 'bootstrap' }, { Runtime: 'nodejs20.x' })?.code, 'ValidationException');
+  assert.equal(
+    validateUpdateConfiguration({ FunctionName: 'f', Handler: 'bootstrap' }, { Runtime: 'nodejs20.x' })?.code,
+    'ValidationException',
+  );
 });
