@@ -9,6 +9,7 @@ import { performance } from 'node:perf_hooks';
 import type { Socket } from 'node:net';
 import { childEnvironment, type FunctionSpec, type InvocationOutcome, type InvocationRequest, type RuntimeHost } from './spec.js';
 import { LineAssembler } from './line-assembler.js';
+import { newTraceId } from './recursion/trace-header.js';
 import { isRubyRuntime, rubyErrorLines, rubyErrorPayload, rubyMissingError } from './ruby.js';
 import {
   endLine,
@@ -305,7 +306,7 @@ export class ExecutionEnvironment {
         return;
       }
       this.control.write(
-        `${JSON.stringify({ type: 'invoke', requestId: req.requestId, payload: req.payload, clientContext: req.clientContext, deadline: Date.now() + timeoutMs, invokedFunctionArn: this.spec.arn })}\n`,
+        `${JSON.stringify({ type: 'invoke', requestId: req.requestId, payload: req.payload, clientContext: req.clientContext, traceId: req.traceId ?? newTraceId(this.spec.arn), deadline: Date.now() + timeoutMs, invokedFunctionArn: this.spec.arn })}\n`,
       );
     });
   }

@@ -3,6 +3,7 @@
  * processes) and logs into CloudWatch Logs through ctx.logs. It offers asynchronous invokes to the glue (ctx.functions),
  * and polls SQS queues (through ctx.queues) for its event source mappings.
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FunctionRegistry, SandboxContext, SandboxService } from '../context.js';
 import { handleLambdaRequest } from './api.js';
@@ -13,6 +14,9 @@ import { LambdaFunctions } from './functions.js';
 import { Runner, type RunnerOptions } from './runner.js';
 import { createRuntimeHost } from './runtime-host.js';
 import { isRubyRuntime, rubyNotice } from './ruby.js';
+import { handleRecursionRequest } from './recursion/api.js';
+import { RecursionConfigStore } from './recursion/config.js';
+import { RecursionGuard, sqsTraceHeaderOf } from './recursion/guard.js';
 import { FunctionStore } from './store.js';
 
 export interface LambdaServiceOptions {
@@ -51,6 +55,14 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     log: (line) => ctx.log(line),
   };
   let functions!: LambdaFunctions;
+  const recursionConfigs = new RecursionConfigStore((name) => store.functionDir(name));
+  const recursion = new RecursionGuard({
+    arnOf: (name) => functions.arnOf(name),
+    recursiveLoop: (name) => recursionConfigs.get(name),
+    logs: () => ctx.logs,
+    log: (line) => ctx.log(line),
+    // onRecursionStopped: the DLQ / on-failure destination, once async invoke config (branch wip-async) is merged.
+  });
   const runner = new Runner(host, (name) => functions.specOf(name), runnerOptions);
   functions = new LambdaFunctions(store, runner, {
     region: ctx.region,
@@ -64,6 +76,11 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
   });
   const mappings = new EventSourceMappings(new MappingStore(join(root, 'event-source-mappings.json'), ctx.log), {
     functions,
+    traceFor: (name, payload) => {
+      const admitted = recursion.admit(name, payload, sqsTraceHeaderOf(payload), 'sqs');
+      if (!admitted.ok) throw new Error(admitted.line);
+      return admitted.traceId;
+    },
     queues: () => ctx.queues,
     region: ctx.region,
     accountId: ctx.accountId,
@@ -75,13 +92,17 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     registry: {
       exists: (arnOrName) => functions.resolve(arnOrName) !== undefined,
       functionFor: (arnOrName) => functions.resolve(arnOrName)?.configuration.FunctionName,
-      invokeAsync: (name, payload) => functions.invokeAsync(name, payload),
+      invokeAsync: (name, payload, options) => {
+        const admitted = recursion.admit(name, payload, options?.traceHeader, 'async');
+        return admitted.ok ? functions.invokeAsync(name, payload, admitted.traceId) : randomUUID();
+      },
       allowsInvoke: (ref, principal, sourceArn) => functions.allowsInvoke(ref, principal, sourceArn),
     },
     functions,
     runner,
     mappings,
     async handle(req, res) {
+      if (await handleRecursionRequest({ functions, configs: recursionConfigs }, req, res)) return;
       await handleLambdaRequest(functions, req, res, mappings);
     },
     async close() {

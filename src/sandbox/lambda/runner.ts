@@ -29,6 +29,8 @@ interface QueuedEvent {
   requestId: string;
   payload: string;
   attempt: number;
+  /** `_X_AMZN_TRACE_ID` of its invocation (recursion/), kept across retries. */
+  traceId?: string;
 }
 
 /** The function was deleted before its invocation could start (Invoke racing DeleteFunction). */
@@ -129,7 +131,13 @@ export class Runner {
   }
 
   /** RequestResponse: runs now, resolves with the outcome. */
-  async invoke(name: string, payload: string, requestId: string = randomUUID(), clientContext?: string): Promise<InvocationOutcome> {
+  async invoke(
+    name: string,
+    payload: string,
+    requestId: string = randomUUID(),
+    clientContext?: string,
+    traceId?: string,
+  ): Promise<InvocationOutcome> {
     if (!this.specOf(name)) throw new FunctionGoneError(name);
     const { env, generation } = await this.acquire(name);
     if (!this.specOf(name)) {
@@ -137,16 +145,16 @@ export class Runner {
       throw new FunctionGoneError(name);
     }
     try {
-      return await env.invoke({ requestId, payload, clientContext });
+      return await env.invoke({ requestId, payload, clientContext, traceId });
     } finally {
       this.release(name, env, generation);
     }
   }
 
   /** Event: queued per function and started in queue order (so START lines keep commit order). */
-  invokeAsync(name: string, payload: string, requestId: string = randomUUID()): string {
+  invokeAsync(name: string, payload: string, requestId: string = randomUUID(), traceId?: string): string {
     const pool = this.pool(name);
-    pool.queue.push({ requestId, payload, attempt: 0 });
+    pool.queue.push({ requestId, payload, attempt: 0, ...(traceId ? { traceId } : {}) });
     void this.pump(name);
     return requestId;
   }
@@ -166,7 +174,7 @@ export class Runner {
           continue;
         }
         // Started (START written) before the next event is taken; finishes on its own.
-        void acquired.env.invoke({ requestId: event.requestId, payload: event.payload }).then((outcome) => {
+        void acquired.env.invoke({ requestId: event.requestId, payload: event.payload, traceId: event.traceId }).then((outcome) => {
           this.release(name, acquired.env, acquired.generation);
           if (outcome.status !== 'success') this.retryLater(name, event);
         });

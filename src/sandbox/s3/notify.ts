@@ -20,6 +20,8 @@ interface EventOrigin {
   requestId: string;
   hostId: string;
   sourceIp: string;
+  /** The request's X-Amzn-Trace-Id, carried to the destinations for Lambda's recursive loop detection. */
+  traceHeader?: string;
 }
 
 export class EventPublisher {
@@ -29,7 +31,14 @@ export class EventPublisher {
 
   /** Call after the change is committed and its response sent. eventName like 'ObjectCreated:Put'. */
   publish(bucket: BucketMeta, eventName: string, key: string, call: S3Call, object: PublishedObject = {}): void {
-    const origin = { requestId: call.requestId, hostId: call.hostId, sourceIp: call.req.socket.remoteAddress ?? '127.0.0.1' };
+    const trace = call.req.headers['x-amzn-trace-id'];
+    const traceHeader = Array.isArray(trace) ? trace[0] : trace;
+    const origin = {
+      requestId: call.requestId,
+      hostId: call.hostId,
+      sourceIp: call.req.socket.remoteAddress ?? '127.0.0.1',
+      ...(traceHeader ? { traceHeader } : {}),
+    };
     this.emit(bucket, eventName, key, origin, object);
   }
 
@@ -69,7 +78,7 @@ export class EventPublisher {
         configurationId: destination.kind === 'eventbridge' ? '' : destination.configurationId,
       });
       try {
-        this.ctx.s3Events.publish({ record, destination });
+        this.ctx.s3Events.publish({ record, destination, ...(origin.traceHeader ? { traceHeader: origin.traceHeader } : {}) });
       } catch (err) {
         this.ctx.log(`s3: event subscriber failed: ${err instanceof Error ? err.message : String(err)}`);
       }
