@@ -124,7 +124,8 @@ async function recursionRecords(): Promise<Record<string, unknown>[]> {
   }
 }
 
-const stopLines = (fn: string) => walk.lines.filter((l) => l.includes('loop stopped by Lambda recursion detection') && l.includes(` ${fn} `));
+const stopLines = (fn: string) =>
+  walk.lines.filter((l) => l.includes('loop stopped by Lambda recursion detection') && l.includes(` ${fn} `));
 
 async function until<T>(what: string, read: () => Promise<T> | T, ok: (v: T) => boolean, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;
@@ -170,7 +171,11 @@ test('node + SDK v3: an S3 -> Lambda -> S3 loop is stopped after 16 invocations;
   await notifyFunction(bucket, await createFunction(fn, 'nodejs20.x'));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'photo.png', Body: 'image' }));
 
-  await until('the stop line', () => stopLines(fn), (l) => l.length === 1);
+  await until(
+    'the stop line',
+    () => stopLines(fn),
+    (l) => l.length === 1,
+  );
   const first = await settled(fn);
   assert.ok(first === 16 || first === 17, `the loop ran ${first} times, not about 16`);
   // Every invocation wrote one object: the external one plus one per invocation.
@@ -194,7 +199,11 @@ test('node + SDK v3: an S3 -> Lambda -> S3 loop is stopped after 16 invocations;
 
   // This test's own client sends no trace header: a new chain, stopped again after 16.
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'second.png', Body: 'image' }));
-  await until('the second stop line', () => stopLines(fn), (l) => l.length === 2);
+  await until(
+    'the second stop line',
+    () => stopLines(fn),
+    (l) => l.length === 2,
+  );
   const second = (await settled(fn)) - first;
   assert.ok(second === 16 || second === 17, `the second chain ran ${second} times`);
   assert.match(stopLines(fn)[1]!, /started by ObjectCreated:Put s3:\/\/loop-node\/second\.png/);
@@ -223,7 +232,11 @@ test('AWS CLI v1: put/get-function-recursion-config; with RecursiveLoop=Allow th
 
   await notifyFunction(bucket, arn);
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'photo.png', Body: 'image' }));
-  await until('more than 20 invocations', () => invocations(fn), (l) => l.length > 20);
+  await until(
+    'more than 20 invocations',
+    () => invocations(fn),
+    (l) => l.length > 20,
+  );
   // Stop it from outside, as a user would: the notification goes, then the function.
   await notifyFunction(bucket, undefined);
   await lambda.send(new DeleteFunctionCommand({ FunctionName: fn }));
@@ -241,7 +254,12 @@ test('python + boto3: botocore sends the trace header, the loop is stopped after
   await s3.send(new CreateBucketCommand({ Bucket: bucket }));
   await notifyFunction(bucket, await createFunction(fn, 'python3.12'));
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'photo.png', Body: 'image' }));
-  await until('the stop line', () => stopLines(fn), (l) => l.length === 1, 60_000);
+  await until(
+    'the stop line',
+    () => stopLines(fn),
+    (l) => l.length === 1,
+    60_000,
+  );
   const n = await settled(fn);
   assert.ok(n === 16 || n === 17, `the loop ran ${n} times, not about 16`);
   await notifyFunction(bucket, undefined);
@@ -265,7 +283,12 @@ test('S3 -> SQS -> event source mapping -> S3: the AWSTraceHeader carries the ch
     }),
   );
   await s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'photo.png', Body: 'image' }));
-  await until('the stop line', () => stopLines(fn), (l) => l.length >= 1, 60_000);
+  await until(
+    'the stop line',
+    () => stopLines(fn),
+    (l) => l.length >= 1,
+    60_000,
+  );
   const n = await settled(fn);
   assert.ok(n === 16 || n === 17, `the loop ran ${n} times, not about 16`);
   assert.match(stopLines(fn)[0]!, /started by ObjectCreated:Put s3:\/\/loop-queue\/photo\.png/);
