@@ -19,7 +19,8 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { CreateEventSourceMappingCommand, CreateFunctionCommand, DeleteFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { zipPackage } from '../../src/sandbox/lambda/zip.js';
-import { cliBuilt, NOT_BUILT } from '../ci/helpers.js';
+import { rmSync } from 'node:fs';
+import { cliBuilt, NOT_BUILT, runCli, workDir } from '../ci/helpers.js';
 import { clis, hasBoto3, ROLE, startWalk, type Walk } from './walkthrough-helpers.js';
 
 /** The stamper: every PUT it sees becomes a new object in the same bucket (no prefix guard: the seed's loop). */
@@ -77,7 +78,7 @@ after(async () => {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function createFunction(name: string, runtime: 'nodejs20.x' | 'python3.12'): Promise<string> {
-  const files = runtime.startsWith('nodejs') ? { 'index.mjs': NODE_STAMPER } : { 'index.py': PYTHON_STAMPER };
+  const files: Record<string, string> = runtime.startsWith('nodejs') ? { 'index.mjs': NODE_STAMPER } : { 'index.py': PYTHON_STAMPER };
   const out = await lambda.send(
     new CreateFunctionCommand({
       FunctionName: name,
@@ -292,5 +293,33 @@ test('S3 -> SQS -> event source mapping -> S3: the AWSTraceHeader carries the ch
   const n = await settled(fn);
   assert.ok(n === 16 || n === 17, `the loop ran ${n} times, not about 16`);
   assert.match(stopLines(fn)[0]!, /started by ObjectCreated:Put s3:\/\/loop-queue\/photo\.png/);
+  await notifyFunction(bucket, undefined);
+});
+
+test('s3trigger ci --endpoint-url: the op whose PUT started the loop reports "loop stopped by Lambda recursion detection"', {
+  skip: !cliBuilt && NOT_BUILT,
+}, async (t) => {
+  const bucket = 'loop-ci';
+  const fn = 'stamp-ci';
+  await s3.send(new CreateBucketCommand({ Bucket: bucket }));
+  await notifyFunction(bucket, await createFunction(fn, 'nodejs20.x'));
+  const dir = workDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const r = await runCli(
+    ['--endpoint-url', walk.sb.endpoint, '--region', 'eu-west-1', '--bucket', bucket, '--put', 'test.txt', '--wait', '--timeout', '20s'],
+    dir,
+  );
+  assert.equal(r.code, 0, r.stderr + r.stdout);
+  const out = r.stdout + r.stderr;
+  assert.match(
+    out,
+    /Warning: loop stopped by Lambda recursion detection: the event of s3:\/\/loop-ci\/test\.txt started a recursive loop \(S3 event -> stamp-ci -> S3 event \.\.\.\); stamp-ci ran 16 times, then its next event was dropped\./,
+  );
+  assert.equal(out.match(/loop stopped by Lambda recursion detection/g)?.length, 1, out);
+  await until(
+    'the sandbox stop line',
+    () => stopLines(fn),
+    (l) => l.length === 1,
+  );
   await notifyFunction(bucket, undefined);
 });
