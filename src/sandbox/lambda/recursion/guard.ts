@@ -177,7 +177,9 @@ export class RecursionGuard {
         ? 'its message returns to the queue (redrive policy)'
         : sentTo
           ? `sent to ${sentTo}`
-          : 'dropped (no dead-letter queue or on-failure destination)';
+          : this.options.onRecursionStopped
+            ? 'dropped (no dead-letter queue or on-failure destination)'
+            : 'dropped (this build hands stopped events to no dead-letter queue or on-failure destination yet)';
     const line =
       `loop stopped by Lambda recursion detection: ${functionName} was invoked ${count} times by one chain of events ` +
       `(trace Root=${root}${origin ? `, started by ${describe(origin)}` : ''}); ${describe(event)} was not delivered to it, ${fate}. ` +
