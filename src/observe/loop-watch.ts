@@ -35,8 +35,9 @@ export class LoopWatch {
     return this.open.size > 0;
   }
 
-  /** Reads new records (one read at a time); never throws (a missing group is simply no record yet). */
+  /** Reads new records (one read at a time, none before an op is noted); never throws (a missing group: no record yet). */
   poll(): Promise<void> {
+    if (this.candidates.length === 0) return Promise.resolve(); // nothing fired here could have started a loop
     this.polling ??= this.read().finally(() => {
       this.polling = undefined;
     });
