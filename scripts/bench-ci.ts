@@ -14,6 +14,7 @@ import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { emitFigure } from './bench/figures.js';
 
 const CLI = resolve('dist/bin.cjs');
 const AWS_V2 = '/usr/bin/aws';
@@ -205,6 +206,14 @@ async function main() {
   try {
     const s3trigger = await ackToVisibleS3trigger(endpoint, file);
     const awsTail = await ackToVisibleAwsTail(endpoint, file, Math.min(RUNS, 10));
+    emitFigure({
+      id: 'ci.ack-to-visible',
+      name: 'PUT ack -> log line printed',
+      unit: 'ms',
+      ours: median(s3trigger),
+      ...(Array.isArray(awsTail) && awsTail.length ? { peer: { name: 'aws logs tail --follow', value: median(awsTail) } } : {}),
+      better: 'lower',
+    });
     report("1. op ack -> log line visible (this machine's clock)", [
       ['PUT + aws logs tail --follow (v2)', awsTail],
       ['s3trigger --put f --wait', s3trigger],
@@ -229,17 +238,29 @@ async function main() {
     );
     const put = ['--endpoint-url', endpoint, '--bucket', BUCKET, '--put', 'test.txt'];
     const cp = ['s3', 'cp', 'test.txt', `s3://${BUCKET}/test.txt`, '--endpoint-url', endpoint];
-    report(
-      '2. wall time of one PUT, no wait (process start to exit)',
-      wallTimes([
-        { label: 'boto3 script', cmd: 'python3', args: [boto, endpoint, BUCKET, 'test.txt'] },
-        { label: 's3trigger --bucket b --put f', cmd: process.execPath, args: [CLI, ...put] },
-        { label: '  same, code cache off', cmd: process.execPath, args: [CLI, ...put], env: { S3TRIGGER_CODE_CACHE: '0' } },
-        { label: '  same, unbundled (dist/cli.js)', cmd: process.execPath, args: [resolve('dist/cli.js'), ...put] },
-        { label: 'aws s3 cp (v2)', cmd: AWS_V2, args: cp },
-        { label: 'aws s3 cp (v1)', cmd: 'aws', args: cp },
-      ]),
-    );
+    const onePut = wallTimes([
+      { label: 'boto3 script', cmd: 'python3', args: [boto, endpoint, BUCKET, 'test.txt'] },
+      { label: 's3trigger --bucket b --put f', cmd: process.execPath, args: [CLI, ...put] },
+      { label: '  same, code cache off', cmd: process.execPath, args: [CLI, ...put], env: { S3TRIGGER_CODE_CACHE: '0' } },
+      { label: '  same, unbundled (dist/cli.js)', cmd: process.execPath, args: [resolve('dist/cli.js'), ...put] },
+      { label: 'aws s3 cp (v2)', cmd: AWS_V2, args: cp },
+      { label: 'aws s3 cp (v1)', cmd: 'aws', args: cp },
+    ]);
+    report('2. wall time of one PUT, no wait (process start to exit)', onePut);
+    const times = new Map(onePut);
+    const ours = times.get('s3trigger --bucket b --put f');
+    const boto3 = times.get('boto3 script');
+    if (Array.isArray(ours)) {
+      emitFigure({
+        id: 'ci.put-wall',
+        name: 'one PUT, start -> exit',
+        unit: 'ms',
+        ours: median(ours),
+        ...(Array.isArray(boto3) ? { peer: { name: 'boto3 script', value: median(boto3) } } : {}),
+        better: 'lower',
+        target: { ratio: 0.3 },
+      });
+    }
 
     if (!SKIP_MULTIPART) {
       const big = join(work, 'big.bin');
@@ -280,6 +301,20 @@ async function main() {
       );
       const asRate = rows.map(([label, v]) => [label, typeof v === 'string' ? v : v.map(mbps)] as [string, number[] | string]);
       report(`3. multipart upload of ${GIB} GiB (MiB/s, higher is better; ${MULTIPART_RUNS} interleaved rounds)`, asRate, 'MiB/s');
+      const rates = new Map(asRate);
+      const ourRate = rates.get('s3trigger --multipart (5 MiB x 8)');
+      const cpRate = rates.get('aws s3 cp (v2, 8 MiB x 10)');
+      if (Array.isArray(ourRate)) {
+        emitFigure({
+          id: 'ci.multipart-1gib',
+          name: `multipart ${GIB} GiB, default settings`,
+          unit: 'MiB/s',
+          ours: median(ourRate),
+          ...(Array.isArray(cpRate) ? { peer: { name: 'aws s3 cp (v2)', value: median(cpRate) } } : {}),
+          better: 'higher',
+          target: { ratio: 1.1 },
+        });
+      }
       rmSync(big, { force: true });
     }
   } finally {

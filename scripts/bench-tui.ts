@@ -16,6 +16,7 @@ import type { OpState } from '../src/op-state.js';
 import { MAX_FPS } from '../src/tui/run.js';
 import { LogStore } from '../src/tui/state/log-store.js';
 import { FakeStdin, FakeStdout } from '../test/tui/fake-terminal.js';
+import { emitFigure } from './bench/figures.js';
 import { initialState } from '../src/tui/state/reducer.js';
 
 // As runTui does: React's production build (imported after this line).
@@ -116,6 +117,28 @@ function benchFirstFrame(): void {
     console.log(`  ${c.name.padEnd(40)} ${ms(median(times)).padStart(10)}${ratio}`);
   }
   rmSync(dir, { recursive: true, force: true });
+  const [bare, , first, full] = medians;
+  if (bare !== undefined && first !== undefined && full !== undefined) {
+    const peer = { name: 'bare node + ink', value: bare };
+    emitFigure({
+      id: 'tui.first-frame',
+      name: 'TUI first frame (tmux)',
+      unit: 'ms',
+      ours: first,
+      peer,
+      better: 'lower',
+      target: { ratio: 1.2 },
+    });
+    emitFigure({
+      id: 'tui.full-screen',
+      name: 'TUI full screen (tmux)',
+      unit: 'ms',
+      ours: full,
+      peer,
+      better: 'lower',
+      target: { ratio: 1.3 },
+    });
+  }
 }
 
 // ---------- 2. log flood: key latency, RSS, store accounting ----------
@@ -258,5 +281,5 @@ async function benchFlood(): Promise<void> {
 }
 
 if (!process.argv.includes('--flood-only')) benchFirstFrame();
-await benchFlood();
+if (!process.argv.includes('--first-frame-only')) await benchFlood();
 process.exit(0);

@@ -17,6 +17,7 @@ import {
   opFlagArityProblem,
   opFlagOptions,
   opFlagValues,
+  orphanModifierProblem,
   parseExpectInvocations,
   parseTimeout,
 } from './ci/plan.js';
@@ -25,6 +26,7 @@ import { scrub } from './ops/errors.js';
 import { isRegionName } from './aws/region.js';
 import { parseTimingFlags, type TimingFlags } from './sandbox/timing/options.js';
 import type { TimingOptions } from './sandbox/timing/profile.js';
+import type { ModifierFlag } from './ops/definition.js';
 
 const debug = process.argv.includes('--debug');
 lifecycle.install(); // dist/bin.cjs did already; this covers running dist/cli.js directly
@@ -76,6 +78,42 @@ function withMainOptions(y: Argv) {
       type: 'string',
       describe: 'Operations in flight at once (default 1), e.g. with --retrigger-prefix',
       group: 'Operations (run in this order):',
+    })
+    .option('storage-class', {
+      type: 'string',
+      describe: 'Upload with this storage CLASS (STANDARD, GLACIER, DEEP_ARCHIVE, GLACIER_IR...)',
+      group: 'Upload options (--put, --copy, --post, --multipart):',
+    })
+    .option('acl', {
+      type: 'string',
+      describe: 'Upload with this CANNED_ACL (private, public-read...)',
+      group: 'Upload options (--put, --copy, --post, --multipart):',
+    })
+    .option('tagging', {
+      type: 'string',
+      describe: 'Upload with these TAGS (env=dev&team=a); --copy replaces the source tags',
+      group: 'Upload options (--put, --copy, --post, --multipart):',
+    })
+    .option('version-id', {
+      type: 'string',
+      describe: 'With --delkey: delete this VERSION for good (no delete marker)',
+      group: 'Operations (run in this order):',
+    })
+    .option('days', {
+      type: 'string',
+      describe: 'With --restore: days the restored copy stays (default 1)',
+      group: 'Operations (run in this order):',
+    })
+    .option('tier', {
+      type: 'string',
+      describe: 'With --restore: retrieval tier Expedited, Standard (default) or Bulk',
+      group: 'Operations (run in this order):',
+    })
+    .option('wait-restore', {
+      type: 'boolean',
+      default: false,
+      describe: 'With --restore --wait: also wait for ObjectRestore:Completed (always on the local sandbox; hours on AWS)',
+      group: 'Matching:',
     })
     .option('wait', { type: 'boolean', default: false, describe: "Wait for each operation's Lambda invocation", group: 'Matching:' })
     .option('timeout', {
@@ -172,6 +210,12 @@ function timingOptions(flags: TimingFlags): TimingOptions | undefined {
   return Object.keys(parsed.options).length > 0 ? parsed.options : undefined;
 }
 
+/** The shared operation flags given on the command line (`--wait-restore` counts when true). */
+function modifiersGiven(args: MainArgs): ModifierFlag[] {
+  const flags: ModifierFlag[] = ['storage-class', 'acl', 'tagging', 'version-id', 'days', 'tier', 'wait-restore'];
+  return flags.filter((f) => (f === 'wait-restore' ? args[f] === true : args[f] !== undefined));
+}
+
 /** Numbers are read here, not by yargs, so "--size abc" can be named in the error. */
 function numberFlag(name: string, raw: string): number {
   const n = Number(raw);
@@ -250,7 +294,16 @@ async function runMain(args: MainArgs): Promise<number> {
     ...(args.key !== undefined ? { key: args.key } : {}),
     ...(args['part-size'] !== undefined ? { partSize: numberFlag('part-size', args['part-size']) } : {}),
     ...(args.concurrency !== undefined ? { concurrency: numberFlag('concurrency', args.concurrency) } : {}),
+    ...(args['storage-class'] !== undefined ? { storageClass: args['storage-class'] } : {}),
+    ...(args.acl !== undefined ? { acl: args.acl } : {}),
+    ...(args.tagging !== undefined ? { tagging: args.tagging } : {}),
+    ...(args['version-id'] !== undefined ? { versionId: args['version-id'] } : {}),
+    ...(args.days !== undefined ? { days: numberFlag('days', args.days) } : {}),
+    ...(args.tier !== undefined ? { tier: args.tier } : {}),
+    ...(args['wait-restore'] ? { waitRestore: true } : {}),
   };
+  const orphan = orphanModifierProblem(opFlags, modifiersGiven(args));
+  if (orphan) throw usageError(orphan);
   const keyProblem = keyFlagProblem(opFlags);
   if (keyProblem) throw usageError(keyProblem);
   const { runCi } = await import('./ci/run.js');

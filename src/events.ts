@@ -77,6 +77,8 @@ export type SessionEvent =
       expectedMatches?: number;
       /** The functions its event reaches (fan-out, from the chain): each must run for it; absent: any `expectedMatches` invocations. */
       expectedFunctions?: string[];
+      /** Invocations each function gets for it (RESTORE on the sandbox: Post, then Completed). Default 1. */
+      eventsPerFunction?: number;
     }
   | { type: 'OpProgress'; opId: number; loaded: number; total?: number }
   | { type: 'OpAcked'; opId: number; result: OpResult }

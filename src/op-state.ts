@@ -48,6 +48,8 @@ export interface OpState {
   expectedMatches: number;
   /** The functions the op's event reaches (from the chain): matches count once per function; absent: every match counts. */
   expectedFunctions?: string[];
+  /** Invocations each function must get (RESTORE on the sandbox: ObjectRestore:Post and :Completed); absent: 1. */
+  eventsPerFunction?: number;
   /** Whether an invocation is awaited at all (false: the operation settles at its ack). */
   awaitsInvocation: boolean;
   /** fire()'s promise has resolved with this op. Later events only add: a late match turns `no-match` into `matched`. */
@@ -63,10 +65,19 @@ function matchedStatus(matches: readonly OpMatch[]): OpStatus {
   return matches.some((m) => FAILED_INVOCATION.has(m.invocation.status)) ? 'lambda-failed' : 'matched';
 }
 
-/** Whether the op has every invocation it waits for: one per function when its functions are known, else by count. */
-export function hasAllMatches(op: Pick<OpState, 'expectedMatches' | 'expectedFunctions'>, matches: readonly OpMatch[]): boolean {
-  const count = op.expectedFunctions ? new Set(matches.map((m) => m.logGroup)).size : matches.length;
-  return count >= op.expectedMatches;
+/**
+ * Whether the op has every invocation it waits for: `eventsPerFunction` (default 1) per function when its functions are
+ * known, else by count.
+ */
+export function hasAllMatches(
+  op: Pick<OpState, 'expectedMatches' | 'expectedFunctions' | 'eventsPerFunction'>,
+  matches: readonly OpMatch[],
+): boolean {
+  const per = op.eventsPerFunction ?? 1;
+  if (!op.expectedFunctions) return matches.length >= op.expectedMatches * per;
+  const byGroup = new Map<string, number>();
+  for (const m of matches) byGroup.set(m.logGroup, (byGroup.get(m.logGroup) ?? 0) + 1);
+  return [...byGroup.values()].filter((n) => n >= per).length >= op.expectedMatches;
 }
 
 /** The expected functions no matched invocation came from (their log group `/aws/lambda/NAME`), in order. */
@@ -101,6 +112,7 @@ export function foldOpEvent(states: OpStates, event: SessionEvent): OpStates {
           matches: [],
           expectedMatches: event.expectedMatches ?? 1,
           ...(event.expectedFunctions ? { expectedFunctions: event.expectedFunctions } : {}),
+          ...(event.eventsPerFunction !== undefined && event.eventsPerFunction > 1 ? { eventsPerFunction: event.eventsPerFunction } : {}),
           awaitsInvocation: event.awaitsInvocation ?? true,
           settled: false,
         },

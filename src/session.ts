@@ -6,8 +6,8 @@ import { ListBucketsCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { GetBucketNotificationConfigurationCommandOutput } from '@aws-sdk/client-s3';
 import type { Discovery, FiredOp, SessionApi, SessionEvent, SessionListener, TargetInfo } from './events.js';
 import { foldOpEvent, type OpState, type OpStates } from './op-state.js';
-import { eventNameFor, type OpInput, type OpResult } from './ops/types.js';
-import { opDefinition } from './ops/registry.js';
+import type { OpInput, OpResult } from './ops/types.js';
+import { awaitedEventsOf, opDefinition } from './ops/registry.js';
 import { keyOf, runOp } from './ops/index.js';
 import { bucketNameProblem, ensureBucket } from './ops/bucket.js';
 import { resolveTarget, type ResolveOptions, type Target } from './target.js';
@@ -155,8 +155,16 @@ class Session implements SessionApi {
     const opId = ++this.nextOpId;
     const settled = new Promise<OpState>((resolve) => this.waiters.set(opId, resolve));
     const expected = awaitsInvocation ? this.expectationFor(input) : { expectedMatches: 1 };
-    this.emit({ type: 'OpStarted', opId, input, startedAt: this.now(), warnings, awaitsInvocation, ...expected });
+    const { perFunction } = this.awaitedEvents(input);
+    const perFunctionField =
+      awaitsInvocation && perFunction > 1 && this.options.expectInvocations === undefined ? { eventsPerFunction: perFunction } : {};
+    this.emit({ type: 'OpStarted', opId, input, startedAt: this.now(), warnings, awaitsInvocation, ...expected, ...perFunctionField });
     return { opId, settled };
+  }
+
+  /** What waiting for the op's invocations means on this target (RESTORE waits for its completion on the sandbox). */
+  private awaitedEvents(input: OpInput) {
+    return awaitedEventsOf(input, { sandbox: this.t.info.kind === 'sandbox' });
   }
 
   /**
@@ -169,7 +177,7 @@ class Session implements SessionApi {
     if (direct) return direct.length > 1 ? { expectedMatches: direct.length, expectedFunctions: direct } : { expectedMatches: 1 };
     const d = this.discovery;
     if (!d?.chain || d.bucket !== input.bucket) return { expectedMatches: 1 };
-    const reached = functionsFor(d.chain, { bucket: input.bucket, key: keyOf(input), eventNames: opDefinition(input.kind).eventNames });
+    const reached = functionsFor(d.chain, { bucket: input.bucket, key: keyOf(input), eventNames: this.awaitedEvents(input).eventNames });
     const watched = reached.filter((fn) => d.logGroups.includes(logGroupOf(fn)));
     return watched.length > 1 ? { expectedMatches: watched.length, expectedFunctions: watched } : { expectedMatches: 1 };
   }
@@ -183,11 +191,12 @@ class Session implements SessionApi {
   }
 
   /** The op's expectation as the observer takes it. */
-  private awaited(opId: number): { expectedMatches?: number; expectedGroups?: string[] } {
+  private awaited(opId: number): { expectedMatches?: number; perFunction?: number; expectedGroups?: string[] } {
     const op = this.ops[opId];
     if (!op) return {};
     return {
-      expectedMatches: op.expectedMatches,
+      expectedMatches: op.expectedMatches * (op.eventsPerFunction ?? 1),
+      ...(op.eventsPerFunction ? { perFunction: op.eventsPerFunction } : {}),
       ...(op.expectedFunctions ? { expectedGroups: op.expectedFunctions.map(logGroupOf) } : {}),
     };
   }
@@ -316,12 +325,14 @@ class Session implements SessionApi {
 
   previewWarning(input: OpInput): string | undefined {
     if (this.discovery?.bucket !== input.bucket || opDefinition(input.kind).invokes === 'lambda') return undefined;
-    return notifyWarning(this.notification, input.bucket, eventNameFor(input.kind), keyOf(input));
+    // Covered when a notification covers any of the events it waits for (DELETE: a delete or a delete marker).
+    const warnings = this.awaitedEvents(input).eventNames.map((name) => notifyWarning(this.notification, input.bucket, name, keyOf(input)));
+    return warnings.every((w) => w !== undefined) ? warnings[0] : undefined;
   }
 
   fire(input: OpInput): FiredOp {
     const controller = new AbortController();
-    const { eventNames } = opDefinition(input.kind);
+    const { eventNames } = this.awaitedEvents(input);
     const warnings: string[] = [];
     const warning = this.previewWarning(input);
     if (warning) warnings.push(warning);

@@ -191,3 +191,27 @@ test('--expect-invocations without known functions: every match counts', () => {
   assert.equal(two.status, 'matched');
   assert.equal(hasAllMatches(two, two.matches), true);
 });
+
+test('eventsPerFunction: RESTORE on the sandbox settles at its second invocation (Post, then Completed)', () => {
+  const inv = (requestId: string, logGroup = '/aws/lambda/fn') =>
+    ({ requestId, logGroup, logStream: 's', lines: [], status: 'succeeded', firstSeenAt: 0 }) as never;
+  const latency = { coldStart: false } as never;
+  const restoreInput = { kind: 'restore', bucket: 'b', key: 'k', days: 1, tier: 'Standard' } as const;
+  const result = { opId: 1, op: 'restore', bucket: 'b', key: 'k', startedAt: 0, ackedAt: 1 } as const;
+  const posted = foldOpEvents({}, [
+    { type: 'OpStarted', opId: 1, input: restoreInput, startedAt: 0, warnings: [], eventsPerFunction: 2 },
+    { type: 'OpAcked', opId: 1, result },
+    { type: 'Matched', opId: 1, invocation: inv('post'), confidence: 'key', latency },
+  ]);
+  assert.equal(posted[1]!.status, 'acked', 'the Post alone does not settle it');
+  assert.equal(posted[1]!.settled, false);
+  const done = foldOpEvents(posted, [{ type: 'Matched', opId: 1, invocation: inv('completed'), confidence: 'key', latency }]);
+  assert.equal(done[1]!.status, 'matched');
+  assert.equal(done[1]!.settled, true);
+  // Fan-out: two functions, each with both events.
+  const op = { expectedMatches: 2, expectedFunctions: ['a', 'b'], eventsPerFunction: 2 };
+  const m = (id: string, g: string) => ({ requestId: id, logGroup: g }) as never;
+  assert.equal(hasAllMatches(op, [m('1', 'a'), m('2', 'a'), m('3', 'b')]), false);
+  assert.equal(hasAllMatches(op, [m('1', 'a'), m('2', 'a'), m('3', 'b'), m('4', 'b')]), true);
+  assert.equal(hasAllMatches({ expectedMatches: 1 }, [m('1', 'a')]), true, 'default: one');
+});

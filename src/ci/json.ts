@@ -55,6 +55,11 @@ export interface OutcomeRecord {
   bucket: string;
   key: string;
   status: ReturnType<typeof statusOf>;
+  /**
+   * What was asked beyond the key (present when any was given): the upload options (`storageClass`, `acl`,
+   * `tagging`), DELETE's `versionId`, RESTORE's `days`, `tier` and `waitRestore`.
+   */
+  options?: Record<string, string | number | boolean>;
   target: string;
   warnings: string[];
   result: Record<string, unknown> | null;
@@ -73,6 +78,14 @@ export interface OutcomeRecord {
   log: { timestamp: number; seenAt: number; message: string; kind: string }[];
 }
 
+const OPTION_FIELDS = ['storageClass', 'acl', 'tagging', 'versionId', 'days', 'tier', 'waitRestore'] as const;
+
+/** The input's options among OPTION_FIELDS, as given. */
+export function optionsOf(input: OpOutcome['input']): Record<string, string | number | boolean> {
+  const fields = input as Partial<Record<(typeof OPTION_FIELDS)[number], string | number | boolean>>;
+  return Object.fromEntries(OPTION_FIELDS.flatMap((f) => (fields[f] !== undefined ? [[f, fields[f]]] : [])));
+}
+
 /**
  * The record of one operation. `oneClock`: the target stamps Lambda's times on this machine's clock (the sandbox,
  * Logs on loopback); said in `latency`. Log messages stay raw (Lambda's `\r` inside a multi-line message kept).
@@ -81,6 +94,7 @@ export function outcomeRecord(o: OpOutcome, target: TargetInfo, oneClock = false
   const { error, ...result } = o.result ?? { error: undefined };
   const inv = o.match?.invocation;
   const matches = o.matches ?? (o.match ? [o.match] : []);
+  const options = optionsOf(o.input);
   return {
     type: 'op',
     schema: RECORD_SCHEMA,
@@ -88,6 +102,7 @@ export function outcomeRecord(o: OpOutcome, target: TargetInfo, oneClock = false
     bucket: o.input.bucket,
     key: keyOf(o.input),
     status: statusOf(o),
+    ...(Object.keys(options).length ? { options } : {}),
     target: target.kind,
     warnings: o.warnings,
     result: o.result ? result : null,

@@ -1,5 +1,5 @@
 /** CI flags -> the operations to fire, in the blog scripts' order: put, copy, delete, post, multipart. */
-import type { OpDefinition, OpModifiers } from '../ops/definition.js';
+import type { ModifierFlag, OpDefinition, OpModifiers } from '../ops/definition.js';
 import type { OpInput } from '../ops/types.js';
 import { CLI_ORDER, type OpFlagName } from '../ops/registry.js';
 
@@ -51,6 +51,21 @@ export function opFlagArityProblem(f: Partial<OpFlags>): string | undefined {
 /** Whether any operation flag was given (CI mode). */
 export function hasOpFlags(f: Partial<OpFlags>): boolean {
   return CLI_ORDER.some((d) => f[flagOf(d)] !== undefined);
+}
+
+/**
+ * A shared flag of some operations (`--storage-class`, `--version-id`, `--days`...) given with none of them: a usage
+ * message naming the operations that take it. `given`: the shared flags on the command line.
+ */
+export function orphanModifierProblem(f: Partial<OpFlags>, given: readonly ModifierFlag[]): string | undefined {
+  for (const flag of given) {
+    const takers = CLI_ORDER.filter((d) => d.cli.modifiers?.includes(flag));
+    if (takers.some((d) => f[flagOf(d)] !== undefined)) continue;
+    const names = takers.map((d) => `--${d.cli.flag}`);
+    const list = names.length > 1 ? `${names.slice(0, -1).join(', ')} or ${names.at(-1)}` : names[0];
+    return `--${flag} applies to ${list}: add ${names.length > 1 ? 'one of them' : `${list} ${takers[0]?.cli.metavars.join(' ')}`} or drop --${flag}`;
+  }
+  return undefined;
 }
 
 /** The operations the flags ask for, in the scripts' order. */

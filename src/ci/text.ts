@@ -56,9 +56,14 @@ export function opStartLine(input: OpInput): string {
 
 export { partCount } from '../ops/multipart.js';
 
-/** The scripts' line once S3 acknowledged an operation. */
+/**
+ * The scripts' line once S3 acknowledged an operation, with the version S3 gave it on a versioned bucket:
+ * `Done. (version id 3HL4kqtJ…)`, `Done. (delete marker, version id …)`.
+ */
 export function opDoneLine(input: OpInput, result: OpResult): string {
-  return opDefinition(input.kind).cli.doneLine?.(input, result) ?? 'Done.';
+  const line = opDefinition(input.kind).cli.doneLine?.(input, result) ?? 'Done.';
+  if (result.versionId === undefined) return result.deleteMarker ? `${line} (delete marker)` : line;
+  return `${line} (${result.deleteMarker ? 'delete marker, ' : ''}version id ${result.versionId})`;
 }
 
 const opName = (input: OpInput) => opDefinition(input.kind).label;

@@ -30,16 +30,21 @@ export interface OpCandidate {
   matchedGroups?: readonly string[];
   /** The log groups of the functions its event reaches (from the chain); absent: any watched group. */
   expectedGroups?: readonly string[];
+  /** Invocations each function gets for it (RESTORE on the sandbox: Post, then Completed); absent: 1. */
+  perFunction?: number;
 }
 
-/** Whether the op already has an invocation from this log group (so another one there is not what it waits for). */
+/** Whether the op already has every invocation it waits for from this log group (so another one there is not for it). */
 export function hasMatchFrom(op: OpCandidate, logGroup: string): boolean {
-  return op.matchedGroups ? op.matchedGroups.includes(logGroup) : op.matched;
+  if (!op.matchedGroups) return op.matched;
+  return op.matchedGroups.filter((g) => g === logGroup).length >= (op.perFunction ?? 1);
 }
 
-/** Whether the op still waits for an invocation: none yet, or an expected function has not run for it. */
+/** Whether the op still waits for an invocation: none yet, an expected function has not run for it, or not all its events. */
 export function awaitsMore(op: OpCandidate): boolean {
-  return !op.matched || (op.expectedGroups ?? []).some((g) => !(op.matchedGroups ?? []).includes(g));
+  if (!op.matched) return true;
+  if (op.expectedGroups) return op.expectedGroups.some((g) => !hasMatchFrom(op, g));
+  return (op.matchedGroups?.length ?? 1) < (op.perFunction ?? 1);
 }
 
 export interface InvocationEvidence {
@@ -241,7 +246,7 @@ export function decideMatch(
       ? false
       : op.expectedGroups
         ? op.expectedGroups.includes(inv.logGroup) && !hasMatchFrom(op, inv.logGroup)
-        : !op.matched,
+        : awaitsMore(op),
   );
   const buckets = new Set(waiting.map((op) => op.bucket));
   // Without evidence the invocation's bucket is unknown: only unambiguous when one op waits overall.

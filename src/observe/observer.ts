@@ -61,6 +61,8 @@ export interface AwaitedOp {
   expectedMatches?: number;
   /** The log groups of the functions its event reaches (fan-out), so each gets its own invocation. */
   expectedGroups?: string[];
+  /** Invocations each function gets for it (RESTORE on the sandbox: Post, then Completed). Default 1. */
+  perFunction?: number;
 }
 
 interface OpRecord {
@@ -271,6 +273,7 @@ export class Observer {
         matched: existing?.candidate.matched ?? false,
         ...(existing?.candidate.matchedGroups ? { matchedGroups: existing.candidate.matchedGroups } : {}),
         ...(op.expectedGroups ? { expectedGroups: op.expectedGroups } : {}),
+        ...(op.perFunction !== undefined && op.perFunction > 1 ? { perFunction: op.perFunction } : {}),
       },
     };
     record.timer = setTimeout(() => this.timeout(result.opId), op.timeoutMs);

@@ -16,7 +16,20 @@ export interface OpModifiers {
   key?: string;
   partSize?: number;
   concurrency?: number;
+  /** Upload options of PUT, COPY, POST and MULTIPART (`--storage-class`, `--acl`, `--tagging`), as given. */
+  storageClass?: string;
+  acl?: string;
+  tagging?: string;
+  /** `--version-id`: DELETE that version (S3 DeleteObject's VersionId). */
+  versionId?: string;
+  /** RESTORE's `--days` and `--tier`; `--wait-restore` waits for ObjectRestore:Completed on any target. */
+  days?: number;
+  tier?: string;
+  waitRestore?: boolean;
 }
+
+/** The shared CI flags an operation may read, by their flag names (`--storage-class` is `storage-class`). */
+export type ModifierFlag = 'storage-class' | 'acl' | 'tagging' | 'version-id' | 'days' | 'tier' | 'wait-restore';
 
 /** The operation's CI flag, e.g. `--copy SRC_BUCKET SRC_KEY DEST_KEY`. */
 export interface CliSpec<K extends OpKind, Flag extends string> {
@@ -32,6 +45,15 @@ export interface CliSpec<K extends OpKind, Flag extends string> {
   startLine(input: InputOf<K>): string;
   /** The scripts' line once S3 acknowledged it (default `Done.`). */
   doneLine?(input: InputOf<K>, result: OpResult): string;
+  /** The shared flags among ModifierFlag it reads: one given with no operation that reads it is a usage error. */
+  modifiers?: readonly ModifierFlag[];
+}
+
+/** The events an operation's invocations are matched by, and how many invocations each function gets for it. */
+export interface AwaitedEvents {
+  eventNames: readonly [string, ...string[]];
+  /** Invocations per function (RESTORE on the sandbox: ObjectRestore:Post, then ObjectRestore:Completed). */
+  perFunction: number;
 }
 
 /** One field of the TUI's parameter form. */
@@ -120,6 +142,11 @@ export interface OpDefinition<K extends OpKind = OpKind, P = unknown, Flag exten
   problem(input: InputOf<K>): InputProblem | undefined;
   /** Local checks after the pure ones: files exist and are readable, room for generated data. */
   localProblem?(input: InputOf<K>): Promise<InputProblem | undefined>;
+  /**
+   * What `--wait` waits for when it is not one invocation of any of `eventNames` (the default). `sandbox`: the target
+   * is the embedded sandbox, where slow events (a restore's completion) come in seconds.
+   */
+  awaits?(input: InputOf<K>, target: { sandbox: boolean }): AwaitedEvents;
   /** Sends it; throws on failure (runOp turns that into the result's error). SDK code is imported lazily here. */
   run(ctx: OpContext, input: InputOf<K>, startedAt: number): Promise<OpResult>;
   cli: CliSpec<K, Flag>;

@@ -24,6 +24,7 @@ import { stripQuotes } from './simple.js';
 import { tempFileMessage } from './temp-file.js';
 import { scrubCredentialsOf } from './errors.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MIB } from './limits.js';
+import { uploadParams, type UploadOptions } from './upload-options.js';
 
 const fillRandom = promisify(randomFill);
 
@@ -86,9 +87,14 @@ function trackUploads(client: S3Client) {
 }
 
 /** lib-storage sends data that fits one part as a plain PutObject; the op promises a CompleteMultipartUpload event. */
-async function singlePartUpload(client: S3Client, bucket: string, key: string, file: string, signal: AbortSignal) {
+async function singlePartUpload(client: S3Client, bucket: string, key: string, file: string, options: UploadOptions, signal: AbortSignal) {
   const body = await readFile(file);
-  const { UploadId } = await client.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key: key }), { abortSignal: signal });
+  const { UploadId } = await client.send(
+    new CreateMultipartUploadCommand({ Bucket: bucket, Key: key, ...uploadParams(options, 'multipart') }),
+    {
+      abortSignal: signal,
+    },
+  );
   const part = await client.send(new UploadPartCommand({ Bucket: bucket, Key: key, UploadId, PartNumber: 1, Body: body }), {
     abortSignal: signal,
   });
@@ -134,11 +140,19 @@ export async function multipartUpload(
     let out: CompleteMultipartUploadCommandOutput;
     try {
       if (bytes <= partSize) {
-        out = await singlePartUpload(client, input.bucket, input.key, file, controller.signal);
+        out = await singlePartUpload(client, input.bucket, input.key, file, input, controller.signal);
       } else {
         const upload = new Upload({
           client,
-          params: { Bucket: input.bucket, Key: input.key, Body: createReadStream(file, { highWaterMark: MIB }), ContentLength: bytes },
+          params: {
+            Bucket: input.bucket,
+            Key: input.key,
+            Body: createReadStream(file, { highWaterMark: MIB }),
+            ContentLength: bytes,
+            // lib-storage passes these to CreateMultipartUpload (Tagging: it also sends PutObjectTagging after a
+            // multipart upload when given `tags`, which is not used here).
+            ...uploadParams(input, 'multipart'),
+          },
           partSize,
           queueSize: input.concurrency ?? DEFAULT_CONCURRENCY,
           leavePartsOnError: false,

@@ -7,6 +7,15 @@ import { fileProblem, positive, problem } from './problems.js';
 import { tempDirProblem } from './temp-file.js';
 import type { OpInput, OpResult } from './types.js';
 import {
+  describeUploadOptions,
+  UPLOAD_FORM_FIELDS,
+  uploadFormValues,
+  uploadOptionsFromForm,
+  uploadOptionsOf,
+  uploadOptionsProblem,
+  type UploadOptions,
+} from './upload-options.js';
+import {
   DEFAULT_CONCURRENCY,
   DEFAULT_PART_SIZE_MB,
   DEFAULT_SIZE_MB,
@@ -18,8 +27,8 @@ import {
   MIN_PART_MB,
 } from './limits.js';
 
-/** A multipart upload to `key`. */
-export interface MultipartInput {
+/** A multipart upload to `key`, with the upload options given (CreateMultipartUpload's parameters). */
+export interface MultipartInput extends UploadOptions {
   kind: 'multipart';
   bucket: string;
   key: string;
@@ -31,7 +40,7 @@ export interface MultipartInput {
 }
 
 /** The TUI's MULTIPART parameters. */
-export interface MultipartParams {
+export interface MultipartParams extends UploadOptions {
   key: string;
   sizeMB: number;
   file?: string;
@@ -94,7 +103,7 @@ export const multipart: OpDefinition<'multipart', MultipartParams, 'multipart'> 
     ) {
       return problem('Usage', `--concurrency must be a whole number from 1 to ${MAX_CONCURRENCY}, got ${input.concurrency}`);
     }
-    return undefined;
+    return uploadOptionsProblem(input);
   },
   async localProblem(input) {
     if (input.file !== undefined) return fileProblem(input.file, '--file');
@@ -124,8 +133,10 @@ export const multipart: OpDefinition<'multipart', MultipartParams, 'multipart'> 
       ...(f.size !== undefined ? { sizeMB: f.size } : {}),
       ...(f.partSize !== undefined ? { partSizeMB: f.partSize } : {}),
       ...(f.concurrency !== undefined ? { concurrency: f.concurrency } : {}),
+      ...uploadOptionsOf(f),
     }),
-    startLine: (input) => `MULTIPART upload ${input.key} to bucket ${input.bucket}`,
+    startLine: (input) => `MULTIPART upload ${input.key} to bucket ${input.bucket}${describeUploadOptions(input)}`,
+    modifiers: ['storage-class', 'acl', 'tagging'],
     doneLine(input, result) {
       const n = partCount(input, result);
       return `Done. Upload completed with ${n} part${n === 1 ? '' : 's'}.`;
@@ -140,6 +151,7 @@ export const multipart: OpDefinition<'multipart', MultipartParams, 'multipart'> 
       { name: 'key', label: 'Key' },
       { name: 'sizeMB', label: 'Size (MB)' },
       { name: 'file', label: 'File (empty: generate)', path: true },
+      ...UPLOAD_FORM_FIELDS,
     ],
     initial: (d) => ({
       key: d.multipartKey ?? DEFAULT_MULTIPART_KEY,
@@ -150,26 +162,36 @@ export const multipart: OpDefinition<'multipart', MultipartParams, 'multipart'> 
     current: (p, ctx) =>
       withUploadSettings(
         p.file
-          ? { kind: 'multipart', bucket: ctx.bucket, key: p.key, file: p.file }
-          : { kind: 'multipart', bucket: ctx.bucket, key: p.key, sizeMB: p.sizeMB },
+          ? { kind: 'multipart', bucket: ctx.bucket, key: p.key, file: p.file, ...uploadOptionsOf(p) }
+          : { kind: 'multipart', bucket: ctx.bucket, key: p.key, sizeMB: p.sizeMB, ...uploadOptionsOf(p) },
         p,
       ),
     describe(i) {
-      const what = i.file ? `${baseName(i.file)} -> ${i.key}` : `${i.sizeMB} MB generated -> ${i.key}`;
+      const what = `${i.file ? `${baseName(i.file)} -> ${i.key}` : `${i.sizeMB} MB generated -> ${i.key}`}${describeUploadOptions(i)}`;
       if (i.partSizeMB === undefined && i.concurrency === undefined) return what;
       return `${what} (${i.partSizeMB ?? DEFAULT_PART_SIZE_MB} MiB parts, ${i.concurrency ?? DEFAULT_CONCURRENCY} at a time)`;
     },
-    formValues: (p) => ({ key: p.key, sizeMB: p.sizeMB, file: p.file }),
+    formValues: (p) => ({ key: p.key, sizeMB: p.sizeMB, file: p.file, ...uploadFormValues(p) }),
     fromForm(v, bucket, p) {
       if (!v('key')) return { error: 'key is required' };
-      if (v('file')) return withUploadSettings({ kind: 'multipart', bucket, key: v('key'), file: v('file') }, p);
+      const options = uploadOptionsFromForm(v);
+      if ('error' in options) return options;
+      if (v('file')) return withUploadSettings({ kind: 'multipart', bucket, key: v('key'), file: v('file'), ...options }, p);
       const sizeMB = Number(v('sizeMB'));
       if (!Number.isFinite(sizeMB) || sizeMB <= 0) return { error: 'size must be a positive number of MB' };
-      return withUploadSettings({ kind: 'multipart', bucket, key: v('key'), sizeMB }, p);
+      return withUploadSettings({ kind: 'multipart', bucket, key: v('key'), sizeMB, ...options }, p);
     },
     save(v, p) {
       const sizeMB = Number(v('sizeMB'));
-      return { ...p, key: v('key'), sizeMB: Number.isFinite(sizeMB) && sizeMB > 0 ? sizeMB : p.sizeMB, file: v('file') || undefined };
+      const options = uploadOptionsFromForm(v);
+      const { storageClass: _s, acl: _a, tagging: _t, ...rest } = p;
+      return {
+        ...rest,
+        key: v('key'),
+        sizeMB: Number.isFinite(sizeMB) && sizeMB > 0 ? sizeMB : p.sizeMB,
+        file: v('file') || undefined,
+        ...('error' in options ? uploadOptionsOf(p) : options),
+      };
     },
   },
 };

@@ -1,9 +1,10 @@
-/** PUT-TAGGING, DELETE-TAGGING and PUT-ACL: one SDK call each (their definitions import this when they run). */
-import { DeleteObjectTaggingCommand, PutObjectAclCommand, PutObjectTaggingCommand } from '@aws-sdk/client-s3';
+/** PUT-TAGGING, DELETE-TAGGING, PUT-ACL and RESTORE: one SDK call each (their definitions import this when they run). */
+import { DeleteObjectTaggingCommand, PutObjectAclCommand, PutObjectTaggingCommand, RestoreObjectCommand } from '@aws-sdk/client-s3';
 import type { OpInput, OpResult } from './types.js';
 import { succeeded, type OpContext } from './context.js';
 import { parseTagSet } from './tagging.js';
 import { parseCannedAcl } from './acl.js';
+import { parseTier } from './restore.js';
 
 export async function putObjectTagging(
   ctx: OpContext,
@@ -48,4 +49,19 @@ export async function putObjectAcl(ctx: OpContext, input: Extract<OpInput, { kin
     abortSignal: ctx.signal,
   });
   return succeeded(ctx, { op: 'put-acl', bucket: input.bucket, key: input.key, startedAt, requestId: out.$metadata.requestId });
+}
+
+/** RestoreObject with Days and GlacierJobParameters.Tier; S3 answers 202 (started) or 200 (already restored: extended). */
+export async function restoreObject(ctx: OpContext, input: Extract<OpInput, { kind: 'restore' }>, startedAt: number): Promise<OpResult> {
+  const tier = parseTier(input.tier);
+  if ('problem' in tier) throw Object.assign(new Error(tier.problem), { name: 'Usage' });
+  const out = await ctx.s3.send(
+    new RestoreObjectCommand({
+      Bucket: input.bucket,
+      Key: input.key,
+      RestoreRequest: { Days: input.days, GlacierJobParameters: { Tier: tier.tier } },
+    }),
+    { abortSignal: ctx.signal },
+  );
+  return succeeded(ctx, { op: 'restore', bucket: input.bucket, key: input.key, startedAt, requestId: out.$metadata.requestId });
 }

@@ -8,6 +8,7 @@ import { succeeded, type OpContext } from './context.js';
 import { stripQuotes } from './simple.js';
 import { keyForFile } from './put.js';
 import { scrub } from './errors.js';
+import { postFields } from './upload-options.js';
 
 const POLICY_SECONDS = 300;
 
@@ -32,6 +33,8 @@ export async function postObject(ctx: OpContext, input: Extract<OpInput, { kind:
     Bucket: input.bucket,
     Key: key,
     Conditions: [['content-length-range', body.length, body.length]],
+    // Each field is also signed into the policy as an exact match (createPresignedPost does so).
+    Fields: postFields(input),
     Expires: POLICY_SECONDS,
   });
   const form = new FormData();

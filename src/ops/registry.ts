@@ -2,8 +2,8 @@
  * Every operation kind, each defined in its own file. The mapped type makes the compiler demand an entry for
  * each OpKind; the CLI flags, CI order, TUI keys, forms and ops pane all derive from here.
  */
-import type { OpDefinition } from './definition.js';
-import type { OpKind } from './types.js';
+import type { AwaitedEvents, OpDefinition } from './definition.js';
+import type { OpInput, OpKind } from './types.js';
 import { put } from './put.js';
 import { copy } from './copy.js';
 import { post } from './post.js';
@@ -12,10 +12,11 @@ import { multipart } from './multipart.js';
 import { putTagging } from './put-tagging.js';
 import { deleteTagging } from './delete-tagging.js';
 import { putAcl } from './put-acl.js';
+import { restore } from './restore.js';
 import { retrigger } from './retrigger.js';
 import { replay } from './replay.js';
 
-/** Key order is the interactive view's (the ops pane and its keys p c o d m t u a). */
+/** Key order is the interactive view's (the ops pane and its keys p c o d m t u a w). */
 export const OPS = {
   put,
   copy,
@@ -25,6 +26,7 @@ export const OPS = {
   'put-tagging': putTagging,
   'delete-tagging': deleteTagging,
   'put-acl': putAcl,
+  restore,
   retrigger,
   replay,
 } satisfies { readonly [K in OpKind]: OpDefinition<K, unknown, string> };
@@ -62,13 +64,22 @@ export function tuiSpec<K extends OpKind>(kind: K): NonNullable<OpDefinition<K>[
 
 /**
  * Every definition in the blog scripts' order (put, copy, delete, post, multipart), then put-tagging, delete-tagging,
- * put-acl (issue #12): CI runs and lists them so.
+ * put-acl, restore (issue #12): CI runs and lists them so.
  */
 export const CLI_ORDER: readonly OpDefinition[] = OP_KINDS.map((k) => opDefinition(k)).sort((a, b) => a.cli.order - b.cli.order);
 
 /** S3 event name the operation is expected to trigger, e.g. ObjectCreated:Put. */
 export function eventNameFor(kind: OpKind): string {
   return opDefinition(kind).eventNames[0];
+}
+
+/**
+ * What waiting for this operation's invocation means on this target: its definition's `awaits`, else one invocation
+ * (per function) of any of its event names.
+ */
+export function awaitedEventsOf(input: OpInput, target: { sandbox: boolean }): AwaitedEvents {
+  const d = opDefinition(input.kind);
+  return d.awaits?.(input, target) ?? { eventNames: d.eventNames, perFunction: 1 };
 }
 
 /** Whether the operation's events create or remove its object (DELETE's key is no longer there to copy). */

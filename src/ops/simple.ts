@@ -4,6 +4,7 @@ import { CopyObjectCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-s
 import type { OpInput, OpResult } from './types.js';
 import { succeeded, type OpContext } from './context.js';
 import { keyForFile } from './put.js';
+import { uploadParams } from './upload-options.js';
 
 export { keyForFile } from './put.js';
 
@@ -17,7 +18,9 @@ export const stripQuotes = (etag: string | undefined): string | undefined => eta
 export async function putObject(ctx: OpContext, input: Extract<OpInput, { kind: 'put' }>, startedAt: number): Promise<OpResult> {
   const key = keyForFile(input.file, input.key);
   const body = await readFile(input.file);
-  const out = await ctx.s3.send(new PutObjectCommand({ Bucket: input.bucket, Key: key, Body: body }), { abortSignal: ctx.signal });
+  const out = await ctx.s3.send(new PutObjectCommand({ Bucket: input.bucket, Key: key, Body: body, ...uploadParams(input, 'put') }), {
+    abortSignal: ctx.signal,
+  });
   return succeeded(ctx, {
     op: 'put',
     bucket: input.bucket,
@@ -32,7 +35,12 @@ export async function putObject(ctx: OpContext, input: Extract<OpInput, { kind: 
 
 export async function copyObject(ctx: OpContext, input: Extract<OpInput, { kind: 'copy' }>, startedAt: number): Promise<OpResult> {
   const out = await ctx.s3.send(
-    new CopyObjectCommand({ Bucket: input.bucket, Key: input.key, CopySource: copySource(input.sourceBucket, input.sourceKey) }),
+    new CopyObjectCommand({
+      Bucket: input.bucket,
+      Key: input.key,
+      CopySource: copySource(input.sourceBucket, input.sourceKey),
+      ...uploadParams(input, 'copy'),
+    }),
     { abortSignal: ctx.signal },
   );
   return succeeded(ctx, {
@@ -47,13 +55,21 @@ export async function copyObject(ctx: OpContext, input: Extract<OpInput, { kind:
 }
 
 export async function deleteObject(ctx: OpContext, input: Extract<OpInput, { kind: 'delete' }>, startedAt: number): Promise<OpResult> {
-  const out = await ctx.s3.send(new DeleteObjectCommand({ Bucket: input.bucket, Key: input.key }), { abortSignal: ctx.signal });
+  const out = await ctx.s3.send(
+    new DeleteObjectCommand({
+      Bucket: input.bucket,
+      Key: input.key,
+      ...(input.versionId !== undefined ? { VersionId: input.versionId } : {}),
+    }),
+    { abortSignal: ctx.signal },
+  );
   return succeeded(ctx, {
     op: 'delete',
     bucket: input.bucket,
     key: input.key,
     startedAt,
     versionId: out.VersionId,
+    ...(out.DeleteMarker !== undefined ? { deleteMarker: out.DeleteMarker } : {}),
     requestId: out.$metadata.requestId,
   });
 }

@@ -6,6 +6,7 @@ import type { MultipartInput } from './multipart.js';
 import type { PutTaggingInput } from './put-tagging.js';
 import type { DeleteTaggingInput } from './delete-tagging.js';
 import type { PutAclInput } from './put-acl.js';
+import type { RestoreInput } from './restore.js';
 import type { RetriggerInput } from './retrigger.js';
 import type { ReplayInput } from './replay.js';
 
@@ -19,6 +20,7 @@ export type OpInput =
   | PutTaggingInput
   | DeleteTaggingInput
   | PutAclInput
+  | RestoreInput
   | RetriggerInput
   | ReplayInput;
 
@@ -40,9 +42,12 @@ export interface OpResult {
   key: string;
   bytes?: number;
   etag?: string;
+  /** S3's `x-amz-version-id` of what the operation created or removed (a versioned bucket's; absent otherwise). */
   versionId?: string;
   /** REPLAY: the request id of each asynchronous Invoke it made (Lambda uses it for the invocation). */
   invocationRequestIds?: string[];
+  /** DELETE: S3's `x-amz-delete-marker` (true when a versioned bucket created a delete marker, or removed one). */
+  deleteMarker?: boolean;
   /** S3's x-amz-request-id for the triggering request ($metadata.requestId). */
   requestId?: string;
   startedAt: number;

@@ -102,6 +102,9 @@ function uuidOf(b: Buffer): string {
   return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
 
+/** The storage class of the sample object in restore events (an archived object is what gets restored). */
+const SAMPLE_STORAGE_CLASS = 'GLACIER';
+
 /**
  * The event a function receives: `{"Records":[S3 record]}` direct; the SNS Lambda event whose `Sns.Message` is that
  * JSON (`--via sns`); the SQS Lambda event whose record body is that JSON (`--via sqs`); or the EventBridge event the
@@ -123,6 +126,17 @@ export function buildSampleEvent(o: SampleEventOptions): unknown {
     size: o.size ?? DEFAULT_SIZE,
     etag: o.etag ?? (isDeleteMarker ? EMPTY_ETAG : DEFAULT_ETAG),
     ...(versionId !== undefined ? { versionId } : {}),
+    // A restore completes for the requested days (one here); the sample object is a GLACIER one.
+    ...(o.eventName.replace(/^s3:/, '') === 'ObjectRestore:Completed'
+      ? {
+          glacierEventData: {
+            restoreEventData: {
+              lifecycleRestorationExpiryTime: new Date(nowMs + 86_400_000).toISOString(),
+              lifecycleRestoreStorageClass: SAMPLE_STORAGE_CLASS,
+            },
+          },
+        }
+      : {}),
     requestId: bytes(8).toString('hex').toUpperCase(),
     hostId: bytes(32).toString('base64'),
     sourceIp: '127.0.0.1',
@@ -163,7 +177,7 @@ export function buildSampleEvent(o: SampleEventOptions): unknown {
       return { Records: [sqsRecord(message, queueArn)] };
     }
     case 'eventbridge': {
-      const entry = s3EventBridgeEntry(record, SANDBOX_ACCOUNT);
+      const entry = s3EventBridgeEntry(record, SANDBOX_ACCOUNT, SAMPLE_STORAGE_CLASS);
       if (!entry) throw new Error(`S3 sends no EventBridge event for ${o.eventName}`);
       const event = busEvent(
         { ...entry, detail: entry.detail as unknown as Record<string, unknown>, time: entry.time.getTime() },

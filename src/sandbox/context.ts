@@ -14,6 +14,8 @@ export const SANDBOX_ACCOUNT = '000000000000';
 /** One S3 event record on its way to one matching destination. */
 export interface S3Notification {
   record: S3EventRecord;
+  /** The object's storage class when S3 knows it (restores): EventBridge's `source-storage-class`, not a record field. */
+  storageClass?: string;
   destination: { kind: 'lambda' | 'queue' | 'topic'; arn: string; configurationId: string } | { kind: 'eventbridge' };
   /**
    * The `X-Amzn-Trace-Id` header of the write that caused the event (a handler's SDK sends its `_X_AMZN_TRACE_ID`),

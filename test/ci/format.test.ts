@@ -300,3 +300,20 @@ test('skipped: the line names the operation, the record has no result and no err
   assert.equal(record.result, null);
   assert.equal(record.error, null);
 });
+
+test('opDoneLine names the version S3 gave (versioned buckets) and a delete marker', () => {
+  const put = { kind: 'put', bucket: 'bkt', file: './test.txt' } as const;
+  const del = { kind: 'delete', bucket: 'bkt', key: 'k' } as const;
+  const base = { opId: 1, bucket: 'bkt', key: 'k', startedAt: 1, ackedAt: 2 } as const;
+  assert.equal(
+    text.opDoneLine(put, { ...base, op: 'put', bytes: 29, versionId: '3HL4kqtJ' }),
+    'Done. Uploaded 29 bytes from file: ./test.txt (version id 3HL4kqtJ)',
+  );
+  assert.equal(
+    text.opDoneLine(del, { ...base, op: 'delete', versionId: 'm1', deleteMarker: true }),
+    'Done. (delete marker, version id m1)',
+  );
+  assert.equal(text.opDoneLine(del, { ...base, op: 'delete', deleteMarker: false }), 'Done.');
+  const restore = { kind: 'restore', bucket: 'bkt', key: 'k', days: 1, tier: 'Standard' } as const;
+  assert.equal(text.opDoneLine(restore, { ...base, op: 'restore' }), 'Done. S3 accepted the restore request.');
+});

@@ -6,8 +6,9 @@ test('opFlagOptions: one yargs option per operation, in the scripts order; --cop
   const options = opFlagOptions('G');
   assert.deepEqual(
     options.map(([name]) => name),
-    ['put', 'copy', 'delkey', 'post', 'multipart', 'put-tagging', 'delete-tagging', 'put-acl', 'retrigger', 'replay'],
+    ['put', 'copy', 'delkey', 'post', 'multipart', 'put-tagging', 'delete-tagging', 'put-acl', 'restore', 'retrigger', 'replay'],
   );
+  assert.equal(options[8]![1].nargs, undefined, '--restore KEY');
   assert.equal(options[5]![1].nargs, 2, '--put-tagging KEY TAGS');
   assert.equal(options[6]![1].nargs, undefined, '--delete-tagging KEY');
   assert.equal(options[7]![1].nargs, 2, '--put-acl KEY CANNED_ACL');

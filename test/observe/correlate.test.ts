@@ -274,3 +274,18 @@ test('the demo block names another key: never a time match for this op (an earli
     { opId: 1, confidence: 'key' },
   ]);
 });
+
+test('decideMatch: an op awaiting two events per function (RESTORE: Post, Completed) takes a second evidence-less invocation by time', () => {
+  const plain = inv(['hello from the handler'], { requestId: 'r2' });
+  const restore = op({
+    eventNames: ['ObjectRestore:Post', 'ObjectRestore:Completed'],
+    matched: true,
+    matchedGroups: ['/aws/lambda/fn'],
+    perFunction: 2,
+  });
+  assert.deepEqual(decideMatch(plain, evidenceOf(plain), [restore], { clockSkewMs: 50 }), [{ opId: 1, confidence: 'time' }]);
+  const done = { ...restore, matchedGroups: ['/aws/lambda/fn', '/aws/lambda/fn'] };
+  assert.deepEqual(decideMatch(plain, evidenceOf(plain), [done], { clockSkewMs: 50 }), [], 'both came: nothing more is awaited');
+  const single = op({ matched: true, matchedGroups: ['/aws/lambda/fn'] });
+  assert.deepEqual(decideMatch(plain, evidenceOf(plain), [single], { clockSkewMs: 50 }), [], 'one event per function: matched is done');
+});

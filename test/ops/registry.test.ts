@@ -45,6 +45,15 @@ const cases: { kind: OpKind; label: string; events: string[]; effect: string; fl
     edit: 'U',
   },
   { kind: 'put-acl', label: 'PUT-ACL', events: ['ObjectAcl:Put'], effect: 'none', flag: 'put-acl', fire: 'a', edit: 'A' },
+  {
+    kind: 'restore',
+    label: 'RESTORE',
+    events: ['ObjectRestore:Post', 'ObjectRestore:Completed'],
+    effect: 'none',
+    flag: 'restore',
+    fire: 'w',
+    edit: 'W',
+  },
   { kind: 'retrigger', label: 'RETRIGGER', events: ['ObjectCreated:Copy'], effect: 'created', flag: 'retrigger', fire: 'e', edit: 'E' },
   // REPLAY invokes Lambda directly: no S3 event of its own, no key of its own in the view (`r` on a row fires it).
   { kind: 'replay', label: 'REPLAY', events: ['ObjectCreated:*'], effect: 'none', flag: 'replay' },
@@ -65,13 +74,24 @@ for (const c of cases) {
   });
 }
 
-test('the view lists p c o d m t u a e; CI runs the scripts order, then put-tagging, delete-tagging, put-acl, retrigger, replay', () => {
-  assert.deepEqual(TUI_OP_KINDS, ['put', 'copy', 'post', 'delete', 'multipart', 'put-tagging', 'delete-tagging', 'put-acl', 'retrigger']);
+test('the view lists p c o d m t u a w e; CI runs the scripts order, then put-tagging, delete-tagging, put-acl, restore, retrigger, replay', () => {
+  assert.deepEqual(TUI_OP_KINDS, [
+    'put',
+    'copy',
+    'post',
+    'delete',
+    'multipart',
+    'put-tagging',
+    'delete-tagging',
+    'put-acl',
+    'restore',
+    'retrigger',
+  ]);
   assert.deepEqual(OP_KINDS, [...TUI_OP_KINDS, 'replay']);
   assert.deepEqual(Object.keys(OPS), OP_KINDS);
   assert.deepEqual(
     CLI_ORDER.map((d) => d.kind),
-    ['put', 'copy', 'delete', 'post', 'multipart', 'put-tagging', 'delete-tagging', 'put-acl', 'retrigger', 'replay'],
+    ['put', 'copy', 'delete', 'post', 'multipart', 'put-tagging', 'delete-tagging', 'put-acl', 'restore', 'retrigger', 'replay'],
   );
 });
 
@@ -100,6 +120,7 @@ for (const [kind, input, key] of [
   ['put-tagging', { kind: 'put-tagging', bucket: 'b', key: 't.txt', tags: 'a=1' }, 't.txt'],
   ['delete-tagging', { kind: 'delete-tagging', bucket: 'b', key: 'u.txt' }, 'u.txt'],
   ['put-acl', { kind: 'put-acl', bucket: 'b', key: 'a.txt', acl: 'private' }, 'a.txt'],
+  ['restore', { kind: 'restore', bucket: 'b', key: 'cold.bin', days: 1, tier: 'Standard' }, 'cold.bin'],
 ] as const) {
   test(`keyOf ${kind} -> ${key}`, () => assert.equal(opDefinition(kind).keyOf(input as never), key));
 }

@@ -140,3 +140,21 @@ test('bad input is a usage error (exit 2) naming the valid forms', () => {
     );
   }
 });
+
+test('restore events: Completed carries glacierEventData (expiry a day on, GLACIER); via EventBridge the source storage class', () => {
+  const completed = recordOf({ eventName: 'ObjectRestore:Completed' }) as Rec & { glacierEventData?: unknown };
+  assert.deepEqual(completed.glacierEventData, {
+    restoreEventData: {
+      lifecycleRestorationExpiryTime: new Date(Date.parse(completed.eventTime) + 86_400_000).toISOString(),
+      lifecycleRestoreStorageClass: 'GLACIER',
+    },
+  });
+  const post = recordOf({ eventName: 'ObjectRestore:Post' }) as Rec & { glacierEventData?: unknown };
+  assert.equal(post.glacierEventData, undefined, 'only Completed carries it');
+  const viaBus = buildSampleEvent({ bucket: 'b', key: 'k', seed: 7, eventName: 'ObjectRestore:Post', via: 'eventbridge' }) as {
+    'detail-type': string;
+    detail: Record<string, unknown>;
+  };
+  assert.equal(viaBus['detail-type'], 'Object Restore Initiated');
+  assert.equal(viaBus.detail['source-storage-class'], 'GLACIER');
+});

@@ -91,3 +91,15 @@ test('footers list their pane’s hints first, then the global ones', () => {
   assert.equal(formatKeys(KEYMAP.find((b) => b.command === 'interrupt')!), 'Ctrl-C');
   assert.equal(formatKeys(KEYMAP.find((b) => b.command === 'focus.prev')!), 'Shift-Tab');
 });
+
+test('RESTORE: w fires it, W edits it (a key no pane uses), both in the help', () => {
+  assert.equal(commandFor('global', 'w', makeKey({})), 'fire.restore');
+  assert.equal(commandFor('global', 'W', makeKey({ shift: true })), 'edit.restore');
+  for (const scope of ['ops', 'events', 'log'] as const) assert.equal(commandFor(scope, 'w', makeKey({})), undefined, scope);
+  const text = helpLines()
+    .map((l) => l.text)
+    .join('\n');
+  assert.match(text, /^ {2}w +RESTORE \(wake an archived object\)/m);
+  assert.match(text, /^ {2}W +Edit RESTORE parameters, then fire/m);
+  assert.ok(footerHints('ops').some((h) => h.keys === 'w' && h.description === 'restore'));
+});

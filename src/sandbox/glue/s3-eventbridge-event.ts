@@ -77,7 +77,7 @@ interface GlacierEventData {
  * Fields the record lacks (size, eTag, versionId, sequencer) are absent here too; restore events carry no
  * sequencer, as AWS's recorded ones.
  */
-export function s3EventBridgeEntry(record: S3EventRecord, accountId: string): S3EventBridgeEntry | undefined {
+export function s3EventBridgeEntry(record: S3EventRecord, accountId: string, storageClass?: string): S3EventBridgeEntry | undefined {
   const eventName = record.eventName.replace(/^s3:/, '');
   const detailType = S3_DETAIL_TYPES[eventName];
   if (detailType === undefined) return undefined;
@@ -104,7 +104,8 @@ export function s3EventBridgeEntry(record: S3EventRecord, accountId: string): S3
   }
   const restore = (record as { glacierEventData?: GlacierEventData }).glacierEventData?.restoreEventData;
   if (restore?.lifecycleRestorationExpiryTime) detail['restore-expiry-time'] = restore.lifecycleRestorationExpiryTime;
-  if (restore?.lifecycleRestoreStorageClass) detail['source-storage-class'] = restore.lifecycleRestoreStorageClass;
+  const sourceClass = restore?.lifecycleRestoreStorageClass ?? (eventName.startsWith('ObjectRestore:') ? storageClass : undefined);
+  if (sourceClass) detail['source-storage-class'] = sourceClass;
   const time = new Date(record.eventTime);
   return {
     source: 'aws.s3',

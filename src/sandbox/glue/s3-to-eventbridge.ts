@@ -14,7 +14,7 @@ export function notifyEventBus(
   options: { accountId: string; log(line: string): void },
 ): void {
   if (n.destination.kind !== 'eventbridge') return;
-  const entry = s3EventBridgeEntry(n.record, options.accountId);
+  const entry = s3EventBridgeEntry(n.record, options.accountId, n.storageClass);
   if (!entry) {
     options.log(`s3 -> eventbridge: not sent ${describe(n)}: S3 sends no EventBridge event for ${n.record.eventName}`);
     return;

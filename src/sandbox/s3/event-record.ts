@@ -51,7 +51,7 @@ export interface EventRecordInput {
   key: string;
   size?: number;
   etag?: string;
-  /** Only where AWS sends it: versioning Enabled or Suspended ('null'), per event type. */
+  /** Only where AWS sends it: a version with a real id (null versions, never-versioned or Suspended writes, carry none: versioning.ts recordVersionId). */
   versionId?: string;
   /** AWS's `glacierEventData.restoreEventData`; written only where the type carries it (`ObjectRestore:Completed`). */
   glacierEventData?: GlacierEventData;

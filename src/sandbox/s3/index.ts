@@ -23,6 +23,9 @@ import * as tagging from './handlers/tagging.js';
 import * as acl from './handlers/acl.js';
 import { restoreObject } from './handlers/restore.js';
 import { RestoreClock } from './restore-clock.js';
+import * as versioning from './handlers/versioning.js';
+import * as lifecycle from './handlers/lifecycle.js';
+import { LifecycleRunner, lifecycleDayMs } from './lifecycle-runner.js';
 import { corsHeaders, matchCorsRule, type CorsQuery, type CorsRule } from './cors.js';
 
 const HANDLERS: Record<S3Operation, Handler> = {
@@ -31,7 +34,12 @@ const HANDLERS: Record<S3Operation, Handler> = {
   HeadBucket: buckets.headBucket,
   DeleteBucket: buckets.deleteBucket,
   GetBucketLocation: buckets.getBucketLocation,
-  GetBucketVersioning: buckets.getBucketVersioning,
+  GetBucketVersioning: versioning.getBucketVersioning,
+  PutBucketVersioning: versioning.putBucketVersioning,
+  ListObjectVersions: versioning.listObjectVersions,
+  PutBucketLifecycleConfiguration: lifecycle.putBucketLifecycleConfiguration,
+  GetBucketLifecycleConfiguration: lifecycle.getBucketLifecycleConfiguration,
+  DeleteBucketLifecycle: lifecycle.deleteBucketLifecycle,
   ListObjects: (d, c) => buckets.listObjects(d, c, false),
   ListObjectsV2: (d, c) => buckets.listObjects(d, c, true),
   PutBucketNotificationConfiguration: buckets.putBucketNotification,
@@ -76,11 +84,14 @@ export async function createS3Service(ctx: SandboxContext): Promise<SandboxServi
   const restores = new RestoreClock(store, events, ctx);
   restores.resume();
   const deps: S3Deps = { ctx, store, events, restores };
+  const expiration = new LifecycleRunner(deps, lifecycleDayMs(ctx.timing.scale));
+  expiration.start();
   return {
     handle: (req, res) => handle(deps, req, res),
-    close: () => {
+    close: async () => {
       restores.close();
-      return store.close();
+      await expiration.stop();
+      await store.close();
     },
     allowsCrossOrigin: (req, origin) => corsRuleFor(deps, req, origin) !== undefined,
   };

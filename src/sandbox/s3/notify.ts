@@ -13,13 +13,17 @@ export interface PublishedObject {
   etag?: string;
   versionId?: string;
   glacierEventData?: GlacierEventData;
+  /** The object's storage class (restores: EventBridge's `source-storage-class`); not a field of the record. */
+  storageClass?: string;
 }
 
-/** Where a change came from: the request's ids and address, as its response and socket show them. */
-interface EventOrigin {
+/** Who made a change: the request's ids and caller, or S3 itself. */
+export interface EventOrigin {
   requestId: string;
   hostId: string;
   sourceIp: string;
+  /** Default: the sandbox's caller. */
+  principalId?: string;
   /** The request's X-Amzn-Trace-Id, carried to the destinations for Lambda's recursive loop detection. */
   traceHeader?: string;
 }
@@ -39,7 +43,7 @@ export class EventPublisher {
       sourceIp: call.req.socket.remoteAddress ?? '127.0.0.1',
       ...(traceHeader ? { traceHeader } : {}),
     };
-    this.emit(bucket, eventName, key, origin, object);
+    this.publishFrom(bucket, eventName, key, origin, object);
   }
 
   /**
@@ -52,10 +56,11 @@ export class EventPublisher {
       hostId: randomBytes(32).toString('base64'),
       sourceIp: S3_SERVICE_PRINCIPAL,
     };
-    this.emit(bucket, eventName, key, origin, object);
+    this.publishFrom(bucket, eventName, key, origin, object);
   }
 
-  private emit(bucket: BucketMeta, eventName: string, key: string, origin: EventOrigin, object: PublishedObject): void {
+  /** For changes S3 makes itself (lifecycle expiration): AWS's records name `s3.amazonaws.com` as principal and source. */
+  publishFrom(bucket: BucketMeta, eventName: string, key: string, origin: EventOrigin, object: PublishedObject = {}): void {
     const destinations = matchingDestinations(bucket.notification, eventName, key);
     if (destinations.length === 0) return;
     const sequencer = this.sequencer.next();
@@ -73,12 +78,18 @@ export class EventPublisher {
         requestId: origin.requestId,
         hostId: origin.hostId,
         sourceIp: origin.sourceIp,
+        principalId: origin.principalId,
         eventTime,
         sequencer,
         configurationId: destination.kind === 'eventbridge' ? '' : destination.configurationId,
       });
       try {
-        this.ctx.s3Events.publish({ record, destination, ...(origin.traceHeader ? { traceHeader: origin.traceHeader } : {}) });
+        this.ctx.s3Events.publish({
+          record,
+          destination,
+          ...(object.storageClass ? { storageClass: object.storageClass } : {}),
+          ...(origin.traceHeader ? { traceHeader: origin.traceHeader } : {}),
+        });
       } catch (err) {
         this.ctx.log(`s3: event subscriber failed: ${err instanceof Error ? err.message : String(err)}`);
       }

@@ -54,6 +54,11 @@ export type S3Operation =
   | 'DeleteBucket'
   | 'GetBucketLocation'
   | 'GetBucketVersioning'
+  | 'PutBucketVersioning'
+  | 'ListObjectVersions'
+  | 'PutBucketLifecycleConfiguration'
+  | 'GetBucketLifecycleConfiguration'
+  | 'DeleteBucketLifecycle'
   | 'ListObjects'
   | 'ListObjectsV2'
   | 'PutBucketNotificationConfiguration'
@@ -92,7 +97,6 @@ const UNMODELLED = [
   'acl',
   'tagging',
   'policy',
-  'lifecycle',
   'encryption',
   'website',
   'logging',
@@ -112,7 +116,6 @@ const UNMODELLED = [
   'select',
   'attributes',
   'torrent',
-  'versions',
   'policyStatus',
 ];
 
@@ -131,6 +134,16 @@ export function resolveOperation(method: string, target: S3Target, headers: Inco
     if (m === 'GET') return 'GetObjectTagging';
     if (m === 'DELETE') return 'DeleteObjectTagging';
   }
+  if (target.key === undefined && has('lifecycle')) {
+    if (m === 'PUT') return 'PutBucketLifecycleConfiguration';
+    if (m === 'GET') return 'GetBucketLifecycleConfiguration';
+    if (m === 'DELETE') return 'DeleteBucketLifecycle';
+  }
+  if (target.key === undefined && has('versioning')) {
+    if (m === 'PUT') return 'PutBucketVersioning';
+    if (m === 'GET') return 'GetBucketVersioning';
+  }
+  if (target.key === undefined && has('versions') && m === 'GET') return 'ListObjectVersions';
   if (has('acl') && !has('uploadId')) {
     if (m === 'PUT') return target.key === undefined ? 'PutBucketAcl' : 'PutObjectAcl';
     if (m === 'GET') return target.key === undefined ? 'GetBucketAcl' : 'GetObjectAcl';
@@ -141,12 +154,10 @@ export function resolveOperation(method: string, target: S3Target, headers: Inco
     switch (m) {
       case 'PUT':
         if (has('notification')) return 'PutBucketNotificationConfiguration';
-        if (has('versioning')) return 'NotImplemented';
         return 'CreateBucket';
       case 'GET':
         if (has('notification')) return 'GetBucketNotificationConfiguration';
         if (has('location')) return 'GetBucketLocation';
-        if (has('versioning')) return 'GetBucketVersioning';
         if (has('uploads')) return 'ListMultipartUploads';
         return target.query.get('list-type') === '2' ? 'ListObjectsV2' : 'ListObjects';
       case 'HEAD':

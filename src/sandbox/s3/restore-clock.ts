@@ -99,6 +99,7 @@ export class RestoreClock {
     this.events.publishByS3(meta, event, obj.key, {
       size: obj.size,
       etag: obj.etag,
+      ...(obj.storageClass ? { storageClass: obj.storageClass } : {}),
       ...(event === 'ObjectRestore:Completed' && restore?.expiresAt
         ? {
             glacierEventData: {

@@ -15,6 +15,8 @@ import type { StoredAcl } from './acl.js';
 import type { Tag } from './tagging.js';
 import type { StorageClass } from './storage-class.js';
 import type { RestoreState } from './restore.js';
+import type { LifecycleRule } from './lifecycle.js';
+import { pushVersion, type VersioningStatus } from './versioning.js';
 
 export interface Segment {
   blob: string;
@@ -61,6 +63,17 @@ export interface ObjectMeta extends ObjectHeaders, ObjectAccess {
   storageClass?: StorageClass;
   /** An archived object's restore, in progress or done (restore.ts). */
   restore?: RestoreState;
+  /** The version's id; absent for the null version (never-versioned or Suspended writes). */
+  versionId?: string;
+  /** A delete marker: no body (size 0, segments []), eTag of the empty body. */
+  isDeleteMarker?: boolean;
+}
+
+/** A key's file when it holds more than one plain null version (a single one is written as its ObjectMeta, as before versioning). */
+interface VersionsFile {
+  key: string;
+  /** Newest first. */
+  versions: ObjectMeta[];
 }
 
 export interface BucketMeta {
@@ -72,6 +85,10 @@ export interface BucketMeta {
   cors?: CorsRule[];
   /** PutBucketAcl's ACL; absent means private. */
   acl?: StoredAcl;
+  /** PutBucketVersioning's status; absent: never versioned. */
+  versioning?: VersioningStatus;
+  /** PutBucketLifecycleConfiguration's rules; absent when none are set. */
+  lifecycle?: LifecycleRule[];
 }
 
 export interface PartMeta {
@@ -96,7 +113,11 @@ export interface UploadMeta extends ObjectHeaders, ObjectAccess {
 
 interface BucketState {
   meta: BucketMeta;
+  /** Each key's current version when it is not a delete marker: what GET, HEAD and ListObjects see. */
   objects: Map<string, ObjectMeta>;
+  /** Each key's versions and delete markers, newest first (a never-versioned key: its one null version). */
+  versions: Map<string, ObjectMeta[]>;
+  sortedVersionKeys?: string[];
   /** Object commits in flight: the bucket is not empty while one may still land in its directory. */
   writing?: number;
   sortedKeys?: string[];
@@ -113,6 +134,8 @@ export interface CompletedUpload {
   key: string;
   etag: string;
   checksum?: StoredChecksum;
+  /** The object's version id (Enabled bucket). */
+  versionId?: string;
   /** Date.now() at completion. */
   at: number;
 }
@@ -127,11 +150,12 @@ const COMPLETED_MAX = 10_000;
  * directories' mtimes are recorded with it: a dir changed since (by another version) means a rescan..
  */
 const INDEX_FILE = 'index.json';
-const INDEX_VERSION = 1;
+const INDEX_VERSION = 2;
 interface StoreIndex {
   version: number;
   /** mtimeMs of every metadata directory when the index was written, by path under the root. */
   dirs: Record<string, number>;
+  /** objects: every version of every key, each key's newest first. */
   buckets: { meta: BucketMeta; objects: ObjectMeta[] }[];
   uploads: { meta: UploadMeta; parts: PartMeta[] }[];
 }
@@ -190,15 +214,19 @@ export class S3Store {
         await rm(this.bucketDir(name), { recursive: true, force: true });
         continue;
       }
-      const state: BucketState = { meta, objects: new Map() };
+      const state: BucketState = { meta, objects: new Map(), versions: new Map() };
       const objDir = join(this.bucketDir(name), 'objects');
       for (const f of await readdir(objDir).catch(() => [] as string[])) {
-        const obj = await readJson<ObjectMeta>(join(objDir, f));
-        if (!obj) continue;
-        state.objects.set(obj.key, obj);
-        for (const s of obj.segments) {
-          live.add(s.blob);
-          objectBodies.add(`${s.blob}:${s.offset ?? 0}`);
+        const record = await readJson<ObjectMeta | VersionsFile>(join(objDir, f));
+        if (!record) continue;
+        const stack = 'versions' in record ? record.versions : [record];
+        if (stack.length === 0) continue;
+        setStack(state, record.key, stack);
+        for (const obj of stack) {
+          for (const s of obj.segments) {
+            live.add(s.blob);
+            objectBodies.add(`${s.blob}:${s.offset ?? 0}`);
+          }
         }
       }
       this.buckets.set(name, state);
@@ -251,8 +279,16 @@ export class S3Store {
   private async loadIndex(index: StoreIndex): Promise<void> {
     const live = new Set<string>();
     for (const b of index.buckets) {
-      this.buckets.set(b.meta.name, { meta: b.meta, objects: new Map(b.objects.map((o) => [o.key, o])) });
-      for (const o of b.objects) for (const s of o.segments) live.add(s.blob);
+      const state: BucketState = { meta: b.meta, objects: new Map(), versions: new Map() };
+      const stacks = new Map<string, ObjectMeta[]>();
+      for (const o of b.objects) {
+        const stack = stacks.get(o.key);
+        if (stack) stack.push(o);
+        else stacks.set(o.key, [o]);
+        for (const s of o.segments) live.add(s.blob);
+      }
+      for (const [key, stack] of stacks) setStack(state, key, stack);
+      this.buckets.set(b.meta.name, state);
     }
     for (const u of index.uploads) {
       this.uploads.set(u.meta.uploadId, { meta: u.meta, parts: new Map(u.parts.map((p) => [p.partNumber, p])) });
@@ -306,7 +342,7 @@ export class S3Store {
       const index: StoreIndex = {
         version: INDEX_VERSION,
         dirs: await this.dirTimes(),
-        buckets: [...this.buckets.values()].map((b) => ({ meta: b.meta, objects: [...b.objects.values()] })),
+        buckets: [...this.buckets.values()].map((b) => ({ meta: b.meta, objects: [...b.versions.values()].flat() })),
         uploads: [...this.uploads.values()].map((u) => ({ meta: u.meta, parts: [...u.parts.values()] })),
       };
       await this.commitJson(join(this.root, INDEX_FILE), index).catch(() => {}); // without it the next start rescans
@@ -325,7 +361,7 @@ export class S3Store {
 
   async createBucket(meta: BucketMeta): Promise<void> {
     return this.mutation(async () => {
-      this.buckets.set(meta.name, { meta, objects: new Map() });
+      this.buckets.set(meta.name, { meta, objects: new Map(), versions: new Map() });
       if (this.durable) await mkdir(join(this.bucketDir(meta.name), 'objects'), { recursive: true });
       await this.commitJson(join(this.bucketDir(meta.name), 'bucket.json'), meta);
     });
@@ -370,7 +406,7 @@ export class S3Store {
 
   isEmpty(name: string): boolean {
     const state = this.buckets.get(name);
-    return !state || (state.objects.size === 0 && !state.writing);
+    return !state || (state.versions.size === 0 && !state.writing);
   }
 
   async deleteBucket(name: string): Promise<void> {
@@ -384,11 +420,32 @@ export class S3Store {
     });
   }
 
+  /** Changes bucket.json's versioning or lifecycle (undefined lifecycle: deleted); committed like the notification. */
+  async updateBucket(name: string, change: Pick<BucketMeta, 'versioning'> | { lifecycle: LifecycleRule[] | undefined }): Promise<void> {
+    return this.mutation(async () => {
+      const state = this.buckets.get(name);
+      if (!state) return;
+      await this.serial(`bucket:${name}`, async () => {
+        const meta: BucketMeta = { ...state.meta, ...change };
+        if ('lifecycle' in change && change.lifecycle === undefined) delete meta.lifecycle;
+        await this.commitJson(join(this.bucketDir(name), 'bucket.json'), meta);
+        state.meta = meta;
+      });
+    });
+  }
+
   // ---- objects
+  /** The key's current version, unless it is a delete marker. */
   getObject(bucket: string, key: string): ObjectMeta | undefined {
     return this.buckets.get(bucket)?.objects.get(key);
   }
 
+  /** The key's versions and delete markers, newest first (empty when it has none). */
+  getVersions(bucket: string, key: string): readonly ObjectMeta[] {
+    return this.buckets.get(bucket)?.versions.get(key) ?? [];
+  }
+
+  /** Keys with a current version that is not a delete marker, sorted. */
   sortedKeys(bucket: string): string[] {
     const state = this.buckets.get(bucket);
     if (!state) return [];
@@ -396,7 +453,41 @@ export class S3Store {
     return state.sortedKeys;
   }
 
-  /** Commits an object whose segments are already on disk; the replaced body is released. */
+  /** Keys with any version or delete marker, sorted (ListObjectVersions). */
+  sortedVersionKeys(bucket: string): string[] {
+    const state = this.buckets.get(bucket);
+    if (!state) return [];
+    state.sortedVersionKeys ??= [...state.versions.keys()].sort();
+    return state.sortedVersionKeys;
+  }
+
+  /** Writes a key's stack (its file, then memory), releasing the bodies of versions no longer in it. */
+  private async commitStack(bucket: string, state: BucketState, key: string, stack: ObjectMeta[]): Promise<void> {
+    const before = state.versions.get(key) ?? [];
+    const file = this.objectFile(bucket, key);
+    if (stack.length === 0) {
+      if (this.durable) await rm(file, { force: true });
+    } else {
+      const single = stack.length === 1 && stack[0]!.versionId === undefined && !stack[0]!.isDeleteMarker;
+      const record: ObjectMeta | VersionsFile = single ? stack[0]! : { key, versions: stack };
+      await this.commitJson(file, record).catch((err: NodeJS.ErrnoException) => {
+        throw err.code === 'ENOENT' && this.buckets.get(bucket) !== state ? noSuchBucket(bucket) : err;
+      });
+    }
+    const visibleBefore = state.objects.has(key);
+    const hadVersions = state.versions.has(key);
+    setStack(state, key, stack);
+    if (visibleBefore !== state.objects.has(key)) state.sortedKeys = undefined;
+    if (hadVersions !== state.versions.has(key)) state.sortedVersionKeys = undefined;
+    const kept = new Set(stack.flatMap((v) => v.segments.map((s) => s.blob)));
+    const dropped = before.flatMap((v) => v.segments.map((s) => s.blob)).filter((b) => !kept.has(b));
+    if (dropped.length) this.blobs.remove(dropped);
+  }
+
+  /**
+   * Commits a version whose segments are already on disk: on top of the key's stack. A null version
+   * (no versionId: never-versioned or Suspended bucket) replaces the previous null version, whose body is released.
+   */
   async putObject(bucket: string, obj: ObjectMeta): Promise<void> {
     return this.mutation(async () => {
       const state = this.buckets.get(bucket);
@@ -405,13 +496,7 @@ export class S3Store {
       await this.serial(`object:${bucket}/${obj.key}`, async () => {
         // DeleteBucket may have removed it while the body was arriving (its directory with it).
         if (this.buckets.get(bucket) !== state) throw noSuchBucket(bucket);
-        await this.commitJson(this.objectFile(bucket, obj.key), obj).catch((err: NodeJS.ErrnoException) => {
-          throw err.code === 'ENOENT' && this.buckets.get(bucket) !== state ? noSuchBucket(bucket) : err;
-        });
-        const previous = state.objects.get(obj.key);
-        state.objects.set(obj.key, obj);
-        if (!previous) state.sortedKeys = undefined;
-        else this.releaseSegments(previous, obj);
+        await this.commitStack(bucket, state, obj.key, pushVersion(state.versions.get(obj.key) ?? [], obj).stack);
       }).finally(() => state.writing!--);
     });
   }
@@ -430,33 +515,59 @@ export class S3Store {
           throw new S3Error('NoSuchKey', 'The specified key does not exist.', 404, { Key: key });
         }
         const next = change(current);
-        await this.commitJson(this.objectFile(bucket, key), next);
-        state.objects.set(key, next);
+        const stack = state.versions.get(key) ?? [current];
+        await this.commitStack(
+          bucket,
+          state,
+          key,
+          stack.map((v) => (v === current ? next : v)),
+        );
         return next;
       });
     });
   }
 
-  /** Returns the deleted object, or undefined when there was none. */
-  async deleteObject(bucket: string, key: string): Promise<ObjectMeta | undefined> {
+  /**
+   * Removes one version (or delete marker) of a key: `versionId` undefined is the null version — in a
+   * never-versioned bucket, the object itself. `unless` (checked in order with the key's other writes) keeps it.
+   * Returns the removed version, or undefined when there was none.
+   */
+  async deleteObject(
+    bucket: string,
+    key: string,
+    versionId?: string,
+    unless?: (version: ObjectMeta) => boolean,
+  ): Promise<ObjectMeta | undefined> {
     return this.mutation(async () => {
       const state = this.buckets.get(bucket);
       if (!state) return undefined;
       return this.serial(`object:${bucket}/${key}`, async () => {
-        const previous = state.objects.get(key);
-        if (!previous) return undefined;
-        if (this.durable) await rm(this.objectFile(bucket, key), { force: true });
-        state.objects.delete(key);
-        state.sortedKeys = undefined;
-        this.releaseSegments(previous);
-        return previous;
+        const stack = state.versions.get(key) ?? [];
+        const removed = stack.find((v) => v.versionId === versionId);
+        if (!removed || unless?.(removed)) return undefined;
+        await this.commitStack(
+          bucket,
+          state,
+          key,
+          stack.filter((v) => v !== removed),
+        );
+        return removed;
       });
     });
   }
 
-  private releaseSegments(previous: ObjectMeta, replacement?: ObjectMeta): void {
-    const kept = new Set(replacement?.segments.map((s) => s.blob));
-    this.blobs.remove(previous.segments.map((s) => s.blob).filter((b) => !kept.has(b)));
+  /** Puts a delete marker on top of the key's stack (a null one replaces the null version). Returns what it replaced. */
+  async addDeleteMarker(bucket: string, marker: ObjectMeta): Promise<ObjectMeta | undefined> {
+    return this.mutation(async () => {
+      const state = this.buckets.get(bucket);
+      if (!state) throw noSuchBucket(bucket);
+      return this.serial(`object:${bucket}/${marker.key}`, async () => {
+        if (this.buckets.get(bucket) !== state) throw noSuchBucket(bucket);
+        const { stack, replaced } = pushVersion(state.versions.get(marker.key) ?? [], marker);
+        await this.commitStack(bucket, state, marker.key, stack);
+        return replaced;
+      });
+    });
   }
 
   // ---- multipart uploads
@@ -514,7 +625,7 @@ export class S3Store {
   async finishUpload(id: string, bucket: string, obj: ObjectMeta): Promise<void> {
     return this.mutation(async () => {
       await this.deleteUpload(id, true, new Set(obj.segments.map((s) => s.blob)));
-      this.completed.set(id, { bucket, key: obj.key, etag: obj.etag, checksum: obj.checksum, at: Date.now() });
+      this.completed.set(id, { bucket, key: obj.key, etag: obj.etag, checksum: obj.checksum, versionId: obj.versionId, at: Date.now() });
       // Map order is insertion order: the oldest records go first.
       for (const old of this.completed.keys()) {
         if (this.completed.size <= COMPLETED_MAX) break;
@@ -533,6 +644,15 @@ export class S3Store {
       if (removeParts) this.blobs.remove([...state.parts.values()].map((p) => p.blob).filter((b) => !keep.has(b)));
     });
   }
+}
+
+/** Installs a key's stack (newest first) in memory: its current version is visible unless it is a delete marker. */
+function setStack(state: BucketState, key: string, stack: ObjectMeta[]): void {
+  if (stack.length === 0) state.versions.delete(key);
+  else state.versions.set(key, stack);
+  const current = stack[0];
+  if (current && !current.isDeleteMarker) state.objects.set(key, current);
+  else state.objects.delete(key);
 }
 
 async function readJson<T>(file: string): Promise<T | undefined> {

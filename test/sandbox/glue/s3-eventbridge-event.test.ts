@@ -131,3 +131,11 @@ test('EventBridge entry: the key is the raw key, not the record form-urlencoded 
   const plus = buildEventRecord({ ...base, eventName: 'ObjectCreated:Put', key: 'test+b.png', size: 1, etag: 'e' });
   assert.equal(plus.s3.object.key, 'test%2Bb.png');
 });
+
+test('EventBridge entry: Object Restore Initiated names the source storage class, which the S3 record does not carry', () => {
+  const record = buildEventRecord({ ...base, eventName: 'ObjectRestore:Post', key: 'k', size: 9, etag: 'e' });
+  assert.equal(s3EventBridgeEntry(record, ACCOUNT, 'DEEP_ARCHIVE')!.detail['source-storage-class'], 'DEEP_ARCHIVE');
+  assert.equal(s3EventBridgeEntry(record, ACCOUNT)!.detail['source-storage-class'], undefined);
+  const put = buildEventRecord({ ...base, eventName: 'ObjectCreated:Put', key: 'k', size: 9, etag: 'e' });
+  assert.equal(s3EventBridgeEntry(put, ACCOUNT, 'GLACIER')!.detail['source-storage-class'], undefined, 'only restore events name it');
+});

@@ -201,9 +201,9 @@ test('the selection moves over ops and child rows, stays on its row when childre
 });
 
 test('the events window counts child rows: the selection stays in view', () => {
-  // 80×27: four event rows (the ops pane has a line per operation kind); three fan-out ops are nine rows.
+  // 80×29: four event rows (the ops pane has a line per operation kind); three fan-out ops are nine rows.
   let state = reduce(
-    baseState({ size: { columns: 80, rows: 27 } }),
+    baseState({ size: { columns: 80, rows: 29 } }),
     session(discovered, ...[1, 2, 3].flatMap((n) => [fanoutStarted(n), acked(n)])),
   );
   assert.equal(state.rows.length, 9);

@@ -17,9 +17,9 @@ test('every operation kind has a fire and an edit binding, help text and a foote
   }
   assert.deepEqual(
     footerHints('events')
-      .filter((h) => /^[pcodmtua]$/.test(h.keys))
+      .filter((h) => /^[pcodmtuaw]$/.test(h.keys))
       .map((h) => h.description),
-    ['put', 'copy', 'post', 'delete', 'multipart', 'tag', 'untag', 'acl'],
+    ['put', 'copy', 'post', 'delete', 'multipart', 'tag', 'untag', 'acl', 'restore'],
   );
   assert.equal(KEYMAP.filter((b) => opCommand(b.command)).length, TUI_OP_KINDS.length * 2);
 });
@@ -51,6 +51,25 @@ for (const [name, kind, values, want] of [
   ['put-tagging keeps the tags, follows the session for the key', 'put-tagging', { key: 'x', tags: 'a=1' }, { tags: 'a=1' }],
   ['delete-tagging follows the session', 'delete-tagging', { key: 'x' }, {}],
   ['put-acl keeps the ACL, follows the session for the key', 'put-acl', { key: 'x', acl: 'private' }, { acl: 'private' }],
+  [
+    'restore keeps days and tier, follows the session for the key',
+    'restore',
+    { key: 'x', days: '3', tier: 'Bulk' },
+    { days: 3, tier: 'Bulk' },
+  ],
+  ['restore keeps the old days and tier when invalid', 'restore', { key: 'x', days: '0', tier: 'slow' }, { days: 1, tier: 'Standard' }],
+  [
+    'put keeps its upload options',
+    'put',
+    { file: 'f', key: 'k', storageClass: 'GLACIER', tagging: 'a=1' },
+    { file: 'f', key: 'k', storageClass: 'GLACIER', tagging: 'a=1' },
+  ],
+  [
+    'copy keeps its upload options, follows the session',
+    'copy',
+    { sourceBucket: 's', sourceKey: 'a', key: 'c', acl: 'private' },
+    { acl: 'private' },
+  ],
   ['multipart keeps a valid size', 'multipart', { key: 'k', sizeMB: '9', file: '' }, { key: 'k', sizeMB: 9, file: undefined }],
   ['multipart keeps the old size when invalid', 'multipart', { key: 'k', sizeMB: 'x', file: '/f' }, { key: 'k', sizeMB: 6, file: '/f' }],
 ] as const) {

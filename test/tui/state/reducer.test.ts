@@ -133,8 +133,8 @@ test('the selection follows new rows only when it was on the last row', () => {
 });
 
 test('the events window keeps the selection visible', () => {
-  // 27 rows -> 4 event rows (the ops pane has a line per operation kind).
-  let state = reduce(baseState({ size: { columns: 80, rows: 27 } }), session(...Array.from({ length: 10 }, (_, i) => started(i + 1))));
+  // 29 rows -> 4 event rows (the ops pane has a line per operation kind).
+  let state = reduce(baseState({ size: { columns: 80, rows: 29 } }), session(...Array.from({ length: 10 }, (_, i) => started(i + 1))));
   assert.equal(state.selected, 9);
   assert.equal(state.eventsOffset, 6);
   state = reduce(state, { type: 'eventsJump', to: 'top' });
@@ -146,11 +146,11 @@ test('the events window keeps the selection visible', () => {
 });
 
 test('resize keeps the selection in view', () => {
-  // 120×40: nine event rows; 80×27: four.
-  let state = reduce(baseState(), session(...Array.from({ length: 12 }, (_, i) => started(i + 1))));
+  // 120×42: nine event rows; 80×29: four (the ops pane has a line per operation kind).
+  let state = reduce(baseState({ size: { columns: 120, rows: 42 } }), session(...Array.from({ length: 12 }, (_, i) => started(i + 1))));
   assert.equal(state.eventsOffset, 3);
-  state = reduce(state, { type: 'resize', columns: 80, rows: 27 });
-  assert.deepEqual(state.size, { columns: 80, rows: 27 });
+  state = reduce(state, { type: 'resize', columns: 80, rows: 29 });
+  assert.deepEqual(state.size, { columns: 80, rows: 29 });
   assert.equal(state.eventsOffset, 8);
 });
 
@@ -219,7 +219,7 @@ test('forms edit the focused field and save sticky parameters for put, post and 
   const form = state.overlay.kind === 'form' ? state.overlay : undefined;
   assert.deepEqual(
     form?.fields.map((f) => f.value),
-    ['/tmp/demo/test.txt', 'test.txx'],
+    ['/tmp/demo/test.txt', 'test.txx', '', '', ''],
   );
   state = reduce(
     state,

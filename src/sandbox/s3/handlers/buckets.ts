@@ -67,7 +67,10 @@ export async function headBucket(deps: S3Deps, call: S3Call): Promise<void> {
 export async function deleteBucket(deps: S3Deps, call: S3Call): Promise<void> {
   const bucket = requireBucket(deps, call);
   if (!deps.store.isEmpty(bucket.name)) {
-    throw new S3Error('BucketNotEmpty', 'The bucket you tried to delete is not empty', 409, { BucketName: bucket.name });
+    const message = bucket.versioning
+      ? 'The bucket you tried to delete is not empty. You must delete all versions in the bucket.'
+      : 'The bucket you tried to delete is not empty';
+    throw new S3Error('BucketNotEmpty', message, 409, { BucketName: bucket.name });
   }
   await deps.store.deleteBucket(bucket.name);
   sendEmpty(call, 204);
@@ -77,11 +80,6 @@ export async function getBucketLocation(deps: S3Deps, call: S3Call): Promise<voi
   const bucket = requireBucket(deps, call);
   const value = bucket.region === 'us-east-1' ? '' : bucket.region;
   sendXml(call, s3Xml('LocationConstraint', { '#text': value }));
-}
-
-export async function getBucketVersioning(deps: S3Deps, call: S3Call): Promise<void> {
-  requireBucket(deps, call);
-  sendXml(call, s3Xml('VersioningConfiguration', {}));
 }
 
 function maxKeysParam(call: S3Call, name: string): number {

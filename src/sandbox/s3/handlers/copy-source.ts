@@ -5,9 +5,10 @@ import { BodyDigests, type ChecksumAlgorithm } from '../checksums.js';
 import type { BlobStore } from '../blobs.js';
 import type { Segment } from '../store.js';
 
-/** `bucket/key`, `/bucket/key`, raw or percent-encoded, optional `?versionId=`. Percent-decoding only: '+' stays '+'. */
-export function parseCopySource(raw: string): { bucket: string; key: string } {
-  const noVersion = raw.replace(/\?versionId=[^/]*$/, '');
+/** `bucket/key`, `/bucket/key`, raw or percent-encoded, optional `?versionId=` (returned). Percent-decoding only: '+' stays '+'. */
+export function parseCopySource(raw: string): { bucket: string; key: string; versionId?: string } {
+  const version = /\?versionId=([^/]*)$/.exec(raw);
+  const noVersion = version ? raw.slice(0, version.index) : raw;
   let decoded: string;
   try {
     decoded = decodeURIComponent(noVersion);
@@ -22,7 +23,16 @@ export function parseCopySource(raw: string): { bucket: string; key: string } {
       ArgumentValue: raw,
     });
   }
-  return { bucket: path.slice(0, slash), key: path.slice(slash + 1) };
+  const versionId = version ? safeDecode(version[1]!) : undefined;
+  return { bucket: path.slice(0, slash), key: path.slice(slash + 1), ...(versionId !== undefined ? { versionId } : {}) };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
 }
 
 /** The bytes [start, end] of an object made of segments, as one stream. Caller retains the blobs. */

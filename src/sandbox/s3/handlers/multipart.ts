@@ -10,19 +10,12 @@ import { pageSize } from '../list.js';
 import { SANDBOX_OWNER_ID } from '../event-record.js';
 import { copyIntoBlob, parseCopySource } from './copy-source.js';
 import { copySourceFailure } from './conditions.js';
-import {
-  encodeKeyForUrl,
-  objectHeadersFrom,
-  requestBaseUrl,
-  requireBucket,
-  requireKey,
-  requireObject,
-  SSE,
-  type S3Deps,
-} from './common.js';
+import { encodeKeyForUrl, objectHeadersFrom, requestBaseUrl, requireBucket, requireKey, SSE, type S3Deps } from './common.js';
 import { accessFromHeaders } from './access.js';
 import { listedStorageClass, storageClassFromHeaders } from '../storage-class.js';
 import { requireCopyableSource } from './restore.js';
+import { recordVersionId } from '../versioning.js';
+import { copySourceVersion, copySourceVersionHeader, expirationHeaders, writeVersionId, writtenVersionHeader } from './versioning.js';
 
 export const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MAX_PART_SIZE = 5 * 1024 ** 3;
@@ -112,9 +105,9 @@ export async function uploadPartCopy(deps: S3Deps, call: S3Call): Promise<void> 
   const upload = requireUpload(deps, call);
   const partNumber = partNumberParam(call);
   const src = parseCopySource(header(call.req, 'x-amz-copy-source')!);
-  if (!deps.store.getBucket(src.bucket))
-    throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: src.bucket });
-  const source = requireObject(deps, src.bucket, src.key);
+  const srcBucket = deps.store.getBucket(src.bucket);
+  if (!srcBucket) throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: src.bucket });
+  const source = copySourceVersion(deps, srcBucket, src.key, src.versionId);
   requireCopyableSource(source);
   const failed = copySourceFailure(call.req.headers, source.etag, new Date(source.lastModified));
   if (failed) {
@@ -152,7 +145,7 @@ export async function uploadPartCopy(deps: S3Deps, call: S3Call): Promise<void> 
   await commitPart(deps, upload.meta.uploadId, part);
   const result: Record<string, unknown> = { LastModified: xmlDate(part.lastModified), ETag: quoteEtag(part.etag) };
   if (alg && part.checksum) result[`Checksum${alg}`] = part.checksum;
-  sendXml(call, s3Xml('CopyPartResult', result));
+  sendXml(call, s3Xml('CopyPartResult', result), 200, copySourceVersionHeader(srcBucket, source));
 }
 
 interface RequestedPart {
@@ -239,8 +232,10 @@ export async function completeMultipartUpload(deps: S3Deps, call: S3Call): Promi
     const alg = upload.meta.checksumAlgorithm;
     const checksum = alg ? await compositeChecksum(alg, parts) : undefined;
     const { uploadId: _id, bucket: _b, initiated: _i, checksumAlgorithm: _a, ...headers } = upload.meta;
+    const versionId = writeVersionId(deps.store.getBucket(bucket.name) ?? bucket);
     const obj: ObjectMeta = {
       ...headers,
+      ...(versionId ? { versionId } : {}),
       size: parts.reduce((n, p) => n + p.size, 0),
       etag: multipartEtag(parts.map((p) => p.etag)),
       lastModified: new Date().toISOString(),
@@ -262,8 +257,18 @@ export async function completeMultipartUpload(deps: S3Deps, call: S3Call): Promi
     result[`Checksum${done.checksum.algorithm}`] = done.checksum.value;
     result.ChecksumType = 'COMPOSITE';
   }
-  sendXml(call, s3Xml('CompleteMultipartUploadResult', result), 200, { ...SSE });
-  if (fresh) deps.events.publish(bucket, 'ObjectCreated:CompleteMultipartUpload', fresh.key, call, { size: fresh.size, etag: fresh.etag });
+  sendXml(call, s3Xml('CompleteMultipartUploadResult', result), 200, {
+    ...SSE,
+    ...writtenVersionHeader(done),
+    ...(fresh ? expirationHeaders(deps, bucket, fresh) : {}),
+  });
+  if (fresh) {
+    deps.events.publish(bucket, 'ObjectCreated:CompleteMultipartUpload', fresh.key, call, {
+      size: fresh.size,
+      etag: fresh.etag,
+      versionId: recordVersionId(fresh),
+    });
+  }
 }
 
 /** Serialised with Complete per upload id; an upload completed a moment ago answers 204 and its object stays. */

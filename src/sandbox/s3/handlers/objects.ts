@@ -5,16 +5,30 @@ import { checksumHeader, toChecksumAlgorithm, type ChecksumAlgorithm } from '../
 import { S3Error } from '../errors.js';
 import { header, quoteEtag, requireHeaderSafe, sendEmpty, sendXml, type S3Call } from '../http.js';
 import { parseRange } from '../range.js';
-import type { ObjectMeta, StoredChecksum } from '../store.js';
+import type { BucketMeta, ObjectMeta, StoredChecksum } from '../store.js';
 import { malformedXml, parseRequestXml, s3Xml, xmlDate } from '../xml.js';
 import { copyIntoBlob, parseCopySource, segmentStream } from './copy-source.js';
-import { objectHeadersFrom, requireBucket, requireKey, requireObject, SSE, type S3Deps } from './common.js';
+import { objectHeadersFrom, requireBucket, requireKey, SSE, type S3Deps } from './common.js';
 import { copySourceFailure, preconditionOutcome } from './conditions.js';
 import { partSlice } from './part-number.js';
 import { accessFromHeaders, copiedAccess } from './access.js';
 import { taggingCountHeader } from '../tagging.js';
 import { storageClassFromHeaders } from '../storage-class.js';
 import { archiveHeaders, requireCopyableSource, requireReadable } from './restore.js';
+import { NULL_VERSION, recordVersionId, shownVersionId } from '../versioning.js';
+import {
+  copySourceVersion,
+  copySourceVersionHeader,
+  DELETE_MARKER_ETAG,
+  expirationHeaders,
+  invalidVersionId,
+  noSuchVersion,
+  readVersionHeader,
+  versionIdParam,
+  versionToRead,
+  writeVersionId,
+  writtenVersionHeader,
+} from './versioning.js';
 
 function checksumHeaders(checksums: Partial<Record<ChecksumAlgorithm, string>>): Record<string, string> {
   const out: Record<string, string> = {};
@@ -43,10 +57,12 @@ export async function putObject(deps: S3Deps, call: S3Call): Promise<void> {
   const access = accessFromHeaders(call);
   const archive = storageClassFromHeaders(call.req.headers);
   const body = await receiveBody(call.req, deps.store.blobs);
+  const versionId = writeVersionId(bucket);
   const obj: ObjectMeta = {
     ...headers,
     ...access,
     ...archive,
+    ...(versionId ? { versionId } : {}),
     key,
     size: body.size,
     etag: body.md5Hex,
@@ -55,8 +71,14 @@ export async function putObject(deps: S3Deps, call: S3Call): Promise<void> {
     segments: [{ blob: body.blob, size: body.size, offset: body.offset }],
   };
   await deps.store.putObject(bucket.name, obj);
-  sendEmpty(call, 200, { ETag: quoteEtag(obj.etag), ...SSE, ...checksumHeaders(body.checksums) });
-  deps.events.publish(bucket, 'ObjectCreated:Put', key, call, { size: obj.size, etag: obj.etag });
+  sendEmpty(call, 200, {
+    ETag: quoteEtag(obj.etag),
+    ...SSE,
+    ...checksumHeaders(body.checksums),
+    ...writtenVersionHeader(obj),
+    ...expirationHeaders(deps, bucket, obj),
+  });
+  deps.events.publish(bucket, 'ObjectCreated:Put', key, call, { size: obj.size, etag: obj.etag, versionId: recordVersionId(obj) });
 }
 
 const RESPONSE_OVERRIDES = ['content-type', 'content-encoding', 'content-disposition', 'content-language', 'cache-control', 'expires'];
@@ -91,9 +113,14 @@ function objectResponseHeaders(call: S3Call, obj: ObjectMeta): Record<string, st
 export async function getObject(deps: S3Deps, call: S3Call, withBody: boolean): Promise<void> {
   const bucket = requireBucket(deps, call);
   const key = requireKey(call);
-  const obj = requireObject(deps, bucket.name, key);
+  const obj = versionToRead(deps, call, bucket, key);
   if (withBody) requireReadable(call, obj);
-  const headers = objectResponseHeaders(call, obj);
+  const current = call.target.query.get('versionId') === null;
+  const headers = {
+    ...objectResponseHeaders(call, obj),
+    ...(current ? expirationHeaders(deps, bucket, obj) : {}),
+    ...readVersionHeader(bucket, obj),
+  };
   const outcome = preconditionOutcome(call.req.headers, obj.etag, new Date(obj.lastModified));
   if (outcome === 304) return sendEmpty(call, 304, { ETag: headers.ETag!, 'Last-Modified': headers['Last-Modified']! });
   if (outcome === 412) {
@@ -145,7 +172,7 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
   const src = parseCopySource(header(call.req, 'x-amz-copy-source')!);
   const srcBucket = deps.store.getBucket(src.bucket);
   if (!srcBucket) throw new S3Error('NoSuchBucket', 'The specified bucket does not exist', 404, { BucketName: src.bucket });
-  const source = requireObject(deps, src.bucket, src.key);
+  const source = copySourceVersion(deps, srcBucket, src.key, src.versionId);
   requireCopyableSource(source);
   const failed = copySourceFailure(call.req.headers, source.etag, new Date(source.lastModified));
   if (failed) {
@@ -162,8 +189,10 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
   const archive = storageClassFromHeaders(call.req.headers);
   // A storage class header, even the source's own, makes a copy onto itself a change (AWS-recorded).
   const changesClass = header(call.req, 'x-amz-storage-class') !== undefined;
-  if (src.bucket === bucket.name && src.key === key && directive === 'COPY' && !changesClass)
-    throw new S3Error('InvalidRequest', SELF_COPY);
+  // Copying an older version onto its own key is how a version is restored: only the current one is a self-copy.
+  const selfCopy =
+    src.bucket === bucket.name && src.key === key && (src.versionId === undefined || source === deps.store.getObject(bucket.name, key));
+  if (selfCopy && directive === 'COPY' && !changesClass) throw new S3Error('InvalidRequest', SELF_COPY);
   const algorithm = toChecksumAlgorithm(header(call.req, 'x-amz-checksum-algorithm')) ?? source.checksum?.algorithm;
   const copied = await copyIntoBlob(deps.store.blobs, source.segments, algorithm ? [algorithm] : []);
   const headers =
@@ -179,10 +208,12 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
           metadata: source.metadata,
         };
   const checksumValue = algorithm ? copied.checksums[algorithm] : undefined;
+  const versionId = writeVersionId(bucket);
   const obj: ObjectMeta = {
     ...headers,
     ...access,
     ...archive,
+    ...(versionId ? { versionId } : {}),
     key,
     size: copied.size,
     etag: copied.md5Hex,
@@ -196,16 +227,83 @@ export async function copyObject(deps: S3Deps, call: S3Call): Promise<void> {
     result[`Checksum${obj.checksum.algorithm}`] = obj.checksum.value;
     result.ChecksumType = 'FULL_OBJECT';
   }
-  sendXml(call, s3Xml('CopyObjectResult', result), 200, { ...SSE });
-  deps.events.publish(bucket, 'ObjectCreated:Copy', key, call, { size: obj.size, etag: obj.etag });
+  sendXml(call, s3Xml('CopyObjectResult', result), 200, {
+    ...SSE,
+    ...expirationHeaders(deps, bucket, obj),
+    ...writtenVersionHeader(obj),
+    ...copySourceVersionHeader(srcBucket, source),
+  });
+  deps.events.publish(bucket, 'ObjectCreated:Copy', key, call, { size: obj.size, etag: obj.etag, versionId: recordVersionId(obj) });
+}
+
+/** What deleting one key (and maybe one version of it) did: AWS's response fields and the record to publish. */
+interface DeleteOutcome {
+  /** The version removed or the delete marker created (its shown id). */
+  versionId?: string;
+  deleteMarker?: boolean;
+  event?: { name: 'ObjectRemoved:Delete' | 'ObjectRemoved:DeleteMarkerCreated'; versionId?: string; etag?: string };
+}
+
+/**
+ * One delete, as AWS does it. No version: a never-versioned bucket loses the object; an Enabled one gets a
+ * delete marker with a new id, a Suspended one a null marker (replacing the null version). A version id: that
+ * version (or marker) is removed for good. Throws InvalidArgument for an id the key never had (single DELETE);
+ * DeleteObjects turns that into a NoSuchVersion entry.
+ */
+async function deleteOne(deps: S3Deps, bucket: BucketMeta, key: string, versionId: string | undefined): Promise<DeleteOutcome> {
+  if (versionId === undefined) {
+    if (!bucket.versioning) {
+      const deleted = await deps.store.deleteObject(bucket.name, key);
+      return deleted ? { event: { name: 'ObjectRemoved:Delete' } } : {};
+    }
+    const marker: ObjectMeta = {
+      key,
+      size: 0,
+      etag: DELETE_MARKER_ETAG,
+      lastModified: new Date().toISOString(),
+      metadata: {},
+      segments: [],
+      isDeleteMarker: true,
+      ...(bucket.versioning === 'Enabled' ? { versionId: writeVersionId(bucket)! } : {}),
+    };
+    await deps.store.addDeleteMarker(bucket.name, marker);
+    return {
+      versionId: shownVersionId(marker),
+      deleteMarker: true,
+      event: { name: 'ObjectRemoved:DeleteMarkerCreated', versionId: recordVersionId(marker), etag: DELETE_MARKER_ETAG },
+    };
+  }
+  if (!bucket.versioning && versionId !== NULL_VERSION) throw invalidVersionId(versionId);
+  const stack = deps.store.getVersions(bucket.name, key);
+  const target = stack.find((v) => shownVersionId(v) === versionId);
+  if (!target) {
+    if (stack.length === 0 || versionId === NULL_VERSION) return bucket.versioning ? { versionId } : {};
+    throw invalidVersionId(versionId);
+  }
+  const removed = await deps.store.deleteObject(bucket.name, key, target.versionId);
+  const shown = bucket.versioning ? { versionId } : {};
+  if (!removed) return shown;
+  return {
+    ...shown,
+    ...(removed.isDeleteMarker ? { deleteMarker: true } : {}),
+    event: { name: 'ObjectRemoved:Delete', versionId: recordVersionId(removed) },
+  };
+}
+
+function publishDelete(deps: S3Deps, bucket: BucketMeta, key: string, call: S3Call, outcome: DeleteOutcome): void {
+  const e = outcome.event;
+  if (e) deps.events.publish(bucket, e.name, key, call, { versionId: e.versionId, etag: e.etag });
 }
 
 export async function deleteObject(deps: S3Deps, call: S3Call): Promise<void> {
   const bucket = requireBucket(deps, call);
   const key = requireKey(call);
-  const deleted = await deps.store.deleteObject(bucket.name, key);
-  sendEmpty(call, 204);
-  if (deleted) deps.events.publish(bucket, 'ObjectRemoved:Delete', key, call);
+  const outcome = await deleteOne(deps, bucket, key, versionIdParam(call));
+  sendEmpty(call, 204, {
+    ...(outcome.deleteMarker ? { 'x-amz-delete-marker': 'true' } : {}),
+    ...(outcome.versionId !== undefined ? { 'x-amz-version-id': outcome.versionId } : {}),
+  });
+  publishDelete(deps, bucket, key, call, outcome);
 }
 
 export async function deleteObjects(deps: S3Deps, call: S3Call): Promise<void> {
@@ -213,17 +311,38 @@ export async function deleteObjects(deps: S3Deps, call: S3Call): Promise<void> {
   const doc = parseRequestXml(await receiveSmallBody(call.req), 'Delete');
   const objects = (doc.Object as unknown[] | undefined) ?? [];
   if (objects.length === 0 || objects.length > 1000) throw malformedXml();
-  const keys = objects.map((o) => {
-    const key = typeof o === 'object' && o !== null ? (o as Record<string, unknown>).Key : undefined;
+  const targets = objects.map((o) => {
+    const node = typeof o === 'object' && o !== null ? (o as Record<string, unknown>) : {};
+    const key = node.Key;
     if (typeof key !== 'string' || key === '') throw malformedXml();
-    return key;
+    const versionId = typeof node.VersionId === 'string' ? node.VersionId.trim() : undefined;
+    return { key, versionId };
   });
   const quiet =
     String(doc.Quiet ?? '')
       .trim()
       .toLowerCase() === 'true';
-  const removed: string[] = [];
-  for (const key of keys) if (await deps.store.deleteObject(bucket.name, key)) removed.push(key);
-  sendXml(call, s3Xml('DeleteResult', { Deleted: quiet ? [] : keys.map((Key) => ({ Key })) }));
-  for (const key of removed) deps.events.publish(bucket, 'ObjectRemoved:Delete', key, call);
+  const deleted: Record<string, unknown>[] = [];
+  const errors: Record<string, unknown>[] = [];
+  const published: [string, DeleteOutcome][] = [];
+  for (const { key, versionId } of targets) {
+    let outcome: DeleteOutcome;
+    try {
+      outcome = await deleteOne(deps, bucket, key, versionId);
+    } catch (err) {
+      if (!(err instanceof S3Error)) throw err;
+      const e = noSuchVersion(key, versionId ?? '');
+      errors.push({ Key: key, VersionId: versionId, Code: e.code, Message: e.message });
+      continue;
+    }
+    published.push([key, outcome]);
+    if (quiet) continue;
+    deleted.push({
+      Key: key,
+      ...(versionId !== undefined ? { VersionId: versionId } : {}),
+      ...(outcome.deleteMarker ? { DeleteMarker: true, DeleteMarkerVersionId: outcome.versionId } : {}),
+    });
+  }
+  sendXml(call, s3Xml('DeleteResult', { Deleted: deleted, Error: errors }));
+  for (const [key, outcome] of published) publishDelete(deps, bucket, key, call, outcome);
 }

@@ -13,6 +13,7 @@ import { parseTaggingXml } from '../tagging.js';
 import type { ObjectAccess } from '../store.js';
 import { requestedStorageClass } from '../storage-class.js';
 import { encodeKeyForUrl, MAX_KEY_BYTES, requestBaseUrl, requireBucket, SSE, type S3Deps } from './common.js';
+import { writeVersionId, writtenVersionHeader } from './versioning.js';
 
 // Loaded on first POST: it costs start-up time and most sessions never post a form.
 let busboy: typeof busboyModule | undefined;
@@ -221,9 +222,11 @@ export async function postObject(deps: S3Deps, call: S3Call): Promise<void> {
       if (name.startsWith('x-amz-meta-')) metadata[name.slice(11)] = v;
       if (name.startsWith('x-amz-meta-') || STORED_FIELDS.includes(name)) requireHeaderSafe(name, v, n);
     }
+    const versionId = writeVersionId(bucket);
     const obj: ObjectMeta = {
       ...formAccess(field),
       ...storageClassFromForm(field('x-amz-storage-class')),
+      ...(versionId ? { versionId } : {}),
       key,
       size: file.size,
       etag: file.md5Hex,
@@ -245,7 +248,7 @@ export async function postObject(deps: S3Deps, call: S3Call): Promise<void> {
       );
     }
     respond(call, bucket.name, obj, form.fields);
-    deps.events.publish(bucket, 'ObjectCreated:Post', key, call, { size: obj.size, etag: obj.etag });
+    deps.events.publish(bucket, 'ObjectCreated:Post', key, call, { size: obj.size, etag: obj.etag, versionId: obj.versionId });
   } catch (err) {
     if (file && !committed) deps.store.blobs.remove([file.blob]);
     throw err;
@@ -278,12 +281,12 @@ function respond(call: S3Call, bucket: string, obj: ObjectMeta, fields: Array<[s
       target.searchParams.set('bucket', bucket);
       target.searchParams.set('key', obj.key);
       target.searchParams.set('etag', quoteEtag(obj.etag));
-      sendEmpty(call, 303, { Location: target.toString(), ETag: quoteEtag(obj.etag) });
+      sendEmpty(call, 303, { Location: target.toString(), ETag: quoteEtag(obj.etag), ...writtenVersionHeader(obj) });
       return;
     }
   }
   const status = postSuccessStatus(fields);
-  const headers = { ETag: quoteEtag(obj.etag), Location: location, ...SSE };
+  const headers = { ETag: quoteEtag(obj.etag), Location: location, ...SSE, ...writtenVersionHeader(obj) };
   if (status === 201) {
     sendXml(call, s3Xml('PostResponse', { Location: location, Bucket: bucket, Key: obj.key, ETag: quoteEtag(obj.etag) }), 201, headers);
   } else sendEmpty(call, status, headers);

@@ -40,7 +40,8 @@ export const restoreObject: Handler = async (deps, call) => {
   });
   clock.watch(bucket.name, key, obj.restore!);
   sendEmpty(call, status);
-  if (status === 202) deps.events.publish(bucket, 'ObjectRestore:Post', key, call, { size: obj.size, etag: obj.etag });
+  if (status === 202)
+    deps.events.publish(bucket, 'ObjectRestore:Post', key, call, { size: obj.size, etag: obj.etag, storageClass: obj.storageClass });
 };
 
 /** `x-amz-storage-class` (not for STANDARD) and `x-amz-restore` (while restoring or restored) for GET/HEAD. */
