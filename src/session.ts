@@ -128,7 +128,7 @@ class Session implements SessionApi {
         // a face's bug must not stop the engine
       }
     }
-    if ('opId' in event && event.type !== 'OpSettled') this.settleIfDone(event.opId);
+    if ('opId' in event && event.opId !== undefined && event.type !== 'OpSettled') this.settleIfDone(event.opId);
   }
 
   /** Emits OpSettled and resolves fire()'s promise the first time the fold says the op is final. */
@@ -287,6 +287,7 @@ class Session implements SessionApi {
         ...(this.options.tailMode ? { mode: this.options.tailMode } : {}),
         ...(this.options.now ? { now: this.options.now } : {}),
         ...clockOptions(this.t.info),
+        loopRecords: this.t.info.kind !== 'aws',
       });
       this.unsubscribeObserver = observer.on((e) => this.emit(e));
       this.observer = observer;
@@ -299,6 +300,10 @@ class Session implements SessionApi {
       }
     }
     return discovery;
+  }
+
+  async awaitLoops(maxMs: number): Promise<void> {
+    await this.observer?.awaitLoops(maxMs);
   }
 
   private async stopObserver(): Promise<void> {

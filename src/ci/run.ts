@@ -282,6 +282,8 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
       if (statusOf(outcome) === 'failed' || statusOf(outcome) === 'cancelled') stoppedBy = stop.interrupted ? 'interrupted' : 'failed';
     };
     await inPool(ops, Math.max(1, o.parallel ?? 1), runInput);
+    // A loop an op started (sandbox): its stop by Lambda's recursion detection comes after the op settled.
+    if (wait) await session.awaitLoops?.(Math.min(o.timeoutMs, 30_000));
   } finally {
     await session.close();
   }

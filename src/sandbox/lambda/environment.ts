@@ -12,6 +12,7 @@ import { childEnvironment, type FunctionSpec, type InvocationOutcome, type Invoc
 import { LineAssembler } from './line-assembler.js';
 import { runtimeFamily, type RuntimeFamily } from './runtimes/index.js';
 import type { RuntimeMessage, RuntimeTransport } from './runtimes/transport.js';
+import { newTraceId } from './recursion/trace-header.js';
 import {
   errorPayload,
   logStreamName,
@@ -342,6 +343,7 @@ export class ExecutionEnvironment {
         ...(req.clientContext !== undefined ? { clientContext: req.clientContext } : {}),
         deadlineMs: Date.now() + timeoutMs,
         invokedFunctionArn: this.spec.arn,
+        traceId: req.traceId ?? newTraceId(this.spec.arn),
       });
     });
   }

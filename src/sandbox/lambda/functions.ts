@@ -333,16 +333,17 @@ export class LambdaFunctions {
   }
 
   /** RequestResponse; a function deleted before its invocation starts is ResourceNotFoundException, as AWS. */
-  async invoke(name: string, payload: string, clientContext?: string): Promise<InvocationOutcome> {
+  async invoke(name: string, payload: string, clientContext?: string, traceId?: string): Promise<InvocationOutcome> {
     try {
-      return await this.runner.invoke(name, payload, randomUUID(), clientContext);
+      return await this.runner.invoke(name, payload, randomUUID(), clientContext, traceId);
     } catch (err) {
       if (err instanceof FunctionGoneError) throw notFound(this.arnOf(name));
       throw err;
     }
   }
 
-  invokeAsync(name: string, payload: string): string {
-    return this.runner.invokeAsync(name, payload);
+  /** `traceId`: the invocation's `_X_AMZN_TRACE_ID` (recursion/guard.ts); a new chain's when absent. */
+  invokeAsync(name: string, payload: string, traceId?: string): string {
+    return this.runner.invokeAsync(name, payload, undefined, traceId);
   }
 }

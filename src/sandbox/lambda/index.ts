@@ -3,6 +3,7 @@
  * processes) and logs into CloudWatch Logs through ctx.logs. It offers asynchronous invokes to the glue (ctx.functions),
  * and polls SQS queues (through ctx.queues) for its event source mappings.
  */
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import type { FunctionRegistry, SandboxContext, SandboxService } from '../context.js';
 import { handleLambdaRequest } from './api.js';
@@ -18,6 +19,9 @@ import { LambdaFunctions } from './functions.js';
 import { Runner, type RunnerOptions } from './runner.js';
 import { createRuntimeHost } from './runtime-host.js';
 import { isRubyRuntime, rubyNotice } from './ruby.js';
+import { handleRecursionRequest } from './recursion/api.js';
+import { RecursionConfigStore } from './recursion/config.js';
+import { RecursionGuard, sqsTraceHeaderOf } from './recursion/guard.js';
 import { FunctionStore } from './store.js';
 
 export interface LambdaServiceOptions {
@@ -77,6 +81,14 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     },
   };
   let functions!: LambdaFunctions;
+  const recursionConfigs = new RecursionConfigStore((name) => store.functionDir(name));
+  const recursion = new RecursionGuard({
+    arnOf: (name) => functions.arnOf(name),
+    recursiveLoop: (name) => recursionConfigs.get(name),
+    logs: () => ctx.logs,
+    log: (line) => ctx.log(line),
+    // onRecursionStopped: the DLQ / on-failure destination, once async invoke config (branch wip-async) is merged.
+  });
   const runner = new Runner(host, (name) => functions.specOf(name), runnerOptions);
   functions = new LambdaFunctions(store, runner, {
     region: ctx.region,
@@ -95,6 +107,11 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
   });
   const mappings = new EventSourceMappings(new MappingStore(join(root, 'event-source-mappings.json'), ctx.log), {
     functions,
+    traceFor: (name, payload) => {
+      const admitted = recursion.admit(name, payload, sqsTraceHeaderOf(payload), 'sqs');
+      if (!admitted.ok) throw new Error(admitted.line);
+      return admitted.traceId;
+    },
     queues: () => ctx.queues,
     region: ctx.region,
     accountId: ctx.accountId,
@@ -106,7 +123,10 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     registry: {
       exists: (arnOrName) => functions.resolve(arnOrName) !== undefined,
       functionFor: (arnOrName) => functions.resolve(arnOrName)?.configuration.FunctionName,
-      invokeAsync: (name, payload) => functions.invokeAsync(name, payload),
+      invokeAsync: (name, payload, options) => {
+        const admitted = recursion.admit(name, payload, options?.traceHeader, 'async');
+        return admitted.ok ? functions.invokeAsync(name, payload, admitted.traceId) : randomUUID();
+      },
       allowsInvoke: (ref, principal, sourceArn) => functions.allowsInvoke(ref, principal, sourceArn),
     },
     functions,
@@ -116,6 +136,7 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     concurrency,
     async handle(req, res) {
       if (await handleAsyncRequest({ functions, configs: eventInvokeConfigs, concurrency }, req, res)) return;
+      if (await handleRecursionRequest({ functions, configs: recursionConfigs }, req, res)) return;
       await handleLambdaRequest(functions, req, res, mappings);
     },
     async close() {

@@ -38,6 +38,8 @@ export interface InvocationRequest {
   requestId: string;
   payload: string;
   clientContext?: string;
+  /** `_X_AMZN_TRACE_ID` for this invocation (`Root=…;Parent=…;Sampled=0;Lineage=…`, recursion/trace-header.ts). */
+  traceId?: string;
 }
 
 export interface InvocationOutcome {

@@ -32,6 +32,8 @@ import type { MappingStore } from './store.js';
 
 export interface MappingsDeps {
   functions: LambdaFunctions;
+  /** The invocation's `_X_AMZN_TRACE_ID` for a batch; throws when recursive loop detection stops it (recursion/). */
+  traceFor?(name: string, payload: string): string | undefined;
   queues(): QueueRegistry;
   region: string;
   accountId: string;
@@ -75,7 +77,8 @@ export class EventSourceMappings {
       {
         queues: () => this.deps.queues(),
         functionName: (arn) => this.deps.functions.resolve(arn)?.configuration.FunctionName,
-        invoke: (name, payload) => this.deps.functions.invoke(name, payload),
+        // The batch's trace header (AWSTraceHeader) decides recursive loop detection; a stopped batch throws.
+        invoke: (name, payload) => this.deps.functions.invoke(name, payload, undefined, this.deps.traceFor?.(name, payload)),
         log: (line) => this.deps.log(line),
       },
       this.deps.timing ?? DEFAULT_POLLER_TIMING,

@@ -146,6 +146,9 @@ function makeContext(msg) {
 
 async function invoke(handler, msg) {
   current = { requestId: msg.requestId, startedAt: performance.now() };
+  // Per invocation, as AWS's runtimes set it: the AWS SDK copies it into X-Amzn-Trace-Id (recursion detection).
+  if (msg.traceId) process.env._X_AMZN_TRACE_ID = msg.traceId;
+  else delete process.env._X_AMZN_TRACE_ID;
   const context = makeContext(msg);
   let outcome;
   try {

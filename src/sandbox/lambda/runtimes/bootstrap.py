@@ -136,6 +136,11 @@ def load_handler():
 
 def invoke(handler, msg):
     request_id = msg['requestId']
+    # Per invocation, as AWS's runtimes set it: botocore copies it into X-Amzn-Trace-Id (recursion detection).
+    if msg.get('traceId'):
+        os.environ['_X_AMZN_TRACE_ID'] = msg['traceId']
+    else:
+        os.environ.pop('_X_AMZN_TRACE_ID', None)
     current['id'] = request_id
     started = time.perf_counter()
     try:

@@ -153,6 +153,8 @@ module S3triggerLambda
 
   def self.invoke(handler, msg)
     self.request_id = msg['requestId']
+    # Per invocation, as AWS's runtimes set it: the AWS SDK copies it into X-Amzn-Trace-Id (recursion detection).
+    msg['traceId'] ? ENV['_X_AMZN_TRACE_ID'] = msg['traceId'] : ENV.delete('_X_AMZN_TRACE_ID')
     started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
     outcome =
       begin

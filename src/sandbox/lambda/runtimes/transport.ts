@@ -84,7 +84,7 @@ export class Fd3Transport implements RuntimeTransport {
 
   invoke(inv: TransportInvocation): void {
     this.control?.write(
-      `${JSON.stringify({ type: 'invoke', requestId: inv.requestId, payload: inv.payload, clientContext: inv.clientContext, deadline: inv.deadlineMs, invokedFunctionArn: inv.invokedFunctionArn })}\n`,
+      `${JSON.stringify({ type: 'invoke', requestId: inv.requestId, payload: inv.payload, clientContext: inv.clientContext, traceId: inv.traceId, deadline: inv.deadlineMs, invokedFunctionArn: inv.invokedFunctionArn })}\n`,
     );
   }
 
