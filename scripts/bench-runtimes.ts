@@ -47,7 +47,8 @@ interface Case {
   files?: () => Parameters<typeof zipPackage>[0] | string;
 }
 
-const has = (cmd: string) => spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0 || spawnSync(cmd, ['version'], { stdio: 'ignore' }).status === 0;
+const has = (cmd: string) =>
+  spawnSync(cmd, ['--version'], { stdio: 'ignore' }).status === 0 || spawnSync(cmd, ['version'], { stdio: 'ignore' }).status === 0;
 
 /** Builds the stdlib Go runtime fixture as a static `bootstrap`; a string is the reason it could not. */
 function goBootstrap(dir: string): Parameters<typeof zipPackage>[0] | string {
@@ -75,8 +76,22 @@ function goBootstrap(dir: string): Parameters<typeof zipPackage>[0] | string {
 
 const work = mkdtempSync(join(tmpdir(), 's3trigger-bench-runtimes-'));
 const CASES: Case[] = [
-  { id: 'node', label: 'node (nodejs20.x)', runtime: 'nodejs20.x', handler: 'index.handler', aws: 'AWS ~250 ms', files: () => ({ 'index.mjs': NODE }) },
-  { id: 'python', label: 'python (python3.12)', runtime: 'python3.12', handler: 'app.handler', aws: 'AWS ~190 ms', files: () => ({ 'app.py': PY }) },
+  {
+    id: 'node',
+    label: 'node (nodejs20.x)',
+    runtime: 'nodejs20.x',
+    handler: 'index.handler',
+    aws: 'AWS ~250 ms',
+    files: () => ({ 'index.mjs': NODE }),
+  },
+  {
+    id: 'python',
+    label: 'python (python3.12)',
+    runtime: 'python3.12',
+    handler: 'app.handler',
+    aws: 'AWS ~190 ms',
+    files: () => ({ 'app.py': PY }),
+  },
   {
     id: 'ruby',
     label: 'ruby (ruby3.3)',
