@@ -3,7 +3,7 @@ import type { Chain, TargetInfo } from '../events.js';
 import type { Latency, LatencyHop } from '../observe/types.js';
 import { failedToText, type AsyncFate } from '../observe/async-fate.js';
 import { attemptCount } from '../observe/invocations.js';
-import { startVersion } from '../observe/lambda-log.js';
+import { invocationVersion } from '../observe/lambda-log.js';
 import { keyOf } from '../ops/index.js';
 import { errorLines, invocationFailed, statusOf, type OpMatchSummary, type OpOutcome } from './outcome.js';
 
@@ -17,7 +17,7 @@ function matchRecord(
   const fate = fates?.[functionOfGroup(inv.logGroup, byGroup)];
   const attempts = attemptCount(inv);
   const exhausted = fate && invocationFailed(inv) && attempts >= fate.maximumRetryAttempts + 1;
-  const version = startVersion(inv.lines);
+  const version = invocationVersion(inv);
   return {
     function: functionOfGroup(inv.logGroup, byGroup),
     confidence,

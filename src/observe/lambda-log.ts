@@ -137,6 +137,14 @@ export function startVersion(lines: readonly { message: string }[]): string | un
   return undefined;
 }
 
+/**
+ * The version an invocation ran: its START line's, else its log stream's (`YYYY/MM/DD/[3]<hex>`, the environment's
+ * version; a START line can be missed by a tail that started late). Undefined when neither says.
+ */
+export function invocationVersion(inv: { lines: readonly { message: string }[]; logStream: string }): string | undefined {
+  return startVersion(inv.lines) ?? /^\d{4}\/\d\d\/\d\d\/\[([^\]]+)\]/.exec(inv.logStream)?.[1];
+}
+
 /** Classifies one message; never throws. */
 export function parseLambdaMessage(raw: string): ParsedLambdaLine {
   const message = raw.replace(/\r?\n$/, '');
