@@ -79,7 +79,9 @@ after(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function putAndMatch(key: string): Promise<Record<string, any>> {
+type OpRecord = ReturnType<typeof ndjson>[number];
+
+async function putAndMatch(key: string): Promise<OpRecord> {
   writeFileSync(join(dir, key), 'image bytes');
   const r = await runCli(
     ['--endpoint-url', sandbox.endpoint, '--bucket', 'alias-bucket', '--put', key, '--wait', '--timeout', '30s', '--json'],
@@ -96,7 +98,7 @@ test('a PUT through the alias runs version 1, then version 2 after update-alias;
   assert.equal(first.match.logGroup, '/aws/lambda/thumbs');
   assert.equal(first.match.version, '1', JSON.stringify(first));
   assert.match(first.match.logStream, /^\d{4}\/\d\d\/\d\d\/\[1\][0-9a-f]{32}$/);
-  const messages = (rec: Record<string, any>) => rec.log.map((l: { message: string }) => l.message).join('\n');
+  const messages = (rec: OpRecord) => rec.log.map((l: { message: string }) => l.message).join('\n');
   // The tail may join after START (cold start); CloudWatch has every line, checked below.
   assert.doesNotMatch(messages(first), /^START RequestId: \S+ Version: (?!1$)/m);
   assert.match(messages(first), /thumbnail v-one a\.jpg/);
