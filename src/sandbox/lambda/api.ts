@@ -17,6 +17,8 @@ export interface Route {
   op: string;
   name?: string;
   sid?: string;
+  /** An alias name (`…/aliases/{alias}`). */
+  alias?: string;
   /** An event source mapping's UUID. */
   uuid?: string;
 }
@@ -81,7 +83,8 @@ export function route(method: string, pathname: string): Route | undefined {
   };
   const op = ops[key];
   if (!op) return undefined;
-  return { op, name, ...(extra !== undefined ? { sid: decodeSegment(extra) } : {}) };
+  if (extra === undefined) return { op, name };
+  return { op, name, ...(sub === 'aliases' ? { alias: decodeSegment(extra) } : { sid: decodeSegment(extra) }) };
 }
 
 function parseJson<T>(body: Buffer): T {

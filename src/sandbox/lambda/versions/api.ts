@@ -25,7 +25,7 @@ function jsonBody(body: Buffer): Record<string, unknown> {
  */
 export async function handleVersionRoute(
   fns: LambdaFunctions,
-  r: { op: string; name?: string; sid?: string },
+  r: { op: string; name?: string; alias?: string },
   url: URL,
   body: Buffer,
   res: ServerResponse,
@@ -36,7 +36,7 @@ export async function handleVersionRoute(
   const name = parseFunctionRef(ref)?.name ?? ref;
   if (!fns.target(ref)) throw notFound(fns.arnOf(name));
   const v = fns.versions;
-  const alias = r.sid ?? '';
+  const alias = r.alias ?? '';
   switch (r.op) {
     case 'PublishVersion':
       sendJson(res, 201, v.publish(name, jsonBody(body) as { CodeSha256?: string; Description?: string; RevisionId?: string }));
