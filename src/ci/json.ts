@@ -3,6 +3,7 @@ import type { Chain, TargetInfo } from '../events.js';
 import type { Latency, LatencyHop } from '../observe/types.js';
 import { failedToText, type AsyncFate } from '../observe/async-fate.js';
 import { attemptCount } from '../observe/invocations.js';
+import { invocationVersion } from '../observe/lambda-log.js';
 import { keyOf } from '../ops/index.js';
 import { errorLines, invocationFailed, statusOf, type OpMatchSummary, type OpOutcome } from './outcome.js';
 
@@ -16,6 +17,7 @@ function matchRecord(
   const fate = fates?.[functionOfGroup(inv.logGroup, byGroup)];
   const attempts = attemptCount(inv);
   const exhausted = fate && invocationFailed(inv) && attempts >= fate.maximumRetryAttempts + 1;
+  const version = invocationVersion(inv);
   return {
     function: functionOfGroup(inv.logGroup, byGroup),
     confidence,
@@ -23,6 +25,7 @@ function matchRecord(
     logGroup: inv.logGroup,
     logStream: inv.logStream,
     status: inv.status,
+    ...(version ? { version } : {}),
     errors: errorLines(inv).map((l) => raw(l.message)),
     coldStart: latency.coldStart,
     ...(inv.report ? { report: { ...inv.report } } : {}),
@@ -60,6 +63,8 @@ export interface MatchRecord {
   logStream: string;
   /** The invocation's status (running, succeeded, failed, timed-out): with retries, its last attempt's. */
   status: string;
+  /** The function version that ran (`$LATEST`, `3`), from its START line; absent before START is seen. */
+  version?: string;
   /** Its error lines (unhandled error, runtime exit, `Task timed out`), raw as logged; empty when it succeeded. */
   errors: string[];
   coldStart: boolean;

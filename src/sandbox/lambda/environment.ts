@@ -52,7 +52,7 @@ function peakMemoryMB(pid: number | undefined): number | undefined {
 }
 
 export class ExecutionEnvironment {
-  readonly logStream = logStreamName(new Date());
+  readonly logStream: string;
   readonly logGroup: string;
   private child?: ChildProcess;
   private transport?: RuntimeTransport;
@@ -75,7 +75,8 @@ export class ExecutionEnvironment {
     readonly spec: FunctionSpec,
     private readonly host: RuntimeHost,
   ) {
-    this.logFormat = new FunctionLogFormat(spec.logging ?? logSettingsOf(spec.name, undefined), spec.runtime);
+    this.logStream = logStreamName(new Date(), undefined, spec.version);
+    this.logFormat = new FunctionLogFormat(spec.logging ?? logSettingsOf(spec.name, undefined), spec.runtime, undefined, spec.version);
     this.logGroup = this.logFormat.settings.logGroup;
     this.family = runtimeFamily(spec.runtime);
     this.ready = this.boot();

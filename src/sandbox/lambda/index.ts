@@ -23,6 +23,7 @@ import { handleRecursionRequest } from './recursion/api.js';
 import { RecursionConfigStore } from './recursion/config.js';
 import { RecursionGuard, sqsTraceHeaderOf } from './recursion/guard.js';
 import { FunctionStore } from './store.js';
+import { splitRunnerKey } from './versions/rules.js';
 
 export interface LambdaServiceOptions {
   maxEnvironments?: number;
@@ -56,6 +57,11 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
   });
   const eventInvokeConfigs = new EventInvokeConfigStore((name) => store.functionDir(name));
   const concurrency = new ConcurrencyStore((name) => store.functionDir(name));
+  const delivery = createAsyncDelivery(
+    ctx,
+    eventInvokeConfigs,
+    (name) => store.get(name)?.configuration.DeadLetterConfig?.TargetArn || undefined,
+  );
   const runnerOptions: RunnerOptions = {
     maxEnvironments: options.maxEnvironments ?? 10,
     // AWS waits about 1 and 2 minutes: one of AWS's long waits (a second per minute, times --timing-scale).
@@ -63,21 +69,18 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     idleTimeoutMs: options.idleTimeoutMs ?? 15 * 60_000,
     log: (line) => ctx.log(line),
     async: {
-      policy: (name) => {
-        const c = eventInvokeConfigs.get(name);
+      // The runner's keys name versions too (`name:N`): these settings are the function's.
+      policy: (key) => {
+        const c = eventInvokeConfigs.get(splitRunnerKey(key).name);
         return {
           maximumRetryAttempts: c?.MaximumRetryAttempts ?? DEFAULT_RETRY_ATTEMPTS,
           // Up to 6 hours on AWS: one of AWS's long waits too.
           maximumEventAgeMs: ctx.timing.awsWaitMs((c?.MaximumEventAgeInSeconds ?? DEFAULT_EVENT_AGE_SECONDS) * 1000),
         };
       },
-      reserved: (name) => concurrency.get(name),
+      reserved: (key) => concurrency.get(splitRunnerKey(key).name),
       throttleWaitMs: (n) => ctx.timing.awsWaitMs(throttleRetryMs(n)),
-      ended: createAsyncDelivery(
-        ctx,
-        eventInvokeConfigs,
-        (name) => store.get(name)?.configuration.DeadLetterConfig?.TargetArn || undefined,
-      ),
+      ended: (key, end) => delivery(splitRunnerKey(key).name, end),
     },
   };
   let functions!: LambdaFunctions;
@@ -122,7 +125,8 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
   return {
     registry: {
       exists: (arnOrName) => functions.resolve(arnOrName) !== undefined,
-      functionFor: (arnOrName) => functions.resolve(arnOrName)?.configuration.FunctionName,
+      // `name` or `name:qualifier` (a version or alias, resolved at each invoke).
+      functionFor: (arnOrName) => functions.refOf(arnOrName),
       invokeAsync: (name, payload, options) => {
         const admitted = recursion.admit(name, payload, options?.traceHeader, 'async');
         return admitted.ok ? functions.invokeAsync(name, payload, admitted.traceId) : randomUUID();

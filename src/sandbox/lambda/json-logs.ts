@@ -105,6 +105,8 @@ export class FunctionLogFormat {
     readonly settings: LogSettings,
     private readonly runtime: string,
     private readonly now: () => number = Date.now,
+    /** `$LATEST` or the published version the environment runs. */
+    private readonly version = '$LATEST',
   ) {}
 
   get json(): boolean {
@@ -129,13 +131,13 @@ export class FunctionLogFormat {
       runtimeVersion: runtimeVersion(this.runtime),
       runtimeVersionArn: `s3trigger-sandbox:${this.runtime}`,
       functionName,
-      functionVersion: '$LATEST',
+      functionVersion: this.version,
     });
   }
 
   /** START, or `platform.start` {requestId, version}. */
   start(requestId: string): string[] {
-    return this.json ? this.platform('platform.start', { requestId, version: '$LATEST' }) : [startLine(requestId)];
+    return this.json ? this.platform('platform.start', { requestId, version: this.version }) : [startLine(requestId, this.version)];
   }
 
   /** END; nothing in JSON (Lambda writes no record for it to CloudWatch). */

@@ -11,14 +11,15 @@ export function logGroupFor(functionName: string): string {
   return `/aws/lambda/${functionName}`;
 }
 
-/** `YYYY/MM/DD/[$LATEST]<32 lowercase hex>`, dated by the environment's UTC creation day. */
-export function logStreamName(createdAt: Date, hex: string = randomBytes(16).toString('hex')): string {
+/** `YYYY/MM/DD/[$LATEST]<32 lowercase hex>` (`[3]` for version 3), dated by the environment's UTC creation day. */
+export function logStreamName(createdAt: Date, hex: string = randomBytes(16).toString('hex'), version = '$LATEST'): string {
   const d = createdAt.toISOString().slice(0, 10).replaceAll('-', '/');
-  return `${d}/[$LATEST]${hex}`;
+  return `${d}/[${version}]${hex}`;
 }
 
-export function startLine(requestId: string): string {
-  return `START RequestId: ${requestId} Version: $LATEST\n`;
+/** `START RequestId: … Version: $LATEST`, or the published version that runs (`Version: 3`). */
+export function startLine(requestId: string, version = '$LATEST'): string {
+  return `START RequestId: ${requestId} Version: ${version}\n`;
 }
 
 export function endLine(requestId: string): string {

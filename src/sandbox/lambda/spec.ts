@@ -6,6 +6,8 @@ import type { RubyInterpreter } from './ruby.js';
 
 export interface FunctionSpec {
   name: string;
+  /** A published version's number (versions/); absent for $LATEST. */
+  version?: string;
   arn: string;
   runtime: string;
   handler: string;
@@ -64,7 +66,7 @@ export function childEnvironment(spec: FunctionSpec, host: RuntimeHost, logStrea
     LAMBDA_TASK_ROOT: spec.codeDir,
     _HANDLER: spec.handler,
     AWS_LAMBDA_FUNCTION_NAME: spec.name,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_VERSION: spec.version ?? '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySizeMB),
     ...loggingEnvironment(spec.logging ?? logSettingsOf(spec.name, undefined)),
     AWS_LAMBDA_LOG_STREAM_NAME: logStream,

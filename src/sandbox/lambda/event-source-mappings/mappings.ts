@@ -76,7 +76,8 @@ export class EventSourceMappings {
       m,
       {
         queues: () => this.deps.queues(),
-        functionName: (arn) => this.deps.functions.resolve(arn)?.configuration.FunctionName,
+        // `name` or `name:qualifier`: an alias's weights pick the version at each invoke (versions/).
+        functionName: (arn) => this.deps.functions.refOf(arn),
         // The batch's trace header (AWSTraceHeader) decides recursive loop detection; a stopped batch throws.
         invoke: (name, payload) => this.deps.functions.invoke(name, payload, undefined, this.deps.traceFor?.(name, payload)),
         log: (line) => this.deps.log(line),
@@ -110,7 +111,7 @@ export class EventSourceMappings {
     const qualifier = parseFunctionRef(ref)?.qualifier;
     return {
       name,
-      arn: `${stored.configuration.FunctionArn!}${qualifier ? `:${qualifier}` : ''}`,
+      arn: `${this.deps.functions.arnOf(name)}${qualifier ? `:${qualifier}` : ''}`,
       timeout: stored.configuration.Timeout ?? 3,
     };
   }
