@@ -182,3 +182,39 @@ test('a loop made by the handler’s own SQS SendMessage is stopped', async () =
   const record = dropped[0] as { invocations: number };
   assert.equal(record.invocations, 16);
 });
+
+test('SendMessage: the X-Amzn-Trace-Id header becomes AWSTraceHeader; a sender’s own AWSTraceHeader wins', async () => {
+  const header = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
+  const traced = new SQSClient({ endpoint: sb.endpoint, region: sb.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } });
+  traced.middlewareStack.add(
+    (next) => async (args) => {
+      (args.request as { headers: Record<string, string> }).headers['X-Amzn-Trace-Id'] = header;
+      return next(args);
+    },
+    { step: 'build', name: 'traceHeader' },
+  );
+  try {
+    const url = (await sqs.send(new CreateQueueCommand({ QueueName: 'trace-queue' }))).QueueUrl!;
+    const sent = await traced.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'from header' }));
+    assert.equal(sent.MD5OfMessageSystemAttributes, undefined, 'no system attribute was given');
+    const own = 'Root=1-00000000-000000000000000000000001;Sampled=0';
+    await traced.send(
+      new SendMessageCommand({
+        QueueUrl: url,
+        MessageBody: 'own attribute',
+        MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: own } },
+      }),
+    );
+    const got = new Map<string, string | undefined>();
+    for (let i = 0; i < 10 && got.size < 2; i++) {
+      const out = await sqs.send(
+        new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['AWSTraceHeader'] }),
+      );
+      for (const m of out.Messages ?? []) got.set(m.Body!, m.Attributes?.AWSTraceHeader);
+    }
+    assert.equal(got.get('from header'), header);
+    assert.equal(got.get('own attribute'), own);
+  } finally {
+    traced.destroy();
+  }
+});
