@@ -3,13 +3,14 @@
  * module, a rebuilt `bootstrap`) re-packages the function and updates its code as UpdateFunctionCode does (a new
  * CodeSha256; environments running the old code are retired, runner.ts), so the next invocation runs the new code.
  *
- * node:fs.watch with `recursive: true` (Linux since Node 20, macOS, Windows); a burst of events (an editor's
+ * node:fs.watch on the folder and, with `recursive: true` (Linux since Node 20, macOS, Windows), on each subfolder
+ * whose files are packaged (a subfolder made after the start is not followed until the next run); a burst of events (an editor's
  * write-then-rename, a compiler writing a binary in chunks) is debounced into one reload. Changes under
  * `node_modules`, `.git`, `__pycache__` and other dot folders, and editor scratch files (`*.swp`, `*~`, `4913`, `.#*`)
  * are ignored: the package holds none of them (demo.ts), so they cannot change what runs.
  */
-import { watch, type FSWatcher } from 'node:fs';
-import { basename, dirname, resolve, sep } from 'node:path';
+import { readdirSync, watch, type FSWatcher } from 'node:fs';
+import { dirname, join, resolve, sep } from 'node:path';
 import { parseHandlerOption } from '../demo.js';
 import { providedHandler } from '../provided-package.js';
 
@@ -118,17 +119,28 @@ export function watchHandler(option: string, options: HandlerWatcherOptions): Ha
     });
   };
   const batcher = new ChangeBatcher(options.debounceMs ?? RELOAD_DEBOUNCE_MS, run);
-  const watcher: FSWatcher = watch(root, { recursive: true, persistent: false }, (_event, name) => {
-    const relative = name ? String(name) : basename(root);
+  const onChange = (prefix: string) => (_event: string, name: string | Buffer | null) => {
+    const relative = `${prefix}${name ? String(name) : ''}`;
     if (isRelevantChange(relative)) batcher.add(relative.split(sep).join('/'));
-  });
-  watcher.on('error', (err) => options.failed(`handler folder no longer watched: ${err.message}`));
+  };
+  // The folder itself, then each subfolder recursively but node_modules, .git and the like: a recursive watch of the
+  // root would put an inotify watch on every folder of node_modules (Linux), thousands in a real project.
+  const watchers: FSWatcher[] = [watch(root, { persistent: false }, onChange(''))];
+  for (const entry of readdirSync(root, { withFileTypes: true })) {
+    if (!entry.isDirectory() || !isRelevantChange(`${entry.name}/x`)) continue;
+    try {
+      watchers.push(watch(join(root, entry.name), { recursive: true, persistent: false }, onChange(`${entry.name}/`)));
+    } catch {
+      /* removed meanwhile, or unreadable: its files are not packaged either */
+    }
+  }
+  for (const w of watchers) w.on('error', (err) => options.failed(`handler folder no longer watched: ${err.message}`));
   return {
     root,
     close() {
       closed = true;
       batcher.cancel();
-      watcher.close();
+      for (const w of watchers) w.close();
     },
   };
 }

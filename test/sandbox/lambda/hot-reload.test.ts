@@ -1,10 +1,10 @@
 /** Hot reload's pure parts: which changes count, and the debounce that turns an editor's save into one reload. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChangeBatcher, handlerRoot, isRelevantChange } from '../../../src/sandbox/lambda/hot-reload.js';
+import { ChangeBatcher, handlerRoot, isRelevantChange, watchHandler } from '../../../src/sandbox/lambda/hot-reload.js';
 
 test('isRelevantChange: sources count; node_modules, .git, __pycache__, dot folders and editor scratch files do not', () => {
   const cases: [string, boolean][] = [
@@ -48,6 +48,31 @@ test('handlerRoot: the handler file’s folder, a bootstrap’s folder, or the c
     assert.equal(handlerRoot(join(dir, 'bootstrap')), dir);
     assert.equal(handlerRoot(dir), dir);
   } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('watchHandler: a change in a subfolder reloads with its relative path; one in node_modules does not', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 's3trigger-watch-'));
+  mkdirSync(join(dir, 'lib'));
+  mkdirSync(join(dir, 'node_modules'));
+  writeFileSync(join(dir, 'h.mjs'), 'export const handler = async () => 1;\n');
+  const batches: string[][] = [];
+  const watcher = watchHandler(join(dir, 'h.mjs'), {
+    reload: async (files) => {
+      batches.push(files);
+      return true;
+    },
+    reloaded: () => {},
+    failed: (m) => assert.fail(m),
+  });
+  try {
+    writeFileSync(join(dir, 'node_modules', 'dep.js'), '1');
+    writeFileSync(join(dir, 'lib', 'util.mjs'), 'export const x = 1;\n');
+    for (let i = 0; i < 100 && batches.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    assert.deepEqual(batches, [['lib/util.mjs']]);
+  } finally {
+    watcher.close();
     rmSync(dir, { recursive: true, force: true });
   }
 });
