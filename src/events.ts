@@ -99,6 +99,8 @@ export type SessionEvent =
   | { type: 'Foreign'; invocation: Invocation }
   | { type: 'MatchTimeout'; opId: number }
   | { type: 'TailState'; state: TailState }
+  /** `--handler` on the embedded sandbox: a saved change was packaged and deployed; the next invocation runs it. */
+  | { type: 'HandlerReloaded'; at: number; files: string[] }
   /** `opId`: the operation it is about (a loop its event started, stopped by Lambda's recursion detection). */
   | { type: 'Warning'; message: string; opId?: number };
 

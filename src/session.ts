@@ -105,6 +105,12 @@ class Session implements SessionApi {
     private readonly options: SessionOptions,
   ) {
     this.now = options.now ?? Date.now;
+    // Hot reload (--handler on the embedded sandbox): a reload is an event; a failed one a warning.
+    t.handlerReloads?.on((n) =>
+      this.emit(
+        n.type === 'reloaded' ? { type: 'HandlerReloaded', at: n.at, files: n.files } : { type: 'Warning', message: oneLine(n.message) },
+      ),
+    );
   }
 
   get target(): TargetInfo {

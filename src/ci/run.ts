@@ -203,6 +203,7 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
       if (input) status.show(progressText(input, e.loaded, e.total), e.loaded === e.total);
     }
     if (e.type === 'Warning') info(`Warning: ${e.message}`); // tail trouble, recursion...
+    if (e.type === 'HandlerReloaded') problem(`Handler reloaded (${e.files.length} file${e.files.length === 1 ? '' : 's'} changed)`);
     if (e.type !== 'TailState') return;
     const note =
       e.state.detail ?? (e.state.mode === 'waiting-for-group' ? 'the log group does not exist yet (nothing has logged to it)' : undefined);

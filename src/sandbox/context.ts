@@ -102,7 +102,7 @@ export interface TopicRegistry {
   /** Publish: delivers to every subscription as SNS does; returns the MessageId. Throws when the topic does not exist. */
   publish(
     arn: string,
-    message: { message: string; subject?: string; messageAttributes?: Record<string, QueueMessageAttribute> },
+    message: { message: string; subject?: string; messageAttributes?: Record<string, QueueMessageAttribute>; traceHeader?: string },
   ): { messageId: string };
   /** Whether the topic policy allows `principal` to `SNS:Publish` for `sourceArn` (checked under --strict). */
   allowsPublish(arn: string, principal: string, sourceArn: string): boolean;

@@ -25,6 +25,22 @@ import { RecursionGuard, sqsTraceHeaderOf } from './recursion/guard.js';
 import { FunctionStore } from './store.js';
 import { splitRunnerKey } from './versions/rules.js';
 
+/**
+ * How an event stopped by recursive loop detection ends for the async delivery: AWS documents that it goes to the
+ * function's DLQ / on-failure destination but no record condition of its own, so it is `RetriesExhausted` with
+ * approximateInvokeCount 0 and no responseContext (the function never ran); the DLQ message's ErrorCode / ErrorMessage
+ * are those of RecursiveInvocationException (HTTP 400) as the Invoke API answers them.
+ */
+export const RECURSION_STOP_RECORD = {
+  condition: 'RetriesExhausted',
+  attempts: 0,
+  stopped: {
+    errorCode: '400',
+    errorMessage:
+      "RecursiveInvocationException: Lambda has detected your function being invoked in a recursive loop with other AWS resources and stopped your function's invocation.",
+  },
+} as const;
+
 export interface LambdaServiceOptions {
   maxEnvironments?: number;
   retryDelaysMs?: [number, number];
@@ -90,7 +106,18 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     recursiveLoop: (name) => recursionConfigs.get(name),
     logs: () => ctx.logs,
     log: (line) => ctx.log(line),
-    // onRecursionStopped: the DLQ / on-failure destination, once async invoke config (branch wip-async) is merged.
+    // A stopped event goes where a failed asynchronous event goes (the OnFailure destination and the DLQ), as on AWS.
+    onRecursionStopped: (name, stopped) => {
+      const onFailure = eventInvokeConfigs.get(name)?.DestinationConfig?.OnFailure?.Destination;
+      const dlq = store.get(name)?.configuration.DeadLetterConfig?.TargetArn || undefined;
+      if (!onFailure && !dlq) return undefined;
+      runnerOptions.async!.ended(name, {
+        requestId: randomUUID(),
+        payload: stopped.payload,
+        ...RECURSION_STOP_RECORD,
+      });
+      return [onFailure ? `on-failure destination ${onFailure}` : '', dlq ? `dead-letter queue ${dlq}` : ''].filter(Boolean).join(' and ');
+    },
   });
   const runner = new Runner(host, (name) => functions.specOf(name), runnerOptions);
   functions = new LambdaFunctions(store, runner, {

@@ -31,6 +31,8 @@ export interface AsyncEnd {
   /** Times the function ran with it. */
   attempts: number;
   outcome?: InvocationOutcome;
+  /** Never run because Lambda stopped it (recursive loop detection): the dead-letter message's ErrorCode and ErrorMessage. */
+  stopped?: { errorCode: string; errorMessage: string };
 }
 
 export interface RunnerOptions {
