@@ -1,7 +1,9 @@
 /**
  * Benchmark of the sandbox's S3 service. Prints figures; asserts nothing.
  *   npx tsx scripts/bench-sandbox-s3.ts [--quick]
- * 1. start to ready (ms, median): in-process startSandbox, and `node dist/bin.cjs sandbox` to its ready line when built
+ * 1. start to ready (ms, median): in-process startSandbox, and `node dist/bin.cjs sandbox` to its ready line when built;
+ *    idle RSS of that process after ready + 2 s idle vs a bare Node `http.createServer().listen(0)` child measured the
+ *    same way, interleaved in the same run
  * 2. PUT 4 KiB ops/s with 16 concurrent SDK clients: sandbox (child process) vs moto_server, and the ratio;
  *    the same with 16 raw node:http connections, since on a 2-core machine the SDK clients themselves saturate first
  * 3. multipart 1 GiB through lib-storage: MB/s and the sandbox process's peak RSS
@@ -19,8 +21,10 @@ import { fileURLToPath } from 'node:url';
 import { CreateBucketCommand, PutObjectCommand, S3Client, type BucketLocationConstraint } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { startSandbox } from '../src/sandbox/server.js';
+import { emitFigure } from './bench/figures.js';
 
 const quick = process.argv.includes('--quick');
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const here = fileURLToPath(import.meta.url);
 const root = join(here, '..', '..');
 
@@ -106,6 +110,65 @@ async function startToReady(): Promise<void> {
     await stop(child);
   }
   console.log(`start to ready, \`node dist/bin.cjs sandbox\` process spawn to ready line: median ${fmt(median(proc))} ms (${runs} runs)`);
+  emitFigure({
+    id: 'sandbox.start-to-ready',
+    name: 'sandbox process spawn -> ready line',
+    unit: 'ms',
+    ours: median(proc),
+    better: 'lower',
+    target: { value: 120 },
+  });
+}
+
+/** A bare Node HTTP server child: prints a line once listening, as the sandbox prints its ready line. */
+const BARE_SERVER = `require('node:http').createServer((q, s) => s.end()).listen(0, '127.0.0.1', () => console.log('ready'));`;
+
+/** Spawns `args` (node), waits for its first stdout line, idles 2 s and returns its VmRSS in KiB; kills it. */
+async function idleRssKb(args: string[]): Promise<number | undefined> {
+  const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'ignore'] });
+  const ok = await new Promise<boolean>((resolve) => {
+    createInterface({ input: child.stdout! }).once('line', (l) => resolve(/ready/.test(l)));
+    child.once('exit', () => resolve(false));
+  });
+  await new Promise((r) => setTimeout(r, 2000));
+  const kb = ok ? rssKb(child.pid!, 'VmRSS') : undefined;
+  await stop(child);
+  return kb;
+}
+
+/** Idle RSS of `node dist/bin.cjs sandbox` vs a bare Node HTTP server, interleaved (medians). */
+async function idleRss(): Promise<void> {
+  const cli = join(root, 'dist', 'bin.cjs');
+  if (!existsSync(cli)) {
+    console.log('idle RSS: skipped (dist/bin.cjs not built; run npm run build)');
+    return;
+  }
+  const runs = quick ? 1 : 3;
+  const ours: number[] = [];
+  const bare: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const o = await idleRssKb([cli, 'sandbox', '--port', '0']);
+    const b = await idleRssKb(['-e', BARE_SERVER]);
+    if (o === undefined || b === undefined) {
+      console.log('idle RSS: skipped (a child did not print its ready line)');
+      return;
+    }
+    ours.push(o / 1024);
+    bare.push(b / 1024);
+  }
+  console.log(
+    `idle RSS after ready + 2 s: \`node dist/bin.cjs sandbox\` ${fmt(median(ours))} MiB, bare node http server ${fmt(median(bare))} MiB ` +
+      `(${fmt(median(ours) / median(bare), 2)}x; ${runs} interleaved runs)`,
+  );
+  emitFigure({
+    id: 'sandbox.idle-rss',
+    name: 'sandbox idle RSS (ready + 2 s)',
+    unit: 'MiB',
+    ours: median(ours),
+    peer: { name: 'bare node http server', value: median(bare) },
+    better: 'lower',
+    target: { ratio: 1.15 },
+  });
 }
 
 /** 16 clients, each PUTting 4 KiB objects back to back for the duration; returns ops/s. */
@@ -260,13 +323,25 @@ async function putBenchmark(): Promise<void> {
   rmSync(dataDir, { recursive: true, force: true });
   console.log(`PUT 4 KiB, 16 concurrent SDK clients, sandbox --data DIR (fsync per write): ${fmt(oursDurable, 0)} ops/s`);
 
+  const figure = (peer?: number) =>
+    emitFigure({
+      id: 'sandbox.put-4k',
+      name: 'sandbox PUT 4 KiB, 16 SDK clients, 1 thread',
+      unit: 'ops/s',
+      ours,
+      ...(peer !== undefined ? { peer: { name: 'moto_server', value: peer } } : {}),
+      better: 'higher',
+      target: { ratio: 5 },
+    });
   const moto = await startMoto();
   if (!moto) {
     console.log('PUT 4 KiB vs moto_server: skipped (moto_server not found or did not start)');
+    figure();
     return;
   }
   try {
     const theirs = await putLoad(moto.endpoint, 'bench-bucket', seconds, 'eu-west-1');
+    figure(theirs);
     const theirsThreads = await putLoadThreads(moto.endpoint, 'bench-bucket', seconds, 2);
     const theirsRaw = await rawPutLoad(moto.endpoint, 'bench-bucket', seconds);
     console.log(`PUT 4 KiB, 16 concurrent SDK clients, moto_server: ${fmt(theirs, 0)} ops/s`);
@@ -323,6 +398,7 @@ if (process.argv[2] === '--child') {
 } else {
   console.log(`bench-sandbox-s3 (${quick ? 'quick' : 'full'}), node ${process.version}`);
   await startToReady();
+  await idleRss();
   await putBenchmark();
   await multipartBenchmark();
 }

@@ -24,7 +24,11 @@ const BENCHMARKS: { script: string; full: string[]; quick?: string[]; node?: str
   { script: 'bench-ci.ts', full: ['--runs', '15', '--multipart-runs', '5'], quick: ['--runs', '5', '--skip-multipart'] },
   { script: 'bench-sandbox-s3.ts', full: [], quick: ['--quick'] },
   { script: 'bench-tui.ts', full: ['--runs', '5'], quick: ['--runs', '3', '--first-frame-only'] },
-  { script: 'bench-lambda-coldstart.ts', full: ['15'], quick: ['5'] },
+  // Prints node/python cold starts without figures; bench-runtimes.ts emits them for every runtime, so quick runs skip it.
+  { script: 'bench-lambda-coldstart.ts', full: ['15'] },
+  { script: 'bench-runtimes.ts', full: ['--runs', '9', '--warm', '45'], quick: ['--runs', '3', '--warm', '9'] },
+  { script: 'bench-burst.ts', full: ['--burst', '1000', '--parallel', '32'], quick: ['--burst', '200', '--parallel', '32'] },
+  { script: 'bench-doctor.ts', full: ['--runs', '7'], quick: ['--runs', '3'] },
   { script: 'bench-livetail.ts', full: ['200'], quick: ['50'] },
   { script: 'bench-destinations.ts', full: [], quick: ['--quick'] },
   { script: 'bench-matching.ts', full: [] },

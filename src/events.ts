@@ -56,6 +56,8 @@ export interface Discovery {
   functions: string[];
   /** Log groups being tailed. */
   logGroups: string[];
+  /** Each function's log group where its LoggingConfig names another than `/aws/lambda/NAME` (discover.ts). */
+  logGroupByFunction?: Record<string, string>;
   /** Non-Lambda destinations, e.g. "events go to SNS topic arn:...". */
   destinations: string[];
   warnings: string[];
@@ -97,7 +99,10 @@ export type SessionEvent =
   | { type: 'Foreign'; invocation: Invocation }
   | { type: 'MatchTimeout'; opId: number }
   | { type: 'TailState'; state: TailState }
-  | { type: 'Warning'; message: string };
+  /** `--handler` on the embedded sandbox: a saved change was packaged and deployed; the next invocation runs it. */
+  | { type: 'HandlerReloaded'; at: number; files: string[] }
+  /** `opId`: the operation it is about (a loop its event started, stopped by Lambda's recursion detection). */
+  | { type: 'Warning'; message: string; opId?: number };
 
 export type SessionListener = (event: SessionEvent) => void;
 
@@ -134,6 +139,11 @@ export interface SessionApi {
   skip(input: OpInput): FiredOp;
   /** Aborts an in-flight operation (multipart: AbortMultipartUpload, temp file removed). */
   cancel(opId: number): Promise<void>;
+  /**
+   * Waits at most `maxMs` for the recursive loops the ops started to be stopped by Lambda's recursion detection
+   * (each reported as a Warning on its op); sandbox targets only, at once elsewhere.
+   */
+  awaitLoops?(maxMs: number): Promise<void>;
   /** Stops the tail, aborts in-flight ops, closes an embedded sandbox. Idempotent. */
   close(): Promise<void>;
 }

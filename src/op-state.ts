@@ -194,6 +194,11 @@ export function foldOpEvent(states: OpStates, event: SessionEvent): OpStates {
         }
         return { ...op, status: op.status === 'acked' ? 'no-match' : op.status, settled: true };
       });
+    case 'Warning':
+      if (event.opId === undefined) return states;
+      return update(states, event.opId, (op) =>
+        op.warnings.includes(event.message) ? op : { ...op, warnings: [...op.warnings, event.message] },
+      );
     default:
       return states;
   }

@@ -105,6 +105,12 @@ class Session implements SessionApi {
     private readonly options: SessionOptions,
   ) {
     this.now = options.now ?? Date.now;
+    // Hot reload (--handler on the embedded sandbox): a reload is an event; a failed one a warning.
+    t.handlerReloads?.on((n) =>
+      this.emit(
+        n.type === 'reloaded' ? { type: 'HandlerReloaded', at: n.at, files: n.files } : { type: 'Warning', message: oneLine(n.message) },
+      ),
+    );
   }
 
   get target(): TargetInfo {
@@ -128,7 +134,7 @@ class Session implements SessionApi {
         // a face's bug must not stop the engine
       }
     }
-    if ('opId' in event && event.type !== 'OpSettled') this.settleIfDone(event.opId);
+    if ('opId' in event && event.opId !== undefined && event.type !== 'OpSettled') this.settleIfDone(event.opId);
   }
 
   /** Emits OpSettled and resolves fire()'s promise the first time the fold says the op is final. */
@@ -178,7 +184,7 @@ class Session implements SessionApi {
     const d = this.discovery;
     if (!d?.chain || d.bucket !== input.bucket) return { expectedMatches: 1 };
     const reached = functionsFor(d.chain, { bucket: input.bucket, key: keyOf(input), eventNames: this.awaitedEvents(input).eventNames });
-    const watched = reached.filter((fn) => d.logGroups.includes(logGroupOf(fn)));
+    const watched = reached.filter((fn) => d.logGroups.includes(logGroupOf(fn, d.logGroupByFunction)));
     return watched.length > 1 ? { expectedMatches: watched.length, expectedFunctions: watched } : { expectedMatches: 1 };
   }
 
@@ -197,7 +203,9 @@ class Session implements SessionApi {
     return {
       expectedMatches: op.expectedMatches * (op.eventsPerFunction ?? 1),
       ...(op.eventsPerFunction ? { perFunction: op.eventsPerFunction } : {}),
-      ...(op.expectedFunctions ? { expectedGroups: op.expectedFunctions.map(logGroupOf) } : {}),
+      ...(op.expectedFunctions
+        ? { expectedGroups: op.expectedFunctions.map((fn) => logGroupOf(fn, this.discovery?.logGroupByFunction)) }
+        : {}),
     };
   }
 
@@ -285,6 +293,7 @@ class Session implements SessionApi {
         ...(this.options.tailMode ? { mode: this.options.tailMode } : {}),
         ...(this.options.now ? { now: this.options.now } : {}),
         ...clockOptions(this.t.info),
+        loopRecords: this.t.info.kind !== 'aws',
       });
       this.unsubscribeObserver = observer.on((e) => this.emit(e));
       this.observer = observer;
@@ -297,6 +306,10 @@ class Session implements SessionApi {
       }
     }
     return discovery;
+  }
+
+  async awaitLoops(maxMs: number): Promise<void> {
+    await this.observer?.awaitLoops(maxMs);
   }
 
   private async stopObserver(): Promise<void> {

@@ -8,6 +8,7 @@ import type { CloudWatchLogsClient, CloudWatchLogsClientConfig } from '@aws-sdk/
 import { AppError, ExitCode, usageError } from './errors.js';
 import type { TargetInfo } from './events.js';
 import type { Sandbox } from './sandbox/server.js';
+import type { HandlerReloads } from './sandbox/handler-reload.js';
 import { describeError, scrubCredentialsOf } from './ops/errors.js';
 import type { ChainClientConfig } from './observe/chain-read.js';
 
@@ -22,6 +23,8 @@ export interface Target {
   /** Where discovery reads SNS, Lambda (event source mappings) and EventBridge: the S3 side's endpoint and credentials. */
   chainClients: ChainClientConfig;
   sandbox?: Sandbox;
+  /** `--handler` on the embedded sandbox: the hot reload's notices (sandbox/handler-reload.ts). */
+  handlerReloads?: HandlerReloads;
   close(): Promise<void>;
 }
 
@@ -112,8 +115,9 @@ async function startEmbeddedSandbox(decision: { region: string; note?: string },
     ...(options.timing ? { timing: options.timing } : {}),
     ...(options.strict ? { strict: true } : {}),
   });
+  let setup: Awaited<ReturnType<typeof setupDemo>>;
   try {
-    await setupDemo(sandbox, {
+    setup = await setupDemo(sandbox, {
       bucket: options.bucket ?? 'test-bucket',
       ...(options.handler ? { handler: options.handler } : {}),
       ...(options.via ? { via: options.via } : {}),
@@ -131,6 +135,13 @@ async function startEmbeddedSandbox(decision: { region: string; note?: string },
   };
   const s3 = new S3Client(s3Config);
   const logs = lazyLogs({ region: sandbox.region, endpoint: sandbox.endpoint, credentials: FAKE_CREDENTIALS, disableHostPrefix: true });
+  const handlerReloads = options.handler
+    ? (await import('./sandbox/handler-reload.js')).startHandlerReload(
+        sandbox,
+        options.handler,
+        (setup.functions ?? [setup]).map((f) => f.functionName),
+      )
+    : undefined;
   return {
     info: describeTarget(
       { kind: 'sandbox', region: sandbox.region, ...(decision.note ? { note: decision.note } : {}) },
@@ -145,7 +156,9 @@ async function startEmbeddedSandbox(decision: { region: string; note?: string },
     logs,
     chainClients: { region: sandbox.region, endpoint: sandbox.endpoint, credentials: FAKE_CREDENTIALS },
     sandbox,
+    ...(handlerReloads ? { handlerReloads } : {}),
     async close() {
+      handlerReloads?.close();
       s3.destroy();
       await logs.destroy();
       await sandbox.close();

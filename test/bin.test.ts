@@ -92,7 +92,7 @@ test('a rebuilt bundle of the same size and mtime gets its own cache (V8 checks 
   // The Lambda runtimes' bootstraps are files of the package too (dist/sandbox/lambda/runtimes/).
   const runtimes = join(install, 'sandbox', 'lambda', 'runtimes');
   mkdirSync(runtimes, { recursive: true });
-  for (const f of ['bootstrap.mjs', 'bootstrap.py'])
+  for (const f of ['bootstrap.mjs', 'bootstrap.py', 'bootstrap.rb'])
     copyFileSync(join(dirname(CLI), 'sandbox', 'lambda', 'runtimes', f), join(runtimes, f));
   const npmTime = new Date('1985-10-26T08:15:00Z'); // npm unpacks every file with this mtime
   utimesSync(bundle, npmTime, npmTime);

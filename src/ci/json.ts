@@ -3,22 +3,29 @@ import type { Chain, TargetInfo } from '../events.js';
 import type { Latency, LatencyHop } from '../observe/types.js';
 import { failedToText, type AsyncFate } from '../observe/async-fate.js';
 import { attemptCount } from '../observe/invocations.js';
+import { invocationVersion } from '../observe/lambda-log.js';
 import { keyOf } from '../ops/index.js';
 import { errorLines, invocationFailed, statusOf, type OpMatchSummary, type OpOutcome } from './outcome.js';
 
 const raw = (message: string) => message.replace(/\n+$/, '');
 
-function matchRecord({ invocation: inv, confidence, latency }: OpMatchSummary, fates?: Record<string, AsyncFate>): MatchRecord {
-  const fate = fates?.[functionOfGroup(inv.logGroup)];
+function matchRecord(
+  { invocation: inv, confidence, latency }: OpMatchSummary,
+  fates?: Record<string, AsyncFate>,
+  byGroup?: Record<string, string>,
+): MatchRecord {
+  const fate = fates?.[functionOfGroup(inv.logGroup, byGroup)];
   const attempts = attemptCount(inv);
   const exhausted = fate && invocationFailed(inv) && attempts >= fate.maximumRetryAttempts + 1;
+  const version = invocationVersion(inv);
   return {
-    function: functionOfGroup(inv.logGroup),
+    function: functionOfGroup(inv.logGroup, byGroup),
     confidence,
     requestId: inv.requestId,
     logGroup: inv.logGroup,
     logStream: inv.logStream,
     status: inv.status,
+    ...(version ? { version } : {}),
     errors: errorLines(inv).map((l) => raw(l.message)),
     coldStart: latency.coldStart,
     ...(inv.report ? { report: { ...inv.report } } : {}),
@@ -28,9 +35,19 @@ function matchRecord({ invocation: inv, confidence, latency }: OpMatchSummary, f
   };
 }
 
-/** `/aws/lambda/NAME` -> NAME; another log group (--log-group) as it is. */
-export function functionOfGroup(logGroup: string): string {
+/**
+ * `/aws/lambda/NAME` -> NAME; a group a function's LoggingConfig names -> that function (`byGroup`, from discovery's
+ * logGroupByFunction); another log group (--log-group) as it is.
+ */
+export function functionOfGroup(logGroup: string, byGroup?: Record<string, string>): string {
+  const named = byGroup?.[logGroup];
+  if (named) return named;
   return logGroup.startsWith('/aws/lambda/') ? logGroup.slice('/aws/lambda/'.length) : logGroup;
+}
+
+/** group -> function, from discovery's function -> group. */
+export function functionsByGroup(logGroupByFunction: Record<string, string> | undefined): Record<string, string> | undefined {
+  return logGroupByFunction ? Object.fromEntries(Object.entries(logGroupByFunction).map(([fn, group]) => [group, fn])) : undefined;
 }
 
 /** Version of the NDJSON records' shape; bumped when a field changes meaning or goes away. */
@@ -46,6 +63,8 @@ export interface MatchRecord {
   logStream: string;
   /** The invocation's status (running, succeeded, failed, timed-out): with retries, its last attempt's. */
   status: string;
+  /** The function version that ran (`$LATEST`, `3`), from its START line; absent before START is seen. */
+  version?: string;
   /** Its error lines (unhandled error, runtime exit, `Task timed out`), raw as logged; empty when it succeeded. */
   errors: string[];
   coldStart: boolean;
@@ -107,6 +126,7 @@ export function outcomeRecord(
   oneClock = false,
   chain?: Chain,
   fates?: Record<string, AsyncFate>,
+  byGroup?: Record<string, string>,
 ): OutcomeRecord {
   const { error, ...result } = o.result ?? { error: undefined };
   const inv = o.match?.invocation;
@@ -124,8 +144,8 @@ export function outcomeRecord(
     warnings: o.warnings,
     result: o.result ? result : null,
     error: error ?? null,
-    match: o.match ? matchRecord(o.match, fates) : null,
-    matches: matches.map((m) => matchRecord(m, fates)),
+    match: o.match ? matchRecord(o.match, fates, byGroup) : null,
+    matches: matches.map((m) => matchRecord(m, fates, byGroup)),
     ...(o.missing?.length ? { missing: o.missing } : {}),
     ...(chain ? { chain } : {}),
     latency: o.match ? { ...o.match.latency, oneClock } : null,

@@ -22,7 +22,7 @@ import {
   statusOf,
   type OpOutcome,
 } from './outcome.js';
-import { functionOfGroup, outcomeRecord } from './json.js';
+import { functionOfGroup, functionsByGroup, outcomeRecord } from './json.js';
 import * as text from './text.js';
 import { progressText, StatusLine, waitingText, type MaybeTty } from './status-line.js';
 
@@ -203,6 +203,7 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
       if (input) status.show(progressText(input, e.loaded, e.total), e.loaded === e.total);
     }
     if (e.type === 'Warning') info(`Warning: ${e.message}`); // tail trouble, recursion...
+    if (e.type === 'HandlerReloaded') problem(`Handler reloaded (${e.files.length} file${e.files.length === 1 ? '' : 's'} changed)`);
     if (e.type !== 'TailState') return;
     const note =
       e.state.detail ?? (e.state.mode === 'waiting-for-group' ? 'the log group does not exist yet (nothing has logged to it)' : undefined);
@@ -230,11 +231,13 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
     let logGroups: string[] = [];
     let chain: Chain | undefined;
     let fates: Record<string, AsyncFate> | undefined;
+    let byGroup: Record<string, string> | undefined;
     try {
       const discovery = await session.selectBucket(o.bucket);
       logGroups = discovery.logGroups;
       chain = discovery.chain;
       fates = discovery.asyncFates;
+      byGroup = functionsByGroup(discovery.logGroupByFunction);
       // Where the other informational lines go: stderr with --json (stdout stays NDJSON), stdout otherwise; not with --quiet.
       const chainLine = text.chainLine(discovery);
       if (chainLine) info(chainLine);
@@ -261,7 +264,9 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
         outcomes.push(skipped);
         problem(text.skippedLine(input, stoppedBy));
         if (o.json)
-          status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(skipped, session.target, oneClock, chain, fates))}\n`));
+          status.write(() =>
+            io.stdout.write(`${JSON.stringify(outcomeRecord(skipped, session.target, oneClock, chain, fates, byGroup))}\n`),
+          );
         return;
       }
       if (!o.json) info(text.opStartLine(input));
@@ -274,10 +279,12 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
       // With --json the record says it all; stderr keeps only what went wrong.
       report(outcome, o, logGroups, tailNotes, session, oneClock, o.json ? () => {} : info, problem, fates);
       if (o.json)
-        status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(outcome, session.target, oneClock, chain, fates))}\n`));
+        status.write(() => io.stdout.write(`${JSON.stringify(outcomeRecord(outcome, session.target, oneClock, chain, fates, byGroup))}\n`));
       if (statusOf(outcome) === 'failed' || statusOf(outcome) === 'cancelled') stoppedBy = stop.interrupted ? 'interrupted' : 'failed';
     };
     await inPool(ops, Math.max(1, o.parallel ?? 1), runInput);
+    // A loop an op started (sandbox): its stop by Lambda's recursion detection comes after the op settled.
+    if (wait) await session.awaitLoops?.(Math.min(o.timeoutMs, 30_000));
   } finally {
     await session.close();
   }

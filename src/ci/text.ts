@@ -4,6 +4,7 @@ import type { OpError, OpInput, OpResult } from '../ops/types.js';
 import type { Invocation, Latency, LatencyHop, MatchConfidence } from '../observe/types.js';
 import { keyOf } from '../ops/index.js';
 import { attemptCount } from '../observe/invocations.js';
+import { invocationVersion } from '../observe/lambda-log.js';
 import { failedToText, type AsyncFate } from '../observe/async-fate.js';
 import { errorLines } from './outcome.js';
 import { opDefinition } from '../ops/registry.js';
@@ -114,7 +115,9 @@ export function messageLines(message: string): string[] {
 
 /** `direct`: the op invoked Lambda itself (REPLAY), so a request-id match is the id its Invoke returned. */
 export function invocationLines(inv: Invocation, confidence: MatchConfidence, latency: Latency, direct = false): string[] {
+  const version = invocationVersion(inv);
   const flags = [
+    ...(version && version !== '$LATEST' ? [`version ${version}`] : []),
     latency.coldStart ? 'cold start' : 'warm',
     ...(inv.status !== 'succeeded' && inv.status !== 'running' ? [inv.status] : []),
   ];

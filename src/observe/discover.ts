@@ -24,8 +24,23 @@ export function functionNameOf(nameOrArn: string): string {
   return m ? m[1]! : nameOrArn;
 }
 
-export function logGroupOf(functionName: string): string {
-  return `/aws/lambda/${functionName}`;
+/** The default log group of a function; discovery reads the function's LoggingConfig.LogGroup where it can. */
+export function logGroupOf(functionName: string, logGroups?: Record<string, string>): string {
+  return logGroups?.[functionName] ?? `/aws/lambda/${functionName}`;
+}
+
+/**
+ * The discovery with each function's default group replaced by the one its LoggingConfig names (`logGroups`:
+ * function -> group, from readLogGroups); `logGroupByFunction` keeps the mapping for the session.
+ */
+export function withLogGroups(discovery: Discovery, logGroups: Record<string, string>): Discovery {
+  const moved = new Map(discovery.functions.filter((f) => logGroups[f]).map((f) => [logGroupOf(f), logGroups[f]!]));
+  if (moved.size === 0) return discovery;
+  return {
+    ...discovery,
+    logGroups: [...new Set(discovery.logGroups.map((g) => moved.get(g) ?? g))],
+    logGroupByFunction: Object.fromEntries(discovery.functions.map((f) => [f, logGroupOf(f, logGroups)])),
+  };
 }
 
 function regionOfArn(arn: string): string | undefined {
@@ -96,8 +111,8 @@ export function discoveryFrom(
   const hasOverride = overrideFunctions.length > 0 || (overrides.logGroups?.length ?? 0) > 0;
   const functions = overrideFunctions.length ? overrideFunctions : discovered;
   const logGroups = hasOverride
-    ? [...new Set([...overrideFunctions.map(logGroupOf), ...(overrides.logGroups ?? [])])]
-    : discovered.map(logGroupOf);
+    ? [...new Set([...overrideFunctions.map((f) => logGroupOf(f)), ...(overrides.logGroups ?? [])])]
+    : discovered.map((f) => logGroupOf(f));
 
   for (const link of context.chain?.unfollowed ?? []) warnings.push(`not followed: ${link}`);
   if (!hasOverride && discovered.length === 0) {
@@ -147,6 +162,10 @@ export async function discover(
     const chain = await readChain(bucket, notification, chainClients);
     found = discoveryFrom(bucket, notification, overrides, { region, chain });
   } else found = discoveryFrom(bucket, notification, overrides, { region });
+  if (chainClients && found.functions.length > 0) {
+    const { readLogGroups } = await import('./log-groups.js');
+    found = withLogGroups(found, await readLogGroups(found.functions, chainClients));
+  }
   return { ...(await withAsyncFates(found, chainClients)), notification };
 }
 

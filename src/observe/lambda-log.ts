@@ -114,6 +114,37 @@ function parseJsonLine(message: string): ParsedLambdaLine | undefined {
   return { kind: isError ? 'error' : 'app', requestId, text, level, ...(unhandled ? { outcome: 'failed' as const } : {}) };
 }
 
+const START_VERSION_RE = new RegExp(`^START RequestId: ${ID} Version: (\\S+)`);
+
+/**
+ * The function version an invocation ran, from its last START line: `START RequestId: … Version: 3` or the JSON
+ * `platform.start` record's `version`. Undefined without a START line.
+ */
+export function startVersion(lines: readonly { message: string }[]): string | undefined {
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const message = lines[i]!.message;
+    const text = START_VERSION_RE.exec(message)?.[1];
+    if (text) return text;
+    if (message.startsWith('{') && message.includes('platform.start')) {
+      try {
+        const obj = JSON.parse(message) as { type?: unknown; record?: { version?: unknown } };
+        if (obj.type === 'platform.start' && typeof obj.record?.version === 'string') return obj.record.version;
+      } catch {
+        /* not a JSON record */
+      }
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The version an invocation ran: its START line's, else its log stream's (`YYYY/MM/DD/[3]<hex>`, the environment's
+ * version; a START line can be missed by a tail that started late). Undefined when neither says.
+ */
+export function invocationVersion(inv: { lines: readonly { message: string }[]; logStream: string }): string | undefined {
+  return startVersion(inv.lines) ?? /^\d{4}\/\d\d\/\d\d\/\[([^\]]+)\]/.exec(inv.logStream)?.[1];
+}
+
 /** Classifies one message; never throws. */
 export function parseLambdaMessage(raw: string): ParsedLambdaLine {
   const message = raw.replace(/\r?\n$/, '');

@@ -17,7 +17,8 @@ import { GroupTail } from './group-tail.js';
 import { addLine, DEFAULT_LIMITS, emptyInvocations, isComplete, type EvidenceTest, type InvocationsState } from './invocations.js';
 import { toLogLine, type RawLogEvent } from './lambda-log.js';
 import { computeLatency } from './latency.js';
-import { emptyRecursion, noteForeign, type OurActivity, type RecursionState } from './recursion.js';
+import { emptyRecursion, loopStoppedWarning, noteForeign, type OurActivity, type RecursionState } from './recursion.js';
+import { LoopWatch } from './loop-watch.js';
 import { RateGate } from './tail-poll.js';
 import { dateHeaderSample, describeOffset, ingestionSample, matchingOffset, noteClockSample, type ClockOffset } from './clock.js';
 import type { Invocation, MatchConfidence } from './types.js';
@@ -47,6 +48,8 @@ export interface ObserverOptions {
   clockSkewMs?: number;
   /** Second backfill delay after a live (re)connect (ms). Default 3000. */
   settleMs?: number;
+  /** Read the sandbox's recursion records (loop-watch.ts): targets other than AWS. */
+  loopRecords?: boolean;
 }
 
 export interface AwaitedOp {
@@ -108,6 +111,9 @@ export class Observer {
   private clockWarned = false;
   /** S3 request ids of every op acked here (bounded), so a record naming one is not taken for another op's. */
   private readonly ourRequestIds = new Set<string>();
+  /** The sandbox's loops stopped by recursion detection, reported on the op that started them. */
+  private loops?: LoopWatch;
+  private loopsReadAt = 0;
 
   constructor(private readonly options: ObserverOptions) {
     this.now = options.now ?? Date.now;
@@ -132,6 +138,13 @@ export class Observer {
   async start(): Promise<void> {
     const o = this.options;
     this.watchDateHeaders();
+    if (o.loopRecords) {
+      this.loops = new LoopWatch(
+        o.logs,
+        (opId, record) => this.emit({ type: 'Warning', opId, message: loopStoppedWarning(record) }),
+        this.now(),
+      );
+    }
     const gate = new RateGate(1000 / (o.maxRequestsPerSecond ?? 4), this.now);
     // Ops registered before the tail starts (fired during discovery) must find their invocations too.
     const since = Math.min(this.now() - (o.lookbackMs ?? 5000), this.awaitingSince() ?? Infinity);
@@ -267,6 +280,7 @@ export class Observer {
     record.timer.unref();
     this.ops.set(result.opId, record);
     if (result.requestId) this.noteOurRequestId(result.requestId);
+    this.loops?.note({ opId: result.opId, bucket: result.bucket, key: result.key, startedAt: result.startedAt });
     this.refreshKeyForms();
     // The Lambda may have logged before the ack was read: look at what is already here.
     for (const inv of this.invocations.byId.values()) {
@@ -393,6 +407,10 @@ export class Observer {
   private sweep(): void {
     if (this.stopped) return;
     const now = this.now();
+    if (this.loops && now - this.loopsReadAt >= 1000) {
+      this.loopsReadAt = now;
+      void this.loops.poll();
+    }
     const grace = this.options.foreignGraceMs ?? 3000;
     for (const [opId, op] of this.ops) if (op.candidate.pending && now - op.candidate.startedAt > STALE_PENDING_MS) this.ops.delete(opId);
     if (this.keyForms.length) this.refreshKeyForms();
@@ -413,6 +431,14 @@ export class Observer {
       if (r.warning) this.emit({ type: 'Warning', message: r.warning });
     }
     this.prune();
+  }
+
+  /**
+   * Waits (at most `maxMs`) until every recursive chain an op fired here started is stopped by Lambda's recursion
+   * detection (its Warning then emitted), so a run does not end between a loop's start and its stop. Sandbox only.
+   */
+  async awaitLoops(maxMs: number): Promise<void> {
+    await this.loops?.settle(maxMs, this.now);
   }
 
   /** Forget bookkeeping of invocations the reducer has evicted. */

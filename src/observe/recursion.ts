@@ -71,3 +71,64 @@ export function noteForeign(
     `Write results to another bucket or add a prefix/suffix filter to the notification.`;
   return { state: { followers, warned: new Set([...state.warned, bucket]) }, warning };
 }
+
+/**
+ * The sandbox's record of a recursive chain (written by sandbox/lambda/recursion/guard.ts into its own log group,
+ * never a function's): `RecursiveInvocationDetected` when a chain invokes a function a second time,
+ * `RecursiveInvocationDropped` when Lambda's recursive loop detection stops it. On AWS the same fact is only the
+ * `RecursiveInvocationsDropped` CloudWatch metric (per function, no origin) and an email.
+ */
+export interface LoopRecord {
+  type: 'RecursiveInvocationDetected' | 'RecursiveInvocationDropped';
+  functionName: string;
+  recursiveLoop: 'Allow' | 'Terminate';
+  traceRoot: string;
+  invocations: number;
+  /** The object whose event started the chain. */
+  origin?: { bucket: string; key: string; eventName?: string };
+  sentTo?: string;
+}
+
+/** The sandbox-only log group of LoopRecords. */
+export const SANDBOX_RECURSION_LOG_GROUP = '/s3trigger/sandbox/recursion';
+
+/** One LoopRecord from a log event's message; undefined for anything else. Pure. */
+export function parseLoopRecord(message: string): LoopRecord | undefined {
+  let v: Partial<LoopRecord>;
+  try {
+    v = JSON.parse(message) as Partial<LoopRecord>;
+  } catch {
+    return undefined;
+  }
+  if (v?.type !== 'RecursiveInvocationDetected' && v?.type !== 'RecursiveInvocationDropped') return undefined;
+  if (typeof v.functionName !== 'string' || typeof v.traceRoot !== 'string' || typeof v.invocations !== 'number') return undefined;
+  return v as LoopRecord;
+}
+
+/** An operation fired here that may start a loop: its object and when it was fired (ms). */
+export interface LoopCandidate {
+  opId: number;
+  bucket: string;
+  key: string;
+  startedAt: number;
+}
+
+/** The operation whose event started the chain: the latest one on the chain's origin object. Pure. */
+export function opOfLoop(record: LoopRecord, ops: readonly LoopCandidate[]): number | undefined {
+  const o = record.origin;
+  if (!o) return undefined;
+  let best: LoopCandidate | undefined;
+  for (const op of ops) if (op.bucket === o.bucket && op.key === o.key && (!best || op.startedAt >= best.startedAt)) best = op;
+  return best?.opId;
+}
+
+/** The warning put on the operation that started a stopped loop. Pure. */
+export function loopStoppedWarning(record: LoopRecord): string {
+  const origin = record.origin ? `s3://${record.origin.bucket}/${record.origin.key}` : 'this operation';
+  const fate = record.sentTo ? `went to ${record.sentTo}` : 'was dropped';
+  return (
+    `loop stopped by Lambda recursion detection: the event of ${origin} started a recursive loop ` +
+    `(S3 event -> ${record.functionName} -> S3 event ...); ${record.functionName} ran ${record.invocations} times, then its next event ${fate}. ` +
+    `Write results to another bucket or add a prefix/suffix filter to the notification.`
+  );
+}

@@ -28,11 +28,23 @@ export interface Envelope {
   at?: number;
 }
 
-/** Every spelling of a key a handler might print: raw, AWS-encoded, and emulators' %20 form. */
-export function keySpellings(key: string): string[] {
+const spellingsCache = new Map<string, readonly string[]>();
+/** Keys remembered by keySpellings: a burst's keys fit; past it the oldest are forgotten. */
+const SPELLINGS_CACHE_SIZE = 4096;
+
+/**
+ * Every spelling of a key a handler might print: raw, AWS-encoded, and emulators' %20 form. Remembered per key: the
+ * matcher asks for the same keys on every log line (a burst of N ops otherwise re-encodes N keys per line).
+ */
+export function keySpellings(key: string): readonly string[] {
+  const known = spellingsCache.get(key);
+  if (known) return known;
   const forms = new Set([key, encodeEventKey(key), encodeURIComponent(key).replace(/%2F/g, '/')]);
   forms.delete('');
-  return [...forms];
+  const spellings = [...forms];
+  if (spellingsCache.size >= SPELLINGS_CACHE_SIZE) spellingsCache.delete(spellingsCache.keys().next().value as string);
+  spellingsCache.set(key, spellings);
+  return spellings;
 }
 
 /** EventBridge `reason` -> the notification event name; deletes read as plain deletes (`deletion-type` tells them apart). */

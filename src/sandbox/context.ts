@@ -17,6 +17,11 @@ export interface S3Notification {
   /** The object's storage class when S3 knows it (restores): EventBridge's `source-storage-class`, not a record field. */
   storageClass?: string;
   destination: { kind: 'lambda' | 'queue' | 'topic'; arn: string; configurationId: string } | { kind: 'eventbridge' };
+  /**
+   * The `X-Amzn-Trace-Id` header of the write that caused the event (a handler's SDK sends its `_X_AMZN_TRACE_ID`),
+   * carried to the invocation for Lambda's recursive loop detection; internal, not a field of the record.
+   */
+  traceHeader?: string;
 }
 
 /** Write side of the CloudWatch Logs store, used by the Lambda runner. */
@@ -30,8 +35,11 @@ export interface FunctionRegistry {
   exists(arnOrName: string): boolean;
   /** The function's name when the ARN (or name) refers to an existing function. */
   functionFor(arnOrName: string): string | undefined;
-  /** Queues an asynchronous (`Event`) invocation; returns its request id. */
-  invokeAsync(name: string, payload: string): string;
+  /**
+   * Queues an asynchronous (`Event`) invocation; returns its request id. `traceHeader`: the trace header the event
+   * carries (recursive loop detection counts the chain's invocations by it; absent: a new chain).
+   */
+  invokeAsync(name: string, payload: string, options?: { traceHeader?: string }): string;
   /** Whether the function's resource policy lets `principal` (`s3.amazonaws.com`, `sns.amazonaws.com`…) invoke it for `sourceArn`. */
   allowsInvoke(arnOrName: string, principal: string, sourceArn: string): boolean;
 }
@@ -65,11 +73,14 @@ export interface ReceivedQueueMessage {
  */
 export interface QueueRegistry {
   exists(arn: string): boolean;
-  /** SendMessage: returns the new message's id. `senderId` is the SenderId attribute (default the account id). */
+  /**
+   * SendMessage: returns the new message's id. `senderId` is the SenderId attribute (default the account id);
+   * `traceHeader` becomes the AWSTraceHeader system attribute, as SQS stores a sender's X-Amzn-Trace-Id.
+   */
   send(
     arn: string,
     body: string,
-    options?: { messageAttributes?: Record<string, QueueMessageAttribute>; senderId?: string },
+    options?: { messageAttributes?: Record<string, QueueMessageAttribute>; senderId?: string; traceHeader?: string },
   ): { messageId: string };
   /** ReceiveMessage without waiting: up to `max` (1-10) visible messages, hidden for `visibilityTimeoutSeconds` (the queue's when absent). */
   receive(arn: string, options: { max: number; visibilityTimeoutSeconds?: number }): ReceivedQueueMessage[];
@@ -91,7 +102,7 @@ export interface TopicRegistry {
   /** Publish: delivers to every subscription as SNS does; returns the MessageId. Throws when the topic does not exist. */
   publish(
     arn: string,
-    message: { message: string; subject?: string; messageAttributes?: Record<string, QueueMessageAttribute> },
+    message: { message: string; subject?: string; messageAttributes?: Record<string, QueueMessageAttribute>; traceHeader?: string },
   ): { messageId: string };
   /** Whether the topic policy allows `principal` to `SNS:Publish` for `sourceArn` (checked under --strict). */
   allowsPublish(arn: string, principal: string, sourceArn: string): boolean;

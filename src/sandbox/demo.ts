@@ -3,7 +3,7 @@
  * and a notification configuration, created through the sandbox's own API with real SDK clients,
  * exactly as a user would against AWS. Idempotent: a second run updates instead of failing.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, type Dirent } from 'node:fs';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
   CreateBucketCommand,
@@ -99,12 +99,57 @@ export function demoPackage(handlerOption?: string): DemoPackage {
   } catch {
     throw usageError(`--handler ${file}: file not found`);
   }
-  const files: Record<string, string | Uint8Array> = { [basename(file)]: source };
+  // The handler's folder goes along (its imported modules), as a deployment package holds them.
+  const files: Record<string, string | Uint8Array> = { ...handlerFolderFiles(dirname(resolve(file))), [basename(file)]: source };
   // A .js handler is ESM only under a package.json with "type": "module"; keep that meaning in the zip.
   if (extname(file).toLowerCase() === '.js' && nearestPackageType(dirname(resolve(file))) === 'module') {
     files['package.json'] = '{"type":"module"}\n';
   }
   return { runtime, handler, zip: zipPackage(files) };
+}
+
+/** Most files and bytes of a handler's folder packaged with it; a bigger folder (a home directory…) sends the file alone. */
+const MAX_FOLDER_FILES = 1000;
+const MAX_FOLDER_BYTES = 50 * 1024 * 1024;
+
+/**
+ * The files under a handler's folder (relative path -> bytes) for its package: every regular file but those under
+ * `node_modules`, `__pycache__` and dot folders, dot files, and the root's package.json / package-lock.json (a
+ * .js handler's module type is kept apart, see demoPackage). Empty when the folder holds more than
+ * MAX_FOLDER_FILES files or MAX_FOLDER_BYTES bytes. These are the files whose changes hot reload follows (hot-reload.ts).
+ */
+export function handlerFolderFiles(dir: string): Record<string, Uint8Array> {
+  const files: Record<string, Uint8Array> = {};
+  let count = 0;
+  let bytes = 0;
+  const walk = (at: string, prefix: string): boolean => {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(at, { withFileTypes: true });
+    } catch {
+      return true; // unreadable: left out
+    }
+    for (const entry of entries) {
+      if (entry.name.startsWith('.') || entry.name === 'node_modules' || entry.name === '__pycache__') continue;
+      if (!prefix && (entry.name === 'package.json' || entry.name === 'package-lock.json')) continue;
+      const path = join(at, entry.name);
+      if (entry.isDirectory()) {
+        if (!walk(path, `${prefix}${entry.name}/`)) return false;
+      } else if (entry.isFile()) {
+        const size = statSync(path, { throwIfNoEntry: false })?.size ?? 0;
+        count += 1;
+        bytes += size;
+        if (count > MAX_FOLDER_FILES || bytes > MAX_FOLDER_BYTES) return false;
+        try {
+          files[`${prefix}${entry.name}`] = readFileSync(path);
+        } catch {
+          /* vanished or unreadable while walking: left out */
+        }
+      }
+    }
+    return true;
+  };
+  return walk(dir, '') ? files : {};
 }
 
 /** The "type" of the nearest package.json at or above dir, as node resolves it. */

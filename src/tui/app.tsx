@@ -271,6 +271,7 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
           warnings={state.warnings}
           notice={notice}
           queued={queuedText(state)}
+          reloaded={state.reloaded}
         />
         <Box flexDirection="column" height={bodyHeight} overflow="hidden">
           {body}

@@ -7,11 +7,14 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import {
   CompleteMultipartUploadCommand,
+  CreateBucketCommand,
   CopyObjectCommand,
   CreateMultipartUploadCommand,
   DeleteObjectCommand,
   DeleteObjectTaggingCommand,
+  PutBucketLifecycleConfigurationCommand,
   PutBucketNotificationConfigurationCommand,
+  PutBucketVersioningCommand,
   PutObjectAclCommand,
   PutObjectCommand,
   PutObjectTaggingCommand,
@@ -58,6 +61,7 @@ let s3: S3Client;
 const records: S3EventRecord[] = [];
 
 before(async () => {
+  // 0.001: restore tiers take milliseconds; a lifecycle day is one second times the scale.
   sandbox = await startSandbox({ port: 0, timing: { scale: 0.001 } });
   const demo = await setupDemo(sandbox, { bucket: BUCKET });
   s3 = new S3Client({
@@ -77,7 +81,7 @@ before(async () => {
           {
             Id: 's3trigger-demo',
             LambdaFunctionArn: demo.functionArn,
-            Events: ['s3:ObjectTagging:*', 's3:ObjectAcl:Put', 's3:ObjectRestore:*'],
+            Events: ['s3:ObjectTagging:*', 's3:ObjectAcl:Put', 's3:ObjectRestore:*', 's3:LifecycleExpiration:*'],
           },
         ],
       },
@@ -102,11 +106,15 @@ async function until(eventName: string, key: string): Promise<S3EventRecord> {
 }
 
 function compare(record: S3EventRecord): void {
+  compareIn(BUCKET, record);
+}
+
+function compareIn(bucket: string, record: S3EventRecord): void {
   const o = record.s3.object as Partial<S3EventRecord['s3']['object']>;
   const sample = (
     buildSampleEvent({
       eventName: record.eventName,
-      bucket: BUCKET,
+      bucket,
       key: decodeEventKey(o.key!),
       region: sandbox.region,
       ...(o.size !== undefined ? { size: o.size } : {}),
@@ -170,3 +178,59 @@ test('restore: Post, Completed, Delete (a GLACIER object, AWS times at scale 0.0
   compare(await until('ObjectRestore:Completed', archived));
   compare(await until('ObjectRestore:Delete', archived));
 });
+
+test('versioned: DeleteMarkerCreated, Delete of a version, LifecycleExpiration Delete and DeleteMarkerCreated', async () => {
+  const versioned = 'every-type-versioned';
+  await s3.send(new CreateBucketCommand({ Bucket: versioned, CreateBucketConfiguration: { LocationConstraint: sandbox.region as never } }));
+  const arn = `arn:aws:lambda:${sandbox.region}:000000000000:function:event-handler`;
+  await s3.send(
+    new PutBucketNotificationConfigurationCommand({
+      Bucket: versioned,
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [
+          { Id: 's3trigger-demo-created', LambdaFunctionArn: arn, Events: ['s3:ObjectCreated:*'] },
+          { Id: 's3trigger-demo-removed', LambdaFunctionArn: arn, Events: ['s3:ObjectRemoved:*'] },
+          { Id: 's3trigger-demo', LambdaFunctionArn: arn, Events: ['s3:LifecycleExpiration:*'] },
+        ],
+      },
+    }),
+  );
+  await s3.send(new PutBucketVersioningCommand({ Bucket: versioned, VersioningConfiguration: { Status: 'Enabled' } }));
+  const put = await s3.send(new PutObjectCommand({ Bucket: versioned, Key: 'v/a.txt', Body: 'one\n' }));
+  const created = await untilIn(versioned, 'ObjectCreated:Put', 'v/a.txt');
+  assert.equal(created.s3.object.versionId, put.VersionId);
+  compareIn(versioned, created);
+  await s3.send(new DeleteObjectCommand({ Bucket: versioned, Key: 'v/a.txt' }));
+  compareIn(versioned, await untilIn(versioned, 'ObjectRemoved:DeleteMarkerCreated', 'v/a.txt'));
+  await s3.send(new DeleteObjectCommand({ Bucket: versioned, Key: 'v/a.txt', VersionId: put.VersionId }));
+  compareIn(versioned, await untilIn(versioned, 'ObjectRemoved:Delete', 'v/a.txt'));
+  // Lifecycle: a day is 1 ms here; a current version expires into a delete marker.
+  await s3.send(new PutObjectCommand({ Bucket: versioned, Key: 'old/b.txt', Body: 'two\n' }));
+  await s3.send(
+    new PutBucketLifecycleConfigurationCommand({
+      Bucket: versioned,
+      LifecycleConfiguration: {
+        Rules: [
+          {
+            ID: 'expire',
+            Status: 'Enabled',
+            Filter: { Prefix: 'old/' },
+            Expiration: { Days: 1 },
+            NoncurrentVersionExpiration: { NoncurrentDays: 1 },
+          },
+        ],
+      },
+    }),
+  );
+  compareIn(versioned, await untilIn(versioned, 'LifecycleExpiration:DeleteMarkerCreated', 'old/b.txt'));
+  compareIn(versioned, await untilIn(versioned, 'LifecycleExpiration:Delete', 'old/b.txt'));
+});
+
+async function untilIn(bucket: string, eventName: string, key: string): Promise<S3EventRecord> {
+  for (let i = 0; i < 400; i++) {
+    const found = records.find((r) => r.s3.bucket.name === bucket && r.eventName === eventName && decodeEventKey(r.s3.object.key) === key);
+    if (found) return found;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw new Error(`no ${eventName} record for ${key} in ${bucket}`);
+}

@@ -30,7 +30,7 @@ export function notifyLambda(
     log(`s3 -> lambda: dropped ${describe(n)}: function ${n.destination.arn} does not let s3.amazonaws.com invoke it (--strict)`);
     return;
   }
-  functions.invokeAsync(name, s3EventPayload(n));
+  functions.invokeAsync(name, s3EventPayload(n), n.traceHeader ? { traceHeader: n.traceHeader } : undefined);
 }
 
 /** `ObjectCreated:Put s3://bucket/key`, for log lines. */

@@ -26,7 +26,7 @@ export function notifyTopic(
     return;
   }
   try {
-    topics.publish(arn, { message: s3EventPayload(n), subject: S3_SNS_SUBJECT });
+    topics.publish(arn, { message: s3EventPayload(n), subject: S3_SNS_SUBJECT, ...(n.traceHeader ? { traceHeader: n.traceHeader } : {}) });
   } catch (err) {
     options.log(`s3 -> sns: dropped ${describe(n)} for ${arn}: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -29,7 +29,7 @@ export function notifyQueue(
     return;
   }
   try {
-    queues.send(arn, s3EventPayload(n), { senderId: S3_SENDER_ID });
+    queues.send(arn, s3EventPayload(n), { senderId: S3_SENDER_ID, ...(n.traceHeader ? { traceHeader: n.traceHeader } : {}) });
   } catch (err) {
     options.log(`s3 -> sqs: dropped ${describe(n)} for ${arn}: ${err instanceof Error ? err.message : String(err)}`);
   }

@@ -5,6 +5,8 @@ import { readBody, sendJson } from '../protocol/body.js';
 import { LambdaError, sendLambdaError } from './errors.js';
 import type { EventSourceMappings } from './event-source-mappings/mappings.js';
 import type { LambdaFunctions } from './functions.js';
+import { handleVersionRoute } from './versions/api.js';
+import { splitRunnerKey } from './versions/rules.js';
 
 /** Largest request body read (a 50 MB zip in base64 JSON); Lambda's own limit for direct uploads. */
 const MAX_BODY_BYTES = 70_167_211;
@@ -15,6 +17,8 @@ export interface Route {
   op: string;
   name?: string;
   sid?: string;
+  /** An alias name (`…/aliases/{alias}`). */
+  alias?: string;
   /** An event source mapping's UUID. */
   uuid?: string;
 }
@@ -69,10 +73,18 @@ export function route(method: string, pathname: string): Route | undefined {
     'POST policy': 'AddPermission',
     'GET policy': 'GetPolicy',
     'DELETE policy/*': 'RemovePermission',
+    'POST versions': 'PublishVersion',
+    'GET versions': 'ListVersionsByFunction',
+    'POST aliases': 'CreateAlias',
+    'GET aliases': 'ListAliases',
+    'GET aliases/*': 'GetAlias',
+    'PUT aliases/*': 'UpdateAlias',
+    'DELETE aliases/*': 'DeleteAlias',
   };
   const op = ops[key];
   if (!op) return undefined;
-  return { op, name, ...(extra !== undefined ? { sid: decodeSegment(extra) } : {}) };
+  if (extra === undefined) return { op, name };
+  return { op, name, ...(sub === 'aliases' ? { alias: decodeSegment(extra) } : { sid: decodeSegment(extra) }) };
 }
 
 function parseJson<T>(body: Buffer): T {
@@ -142,7 +154,7 @@ export async function handleLambdaRequest(
           413,
         ),
     );
-    // Only $LATEST exists here: any other Qualifier names a version or alias that is not found.
+    if (await handleVersionRoute(fns, r, url, body, res)) return;
     const qualifier = url.searchParams.get('Qualifier') ?? undefined;
     const name = qualifier !== undefined && r.op !== 'Invoke' ? `${r.name ?? ''}:${qualifier}` : (r.name ?? '');
     switch (r.op) {
@@ -239,8 +251,9 @@ async function invoke(
   if (body.length > limit) {
     throw new LambdaError('RequestTooLargeException', `Request must be smaller than ${limit} bytes for the InvokeFunction operation`, 413);
   }
+  const executed = splitRunnerKey(name).version;
   if (type === 'DryRun') {
-    res.writeHead(204, { 'X-Amz-Executed-Version': '$LATEST' }).end();
+    res.writeHead(204, { 'X-Amz-Executed-Version': executed }).end();
     return;
   }
   if (type === 'Event') {
@@ -253,7 +266,7 @@ async function invoke(
   const outcome = await fns.invoke(name, payload, clientContext ? Buffer.from(clientContext, 'base64').toString('utf8') : undefined);
   const headers: Record<string, string | number> = {
     'content-type': 'application/json',
-    'X-Amz-Executed-Version': '$LATEST',
+    'X-Amz-Executed-Version': executed,
     'content-length': Buffer.byteLength(outcome.payload),
   };
   if (outcome.status !== 'success') headers['X-Amz-Function-Error'] = 'Unhandled';

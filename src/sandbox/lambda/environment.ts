@@ -12,20 +12,18 @@ import { childEnvironment, type FunctionSpec, type InvocationOutcome, type Invoc
 import { LineAssembler } from './line-assembler.js';
 import { runtimeFamily, type RuntimeFamily } from './runtimes/index.js';
 import type { RuntimeMessage, RuntimeTransport } from './runtimes/transport.js';
+import { newTraceId } from './recursion/trace-header.js';
 import {
-  endLine,
   errorPayload,
-  initStartLine,
-  logGroupFor,
   logStreamName,
   nodeConsoleLine,
-  reportLine,
   runtimeExitLine,
   splitForCloudWatch,
-  startLine,
   timeoutLine,
   type HandlerError,
 } from './log-format.js';
+import { FunctionLogFormat } from './json-logs.js';
+import { logSettingsOf } from './logging-config.js';
 
 interface Running {
   req: InvocationRequest;
@@ -54,11 +52,13 @@ function peakMemoryMB(pid: number | undefined): number | undefined {
 }
 
 export class ExecutionEnvironment {
-  readonly logStream = logStreamName(new Date());
+  readonly logStream: string;
   readonly logGroup: string;
   private child?: ChildProcess;
   private transport?: RuntimeTransport;
   private readonly family: RuntimeFamily;
+  /** The platform and error lines in the function's LogFormat, and its level filter (json-logs.ts). */
+  private readonly logFormat: FunctionLogFormat;
   private initDurationMs?: number;
   private initError?: HandlerError;
   /** The invoke's body for an init failure the runtime described itself (Runtime API init/error). */
@@ -75,7 +75,9 @@ export class ExecutionEnvironment {
     readonly spec: FunctionSpec,
     private readonly host: RuntimeHost,
   ) {
-    this.logGroup = logGroupFor(spec.name);
+    this.logStream = logStreamName(new Date(), undefined, spec.version);
+    this.logFormat = new FunctionLogFormat(spec.logging ?? logSettingsOf(spec.name, undefined), spec.runtime, undefined, spec.version);
+    this.logGroup = this.logFormat.settings.logGroup;
     this.family = runtimeFamily(spec.runtime);
     this.ready = this.boot();
   }
@@ -97,7 +99,7 @@ export class ExecutionEnvironment {
   }
 
   private async boot(): Promise<void> {
-    this.write(initStartLine(this.spec.runtime));
+    this.writeMany(this.logFormat.initStart(this.spec.name));
     const spawnedAt = performance.now();
     const failInit = (error: HandlerError) => {
       this.alive = false;
@@ -190,9 +192,13 @@ export class ExecutionEnvironment {
         this.afterOutput(() => settle?.(msg.error));
         break;
       }
-      case 'log':
-        this.flushLines(splitForCloudWatch(nodeConsoleLine(msg.ts ?? Date.now(), msg.requestId, msg.level ?? 'INFO', msg.message ?? '')));
+      case 'log': {
+        const line = msg.json
+          ? `${msg.message ?? ''}\n`
+          : nodeConsoleLine(msg.ts ?? Date.now(), msg.requestId, msg.level ?? 'INFO', msg.message ?? '');
+        this.flushLines(splitForCloudWatch(line));
         break;
+      }
       case 'fatal':
         if (msg.error) this.writeHandlerError(undefined, msg.error, 'init');
         this.kill();
@@ -255,7 +261,7 @@ export class ExecutionEnvironment {
           this.running.drained[stream] = true;
           this.maybeFinish();
         }
-      } else lines.push(`${item.line}\n`);
+      } else if (this.logFormat.keeps(item.line)) lines.push(`${item.line}\n`);
     }
     this.flushLines(lines);
   }
@@ -304,7 +310,8 @@ export class ExecutionEnvironment {
   }
 
   private writeHandlerError(requestId: string | undefined, error: HandlerError, phase: 'invoke' | 'init', fatal = false): void {
-    const lines = this.family.errorLine(requestId, error, phase, fatal);
+    // node and python: the platform writes their errors, in the function's LogFormat; ruby and provided: the family's own.
+    const lines = this.logFormat.handlerError(requestId, error, phase) ?? this.family.errorLine(requestId, error, phase, fatal);
     if (typeof lines === 'string') this.write(lines);
     else if (lines) this.writeMany(lines);
   }
@@ -325,7 +332,7 @@ export class ExecutionEnvironment {
         truncated: false,
         timer: setTimeout(() => this.onTimeout(), timeoutMs),
       };
-      this.write(startLine(req.requestId));
+      this.writeMany(this.logFormat.start(req.requestId));
       if (this.initError || !this.alive || !this.transport) {
         const error = this.initError ?? { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited', trace: [] };
         this.complete('error', error, 0, { status: 'error', errorType: error.errorType }, this.initFailurePayload(req.requestId, error));
@@ -337,6 +344,7 @@ export class ExecutionEnvironment {
         ...(req.clientContext !== undefined ? { clientContext: req.clientContext } : {}),
         deadlineMs: Date.now() + timeoutMs,
         invokedFunctionArn: this.spec.arn,
+        traceId: req.traceId ?? newTraceId(this.spec.arn),
       });
     });
   }
@@ -379,16 +387,11 @@ export class ExecutionEnvironment {
     this.maxRssMB = Math.max(this.maxRssMB, peakMemoryMB(this.child?.pid) ?? 0);
     this.flushRemainder();
     this.kill();
-    const message = timeoutLine(Date.now(), r.req.requestId, this.spec.timeoutSeconds);
-    this.write(message);
-    const error = { errorType: 'Sandbox.Timedout', errorMessage: message.trim(), trace: [] };
-    this.complete(
-      'timeout',
-      error,
-      performance.now() - r.startedAt,
-      { status: 'timeout' },
-      JSON.stringify({ errorMessage: message.trim() }),
-    );
+    const message = timeoutLine(Date.now(), r.req.requestId, this.spec.timeoutSeconds).trim();
+    this.writeMany(this.logFormat.timeout(r.req.requestId, this.spec.timeoutSeconds));
+    const error = { errorType: 'Sandbox.Timedout', errorMessage: message, trace: [] };
+    // Lambda reports the configured timeout as the Duration (`Duration: 3000.00 ms`), not the moment the kill landed.
+    this.complete('timeout', error, this.spec.timeoutSeconds * 1000, { status: 'timeout' }, JSON.stringify({ errorMessage: message }));
   }
 
   private onExit(detail: string): void {
@@ -430,16 +433,19 @@ export class ExecutionEnvironment {
     const requestId = r.req.requestId;
     const initDurationMs = this.initReported ? undefined : this.initDurationMs;
     this.initReported = true;
-    this.write(endLine(requestId));
-    this.write(
-      reportLine({
-        requestId,
-        durationMs,
-        memorySizeMB: this.spec.memorySizeMB,
-        maxMemoryUsedMB: Math.min(Math.max(this.maxRssMB, 1), this.spec.memorySizeMB),
-        initDurationMs,
-        ...report,
-      }),
+    this.writeMany(this.logFormat.end(requestId));
+    this.writeMany(
+      this.logFormat.report(
+        {
+          requestId,
+          durationMs,
+          memorySizeMB: this.spec.memorySizeMB,
+          maxMemoryUsedMB: Math.min(Math.max(this.maxRssMB, 1), this.spec.memorySizeMB),
+          initDurationMs,
+          ...report,
+        },
+        status,
+      ),
     );
     const tail = Buffer.from(r.tail);
     this.running = undefined;

@@ -2,7 +2,7 @@
 import type { CreateFunctionRequest, FunctionConfiguration, UpdateFunctionConfigurationRequest } from '@aws-sdk/client-lambda';
 import { validateDeadLetterConfig } from './async/config.js';
 import { invalidParameter, LambdaError } from './errors.js';
-import { logGroupFor } from './log-format.js';
+import { mergeLoggingConfig, validateLoggingConfig } from './logging-config.js';
 
 /** CreateFunction as it arrives in JSON: ZipFile is base64 text, not bytes. */
 export type CreateFunctionBody = Omit<CreateFunctionRequest, 'Code'> & { Code?: CodeSource & { ImageUri?: string } };
@@ -148,10 +148,19 @@ function validateRole(role: unknown): LambdaError | undefined {
 
 type Settings = Pick<
   UpdateFunctionConfigurationRequest,
-  'Runtime' | 'Handler' | 'Timeout' | 'MemorySize' | 'Environment' | 'EphemeralStorage' | 'Role' | 'Description' | 'DeadLetterConfig'
+  | 'Runtime'
+  | 'Handler'
+  | 'Timeout'
+  | 'MemorySize'
+  | 'Environment'
+  | 'EphemeralStorage'
+  | 'Role'
+  | 'Description'
+  | 'DeadLetterConfig'
+  | 'LoggingConfig'
 >;
 
-function validateSettings(input: Settings, currentRuntime?: string): LambdaError | undefined {
+function validateSettings(input: Settings, current?: FunctionConfiguration): LambdaError | undefined {
   if (input.Role !== undefined) {
     const invalid = validateRole(input.Role);
     if (invalid) return invalid;
@@ -174,7 +183,7 @@ function validateSettings(input: Settings, currentRuntime?: string): LambdaError
     );
   }
   // A custom runtime's handler is any name (its bootstrap reads _HANDLER); the managed ones need `module.function`.
-  const custom = (input.Runtime ?? currentRuntime ?? '').startsWith('provided');
+  const custom = (input.Runtime ?? current?.Runtime ?? '').startsWith('provided');
   if (input.Handler !== undefined && !(custom ? /^[^\s\0]+$/ : /^[^\s\0]+\.[^\s.\0]+$/).test(input.Handler)) {
     return validation(
       `Value '${input.Handler}' at 'handler' failed to satisfy constraint: Member must satisfy regular expression pattern: [^\\s]+`,
@@ -189,7 +198,8 @@ function validateSettings(input: Settings, currentRuntime?: string): LambdaError
   return (
     validateEnvironment(input.Environment) ??
     validateEphemeralStorage(input.EphemeralStorage) ??
-    validateDeadLetterConfig(input.DeadLetterConfig)
+    validateDeadLetterConfig(input.DeadLetterConfig) ??
+    validateLoggingConfig(input.LoggingConfig, current?.LoggingConfig)
   );
 }
 
@@ -220,8 +230,12 @@ export function validateCreate(input: CreateFunctionBody): LambdaError | undefin
   return validateArchitectures(input.Architectures) ?? validateSettings(input);
 }
 
-export function validateUpdateConfiguration(input: UpdateFunctionConfigurationRequest, currentRuntime?: string): LambdaError | undefined {
-  return validateSettings(input, currentRuntime);
+/** `current`: the stored configuration (a level without a LogFormat in the request is checked against its format). */
+export function validateUpdateConfiguration(
+  input: UpdateFunctionConfigurationRequest,
+  current?: FunctionConfiguration,
+): LambdaError | undefined {
+  return validateSettings(input, current);
 }
 
 export interface CodeInfo {
@@ -259,7 +273,7 @@ export function newConfiguration(
     Architectures: input.Architectures ?? ['x86_64'],
     EphemeralStorage: { Size: input.EphemeralStorage?.Size ?? 512 },
     SnapStart: { ApplyOn: 'None', OptimizationStatus: 'Off' },
-    LoggingConfig: { LogFormat: 'Text', LogGroup: logGroupFor(name) },
+    LoggingConfig: mergeLoggingConfig(name, undefined, input.LoggingConfig),
   };
 }
 
@@ -301,6 +315,9 @@ export function withSettings(
     ...(input.Role !== undefined ? { Role: input.Role } : {}),
     ...(input.Environment !== undefined ? { Environment: { Variables: input.Environment.Variables ?? {} } } : {}),
     ...(input.EphemeralStorage !== undefined ? { EphemeralStorage: { Size: input.EphemeralStorage.Size } } : {}),
+    ...(input.LoggingConfig != null
+      ? { LoggingConfig: mergeLoggingConfig(config.FunctionName!, config.LoggingConfig, input.LoggingConfig) }
+      : {}),
     LastModified: lastModified(now),
     RevisionId: revisionId,
     LastUpdateStatus: 'InProgress',

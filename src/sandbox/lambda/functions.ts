@@ -25,11 +25,18 @@ import {
   type CodeSource,
   type CreateFunctionBody,
 } from './function-config.js';
+import { logSettingsOf } from './logging-config.js';
 import { FunctionGoneError, type Runner } from './runner.js';
 import type { FunctionStore, PolicyStatement, StoredFunction } from './store.js';
+import { splitRunnerKey } from './versions/rules.js';
+import { VersionStore } from './versions/store.js';
+import { FunctionVersions, type Target } from './versions/versions.js';
 import { codeSha256, MAX_UNZIPPED_BYTES, MAX_ZIPPED_BYTES, UnzippedTooLargeError, ZipFormatError } from './zip.js';
 
 export class LambdaFunctions {
+  /** Published versions and aliases (versions/). */
+  readonly versions: FunctionVersions;
+
   constructor(
     private readonly store: FunctionStore,
     private readonly runner: Runner,
@@ -46,6 +53,7 @@ export class LambdaFunctions {
       forget?: (name: string) => void;
     },
   ) {
+    this.versions = new FunctionVersions(store, new VersionStore((name) => store.functionDir(name)), (name) => this.arnOf(name));
     for (const f of store.list()) this.linkSdk(f.configuration.FunctionName!);
   }
 
@@ -53,36 +61,59 @@ export class LambdaFunctions {
     return functionArn(this.where.region, this.where.accountId, name);
   }
 
-  /** The function a name / ARN / partial ARN refers to, if it exists here ($LATEST only). */
-  resolve(ref: string): StoredFunction | undefined {
+  /** What a name / ARN / partial ARN refers to ($LATEST, a version `:N` or an alias), if it exists here. */
+  target(ref: string): Target | undefined {
     const parsed = parseFunctionRef(ref);
     if (!parsed) return undefined;
     if (parsed.region && parsed.region !== this.where.region) return undefined;
     if (parsed.account && parsed.account !== this.where.accountId) return undefined;
-    if (parsed.qualifier && parsed.qualifier !== '$LATEST') return undefined;
-    return this.store.get(parsed.name);
+    return this.versions.target(parsed.name, parsed.qualifier);
   }
 
-  private require(ref: string): StoredFunction {
-    const found = this.resolve(ref);
+  /** The configuration and resource policy a reference names (a version's or alias's own policy), if it exists. */
+  resolve(ref: string): StoredFunction | undefined {
+    return this.target(ref)?.stored;
+  }
+
+  /** `name` or `name:qualifier` for a reference that exists (what invokes take), undefined otherwise. */
+  refOf(ref: string): string | undefined {
+    const t = this.target(ref);
+    return t ? (t.kind === 'latest' ? t.name : `${t.name}:${t.qualifier}`) : undefined;
+  }
+
+  private requireTarget(ref: string): Target {
+    const found = this.target(ref);
     if (found) return found;
     const name = parseFunctionRef(ref)?.name ?? ref;
     const qualifier = parseFunctionRef(ref)?.qualifier;
     throw notFound(qualifier ? `${this.arnOf(name)}:${qualifier}` : this.arnOf(name));
   }
 
-  specOf(name: string): FunctionSpec | undefined {
-    const c = this.store.get(name)?.configuration;
+  /** $LATEST only (code and configuration updates): a qualifier other than $LATEST is not found. */
+  private require(ref: string): StoredFunction {
+    const t = this.requireTarget(ref);
+    if (t.kind !== 'latest') throw notFound(`${this.arnOf(t.name)}:${t.qualifier}`);
+    return t.stored;
+  }
+
+  /** The spec the runner starts environments from; `key` is `name` ($LATEST) or `name:N` (versions/rules.ts runnerKey). */
+  specOf(key: string): FunctionSpec | undefined {
+    const { name, version } = splitRunnerKey(key);
+    if (!this.store.get(name)) return undefined;
+    const published = version === '$LATEST' ? undefined : this.versions.version(name, version);
+    const c = version === '$LATEST' ? this.store.get(name)?.configuration : published?.configuration;
     if (!c) return undefined;
     return {
       name,
+      ...(version !== '$LATEST' ? { version } : {}),
       arn: c.FunctionArn!,
       runtime: c.Runtime!,
       handler: c.Handler!,
-      codeDir: this.store.codeDir(name),
+      codeDir: published?.codeDir ?? this.store.codeDir(name),
       timeoutSeconds: c.Timeout ?? 3,
       memorySizeMB: c.MemorySize ?? 128,
       environment: c.Environment?.Variables ?? {},
+      logging: logSettingsOf(name, c.LoggingConfig),
     };
   }
 
@@ -178,8 +209,10 @@ export class LambdaFunctions {
   }
 
   get(ref: string): GetFunctionResponse {
-    const stored = this.require(ref);
+    const t = this.requireTarget(ref);
+    const stored = t.stored;
     const name = stored.configuration.FunctionName!;
+    const version = stored.configuration.Version ?? '$LATEST';
     const endpoint = this.where.endpoint();
     const reserved = this.where.concurrency?.get(name);
     return {
@@ -187,17 +220,18 @@ export class LambdaFunctions {
       ...(reserved !== undefined ? { Concurrency: { ReservedConcurrentExecutions: reserved } } : {}),
       Code: {
         RepositoryType: 'S3',
-        Location: `${endpoint ?? ''}/2015-03-31/functions/${encodeURIComponent(name)}/code.zip`,
+        Location: `${endpoint ?? ''}/2015-03-31/functions/${encodeURIComponent(name)}/code.zip${version === '$LATEST' ? '' : `?Qualifier=${version}`}`,
       },
     };
   }
 
   configuration(ref: string): FunctionConfiguration {
-    return this.require(ref).configuration;
+    return this.requireTarget(ref).stored.configuration;
   }
 
   zipPath(ref: string): string {
-    return this.store.zipPath(this.require(ref).configuration.FunctionName!);
+    const c = this.requireTarget(ref).stored.configuration;
+    return c.Version && c.Version !== '$LATEST' ? this.versions.zipPath(c.FunctionName!, c.Version) : this.store.zipPath(c.FunctionName!);
   }
 
   list(marker?: string, maxItems?: number): ListFunctionsResponse {
@@ -208,10 +242,17 @@ export class LambdaFunctions {
     return { Functions: page, ...(start + size < all.length ? { NextMarker: String(start + size) } : {}) };
   }
 
+  /** DeleteFunction: the whole function, or with a version qualifier only that version (versions.ts deleteVersion). */
   delete(ref: string): void {
-    const stored = this.require(ref);
-    const name = stored.configuration.FunctionName!;
-    this.runner.forget(name);
+    const qualifier = parseFunctionRef(ref)?.qualifier;
+    const name = this.requireTarget(parseFunctionRef(ref)?.name ?? ref).name;
+    if (qualifier !== undefined) {
+      this.versions.deleteVersion(name, qualifier);
+      this.runner.forget(`${name}:${qualifier}`);
+      return;
+    }
+    for (const v of this.versions.list(name).Versions) this.runner.forget(v.Version === '$LATEST' ? name : `${name}:${v.Version}`);
+    this.versions.forget(name);
     this.store.delete(name);
     this.where.forget?.(name);
   }
@@ -241,7 +282,7 @@ export class LambdaFunctions {
 
   updateConfiguration(ref: string, input: UpdateFunctionConfigurationRequest): FunctionConfiguration {
     const stored = this.require(ref);
-    const invalid = validateUpdateConfiguration(input, stored.configuration.Runtime);
+    const invalid = validateUpdateConfiguration(input, stored.configuration);
     if (invalid) throw invalid;
     if (input.RevisionId && input.RevisionId !== stored.configuration.RevisionId) {
       throw new LambdaError(
@@ -258,7 +299,8 @@ export class LambdaFunctions {
   }
 
   addPermission(ref: string, input: AddPermissionRequest): { Statement: string } {
-    const stored = this.require(ref);
+    const target = this.requireTarget(ref);
+    const stored = target.stored;
     if (typeof input.StatementId !== 'string' || typeof input.Action !== 'string' || typeof input.Principal !== 'string') {
       throw invalidParameter('StatementId, Action and Principal are required.');
     }
@@ -275,26 +317,36 @@ export class LambdaFunctions {
       Effect: 'Allow',
       Principal: input.Principal.includes('.') ? { Service: input.Principal } : { AWS: input.Principal },
       Action: input.Action,
-      Resource: stored.configuration.FunctionArn!,
+      // A version's or alias's own policy names it (its qualified ARN).
+      Resource: target.kind === 'latest' ? stored.configuration.FunctionArn! : `${this.arnOf(target.name)}:${target.qualifier}`,
       ...(Object.keys(condition).length ? { Condition: condition } : {}),
     };
-    this.store.put({ ...stored, policy: [...stored.policy, statement] });
+    this.setPolicy(target, [...stored.policy, statement]);
     return { Statement: JSON.stringify(statement) };
   }
 
+  private setPolicy(target: Target, policy: PolicyStatement[]): void {
+    if (target.kind === 'latest') this.store.put({ ...target.stored, policy });
+    else this.versions.setPolicy(target, policy);
+  }
+
   policy(ref: string): { Policy: string; RevisionId: string } {
-    const stored = this.require(ref);
+    const stored = this.requireTarget(ref).stored;
     if (!stored.policy.length) throw new LambdaError('ResourceNotFoundException', 'The resource you requested does not exist.', 404);
     const policy = { Version: '2012-10-17', Id: 'default', Statement: stored.policy };
     return { Policy: JSON.stringify(policy), RevisionId: stored.configuration.RevisionId! };
   }
 
   removePermission(ref: string, sid: string): void {
-    const stored = this.require(ref);
+    const target = this.requireTarget(ref);
+    const stored = target.stored;
     if (!stored.policy.some((s) => s.Sid === sid)) {
       throw new LambdaError('ResourceNotFoundException', `Statement ${sid} is not found in resource policy.`, 404);
     }
-    this.store.put({ ...stored, policy: stored.policy.filter((s) => s.Sid !== sid) });
+    this.setPolicy(
+      target,
+      stored.policy.filter((s) => s.Sid !== sid),
+    );
   }
 
   /**
@@ -316,9 +368,12 @@ export class LambdaFunctions {
     );
   }
 
-  /** Validates the target and payload of an Invoke before anything runs. */
+  /**
+   * Validates the target and payload of an Invoke before anything runs; returns the runner key of the version that
+   * runs it (`name` or `name:N`; an alias picks by its routing weights).
+   */
   checkInvoke(ref: string, qualifier: string | undefined, payload: string): string {
-    const stored = this.require(qualifier ? `${ref}:${qualifier}` : ref);
+    const target = this.requireTarget(qualifier ? `${ref}:${qualifier}` : ref);
     try {
       JSON.parse(payload);
     } catch (err) {
@@ -327,20 +382,31 @@ export class LambdaFunctions {
         `Could not parse request body into json: Could not parse payload into json: ${err instanceof Error ? err.message : String(err)}`,
       );
     }
-    return stored.configuration.FunctionName!;
+    return this.runnerKeyOf(`${target.name}:${target.qualifier}`) ?? target.name;
+  }
+
+  /** The runner key (`name` or `name:N`) an invocation of `ref` runs now; undefined when `ref` names nothing. */
+  runnerKeyOf(ref: string): string | undefined {
+    const parsed = parseFunctionRef(ref);
+    return parsed ? this.versions.invocationKey(parsed.name, parsed.qualifier) : undefined;
   }
 
   /** RequestResponse; a function deleted before its invocation starts is ResourceNotFoundException, as AWS. */
-  async invoke(name: string, payload: string, clientContext?: string): Promise<InvocationOutcome> {
+  async invoke(ref: string, payload: string, clientContext?: string, traceId?: string): Promise<InvocationOutcome> {
+    const name = this.runnerKeyOf(ref) ?? ref;
     try {
-      return await this.runner.invoke(name, payload, randomUUID(), clientContext);
+      return await this.runner.invoke(name, payload, randomUUID(), clientContext, traceId);
     } catch (err) {
       if (err instanceof FunctionGoneError) throw notFound(this.arnOf(name));
       throw err;
     }
   }
 
-  invokeAsync(name: string, payload: string): string {
-    return this.runner.invokeAsync(name, payload);
+  /**
+   * `ref`: a runner key, or a qualified reference resolved per event (an alias's weights pick a version each time).
+   * `traceId`: the invocation's `_X_AMZN_TRACE_ID` (recursion/guard.ts); a new chain's when absent.
+   */
+  invokeAsync(ref: string, payload: string, traceId?: string): string {
+    return this.runner.invokeAsync(this.runnerKeyOf(ref) ?? ref, payload, undefined, traceId);
   }
 }

@@ -11,14 +11,15 @@ export function logGroupFor(functionName: string): string {
   return `/aws/lambda/${functionName}`;
 }
 
-/** `YYYY/MM/DD/[$LATEST]<32 lowercase hex>`, dated by the environment's UTC creation day. */
-export function logStreamName(createdAt: Date, hex: string = randomBytes(16).toString('hex')): string {
+/** `YYYY/MM/DD/[$LATEST]<32 lowercase hex>` (`[3]` for version 3), dated by the environment's UTC creation day. */
+export function logStreamName(createdAt: Date, hex: string = randomBytes(16).toString('hex'), version = '$LATEST'): string {
   const d = createdAt.toISOString().slice(0, 10).replaceAll('-', '/');
-  return `${d}/[$LATEST]${hex}`;
+  return `${d}/[${version}]${hex}`;
 }
 
-export function startLine(requestId: string): string {
-  return `START RequestId: ${requestId} Version: $LATEST\n`;
+/** `START RequestId: … Version: $LATEST`, or the published version that runs (`Version: 3`). */
+export function startLine(requestId: string, version = '$LATEST'): string {
+  return `START RequestId: ${requestId} Version: ${version}\n`;
 }
 
 export function endLine(requestId: string): string {
@@ -43,22 +44,27 @@ export interface ReportFields {
   errorType?: string;
 }
 
-export function billedDuration(durationMs: number): number {
-  return Math.max(1, Math.ceil(durationMs));
+/**
+ * Billed Duration in whole ms: the Duration rounded up, plus the Init Duration on a cold start (Lambda bills the INIT
+ * phase of on-demand functions since August 2025: `Duration: 5000.00 ms  Billed Duration: 5579 ms … Init Duration: 578.07 ms`).
+ */
+export function billedDuration(durationMs: number, initDurationMs = 0): number {
+  return Math.max(1, Math.ceil(durationMs + initDurationMs));
 }
 
 export function reportLine(f: ReportFields): string {
   const parts = [
     `REPORT RequestId: ${f.requestId}`,
     `Duration: ${f.durationMs.toFixed(2)} ms`,
-    `Billed Duration: ${billedDuration(f.durationMs)} ms`,
+    `Billed Duration: ${billedDuration(f.durationMs, f.initDurationMs)} ms`,
     `Memory Size: ${f.memorySizeMB} MB`,
     `Max Memory Used: ${f.maxMemoryUsedMB} MB`,
   ];
   if (f.initDurationMs !== undefined) parts.push(`Init Duration: ${f.initDurationMs.toFixed(2)} ms`);
   if (f.status) parts.push(`Status: ${f.status}`);
   if (f.errorType) parts.push(`Error Type: ${f.errorType}`);
-  return `${parts.join('\t')}\t\n`;
+  // Lambda ends a plain REPORT with a tab, one with a Status without (`…Max Memory Used: 1201 MB\tStatus: timeout\n`).
+  return `${parts.join('\t')}${f.status ? '' : '\t'}\n`;
 }
 
 const oneEvent = (text: string) => text.replace(/\r?\n/g, '\r');

@@ -31,6 +31,8 @@ export interface AsyncEnd {
   /** Times the function ran with it. */
   attempts: number;
   outcome?: InvocationOutcome;
+  /** Never run because Lambda stopped it (recursive loop detection): the dead-letter message's ErrorCode and ErrorMessage. */
+  stopped?: { errorCode: string; errorMessage: string };
 }
 
 export interface RunnerOptions {
@@ -68,6 +70,8 @@ interface QueuedEvent {
   last?: InvocationOutcome;
   /** Times it was held back by the reserved concurrency. */
   throttles: number;
+  /** `_X_AMZN_TRACE_ID` of its invocation (recursion/), kept across retries. */
+  traceId?: string;
 }
 
 /** The function was deleted before its invocation could start (Invoke racing DeleteFunction). */
@@ -171,7 +175,13 @@ export class Runner {
   }
 
   /** RequestResponse: runs now, resolves with the outcome. */
-  async invoke(name: string, payload: string, requestId: string = randomUUID(), clientContext?: string): Promise<InvocationOutcome> {
+  async invoke(
+    name: string,
+    payload: string,
+    requestId: string = randomUUID(),
+    clientContext?: string,
+    traceId?: string,
+  ): Promise<InvocationOutcome> {
     if (!this.specOf(name)) throw new FunctionGoneError(name);
     const pool = this.pool(name);
     const reserved = this.options.async?.reserved(name);
@@ -191,7 +201,7 @@ export class Runner {
       throw new FunctionGoneError(name);
     }
     try {
-      return await env.invoke({ requestId, payload, clientContext });
+      return await env.invoke({ requestId, payload, clientContext, traceId });
     } finally {
       pool.active -= 1;
       this.release(name, env, generation);
@@ -199,9 +209,9 @@ export class Runner {
   }
 
   /** Event: queued per function and started in queue order (so START lines keep commit order). */
-  invokeAsync(name: string, payload: string, requestId: string = randomUUID()): string {
+  invokeAsync(name: string, payload: string, requestId: string = randomUUID(), traceId?: string): string {
     const pool = this.pool(name);
-    pool.queue.push({ requestId, payload, attempt: 0, queuedAt: Date.now(), throttles: 0 });
+    pool.queue.push({ requestId, payload, attempt: 0, queuedAt: Date.now(), throttles: 0, ...(traceId ? { traceId } : {}) });
     void this.pump(name);
     return requestId;
   }
@@ -242,7 +252,7 @@ export class Runner {
           continue;
         }
         // Started (START written) before the next event is taken; finishes on its own.
-        void acquired.env.invoke({ requestId: event.requestId, payload: event.payload }).then((outcome) => {
+        void acquired.env.invoke({ requestId: event.requestId, payload: event.payload, traceId: event.traceId }).then((outcome) => {
           pool.active -= 1;
           this.release(name, acquired.env, acquired.generation);
           this.settle(name, event, outcome);

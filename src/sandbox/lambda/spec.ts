@@ -1,10 +1,13 @@
 /** What an execution environment is given: the function, the host machine, one invocation; and the child's env. */
 import type { LogsSink } from '../context.js';
-import { logGroupFor, type HandlerError } from './log-format.js';
+import type { HandlerError } from './log-format.js';
+import { loggingEnvironment, logSettingsOf, type LogSettings } from './logging-config.js';
 import type { RubyInterpreter } from './ruby.js';
 
 export interface FunctionSpec {
   name: string;
+  /** A published version's number (versions/); absent for $LATEST. */
+  version?: string;
   arn: string;
   runtime: string;
   handler: string;
@@ -12,6 +15,8 @@ export interface FunctionSpec {
   timeoutSeconds: number;
   memorySizeMB: number;
   environment: Record<string, string>;
+  /** The function's LoggingConfig as applied (logging-config.ts); absent: Text to /aws/lambda/NAME. */
+  logging?: LogSettings;
 }
 
 export interface RuntimeHost {
@@ -35,6 +40,8 @@ export interface InvocationRequest {
   requestId: string;
   payload: string;
   clientContext?: string;
+  /** `_X_AMZN_TRACE_ID` for this invocation (`Root=…;Parent=…;Sampled=0;Lineage=…`, recursion/trace-header.ts). */
+  traceId?: string;
 }
 
 export interface InvocationOutcome {
@@ -59,9 +66,9 @@ export function childEnvironment(spec: FunctionSpec, host: RuntimeHost, logStrea
     LAMBDA_TASK_ROOT: spec.codeDir,
     _HANDLER: spec.handler,
     AWS_LAMBDA_FUNCTION_NAME: spec.name,
-    AWS_LAMBDA_FUNCTION_VERSION: '$LATEST',
+    AWS_LAMBDA_FUNCTION_VERSION: spec.version ?? '$LATEST',
     AWS_LAMBDA_FUNCTION_MEMORY_SIZE: String(spec.memorySizeMB),
-    AWS_LAMBDA_LOG_GROUP_NAME: logGroupFor(spec.name),
+    ...loggingEnvironment(spec.logging ?? logSettingsOf(spec.name, undefined)),
     AWS_LAMBDA_LOG_STREAM_NAME: logStream,
     AWS_REGION: host.region,
     AWS_DEFAULT_REGION: host.region,

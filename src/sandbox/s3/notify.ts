@@ -24,6 +24,8 @@ export interface EventOrigin {
   sourceIp: string;
   /** Default: the sandbox's caller. */
   principalId?: string;
+  /** The request's X-Amzn-Trace-Id, carried to the destinations for Lambda's recursive loop detection. */
+  traceHeader?: string;
 }
 
 export class EventPublisher {
@@ -33,7 +35,14 @@ export class EventPublisher {
 
   /** Call after the change is committed and its response sent. eventName like 'ObjectCreated:Put'. */
   publish(bucket: BucketMeta, eventName: string, key: string, call: S3Call, object: PublishedObject = {}): void {
-    const origin = { requestId: call.requestId, hostId: call.hostId, sourceIp: call.req.socket.remoteAddress ?? '127.0.0.1' };
+    const trace = call.req.headers['x-amzn-trace-id'];
+    const traceHeader = Array.isArray(trace) ? trace[0] : trace;
+    const origin = {
+      requestId: call.requestId,
+      hostId: call.hostId,
+      sourceIp: call.req.socket.remoteAddress ?? '127.0.0.1',
+      ...(traceHeader ? { traceHeader } : {}),
+    };
     this.publishFrom(bucket, eventName, key, origin, object);
   }
 
@@ -75,7 +84,12 @@ export class EventPublisher {
         configurationId: destination.kind === 'eventbridge' ? '' : destination.configurationId,
       });
       try {
-        this.ctx.s3Events.publish({ record, destination, ...(object.storageClass ? { storageClass: object.storageClass } : {}) });
+        this.ctx.s3Events.publish({
+          record,
+          destination,
+          ...(object.storageClass ? { storageClass: object.storageClass } : {}),
+          ...(origin.traceHeader ? { traceHeader: origin.traceHeader } : {}),
+        });
       } catch (err) {
         this.ctx.log(`s3: event subscriber failed: ${err instanceof Error ? err.message : String(err)}`);
       }

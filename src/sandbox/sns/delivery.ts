@@ -67,7 +67,11 @@ export class Deliverer {
     const allowed = this.ctx.functions.allowsInvoke(sub.endpoint, 'sns.amazonaws.com', n.topicArn);
     const what = `the invoke: the function policy of ${name} does not allow sns.amazonaws.com for ${n.topicArn}`;
     if (!this.permitted(sub, allowed, what, lambdaGrantCommand(name, PRINCIPAL, n.topicArn, this.grantTarget))) return;
-    this.ctx.functions.invokeAsync(name, lambdaEvent(n, sub.arn, this.ctx.region));
+    this.ctx.functions.invokeAsync(
+      name,
+      lambdaEvent(n, sub.arn, this.ctx.region),
+      n.traceHeader ? { traceHeader: n.traceHeader } : undefined,
+    );
   }
 
   private toQueue(sub: StoredSubscription, n: Notification): void {
@@ -85,10 +89,17 @@ export class Deliverer {
         );
         return;
       }
-      this.ctx.queues.send(sub.endpoint, n.message, Object.keys(n.attributes).length ? { messageAttributes: n.attributes } : undefined);
+      this.ctx.queues.send(sub.endpoint, n.message, {
+        ...(Object.keys(n.attributes).length ? { messageAttributes: n.attributes } : {}),
+        ...(n.traceHeader ? { traceHeader: n.traceHeader } : {}),
+      });
       return;
     }
-    this.ctx.queues.send(sub.endpoint, notificationBody(n, sub.arn, this.ctx.region));
+    this.ctx.queues.send(
+      sub.endpoint,
+      notificationBody(n, sub.arn, this.ctx.region),
+      n.traceHeader ? { traceHeader: n.traceHeader } : undefined,
+    );
   }
 
   private async toHttp(sub: StoredSubscription, n: Notification): Promise<void> {

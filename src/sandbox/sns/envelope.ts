@@ -20,6 +20,8 @@ export interface Notification {
   /** ISO 8601 with milliseconds, UTC. */
   timestamp: string;
   attributes: Record<string, MessageAttribute>;
+  /** The trace header the publish carried (X-Amzn-Trace-Id), passed on to Lambda and SQS as AWS does for loop detection. */
+  traceHeader?: string;
 }
 
 const CERT_ID = createHash('md5').update('s3trigger sandbox SNS').digest('hex');

@@ -35,7 +35,8 @@ import { SNS_NAMESPACE } from './xml.js';
 /** A query form of PublishBatch carries up to 10 messages of 256 KiB, form-encoded (up to 3 bytes per byte). */
 const MAX_FORM_BYTES = 10 * 1024 * 1024;
 
-type Operation = (sns: SnsModel, params: URLSearchParams) => string | undefined;
+/** `traceHeader`: the request's X-Amzn-Trace-Id, which Publish carries to the subscriptions. */
+type Operation = (sns: SnsModel, params: URLSearchParams, traceHeader?: string) => string | undefined;
 
 const OPERATIONS: Record<string, Operation> = {
   CreateTopic: createTopic,
@@ -80,7 +81,8 @@ export function createSnsService(ctx: SandboxContext): SnsService {
       if (!operation) return writeProtocolError(req, res, 'query', notImplemented('sns', action));
       let result: string | undefined;
       try {
-        result = operation(model, params);
+        const trace = req.headers['x-amzn-trace-id'];
+        result = operation(model, params, typeof trace === 'string' && trace ? trace : undefined);
       } catch (err) {
         if (!(err instanceof SnsError)) throw err;
         return writeProtocolError(req, res, 'query', err.toProtocolError());

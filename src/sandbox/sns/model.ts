@@ -17,6 +17,8 @@ export interface OutgoingMessage {
   message: string | { default: string; [protocol: string]: string };
   subject?: string;
   attributes: Record<string, MessageAttribute>;
+  /** The publisher's X-Amzn-Trace-Id (or S3's event trace header): carried to Lambda and SQS subscriptions (recursion/). */
+  traceHeader?: string;
 }
 
 export class SnsModel {
@@ -73,6 +75,7 @@ export class SnsModel {
           message,
           timestamp,
           attributes: out.attributes,
+          ...(out.traceHeader ? { traceHeader: out.traceHeader } : {}),
         };
         this.deliverer.deliver(sub, n);
       }
@@ -92,6 +95,7 @@ export class SnsModel {
           message: m.message,
           ...(m.subject !== undefined ? { subject: m.subject } : {}),
           attributes,
+          ...(m.traceHeader ? { traceHeader: m.traceHeader } : {}),
         });
         return { messageId };
       },

@@ -62,7 +62,7 @@ function outgoing(topic: StoredTopic, input: PublishInput, params: URLSearchPara
 const answer = (sns: SnsModel, topic: StoredTopic, messageId: string) =>
   element('MessageId', messageId) + (topic.attributes.FifoTopic === 'true' ? element('SequenceNumber', sns.nextSequenceNumber()) : '');
 
-export function publish(sns: SnsModel, params: URLSearchParams): string {
+export function publish(sns: SnsModel, params: URLSearchParams, traceHeader?: string): string {
   const topicArn = params.get('TopicArn');
   const targetArn = params.get('TargetArn');
   if (params.get('PhoneNumber') !== null) throw invalidParameter('PhoneNumber Reason: the s3trigger sandbox does not send SMS');
@@ -84,10 +84,10 @@ export function publish(sns: SnsModel, params: URLSearchParams): string {
     'MessageAttributes',
     'messageAttributes',
   );
-  return answer(sns, topic, sns.publish(topic, out));
+  return answer(sns, topic, sns.publish(topic, traceHeader ? { ...out, traceHeader } : out));
 }
 
-export function publishBatch(sns: SnsModel, params: URLSearchParams): string {
+export function publishBatch(sns: SnsModel, params: URLSearchParams, traceHeader?: string): string {
   const topic = sns.topic(params.get('TopicArn'));
   const entries = indexedMembers(params, 'PublishBatchRequestEntries.member');
   if (entries.length === 0) throw new SnsError('EmptyBatchRequest', "The batch request doesn't contain any entries.");
@@ -122,7 +122,7 @@ export function publishBatch(sns: SnsModel, params: URLSearchParams): string {
         'MessageAttributes',
         `publishBatchRequestEntries.${i + 1}.member.messageAttributes`,
       );
-      successful.push(element('Id', entry.Id) + answer(sns, topic, sns.publish(topic, out)));
+      successful.push(element('Id', entry.Id) + answer(sns, topic, sns.publish(topic, traceHeader ? { ...out, traceHeader } : out)));
     } catch (err) {
       if (!(err instanceof SnsError) || err.code === 'ValidationError') throw err;
       failed.push(element('Id', entry.Id) + element('Code', err.code) + element('Message', err.message) + element('SenderFault', true));

@@ -98,7 +98,14 @@ export async function createSqsService(ctx: SandboxContext): Promise<SqsService>
       }
       const aborted = new AbortController();
       res.on('close', () => aborted.abort());
-      const opContext: OpContext = { engine, endpoint: ctx.endpoint ?? '', senderId: ctx.accountId, signal: aborted.signal };
+      const trace = req.headers['x-amzn-trace-id'];
+      const opContext: OpContext = {
+        engine,
+        endpoint: ctx.endpoint ?? '',
+        senderId: ctx.accountId,
+        signal: aborted.signal,
+        ...(typeof trace === 'string' && trace ? { traceHeader: trace } : {}),
+      };
       const output = await operation(opContext, request.input);
       if (res.destroyed) return;
       if (wire === 'json') sendJson(res, 200, output, 'application/x-amz-json-1.0');

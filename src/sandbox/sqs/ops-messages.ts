@@ -25,10 +25,23 @@ export function prepareMessage(queue: Queue, input: Input, senderId: string): Ne
   return { body, attributes, systemAttributes, delaySeconds, senderId };
 }
 
-function sentOutput(message: StoredMessage): Record<string, unknown> {
+/**
+ * The message as stored: the request's X-Amzn-Trace-Id header becomes its AWSTraceHeader system attribute unless the
+ * sender gave one (AWS X-Ray: "the message system attribute overrides the HTTP trace header").
+ */
+export function withTraceHeader(message: NewMessage, traceHeader: string | undefined): NewMessage {
+  if (!traceHeader || message.systemAttributes?.AWSTraceHeader) return message;
+  return {
+    ...message,
+    systemAttributes: { ...message.systemAttributes, AWSTraceHeader: { DataType: 'String', StringValue: traceHeader } },
+  };
+}
+
+/** SendMessage's answer; MD5OfMessageSystemAttributes covers the system attributes the sender gave (`given`). */
+function sentOutput(message: StoredMessage, given: NewMessage['systemAttributes'] = message.systemAttributes): Record<string, unknown> {
   const out: Record<string, unknown> = { MD5OfMessageBody: message.md5OfBody };
   if (message.md5OfAttributes) out.MD5OfMessageAttributes = message.md5OfAttributes;
-  const system = md5OfAttributes(message.systemAttributes);
+  const system = md5OfAttributes(given);
   if (system) out.MD5OfMessageSystemAttributes = system;
   out.MessageId = message.id;
   return out;
@@ -36,7 +49,8 @@ function sentOutput(message: StoredMessage): Record<string, unknown> {
 
 const sendMessage: Operation = (ctx, input) => {
   const queue = queueOf(ctx.engine, input);
-  return sentOutput(ctx.engine.send(queue, prepareMessage(queue, input, ctx.senderId)));
+  const message = prepareMessage(queue, input, ctx.senderId);
+  return sentOutput(ctx.engine.send(queue, withTraceHeader(message, ctx.traceHeader)), message.systemAttributes);
 };
 
 type Entry = Input & { Id: string };
@@ -109,8 +123,10 @@ const sendMessageBatch: Operation = (ctx, input) => {
     );
   }
   return runBatch(entries, (entry) => {
+    const message = prepareMessage(queue, entry, ctx.senderId);
     const { MD5OfMessageBody, MD5OfMessageAttributes, MD5OfMessageSystemAttributes, MessageId } = sentOutput(
-      ctx.engine.send(queue, prepareMessage(queue, entry, ctx.senderId)),
+      ctx.engine.send(queue, withTraceHeader(message, ctx.traceHeader)),
+      message.systemAttributes,
     );
     return { MessageId, MD5OfMessageBody, MD5OfMessageAttributes, MD5OfMessageSystemAttributes };
   });

@@ -16,6 +16,8 @@ export interface OpContext {
   senderId: string;
   /** Aborts a long poll when the client goes away. */
   signal: AbortSignal;
+  /** The request's X-Amzn-Trace-Id header: SendMessage(Batch) stores it as the AWSTraceHeader system attribute. */
+  traceHeader?: string;
 }
 
 export type Operation = (ctx: OpContext, input: Input) => Promise<Record<string, unknown>> | Record<string, unknown>;

@@ -47,7 +47,13 @@ export function createQueueRegistry(engine: SqsEngine): QueueRegistry {
     exists: (arn) => engine.byArn(arn) !== undefined,
     send(arn, body, options = {}) {
       const q = queue(arn);
-      const input = { MessageBody: body, MessageAttributes: wireAttributes(options.messageAttributes) };
+      const input = {
+        MessageBody: body,
+        MessageAttributes: wireAttributes(options.messageAttributes),
+        ...(options.traceHeader
+          ? { MessageSystemAttributes: { AWSTraceHeader: { DataType: 'String', StringValue: options.traceHeader } } }
+          : {}),
+      };
       const message = engine.send(q, prepareMessage(q, input, options.senderId ?? engine.accountId));
       return { messageId: message.id };
     },

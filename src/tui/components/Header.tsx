@@ -2,7 +2,7 @@ import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { Discovery, TargetInfo } from '../../events.js';
 import type { TailState } from '../../observe/types.js';
-import { oneLineText } from '../format.js';
+import { formatClock, oneLineText } from '../format.js';
 import { useTheme } from '../theme.js';
 
 export function tailModeText(tail: TailState): string {
@@ -67,10 +67,12 @@ export interface HeaderProps {
   notice?: string;
   /** Keys waiting for the tail, e.g. "1 queued until the tail is ready". */
   queued?: string;
+  /** The last hot reload of `--handler`: shown as `reloaded HH:MM:SS`. */
+  reloaded?: { at: number; files: number };
 }
 
 // The bucket comes before the target label: at 80 columns a long endpoint or profile label is what gets cut.
-export const Header = memo(function Header({ target, bucket, discovery, tails, warnings, notice, queued }: HeaderProps) {
+export const Header = memo(function Header({ target, bucket, discovery, tails, warnings, notice, queued, reloaded }: HeaderProps) {
   const theme = useTheme();
   // Links of the chain discovery could not follow are warnings too: a function they lead to is not tailed.
   const allWarnings = [...new Set([...(discovery?.warnings ?? []), ...(discovery?.chain?.unfollowed ?? []), ...warnings].map(oneLineText))];
@@ -81,6 +83,11 @@ export const Header = memo(function Header({ target, bucket, discovery, tails, w
           s3trigger
         </Text>
         {'  '}
+        {reloaded ? (
+          <Text color={theme.accent} bold>
+            {`reloaded ${formatClock(reloaded.at).slice(0, 8)}  `}
+          </Text>
+        ) : null}
         <Text bold>bucket: {bucket ?? '(none: press b)'}</Text>
         {`  ${target.label}`}
       </Text>

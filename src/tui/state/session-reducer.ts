@@ -72,6 +72,8 @@ export function applySessionEvent(prev: AppState, event: SessionEvent): AppState
     }
     case 'Warning':
       return addWarning(state, event.message);
+    case 'HandlerReloaded':
+      return { ...state, reloaded: { at: event.at, files: event.files.length } };
   }
 }
 

@@ -126,6 +126,8 @@ export interface AppState {
   warnings: string[];
   /** One transient line under the header (e.g. why a key did nothing). */
   notice?: string;
+  /** The last hot reload of `--handler` (HandlerReloaded): when, and how many files changed. */
+  reloaded?: { at: number; files: number };
   rows: Row[];
   selected: number;
   eventsOffset: number;

@@ -31,7 +31,7 @@ test('platform lines', () => {
   );
 });
 
-test('REPORT: tabs, two decimals, ceil billing, Init Duration and Status only when given', () => {
+test('REPORT: tabs, two decimals, ceil billing (init included), Init Duration and Status only when given', () => {
   const cases: [Parameters<typeof reportLine>[0], string][] = [
     [
       { requestId: ID, durationMs: 26.731, memorySizeMB: 128, maxMemoryUsedMB: 75 },
@@ -39,15 +39,15 @@ test('REPORT: tabs, two decimals, ceil billing, Init Duration and Status only wh
     ],
     [
       { requestId: ID, durationMs: 12.34, memorySizeMB: 128, maxMemoryUsedMB: 57, initDurationMs: 150.123 },
-      `REPORT RequestId: ${ID}\tDuration: 12.34 ms\tBilled Duration: 13 ms\tMemory Size: 128 MB\tMax Memory Used: 57 MB\tInit Duration: 150.12 ms\t\n`,
+      `REPORT RequestId: ${ID}\tDuration: 12.34 ms\tBilled Duration: 163 ms\tMemory Size: 128 MB\tMax Memory Used: 57 MB\tInit Duration: 150.12 ms\t\n`,
     ],
     [
       { requestId: ID, durationMs: 3000.4, memorySizeMB: 256, maxMemoryUsedMB: 40, status: 'timeout' },
-      `REPORT RequestId: ${ID}\tDuration: 3000.40 ms\tBilled Duration: 3001 ms\tMemory Size: 256 MB\tMax Memory Used: 40 MB\tStatus: timeout\t\n`,
+      `REPORT RequestId: ${ID}\tDuration: 3000.40 ms\tBilled Duration: 3001 ms\tMemory Size: 256 MB\tMax Memory Used: 40 MB\tStatus: timeout\n`,
     ],
     [
       { requestId: ID, durationMs: 1, memorySizeMB: 128, maxMemoryUsedMB: 40, status: 'error', errorType: 'Runtime.ExitError' },
-      `REPORT RequestId: ${ID}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tStatus: error\tError Type: Runtime.ExitError\t\n`,
+      `REPORT RequestId: ${ID}\tDuration: 1.00 ms\tBilled Duration: 1 ms\tMemory Size: 128 MB\tMax Memory Used: 40 MB\tStatus: error\tError Type: Runtime.ExitError\n`,
     ],
   ];
   for (const [input, expected] of cases) assert.equal(reportLine(input), expected);
@@ -58,6 +58,8 @@ test('REPORT: tabs, two decimals, ceil billing, Init Duration and Status only wh
     [99.5, 100],
   ] as const)
     assert.equal(billedDuration(ms), billed);
+  // A cold start bills its INIT phase too (AWS since August 2025): 5000 ms + 578.07 ms init -> 5579 ms.
+  assert.equal(billedDuration(5000, 578.07), 5579);
 });
 
 test('node console lines: ISO time, request id (or undefined in init), level, newlines as \\r', () => {

@@ -142,7 +142,9 @@ test('timeout: the child is killed, Lambda prints the timeout line, the environm
   const lines = linesOf(stream);
   const timeout = lines.find((l) => l.includes('Task timed out'))!;
   assert.match(timeout, new RegExp(`^\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z ${out.requestId} Task timed out after 1\\.00 seconds\\n$`));
-  assert.match(lines.find((l) => l.startsWith(`REPORT RequestId: ${out.requestId}`))!, /\tStatus: timeout\t\n$/);
+  // Lambda reports the configured timeout as the Duration, and ends a REPORT with a Status without a tab.
+  assert.match(lines.find((l) => l.startsWith(`REPORT RequestId: ${out.requestId}`))!, /\tDuration: 1000\.00 ms\t.*\tStatus: timeout\n$/);
+  assert.equal(out.durationMs, 1000);
   const next = await h.service.functions.invoke('py-slow', '{}');
   assert.equal(next.status, 'success');
   assert.notEqual(streamOf(next.requestId), stream, 'a new environment after a timeout');
@@ -336,7 +338,7 @@ test('python: sys.exit inside the handler: its last output precedes END, then Ru
   assert.ok(lines.indexOf('about to exit\n') < end && lines.indexOf('about to exit\n') > 0);
   assert.ok(lines.indexOf('bye on stderr\n') < end && lines.indexOf('bye on stderr\n') > 0);
   assert.match(lines[end - 1]!, /Runtime exited with error: exit status 2\rRuntime\.ExitError\n$/);
-  assert.match(lines[end + 1]!, /\tStatus: error\tError Type: Runtime\.ExitError\t\n$/);
+  assert.match(lines[end + 1]!, /\tStatus: error\tError Type: Runtime\.ExitError\n$/);
 });
 
 test('code updated while an environment initialises: the waiting invocation runs the new code', async () => {

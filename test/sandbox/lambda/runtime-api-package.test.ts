@@ -158,6 +158,9 @@ test('CreateFunction / UpdateFunctionConfiguration: provided runtimes, a dotless
     [{ Environment: { Variables: { AWS_LAMBDA_RUNTIME_API: '127.0.0.1:1' } } }, 'InvalidParameterValueException'],
   ];
   for (const [patch, code] of cases) assert.equal(validateCreate({ ...ok, ...patch } as never)?.code, code, JSON.stringify(patch));
-  assert.equal(validateUpdateConfiguration({ FunctionName: 'f', Handler: 'bootstrap' }, 'provided.al2023'), undefined);
-  assert.equal(validateUpdateConfiguration({ FunctionName: 'f', Handler: 'bootstrap' }, 'nodejs20.x')?.code, 'ValidationException');
+  assert.equal(validateUpdateConfiguration({ FunctionName: 'f', Handler: 'bootstrap' }, { Runtime: 'provided.al2023' }), undefined);
+  assert.equal(
+    validateUpdateConfiguration({ FunctionName: 'f', Handler: 'bootstrap' }, { Runtime: 'nodejs20.x' })?.code,
+    'ValidationException',
+  );
 });

@@ -24,6 +24,8 @@ export interface AsyncEventEnd {
   outcome?: InvocationOutcome;
   /** When it ended (ms). */
   at: number;
+  /** Never run because Lambda stopped it (recursive loop detection): the dead-letter message's ErrorCode and ErrorMessage. */
+  stopped?: { errorCode: string; errorMessage: string };
 }
 
 /** Lambda's invocation record (version 1.0). */
@@ -70,6 +72,7 @@ export function invocationRecord(end: AsyncEventEnd): InvocationRecord {
 
 /** The error text a dead-letter message carries: the handler's errorMessage, else the response, else the condition. */
 function errorMessageOf(end: AsyncEventEnd): string {
+  if (end.stopped) return end.stopped.errorMessage;
   if (end.outcome) {
     const body = parsed(end.outcome.payload) as { errorMessage?: unknown } | undefined;
     if (body && typeof body === 'object' && typeof body.errorMessage === 'string') return body.errorMessage;
@@ -92,7 +95,7 @@ export function deadLetterMessage(end: AsyncEventEnd): { body: string; attribute
     body: end.payload,
     attributes: {
       RequestID: { DataType: 'String', StringValue: end.requestId },
-      ErrorCode: { DataType: 'Number', StringValue: end.outcome ? '200' : '429' },
+      ErrorCode: { DataType: 'Number', StringValue: end.stopped?.errorCode ?? (end.outcome ? '200' : '429') },
       ErrorMessage: { DataType: 'String', StringValue: message },
     },
   };

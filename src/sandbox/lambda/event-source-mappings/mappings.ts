@@ -32,6 +32,8 @@ import type { MappingStore } from './store.js';
 
 export interface MappingsDeps {
   functions: LambdaFunctions;
+  /** The invocation's `_X_AMZN_TRACE_ID` for a batch; throws when recursive loop detection stops it (recursion/). */
+  traceFor?(name: string, payload: string): string | undefined;
   queues(): QueueRegistry;
   region: string;
   accountId: string;
@@ -74,8 +76,10 @@ export class EventSourceMappings {
       m,
       {
         queues: () => this.deps.queues(),
-        functionName: (arn) => this.deps.functions.resolve(arn)?.configuration.FunctionName,
-        invoke: (name, payload) => this.deps.functions.invoke(name, payload),
+        // `name` or `name:qualifier`: an alias's weights pick the version at each invoke (versions/).
+        functionName: (arn) => this.deps.functions.refOf(arn),
+        // The batch's trace header (AWSTraceHeader) decides recursive loop detection; a stopped batch throws.
+        invoke: (name, payload) => this.deps.functions.invoke(name, payload, undefined, this.deps.traceFor?.(name, payload)),
         log: (line) => this.deps.log(line),
       },
       this.deps.timing ?? DEFAULT_POLLER_TIMING,
@@ -107,7 +111,7 @@ export class EventSourceMappings {
     const qualifier = parseFunctionRef(ref)?.qualifier;
     return {
       name,
-      arn: `${stored.configuration.FunctionArn!}${qualifier ? `:${qualifier}` : ''}`,
+      arn: `${this.deps.functions.arnOf(name)}${qualifier ? `:${qualifier}` : ''}`,
       timeout: stored.configuration.Timeout ?? 3,
     };
   }

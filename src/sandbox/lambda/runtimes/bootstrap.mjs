@@ -11,14 +11,68 @@ const control = new net.Socket({ fd: 3, readable: true, writable: true });
 const send = (msg) => control.write(`${JSON.stringify(msg)}\n`);
 let current;
 
-const LEVELS = { log: 'INFO', info: 'INFO', warn: 'WARN', error: 'ERROR', debug: 'DEBUG', trace: 'TRACE' };
-for (const [name, level] of Object.entries(LEVELS)) {
-  console[name] = (...args) => send({ type: 'log', ts: Date.now(), requestId: current?.requestId, level, message: format(...args) });
+// Displayed paths read as on Lambda, where the code is at /var/task (LAMBDA_TASK_ROOT stays the real directory).
+const TASK_ROOTS = [...new Set([process.env.LAMBDA_TASK_ROOT, safeRealpath(process.env.LAMBDA_TASK_ROOT)])]
+  .filter((r) => r && r !== '/')
+  .sort((a, b) => b.length - a.length);
+function safeRealpath(p) {
+  try {
+    return p ? realpathSync(p) : undefined;
+  } catch {
+    return undefined;
+  }
 }
+const asOnLambda = (text) => TASK_ROOTS.reduce((t, root) => t.split(root).join('/var/task'), text);
+const stackLines = (e) => (typeof e.stack === 'string' ? asOnLambda(e.stack).split('\n') : []);
+
+// AWS_LAMBDA_LOG_FORMAT / AWS_LAMBDA_LOG_LEVEL as Lambda sets them from the LoggingConfig (JSON only).
+const JSON_FORMAT = process.env.AWS_LAMBDA_LOG_FORMAT?.toUpperCase() === 'JSON';
+const ORDER = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+const minLevel = Math.max(0, ORDER.indexOf(process.env.AWS_LAMBDA_LOG_LEVEL?.toUpperCase() ?? 'TRACE'));
+
+// The runtime's JSON record: one argument is kept as the message itself (objects stay JSON, an Error becomes
+// {errorType, errorMessage, stackTrace}); several are formatted, with the first Error's fields beside the message.
+function errorReplacer(_key, value) {
+  if (!(value instanceof Error)) return value;
+  return Object.assign(
+    { errorType: value.constructor?.name ?? 'UnknownError', errorMessage: value.message, stackTrace: stackLines(value) },
+    value,
+  );
+}
+function jsonRecord(level, args) {
+  const record = { timestamp: new Date().toISOString(), level, requestId: current?.requestId };
+  if (args.length === 1) {
+    try {
+      return JSON.stringify({ ...record, message: args[0] }, errorReplacer);
+    } catch {
+      return JSON.stringify({ ...record, message: format(args[0]) });
+    }
+  }
+  const first = args.find((a) => a instanceof Error);
+  const fields = first
+    ? { errorType: first.constructor?.name ?? 'UnknownError', errorMessage: first.message, stackTrace: stackLines(first) }
+    : {};
+  return JSON.stringify({ ...record, message: asOnLambda(format(...args)), ...fields });
+}
+
+const LEVELS = { trace: 'TRACE', debug: 'DEBUG', info: 'INFO', warn: 'WARN', error: 'ERROR', fatal: 'FATAL' };
+for (const [name, level] of Object.entries(LEVELS)) {
+  console[name] =
+    ORDER.indexOf(level) < minLevel
+      ? () => {}
+      : JSON_FORMAT
+        ? (...args) => send({ type: 'log', json: true, message: jsonRecord(level, args) })
+        : (...args) => {
+            const text = format(...args);
+            const message = args.some((a) => a instanceof Error) ? asOnLambda(text) : text;
+            send({ type: 'log', ts: Date.now(), requestId: current?.requestId, level, message });
+          };
+}
+console.log = console.info;
 
 function toError(e, fallbackType) {
   if (e instanceof Error) {
-    return { errorType: fallbackType ?? (e.name || 'Error'), errorMessage: e.message, trace: String(e.stack ?? '').split('\n') };
+    return { errorType: fallbackType ?? (e.name || 'Error'), errorMessage: e.message, trace: stackLines(e) };
   }
   return { errorType: fallbackType ?? typeof e, errorMessage: String(e), trace: [] };
 }
@@ -92,6 +146,9 @@ function makeContext(msg) {
 
 async function invoke(handler, msg) {
   current = { requestId: msg.requestId, startedAt: performance.now() };
+  // Per invocation, as AWS's runtimes set it: the AWS SDK copies it into X-Amzn-Trace-Id (recursion detection).
+  if (msg.traceId) process.env._X_AMZN_TRACE_ID = msg.traceId;
+  else delete process.env._X_AMZN_TRACE_ID;
   const context = makeContext(msg);
   let outcome;
   try {

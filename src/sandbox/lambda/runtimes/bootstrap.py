@@ -16,10 +16,48 @@ for stream in (sys.stdout, sys.stderr):
 
 current = {'id': None}
 
+# Displayed paths read as on Lambda, where the code is at /var/task (LAMBDA_TASK_ROOT stays the real directory).
+_ROOTS = sorted({r for r in (os.environ.get('LAMBDA_TASK_ROOT'), os.path.realpath(os.environ.get('LAMBDA_TASK_ROOT') or '/')) if r and r != '/'},
+                key=len, reverse=True)
+
+def as_on_lambda(text):
+    for root in _ROOTS:
+        text = text.replace(root, '/var/task')
+    return text
+
+# AWS_LAMBDA_LOG_FORMAT / AWS_LAMBDA_LOG_LEVEL as Lambda sets them from the LoggingConfig (JSON only).
+JSON_FORMAT = (os.environ.get('AWS_LAMBDA_LOG_FORMAT') or '').upper() == 'JSON'
+_LOG_LEVEL = {'TRACE': 'DEBUG'}.get((os.environ.get('AWS_LAMBDA_LOG_LEVEL') or '').upper(), (os.environ.get('AWS_LAMBDA_LOG_LEVEL') or '').upper())
+_RESERVED = set(vars(logging.LogRecord('', 0, '', 0, '', (), None))) | {'message', 'asctime', 'aws_request_id'}
+
+def json_record(record):
+    """The runtime's JSON record: timestamp, level, message, logger, requestId; exception fields and extras when present."""
+    level = logging.getLevelName(min(50, max(0, record.levelno)) // 10 * 10)
+    out = {
+        'timestamp': time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(record.created)) + '.%03dZ' % int(record.msecs),
+        'level': level,
+        'message': record.getMessage(),
+        'logger': record.name,
+    }
+    if record.exc_info:
+        out['stackTrace'] = [as_on_lambda(f) for f in traceback.format_tb(record.exc_info[2])]
+        out['errorType'] = record.exc_info[0].__name__
+        out['errorMessage'] = str(record.exc_info[1])
+    out['requestId'] = current['id'] or ''
+    if record.exc_info:
+        out['location'] = '%s:%s:%s' % (as_on_lambda(record.pathname), record.funcName, record.lineno)
+    for key, value in vars(record).items():
+        if key not in _RESERVED and key not in out:
+            out[key] = value
+    return json.dumps(out, ensure_ascii=False, default=str)
+
 class LambdaLoggingHandler(logging.Handler):
-    """The runtime's logging format: [LEVEL]\t<ISO>\t<requestId>\t<message>, one event per record."""
+    """The runtime's logging format: [LEVEL]\t<ISO>\t<requestId>\t<message> (or a JSON record), one event per record."""
     def emit(self, record):
         try:
+            if JSON_FORMAT:
+                sys.stdout.write(json_record(record) + '\n')
+                return
             msg = self.format(record)
             ts = time.strftime('%Y-%m-%dT%H:%M:%S', time.gmtime(record.created)) + '.%03dZ' % int(record.msecs)
             line = '[%s]\t%s\t%s\t%s' % (record.levelname, ts, current['id'] or '', msg)
@@ -28,6 +66,8 @@ class LambdaLoggingHandler(logging.Handler):
             self.handleError(record)
 
 logging.getLogger().addHandler(LambdaLoggingHandler())
+if _LOG_LEVEL in logging._nameToLevel:
+    logging.getLogger().setLevel(_LOG_LEVEL)
 
 class LambdaContext:
     def __init__(self, msg):
@@ -50,7 +90,7 @@ class LambdaContext:
         return max(0, int(self._deadline - time.time() * 1000))
 
 def error_of(e, error_type=None, skip=0):
-    frames = traceback.format_list(traceback.extract_tb(e.__traceback__)[skip:])
+    frames = [as_on_lambda(f) for f in traceback.format_list(traceback.extract_tb(e.__traceback__)[skip:])]
     return {'errorType': error_type or type(e).__name__, 'errorMessage': str(e), 'trace': frames}
 
 def inside(root, path):
@@ -96,6 +136,11 @@ def load_handler():
 
 def invoke(handler, msg):
     request_id = msg['requestId']
+    # Per invocation, as AWS's runtimes set it: botocore copies it into X-Amzn-Trace-Id (recursion detection).
+    if msg.get('traceId'):
+        os.environ['_X_AMZN_TRACE_ID'] = msg['traceId']
+    else:
+        os.environ.pop('_X_AMZN_TRACE_ID', None)
     current['id'] = request_id
     started = time.perf_counter()
     try:

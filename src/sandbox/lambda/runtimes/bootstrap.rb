@@ -34,9 +34,18 @@ module S3triggerLambda
     frames.take_while { |f| !f.start_with?("#{BOOTSTRAP}:") }.first(100)
   end
 
+  # Displayed paths read as on Lambda, where the code is at /var/task (LAMBDA_TASK_ROOT stays the real directory).
+  TASK_ROOTS = [ENV.fetch('LAMBDA_TASK_ROOT', nil), (File.realpath(ENV['LAMBDA_TASK_ROOT']) rescue nil)] # rubocop:disable Style/RescueModifier
+               .compact.uniq.reject { |r| r == '/' }.sort_by { |r| -r.length }
+
+  def self.as_on_lambda(text)
+    TASK_ROOTS.reduce(text) { |t, root| t.gsub(root, '/var/task') }
+  end
+
   # errorType as the runtime classifies: Function<Class> from the handler, Init<Class> while loading.
   def self.error_of(error, category)
-    { 'errorType' => "#{category}<#{error.class}>", 'errorMessage' => error.message, 'trace' => trace_of(error) }
+    { 'errorType' => "#{category}<#{error.class}>", 'errorMessage' => error.message,
+      'trace' => trace_of(error).map { |f| as_on_lambda(f) } }
   end
 
   # The Logger format of the AWS Ruby runtime: the request id where Logger puts nothing.
@@ -144,6 +153,8 @@ module S3triggerLambda
 
   def self.invoke(handler, msg)
     self.request_id = msg['requestId']
+    # Per invocation, as AWS's runtimes set it: the AWS SDK copies it into X-Amzn-Trace-Id (recursion detection).
+    msg['traceId'] ? ENV['_X_AMZN_TRACE_ID'] = msg['traceId'] : ENV.delete('_X_AMZN_TRACE_ID')
     started = Process.clock_gettime(Process::CLOCK_MONOTONIC)
     outcome =
       begin

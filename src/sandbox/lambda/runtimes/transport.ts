@@ -26,6 +26,8 @@ export interface RuntimeMessage {
   ts?: number;
   level?: string;
   message?: string;
+  /** `message` is a whole record in the JSON log format (bootstrap.mjs formatted it). */
+  json?: boolean;
   ok?: boolean;
   result?: string;
   error?: HandlerError;
@@ -82,7 +84,7 @@ export class Fd3Transport implements RuntimeTransport {
 
   invoke(inv: TransportInvocation): void {
     this.control?.write(
-      `${JSON.stringify({ type: 'invoke', requestId: inv.requestId, payload: inv.payload, clientContext: inv.clientContext, deadline: inv.deadlineMs, invokedFunctionArn: inv.invokedFunctionArn })}\n`,
+      `${JSON.stringify({ type: 'invoke', requestId: inv.requestId, payload: inv.payload, clientContext: inv.clientContext, traceId: inv.traceId, deadline: inv.deadlineMs, invokedFunctionArn: inv.invokedFunctionArn })}\n`,
     );
   }
 

@@ -1,0 +1,277 @@
+/**
+ * Burst mode under load (issue #14): `s3trigger --burst N --parallel 32 --json` (the built CLI) against a separate
+ * `s3trigger sandbox --demo BUCKET` process. From the final `summary` record: acknowledged ops/s (peer: the same N
+ * PUTs fired by a boto3 script with a ThreadPoolExecutor of 32, not waiting for invocations: the raw S3 PUT rate on
+ * the same sandbox, so the ratio is the tool's overhead), lost operations. Also the CLI process's peak RSS (VmHWM of
+ * /proc/PID/status, sampled until it exits) and the tool's own added latency at p99.
+ *
+ * Added latency (the figure): a reference observer in this script (a bare SDK StartLiveTail session on the demo
+ * function's log group, opened before the burst; this process is otherwise idle) notes when each REPORT line reaches
+ * it; s3trigger's own record of the same line carries `seenAt`, when it received the line. Both on this machine's clock
+ * (Date.now()), so `seenAt - observer's arrival` is what s3trigger adds beyond the sandbox's delivery of the line:
+ * its tail client, parsing, matching and event loop under the burst's load. Printed too, as an upper bound: REPORT
+ * `seenAt - timestamp` (written by the runtime -> seen by s3trigger), which also holds the sandbox's Logs ingestion
+ * and push. S3's delivery and Lambda's run are in neither.
+ *
+ *   npx tsx scripts/bench-burst.ts [--burst N] [--parallel C]
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CloudWatchLogsClient, CreateLogGroupCommand, StartLiveTailCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { emitFigure } from './bench/figures.js';
+
+const CLI = resolve('dist/bin.cjs');
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+const BUCKET = 'burst-bench';
+/** The demo function `sandbox --demo` wires to the bucket. */
+const LOG_GROUP = '/aws/lambda/event-handler';
+const argv = process.argv.slice(2);
+const flag = (name: string, fallback: number) => {
+  const i = argv.indexOf(`--${name}`);
+  return i >= 0 ? Number(argv[i + 1]) : fallback;
+};
+const N = flag('burst', 1000);
+const PARALLEL = flag('parallel', 32);
+
+const work = mkdtempSync(join(tmpdir(), 's3trigger-bench-burst-'));
+writeFileSync(join(work, 'aws-config'), '');
+writeFileSync(join(work, 'aws-credentials'), '[default]\naws_access_key_id = test\naws_secret_access_key = test\n');
+const env: NodeJS.ProcessEnv = {
+  ...Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('AWS_'))),
+  AWS_CONFIG_FILE: join(work, 'aws-config'),
+  AWS_SHARED_CREDENTIALS_FILE: join(work, 'aws-credentials'),
+  AWS_EC2_METADATA_DISABLED: 'true',
+  AWS_DEFAULT_REGION: 'eu-west-1',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
+const BOTO3 = `
+import sys, time
+from concurrent.futures import ThreadPoolExecutor
+import boto3
+from botocore.config import Config
+endpoint, bucket, n, parallel = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+s3 = boto3.client('s3', endpoint_url=endpoint, region_name='eu-west-1', config=Config(max_pool_connections=parallel))
+body = b'S3 events trigger demo file.\\n'
+s3.put_object(Bucket=bucket, Key='boto3-warm.txt', Body=body)
+def put(i):
+    s3.put_object(Bucket=bucket, Key=f'boto3-{i}.txt', Body=body)
+t0 = time.perf_counter()
+with ThreadPoolExecutor(max_workers=parallel) as pool:
+    list(pool.map(put, range(n)))
+print(n / (time.perf_counter() - t0))
+`;
+
+async function startSandbox(): Promise<{ child: ChildProcess; endpoint: string }> {
+  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--demo', BUCKET], {
+    cwd: work,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const endpoint = await new Promise<string>((ok, fail) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /ready on (http:\/\/\S+)/.exec(out);
+      if (m) ok(m[1]!);
+    });
+    child.on('exit', (code) => fail(new Error(`sandbox exited with ${code}`)));
+  });
+  return { child, endpoint };
+}
+
+const hwmKb = (pid: number) => {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) : 0;
+  } catch {
+    return 0; // exited between two samples
+  }
+};
+
+interface Summary {
+  acknowledged: number;
+  matched: number;
+  lost: number;
+  failed: number;
+  throughput: { opsPerSecond: number | null; firingMs: number };
+  triggerMs: { p50: number; p99: number } | null;
+  endToEndMs: { p50: number; p99: number } | null;
+  oneClock: boolean;
+  exitCode: number;
+}
+interface OpRecord {
+  type: 'op';
+  log: { timestamp: number; seenAt: number; kind: string; message: string }[];
+}
+
+const REPORT_ID = /^REPORT RequestId: (\S+)/;
+
+/** A bare live tail on the demo group: REPORT request id -> when it arrived here (Date.now()). */
+async function referenceObserver(endpoint: string): Promise<{ arrivals: Map<string, number>; stop(): void }> {
+  const logs = new CloudWatchLogsClient({
+    endpoint,
+    region: 'eu-west-1',
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    disableHostPrefix: true,
+  });
+  // The group exists only after a first invocation: create it (Lambda writes into an existing group as it is).
+  await logs.send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP })).catch(() => undefined);
+  const abort = new AbortController();
+  const session = await logs.send(new StartLiveTailCommand({ logGroupIdentifiers: [LOG_GROUP] }), { abortSignal: abort.signal });
+  const arrivals = new Map<string, number>();
+  void (async () => {
+    try {
+      for await (const frame of session.responseStream!) {
+        const at = Date.now();
+        for (const e of frame.sessionUpdate?.sessionResults ?? []) {
+          const id = REPORT_ID.exec(e.message ?? '')?.[1];
+          if (id) arrivals.set(id, at);
+        }
+      }
+    } catch {
+      // aborted at the end
+    }
+  })();
+  return {
+    arrivals,
+    stop: () => {
+      abort.abort();
+      logs.destroy();
+    },
+  };
+}
+
+/** The burst through the built CLI; resolves with its records and the process's peak RSS (MiB). */
+async function burst(endpoint: string): Promise<{ summary: Summary; ops: OpRecord[]; peakMiB: number; code: number | null }> {
+  const child = spawn(
+    process.execPath,
+    [
+      CLI,
+      '--endpoint-url',
+      endpoint,
+      '--bucket',
+      BUCKET,
+      '--burst',
+      String(N),
+      '--parallel',
+      String(PARALLEL),
+      '--timeout',
+      '60s',
+      '--json',
+      '--quiet',
+    ],
+    { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, hwmKb(child.pid!))), 20);
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (stderr += d.toString()));
+  // The last sample before exit: VmHWM only grows, so the latest read is the peak.
+  const code = await new Promise<number | null>((ok) => child.on('exit', (c) => ok(c)));
+  clearInterval(sampler);
+  const records = stdout
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { type: string });
+  const summary = records.find((r) => r.type === 'summary') as Summary | undefined;
+  if (!summary) throw new Error(`no summary record (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
+  return { summary, ops: records.filter((r): r is OpRecord => r.type === 'op'), peakMiB: peak / 1024, code };
+}
+
+function percentile(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
+
+async function main() {
+  if (!existsSync(CLI)) throw new Error('build first: npm run build');
+  const sandbox = await startSandbox();
+  try {
+    console.log(`burst ${N} × PUT, ${PARALLEL} in flight, against \`s3trigger sandbox --demo ${BUCKET}\` (${sandbox.endpoint})`);
+    const observer = await referenceObserver(sandbox.endpoint);
+    const { summary: s, ops, peakMiB, code } = await burst(sandbox.endpoint);
+    observer.stop();
+    const reports = ops.flatMap((o) => o.log.filter((l) => l.kind === 'report'));
+    const sinceWritten = reports.map((l) => Math.max(0, l.seenAt - l.timestamp));
+    const added = reports.flatMap((l) => {
+      const at = observer.arrivals.get(REPORT_ID.exec(l.message)?.[1] ?? '');
+      return at === undefined ? [] : [Math.max(0, l.seenAt - at)];
+    });
+    console.log(
+      `  s3trigger --burst: ${s.throughput.opsPerSecond?.toFixed(0) ?? '?'} ops/s acknowledged (${s.acknowledged}/${N} in ${s.throughput.firingMs} ms), ` +
+        `matched ${s.matched}, lost ${s.lost}, failed ${s.failed}, exit ${code}`,
+    );
+    if (s.triggerMs && s.endToEndMs)
+      console.log(
+        `  trigger p50 ${s.triggerMs.p50} ms p99 ${s.triggerMs.p99} ms; end to end p50 ${s.endToEndMs.p50} ms p99 ${s.endToEndMs.p99} ms (one clock: ${s.oneClock})`,
+      );
+    console.log(`  peak RSS of the CLI process (VmHWM): ${peakMiB.toFixed(0)} MiB`);
+    if (sinceWritten.length)
+      console.log(
+        `  REPORT line written -> seen by s3trigger (upper bound): p50 ${percentile(sinceWritten, 50)} ms, p99 ${percentile(sinceWritten, 99)} ms, max ${Math.max(...sinceWritten)} ms (${sinceWritten.length} lines)`,
+      );
+    if (added.length)
+      console.log(
+        `  s3trigger's added latency (its seenAt - a bare live tail's arrival, same line): p50 ${percentile(added, 50)} ms, p99 ${percentile(added, 99)} ms, max ${Math.max(...added)} ms (${added.length} lines)`,
+      );
+    else console.log('  added latency: the reference live tail saw none of the REPORT lines');
+
+    await sleep(2000); // let the sandbox finish the burst's invocations before the peer fires
+    let peer: number | undefined;
+    const python = spawnSync('python3', ['-c', 'import boto3'], { env, stdio: 'ignore' }).status === 0;
+    if (!python) console.log('  boto3 peer: skipped (python3 with boto3 not found)');
+    else {
+      const r = spawnSync('python3', ['-c', BOTO3, sandbox.endpoint, BUCKET, String(N), String(PARALLEL)], { env, encoding: 'utf8' });
+      if (r.status !== 0) console.log(`  boto3 peer: failed: ${(r.stderr ?? '').trim().split('\n').pop()}`);
+      else {
+        peer = Number(r.stdout.trim());
+        console.log(`  boto3, ThreadPoolExecutor(${PARALLEL}), same ${N} PUTs, no waiting: ${peer.toFixed(0)} ops/s`);
+      }
+    }
+
+    const rate = s.throughput.opsPerSecond;
+    if (rate !== null)
+      emitFigure({
+        id: 'burst.throughput',
+        name: `burst ${N} PUT --parallel ${PARALLEL}, acked`,
+        unit: 'ops/s',
+        ours: rate,
+        ...(peer !== undefined ? { peer: { name: 'boto3 raw PUTs', value: peer } } : {}),
+        better: 'higher',
+        target: { value: 500 },
+      });
+    emitFigure({ id: 'burst.lost', name: `burst ${N}: lost`, unit: 'ops', ours: s.lost, better: 'lower', target: { value: 0 } });
+    emitFigure({
+      id: 'burst.peak-rss',
+      name: `burst ${N}: s3trigger peak RSS`,
+      unit: 'MiB',
+      ours: peakMiB,
+      better: 'lower',
+      target: { value: 250 },
+    });
+    if (added.length)
+      emitFigure({
+        id: 'burst.added-p99',
+        name: `burst ${N}: s3trigger's added latency, p99`,
+        unit: 'ms',
+        ours: percentile(added, 99),
+        better: 'lower',
+        target: { value: 20 },
+      });
+  } finally {
+    sandbox.child.kill('SIGTERM');
+    await sleep(200);
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exitCode = 1;
+});
