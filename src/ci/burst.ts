@@ -4,9 +4,9 @@ import { AppError, ExitCode, usageError } from '../errors.js';
 import { lifecycle } from '../lifecycle.cjs';
 import { checkInput } from '../ops/validate.js';
 import { scrub, toOpError } from '../ops/errors.js';
-import { createSession, onThisMachinesClock, type SessionOptions } from '../session.js';
+import { createSession, onThisMachinesClock } from '../session.js';
 import { decideTarget, loadTargetEnvironment, type TargetFlags } from '../target-decision.js';
-import type { CiIo } from './run.js';
+import { ciSessionOptions, type CiIo } from './run.js';
 import * as text from './text.js';
 import { StatusLine } from './status-line.js';
 import { opDefinition } from '../ops/registry.js';
@@ -77,24 +77,7 @@ async function run(o: BurstCiOptions, io: CiIo, signal: AbortSignal): Promise<nu
     const [first] = burstInputs({ ...plan, count: 1 }, o.bucket, body.path, burstKeys(plan, runId), modifiers);
     const bad = await checkInput(first!);
     if (bad) throw new AppError(bad.code, bad.message, ExitCode.Usage);
-    const sessionOptions: SessionOptions = {
-      ...(o.local ? { local: true } : {}),
-      ...(o.handler ? { handler: o.handler } : {}),
-      ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}),
-      ...(o.profile ? { profile: o.profile } : {}),
-      ...(o.region ? { region: o.region } : {}),
-      ...(o.timing ? { timing: o.timing } : {}),
-      ...(o.via ? { via: o.via } : {}),
-      ...(o.strict ? { strict: true } : {}),
-      bucket: o.bucket,
-      observe: true,
-      matchTimeoutMs: o.timeoutMs,
-      ...(o.poll ? { tailMode: 'poll' as const } : {}),
-      ...(o.functions?.length ? { functions: o.functions } : {}),
-      ...(o.logGroups?.length ? { logGroups: o.logGroups } : {}),
-      ...(o.expectInvocations !== undefined ? { expectInvocations: o.expectInvocations } : {}),
-    };
-    const session = await createSession(sessionOptions);
+    const session = await createSession(ciSessionOptions(o, true));
     const oneClock = onThisMachinesClock(session.target);
     const unsubscribe = session.on((e) => {
       if (e.type === 'Warning') info(`Warning: ${e.message}`);

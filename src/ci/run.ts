@@ -158,6 +158,30 @@ export async function runCi(o: CiOptions, io: CiIo): Promise<number> {
   });
 }
 
+/** The session a CI run (or a burst) opens: the target flags, the bucket, and whether it observes invocations. */
+export function ciSessionOptions(
+  o: Pick<CiOptions, keyof TargetFlags | 'bucket' | 'timeoutMs' | 'poll' | 'functions' | 'logGroups' | 'expectInvocations'>,
+  observe: boolean,
+): SessionOptions {
+  return {
+    ...(o.local ? { local: true } : {}),
+    ...(o.handler ? { handler: o.handler } : {}),
+    ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}),
+    ...(o.profile ? { profile: o.profile } : {}),
+    ...(o.region ? { region: o.region } : {}),
+    ...(o.timing ? { timing: o.timing } : {}),
+    ...(o.via ? { via: o.via } : {}),
+    ...(o.strict ? { strict: true } : {}),
+    bucket: o.bucket,
+    observe,
+    matchTimeoutMs: o.timeoutMs,
+    ...(o.poll ? { tailMode: 'poll' as const } : {}),
+    ...(o.functions?.length ? { functions: o.functions } : {}),
+    ...(o.logGroups?.length ? { logGroups: o.logGroups } : {}),
+    ...(o.expectInvocations !== undefined ? { expectInvocations: o.expectInvocations } : {}),
+  };
+}
+
 async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<number> {
   const ops = planOps(o);
   const expect = compileExpect(o.expect);
@@ -174,24 +198,7 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
   };
   const problem = (line: string) => status.write(() => io.stderr.write(`${scrub(line)}\n`));
 
-  const sessionOptions: SessionOptions = {
-    ...(o.local ? { local: true } : {}),
-    ...(o.handler ? { handler: o.handler } : {}),
-    ...(o.endpointUrl ? { endpointUrl: o.endpointUrl } : {}),
-    ...(o.profile ? { profile: o.profile } : {}),
-    ...(o.region ? { region: o.region } : {}),
-    ...(o.timing ? { timing: o.timing } : {}),
-    ...(o.via ? { via: o.via } : {}),
-    ...(o.strict ? { strict: true } : {}),
-    bucket: o.bucket,
-    observe: wait,
-    matchTimeoutMs: o.timeoutMs,
-    ...(o.poll ? { tailMode: 'poll' as const } : {}),
-    ...(o.functions?.length ? { functions: o.functions } : {}),
-    ...(o.logGroups?.length ? { logGroups: o.logGroups } : {}),
-    ...(o.expectInvocations !== undefined ? { expectInvocations: o.expectInvocations } : {}),
-  };
-  const session = await createSession(sessionOptions);
+  const session = await createSession(ciSessionOptions(o, wait));
   const oneClock = onThisMachinesClock(session.target);
   const outcomes: OpOutcome[] = [];
   const tailNotes = new Map<string, string>();
