@@ -70,7 +70,8 @@ test('provided.al2023: bootstrap with the standard environment, START/END/REPORT
   const body = JSON.parse(first.payload);
   assert.equal(body.n, 1);
   assert.equal(body.left, true);
-  assert.match(body.trace, /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0$/);
+  // The invocation's _X_AMZN_TRACE_ID, with the recursion lineage Lambda adds (recursion/trace-header.ts).
+  assert.match(body.trace, /^Root=1-[0-9a-f]{8}-[0-9a-f]{24};Parent=[0-9a-f]{16};Sampled=0;Lineage=2:[0-9a-f]{8}:0$/);
   assert.ok(first.initDurationMs !== undefined && first.initDurationMs > 0);
   assert.equal(second.initDurationMs, undefined);
   const lines = linesOf(first.requestId);
