@@ -3,7 +3,7 @@
 // with a V8 code cache. One file means one compile and no ESM loader work per module (about 150 ms of a
 // 350 ms run). The interactive view stays out (ink and yoga use top-level await); it loads from dist/tui/.
 import { build } from 'esbuild';
-import { copyFile, mkdir, readFile } from 'node:fs/promises';
+import { chmod, copyFile, mkdir, readFile } from 'node:fs/promises';
 import { sep } from 'node:path';
 
 const YARGS_SHIM = `${sep}yargs${sep}lib${sep}platform-shims${sep}esm.mjs`;
@@ -77,3 +77,7 @@ await build({
 await mkdir('dist/sandbox/lambda/runtimes', { recursive: true });
 for (const name of ['bootstrap.mjs', 'bootstrap.py', 'bootstrap.rb'])
   await copyFile(`src/sandbox/lambda/runtimes/${name}`, `dist/sandbox/lambda/runtimes/${name}`);
+
+// tsc writes dist/bin.cjs without an execute bit; `npx s3trigger` in a clone of this repository runs it as a program
+// (npm sets the bit only when it installs the package as a dependency).
+await chmod('dist/bin.cjs', 0o755);

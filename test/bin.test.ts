@@ -23,6 +23,14 @@ const listed = (cache: string) => {
 // A run that does its job: one PUT on the in-process sandbox.
 const PUT = ['--local', '--bucket', 'test-bucket', '--put', 'test.txt'];
 
+test('the built command is executable, as `npx s3trigger` in a fresh clone runs it (the README quick start)', {
+  skip: cliBuilt ? false : NOT_BUILT,
+}, () => {
+  assert.notEqual(statSync(CLI).mode & 0o111, 0, `${CLI} has no execute bit`);
+  const r = spawnSync(CLI, ['--help'], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+});
+
 test('a successful run writes one code cache; the next run uses it unchanged; --help and usage errors write none', async (t) => {
   if (!cliBuilt) return t.skip(NOT_BUILT);
   const { dir, cache, env } = setup();
