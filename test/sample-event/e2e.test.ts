@@ -11,14 +11,7 @@ import { startSandbox } from '../../src/sandbox/server.js';
 import { setupDemo } from '../../src/sandbox/demo.js';
 import type { S3Notification } from '../../src/sandbox/context.js';
 import { CLI, cliBuilt, NOT_BUILT } from '../ci/helpers.js';
-
-/** Every field path (`s3.object.key`), at every depth. */
-function paths(value: unknown, prefix = ''): string[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [prefix];
-  return Object.entries(value).flatMap(([k, v]) => [`${prefix}${k}`, ...paths(v, `${prefix}${k}.`).filter((p) => p !== `${prefix}${k}.`)]);
-}
-
-const get = (o: unknown, path: string) => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], o);
+import { get, paths } from './fields.js';
 
 function runEvent(args: string[]) {
   return spawnSync(process.execPath, [CLI, 'event', ...args], { encoding: 'utf8', timeout: 30_000 });

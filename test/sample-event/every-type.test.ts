@@ -28,12 +28,7 @@ import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
 import { setupDemo } from '../../src/sandbox/demo.js';
 import { buildSampleEvent } from '../../src/sample-event/build.js';
 import { decodeEventKey } from '../../src/aws/s3-events.js';
-
-function paths(value: unknown, prefix = ''): string[] {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) return [prefix];
-  return Object.entries(value).flatMap(([k, v]) => [`${prefix}${k}`, ...paths(v, `${prefix}${k}.`).filter((p) => p !== `${prefix}${k}.`)]);
-}
-const get = (o: unknown, path: string) => path.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], o);
+import { get, paths } from './fields.js';
 
 /** Fields that are the same for the same object and event type (ids, times and sequencers are per request). */
 const STABLE = [
