@@ -1,8 +1,15 @@
 #!/usr/bin/env node
 // Collects test/**/*.test.ts(x) and runs them with Node's test runner under tsx (Node 20's --test has no glob support).
-import { readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+// Files start longest first (times from test/durations.json) so the last minutes are not one long file running alone;
+// at the end it prints the slowest files of this run; peer probes are shared between files (test/aws-cli.ts). `--write-durations` stores this run's times in test/durations.json.
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { spawnSync } from 'node:child_process';
+
+const DURATIONS = 'test/durations.json';
+/** Seconds assumed for a file with no recorded time: new files are often end-to-end ones, so not last. */
+const UNKNOWN_S = 5;
 
 function collect(dir) {
   const out = [];
@@ -14,13 +21,79 @@ function collect(dir) {
   return out;
 }
 
-const filter = process.argv.slice(2);
+function readDurations() {
+  try {
+    return JSON.parse(readFileSync(DURATIONS, 'utf8'));
+  } catch {
+    return {};
+  }
+}
+
+const argv = process.argv.slice(2);
+const writeDurations = argv.includes('--write-durations');
+const filter = argv.filter((a) => a !== '--write-durations');
 let files = collect('test');
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-const args = ['--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=300000', ...files];
-const r = spawnSync(process.execPath, args, { stdio: 'inherit' });
+const known = readDurations();
+const expected = (f) => known[f] ?? UNKNOWN_S;
+files.sort((a, b) => expected(b) - expected(a) || a.localeCompare(b));
+
+const outDir = mkdtempSync(join(tmpdir(), 'run-tests-'));
+const timesFile = join(outDir, 'durations.jsonl');
+const reporter = process.stdout.isTTY ? 'spec' : 'tap';
+const args = [
+  '--import',
+  'tsx',
+  '--test',
+  '--test-concurrency=2',
+  '--test-timeout=300000',
+  `--test-reporter=${reporter}`,
+  '--test-reporter-destination=stdout',
+  '--test-reporter=./scripts/test-durations-reporter.mjs',
+  `--test-reporter-destination=${timesFile}`,
+  ...files,
+];
+const started = Date.now();
+// Peer probes (`aws --version`, `import boto3`: a Python start each) are answered once per run: test/aws-cli.ts
+// shares each answer with the other test-file processes through this directory.
+const peerCache = join(outDir, 'peers');
+mkdirSync(peerCache);
+const r = spawnSync(process.execPath, args, {
+  stdio: 'inherit',
+  env: { ...process.env, S3TRIGGER_TEST_PEER_CACHE: peerCache },
+});
+const wallS = (Date.now() - started) / 1000;
+
+let times = [];
+try {
+  times = readFileSync(timesFile, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((line) => JSON.parse(line))
+    .map((t) => ({ ...t, file: relative(process.cwd(), t.file) }));
+} catch {
+  // No times (the runner failed before any file ended): nothing to summarise.
+}
+rmSync(outDir, { recursive: true, force: true });
+if (times.length) {
+  times.sort((a, b) => b.ms - a.ms);
+  const sumS = times.reduce((s, t) => s + t.ms, 0) / 1000;
+  console.log(`\n# ${times.length} files in ${wallS.toFixed(0)} s (file times add up to ${sumS.toFixed(0)} s); slowest:`);
+  for (const t of times.slice(0, 15)) console.log(`#   ${(t.ms / 1000).toFixed(1).padStart(6)} s  ${t.file}`);
+  if (writeDurations) {
+    const next = { ...known };
+    for (const t of times) next[t.file] = Math.round(t.ms / 100) / 10;
+    const sorted = Object.fromEntries(
+      Object.keys(next)
+        .sort()
+        .map((k) => [k, next[k]]),
+    );
+    writeFileSync(DURATIONS, `${JSON.stringify(sorted, null, 1)}\n`);
+    console.log(`# wrote ${times.length} file times to ${DURATIONS}`);
+  }
+}
 process.exit(r.status ?? 1);

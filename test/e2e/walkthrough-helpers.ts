@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { zipPackage } from '../../src/sandbox/lambda/zip.js';
-import { findCli } from '../aws-cli.js';
+import { findCli, hasBoto3 } from '../aws-cli.js';
 import { CLI, cleanEnv } from '../ci/helpers.js';
 
 const run = promisify(execFile);
@@ -157,15 +157,8 @@ export async function clis(): Promise<{ v1?: string; v2?: string }> {
   return { v1, v2 };
 }
 
-/** Whether python3 can import boto3. */
-export async function hasBoto3(): Promise<boolean> {
-  try {
-    await run('python3', ['-c', 'import boto3']);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** Whether python3 can import boto3 (probed once per test run). */
+export { hasBoto3 };
 
 /** `aws lambda create-function` of the logger; returns the function's ARN. */
 export async function createLogger(walk: Walk, cli: string, name: string): Promise<string> {

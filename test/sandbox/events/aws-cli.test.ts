@@ -13,7 +13,7 @@ import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cl
 import { CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
 import { startSandbox, type Sandbox } from '../../../src/sandbox/server.js';
-import { AWS_CLIS, findCli, awsCliEnv } from '../../aws-cli.js';
+import { AWS_CLIS, findCli, awsCliEnv, hasBoto3 } from '../../aws-cli.js';
 import { ROLE } from '../lambda/helpers.js';
 
 const run = promisify(execFile);
@@ -161,11 +161,7 @@ print(json.dumps({'arn': arn, 'ids': [e['EventId'] for e in put['Entries']], 'ru
 `;
 
 test('boto3: put_rule, put_targets, put_events (numeric filter), list_rules, a modeled ResourceNotFoundException', async (t) => {
-  try {
-    await run('python3', ['-c', 'import boto3'], { env: { PATH: process.env.PATH ?? '' } });
-  } catch {
-    return t.skip('python3 with boto3 not found');
-  }
+  if (!(await hasBoto3())) return t.skip('python3 with boto3 not found');
   const lambda = new LambdaClient({
     endpoint: sb.endpoint,
     region: sb.region,

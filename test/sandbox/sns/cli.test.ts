@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { CreateFunctionCommand } from '@aws-sdk/client-lambda';
 import { zipPackage } from '../../../src/sandbox/lambda/zip.js';
-import { AWS_CLIS, findCli } from '../../aws-cli.js';
+import { AWS_CLIS, findCli, hasBoto3 } from '../../aws-cli.js';
 import { cliEnv } from '../logs/helpers.js';
 import { logMessages, type SnsFixture, startSnsFixture } from './helpers.js';
 
@@ -130,11 +130,7 @@ print(json.dumps({'arn': arn, 'sub': sub, 'msg': msg, 'subs': subs, 'display': a
 `;
 
 test('boto3: create_topic, subscribe, publish, list_subscriptions_by_topic, get_topic_attributes, NotFound', async (t) => {
-  try {
-    await run('python3', ['-c', 'import boto3']);
-  } catch {
-    return t.skip('python3 with boto3 not found');
-  }
+  if (!(await hasBoto3())) return t.skip('python3 with boto3 not found');
   const fn = 'boto-listener';
   const { FunctionArn } = await f.lambda.send(
     new CreateFunctionCommand({
