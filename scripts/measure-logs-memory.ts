@@ -32,7 +32,9 @@ const mb = (n: number) => `${(n / 1048576).toFixed(0)} MB`;
 function sample(label: string): number {
   gc!();
   const m = process.memoryUsage();
-  console.log(`${label.padEnd(28)} rss ${mb(m.rss).padStart(8)}  heap ${mb(m.heapUsed).padStart(8)}`);
+  console.log(
+    `${label.padEnd(28)} rss ${mb(m.rss).padStart(8)}  heap ${mb(m.heapUsed).padStart(8)} of ${mb(m.heapTotal).padStart(8)}  external ${mb(m.external).padStart(6)} (array buffers ${mb(m.arrayBuffers)})`,
+  );
   return m.rss / 1048576;
 }
 
