@@ -126,12 +126,11 @@ function benchFirstFrame(): void {
     // full screen (every pane: "Operations" is the first pane's title); then the tail connected (the header says live).
     cli: markerTimes(socket, cli, stages).map((t) => t - median(spawnOverhead)),
   }));
-  cases.forEach((c, i) =>
+  for (const [i, c] of cases.entries())
     show(
       c.name,
       runs.map((r) => r.cases[i]!),
-    ),
-  );
+    );
   const cliRuns = runs.map((r) => r.cli);
   show(
     's3trigger --local: first frame',
