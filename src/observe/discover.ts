@@ -162,16 +162,12 @@ export async function discover(
     const chain = await readChain(bucket, notification, chainClients);
     found = discoveryFrom(bucket, notification, overrides, { region, chain });
   } else found = discoveryFrom(bucket, notification, overrides, { region });
-  if (chainClients && found.functions.length > 0) {
-    const { readLogGroups } = await import('./log-groups.js');
-    found = withLogGroups(found, await readLogGroups(found.functions, chainClients));
-  }
-  return { ...(await withAsyncFates(found, chainClients)), notification };
-}
-
-/** The discovery with its functions' asynchronous settings (async-fate.ts), read with the chain's clients. */
-async function withAsyncFates(found: Discovery, chainClients: ChainClientConfig | undefined): Promise<Discovery> {
-  if (!chainClients || !found.functions.length) return found;
-  const { readAsyncFates } = await import('./async-fate.js');
-  return { ...found, asyncFates: await readAsyncFates(chainClients, found.functions) };
+  if (!chainClients || found.functions.length === 0) return { ...found, notification };
+  // The functions' log groups and their asynchronous settings (async-fate.ts) are independent reads: at once.
+  const { functions } = found;
+  const [logGroups, asyncFates] = await Promise.all([
+    import('./log-groups.js').then(({ readLogGroups }) => readLogGroups(functions, chainClients)),
+    import('./async-fate.js').then(({ readAsyncFates }) => readAsyncFates(chainClients, functions)),
+  ]);
+  return { ...withLogGroups(found, logGroups), asyncFates, notification };
 }
