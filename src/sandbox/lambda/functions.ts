@@ -276,7 +276,7 @@ export class LambdaFunctions {
     const code = this.install(name, staged, zip);
     const configuration = withNewCode(current.configuration, code, new Date(), randomUUID());
     this.store.put({ ...current, configuration: settled(configuration) });
-    this.runner.retire(name);
+    this.runner.retire(name, true);
     return configuration;
   }
 
