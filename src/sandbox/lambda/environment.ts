@@ -41,12 +41,6 @@ interface Running {
 const INIT_TIMEOUT_MS = 10_000;
 /** The variables a standby starts with: the same for every function of a runtime (spec.ts childEnvironment). */
 const STANDBY_FIXED = ['PATH', 'LANG', 'TZ', 'NODE_PATH'] as const;
-
-/** Standby processes an environment may adopt; with `keep`, it also starts the next one (a replacement for new code). */
-export interface EnvironmentStandby {
-  pool: RuntimeStandby;
-  keep: boolean;
-}
 const TAIL_BYTES = 4096;
 
 /** Peak resident memory of a live process in MB (Linux), for REPORT when the child could not say. */
@@ -83,7 +77,7 @@ export class ExecutionEnvironment {
   private constructor(
     readonly spec: FunctionSpec,
     private readonly host: RuntimeHost,
-    private readonly standby?: EnvironmentStandby,
+    private readonly standby?: RuntimeStandby,
   ) {
     this.logStream = logStreamName(new Date(), undefined, spec.version);
     this.logFormat = new FunctionLogFormat(spec.logging ?? logSettingsOf(spec.name, undefined), spec.runtime, undefined, spec.version);
@@ -95,8 +89,11 @@ export class ExecutionEnvironment {
   /** Resolves once the handler is loaded (or failed to load: see `usable`). */
   readonly ready: Promise<void>;
 
-  /** Spawns the child at once (so it can be killed while it initialises); await `ready` before invoking. */
-  static spawn(spec: FunctionSpec, host: RuntimeHost, standby?: EnvironmentStandby): ExecutionEnvironment {
+  /**
+   * Spawns the child at once (so it can be killed while it initialises); await `ready` before invoking. With
+   * `standby`, a waiting runtime process of the right launch is adopted instead of starting one (standby.ts).
+   */
+  static spawn(spec: FunctionSpec, host: RuntimeHost, standby?: RuntimeStandby): ExecutionEnvironment {
     return new ExecutionEnvironment(spec, host, standby);
   }
 
@@ -134,8 +131,8 @@ export class ExecutionEnvironment {
     }
     const env = { ...childEnvironment(this.spec, this.host, this.logStream), ...transportEnv };
     const standbyLaunch = this.standbyLaunch(command, args, env);
-    const adopted = standbyLaunch && (await this.standby?.pool.take(standbyLaunch));
-    if (standbyLaunch && this.standby?.keep) this.standby.pool.prepare(standbyLaunch);
+    this.launchForStandby = standbyLaunch;
+    const adopted = standbyLaunch && (await this.standby?.take(standbyLaunch));
     if (!this.alive) {
       if (adopted) killProcessGroup(adopted.child);
       transport.close(); // killed while it waited for the standby
@@ -204,6 +201,17 @@ export class ExecutionEnvironment {
   }
 
   private onInit?: (error?: HandlerError) => void;
+  /** The launch a standby for this environment's runtime would have (undefined: none can serve it). */
+  private launchForStandby?: StandbyLaunch;
+
+  /**
+   * Starts a standby process like this environment's runtime, for the next replacement (a later code change); nothing
+   * when its runtime or environment cannot use one. Spawning blocks the event loop a few ms, so the runner calls this
+   * once this environment is serving, not on the reload's own path.
+   */
+  prepareStandby(): void {
+    if (this.launchForStandby) this.standby?.prepare(this.launchForStandby);
+  }
 
   /** The standby this environment could adopt (standby.ts): its family's bootstrap waits on fd 3, nothing read at start differs. */
   private standbyLaunch(command: string, args: string[], env: NodeJS.ProcessEnv): StandbyLaunch | undefined {

@@ -80,6 +80,9 @@ interface QueuedEvent {
   traceId?: string;
 }
 
+/** Wait after a replacement environment is ready before starting the standby for the next change (ms). */
+export const STANDBY_DELAY_MS = 30;
+
 /** The function was deleted before its invocation could start (Invoke racing DeleteFunction). */
 export class FunctionGoneError extends Error {
   override readonly name = 'FunctionGoneError';
@@ -146,7 +149,7 @@ export class Runner {
         // Read the spec now: code or settings may have changed while this caller waited.
         const spec = this.specOf(name);
         if (!spec) throw new FunctionGoneError(name);
-        const env = ExecutionEnvironment.spawn(spec, this.host, { pool: this.standby, keep: false });
+        const env = ExecutionEnvironment.spawn(spec, this.host, this.standby);
         pool.environments.add(env);
         // Lambda hands a queued event to whichever environment is free first: one released while this one initialises
         // takes it, and this one joins the idle ones when ready (else a burst waits behind every cold start).
@@ -355,11 +358,18 @@ export class Runner {
   private startSpare(name: string, pool: Pool): void {
     const spec = this.specOf(name);
     if (!spec || this.options.async?.reserved(name) === 0) return;
-    const env = ExecutionEnvironment.spawn(spec, this.host, { pool: this.standby, keep: true });
+    const env = ExecutionEnvironment.spawn(spec, this.host, this.standby);
     pool.environments.add(env);
     pool.spare = env;
     const generation = pool.generation;
     void env.ready.then(() => {
+      // The next change's replacement adopts a standby started now, after this one's own start and first invoke.
+      const later = setTimeout(() => {
+        this.retryTimers.delete(later);
+        if (!this.closed) env.prepareStandby();
+      }, STANDBY_DELAY_MS);
+      later.unref();
+      this.retryTimers.add(later);
       if (pool.spare !== env) return;
       if (this.closed || pool.generation !== generation) {
         pool.spare = undefined;

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { startupSensitive } from '../../../src/sandbox/lambda/standby.js';
+import { STANDBY_DELAY_MS } from '../../../src/sandbox/lambda/runner.js';
 import { createFn, lambdaHarness, zipBase64, type Harness } from './helpers.js';
 
 const procEnviron = existsSync('/proc/self/environ');
@@ -83,6 +84,8 @@ for (const r of RUNTIMES) {
       assert.ok(first.initDurationMs! > 0, 'the new environment reports its Init Duration');
       assert.equal(again.initDurationMs, undefined, 'only once');
       assert.equal(JSON.parse(again.payload).v, v);
+      // The standby for the next change starts STANDBY_DELAY_MS after this environment was ready (timers fire in order).
+      await new Promise((r) => setTimeout(r, STANDBY_DELAY_MS * 2));
     }
   });
 }
@@ -107,6 +110,7 @@ test('a function setting NODE_OPTIONS never adopts a standby (its runtime reads 
     const out = JSON.parse((await h.service.functions.invoke(name, '{}')).payload);
     assert.equal(out.v, v);
     assert.equal(out.adopted, false);
+    await new Promise((r) => setTimeout(r, STANDBY_DELAY_MS * 2));
   }
 });
 
