@@ -357,7 +357,7 @@ export class Runner {
 
   private startSpare(name: string, pool: Pool): void {
     const spec = this.specOf(name);
-    if (!spec || this.options.async?.reserved(name) === 0) return;
+    if (!spec || this.options.async?.reserved(name) === 0 || pool.environments.size >= this.options.maxEnvironments) return;
     const env = ExecutionEnvironment.spawn(spec, this.host, this.standby);
     pool.environments.add(env);
     pool.spare = env;

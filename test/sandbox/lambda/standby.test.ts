@@ -70,7 +70,7 @@ for (const r of RUNTIMES) {
     assert.equal(cold.status, 'success', cold.payload);
     assert.equal(JSON.parse(cold.payload).adopted, false, 'a first start is a process of its own');
     for (let v = 1; v <= 3; v++) {
-      await h.service.functions.updateCode(name, { ZipFile: zipBase64({ [r.file]: r.source(v) }) });
+      await h.service.functions.updateCode(name, { ZipFile: zipBase64({ [r.file]: r.source(v) }) }, { replace: true });
       const first = await h.service.functions.invoke(name, '{}');
       const again = await h.service.functions.invoke(name, '{}');
       assert.equal(first.status, 'success', first.payload);
@@ -106,7 +106,7 @@ test('a function setting NODE_OPTIONS never adopts a standby (its runtime reads 
   );
   await h.service.functions.invoke(name, '{}');
   for (let v = 1; v <= 2; v++) {
-    await h.service.functions.updateCode(name, { ZipFile: zipBase64({ 'index.mjs': NODE(v) }) });
+    await h.service.functions.updateCode(name, { ZipFile: zipBase64({ 'index.mjs': NODE(v) }) }, { replace: true });
     const out = JSON.parse((await h.service.functions.invoke(name, '{}')).payload);
     assert.equal(out.v, v);
     assert.equal(out.adopted, false);
@@ -114,9 +114,21 @@ test('a function setting NODE_OPTIONS never adopts a standby (its runtime reads 
   }
 });
 
-test('a code change for a function never invoked starts no environment', async () => {
+test('a hot reload of a function never invoked starts no environment', async () => {
   const name = 'standby-unused';
   await createFn(h, name, 'nodejs20.x', 'index.handler', { 'index.mjs': NODE(0) });
+  await h.service.functions.updateCode(name, { ZipFile: zipBase64({ 'index.mjs': NODE(1) }) }, { replace: true });
+  assert.equal(h.service.runner.environmentCount(name), 0);
+});
+
+test("a user's UpdateFunctionCode keeps Lambda's behaviour: the warm environment goes, the next invocation starts one", async () => {
+  const name = 'standby-user-update';
+  await createFn(h, name, 'nodejs20.x', 'index.handler', { 'index.mjs': NODE(0) });
+  await h.service.functions.invoke(name, '{}');
+  assert.equal(h.service.runner.environmentCount(name), 1);
   await h.service.functions.updateCode(name, { ZipFile: zipBase64({ 'index.mjs': NODE(1) }) });
   assert.equal(h.service.runner.environmentCount(name), 0);
+  const out = await h.service.functions.invoke(name, '{}');
+  assert.equal(JSON.parse(out.payload).v, 1);
+  assert.ok(out.initDurationMs! > 0);
 });
