@@ -1,11 +1,18 @@
 /**
  * Cold start (Init Duration) of the sandbox's execution environments: the demo function (node) and a
- * python handler. Each run forces a fresh environment (UpdateFunctionCode retires warm ones), invokes
+ * python handler. Each run forces a fresh environment (UpdateFunctionConfiguration with a new environment variable
+ * retires warm ones; UpdateFunctionCode would start the replacement ahead, as hot reload wants, runner.ts), invokes
  * with LogType Tail and reads Init Duration from the REPORT line. Also prints the warm invoke round trip.
  *
  *   npx tsx scripts/bench-lambda-coldstart.ts [runs]
  */
-import { CreateFunctionCommand, InvokeCommand, LambdaClient, UpdateFunctionCodeCommand, type Runtime } from '@aws-sdk/client-lambda';
+import {
+  CreateFunctionCommand,
+  InvokeCommand,
+  LambdaClient,
+  UpdateFunctionConfigurationCommand,
+  type Runtime,
+} from '@aws-sdk/client-lambda';
 import { startSandbox } from '../src/sandbox/server.js';
 import { DEMO_HANDLER, DEMO_HANDLER_SOURCE, DEMO_RUNTIME } from '../src/sandbox/lambda/demo-handler.js';
 import { zipPackage } from '../src/sandbox/lambda/zip.js';
@@ -51,7 +58,10 @@ async function measure(name: string, runtime: Runtime, handler: string, files: R
   const coldRoundTrip: number[] = [];
   const warmRoundTrip: number[] = [];
   for (let i = 0; i < runs; i++) {
-    if (i > 0) await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip }));
+    if (i > 0)
+      await lambda.send(
+        new UpdateFunctionConfigurationCommand({ FunctionName: name, Environment: { Variables: { BENCH_RUN: String(i) } } }),
+      );
     const t0 = performance.now();
     const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: Buffer.from(S3_EVENT), LogType: 'Tail' }));
     coldRoundTrip.push(performance.now() - t0);

@@ -2,19 +2,30 @@
  * Cold start and warm invoke round trip per runtime family (issue #13), on an in-process sandbox:
  * node (nodejs20.x), python (python3.12), ruby (ruby3.3; skipped without `ruby`) and a `provided.al2023` Go binary
  * built here from test/fixtures/go-runtime/main.go (skipped without `go`; built in a temp dir, GOCACHE in tmp).
- *  - cold: each run forces a fresh execution environment (UpdateFunctionCode retires the warm ones), invokes with
+ *  - cold: each run forces a fresh execution environment (UpdateFunctionConfiguration with a new environment variable
+ *    retires the warm ones; not UpdateFunctionCode, whose replacement environment starts ahead for hot reload and may
+ *    adopt a standby runtime, runner.ts), invokes with
  *    LogType Tail and reads `Init Duration` from the REPORT line (Lambda's own figure, as AWS reports it);
- *  - warm: synchronous Invoke round trip through the JS SDK (client and sandbox in this process), after the cold one.
+ *  - warm: synchronous Invoke round trip through the JS SDK (client and sandbox in this process), after the cold one;
+ *    interleaved with the same Invoke as one raw HTTP request (no SDK: its signing and middleware run on the same
+ *    thread as the sandbox), printed beside it to show how much of the round trip is the client's.
  * Medians of N runs. AWS's published cold starts (Node ~250 ms, Python ~190 ms, custom runtime ~20 ms) are named
  * beside ours; they are not a peer measured here, so no ratio is computed.
  *
  *   npx tsx scripts/bench-runtimes.ts [--runs N] [--warm N]
  */
 import { spawnSync } from 'node:child_process';
+import { Agent, request } from 'node:http';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { CreateFunctionCommand, InvokeCommand, LambdaClient, UpdateFunctionCodeCommand, type Runtime } from '@aws-sdk/client-lambda';
+import {
+  CreateFunctionCommand,
+  InvokeCommand,
+  LambdaClient,
+  UpdateFunctionConfigurationCommand,
+  type Runtime,
+} from '@aws-sdk/client-lambda';
 import { startSandbox } from '../src/sandbox/server.js';
 import { zipPackage } from '../src/sandbox/lambda/zip.js';
 import { emitFigure, median } from './bench/figures.js';
@@ -118,6 +129,33 @@ const lambda = new LambdaClient({
 });
 
 const fmt = (n: number) => n.toFixed(1);
+const agent = new Agent({ keepAlive: true });
+
+/** The same RequestResponse Invoke as one HTTP request (SigV4-shaped header; the sandbox does not verify signatures). */
+function rawInvoke(name: string): Promise<void> {
+  const url = new URL(sb.endpoint);
+  const authorization = `AWS4-HMAC-SHA256 Credential=test/20250101/${sb.region}/lambda/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`;
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: url.hostname,
+        port: url.port,
+        method: 'POST',
+        path: `/2015-03-31/functions/${name}/invocations`,
+        headers: { authorization, 'content-type': 'application/json', 'content-length': EVENT.length },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () =>
+          res.statusCode === 200 && !res.headers['x-amz-function-error'] ? resolve() : reject(new Error(`raw invoke: ${res.statusCode}`)),
+        );
+      },
+    );
+    req.on('error', reject);
+    req.end(EVENT);
+  });
+}
 
 async function measure(c: Case): Promise<void> {
   const files = c.files!();
@@ -138,8 +176,12 @@ async function measure(c: Case): Promise<void> {
   );
   const init: number[] = [];
   const warm: number[] = [];
+  const raw: number[] = [];
   for (let i = 0; i < RUNS; i++) {
-    if (i > 0) await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: name, ZipFile: zip }));
+    if (i > 0)
+      await lambda.send(
+        new UpdateFunctionConfigurationCommand({ FunctionName: name, Environment: { Variables: { BENCH_RUN: String(i) } } }),
+      );
     const out = await lambda.send(new InvokeCommand({ FunctionName: name, Payload: EVENT, LogType: 'Tail' }));
     if (out.FunctionError) throw new Error(`${c.label}: ${out.FunctionError}: ${Buffer.from(out.Payload ?? []).toString()}`);
     const m = /Init Duration: ([\d.]+) ms/.exec(Buffer.from(out.LogResult ?? '', 'base64').toString());
@@ -149,11 +191,15 @@ async function measure(c: Case): Promise<void> {
       const t0 = performance.now();
       await lambda.send(new InvokeCommand({ FunctionName: name, Payload: EVENT }));
       warm.push(performance.now() - t0);
+      const t1 = performance.now();
+      await rawInvoke(name);
+      raw.push(performance.now() - t1);
     }
   }
   console.log(
     `${c.label.padEnd(22)} cold (Init Duration) median ${fmt(median(init))} ms (${c.aws}), ` +
       `warm Invoke round trip median ${fmt(median(warm))} ms, min ${fmt(Math.min(...warm))} ms ` +
+      `(without the SDK: median ${fmt(median(raw))} ms, min ${fmt(Math.min(...raw))} ms) ` +
       `(${init.length} cold, ${warm.length} warm)`,
   );
   emitFigure({
@@ -185,6 +231,7 @@ try {
   }
 } finally {
   lambda.destroy();
+  agent.destroy();
   await sb.close();
   rmSync(work, { recursive: true, force: true });
 }

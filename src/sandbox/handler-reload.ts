@@ -5,6 +5,7 @@
  */
 import { LambdaClient, UpdateFunctionCodeCommand } from '@aws-sdk/client-lambda';
 import { demoPackage } from './demo.js';
+import { HOT_RELOAD_HEADER } from './lambda/api.js';
 import { watchHandler, type HandlerReload } from './lambda/hot-reload.js';
 import { codeSha256 } from './lambda/zip.js';
 import type { Sandbox } from './server.js';
@@ -45,12 +46,24 @@ export function startHandlerReload(
     /* the next change reloads */
   }
   let lambda: LambdaClient | undefined;
-  const client = () =>
-    (lambda ??= new LambdaClient({
+  const client = () => {
+    if (lambda) return lambda;
+    lambda = new LambdaClient({
       endpoint: sandbox.endpoint,
       region: sandbox.region,
       credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    }));
+    });
+    // Tells the sandbox this update is a hot reload: the new code's environment starts now, not at the next event.
+    lambda.middlewareStack.add(
+      (next) => (args) => {
+        const request = args.request as { headers?: Record<string, string> };
+        if (request.headers) request.headers[HOT_RELOAD_HEADER] = '1';
+        return next(args);
+      },
+      { step: 'build', name: 's3triggerHotReload' },
+    );
+    return lambda;
+  };
   let watcher: ReturnType<typeof watchHandler>;
   try {
     watcher = watchHandler(handler, {

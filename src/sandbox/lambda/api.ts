@@ -128,6 +128,12 @@ function maxItems(text: string): number {
   return n;
 }
 
+/**
+ * Sent by the sandbox's own hot reload (handler-reload.ts) with UpdateFunctionCode: the replacement environment starts
+ * at once (runner.ts retire). A user's UpdateFunctionCode keeps Lambda's behaviour: the next invocation starts it.
+ */
+export const HOT_RELOAD_HEADER = 'x-s3trigger-hot-reload';
+
 function header(req: IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -173,7 +179,7 @@ export async function handleLambdaRequest(
         res.writeHead(204).end();
         return;
       case 'UpdateFunctionCode':
-        return sendJson(res, 200, await fns.updateCode(name, parseJson(body)));
+        return sendJson(res, 200, await fns.updateCode(name, parseJson(body), { replace: header(req, HOT_RELOAD_HEADER) === '1' }));
       case 'UpdateFunctionConfiguration':
         return sendJson(res, 200, fns.updateConfiguration(name, parseJson(body)));
       case 'AddPermission':

@@ -24,6 +24,7 @@ import {
 } from './log-format.js';
 import { FunctionLogFormat } from './json-logs.js';
 import { logSettingsOf } from './logging-config.js';
+import { startupSensitive, type RuntimeStandby, type StandbyLaunch } from './standby.js';
 
 interface Running {
   req: InvocationRequest;
@@ -38,6 +39,8 @@ interface Running {
 }
 
 const INIT_TIMEOUT_MS = 10_000;
+/** The variables a standby starts with: the same for every function of a runtime (spec.ts childEnvironment). */
+const STANDBY_FIXED = ['PATH', 'LANG', 'TZ', 'NODE_PATH'] as const;
 const TAIL_BYTES = 4096;
 
 /** Peak resident memory of a live process in MB (Linux), for REPORT when the child could not say. */
@@ -74,6 +77,7 @@ export class ExecutionEnvironment {
   private constructor(
     readonly spec: FunctionSpec,
     private readonly host: RuntimeHost,
+    private readonly standby?: RuntimeStandby,
   ) {
     this.logStream = logStreamName(new Date(), undefined, spec.version);
     this.logFormat = new FunctionLogFormat(spec.logging ?? logSettingsOf(spec.name, undefined), spec.runtime, undefined, spec.version);
@@ -85,9 +89,12 @@ export class ExecutionEnvironment {
   /** Resolves once the handler is loaded (or failed to load: see `usable`). */
   readonly ready: Promise<void>;
 
-  /** Spawns the child at once (so it can be killed while it initialises); await `ready` before invoking. */
-  static spawn(spec: FunctionSpec, host: RuntimeHost): ExecutionEnvironment {
-    return new ExecutionEnvironment(spec, host);
+  /**
+   * Spawns the child at once (so it can be killed while it initialises); await `ready` before invoking. With
+   * `standby`, a waiting runtime process of the right launch is adopted instead of starting one (standby.ts).
+   */
+  static spawn(spec: FunctionSpec, host: RuntimeHost, standby?: RuntimeStandby): ExecutionEnvironment {
+    return new ExecutionEnvironment(spec, host, standby);
   }
 
   get usable(): boolean {
@@ -100,7 +107,7 @@ export class ExecutionEnvironment {
 
   private async boot(): Promise<void> {
     this.writeMany(this.logFormat.initStart(this.spec.name));
-    const spawnedAt = performance.now();
+    let spawnedAt = performance.now();
     const failInit = (error: HandlerError) => {
       this.alive = false;
       this.initDurationMs = performance.now() - spawnedAt;
@@ -122,14 +129,25 @@ export class ExecutionEnvironment {
       transport.close(); // killed (sandbox closing) while the transport started
       return;
     }
+    const env = { ...childEnvironment(this.spec, this.host, this.logStream), ...transportEnv };
+    const standbyLaunch = this.standbyLaunch(command, args, env);
+    this.launchForStandby = standbyLaunch;
+    const adopted = standbyLaunch && (await this.standby?.take(standbyLaunch));
+    if (!this.alive) {
+      if (adopted) killProcessGroup(adopted.child);
+      transport.close(); // killed while it waited for the standby
+      return;
+    }
     let child: ChildProcess;
     try {
-      child = spawn(command, args, {
-        cwd: this.spec.codeDir,
-        env: { ...childEnvironment(this.spec, this.host, this.logStream), ...transportEnv },
-        stdio: transport.stdio,
-        detached: true, // own process group: a timeout kills whatever the handler spawned too
-      });
+      child =
+        adopted?.child ??
+        spawn(command, args, {
+          cwd: this.spec.codeDir,
+          env,
+          stdio: transport.stdio,
+          detached: true, // own process group: a timeout kills whatever the handler spawned too
+        });
     } catch (err) {
       // spawn throws at once for settings no process can take (a NUL in the environment of an old data dir);
       // its message quotes the value, which may be a secret, so only the code is kept.
@@ -143,6 +161,11 @@ export class ExecutionEnvironment {
     }
     this.child = child;
     transport.attach(child, (msg) => this.onMessage(msg));
+    if (adopted) {
+      // Init Duration counts the standby's own start as well: the cold start this environment would have had.
+      spawnedAt = performance.now() - adopted.bootMs;
+      transport.adopt?.(env, this.spec.codeDir);
+    }
     child.stdout!.on('data', (c: Buffer) => {
       this.bytesRead += c.length;
       this.onOutput('stdout', this.out.stdout.push(c));
@@ -178,6 +201,25 @@ export class ExecutionEnvironment {
   }
 
   private onInit?: (error?: HandlerError) => void;
+  /** The launch a standby for this environment's runtime would have (undefined: none can serve it). */
+  private launchForStandby?: StandbyLaunch;
+
+  /**
+   * Starts a standby process like this environment's runtime, for the next replacement (a later code change); nothing
+   * when its runtime or environment cannot use one. Spawning blocks the event loop a few ms, so the runner calls this
+   * once this environment is serving, not on the reload's own path.
+   */
+  prepareStandby(): void {
+    if (this.launchForStandby) this.standby?.prepare(this.launchForStandby);
+  }
+
+  /** The standby this environment could adopt (standby.ts): its family's bootstrap waits on fd 3, nothing read at start differs. */
+  private standbyLaunch(command: string, args: string[], env: NodeJS.ProcessEnv): StandbyLaunch | undefined {
+    if (!this.standby || !this.family.standby || startupSensitive(this.spec.environment)) return undefined;
+    const fixed: Record<string, string> = {};
+    for (const k of STANDBY_FIXED) if (env[k] !== undefined) fixed[k] = env[k];
+    return { command, args, env: fixed };
+  }
 
   private onMessage(msg: RuntimeMessage): void {
     switch (msg.type) {
@@ -465,17 +507,21 @@ export class ExecutionEnvironment {
   kill(): void {
     this.alive = false;
     this.transport?.close();
-    const child = this.child;
-    const pid = child?.pid;
-    if (!child || !pid) return;
+    if (this.child) killProcessGroup(this.child);
+  }
+}
+
+/** SIGKILL to the child's process group (it runs detached), or to the child alone when that fails. */
+function killProcessGroup(child: ChildProcess): void {
+  const pid = child.pid;
+  if (!pid) return;
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
     try {
-      process.kill(-pid, 'SIGKILL');
+      child.kill('SIGKILL');
     } catch {
-      try {
-        child.kill('SIGKILL');
-      } catch {
-        /* already gone */
-      }
+      /* already gone */
     }
   }
 }

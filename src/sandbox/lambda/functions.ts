@@ -257,7 +257,12 @@ export class LambdaFunctions {
     this.where.forget?.(name);
   }
 
-  async updateCode(ref: string, body: CodeSource & { DryRun?: boolean; Architectures?: unknown }): Promise<FunctionConfiguration> {
+  /** `replace`: start the environment for the new code now (hot reload), rather than at the next invocation. */
+  async updateCode(
+    ref: string,
+    body: CodeSource & { DryRun?: boolean; Architectures?: unknown },
+    options: { replace?: boolean } = {},
+  ): Promise<FunctionConfiguration> {
     const stored = this.require(ref);
     if ([body.ZipFile, body.S3Bucket, body.S3Key].some((v) => v !== undefined && typeof v !== 'string')) {
       throw new LambdaError('SerializationException', 'ZipFile, S3Bucket and S3Key must be strings');
@@ -276,7 +281,7 @@ export class LambdaFunctions {
     const code = this.install(name, staged, zip);
     const configuration = withNewCode(current.configuration, code, new Date(), randomUUID());
     this.store.put({ ...current, configuration: settled(configuration) });
-    this.runner.retire(name);
+    this.runner.retire(name, options.replace ?? false);
     return configuration;
   }
 

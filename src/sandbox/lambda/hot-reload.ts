@@ -14,8 +14,11 @@ import { dirname, join, resolve, sep } from 'node:path';
 import { parseHandlerOption } from '../demo.js';
 import { providedHandler } from '../provided-package.js';
 
-/** How long a folder must stay quiet before a reload (ms): an editor's save is a few events within a few ms. */
-export const RELOAD_DEBOUNCE_MS = 20;
+/**
+ * How long a folder must stay quiet before a reload (ms): an editor's save (write, or write-then-rename) and a
+ * `writeFileSync` are a few events within 1-2 ms; a change arriving later reloads again (reloads never overlap).
+ */
+export const RELOAD_DEBOUNCE_MS = 10;
 
 /** Folders whose contents never reach the package. */
 const IGNORED_DIRS = new Set(['node_modules', '__pycache__']);

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import type { RecordCondition } from './async/record.js';
 import { ThrottledError } from './concurrency.js';
 import { ExecutionEnvironment } from './environment.js';
+import { RuntimeStandby } from './standby.js';
 import type { FunctionSpec, InvocationOutcome, RuntimeHost } from './spec.js';
 
 /**
@@ -57,6 +58,11 @@ interface Pool {
   active: number;
   /** The pump's wake-up while an event is held back by the reserved concurrency (woken by every release). */
   held: (() => void)[];
+  /**
+   * The environment started for new code as soon as it was installed (retire with `replace`), not yet claimed: the
+   * next invocation takes it instead of starting one, so it does not wait for the whole init.
+   */
+  spare?: ExecutionEnvironment;
 }
 
 interface QueuedEvent {
@@ -74,6 +80,9 @@ interface QueuedEvent {
   traceId?: string;
 }
 
+/** Wait after a replacement environment is ready before starting the standby for the next change (ms). */
+export const STANDBY_DELAY_MS = 30;
+
 /** The function was deleted before its invocation could start (Invoke racing DeleteFunction). */
 export class FunctionGoneError extends Error {
   override readonly name = 'FunctionGoneError';
@@ -86,13 +95,17 @@ export class Runner {
   private readonly pools = new Map<string, Pool>();
   private readonly retryTimers = new Set<NodeJS.Timeout>();
   private readonly idleTimers = new Map<ExecutionEnvironment, NodeJS.Timeout>();
+  /** Runtime processes started ahead for replacement environments (hot reload). */
+  private readonly standby: RuntimeStandby;
   private closed = false;
 
   constructor(
     private readonly host: RuntimeHost,
     private readonly specOf: (name: string) => FunctionSpec | undefined,
     private readonly options: RunnerOptions,
-  ) {}
+  ) {
+    this.standby = new RuntimeStandby(options.idleTimeoutMs);
+  }
 
   private pool(name: string): Pool {
     let p = this.pools.get(name);
@@ -117,13 +130,26 @@ export class Runner {
         this.drop(pool, warm);
         continue;
       }
+      const spare = pool.spare;
+      if (spare) {
+        // Like a fresh environment: its first invocation reports its Init Duration, or its init error.
+        pool.spare = undefined;
+        clearTimeout(this.idleTimers.get(spare));
+        this.idleTimers.delete(spare);
+        await spare.ready;
+        if (this.closed || pool.generation !== generation) {
+          this.drop(pool, spare);
+          continue;
+        }
+        return { env: spare, generation };
+      }
       // Never more environments than the reserved concurrency (at least one: a throttled invoke never gets here).
       const reserved = this.options.async?.reserved(name);
       if (pool.environments.size < Math.max(1, Math.min(this.options.maxEnvironments, reserved ?? Number.POSITIVE_INFINITY))) {
         // Read the spec now: code or settings may have changed while this caller waited.
         const spec = this.specOf(name);
         if (!spec) throw new FunctionGoneError(name);
-        const env = ExecutionEnvironment.spawn(spec, this.host);
+        const env = ExecutionEnvironment.spawn(spec, this.host, this.standby);
         pool.environments.add(env);
         // Lambda hands a queued event to whichever environment is free first: one released while this one initialises
         // takes it, and this one joins the idle ones when ready (else a burst waits behind every cold start).
@@ -313,12 +339,52 @@ export class Runner {
     }
   }
 
-  /** New code or settings: idle environments go now, busy ones after their invocation. */
-  retire(name: string): void {
+  /**
+   * New code or settings: idle environments go now, busy ones after their invocation. With `replace` (new code for a
+   * function in use, e.g. a hot reload), one environment with the new code starts initialising at once (and a standby
+   * runtime is kept for the next change, standby.ts); the next invocation takes it.
+   */
+  retire(name: string, replace = false): void {
     const pool = this.pools.get(name);
     if (!pool) return;
+    const inUse = pool.environments.size > 0;
     pool.generation += 1;
     for (const env of pool.idle.splice(0)) this.drop(pool, env);
+    if (pool.spare) this.drop(pool, pool.spare);
+    pool.spare = undefined;
+    if (replace && inUse && !this.closed) this.startSpare(name, pool);
+  }
+
+  private startSpare(name: string, pool: Pool): void {
+    const spec = this.specOf(name);
+    if (!spec || this.options.async?.reserved(name) === 0 || pool.environments.size >= this.options.maxEnvironments) return;
+    const env = ExecutionEnvironment.spawn(spec, this.host, this.standby);
+    pool.environments.add(env);
+    pool.spare = env;
+    const generation = pool.generation;
+    void env.ready.then(() => {
+      // The next change's replacement adopts a standby started now, after this one's own start and first invoke.
+      const later = setTimeout(() => {
+        this.retryTimers.delete(later);
+        if (!this.closed) env.prepareStandby();
+      }, STANDBY_DELAY_MS);
+      later.unref();
+      this.retryTimers.add(later);
+      if (pool.spare !== env) return;
+      if (this.closed || pool.generation !== generation) {
+        pool.spare = undefined;
+        this.drop(pool, env);
+        return;
+      }
+      // Never claimed: reclaimed as an idle environment would be.
+      const timer = setTimeout(() => {
+        this.idleTimers.delete(env);
+        if (pool.spare === env) pool.spare = undefined;
+        this.drop(pool, env);
+      }, this.options.idleTimeoutMs);
+      timer.unref();
+      this.idleTimers.set(env, timer);
+    });
   }
 
   /** Function deleted: also forget queued events. */
@@ -334,6 +400,7 @@ export class Runner {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.standby.close();
     for (const t of this.retryTimers) clearTimeout(t);
     for (const t of this.idleTimers.values()) clearTimeout(t);
     this.idleTimers.clear();
@@ -341,6 +408,7 @@ export class Runner {
       for (const env of pool.environments) env.kill();
       pool.environments.clear();
       pool.idle.length = 0;
+      pool.spare = undefined;
       for (const w of pool.waiters.splice(0)) w();
       for (const w of pool.held.splice(0)) w();
     }

@@ -31,9 +31,17 @@ export function newRoot(now: number = Date.now()): string {
     .padStart(8, '0')}-${randomBytes(12).toString('hex')}`;
 }
 
-/** The lineage hash of a function: 8 hex digits of its ARN's SHA-256 (AWS's own hash is internal). */
+const hashes = new Map<string, string>();
+
+/** The lineage hash of a function: 8 hex digits of its ARN's SHA-256 (AWS's own hash is internal); computed once per ARN. */
 export function lineageHash(functionArn: string): string {
-  return createHash('sha256').update(functionArn).digest('hex').slice(0, 8);
+  let hash = hashes.get(functionArn);
+  if (hash === undefined) {
+    hash = createHash('sha256').update(functionArn).digest('hex').slice(0, 8);
+    if (hashes.size >= 1024) hashes.clear();
+    hashes.set(functionArn, hash);
+  }
+  return hash;
 }
 
 function parseLineage(value: string): LineageEntry[] {

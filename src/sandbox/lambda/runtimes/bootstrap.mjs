@@ -10,6 +10,29 @@ import { performance } from 'node:perf_hooks';
 const control = new net.Socket({ fd: 3, readable: true, writable: true });
 const send = (msg) => control.write(`${JSON.stringify(msg)}\n`);
 let current;
+control.setEncoding('utf8');
+
+// A standby (standby.ts) starts before its function is known: it waits for the environment's variables and task root.
+if (process.env.S3TRIGGER_STANDBY === '1') {
+  const init = await new Promise((resolve) => {
+    let buffered = '';
+    const onData = (chunk) => {
+      buffered += chunk;
+      const nl = buffered.indexOf('\n');
+      if (nl === -1) return;
+      control.off('data', onData);
+      control.off('end', onEnd);
+      resolve(JSON.parse(buffered.slice(0, nl)));
+    };
+    const onEnd = () => process.exit(0);
+    control.on('data', onData);
+    control.on('end', onEnd);
+    send({ type: 'standby' });
+  });
+  for (const key of Object.keys(process.env)) delete process.env[key];
+  Object.assign(process.env, init.env);
+  process.chdir(init.cwd);
+}
 
 // Displayed paths read as on Lambda, where the code is at /var/task (LAMBDA_TASK_ROOT stays the real directory).
 const TASK_ROOTS = [...new Set([process.env.LAMBDA_TASK_ROOT, safeRealpath(process.env.LAMBDA_TASK_ROOT)])]
@@ -184,7 +207,6 @@ try {
 }
 
 let buffered = '';
-control.setEncoding('utf8');
 control.on('data', (chunk) => {
   buffered += chunk;
   for (let nl = buffered.indexOf('\n'); nl !== -1; nl = buffered.indexOf('\n')) {

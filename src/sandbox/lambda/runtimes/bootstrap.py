@@ -8,6 +8,18 @@ commands = control.makefile('rb')
 def send(msg):
     control.sendall((json.dumps(msg) + '\n').encode())
 
+# A standby (standby.ts) starts before its function is known: it waits for the environment's variables and task root.
+if os.environ.get('S3TRIGGER_STANDBY') == '1':
+    send({'type': 'standby'})
+    _init = commands.readline()
+    if not _init:
+        sys.exit(0)
+    _init = json.loads(_init)
+    os.environ.clear()
+    os.environ.update(_init['env'])
+    os.chdir(_init['cwd'])
+    del _init
+
 for stream in (sys.stdout, sys.stderr):
     try:
         stream.reconfigure(line_buffering=True)

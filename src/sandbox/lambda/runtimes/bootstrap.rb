@@ -22,6 +22,16 @@ module S3triggerLambda
     CONTROL.write("#{JSON.generate(msg)}\n")
   end
 
+  # A standby (standby.ts) starts before its function is known: it waits for the environment's variables and task root.
+  if ENV['S3TRIGGER_STANDBY'] == '1'
+    send_message(type: 'standby')
+    init = CONTROL.gets
+    exit(0) unless init
+    init = JSON.parse(init)
+    ENV.replace(init['env'])
+    Dir.chdir(init['cwd'])
+  end
+
   # One log event: the runtime's telemetry sink keeps a multi-line message together; here "\n" becomes "\r".
   def self.write_event(text)
     text = text.to_s.encode('UTF-8', invalid: :replace, undef: :replace, replace: "\uFFFD")

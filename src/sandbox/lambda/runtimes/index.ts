@@ -33,6 +33,8 @@ export interface RuntimeFamily {
   errorPayload?(error: HandlerError): object;
   /** Whether the invoke's error payload is the runtime's own body (Runtime API) rather than built by the sandbox. */
   ownsErrorPayload: boolean;
+  /** Its bootstrap can start ahead and wait for its environment on fd 3 (standby.ts, for hot reload). */
+  standby?: boolean;
 }
 
 /** `provided.al2023` and `provided.al2`, the OS-only runtimes AWS still supports. */
@@ -66,6 +68,7 @@ const node: RuntimeFamily = {
   launch: (_spec, host) => ({ ok: true, launch: { command: process.execPath, args: [host.nodeBootstrap], transport: new Fd3Transport() } }),
   errorLine: (requestId, error, phase) => nodeErrorLine(Date.now(), requestId, error, phase),
   ownsErrorPayload: false,
+  standby: true,
 };
 
 const python: RuntimeFamily = {
@@ -76,6 +79,7 @@ const python: RuntimeFamily = {
   }),
   errorLine: (_requestId, error) => pythonErrorLine(error),
   ownsErrorPayload: false,
+  standby: true,
 };
 
 const provided: RuntimeFamily = {
@@ -102,6 +106,7 @@ const ruby: RuntimeFamily = {
   errorLine: (_requestId, error, phase, fatal) => rubyErrorLines(error, phase, fatal ?? false),
   errorPayload: rubyErrorPayload,
   ownsErrorPayload: false,
+  standby: true,
 };
 
 export const RUNTIME_FAMILIES: readonly RuntimeFamily[] = [node, python, ruby, provided];

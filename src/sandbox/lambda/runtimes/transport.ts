@@ -47,6 +47,8 @@ export interface RuntimeTransport {
   start(): Promise<Record<string, string>>;
   attach(child: ChildProcess, onMessage: (msg: RuntimeMessage) => void): void;
   invoke(invocation: TransportInvocation): void;
+  /** A standby runtime (standby.ts) was attached: hands it the environment's variables and task root to start with. */
+  adopt?(env: NodeJS.ProcessEnv, cwd: string): void;
   close(): void;
 }
 
@@ -86,6 +88,10 @@ export class Fd3Transport implements RuntimeTransport {
     this.control?.write(
       `${JSON.stringify({ type: 'invoke', requestId: inv.requestId, payload: inv.payload, clientContext: inv.clientContext, traceId: inv.traceId, deadline: inv.deadlineMs, invokedFunctionArn: inv.invokedFunctionArn })}\n`,
     );
+  }
+
+  adopt(env: NodeJS.ProcessEnv, cwd: string): void {
+    this.control?.write(`${JSON.stringify({ type: 'init', env, cwd })}\n`);
   }
 
   close(): void {
