@@ -83,7 +83,8 @@ function run(bundleBytes: Buffer): void {
   const files = dir === undefined ? undefined : cacheFile(dir, bundleBytes);
   const usable = files !== undefined && readOr(() => privateToUser(dir!) && privateToUser(files.file)) === true;
   const cachedData = usable ? readOr(() => readFileSync(files.file)) : undefined;
-  const source = bundleBytes.toString('utf8');
+  // ASCII by construction (scripts/bundle.mjs checks): latin1 is a plain copy where UTF-8 would validate every byte.
+  const source = bundleBytes.toString('latin1');
   // Keep line numbers: the hashbang line becomes a comment.
   const code = source.startsWith('#!') ? `//${source.slice(2)}` : source;
   const script = new Script(`(function (exports, require, module, __filename, __dirname, __s3triggerImport) {${code}\n})`, {
@@ -102,7 +103,12 @@ function run(bundleBytes: Buffer): void {
   script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dirname(bundle), importFromHere);
 }
 
-const bundleBytes = readOr(() => readFileSync(bundle));
-// Without the bundle (a plain `tsc` build) the compiled modules run as they are.
-if (bundleBytes === undefined) void import('./cli.js');
-else run(bundleBytes);
+/** The bundle's bytes are needed only until it is compiled: nothing at module level keeps them (a sandbox idles for hours). */
+function start(): void {
+  const bundleBytes = readOr(() => readFileSync(bundle));
+  // Without the bundle (a plain `tsc` build) the compiled modules run as they are.
+  if (bundleBytes === undefined) void import('./cli.js');
+  else run(bundleBytes);
+}
+
+start();

@@ -473,9 +473,20 @@ async function runTuiSession(args: MainArgs, targetFlags: Record<string, unknown
 const EVENT_USAGE =
   's3trigger event TYPE --bucket B --key K [--size BYTES] [--etag E] [--version-id V] [--via sns|sqs|eventbridge] [--region R] [--seed N]';
 
+/**
+ * yargs renders the whole help text once a subcommand's handler has started (cacheHelpMessage), to print it should
+ * the handler fail; this CLI's own .fail() prints a one-line error instead, so the text was never shown. On
+ * `s3trigger sandbox` rendering it (string-width, cliui, every option) took longer than the rest of the start.
+ */
+function withoutHelpCache(y: Argv): Argv {
+  const internal = (y as unknown as { getInternalMethods?(): { getUsageInstance(): { cacheHelpMessage(): void } } }).getInternalMethods?.();
+  if (internal) internal.getUsageInstance().cacheHelpMessage = () => {};
+  return y;
+}
+
 async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.Ok;
-  await yargs(attachDashValues(argv))
+  await withoutHelpCache(yargs(attachDashValues(argv)))
     .scriptName('s3trigger')
     .usage(
       '$0 [--bucket BUCKET] [operation flags] [--wait]\n\n' +

@@ -31,6 +31,14 @@ test('the built command is executable, as `npx s3trigger` in a fresh clone runs 
   assert.equal(r.status, 0, r.stderr);
 });
 
+test('the bundle is ASCII: bin.cjs decodes it as latin1, which reads any other byte wrongly', {
+  skip: cliBuilt ? false : NOT_BUILT,
+}, () => {
+  const bundle = readFileSync(join(dirname(CLI), 's3trigger.cjs'));
+  const at = bundle.findIndex((byte) => byte > 0x7f);
+  assert.equal(at, -1, `non-ASCII byte at offset ${at}: ${bundle.subarray(Math.max(0, at - 40), at + 10).toString()}`);
+});
+
 test('a successful run writes one code cache; the next run uses it unchanged; --help and usage errors write none', async (t) => {
   if (!cliBuilt) return t.skip(NOT_BUILT);
   const { dir, cache, env } = setup();

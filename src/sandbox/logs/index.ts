@@ -14,7 +14,7 @@ import { ingestionTimeFor } from './ingestion.js';
 import { eventOperations } from './log-events.js';
 import { groupOperations } from './groups.js';
 import type { Input } from './input.js';
-import { liveTailPacing, openLiveTailSession, parseLiveTailRequest, type LiveTailSession } from './live-tail.js';
+import { liveTailPacing, loadEventStreamCodec, openLiveTailSession, parseLiveTailRequest, type LiveTailSession } from './live-tail.js';
 import type { LogsRequestContext, OperationHandler } from './request-context.js';
 import { retentionOperations } from './retention.js';
 import { DEFAULT_MAX_BYTES, LogEventStore } from './store.js';
@@ -83,6 +83,7 @@ export async function createLogsService(
       const input = parseBody(body.toString('utf8'));
       if (operation === 'StartLiveTail') {
         const request = parseLiveTailRequest(store, input);
+        await loadEventStreamCodec();
         const requestId = String(res.getHeader('x-amzn-RequestId') ?? randomUUID());
         const session = openLiveTailSession(store, request, res, requestId, liveTailPacing(timing), () => sessions.delete(session));
         sessions.add(session);

@@ -5,8 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { LiveTailSessionLogEvent, LiveTailSessionStart } from '@aws-sdk/client-cloudwatch-logs';
-import { EventStreamCodec, type Message } from '@smithy/eventstream-codec';
-import { fromUtf8, toUtf8 } from '@smithy/util-utf8';
+import type { EventStreamCodec, Message } from '@smithy/eventstream-codec';
 import { groupNotFound, invalidParameter } from './errors.js';
 import { parseFilterPattern, type MessagePredicate } from './filter-pattern.js';
 import { groupNameFromIdentifier } from './ids.js';
@@ -87,7 +86,26 @@ export function selectResults(
   return results;
 }
 
-const codec = new EventStreamCodec(toUtf8, fromUtf8);
+let codec: EventStreamCodec | undefined;
+const utf8 = new TextEncoder();
+
+/**
+ * Loads the event stream encoder (it and @smithy/util-utf8 bring most of @smithy/core): on the first StartLiveTail, not at the sandbox's
+ * start, so an idle sandbox does not hold it. eventFrame and exceptionFrame need it loaded.
+ */
+export async function loadEventStreamCodec(): Promise<void> {
+  if (codec) return;
+  const [{ EventStreamCodec }, { fromUtf8, toUtf8 }] = await Promise.all([
+    import('@smithy/eventstream-codec'),
+    import('@smithy/util-utf8'),
+  ]);
+  codec ??= new EventStreamCodec(toUtf8, fromUtf8);
+}
+
+function encoder(): EventStreamCodec {
+  if (!codec) throw new Error('live tail: loadEventStreamCodec() was not awaited before the first frame');
+  return codec;
+}
 
 export function eventFrame(eventType: string, payload: object): Uint8Array {
   const message: Message = {
@@ -96,19 +114,19 @@ export function eventFrame(eventType: string, payload: object): Uint8Array {
       ':event-type': { type: 'string', value: eventType },
       ':content-type': { type: 'string', value: 'application/json' },
     },
-    body: fromUtf8(JSON.stringify(payload)),
+    body: utf8.encode(JSON.stringify(payload)),
   };
-  return codec.encode(message);
+  return encoder().encode(message);
 }
 
 export function exceptionFrame(exceptionType: string, text: string): Uint8Array {
-  return codec.encode({
+  return encoder().encode({
     headers: {
       ':message-type': { type: 'string', value: 'exception' },
       ':exception-type': { type: 'string', value: exceptionType },
       ':content-type': { type: 'string', value: 'application/json' },
     },
-    body: fromUtf8(JSON.stringify({ message: text })),
+    body: utf8.encode(JSON.stringify({ message: text })),
   });
 }
 
