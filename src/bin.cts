@@ -42,11 +42,19 @@ function privateToUser(path: string): boolean {
   return st.uid === uid && (st.mode & 0o022) === 0 && !st.isSymbolicLink();
 }
 
-/** V8 checks a cache against its own version and flags but not against the source: the name carries its hash. */
+/** The commands that compile different parts of the bundle; everything else (a run, the TUI) shares one cache. */
+const OWN_CACHE_COMMANDS = new Set(['sandbox', 'doctor', 'event']);
+
+/**
+ * V8 checks a cache against its own version and flags but not against the source: the name carries its hash. Each
+ * command has its own, since a cache holds only what its run compiled (a sandbox's would serve a PUT poorly).
+ */
 function cacheFile(dir: string, bundleBytes: Buffer) {
   const install = createHash('sha256').update(bundle).digest('hex').slice(0, 12);
   const build = createHash('sha256').update(bundleBytes).digest('hex').slice(0, 16);
-  return { prefix: `${install}-`, file: join(dir, `${install}-${build}-${process.version}-${process.arch}.v8cache`) };
+  const command = process.argv[2] ?? '';
+  const mode = OWN_CACHE_COMMANDS.has(command) ? command : 'run';
+  return { prefix: `${install}-`, build, file: join(dir, `${install}-${mode}-${build}-${process.version}-${process.arch}.v8cache`) };
 }
 
 function ensurePrivateDir(dir: string): void {
@@ -60,7 +68,8 @@ function ensurePrivateDir(dir: string): void {
 }
 
 /** Written at exit when there was no usable cache; older caches of this install are removed. */
-function saveCache(script: Script, dir: string, prefix: string, file: string): void {
+function saveCache(script: Script, dir: string, files: ReturnType<typeof cacheFile>): void {
+  const { prefix, build, file } = files;
   const tmp = `${file}.${process.pid}.tmp`;
   try {
     ensurePrivateDir(dir);
@@ -71,8 +80,9 @@ function saveCache(script: Script, dir: string, prefix: string, file: string): v
       closeSync(fd);
     }
     renameSync(tmp, file);
-    // Older builds' caches and temp files left by a killed run.
-    for (const name of readdirSync(dir)) if (name.startsWith(prefix) && join(dir, name) !== file) readOr(() => unlinkSync(join(dir, name)));
+    // Older builds' caches and temp files left by a killed run; this build's other commands keep theirs.
+    const current = (name: string) => join(dir, name) === file || (name.endsWith('.v8cache') && name.includes(`-${build}-`));
+    for (const name of readdirSync(dir)) if (name.startsWith(prefix) && !current(name)) readOr(() => unlinkSync(join(dir, name)));
   } catch {
     readOr(() => unlinkSync(tmp));
   }
@@ -94,7 +104,7 @@ function run(bundleBytes: Buffer): void {
   if (dir !== undefined && files && (!cachedData || script.cachedDataRejected)) {
     // The cache holds what this run compiled: only a run that did its job makes it (not --help or a usage error).
     const helpAsked = process.argv.some((a) => a === '--help' || a === '-h');
-    process.once('exit', (code) => code === 0 && !helpAsked && saveCache(script, dir, files.prefix, files.file));
+    process.once('exit', (code) => code === 0 && !helpAsked && saveCache(script, dir, files));
   }
   const module = { exports: {} };
   // Node 20 drops a script's import() callback when it comes from a code cache, so the bundle has no import()

@@ -72,6 +72,26 @@ test('a successful run writes one code cache; the next run uses it unchanged; --
   assert.equal(statSync(file).mtimeMs, written, 'an accepted cache is not rewritten');
 });
 
+test('each command keeps its own code cache: a sandbox or `event` run does not replace the one a PUT compiled', async (t) => {
+  if (!cliBuilt) return t.skip(NOT_BUILT);
+  const { dir, cache, env } = setup();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+
+  const put = await runCli(PUT, dir, env);
+  assert.equal(put.code, 0, put.stderr);
+  const [putCache] = cacheFiles(cache);
+  const written = statSync(join(cache, putCache!)).mtimeMs;
+  const event = await runCli(['event', 'put', '--bucket', 'test-bucket', '--key', 'k'], dir, env);
+  assert.equal(event.code, 0, event.stderr);
+  assert.equal(cacheFiles(cache).length, 2, `cache dir holds ${readdirSync(cache).join(', ')}`);
+  assert.ok(cacheFiles(cache).includes(putCache!), 'the PUT\'s cache is kept');
+  assert.equal(statSync(join(cache, putCache!)).mtimeMs, written);
+
+  const again = await runCli(PUT, dir, env);
+  assert.equal(again.code, 0, again.stderr);
+  assert.equal(statSync(join(cache, putCache!)).mtimeMs, written, 'the PUT still finds its own cache');
+});
+
 test('a corrupt or group-writable cache is not used but replaced; stale caches and temp files of this install are removed', async (t) => {
   if (!cliBuilt) return t.skip(NOT_BUILT);
   const { dir, cache, env } = setup();
