@@ -5,7 +5,7 @@
  * points at it; files no metadata points at are swept at start. Deletion waits for readers still
  * streaming the body; space inside a pack is reclaimed only when the whole pack is unreferenced.
  */
-import { close, createReadStream, createWriteStream, fdatasync, fsync, open, write } from 'node:fs';
+import { close, createReadStream, createWriteStream, fdatasync, fsync, open, write, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { readdir, rm, unlink } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
@@ -99,10 +99,16 @@ export class BlobStore {
     }
     const offset = pack.size;
     pack.size += data.length;
-    for (let done = 0; done < data.length; ) {
-      done += (await writeFd(pack.fd, data, done, data.length - done, offset + done)).bytesWritten;
+    if (this.durable) {
+      for (let done = 0; done < data.length; ) {
+        done += (await writeFd(pack.fd, data, done, data.length - done, offset + done)).bytesWritten;
+      }
+      await fdatasyncFd(pack.fd);
+    } else {
+      // Without fsync this is a copy into the page cache (µs for ≤ 64 KiB): doing it here spares the hand-off
+      // to libuv's thread pool and back, which cost more than the write in the PUT 4 KiB profile.
+      for (let done = 0; done < data.length; ) done += writeSync(pack.fd, data, done, data.length - done, offset + done);
     }
-    if (this.durable) await fdatasyncFd(pack.fd);
     return { blob: pack.id, offset };
   }
 
