@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable, Transform } from 'node:stream';
+import { Md5Worker } from './md5-worker.js';
 
 const openFd = promisify(open);
 const fsyncFd = promisify(fsync);
@@ -43,6 +44,7 @@ export class BlobStore {
   private doomed = new Set<string>();
   private pack: Promise<Pack> | undefined;
   private packs: Promise<Pack>[] = [];
+  private hasher = new Md5Worker();
 
   constructor(
     readonly dir: string,
@@ -89,6 +91,15 @@ export class BlobStore {
     return id;
   }
 
+  /** The MD5 of a whole file blob (not a pack), computed on a worker thread; a read failure is a StorageError. */
+  async md5(id: string): Promise<Buffer> {
+    try {
+      return await this.hasher.md5File(this.path(id));
+    } catch (err) {
+      throw new StorageError(err as Error);
+    }
+  }
+
   /** Appends a small body to the current pack file; returns where it lives. */
   async writeSmall(data: Buffer): Promise<{ blob: string; offset: number }> {
     this.pack ??= this.openPack();
@@ -123,6 +134,7 @@ export class BlobStore {
     const packs = this.packs;
     this.packs = [];
     this.pack = undefined;
+    await this.hasher.close();
     for (const p of packs) await closeFd((await p).fd).catch(() => {});
   }
 

@@ -9,6 +9,9 @@ import { S3Error } from './errors.js';
 
 export const MAX_PUT_SIZE = 5 * 1024 ** 3;
 
+/** Bodies from this size on get their MD5 from the blob store's worker thread. */
+const MD5_WORKER_BYTES = 1024 * 1024;
+
 export interface ReceivedBody {
   blob: string;
   offset?: number;
@@ -57,8 +60,12 @@ export async function receiveBody(
       MaxSizeAllowed: opts.maxSize ?? MAX_PUT_SIZE,
     });
   }
-  const digests = new BodyDigests(declared.compute);
-  if (expected !== undefined && expected <= SMALL_BODY_BYTES) return receiveSmall(req, blobs, declared, digests, expected);
+  if (expected !== undefined && expected <= SMALL_BODY_BYTES) {
+    return receiveSmall(req, blobs, declared, new BodyDigests(declared.compute), expected);
+  }
+  // A body of a MiB or more is hashed off the main thread once written (md5-worker.ts).
+  const md5Later = expected !== undefined && expected >= MD5_WORKER_BYTES;
+  const digests = new BodyDigests(declared.compute, { md5: !md5Later });
   const { transforms, decoder } = decodeChain(req, digests);
   let blob: string;
   try {
@@ -67,7 +74,7 @@ export async function receiveBody(
     throw err instanceof S3Error || err instanceof StorageError ? err : incompleteBody();
   }
   try {
-    const result = await digests.result();
+    const result = await digests.result(md5Later ? await blobs.md5(blob) : undefined);
     if (expected !== undefined && expected !== result.size) throw incompleteBody();
     const checksums = verifyChecksums(declared, decoder?.trailers ?? {}, result);
     return { blob, size: result.size, md5Hex: result.md5.toString('hex'), checksums };
