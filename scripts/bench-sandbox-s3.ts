@@ -1,6 +1,6 @@
 /**
  * Benchmark of the sandbox's S3 service. Prints figures; asserts nothing.
- *   npx tsx scripts/bench-sandbox-s3.ts [--quick]
+ *   npx tsx scripts/bench-sandbox-s3.ts [--quick] [--only start|rss|put|multipart]
  * 1. start to ready (ms, median): in-process startSandbox, and `node dist/bin.cjs sandbox` to its ready line when built;
  *    idle RSS of that process after ready + 2 s idle vs a bare Node `http.createServer().listen(0)` child measured the
  *    same way, interleaved in the same run
@@ -396,9 +396,11 @@ async function multipartBenchmark(): Promise<void> {
 if (process.argv[2] === '--child') {
   await childMain(process.argv[3]);
 } else {
+  // `--only put|multipart|start|rss` runs one part (for profiling); the default runs them all.
+  const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined;
   console.log(`bench-sandbox-s3 (${quick ? 'quick' : 'full'}), node ${process.version}`);
-  await startToReady();
-  await idleRss();
-  await putBenchmark();
-  await multipartBenchmark();
+  if (!only || only === 'start') await startToReady();
+  if (!only || only === 'rss') await idleRss();
+  if (!only || only === 'put') await putBenchmark();
+  if (!only || only === 'multipart') await multipartBenchmark();
 }

@@ -1,8 +1,7 @@
 /**
- * MULTIPART: lib-storage Upload of a file or of generated random data. Cancelling aborts the
- * upload on S3 (no orphaned parts) and the temp file is always removed.
+ * MULTIPART: a multipart upload of a file or of generated random data (parts read from the file and sent by
+ * multipart-parts.ts). Cancelling aborts the upload on S3 (no orphaned parts) and the temp file is always removed.
  */
-import { createReadStream } from 'node:fs';
 import { open, readFile, rm, stat } from 'node:fs/promises';
 import { randomFill, randomUUID } from 'node:crypto';
 import { promisify } from 'node:util';
@@ -17,7 +16,6 @@ import {
   UploadPartCommand,
   type CompleteMultipartUploadCommandOutput,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
 import type { OpInput, OpResult } from './types.js';
 import { succeeded, type OpContext } from './context.js';
 import { stripQuotes } from './simple.js';
@@ -25,6 +23,7 @@ import { tempFileMessage } from './temp-file.js';
 import { scrubCredentialsOf } from './errors.js';
 import { DEFAULT_CONCURRENCY, DEFAULT_PART_SIZE_MB, DEFAULT_SIZE_MB, MIB } from './limits.js';
 import { uploadParams, type UploadOptions } from './upload-options.js';
+import { signPartsUnsigned, uploadFileInParts } from './multipart-parts.js';
 
 const fillRandom = promisify(randomFill);
 
@@ -86,7 +85,7 @@ function trackUploads(client: S3Client) {
   };
 }
 
-/** lib-storage sends data that fits one part as a plain PutObject; the op promises a CompleteMultipartUpload event. */
+/** Data that fits one part: one UploadPart of the whole file (the op promises a CompleteMultipartUpload event, never a PutObject). */
 async function singlePartUpload(client: S3Client, bucket: string, key: string, file: string, options: UploadOptions, signal: AbortSignal) {
   const body = await readFile(file);
   const { UploadId } = await client.send(
@@ -125,6 +124,7 @@ export async function multipartUpload(
   // No per-part CRC32 in JS (TLS and S3's part ETags cover transport): ~10% more throughput, as the AWS CLI v2 and boto3 do by default.
   const client = new S3Client({ ...ctx.s3Config, requestChecksumCalculation: 'WHEN_REQUIRED' });
   scrubCredentialsOf(client);
+  signPartsUnsigned(client);
   const tracker = trackUploads(client);
   try {
     if (!input.file) {
@@ -142,24 +142,17 @@ export async function multipartUpload(
       if (bytes <= partSize) {
         out = await singlePartUpload(client, input.bucket, input.key, file, input, controller.signal);
       } else {
-        const upload = new Upload({
-          client,
-          params: {
-            Bucket: input.bucket,
-            Key: input.key,
-            Body: createReadStream(file, { highWaterMark: MIB }),
-            ContentLength: bytes,
-            // lib-storage passes these to CreateMultipartUpload (Tagging: it also sends PutObjectTagging after a
-            // multipart upload when given `tags`, which is not used here).
-            ...uploadParams(input, 'multipart'),
-          },
+        out = await uploadFileInParts(client, {
+          bucket: input.bucket,
+          key: input.key,
+          file,
+          bytes,
           partSize,
-          queueSize: input.concurrency ?? DEFAULT_CONCURRENCY,
-          leavePartsOnError: false,
-          abortController: controller,
+          concurrency: input.concurrency ?? DEFAULT_CONCURRENCY,
+          createParams: uploadParams(input, 'multipart'),
+          signal: controller.signal,
+          onProgress: (loaded, total) => ctx.onProgress?.(loaded, total),
         });
-        upload.on('httpUploadProgress', (p) => ctx.onProgress?.(p.loaded ?? 0, p.total ?? bytes));
-        out = (await upload.done()) as CompleteMultipartUploadCommandOutput;
       }
     } catch (err) {
       await tracker.abortAll(input.bucket, input.key, startedAt);

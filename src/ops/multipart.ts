@@ -1,4 +1,4 @@
-/** MULTIPART: a multipart upload of a file or of generated random data (lib-storage loads only when it runs). */
+/** MULTIPART: a multipart upload of a file or of generated random data (the SDK's multipart code loads only when it runs). */
 import { statfs } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import type { OpDefinition } from './definition.js';

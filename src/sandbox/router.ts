@@ -4,7 +4,8 @@
  * their own protocol; a service's failure is answered per request and never ends the process.
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
+import { s3RequestId } from './protocol/ids.js';
 import type { SandboxService, ServiceDefinition } from './context.js';
 import { guardRequest, type GuardPolicy, type Refusal } from './guard.js';
 import { notImplemented, writeProtocolError, type Protocol, type ProtocolError } from './protocol/errors.js';
@@ -97,7 +98,7 @@ export interface RouterOptions {
 
 /** S3 request ids are 16 chars of [0-9A-F], like AWS's; the JSON services use UUIDs. */
 const requestIdHeader = (protocol: Protocol): [string, string] =>
-  protocol === 'rest-xml' ? ['x-amz-request-id', randomBytes(8).toString('hex').toUpperCase()] : ['x-amzn-RequestId', randomUUID()];
+  protocol === 'rest-xml' ? ['x-amz-request-id', s3RequestId()] : ['x-amzn-RequestId', randomUUID()];
 
 /** Answers one request; resolves when the service is done with it (never rejects). */
 export async function route(options: RouterOptions, req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -5,13 +5,14 @@
  * points at it; files no metadata points at are swept at start. Deletion waits for readers still
  * streaming the body; space inside a pack is reclaimed only when the whole pack is unreferenced.
  */
-import { close, createReadStream, createWriteStream, fdatasync, fsync, open, write } from 'node:fs';
+import { close, createReadStream, createWriteStream, fdatasync, fsync, open, write, writeSync } from 'node:fs';
 import { promisify } from 'node:util';
 import { readdir, rm, unlink } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { Readable, Transform } from 'node:stream';
+import { Md5Worker } from './md5-worker.js';
 
 const openFd = promisify(open);
 const fsyncFd = promisify(fsync);
@@ -43,6 +44,7 @@ export class BlobStore {
   private doomed = new Set<string>();
   private pack: Promise<Pack> | undefined;
   private packs: Promise<Pack>[] = [];
+  private hasher = new Md5Worker();
 
   constructor(
     readonly dir: string,
@@ -89,6 +91,15 @@ export class BlobStore {
     return id;
   }
 
+  /** The MD5 of a whole file blob (not a pack), computed on a worker thread; a read failure is a StorageError. */
+  async md5(id: string): Promise<Buffer> {
+    try {
+      return await this.hasher.md5File(this.path(id));
+    } catch (err) {
+      throw new StorageError(err as Error);
+    }
+  }
+
   /** Appends a small body to the current pack file; returns where it lives. */
   async writeSmall(data: Buffer): Promise<{ blob: string; offset: number }> {
     this.pack ??= this.openPack();
@@ -99,10 +110,16 @@ export class BlobStore {
     }
     const offset = pack.size;
     pack.size += data.length;
-    for (let done = 0; done < data.length; ) {
-      done += (await writeFd(pack.fd, data, done, data.length - done, offset + done)).bytesWritten;
+    if (this.durable) {
+      for (let done = 0; done < data.length; ) {
+        done += (await writeFd(pack.fd, data, done, data.length - done, offset + done)).bytesWritten;
+      }
+      await fdatasyncFd(pack.fd);
+    } else {
+      // Without fsync this is a copy into the page cache (µs for ≤ 64 KiB): doing it here spares the hand-off
+      // to libuv's thread pool and back, which cost more than the write in the PUT 4 KiB profile.
+      for (let done = 0; done < data.length; ) done += writeSync(pack.fd, data, done, data.length - done, offset + done);
     }
-    if (this.durable) await fdatasyncFd(pack.fd);
     return { blob: pack.id, offset };
   }
 
@@ -117,6 +134,7 @@ export class BlobStore {
     const packs = this.packs;
     this.packs = [];
     this.pack = undefined;
+    await this.hasher.close();
     for (const p of packs) await closeFd((await p).fd).catch(() => {});
   }
 

@@ -1,5 +1,5 @@
 /** Request body digests: MD5 (the ETag) always, plus the flexible checksums a client asked for. */
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
 import { createRequire } from 'node:module';
 import { crc32 } from 'node:zlib';
@@ -94,24 +94,28 @@ export interface BodyDigestResult {
 }
 
 export class BodyDigests {
-  private md5 = createHash('md5');
+  private md5: Hash | undefined;
   private size = 0;
   private digests = new Map<ChecksumAlgorithm, Digest>();
 
-  constructor(algorithms: Iterable<ChecksumAlgorithm>) {
+  /** `md5: false`: the caller computes the MD5 elsewhere (md5-worker.ts) and passes it to result(). */
+  constructor(algorithms: Iterable<ChecksumAlgorithm>, options: { md5?: boolean } = {}) {
+    if (options.md5 !== false) this.md5 = createHash('md5');
     for (const alg of algorithms) this.digests.set(alg, makeDigest(alg));
   }
 
   update(chunk: Buffer): void {
     this.size += chunk.length;
-    this.md5.update(chunk);
+    this.md5?.update(chunk);
     for (const d of this.digests.values()) d.update(chunk);
   }
 
-  async result(): Promise<BodyDigestResult> {
+  async result(md5?: Buffer): Promise<BodyDigestResult> {
     const checksums: BodyDigestResult['checksums'] = {};
     for (const [alg, d] of this.digests) checksums[alg] = (await d.digest()).toString('base64');
-    return { md5: this.md5.digest(), size: this.size, checksums };
+    const digest = md5 ?? this.md5?.digest();
+    if (!digest) throw new Error('BodyDigests: no MD5 computed and none given');
+    return { md5: digest, size: this.size, checksums };
   }
 }
 

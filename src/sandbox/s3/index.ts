@@ -4,10 +4,10 @@
  * dataDir/s3 (blobs/: bodies, buckets/<name>/: bucket.json + objects/<sha256(key)>.json,
  * uploads/<id>/: multipart state; metadata files only with --data); notify.ts publishes event records.
  */
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { SandboxContext, SandboxService } from '../context.js';
+import { s3HostId, s3RequestId } from '../protocol/ids.js';
 import { S3Error } from './errors.js';
 import { header, sendError, type S3Call } from './http.js';
 import { EventPublisher } from './notify.js';
@@ -112,8 +112,8 @@ function corsRuleFor(deps: S3Deps, req: IncomingMessage, origin: string): { rule
 }
 
 async function handle(deps: S3Deps, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const requestId = String(res.getHeader('x-amz-request-id') ?? randomBytes(8).toString('hex').toUpperCase());
-  const hostId = randomBytes(32).toString('base64');
+  const requestId = String(res.getHeader('x-amz-request-id') ?? s3RequestId());
+  const hostId = s3HostId();
   res.setHeader('x-amz-id-2', hostId);
   const call: S3Call = { req, res, requestId, hostId, target: { query: new URLSearchParams(), path: req.url ?? '/' } };
   try {
