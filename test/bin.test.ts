@@ -84,7 +84,7 @@ test('each command keeps its own code cache: a sandbox or `event` run does not r
   const event = await runCli(['event', 'put', '--bucket', 'test-bucket', '--key', 'k'], dir, env);
   assert.equal(event.code, 0, event.stderr);
   assert.equal(cacheFiles(cache).length, 2, `cache dir holds ${readdirSync(cache).join(', ')}`);
-  assert.ok(cacheFiles(cache).includes(putCache!), 'the PUT\'s cache is kept');
+  assert.ok(cacheFiles(cache).includes(putCache!), "the PUT's cache is kept");
   assert.equal(statSync(join(cache, putCache!)).mtimeMs, written);
 
   const again = await runCli(PUT, dir, env);

@@ -102,7 +102,7 @@ for (const [label, candidate, major] of AWS_CLIS) {
   });
 }
 
-const BOTO_SCRIPT = String.raw`
+const BOTO_SCRIPT = `
 import sys, json, time
 import boto3
 from botocore.exceptions import ClientError
