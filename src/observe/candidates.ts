@@ -9,7 +9,7 @@
 import { decodeEventKey } from '../aws/s3-events.js';
 import { KeyForms } from './key-forms.js';
 import { keySpellings } from './s3-mentions.js';
-import type { InvocationEvidence, OpCandidate } from './correlate.js';
+import { awaitsMore, type InvocationEvidence, type OpCandidate } from './correlate.js';
 
 /** What decideMatch asks of the ops it weighs (correlate.ts). */
 export interface CandidateLookup {
@@ -21,6 +21,8 @@ export interface CandidateLookup {
   at(bucket: string, key: string): readonly OpCandidate[];
   /** Whether an op has this S3 request id. */
   hasRequestId(requestId: string): boolean;
+  /** The ops that may still take an invocation without evidence: a superset of those `waitsFrom` a log group. */
+  waiting(): Iterable<OpCandidate>;
 }
 
 /** A plain list as a CandidateLookup: every op is named (what matching did before the index; unit tests use it). */
@@ -29,6 +31,7 @@ export function listLookup(ops: readonly OpCandidate[]): CandidateLookup {
   return {
     all: () => ops,
     named: () => ops,
+    waiting: () => ops,
     at: (bucket, key) => ops.filter((op) => op.bucket === bucket && op.key === key),
     hasRequestId: (id) => {
       ids ??= new Set(ops.flatMap((op) => (op.requestId ? [op.requestId] : [])));
@@ -110,6 +113,8 @@ export class CandidateIndex implements CandidateLookup {
   private readonly idLengths = new Map<number, number>();
   private readonly oddRequestIds = new Set<number>();
   private readonly byInvocationId = new MultiMap();
+  /** Ops still waiting for an invocation (awaitsMore), REPLAY ops aside: the only ones a time match can go to. */
+  private readonly awaiting = new Set<number>();
   /** The spellings of every op's key (pending ones included). */
   readonly keyForms = new KeyForms();
 
@@ -143,6 +148,11 @@ export class CandidateIndex implements CandidateLookup {
 
   all(): OpCandidate[] {
     return [...this.values()];
+  }
+
+  /** The ops that may still take an invocation without evidence (a superset of decideMatch's time-match candidates). */
+  *waiting(): IterableIterator<OpCandidate> {
+    for (const id of this.awaiting) yield this.entries.get(id)!.op;
   }
 
   /** The ops in `all()` order, without copying them. */
@@ -206,6 +216,7 @@ export class CandidateIndex implements CandidateLookup {
       }
     }
     for (const id of op.invocationRequestIds ?? []) this.byInvocationId.add(id, op.opId);
+    if (!op.invocationRequestIds && awaitsMore(op)) this.awaiting.add(op.opId);
   }
 
   private unindex({ op, spellings }: Entry): void {
@@ -223,5 +234,6 @@ export class CandidateIndex implements CandidateLookup {
       this.oddRequestIds.delete(op.opId);
     }
     for (const id of op.invocationRequestIds ?? []) this.byInvocationId.delete(id, op.opId);
+    this.awaiting.delete(op.opId);
   }
 }

@@ -278,7 +278,7 @@ export function decideMatchAmong(
 
   if (inv.status === 'running' || showsS3Evidence(ev, ops)) return [];
   // Fan-out: an op still waits for an expected function that has not run for it; otherwise only until its first match.
-  const waiting = candidates.all().filter((op) => waitsFrom(op, inv.logGroup));
+  const waiting = [...candidates.waiting()].filter((op) => waitsFrom(op, inv.logGroup));
   const buckets = new Set(waiting.map((op) => op.bucket));
   // Without evidence the invocation's bucket is unknown: only unambiguous when one op waits overall.
   if (waiting.length !== 1 || buckets.size !== 1) return [];

@@ -327,7 +327,7 @@ export class Observer {
   /** Whether `op` is the one op that may take an invocation of this group without evidence (decideMatch's time match). */
   private onlyWaiting(op: OpCandidate, logGroup: string): boolean {
     if (!waitsFrom(op, logGroup)) return false;
-    for (const other of this.candidates.values()) if (other !== op && waitsFrom(other, logGroup)) return false;
+    for (const other of this.candidates.waiting()) if (other !== op && waitsFrom(other, logGroup)) return false;
     return true;
   }
 
