@@ -92,115 +92,189 @@ function lateStatus(op: OpState, matches: readonly OpMatch[]): OpStatus {
   return hasAllMatches(op, matches) || status === 'lambda-failed' ? status : 'no-match';
 }
 
-function update(states: OpStates, opId: number, change: (op: OpState) => OpState): OpStates {
-  const op = states[opId];
-  return op ? { ...states, [opId]: change(op) } : states;
+/** The op an event is about (InvocationUpdated: see foldOpEvent), undefined for events about none. */
+function opIdOf(event: SessionEvent): number | undefined {
+  return 'opId' in event ? event.opId : undefined;
 }
 
-/** Applies one engine event; events that concern no known operation return `states` unchanged. Pure. */
-export function foldOpEvent(states: OpStates, event: SessionEvent): OpStates {
+/** The invocation snapshot replaces the op's match of it (no match of it: `op` unchanged). */
+function withInvocation(op: OpState, invocation: Invocation): OpState {
+  const index = op.matches.findIndex((m) => m.requestId === invocation.requestId);
+  if (index < 0) return op;
+  const matches = op.matches.slice();
+  const latency = op.result ? computeLatency(op.result, invocation) : matches[index]!.latency;
+  matches[index] = { ...matches[index]!, invocation, latency };
+  const status = op.status === 'matched' || op.status === 'lambda-failed' ? matchedStatus(matches) : op.status;
+  return { ...op, matches, status };
+}
+
+/**
+ * Applies one event to one operation: `op` is the state of the op the event names (undefined when unknown; OpStarted
+ * makes it), and for InvocationUpdated any op (unchanged unless it matched that invocation). Returns `op` itself when
+ * the event changes nothing. Pure.
+ */
+export function foldOp(op: OpState | undefined, event: SessionEvent): OpState | undefined {
+  if (event.type === 'OpStarted')
+    return {
+      opId: event.opId,
+      input: event.input,
+      startedAt: event.startedAt,
+      status: 'sending',
+      warnings: event.warnings,
+      matches: [],
+      expectedMatches: event.expectedMatches ?? 1,
+      ...(event.expectedFunctions ? { expectedFunctions: event.expectedFunctions } : {}),
+      ...(event.eventsPerFunction !== undefined && event.eventsPerFunction > 1 ? { eventsPerFunction: event.eventsPerFunction } : {}),
+      awaitsInvocation: event.awaitsInvocation ?? true,
+      settled: false,
+    };
+  if (!op) return op;
   switch (event.type) {
-    case 'OpStarted':
-      return {
-        ...states,
-        [event.opId]: {
-          opId: event.opId,
-          input: event.input,
-          startedAt: event.startedAt,
-          status: 'sending',
-          warnings: event.warnings,
-          matches: [],
-          expectedMatches: event.expectedMatches ?? 1,
-          ...(event.expectedFunctions ? { expectedFunctions: event.expectedFunctions } : {}),
-          ...(event.eventsPerFunction !== undefined && event.eventsPerFunction > 1 ? { eventsPerFunction: event.eventsPerFunction } : {}),
-          awaitsInvocation: event.awaitsInvocation ?? true,
-          settled: false,
-        },
-      };
     case 'OpProgress':
-      return update(states, event.opId, (op) => ({
-        ...op,
-        progress: { loaded: event.loaded, ...(event.total !== undefined ? { total: event.total } : {}) },
-      }));
-    case 'OpAcked':
-      return update(states, event.opId, (op) => {
-        // A Lambda can report before the SDK has parsed the ack: a match that came first stands.
-        const matched = hasAllMatches(op, op.matches);
-        const latency = (m: OpMatch) => ({ ...m, latency: computeLatency(event.result, m.invocation) });
-        const matches = op.matches.map(latency);
-        return {
-          ...op,
-          result: event.result,
-          matches,
-          status: matched ? matchedStatus(matches) : 'acked',
-          settled: matched || !op.awaitsInvocation,
-        };
-      });
-    case 'OpFailed':
-      return update(states, event.opId, (op) => ({
+      return { ...op, progress: { loaded: event.loaded, ...(event.total !== undefined ? { total: event.total } : {}) } };
+    case 'OpAcked': {
+      // A Lambda can report before the SDK has parsed the ack: a match that came first stands.
+      const matched = hasAllMatches(op, op.matches);
+      const latency = (m: OpMatch) => ({ ...m, latency: computeLatency(event.result, m.invocation) });
+      const matches = op.matches.map(latency);
+      return {
         ...op,
         result: event.result,
-        status: event.result.error?.code === 'Aborted' ? 'cancelled' : 'failed',
-        settled: true,
-      }));
-    case 'OpSkipped':
-      return update(states, event.opId, (op) => ({ ...op, status: 'skipped', settled: true }));
-    case 'Matched':
-      return update(states, event.opId, (op) => {
-        const index = op.matches.findIndex((m) => m.requestId === event.invocation.requestId);
-        if (index >= 0) {
-          // The same invocation again: better evidence arrived (the observer upgrades a match's confidence).
-          const matches = op.matches.slice();
-          const latency = op.result ? computeLatency(op.result, event.invocation) : event.latency;
-          matches[index] = { ...matches[index]!, confidence: event.confidence, invocation: event.invocation, latency };
-          const status = op.status === 'matched' || op.status === 'lambda-failed' ? matchedStatus(matches) : op.status;
-          return { ...op, matches, status };
-        }
-        const match: OpMatch = {
-          requestId: event.invocation.requestId,
-          logGroup: event.invocation.logGroup,
-          confidence: event.confidence,
-          latency: event.latency,
-          invocation: event.invocation,
-        };
-        const matches = [...op.matches, match];
-        if (op.status === 'failed' || op.status === 'cancelled' || op.status === 'skipped') return { ...op, matches };
-        if (op.settled) return { ...op, matches, status: lateStatus(op, matches) }; // a late match beats no-match
-        // Before the ack the op is still sending: OpAcked settles it with its figures.
-        const complete = op.result !== undefined && hasAllMatches(op, matches);
-        return { ...op, matches, ...(complete ? { status: matchedStatus(matches), settled: true } : {}) };
-      });
-    case 'InvocationUpdated': {
-      let next = states;
-      for (const op of Object.values(states)) {
-        const index = op.matches.findIndex((m) => m.requestId === event.invocation.requestId);
-        if (index < 0) continue;
-        const matches = op.matches.slice();
-        const latency = op.result ? computeLatency(op.result, event.invocation) : matches[index]!.latency;
-        matches[index] = { ...matches[index]!, invocation: event.invocation, latency };
-        const status = op.status === 'matched' || op.status === 'lambda-failed' ? matchedStatus(matches) : op.status;
-        next = { ...next, [op.opId]: { ...op, matches, status } };
-      }
-      return next;
+        matches,
+        status: matched ? matchedStatus(matches) : 'acked',
+        settled: matched || !op.awaitsInvocation,
+      };
     }
-    case 'MatchTimeout':
-      return update(states, event.opId, (op) => {
-        if (op.settled) return op;
-        if (hasAllMatches(op, op.matches)) return { ...op, status: matchedStatus(op.matches), settled: true };
-        // Fan-out short of a function: no-match (exit 3), unless one that ran failed (lambda-failed ranks higher).
-        if (op.matches.length > 0) {
-          const status = matchedStatus(op.matches) === 'lambda-failed' ? 'lambda-failed' : 'no-match';
-          return { ...op, status, settled: true };
-        }
-        return { ...op, status: op.status === 'acked' ? 'no-match' : op.status, settled: true };
-      });
+    case 'OpFailed':
+      return { ...op, result: event.result, status: event.result.error?.code === 'Aborted' ? 'cancelled' : 'failed', settled: true };
+    case 'OpSkipped':
+      return { ...op, status: 'skipped', settled: true };
+    case 'Matched': {
+      const index = op.matches.findIndex((m) => m.requestId === event.invocation.requestId);
+      if (index >= 0) {
+        // The same invocation again: better evidence arrived (the observer upgrades a match's confidence).
+        const matches = op.matches.slice();
+        const latency = op.result ? computeLatency(op.result, event.invocation) : event.latency;
+        matches[index] = { ...matches[index]!, confidence: event.confidence, invocation: event.invocation, latency };
+        const status = op.status === 'matched' || op.status === 'lambda-failed' ? matchedStatus(matches) : op.status;
+        return { ...op, matches, status };
+      }
+      const match: OpMatch = {
+        requestId: event.invocation.requestId,
+        logGroup: event.invocation.logGroup,
+        confidence: event.confidence,
+        latency: event.latency,
+        invocation: event.invocation,
+      };
+      const matches = [...op.matches, match];
+      if (op.status === 'failed' || op.status === 'cancelled' || op.status === 'skipped') return { ...op, matches };
+      if (op.settled) return { ...op, matches, status: lateStatus(op, matches) }; // a late match beats no-match
+      // Before the ack the op is still sending: OpAcked settles it with its figures.
+      const complete = op.result !== undefined && hasAllMatches(op, matches);
+      return { ...op, matches, ...(complete ? { status: matchedStatus(matches), settled: true } : {}) };
+    }
+    case 'InvocationUpdated':
+      return withInvocation(op, event.invocation);
+    case 'MatchTimeout': {
+      if (op.settled) return op;
+      if (hasAllMatches(op, op.matches)) return { ...op, status: matchedStatus(op.matches), settled: true };
+      // Fan-out short of a function: no-match (exit 3), unless one that ran failed (lambda-failed ranks higher).
+      if (op.matches.length > 0) {
+        const status = matchedStatus(op.matches) === 'lambda-failed' ? 'lambda-failed' : 'no-match';
+        return { ...op, status, settled: true };
+      }
+      return { ...op, status: op.status === 'acked' ? 'no-match' : op.status, settled: true };
+    }
     case 'Warning':
-      if (event.opId === undefined) return states;
-      return update(states, event.opId, (op) =>
-        op.warnings.includes(event.message) ? op : { ...op, warnings: [...op.warnings, event.message] },
-      );
+      return op.warnings.includes(event.message) ? op : { ...op, warnings: [...op.warnings, event.message] };
     default:
-      return states;
+      return op;
+  }
+}
+
+/**
+ * Applies one engine event; events that concern no known operation return `states` unchanged. Pure. Each event
+ * copies `states` once (an InvocationUpdated also looks at every op): an engine that keeps many ops uses OpBook.
+ */
+export function foldOpEvent(states: OpStates, event: SessionEvent): OpStates {
+  if (event.type === 'InvocationUpdated') {
+    let next = states;
+    for (const op of Object.values(states)) {
+      const changed = withInvocation(op, event.invocation);
+      if (changed !== op) next = { ...next, [op.opId]: changed };
+    }
+    return next;
+  }
+  const opId = opIdOf(event);
+  if (opId === undefined) return states;
+  const op = states[opId];
+  const next = foldOp(op, event);
+  return next === undefined || next === op ? states : { ...states, [opId]: next };
+}
+
+/**
+ * The same fold kept in a Map, for an engine that owns its states (the session, a burst): an event replaces the one
+ * entry it changes (foldOp) instead of copying every op's, and an index of invocation -> ops finds the ops an
+ * InvocationUpdated concerns without looking at every op. Iterates in the order the ops started.
+ */
+export class OpBook {
+  private readonly states = new Map<number, OpState>();
+  /** Invocation request id -> the ops with a match of it. */
+  private readonly byInvocation = new Map<string, Set<number>>();
+
+  get size(): number {
+    return this.states.size;
+  }
+
+  get(opId: number): OpState | undefined {
+    return this.states.get(opId);
+  }
+
+  /** Op ids, oldest first. */
+  ids(): IterableIterator<number> {
+    return this.states.keys();
+  }
+
+  values(): IterableIterator<OpState> {
+    return this.states.values();
+  }
+
+  apply(event: SessionEvent): void {
+    if (event.type === 'InvocationUpdated') {
+      for (const opId of this.byInvocation.get(event.invocation.requestId) ?? []) {
+        const op = this.states.get(opId);
+        if (op) this.states.set(opId, withInvocation(op, event.invocation));
+      }
+      return;
+    }
+    const opId = opIdOf(event);
+    if (opId === undefined) return;
+    const op = this.states.get(opId);
+    const next = foldOp(op, event);
+    if (next === undefined || next === op) return;
+    if (op && event.type === 'OpStarted') this.unindex(op); // an id started again: a new op
+    this.states.set(opId, next);
+    if (event.type === 'Matched') {
+      const ops = this.byInvocation.get(event.invocation.requestId);
+      if (ops) ops.add(opId);
+      else this.byInvocation.set(event.invocation.requestId, new Set([opId]));
+    }
+  }
+
+  /** Forgets the op (later events about it change nothing). */
+  delete(opId: number): void {
+    const op = this.states.get(opId);
+    if (!op) return;
+    this.unindex(op);
+    this.states.delete(opId);
+  }
+
+  private unindex(op: OpState): void {
+    for (const m of op.matches) {
+      const ops = this.byInvocation.get(m.requestId);
+      ops?.delete(op.opId);
+      if (ops?.size === 0) this.byInvocation.delete(m.requestId);
+    }
   }
 }
 

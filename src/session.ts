@@ -5,7 +5,7 @@
 import { ListBucketsCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import type { GetBucketNotificationConfigurationCommandOutput } from '@aws-sdk/client-s3';
 import type { Discovery, FiredOp, SessionApi, SessionEvent, SessionListener, TargetInfo } from './events.js';
-import { foldOpEvent, type OpState, type OpStates } from './op-state.js';
+import { OpBook, type OpState } from './op-state.js';
 import type { OpInput, OpResult } from './ops/types.js';
 import { awaitedEventsOf, opDefinition } from './ops/registry.js';
 import { keyOf, runOp } from './ops/index.js';
@@ -97,7 +97,7 @@ class Session implements SessionApi {
   private closing: Promise<void> | undefined;
   private readonly now: () => number;
   /** The fold of every op this session fired; settled ops are forgotten past MAX_KEPT_OPS. */
-  private ops: OpStates = {};
+  private readonly ops = new OpBook();
   private readonly waiters = new Map<number, (state: OpState) => void>();
 
   constructor(
@@ -126,7 +126,7 @@ class Session implements SessionApi {
   }
 
   private emit(event: SessionEvent): void {
-    this.ops = foldOpEvent(this.ops, event);
+    this.ops.apply(event);
     for (const l of [...this.listeners]) {
       try {
         l(event);
@@ -139,7 +139,7 @@ class Session implements SessionApi {
 
   /** Emits OpSettled and resolves fire()'s promise the first time the fold says the op is final. */
   private settleIfDone(opId: number): void {
-    const state = this.ops[opId];
+    const state = this.ops.get(opId);
     const resolve = this.waiters.get(opId);
     if (!state?.settled || !resolve) return;
     this.waiters.delete(opId);
@@ -148,13 +148,16 @@ class Session implements SessionApi {
     this.forgetOldOps();
   }
 
+  /** Keeps the newest MAX_KEPT_OPS ops and every op still waiting; ids are in firing order. */
   private forgetOldOps(): void {
-    const ids = Object.keys(this.ops).map(Number);
-    if (ids.length <= MAX_KEPT_OPS) return;
-    const kept: Record<number, OpState> = {};
-    for (const id of ids.slice(-MAX_KEPT_OPS)) kept[id] = this.ops[id]!;
-    for (const id of ids) if (this.waiters.has(id)) kept[id] = this.ops[id]!;
-    this.ops = kept;
+    let older = this.ops.size - MAX_KEPT_OPS;
+    if (older <= 0) return;
+    const forget: number[] = [];
+    for (const id of this.ops.ids()) {
+      if (older-- <= 0) break;
+      if (!this.waiters.has(id)) forget.push(id);
+    }
+    for (const id of forget) this.ops.delete(id);
   }
 
   private announce(input: OpInput, warnings: string[], awaitsInvocation: boolean): FiredOp {
@@ -198,7 +201,7 @@ class Session implements SessionApi {
 
   /** The op's expectation as the observer takes it. */
   private awaited(opId: number): { expectedMatches?: number; perFunction?: number; expectedGroups?: string[] } {
-    const op = this.ops[opId];
+    const op = this.ops.get(opId);
     if (!op) return {};
     return {
       expectedMatches: op.expectedMatches * (op.eventsPerFunction ?? 1),
@@ -319,7 +322,7 @@ class Session implements SessionApi {
     await observer.stop().catch(() => {});
     this.unsubscribeObserver?.();
     // Its timers are gone: an op it was waiting for can no longer match.
-    for (const op of Object.values(this.ops)) {
+    for (const op of [...this.ops.values()]) {
       if (!op.settled && op.status === 'acked' && op.awaitsInvocation && !this.early.has(op.opId))
         this.emit({ type: 'MatchTimeout', opId: op.opId });
     }
@@ -352,7 +355,7 @@ class Session implements SessionApi {
       this.observer.pending(opId, input.bucket, key);
       this.observerOf.set(opId, this.observer);
     } else if (observe) {
-      this.early.set(opId, { bucket: input.bucket, key, startedAt: this.ops[opId]?.startedAt ?? this.now(), eventNames });
+      this.early.set(opId, { bucket: input.bucket, key, startedAt: this.ops.get(opId)?.startedAt ?? this.now(), eventNames });
     }
     let acked = false;
     // At S3's answer, not when the op's promise resolves (multipart still removes its temp file then): from here on
@@ -423,7 +426,7 @@ class Session implements SessionApi {
       await this.stopObserver();
       await this.t.close().catch(() => {});
       // Nothing more can happen to an op still waiting: its promise gets the state as it stands.
-      for (const [opId, resolve] of this.waiters) resolve(this.ops[opId]!);
+      for (const [opId, resolve] of this.waiters) resolve(this.ops.get(opId)!);
       this.waiters.clear();
     })();
     return this.closing;

@@ -9,7 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { SessionApi, SessionEvent } from '../events.js';
-import { foldOpEvent, type OpState, type OpStates } from '../op-state.js';
+import { OpBook, type OpState } from '../op-state.js';
 import type { OpInput } from '../ops/types.js';
 import type { OpModifiers } from '../ops/definition.js';
 import { burstInput, burstKeys, newRunId, setupKeys, type BurstKeys, type BurstPlan } from './plan.js';
@@ -109,7 +109,7 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
   const runId = o.runId ?? newRunId();
   const keys = burstKeys(plan, runId);
   const inputs = burstInputs(plan, o.bucket, file, keys, o.modifiers);
-  let states: OpStates = {};
+  const states = new OpBook();
   const acks = new Map<number, () => void>();
   const stopped = () => o.signal?.aborted === true;
   const ids: number[] = [];
@@ -120,19 +120,29 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
   let lastShown = 0;
   let timer: NodeJS.Timeout | undefined;
   const progress = (): BurstProgress => {
-    const mine = ids.map((id) => states[id]).filter((s): s is OpState => s !== undefined);
-    return {
+    const p: BurstProgress = {
       phase,
       total: plan.count,
       setupDone,
       setupTotal: setup.length,
       fired: ids.length,
-      acked: mine.filter((s) => s.result && !s.result.error).length,
-      failed: mine.filter((s) => s.status === 'failed' || s.status === 'cancelled').length,
-      settled: mine.filter((s) => s.settled).length,
-      matched: mine.filter((s) => s.matches.length > 0).length,
-      triggerMs: mine.flatMap((s) => (s.matches[0]?.latency.triggerMs !== undefined ? [s.matches[0].latency.triggerMs] : [])),
+      acked: 0,
+      failed: 0,
+      settled: 0,
+      matched: 0,
+      triggerMs: [],
     };
+    for (const id of ids) {
+      const s = states.get(id);
+      if (!s) continue;
+      if (s.result && !s.result.error) p.acked++;
+      if (s.status === 'failed' || s.status === 'cancelled') p.failed++;
+      if (s.settled) p.settled++;
+      if (s.matches.length > 0) p.matched++;
+      const triggerMs = s.matches[0]?.latency.triggerMs;
+      if (triggerMs !== undefined) p.triggerMs.push(triggerMs);
+    }
+    return p;
   };
   const every = o.progressEveryMs ?? 200;
   function changed(): void {
@@ -146,7 +156,7 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
     timer.unref();
   }
   const unsubscribe = session.on((e: SessionEvent) => {
-    states = foldOpEvent(states, e);
+    states.apply(e);
     if ((e.type === 'OpAcked' || e.type === 'OpFailed' || e.type === 'OpSettled') && acks.has(e.opId)) {
       acks.get(e.opId)!();
       acks.delete(e.opId);
@@ -165,7 +175,7 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
         const fired = session.fire(input);
         const state = covered
           ? await fired.settled
-          : await Promise.race([ackOf(fired.opId).then(() => states[fired.opId]!), fired.settled]);
+          : await Promise.race([ackOf(fired.opId).then(() => states.get(fired.opId)!), fired.settled]);
         const error = state.result?.error;
         if (error && !setupError) setupError = `could not create the source object ${setup[i]}: ${error.code}: ${error.message}`;
         setupDone++;
@@ -192,7 +202,7 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
     const abort = new Promise<void>((ok) => o.signal?.addEventListener('abort', () => ok(), { once: true }));
     await Promise.race([Promise.all(settled), abort]);
     phase = 'done';
-    return { runId, keys, states: ids.map((id) => states[id]!).filter(Boolean), interrupted: stopped() };
+    return { runId, keys, states: ids.map((id) => states.get(id)!).filter(Boolean), interrupted: stopped() };
   } finally {
     clearTimeout(timer);
     unsubscribe();
@@ -200,7 +210,7 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
   }
 
   function ackOf(opId: number): Promise<void> {
-    const s = states[opId];
+    const s = states.get(opId);
     if (s?.result || s?.settled) return Promise.resolve();
     return new Promise<void>((ok) => {
       const prev = acks.get(opId);

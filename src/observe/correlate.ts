@@ -8,6 +8,8 @@
  * - time: the invocation shows no S3 evidence at all and exactly one op is awaiting a match on that bucket.
  */
 import { extractS3Mentions, keySpellings, mentionNamesKey, type S3Mention } from './s3-mentions.js';
+import { listLookup, type CandidateLookup } from './candidates.js';
+import type { KeyForms } from './key-forms.js';
 import type { Invocation, MatchConfidence } from './types.js';
 
 export interface OpCandidate {
@@ -47,6 +49,15 @@ export function awaitsMore(op: OpCandidate): boolean {
   return (op.matchedGroups?.length ?? 1) < (op.perFunction ?? 1);
 }
 
+/**
+ * Whether the op may take an invocation of this log group that shows no evidence (a time match): it waits for an
+ * expected function that has not run for it; otherwise only until its first match. REPLAY ops match their own only.
+ */
+export function waitsFrom(op: OpCandidate, logGroup: string): boolean {
+  if (op.invocationRequestIds) return false;
+  return op.expectedGroups ? op.expectedGroups.includes(logGroup) && !hasMatchFrom(op, logGroup) : awaitsMore(op);
+}
+
 export interface InvocationEvidence {
   /** The invocation's Lambda request id (absent for a single record weighed alone). */
   requestId?: string;
@@ -57,6 +68,17 @@ export interface InvocationEvidence {
 
 /** The invocation's kept lines plus the evidence recorded past the line cap, each once, in timestamp order. */
 export function evidenceOf(inv: Invocation): InvocationEvidence {
+  // An invocation snapshot is never changed (invocations.ts makes a new one per line): read it once.
+  const known = evidenceCache.get(inv);
+  if (known) return known;
+  const ev = readEvidence(inv);
+  evidenceCache.set(inv, ev);
+  return ev;
+}
+
+const evidenceCache = new WeakMap<Invocation, InvocationEvidence>();
+
+function readEvidence(inv: Invocation): InvocationEvidence {
   const kept = inv.lines.filter((l) => l.kind === 'app' || l.kind === 'error');
   const extra = (inv.evidence ?? []).filter((l) => !kept.includes(l));
   const lines = extra.length ? [...kept, ...extra].sort((a, b) => a.timestamp - b.timestamp) : kept;
@@ -71,8 +93,9 @@ const EVIDENCE_MARKERS = /Object(?:Created|Removed|Restore|Tagging|Acl)|s3:TestE
  * Whether a log line may be match evidence, decided as it arrives: an S3 marker, or a spelling of a key this
  * session fired (`keyForms`, from keySpellings). Cheap: substring tests only.
  */
-export function mayBeEvidence(message: string, keyForms: readonly string[]): boolean {
-  return EVIDENCE_MARKERS.test(message) || keyForms.some((form) => message.includes(form));
+export function mayBeEvidence(message: string, keyForms: readonly string[] | Pick<KeyForms, 'foundIn'>): boolean {
+  if (EVIDENCE_MARKERS.test(message)) return true;
+  return 'foundIn' in keyForms ? keyForms.foundIn(message) : keyForms.some((form) => message.includes(form));
 }
 
 const KEY_CHAR = /[A-Za-z0-9_.%+/~-]/;
@@ -91,6 +114,9 @@ export function textMentionsKey(text: string, key: string): boolean {
   return false;
 }
 
+/** S3 request ids of the ops fired here (only `has` is asked). */
+export type RequestIds = Pick<ReadonlySet<string>, 'has'>;
+
 function sameBucket(mention: S3Mention, op: OpCandidate): boolean {
   return mention.bucket === undefined || mention.bucket === op.bucket;
 }
@@ -103,7 +129,7 @@ function sameBucket(mention: S3Mention, op: OpCandidate): boolean {
 export function evidenceFor(
   ev: InvocationEvidence,
   op: OpCandidate,
-  ours: ReadonlySet<string> = new Set(),
+  ours: RequestIds = new Set(),
 ): Exclude<MatchConfidence, 'time'> | undefined {
   if (op.invocationRequestIds) return ev.requestId && op.invocationRequestIds.includes(ev.requestId) ? 'request-id' : undefined;
   if (op.requestId && op.requestId.length >= 8) {
@@ -166,7 +192,7 @@ function batchMatch(
   inv: Invocation,
   records: S3Mention[],
   ops: readonly OpCandidate[],
-  ours: ReadonlySet<string>,
+  ours: RequestIds,
   began: number,
   skewMs: number,
 ): MatchDecision[] {
@@ -202,8 +228,21 @@ export function decideMatch(
   ops: readonly OpCandidate[],
   options: TimeMatchOptions,
 ): MatchDecision[] {
-  const ours = new Set(options.ourRequestIds);
-  for (const op of ops) if (op.requestId) ours.add(op.requestId);
+  return decideMatchAmong(inv, ev, listLookup(ops), options);
+}
+
+/**
+ * decideMatch over indexed ops (candidates.ts): the evidence is weighed against the ops it names only; every op is
+ * looked at only for a time match (no S3 evidence at all). Decides as decideMatch over `candidates.all()`.
+ */
+export function decideMatchAmong(
+  inv: Invocation,
+  ev: InvocationEvidence,
+  candidates: CandidateLookup,
+  options: TimeMatchOptions,
+): MatchDecision[] {
+  const ours: RequestIds = { has: (id) => options.ourRequestIds?.has(id) === true || candidates.hasRequestId(id) };
+  const ops = candidates.named(ev);
   const records = batchRecords(ev);
   if (records.length) {
     const batch = batchMatch(inv, records, ops, ours, beganAt(inv, options), options.clockSkewMs);
@@ -232,22 +271,14 @@ export function decideMatch(
     const here = (op: OpCandidate) => Number(hasMatchFrom(op, inv.logGroup));
     const best = [...plausible].sort((a, b) => here(a) - here(b) || a.startedAt - b.startedAt)[0]!;
     // An op of the same key not acked yet may be its owner: an op that already has its match does not take it meanwhile.
-    const unacked = ops.some(
-      (op) => op.pending && op.bucket === best.bucket && op.key === best.key && op.startedAt - options.clockSkewMs <= began,
-    );
+    const unacked = candidates.at(best.bucket, best.key).some((op) => op.pending && op.startedAt - options.clockSkewMs <= began);
     if (hasMatchFrom(best, inv.logGroup) && unacked) return [];
     return [{ opId: best.opId, confidence: 'key' }];
   }
 
   if (inv.status === 'running' || showsS3Evidence(ev, ops)) return [];
   // Fan-out: an op still waits for an expected function that has not run for it; otherwise only until its first match.
-  const waiting = ops.filter((op) =>
-    op.invocationRequestIds
-      ? false
-      : op.expectedGroups
-        ? op.expectedGroups.includes(inv.logGroup) && !hasMatchFrom(op, inv.logGroup)
-        : awaitsMore(op),
-  );
+  const waiting = [...candidates.waiting()].filter((op) => waitsFrom(op, inv.logGroup));
   const buckets = new Set(waiting.map((op) => op.bucket));
   // Without evidence the invocation's bucket is unknown: only unambiguous when one op waits overall.
   if (waiting.length !== 1 || buckets.size !== 1) return [];

@@ -21,6 +21,8 @@ export class Deduper {
   /** Per poll window (any object the caller keeps for one FilterLogEvents window): identical lines seen in it so far. */
   private readonly positions = new WeakMap<object, Map<string, number>>();
   private newest = 0;
+  /** The oldest event time held (a prune with nothing older than its horizon has nothing to walk). */
+  private oldest = Infinity;
   private sincePrune = 0;
 
   constructor(private readonly retentionMs = 10 * 60_000) {}
@@ -33,6 +35,7 @@ export class Deduper {
     if (event.timestamp > this.newest) this.newest = event.timestamp;
     if (this.newest - event.timestamp > this.retentionMs) return false; // older than what we can vouch for
     this.maybePrune();
+    if (event.timestamp < this.oldest) this.oldest = event.timestamp;
     if (source === 'poll' && event.eventId !== undefined) {
       if (this.ids.has(event.eventId)) return false;
       this.ids.set(event.eventId, event.timestamp);
@@ -65,7 +68,15 @@ export class Deduper {
     if (++this.sincePrune < 256) return;
     this.sincePrune = 0;
     const horizon = this.newest - this.retentionMs;
-    for (const [id, ts] of this.ids) if (ts < horizon) this.ids.delete(id);
-    for (const [key, entry] of this.contents) if (entry.timestamp < horizon) this.contents.delete(key);
+    if (this.oldest >= horizon) return;
+    this.oldest = Infinity;
+    for (const [id, ts] of this.ids) {
+      if (ts < horizon) this.ids.delete(id);
+      else if (ts < this.oldest) this.oldest = ts;
+    }
+    for (const [key, entry] of this.contents) {
+      if (entry.timestamp < horizon) this.contents.delete(key);
+      else if (entry.timestamp < this.oldest) this.oldest = entry.timestamp;
+    }
   }
 }

@@ -172,6 +172,20 @@ function capMap<K, V>(map: Map<K, V>, max: number): void {
   while (map.size > max) map.delete(map.keys().next().value as K);
 }
 
+/** The maps addLine changes, copied once per call (per batch for addLines) and changed in place. */
+interface Draft {
+  byId: Map<string, Invocation>;
+  idsByStream: Map<string, readonly string[]>;
+  orphans: Map<string, readonly LogLine[]>;
+}
+
+const draftOf = (state: InvocationsState): Draft => ({
+  byId: new Map(state.byId),
+  idsByStream: new Map(state.idsByStream),
+  orphans: new Map(state.orphans),
+});
+
+/** Adds one line to the state. Pure: the state passed in is not changed. */
 export function addLine(
   state: InvocationsState,
   rawLine: LogLine,
@@ -179,17 +193,82 @@ export function addLine(
   limits: InvocationsLimits = DEFAULT_LIMITS,
   isEvidence?: EvidenceTest,
 ): AddLineResult {
+  const draft = draftOf(state);
+  const r = addTo(draft, rawLine, parsed, limits, isEvidence);
+  return { state: draft, ...r };
+}
+
+/**
+ * Adds lines in order, as addLine one after the other would, copying the state's maps once for the batch instead of
+ * once per line (a tail delivers a burst's lines by the hundred). Pure: the state passed in is not changed.
+ */
+export function addLines(
+  state: InvocationsState,
+  lines: readonly { line: LogLine; parsed: ParsedLambdaLine }[],
+  limits: InvocationsLimits = DEFAULT_LIMITS,
+  isEvidence?: EvidenceTest,
+): { state: InvocationsState; results: Omit<AddLineResult, 'state'>[] } {
+  const draft = draftOf(state);
+  const results = lines.map(({ line, parsed }) => addTo(draft, line, parsed, limits, isEvidence));
+  return { state: draft, results };
+}
+
+/**
+ * The invocations of a tail kept in place, for the observer that owns them: addLine's reducer applied to maps changed
+ * in place (copying every map per delivered line cost a burst more than matching did). Each Invocation stays an
+ * immutable snapshot. `byId` is ordered least recently touched first, as addLine's.
+ */
+export class InvocationBook implements InvocationsState {
+  private readonly draft: Draft = { byId: new Map(), idsByStream: new Map(), orphans: new Map() };
+  /** Request id -> when it was last touched (a counter): byId's order, without walking byId. */
+  private readonly touched = new Map<string, number>();
+  private touches = 0;
+
+  constructor(private readonly limits: InvocationsLimits = DEFAULT_LIMITS) {}
+
+  get byId(): ReadonlyMap<string, Invocation> {
+    return this.draft.byId;
+  }
+  get idsByStream(): ReadonlyMap<string, readonly string[]> {
+    return this.draft.idsByStream;
+  }
+  get orphans(): ReadonlyMap<string, readonly LogLine[]> {
+    return this.draft.orphans;
+  }
+
+  /** addLine, in place. */
+  add(line: LogLine, parsed: ParsedLambdaLine, isEvidence?: EvidenceTest): Omit<AddLineResult, 'state'> {
+    const r = addTo(this.draft, line, parsed, this.limits, isEvidence);
+    for (const inv of r.updated) this.touched.set(inv.requestId, ++this.touches);
+    if (this.touched.size > 2 * this.limits.maxInvocations)
+      for (const id of this.touched.keys()) if (!this.draft.byId.has(id)) this.touched.delete(id);
+    return r;
+  }
+
+  /** Sorts invocations of `byId` into its order (least recently touched first). */
+  inOrder(invocations: Iterable<Invocation>): Invocation[] {
+    return [...invocations].sort((a, b) => (this.touched.get(a.requestId) ?? 0) - (this.touched.get(b.requestId) ?? 0));
+  }
+}
+
+function addTo(
+  draft: Draft,
+  rawLine: LogLine,
+  parsed: ParsedLambdaLine,
+  limits: InvocationsLimits,
+  isEvidence: EvidenceTest | undefined,
+): Omit<AddLineResult, 'state'> {
   const key = streamKey(rawLine);
-  const requestId = parsed.requestId ?? rawLine.requestId ?? findOwner(state, rawLine);
+  const requestId = parsed.requestId ?? rawLine.requestId ?? findOwner(draft, rawLine);
   if (requestId === undefined) {
-    const orphans = new Map(state.orphans);
-    orphans.set(key, [...(state.orphans.get(key) ?? []), rawLine].slice(-limits.maxOrphansPerStream));
+    const { orphans } = draft;
+    orphans.set(key, [...(orphans.get(key) ?? []), rawLine].slice(-limits.maxOrphansPerStream));
     capMap(orphans, limits.maxInvocations);
-    return { state: { ...state, orphans }, line: rawLine, updated: [], evidence: false };
+    return { line: rawLine, updated: [], evidence: false };
   }
 
   const line: LogLine = rawLine.requestId === requestId ? rawLine : { ...rawLine, requestId };
-  const byId = new Map(state.byId);
+  const { byId } = draft;
   const existing = byId.get(requestId);
   let inv: Invocation = existing ?? {
     requestId,
@@ -203,17 +282,11 @@ export function addLine(
   const before = inv.evidence?.length ?? 0;
   inv = withEvidence(inv, line, isEvidence, limits);
 
-  let idsByStream = state.idsByStream;
-  if (!state.idsByStream.get(key)?.includes(requestId)) {
-    const ids = [...(state.idsByStream.get(key) ?? []), requestId].slice(-limits.maxIdsPerStream);
-    const nextIds = new Map(state.idsByStream);
-    nextIds.set(key, ids);
-    idsByStream = nextIds;
-  }
+  const streamIds = draft.idsByStream.get(key);
+  if (!streamIds?.includes(requestId)) draft.idsByStream.set(key, [...(streamIds ?? []), requestId].slice(-limits.maxIdsPerStream));
 
   // Adopt earlier id-less lines once this invocation's time span is known.
-  let orphans = state.orphans;
-  const waiting = state.orphans.get(key);
+  const waiting = draft.orphans.get(key);
   if (waiting?.length && inv.startedAt !== undefined) {
     const adopted = waiting.filter((l) => owns(inv, l.timestamp));
     if (adopted.length) {
@@ -223,17 +296,15 @@ export function addLine(
       }
       if (adopted.some((l) => l.kind !== 'app')) inv = withAttempts(inv); // an unhandled error read before its START
       const rest = waiting.filter((l) => !adopted.includes(l));
-      const nextOrphans = new Map(state.orphans);
-      if (rest.length) nextOrphans.set(key, rest);
-      else nextOrphans.delete(key);
-      orphans = nextOrphans;
+      if (rest.length) draft.orphans.set(key, rest);
+      else draft.orphans.delete(key);
     }
   }
 
   byId.delete(requestId); // re-insert so the map's order is "least recently touched first"
   byId.set(requestId, inv);
   capMap(byId, limits.maxInvocations);
-  return { state: { byId, idsByStream, orphans }, line, updated: [inv], evidence: (inv.evidence?.length ?? 0) > before };
+  return { line, updated: [inv], evidence: (inv.evidence?.length ?? 0) > before };
 }
 
 /** True once the runtime has reported on it (REPORT), the point where its figures are final. */

@@ -11,10 +11,10 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SessionEvent } from '../events.js';
 import type { OpResult } from '../ops/types.js';
-import { awaitsMore, decideMatch, evidenceFor, evidenceOf, mayBeEvidence, type OpCandidate } from './correlate.js';
-import { keySpellings } from './s3-mentions.js';
+import { awaitsMore, decideMatchAmong, evidenceFor, evidenceOf, mayBeEvidence, waitsFrom, type OpCandidate } from './correlate.js';
+import { CandidateIndex } from './candidates.js';
 import { GroupTail } from './group-tail.js';
-import { addLine, DEFAULT_LIMITS, emptyInvocations, isComplete, type EvidenceTest, type InvocationsState } from './invocations.js';
+import { InvocationBook, isComplete, type EvidenceTest } from './invocations.js';
 import { toLogLine, type RawLogEvent } from './lambda-log.js';
 import { computeLatency } from './latency.js';
 import { emptyRecursion, loopStoppedWarning, noteForeign, type OurActivity, type RecursionState } from './recursion.js';
@@ -65,8 +65,8 @@ export interface AwaitedOp {
   perFunction?: number;
 }
 
+/** What the observer keeps per op besides its candidate (in the CandidateIndex). */
 interface OpRecord {
-  candidate: OpCandidate;
   result?: OpResult;
   timer?: NodeJS.Timeout;
   expectedMatches?: number;
@@ -92,18 +92,23 @@ export class Observer {
   private readonly listeners = new Set<(event: ObserveEvent) => void>();
   private readonly now: () => number;
   private readonly tails: GroupTail[] = [];
-  private invocations: InvocationsState = emptyInvocations();
+  private readonly invocations = new InvocationBook();
   private readonly ops = new Map<number, OpRecord>();
   private readonly claims = new Map<string, Claim>();
+  /** The request ids of the claims naming each op, oldest first (its timeout looks at its own claims only). */
+  private readonly claimsOf = new Map<number, string[]>();
+  /** The ops' candidates, indexed by what evidence names; `ops` and it hold the same op ids. */
+  private readonly candidates = new CandidateIndex();
   private readonly settled = new Set<string>(); // request ids decided foreign (or matched and emitted)
+  /** Request ids of invocations neither claimed nor settled (some may have been evicted since): what an ack may decide. */
+  private readonly undecided = new Set<string>();
   private readonly completedAt = new Map<string, number>();
   private recursion: RecursionState = emptyRecursion();
   private ours: OurActivity[] = [];
   private sweeper: NodeJS.Timeout | undefined;
   private stopped = false;
-  /** Spellings of the keys of the ops known now (pending ones included), for recording evidence as lines arrive. */
-  private keyForms: string[] = [];
-  private readonly isEvidence: EvidenceTest = (line) => mayBeEvidence(line.message, this.keyForms);
+  /** Spellings of the keys of the ops known now (pending ones included, candidates.keyForms), for recording evidence as lines arrive. */
+  private readonly isEvidence: EvidenceTest = (line) => mayBeEvidence(line.message, this.candidates.keyForms);
   /** Lines received per invocation (its `lines` stop growing at the cap), to pace re-evaluation of big logs. */
   private readonly lineCounts = new Map<string, number>();
   /** The log endpoint's clock minus this machine's, as measured (clock.ts). */
@@ -178,6 +183,8 @@ export class Observer {
     this.options.logs.middlewareStack.remove(DATE_MIDDLEWARE);
     for (const op of this.ops.values()) clearTimeout(op.timer);
     this.ops.clear();
+    this.candidates.clear();
+    this.claimsOf.clear();
     await Promise.all(this.tails.map((t) => t.stop()));
     this.listeners.clear();
   }
@@ -221,13 +228,13 @@ export class Observer {
   /** Lambda-clock start of the window holding the invocations of the ops awaiting their first match; undefined when none. */
   private awaitingSince(): number | undefined {
     let oldest = Infinity;
-    for (const op of this.ops.values()) if (awaitsMore(op.candidate)) oldest = Math.min(oldest, op.candidate.startedAt);
+    for (const op of this.candidates.all()) if (awaitsMore(op)) oldest = Math.min(oldest, op.startedAt);
     return oldest === Infinity ? undefined : oldest - this.skewMs() + matchingOffset(this.clockOffset, this.skewMs());
   }
 
   /** Fast polling while any op is in flight or awaiting its first match. */
   private interval(): number {
-    const busy = [...this.ops.values()].some((op) => awaitsMore(op.candidate));
+    const busy = this.candidates.all().some(awaitsMore);
     return busy ? (this.options.pollFastMs ?? 500) : (this.options.pollIdleMs ?? 5000);
   }
 
@@ -237,67 +244,106 @@ export class Observer {
    */
   pending(opId: number, bucket: string, key = '', startedAt = this.now()): void {
     if (this.stopped) return;
-    this.ops.set(opId, {
-      candidate: { opId, bucket, key, eventNames: [], startedAt, pending: true, matched: false },
-    });
-    this.refreshKeyForms();
+    this.ops.set(opId, {});
+    this.candidates.set({ opId, bucket, key, eventNames: [], startedAt, pending: true, matched: false });
   }
 
-  private refreshKeyForms(): void {
-    this.keyForms = [...new Set([...this.ops.values()].flatMap((op) => (op.candidate.key ? keySpellings(op.candidate.key) : [])))];
+  /** Forgets the op: no invocation is weighed against it any more. */
+  private drop(opId: number): void {
+    this.ops.delete(opId);
+    this.candidates.delete(opId);
+    this.claimsOf.delete(opId);
   }
 
   await(op: AwaitedOp): void {
     if (this.stopped) return;
     const { result } = op;
-    const existing = this.ops.get(result.opId);
-    clearTimeout(existing?.timer);
+    clearTimeout(this.ops.get(result.opId)?.timer);
+    const existing = this.candidates.get(result.opId);
     if (result.error) {
-      this.ops.delete(result.opId);
-      this.refreshKeyForms();
+      this.drop(result.opId);
       return;
     }
     const record: OpRecord = {
       result,
       ...(op.expectedMatches !== undefined ? { expectedMatches: op.expectedMatches } : {}),
-      candidate: {
-        opId: result.opId,
-        bucket: result.bucket,
-        key: result.key,
-        eventNames: op.eventNames,
-        ...(result.requestId ? { requestId: result.requestId } : {}),
-        ...(result.invocationRequestIds ? { invocationRequestIds: result.invocationRequestIds } : {}),
-        startedAt: Math.min(result.startedAt, existing?.candidate.startedAt ?? Infinity),
-        ...(result.ackedAt !== undefined ? { ackedAt: result.ackedAt } : {}),
-        pending: false,
-        matched: existing?.candidate.matched ?? false,
-        ...(existing?.candidate.matchedGroups ? { matchedGroups: existing.candidate.matchedGroups } : {}),
-        ...(op.expectedGroups ? { expectedGroups: op.expectedGroups } : {}),
-        ...(op.perFunction !== undefined && op.perFunction > 1 ? { perFunction: op.perFunction } : {}),
-      },
+    };
+    const candidate: OpCandidate = {
+      opId: result.opId,
+      bucket: result.bucket,
+      key: result.key,
+      eventNames: op.eventNames,
+      ...(result.requestId ? { requestId: result.requestId } : {}),
+      ...(result.invocationRequestIds ? { invocationRequestIds: result.invocationRequestIds } : {}),
+      startedAt: Math.min(result.startedAt, existing?.startedAt ?? Infinity),
+      ...(result.ackedAt !== undefined ? { ackedAt: result.ackedAt } : {}),
+      pending: false,
+      matched: existing?.matched ?? false,
+      ...(existing?.matchedGroups ? { matchedGroups: existing.matchedGroups } : {}),
+      ...(op.expectedGroups ? { expectedGroups: op.expectedGroups } : {}),
+      ...(op.perFunction !== undefined && op.perFunction > 1 ? { perFunction: op.perFunction } : {}),
     };
     record.timer = setTimeout(() => this.timeout(result.opId), op.timeoutMs);
     record.timer.unref();
     this.ops.set(result.opId, record);
+    this.candidates.set(candidate);
     if (result.requestId) this.noteOurRequestId(result.requestId);
     this.loops?.note({ opId: result.opId, bucket: result.bucket, key: result.key, startedAt: result.startedAt });
-    this.refreshKeyForms();
-    // The Lambda may have logged before the ack was read: look at what is already here.
-    for (const inv of this.invocations.byId.values()) {
-      const claim = this.claims.get(inv.requestId);
-      if (!claim || claim.opIds.includes(result.opId)) this.evaluate(inv); // a claim on this op may rise: its request id is known now
+    this.decideFor(candidate);
+  }
+
+  /**
+   * The Lambda may have logged before the ack was read: weighs what is already here again, now that the op is acked.
+   * Only what its ack can change (every invocation before the index, which cost a burst O(invocations) per ack): the
+   * invocations no op claimed whose evidence names it, every unclaimed one when it is the only op waiting (a time
+   * match), and its own claims (their confidence may rise: its request id is known now). In the invocations' order.
+   */
+  private decideFor(op: OpCandidate): void {
+    const alone = new Map<string, boolean>();
+    const onlyWaiting = (logGroup: string) => {
+      const known = alone.get(logGroup);
+      if (known !== undefined) return known;
+      const only = this.onlyWaiting(op, logGroup);
+      alone.set(logGroup, only);
+      return only;
+    };
+    const here = new Set<Invocation>();
+    for (const id of this.undecided) {
+      const inv = this.invocations.byId.get(id);
+      if (!inv)
+        this.undecided.delete(id); // evicted
+      else if (onlyWaiting(inv.logGroup) || this.candidates.named(evidenceOf(inv)).includes(op)) here.add(inv);
     }
+    for (const id of this.claimsOf.get(op.opId) ?? []) {
+      const inv = this.invocations.byId.get(id);
+      if (inv) here.add(inv);
+    }
+    for (const inv of this.invocations.inOrder(here)) {
+      const claim = this.claims.get(inv.requestId);
+      if (!claim || claim.opIds.includes(op.opId)) this.evaluate(inv);
+    }
+  }
+
+  /** Whether `op` is the one op that may take an invocation of this group without evidence (decideMatch's time match). */
+  private onlyWaiting(op: OpCandidate, logGroup: string): boolean {
+    if (!waitsFrom(op, logGroup)) return false;
+    for (const other of this.candidates.waiting()) if (other !== op && waitsFrom(other, logGroup)) return false;
+    return true;
   }
 
   private ingest(events: RawLogEvent[]): void {
     if (this.stopped) return;
     const changed = new Map<string, Invocation>();
     const gotEvidence = new Set<string>();
-    for (const raw of [...events].sort((a, b) => a.timestamp - b.timestamp)) {
-      const { line, parsed } = toLogLine(raw, this.now());
-      if (line.ingestionTime !== undefined) this.noteClock(ingestionSample(line.ingestionTime, line.seenAt));
-      const r = addLine(this.invocations, line, parsed, DEFAULT_LIMITS, this.isEvidence);
-      this.invocations = r.state;
+    const lines = [...events]
+      .sort((a, b) => a.timestamp - b.timestamp)
+      .map((raw) => {
+        const read = toLogLine(raw, this.now());
+        if (read.line.ingestionTime !== undefined) this.noteClock(ingestionSample(read.line.ingestionTime, read.line.seenAt));
+        return read;
+      });
+    for (const { line, parsed } of lines) {
+      const r = this.invocations.add(line, parsed, this.isEvidence);
       this.emit({ type: 'LogLine', line: r.line });
       for (const inv of r.updated) {
         changed.set(inv.requestId, inv);
@@ -306,6 +352,7 @@ export class Observer {
       }
     }
     for (const inv of changed.values()) {
+      if (!this.claims.has(inv.requestId) && !this.settled.has(inv.requestId)) this.undecided.add(inv.requestId);
       if (isComplete(inv) && !this.completedAt.has(inv.requestId)) this.completedAt.set(inv.requestId, this.now());
       this.emit({ type: 'InvocationUpdated', invocation: inv });
       this.evaluate(inv, gotEvidence.has(inv.requestId));
@@ -317,10 +364,6 @@ export class Observer {
     if (this.ourRequestIds.size > MAX_OUR_REQUEST_IDS) this.ourRequestIds.delete(this.ourRequestIds.values().next().value as string);
   }
 
-  private candidates(): OpCandidate[] {
-    return [...this.ops.values()].map((op) => op.candidate);
-  }
-
   /** `newEvidence`: a line just recorded as evidence, so a big log is weighed now rather than at its next 50th line. */
   private evaluate(inv: Invocation, newEvidence = true): void {
     const claim = this.claims.get(inv.requestId);
@@ -328,21 +371,22 @@ export class Observer {
     if (claim) {
       if (newEvidence) this.upgrade(inv, claim);
     } else {
-      const ops = this.candidates();
-      if (ops.length === 0) return;
+      if (this.candidates.size === 0) return;
       const seen = this.lineCounts.get(inv.requestId) ?? inv.lines.length;
       if (!isComplete(inv) && !newEvidence && seen > 200 && seen % 50 !== 0) return; // keep big logs cheap
-      const decisions = decideMatch(inv, evidenceOf(inv), ops, {
+      const decisions = decideMatchAmong(inv, evidenceOf(inv), this.candidates, {
         clockSkewMs: this.skewMs(),
         clockOffsetMs: this.matchingOffset(),
         ourRequestIds: this.ourRequestIds,
       });
       if (decisions.length === 0) return;
       for (const d of decisions) {
-        const op = this.ops.get(d.opId);
-        if (op) op.candidate = { ...op.candidate, matched: true, matchedGroups: [...(op.candidate.matchedGroups ?? []), inv.logGroup] };
+        const op = this.candidates.get(d.opId);
+        if (op) this.candidates.set({ ...op, matched: true, matchedGroups: [...(op.matchedGroups ?? []), inv.logGroup] });
+        this.claimsOf.set(d.opId, [...(this.claimsOf.get(d.opId) ?? []), inv.requestId]);
       }
       this.claims.set(inv.requestId, { opIds: decisions.map((d) => d.opId), confidence: decisions[0]!.confidence, emitted: false });
+      this.undecided.delete(inv.requestId);
     }
     if (isComplete(inv)) this.emitMatch(inv);
   }
@@ -353,7 +397,7 @@ export class Observer {
    */
   private upgrade(inv: Invocation, claim: Claim): void {
     if (claim.confidence === 'request-id') return;
-    const ops = claim.opIds.map((id) => this.ops.get(id)?.candidate).filter((op): op is OpCandidate => op !== undefined && !op.pending);
+    const ops = claim.opIds.map((id) => this.candidates.get(id)).filter((op): op is OpCandidate => op !== undefined && !op.pending);
     if (ops.length === 0) return;
     const ev = evidenceOf(inv);
     let best: MatchConfidence = claim.confidence;
@@ -392,14 +436,14 @@ export class Observer {
     const op = this.ops.get(opId);
     if (!op) return;
     let matched = 0;
-    for (const [requestId, claim] of this.claims) {
-      if (!claim.opIds.includes(opId)) continue;
+    for (const requestId of this.claimsOf.get(opId) ?? []) {
+      const claim = this.claims.get(requestId);
+      if (!claim?.opIds.includes(opId)) continue;
       matched++;
       const inv = this.invocations.byId.get(requestId);
       if (inv && !claim.emitted) this.emitMatch(inv); // partial: it never reported in time
     }
-    this.ops.delete(opId);
-    this.refreshKeyForms();
+    this.drop(opId);
     if (matched < (op.expectedMatches ?? 1)) this.emit({ type: 'MatchTimeout', opId });
   }
 
@@ -412,15 +456,15 @@ export class Observer {
       void this.loops.poll();
     }
     const grace = this.options.foreignGraceMs ?? 3000;
-    for (const [opId, op] of this.ops) if (op.candidate.pending && now - op.candidate.startedAt > STALE_PENDING_MS) this.ops.delete(opId);
-    if (this.keyForms.length) this.refreshKeyForms();
-    const inFlight = [...this.ops.values()].some((op) => op.candidate.pending);
+    for (const op of this.candidates.all()) if (op.pending && now - op.startedAt > STALE_PENDING_MS) this.drop(op.opId);
+    const inFlight = this.candidates.all().some((op) => op.pending);
     for (const inv of this.invocations.byId.values()) {
       if (this.settled.has(inv.requestId) || this.claims.has(inv.requestId)) continue;
       const doneAt = this.completedAt.get(inv.requestId);
       const stale = now - inv.firstSeenAt > STALE_INVOCATION_MS;
       if (!stale && (doneAt === undefined || now - doneAt < grace || inFlight)) continue;
       this.settled.add(inv.requestId);
+      this.undecided.delete(inv.requestId);
       this.emit({ type: 'Foreign', invocation: inv });
       const r = noteForeign(
         this.recursion,
@@ -444,7 +488,7 @@ export class Observer {
   /** Forget bookkeeping of invocations the reducer has evicted. */
   private prune(): void {
     if (this.settled.size < 2000) return;
-    for (const set of [this.settled, this.claims, this.completedAt, this.lineCounts] as const) {
+    for (const set of [this.settled, this.claims, this.completedAt, this.lineCounts, this.undecided] as const) {
       for (const id of set.keys()) if (!this.invocations.byId.has(id)) set.delete(id);
     }
   }

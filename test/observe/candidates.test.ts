@@ -1,0 +1,156 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { CandidateIndex } from '../../src/observe/candidates.js';
+import { decideMatch, decideMatchAmong, evidenceFor, evidenceOf, type OpCandidate } from '../../src/observe/correlate.js';
+import type { Invocation, LogLine } from '../../src/observe/types.js';
+
+function inv(messages: string[], extra: Partial<Invocation> = {}): Invocation {
+  const lines: LogLine[] = messages.map((message, i) => ({
+    logGroup: '/aws/lambda/fn',
+    logStream: 's',
+    timestamp: 10_000 + i,
+    message,
+    seenAt: 10_000 + i,
+    kind: 'app',
+  }));
+  return {
+    requestId: 'inv-1',
+    logGroup: '/aws/lambda/fn',
+    logStream: 's',
+    status: 'succeeded',
+    lines,
+    firstSeenAt: 10_000,
+    startedAt: 10_000,
+    reportedAt: 10_100,
+    ...extra,
+  };
+}
+
+const hexId = (n: number) => n.toString(16).toUpperCase().padStart(16, '0');
+const key = (n: number) => `burst/run1/${String(n).padStart(3, '0')}.txt`;
+const burstOp = (n: number, extra: Partial<OpCandidate> = {}): OpCandidate => ({
+  opId: n,
+  bucket: 'test-bucket',
+  key: key(n),
+  eventNames: ['ObjectCreated:Put'],
+  requestId: `A${hexId(n).slice(1)}`,
+  startedAt: 1000 + n,
+  ackedAt: 1100 + n,
+  pending: false,
+  matched: false,
+  ...extra,
+});
+
+/** A burst of 30 plus the odd ones: a key with a space, an unacked op, REPLAY, request ids of other shapes. */
+const pool: OpCandidate[] = [
+  ...Array.from({ length: 30 }, (_, i) => burstOp(i + 1, i < 10 ? { matched: true, matchedGroups: ['/aws/lambda/fn'] } : {})),
+  burstOp(31, { key: 'my file.txt' }),
+  burstOp(32, { key: key(12), pending: true, requestId: undefined, ackedAt: undefined }),
+  burstOp(33, { key: 'replayed.json', invocationRequestIds: ['inv-replay'] }),
+  burstOp(34, { key: 'uuid-id.txt', requestId: '6f1c2f8e-1d5b-4c55-9d0e-2f0a6c1b9a11' }),
+  burstOp(35, { key: 'b64-id.txt', requestId: 'x+y/ZmFrZS1pZC0y=' }),
+  burstOp(36, { key: 'pending-nokey', pending: true, requestId: undefined }),
+  burstOp(37, { key: '', pending: true, requestId: undefined }),
+];
+
+const demo = (k: string, eventName = 'ObjectCreated:Put') => [
+  `Event Type: ${eventName} (${eventName.split(':')[1]})\nBucket:     test-bucket\nObject:     ${k}\n`,
+];
+const record = (k: string, rid: string, eventName = 'ObjectCreated:Put') =>
+  JSON.stringify({
+    Records: [{ eventName, responseElements: { 'x-amz-request-id': rid }, s3: { bucket: { name: 'test-bucket' }, object: { key: k } } }],
+  });
+
+const cases: { name: string; inv: Invocation; named: number[] }[] = [
+  { name: "the demo block of a burst op's key", inv: inv(demo(key(17))), named: [17] },
+  { name: 'the demo block of a key an unacked op shares', inv: inv(demo(key(12))), named: [12, 32] },
+  { name: 'the demo block of a matched op', inv: inv(demo(key(3))), named: [3] },
+  { name: 'an encoded key with a space', inv: inv(demo('my+file.txt')), named: [31] },
+  { name: 'a record naming a key and its request id', inv: inv([record(key(20), burstOp(20).requestId!)]), named: [20] },
+  { name: "a record naming one key with another op's request id", inv: inv([record(key(20), burstOp(21).requestId!)]), named: [20, 21] },
+  { name: 'a bare request id in text', inv: inv([`done ${burstOp(25).requestId} ok`]), named: [25, 31] },
+  { name: 'a request id inside a longer token', inv: inv([`id=XX${burstOp(26).requestId}YY`]), named: [26, 31] },
+  { name: 'a uuid request id in text', inv: inv(['req 6f1c2f8e-1d5b-4c55-9d0e-2f0a6c1b9a11 done']), named: [31, 34] },
+  { name: 'a plain-text key with the event name', inv: inv([`ObjectCreated:Put ${key(28)}`]), named: [28, 31] },
+  { name: "REPLAY: the op's own invocation", inv: inv(['handled'], { requestId: 'inv-replay' }), named: [31, 33] },
+  { name: 'a quiet handler (nothing printed)', inv: inv([]), named: [31] },
+  { name: 'a quiet handler still running', inv: inv([], { status: 'running', reportedAt: undefined }), named: [31] },
+  { name: 'an s3:TestEvent', inv: inv(['s3:TestEvent for bucket test-bucket']), named: [31] },
+  { name: 'another bucket', inv: inv([record(key(22), 'FFFFFFFFFFFFFFFF').replace('"test-bucket"', '"other"')]), named: [22] },
+  { name: 'a key of no op', inv: inv(demo('burst/run1/099.txt')), named: [] },
+];
+
+const withB64 = (ids: number[]) => [...new Set([...ids, 35])].sort((a, b) => a - b);
+
+for (const c of cases) {
+  test(`CandidateIndex.named: ${c.name}`, () => {
+    const index = new CandidateIndex();
+    for (const op of pool) index.set(op);
+    const ev = evidenceOf(c.inv);
+    const named = index.named(ev);
+    // A request id of other characters is looked for in every text (the base64 one, op 35).
+    assert.deepEqual(
+      named.map((op) => op.opId),
+      withB64(c.named),
+    );
+    // Every op the evidence is about is named (pending or not), so matching through the index misses none.
+    const ours = new Set(pool.flatMap((op) => (op.requestId ? [op.requestId] : [])));
+    for (const op of pool) {
+      if (evidenceFor(ev, { ...op, pending: false }, ours) !== undefined)
+        assert.ok(named.includes(op), `op ${op.opId} has evidence but is not named`);
+    }
+  });
+}
+
+for (const c of cases) {
+  for (const skew of [50, 2000]) {
+    test(`decideMatchAmong decides as decideMatch over every op: ${c.name} (skew ${skew} ms)`, () => {
+      const index = new CandidateIndex();
+      for (const op of pool) index.set(op);
+      const options = { clockSkewMs: skew, ourRequestIds: new Set(['FFFFFFFFFFFFFFFF']) };
+      const ev = evidenceOf(c.inv);
+      assert.deepEqual(decideMatchAmong(c.inv, ev, index, options), decideMatch(c.inv, ev, pool, options));
+    });
+  }
+}
+
+test('decideMatchAmong: a time match looks at every op (one waiting, none named)', () => {
+  const index = new CandidateIndex();
+  const lone = burstOp(1);
+  index.set(lone);
+  index.set(burstOp(2, { matched: true }));
+  const quiet = inv(['hello']);
+  assert.deepEqual(decideMatchAmong(quiet, evidenceOf(quiet), index, { clockSkewMs: 50 }), [{ opId: 1, confidence: 'time' }]);
+  index.set(burstOp(3));
+  assert.deepEqual(decideMatchAmong(quiet, evidenceOf(quiet), index, { clockSkewMs: 50 }), [], 'two waiting: ambiguous');
+});
+
+test('CandidateIndex: a replaced op keeps its place and its new key; a deleted one is gone from every lookup', () => {
+  const index = new CandidateIndex();
+  for (const n of [1, 2, 3]) index.set(burstOp(n, { pending: true, key: '', requestId: undefined }));
+  index.set(burstOp(1)); // acked: its key and request id are known now
+  assert.deepEqual(
+    index.all().map((op) => op.opId),
+    [1, 2, 3],
+  );
+  assert.deepEqual(
+    index.at('test-bucket', key(1)).map((op) => op.opId),
+    [1],
+  );
+  assert.equal(index.hasRequestId(burstOp(1).requestId!), true);
+  assert.equal(index.keyForms.foundIn(`Object: ${key(1)}`), true);
+  index.delete(1);
+  assert.deepEqual(
+    index.all().map((op) => op.opId),
+    [2, 3],
+  );
+  assert.equal(index.hasRequestId(burstOp(1).requestId!), false);
+  assert.equal(index.keyForms.foundIn(`Object: ${key(1)}`), false);
+  assert.deepEqual(index.named(evidenceOf(inv(demo(key(1))))), []);
+  index.set(burstOp(1));
+  assert.deepEqual(
+    index.all().map((op) => op.opId),
+    [2, 3, 1],
+    'added again: last',
+  );
+});
