@@ -282,6 +282,8 @@ class Session implements SessionApi {
       bucket,
       { functions: this.options.functions, logGroups: this.options.logGroups },
       this.t.chainClients,
+      // Without an observer nothing reads the functions' log groups or retry settings (a PUT without --wait).
+      { functionSettings: this.options.observe !== false },
     );
     const { notification, ...discovery } = found;
     this.notification = notification;
