@@ -2,11 +2,8 @@
  * Discovery: the bucket's notification configuration -> Lambda functions -> log groups,
  * non-Lambda destinations by name, and whether a given key/event notifies anything.
  */
-import {
-  GetBucketNotificationConfigurationCommand,
-  type GetBucketNotificationConfigurationCommandOutput,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { GetBucketNotificationConfigurationCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketNotificationConfigurationCommand } from '../aws/clients-s3.js';
 import type { Chain, Discovery } from '../events.js';
 import { eventNameMatches, keyFilterAccepts } from '../aws/s3-events.js';
 import { buildChain, chainFunctions } from './chain.js';
