@@ -2,7 +2,7 @@
  * The one engine both faces use: resolves the target, discovers what a bucket notifies, runs the
  * tail (Observer), fires operations and emits typed SessionEvents. It knows nothing about rendering.
  */
-import { ListBucketsCommand, paginateListObjectsV2 } from '@aws-sdk/client-s3';
+import { ListBucketsCommand, paginateListObjectsV2 } from './aws/clients-s3.js';
 import type { GetBucketNotificationConfigurationCommandOutput } from '@aws-sdk/client-s3';
 import type { Discovery, FiredOp, SessionApi, SessionEvent, SessionListener, TargetInfo } from './events.js';
 import { OpBook, type OpState } from './op-state.js';
@@ -282,6 +282,8 @@ class Session implements SessionApi {
       bucket,
       { functions: this.options.functions, logGroups: this.options.logGroups },
       this.t.chainClients,
+      // Without an observer nothing reads the functions' log groups or retry settings (a PUT without --wait).
+      { functionSettings: this.options.observe !== false },
     );
     const { notification, ...discovery } = found;
     this.notification = notification;

@@ -3,7 +3,8 @@
  * target-decision.ts decided from the flags and the environment (pure, never waiting on the network).
  */
 import { decideTarget, FAKE_CREDENTIALS, loadTargetEnvironment, ON_AWS, type TargetDecision, type TargetFlags } from './target-decision.js';
-import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import type { S3ClientConfig } from '@aws-sdk/client-s3';
+import { S3Client } from './aws/clients-s3.js';
 import type { CloudWatchLogsClient, CloudWatchLogsClientConfig } from '@aws-sdk/client-cloudwatch-logs';
 import { AppError, ExitCode, usageError } from './errors.js';
 import type { TargetInfo } from './events.js';

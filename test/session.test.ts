@@ -44,6 +44,11 @@ test('a PUT on the demo bucket: started, acked with the S3 request id, matched',
     assert.equal(session.target.account, '000000000000');
     const discovery = await session.selectBucket('sess-bucket');
     assert.deepEqual(discovery.logGroups, ['/aws/lambda/event-handler']);
+    assert.equal(
+      discovery.asyncFates?.['event-handler']?.maximumRetryAttempts,
+      2,
+      "an observing session reads the function's retry settings",
+    );
     assert.ok((await session.listBuckets()).includes('sess-bucket'));
     const { opId, settled } = session.fire({ kind: 'put', bucket: 'sess-bucket', file, key: 'a/b c.txt' });
     const started = await rec.next('OpStarted', (e) => e.opId === opId);
@@ -66,6 +71,23 @@ test('a PUT on the demo bucket: started, acked with the S3 request id, matched',
   } finally {
     await session.close();
     await session.close(); // idempotent
+  }
+});
+
+test("a session that does not observe (a PUT without --wait) reads the chain but not the functions' settings", async () => {
+  const session = await createSession({ ...testTiming(), local: true, bucket: 'quiet-bucket', env, observe: false });
+  try {
+    const discovery = await session.selectBucket('quiet-bucket');
+    assert.equal(discovery.chain?.summary, 'quiet-bucket → event-handler');
+    assert.deepEqual(discovery.logGroups, ['/aws/lambda/event-handler']);
+    assert.equal(discovery.asyncFates, undefined, 'no GetFunctionConfiguration: nothing would use it');
+    assert.equal(discovery.logGroupByFunction, undefined);
+    const { settled } = session.fire({ kind: 'put', bucket: 'quiet-bucket', file });
+    const final = await settled;
+    assert.equal(final.status, 'acked');
+    assert.deepEqual(final.warnings ?? [], []);
+  } finally {
+    await session.close();
   }
 });
 

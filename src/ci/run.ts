@@ -9,6 +9,7 @@ import { opDefinition } from '../ops/registry.js';
 import { scrub, toOpError } from '../ops/errors.js';
 import { AppError, ExitCode, usageError } from '../errors.js';
 import { lifecycle } from '../lifecycle.cjs';
+import { bucketNameProblem } from '../aws/bucket-name.js';
 import { createSession, onThisMachinesClock, type SessionOptions } from '../session.js';
 import type { TargetFlags } from '../target-decision.js';
 import { planOps, type OpFlags } from './plan.js';
@@ -219,10 +220,20 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
   });
   try {
     for (const line of text.targetLines(session.target)) info(line);
-    if (session.target.kind !== 'aws' || o.createBucket) {
+    const checkBucket = session.target.kind !== 'aws' || o.createBucket;
+    // Without --wait nothing is observed and discovery is one read: it goes out beside the bucket check (one round
+    // trip, not two). A bucket the check had to create is read again after it (its notifications came with it).
+    let early = checkBucket && !wait && !bucketNameProblem(o.bucket) ? settled(session.selectBucket(o.bucket)) : undefined;
+    if (checkBucket) {
       try {
-        info(text.bucketLine(o.bucket, await session.ensureBucket(o.bucket)));
+        const created = await session.ensureBucket(o.bucket);
+        if (created && early) {
+          await early;
+          early = undefined;
+        }
+        info(text.bucketLine(o.bucket, created));
       } catch (err) {
+        await early;
         if (err instanceof AppError) throw err;
         const e = toOpError(err);
         const where =
@@ -240,7 +251,7 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
     let fates: Record<string, AsyncFate> | undefined;
     let byGroup: Record<string, string> | undefined;
     try {
-      const discovery = await session.selectBucket(o.bucket);
+      const discovery = early ? unwrap(await early) : await session.selectBucket(o.bucket);
       logGroups = discovery.logGroups;
       chain = discovery.chain;
       fates = discovery.asyncFates;
@@ -296,6 +307,21 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
     await session.close();
   }
   return exitCodeFor(outcomes, stop.interrupted);
+}
+
+type Settled<T> = { value: T } | { error: unknown };
+
+/** A promise that never rejects (its error is kept for `unwrap`): one started early may be awaited late or never. */
+function settled<T>(promise: Promise<T>): Promise<Settled<T>> {
+  return promise.then(
+    (value) => ({ value }),
+    (error: unknown) => ({ error }),
+  );
+}
+
+function unwrap<T>(result: Settled<T>): T {
+  if ('error' in result) throw result.error;
+  return result.value;
 }
 
 /** Runs `work` on every item, at most `limit` at once, starting them in order. */

@@ -2,11 +2,8 @@
  * Discovery: the bucket's notification configuration -> Lambda functions -> log groups,
  * non-Lambda destinations by name, and whether a given key/event notifies anything.
  */
-import {
-  GetBucketNotificationConfigurationCommand,
-  type GetBucketNotificationConfigurationCommandOutput,
-  type S3Client,
-} from '@aws-sdk/client-s3';
+import type { GetBucketNotificationConfigurationCommandOutput, S3Client } from '@aws-sdk/client-s3';
+import { GetBucketNotificationConfigurationCommand } from '../aws/clients-s3.js';
 import type { Chain, Discovery } from '../events.js';
 import { eventNameMatches, keyFilterAccepts } from '../aws/s3-events.js';
 import { buildChain, chainFunctions } from './chain.js';
@@ -132,13 +129,16 @@ function errorCode(err: unknown): { code: string; message: string } {
 /**
  * Reads the configuration and builds the Discovery, following topics, queues and EventBridge rules with the target's
  * clients (`chainClients`, chain-read.ts); never throws (a read error becomes a warning, an unfollowed link is named).
- * The configuration read is returned too, for notifyWarning before each op.
+ * The configuration read is returned too, for notifyWarning before each op. `functionSettings: false` leaves out the
+ * functions' log groups and asynchronous settings (Lambda's GetFunctionConfiguration and GetFunctionEventInvokeConfig):
+ * a session that does not observe invocations never uses them, and reading them loads the Lambda client.
  */
 export async function discover(
   s3: S3Client,
   bucket: string,
   overrides: { functions?: string[]; logGroups?: string[] },
   chainClients?: ChainClientConfig,
+  options: { functionSettings?: boolean } = {},
 ): Promise<Discovery & { notification?: NotificationConfig }> {
   let region: string | undefined;
   try {
@@ -162,7 +162,7 @@ export async function discover(
     const chain = await readChain(bucket, notification, chainClients);
     found = discoveryFrom(bucket, notification, overrides, { region, chain });
   } else found = discoveryFrom(bucket, notification, overrides, { region });
-  if (!chainClients || found.functions.length === 0) return { ...found, notification };
+  if (!chainClients || found.functions.length === 0 || options.functionSettings === false) return { ...found, notification };
   // The functions' log groups and their asynchronous settings (async-fate.ts) are independent reads: at once.
   const { functions } = found;
   const [logGroups, asyncFates] = await Promise.all([

@@ -1,5 +1,6 @@
 /** Bucket name rules (checked before any request) and create-if-missing. */
-import { CreateBucketCommand, HeadBucketCommand, type BucketLocationConstraint, type S3Client } from '@aws-sdk/client-s3';
+import type { BucketLocationConstraint, S3Client } from '@aws-sdk/client-s3';
+import { CreateBucketCommand, HeadBucketCommand } from '../aws/clients-s3.js';
 
 export { bucketNameProblem } from '../aws/bucket-name.js';
 

@@ -1,6 +1,6 @@
 /** PUT, COPY and DELETE: one SDK call each (their definitions import this when they run). */
 import { readFile } from 'node:fs/promises';
-import { CopyObjectCommand, DeleteObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { CopyObjectCommand, DeleteObjectCommand, PutObjectCommand } from '../aws/clients-s3.js';
 import type { OpInput, OpResult } from './types.js';
 import { succeeded, type OpContext } from './context.js';
 import { keyForFile } from './put.js';
