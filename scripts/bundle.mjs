@@ -46,15 +46,20 @@ const dependencyUrls = {
   },
 };
 
-// esbuild marks the bundle strict; the banner comes first, so it says so again.
+// esbuild marks the bundle strict; the banner comes first, so it says so again. A package's folder is found along
+// node_modules like require would, without require.resolve: resolving '<pkg>/package.json' goes through the
+// package's exports map (and throws, costly, for a package that does not export it): ~6 ms each at start.
 const banner = `"use strict";
 const __bundleUrl = require('node:url').pathToFileURL(__filename).href;
 const __packageFileUrl = (pkg, file) => {
   try {
-    return require('node:url').pathToFileURL(require('node:path').join(require('node:path').dirname(require.resolve(pkg + '/package.json')), file)).href;
-  } catch {
-    return __bundleUrl;
-  }
+    const { join } = require('node:path');
+    const { existsSync, realpathSync } = require('node:fs');
+    for (const dir of require.resolve.paths(pkg) ?? []) {
+      if (existsSync(join(dir, pkg, 'package.json'))) return require('node:url').pathToFileURL(join(realpathSync(join(dir, pkg)), file)).href;
+    }
+  } catch {}
+  return __bundleUrl;
 };`;
 
 /**

@@ -44,7 +44,7 @@ test('the bundles are ASCII: bin.cjs decodes them as latin1, which reads any oth
 
 test('`s3trigger sandbox` runs its own bundle, which holds no SDK client: it starts and checks its flags without the CLI bundle', async (t) => {
   if (!cliBuilt) return t.skip(NOT_BUILT);
-  const { dir, env } = setup();
+  const { dir, cache, env } = setup();
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const sandboxBundle = readFileSync(join(dirname(CLI), 'sandbox.cjs'), 'latin1');
   for (const client of ['S3Client', 'LambdaClient', 'CloudWatchLogsClient']) assert.ok(!sandboxBundle.includes(client), client);
@@ -67,19 +67,30 @@ test('`s3trigger sandbox` runs its own bundle, which holds no SDK client: it sta
   assert.equal(twice.status, 2);
   assert.match(twice.stderr, /--port was given more than once/);
 
-  const child = spawn(process.execPath, [bin, 'sandbox', '--port', '0'], {
-    cwd: dir,
-    env: cleanEnv(dir, env),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const line = await new Promise<string>((resolve) => {
-    createInterface({ input: child.stdout! }).once('line', resolve);
-    child.once('exit', () => resolve(''));
-  });
-  assert.match(line, /^s3trigger sandbox ready on http:\/\/127\.0\.0\.1:\d+ /);
-  child.kill('SIGTERM');
-  assert.equal(await exited, 0);
+  const readyAndStop = async () => {
+    const child = spawn(process.execPath, [bin, 'sandbox', '--port', '0'], {
+      cwd: dir,
+      env: cleanEnv(dir, env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const line = await new Promise<string>((resolve) => {
+      createInterface({ input: child.stdout! }).once('line', resolve);
+      child.once('exit', () => resolve(''));
+    });
+    assert.match(line, /^s3trigger sandbox ready on http:\/\/127\.0\.0\.1:\d+ /);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // past the GC it runs once ready
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  };
+  await readyAndStop();
+  // The sandbox sets a V8 flag for a moment once ready (to collect its start's garbage): its cache must still match.
+  const [written] = cacheFiles(cache);
+  assert.ok(written, 'the sandbox run wrote its code cache');
+  const mtime = statSync(join(cache, written)).mtimeMs;
+  await readyAndStop();
+  assert.deepEqual(cacheFiles(cache), [written]);
+  assert.equal(statSync(join(cache, written)).mtimeMs, mtime, 'the second run used the cache (V8 did not reject it)');
 });
 
 test('a successful run writes one code cache; the next run uses it unchanged; --help and usage errors write none', async (t) => {
