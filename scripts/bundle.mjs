@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 // Bundles the compiled CLI (dist/cli.js) into one CommonJS file, dist/s3trigger.cjs, that dist/bin.cjs starts
+// (and the sandbox's own entry, dist/sandbox/main.js, into dist/sandbox.cjs for `s3trigger sandbox`)
 // with a V8 code cache. One file means one compile and no ESM loader work per module (about 150 ms of a
 // 350 ms run). The interactive view stays out (ink and yoga use top-level await); it loads from dist/tui/.
 import { build } from 'esbuild';
@@ -45,20 +46,58 @@ const dependencyUrls = {
   },
 };
 
-// esbuild marks the bundle strict; the banner comes first, so it says so again.
+// esbuild marks the bundle strict; the banner comes first, so it says so again. A package's folder is found along
+// node_modules like require would, without require.resolve: resolving '<pkg>/package.json' goes through the
+// package's exports map (and throws, costly, for a package that does not export it): ~6 ms each at start.
 const banner = `"use strict";
 const __bundleUrl = require('node:url').pathToFileURL(__filename).href;
 const __packageFileUrl = (pkg, file) => {
   try {
-    return require('node:url').pathToFileURL(require('node:path').join(require('node:path').dirname(require.resolve(pkg + '/package.json')), file)).href;
-  } catch {
-    return __bundleUrl;
-  }
+    const { join } = require('node:path');
+    const { existsSync, realpathSync } = require('node:fs');
+    for (const dir of require.resolve.paths(pkg) ?? []) {
+      if (existsSync(join(dir, pkg, 'package.json'))) return require('node:url').pathToFileURL(join(realpathSync(join(dir, pkg)), file)).href;
+    }
+  } catch {}
+  return __bundleUrl;
 };`;
 
-await build({
-  entryPoints: ['dist/cli.js'],
-  outfile: 'dist/s3trigger.cjs',
+/**
+ * `s3trigger sandbox --demo` creates its functions with the SDK's clients (a third of the CLI's bundle): the sandbox's
+ * own bundle leaves them out, and bin.cjs runs the full CLI for --demo and --handler.
+ */
+const demoInFullCli = {
+  name: 'demo-in-full-cli',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/demo\.js$/ }, (args) =>
+      args.importer.endsWith(`${sep}sandbox${sep}foreground.js`) ? { path: args.path, namespace: 'demo-stub' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'demo-stub' }, () => ({
+      contents: `export async function setupDemo() { throw new Error('--demo runs from the full CLI (dist/s3trigger.cjs), not dist/sandbox.cjs'); }`,
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * cli-flags.js reads the operation registry (and through it the S3 client) only to name an operation flag given too
+ * often; the sandbox command has no operation flags (yargs' strict mode refuses them before its handler runs), so
+ * the sandbox's bundle gets an empty list in its place.
+ */
+const noOperationsInSandbox = {
+  name: 'no-operations-in-sandbox',
+  setup(b) {
+    b.onResolve({ filter: /^\.\/ops\/registry\.js$/ }, (args) =>
+      args.importer.endsWith(`${sep}dist${sep}cli-flags.js`) ? { path: args.path, namespace: 'registry-stub' } : undefined,
+    );
+    b.onLoad({ filter: /.*/, namespace: 'registry-stub' }, () => ({ contents: 'export const CLI_ORDER = [];', loader: 'js' }));
+  },
+};
+
+/** One CommonJS bundle that dist/bin.cjs runs from a code cache. */
+const bundleOptions = (entry, outfile, plugins) => ({
+  entryPoints: [entry],
+  outfile,
   bundle: true,
   platform: 'node',
   format: 'cjs',
@@ -68,7 +107,7 @@ await build({
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: banner },
-  plugins: [lazyHelpRendering, dependencyUrls],
+  plugins: [lazyHelpRendering, dependencyUrls, ...plugins],
   logLevel: 'warning',
   legalComments: 'none',
   // Comments are a third of the text and some are not ASCII (a two-byte string of twice the size, decoded slowly);
@@ -77,10 +116,15 @@ await build({
   charset: 'ascii',
 });
 
-// dist/bin.cjs decodes the bundle as latin1 (a copy, where UTF-8 is a validating decode): only right for ASCII.
-const bundleText = await readFile('dist/s3trigger.cjs');
-const nonAscii = bundleText.findIndex((byte) => byte > 0x7f);
-if (nonAscii >= 0) throw new Error(`dist/s3trigger.cjs has a non-ASCII byte at offset ${nonAscii}: bin.cjs reads it as latin1`);
+// The whole CLI, and `s3trigger sandbox` on its own (a sandbox idles for hours holding its bundle's source).
+await build(bundleOptions('dist/cli.js', 'dist/s3trigger.cjs', []));
+await build(bundleOptions('dist/sandbox/main.js', 'dist/sandbox.cjs', [demoInFullCli, noOperationsInSandbox]));
+
+// dist/bin.cjs decodes the bundles as latin1 (a copy, where UTF-8 is a validating decode): only right for ASCII.
+for (const file of ['dist/s3trigger.cjs', 'dist/sandbox.cjs']) {
+  const nonAscii = (await readFile(file)).findIndex((byte) => byte > 0x7f);
+  if (nonAscii >= 0) throw new Error(`${file} has a non-ASCII byte at offset ${nonAscii}: bin.cjs reads it as latin1`);
+}
 
 // The Lambda runtimes' bootstraps are run as files (node bootstrap.mjs, python3 bootstrap.py, ruby bootstrap.rb), not bundled.
 await mkdir('dist/sandbox/lambda/runtimes', { recursive: true });

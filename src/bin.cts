@@ -15,7 +15,17 @@ import { Script } from 'node:vm';
 // The bundle holds its own copy and installs the same instance, should this file be missing.
 readOr(() => (require('./lifecycle.cjs') as typeof import('./lifecycle.cjs')).lifecycle.install());
 
-const bundle = join(__dirname, 's3trigger.cjs');
+/**
+ * `s3trigger sandbox` runs its own bundle (a quarter of the CLI's: less to read, compile and keep while it idles)
+ * unless it needs what only the full CLI has: the demo's SDK clients (--demo, --handler) and the help text.
+ */
+function sandboxBundle(argv: readonly string[]): string | undefined {
+  if (argv[2] !== 'sandbox') return undefined;
+  const fullCli = (a: string) => a === '-h' || /^--(demo|handler|help)(=|$)/.test(a);
+  return argv.slice(3).some(fullCli) ? undefined : join(__dirname, 'sandbox.cjs');
+}
+
+const FULL_BUNDLE = join(__dirname, 's3trigger.cjs');
 
 function cacheDir(): string | undefined {
   if (process.env.S3TRIGGER_CODE_CACHE === '0') return undefined;
@@ -49,7 +59,7 @@ const OWN_CACHE_COMMANDS = new Set(['sandbox', 'doctor', 'event']);
  * V8 checks a cache against its own version and flags but not against the source: the name carries its hash. Each
  * command has its own, since a cache holds only what its run compiled (a sandbox's would serve a PUT poorly).
  */
-function cacheFile(dir: string, bundleBytes: Buffer) {
+function cacheFile(dir: string, bundle: string, bundleBytes: Buffer) {
   const install = createHash('sha256').update(bundle).digest('hex').slice(0, 12);
   const build = createHash('sha256').update(bundleBytes).digest('hex').slice(0, 16);
   const command = process.argv[2] ?? '';
@@ -88,9 +98,9 @@ function saveCache(script: Script, dir: string, files: ReturnType<typeof cacheFi
   }
 }
 
-function run(bundleBytes: Buffer): void {
+function run(bundle: string, bundleBytes: Buffer): void {
   const dir = readOr(cacheDir);
-  const files = dir === undefined ? undefined : cacheFile(dir, bundleBytes);
+  const files = dir === undefined ? undefined : cacheFile(dir, bundle, bundleBytes);
   const usable = files !== undefined && readOr(() => privateToUser(dir!) && privateToUser(files.file)) === true;
   const cachedData = usable ? readOr(() => readFileSync(files.file)) : undefined;
   // ASCII by construction (scripts/bundle.mjs checks): latin1 is a plain copy where UTF-8 would validate every byte.
@@ -115,10 +125,16 @@ function run(bundleBytes: Buffer): void {
 
 /** The bundle's bytes are needed only until it is compiled: nothing at module level keeps them (a sandbox idles for hours). */
 function start(): void {
-  const bundleBytes = readOr(() => readFileSync(bundle));
+  const own = sandboxBundle(process.argv);
+  const ownBytes = own === undefined ? undefined : readOr(() => readFileSync(own));
+  if (own !== undefined && ownBytes !== undefined) {
+    run(own, ownBytes);
+    return;
+  }
+  const bundleBytes = readOr(() => readFileSync(FULL_BUNDLE));
   // Without the bundle (a plain `tsc` build) the compiled modules run as they are.
   if (bundleBytes === undefined) void import('./cli.js');
-  else run(bundleBytes);
+  else run(FULL_BUNDLE, bundleBytes);
 }
 
 start();

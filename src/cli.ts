@@ -1,16 +1,13 @@
 #!/usr/bin/env node
 /** Parse flags once and decide the mode: sandbox | ci | tui. */
 import { lifecycle } from './lifecycle.cjs';
-import { existsSync, statSync } from 'node:fs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AppError, ExitCode, oneLine, usageError } from './errors.js';
-import { attachDashValues, parseVia, repeatedFlagProblem, sandboxOnlyFlagProblem, sandboxViaProblem, type DemoVia } from './cli-flags.js';
+import { attachDashValues, parseVia, repeatedFlagProblem, sandboxOnlyFlagProblem, type DemoVia } from './cli-flags.js';
 
 // The sandbox's defaults (server.ts), repeated so that CI runs never load the sandbox's modules.
-const SANDBOX_PORT = 4566;
 const SANDBOX_REGION = 'eu-west-1';
-const SANDBOX_LOGS_MAX_MB = 512;
 import {
   hasOpFlags,
   keyFlagProblem,
@@ -26,10 +23,10 @@ import { decideMode, NEEDS_TERMINAL_MESSAGE } from './ci/mode.js';
 import { parseBurstFlags, type BurstPlan } from './burst/plan.js';
 import { BURST_KINDS } from './burst/plan.js';
 import { scrub } from './ops/errors.js';
-import { isRegionName } from './aws/region.js';
 import { parseTimingFlags, type TimingFlags } from './sandbox/timing/options.js';
 import type { TimingOptions } from './sandbox/timing/profile.js';
 import type { ModifierFlag } from './ops/definition.js';
+import { runSandboxCommand, SANDBOX_COMMAND_DESCRIPTION, sandboxOptions } from './sandbox/command.js';
 
 const debug = process.argv.includes('--debug');
 lifecycle.install(); // dist/bin.cjs did already; this covers running dist/cli.js directly
@@ -493,79 +490,7 @@ async function main(argv: string[]): Promise<number> {
         'Fire S3 operations and watch the Lambda invocations they trigger. Without operation flags, in a terminal, ' +
         'opens the interactive view; with them, runs once (CI mode).',
     )
-    .command(
-      'sandbox',
-      'Run the embedded local AWS (S3, Lambda, CloudWatch Logs, SQS, SNS, EventBridge) in the foreground',
-      (y) =>
-        y
-          .option('port', { type: 'number', default: SANDBOX_PORT, describe: 'Port to listen on (0 = any free port)' })
-          .option('host', { type: 'string', default: '127.0.0.1', describe: 'Address to bind' })
-          .option('allow-host', {
-            type: 'string',
-            array: true,
-            describe: 'Also answer requests whose Host is NAME (repeatable; loopback names always are)',
-          })
-          .option('data', { type: 'string', describe: 'Persist buckets, objects, functions and logs in DIR' })
-          .option('region', { type: 'string', default: SANDBOX_REGION, describe: 'Region the sandbox reports' })
-          .option('logs-max-mb', {
-            type: 'number',
-            default: SANDBOX_LOGS_MAX_MB,
-            describe: 'Keep at most this many MiB of log events (memory and disk); the oldest go first',
-          })
-          .option('timing', {
-            type: 'string',
-            describe:
-              'instant (default) or aws: S3 delivery delays, duplicates, log ingestion delay, live tail once a second, FilterLogEvents at 5/s',
-          })
-          .option('timing-scale', { type: 'string', describe: 'Multiply every simulated delay by F (0.01 = 100 times faster; default 1)' })
-          .option('timing-seed', { type: 'string', describe: 'Seed N for the drawn delays (repeatable runs; default random, printed)' })
-          .option('demo', { type: 'string', describe: 'Create BUCKET wired to the demo event-handler function' })
-          .option('handler', { type: 'string', describe: 'With --demo: use your handler FILE[:func] (.js/.mjs/.py/.rb)' })
-          .option('via', {
-            type: 'string',
-            describe: "With --demo: the bucket's events go direct (default), or via sns (two functions), sqs or eventbridge",
-          })
-          .option('strict', {
-            type: 'boolean',
-            default: false,
-            describe: "Enforce AWS's permission checks along the event chain (default: accept and log the fix)",
-          })
-          .option('debug', { type: 'boolean', default: false, describe: 'Show stack traces' }),
-      async (args) => {
-        lifecycle.setMode('sandbox');
-        const repeated = repeatedFlagProblem(args);
-        if (repeated) throw usageError(repeated);
-        const viaProblem = sandboxViaProblem({ ...args, via: args.via });
-        if (viaProblem) throw usageError(viaProblem);
-        const via = viaOption(args.via);
-        if (args.handler) await checkHandler(args.handler);
-        if (!Number.isInteger(args.port) || args.port < 0 || args.port > 65535)
-          throw usageError(`--port must be a whole number from 0 to 65535`);
-        if (!isRegionName(args.region)) throw usageError(`--region '${args.region}' is not a region name: use e.g. eu-west-1`);
-        if (args.data !== undefined && existsSync(args.data) && !statSync(args.data).isDirectory()) {
-          throw usageError(`--data ${args.data}: not a directory`);
-        }
-        const logsMaxMb = args['logs-max-mb'];
-        if (!Number.isInteger(logsMaxMb) || logsMaxMb < 1 || logsMaxMb > 1024 * 1024) {
-          throw usageError(`--logs-max-mb must be a whole number of MiB from 1 to 1048576 (default ${SANDBOX_LOGS_MAX_MB})`);
-        }
-        const timing = timingOptions(args);
-        const { runSandboxForeground } = await import('./sandbox/foreground.js');
-        await runSandboxForeground({
-          port: args.port,
-          host: args.host,
-          allowHosts: args['allow-host']?.map(String),
-          dataDir: args.data,
-          region: args.region,
-          logsMaxMb,
-          ...(timing ? { timing } : {}),
-          demo: args.demo,
-          handler: args.handler,
-          ...(via ? { via } : {}),
-          ...(args.strict ? { strict: true } : {}),
-        });
-      },
-    )
+    .command('sandbox', SANDBOX_COMMAND_DESCRIPTION, sandboxOptions, runSandboxCommand)
     .command(
       'event <type>',
       'Print the event a handler receives for an S3 event type (put, delete, ObjectCreated:Copy…), as JSON',

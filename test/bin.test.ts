@@ -1,6 +1,7 @@
 /** dist/bin.cjs, the installed command: runs the bundle from a per-user V8 code cache that it writes once. */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { chmodSync, copyFileSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
@@ -31,12 +32,65 @@ test('the built command is executable, as `npx s3trigger` in a fresh clone runs 
   assert.equal(r.status, 0, r.stderr);
 });
 
-test('the bundle is ASCII: bin.cjs decodes it as latin1, which reads any other byte wrongly', {
+test('the bundles are ASCII: bin.cjs decodes them as latin1, which reads any other byte wrongly', {
   skip: cliBuilt ? false : NOT_BUILT,
 }, () => {
-  const bundle = readFileSync(join(dirname(CLI), 's3trigger.cjs'));
-  const at = bundle.findIndex((byte) => byte > 0x7f);
-  assert.equal(at, -1, `non-ASCII byte at offset ${at}: ${bundle.subarray(Math.max(0, at - 40), at + 10).toString()}`);
+  for (const name of ['s3trigger.cjs', 'sandbox.cjs']) {
+    const bundle = readFileSync(join(dirname(CLI), name));
+    const at = bundle.findIndex((byte) => byte > 0x7f);
+    assert.equal(at, -1, `${name}: non-ASCII byte at offset ${at}: ${bundle.subarray(Math.max(0, at - 40), at + 10).toString()}`);
+  }
+});
+
+test('`s3trigger sandbox` runs its own bundle, which holds no SDK client: it starts and checks its flags without the CLI bundle', async (t) => {
+  if (!cliBuilt) return t.skip(NOT_BUILT);
+  const { dir, cache, env } = setup();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const sandboxBundle = readFileSync(join(dirname(CLI), 'sandbox.cjs'), 'latin1');
+  for (const client of ['S3Client', 'LambdaClient', 'CloudWatchLogsClient']) assert.ok(!sandboxBundle.includes(client), client);
+  // An install without the CLI's bundle: only bin.cjs, the sandbox's bundle and the runtimes' bootstraps.
+  const install = join(dir, 'install');
+  const runtimes = join(install, 'sandbox', 'lambda', 'runtimes');
+  mkdirSync(runtimes, { recursive: true });
+  for (const f of ['bin.cjs', 'lifecycle.cjs', 'sandbox.cjs']) copyFileSync(join(dirname(CLI), f), join(install, f));
+  for (const f of ['bootstrap.mjs', 'bootstrap.py', 'bootstrap.rb'])
+    copyFileSync(join(dirname(CLI), 'sandbox', 'lambda', 'runtimes', f), join(runtimes, f));
+  const bin = join(install, 'bin.cjs');
+  const bad = spawnSync(process.execPath, [bin, 'sandbox', '--bogus'], { cwd: dir, env: cleanEnv(dir, env), encoding: 'utf8' });
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stderr, 's3trigger: Unknown argument: bogus (see --help)\n');
+  const twice = spawnSync(process.execPath, [bin, 'sandbox', '--port', '1', '--port', '2'], {
+    cwd: dir,
+    env: cleanEnv(dir, env),
+    encoding: 'utf8',
+  });
+  assert.equal(twice.status, 2);
+  assert.match(twice.stderr, /--port was given more than once/);
+
+  const readyAndStop = async () => {
+    const child = spawn(process.execPath, [bin, 'sandbox', '--port', '0'], {
+      cwd: dir,
+      env: cleanEnv(dir, env),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const line = await new Promise<string>((resolve) => {
+      createInterface({ input: child.stdout! }).once('line', resolve);
+      child.once('exit', () => resolve(''));
+    });
+    assert.match(line, /^s3trigger sandbox ready on http:\/\/127\.0\.0\.1:\d+ /);
+    await new Promise((resolve) => setTimeout(resolve, 200)); // past the GC it runs once ready
+    child.kill('SIGTERM');
+    assert.equal(await exited, 0);
+  };
+  await readyAndStop();
+  // The sandbox sets a V8 flag for a moment once ready (to collect its start's garbage): its cache must still match.
+  const [written] = cacheFiles(cache);
+  assert.ok(written, 'the sandbox run wrote its code cache');
+  const mtime = statSync(join(cache, written)).mtimeMs;
+  await readyAndStop();
+  assert.deepEqual(cacheFiles(cache), [written]);
+  assert.equal(statSync(join(cache, written)).mtimeMs, mtime, 'the second run used the cache (V8 did not reject it)');
 });
 
 test('a successful run writes one code cache; the next run uses it unchanged; --help and usage errors write none', async (t) => {
