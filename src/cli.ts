@@ -4,7 +4,7 @@ import { lifecycle } from './lifecycle.cjs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AppError, ExitCode, oneLine, usageError } from './errors.js';
-import { attachDashValues, parseVia, repeatedFlagProblem, sandboxOnlyFlagProblem, type DemoVia } from './cli-flags.js';
+import { attachDashValues, repeatedFlagProblem, sandboxOnlyFlagProblem } from './cli-flags.js';
 
 // The sandbox's defaults (server.ts), repeated so that CI runs never load the sandbox's modules.
 const SANDBOX_REGION = 'eu-west-1';
@@ -23,10 +23,15 @@ import { decideMode, NEEDS_TERMINAL_MESSAGE } from './ci/mode.js';
 import { parseBurstFlags, type BurstPlan } from './burst/plan.js';
 import { BURST_KINDS } from './burst/plan.js';
 import { scrub } from './ops/errors.js';
-import { parseTimingFlags, type TimingFlags } from './sandbox/timing/options.js';
-import type { TimingOptions } from './sandbox/timing/profile.js';
 import type { ModifierFlag } from './ops/definition.js';
-import { runSandboxCommand, SANDBOX_COMMAND_DESCRIPTION, sandboxOptions } from './sandbox/command.js';
+import {
+  runSandboxCommand,
+  SANDBOX_COMMAND_DESCRIPTION,
+  sandboxOptions,
+  timingOptions,
+  viaOption,
+  withoutHelpCache,
+} from './sandbox/command.js';
 
 const debug = process.argv.includes('--debug');
 lifecycle.install(); // dist/bin.cjs did already; this covers running dist/cli.js directly
@@ -212,21 +217,6 @@ function withMainOptions(y: Argv) {
       describe: "With --local: enforce AWS's permission checks along the event chain (default: accept and log the fix)",
       group: 'Target:',
     });
-}
-
-/** `--via`'s value (undefined when not given); a bad value is a usage error. */
-function viaOption(raw: string | undefined): DemoVia | undefined {
-  if (raw === undefined) return undefined;
-  const parsed = parseVia(raw);
-  if ('problem' in parsed) throw usageError(parsed.problem);
-  return parsed.via;
-}
-
-/** The sandbox's timing from the flags (undefined when none is given); a bad value is a usage error. */
-function timingOptions(flags: TimingFlags): TimingOptions | undefined {
-  const parsed = parseTimingFlags(flags);
-  if ('problem' in parsed) throw usageError(parsed.problem);
-  return Object.keys(parsed.options).length > 0 ? parsed.options : undefined;
 }
 
 /** The shared operation flags given on the command line (`--wait-restore` counts when true). */
@@ -469,17 +459,6 @@ async function runTuiSession(args: MainArgs, targetFlags: Record<string, unknown
 
 const EVENT_USAGE =
   's3trigger event TYPE --bucket B --key K [--size BYTES] [--etag E] [--version-id V] [--via sns|sqs|eventbridge] [--region R] [--seed N]';
-
-/**
- * yargs renders the whole help text once a subcommand's handler has started (cacheHelpMessage), to print it should
- * the handler fail; this CLI's own .fail() prints a one-line error instead, so the text was never shown. On
- * `s3trigger sandbox` rendering it (string-width, cliui, every option) took longer than the rest of the start.
- */
-function withoutHelpCache(y: Argv): Argv {
-  const internal = (y as unknown as { getInternalMethods?(): { getUsageInstance(): { cacheHelpMessage(): void } } }).getInternalMethods?.();
-  if (internal) internal.getUsageInstance().cacheHelpMessage = () => {};
-  return y;
-}
 
 async function main(argv: string[]): Promise<number> {
   let code: number = ExitCode.Ok;

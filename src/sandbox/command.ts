@@ -61,7 +61,7 @@ export function sandboxOptions(y: Argv) {
 export type SandboxArgs = Awaited<ReturnType<typeof sandboxOptions>['argv']>;
 
 /** `--via`'s value (undefined when not given); a bad value is a usage error. */
-function viaOption(raw: string | undefined): DemoVia | undefined {
+export function viaOption(raw: string | undefined): DemoVia | undefined {
   if (raw === undefined) return undefined;
   const parsed = parseVia(raw);
   if ('problem' in parsed) throw usageError(parsed.problem);
@@ -69,7 +69,7 @@ function viaOption(raw: string | undefined): DemoVia | undefined {
 }
 
 /** The sandbox's timing from the flags (undefined when none is given); a bad value is a usage error. */
-function timingOptions(flags: TimingFlags): TimingOptions | undefined {
+export function timingOptions(flags: TimingFlags): TimingOptions | undefined {
   const parsed = parseTimingFlags(flags);
   if ('problem' in parsed) throw usageError(parsed.problem);
   return Object.keys(parsed.options).length > 0 ? parsed.options : undefined;
@@ -115,4 +115,15 @@ export async function runSandboxCommand(args: SandboxArgs): Promise<void> {
     ...(via ? { via } : {}),
     ...(args.strict ? { strict: true } : {}),
   });
+}
+
+/**
+ * yargs renders the whole help text once a subcommand's handler has started (cacheHelpMessage), to print it should
+ * the handler fail; this CLI's own .fail() prints a one-line error instead, so the text was never shown. On
+ * `s3trigger sandbox` rendering it (string-width, cliui, every option) took longer than the rest of the start.
+ */
+export function withoutHelpCache(y: Argv): Argv {
+  const internal = (y as unknown as { getInternalMethods?(): { getUsageInstance(): { cacheHelpMessage(): void } } }).getInternalMethods?.();
+  if (internal) internal.getUsageInstance().cacheHelpMessage = () => {};
+  return y;
 }

@@ -4,13 +4,13 @@
  * read, decode, compile and keep for as long as the sandbox runs; this one is about a quarter of it.
  * Same flags, messages and exit codes as the full CLI's sandbox command (command.ts).
  */
-import yargs, { type Argv } from 'yargs';
+import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { attachDashValues } from '../cli-flags.js';
 import { AppError, ExitCode, oneLine, usageError } from '../errors.js';
 import { lifecycle } from '../lifecycle.cjs';
 import { scrubSecretPatterns as scrub } from '../aws/secrets.js';
-import { runSandboxCommand, SANDBOX_COMMAND_DESCRIPTION, sandboxOptions } from './command.js';
+import { runSandboxCommand, SANDBOX_COMMAND_DESCRIPTION, sandboxOptions, withoutHelpCache } from './command.js';
 
 // The CLI's scrub() also removes the literal credentials its SDK clients resolved; this entry runs no SDK client.
 const debug = process.argv.includes('--debug');
@@ -19,13 +19,6 @@ lifecycle.setDebugLog((line) => {
   if (debug) process.stderr.write(`s3trigger: ${scrub(line)}\n`);
 });
 if (!debug) process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
-
-/** yargs would render the whole help text once the handler starts (cli.ts, withoutHelpCache): never shown here. */
-function withoutHelpCache(y: Argv): Argv {
-  const internal = (y as unknown as { getInternalMethods?(): { getUsageInstance(): { cacheHelpMessage(): void } } }).getInternalMethods?.();
-  if (internal) internal.getUsageInstance().cacheHelpMessage = () => {};
-  return y;
-}
 
 async function main(argv: string[]): Promise<number> {
   await withoutHelpCache(yargs(attachDashValues(argv)))
