@@ -11,7 +11,6 @@ import { join } from 'node:path';
 import type { SessionApi, SessionEvent } from '../events.js';
 import { OpBook, type OpState } from '../op-state.js';
 import type { OpInput } from '../ops/types.js';
-import { pinBody } from '../ops/body-pin.js';
 import type { OpModifiers } from '../ops/definition.js';
 import { burstInput, burstKeys, newRunId, setupKeys, type BurstKeys, type BurstPlan } from './plan.js';
 
@@ -156,8 +155,6 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
     }, wait);
     timer.unref();
   }
-  // PUT and the setup's PUTs send the same file every time: read once (a concurrent read per op otherwise).
-  const unpin = plan.kind === 'put' || setup.length ? await pinBody(file).catch(() => undefined) : undefined;
   const unsubscribe = session.on((e: SessionEvent) => {
     states.apply(e);
     if ((e.type === 'OpAcked' || e.type === 'OpFailed' || e.type === 'OpSettled') && acks.has(e.opId)) {
@@ -209,7 +206,6 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
   } finally {
     clearTimeout(timer);
     unsubscribe();
-    unpin?.();
     o.onProgress?.(progress());
   }
 
