@@ -92,6 +92,26 @@ const hwmKb = (pid: number) => {
   }
 };
 
+/** CPU time (ms) a process has used: utime + stime of /proc/PID/stat (clock ticks of 10 ms); 0 once it is gone. */
+const cpuMs = (pid: number) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+};
+/** The process and its descendants (the sandbox's Lambda runtimes), from /proc/PID/task/PID/children. */
+const treeCpuMs = (pid: number): number => {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    // gone
+  }
+  return cpuMs(pid) + children.reduce((sum, c) => sum + treeCpuMs(c), 0);
+};
+
 interface Summary {
   acknowledged: number;
   matched: number;
@@ -105,6 +125,7 @@ interface Summary {
 }
 interface OpRecord {
   type: 'op';
+  result?: { startedAt: number; ackedAt?: number };
   log: { timestamp: number; seenAt: number; kind: string; message: string }[];
 }
 
@@ -146,7 +167,9 @@ async function referenceObserver(endpoint: string): Promise<{ arrivals: Map<stri
 }
 
 /** The burst through the built CLI; resolves with its records and the process's peak RSS (MiB). */
-async function burst(endpoint: string): Promise<{ summary: Summary; ops: OpRecord[]; peakMiB: number; code: number | null }> {
+async function burst(
+  endpoint: string,
+): Promise<{ summary: Summary; ops: OpRecord[]; peakMiB: number; cpuMs: number; code: number | null }> {
   const child = spawn(
     process.execPath,
     [
@@ -167,7 +190,11 @@ async function burst(endpoint: string): Promise<{ summary: Summary; ops: OpRecor
     { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, hwmKb(child.pid!))), 20);
+  let cpu = 0;
+  const sampler = setInterval(() => {
+    peak = Math.max(peak, hwmKb(child.pid!));
+    cpu = Math.max(cpu, cpuMs(child.pid!));
+  }, 20);
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -181,7 +208,7 @@ async function burst(endpoint: string): Promise<{ summary: Summary; ops: OpRecor
     .map((l) => JSON.parse(l) as { type: string });
   const summary = records.find((r) => r.type === 'summary') as Summary | undefined;
   if (!summary) throw new Error(`no summary record (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  return { summary, ops: records.filter((r): r is OpRecord => r.type === 'op'), peakMiB: peak / 1024, code };
+  return { summary, ops: records.filter((r): r is OpRecord => r.type === 'op'), peakMiB: peak / 1024, cpuMs: cpu, code };
 }
 
 function percentile(values: number[], p: number): number {
@@ -195,8 +222,10 @@ async function main() {
   try {
     console.log(`burst ${N} × PUT, ${PARALLEL} in flight, against \`s3trigger sandbox --demo ${BUCKET}\` (${sandbox.endpoint})`);
     const observer = await referenceObserver(sandbox.endpoint);
-    const { summary: s, ops, peakMiB, code } = await burst(sandbox.endpoint);
+    const sandboxBefore = { main: cpuMs(sandbox.child.pid!), tree: treeCpuMs(sandbox.child.pid!) };
+    const { summary: s, ops, peakMiB, cpuMs: cliCpu, code } = await burst(sandbox.endpoint);
     observer.stop();
+    const sandboxCpu = { main: cpuMs(sandbox.child.pid!) - sandboxBefore.main, tree: treeCpuMs(sandbox.child.pid!) - sandboxBefore.tree };
     const reports = ops.flatMap((o) => o.log.filter((l) => l.kind === 'report'));
     const sinceWritten = reports.map((l) => Math.max(0, l.seenAt - l.timestamp));
     const added = reports.flatMap((l) => {
@@ -211,7 +240,23 @@ async function main() {
       console.log(
         `  trigger p50 ${s.triggerMs.p50} ms p99 ${s.triggerMs.p99} ms; end to end p50 ${s.endToEndMs.p50} ms p99 ${s.endToEndMs.p99} ms (one clock: ${s.oneClock})`,
       );
+    // Trigger latency is ack -> START, floored at 0 (latency.ts). The sandbox delivers at commit, before its response
+    // reaches the tool, and under a burst the tool notes the ack late: say how often START came first, and by how much.
+    const early = ops.flatMap((o) => {
+      const start = o.log.find((l) => l.kind === 'start');
+      const ack = o.result?.ackedAt;
+      return start && ack !== undefined && start.timestamp < ack ? [ack - start.timestamp] : [];
+    });
+    if (early.length)
+      console.log(
+        `  START before s3trigger noted the ack (trigger floored at 0 ms): ${early.length}/${ops.length} ops, by p50 ${percentile(early, 50)} ms, p90 ${percentile(early, 90)} ms`,
+      );
     console.log(`  peak RSS of the CLI process (VmHWM): ${peakMiB.toFixed(0)} MiB`);
+    // CPU per operation is steadier than wall time on a shared machine (the CLI's includes its start, ~1 s).
+    const perOp = (ms: number) => (ms / N).toFixed(2);
+    console.log(
+      `  CPU per op: s3trigger CLI ${perOp(cliCpu)} ms (last sample before exit); sandbox ${perOp(sandboxCpu.main)} ms, with its Lambda runtimes ${perOp(sandboxCpu.tree)} ms`,
+    );
     if (sinceWritten.length)
       console.log(
         `  REPORT line written -> seen by s3trigger (upper bound): p50 ${percentile(sinceWritten, 50)} ms, p99 ${percentile(sinceWritten, 99)} ms, max ${Math.max(...sinceWritten)} ms (${sinceWritten.length} lines)`,

@@ -312,7 +312,7 @@ export class Observer {
       const inv = this.invocations.byId.get(id);
       if (!inv)
         this.undecided.delete(id); // evicted
-      else if (onlyWaiting(inv.logGroup) || this.candidates.named(evidenceOf(inv)).includes(op)) here.add(inv);
+      else if (onlyWaiting(inv.logGroup) || this.candidates.names(evidenceOf(inv), op)) here.add(inv);
     }
     for (const id of this.claimsOf.get(op.opId) ?? []) {
       const inv = this.invocations.byId.get(id);

@@ -102,6 +102,23 @@ for (const c of cases) {
   });
 }
 
+test('CandidateIndex.names(ev, op) answers as named(ev).includes(op), for every case and every op', () => {
+  const index = new CandidateIndex();
+  for (const op of pool) index.set(op);
+  const extra = [
+    inv([`saw ${key(5)}x and ${key(6)}`]), // a key inside a longer token is not named; a whole one is
+    inv([`${key(7)}`]), // the whole text is the token
+    inv(['x'.repeat(40)]),
+  ];
+  for (const i of [...cases.map((c) => c.inv), ...extra]) {
+    const ev = evidenceOf(i);
+    const named = index.named(ev);
+    for (const op of pool) assert.equal(index.names(ev, op), named.includes(op), `op ${op.opId} in ${ev.text.slice(0, 60)}`);
+    // An op of no index (or a stale copy of one) goes through named().
+    assert.equal(index.names(ev, { ...pool[0]! }), false);
+  }
+});
+
 for (const c of cases) {
   for (const skew of [50, 2000]) {
     test(`decideMatchAmong decides as decideMatch over every op: ${c.name} (skew ${skew} ms)`, () => {

@@ -6,22 +6,74 @@ import { childRowsOf, fanoutOf, routesFor } from './fanout.js';
 import { computeLayout, keepVisible } from './layout.js';
 import { rowKey, type AppState, type OpRow, type Row, type RowStatus } from './types.js';
 import { attemptCount } from '../../observe/invocations.js';
-import { foldOpEvent, type OpState, type OpStatus } from '../../op-state.js';
+import { foldOp, type OpState, type OpStatus } from '../../op-state.js';
 
 const MAX_WARNINGS = 5;
 /** Invocations no row points at are kept up to this many (newest), for late matches. */
 const MAX_LOOSE_INVOCATIONS = 200;
 
+/**
+ * A batch's private copies of the records every event writes (ops, the invocation index, invocations): the first
+ * change in a batch copies a record once and later events of the batch write into that copy, which no state outside
+ * this batch holds (so the reducer stays pure). Copying per event made a TUI burst of n ops O(n) per event.
+ */
+interface Draft {
+  ops?: Record<number, OpState>;
+  opsByInvocation?: Record<string, readonly number[]>;
+  invocations?: Record<string, Invocation>;
+}
+
 export function applySessionEvents(state: AppState, events: readonly SessionEvent[]): AppState {
+  const draft: Draft = {};
   let next = state;
-  for (const event of events) next = applySessionEvent(next, event);
+  for (const event of events) next = applyEvent(next, event, draft);
   if (next !== state) next = pruneInvocations(next);
   return next;
 }
 
 export function applySessionEvent(prev: AppState, event: SessionEvent): AppState {
-  const ops = foldOpEvent(prev.ops, event);
-  const state = ops === prev.ops ? prev : { ...prev, ops };
+  return applyEvent(prev, event, {});
+}
+
+/** The op fold (foldOp, one entry per change); InvocationUpdated reaches the ops that matched it through the index. */
+function foldOps(state: AppState, event: SessionEvent, draft: Draft): AppState {
+  const write = (s: AppState, op: OpState): AppState => {
+    draft.ops ??= { ...s.ops };
+    draft.ops[op.opId] = op;
+    return s.ops === draft.ops ? s : { ...s, ops: draft.ops };
+  };
+  if (event.type === 'InvocationUpdated') {
+    let next = state;
+    for (const opId of state.opsByInvocation?.[event.invocation.requestId] ?? []) {
+      const op = next.ops[opId];
+      const folded = op && foldOp(op, event);
+      if (folded && folded !== op) next = write(next, folded);
+    }
+    return next;
+  }
+  const opId = 'opId' in event ? event.opId : undefined;
+  if (opId === undefined) return state;
+  const op = state.ops[opId];
+  const folded = foldOp(op, event);
+  if (folded === undefined || folded === op) return state;
+  const next = write(state, folded);
+  if (event.type !== 'Matched') return next;
+  const { requestId } = event.invocation;
+  draft.opsByInvocation ??= { ...next.opsByInvocation };
+  const index = draft.opsByInvocation;
+  const known = index[requestId] ?? [];
+  if (!known.includes(opId)) index[requestId] = [...known, opId];
+  return next.opsByInvocation === index ? next : { ...next, opsByInvocation: index };
+}
+
+function applyEvent(prev: AppState, event: SessionEvent, draft: Draft): AppState {
+  const state = foldOps(prev, event, draft);
+  const ops = state.ops;
+  const withInvocation = (s: AppState, invocation: Invocation): AppState => {
+    draft.invocations ??= { ...s.invocations };
+    draft.invocations[invocation.requestId] = invocation;
+    return s.invocations === draft.invocations ? s : { ...s, invocations: draft.invocations };
+  };
   switch (event.type) {
     case 'TargetResolved':
       return { ...state, target: event.target };
@@ -52,8 +104,8 @@ export function applySessionEvent(prev: AppState, event: SessionEvent): AppState
       return syncRow(withInvocation(state, event.invocation), event.opId);
     case 'InvocationUpdated': {
       const next = withInvocation(state, event.invocation);
-      const changed = Object.values(ops).filter((op) => op.matches.some((m) => m.requestId === event.invocation.requestId));
-      return changed.reduce((s, op) => syncRow(s, op.opId), next);
+      const changed = (state.opsByInvocation?.[event.invocation.requestId] ?? []).filter((opId) => ops[opId]);
+      return changed.reduce((s, opId) => syncRow(s, opId), next);
     }
     case 'LogLine':
     case 'OpSettled':
@@ -166,10 +218,6 @@ function appendRow(state: AppState, row: Row): AppState {
   const selected = following ? rows.length - 1 : state.selected;
   const { eventRows } = computeLayout(state.size.columns, state.size.rows);
   return { ...state, rows, selected, eventsOffset: keepVisible(state.eventsOffset, selected, eventRows, rows.length) };
-}
-
-function withInvocation(state: AppState, invocation: Invocation): AppState {
-  return { ...state, invocations: { ...state.invocations, [invocation.requestId]: invocation } };
 }
 
 function pruneInvocations(state: AppState): AppState {

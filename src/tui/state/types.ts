@@ -146,6 +146,8 @@ export interface AppState {
   invocations: Record<string, Invocation>;
   /** The engine's per-operation fold (op-state.ts); op rows are a view of it. */
   ops: OpStates;
+  /** Invocation request id -> the ops with a match of it (absent: none yet); finds an InvocationUpdated's ops. */
+  opsByInvocation?: Readonly<Record<string, readonly number[]>>;
   log: LogView;
   quitting: boolean;
   /** The running or last burst (B). */
