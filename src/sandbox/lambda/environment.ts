@@ -254,14 +254,16 @@ export class ExecutionEnvironment {
             msg.durationMs ??= performance.now() - r.startedAt;
             msg.maxRssMB ??= peakMemoryMB(this.child?.pid);
             this.afterOutput(() => {
-              if (this.running !== r) return;
-              r.drained.stdout = true;
-              r.drained.stderr = true;
-              this.maybeFinish();
+              if (this.running === r) {
+                r.drained.stdout = true;
+                r.drained.stderr = true;
+                this.maybeFinish();
+              }
+              msg.drained?.();
             });
-          }
+          } else msg.drained?.();
           this.maybeFinish();
-        }
+        } else msg.drained?.();
         break;
     }
   }

@@ -37,13 +37,22 @@ async function reported(seen: Recorded[], kind: string): Promise<void> {
   while (!seen.some((e) => e[0] === kind)) await new Promise((r) => setTimeout(r, 5));
 }
 
-async function started(): Promise<{ server: RuntimeApiServer; address: string; seen: Recorded[] }> {
+/** `drained` stands for the environment taking the runtime's output so far (environment.ts): at once unless given. */
+async function started(
+  drained: () => Promise<void> = async () => {},
+): Promise<{ server: RuntimeApiServer; address: string; seen: Recorded[] }> {
   const seen: Recorded[] = [];
   const events: RuntimeApiEvents = {
     ready: () => seen.push(['ready']),
     initError: (error, body) => seen.push(['initError', error, body]),
-    response: (id, body) => seen.push(['response', id, body]),
-    invocationError: (id, error, body) => seen.push(['invocationError', id, error, body]),
+    response: (id, body) => {
+      seen.push(['response', id, body]);
+      return drained();
+    },
+    invocationError: (id, error, body) => {
+      seen.push(['invocationError', id, error, body]);
+      return drained();
+    },
     responseTooLarge: (id, error, body) => seen.push(['responseTooLarge', id, error, body]),
   };
   const server = new RuntimeApiServer(events);
@@ -101,6 +110,30 @@ test('next: a long poll answered with the event and the Lambda-Runtime-* headers
     assert.equal(JSON.parse(again.body).errorType, 'InvalidRequestID');
   } finally {
     server.close();
+  }
+});
+
+test('response and error: the 202 waits until the environment has taken the output printed before them', async () => {
+  for (const kind of ['response', 'error'] as const) {
+    let drain!: () => void;
+    const { server, address, seen } = await started(() => new Promise<void>((r) => (drain = r)));
+    try {
+      const polled = raw(address, 'GET', NEXT);
+      await reported(seen, 'ready');
+      server.invoke(invocation('req-1'));
+      assert.equal((await polled).status, 200);
+      let answered = false;
+      const posted = raw(address, 'POST', `/2018-06-01/runtime/invocation/req-1/${kind}`, '{}').finally(() => {
+        answered = true;
+      });
+      await reported(seen, kind === 'response' ? 'response' : 'invocationError');
+      await new Promise((r) => setTimeout(r, 20));
+      assert.equal(answered, false, `${kind}: no 202 before the output is drained`);
+      drain();
+      assert.equal((await posted).status, 202);
+    } finally {
+      server.close();
+    }
   }
 });
 

@@ -39,9 +39,10 @@ export interface RuntimeApiEvents {
   /** The first `next` poll: init is over. */
   ready(): void;
   initError(error: HandlerError, body: string): void;
-  response(requestId: string, body: string): void;
+  /** Resolves when the runtime may be answered (its output so far is taken): the 202 waits for it. */
+  response(requestId: string, body: string): Promise<void>;
   /** `{id}/error`; `body` is what the invoke returns (the runtime's JSON, or one built from the header). */
-  invocationError(requestId: string, error: HandlerError, body: string): void;
+  invocationError(requestId: string, error: HandlerError, body: string): Promise<void>;
   /** A response over MAX_RESPONSE_BYTES: the invoke fails with Function.ResponseSizeTooLarge. */
   responseTooLarge(requestId: string, error: HandlerError, body: string): void;
 }
@@ -257,8 +258,8 @@ export class RuntimeApiServer {
       this.events.responseTooLarge(requestId, error, JSON.stringify(errorBody(error.errorType, message)));
       return;
     }
+    await this.events.response(requestId, body.text);
     sendJson(res, 202, { status: 'OK' });
-    this.events.response(requestId, body.text);
   }
 
   private async invocationError(req: IncomingMessage, res: ServerResponse, requestId: string): Promise<void> {
@@ -266,8 +267,8 @@ export class RuntimeApiServer {
     if (!this.checkInvocation(res, requestId, 'RuntimeInvocationErrorResponse')) return;
     this.state = { name: 'RuntimeResponseSent', requestId };
     const { error, payload } = parseRuntimeError(headerValue(req, 'lambda-runtime-function-error-type'), body.text);
+    await this.events.invocationError(requestId, error, payload);
     sendJson(res, 202, { status: 'OK' });
-    this.events.invocationError(requestId, error, payload);
   }
 
   private async initError(req: IncomingMessage, res: ServerResponse): Promise<void> {

@@ -10,8 +10,10 @@ export class RuntimeApiTransport implements RuntimeTransport {
   private readonly server = new RuntimeApiServer({
     ready: () => this.onMessage({ type: 'ready' }),
     initError: (error, payload) => this.onMessage({ type: 'init-error', error, payload }),
-    response: (requestId, body) => this.onMessage({ type: 'done', requestId, ok: true, result: body }),
-    invocationError: (requestId, error, payload) => this.onMessage({ type: 'done', requestId, ok: false, error, payload }),
+    response: (requestId, body) =>
+      new Promise<void>((drained) => this.onMessage({ type: 'done', requestId, ok: true, result: body, drained })),
+    invocationError: (requestId, error, payload) =>
+      new Promise<void>((drained) => this.onMessage({ type: 'done', requestId, ok: false, error, payload, drained })),
     responseTooLarge: (requestId, error, payload) => this.onMessage({ type: 'done', requestId, ok: false, error, payload }),
   });
 

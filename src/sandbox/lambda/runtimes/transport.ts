@@ -36,6 +36,11 @@ export interface RuntimeMessage {
   fatal?: boolean;
   durationMs?: number;
   maxRssMB?: number;
+  /**
+   * Runtime API: called once the invocation's output is drained (its END is written), so the runtime's 202 comes
+   * after it and anything it prints on receiving that 202 belongs between invocations.
+   */
+  drained?: () => void;
 }
 
 export interface RuntimeTransport {
