@@ -62,40 +62,8 @@ const __packageFileUrl = (pkg, file) => {
   return __bundleUrl;
 };`;
 
-/**
- * `s3trigger sandbox --demo` creates its functions with the SDK's clients (a third of the CLI's bundle): the sandbox's
- * own bundle leaves them out, and bin.cjs runs the full CLI for --demo and --handler.
- */
-const demoInFullCli = {
-  name: 'demo-in-full-cli',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/demo\.js$/ }, (args) =>
-      args.importer.endsWith(`${sep}sandbox${sep}foreground.js`) ? { path: args.path, namespace: 'demo-stub' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'demo-stub' }, () => ({
-      contents: `export async function setupDemo() { throw new Error('--demo runs from the full CLI (dist/s3trigger.cjs), not dist/sandbox.cjs'); }`,
-      loader: 'js',
-    }));
-  },
-};
-
-/**
- * cli-flags.js reads the operation registry (and through it the S3 client) only to name an operation flag given too
- * often; the sandbox command has no operation flags (yargs' strict mode refuses them before its handler runs), so
- * the sandbox's bundle gets an empty list in its place.
- */
-const noOperationsInSandbox = {
-  name: 'no-operations-in-sandbox',
-  setup(b) {
-    b.onResolve({ filter: /^\.\/ops\/registry\.js$/ }, (args) =>
-      args.importer.endsWith(`${sep}dist${sep}cli-flags.js`) ? { path: args.path, namespace: 'registry-stub' } : undefined,
-    );
-    b.onLoad({ filter: /.*/, namespace: 'registry-stub' }, () => ({ contents: 'export const CLI_ORDER = [];', loader: 'js' }));
-  },
-};
-
 /** One CommonJS bundle that dist/bin.cjs runs from a code cache. */
-const bundleOptions = (entry, outfile, plugins) => ({
+const bundleOptions = (entry, outfile) => ({
   entryPoints: [entry],
   outfile,
   bundle: true,
@@ -107,7 +75,7 @@ const bundleOptions = (entry, outfile, plugins) => ({
   supported: { 'dynamic-import': false },
   define: { 'import.meta.url': '__bundleUrl' },
   banner: { js: banner },
-  plugins: [lazyHelpRendering, dependencyUrls, ...plugins],
+  plugins: [lazyHelpRendering, dependencyUrls],
   logLevel: 'warning',
   legalComments: 'none',
   // Comments are a third of the text and some are not ASCII (a two-byte string of twice the size, decoded slowly);
@@ -117,8 +85,8 @@ const bundleOptions = (entry, outfile, plugins) => ({
 });
 
 // The whole CLI, and `s3trigger sandbox` on its own (a sandbox idles for hours holding its bundle's source).
-await build(bundleOptions('dist/cli.js', 'dist/s3trigger.cjs', []));
-await build(bundleOptions('dist/sandbox/main.js', 'dist/sandbox.cjs', [demoInFullCli, noOperationsInSandbox]));
+await build(bundleOptions('dist/cli.js', 'dist/s3trigger.cjs'));
+await build(bundleOptions('dist/sandbox/main.js', 'dist/sandbox.cjs'));
 
 // dist/bin.cjs decodes the bundles as latin1 (a copy, where UTF-8 is a validating decode): only right for ASCII.
 for (const file of ['dist/s3trigger.cjs', 'dist/sandbox.cjs']) {

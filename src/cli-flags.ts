@@ -1,6 +1,5 @@
 /** Flag-level rules yargs does not apply: values that begin with '-', and scalar flags given twice. */
 import { oneLine } from './errors.js';
-import { CLI_ORDER } from './ops/registry.js';
 
 /** Flags that take one value each (the rest are booleans, or repeatable like --function). */
 export const SCALAR_FLAGS = [
@@ -99,14 +98,27 @@ export function attachDashValues(argv: readonly string[], scalars: readonly stri
   return out;
 }
 
-/** The first scalar flag given more than once (yargs then hands over an array), as a usage message. */
-export function repeatedFlagProblem(args: Record<string, unknown>, scalars: readonly string[] = SCALAR_FLAGS): string | undefined {
+/** An operation's flag as the registry declares it (ops/registry.ts CLI_ORDER): its metavars and label. */
+export interface OperationFlag {
+  cli: { flag: string; metavars: readonly string[] };
+  label: string;
+}
+
+/**
+ * The first scalar flag, or operation flag of `operations` (the main command passes ops/registry.ts CLI_ORDER),
+ * given more than once (yargs then hands over an array), as a usage message.
+ */
+export function repeatedFlagProblem(
+  args: Record<string, unknown>,
+  scalars: readonly string[] = SCALAR_FLAGS,
+  operations: readonly OperationFlag[] = [],
+): string | undefined {
   for (const name of scalars) {
     const value = args[name];
     if (Array.isArray(value))
       return `--${name} was given more than once (${value.map((v) => `'${oneLine(String(v))}'`).join(', ')}): give it once`;
   }
-  for (const { cli, label } of CLI_ORDER) {
+  for (const { cli, label } of operations) {
     const value = args[cli.flag];
     if (cli.metavars.length > 1 && Array.isArray(value) && value.length > cli.metavars.length)
       return `--${cli.flag} was given more than once: one ${label} per run (${cli.metavars.join(' ')})`;

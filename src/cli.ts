@@ -4,7 +4,8 @@ import { lifecycle } from './lifecycle.cjs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AppError, ExitCode, oneLine, usageError } from './errors.js';
-import { attachDashValues, repeatedFlagProblem, sandboxOnlyFlagProblem } from './cli-flags.js';
+import { attachDashValues, repeatedFlagProblem, SCALAR_FLAGS, sandboxOnlyFlagProblem } from './cli-flags.js';
+import { CLI_ORDER } from './ops/registry.js';
 
 // The sandbox's defaults (server.ts), repeated so that CI runs never load the sandbox's modules.
 const SANDBOX_REGION = 'eu-west-1';
@@ -278,7 +279,7 @@ function burstPlan(args: MainArgs): BurstPlan | undefined {
 type MainArgs = Awaited<ReturnType<ReturnType<typeof withMainOptions>['parseAsync']>>;
 
 async function runMain(args: MainArgs): Promise<number> {
-  const repeated = repeatedFlagProblem(args);
+  const repeated = repeatedFlagProblem(args, SCALAR_FLAGS, CLI_ORDER);
   if (repeated) throw usageError(repeated);
   // An empty value must not silently mean "no endpoint" (that is real AWS).
   if (args['endpoint-url']?.trim() === '') throw usageError('--endpoint-url is empty: give http(s)://host[:port], or drop the flag');
@@ -469,7 +470,10 @@ async function main(argv: string[]): Promise<number> {
         'Fire S3 operations and watch the Lambda invocations they trigger. Without operation flags, in a terminal, ' +
         'opens the interactive view; with them, runs once (CI mode).',
     )
-    .command('sandbox', SANDBOX_COMMAND_DESCRIPTION, sandboxOptions, runSandboxCommand)
+    .command('sandbox', SANDBOX_COMMAND_DESCRIPTION, sandboxOptions, (args) =>
+      // --demo creates its functions with the SDK's clients: only this full CLI has them (the sandbox's own entry does not).
+      runSandboxCommand(args, { setupDemo: async (...a) => (await import('./sandbox/demo.js')).setupDemo(...a) }),
+    )
     .command(
       'event <type>',
       'Print the event a handler receives for an S3 event type (put, delete, ObjectCreated:Copy…), as JSON',

@@ -1,7 +1,15 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { attachDashValues, parseVia, repeatedFlagProblem, sandboxOnlyFlagProblem, sandboxViaProblem } from '../src/cli-flags.js';
+import {
+  attachDashValues,
+  parseVia,
+  repeatedFlagProblem,
+  SCALAR_FLAGS,
+  sandboxOnlyFlagProblem,
+  sandboxViaProblem,
+} from '../src/cli-flags.js';
+import { CLI_ORDER } from '../src/ops/registry.js';
 import { cliBuilt, NOT_BUILT, runCli, workDir } from './ci/helpers.js';
 
 for (const [name, argv, want] of [
@@ -38,7 +46,8 @@ for (const [name, args, want] of [
     '--put-acl was given more than once: one PUT-ACL per run (KEY CANNED_ACL)',
   ],
 ] as const) {
-  test(`repeatedFlagProblem: ${name}`, () => assert.equal(repeatedFlagProblem(args as Record<string, unknown>), want));
+  test(`repeatedFlagProblem: ${name}`, () =>
+    assert.equal(repeatedFlagProblem(args as Record<string, unknown>, SCALAR_FLAGS, CLI_ORDER), want));
 }
 
 for (const [raw, want] of [

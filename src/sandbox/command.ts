@@ -11,6 +11,7 @@ import { lifecycle } from '../lifecycle.cjs';
 import { isRegionName } from '../aws/region.js';
 import { parseTimingFlags, type TimingFlags } from './timing/options.js';
 import type { TimingOptions } from './timing/profile.js';
+import type { ForegroundOptions } from './foreground.js';
 
 // The sandbox's defaults (server.ts), repeated so that parsing the flags does not load the sandbox's modules.
 const SANDBOX_PORT = 4566;
@@ -77,9 +78,9 @@ export function timingOptions(flags: TimingFlags): TimingOptions | undefined {
 
 /**
  * Checks the flags (a bad one rejects with a usage error, exit 2) and runs the sandbox until a signal stops it
- * (foreground.ts).
+ * (foreground.ts). `wiring.setupDemo` comes from the full CLI (cli.ts): without it `--demo` cannot run.
  */
-export async function runSandboxCommand(args: SandboxArgs): Promise<void> {
+export async function runSandboxCommand(args: SandboxArgs, wiring: Pick<ForegroundOptions, 'setupDemo'> = {}): Promise<void> {
   lifecycle.setMode('sandbox');
   const repeated = repeatedFlagProblem(args);
   if (repeated) throw usageError(repeated);
@@ -114,6 +115,7 @@ export async function runSandboxCommand(args: SandboxArgs): Promise<void> {
     handler: args.handler,
     ...(via ? { via } : {}),
     ...(args.strict ? { strict: true } : {}),
+    ...wiring,
   });
 }
 

@@ -14,6 +14,11 @@ export interface ForegroundOptions extends SandboxOptions {
   handler?: string;
   /** `--via`: how the demo bucket's events reach the demo functions (direct by default). */
   via?: DemoVia;
+  /**
+   * Sets up `demo` (demo.ts). Given by the full CLI, whose bundle has the SDK clients it needs; the sandbox's own entry
+   * (main.ts, dist/sandbox.cjs) leaves it out, and bin.cjs sends `--demo` to the full CLI.
+   */
+  setupDemo?: typeof import('./demo.js').setupDemo;
 }
 
 /**
@@ -41,8 +46,8 @@ async function serve(options: ForegroundOptions, stop: AbortSignal): Promise<voi
   const sandbox = await startSandbox({ ...options, log });
   if (options.demo && !stop.aborted) {
     try {
-      const { setupDemo } = await import('./demo.js'); // the SDK clients it needs cost ~250 ms to load
-      const demo = await setupDemo(sandbox, {
+      if (!options.setupDemo) throw new Error('--demo needs the full CLI (dist/s3trigger.cjs), not dist/sandbox.cjs');
+      const demo = await options.setupDemo(sandbox, {
         bucket: options.demo,
         handler: options.handler,
         ...(options.via ? { via: options.via } : {}),
