@@ -11,7 +11,7 @@
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import type { SessionEvent } from '../events.js';
 import type { OpResult } from '../ops/types.js';
-import { awaitsMore, decideMatchAmong, evidenceFor, evidenceOf, mayBeEvidence, waitsFrom, type OpCandidate } from './correlate.js';
+import { awaitsMore, decideMatchAmong, evidenceFor, evidenceOf, mayBeEvidence, type OpCandidate } from './correlate.js';
 import { CandidateIndex } from './candidates.js';
 import { GroupTail } from './group-tail.js';
 import { InvocationBook, isComplete, type EvidenceTest } from './invocations.js';
@@ -293,26 +293,19 @@ export class Observer {
   }
 
   /**
-   * The Lambda may have logged before the ack was read: weighs what is already here again, now that the op is acked.
-   * Only what its ack can change (every invocation before the index, which cost a burst O(invocations) per ack): the
-   * invocations no op claimed whose evidence names it, every unclaimed one when it is the only op waiting (a time
-   * match), and its own claims (their confidence may rise: its request id is known now). In the invocations' order.
+   * The Lambda may have logged before the ack was read: weighs what is already here again, now that the op is acked:
+   * every invocation no op has claimed yet, and its own claims (their confidence may rise: its request id is known
+   * now), in the invocations' order. Only the undecided ones, not all: a burst's matched invocations cost nothing here.
+   * Narrowing this further to the invocations whose evidence names the op let one fired during discovery settle for a
+   * time match (test/session-robustness.test.ts, about 1 run in 8).
    */
   private decideFor(op: OpCandidate): void {
-    const alone = new Map<string, boolean>();
-    const onlyWaiting = (logGroup: string) => {
-      const known = alone.get(logGroup);
-      if (known !== undefined) return known;
-      const only = this.onlyWaiting(op, logGroup);
-      alone.set(logGroup, only);
-      return only;
-    };
     const here = new Set<Invocation>();
     for (const id of this.undecided) {
       const inv = this.invocations.byId.get(id);
       if (!inv)
         this.undecided.delete(id); // evicted
-      else if (onlyWaiting(inv.logGroup) || this.candidates.names(evidenceOf(inv), op)) here.add(inv);
+      else here.add(inv);
     }
     for (const id of this.claimsOf.get(op.opId) ?? []) {
       const inv = this.invocations.byId.get(id);
@@ -322,13 +315,6 @@ export class Observer {
       const claim = this.claims.get(inv.requestId);
       if (!claim || claim.opIds.includes(op.opId)) this.evaluate(inv);
     }
-  }
-
-  /** Whether `op` is the one op that may take an invocation of this group without evidence (decideMatch's time match). */
-  private onlyWaiting(op: OpCandidate, logGroup: string): boolean {
-    if (!waitsFrom(op, logGroup)) return false;
-    for (const other of this.candidates.waiting()) if (other !== op && waitsFrom(other, logGroup)) return false;
-    return true;
   }
 
   private ingest(events: RawLogEvent[]): void {
