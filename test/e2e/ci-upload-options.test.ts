@@ -59,7 +59,7 @@ for (const [op, args, key] of [
   ['put', ['--put', 'f.txt', '--key', 'put.txt'], 'put.txt'],
   ['post', ['--post', 'f.txt', '--key', 'post.txt'], 'post.txt'],
   ['multipart (one part: CreateMultipartUpload)', ['--multipart', 'mp-one.txt', '--file', 'f.txt'], 'mp-one.txt'],
-  ['multipart (two parts: lib-storage)', ['--multipart', 'mp-two.bin', '--size', '6'], 'mp-two.bin'],
+  ['multipart (two parts)', ['--multipart', 'mp-two.bin', '--size', '6'], 'mp-two.bin'],
 ] as const) {
   test(`${op} --acl public-read --tagging: matched, and S3 stored the tags and the ACL`, { skip }, async () => {
     const r = await run([...args, '--acl', 'public-read', '--tagging', TAGS]);
