@@ -4,6 +4,8 @@
  * sandbox's node/python bootstraps, the Lambda Runtime API for `provided` runtimes), apart from the handler's
  * stdout/stderr, which become raw log lines. Over fd 3 each invocation ends with a marker on both streams so no
  * output is attributed late; over the Runtime API the streams are read until quiet before END.
+ * Log lines reach the log store in one batch per event-loop turn; a synchronous Invoke's END and REPORT after its
+ * response is written (the invoke path's latency: each append is a journal write).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync } from 'node:fs';
@@ -97,13 +99,14 @@ export class ExecutionEnvironment {
   /** Bytes read from stdout and stderr so far (tells drainQuietly whether output is still arriving). */
   private bytesRead = 0;
   /**
-   * The last invocation's END and REPORT when it deferred them (InvocationRequest.deferLogs), stored once its response
-   * is on its way: they are in its log tail already, and anything this environment writes next stores them first, so
-   * the log's order is AWS's.
+   * Log events not yet in the log store, in order, each with the time it was written: stored together once per
+   * event-loop turn (one append, one journal write), after a synchronous Invoke's response (InvocationRequest.deferLogs),
+   * when an invocation ends otherwise, and before the environment is killed.
    */
-  private deferred?: { timestamp: number; message: string }[];
-  private readonly commitLogs = () => this.commitDeferred();
-  /** Called once `deferred` is stored (a Runtime API 202 that must follow END). */
+  private queued: { timestamp: number; message: string }[] = [];
+  private flushScheduled = false;
+  private readonly commitLogs = () => this.flushLogs();
+  /** Called once the queued events are stored (a Runtime API 202 that must follow END). */
   private onCommit: (() => void)[] = [];
 
   private constructor(
@@ -145,6 +148,7 @@ export class ExecutionEnvironment {
       this.initDurationMs = performance.now() - spawnedAt;
       this.initError = error;
       this.writeHandlerError(undefined, error, 'init');
+      this.flushLogs();
     };
     const launched = this.family.launch(this.spec, this.host);
     if (!launched.ok) return failInit(launched.error);
@@ -219,6 +223,7 @@ export class ExecutionEnvironment {
           this.initError = error;
           this.writeHandlerError(undefined, error, 'init');
         }
+        this.flushLogs();
         resolve();
       };
       const timer = setTimeout(() => {
@@ -293,7 +298,7 @@ export class ExecutionEnvironment {
                 this.maybeFinish();
               }
               // The runtime's 202 follows END: once END is stored (after the invoke's response, commitLogs).
-              if (this.deferred && msg.drained) this.onCommit.push(msg.drained);
+              if (this.queued.length && msg.drained) this.onCommit.push(msg.drained);
               else msg.drained?.();
             });
           } else msg.drained?.();
@@ -371,9 +376,12 @@ export class ExecutionEnvironment {
 
   private writeMany(messages: string[]): void {
     if (!messages.length) return;
-    this.commitDeferred();
     const timestamp = Date.now();
-    this.store(messages.map((message) => ({ timestamp, message })));
+    for (const message of messages) this.queued.push({ timestamp, message });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.commitLogs);
+    }
     if (this.running) addToTail(this.running, messages);
   }
 
@@ -385,11 +393,9 @@ export class ExecutionEnvironment {
     }
   }
 
-  private commitDeferred(): void {
-    const events = this.deferred;
-    if (!events) return;
-    this.deferred = undefined;
-    this.store(events);
+  private flushLogs(): void {
+    this.flushScheduled = false;
+    if (this.queued.length) this.store(this.queued.splice(0));
     for (const f of this.onCommit.splice(0)) f();
   }
 
@@ -416,8 +422,8 @@ export class ExecutionEnvironment {
         truncated: false,
         timer: setTimeout(() => this.onTimeout(), timeoutMs),
       };
+      this.writeMany(this.logFormat.start(req.requestId));
       if (this.initError || !this.alive || !this.transport) {
-        this.writeMany(this.logFormat.start(req.requestId));
         const error = this.initError ?? { errorType: 'Runtime.ExitError', errorMessage: 'Runtime exited', trace: [] };
         this.complete('error', error, 0, { status: 'error', errorType: error.errorType }, this.initFailurePayload(req.requestId, error));
         return;
@@ -430,8 +436,6 @@ export class ExecutionEnvironment {
         invokedFunctionArn: this.spec.arn,
         traceId: req.traceId ?? newTraceId(this.spec.arn),
       });
-      // START is stored while the runtime works: nothing it prints is read before this turn of the event loop ends.
-      this.writeMany(this.logFormat.start(req.requestId));
     });
   }
 
@@ -534,14 +538,9 @@ export class ExecutionEnvironment {
         status,
       ),
     ];
-    if (r.req.deferLogs) {
-      // END and REPORT go to the log store after the response (commitLogs), at the latest on the next loop turn.
-      this.commitDeferred();
-      const timestamp = Date.now();
-      this.deferred = closing.map((message) => ({ timestamp, message }));
-      setImmediate(this.commitLogs);
-      addToTail(r, closing);
-    } else this.writeMany(closing);
+    this.writeMany(closing);
+    // With deferLogs the caller stores them after its response (commitLogs); at the latest on the next loop turn.
+    if (!r.req.deferLogs) this.flushLogs();
     const tail = Buffer.from(r.tail);
     this.running = undefined;
     if (this.initError) this.kill();
@@ -559,7 +558,7 @@ export class ExecutionEnvironment {
 
   /** Kills the child and its process group; the environment is never used again. */
   kill(): void {
-    this.commitDeferred();
+    this.flushLogs();
     this.alive = false;
     this.transport?.close();
     if (this.child) killProcessGroup(this.child);
