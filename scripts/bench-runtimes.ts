@@ -1,22 +1,27 @@
 /**
- * Cold start and warm invoke round trip per runtime family (issue #13), on an in-process sandbox:
- * node (nodejs20.x), python (python3.12), ruby (ruby3.3; skipped without `ruby`) and a `provided.al2023` Go binary
- * built here from test/fixtures/go-runtime/main.go (skipped without `go`; built in a temp dir, GOCACHE in tmp).
+ * Cold start and warm invoke round trip per runtime family (issue #13), against a separate `s3trigger sandbox`
+ * process (the built CLI, dist/bin.cjs, as bench-burst.ts spawns it): node (nodejs20.x), python (python3.12), ruby
+ * (ruby3.3; skipped without `ruby`) and a `provided.al2023` Go binary built here from test/fixtures/go-runtime/main.go
+ * (skipped without `go`; built in a temp dir, GOCACHE in tmp). Functions are created through the SDK against it.
  *  - cold: each run forces a fresh execution environment (UpdateFunctionConfiguration with a new environment variable
  *    retires the warm ones; not UpdateFunctionCode, whose replacement environment starts ahead for hot reload and may
  *    adopt a standby runtime, runner.ts), invokes with
  *    LogType Tail and reads `Init Duration` from the REPORT line (Lambda's own figure, as AWS reports it);
- *  - warm: synchronous Invoke round trip through the JS SDK (client and sandbox in this process), after the cold one;
- *    interleaved with the same Invoke as one raw HTTP request (no SDK: its signing and middleware run on the same
- *    thread as the sandbox), printed beside it to show how much of the round trip is the client's.
+ *  - warm: synchronous Invoke round trip through the JS SDK v3 LambdaClient, after the cold one; interleaved with the
+ *    same Invoke as one raw HTTP request (no SDK), printed beside it to show how much of the round trip is the client's.
+ * Why a separate process: that is how users run it (`s3trigger sandbox` in one process, their tests and SDK in
+ * another). With the sandbox inside the benchmark's process the SDK's ~1 ms of CPU per call (signing, middleware)
+ * and the sandbox's own work shared one thread and were summed, a set-up no user has.
+ * Also printed: the sandbox process's CPU per warm invoke and its runtime's (utime+stime from /proc, 10 ms ticks, so
+ * a figure over the whole warm loop), the steadier figure on a shared machine.
  * Medians of N runs. AWS's published cold starts (Node ~250 ms, Python ~190 ms, custom runtime ~20 ms) are named
  * beside ours; they are not a peer measured here, so no ratio is computed.
  *
- *   npx tsx scripts/bench-runtimes.ts [--runs N] [--warm N]
+ *   npm run build && npx tsx scripts/bench-runtimes.ts [--runs N] [--warm N]
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import {
@@ -26,7 +31,6 @@ import {
   UpdateFunctionConfigurationCommand,
   type Runtime,
 } from '@aws-sdk/client-lambda';
-import { startSandbox } from '../src/sandbox/server.js';
 import { zipPackage } from '../src/sandbox/lambda/zip.js';
 import { emitFigure, median } from './bench/figures.js';
 
@@ -121,7 +125,55 @@ const CASES: Case[] = [
   },
 ];
 
-const sb = await startSandbox({ port: 0 });
+const CLI = resolve('dist/bin.cjs');
+if (!existsSync(CLI)) {
+  console.error('bench-runtimes: build first (npm run build): the sandbox runs as the built CLI');
+  process.exit(2);
+}
+
+/** `s3trigger sandbox --port 0` as its own process; resolves once it prints its endpoint. */
+async function startSandboxProcess(): Promise<{ child: ChildProcess; endpoint: string; region: string }> {
+  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0'], {
+    cwd: work,
+    env: { ...process.env, NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const [endpoint, region] = await new Promise<[string, string]>((ok, fail) => {
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /ready on (http:\/\/\S+) \(region ([\w-]+)/.exec(out);
+      if (m) ok([m[1]!, m[2]!]);
+    });
+    child.stderr!.resume();
+    child.on('exit', (code) => fail(new Error(`sandbox exited with ${code}`)));
+  });
+  child.stdout!.resume();
+  return { child, endpoint, region };
+}
+
+/** CPU time (ms) a process has used: utime + stime of /proc/PID/stat (clock ticks of 10 ms); 0 once it is gone. */
+const cpuMs = (pid: number) => {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+    return (Number(fields[11]) + Number(fields[12])) * 10;
+  } catch {
+    return 0;
+  }
+};
+/** The process and its descendants (the sandbox's Lambda runtimes), from /proc/PID/task/PID/children. */
+const treeCpuMs = (pid: number): number => {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
+  } catch {
+    // gone
+  }
+  return cpuMs(pid) + children.reduce((sum, c) => sum + treeCpuMs(c), 0);
+};
+
+const sb = await startSandboxProcess();
+const sandboxPid = sb.child.pid!;
 const lambda = new LambdaClient({
   endpoint: sb.endpoint,
   region: sb.region,
@@ -177,6 +229,7 @@ async function measure(c: Case): Promise<void> {
   const init: number[] = [];
   const warm: number[] = [];
   const raw: number[] = [];
+  const cpu = { sandbox: 0, tree: 0, invokes: 0 };
   for (let i = 0; i < RUNS; i++) {
     if (i > 0)
       await lambda.send(
@@ -187,6 +240,7 @@ async function measure(c: Case): Promise<void> {
     const m = /Init Duration: ([\d.]+) ms/.exec(Buffer.from(out.LogResult ?? '', 'base64').toString());
     if (!m) throw new Error(`${c.label}: no Init Duration on a cold start`);
     init.push(Number(m[1]));
+    const before = { sandbox: cpuMs(sandboxPid), tree: treeCpuMs(sandboxPid) };
     for (let w = 0; w < Math.ceil(WARM / RUNS); w++) {
       const t0 = performance.now();
       await lambda.send(new InvokeCommand({ FunctionName: name, Payload: EVENT }));
@@ -195,12 +249,16 @@ async function measure(c: Case): Promise<void> {
       await rawInvoke(name);
       raw.push(performance.now() - t1);
     }
+    cpu.sandbox += cpuMs(sandboxPid) - before.sandbox;
+    cpu.tree += treeCpuMs(sandboxPid) - before.tree;
+    cpu.invokes += 2 * Math.ceil(WARM / RUNS);
   }
   console.log(
     `${c.label.padEnd(22)} cold (Init Duration) median ${fmt(median(init))} ms (${c.aws}), ` +
       `warm Invoke round trip median ${fmt(median(warm))} ms, min ${fmt(Math.min(...warm))} ms ` +
       `(without the SDK: median ${fmt(median(raw))} ms, min ${fmt(Math.min(...raw))} ms) ` +
-      `(${init.length} cold, ${warm.length} warm)`,
+      `(${init.length} cold, ${warm.length} warm); CPU per warm invoke: sandbox ${(cpu.sandbox / cpu.invokes).toFixed(2)} ms, ` +
+      `with its runtime ${(cpu.tree / cpu.invokes).toFixed(2)} ms`,
   );
   emitFigure({
     id: `lambda.cold.${c.id}`,
@@ -219,7 +277,9 @@ async function measure(c: Case): Promise<void> {
   });
 }
 
-console.log(`bench-runtimes: ${RUNS} cold starts and ${Math.ceil(WARM / RUNS) * RUNS} warm invokes per runtime`);
+console.log(
+  `bench-runtimes: ${RUNS} cold starts and ${Math.ceil(WARM / RUNS) * RUNS} warm invokes per runtime, against \`s3trigger sandbox\` (${sb.endpoint})`,
+);
 try {
   for (const c of CASES) {
     try {
@@ -232,6 +292,6 @@ try {
 } finally {
   lambda.destroy();
   agent.destroy();
-  await sb.close();
+  sb.child.kill('SIGTERM');
   rmSync(work, { recursive: true, force: true });
 }

@@ -4,9 +4,11 @@
  * sandbox's node/python bootstraps, the Lambda Runtime API for `provided` runtimes), apart from the handler's
  * stdout/stderr, which become raw log lines. Over fd 3 each invocation ends with a marker on both streams so no
  * output is attributed late; over the Runtime API the streams are read until quiet before END.
+ * Log lines reach the log store in one batch per event-loop turn; a synchronous Invoke's END and REPORT after its
+ * response is written (the invoke path's latency: each append is a journal write).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { childEnvironment, type FunctionSpec, type InvocationOutcome, type InvocationRequest, type RuntimeHost } from './spec.js';
 import { LineAssembler } from './line-assembler.js';
@@ -43,14 +45,36 @@ const INIT_TIMEOUT_MS = 10_000;
 const STANDBY_FIXED = ['PATH', 'LANG', 'TZ', 'NODE_PATH'] as const;
 const TAIL_BYTES = 4096;
 
-/** Peak resident memory of a live process in MB (Linux), for REPORT when the child could not say. */
-function peakMemoryMB(pid: number | undefined): number | undefined {
-  if (!pid) return undefined;
-  try {
-    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-    return m ? Math.round(Number(m[1]) / 1024) : undefined;
-  } catch {
-    return undefined;
+/**
+ * Peak resident memory of a live process in MB (Linux VmHWM), for REPORT when the child cannot say (Runtime API):
+ * /proc/PID/status stays open and is read again from its start each time, half the cost of opening it per invocation.
+ */
+class PeakMemory {
+  private fd?: number;
+  private readonly buf = Buffer.alloc(8192);
+
+  constructor(private readonly pid: number | undefined) {}
+
+  read(): number | undefined {
+    if (!this.pid) return undefined;
+    try {
+      this.fd ??= openSync(`/proc/${this.pid}/status`, 'r');
+      const n = readSync(this.fd, this.buf, 0, this.buf.length, 0);
+      const m = /VmHWM:\s+(\d+) kB/.exec(this.buf.toString('latin1', 0, n));
+      return m ? Math.round(Number(m[1]) / 1024) : undefined;
+    } catch {
+      return undefined; // gone, or no /proc
+    }
+  }
+
+  close(): void {
+    if (this.fd === undefined) return;
+    try {
+      closeSync(this.fd);
+    } catch {
+      // already closed
+    }
+    this.fd = undefined;
   }
 }
 
@@ -58,6 +82,7 @@ export class ExecutionEnvironment {
   readonly logStream: string;
   readonly logGroup: string;
   private child?: ChildProcess;
+  private peakMemory?: PeakMemory;
   private transport?: RuntimeTransport;
   private readonly family: RuntimeFamily;
   /** The platform and error lines in the function's LogFormat, and its level filter (json-logs.ts). */
@@ -73,6 +98,16 @@ export class ExecutionEnvironment {
   private readonly out = { stdout: new LineAssembler(), stderr: new LineAssembler() };
   /** Bytes read from stdout and stderr so far (tells drainQuietly whether output is still arriving). */
   private bytesRead = 0;
+  /**
+   * Log events not yet in the log store, in order, each with the time it was written: stored together once per
+   * event-loop turn (one append, one journal write), after a synchronous Invoke's response (InvocationRequest.deferLogs),
+   * when an invocation ends otherwise, and before the environment is killed.
+   */
+  private queued: { timestamp: number; message: string }[] = [];
+  private flushScheduled = false;
+  private readonly commitLogs = () => this.flushLogs();
+  /** Called once the queued events are stored (a Runtime API 202 that must follow END). */
+  private onCommit: (() => void)[] = [];
 
   private constructor(
     readonly spec: FunctionSpec,
@@ -113,6 +148,7 @@ export class ExecutionEnvironment {
       this.initDurationMs = performance.now() - spawnedAt;
       this.initError = error;
       this.writeHandlerError(undefined, error, 'init');
+      this.flushLogs();
     };
     const launched = this.family.launch(this.spec, this.host);
     if (!launched.ok) return failInit(launched.error);
@@ -160,6 +196,7 @@ export class ExecutionEnvironment {
       });
     }
     this.child = child;
+    this.peakMemory = new PeakMemory(child.pid);
     transport.attach(child, (msg) => this.onMessage(msg));
     if (adopted) {
       // Init Duration counts the standby's own start as well: the cold start this environment would have had.
@@ -186,6 +223,7 @@ export class ExecutionEnvironment {
           this.initError = error;
           this.writeHandlerError(undefined, error, 'init');
         }
+        this.flushLogs();
         resolve();
       };
       const timer = setTimeout(() => {
@@ -252,14 +290,16 @@ export class ExecutionEnvironment {
             // The Runtime API says nothing about time or memory: measure them here, before draining.
             const r = this.running;
             msg.durationMs ??= performance.now() - r.startedAt;
-            msg.maxRssMB ??= peakMemoryMB(this.child?.pid);
+            msg.maxRssMB ??= this.peakMemory?.read();
             this.afterOutput(() => {
               if (this.running === r) {
                 r.drained.stdout = true;
                 r.drained.stderr = true;
                 this.maybeFinish();
               }
-              msg.drained?.();
+              // The runtime's 202 follows END: once END is stored (after the invoke's response, commitLogs).
+              if (this.queued.length && msg.drained) this.onCommit.push(msg.drained);
+              else msg.drained?.();
             });
           } else msg.drained?.();
           this.maybeFinish();
@@ -337,20 +377,26 @@ export class ExecutionEnvironment {
   private writeMany(messages: string[]): void {
     if (!messages.length) return;
     const timestamp = Date.now();
+    for (const message of messages) this.queued.push({ timestamp, message });
+    if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(this.commitLogs);
+    }
+    if (this.running) addToTail(this.running, messages);
+  }
+
+  private store(events: { timestamp: number; message: string }[]): void {
     try {
-      this.host.logs.append(
-        this.logGroup,
-        this.logStream,
-        messages.map((message) => ({ timestamp, message })),
-      );
+      this.host.logs.append(this.logGroup, this.logStream, events);
     } catch {
       // A failing log store must not take the environment (or the sandbox) down; the tail still has the lines.
     }
-    const r = this.running;
-    if (r) {
-      r.tail += messages.join('');
-      if (r.tail.length > 4 * TAIL_BYTES) r.tail = r.tail.slice(-2 * TAIL_BYTES);
-    }
+  }
+
+  private flushLogs(): void {
+    this.flushScheduled = false;
+    if (this.queued.length) this.store(this.queued.splice(0));
+    for (const f of this.onCommit.splice(0)) f();
   }
 
   private writeHandlerError(requestId: string | undefined, error: HandlerError, phase: 'invoke' | 'init', fatal = false): void {
@@ -428,7 +474,7 @@ export class ExecutionEnvironment {
   private onTimeout(): void {
     const r = this.running;
     if (!r) return;
-    this.maxRssMB = Math.max(this.maxRssMB, peakMemoryMB(this.child?.pid) ?? 0);
+    this.maxRssMB = Math.max(this.maxRssMB, this.peakMemory?.read() ?? 0);
     this.flushRemainder();
     this.kill();
     const message = timeoutLine(Date.now(), r.req.requestId, this.spec.timeoutSeconds).trim();
@@ -439,6 +485,7 @@ export class ExecutionEnvironment {
   }
 
   private onExit(detail: string): void {
+    this.peakMemory?.close();
     const wasAlive = this.alive;
     if (wasAlive) this.flushRemainder();
     this.alive = false;
@@ -477,9 +524,9 @@ export class ExecutionEnvironment {
     const requestId = r.req.requestId;
     const initDurationMs = this.initReported ? undefined : this.initDurationMs;
     this.initReported = true;
-    this.writeMany(this.logFormat.end(requestId));
-    this.writeMany(
-      this.logFormat.report(
+    const closing = [
+      ...this.logFormat.end(requestId),
+      ...this.logFormat.report(
         {
           requestId,
           durationMs,
@@ -490,7 +537,10 @@ export class ExecutionEnvironment {
         },
         status,
       ),
-    );
+    ];
+    this.writeMany(closing);
+    // With deferLogs the caller stores them after its response (commitLogs); at the latest on the next loop turn.
+    if (!r.req.deferLogs) this.flushLogs();
     const tail = Buffer.from(r.tail);
     this.running = undefined;
     if (this.initError) this.kill();
@@ -502,15 +552,22 @@ export class ExecutionEnvironment {
       durationMs,
       initDurationMs,
       logTail: tail.subarray(Math.max(0, tail.length - TAIL_BYTES)).toString('utf8'),
+      commitLogs: this.commitLogs,
     });
   }
 
   /** Kills the child and its process group; the environment is never used again. */
   kill(): void {
+    this.flushLogs();
     this.alive = false;
     this.transport?.close();
     if (this.child) killProcessGroup(this.child);
   }
+}
+
+function addToTail(r: Running, messages: string[]): void {
+  r.tail += messages.join('');
+  if (r.tail.length > 4 * TAIL_BYTES) r.tail = r.tail.slice(-2 * TAIL_BYTES);
 }
 
 /** SIGKILL to the child's process group (it runs detached), or to the child alone when that fails. */

@@ -117,6 +117,32 @@ test('Invoke Event: the 202 carries the invocation own request id (x-amzn-Reques
   assert.deepEqual(starts, [`START RequestId: ${id} Version: $LATEST\n`]);
 });
 
+test('Invoke RequestResponse: END and REPORT are in the log once the response is read (stored after it is written), in order', async () => {
+  const logs = new CloudWatchLogsClient({
+    endpoint: sb.endpoint,
+    region: sb.region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  try {
+    for (const n of [1, 2]) {
+      const out = await lambda.send(new InvokeCommand({ FunctionName: 'echo', Payload: Buffer.from(`{"n":${n}}`), LogType: 'Tail' }));
+      const id = /^START RequestId: ([0-9a-f-]{36})/.exec(Buffer.from(out.LogResult!, 'base64').toString('utf8'))?.[1];
+      assert.ok(id, 'the tail starts with START');
+      // No wait: the next request the client sends must already find END and REPORT stored.
+      const found = await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/echo', filterPattern: `"${id}"` }));
+      const kinds = (found.events ?? []).map((e) => (e.message ?? '').split(/[ \t]/)[0]);
+      assert.deepEqual(
+        kinds.filter((k) => k === 'START' || k === 'END' || k === 'REPORT'),
+        ['START', 'END', 'REPORT'],
+        `invoke ${n}`,
+      );
+      assert.equal(kinds.at(-1), 'REPORT', `invoke ${n}: REPORT is the invocation's last line`);
+    }
+  } finally {
+    logs.destroy();
+  }
+});
+
 test('errors: not found, conflict, bad runtime, bad JSON payload, bad zip', async () => {
   let e = await errorOf(lambda.send(new GetFunctionCommand({ FunctionName: 'missing' })));
   assert.deepEqual([e.name, e.status], ['ResourceNotFoundException', 404]);

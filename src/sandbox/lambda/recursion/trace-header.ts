@@ -5,7 +5,7 @@
  * events has invoked it. Headers seen from AWS write `Lineage=2:a87bd80c:0` (older ones `a87bd80c:0`, several
  * functions `a87bd80c:1|68fd508a:5`); every form is read, the first is written. Pure.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomFillSync } from 'node:crypto';
 
 /** One function's count in a chain: `hash` is 8 hex digits of the function ARN's SHA-256. */
 export interface LineageEntry {
@@ -24,11 +24,26 @@ export interface TraceHeader {
 
 const LINEAGE_VERSION = '2';
 
+/**
+ * Random bytes handed out from a pool refilled 4 KiB at a time: every invocation takes 20 (root and parent), and a
+ * randomBytes call each costs more than the rest of the header (a crypto call, and OpenSSL's fork check).
+ */
+const pool = Buffer.alloc(4096);
+let poolAt = pool.length;
+function randomHex(bytes: number): string {
+  if (poolAt + bytes > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  poolAt += bytes;
+  return pool.toString('hex', poolAt - bytes, poolAt);
+}
+
 /** A new trace root: `1-<epoch seconds, 8 hex>-<96 random bits, 24 hex>`. */
 export function newRoot(now: number = Date.now()): string {
   return `1-${Math.floor(now / 1000)
     .toString(16)
-    .padStart(8, '0')}-${randomBytes(12).toString('hex')}`;
+    .padStart(8, '0')}-${randomHex(12)}`;
 }
 
 const hashes = new Map<string, string>();
@@ -102,7 +117,7 @@ export function nextInvocationHeader(incoming: TraceHeader | undefined, hash: st
   const others = chained ? (incoming?.lineage ?? []).filter((e) => e.hash !== hash) : [];
   return {
     root,
-    parent: randomBytes(8).toString('hex'),
+    parent: randomHex(8),
     sampled: '0',
     lineage: [...others, { hash, count }],
     other: [],
