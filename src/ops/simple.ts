@@ -1,10 +1,10 @@
 /** PUT, COPY and DELETE: one SDK call each (their definitions import this when they run). */
-import { readFile } from 'node:fs/promises';
 import { CopyObjectCommand, DeleteObjectCommand, PutObjectCommand } from '../aws/clients-s3.js';
 import type { OpInput, OpResult } from './types.js';
 import { succeeded, type OpContext } from './context.js';
 import { keyForFile } from './put.js';
 import { uploadParams } from './upload-options.js';
+import { bodyOf } from './held-bodies.js';
 
 export { keyForFile } from './put.js';
 
@@ -17,7 +17,7 @@ export const stripQuotes = (etag: string | undefined): string | undefined => eta
 
 export async function putObject(ctx: OpContext, input: Extract<OpInput, { kind: 'put' }>, startedAt: number): Promise<OpResult> {
   const key = keyForFile(input.file, input.key);
-  const body = await readFile(input.file);
+  const body = await bodyOf(input.file);
   const out = await ctx.s3.send(new PutObjectCommand({ Bucket: input.bucket, Key: key, Body: body, ...uploadParams(input, 'put') }), {
     abortSignal: ctx.signal,
   });
