@@ -184,6 +184,28 @@ for (const c of cases) {
   }
 }
 
+test('decideMatchAmong: S3 evidence naming only unacked ops decides nothing, as decideMatch over every op', () => {
+  const ops = [
+    burstOp(1, { pending: true, requestId: undefined, ackedAt: undefined }),
+    burstOp(2, { matched: true, matchedGroups: ['/aws/lambda/fn'] }),
+    burstOp(3, { key: key(1), pending: true, requestId: undefined, ackedAt: undefined }),
+  ];
+  const index = new CandidateIndex();
+  for (const op of ops) index.set(op);
+  const options = { clockSkewMs: 50 };
+  for (const [messages, want] of [
+    [demo(key(1)), []], // ops 1 and 3, both unacked
+    [[record(key(1), 'FFFFFFFFFFFFFFFF')], []],
+    [demo(key(2)), [{ opId: 2, confidence: 'key' }]], // an acked op: decided
+    [[`${demo(key(1))[0]} ${burstOp(2).requestId}`], [{ opId: 2, confidence: 'request-id' }]],
+  ] as const) {
+    const i = inv([...messages]);
+    const ev = evidenceOf(i);
+    assert.deepEqual(decideMatchAmong(i, ev, index, options), want, messages[0]);
+    assert.deepEqual(decideMatch(i, ev, ops, options), want, messages[0]);
+  }
+});
+
 test('decideMatchAmong: a time match looks at every op (one waiting, none named)', () => {
   const index = new CandidateIndex();
   const lone = burstOp(1);
