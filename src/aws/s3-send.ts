@@ -72,11 +72,19 @@ function resolve<I extends { Bucket?: string }, O>(client: S3Client, command: S3
     },
     { step: 'deserialize', priority: 'low', name: 's3triggerCallSignal' },
   );
-  const inner = client.config.requestHandler;
+  const { config } = client;
+  const inner = config.requestHandler;
   const relay = Object.create(inner) as typeof inner;
   relay.handle = (request, options) => {
     const signal = cache.signals.get(request);
     return inner.handle(request, signal ? { ...options, abortSignal: signal } : options);
   };
-  return command.resolveMiddleware(stack, { ...client.config, requestHandler: relay }, undefined);
+  // The handler takes the config's requestHandler as it resolves (synchronously); the middleware keep the client's
+  // config object itself, which S3's region redirect changes while a call runs (a copy would miss that).
+  config.requestHandler = relay;
+  try {
+    return command.resolveMiddleware(stack, config, undefined);
+  } finally {
+    config.requestHandler = inner;
+  }
 }

@@ -75,3 +75,40 @@ test("sendS3: each call's signal aborts that call only, also through the reused 
   aborted.abort();
   await assert.rejects(put('never.txt', aborted.signal), { name: 'AbortError' });
 });
+
+test("sendS3: S3's region redirect (followRegionRedirects) works through the reused stack, for every call of the bucket", {
+  timeout: 20_000,
+}, async (t) => {
+  // A bucket in us-west-2: a request signed for another region gets S3's 301 PermanentRedirect naming the region.
+  const regions: string[] = [];
+  const server = createServer((req, res) => {
+    req.resume();
+    const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? '';
+    regions.push(region);
+    req.on('end', () => {
+      if (region === 'us-west-2') res.writeHead(200, { etag: '"0123456789abcdef0123456789abcdef"', 'x-amz-request-id': 'R2' }).end();
+      else
+        res
+          .writeHead(301, { 'content-type': 'application/xml', 'x-amz-bucket-region': 'us-west-2', 'x-amz-request-id': 'R3' })
+          .end(
+            '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PermanentRedirect</Code><Message>Use the us-west-2 endpoint.</Message></Error>',
+          );
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  t.after(() => server.close());
+  const s3 = new S3Client({
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    region: 'eu-west-1',
+    forcePathStyle: true,
+    followRegionRedirects: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  t.after(() => s3.destroy());
+  for (const key of ['one.txt', 'two.txt']) {
+    const out = await sendS3(s3, new PutObjectCommand({ Bucket: 'far-bucket', Key: key, Body: 'x' }), new AbortController().signal);
+    assert.equal(out.ETag, '"0123456789abcdef0123456789abcdef"', key);
+  }
+  assert.equal(regions.at(-1), 'us-west-2', "the last call was signed for the bucket's region");
+  assert.equal(regions[0], 'eu-west-1', "the first call was signed for the client's region, then redirected");
+});
