@@ -21,6 +21,8 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchLogsClient, CreateLogGroupCommand, StartLiveTailCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { sendS3 } from '../src/aws/s3-send.js';
 import { emitFigure } from './bench/figures.js';
 
 const CLI = resolve('dist/bin.cjs');
@@ -166,9 +168,44 @@ async function referenceObserver(endpoint: string): Promise<{ arrivals: Map<stri
   };
 }
 
+/**
+ * What bounds the CLI's CPU per op: one PUT through a bare SDK client (this process, the reference tail stopped; the
+ * CLI's own PUTs go the same way, aws/s3-send.ts), N of them, PARALLEL in flight: CPU ms per PUT.
+ */
+async function bareSdkCpuPerPut(endpoint: string): Promise<number> {
+  const s3 = new S3Client({
+    endpoint,
+    region: 'eu-west-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  const body = Buffer.from('S3 events trigger demo file.\n');
+  const put = (i: number) => sendS3(s3, new PutObjectCommand({ Bucket: BUCKET, Key: `bare-sdk/${i}.txt`, Body: body }));
+  try {
+    for (let i = 0; i < 50; i++) await put(i); // warm: connections, the JIT
+    const before = process.cpuUsage();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: PARALLEL }, async () => {
+        while (next < N) await put(next++);
+      }),
+    );
+    const used = process.cpuUsage(before);
+    return (used.user + used.system) / 1000 / N;
+  } finally {
+    s3.destroy();
+  }
+}
+
+/** The CLI's fixed cost: its CPU ms for a burst of one (start, discovery, tail, exit). */
+async function startCpuMs(endpoint: string): Promise<number> {
+  return (await burst(endpoint, 1)).cpuMs;
+}
+
 /** The burst through the built CLI; resolves with its records and the process's peak RSS (MiB). */
 async function burst(
   endpoint: string,
+  count = N,
 ): Promise<{ summary: Summary; ops: OpRecord[]; peakMiB: number; cpuMs: number; code: number | null }> {
   const child = spawn(
     process.execPath,
@@ -179,7 +216,7 @@ async function burst(
       '--bucket',
       BUCKET,
       '--burst',
-      String(N),
+      String(count),
       '--parallel',
       String(PARALLEL),
       '--timeout',
@@ -221,6 +258,7 @@ async function main() {
   const sandbox = await startSandbox();
   try {
     console.log(`burst ${N} × PUT, ${PARALLEL} in flight, against \`s3trigger sandbox --demo ${BUCKET}\` (${sandbox.endpoint})`);
+    const startCpu = await startCpuMs(sandbox.endpoint);
     const observer = await referenceObserver(sandbox.endpoint);
     const sandboxBefore = { main: cpuMs(sandbox.child.pid!), tree: treeCpuMs(sandbox.child.pid!) };
     const { summary: s, ops, peakMiB, cpuMs: cliCpu, code } = await burst(sandbox.endpoint);
@@ -257,6 +295,9 @@ async function main() {
     console.log(
       `  CPU per op: s3trigger CLI ${perOp(cliCpu)} ms (last sample before exit); sandbox ${perOp(sandboxCpu.main)} ms, with its Lambda runtimes ${perOp(sandboxCpu.tree)} ms`,
     );
+    console.log(
+      `    of which the CLI's fixed cost (a --burst 1 run: start, discovery, tail, exit) ${startCpu} ms: ${perOp(cliCpu - startCpu)} ms per op beyond it`,
+    );
     if (sinceWritten.length)
       console.log(
         `  REPORT line written -> seen by s3trigger (upper bound): p50 ${percentile(sinceWritten, 50)} ms, p99 ${percentile(sinceWritten, 99)} ms, max ${Math.max(...sinceWritten)} ms (${sinceWritten.length} lines)`,
@@ -268,6 +309,9 @@ async function main() {
     else console.log('  added latency: the reference live tail saw none of the REPORT lines');
 
     await sleep(2000); // let the sandbox finish the burst's invocations before the peer fires
+    console.log(
+      `  a bare SDK client, same ${N} PUTs, ${PARALLEL} in flight: ${(await bareSdkCpuPerPut(sandbox.endpoint)).toFixed(2)} ms CPU per PUT`,
+    );
     let peer: number | undefined;
     const python = spawnSync('python3', ['-c', 'import boto3'], { env, stdio: 'ignore' }).status === 0;
     if (!python) console.log('  boto3 peer: skipped (python3 with boto3 not found)');

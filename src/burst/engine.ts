@@ -13,6 +13,7 @@ import { OpBook, type OpState } from '../op-state.js';
 import type { OpInput } from '../ops/types.js';
 import type { OpModifiers } from '../ops/definition.js';
 import { burstInput, burstKeys, newRunId, setupKeys, type BurstKeys, type BurstPlan } from './plan.js';
+import { holdBody } from '../ops/held-bodies.js';
 
 /** The 29-byte demo content (test.txt of the blog), the default body. */
 export const DEMO_BODY = 'S3 events trigger demo file.\n';
@@ -163,6 +164,10 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
     }
     changed();
   });
+  // The body is read once for the burst (ops/held-bodies.ts): by the setup's PUTs and the kinds that send the whole
+  // file (PUT, POST). Unreadable: each operation reads it and fails with its own error, as without holding.
+  const sendsBody = plan.kind === 'put' || plan.kind === 'post';
+  let release = sendsBody || setup.length ? await holdBody(file).catch(() => undefined) : undefined;
   try {
     // Untimed: the source objects (their own invocations are matched to them here, not to the burst).
     let setupError: string | undefined;
@@ -184,6 +189,10 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
       () => stopped() || setupError !== undefined,
     );
     if (setupError || stopped()) return { runId, keys, states: [], ...(setupError ? { setupError } : {}), interrupted: stopped() };
+    if (!sendsBody) {
+      release?.();
+      release = undefined;
+    }
     phase = 'firing';
     await pool(
       inputs.length,
@@ -204,6 +213,7 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
     phase = 'done';
     return { runId, keys, states: ids.map((id) => states.get(id)!).filter(Boolean), interrupted: stopped() };
   } finally {
+    release?.();
     clearTimeout(timer);
     unsubscribe();
     o.onProgress?.(progress());

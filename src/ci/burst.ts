@@ -68,7 +68,8 @@ async function run(o: BurstCiOptions, io: CiIo, signal: AbortSignal): Promise<nu
   const body = await bodyFile(plan.body).catch((err: unknown) => {
     throw new AppError('TempFileUnwritable', `--burst: cannot write the body's temp file: ${toOpError(err).message}`, ExitCode.Usage);
   });
-  const status = new StatusLine(io.stderr, Boolean(io.stderr.isTTY) && !o.quiet && process.env.TERM !== 'dumb');
+  const live = Boolean(io.stderr.isTTY) && !o.quiet && process.env.TERM !== 'dumb';
+  const status = new StatusLine(io.stderr, live);
   const info = (line: string) => {
     if (!o.quiet) status.write(() => (o.json ? io.stderr : io.stdout).write(`${scrub(line)}\n`));
   };
@@ -118,7 +119,8 @@ async function run(o: BurstCiOptions, io: CiIo, signal: AbortSignal): Promise<nu
         runId,
         signal,
         ...(Object.keys(modifiers).length ? { modifiers } : {}),
-        onProgress: (p) => status.show(progressLine(p)),
+        // Only for a status line to show: each progress looks at every op fired so far.
+        ...(live ? { onProgress: (p: BurstProgress) => status.show(progressLine(p)) } : {}),
       });
       status.clear();
       if (result.setupError)

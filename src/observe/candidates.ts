@@ -59,26 +59,49 @@ const allOf = (s: string, test: (c: number) => boolean) => {
   return true;
 };
 
-/** The maximal runs of `test` characters in `text`, at least `min` long. */
-function* runs(text: string, test: (c: number) => boolean, min = 1): Generator<[from: number, to: number]> {
+/** Polynomial hash (mod 2^32) of a window of characters; scanWindows rolls the same hash along a text. */
+const HASH_BASE = 131;
+
+function windowHash(s: string): number {
+  let h = 0;
+  for (let i = 0; i < s.length; i++) h = (Math.imul(h, HASH_BASE) + s.charCodeAt(i)) | 0;
+  return h;
+}
+
+/**
+ * Calls `found(from)` for every window of `length` id characters of `text` (within one run of them) whose hash is in
+ * `hashes`: a superset of the windows equal to a hashed id (a collision costs one lookup). No string is made meanwhile.
+ */
+function scanWindows(text: string, length: number, hashes: ReadonlyMap<number, number>, found: (from: number) => void): void {
+  let pow = 1; // HASH_BASE^(length - 1)
+  for (let i = 1; i < length; i++) pow = Math.imul(pow, HASH_BASE);
+  let runStart = 0;
+  let h = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (!isIdChar(c)) {
+      runStart = i + 1;
+      h = 0;
+      continue;
+    }
+    const inRun = i - runStart + 1;
+    if (inRun > length) h = (h - Math.imul(text.charCodeAt(i - length), pow)) | 0;
+    h = (Math.imul(h, HASH_BASE) + c) | 0;
+    if (inRun >= length && hashes.has(h)) found(i - length + 1);
+  }
+}
+
+/** The maximal runs of `test` characters in `text`. */
+function* runs(text: string, test: (c: number) => boolean): Generator<[from: number, to: number]> {
   let from = -1;
   for (let i = 0; i <= text.length; i++) {
     const inside = i < text.length && test(text.charCodeAt(i));
     if (inside && from < 0) from = i;
     else if (!inside && from >= 0) {
-      if (i - from >= min) yield [from, i];
+      yield [from, i];
       from = -1;
     }
   }
-}
-
-/** Whether `token` (key characters only) is a whole run of key characters somewhere in `text`. */
-function hasToken(text: string, token: string): boolean {
-  for (let at = text.indexOf(token); at >= 0; at = text.indexOf(token, at + 1)) {
-    const end = at + token.length;
-    if ((at === 0 || !isKeyChar(text.charCodeAt(at - 1))) && (end === text.length || !isKeyChar(text.charCodeAt(end)))) return true;
-  }
-  return false;
 }
 
 /** evidenceFor only counts request ids this long (shorter ones would be found in any text). */
@@ -118,9 +141,21 @@ export class CandidateIndex implements CandidateLookup {
   /** Ops with a spelling holding other characters (a space): tested on every text. */
   private readonly oddKeys = new Set<number>();
   private readonly byRequestId = new MultiMap();
-  /** length -> ops with an id-character request id that long (at least MIN_REQUEST_ID). */
-  private readonly idLengths = new Map<number, number>();
+  /**
+   * length -> hash of an id-character request id that long (at least MIN_REQUEST_ID) -> how many ops have one: named()
+   * rolls a hash over the text and looks an id up only where a hash is known, instead of a slice at every position.
+   */
+  private readonly idHashes = new Map<number, Map<number, number>>();
   private readonly oddRequestIds = new Set<number>();
+  /**
+   * The id-character request ids (at least MIN_REQUEST_ID long) in the order they were indexed, repeats kept, and what
+   * named() found of them in each evidence text: an invocation weighed again (at every ack while it is undecided) is
+   * searched for the ids indexed since, not scanned again. `idEpoch` changes when the log is compacted.
+   */
+  private idLog: string[] = [];
+  private idEpoch = 0;
+  private liveIds = 0;
+  private readonly idsIn = new WeakMap<InvocationEvidence, { epoch: number; upTo: number; found: Set<string> }>();
   private readonly byInvocationId = new MultiMap();
   /** Ops still waiting for an invocation (awaitsMore), REPLAY ops aside: the only ones a time match can go to. */
   private readonly awaiting = new Set<number>();
@@ -141,7 +176,7 @@ export class CandidateIndex implements CandidateLookup {
     if (old) this.unindex(old);
     const entry: Entry = { op, seq: old?.seq ?? this.nextSeq++, spellings: op.key ? keySpellings(op.key) : [] };
     this.entries.set(op.opId, entry); // a Map keeps a replaced key's place
-    this.index(entry);
+    this.index(entry, old?.op.requestId !== op.requestId);
   }
 
   delete(opId: number): void {
@@ -188,13 +223,7 @@ export class CandidateIndex implements CandidateLookup {
       add(this.byKey.get(m.key));
       add(this.byKey.get(decodeEventKey(m.key)));
     }
-    // A request id anywhere in the text: an id-character id lies within one run of id characters.
-    if (this.idLengths.size) {
-      for (const [from, to] of runs(ev.text, isIdChar, MIN_REQUEST_ID)) {
-        for (const length of this.idLengths.keys())
-          for (let at = from; at + length <= to; at++) add(this.byRequestId.get(ev.text.slice(at, at + length)));
-      }
-    }
+    for (const id of this.requestIdsIn(ev)) add(this.byRequestId.get(id));
     add(this.oddRequestIds);
     if (ev.mentions.length === 0) {
       for (const [from, to] of runs(ev.text, isKeyChar)) add(this.byToken.get(ev.text.slice(from, to)));
@@ -204,23 +233,36 @@ export class CandidateIndex implements CandidateLookup {
   }
 
   /**
-   * Whether `named(ev)` holds `op`, by `op`'s own tests only: the observer asks this of every undecided invocation at
-   * each ack, and named() scans the text for every op's request ids and key tokens (a burst's acks spent ~8% of the
-   * tool's CPU there). Same answer as `named(ev).includes(op)`: each lookup of named() has its test of one op here.
+   * The indexed id-character request ids found in `ev.text` (and maybe some no longer indexed: the caller looks each
+   * up). An id-character id lies within one run of id characters: the first time, one rolling scan of the text finds
+   * every indexed id; later, only the ids indexed since are searched for.
    */
-  names(ev: InvocationEvidence, op: OpCandidate): boolean {
-    const entry = this.entries.get(op.opId);
-    if (entry?.op !== op) return this.named(ev).includes(op);
-    if (ev.requestId && op.invocationRequestIds?.includes(ev.requestId)) return true;
-    for (const m of ev.mentions) {
-      if (m.requestId && m.requestId === op.requestId) return true;
-      if (m.key === op.key || decodeEventKey(m.key) === op.key) return true;
+  private requestIdsIn(ev: InvocationEvidence): ReadonlySet<string> {
+    const known = this.idsIn.get(ev);
+    if (known?.epoch === this.idEpoch) {
+      for (; known.upTo < this.idLog.length; known.upTo++) {
+        const id = this.idLog[known.upTo]!;
+        if (ev.text.includes(id)) known.found.add(id);
+      }
+      return known.found;
     }
-    const id = op.requestId;
-    // An id-character id is found within a run of id characters, i.e. anywhere in the text; another is always named.
-    if (id && id.length >= MIN_REQUEST_ID && (!allOf(id, isIdChar) || ev.text.includes(id))) return true;
-    if (ev.mentions.length > 0) return false;
-    return entry.spellings.some((form) => !allOf(form, isKeyChar) || hasToken(ev.text, form));
+    const found = new Set<string>();
+    for (const [length, hashes] of this.idHashes) {
+      scanWindows(ev.text, length, hashes, (from) => {
+        const id = ev.text.slice(from, from + length);
+        if (this.byRequestId.get(id)) found.add(id);
+      });
+    }
+    this.idsIn.set(ev, { epoch: this.idEpoch, upTo: this.idLog.length, found });
+    return found;
+  }
+
+  /** Logs a newly indexed id-character request id; past twice the live ones (plus some), the log keeps the live ones only. */
+  private logRequestId(id: string): void {
+    this.idLog.push(id);
+    if (this.idLog.length <= 2 * this.liveIds + 64) return;
+    this.idLog = [...new Set(this.idLog)].filter((logged) => this.byRequestId.get(logged));
+    this.idEpoch++;
   }
 
   /** The entries' ops in `all()` order. */
@@ -230,7 +272,8 @@ export class CandidateIndex implements CandidateLookup {
     return entries.sort((a, b) => a.seq - b.seq).map((e) => e.op);
   }
 
-  private index({ op, spellings }: Entry): void {
+  /** `newId`: false when the entry replaces one with the same request id (already logged: see idLog). */
+  private index({ op, spellings }: Entry, newId = true): void {
     this.byKey.add(op.key, op.opId);
     for (const form of spellings) {
       if (allOf(form, isKeyChar)) this.byToken.add(form, op.opId);
@@ -240,8 +283,14 @@ export class CandidateIndex implements CandidateLookup {
     if (op.requestId) {
       this.byRequestId.add(op.requestId, op.opId);
       if (op.requestId.length >= MIN_REQUEST_ID) {
-        if (allOf(op.requestId, isIdChar)) this.idLengths.set(op.requestId.length, (this.idLengths.get(op.requestId.length) ?? 0) + 1);
-        else this.oddRequestIds.add(op.opId);
+        if (allOf(op.requestId, isIdChar)) {
+          const hashes = this.idHashes.get(op.requestId.length) ?? new Map<number, number>();
+          const h = windowHash(op.requestId);
+          hashes.set(h, (hashes.get(h) ?? 0) + 1);
+          this.idHashes.set(op.requestId.length, hashes);
+          this.liveIds++;
+          if (newId) this.logRequestId(op.requestId);
+        } else this.oddRequestIds.add(op.opId);
       }
     }
     for (const id of op.invocationRequestIds ?? []) this.byInvocationId.add(id, op.opId);
@@ -255,10 +304,14 @@ export class CandidateIndex implements CandidateLookup {
     this.keyForms.delete(spellings);
     if (op.requestId) {
       this.byRequestId.delete(op.requestId, op.opId);
-      const n = this.idLengths.get(op.requestId.length);
-      if (op.requestId.length >= MIN_REQUEST_ID && allOf(op.requestId, isIdChar) && n !== undefined) {
-        if (n > 1) this.idLengths.set(op.requestId.length, n - 1);
-        else this.idLengths.delete(op.requestId.length);
+      const hashes = this.idHashes.get(op.requestId.length);
+      if (op.requestId.length >= MIN_REQUEST_ID && allOf(op.requestId, isIdChar) && hashes) {
+        const h = windowHash(op.requestId);
+        const n = hashes.get(h) ?? 0;
+        if (n > 1) hashes.set(h, n - 1);
+        else hashes.delete(h);
+        if (hashes.size === 0) this.idHashes.delete(op.requestId.length);
+        this.liveIds--;
       }
       this.oddRequestIds.delete(op.opId);
     }

@@ -231,6 +231,9 @@ export function decideMatch(
   return decideMatchAmong(inv, ev, listLookup(ops), options);
 }
 
+/** An op evidenceFor can tie nothing to yet: pending, and known by its key only. */
+const unackedOnly = (op: OpCandidate) => op.pending && !op.requestId && !op.invocationRequestIds;
+
 /**
  * decideMatch over indexed ops (candidates.ts): the evidence is weighed against the ops it names only; every op is
  * looked at only for a time match (no S3 evidence at all). Decides as decideMatch over `candidates.all()`.
@@ -243,6 +246,9 @@ export function decideMatchAmong(
 ): MatchDecision[] {
   const ours: RequestIds = { has: (id) => options.ourRequestIds?.has(id) === true || candidates.hasRequestId(id) };
   const ops = candidates.named(ev);
+  // S3 evidence naming only ops not acked yet decides nothing now (no confidence without their request id, no time
+  // match with S3 evidence): the common case of a burst, whose invocations are weighed again at every ack.
+  if (ev.mentions.length > 0 && ops.every(unackedOnly)) return [];
   const records = batchRecords(ev);
   if (records.length) {
     const batch = batchMatch(inv, records, ops, ours, beganAt(inv, options), options.clockSkewMs);

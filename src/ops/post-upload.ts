@@ -1,5 +1,4 @@
 /** Browser-style upload: a presigned POST policy for exactly this key and size, sent as multipart/form-data. */
-import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { XMLParser } from 'fast-xml-parser';
@@ -9,6 +8,7 @@ import { stripQuotes } from './simple.js';
 import { keyForFile } from './put.js';
 import { scrub } from './errors.js';
 import { postFields } from './upload-options.js';
+import { bodyOf } from './held-bodies.js';
 
 const POLICY_SECONDS = 300;
 
@@ -28,7 +28,7 @@ export function postFailure(status: number, body: string, requestId: string | un
 
 export async function postObject(ctx: OpContext, input: Extract<OpInput, { kind: 'post' }>, startedAt: number): Promise<OpResult> {
   const key = keyForFile(input.file, input.key);
-  const body = await readFile(input.file);
+  const body = await bodyOf(input.file);
   const { url, fields } = await createPresignedPost(ctx.s3, {
     Bucket: input.bucket,
     Key: key,

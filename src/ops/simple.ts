@@ -1,10 +1,11 @@
 /** PUT, COPY and DELETE: one SDK call each (their definitions import this when they run). */
-import { readFile } from 'node:fs/promises';
 import { CopyObjectCommand, DeleteObjectCommand, PutObjectCommand } from '../aws/clients-s3.js';
 import type { OpInput, OpResult } from './types.js';
 import { succeeded, type OpContext } from './context.js';
 import { keyForFile } from './put.js';
 import { uploadParams } from './upload-options.js';
+import { bodyOf } from './held-bodies.js';
+import { sendS3 } from '../aws/s3-send.js';
 
 export { keyForFile } from './put.js';
 
@@ -17,10 +18,12 @@ export const stripQuotes = (etag: string | undefined): string | undefined => eta
 
 export async function putObject(ctx: OpContext, input: Extract<OpInput, { kind: 'put' }>, startedAt: number): Promise<OpResult> {
   const key = keyForFile(input.file, input.key);
-  const body = await readFile(input.file);
-  const out = await ctx.s3.send(new PutObjectCommand({ Bucket: input.bucket, Key: key, Body: body, ...uploadParams(input, 'put') }), {
-    abortSignal: ctx.signal,
-  });
+  const body = await bodyOf(input.file);
+  const out = await sendS3(
+    ctx.s3,
+    new PutObjectCommand({ Bucket: input.bucket, Key: key, Body: body, ...uploadParams(input, 'put') }),
+    ctx.signal,
+  );
   return succeeded(ctx, {
     op: 'put',
     bucket: input.bucket,
@@ -34,14 +37,15 @@ export async function putObject(ctx: OpContext, input: Extract<OpInput, { kind: 
 }
 
 export async function copyObject(ctx: OpContext, input: Extract<OpInput, { kind: 'copy' }>, startedAt: number): Promise<OpResult> {
-  const out = await ctx.s3.send(
+  const out = await sendS3(
+    ctx.s3,
     new CopyObjectCommand({
       Bucket: input.bucket,
       Key: input.key,
       CopySource: copySource(input.sourceBucket, input.sourceKey),
       ...uploadParams(input, 'copy'),
     }),
-    { abortSignal: ctx.signal },
+    ctx.signal,
   );
   return succeeded(ctx, {
     op: 'copy',
@@ -55,13 +59,14 @@ export async function copyObject(ctx: OpContext, input: Extract<OpInput, { kind:
 }
 
 export async function deleteObject(ctx: OpContext, input: Extract<OpInput, { kind: 'delete' }>, startedAt: number): Promise<OpResult> {
-  const out = await ctx.s3.send(
+  const out = await sendS3(
+    ctx.s3,
     new DeleteObjectCommand({
       Bucket: input.bucket,
       Key: input.key,
       ...(input.versionId !== undefined ? { VersionId: input.versionId } : {}),
     }),
-    { abortSignal: ctx.signal },
+    ctx.signal,
   );
   return succeeded(ctx, {
     op: 'delete',

@@ -102,20 +102,73 @@ for (const c of cases) {
   });
 }
 
-test('CandidateIndex.names(ev, op) answers as named(ev).includes(op), for every case and every op', () => {
+test('CandidateIndex.named finds a request id wherever the text holds it, as a search for each id would', () => {
   const index = new CandidateIndex();
   for (const op of pool) index.set(op);
-  const extra = [
-    inv([`saw ${key(5)}x and ${key(6)}`]), // a key inside a longer token is not named; a whole one is
-    inv([`${key(7)}`]), // the whole text is the token
-    inv(['x'.repeat(40)]),
+  const uuid = pool.find((op) => op.opId === 34)!.requestId!;
+  const ids = pool.flatMap((op) => (op.requestId && /^[A-Za-z0-9_-]+$/.test(op.requestId) ? [op.requestId] : []));
+  const texts = [
+    burstOp(4).requestId!, // the whole text
+    `${burstOp(5).requestId}\n${burstOp(6).requestId}`, // at the start and at the end
+    `${burstOp(7).requestId}${burstOp(8).requestId}`, // two in one run
+    `x${burstOp(9).requestId!.slice(0, 15)} ${burstOp(9).requestId!.slice(15)}`, // split by a space: not there
+    `-${uuid}-${burstOp(11).requestId}_`, // two lengths, in one run of id characters
+    `${'F'.repeat(200)}${burstOp(13).requestId}${'0'.repeat(200)}`, // in a long run
+    'é'.repeat(20) + burstOp(14).requestId!.toLowerCase(), // another case: not the id
   ];
-  for (const i of [...cases.map((c) => c.inv), ...extra]) {
-    const ev = evidenceOf(i);
-    const named = index.named(ev);
-    for (const op of pool) assert.equal(index.names(ev, op), named.includes(op), `op ${op.opId} in ${ev.text.slice(0, 60)}`);
-    // An op of no index (or a stale copy of one) goes through named().
-    assert.equal(index.names(ev, { ...pool[0]! }), false);
+  for (const text of texts) {
+    const want = pool.filter((op) => op.requestId !== undefined && ids.includes(op.requestId) && text.includes(op.requestId));
+    const named = index.named({ text, mentions: [] });
+    // (op 31's key has a space: it is named by every text without mentions)
+    for (const op of pool.filter((o) => ids.includes(o.requestId ?? '') && o.opId !== 31))
+      assert.equal(named.includes(op), want.includes(op), `op ${op.opId} in ${text.slice(0, 50)}`);
+  }
+});
+
+test('CandidateIndex.named asked again of the same evidence as ops come and go answers as a new index would', () => {
+  // named() remembers which request ids it found in a text and searches it for the ids indexed since only.
+  const index = new CandidateIndex();
+  const text = Array.from({ length: 3000 }, (_, n) => `${n % 3 ? hexId(n) : 'nothing'}`).join('\n');
+  const evs = [
+    { text, mentions: [] },
+    { text: `${text} ${hexId(999)}`, mentions: [] },
+  ];
+  const live = new Map<number, OpCandidate>();
+  const fresh = (ev: (typeof evs)[number]) => {
+    const other = new CandidateIndex();
+    for (const op of live.values()) other.set(op);
+    return other.named({ ...ev }).map((op) => op.opId);
+  };
+  // Adds, re-sets (a match), deletes and re-adds, enough of them for the log of ids to be compacted several times.
+  let seed = 7;
+  const next = (n: number) => {
+    seed = (seed + 0x6d2b79f5) | 0;
+    let t = Math.imul(seed ^ (seed >>> 15), seed | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) % n;
+  };
+  for (let step = 0; step < 3000; step++) {
+    const n = next(60) + 1;
+    const action = next(4);
+    if (action === 0) {
+      index.delete(n);
+      live.delete(n);
+    } else {
+      // A match keeps the op's request id; an add gives it a new one (two in three are in the text).
+      const op = burstOp(
+        n,
+        action === 3 ? { matched: true, requestId: live.get(n)?.requestId ?? hexId(step) } : { requestId: hexId(step) },
+      );
+      index.set(op);
+      live.set(n, op);
+    }
+    if (step % 7 === 0 || step > 2990)
+      for (const ev of evs)
+        assert.deepEqual(
+          index.named(ev).map((op) => op.opId),
+          fresh(ev),
+          `step ${step}`,
+        );
   }
 });
 
@@ -130,6 +183,28 @@ for (const c of cases) {
     });
   }
 }
+
+test('decideMatchAmong: S3 evidence naming only unacked ops decides nothing, as decideMatch over every op', () => {
+  const ops = [
+    burstOp(1, { pending: true, requestId: undefined, ackedAt: undefined }),
+    burstOp(2, { matched: true, matchedGroups: ['/aws/lambda/fn'] }),
+    burstOp(3, { key: key(1), pending: true, requestId: undefined, ackedAt: undefined }),
+  ];
+  const index = new CandidateIndex();
+  for (const op of ops) index.set(op);
+  const options = { clockSkewMs: 50 };
+  for (const [messages, want] of [
+    [demo(key(1)), []], // ops 1 and 3, both unacked
+    [[record(key(1), 'FFFFFFFFFFFFFFFF')], []],
+    [demo(key(2)), [{ opId: 2, confidence: 'key' }]], // an acked op: decided
+    [[`${demo(key(1))[0]} ${burstOp(2).requestId}`], [{ opId: 2, confidence: 'request-id' }]],
+  ] as const) {
+    const i = inv([...messages]);
+    const ev = evidenceOf(i);
+    assert.deepEqual(decideMatchAmong(i, ev, index, options), want, messages[0]);
+    assert.deepEqual(decideMatch(i, ev, ops, options), want, messages[0]);
+  }
+});
 
 test('decideMatchAmong: a time match looks at every op (one waiting, none named)', () => {
   const index = new CandidateIndex();
