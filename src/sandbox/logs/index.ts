@@ -41,7 +41,9 @@ export async function createLogsService(
     throw new AppError('BadLogsMaxMb', `logsMaxMb must be a number of MiB greater than 0, not ${String(maxMb)}`, ExitCode.Usage);
   }
   const maxBytes = maxMb === undefined ? DEFAULT_MAX_BYTES : Math.round(maxMb * 1024 * 1024);
-  const store = LogEventStore.open(join(ctx.dataDir, 'logs'), { maxBytes, log: ctx.log });
+  // A temp-dir sandbox (no --data) is removed at exit and never reloaded: its events live in memory only, as S3's
+  // metadata and SQS's queues do there (the cap still bounds them); with --data every change is journaled.
+  const store = LogEventStore.open(ctx.ephemeral ? undefined : join(ctx.dataDir, 'logs'), { maxBytes, log: ctx.log });
   const { timing } = ctx;
   const ingestionTime = (group: string, stream: string, now: number) =>
     ingestionTimeFor(timing, store.group(group)?.streams.get(stream), now);
