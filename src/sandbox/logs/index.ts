@@ -14,10 +14,10 @@ import { ingestionTimeFor } from './ingestion.js';
 import { eventOperations } from './log-events.js';
 import { groupOperations } from './groups.js';
 import type { Input } from './input.js';
-import { liveTailPacing, loadEventStreamCodec, openLiveTailSession, parseLiveTailRequest, type LiveTailSession } from './live-tail.js';
+import { liveTailPacing, openLiveTailSession, parseLiveTailRequest, type LiveTailSession } from './live-tail.js';
 import type { LogsRequestContext, OperationHandler } from './request-context.js';
 import { retentionOperations } from './retention.js';
-import { DEFAULT_MAX_BYTES, LogEventStore } from './store.js';
+import { DEFAULT_MAX_BYTES, LogEventStore, type AppendBatch } from './store.js';
 import { RequestQuota } from '../timing/rate-limit.js';
 
 const TARGET_PREFIX = 'Logs_20140328.';
@@ -41,7 +41,9 @@ export async function createLogsService(
     throw new AppError('BadLogsMaxMb', `logsMaxMb must be a number of MiB greater than 0, not ${String(maxMb)}`, ExitCode.Usage);
   }
   const maxBytes = maxMb === undefined ? DEFAULT_MAX_BYTES : Math.round(maxMb * 1024 * 1024);
-  const store = LogEventStore.open(join(ctx.dataDir, 'logs'), { maxBytes, log: ctx.log });
+  // A temp-dir sandbox (no --data) is removed at exit and never reloaded: its events live in memory only, as S3's
+  // metadata and SQS's queues do there (the cap still bounds them); with --data every change is journaled.
+  const store = LogEventStore.open(ctx.ephemeral ? undefined : join(ctx.dataDir, 'logs'), { maxBytes, log: ctx.log });
   const { timing } = ctx;
   const ingestionTime = (group: string, stream: string, now: number) =>
     ingestionTimeFor(timing, store.group(group)?.streams.get(stream), now);
@@ -57,22 +59,39 @@ export async function createLogsService(
     timing.filterLogEventsQuota && new RequestQuota(timing.filterLogEventsQuota.requests, timing.filterLogEventsQuota.windowMs);
   const sessions = new Set<LiveTailSession>();
 
+  // The Lambda runner's lines are stored in one journal write per event-loop turn (a burst's runtimes print a
+  // dozen chunks per invocation, each a write and a live tail frame otherwise). Durable before visible: every
+  // Logs request first stores what is pending, and live tail pushes only what the journal holds.
+  let pending: AppendBatch[] = [];
+  let flushQueued = false;
+  const flushSink = () => {
+    flushQueued = false;
+    if (pending.length === 0) return;
+    const batches = pending;
+    pending = [];
+    try {
+      const now = Date.now();
+      store.appendBatches(batches, now, (stream) => ingestionTimeFor(timing, stream, now));
+    } catch (err) {
+      // The writer is the Lambda runner: a failing disk must not take an invocation down with it.
+      const count = batches.reduce((n, b) => n + b.events.length, 0);
+      const groups = [...new Set(batches.map((b) => b.group))].join(', ');
+      ctx.log(`logs: could not store ${count} event(s) for ${groups}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  };
   const sink: LogsSink = {
     append(group, stream, events) {
       if (events.length === 0) return;
-      try {
-        const now = Date.now();
-        if (!store.group(group)) store.createGroup(group, now);
-        if (!store.group(group)!.streams.has(stream)) store.createStream(group, stream, now);
-        store.append(group, stream, events, ingestionTime(group, stream, now));
-      } catch (err) {
-        // The writer is the Lambda runner: a failing disk must not take an invocation down with it.
-        ctx.log(`logs: could not store ${events.length} event(s) for ${group}: ${err instanceof Error ? err.message : String(err)}`);
+      pending.push({ group, stream, events });
+      if (!flushQueued) {
+        flushQueued = true;
+        setImmediate(flushSink);
       }
     },
   };
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    flushSink();
     try {
       const operation = operationName(req);
       const body = await readBody(
@@ -83,7 +102,6 @@ export async function createLogsService(
       const input = parseBody(body.toString('utf8'));
       if (operation === 'StartLiveTail') {
         const request = parseLiveTailRequest(store, input);
-        await loadEventStreamCodec();
         const requestId = String(res.getHeader('x-amzn-RequestId') ?? randomUUID());
         const session = openLiveTailSession(store, request, res, requestId, liveTailPacing(timing), () => sessions.delete(session));
         sessions.add(session);
@@ -106,6 +124,7 @@ export async function createLogsService(
     sink,
     handle,
     async close() {
+      flushSink();
       for (const session of [...sessions]) session.end();
       store.close();
     },

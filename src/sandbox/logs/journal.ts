@@ -2,8 +2,8 @@
  * The Logs store's persistence: one append-only NDJSON journal of changes, replayed at start as a stream
  * (a fixed read buffer, never the whole file in memory) and compacted by an atomic rewrite.
  * Writes are synchronous and whole: a batch is on disk entirely or not at all (a short write is cut back
- * and the error thrown), so an acknowledged PutLogEvents (or a Lambda line) survives a crash of the
- * sandbox and is never glued to the next one. Replay in file order reproduces the same ingestion
+ * and the error thrown), so an acknowledged PutLogEvents (or a Lambda line, journaled within the event-loop turn
+ * it was printed in and before any reader can see it) survives a crash of the sandbox and is never glued to the next one. Replay in file order reproduces the same ingestion
  * sequence; compacted records carry their sequence numbers, so event ids survive compaction too.
  */
 import { closeSync, constants, fsyncSync, ftruncateSync, fstatSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';

@@ -5,7 +5,7 @@
 import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { LiveTailSessionLogEvent, LiveTailSessionStart } from '@aws-sdk/client-cloudwatch-logs';
-import type { EventStreamCodec, Message } from '@smithy/eventstream-codec';
+import { encodeEventStreamMessage } from '../protocol/event-stream.js';
 import { groupNotFound, invalidParameter } from './errors.js';
 import { parseFilterPattern, type MessagePredicate } from './filter-pattern.js';
 import { groupNameFromIdentifier } from './ids.js';
@@ -86,48 +86,28 @@ export function selectResults(
   return results;
 }
 
-let codec: EventStreamCodec | undefined;
-const utf8 = new TextEncoder();
-
-/**
- * Loads the event stream encoder (it and @smithy/util-utf8 bring most of @smithy/core): on the first StartLiveTail, not at the sandbox's
- * start, so an idle sandbox does not hold it. eventFrame and exceptionFrame need it loaded.
- */
-export async function loadEventStreamCodec(): Promise<void> {
-  if (codec) return;
-  const [{ EventStreamCodec }, { fromUtf8, toUtf8 }] = await Promise.all([
-    import('@smithy/eventstream-codec'),
-    import('@smithy/util-utf8'),
-  ]);
-  codec ??= new EventStreamCodec(toUtf8, fromUtf8);
+/** A `:message-type: event` frame: the payload as JSON. */
+export function eventFrame(eventType: string, payload: object): Buffer {
+  return encodeEventStreamMessage(
+    [
+      [':message-type', 'event'],
+      [':event-type', eventType],
+      [':content-type', 'application/json'],
+    ],
+    Buffer.from(JSON.stringify(payload)),
+  );
 }
 
-function encoder(): EventStreamCodec {
-  if (!codec) throw new Error('live tail: loadEventStreamCodec() was not awaited before the first frame');
-  return codec;
-}
-
-export function eventFrame(eventType: string, payload: object): Uint8Array {
-  const message: Message = {
-    headers: {
-      ':message-type': { type: 'string', value: 'event' },
-      ':event-type': { type: 'string', value: eventType },
-      ':content-type': { type: 'string', value: 'application/json' },
-    },
-    body: utf8.encode(JSON.stringify(payload)),
-  };
-  return encoder().encode(message);
-}
-
-export function exceptionFrame(exceptionType: string, text: string): Uint8Array {
-  return encoder().encode({
-    headers: {
-      ':message-type': { type: 'string', value: 'exception' },
-      ':exception-type': { type: 'string', value: exceptionType },
-      ':content-type': { type: 'string', value: 'application/json' },
-    },
-    body: utf8.encode(JSON.stringify({ message: text })),
-  });
+/** A `:message-type: exception` frame: `{"message": text}`. */
+export function exceptionFrame(exceptionType: string, text: string): Buffer {
+  return encodeEventStreamMessage(
+    [
+      [':message-type', 'exception'],
+      [':exception-type', exceptionType],
+      [':content-type', 'application/json'],
+    ],
+    Buffer.from(JSON.stringify({ message: text })),
+  );
 }
 
 export interface LiveTailSession {

@@ -41,6 +41,13 @@ export interface GroupState {
   storedBytes: number;
 }
 
+/** Events for one stream, as the Lambda runner hands them over (LogsSink.append). */
+export interface AppendBatch {
+  group: string;
+  stream: string;
+  events: readonly { timestamp: number; message: string }[];
+}
+
 export type AppendListener = (group: GroupState, stream: StreamState, events: readonly StoredEvent[]) => void;
 
 export interface LogStoreOptions {
@@ -141,26 +148,59 @@ export class LogEventStore {
   /** Appends to an existing stream; events need not be sorted. Returns the stored events. */
   append(group: string, stream: string, events: readonly { timestamp: number; message: string }[], ingestionTime: number): StoredEvent[] {
     if (events.length === 0) return [];
-    const records: JournalRecord[] = [];
-    let chunk: EventTuple[] = [];
-    let chunkBytes = 0;
-    for (const e of events) {
-      if (chunk.length > 0 && chunkBytes + e.message.length > RECORD_MESSAGE_BYTES) {
-        records.push({ op: 'events', group, stream, i: ingestionTime, e: chunk });
-        chunk = [];
-        chunkBytes = 0;
-      }
-      chunk.push([e.timestamp, e.message]);
-      chunkBytes += e.message.length;
-    }
-    records.push({ op: 'events', group, stream, i: ingestionTime, e: chunk });
-    const stored = this.commit(records);
+    const stored = this.commit(eventRecords(group, stream, events, ingestionTime));
     const streamState = this.groups.get(group)!.streams.get(stream)!;
     for (const listener of [...this.listeners]) listener(streamState.group, streamState, stored);
     this.expire();
     this.evict();
     this.compactIfDue();
     return stored;
+  }
+
+  /**
+   * Appends several batches (the Lambda runner's lines of one event-loop turn) as ONE journal write: each group and
+   * stream missing is created at `now` first, consecutive batches of one stream become one record, and each stream's
+   * ingestionTime comes from `ingestionTime(stream state, or undefined for a stream created here)`, never below an
+   * earlier batch's of the same stream. All or nothing: throws LogsError (nothing stored) when the write fails.
+   * Subscribers hear of each stream's events once every batch is applied.
+   */
+  appendBatches(batches: readonly AppendBatch[], now: number, ingestionTime: (stream: StreamState | undefined) => number): void {
+    const records: JournalRecord[] = [];
+    const created = new Set<string>();
+    const lastIngestion = new Map<string, number>();
+    for (let b = 0; b < batches.length; ) {
+      const { group, stream } = batches[b]!;
+      const events: { timestamp: number; message: string }[] = [];
+      for (; b < batches.length && batches[b]!.group === group && batches[b]!.stream === stream; b++) events.push(...batches[b]!.events);
+      if (events.length === 0) continue;
+      const existingGroup = this.groups.get(group);
+      if (!existingGroup && !created.has(group)) {
+        records.push({ op: 'group', name: group, t: now });
+        created.add(group);
+      }
+      const key = `${group}\u0000${stream}`;
+      const existing = existingGroup?.streams.get(stream);
+      if (!existing && !created.has(key)) {
+        records.push({ op: 'stream', group, name: stream, t: now });
+        created.add(key);
+      }
+      const ingestion = Math.max(ingestionTime(existing), lastIngestion.get(key) ?? 0);
+      lastIngestion.set(key, ingestion);
+      records.push(...eventRecords(group, stream, events, ingestion));
+    }
+    if (records.length === 0) return;
+    this.write(records);
+    const appended: [StreamState, StoredEvent[]][] = [];
+    for (const record of records) {
+      const stored = this.apply(record);
+      if (stored.length > 0) appended.push([stored[0]!.stream, stored]);
+    }
+    for (const [streamState, stored] of appended) {
+      for (const listener of [...this.listeners]) listener(streamState.group, streamState, stored);
+    }
+    this.expire();
+    this.evict();
+    this.compactIfDue();
   }
 
   subscribe(listener: AppendListener): () => void {
@@ -234,13 +274,18 @@ export class LogEventStore {
   }
 
   private commit(records: JournalRecord[]): StoredEvent[] {
+    this.write(records);
+    return records.flatMap((r) => this.apply(r));
+  }
+
+  /** Journals the records (one write), or throws LogsError with nothing written. */
+  private write(records: JournalRecord[]): void {
     try {
       this.journal?.append(records);
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? 'EIO';
       throw new LogsError('ServiceUnavailableException', `The sandbox could not write its log journal (${code}); nothing was stored.`, 500);
     }
-    return records.flatMap((r) => this.apply(r));
   }
 
   /** Replay: apply, and hold the cap while reading, so a journal larger than memory still starts. */
@@ -344,6 +389,29 @@ export class LogEventStore {
     group.events = group.events.slice(count);
     this.eventCount -= count;
   }
+}
+
+/** The `events` records of one batch, each carrying at most RECORD_MESSAGE_BYTES of message text. */
+function eventRecords(
+  group: string,
+  stream: string,
+  events: readonly { timestamp: number; message: string }[],
+  ingestionTime: number,
+): JournalRecord[] {
+  const records: JournalRecord[] = [];
+  let chunk: EventTuple[] = [];
+  let chunkBytes = 0;
+  for (const e of events) {
+    if (chunk.length > 0 && chunkBytes + e.message.length > RECORD_MESSAGE_BYTES) {
+      records.push({ op: 'events', group, stream, i: ingestionTime, e: chunk });
+      chunk = [];
+      chunkBytes = 0;
+    }
+    chunk.push([e.timestamp, e.message]);
+    chunkBytes += e.message.length;
+  }
+  records.push({ op: 'events', group, stream, i: ingestionTime, e: chunk });
+  return records;
 }
 
 /** Events almost always arrive in order, so this is a push; a late one is placed by binary search. */

@@ -20,7 +20,8 @@ export function readBody(req: IncomingMessage, maxBytes: number, tooLarge: () =>
 
 /** Answers `status` with `value` as JSON (`content-type` as the protocol has it). */
 export function sendJson(res: ServerResponse, status: number, value: unknown, contentType = 'application/json'): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { 'content-type': contentType, 'content-length': Buffer.byteLength(body) });
+  // Encoded once: a string body would be measured (byteLength) and then encoded again by end().
+  const body = Buffer.from(JSON.stringify(value));
+  res.writeHead(status, { 'content-type': contentType, 'content-length': body.length });
   res.end(body);
 }

@@ -464,7 +464,8 @@ export class S3Store {
   /** Writes a key's stack (its file, then memory), releasing the bodies of versions no longer in it. */
   private async commitStack(bucket: string, state: BucketState, key: string, stack: ObjectMeta[]): Promise<void> {
     const before = state.versions.get(key) ?? [];
-    const file = this.objectFile(bucket, key);
+    // A temp-dir sandbox keeps metadata in memory only (commitJson): no file name to hash then.
+    const file = this.durable ? this.objectFile(bucket, key) : '';
     if (stack.length === 0) {
       if (this.durable) await rm(file, { force: true });
     } else {

@@ -81,6 +81,7 @@ test('disk full: acknowledged events survive whole, the failing batch gets a 500
   fx.sandbox.context.logs.append('/aws/lambda/fn', 'lambda-stream', [
     { timestamp: Date.now(), message: `lambda line ${'l'.repeat(64 * 1024)}` },
   ]);
+  await new Promise((resolve) => setImmediate(resolve)); // the sink stores a turn's lines together
   assert.ok(
     sandboxLog.some((l) => /logs: could not store 1 event\(s\) for \/aws\/lambda\/fn/.test(l)),
     sandboxLog.join('\n'),

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -46,4 +46,27 @@ test('groups, streams, events and their ids survive a sandbox restart', async (t
   } finally {
     await second.close();
   }
+});
+
+test('without --data the Logs store writes no journal (the temp dir is never reloaded), with it every event is journaled', async (t) => {
+  const ephemeral = await startLogsFixture();
+  t.after(() => ephemeral.close());
+  await ephemeral.logs.send(new CreateLogGroupCommand({ logGroupName: 'g' }));
+  await ephemeral.logs.send(new CreateLogStreamCommand({ logGroupName: 'g', logStreamName: 's' }));
+  await ephemeral.logs.send(
+    new PutLogEventsCommand({ logGroupName: 'g', logStreamName: 's', logEvents: [{ timestamp: Date.now(), message: 'm' }] }),
+  );
+  const events = await ephemeral.logs.send(new FilterLogEventsCommand({ logGroupName: 'g' }));
+  assert.deepEqual(
+    events.events?.map((e) => e.message),
+    ['m'],
+  );
+  assert.equal(existsSync(join(ephemeral.sandbox.context.dataDir, 'logs', 'journal.ndjson')), false);
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'logs-persist-'));
+  t.after(() => rmSync(dataDir, { recursive: true, force: true }));
+  const durable = await startLogsFixture({ dataDir });
+  await durable.logs.send(new CreateLogGroupCommand({ logGroupName: 'g' }));
+  await durable.close();
+  assert.equal(existsSync(join(dataDir, 'logs', 'journal.ndjson')), true);
 });

@@ -131,3 +131,55 @@ const rejectCases: { name: string; timestamps: number[]; expected: ReturnType<ty
 for (const { name, timestamps, expected } of rejectCases) {
   test(`rejectedEvents: ${name}`, () => assert.deepEqual(rejectedEvents(timestamps, now), expected));
 }
+
+test('appendBatches stores a turn of batches in one journal write: groups and streams created once, runs of a stream merged', () => {
+  withDir((dir) => {
+    const store = LogEventStore.open(dir);
+    store.createGroup('g', 1);
+    const heard: string[] = [];
+    store.subscribe((group, stream, events) => heard.push(`${group.name}/${stream.name}:${events.map((e) => e.message).join(',')}`));
+    const before = readFileSync(join(dir, 'journal.ndjson'), 'utf8').split('\n').length;
+    let draws = 0;
+    const ingestion = [500, 400, 450]; // a later draw below an earlier one of the same stream is raised to it
+    store.appendBatches(
+      [
+        { group: 'g', stream: 'a', events: [{ timestamp: 10, message: 'START' }] },
+        { group: 'g', stream: 'a', events: [{ timestamp: 11, message: 'line' }] },
+        { group: 'h', stream: 'b', events: [{ timestamp: 12, message: 'other' }] },
+        { group: 'g', stream: 'a', events: [] },
+        { group: 'g', stream: 'a', events: [{ timestamp: 13, message: 'END' }] },
+      ],
+      7,
+      () => ingestion[draws++]!,
+    );
+    assert.equal(draws, 3, 'one ingestionTime per run of a stream');
+    const added = readFileSync(join(dir, 'journal.ndjson'), 'utf8')
+      .split('\n')
+      .slice(before - 1, -1)
+      .map((l) => JSON.parse(l));
+    assert.deepEqual(
+      added.map((r: { op: string }) => r.op),
+      ['stream', 'events', 'group', 'stream', 'events', 'events'],
+    );
+    assert.deepEqual(heard, ['g/a:START,line', 'h/b:other', 'g/a:END']);
+    const a = store.group('g')!.streams.get('a')!;
+    assert.deepEqual(
+      a.events.map((e) => [e.message, e.ingestionTime]),
+      [
+        ['START', 500],
+        ['line', 500],
+        ['END', 500],
+      ],
+    );
+    assert.equal(a.creationTime, 7);
+    assert.equal(store.group('h')!.creationTime, 7);
+    store.close();
+
+    const reopened = LogEventStore.open(dir);
+    assert.deepEqual(
+      reopened.group('g')!.events.map((e) => e.message),
+      ['START', 'line', 'END'],
+    );
+    reopened.close();
+  });
+});
