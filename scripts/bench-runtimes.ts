@@ -9,6 +9,8 @@
  *    LogType Tail and reads `Init Duration` from the REPORT line (Lambda's own figure, as AWS reports it);
  *  - warm: synchronous Invoke round trip through the JS SDK v3 LambdaClient, after the cold one; interleaved with the
  *    same Invoke as one raw HTTP request (no SDK), printed beside it to show how much of the round trip is the client's.
+ *    The steady state: after each cold start, `--warmup` pairs (default 10) are sent uncounted, as the first invokes of
+ *    a fresh runtime and of this client also pay for V8 compiling their code.
  * Why a separate process: that is how users run it (`s3trigger sandbox` in one process, their tests and SDK in
  * another). With the sandbox inside the benchmark's process the SDK's ~1 ms of CPU per call (signing, middleware)
  * and the sandbox's own work shared one thread and were summed, a set-up no user has.
@@ -17,7 +19,7 @@
  * Medians of N runs. AWS's published cold starts (Node ~250 ms, Python ~190 ms, custom runtime ~20 ms) are named
  * beside ours; they are not a peer measured here, so no ratio is computed.
  *
- *   npm run build && npx tsx scripts/bench-runtimes.ts [--runs N] [--warm N]
+ *   npm run build && npx tsx scripts/bench-runtimes.ts [--runs N] [--warm N] [--warmup N]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { Agent, request } from 'node:http';
@@ -41,6 +43,8 @@ const flag = (name: string, fallback: number) => {
 };
 const RUNS = flag('runs', 9);
 const WARM = flag('warm', 20);
+/** Uncounted SDK + raw invoke pairs after each cold start, before the counted ones. */
+const WARMUP = flag('warmup', 10);
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const EVENT = Buffer.from(
@@ -240,6 +244,11 @@ async function measure(c: Case): Promise<void> {
     const m = /Init Duration: ([\d.]+) ms/.exec(Buffer.from(out.LogResult ?? '', 'base64').toString());
     if (!m) throw new Error(`${c.label}: no Init Duration on a cold start`);
     init.push(Number(m[1]));
+    // Steady state: the first invokes of a fresh environment (and of this client) also warm up V8's compilers.
+    for (let w = 0; w < WARMUP; w++) {
+      await lambda.send(new InvokeCommand({ FunctionName: name, Payload: EVENT }));
+      await rawInvoke(name);
+    }
     const before = { sandbox: cpuMs(sandboxPid), tree: treeCpuMs(sandboxPid) };
     for (let w = 0; w < Math.ceil(WARM / RUNS); w++) {
       const t0 = performance.now();
@@ -278,7 +287,7 @@ async function measure(c: Case): Promise<void> {
 }
 
 console.log(
-  `bench-runtimes: ${RUNS} cold starts and ${Math.ceil(WARM / RUNS) * RUNS} warm invokes per runtime, against \`s3trigger sandbox\` (${sb.endpoint})`,
+  `bench-runtimes: ${RUNS} cold starts and ${Math.ceil(WARM / RUNS) * RUNS} warm invokes per runtime (each after ${WARMUP} uncounted), against \`s3trigger sandbox\` (${sb.endpoint})`,
 );
 try {
   for (const c of CASES) {

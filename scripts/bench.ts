@@ -26,7 +26,7 @@ const BENCHMARKS: { script: string; full: string[]; quick?: string[]; node?: str
   { script: 'bench-tui.ts', full: ['--runs', '5'], quick: ['--runs', '3', '--first-frame-only'] },
   // Prints node/python cold starts without figures; bench-runtimes.ts emits them for every runtime, so quick runs skip it.
   { script: 'bench-lambda-coldstart.ts', full: ['15'] },
-  { script: 'bench-runtimes.ts', full: ['--runs', '9', '--warm', '100'], quick: ['--runs', '3', '--warm', '40'] },
+  { script: 'bench-runtimes.ts', full: ['--runs', '9', '--warm', '180'], quick: ['--runs', '3', '--warm', '60'] },
   { script: 'bench-hot-reload.ts', full: ['20'], quick: ['8'] },
   { script: 'bench-burst.ts', full: ['--burst', '1000', '--parallel', '32'], quick: ['--burst', '200', '--parallel', '32'] },
   { script: 'bench-doctor.ts', full: ['--runs', '7'], quick: ['--runs', '3'] },
