@@ -23,6 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchLogsClient, CreateLogGroupCommand, StartLiveTailCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { sendS3 } from '../src/aws/s3-send.js';
+import { cpuMs, treeCpuMs } from './bench/proc.js';
 import { emitFigure } from './bench/figures.js';
 
 const CLI = resolve('dist/bin.cjs');
@@ -92,26 +93,6 @@ const hwmKb = (pid: number) => {
   } catch {
     return 0; // exited between two samples
   }
-};
-
-/** CPU time (ms) a process has used: utime + stime of /proc/PID/stat (clock ticks of 10 ms); 0 once it is gone. */
-const cpuMs = (pid: number) => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-};
-/** The process and its descendants (the sandbox's Lambda runtimes), from /proc/PID/task/PID/children. */
-const treeCpuMs = (pid: number): number => {
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
-  } catch {
-    // gone
-  }
-  return cpuMs(pid) + children.reduce((sum, c) => sum + treeCpuMs(c), 0);
 };
 
 interface Summary {

@@ -34,6 +34,7 @@ import {
   type Runtime,
 } from '@aws-sdk/client-lambda';
 import { zipPackage } from '../src/sandbox/lambda/zip.js';
+import { cpuMs, treeCpuMs } from './bench/proc.js';
 import { emitFigure, median } from './bench/figures.js';
 
 const argv = process.argv.slice(2);
@@ -155,26 +156,6 @@ async function startSandboxProcess(): Promise<{ child: ChildProcess; endpoint: s
   child.stdout!.resume();
   return { child, endpoint, region };
 }
-
-/** CPU time (ms) a process has used: utime + stime of /proc/PID/stat (clock ticks of 10 ms); 0 once it is gone. */
-const cpuMs = (pid: number) => {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return 0;
-  }
-};
-/** The process and its descendants (the sandbox's Lambda runtimes), from /proc/PID/task/PID/children. */
-const treeCpuMs = (pid: number): number => {
-  let children: number[] = [];
-  try {
-    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').split(' ').filter(Boolean).map(Number);
-  } catch {
-    // gone
-  }
-  return cpuMs(pid) + children.reduce((sum, c) => sum + treeCpuMs(c), 0);
-};
 
 const sb = await startSandboxProcess();
 const sandboxPid = sb.child.pid!;

@@ -1,6 +1,6 @@
-import { test } from 'node:test';
+import { test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   CopyObjectCommand,
@@ -9,9 +9,30 @@ import {
   GetObjectCommand,
   PutObjectCommand,
   S3Client,
+  type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { sendS3 } from '../../src/aws/s3-send.js';
 import { startS3 } from '../sandbox/s3/helpers.js';
+
+/** An HTTP server answering as `handler` does, and an S3 client (path style, eu-west-1) pointed at it; both closed after `t`. */
+async function fakeS3(
+  t: TestContext,
+  handler: (req: IncomingMessage, res: ServerResponse) => void,
+  config: Partial<S3ClientConfig> = {},
+): Promise<S3Client> {
+  const server = createServer(handler);
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  t.after(() => server.close());
+  const s3 = new S3Client({
+    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    region: 'eu-west-1',
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+    ...config,
+  });
+  t.after(() => s3.destroy());
+  return s3;
+}
 
 test('sendS3: PUT, COPY and DELETE on the sandbox, each bucket its own; the objects are there as the SDK left them', async (t) => {
   const h = await startS3();
@@ -40,21 +61,15 @@ test('sendS3: PUT, COPY and DELETE on the sandbox, each bucket its own; the obje
 test("sendS3: each call's signal aborts that call only, also through the reused stack", { timeout: 20_000 }, async (t) => {
   // An endpoint that takes requests and answers only those whose key does not start with `hang`.
   const hanging: IncomingMessage[] = [];
-  const server = createServer((req, res) => {
-    req.resume();
-    if (req.url?.includes('/hang')) hanging.push(req);
-    else req.on('end', () => res.writeHead(200, { etag: '"0123456789abcdef0123456789abcdef"', 'x-amz-request-id': 'R1' }).end());
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  t.after(() => server.close());
-  const s3 = new S3Client({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'eu-west-1',
-    forcePathStyle: true,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    maxAttempts: 1,
-  });
-  t.after(() => s3.destroy());
+  const s3 = await fakeS3(
+    t,
+    (req, res) => {
+      req.resume();
+      if (req.url?.includes('/hang')) hanging.push(req);
+      else req.on('end', () => res.writeHead(200, { etag: '"0123456789abcdef0123456789abcdef"', 'x-amz-request-id': 'R1' }).end());
+    },
+    { maxAttempts: 1 },
+  );
   const put = (key: string, signal?: AbortSignal) => sendS3(s3, new PutObjectCommand({ Bucket: 'b', Key: key, Body: 'x' }), signal);
   assert.equal((await put('first.txt')).ETag, '"0123456789abcdef0123456789abcdef"');
   const a = new AbortController();
@@ -81,30 +96,24 @@ test("sendS3: S3's region redirect (followRegionRedirects) works through the reu
 }, async (t) => {
   // A bucket in us-west-2: a request signed for another region gets S3's 301 PermanentRedirect naming the region.
   const regions: string[] = [];
-  const server = createServer((req, res) => {
-    req.resume();
-    const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? '';
-    regions.push(region);
-    req.on('end', () => {
-      if (region === 'us-west-2') res.writeHead(200, { etag: '"0123456789abcdef0123456789abcdef"', 'x-amz-request-id': 'R2' }).end();
-      else
-        res
-          .writeHead(301, { 'content-type': 'application/xml', 'x-amz-bucket-region': 'us-west-2', 'x-amz-request-id': 'R3' })
-          .end(
-            '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PermanentRedirect</Code><Message>Use the us-west-2 endpoint.</Message></Error>',
-          );
-    });
-  });
-  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
-  t.after(() => server.close());
-  const s3 = new S3Client({
-    endpoint: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    region: 'eu-west-1',
-    forcePathStyle: true,
-    followRegionRedirects: true,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
-  t.after(() => s3.destroy());
+  const s3 = await fakeS3(
+    t,
+    (req, res) => {
+      req.resume();
+      const region = /Credential=[^/]+\/\d{8}\/([^/]+)\//.exec(req.headers.authorization ?? '')?.[1] ?? '';
+      regions.push(region);
+      req.on('end', () => {
+        if (region === 'us-west-2') res.writeHead(200, { etag: '"0123456789abcdef0123456789abcdef"', 'x-amz-request-id': 'R2' }).end();
+        else
+          res
+            .writeHead(301, { 'content-type': 'application/xml', 'x-amz-bucket-region': 'us-west-2', 'x-amz-request-id': 'R3' })
+            .end(
+              '<?xml version="1.0" encoding="UTF-8"?><Error><Code>PermanentRedirect</Code><Message>Use the us-west-2 endpoint.</Message></Error>',
+            );
+      });
+    },
+    { followRegionRedirects: true },
+  );
   for (const key of ['one.txt', 'two.txt']) {
     const out = await sendS3(s3, new PutObjectCommand({ Bucket: 'far-bucket', Key: key, Body: 'x' }), new AbortController().signal);
     assert.equal(out.ETag, '"0123456789abcdef0123456789abcdef"', key);
