@@ -109,7 +109,8 @@ function benchFirstFrame(): void {
   const cli = `cd ${dir} && node ${join(ROOT, 'dist/bin.cjs')} --local --bucket test-bucket`;
   const cases = [
     { name: 'bare node + ink, one <Text>', command: `node ${join(dir, 'baseline.mjs')}`, marker: 'Operations' },
-    { name: 'TUI over an in-memory session', command: `node ${join(dir, 'fake-tui.mjs')}`, marker: 'Operations' },
+    // TMPDIR: the harness has no signal handling, so tmux's SIGHUP leaves its demo file; this dir is removed at the end.
+    { name: 'TUI over an in-memory session', command: `TMPDIR=${dir} node ${join(dir, 'fake-tui.mjs')}`, marker: 'Operations' },
   ];
   const medians: number[] = [];
   console.log(`exec -> first frame in tmux 120x40 (median of ${RUNS}; tmux+shell overhead ${ms(median(spawnOverhead))} subtracted)`);

@@ -1,6 +1,6 @@
 /** Helpers for the CI end-to-end tests: spawn the built CLI with a clean, offline AWS environment. */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -14,9 +14,16 @@ export interface RunResult {
   stderr: string;
 }
 
-/** A work dir with test.txt (the blog's 29-byte file) and empty AWS config files. */
+/** Work dirs made in this test file's process: removed when it exits (a test that removes its own loses nothing). */
+const workDirs = new Set<string>();
+process.once('exit', () => {
+  for (const dir of workDirs) rmSync(dir, { recursive: true, force: true });
+});
+
+/** A work dir with test.txt (the blog's 29-byte file) and empty AWS config files; removed when the process exits. */
 export function workDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 's3trigger-ci-e2e-'));
+  workDirs.add(dir);
   writeFileSync(join(dir, 'test.txt'), 'S3 events trigger demo file.\n');
   writeFileSync(join(dir, 'aws-config'), '');
   writeFileSync(join(dir, 'aws-credentials'), '');
