@@ -269,14 +269,7 @@ async function invoke(
     return;
   }
   const clientContext = header(req, 'x-amz-client-context');
-  // END and REPORT are stored once the response is written (commitLogs below), not before.
-  const outcome = await fns.invoke(
-    name,
-    payload,
-    clientContext ? Buffer.from(clientContext, 'base64').toString('utf8') : undefined,
-    undefined,
-    true,
-  );
+  const outcome = await fns.invoke(name, payload, clientContext ? Buffer.from(clientContext, 'base64').toString('utf8') : undefined);
   const headers: Record<string, string | number> = {
     'content-type': 'application/json',
     'X-Amz-Executed-Version': executed,
@@ -286,6 +279,4 @@ async function invoke(
   if (header(req, 'x-amz-log-type') === 'Tail') headers['X-Amz-Log-Result'] = Buffer.from(outcome.logTail).toString('base64');
   res.writeHead(200, headers);
   res.end(outcome.payload);
-  // In the same turn as the response: a request the caller sends after it reads END and REPORT.
-  outcome.commitLogs?.();
 }

@@ -4,8 +4,6 @@
  * sandbox's node/python bootstraps, the Lambda Runtime API for `provided` runtimes), apart from the handler's
  * stdout/stderr, which become raw log lines. Over fd 3 each invocation ends with a marker on both streams so no
  * output is attributed late; over the Runtime API the streams are read until quiet before END.
- * Log lines reach the log store in one batch per event-loop turn; a synchronous Invoke's END and REPORT after its
- * response is written (the invoke path's latency: each append is a journal write).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, openSync, readSync } from 'node:fs';
@@ -98,16 +96,6 @@ export class ExecutionEnvironment {
   private readonly out = { stdout: new LineAssembler(), stderr: new LineAssembler() };
   /** Bytes read from stdout and stderr so far (tells drainQuietly whether output is still arriving). */
   private bytesRead = 0;
-  /**
-   * Log events not yet in the log store, in order, each with the time it was written: stored together once per
-   * event-loop turn (one append, one journal write), after a synchronous Invoke's response (InvocationRequest.deferLogs),
-   * when an invocation ends otherwise, and before the environment is killed.
-   */
-  private queued: { timestamp: number; message: string }[] = [];
-  private flushScheduled = false;
-  private readonly commitLogs = () => this.flushLogs();
-  /** Called once the queued events are stored (a Runtime API 202 that must follow END). */
-  private onCommit: (() => void)[] = [];
 
   private constructor(
     readonly spec: FunctionSpec,
@@ -148,7 +136,6 @@ export class ExecutionEnvironment {
       this.initDurationMs = performance.now() - spawnedAt;
       this.initError = error;
       this.writeHandlerError(undefined, error, 'init');
-      this.flushLogs();
     };
     const launched = this.family.launch(this.spec, this.host);
     if (!launched.ok) return failInit(launched.error);
@@ -223,7 +210,6 @@ export class ExecutionEnvironment {
           this.initError = error;
           this.writeHandlerError(undefined, error, 'init');
         }
-        this.flushLogs();
         resolve();
       };
       const timer = setTimeout(() => {
@@ -297,9 +283,7 @@ export class ExecutionEnvironment {
                 r.drained.stderr = true;
                 this.maybeFinish();
               }
-              // The runtime's 202 follows END: once END is stored (after the invoke's response, commitLogs).
-              if (this.queued.length && msg.drained) this.onCommit.push(msg.drained);
-              else msg.drained?.();
+              msg.drained?.();
             });
           } else msg.drained?.();
           this.maybeFinish();
@@ -377,26 +361,17 @@ export class ExecutionEnvironment {
   private writeMany(messages: string[]): void {
     if (!messages.length) return;
     const timestamp = Date.now();
-    for (const message of messages) this.queued.push({ timestamp, message });
-    if (!this.flushScheduled) {
-      this.flushScheduled = true;
-      setImmediate(this.commitLogs);
-    }
-    if (this.running) addToTail(this.running, messages);
-  }
-
-  private store(events: { timestamp: number; message: string }[]): void {
     try {
-      this.host.logs.append(this.logGroup, this.logStream, events);
+      // The Logs sink batches a turn's lines into one store write (logs/index.ts): order holds across environments.
+      this.host.logs.append(
+        this.logGroup,
+        this.logStream,
+        messages.map((message) => ({ timestamp, message })),
+      );
     } catch {
       // A failing log store must not take the environment (or the sandbox) down; the tail still has the lines.
     }
-  }
-
-  private flushLogs(): void {
-    this.flushScheduled = false;
-    if (this.queued.length) this.store(this.queued.splice(0));
-    for (const f of this.onCommit.splice(0)) f();
+    if (this.running) addToTail(this.running, messages);
   }
 
   private writeHandlerError(requestId: string | undefined, error: HandlerError, phase: 'invoke' | 'init', fatal = false): void {
@@ -539,8 +514,6 @@ export class ExecutionEnvironment {
       ),
     ];
     this.writeMany(closing);
-    // With deferLogs the caller stores them after its response (commitLogs); at the latest on the next loop turn.
-    if (!r.req.deferLogs) this.flushLogs();
     const tail = Buffer.from(r.tail);
     this.running = undefined;
     if (this.initError) this.kill();
@@ -552,13 +525,11 @@ export class ExecutionEnvironment {
       durationMs,
       initDurationMs,
       logTail: tail.subarray(Math.max(0, tail.length - TAIL_BYTES)).toString('utf8'),
-      commitLogs: this.commitLogs,
     });
   }
 
   /** Kills the child and its process group; the environment is never used again. */
   kill(): void {
-    this.flushLogs();
     this.alive = false;
     this.transport?.close();
     if (this.child) killProcessGroup(this.child);

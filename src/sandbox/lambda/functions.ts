@@ -396,14 +396,11 @@ export class LambdaFunctions {
     return parsed ? this.versions.invocationKey(parsed.name, parsed.qualifier) : undefined;
   }
 
-  /**
-   * RequestResponse; a function deleted before its invocation starts is ResourceNotFoundException, as AWS.
-   * `deferLogs`: the caller stores END and REPORT with the outcome's commitLogs (InvocationRequest.deferLogs).
-   */
-  async invoke(ref: string, payload: string, clientContext?: string, traceId?: string, deferLogs = false): Promise<InvocationOutcome> {
+  /** RequestResponse; a function deleted before its invocation starts is ResourceNotFoundException, as AWS. */
+  async invoke(ref: string, payload: string, clientContext?: string, traceId?: string): Promise<InvocationOutcome> {
     const name = this.runnerKeyOf(ref) ?? ref;
     try {
-      return await this.runner.invoke(name, payload, randomUUID(), clientContext, traceId, deferLogs);
+      return await this.runner.invoke(name, payload, randomUUID(), clientContext, traceId);
     } catch (err) {
       if (err instanceof FunctionGoneError) throw notFound(this.arnOf(name));
       throw err;

@@ -207,7 +207,6 @@ export class Runner {
     requestId: string = randomUUID(),
     clientContext?: string,
     traceId?: string,
-    deferLogs = false,
   ): Promise<InvocationOutcome> {
     if (!this.specOf(name)) throw new FunctionGoneError(name);
     const pool = this.pool(name);
@@ -228,7 +227,7 @@ export class Runner {
       throw new FunctionGoneError(name);
     }
     try {
-      return await env.invoke({ requestId, payload, clientContext, traceId, deferLogs });
+      return await env.invoke({ requestId, payload, clientContext, traceId });
     } finally {
       pool.active -= 1;
       this.release(name, env, generation);

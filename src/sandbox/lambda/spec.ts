@@ -42,11 +42,6 @@ export interface InvocationRequest {
   clientContext?: string;
   /** `_X_AMZN_TRACE_ID` for this invocation (`Root=…;Parent=…;Sampled=0;Lineage=…`, recursion/trace-header.ts). */
   traceId?: string;
-  /**
-   * Hold END and REPORT back until the caller calls the outcome's `commitLogs` (a synchronous Invoke: right after
-   * its response is written), at the latest until the next event-loop turn. Otherwise they are stored before it resolves.
-   */
-  deferLogs?: boolean;
 }
 
 export interface InvocationOutcome {
@@ -59,8 +54,6 @@ export interface InvocationOutcome {
   initDurationMs?: number;
   /** The invocation's log (START..REPORT), last 4 KB, for `LogType: Tail`. */
   logTail: string;
-  /** Stores END and REPORT in the log now, when the request deferred them (idempotent; see InvocationRequest.deferLogs). */
-  commitLogs?: () => void;
 }
 
 export function childEnvironment(spec: FunctionSpec, host: RuntimeHost, logStream: string): NodeJS.ProcessEnv {
