@@ -87,9 +87,11 @@ const bundleOptions = (entry, outfile) => ({
 // The whole CLI, and `s3trigger sandbox` on its own (a sandbox idles for hours holding its bundle's source).
 await build(bundleOptions('dist/cli.js', 'dist/s3trigger.cjs'));
 await build(bundleOptions('dist/sandbox/main.js', 'dist/sandbox.cjs'));
+// The firing thread a burst starts (ops/firing-thread.ts finds it next to the bundle).
+await build(bundleOptions('dist/ops/firing-worker.js', 'dist/firing-worker.cjs'));
 
 // dist/bin.cjs decodes the bundles as latin1 (a copy, where UTF-8 is a validating decode): only right for ASCII.
-for (const file of ['dist/s3trigger.cjs', 'dist/sandbox.cjs']) {
+for (const file of ['dist/s3trigger.cjs', 'dist/sandbox.cjs', 'dist/firing-worker.cjs']) {
   const nonAscii = (await readFile(file)).findIndex((byte) => byte > 0x7f);
   if (nonAscii >= 0) throw new Error(`${file} has a non-ASCII byte at offset ${nonAscii}: bin.cjs reads it as latin1`);
 }

@@ -140,6 +140,12 @@ export interface SessionApi {
   /** Aborts an in-flight operation (multipart: AbortMultipartUpload, temp file removed). */
   cancel(opId: number): Promise<void>;
   /**
+   * From now on, runs fired operations on a firing thread (ops/firing-thread.ts) holding `files` in memory, so that
+   * the live tail and matching keep the main thread to themselves (bursts). Resolves with the function that ends it
+   * (it waits for the operations the thread runs), or undefined where operations stay on the main thread.
+   */
+  offloadFiring?(files: string[]): Promise<(() => Promise<void>) | undefined>;
+  /**
    * Waits at most `maxMs` for the recursive loops the ops started to be stopped by Lambda's recursion detection
    * (each reported as a Warning on its op); sandbox targets only, at once elsewhere.
    */

@@ -13,6 +13,7 @@ import { bucketNameProblem, ensureBucket } from './ops/bucket.js';
 import { resolveTarget, type ResolveOptions, type Target } from './target.js';
 import { AppError, ExitCode, oneLine } from './errors.js';
 import type { Observer } from './observe/observer.js';
+import type { FiringThread } from './ops/firing-thread.js';
 import { discover, logGroupOf, notifyWarning } from './observe/discover.js';
 import { functionsFor } from './observe/chain-expect.js';
 
@@ -96,6 +97,7 @@ class Session implements SessionApi {
   private notification: Notification | undefined;
   private closing: Promise<void> | undefined;
   private readonly now: () => number;
+  private firing: FiringThread | undefined;
   /** The fold of every op this session fired; settled ops are forgotten past MAX_KEPT_OPS. */
   private readonly ops = new OpBook();
   private readonly waiters = new Map<number, (state: OpState) => void>();
@@ -368,7 +370,8 @@ class Session implements SessionApi {
       this.emit({ type: 'OpAcked', opId, result });
       this.awaitInvocation(opId, result, eventNames);
     };
-    const done = runOp(
+    const run = this.firing ? this.firing.run.bind(this.firing) : runOp;
+    const done = run(
       {
         opId,
         s3: this.t.s3,
@@ -411,6 +414,23 @@ class Session implements SessionApi {
       this.early.delete(opId);
       this.emit({ type: 'MatchTimeout', opId }); // nothing is tailed: no invocation can ever match
     }
+  }
+
+  async offloadFiring(files: string[]): Promise<(() => Promise<void>) | undefined> {
+    // A session with its own clock (tests) keeps it: the thread stamps times with Date.now().
+    if (this.firing || this.options.now) return undefined;
+    const { FiringThread } = await import('./ops/firing-thread.js');
+    const thread = new FiringThread(this.t.s3Config, files, this.t.info.kind !== 'sandbox');
+    try {
+      await thread.ready();
+    } catch {
+      return undefined; // no thread (e.g. out of memory for one): operations stay on this thread
+    }
+    this.firing = thread;
+    return async () => {
+      if (this.firing === thread) this.firing = undefined;
+      await thread.close();
+    };
   }
 
   async cancel(opId: number): Promise<void> {

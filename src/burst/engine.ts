@@ -168,6 +168,8 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
   // file (PUT, POST). Unreadable: each operation reads it and fails with its own error, as without holding.
   const sendsBody = plan.kind === 'put' || plan.kind === 'post';
   let release = sendsBody || setup.length ? await holdBody(file).catch(() => undefined) : undefined;
+  // The operations go to a firing thread (ops/firing-thread.ts) once it has started, meanwhile they run here.
+  const offloading = session.offloadFiring?.(sendsBody || setup.length ? [file] : []).catch(() => undefined);
   try {
     // Untimed: the source objects (their own invocations are matched to them here, not to the burst).
     let setupError: string | undefined;
@@ -194,6 +196,10 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
       release = undefined;
     }
     phase = 'firing';
+    if (await offloading) {
+      release?.(); // the firing thread holds its own copy
+      release = undefined;
+    }
     await pool(
       inputs.length,
       plan.parallel,
@@ -214,6 +220,7 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
     return { runId, keys, states: ids.map((id) => states.get(id)!).filter(Boolean), interrupted: stopped() };
   } finally {
     release?.();
+    await (await offloading)?.();
     clearTimeout(timer);
     unsubscribe();
     o.onProgress?.(progress());

@@ -59,6 +59,40 @@ test('--local --burst 200 --parallel 16 --json: every operation matched exactly 
   assert.equal(summary.exitCode, 0);
 });
 
+test('--op copy, delete, post and multipart bursts (fired from the firing thread): every operation acknowledged and matched once', {
+  skip,
+}, async (t) => {
+  const dir = workDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  for (const [op, extra] of [
+    ['copy', []],
+    ['delete', []],
+    ['post', []],
+    ['multipart', ['--size', '1']],
+  ] as const) {
+    const r = await runCli(
+      ['--local', '--bucket', `b-${op}`, '--burst', '12', '--parallel', '4', '--op', op, ...extra, '--timeout', '30s', '--json'],
+      dir,
+    );
+    assert.equal(r.code, 0, `${op}: ${r.stderr}`);
+    const records = ndjson(r.stdout);
+    const ops = records.filter((x) => x.type === 'op');
+    assert.equal(ops.length, 12, op);
+    for (const o of ops) {
+      assert.equal(o.op, op);
+      assert.equal(o.status, 'matched', `${op} ${o.key}: ${o.status}`);
+      assert.equal(o.matches.length, 1, `${op} ${o.key} matched exactly once`);
+      assert.ok(o.result.requestId, `${op}: S3's request id came back from the thread`);
+      assert.ok(o.result.ackedAt >= o.result.startedAt);
+    }
+    assert.equal(new Set(ops.map((o) => o.match.requestId)).size, 12, `${op}: one invocation per operation`);
+    const summary = records.at(-1)!;
+    assert.equal(summary.op, op);
+    assert.equal(summary.matched, 12);
+    assert.equal(summary.failed, 0);
+  }
+});
+
 test('--same-key on --timing aws: matched + coalesced + lost = N, coalesced counted when it happens', { skip }, async (t) => {
   const dir = workDir();
   t.after(() => rmSync(dir, { recursive: true, force: true }));

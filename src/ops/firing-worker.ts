@@ -1,0 +1,67 @@
+/**
+ * The firing thread's entry (a worker_threads Worker started by firing-thread.ts): runs operations with its own S3
+ * client, built from the session's S3 client config, and posts each one's acknowledgement, progress and result back.
+ * Messages are FiringRequest in, FiringReply out (firing-thread.ts).
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
+import { runOp } from './index.js';
+import { holdBody } from './held-bodies.js';
+import { scrubCredentialsOf } from './errors.js';
+import type { FiringReply, FiringRequest } from './firing-thread.js';
+
+const port = parentPort!;
+const { s3Config, scrub } = workerData as { s3Config: S3ClientConfig; scrub: boolean };
+const s3 = new S3Client(s3Config);
+if (scrub) scrubCredentialsOf(s3);
+const running = new Map<number, AbortController>();
+const releases: (() => void)[] = [];
+const reply = (m: FiringReply) => port.postMessage(m);
+
+port.on('message', (m: FiringRequest) => {
+  switch (m.t) {
+    case 'hold':
+      void Promise.all(
+        m.files.map((f) =>
+          holdBody(f).then(
+            (r) => releases.push(r),
+            () => undefined,
+          ),
+        ),
+      ).then(() => reply({ t: 'held' }));
+      return;
+    case 'abort':
+      running.get(m.opId)?.abort();
+      return;
+    case 'run': {
+      const controller = new AbortController();
+      running.set(m.opId, controller);
+      let ackedWith: unknown;
+      void runOp(
+        {
+          opId: m.opId,
+          s3,
+          s3Config,
+          signal: controller.signal,
+          now: Date.now,
+          onProgress: (loaded, total) => reply({ t: 'progress', opId: m.opId, loaded, ...(total !== undefined ? { total } : {}) }),
+          onAcked: (result) => {
+            ackedWith = result;
+            reply({ t: 'acked', opId: m.opId, result });
+          },
+          ...(m.functions ? { functions: m.functions } : {}),
+        },
+        m.input,
+      ).then((result) => {
+        running.delete(m.opId);
+        reply(result === ackedWith ? { t: 'done', opId: m.opId } : { t: 'done', opId: m.opId, result });
+      });
+      return;
+    }
+    case 'close':
+      for (const release of releases) release();
+      s3.destroy();
+      port.close();
+      return;
+  }
+});
