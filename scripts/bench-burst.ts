@@ -23,7 +23,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CloudWatchLogsClient, CreateLogGroupCommand, StartLiveTailCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { sendS3 } from '../src/aws/s3-send.js';
-import { cpuMs, treeCpuMs } from './bench/proc.js';
+import { cpuMs, threadCpuMs, treeCpuMs } from './bench/proc.js';
 import { emitFigure } from './bench/figures.js';
 
 const CLI = resolve('dist/bin.cjs');
@@ -187,7 +187,16 @@ async function startCpuMs(endpoint: string): Promise<number> {
 async function burst(
   endpoint: string,
   count = N,
-): Promise<{ summary: Summary; ops: OpRecord[]; peakMiB: number; cpuMs: number; code: number | null }> {
+): Promise<{
+  summary: Summary;
+  ops: OpRecord[];
+  peakMiB: number;
+  cpuMs: number;
+  /** CPU ms of the main thread (the live tail, matching, output), and of all the others (the firing thread, GC, libuv's pool). */
+  mainThreadMs: number;
+  otherThreadsMs: number;
+  code: number | null;
+}> {
   const child = spawn(
     process.execPath,
     [
@@ -209,9 +218,11 @@ async function burst(
   );
   let peak = 0;
   let cpu = 0;
+  const threads = new Map<number, number>();
   const sampler = setInterval(() => {
     peak = Math.max(peak, hwmKb(child.pid!));
     cpu = Math.max(cpu, cpuMs(child.pid!));
+    for (const [tid, ms] of threadCpuMs(child.pid!)) threads.set(tid, Math.max(ms, threads.get(tid) ?? 0));
   }, 20);
   let stdout = '';
   let stderr = '';
@@ -226,7 +237,16 @@ async function burst(
     .map((l) => JSON.parse(l) as { type: string });
   const summary = records.find((r) => r.type === 'summary') as Summary | undefined;
   if (!summary) throw new Error(`no summary record (exit ${code}): ${stderr.trim().split('\n').slice(-3).join(' | ')}`);
-  return { summary, ops: records.filter((r): r is OpRecord => r.type === 'op'), peakMiB: peak / 1024, cpuMs: cpu, code };
+  const mainThreadMs = threads.get(child.pid!) ?? 0;
+  return {
+    summary,
+    ops: records.filter((r): r is OpRecord => r.type === 'op'),
+    peakMiB: peak / 1024,
+    cpuMs: cpu,
+    mainThreadMs,
+    otherThreadsMs: [...threads.values()].reduce((a, b) => a + b, 0) - mainThreadMs,
+    code,
+  };
 }
 
 function percentile(values: number[], p: number): number {
@@ -242,7 +262,7 @@ async function main() {
     const startCpu = await startCpuMs(sandbox.endpoint);
     const observer = await referenceObserver(sandbox.endpoint);
     const sandboxBefore = { main: cpuMs(sandbox.child.pid!), tree: treeCpuMs(sandbox.child.pid!) };
-    const { summary: s, ops, peakMiB, cpuMs: cliCpu, code } = await burst(sandbox.endpoint);
+    const { summary: s, ops, peakMiB, cpuMs: cliCpu, mainThreadMs, otherThreadsMs, code } = await burst(sandbox.endpoint);
     observer.stop();
     const sandboxCpu = { main: cpuMs(sandbox.child.pid!) - sandboxBefore.main, tree: treeCpuMs(sandbox.child.pid!) - sandboxBefore.tree };
     const reports = ops.flatMap((o) => o.log.filter((l) => l.kind === 'report'));
@@ -275,6 +295,9 @@ async function main() {
     const perOp = (ms: number) => (ms / N).toFixed(2);
     console.log(
       `  CPU per op: s3trigger CLI ${perOp(cliCpu)} ms (last sample before exit); sandbox ${perOp(sandboxCpu.main)} ms, with its Lambda runtimes ${perOp(sandboxCpu.tree)} ms`,
+    );
+    console.log(
+      `    the CLI by thread: main (live tail, matching, output) ${perOp(mainThreadMs)} ms, the others (the firing thread's S3 requests, GC, libuv) ${perOp(otherThreadsMs)} ms`,
     );
     console.log(
       `    of which the CLI's fixed cost (a --burst 1 run: start, discovery, tail, exit) ${startCpu} ms: ${perOp(cliCpu - startCpu)} ms per op beyond it`,
