@@ -12,19 +12,36 @@ import type { OpContext } from './context.js';
 import type { OpInput, OpResult } from './types.js';
 import { keyOf } from './index.js';
 
-/** Main thread → firing thread. */
+/** Main thread → firing thread (posted in batches: an array per event-loop turn). */
 export type FiringRequest =
   | { t: 'run'; opId: number; input: OpInput; functions?: readonly string[] }
   | { t: 'abort'; opId: number }
   | { t: 'hold'; files: string[] }
   | { t: 'close' };
 
-/** Firing thread → main thread. `done` without a result: the result is the one `acked` carried. */
+/** Firing thread → main thread (in batches). `done` without a result: the result is the one `acked` carried. */
 export type FiringReply =
   | { t: 'acked'; opId: number; result: OpResult }
   | { t: 'progress'; opId: number; loaded: number; total?: number }
   | { t: 'done'; opId: number; result?: OpResult }
   | { t: 'held' };
+
+/**
+ * Queues messages and posts them as one array per event-loop turn: a turn of a burst sends or answers dozens of
+ * operations, and each postMessage is a copy and a wake-up of the other thread.
+ */
+export function batched<T>(post: (batch: T[]) => void): (m: T) => void {
+  let queue: T[] | undefined;
+  return (m) => {
+    if (queue) return void queue.push(m);
+    queue = [m];
+    setImmediate(() => {
+      const batch = queue!;
+      queue = undefined;
+      post(batch);
+    });
+  };
+}
 
 interface Waiting {
   ctx: OpContext;
@@ -72,19 +89,8 @@ export class FiringThread {
       heldOk = ok;
       startFailed = fail;
     });
-    this.worker.on('message', (m: FiringReply) => {
-      if (m.t === 'held') return heldOk();
-      const w = this.waiting.get(m.opId);
-      if (!w) return;
-      if (m.t === 'progress') w.ctx.onProgress?.(m.loaded, m.total);
-      else if (m.t === 'acked') {
-        w.acked = m.result;
-        w.ctx.onAcked?.(m.result);
-      } else {
-        this.waiting.delete(m.opId);
-        w.done(m.result ?? w.acked!);
-        if (this.waiting.size === 0) this.drained?.();
-      }
+    this.worker.on('message', (batch: FiringReply[]) => {
+      for (const m of batch) this.receive(m, heldOk);
     });
     this.worker.on('error', (err) => {
       startFailed(err);
@@ -128,8 +134,24 @@ export class FiringThread {
     });
   }
 
-  private post(m: FiringRequest): void {
-    this.worker.postMessage(m);
+  private readonly post = batched<FiringRequest>((batch) => this.worker.postMessage(batch));
+
+  private receive(m: FiringReply, held: () => void): void {
+    if (m.t === 'held') {
+      held();
+      return;
+    }
+    const w = this.waiting.get(m.opId);
+    if (!w) return;
+    if (m.t === 'progress') w.ctx.onProgress?.(m.loaded, m.total);
+    else if (m.t === 'acked') {
+      w.acked = m.result;
+      w.ctx.onAcked?.(m.result);
+    } else {
+      this.waiting.delete(m.opId);
+      w.done(m.result ?? w.acked!);
+      if (this.waiting.size === 0) this.drained?.();
+    }
   }
 
   private failAll(err: Error): void {

@@ -8,7 +8,7 @@ import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { runOp } from './index.js';
 import { holdBody } from './held-bodies.js';
 import { scrubCredentialsOf } from './errors.js';
-import type { FiringReply, FiringRequest } from './firing-thread.js';
+import { batched, type FiringReply, type FiringRequest } from './firing-thread.js';
 
 const port = parentPort!;
 const { s3Config, scrub } = workerData as { s3Config: S3ClientConfig; scrub: boolean };
@@ -16,9 +16,13 @@ const s3 = new S3Client(s3Config);
 if (scrub) scrubCredentialsOf(s3);
 const running = new Map<number, AbortController>();
 const releases: (() => void)[] = [];
-const reply = (m: FiringReply) => port.postMessage(m);
+const reply = batched<FiringReply>((batch) => port.postMessage(batch));
 
-port.on('message', (m: FiringRequest) => {
+port.on('message', (batch: FiringRequest[]) => {
+  for (const m of batch) receive(m);
+});
+
+function receive(m: FiringRequest): void {
   switch (m.t) {
     case 'hold':
       void Promise.all(
@@ -64,4 +68,4 @@ port.on('message', (m: FiringRequest) => {
       port.close();
       return;
   }
-});
+}
