@@ -4,6 +4,7 @@
  * While operations await a match, a live session is backed by FilterLogEvents reads (at most one
  * request a second for the group) over the window since the oldest of them: a stream that stays
  * silent (an emulator whose live tail carries no Lambda logs) or that AWS samples still matches.
+ * Once the session has delivered lines, only ops awaiting longer than a grace are backed.
  * Every event passes one Deduper, so the live/backfill/poll overlaps deliver each event once.
  */
 import type { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
@@ -41,13 +42,22 @@ export interface GroupTailOptions {
    * Start (ms, Lambda's clock) of the window that may hold the invocations of the ops awaiting a match, undefined when
    * none awaits: a live session is backed by reads of it.
    */
-  awaitingSince?(): number | undefined;
+  awaitingSince?(olderThanMs?: number): number | undefined;
+  /** See LIVE_BACKING_GRACE_MS. */
+  liveBackingGraceMs?: number;
   onEvents(events: RawLogEvent[]): void;
   onState(state: TailState): void;
 }
 
 /** A live session's backing reads: at most one FilterLogEvents request per this many ms for the group. */
 export const LIVE_BACKING_SPACING_MS = 1000;
+
+/**
+ * Once a live session has delivered lines (it carries the group's logs), an op is backed by reads only after awaiting
+ * its match this long (ms): past S3's usual delivery delay on AWS, and never reached in a sandbox burst, whose lines
+ * the stream brings in milliseconds (reads of 15 s windows there re-parsed every line already delivered).
+ */
+export const LIVE_BACKING_GRACE_MS = 3000;
 
 /** Reconnect attempts that never reach a session before live tail is given up for polling. */
 const MAX_FAILED_CONNECTS = 4;
@@ -148,13 +158,13 @@ export class GroupTail {
    * Until `session` aborts: while ops await a match, reads the window since the oldest of them (from the previous
    * read less `overlapMs` once one succeeded), within the shared budget and at most one request per second here.
    */
-  private async backLiveSession(session: AbortSignal): Promise<void> {
+  private async backLiveSession(session: AbortSignal, delivered: () => boolean): Promise<void> {
     const gate = allGates(new RateGate(LIVE_BACKING_SPACING_MS, this.o.now), this.o.gate);
     let lastRead: number | undefined;
     let wait = 250;
     while (await sleep(wait, session)) {
       wait = 250;
-      const since = this.o.awaitingSince?.();
+      const since = this.o.awaitingSince?.(delivered() ? (this.o.liveBackingGraceMs ?? LIVE_BACKING_GRACE_MS) : 0);
       if (since === undefined) {
         lastRead = undefined;
         continue;
@@ -198,7 +208,10 @@ export class GroupTail {
       }
       let connectedAt: number | undefined;
       const session = new AbortController();
-      const backing = this.o.awaitingSince ? this.backLiveSession(AbortSignal.any([this.signal, session.signal])) : undefined;
+      let delivered = false;
+      const backing = this.o.awaitingSince
+        ? this.backLiveSession(AbortSignal.any([this.signal, session.signal]), () => delivered)
+        : undefined;
       const end = await runLiveTail({
         logs: this.o.logs,
         logGroup,
@@ -212,7 +225,10 @@ export class GroupTail {
             .then(() => sleep(this.o.settleMs, this.signal))
             .then((ok) => (ok ? this.backfill(from) : undefined));
         },
-        onEvents: (events) => this.deliver(events, 'live'),
+        onEvents: (events) => {
+          if (events.length > 0) delivered = true;
+          this.deliver(events, 'live');
+        },
       });
       session.abort();
       await backing;

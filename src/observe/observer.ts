@@ -13,7 +13,7 @@ import type { SessionEvent } from '../events.js';
 import type { OpResult } from '../ops/types.js';
 import { awaitsMore, decideMatchAmong, evidenceFor, evidenceOf, mayBeEvidence, type OpCandidate } from './correlate.js';
 import { CandidateIndex } from './candidates.js';
-import { GroupTail } from './group-tail.js';
+import { GroupTail, LIVE_BACKING_GRACE_MS } from './group-tail.js';
 import { InvocationBook, isComplete, type EvidenceTest } from './invocations.js';
 import { toLogLine, type RawLogEvent } from './lambda-log.js';
 import { computeLatency } from './latency.js';
@@ -48,6 +48,11 @@ export interface ObserverOptions {
   clockSkewMs?: number;
   /** Second backfill delay after a live (re)connect (ms). Default 3000. */
   settleMs?: number;
+  /**
+   * Once a live session has delivered lines, only ops awaiting their match longer than this are backed by
+   * FilterLogEvents reads (ms). Default LIVE_BACKING_GRACE_MS.
+   */
+  liveBackingGraceMs?: number;
   /** Read the sandbox's recursion records (loop-watch.ts): targets other than AWS. */
   loopRecords?: boolean;
 }
@@ -165,7 +170,8 @@ export class Observer {
         maxBackoffMs: o.maxBackoffMs ?? 30_000,
         settleMs: o.settleMs ?? 3000,
         now: this.now,
-        awaitingSince: () => this.awaitingSince(),
+        awaitingSince: (olderThanMs) => this.awaitingSince(olderThanMs),
+        liveBackingGraceMs: o.liveBackingGraceMs ?? LIVE_BACKING_GRACE_MS,
         onEvents: (events) => this.ingest(events),
         onState: (state) => this.emit({ type: 'TailState', state }),
       });
@@ -225,10 +231,14 @@ export class Observer {
     return this.options.clockSkewMs ?? 2000;
   }
 
-  /** Lambda-clock start of the window holding the invocations of the ops awaiting their first match; undefined when none. */
-  private awaitingSince(): number | undefined {
+  /**
+   * Lambda-clock start of the window holding the invocations of the ops awaiting their first match (those started at
+   * least `olderThanMs` ago); undefined when none.
+   */
+  private awaitingSince(olderThanMs = 0): number | undefined {
     let oldest = Infinity;
-    for (const op of this.candidates.all()) if (awaitsMore(op)) oldest = Math.min(oldest, op.startedAt);
+    const latest = this.now() - olderThanMs;
+    for (const op of this.candidates.all()) if (awaitsMore(op) && op.startedAt <= latest) oldest = Math.min(oldest, op.startedAt);
     return oldest === Infinity ? undefined : oldest - this.skewMs() + matchingOffset(this.clockOffset, this.skewMs());
   }
 

@@ -84,6 +84,35 @@ test('a live tail that connects but stays silent is backed by FilterLogEvents: e
   });
 });
 
+test("a live tail that carries the group's lines is not re-read for ops younger than the grace; older ones are still backed", async () => {
+  await withProxy(async (proxy, logs) => {
+    const group = `/aws/lambda/trusted-${++n}`;
+    await createGroup(direct, group, ['s']);
+    const observer = new Observer({ logs, logGroups: [group], ...FAST, liveBackingGraceMs: 1500 });
+    const rec = new Recorder(observer);
+    try {
+      await observer.start();
+      await rec.waitFor((e) => e.type === 'TailState' && e.state.mode === 'live', 'live');
+      await new Promise((r) => setTimeout(r, 600)); // the connect backfills are over: only the backing reads remain
+      // The live stream delivers: op 1's invocation arrives through it.
+      observer.pending(1, 'test-bucket', 'trusted-1.txt');
+      observer.await({ result: acked(1, 'trusted-1.txt'), eventNames: ['ObjectCreated:Put'], timeoutMs: 20_000 });
+      await putInvocation(direct, group, 's', requestId(201), [demoPrint('ObjectCreated:Put', 'trusted-1.txt')]);
+      await rec.waitFor((e) => e.type === 'Matched' && e.opId === 1, 'op 1 matched');
+      // Op 2 awaits an invocation that has not come yet: within the grace the live stream is trusted.
+      const readsBefore = proxy.count('FilterLogEvents');
+      observer.pending(2, 'test-bucket', 'trusted-2.txt');
+      observer.await({ result: acked(2, 'trusted-2.txt'), eventNames: ['ObjectCreated:Put'], timeoutMs: 20_000 });
+      await new Promise((r) => setTimeout(r, 1000));
+      assert.equal(proxy.count('FilterLogEvents'), readsBefore, 'no backing read within the grace');
+      await new Promise((r) => setTimeout(r, 1500));
+      assert.ok(proxy.count('FilterLogEvents') > readsBefore, 'past the grace, the op is backed by reads');
+    } finally {
+      await observer.stop();
+    }
+  });
+});
+
 test('polled events without eventId: overlapping windows add nothing, a line printed twice in one ms stays twice', async () => {
   await withProxy(async (proxy, logs) => {
     const group = `/aws/lambda/no-event-id-${++n}`;
