@@ -269,14 +269,21 @@ async function invoke(
     return;
   }
   const clientContext = header(req, 'x-amz-client-context');
-  const outcome = await fns.invoke(name, payload, clientContext ? Buffer.from(clientContext, 'base64').toString('utf8') : undefined);
+  const tail = header(req, 'x-amz-log-type') === 'Tail';
+  const outcome = await fns.invoke(
+    name,
+    payload,
+    clientContext ? Buffer.from(clientContext, 'base64').toString('utf8') : undefined,
+    undefined,
+    tail,
+  );
   const headers: Record<string, string | number> = {
     'content-type': 'application/json',
     'X-Amz-Executed-Version': executed,
     'content-length': Buffer.byteLength(outcome.payload),
   };
   if (outcome.status !== 'success') headers['X-Amz-Function-Error'] = 'Unhandled';
-  if (header(req, 'x-amz-log-type') === 'Tail') headers['X-Amz-Log-Result'] = Buffer.from(outcome.logTail).toString('base64');
+  if (tail) headers['X-Amz-Log-Result'] = Buffer.from(outcome.logTail).toString('base64');
   res.writeHead(200, headers);
   res.end(outcome.payload);
 }

@@ -369,9 +369,9 @@ export class ExecutionEnvironment {
         messages.map((message) => ({ timestamp, message })),
       );
     } catch {
-      // A failing log store must not take the environment (or the sandbox) down; the tail still has the lines.
+      // A failing log store must not take the environment (or the sandbox) down; a LogType Tail still has the lines.
     }
-    if (this.running) addToTail(this.running, messages);
+    if (this.running?.req.tail) addToTail(this.running, messages);
   }
 
   private writeHandlerError(requestId: string | undefined, error: HandlerError, phase: 'invoke' | 'init', fatal = false): void {
@@ -514,7 +514,7 @@ export class ExecutionEnvironment {
       ),
     ];
     this.writeMany(closing);
-    const tail = Buffer.from(r.tail);
+    const tail = r.tail ? Buffer.from(r.tail) : undefined;
     this.running = undefined;
     if (this.initError) this.kill();
     r.resolve({
@@ -524,7 +524,7 @@ export class ExecutionEnvironment {
       error,
       durationMs,
       initDurationMs,
-      logTail: tail.subarray(Math.max(0, tail.length - TAIL_BYTES)).toString('utf8'),
+      logTail: tail ? tail.subarray(Math.max(0, tail.length - TAIL_BYTES)).toString('utf8') : '',
     });
   }
 

@@ -396,11 +396,14 @@ export class LambdaFunctions {
     return parsed ? this.versions.invocationKey(parsed.name, parsed.qualifier) : undefined;
   }
 
-  /** RequestResponse; a function deleted before its invocation starts is ResourceNotFoundException, as AWS. */
-  async invoke(ref: string, payload: string, clientContext?: string, traceId?: string): Promise<InvocationOutcome> {
+  /**
+   * RequestResponse; a function deleted before its invocation starts is ResourceNotFoundException, as AWS. `tail`:
+   * the outcome's logTail is kept (Invoke with `LogType: Tail`).
+   */
+  async invoke(ref: string, payload: string, clientContext?: string, traceId?: string, tail = false): Promise<InvocationOutcome> {
     const name = this.runnerKeyOf(ref) ?? ref;
     try {
-      return await this.runner.invoke(name, payload, randomUUID(), clientContext, traceId);
+      return await this.runner.invoke(name, payload, randomUUID(), clientContext, traceId, tail);
     } catch (err) {
       if (err instanceof FunctionGoneError) throw notFound(this.arnOf(name));
       throw err;

@@ -133,6 +133,7 @@ export async function createLambdaService(ctx: SandboxContext, options: LambdaSe
     forget: (name) => {
       eventInvokeConfigs.forget(name);
       concurrency.forget(name);
+      recursionConfigs.forget(name);
     },
   });
   const mappings = new EventSourceMappings(new MappingStore(join(root, 'event-source-mappings.json'), ctx.log), {

@@ -207,6 +207,7 @@ export class Runner {
     requestId: string = randomUUID(),
     clientContext?: string,
     traceId?: string,
+    tail = false,
   ): Promise<InvocationOutcome> {
     if (!this.specOf(name)) throw new FunctionGoneError(name);
     const pool = this.pool(name);
@@ -227,7 +228,7 @@ export class Runner {
       throw new FunctionGoneError(name);
     }
     try {
-      return await env.invoke({ requestId, payload, clientContext, traceId });
+      return await env.invoke({ requestId, payload, clientContext, traceId, tail });
     } finally {
       pool.active -= 1;
       this.release(name, env, generation);

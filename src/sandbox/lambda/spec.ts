@@ -42,6 +42,8 @@ export interface InvocationRequest {
   clientContext?: string;
   /** `_X_AMZN_TRACE_ID` for this invocation (`Root=…;Parent=…;Sampled=0;Lineage=…`, recursion/trace-header.ts). */
   traceId?: string;
+  /** Keep the invocation's log for `logTail` (Invoke with `LogType: Tail`); without it `logTail` is empty. */
+  tail?: boolean;
 }
 
 export interface InvocationOutcome {
@@ -52,7 +54,7 @@ export interface InvocationOutcome {
   error?: HandlerError;
   durationMs: number;
   initDurationMs?: number;
-  /** The invocation's log (START..REPORT), last 4 KB, for `LogType: Tail`. */
+  /** The invocation's log (START..REPORT), last 4 KB, for `LogType: Tail`; empty unless the request asked (`tail`). */
   logTail: string;
 }
 

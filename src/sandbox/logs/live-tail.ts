@@ -1,6 +1,6 @@
 /**
  * StartLiveTail: an `application/vnd.amazon.eventstream` response that pushes ingested events to the client:
- * at once (instant timing) or once a second, sampled above 500, as AWS does (`--timing aws`).
+ * as they come (instant timing; appends within MIN_UPDATE_GAP_MS share an update) or once a second, sampled above 500, as AWS does (`--timing aws`).
  */
 import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
@@ -13,6 +13,13 @@ import { optionalString, optionalStringList, type Input } from './input.js';
 import type { GroupState, LogEventStore, StoredEvent, StreamState } from './store.js';
 import type { SandboxTiming } from '../timing/profile.js';
 import { sampleInOrder, type Random } from '../timing/random.js';
+
+/**
+ * Without an update interval, the least time between two updates of a session (ms): appends that come closer (a
+ * burst's invocations, each its own loop turn) share one update instead of a frame each, which the sandbox
+ * encodes and every client decodes. Below what a reader notices; an update after a quiet spell goes at once.
+ */
+export const MIN_UPDATE_GAP_MS = 10;
 
 /** What AWS buffers for a client that reads slower than events arrive; older events are dropped beyond it. */
 export const MAX_BUFFERED_RESULTS = 5000;
@@ -117,8 +124,10 @@ export interface LiveTailSession {
 
 /** How a session paces its updates (from the sandbox's timing). */
 export interface LiveTailPacing {
-  /** One sessionUpdate per interval, empty when idle (AWS); undefined: each append is pushed at once. */
+  /** One sessionUpdate per interval, empty when idle (AWS); undefined: each append is pushed as it comes. */
   updateIntervalMs?: number;
+  /** Without an interval: the least time between two updates (ms); MIN_UPDATE_GAP_MS when absent. */
+  minUpdateGapMs?: number;
   /** At most this many events per update; with an interval, more visible in one are sampled down to it. */
   maxEventsPerUpdate: number;
   sessionTimeoutMs: number;
@@ -135,7 +144,8 @@ export function liveTailPacing(timing: Pick<SandboxTiming, 'liveTail' | 'samplin
  * Opens the stream on `res` and keeps it fed until the client leaves or `end()` is called. Events are sent once
  * visible (their ingestionTime has passed: logs/ingestion.ts). With an update interval, as AWS does: one
  * sessionUpdate per interval (on the clock's interval boundaries), empty when nothing arrived, at most 500 events, a larger set sampled down to 500
- * with `sessionMetadata.sampled: true`; without one, each append is pushed at once in chunks of 500.
+ * with `sessionMetadata.sampled: true`; without one, appends are pushed as they come (at most one update per
+ * MIN_UPDATE_GAP_MS, so appends closer together share it) in chunks of 500.
  */
 export function openLiveTailSession(
   store: LogEventStore,
@@ -146,9 +156,13 @@ export function openLiveTailSession(
   onEnd: () => void,
 ): LiveTailSession {
   const max = pacing.maxEventsPerUpdate;
+  const gap = pacing.minUpdateGapMs ?? MIN_UPDATE_GAP_MS;
   let pending: LiveTailSessionLogEvent[] = [];
   let flushQueued = false;
   let ended = false;
+  /** When the last instant update was written (performance.now()), and the wait for the next one. */
+  let lastUpdateAt = Number.NEGATIVE_INFINITY;
+  let gapTimer: NodeJS.Timeout | undefined;
 
   const write = (frame: Uint8Array) => {
     if (!ended) res.write(frame);
@@ -158,9 +172,12 @@ export function openLiveTailSession(
   let dropped = false;
   const flush = () => {
     flushQueued = false;
+    clearTimeout(gapTimer);
+    gapTimer = undefined;
     if (res.writableNeedDrain) return; // resumed on 'drain'
     const batch = pending;
     pending = [];
+    if (batch.length > 0) lastUpdateAt = performance.now();
     for (let i = 0; i < batch.length; i += max) update(batch.slice(i, i + max), dropped);
     dropped = false;
   };
@@ -195,7 +212,11 @@ export function openLiveTailSession(
     }
     if (!paced && !flushQueued) {
       flushQueued = true;
-      queueMicrotask(flush);
+      const wait = lastUpdateAt + gap - performance.now();
+      if (wait > 0) {
+        gapTimer = setTimeout(flush, wait);
+        gapTimer.unref();
+      } else queueMicrotask(flush);
     }
   });
   if (pacing.updateIntervalMs !== undefined) scheduleTick(pacing.updateIntervalMs);
@@ -205,6 +226,7 @@ export function openLiveTailSession(
     unsubscribe();
     clearTimeout(timeout);
     clearTimeout(ticker);
+    clearTimeout(gapTimer);
     onEnd();
   };
   const timeout = setTimeout(() => {

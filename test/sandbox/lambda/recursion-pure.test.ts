@@ -176,3 +176,34 @@ test('with Allow the guard never stops; an SQS batch stop is left to the caller 
   assert.equal(queue.lines.length, 0);
   assert.equal(stopped.length, 0);
 });
+
+test("a chain's origin is named from its first event, small or large; a chain's first invocations read no setting", () => {
+  let reads = 0;
+  const sink = new RecordingSink();
+  const guard = new RecursionGuard({
+    arnOf: (name) => `arn:aws:lambda:eu-west-1:000000000000:function:${name}`,
+    recursiveLoop: () => {
+      reads++;
+      return 'Terminate';
+    },
+    logs: () => sink,
+    log: () => {},
+  });
+  // A large first event (an SQS batch's size) is read at once rather than kept; a small one when a record needs it.
+  const large = JSON.stringify({
+    Records: [{ eventName: 'ObjectCreated:Put', s3: { bucket: { name: 'b' }, object: { key: 'big.png' } }, padding: 'x'.repeat(20_000) }],
+  });
+  for (const [first, key] of [
+    [large, 'big.png'],
+    [putEvent('small.png'), 'small.png'],
+  ] as const) {
+    const a = guard.admit('stamp', first, undefined, 'async');
+    assert.equal(a.ok, true);
+    assert.equal(reads, 0, 'the first invocation of a chain needs no setting');
+    const b = guard.admit('stamp', putEvent('next.png'), a.ok ? a.traceId : undefined, 'async');
+    assert.equal(b.ok, true);
+    const record = JSON.parse(sink.messages(RECURSION_LOG_GROUP).at(-1)!);
+    assert.deepEqual([record.type, record.origin.key, record.event.key], ['RecursiveInvocationDetected', key, 'next.png']);
+    reads = 0;
+  }
+});

@@ -31,7 +31,7 @@ const linesOf = (stream: string) => h.sink.events.filter((e) => e.stream === str
 
 test('node: cold then warm in one environment; Init Duration only on the first REPORT; Lambda line format', async () => {
   await createFn(h, 'node-ok', 'nodejs20.x', 'index.handler', { 'index.mjs': NODE_OK });
-  const first = await h.service.functions.invoke('node-ok', '{"n":1}');
+  const first = await h.service.functions.invoke('node-ok', '{"n":1}', undefined, undefined, true);
   const second = await h.service.functions.invoke('node-ok', '{"n":2}');
   assert.equal(first.status, 'success');
   const result = JSON.parse(first.payload);
@@ -67,6 +67,7 @@ test('node: cold then warm in one environment; Init Duration only on the first R
   assert.doesNotMatch(secondReport, /Init Duration/);
   assert.match(first.logTail, /^START RequestId/);
   assert.match(first.logTail, /REPORT RequestId/);
+  assert.equal(second.logTail, '', 'the log tail is kept only when asked (LogType Tail)');
 });
 
 test('python: print lines raw, one event per line, context fields', async () => {

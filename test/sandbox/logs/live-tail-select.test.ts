@@ -1,8 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { EventEmitter } from 'node:events';
+import type { ServerResponse } from 'node:http';
+import { setImmediate } from 'node:timers/promises';
 import { LogEventStore } from '../../../src/sandbox/logs/store.js';
 import { LogsError } from '../../../src/sandbox/logs/errors.js';
-import { parseLiveTailRequest, selectResults } from '../../../src/sandbox/logs/live-tail.js';
+import { openLiveTailSession, parseLiveTailRequest, selectResults } from '../../../src/sandbox/logs/live-tail.js';
 
 const ARN = 'arn:aws:logs:eu-west-1:000000000000:log-group:/aws/lambda/fn';
 
@@ -138,3 +141,42 @@ for (const c of refusals) {
     );
   });
 }
+
+/** The sessionUpdate results of each frame a session wrote (event-stream frames: prelude, headers, JSON payload, CRC). */
+function fakeResponse() {
+  const updates: string[][] = [];
+  const res = new EventEmitter() as EventEmitter & Record<string, unknown>;
+  Object.assign(res, {
+    writableNeedDrain: false,
+    writeHead: () => res,
+    flushHeaders: () => {},
+    end: () => {},
+    write: (frame: Buffer) => {
+      const total = frame.readUInt32BE(0);
+      const headersLength = frame.readUInt32BE(4);
+      const payload = JSON.parse(frame.subarray(12 + headersLength, total - 4).toString('utf8'));
+      if (payload.sessionResults) updates.push(payload.sessionResults.map((r: { message: string }) => r.message));
+      return true;
+    },
+  });
+  return { res: res as unknown as ServerResponse, updates };
+}
+
+test('instant live tail: an append after a quiet spell goes at once, appends closer than the gap share one update', async () => {
+  const store = storeWith('/aws/lambda/fn');
+  const request = parseLiveTailRequest(store, { logGroupIdentifiers: ['/aws/lambda/fn'] });
+  const { res, updates } = fakeResponse();
+  const pacing = { maxEventsPerUpdate: 500, sessionTimeoutMs: 60_000, sampling: Math.random, minUpdateGapMs: 5_000 };
+  const session = openLiveTailSession(store, request, res, 'req-1', pacing, () => {});
+  const append = (message: string) => store.append('/aws/lambda/fn', 'other', [{ timestamp: Date.now(), message }], Date.now());
+  append('first');
+  await setImmediate();
+  assert.deepEqual(updates, [['first']], 'the first append is pushed at once');
+  for (const m of ['a', 'b', 'c']) {
+    append(m); // each in its own loop turn, as the Lambda runner's lines of successive invocations
+    await setImmediate();
+  }
+  assert.deepEqual(updates, [['first']], 'appends within the gap wait for it');
+  session.end(); // what is waiting is sent before the stream ends
+  assert.deepEqual(updates, [['first'], ['a', 'b', 'c']]);
+});

@@ -20,8 +20,13 @@ export function validateRecursiveLoop(value: unknown): RecursiveLoop {
   );
 }
 
-/** Read from the file at each use (a few bytes), so a function deleted and created again starts at Terminate. */
+/**
+ * On disk beside the function, read through a cache (it is consulted on every asynchronous invoke); `forget` when the
+ * function is deleted, so one created again under the name starts at Terminate.
+ */
 export class RecursionConfigStore {
+  private readonly cache = new Map<string, RecursiveLoop>();
+
   /** `dirOf(name)`: the function's own folder (FunctionStore.functionDir). */
   constructor(private readonly dirOf: (name: string) => string) {}
 
@@ -31,15 +36,26 @@ export class RecursionConfigStore {
 
   /** The function's setting; `Terminate` when never set. */
   get(name: string): RecursiveLoop {
+    const cached = this.cache.get(name);
+    if (cached !== undefined) return cached;
+    let read: RecursiveLoop = 'Terminate'; // never set
     try {
       const parsed = JSON.parse(readFileSync(this.file(name), 'utf8')) as { RecursiveLoop?: unknown };
-      return parsed.RecursiveLoop === 'Allow' ? 'Allow' : 'Terminate';
+      if (parsed.RecursiveLoop === 'Allow') read = 'Allow';
     } catch {
-      return 'Terminate'; // never set
+      // no file: never set
     }
+    this.cache.set(name, read);
+    return read;
   }
 
   put(name: string, value: RecursiveLoop): void {
     writeFileSync(this.file(name), `${JSON.stringify({ RecursiveLoop: value })}\n`);
+    this.cache.set(name, value);
+  }
+
+  /** The function is gone (its folder removed): drop what is cached. */
+  forget(name: string): void {
+    this.cache.delete(name);
   }
 }

@@ -138,9 +138,15 @@ export function sqsTraceHeaderOf(payload: string): string | undefined {
 
 const describe = (o: EventObject | undefined) => (o ? `${o.eventName ? `${o.eventName} ` : ''}s3://${o.bucket}/${o.key}` : 'an event');
 
+/** A chain's first payload up to this size is kept as it is and read only if the chain turns recursive (most never do). */
+const LAZY_ORIGIN_CHARS = 4096;
+
 export class RecursionGuard {
-  /** Trace root -> the object whose event started the chain (bounded, oldest forgotten first). */
-  private readonly origins = new Map<string, EventObject | undefined>();
+  /**
+   * Trace root -> the object whose event started the chain (bounded, oldest forgotten first): a small payload is kept
+   * unread until a record needs it, a larger one is read at once so no big payload is held.
+   */
+  private readonly origins = new Map<string, EventObject | string | undefined>();
   /** `root fn` pairs already reported as recursive. */
   private readonly detected = new Set<string>();
 
@@ -158,12 +164,16 @@ export class RecursionGuard {
     const next = nextInvocationHeader(incoming, hash);
     const root = next.root!;
     const count = lineageCount(next, hash)!;
-    const event = eventObjectOf(payload);
-    if (!incoming?.root) this.remember(root, event);
-    const origin = this.origins.get(root);
+    if (!incoming?.root) this.remember(root, payload.length <= LAZY_ORIGIN_CHARS ? payload : eventObjectOf(payload));
+    const detect = count === 1 && !this.detected.has(`${root} ${functionName}`);
+    // The common case (a chain's first invocation of the function): nothing to record, no setting or payload to read.
+    if (!detect && count < MAX_RECURSIVE_INVOCATIONS) return { ok: true, traceId: formatTraceHeader(next) };
     const recursiveLoop = this.options.recursiveLoop(functionName);
+    if (!detect && recursiveLoop === 'Allow') return { ok: true, traceId: formatTraceHeader(next) };
+    const event = eventObjectOf(payload);
+    const origin = this.originOf(root);
     const base = { functionName, functionArn, recursiveLoop, traceRoot: root, ...(origin ? { origin } : {}), ...(event ? { event } : {}) };
-    if (count === 1 && !this.detected.has(`${root} ${functionName}`)) {
+    if (detect) {
       this.detected.add(`${root} ${functionName}`);
       this.record({ type: 'RecursiveInvocationDetected', ...base, invocations: 1 });
     }
@@ -189,7 +199,16 @@ export class RecursionGuard {
     return { ok: false, line, record };
   }
 
-  private remember(root: string, origin: EventObject | undefined): void {
+  /** The chain's origin, its kept payload read on first use. */
+  private originOf(root: string): EventObject | undefined {
+    const kept = this.origins.get(root);
+    if (typeof kept !== 'string') return kept;
+    const origin = eventObjectOf(kept);
+    this.origins.set(root, origin); // an existing key keeps its place in the eviction order
+    return origin;
+  }
+
+  private remember(root: string, origin: EventObject | string | undefined): void {
     this.origins.set(root, origin);
     if (this.origins.size > MAX_CHAINS) {
       const oldest = this.origins.keys().next().value as string;
