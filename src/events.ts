@@ -142,7 +142,8 @@ export interface SessionApi {
   /**
    * From now on, runs fired operations on a firing thread (ops/firing-thread.ts) holding `files` in memory, so that
    * the live tail and matching keep the main thread to themselves (bursts). Resolves with the function that ends it
-   * (it waits for the operations the thread runs), or undefined where operations stay on the main thread.
+   * (it waits for the operations the thread runs), or undefined where operations stay on the main thread. A call while
+   * a thread is starting or running gets that one (a face may start it early, while the bucket is being discovered).
    */
   offloadFiring?(files: string[]): Promise<(() => Promise<void>) | undefined>;
   /**

@@ -98,6 +98,8 @@ class Session implements SessionApi {
   private closing: Promise<void> | undefined;
   private readonly now: () => number;
   private firing: FiringThread | undefined;
+  /** The firing thread being started or running (offloadFiring), resolving to the function that ends it. */
+  private firingStart: Promise<(() => Promise<void>) | undefined> | undefined;
   /** The fold of every op this session fired; settled ops are forgotten past MAX_KEPT_OPS. */
   private readonly ops = new OpBook();
   private readonly waiters = new Map<number, (state: OpState) => void>();
@@ -416,9 +418,14 @@ class Session implements SessionApi {
     }
   }
 
-  async offloadFiring(files: string[]): Promise<(() => Promise<void>) | undefined> {
+  offloadFiring(files: string[]): Promise<(() => Promise<void>) | undefined> {
     // A session with its own clock (tests) keeps it: the thread stamps times with Date.now().
-    if (this.firing || this.options.now) return undefined;
+    if (this.options.now) return Promise.resolve(undefined);
+    this.firingStart ??= this.startFiringThread(files);
+    return this.firingStart;
+  }
+
+  private async startFiringThread(files: string[]): Promise<(() => Promise<void>) | undefined> {
     const { FiringThread } = await import('./ops/firing-thread.js');
     const thread = new FiringThread(this.t.s3Config, files, this.t.info.kind !== 'sandbox');
     try {
@@ -427,9 +434,14 @@ class Session implements SessionApi {
       return undefined; // no thread (e.g. out of memory for one): operations stay on this thread
     }
     this.firing = thread;
-    return async () => {
-      if (this.firing === thread) this.firing = undefined;
-      await thread.close();
+    let ended: Promise<void> | undefined;
+    return () => {
+      ended ??= (async () => {
+        if (this.firing === thread) this.firing = undefined;
+        this.firingStart = undefined;
+        await thread.close();
+      })();
+      return ended;
     };
   }
 
@@ -445,6 +457,7 @@ class Session implements SessionApi {
       const pending = [...this.inFlight.values()];
       for (const op of pending) op.controller.abort();
       await Promise.allSettled(pending.map((op) => op.done));
+      await (await this.firingStart)?.();
       await this.stopObserver();
       await this.t.close().catch(() => {});
       // Nothing more can happen to an op still waiting: its promise gets the state as it stands.

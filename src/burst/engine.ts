@@ -15,6 +15,17 @@ import type { OpModifiers } from '../ops/definition.js';
 import { burstInput, burstKeys, newRunId, setupKeys, type BurstKeys, type BurstPlan } from './plan.js';
 import { holdBody } from '../ops/held-bodies.js';
 
+/**
+ * Bursts of at least this many operations fire from a firing thread (ops/firing-thread.ts): it costs ~0.2 s of CPU
+ * and wall time to start, more than a small burst's firing does.
+ */
+export const FIRING_THREAD_MIN_OPS = 100;
+
+/** The body the firing thread holds for `plan` (its setup objects' too), or undefined when the burst fires from the main thread. */
+export function firingThreadFiles(plan: Pick<BurstPlan, 'count'>, file: string): string[] | undefined {
+  return plan.count >= FIRING_THREAD_MIN_OPS ? [file] : undefined;
+}
+
 /** The 29-byte demo content (test.txt of the blog), the default body. */
 export const DEMO_BODY = 'S3 events trigger demo file.\n';
 
@@ -169,7 +180,8 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
   const sendsBody = plan.kind === 'put' || plan.kind === 'post';
   let release = sendsBody || setup.length ? await holdBody(file).catch(() => undefined) : undefined;
   // The operations go to a firing thread (ops/firing-thread.ts) once it has started, meanwhile they run here.
-  const offloading = session.offloadFiring?.(sendsBody || setup.length ? [file] : []).catch(() => undefined);
+  const threadFiles = firingThreadFiles(plan, file);
+  const offloading = threadFiles ? session.offloadFiring?.(threadFiles).catch(() => undefined) : undefined;
   try {
     // Untimed: the source objects (their own invocations are matched to them here, not to the burst).
     let setupError: string | undefined;

@@ -10,7 +10,7 @@ import { ciSessionOptions, type CiIo } from './run.js';
 import * as text from './text.js';
 import { StatusLine } from './status-line.js';
 import { opDefinition } from '../ops/registry.js';
-import { bodyFile, burstInputs, runBurst, type BurstProgress } from '../burst/engine.js';
+import { bodyFile, burstInputs, firingThreadFiles, runBurst, type BurstProgress } from '../burst/engine.js';
 import { AWS_CONFIRM_ABOVE, burstKeys, newRunId, type BurstPlan } from '../burst/plan.js';
 import { attributeSameKey } from '../burst/same-key.js';
 import { burstExitCode, burstStats, missedGates } from '../burst/stats.js';
@@ -79,6 +79,9 @@ async function run(o: BurstCiOptions, io: CiIo, signal: AbortSignal): Promise<nu
     const bad = await checkInput(first!);
     if (bad) throw new AppError(bad.code, bad.message, ExitCode.Usage);
     const session = await createSession(ciSessionOptions(o, true));
+    // The firing thread starts while the bucket is checked and discovered (runBurst gets the same one).
+    const threadFiles = firingThreadFiles(plan, body.path);
+    if (threadFiles) void session.offloadFiring?.(threadFiles).catch(() => undefined);
     const oneClock = onThisMachinesClock(session.target);
     const unsubscribe = session.on((e) => {
       if (e.type === 'Warning') info(`Warning: ${e.message}`);
