@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { CLI, SESSION, cleanEnv, hasTmux, poll, quitAndWaitForExit, tmux } from '../e2e/tmux-helpers.js';
 
-test('tmux: B opens the burst form; a burst of 20 ends with every operation matched and its percentiles', {
+test('tmux: B opens the burst form; a burst of 100 (fired from the firing thread) ends with every operation matched and its percentiles', {
   timeout: 120_000,
 }, async (t) => {
   if (!hasTmux()) return t.skip('tmux not found on PATH');
@@ -35,13 +35,13 @@ test('tmux: B opens the burst form; a burst of 20 ends with every operation matc
   assert.match(form, /Operation\s+put/);
   assert.match(form, /Same key \(y\/n\)\s+n/);
 
-  // Ctrl-U clears the count; 20 operations, then Enter fires.
+  // Ctrl-U clears the count; 100 operations (the firing thread's threshold), then Enter fires.
   tmux(env, 'send-keys', '-t', SESSION, 'C-u');
-  tmux(env, 'send-keys', '-t', SESSION, '-l', '20');
+  tmux(env, 'send-keys', '-t', SESSION, '-l', '100');
   tmux(env, 'send-keys', '-t', SESSION, 'Enter');
-  const done = await poll('the burst to finish', screen, (s) => /BURST 20 × PUT .*done/.test(s), 60_000);
-  assert.match(done, /matched 20 · lost 0 · duplicated 0 · failed 0/);
-  assert.match(done, /trigger p50 \S+ ms · p90 \S+ ms · p99 \S+ ms · max \S+ ms \(n=20\)/);
+  const done = await poll('the burst to finish', screen, (s) => /BURST 100 × PUT .*done/.test(s), 60_000);
+  assert.match(done, /matched 100 · lost 0 · duplicated 0 · failed 0/);
+  assert.match(done, /trigger p50 \S+ ms · p90 \S+ ms · p99 \S+ ms · max \S+ ms \(n=100\)/);
   assert.match(done, /sandbox in-process/);
 
   // A bad value is named in the form and nothing fires.
