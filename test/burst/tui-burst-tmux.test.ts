@@ -1,7 +1,7 @@
 /** The TUI's burst in a real terminal: B opens the burst form, Enter runs it, the panel shows the figures; q exits 0. */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -16,7 +16,10 @@ test('tmux: B opens the burst form; a burst of 100 (fired from the firing thread
   writeFileSync(join(home, 'aws-config'), '');
   writeFileSync(join(home, 'aws-credentials'), '');
   const exitFile = join(home, 'exit-code');
-  const env = cleanEnv(home);
+  // The TUI's temp files go here, to see that the burst's body file is gone once it has quit.
+  const tmp = join(home, 'tmp');
+  mkdirSync(tmp);
+  const env = { ...cleanEnv(home), TMPDIR: tmp };
   t.after(() => {
     spawnSync('tmux', ['-S', env['S3TRIGGER_E2E_TMUX_SOCKET']!, 'kill-server'], { env });
     rmSync(home, { recursive: true, force: true });
@@ -55,4 +58,9 @@ test('tmux: B opens the burst form; a burst of 100 (fired from the firing thread
   await poll('the form closed', screen, (s) => !s.includes('BURST parameters'), 10_000);
 
   assert.equal(await quitAndWaitForExit(env, exitFile, panePid), '0');
+  assert.deepEqual(
+    readdirSync(tmp).filter((name) => name.startsWith('s3trigger-burst-')),
+    [],
+    "the burst's body file is removed before done shows (q right after must not leave it)",
+  );
 });
