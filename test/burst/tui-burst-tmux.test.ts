@@ -19,7 +19,7 @@ test('tmux: B opens the burst form; a burst of 100 (fired from the firing thread
   // The TUI's temp files go here, to see that the burst's body file is gone once it has quit.
   const tmp = join(home, 'tmp');
   mkdirSync(tmp);
-  const env = { ...cleanEnv(home), TMPDIR: tmp };
+  const env: NodeJS.ProcessEnv = { ...cleanEnv(home), TMPDIR: tmp };
   t.after(() => {
     spawnSync('tmux', ['-S', env['S3TRIGGER_E2E_TMUX_SOCKET']!, 'kill-server'], { env });
     rmSync(home, { recursive: true, force: true });
