@@ -12,6 +12,9 @@ import type { OpContext } from './context.js';
 import type { OpInput, OpResult } from './types.js';
 import { keyOf } from './index.js';
 
+/** The firing thread's nice value (Linux): it yields the CPUs to the main thread's live tail and matching. */
+export const FIRING_THREAD_NICE = 10;
+
 /** Main thread → firing thread (posted in batches: an array per event-loop turn). */
 export type FiringRequest =
   | { t: 'run'; opId: number; input: OpInput; functions?: readonly string[] }

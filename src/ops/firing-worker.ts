@@ -4,11 +4,21 @@
  * Messages are FiringRequest in, FiringReply out (firing-thread.ts).
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { readlinkSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { runOp } from './index.js';
 import { holdBody } from './held-bodies.js';
 import { scrubCredentialsOf } from './errors.js';
-import { batched, type FiringReply, type FiringRequest } from './firing-thread.js';
+import { batched, FIRING_THREAD_NICE, type FiringReply, type FiringRequest } from './firing-thread.js';
+
+// Below the main thread's priority: when the CPUs are busy (a burst on the sandbox's machine), the live tail and
+// matching run first, and the requests wait. Linux only (a thread's id, as setpriority takes it); elsewhere as is.
+try {
+  setPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()), FIRING_THREAD_NICE);
+} catch {
+  // not Linux, or not allowed
+}
 
 const port = parentPort!;
 const { s3Config, scrub } = workerData as { s3Config: S3ClientConfig; scrub: boolean };
