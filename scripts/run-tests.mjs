@@ -4,7 +4,8 @@
 // at the end it prints the slowest files of this run; peer probes are shared between files (test/aws-cli.ts). `--write-durations` stores this run's times in test/durations.json.
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, join, relative } from 'node:path';
+import { delimiter, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { execFileSync, spawnSync } from 'node:child_process';
 
 const DURATIONS = 'test/durations.json';
@@ -29,9 +30,58 @@ function readDurations() {
   }
 }
 
+/**
+ * Files recorded under this many seconds share a test process, BATCH_FILES at most per process: each process costs
+ * ~0.8 s of CPU (node, tsx, the test runner) and these files' tests take less than that.
+ */
+const BATCH_UNDER_S = 1;
+const BATCH_FILES = 20;
+/**
+ * What a file must not do to share a process: change the process (cwd, env, exit, signal handlers, globals) or mock
+ * globally (node:test's `mock.method`/`mock.timers`/`mock.module` outside a test context).
+ */
+const UNSHAREABLE =
+  /process\.(chdir|exit|on|once|off|removeAllListeners|umask)\b|process\.env(\.\w+|\[[^\]]+\])\s*=(?!=)|delete process\.env|process\.exitCode|Object\.assign\(process\.env|globalThis\.\w+\s*=(?!=)|(?<![\w.])mock\.(method|timers|module|getter|setter|property)\b/;
+
+/**
+ * The entries to give node's test runner: each file on its own, except short files (by their recorded times) that
+ * are safe to share a process: these are imported by a generated entry file in `dir`, each inside a suite named by
+ * its path, so its top-level hooks (before/after/beforeEach) stay scoped to its own tests and its time is reported as
+ * its own. `expected(entry)` is the entry's expected seconds (a batch: the sum of its files').
+ */
+function batchShortFiles(files, known, dir) {
+  const shareable = files.filter((f) => known[f] !== undefined && known[f] < BATCH_UNDER_S && !UNSHAREABLE.test(readFileSync(f, 'utf8')));
+  const seconds = new Map(files.map((f) => [f, known[f] ?? UNKNOWN_S]));
+  if (shareable.length < 2) return { entries: files, expected: (f) => seconds.get(f) };
+  const shared = new Set(shareable);
+  const entries = files.filter((f) => !shared.has(f));
+  for (let i = 0; i * BATCH_FILES < shareable.length; i++) {
+    const group = shareable.slice(i * BATCH_FILES, (i + 1) * BATCH_FILES);
+    const entry = join(dir, `batch-${i + 1}.test.mjs`);
+    const suites = group.map(
+      (f) => `describe(${JSON.stringify(f)}, async () => {\n  await import(${JSON.stringify(pathToFileURL(resolve(f)).href)});\n});`,
+    );
+    writeFileSync(entry, `import { describe } from 'node:test';\n${suites.join('\n')}\n`);
+    entries.push(entry);
+    seconds.set(
+      entry,
+      group.reduce((sum, f) => sum + known[f], 0),
+    );
+  }
+  return { entries, expected: (f) => seconds.get(f) };
+}
+
 const argv = process.argv.slice(2);
 const writeDurations = argv.includes('--write-durations');
-const filter = argv.filter((a) => a !== '--write-durations');
+/** Test files run at once: `--concurrency=N`, else S3TRIGGER_TEST_CONCURRENCY, else 2. */
+const concurrencyArg =
+  argv.find((a) => a.startsWith('--concurrency='))?.slice('--concurrency='.length) ?? process.env.S3TRIGGER_TEST_CONCURRENCY;
+const concurrency = concurrencyArg === undefined ? 2 : Number(concurrencyArg);
+if (!Number.isInteger(concurrency) || concurrency < 1) {
+  console.error(`--concurrency "${concurrencyArg}": give a whole number of test files to run at once (1 or more)`);
+  process.exit(2);
+}
+const filter = argv.filter((a) => a !== '--write-durations' && !a.startsWith('--concurrency='));
 let files = collect('test');
 if (filter.length) files = files.filter((f) => filter.some((x) => f.includes(x)));
 if (files.length === 0) {
@@ -39,23 +89,23 @@ if (files.length === 0) {
   process.exit(1);
 }
 const known = readDurations();
-const expected = (f) => known[f] ?? UNKNOWN_S;
-files.sort((a, b) => expected(b) - expected(a) || a.localeCompare(b));
-
 const outDir = mkdtempSync(join(tmpdir(), 'run-tests-'));
 const timesFile = join(outDir, 'durations.jsonl');
+
+const { entries, expected } = batchShortFiles(files, known, outDir);
+entries.sort((a, b) => expected(b) - expected(a) || a.localeCompare(b));
 const reporter = process.stdout.isTTY ? 'spec' : 'tap';
 const args = [
   '--import',
   'tsx',
   '--test',
-  '--test-concurrency=2',
+  `--test-concurrency=${concurrency}`,
   '--test-timeout=300000',
   `--test-reporter=${reporter}`,
   '--test-reporter-destination=stdout',
   '--test-reporter=./scripts/test-durations-reporter.mjs',
   `--test-reporter-destination=${timesFile}`,
-  ...files,
+  ...entries,
 ];
 /**
  * PATH with the pyenv-selected Python's bin directory first, when pyenv is what answers `python3`/`aws` (v1). Each
@@ -92,6 +142,7 @@ try {
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line))
+    .filter((t) => !t.file.startsWith(outDir)) // a batch's own entry: its files have their own lines
     .map((t) => ({ ...t, file: relative(process.cwd(), t.file) }));
 } catch {
   // No times (the runner failed before any file ended): nothing to summarise.
