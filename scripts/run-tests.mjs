@@ -50,7 +50,10 @@ const UNSHAREABLE =
  * The entries to give node's test runner: each file on its own, except short files (by their recorded times) that
  * are safe to share a process: these are imported by a generated entry file in `dir`, each inside a suite named by
  * its path, so its top-level hooks (before/after/beforeEach) stay scoped to its own tests and its time is reported as
- * its own. `expected(entry)` is the entry's expected seconds (a batch: the sum of its files').
+ * its own. `expected(entry)` is the entry's expected seconds (a batch: the sum of its files'). node:test gives a suite
+ * what is registered in its async scope: a module whose evaluation waits on a shared module's top-level await (the
+ * doctor files on test/doctor/helpers.ts) lands in the suite of the file that first imported that module, with its
+ * tests and hooks together, and its time is counted there.
  */
 function batchShortFiles(files, known, dir) {
   const shareable = files.filter((f) => known[f] !== undefined && known[f] < BATCH_UNDER_S && !UNSHAREABLE.test(readFileSync(f, 'utf8')));
