@@ -179,7 +179,7 @@ if (times.length) {
         .sort()
         .map((k) => [k, next[k]]),
     );
-    writeFileSync(DURATIONS, `${JSON.stringify(sorted, null, 1)}\n`);
+    writeFileSync(DURATIONS, `${JSON.stringify(sorted, null, 2)}\n`);
     console.log(`# wrote ${times.length} file times to ${DURATIONS}`);
   }
 }
