@@ -1,6 +1,6 @@
 /**
  * `s3trigger doctor` end to end on a real `s3trigger sandbox` process (without --strict): the bucket and its configuration (the demo bucket all ✓, no configuration, no bucket, no key, bad input). Set up with the
- * AWS CLI v2, checked through the built CLI's `--json` report: the named cause, its fix, the exit code.
+ * AWS SDK v3, checked through the built CLI's `--json` report: the named cause, its fix, the exit code.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

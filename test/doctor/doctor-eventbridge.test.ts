@@ -1,38 +1,26 @@
 /**
  * `s3trigger doctor` end to end on a real `s3trigger sandbox` process (without --strict): EventBridge not enabled, and no rule matching. Set up with the
- * AWS CLI v2, checked through the built CLI's `--json` report: the named cause, its fix, the exit code.
+ * AWS SDK v3, checked through the built CLI's `--json` report: the named cause, its fix, the exit code.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createLogger } from '../e2e/walkthrough-helpers.js';
+import { PutRuleCommand, PutTargetsCommand } from '@aws-sdk/client-eventbridge';
 import { fails, doctorSuite } from './helpers.js';
 
 doctorSuite('EventBridge not enabled, and no rule matching', [], (ctx) => {
   test('EventBridge: a matching rule while the bucket does not send to EventBridge, then no rule matching: ✗ each', async () => {
     await ctx.kit.bucket('doc-eb');
-    const fn = await createLogger(ctx.walk, ctx.cli, 'doc-eb-fn');
+    const fn = await ctx.kit.logger('doc-eb-fn');
     const pattern = {
       source: ['aws.s3'],
       'detail-type': ['Object Created'],
       detail: { bucket: { name: ['doc-eb'] }, object: { key: [{ prefix: 'in/' }] } },
     };
-    const rule = (await ctx.kit.aws('events', 'put-rule', '--name', 'doc-eb-rule', '--event-pattern', JSON.stringify(pattern)))
-      .RuleArn as string;
-    await ctx.kit.aws('events', 'put-targets', '--rule', 'doc-eb-rule', '--targets', `Id=1,Arn=${fn}`);
-    await ctx.kit.aws(
-      'lambda',
-      'add-permission',
-      '--function-name',
-      'doc-eb-fn',
-      '--statement-id',
-      'eb',
-      '--action',
-      'lambda:InvokeFunction',
-      '--principal',
-      'events.amazonaws.com',
-      '--source-arn',
-      rule,
+    const { RuleArn: rule } = await ctx.kit.sdk.events.send(
+      new PutRuleCommand({ Name: 'doc-eb-rule', EventPattern: JSON.stringify(pattern) }),
     );
+    await ctx.kit.sdk.events.send(new PutTargetsCommand({ Rule: 'doc-eb-rule', Targets: [{ Id: '1', Arn: fn }] }));
+    await ctx.kit.allowFrom('doc-eb-fn', 'eb', 'events.amazonaws.com', rule!);
     const off = await ctx.kit.doc('--bucket', 'doc-eb', '--key', 'in/a.txt');
     assert.equal(off.code, 1);
     const c = off.check('eventbridge');

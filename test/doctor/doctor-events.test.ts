@@ -1,16 +1,15 @@
 /**
  * `s3trigger doctor` end to end on a real `s3trigger sandbox` process (without --strict): an event type no configuration covers. Set up with the
- * AWS CLI v2, checked through the built CLI's `--json` report: the named cause, its fix, the exit code.
+ * AWS SDK v3, checked through the built CLI's `--json` report: the named cause, its fix, the exit code.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createLogger } from '../e2e/walkthrough-helpers.js';
 import { fails, doctorSuite } from './helpers.js';
 
 doctorSuite('an event type no configuration covers', [], (ctx) => {
   test('event type not covered: ✗ naming what the configuration covers, exit 1; the covered type (with or without s3:) exit 0', async () => {
     await ctx.kit.bucket('doc-events');
-    const arn = await createLogger(ctx.walk, ctx.cli, 'doc-events-fn');
+    const arn = await ctx.kit.logger('doc-events-fn');
     await ctx.kit.allow('doc-events-fn', 'doc-events');
     await ctx.kit.notify('doc-events', {
       LambdaFunctionConfigurations: [{ Id: 'deletes', LambdaFunctionArn: arn, Events: ['s3:ObjectRemoved:*'] }],

@@ -1,16 +1,15 @@
 /**
  * `s3trigger doctor` end to end on a real `s3trigger sandbox` process (without --strict): a key filter written raw, compared with the encoded key. Set up with the
- * AWS CLI v2, checked through the built CLI's `--json` report: the named cause, its fix, the exit code.
+ * AWS SDK v3, checked through the built CLI's `--json` report: the named cause, its fix, the exit code.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createLogger } from '../e2e/walkthrough-helpers.js';
 import { fails, doctorSuite } from './helpers.js';
 
 doctorSuite('a key filter written raw, compared with the encoded key', [], (ctx) => {
   test('a filter written raw never matches the encoded key: ✗ says so with the encoded value; the fix makes it match', async () => {
     await ctx.kit.bucket('doc-filter');
-    const arn = await createLogger(ctx.walk, ctx.cli, 'doc-filter-fn');
+    const arn = await ctx.kit.logger('doc-filter-fn');
     await ctx.kit.allow('doc-filter-fn', 'doc-filter');
     const config = (value: string) => ({
       LambdaFunctionConfigurations: [

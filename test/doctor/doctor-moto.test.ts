@@ -1,5 +1,6 @@
 /**
- * `s3trigger doctor` against moto_server, set up with the AWS CLI v2: the checks its APIs allow (bucket, configuration,
+ * `s3trigger doctor` against moto_server, set up with the AWS SDK v3 (the IAM role with the AWS CLI v2: the SDK's IAM
+ * client is not a dependency): the checks its APIs allow (bucket, configuration,
  * function, invoke permission through GetPolicy, queue and event source mappings), and `?` where moto has no answer
  * (a function that never ran has no log group there either). moto's Lambda cannot run code without Docker: nothing is
  * invoked here. Skips when moto_server, the AWS CLI v2 or dist/ is missing.
@@ -11,6 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { promisify } from 'node:util';
+import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import { AddPermissionCommand, CreateFunctionCommand, LambdaClient } from '@aws-sdk/client-lambda';
+import { CloudWatchLogsClient, CreateLogGroupCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateQueueCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { zipPackage } from '../../src/sandbox/lambda/zip.js';
 import { awsCliEnv } from '../aws-cli.js';
 import { cliBuilt, NOT_BUILT } from '../ci/helpers.js';
@@ -37,12 +42,22 @@ describe('s3trigger doctor on moto_server', { skip }, () => {
   };
   const doc = (...args: string[]) => doctor(moto.endpoint, dir, ...args);
   let fnArn = '';
+  let s3: S3Client;
+  let lambda: LambdaClient;
+  let logs: CloudWatchLogsClient;
+  let sqs: SQSClient;
+  const bucket = (name: string) =>
+    s3.send(new CreateBucketCommand({ Bucket: name, CreateBucketConfiguration: { LocationConstraint: REGION } }));
 
   before(async () => {
     moto = await startMoto();
+    const config = { endpoint: moto.endpoint, region: REGION, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+    s3 = new S3Client({ ...config, forcePathStyle: true });
+    lambda = new LambdaClient(config);
+    logs = new CloudWatchLogsClient(config);
+    sqs = new SQSClient(config);
     writeFileSync(join(dir, 'config'), '');
     writeFileSync(join(dir, 'credentials'), '');
-    writeFileSync(join(dir, 'fn.zip'), zipPackage({ 'index.mjs': 'export const handler = async () => {};' }));
     const trust = {
       Version: '2012-10-17',
       Statement: [{ Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' }, Action: 'sts:AssumeRole' }],
@@ -50,33 +65,28 @@ describe('s3trigger doctor on moto_server', { skip }, () => {
     const role = (await aws('iam', 'create-role', '--role-name', 'doc-role', '--assume-role-policy-document', JSON.stringify(trust))) as {
       Role: { Arn: string };
     };
-    const fn = await aws(
-      'lambda',
-      'create-function',
-      '--function-name',
-      'doc-moto-fn',
-      '--runtime',
-      'nodejs20.x',
-      '--handler',
-      'index.handler',
-      '--zip-file',
-      'fileb://fn.zip',
-      '--role',
-      role.Role.Arn,
+    const fn = await lambda.send(
+      new CreateFunctionCommand({
+        FunctionName: 'doc-moto-fn',
+        Runtime: 'nodejs20.x',
+        Handler: 'index.handler',
+        Role: role.Role.Arn,
+        Code: { ZipFile: zipPackage({ 'index.mjs': 'export const handler = async () => {};' }) },
+      }),
     );
-    fnArn = fn.FunctionArn as string;
-    await aws('s3api', 'create-bucket', '--bucket', 'doc-moto', '--create-bucket-configuration', `LocationConstraint=${REGION}`);
-    const config = { LambdaFunctionConfigurations: [{ Id: 'direct', LambdaFunctionArn: fnArn, Events: ['s3:ObjectCreated:*'] }] };
-    await aws(
-      's3api',
-      'put-bucket-notification-configuration',
-      '--bucket',
-      'doc-moto',
-      '--notification-configuration',
-      JSON.stringify(config),
+    fnArn = fn.FunctionArn!;
+    await bucket('doc-moto');
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: 'doc-moto',
+        NotificationConfiguration: {
+          LambdaFunctionConfigurations: [{ Id: 'direct', LambdaFunctionArn: fnArn, Events: ['s3:ObjectCreated:*'] }],
+        },
+      }),
     );
   });
   after(() => {
+    for (const client of [s3, lambda, logs, sqs]) client?.destroy();
     moto?.stop();
     rmSync(dir, { recursive: true, force: true });
   });
@@ -90,19 +100,14 @@ describe('s3trigger doctor on moto_server', { skip }, () => {
     assert.equal(c.status, 'fail', c.detail);
     assert.match(c.fix!, new RegExp(`^aws --endpoint-url ${moto.endpoint} lambda add-permission --function-name doc-moto-fn `));
     assert.equal(r.code, 1);
-    await aws(
-      'lambda',
-      'add-permission',
-      '--function-name',
-      'doc-moto-fn',
-      '--statement-id',
-      's3',
-      '--action',
-      'lambda:InvokeFunction',
-      '--principal',
-      's3.amazonaws.com',
-      '--source-arn',
-      'arn:aws:s3:::doc-moto',
+    await lambda.send(
+      new AddPermissionCommand({
+        FunctionName: 'doc-moto-fn',
+        StatementId: 's3',
+        Action: 'lambda:InvokeFunction',
+        Principal: 's3.amazonaws.com',
+        SourceArn: 'arn:aws:s3:::doc-moto',
+      }),
     );
     const fixed = await doc('--bucket', 'doc-moto', '--key', 'a.txt');
     assert.equal(fixed.code, 0, JSON.stringify(fails(fixed)));
@@ -111,7 +116,7 @@ describe('s3trigger doctor on moto_server', { skip }, () => {
   });
 
   test('a log group without live tail on moto: the tail check says polling (or ? with the reason), never ✗', async () => {
-    await aws('logs', 'create-log-group', '--log-group-name', '/aws/lambda/doc-moto-fn');
+    await logs.send(new CreateLogGroupCommand({ logGroupName: '/aws/lambda/doc-moto-fn' }));
     const r = await doc('--bucket', 'doc-moto', '--key', 'a.txt');
     assert.equal(r.check('log-group:doc-moto-fn').status, 'ok');
     const tail = r.check('tail');
@@ -120,17 +125,14 @@ describe('s3trigger doctor on moto_server', { skip }, () => {
   });
 
   test('a queue without an event source mapping: ✗ with the create-event-source-mapping command', async () => {
-    await aws('s3api', 'create-bucket', '--bucket', 'doc-moto-q', '--create-bucket-configuration', `LocationConstraint=${REGION}`);
-    await aws('sqs', 'create-queue', '--queue-name', 'doc-moto-queue');
+    await bucket('doc-moto-q');
+    await sqs.send(new CreateQueueCommand({ QueueName: 'doc-moto-queue' }));
     const queueArn = `arn:aws:sqs:${REGION}:123456789012:doc-moto-queue`;
-    const config = { QueueConfigurations: [{ Id: 'q', QueueArn: queueArn, Events: ['s3:ObjectCreated:*'] }] };
-    await aws(
-      's3api',
-      'put-bucket-notification-configuration',
-      '--bucket',
-      'doc-moto-q',
-      '--notification-configuration',
-      JSON.stringify(config),
+    await s3.send(
+      new PutBucketNotificationConfigurationCommand({
+        Bucket: 'doc-moto-q',
+        NotificationConfiguration: { QueueConfigurations: [{ Id: 'q', QueueArn: queueArn, Events: ['s3:ObjectCreated:*'] }] },
+      }),
     );
     const r = await doc('--bucket', 'doc-moto-q', '--key', 'a.txt');
     assert.equal(r.code, 1);

@@ -1,16 +1,15 @@
 /**
  * `s3trigger doctor` end to end on a real `s3trigger sandbox` process (without --strict): a missing invoke permission on the lax sandbox (it delivers, AWS would not). Set up with the
- * AWS CLI v2, checked through the built CLI's `--json` report: the named cause, its fix, the exit code.
+ * AWS SDK v3, checked through the built CLI's `--json` report: the named cause, its fix, the exit code.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createLogger } from '../e2e/walkthrough-helpers.js';
-import { fails, doctorSuite } from './helpers.js';
+import { doctorFixSuite, fails } from './helpers.js';
 
-doctorSuite('a missing invoke permission on the lax sandbox', [], (ctx) => {
+doctorFixSuite('a missing invoke permission on the lax sandbox', [], (ctx) => {
   test('no invoke permission (the lax sandbox accepted the configuration): ✗ with the add-permission command; running it fixes it', async () => {
     await ctx.kit.bucket('doc-perm');
-    const arn = await createLogger(ctx.walk, ctx.cli, 'doc-perm-fn');
+    const arn = await ctx.kit.logger('doc-perm-fn');
     await ctx.kit.notify('doc-perm', {
       LambdaFunctionConfigurations: [{ Id: 'p', LambdaFunctionArn: arn, Events: ['s3:ObjectCreated:*'] }],
     });
@@ -24,7 +23,7 @@ doctorSuite('a missing invoke permission on the lax sandbox', [], (ctx) => {
       `aws --endpoint-url ${ctx.walk.sb.endpoint} lambda add-permission --function-name doc-perm-fn --statement-id s3invoke --action lambda:InvokeFunction --principal s3.amazonaws.com --source-arn arn:aws:s3:::doc-perm`,
     );
     // Decision: the lax sandbox still delivers (as LocalStack does), but the doctor judges by AWS's rules.
-    await ctx.kit.aws('s3', 'cp', 'test.txt', 's3://doc-perm/a.txt');
+    await ctx.kit.put('doc-perm', 'a.txt');
     await ctx.walk.events('doc-perm-fn', (events) => events.length >= 1);
     await ctx.kit.applyFix(c.fix!);
     const fixed = await ctx.kit.doc('--bucket', 'doc-perm', '--key', 'a.txt');

@@ -5,27 +5,21 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createLogger } from '../e2e/walkthrough-helpers.js';
-import { doctorSuite, fails } from './helpers.js';
+import { RemovePermissionCommand } from '@aws-sdk/client-lambda';
+import { doctorFixSuite, fails } from './helpers.js';
 
-doctorSuite('--strict', ['--strict'], (ctx) => {
+doctorFixSuite('--strict', ['--strict'], (ctx) => {
   test('a removed invoke permission: ✗ with the add-permission command (exit 1); running it makes the event fire', async () => {
     await ctx.kit.bucket('doc-strict');
-    const arn = await createLogger(ctx.walk, ctx.cli, 'doc-strict-fn');
-    const config = JSON.stringify({ LambdaFunctionConfigurations: [{ Id: 's', LambdaFunctionArn: arn, Events: ['s3:ObjectCreated:*'] }] });
-    const refused = await ctx.walk.awsFails(
-      ctx.cli,
-      's3api',
-      'put-bucket-notification-configuration',
-      '--bucket',
-      'doc-strict',
-      '--notification-configuration',
-      config,
-    );
-    assert.match(refused, /Unable to validate the following destination configurations/);
+    const arn = await ctx.kit.logger('doc-strict-fn');
+    const config = { LambdaFunctionConfigurations: [{ Id: 's', LambdaFunctionArn: arn, Events: ['s3:ObjectCreated:*'] }] };
+    await assert.rejects(ctx.kit.notify('doc-strict', config), {
+      name: 'InvalidArgument',
+      message: 'Unable to validate the following destination configurations',
+    });
     await ctx.kit.allow('doc-strict-fn', 'doc-strict');
-    await ctx.kit.notify('doc-strict', JSON.parse(config));
-    await ctx.kit.aws('lambda', 'remove-permission', '--function-name', 'doc-strict-fn', '--statement-id', 's3');
+    await ctx.kit.notify('doc-strict', config);
+    await ctx.kit.sdk.lambda.send(new RemovePermissionCommand({ FunctionName: 'doc-strict-fn', StatementId: 's3' }));
     const r = await ctx.kit.doc('--bucket', 'doc-strict', '--key', 'a.txt');
     assert.equal(r.code, 1);
     const c = r.check('permission:doc-strict-fn:s3.amazonaws.com');
@@ -39,7 +33,7 @@ doctorSuite('--strict', ['--strict'], (ctx) => {
     await ctx.kit.applyFix(c.fix!);
     const fixed = await ctx.kit.doc('--bucket', 'doc-strict', '--key', 'a.txt');
     assert.equal(fixed.code, 0, JSON.stringify(fails(fixed)));
-    await ctx.kit.aws('s3', 'cp', 'test.txt', 's3://doc-strict/a.txt');
+    await ctx.kit.put('doc-strict', 'a.txt');
     const events = await ctx.walk.events('doc-strict-fn', (e) => e.length >= 1);
     assert.equal(events[0]!.Records[0].s3.object.key, 'a.txt');
   });

@@ -1,81 +1,71 @@
 /**
- * A bucket notifying an alias (`function:NAME:live`), set up with AWS CLI v2: a PUT runs the version the alias points
+ * A bucket notifying an alias (`function:NAME:live`), set up with the AWS SDK v3 (the same calls over the AWS CLI are
+ * test/sandbox/lambda/versions-cli.test.ts; each CLI call here cost a Python start): a PUT runs the version the alias points
  * at (START `Version: 1`, log stream `[1]`), s3trigger CI matches it and reports `match.version`; after update-alias
  * to version 2 the next PUT runs version 2's code. Needs the built CLI (`npm run build`).
  */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  CreateAliasCommand,
+  CreateFunctionCommand,
+  LambdaClient,
+  PublishVersionCommand,
+  UpdateAliasCommand,
+  UpdateFunctionCodeCommand,
+} from '@aws-sdk/client-lambda';
+import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { zipPackage } from '../../src/sandbox/lambda/zip.js';
 import { startSandbox, type Sandbox } from '../../src/sandbox/server.js';
-import { awsCliEnv, findCli } from '../aws-cli.js';
 import { cliBuilt, ndjson, NOT_BUILT, runCli, workDir } from '../ci/helpers.js';
 
-const run = promisify(execFile);
-const cli = await findCli('/usr/bin/aws', '2');
-const skip = (!cliBuilt && NOT_BUILT) || (!cli && 'AWS CLI v2 (/usr/bin/aws) not found');
-const home = mkdtempSync(join(tmpdir(), 's3trigger-alias-e2e-'));
+const skip = !cliBuilt && NOT_BUILT;
 const dir = workDir();
 let sandbox: Sandbox;
+let s3: S3Client;
+let lambda: LambdaClient;
+let logs: CloudWatchLogsClient;
 
-async function aws(...args: string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(cli!, [...args, '--endpoint-url', sandbox.endpoint, '--output', 'json'], {
-    env: awsCliEnv(home, sandbox.region),
+const code = (tag: string) =>
+  zipPackage({
+    'index.mjs': `export const handler = async (event) => { console.log('thumbnail ${tag}', event.Records[0].s3.object.key); return 'ok'; };`,
   });
-  return stdout.trim() ? (JSON.parse(stdout) as Record<string, unknown>) : {};
-}
-
-function zipFile(tag: string): string {
-  const path = join(home, `${tag}.zip`);
-  writeFileSync(
-    path,
-    zipPackage({
-      'index.mjs': `export const handler = async (event) => { console.log('thumbnail ${tag}', event.Records[0].s3.object.key); return 'ok'; };`,
-    }),
-  );
-  return path;
-}
 
 before(async () => {
   if (skip) return;
   sandbox = await startSandbox({ port: 0 });
+  const config = { endpoint: sandbox.endpoint, region: sandbox.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  s3 = new S3Client({ ...config, forcePathStyle: true });
+  lambda = new LambdaClient(config);
+  logs = new CloudWatchLogsClient(config);
   const role = 'arn:aws:iam::000000000000:role/lambda-role';
-  await aws(
-    'lambda',
-    'create-function',
-    '--function-name',
-    'thumbs',
-    '--runtime',
-    'nodejs20.x',
-    '--handler',
-    'index.handler',
-    '--role',
-    role,
-    '--zip-file',
-    `fileb://${zipFile('v-one')}`,
+  await lambda.send(
+    new CreateFunctionCommand({
+      FunctionName: 'thumbs',
+      Runtime: 'nodejs20.x',
+      Handler: 'index.handler',
+      Role: role,
+      Code: { ZipFile: code('v-one') },
+    }),
   );
-  await aws('lambda', 'publish-version', '--function-name', 'thumbs');
-  await aws('lambda', 'update-function-code', '--function-name', 'thumbs', '--zip-file', `fileb://${zipFile('v-two')}`);
-  await aws('lambda', 'publish-version', '--function-name', 'thumbs');
-  const alias = await aws('lambda', 'create-alias', '--function-name', 'thumbs', '--name', 'live', '--function-version', '1');
-  await aws('s3api', 'create-bucket', '--bucket', 'alias-bucket');
-  const config = { LambdaFunctionConfigurations: [{ LambdaFunctionArn: alias.AliasArn, Events: ['s3:ObjectCreated:*'] }] };
-  await aws(
-    's3api',
-    'put-bucket-notification-configuration',
-    '--bucket',
-    'alias-bucket',
-    '--notification-configuration',
-    JSON.stringify(config),
+  await lambda.send(new PublishVersionCommand({ FunctionName: 'thumbs' }));
+  await lambda.send(new UpdateFunctionCodeCommand({ FunctionName: 'thumbs', ZipFile: code('v-two') }));
+  await lambda.send(new PublishVersionCommand({ FunctionName: 'thumbs' }));
+  const alias = await lambda.send(new CreateAliasCommand({ FunctionName: 'thumbs', Name: 'live', FunctionVersion: '1' }));
+  await s3.send(new CreateBucketCommand({ Bucket: 'alias-bucket' }));
+  await s3.send(
+    new PutBucketNotificationConfigurationCommand({
+      Bucket: 'alias-bucket',
+      NotificationConfiguration: { LambdaFunctionConfigurations: [{ LambdaFunctionArn: alias.AliasArn, Events: ['s3:ObjectCreated:*'] }] },
+    }),
   );
 });
 after(async () => {
+  for (const client of [s3, lambda, logs]) client?.destroy();
   await sandbox?.close();
-  rmSync(home, { recursive: true, force: true });
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -103,7 +93,7 @@ test('a PUT through the alias runs version 1, then version 2 after update-alias;
   assert.doesNotMatch(messages(first), /^START RequestId: \S+ Version: (?!1$)/m);
   assert.match(messages(first), /thumbnail v-one a\.jpg/);
 
-  await aws('lambda', 'update-alias', '--function-name', 'thumbs', '--name', 'live', '--function-version', '2');
+  await lambda.send(new UpdateAliasCommand({ FunctionName: 'thumbs', Name: 'live', FunctionVersion: '2' }));
   const second = await putAndMatch('b.jpg');
   assert.equal(second.match.version, '2', JSON.stringify(second.match));
   assert.match(second.match.logStream, /\/\[2\][0-9a-f]{32}$/);
@@ -111,19 +101,16 @@ test('a PUT through the alias runs version 1, then version 2 after update-alias;
   assert.doesNotMatch(messages(second), /v-one/);
 
   // As AWS writes them: `START RequestId: … Version: N` in a stream named `YYYY/MM/DD/[N]<hex>`.
-  const events = (await aws('logs', 'filter-log-events', '--log-group-name', '/aws/lambda/thumbs')).events as {
-    logStreamName: string;
-    message: string;
-  }[];
-  const starts = events.filter((e) => e.message.startsWith('START '));
+  const events = (await logs.send(new FilterLogEventsCommand({ logGroupName: '/aws/lambda/thumbs' }))).events ?? [];
+  const starts = events.filter((e) => e.message?.startsWith('START '));
   for (const [id, version] of [
     [first.match.requestId, '1'],
     [second.match.requestId, '2'],
   ]) {
-    const start = starts.find((e) => e.message.includes(id));
+    const start = starts.find((e) => e.message?.includes(id));
     assert.ok(start, `START of ${id} in CloudWatch`);
-    assert.equal(start.message.trim(), `START RequestId: ${id} Version: ${version}`);
-    assert.match(start.logStreamName, new RegExp(`^\\d{4}/\\d\\d/\\d\\d/\\[${version}\\][0-9a-f]{32}$`));
+    assert.equal(start.message?.trim(), `START RequestId: ${id} Version: ${version}`);
+    assert.match(start.logStreamName ?? '', new RegExp(`^\\d{4}/\\d\\d/\\d\\d/\\[${version}\\][0-9a-f]{32}$`));
   }
 });
 

@@ -1,6 +1,6 @@
 /**
  * Issue 13's JSON log format with real clients against one `s3trigger sandbox` run: the AWS CLI v1 (Debian's v2 2.9
- * has no `--logging-config`) creates the blog's Python handler with LogFormat=JSON, an S3 PUT (`aws s3 cp`) invokes
+ * has no `--logging-config`) creates the blog's Python handler with LogFormat=JSON, an S3 PUT (AWS SDK v3) invokes
  * it, and its log group holds Lambda's JSON platform records, the `logging` records as JSON and the blog's `print`
  * block as plain text; GetFunction echoes the config. ApplicationLogLevel=ERROR with a custom LogGroup then drops
  * the INFO records, the logs land in the custom group, and s3trigger's CI mode finds that group through
@@ -11,6 +11,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CloudWatchLogsClient, FilterLogEventsCommand } from '@aws-sdk/client-cloudwatch-logs';
+import { CreateBucketCommand, PutBucketNotificationConfigurationCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { zipPackage } from '../../src/sandbox/lambda/zip.js';
 import { cliBuilt, NOT_BUILT, ndjson, runCli, workDir } from '../ci/helpers.js';
 import { BLOG_HANDLER } from '../sandbox/lambda/helpers.js';
@@ -29,19 +30,19 @@ def handler(event, context):
 
 let walk: Walk;
 let logs: CloudWatchLogsClient;
+let s3: S3Client;
 before(async () => {
   if (!cliBuilt) return;
   walk = await startWalk('jsonlogs');
   writeFileSync(join(walk.dir, 'blog.zip'), zipPackage({ 'event_handler.py': EVENT_HANDLER, 'blog.py': BLOG_HANDLER }));
-  logs = new CloudWatchLogsClient({
-    endpoint: walk.sb.endpoint,
-    region: walk.sb.region,
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-  });
+  const config = { endpoint: walk.sb.endpoint, region: walk.sb.region, credentials: { accessKeyId: 'test', secretAccessKey: 'test' } };
+  logs = new CloudWatchLogsClient(config);
+  s3 = new S3Client({ ...config, forcePathStyle: true });
 });
 after(async () => {
   if (!cliBuilt) return;
   logs.destroy();
+  s3.destroy();
   await walk.close();
 });
 
@@ -77,7 +78,8 @@ test('CLI v1: the blog handler with LogFormat=JSON, invoked by an S3 PUT, logs J
 }, async (t) => {
   const { v1 } = await clis();
   if (!v1) return t.skip('AWS CLI v1 (`aws` on PATH) not found');
-  await walk.aws(v1, 's3', 'mb', 's3://json-bucket');
+  // The bucket side over the SDK (the AWS CLI's S3 commands have their own walkthroughs; each call is a Python start).
+  await s3.send(new CreateBucketCommand({ Bucket: 'json-bucket' }));
   const created = await walk.aws(
     v1,
     'lambda',
@@ -109,22 +111,15 @@ test('CLI v1: the blog handler with LogFormat=JSON, invoked by an S3 PUT, logs J
   );
   assert.match(refused, /InvalidParameterValueException.*LogLevel is not supported when LogFormat is set to "Text"/);
 
-  writeFileSync(
-    join(walk.dir, 'notification.json'),
-    JSON.stringify({
-      LambdaFunctionConfigurations: [{ LambdaFunctionArn: created.FunctionArn, Events: ['s3:ObjectCreated:*'] }],
+  await s3.send(
+    new PutBucketNotificationConfigurationCommand({
+      Bucket: 'json-bucket',
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [{ LambdaFunctionArn: created.FunctionArn, Events: ['s3:ObjectCreated:*'] }],
+      },
     }),
   );
-  await walk.aws(
-    v1,
-    's3api',
-    'put-bucket-notification-configuration',
-    '--bucket',
-    'json-bucket',
-    '--notification-configuration',
-    'file://notification.json',
-  );
-  await walk.aws(v1, 's3', 'cp', 'test.txt', 's3://json-bucket/test.txt');
+  await s3.send(new PutObjectCommand({ Bucket: 'json-bucket', Key: 'test.txt', Body: readFileSync(join(walk.dir, 'test.txt')) }));
 
   const lines = await messages('/aws/lambda/blog-json', (m) => reports(m).length === 1);
   const recs = records(lines);

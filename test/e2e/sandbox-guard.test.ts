@@ -5,7 +5,7 @@
 import { AWS_CLIS, findCli } from '../aws-cli.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { execFile, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -68,17 +68,31 @@ for (const [label, candidate, major] of AWS_CLIS) {
     };
     const cases: [string[], string][] = [
       [['dynamodb', 'list-tables'], 'dynamodb ListTables'], // JSON 1.0
-      [['kinesis', 'list-streams'], 'kinesis ListStreams'], // JSON 1.1
       [['cloudformation', 'list-stacks'], 'cloudformation ListStacks'], // query
-      [['events', 'list-archives'], 'events ListArchives'], // a service the sandbox has, an operation it does not
     ];
-    for (const [args, named] of cases) {
-      const r: SpawnSyncReturns<string> = spawnSync(cli, ['--endpoint-url', sb.endpoint, ...args], {
-        env,
-        encoding: 'utf8',
-        timeout: 60_000,
-      });
-      assert.notEqual(r.status, 0, `${args.join(' ')}: ${r.stdout}`);
+    // v2 also meets JSON 1.1 and an operation missing from a service the sandbox has; v1 parses these protocols
+    // with the same botocore code as the two above (each case is a Python start).
+    if (label === 'v2')
+      cases.push(
+        [['kinesis', 'list-streams'], 'kinesis ListStreams'], // JSON 1.1
+        [['events', 'list-archives'], 'events ListArchives'], // a service the sandbox has, an operation it does not
+      );
+    const results = await Promise.all(
+      cases.map(
+        ([args]) =>
+          new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+            const child = execFile(
+              cli,
+              ['--endpoint-url', sb.endpoint, ...args],
+              { env, encoding: 'utf8', timeout: 60_000 },
+              (_err, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
+            );
+          }),
+      ),
+    );
+    for (const [i, [args, named]] of cases.entries()) {
+      const r = results[i]!;
+      assert.notEqual(r.code, 0, `${args.join(' ')}: ${r.stdout}`);
       const lines: string[] = r.stderr.trim().split('\n');
       assert.equal(lines.length, 1, r.stderr);
       assert.match(lines[0]!, new RegExp(`\\(NotImplemented\\).*: ${named} is not implemented by the s3trigger sandbox$`), args.join(' '));

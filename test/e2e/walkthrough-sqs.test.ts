@@ -9,6 +9,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { rmSync } from 'node:fs';
+import { GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { cliBuilt, NOT_BUILT, ndjson, runCli, workDir } from '../ci/helpers.js';
 import { clis, createLogger, hasBoto3, isTestEvent, type Json, parse, printedJson, startWalk, type Walk } from './walkthrough-helpers.js';
 
@@ -101,14 +102,22 @@ test('AWS CLI v2: S3 -> SQS -> Lambda through an event source mapping; the log s
     records.some((r) => isTestEvent(parse(r.body) ?? {}, bucket)),
     'the s3:TestEvent sent on save went through the mapping too',
   );
-  // The mapping deleted what the function handled; read with the CLI v1 when present (SQS's JSON protocol).
-  const { v1 } = await clis();
-  const counts = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'];
-  let left: Json = {};
-  for (let i = 0; i < 3; i++) {
-    left = (await walk.aws(v1 ?? v2, 'sqs', 'get-queue-attributes', '--queue-url', QueueUrl, '--attribute-names', ...counts)).Attributes;
-    if (counts.every((c) => left[c] === '0')) break;
+  // The mapping deleted what the function handled: waited for over the SDK (a CLI poll is a Python start per try),
+  // then read once with the CLI v1 when present (SQS's JSON protocol).
+  const counts = ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] as const;
+  const sqs = new SQSClient({
+    endpoint: walk.sb.endpoint,
+    region: walk.sb.region,
+    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
+  });
+  t.after(() => sqs.destroy());
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 100))) {
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: [...counts] }));
+    if (counts.every((c) => Attributes?.[c] === '0')) break;
   }
+  const { v1 } = await clis();
+  const left = (await walk.aws(v1 ?? v2, 'sqs', 'get-queue-attributes', '--queue-url', QueueUrl, '--attribute-names', ...counts))
+    .Attributes;
   assert.deepEqual(left, { ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
   assert.deepEqual(
     walk.lines.filter((l) => /AWS would refuse|dropped|fail/i.test(l)),
