@@ -40,11 +40,12 @@ const BATCH_FILES = 20;
 /** A process's files add up to this many recorded seconds at most, so a batch is not one long file at the end. */
 const BATCH_S = 30;
 /**
- * What a file must not do to share a process: change the process (cwd, env, exit, signal handlers, globals) or mock
- * globally (node:test's `mock.method`/`mock.timers`/`mock.module` outside a test context).
+ * What a file must not do to share a process: change the process (cwd, env, exit, signal handlers, globals), mock
+ * globally (node:test's `mock.method`/`mock.timers`/`mock.module` outside a test context), or measure the process
+ * (its memory or CPU: the other files' share would count).
  */
 const UNSHAREABLE =
-  /process\.(chdir|exit|on|once|off|removeAllListeners|umask)\b|process\.env(\.\w+|\[[^\]]+\])\s*=(?!=)|delete process\.env|process\.exitCode|Object\.assign\(process\.env|globalThis\.\w+\s*=(?!=)|(?<![\w.])mock\.(method|timers|module|getter|setter|property)\b/;
+  /process\.(chdir|exit|on|once|off|removeAllListeners|umask|resourceUsage|memoryUsage|cpuUsage)\b|\/proc\/self\/|process\.env(\.\w+|\[[^\]]+\])\s*=(?!=)|delete process\.env|process\.exitCode|Object\.assign\(process\.env|globalThis\.\w+\s*=(?!=)|(?<![\w.])mock\.(method|timers|module|getter|setter|property)\b/;
 
 /**
  * The entries to give node's test runner: each file on its own, except short files (by their recorded times) that
