@@ -77,6 +77,8 @@ const bundleOptions = (entry, outfile) => ({
   banner: { js: banner },
   plugins: [lazyHelpRendering, dependencyUrls],
   logLevel: 'warning',
+  // import.meta.resolve is only reached from src/ under tsx (the firing thread's loader): never in a bundle.
+  logOverride: { 'empty-import-meta': 'silent' },
   legalComments: 'none',
   // Comments are a third of the text and some are not ASCII (a two-byte string of twice the size, decoded slowly);
   // without whitespace and comments the bundle is read, decoded and kept in memory at a fraction of the cost.

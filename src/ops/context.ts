@@ -1,6 +1,7 @@
 /** What an operation runs with, and the constructors of its result. */
 import type { S3Client, S3ClientConfig } from '@aws-sdk/client-s3';
 import type { OpKind, OpResult } from './types.js';
+import type { DirectS3 } from '../aws/s3-direct.js';
 import { toOpError } from './errors.js';
 
 export interface OpContext {
@@ -15,6 +16,8 @@ export interface OpContext {
   now: () => number;
   /** For ops that invoke Lambda directly: the functions to reach (definition.expectedFunctions, decided at fire time). */
   functions?: readonly string[];
+  /** The firing thread's direct PutObject (aws/s3-direct.ts), where the endpoint allows it; the SDK sends the rest. */
+  direct?: DirectS3;
 }
 
 export function succeeded(ctx: OpContext, r: Omit<OpResult, 'opId' | 'ackedAt'>): OpResult {

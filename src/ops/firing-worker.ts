@@ -8,6 +8,7 @@ import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { runOp } from './index.js';
+import { directS3For } from '../aws/s3-direct.js';
 import { holdBody } from './held-bodies.js';
 import { scrubCredentialsOf } from './errors.js';
 import { batched, FIRING_THREAD_NICE, type FiringReply, type FiringRequest } from './firing-thread.js';
@@ -24,6 +25,7 @@ const port = parentPort!;
 const { s3Config, scrub } = workerData as { s3Config: S3ClientConfig; scrub: boolean };
 const s3 = new S3Client(s3Config);
 if (scrub) scrubCredentialsOf(s3);
+const direct = directS3For(s3, s3Config);
 const running = new Map<number, AbortController>();
 const releases: (() => void)[] = [];
 const reply = batched<FiringReply>((batch) => port.postMessage(batch));
@@ -64,6 +66,7 @@ function receive(m: FiringRequest): void {
             reply({ t: 'acked', opId: m.opId, result });
           },
           ...(m.functions ? { functions: m.functions } : {}),
+          ...(direct ? { direct } : {}),
         },
         m.input,
       ).then((result) => {
@@ -75,6 +78,7 @@ function receive(m: FiringRequest): void {
     case 'close':
       for (const release of releases) release();
       s3.destroy();
+      direct?.destroy();
       port.close();
       return;
   }

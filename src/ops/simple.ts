@@ -19,11 +19,11 @@ export const stripQuotes = (etag: string | undefined): string | undefined => eta
 export async function putObject(ctx: OpContext, input: Extract<OpInput, { kind: 'put' }>, startedAt: number): Promise<OpResult> {
   const key = keyForFile(input.file, input.key);
   const body = await bodyOf(input.file);
-  const out = await sendS3(
-    ctx.s3,
-    new PutObjectCommand({ Bucket: input.bucket, Key: key, Body: body, ...uploadParams(input, 'put') }),
-    ctx.signal,
-  );
+  const options = uploadParams(input, 'put');
+  const plain = { Bucket: input.bucket, Key: key, Body: body };
+  const out =
+    (ctx.direct && Object.keys(options).length === 0 ? await ctx.direct.putObject(plain, ctx.signal) : undefined) ??
+    (await sendS3(ctx.s3, new PutObjectCommand({ ...plain, ...options }), ctx.signal));
   return succeeded(ctx, {
     op: 'put',
     bucket: input.bucket,
