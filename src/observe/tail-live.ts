@@ -1,6 +1,7 @@
 /**
  * One StartLiveTail session for one log group. Resolves with why it ended, so the caller can
- * fall back to polling (refused), wait for the group (not-found) or reconnect (dropped).
+ * fall back to polling (refused), wait for the group (not-found) or reconnect (dropped). On a custom endpoint the
+ * session is read directly (aws/live-tail-direct.ts); anything that way does not start goes through the SDK.
  */
 import {
   DescribeLogGroupsCommand,
@@ -10,6 +11,7 @@ import {
   type StartLiveTailResponseStream,
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { RawLogEvent } from './lambda-log.js';
+import { startLiveTailDirect } from '../aws/live-tail-direct.js';
 import { errorName, errorText, isGroupMissing, toRawEvents, untilAborted } from './tail-poll.js';
 
 export type LiveEnd =
@@ -75,12 +77,17 @@ export async function runLiveTail(o: LiveTailOptions): Promise<LiveEnd> {
   let started = false;
   let iterator: AsyncIterator<StartLiveTailResponseStream> | undefined;
   try {
-    const sent = o.logs.send(new StartLiveTailCommand({ logGroupIdentifiers: [o.identifier] }), { abortSignal: abort.signal });
-    sent.catch(() => {}); // a rejection after we stopped waiting is not news
-    const out = await untilAborted(sent, o.signal);
-    if (out === undefined) return { kind: 'stopped' };
-    if (!out.responseStream) return { kind: 'refused', detail: 'no response stream' };
-    iterator = out.responseStream[Symbol.asyncIterator]();
+    let stream = await startLiveTailDirect(o.logs, [o.identifier], abort.signal);
+    if (o.signal.aborted) return { kind: 'stopped' };
+    if (!stream) {
+      const sent = o.logs.send(new StartLiveTailCommand({ logGroupIdentifiers: [o.identifier] }), { abortSignal: abort.signal });
+      sent.catch(() => {}); // a rejection after we stopped waiting is not news
+      const out = await untilAborted(sent, o.signal);
+      if (out === undefined) return { kind: 'stopped' };
+      if (!out.responseStream) return { kind: 'refused', detail: 'no response stream' };
+      stream = out.responseStream;
+    }
+    iterator = stream[Symbol.asyncIterator]();
     for (;;) {
       const next = iterator.next();
       next.catch(() => {});
