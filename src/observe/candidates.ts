@@ -135,6 +135,14 @@ class MultiMap {
   }
 }
 
+/** Whether two versions of an op are indexed alike (index() reads only these, and awaitsMore). */
+function sameIndexKeys(a: OpCandidate, b: OpCandidate): boolean {
+  if (a.key !== b.key || a.requestId !== b.requestId) return false;
+  const x = a.invocationRequestIds;
+  const y = b.invocationRequestIds;
+  return x === y || (x !== undefined && y !== undefined && x.length === y.length && x.every((id, i) => id === y[i]));
+}
+
 interface Entry {
   op: OpCandidate;
   seq: number;
@@ -184,6 +192,13 @@ export class CandidateIndex implements CandidateLookup {
   /** Adds or replaces the op (a replaced op keeps its place in `all()`). */
   set(op: OpCandidate): void {
     const old = this.entries.get(op.opId);
+    if (old && sameIndexKeys(old.op, op)) {
+      // A match noted (matched, matchedGroups): what the indexes hold is unchanged but whether it still awaits one.
+      this.entries.set(op.opId, { op, seq: old.seq, spellings: old.spellings });
+      this.awaiting.delete(op.opId);
+      if (!op.invocationRequestIds && awaitsMore(op)) this.awaiting.add(op.opId);
+      return;
+    }
     if (old) this.unindex(old);
     const entry: Entry = { op, seq: old?.seq ?? this.nextSeq++, spellings: op.key ? keySpellings(op.key) : [] };
     this.entries.set(op.opId, entry); // a Map keeps a replaced key's place
