@@ -167,7 +167,8 @@ export function parseLambdaMessage(raw: string): ParsedLambdaLine {
     const outcome = reportOutcome(message);
     return { kind: 'report', requestId: m[1], report: parseReportMetrics(message), ...(outcome ? { outcome } : {}) };
   }
-  m = TIMEOUT_RE.exec(message);
+  // The literal first: the pattern's optional time and id prefixes made every application line a backtracking search.
+  m = message.includes('Task timed out after') ? TIMEOUT_RE.exec(message) : null;
   if (m) {
     const id = new RegExp(`(${ID})[\\t ]+Task timed out`).exec(message)?.[1];
     return { kind: 'timeout', ...(id ? { requestId: id } : {}), outcome: 'timed-out', text: message };
