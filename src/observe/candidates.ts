@@ -104,6 +104,16 @@ function* runs(text: string, test: (c: number) => boolean): Generator<[from: num
   }
 }
 
+/** The distinct key-character tokens of a text, in order of first appearance. */
+function tokensIn(text: string): string[] {
+  const distinct = new Set<string>();
+  for (const [from, to] of runs(text, isKeyChar)) distinct.add(text.slice(from, to));
+  return [...distinct];
+}
+
+/** Evidence whose tokens named() keeps (the undecided invocations of a burst are a few dozen); older ones are read again. */
+const TOKEN_CACHE_SIZE = 256;
+
 /** evidenceFor only counts request ids this long (shorter ones would be found in any text). */
 const MIN_REQUEST_ID = 8;
 
@@ -123,6 +133,14 @@ class MultiMap {
   get(key: string): ReadonlySet<number> | undefined {
     return this.map.get(key);
   }
+}
+
+/** Whether two versions of an op are indexed alike (index() reads only these, and awaitsMore). */
+function sameIndexKeys(a: OpCandidate, b: OpCandidate): boolean {
+  if (a.key !== b.key || a.requestId !== b.requestId) return false;
+  const x = a.invocationRequestIds;
+  const y = b.invocationRequestIds;
+  return x === y || (x !== undefined && y !== undefined && x.length === y.length && x.every((id, i) => id === y[i]));
 }
 
 interface Entry {
@@ -155,6 +173,7 @@ export class CandidateIndex implements CandidateLookup {
   private idLog: string[] = [];
   private idEpoch = 0;
   private liveIds = 0;
+  private readonly tokens = new Map<InvocationEvidence, readonly string[]>();
   private readonly idsIn = new WeakMap<InvocationEvidence, { epoch: number; upTo: number; found: Set<string> }>();
   private readonly byInvocationId = new MultiMap();
   /** Ops still waiting for an invocation (awaitsMore), REPLAY ops aside: the only ones a time match can go to. */
@@ -173,6 +192,13 @@ export class CandidateIndex implements CandidateLookup {
   /** Adds or replaces the op (a replaced op keeps its place in `all()`). */
   set(op: OpCandidate): void {
     const old = this.entries.get(op.opId);
+    if (old && sameIndexKeys(old.op, op)) {
+      // A match noted (matched, matchedGroups): what the indexes hold is unchanged but whether it still awaits one.
+      this.entries.set(op.opId, { op, seq: old.seq, spellings: old.spellings });
+      this.awaiting.delete(op.opId);
+      if (!op.invocationRequestIds && awaitsMore(op)) this.awaiting.add(op.opId);
+      return;
+    }
     if (old) this.unindex(old);
     const entry: Entry = { op, seq: old?.seq ?? this.nextSeq++, spellings: op.key ? keySpellings(op.key) : [] };
     this.entries.set(op.opId, entry); // a Map keeps a replaced key's place
@@ -188,6 +214,7 @@ export class CandidateIndex implements CandidateLookup {
 
   clear(): void {
     for (const id of [...this.entries.keys()]) this.delete(id);
+    this.tokens.clear();
   }
 
   all(): OpCandidate[] {
@@ -226,10 +253,25 @@ export class CandidateIndex implements CandidateLookup {
     for (const id of this.requestIdsIn(ev)) add(this.byRequestId.get(id));
     add(this.oddRequestIds);
     if (ev.mentions.length === 0) {
-      for (const [from, to] of runs(ev.text, isKeyChar)) add(this.byToken.get(ev.text.slice(from, to)));
+      for (const token of this.tokensOf(ev)) add(this.byToken.get(token));
       add(this.oddKeys);
     }
     return this.ops(hits);
+  }
+
+  /**
+   * `ev.text`'s tokens, read once per evidence while it is among the last TOKEN_CACHE_SIZE weighed: an invocation is
+   * weighed again at every ack while it is undecided (a burst's, a dozen times each), and slicing its text into tokens
+   * each time was most of it. Bounded, so the tokens of invocations long decided are not kept with them.
+   */
+  private tokensOf(ev: InvocationEvidence): readonly string[] {
+    let tokens = this.tokens.get(ev);
+    if (!tokens) {
+      tokens = tokensIn(ev.text);
+      this.tokens.set(ev, tokens);
+      if (this.tokens.size > TOKEN_CACHE_SIZE) this.tokens.delete(this.tokens.keys().next().value as InvocationEvidence);
+    }
+    return tokens;
   }
 
   /**

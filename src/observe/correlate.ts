@@ -178,6 +178,7 @@ function beganAt(inv: Invocation, options: TimeMatchOptions): number {
  * notifies Lambda with one record per event, so several distinct records in one invocation are a batch.
  */
 function batchRecords(ev: InvocationEvidence): S3Mention[] {
+  if (ev.mentions.length < 2) return []; // the common case, weighed at every ack while undecided: nothing to build
   const queued = ev.mentions.filter((m) => m.envelopes?.at(-1)?.kind === 'sqs');
   if (queued.length > 1) return queued;
   const distinct = new Map(ev.mentions.map((m) => [`${m.requestId ?? ''}\n${m.key}\n${m.eventName ?? ''}`, m]));

@@ -9,17 +9,32 @@
 import type { RawLogEvent } from './lambda-log.js';
 
 interface ContentEntry {
-  timestamp: number;
+  logStream: string;
+  message: string;
   /** Copies delivered from the live stream / from polling. */
   live: number;
   polled: number;
 }
 
+/** Up to this many lines of one millisecond are compared one by one; more (a handler's flood) are looked up by content. */
+const LIST_UP_TO = 16;
+
+/** The entries of one event time: a short list, or a map by `stream \0 message` once it is long. */
+type SameTime = ContentEntry[] | Map<string, ContentEntry>;
+
+const contentKey = (logStream: string, message: string) => `${logStream}\u0000${message}`;
+
 export class Deduper {
   private readonly ids = new Map<string, number>();
-  private readonly contents = new Map<string, ContentEntry>();
+  /**
+   * Event time -> the distinct (stream, message) pairs seen at that time. Keyed by the time rather than by one
+   * `stream + time + message` string: that string was built and hashed for every delivered line (a burst's twelve
+   * thousand), while one millisecond holds a few lines to compare.
+   */
+  private readonly contents = new Map<number, SameTime>();
+  private contentCount = 0;
   /** Per poll window (any object the caller keeps for one FilterLogEvents window): identical lines seen in it so far. */
-  private readonly positions = new WeakMap<object, Map<string, number>>();
+  private readonly positions = new WeakMap<object, Map<ContentEntry, number>>();
   private newest = 0;
   /** The oldest event time held (a prune with nothing older than its horizon has nothing to walk). */
   private oldest = Infinity;
@@ -40,18 +55,16 @@ export class Deduper {
       if (this.ids.has(event.eventId)) return false;
       this.ids.set(event.eventId, event.timestamp);
     }
-    const key = `${event.logStream}\u0000${event.timestamp}\u0000${event.message}`;
-    const entry = this.contents.get(key) ?? { timestamp: event.timestamp, live: 0, polled: 0 };
-    this.contents.set(key, entry);
+    const entry = this.entryOf(event);
     if (source === 'live') {
       entry.live++;
       return entry.live > entry.polled;
     }
     if (event.eventId === undefined && window) {
-      const seen = this.positions.get(window) ?? new Map<string, number>();
+      const seen = this.positions.get(window) ?? new Map<ContentEntry, number>();
       this.positions.set(window, seen);
-      const position = (seen.get(key) ?? 0) + 1;
-      seen.set(key, position);
+      const position = (seen.get(entry) ?? 0) + 1;
+      seen.set(entry, position);
       if (position <= entry.polled) return false; // this copy came in an earlier, overlapping window
       entry.polled = position;
       return position > entry.live;
@@ -61,7 +74,31 @@ export class Deduper {
   }
 
   get size(): number {
-    return this.ids.size + this.contents.size;
+    return this.ids.size + this.contentCount;
+  }
+
+  /** The entry of the event's (stream, time, message), made on first sight. */
+  private entryOf(event: RawLogEvent): ContentEntry {
+    const same = this.contents.get(event.timestamp);
+    if (same instanceof Map) {
+      const key = contentKey(event.logStream, event.message);
+      const known = same.get(key);
+      if (known) return known;
+      const entry = this.newEntry(event);
+      same.set(key, entry);
+      return entry;
+    }
+    if (same) for (const e of same) if (e.message === event.message && e.logStream === event.logStream) return e;
+    const entry = this.newEntry(event);
+    if (!same) this.contents.set(event.timestamp, [entry]);
+    else if (same.length < LIST_UP_TO) same.push(entry);
+    else this.contents.set(event.timestamp, new Map([...same, entry].map((e) => [contentKey(e.logStream, e.message), e])));
+    return entry;
+  }
+
+  private newEntry(event: RawLogEvent): ContentEntry {
+    this.contentCount++;
+    return { logStream: event.logStream, message: event.message, live: 0, polled: 0 };
   }
 
   private maybePrune(): void {
@@ -74,9 +111,11 @@ export class Deduper {
       if (ts < horizon) this.ids.delete(id);
       else if (ts < this.oldest) this.oldest = ts;
     }
-    for (const [key, entry] of this.contents) {
-      if (entry.timestamp < horizon) this.contents.delete(key);
-      else if (entry.timestamp < this.oldest) this.oldest = entry.timestamp;
+    for (const [ts, same] of this.contents) {
+      if (ts < horizon) {
+        this.contents.delete(ts);
+        this.contentCount -= same instanceof Map ? same.size : same.length;
+      } else if (ts < this.oldest) this.oldest = ts;
     }
   }
 }

@@ -37,6 +37,13 @@ export interface GroupTailOptions {
   maxBackoffMs: number;
   /** A second backfill this long after a (re)connect catches events CloudWatch indexed late. */
   settleMs: number;
+  /**
+   * The end (ms, Lambda's clock) of the window that second backfill reads, for a session connected at `connectedAt`
+   * (this machine's clock): what was written later reaches the live stream. Absent: up to the read. Without an end it
+   * re-read every line of a burst fired right after the connect (thousands, each parsed and dropped as a duplicate,
+   * in one turn of the main thread).
+   */
+  settleUntil?(connectedAt: number): number;
   now(): number;
   /**
    * Start (ms, Lambda's clock) of the window that may hold the invocations of the ops awaiting a match, undefined when
@@ -126,14 +133,15 @@ export class GroupTail {
     });
   }
 
-  /** Reads [from, now] once, retrying throttles; a failure is shown on the live state (the stream carries on). */
-  private async backfill(from: number): Promise<void> {
+  /** Reads [from, until ?? now] once, retrying throttles; a failure is shown on the live state (the stream carries on). */
+  private async backfill(from: number, until?: number): Promise<void> {
     let wait = 250;
     for (let attempt = 0; attempt < 6 && !this.signal.aborted; attempt++) {
       try {
         await fetchWindow({
           ...this.o,
           startTime: from,
+          ...(until !== undefined ? { endTime: Math.max(from, until) } : {}),
           signal: this.signal,
           onEvents: (events, window) => this.deliver(events, 'poll', window),
         });
@@ -218,12 +226,13 @@ export class GroupTail {
         identifier,
         signal: this.signal,
         onConnected: () => {
-          connectedAt = this.o.now();
+          const at = this.o.now();
+          connectedAt = at;
           this.state({ logGroup, mode: 'live' });
           const from = since;
           void this.backfill(from)
             .then(() => sleep(this.o.settleMs, this.signal))
-            .then((ok) => (ok ? this.backfill(from) : undefined));
+            .then((ok) => (ok ? this.backfill(from, this.o.settleUntil?.(at)) : undefined)); // the clock offset is known by then
         },
         onEvents: (events) => {
           if (events.length > 0) delivered = true;

@@ -27,20 +27,30 @@ const PY_RE = new RegExp(`^\\[([A-Z]+)\\]\\t(\\S+)\\t(${ID}|undefined)?\\t([\\s\
 const TIMEOUT_RE = new RegExp(`^(?:(${ISO})[\\t ]+)?(?:${ID}[\\t ]+)?Task timed out after [\\d.]+ seconds`);
 const ERROR_LEVELS = new Set(['ERROR', 'FATAL', 'CRITICAL']);
 
-function metric(line: string, name: string): number | undefined {
-  const m = new RegExp(`${name}: ([\\d.]+) (?:ms|MB)`).exec(line);
+/** `Name: 1.23 ms` / `Name: 128 MB` of a REPORT line, compiled once (a burst parses a REPORT line per invocation). */
+const metricRe = (name: string) => new RegExp(`${name}: ([\\d.]+) (?:ms|MB)`);
+const METRIC = {
+  duration: metricRe('(?<!Init |Billed |Restore )Duration'),
+  init: metricRe('Init Duration'),
+  billed: metricRe('Billed Duration'),
+  memory: metricRe('Memory Size'),
+  maxMemory: metricRe('Max Memory Used'),
+};
+
+function metric(line: string, re: RegExp): number | undefined {
+  const m = re.exec(line);
   return m ? Number(m[1]) : undefined;
 }
 
 export function parseReportMetrics(line: string): ReportMetrics | undefined {
-  const durationMs = metric(line, '(?<!Init |Billed |Restore )Duration');
+  const durationMs = metric(line, METRIC.duration);
   if (durationMs === undefined) return undefined;
-  const initDurationMs = metric(line, 'Init Duration');
+  const initDurationMs = metric(line, METRIC.init);
   return {
     durationMs,
-    billedDurationMs: metric(line, 'Billed Duration') ?? Math.ceil(durationMs),
-    memorySizeMB: metric(line, 'Memory Size') ?? 0,
-    maxMemoryUsedMB: metric(line, 'Max Memory Used') ?? 0,
+    billedDurationMs: metric(line, METRIC.billed) ?? Math.ceil(durationMs),
+    memorySizeMB: metric(line, METRIC.memory) ?? 0,
+    maxMemoryUsedMB: metric(line, METRIC.maxMemory) ?? 0,
     ...(initDurationMs !== undefined ? { initDurationMs } : {}),
   };
 }
@@ -157,7 +167,8 @@ export function parseLambdaMessage(raw: string): ParsedLambdaLine {
     const outcome = reportOutcome(message);
     return { kind: 'report', requestId: m[1], report: parseReportMetrics(message), ...(outcome ? { outcome } : {}) };
   }
-  m = TIMEOUT_RE.exec(message);
+  // The literal first: the pattern's optional time and id prefixes made every application line a backtracking search.
+  m = message.includes('Task timed out after') ? TIMEOUT_RE.exec(message) : null;
   if (m) {
     const id = new RegExp(`(${ID})[\\t ]+Task timed out`).exec(message)?.[1];
     return { kind: 'timeout', ...(id ? { requestId: id } : {}), outcome: 'timed-out', text: message };

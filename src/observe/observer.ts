@@ -169,6 +169,7 @@ export class Observer {
         overlapMs: o.overlapMs ?? 15_000,
         maxBackoffMs: o.maxBackoffMs ?? 30_000,
         settleMs: o.settleMs ?? 3000,
+        settleUntil: (connectedAt) => this.lambdaTimeAt(connectedAt),
         now: this.now,
         awaitingSince: (olderThanMs) => this.awaitingSince(olderThanMs),
         liveBackingGraceMs: o.liveBackingGraceMs ?? LIVE_BACKING_GRACE_MS,
@@ -225,6 +226,14 @@ export class Observer {
       });
     }
     return offset;
+  }
+
+  /**
+   * The latest Lambda-clock time an event written by `at` (this machine's clock) can carry: the tolerated skew plus the
+   * measured offset, as time matching allows.
+   */
+  private lambdaTimeAt(at: number): number {
+    return at + this.skewMs() + Math.max(0, matchingOffset(this.clockOffset, this.skewMs()));
   }
 
   private skewMs(): number {

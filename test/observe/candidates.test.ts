@@ -246,3 +246,41 @@ test('CandidateIndex: a replaced op keeps its place and its new key; a deleted o
     'added again: last',
   );
 });
+
+/** Replacements that keep the key and the request ids (a match noted) and ones that change them, each against a new index. */
+const replacements: { name: string; next: (op: OpCandidate) => OpCandidate }[] = [
+  { name: 'matched (same key and ids)', next: (op) => ({ ...op, matched: true, matchedGroups: ['/aws/lambda/fn'] }) },
+  {
+    name: 'matched from one of two expected groups',
+    next: (op) => ({ ...op, matched: true, matchedGroups: ['/aws/lambda/a'], expectedGroups: ['/aws/lambda/a', '/aws/lambda/b'] }),
+  },
+  { name: 'acked (request id now known)', next: (op) => ({ ...op, pending: false, requestId: op.requestId ?? 'ACKED00000000001' }) },
+  { name: 'another key', next: (op) => ({ ...op, key: `${op.key || 'k'}.moved` }) },
+  {
+    name: 'replay ids copied (same ids, another array)',
+    next: (op) => ({ ...op, ...(op.invocationRequestIds ? { invocationRequestIds: [...op.invocationRequestIds] } : {}) }),
+  },
+];
+for (const r of replacements) {
+  test(`CandidateIndex.set replacing every op (${r.name}) answers as an index built with the new ops`, () => {
+    const replaced = new CandidateIndex();
+    for (const op of pool) replaced.set(op);
+    for (const op of pool) replaced.set(r.next(op));
+    const fresh = new CandidateIndex();
+    for (const op of pool) fresh.set(r.next(op));
+    const ids = (ops: Iterable<OpCandidate>) => [...ops].map((op) => op.opId);
+    assert.deepEqual(ids(replaced.all()), ids(fresh.all()));
+    assert.deepEqual(ids(replaced.waiting()).sort(), ids(fresh.waiting()).sort());
+    for (const op of pool.map(r.next)) {
+      assert.deepEqual(ids(replaced.at(op.bucket, op.key)), ids(fresh.at(op.bucket, op.key)), `at ${op.key}`);
+      if (op.requestId) assert.equal(replaced.hasRequestId(op.requestId), fresh.hasRequestId(op.requestId));
+      const texts = [demo(op.key), [record(op.key, op.requestId ?? 'NONE000000000000')], [`id ${op.requestId ?? ''} here`]];
+      for (const t of texts) {
+        const ev = evidenceOf(inv(t, op.invocationRequestIds ? { requestId: op.invocationRequestIds[0]! } : {}));
+        assert.deepEqual(ids(replaced.named(ev)), ids(fresh.named(ev)), `named ${JSON.stringify(t)}`);
+      }
+      assert.equal(replaced.keyForms.foundIn(`Object: ${op.key}`), fresh.keyForms.foundIn(`Object: ${op.key}`));
+    }
+    assert.equal(replaced.keyForms.size, fresh.keyForms.size);
+  });
+}

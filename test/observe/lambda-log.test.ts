@@ -82,6 +82,16 @@ const cases: { name: string; message: string; expect: Partial<ParsedLambdaLine> 
     expect: { kind: 'timeout', requestId: undefined, outcome: 'timed-out' },
   },
   {
+    name: 'task timed out (tab-separated time and id)',
+    message: `2023-01-01T00:00:03.000Z\t${ID}\tTask timed out after 900.00 seconds\n`,
+    expect: { kind: 'timeout', requestId: ID, outcome: 'timed-out' },
+  },
+  {
+    name: 'an application line quoting the timeout text is not a timeout',
+    message: `2023-01-01T00:00:03.000Z\t${ID}\tINFO\tTask timed out after 3.00 seconds, said the test\n`,
+    expect: { kind: 'app', requestId: ID },
+  },
+  {
     name: 'JSON platform.start',
     message: `{"time":"2024-01-01T00:00:00.000Z","type":"platform.start","record":{"requestId":"${ID}","version":"$LATEST"}}`,
     expect: { kind: 'start', requestId: ID },

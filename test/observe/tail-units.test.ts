@@ -163,6 +163,48 @@ for (const c of windowCases) {
   });
 }
 
+/** More lines in one millisecond than the Deduper compares one by one (it then looks them up by content). */
+const crowd = (n: number, stream = 's') => Array.from({ length: n }, (_, i) => ev(`line ${i % 30}`, 1000, undefined, stream));
+const crowdCases: { name: string; windows: { source: 'live' | 'poll'; events: ReturnType<typeof ev>[] }[]; admitted: boolean[][] }[] = [
+  {
+    name: '40 lines of one ms, 10 of them printed twice, live then the same polled',
+    windows: [
+      { source: 'live', events: crowd(40) },
+      { source: 'poll', events: crowd(40) },
+    ],
+    admitted: [Array(40).fill(true), Array(40).fill(false)],
+  },
+  {
+    name: '40 lines of one ms polled, then a window with one more copy of each',
+    windows: [
+      { source: 'poll', events: crowd(40) },
+      { source: 'poll', events: [...crowd(40), ...crowd(30)] },
+    ],
+    admitted: [Array(40).fill(true), [...Array(40).fill(false), ...Array(30).fill(true)]],
+  },
+  {
+    name: 'the same 30 lines of one ms in two streams are other events',
+    windows: [
+      { source: 'live', events: crowd(30, 'a') },
+      { source: 'live', events: crowd(30, 'b') },
+      { source: 'poll', events: [...crowd(30, 'a'), ...crowd(30, 'b')] },
+    ],
+    admitted: [Array(30).fill(true), Array(30).fill(true), Array(60).fill(false)],
+  },
+];
+for (const c of crowdCases) {
+  test(`Deduper, many lines in one ms: ${c.name}`, () => {
+    const d = new Deduper();
+    assert.deepEqual(
+      c.windows.map((w) => {
+        const window = {};
+        return w.events.map((e) => d.admit(e, w.source, window));
+      }),
+      c.admitted,
+    );
+  });
+}
+
 test('Deduper: memory stays bounded', () => {
   const d = new Deduper(1000);
   for (let i = 0; i < 20_000; i++) d.admit(ev(`m${i}`, i * 10, `e${i}`), 'poll');

@@ -86,6 +86,38 @@ for (const refusal of ['UnknownOperationException', 'AccessDeniedException', 'Li
   });
 }
 
+test('the settle backfill after a connect reads up to the connect only: later lines come from the live stream, once each', async () => {
+  await withProxy(async (proxy, logs) => {
+    const group = `/aws/lambda/settle-${++n}`;
+    await createGroup(direct, group, ['s']);
+    const filterReads: { startTime?: number; endTime?: number }[] = [];
+    proxy.rewriteRequest = (op, body) => {
+      if (op === 'FilterLogEvents') filterReads.push(JSON.parse(body.toString()) as { startTime?: number; endTime?: number });
+      return body;
+    };
+    const observer = new Observer({ logs, logGroups: [group], ...FAST, clockSkewMs: 50 });
+    const rec = new Recorder(observer);
+    try {
+      await put(direct, group, 's', [{ timestamp: Date.now() - 100, message: line('before', 0) }]);
+      const startedAt = Date.now();
+      await observer.start();
+      const connectedBy = Date.now();
+      assert.equal(states(rec).at(-1)?.mode, 'live');
+      const later = [1, 2, 3].map((i) => ({ timestamp: connectedBy + 1000 + i, message: line('after', i) }));
+      await put(direct, group, 's', later);
+      for (const l of later) await rec.waitFor((e) => e.type === 'LogLine' && e.line.message === l.message, 'a live line');
+      await new Promise((r) => setTimeout(r, 600)); // the settle backfill (150 ms after the first one)
+      assert.ok(filterReads.length >= 2, `two backfills, got ${filterReads.length}`);
+      const settle = filterReads[1]!;
+      assert.equal(typeof settle.endTime, 'number', 'the settle backfill has an end');
+      assert.ok(settle.endTime! >= startedAt && settle.endTime! <= connectedBy + 50, `end ${settle.endTime} within the connect + skew`);
+      for (const m of [line('before', 0), ...later.map((l) => l.message)]) assert.equal(rec.lineCount(m), 1, `exactly once: ${m}`);
+    } finally {
+      await observer.stop();
+    }
+  });
+});
+
 test('a dropped live stream reconnects and backfills the gap: no gap, no duplicate', async () => {
   await withProxy(async (proxy, logs) => {
     const group = `/aws/lambda/drop-${++n}`;
