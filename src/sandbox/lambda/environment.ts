@@ -272,7 +272,18 @@ export class ExecutionEnvironment {
       case 'done':
         if (this.running && msg.requestId === this.running.req.requestId) {
           this.running.done = msg;
-          if (!this.transport?.marksOutput) {
+          if (msg.quiet && this.transport?.marksOutput) {
+            // No end markers (nothing written to the runtime's stdout/stderr streams): what reached the pipes before
+            // 'done' another way is read in this event-loop turn; a partial line ends with the invocation, as at a marker.
+            const r = this.running;
+            this.afterOutput(() => {
+              if (this.running !== r) return;
+              for (const stream of ['stdout', 'stderr'] as const) this.onOutput(stream, this.out[stream].flush());
+              r.drained.stdout = true;
+              r.drained.stderr = true;
+              this.maybeFinish();
+            }, true);
+          } else if (!this.transport?.marksOutput) {
             // The Runtime API says nothing about time or memory: measure them here, before draining.
             const r = this.running;
             msg.durationMs ??= performance.now() - r.startedAt;
@@ -295,14 +306,15 @@ export class ExecutionEnvironment {
   /**
    * Without end markers (Runtime API), what the runtime printed before an HTTP request is in the pipes by the time
    * the request arrives, but may be read after it: run `then` once a loop turn brings no more output. Over fd 3
-   * (markers) at once.
+   * (markers) at once, unless `quietTurn` (an invocation the runtime ended without markers).
    */
-  private afterOutput(then: () => void): void {
-    if (this.transport?.marksOutput) {
+  private afterOutput(then: () => void, quietTurn = !this.transport?.marksOutput): void {
+    if (!quietTurn) {
       then();
       return;
     }
-    let seen = -1;
+    // After a quiet 'done' one turn without new output will do: what was written before it was readable with it.
+    let seen = this.transport?.marksOutput ? this.bytesRead : -1;
     const check = () => {
       if (this.bytesRead === seen) then();
       else {

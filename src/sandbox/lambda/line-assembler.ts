@@ -33,6 +33,14 @@ export class LineAssembler {
     return out;
   }
 
+  /** The partial line so far as a line of its own (the stream goes on: an invocation ended without an end marker). */
+  flush(): AssembledItem[] {
+    const out: AssembledItem[] = [];
+    if (this.pending) this.emitLine(this.pending, out);
+    this.pending = '';
+    return out;
+  }
+
   /** What is left when the stream ends. */
   end(): AssembledItem[] {
     const rest = this.pending + this.decoder.end();

@@ -29,3 +29,13 @@ test('a long line without newline is emitted in pieces no larger than the limit;
   const b = new LineAssembler(10);
   assert.deepEqual([...b.push('tail'), ...b.end()], [{ line: 'tail' }]);
 });
+
+test('flush() emits the partial line and keeps the stream going (an invocation ended without a marker)', () => {
+  const a = new LineAssembler(100);
+  assert.deepEqual(a.push('done\npart'), [{ line: 'done' }]);
+  assert.deepEqual(a.flush(), [{ line: 'part' }]);
+  assert.deepEqual(a.flush(), [], 'nothing pending');
+  // A split UTF-8 character stays in the decoder across a flush.
+  assert.deepEqual(a.push(Buffer.from('é').subarray(0, 1)), []);
+  assert.deepEqual(a.push(Buffer.concat([Buffer.from('é').subarray(1), Buffer.from('\n')])), [{ line: 'é' }]);
+});

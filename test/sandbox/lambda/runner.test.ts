@@ -70,6 +70,38 @@ test('node: cold then warm in one environment; Init Duration only on the first R
   assert.equal(second.logTail, '', 'the log tail is kept only when asked (LogType Tail)');
 });
 
+test('node: output that bypasses process.stdout (fs.writeSync to fd 1 and 2, a child process) stays in its invocation', async () => {
+  // Only writes through process.stdout/stderr make the runtime end an invocation with markers; these go around them.
+  const source = `import { writeSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+export const handler = async (event) => {
+  console.log('via console', event.n);
+  writeSync(1, 'direct stdout ' + event.n + '\\n');
+  writeSync(2, 'partial stderr ' + event.n);
+  if (event.child) execFileSync(process.execPath, ['-e', 'process.stdout.write("from child\\\\n")'], { stdio: ['ignore', 'inherit', 'ignore'] });
+  return event.n;
+};`;
+  await createFn(h, 'node-bypass', 'nodejs20.x', 'index.handler', { 'index.mjs': source });
+  for (const n of [1, 2, 3]) {
+    const out = await h.service.functions.invoke('node-bypass', JSON.stringify({ n, child: n === 3 }));
+    assert.equal(out.status, 'success', out.payload);
+    const lines = linesOf(streamOf(out.requestId)!);
+    const start = lines.indexOf(`START RequestId: ${out.requestId} Version: $LATEST\n`);
+    const end = lines.indexOf(`END RequestId: ${out.requestId}\n`);
+    assert.ok(start !== -1 && end > start, 'START and END present');
+    const own = lines.slice(start + 1, end);
+    assert.ok(
+      own.some((l) => l.endsWith(`\tINFO\tvia console ${n}\n`)),
+      JSON.stringify(own),
+    );
+    assert.ok(own.includes(`direct stdout ${n}\n`), JSON.stringify(own));
+    assert.ok(own.includes(`partial stderr ${n}\n`), JSON.stringify(own));
+    if (n === 3) assert.ok(own.includes('from child\n'), JSON.stringify(own));
+    // Nothing of this invocation after its END (the next one's lines are its own).
+    assert.ok(!lines.slice(end).some((l) => l.includes(`stdout ${n}\n`) || l.includes(`stderr ${n}\n`)));
+  }
+});
+
 test('python: print lines raw, one event per line, context fields', async () => {
   await createFn(h, 'py-ok', 'python3.11', 'app.handler', { 'app.py': PY_OK });
   const first = await h.service.functions.invoke('py-ok', '{"n":1}');

@@ -133,11 +133,28 @@ async function loadHandler() {
   return fn;
 }
 
+// Whether stdout or stderr was written through its stream since the last end markers: only then are markers written
+// (two pipe writes here and two reads in the sandbox per invocation). Without them the 'done' says `quiet` and the
+// sandbox waits one event-loop turn instead, which reads what reached the pipes another way (fs.writeSync(1), a
+// finished child process's output) before 'done' did (environment.ts).
+let wroteOutput = false;
+for (const stream of [process.stdout, process.stderr]) {
+  const write = stream.write;
+  stream.write = function (...args) {
+    wroteOutput = true;
+    return write.apply(this, args);
+  };
+}
+
 function finish(requestId, outcome, durationMs) {
-  process.stdout.write(`\x1e${requestId}\x1e\n`);
-  process.stderr.write(`\x1e${requestId}\x1e\n`);
+  const quiet = !wroteOutput;
+  if (!quiet) {
+    process.stdout.write(`\x1e${requestId}\x1e\n`);
+    process.stderr.write(`\x1e${requestId}\x1e\n`);
+    wroteOutput = false;
+  }
   const maxRssMB = Math.round(process.resourceUsage().maxRSS / 1024);
-  send({ type: 'done', requestId, durationMs, maxRssMB, ...outcome });
+  send({ type: 'done', requestId, durationMs, maxRssMB, ...(quiet ? { quiet } : {}), ...outcome });
   current = undefined;
 }
 

@@ -37,6 +37,11 @@ export interface RuntimeMessage {
   durationMs?: number;
   maxRssMB?: number;
   /**
+   * fd 3 ('done'): the runtime wrote no end markers, as nothing was written to its stdout or stderr streams since the
+   * last ones (bootstrap.mjs); what else reached the pipes before 'done' is read within the same event-loop turn.
+   */
+  quiet?: boolean;
+  /**
    * Runtime API: called once the invocation's output is drained (its END is written), so the runtime's 202 comes
    * after it and anything it prints on receiving that 202 belongs between invocations.
    */
