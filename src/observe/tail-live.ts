@@ -12,7 +12,7 @@ import {
 } from '@aws-sdk/client-cloudwatch-logs';
 import type { RawLogEvent } from './lambda-log.js';
 import { startLiveTailDirect } from '../aws/live-tail-direct.js';
-import { errorName, errorText, isGroupMissing, toRawEvents, untilAborted } from './tail-poll.js';
+import { errorName, errorText, isGroupMissing, untilAborted } from './tail-poll.js';
 
 export type LiveEnd =
   | { kind: 'refused'; detail: string }
@@ -65,9 +65,35 @@ export async function liveTailIdentifier(logs: CloudWatchLogsClient, logGroup: s
 
 let liveCounter = 0;
 
-/** Live events carry no eventId: each gets a synthesized one (dedupe against polled events is by content). */
+/** A session's few stream names, one string each: every line keeps its stream's name for as long as it is kept. */
+const streamNames = new Map<string, string>();
+const MAX_STREAM_NAMES = 1000;
+
+function streamName(name: string): string {
+  const known = streamNames.get(name);
+  if (known !== undefined) return known;
+  if (streamNames.size >= MAX_STREAM_NAMES) streamNames.clear();
+  streamNames.set(name, name);
+  return name;
+}
+
+/**
+ * Live events carry no eventId: each gets a synthesized one (dedupe against polled events is by content).
+ * As toRawEvents, in one pass (a burst delivers thousands per second).
+ */
 function toRaw(logGroup: string, events: readonly LiveTailSessionLogEvent[]): RawLogEvent[] {
-  return toRawEvents(logGroup, events).map((e) => ({ ...e, eventId: `live-${++liveCounter}` }));
+  const raw: RawLogEvent[] = [];
+  for (const e of events) {
+    if (e.timestamp === undefined || e.message === undefined) continue;
+    const logStream = streamName(e.logStreamName ?? '');
+    const eventId = `live-${++liveCounter}`;
+    raw.push(
+      e.ingestionTime !== undefined
+        ? { logGroup, logStream, timestamp: e.timestamp, ingestionTime: e.ingestionTime, message: e.message, eventId }
+        : { logGroup, logStream, timestamp: e.timestamp, message: e.message, eventId },
+    );
+  }
+  return raw;
 }
 
 export async function runLiveTail(o: LiveTailOptions): Promise<LiveEnd> {
