@@ -11,7 +11,7 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { DirectS3, directS3For, encodeKeyPath } from '../../src/aws/s3-direct.js';
-import { lambdaEverything, putNotification, startS3 } from '../sandbox/s3/helpers.js';
+import { lambdaEverything, putNotification, startS3, type S3Harness } from '../sandbox/s3/helpers.js';
 
 const CREDENTIALS = { accessKeyId: 'test', secretAccessKey: 'test' };
 const BODY = Buffer.from('S3 events trigger demo file.\n');
@@ -47,11 +47,8 @@ test('directS3For: only a path-style custom endpoint gets direct PUTs; AWS itsel
   s3.destroy();
 });
 
-test('DirectS3.putObject against the sandbox: the object, ETag, checksum, content type and event key are what the SDK PutObject gives', async (t) => {
-  const h = await startS3();
-  t.after(() => h.close());
-  await h.s3.send(new CreateBucketCommand({ Bucket: 'direct' }));
-  assert.equal((await putNotification(h.sandbox, 'direct', lambdaEverything())).status, 200);
+/** A direct sender for the harness's sandbox (as the firing thread builds one), closed after the test. */
+function directOn(t: { after(fn: () => void): void }, h: S3Harness): DirectS3 {
   const config: S3ClientConfig = { endpoint: h.sandbox.endpoint, region: h.sandbox.region, forcePathStyle: true, credentials: CREDENTIALS };
   const client = new S3Client(config);
   const direct = directS3For(client, config)!;
@@ -59,6 +56,15 @@ test('DirectS3.putObject against the sandbox: the object, ETag, checksum, conten
     direct.destroy();
     client.destroy();
   });
+  return direct;
+}
+
+test('DirectS3.putObject against the sandbox: the object, ETag, checksum, content type and event key are what the SDK PutObject gives', async (t) => {
+  const h = await startS3();
+  t.after(() => h.close());
+  await h.s3.send(new CreateBucketCommand({ Bucket: 'direct' }));
+  assert.equal((await putNotification(h.sandbox, 'direct', lambdaEverything())).status, 200);
+  const direct = directOn(t, h);
   for (const key of ["a b/c+d~é(1)*!'.txt", 'plain.txt', 'dir//x', '日本/😀.txt']) {
     const out = await direct.putObject({ Bucket: 'direct', Key: key, Body: BODY });
     assert.ok(out, `direct PUT of ${key} answered 200`);
@@ -85,13 +91,7 @@ test('DirectS3.putObject on a versioned bucket carries the version id S3 gave', 
   t.after(() => h.close());
   await h.s3.send(new CreateBucketCommand({ Bucket: 'versioned' }));
   await h.s3.send(new PutBucketVersioningCommand({ Bucket: 'versioned', VersioningConfiguration: { Status: 'Enabled' } }));
-  const config: S3ClientConfig = { endpoint: h.sandbox.endpoint, region: h.sandbox.region, forcePathStyle: true, credentials: CREDENTIALS };
-  const client = new S3Client(config);
-  const direct = directS3For(client, config)!;
-  t.after(() => {
-    direct.destroy();
-    client.destroy();
-  });
+  const direct = directOn(t, h);
   const out = await direct.putObject({ Bucket: 'versioned', Key: 'k', Body: BODY });
   const head = await h.s3.send(new HeadObjectCommand({ Bucket: 'versioned', Key: 'k' }));
   assert.ok(out?.VersionId);

@@ -85,7 +85,18 @@ for (const c of dedupeCases) {
 }
 
 /** Polls without eventId (emulators): one window is one array; positions count identical lines within it. */
-const windowCases: { name: string; windows: { source: 'live' | 'poll'; events: ReturnType<typeof ev>[] }[]; admitted: boolean[][] }[] = [
+type Window = { source: 'live' | 'poll'; events: ReturnType<typeof ev>[] };
+
+/** What a fresh Deduper admits of each window's events, window by window (each window one read: one `window` object). */
+function admittedBy(windows: Window[]): boolean[][] {
+  const d = new Deduper();
+  return windows.map((w) => {
+    const window = {};
+    return w.events.map((e) => d.admit(e, w.source, window));
+  });
+}
+
+const windowCases: { name: string; windows: Window[]; admitted: boolean[][] }[] = [
   {
     name: 'the same window read twice adds nothing',
     windows: [
@@ -152,20 +163,13 @@ const windowCases: { name: string; windows: { source: 'live' | 'poll'; events: R
 ];
 for (const c of windowCases) {
   test(`Deduper without eventId: ${c.name}`, () => {
-    const d = new Deduper();
-    assert.deepEqual(
-      c.windows.map((w) => {
-        const window = {};
-        return w.events.map((e) => d.admit(e, w.source, window));
-      }),
-      c.admitted,
-    );
+    assert.deepEqual(admittedBy(c.windows), c.admitted);
   });
 }
 
 /** More lines in one millisecond than the Deduper compares one by one (it then looks them up by content). */
 const crowd = (n: number, stream = 's') => Array.from({ length: n }, (_, i) => ev(`line ${i % 30}`, 1000, undefined, stream));
-const crowdCases: { name: string; windows: { source: 'live' | 'poll'; events: ReturnType<typeof ev>[] }[]; admitted: boolean[][] }[] = [
+const crowdCases: { name: string; windows: Window[]; admitted: boolean[][] }[] = [
   {
     name: '40 lines of one ms, 10 of them printed twice, live then the same polled',
     windows: [
@@ -194,14 +198,7 @@ const crowdCases: { name: string; windows: { source: 'live' | 'poll'; events: Re
 ];
 for (const c of crowdCases) {
   test(`Deduper, many lines in one ms: ${c.name}`, () => {
-    const d = new Deduper();
-    assert.deepEqual(
-      c.windows.map((w) => {
-        const window = {};
-        return w.events.map((e) => d.admit(e, w.source, window));
-      }),
-      c.admitted,
-    );
+    assert.deepEqual(admittedBy(c.windows), c.admitted);
   });
 }
 
