@@ -21,6 +21,13 @@ import { holdBody } from '../ops/held-bodies.js';
  */
 export const FIRING_THREAD_MIN_OPS = 100;
 
+/**
+ * After Ctrl-C, how long the operations in flight have to get S3's answer (ms) before they are cancelled (their
+ * requests aborted): a responsive endpoint answers within it, so the summary says what happened to each; one that
+ * stopped answering does not hold the interrupted burst.
+ */
+export const IN_FLIGHT_GRACE_MS = 1000;
+
 /** The body the firing thread holds for `plan` (its setup objects' too), or undefined when the burst fires from the main thread. */
 export function firingThreadFiles(plan: Pick<BurstPlan, 'count'>, file: string): string[] | undefined {
   return plan.count >= FIRING_THREAD_MIN_OPS ? [file] : undefined;
@@ -125,6 +132,15 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
   const acks = new Map<number, () => void>();
   const stopped = () => o.signal?.aborted === true;
   const ids: number[] = [];
+  const fired = new Set<number>(); // every op of the burst, its set-up's too, until S3 answered it
+  const cancelInFlight = () => {
+    for (const id of fired) void session.cancel(id);
+  };
+  let grace: NodeJS.Timeout | undefined;
+  const onAbort = () => {
+    grace = setTimeout(cancelInFlight, IN_FLIGHT_GRACE_MS);
+  };
+  o.signal?.addEventListener('abort', onAbort, { once: true });
   const settled: Promise<OpState>[] = [];
   const setup = setupKeys(plan.kind, plan.count, keys);
   let setupDone = 0;
@@ -169,6 +185,7 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
   }
   const unsubscribe = session.on((e: SessionEvent) => {
     states.apply(e);
+    if (e.type === 'OpAcked' || e.type === 'OpFailed' || e.type === 'OpSettled') fired.delete(e.opId);
     if ((e.type === 'OpAcked' || e.type === 'OpFailed' || e.type === 'OpSettled') && acks.has(e.opId)) {
       acks.get(e.opId)!();
       acks.delete(e.opId);
@@ -191,10 +208,9 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
       async (i) => {
         const input: OpInput = { kind: 'put', bucket: o.bucket, file, key: setup[i]! };
         const covered = session.previewWarning(input) === undefined;
-        const fired = session.fire(input);
-        const state = covered
-          ? await fired.settled
-          : await Promise.race([ackOf(fired.opId).then(() => states.get(fired.opId)!), fired.settled]);
+        const op = session.fire(input);
+        fired.add(op.opId);
+        const state = covered ? await op.settled : await Promise.race([ackOf(op.opId).then(() => states.get(op.opId)!), op.settled]);
         const error = state.result?.error;
         if (error && !setupError) setupError = `could not create the source object ${setup[i]}: ${error.code}: ${error.message}`;
         setupDone++;
@@ -216,11 +232,12 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
       inputs.length,
       plan.parallel,
       async (i) => {
-        const fired = session.fire(inputs[i]!);
-        ids.push(fired.opId);
-        settled.push(fired.settled);
+        const op = session.fire(inputs[i]!);
+        ids.push(op.opId);
+        fired.add(op.opId);
+        settled.push(op.settled);
         changed();
-        await Promise.race([fired.settled.then(() => undefined), ackOf(fired.opId)]);
+        await Promise.race([op.settled.then(() => undefined), ackOf(op.opId)]);
       },
       stopped,
     );
@@ -231,6 +248,8 @@ export async function runBurst(session: SessionApi, plan: BurstPlan, file: strin
     phase = 'done';
     return { runId, keys, states: ids.map((id) => states.get(id)!).filter(Boolean), interrupted: stopped() };
   } finally {
+    clearTimeout(grace);
+    o.signal?.removeEventListener('abort', onAbort);
     release?.();
     await (await offloading)?.();
     clearTimeout(timer);

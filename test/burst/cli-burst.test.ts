@@ -2,6 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { cliBuilt, collect, NOT_BUILT, ndjson, runCli, startCli, workDir } from '../ci/helpers.js';
 
 const skip = !cliBuilt && NOT_BUILT;
@@ -226,4 +228,52 @@ test('Ctrl-C during a burst: exit 130, the summary of what was fired, interrupte
   assert.equal(summary.count, 500);
   assert.ok(summary.fired < 500, `fired ${summary.fired}`);
   assert.equal(summary.exitCode, 130);
+});
+
+test('Ctrl-C during a burst whose endpoint stopped answering: the operations in flight are cancelled, exit 130', { skip }, async (t) => {
+  // An S3-compatible endpoint that answers the bucket's discovery but holds every object PUT without an answer.
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    if (req.method === 'PUT' && path.split('/').length > 2) return;
+    req.resume();
+    req.on('end', () => {
+      res.setHeader('content-type', 'application/xml');
+      if (req.method === 'HEAD') res.setHeader('x-amz-bucket-region', 'eu-west-1');
+      if ((req.url ?? '').includes('notification')) return res.end('<NotificationConfiguration/>');
+      res.end('<ListAllMyBucketsResult><Buckets><Bucket><Name>held</Name></Bucket></Buckets></ListAllMyBucketsResult>');
+    });
+  });
+  await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+  t.after(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const dir = workDir();
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const held = new Promise<void>((ok) => {
+    let puts = 0;
+    server.on('request', (req) => {
+      if (req.method === 'PUT' && ++puts === 8) ok();
+    });
+  });
+  const child = startCli(['--endpoint-url', endpoint, '--bucket', 'held', '--burst', '200', '--parallel', '8', '--yes', '--json'], dir, {
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_DEFAULT_REGION: 'eu-west-1',
+  });
+  const done = collect(child);
+  await held; // 8 PUTs in flight, none answered
+  child.kill('SIGINT');
+  const r = await done;
+  assert.equal(r.code, 130, r.stderr);
+  const records = ndjson(r.stdout);
+  const summary = records.at(-1)!;
+  assert.equal(summary.interrupted, true);
+  assert.equal(summary.fired, 8);
+  const fired = records.filter((x) => x.type === 'op' && x.status !== 'skipped');
+  assert.deepEqual(
+    fired.map((o) => o.status),
+    Array(8).fill('cancelled'),
+  );
 });
