@@ -16,7 +16,7 @@ export interface OpContext {
   now: () => number;
   /** For ops that invoke Lambda directly: the functions to reach (definition.expectedFunctions, decided at fire time). */
   functions?: readonly string[];
-  /** The firing thread's direct PutObject (aws/s3-direct.ts), where the endpoint allows it; the SDK sends the rest. */
+  /** The firing thread's direct PutObject and DeleteObject (aws/s3-direct.ts), where the endpoint allows it; the SDK sends the rest. */
   direct?: DirectS3;
 }
 

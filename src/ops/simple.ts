@@ -59,15 +59,10 @@ export async function copyObject(ctx: OpContext, input: Extract<OpInput, { kind:
 }
 
 export async function deleteObject(ctx: OpContext, input: Extract<OpInput, { kind: 'delete' }>, startedAt: number): Promise<OpResult> {
-  const out = await sendS3(
-    ctx.s3,
-    new DeleteObjectCommand({
-      Bucket: input.bucket,
-      Key: input.key,
-      ...(input.versionId !== undefined ? { VersionId: input.versionId } : {}),
-    }),
-    ctx.signal,
-  );
+  const params = { Bucket: input.bucket, Key: input.key, ...(input.versionId !== undefined ? { VersionId: input.versionId } : {}) };
+  const out =
+    (ctx.direct ? await ctx.direct.deleteObject(params, ctx.signal) : undefined) ??
+    (await sendS3(ctx.s3, new DeleteObjectCommand(params), ctx.signal));
   return succeeded(ctx, {
     op: 'delete',
     bucket: input.bucket,

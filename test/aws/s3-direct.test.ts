@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import {
   CreateBucketCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   PutBucketVersioningCommand,
@@ -182,4 +183,37 @@ test('DirectS3.putObject is signed as AWS checks it: moto_server with authentica
     wrongClient.send(new PutObjectCommand({ Bucket: 'signed', Key: 'w', Body: BODY })),
     /SignatureDoesNotMatch|signature/i,
   );
+});
+
+test('DirectS3.deleteObject answers as the SDK DeleteObject does: unversioned, a delete marker, a version, the event key', async (t) => {
+  const h = await startS3();
+  t.after(() => h.close());
+  const direct = directOn(t, h);
+  const strip = <T extends { $metadata: { requestId?: string } }>(o: T | undefined): Omit<T, '$metadata'> => {
+    assert.ok(o, 'a 204');
+    assert.match(o.$metadata.requestId ?? '', /^[0-9A-Z]{16}$/);
+    const { $metadata, ...rest } = o;
+    return rest;
+  };
+  const sdkDelete = async (Bucket: string, Key: string, VersionId?: string) => {
+    const { $metadata, ...rest } = await h.s3.send(new DeleteObjectCommand({ Bucket, Key, ...(VersionId ? { VersionId } : {}) }));
+    return rest;
+  };
+  await h.s3.send(new CreateBucketCommand({ Bucket: 'plain' }));
+  assert.equal((await putNotification(h.sandbox, 'plain', lambdaEverything())).status, 200);
+  const key = "a b/c+d~é(1)*!'.txt";
+  for (const k of [key, `sdk/${key}`]) await h.s3.send(new PutObjectCommand({ Bucket: 'plain', Key: k, Body: BODY }));
+  assert.deepEqual(strip(await direct.deleteObject({ Bucket: 'plain', Key: key })), await sdkDelete('plain', `sdk/${key}`));
+  const [fromDirect, fromSdk] = h.events.slice(-2).map((e) => `${e.record.eventName} ${e.record.s3.object.key}`);
+  assert.equal(fromDirect!.replace(' ', ' sdk/'), fromSdk);
+  await assert.rejects(h.s3.send(new HeadObjectCommand({ Bucket: 'plain', Key: key })), /NotFound/);
+
+  await h.s3.send(new CreateBucketCommand({ Bucket: 'versions' }));
+  await h.s3.send(new PutBucketVersioningCommand({ Bucket: 'versions', VersioningConfiguration: { Status: 'Enabled' } }));
+  const v1 = (await h.s3.send(new PutObjectCommand({ Bucket: 'versions', Key: 'k', Body: BODY }))).VersionId!;
+  const marker = strip(await direct.deleteObject({ Bucket: 'versions', Key: 'k' }));
+  assert.equal(marker.DeleteMarker, true);
+  assert.ok(marker.VersionId && marker.VersionId !== v1, 'the new delete marker version');
+  assert.deepEqual(strip(await direct.deleteObject({ Bucket: 'versions', Key: 'k', VersionId: v1 })), { VersionId: v1 });
+  assert.equal(await direct.deleteObject({ Bucket: 'no-such-bucket', Key: 'k' }), undefined, 'an S3 error is left to the SDK');
 });
