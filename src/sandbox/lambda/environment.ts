@@ -12,8 +12,6 @@ import { childEnvironment, type FunctionSpec, type InvocationOutcome, type Invoc
 import { LineAssembler } from './line-assembler.js';
 import { runtimeFamily, type RuntimeFamily } from './runtimes/index.js';
 import type { RuntimeMessage, RuntimeTransport } from './runtimes/transport.js';
-import { RuntimeLogChannel } from './log-channel.js';
-import type { Socket } from 'node:net';
 import { newTraceId } from './recursion/trace-header.js';
 import {
   errorPayload,
@@ -84,8 +82,6 @@ export class ExecutionEnvironment {
   private child?: ChildProcess;
   private peakMemory?: PeakMemory;
   private transport?: RuntimeTransport;
-  /** The runtime's log records on fd 4, read only when needed (log-channel.ts); absent for other runtimes. */
-  private logChannel?: RuntimeLogChannel;
   private readonly family: RuntimeFamily;
   /** The platform and error lines in the function's LogFormat, and its level filter (json-logs.ts). */
   private readonly logFormat: FunctionLogFormat;
@@ -188,27 +184,21 @@ export class ExecutionEnvironment {
     }
     this.child = child;
     this.peakMemory = new PeakMemory(child.pid);
-    const logPipe = child.stdio[4] as Socket | null | undefined;
-    if (logPipe) this.logChannel = new RuntimeLogChannel(logPipe, (msg) => this.onMessage(msg));
-    // A control message is handled once the log lines the runtime wrote before it are read (its `logBytes`).
-    transport.attach(child, (msg) =>
-      this.logChannel ? this.logChannel.whenRead(msg.logBytes, () => this.onMessage(msg)) : this.onMessage(msg),
-    );
+    transport.attach(child, (msg) => this.onMessage(msg));
     if (adopted) {
       // Init Duration counts the standby's own start as well: the cold start this environment would have had.
       spawnedAt = performance.now() - adopted.bootMs;
       transport.adopt?.(env, this.spec.codeDir);
     }
-    for (const stream of ['stdout', 'stderr'] as const) {
-      child[stream]!.on('data', (c: Buffer) => {
-        this.bytesRead += c.length;
-        // Console lines printed before this output may still be unread in the paused log pipe: read them first.
-        if (this.logChannel) this.logChannel.readFirst(() => this.onOutput(stream, this.out[stream].push(c)));
-        else this.onOutput(stream, this.out[stream].push(c));
-      });
-    }
+    child.stdout!.on('data', (c: Buffer) => {
+      this.bytesRead += c.length;
+      this.onOutput('stdout', this.out.stdout.push(c));
+    });
+    child.stderr!.on('data', (c: Buffer) => {
+      this.bytesRead += c.length;
+      this.onOutput('stderr', this.out.stderr.push(c));
+    });
     child.on('error', (err) => this.onExit(`spawn failed: ${err.message}`));
-    child.on('exit', () => this.logChannel?.resume()); // read to its end: 'close' waits for every pipe
     // 'close' (not 'exit'): all of stdout/stderr has been read, so a crash's last lines precede END.
     child.on('close', (code, signal) => this.onExit(signal ? `signal: ${signal}` : `exit status ${code ?? 0}`));
 
@@ -272,8 +262,7 @@ export class ExecutionEnvironment {
         const line = msg.json
           ? `${msg.message ?? ''}\n`
           : nodeConsoleLine(msg.ts ?? Date.now(), msg.requestId, msg.level ?? 'INFO', msg.message ?? '');
-        // The event's timestamp is when the handler printed the line (as on Lambda), not when the sandbox read it.
-        this.flushLines(splitForCloudWatch(line), msg.ts);
+        this.flushLines(splitForCloudWatch(line));
         break;
       }
       case 'fatal':
@@ -358,11 +347,11 @@ export class ExecutionEnvironment {
   }
 
   /** Writes the collected lines (emptying the array), within the invocation's output cap. */
-  private flushLines(lines: string[], timestamp?: number): void {
+  private flushLines(lines: string[]): void {
     const batch = lines.splice(0);
     const r = this.running;
     if (!r) {
-      this.writeMany(batch, timestamp);
+      this.writeMany(batch);
       return;
     }
     const kept: string[] = [];
@@ -374,16 +363,16 @@ export class ExecutionEnvironment {
         kept.push(`s3trigger sandbox: output of this invocation truncated after ${Math.round(this.host.maxOutputBytes / 1048576)} MB\n`);
       } else kept.push(l);
     }
-    this.writeMany(kept, timestamp);
+    this.writeMany(kept);
   }
 
   private write(message: string): void {
     this.writeMany([message]);
   }
 
-  /** Appends lines to the function's log stream, as events of `timestamp` (epoch ms; now when not given). */
-  private writeMany(messages: string[], timestamp = Date.now()): void {
+  private writeMany(messages: string[]): void {
     if (!messages.length) return;
+    const timestamp = Date.now();
     try {
       // The Logs sink batches a turn's lines into one store write (logs/index.ts): order holds across environments.
       this.host.logs.append(
@@ -434,7 +423,6 @@ export class ExecutionEnvironment {
         invokedFunctionArn: this.spec.arn,
         traceId: req.traceId ?? newTraceId(this.spec.arn),
       });
-      this.logChannel?.pause();
     });
   }
 
@@ -473,12 +461,6 @@ export class ExecutionEnvironment {
   private onTimeout(): void {
     const r = this.running;
     if (!r) return;
-    // What the handler printed before the timeout is still in the log pipe: read it before the kill.
-    if (this.logChannel) this.logChannel.readFirst(() => this.running === r && this.timeOut(r));
-    else this.timeOut(r);
-  }
-
-  private timeOut(r: Running): void {
     this.maxRssMB = Math.max(this.maxRssMB, this.peakMemory?.read() ?? 0);
     this.flushRemainder();
     this.kill();
@@ -490,7 +472,6 @@ export class ExecutionEnvironment {
   }
 
   private onExit(detail: string): void {
-    this.logChannel?.settle();
     this.peakMemory?.close();
     const wasAlive = this.alive;
     if (wasAlive) this.flushRemainder();
@@ -527,7 +508,6 @@ export class ExecutionEnvironment {
     const r = this.running;
     if (!r) return;
     clearTimeout(r.timer);
-    this.logChannel?.resume();
     const requestId = r.req.requestId;
     const initDurationMs = this.initReported ? undefined : this.initDurationMs;
     this.initReported = true;

@@ -97,7 +97,7 @@ export class RuntimeStandby {
       child = spawn(launch.command, launch.args, {
         cwd: tmpdir(),
         env: { ...launch.env, S3TRIGGER_STANDBY: '1' },
-        stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'], // as Fd3Transport's, with its log pipe (unused by python and ruby)
+        stdio: ['ignore', 'pipe', 'pipe', 'pipe'],
         detached: true,
       });
     } catch {

@@ -3,23 +3,12 @@
 import net from 'node:net';
 import { format } from 'node:util';
 import { pathToFileURL } from 'node:url';
-import { existsSync, realpathSync, writeSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { isAbsolute, relative, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 
 const control = new net.Socket({ fd: 3, readable: true, writable: true });
-// Log records go to the pipe S3TRIGGER_LOG_FD names (log-channel.ts), each with a blocking write at once, so a handler
-// that locks up after printing keeps its lines; every control message says how many bytes were written there so far,
-// so the sandbox reads that pipe only when it needs to, not once per line. (Set once the environment is known.)
-let LOG_FD;
-let logBytes = 0;
-const send = (msg) => control.write(`${JSON.stringify(LOG_FD === undefined || msg.type === 'standby' ? msg : { ...msg, logBytes })}\n`);
-function writeLog(msg) {
-  if (LOG_FD === undefined) return send(msg);
-  const buf = Buffer.from(`${JSON.stringify(msg)}\n`);
-  for (let off = 0; off < buf.length; ) off += writeSync(LOG_FD, buf, off);
-  logBytes += buf.length;
-}
+const send = (msg) => control.write(`${JSON.stringify(msg)}\n`);
 let current;
 control.setEncoding('utf8');
 
@@ -44,9 +33,6 @@ if (process.env.S3TRIGGER_STANDBY === '1') {
   Object.assign(process.env, init.env);
   process.chdir(init.cwd);
 }
-
-if (process.env.S3TRIGGER_LOG_FD) LOG_FD = Number(process.env.S3TRIGGER_LOG_FD);
-delete process.env.S3TRIGGER_LOG_FD;
 
 // Displayed paths read as on Lambda, where the code is at /var/task (LAMBDA_TASK_ROOT stays the real directory).
 const TASK_ROOTS = [...new Set([process.env.LAMBDA_TASK_ROOT, safeRealpath(process.env.LAMBDA_TASK_ROOT)])]
@@ -76,8 +62,8 @@ function errorReplacer(_key, value) {
     value,
   );
 }
-function jsonRecord(level, args, now) {
-  const record = { timestamp: new Date(now).toISOString(), level, requestId: current?.requestId };
+function jsonRecord(level, args) {
+  const record = { timestamp: new Date().toISOString(), level, requestId: current?.requestId };
   if (args.length === 1) {
     try {
       return JSON.stringify({ ...record, message: args[0] }, errorReplacer);
@@ -98,14 +84,11 @@ for (const [name, level] of Object.entries(LEVELS)) {
     ORDER.indexOf(level) < minLevel
       ? () => {}
       : JSON_FORMAT
-        ? (...args) => {
-            const ts = Date.now();
-            writeLog({ type: 'log', json: true, ts, message: jsonRecord(level, args, ts) });
-          }
+        ? (...args) => send({ type: 'log', json: true, message: jsonRecord(level, args) })
         : (...args) => {
             const text = format(...args);
             const message = args.some((a) => a instanceof Error) ? asOnLambda(text) : text;
-            writeLog({ type: 'log', ts: Date.now(), requestId: current?.requestId, level, message });
+            send({ type: 'log', ts: Date.now(), requestId: current?.requestId, level, message });
           };
 }
 console.log = console.info;

@@ -65,10 +65,7 @@ export function providedBootstrap(codeDir: string): { ok: true; path: string } |
 
 const node: RuntimeFamily = {
   matches: (runtime) => runtime.startsWith('nodejs'),
-  launch: (_spec, host) => ({
-    ok: true,
-    launch: { command: process.execPath, args: [host.nodeBootstrap], transport: new Fd3Transport(true) },
-  }),
+  launch: (_spec, host) => ({ ok: true, launch: { command: process.execPath, args: [host.nodeBootstrap], transport: new Fd3Transport() } }),
   errorLine: (requestId, error, phase) => nodeErrorLine(Date.now(), requestId, error, phase),
   ownsErrorPayload: false,
   standby: true,

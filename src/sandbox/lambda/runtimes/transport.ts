@@ -36,8 +36,6 @@ export interface RuntimeMessage {
   fatal?: boolean;
   durationMs?: number;
   maxRssMB?: number;
-  /** fd 3: bytes the runtime has written to its log pipe (fd 4) so far; the message is handled once they are read. */
-  logBytes?: number;
   /**
    * fd 3 ('done'): the runtime wrote no end markers, as nothing was written to its stdout or stderr streams since the
    * last ones (bootstrap.mjs); what else reached the pipes before 'done' is read within the same event-loop turn.
@@ -64,23 +62,14 @@ export interface RuntimeTransport {
   close(): void;
 }
 
-/** Tells the node bootstrap its log pipe's fd; it removes the variable before loading the handler. */
-export const LOG_FD_VARIABLE = 'S3TRIGGER_LOG_FD';
-
 /** NDJSON over fd 3: the sandbox's node and python bootstraps (runtimes/bootstrap.*). */
 export class Fd3Transport implements RuntimeTransport {
-  readonly stdio: StdioOptions;
+  readonly stdio: StdioOptions = ['ignore', 'pipe', 'pipe', 'pipe'];
   readonly marksOutput = true;
   private control?: Socket;
 
-  /** `logFd`: the runtime writes its log records to a pipe on fd 4 (the node bootstrap; log-channel.ts). */
-  constructor(private readonly logFd = false) {
-    this.stdio = logFd ? ['ignore', 'pipe', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe', 'pipe'];
-  }
-
   start(): Promise<Record<string, string>> {
-    const env: Record<string, string> = this.logFd ? { [LOG_FD_VARIABLE]: '4' } : {};
-    return Promise.resolve(env);
+    return Promise.resolve({});
   }
 
   attach(child: ChildProcess, onMessage: (msg: RuntimeMessage) => void): void {
