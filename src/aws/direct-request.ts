@@ -4,30 +4,12 @@
  * (@smithy/signature-v4) with the client's credential provider. Callers take only the answers they expect and send
  * anything else through the SDK again, so AWS's errors, retries and aborts keep the SDK's handling.
  */
-import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import http, { type IncomingMessage } from 'node:http';
 import https from 'node:https';
+import { Hash } from '@smithy/core/serde';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { AwsCredentialIdentity, Provider } from '@smithy/types';
-
-/** node:crypto behind the signer's hash interface (the SDK's own is in a package it does not export). */
-class NodeSha256 {
-  private readonly hash: Hash | Hmac;
-  constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.hash = secret === undefined ? createHash('sha256') : createHmac('sha256', bytesOf(secret));
-  }
-  update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.hash.update(bytesOf(data));
-  }
-  digest(): Promise<Uint8Array> {
-    return Promise.resolve(this.hash.digest());
-  }
-}
-
-function bytesOf(v: string | ArrayBuffer | ArrayBufferView): string | Buffer {
-  if (typeof v === 'string') return v;
-  return ArrayBuffer.isView(v) ? Buffer.from(v.buffer, v.byteOffset, v.byteLength) : Buffer.from(v);
-}
 
 /** A request to send: path below the endpoint's own (already percent-encoded), query, headers without host and auth. */
 export interface DirectRequest {
@@ -65,7 +47,7 @@ export class DirectEndpoint {
       credentials: o.credentials,
       region: o.region,
       service: o.service,
-      sha256: NodeSha256,
+      sha256: Hash.bind(null, 'sha256'),
       uriEscapePath: o.service !== 's3', // S3 signs the path as sent; other services encode it once more
       applyChecksum: false,
     });
