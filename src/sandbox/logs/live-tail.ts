@@ -13,6 +13,7 @@ import { optionalString, optionalStringList, type Input } from './input.js';
 import type { GroupState, LogEventStore, StoredEvent, StreamState } from './store.js';
 import type { SandboxTiming } from '../timing/profile.js';
 import { sampleInOrder, type Random } from '../timing/random.js';
+import { updateRoundsOf } from './update-rounds.js';
 
 /**
  * Without an update interval, the least time between two updates of a session (ms): appends that come closer (a
@@ -144,8 +145,9 @@ export function liveTailPacing(timing: Pick<SandboxTiming, 'liveTail' | 'samplin
  * Opens the stream on `res` and keeps it fed until the client leaves or `end()` is called. Events are sent once
  * visible (their ingestionTime has passed: logs/ingestion.ts). With an update interval, as AWS does: one
  * sessionUpdate per interval (on the clock's interval boundaries), empty when nothing arrived, at most 500 events, a larger set sampled down to 500
- * with `sessionMetadata.sampled: true`; without one, appends are pushed as they come (at most one update per
- * MIN_UPDATE_GAP_MS, so appends closer together share it) in chunks of 500.
+ * with `sessionMetadata.sampled: true`; without one, appends are pushed as they come in chunks of 500, in rounds
+ * shared by every session of the store (update-rounds.ts: at most one per MIN_UPDATE_GAP_MS, so appends closer
+ * together share an update).
  */
 export function openLiveTailSession(
   store: LogEventStore,
@@ -158,11 +160,7 @@ export function openLiveTailSession(
   const max = pacing.maxEventsPerUpdate;
   const gap = pacing.minUpdateGapMs ?? MIN_UPDATE_GAP_MS;
   let pending: LiveTailSessionLogEvent[] = [];
-  let flushQueued = false;
   let ended = false;
-  /** When the last instant update was written (performance.now()), and the wait for the next one. */
-  let lastUpdateAt = Number.NEGATIVE_INFINITY;
-  let gapTimer: NodeJS.Timeout | undefined;
 
   const write = (frame: Uint8Array) => {
     if (!ended) res.write(frame);
@@ -171,13 +169,9 @@ export function openLiveTailSession(
     write(eventFrame('sessionUpdate', { sessionMetadata: { sampled }, sessionResults: results }));
   let dropped = false;
   const flush = () => {
-    flushQueued = false;
-    clearTimeout(gapTimer);
-    gapTimer = undefined;
     if (res.writableNeedDrain) return; // resumed on 'drain'
     const batch = pending;
     pending = [];
-    if (batch.length > 0) lastUpdateAt = performance.now();
     for (let i = 0; i < batch.length; i += max) update(batch.slice(i, i + max), dropped);
     dropped = false;
   };
@@ -201,6 +195,7 @@ export function openLiveTailSession(
     ticker.unref();
   };
   const paced = pacing.updateIntervalMs !== undefined;
+  const rounds = paced ? undefined : updateRoundsOf(store, gap);
   if (!paced) res.on('drain', flush);
   const unsubscribe = store.subscribe((group, stream, events) => {
     const results = selectResults(request, group, stream, events);
@@ -210,23 +205,16 @@ export function openLiveTailSession(
       pending.splice(0, pending.length - MAX_BUFFERED_RESULTS);
       dropped = true;
     }
-    if (!paced && !flushQueued) {
-      flushQueued = true;
-      const wait = lastUpdateAt + gap - performance.now();
-      if (wait > 0) {
-        gapTimer = setTimeout(flush, wait);
-        gapTimer.unref();
-      } else queueMicrotask(flush);
-    }
+    rounds?.request(flush);
   });
   if (pacing.updateIntervalMs !== undefined) scheduleTick(pacing.updateIntervalMs);
   const finish = () => {
     if (ended) return;
     ended = true;
     unsubscribe();
+    rounds?.cancel(flush);
     clearTimeout(timeout);
     clearTimeout(ticker);
-    clearTimeout(gapTimer);
     onEnd();
   };
   const timeout = setTimeout(() => {
@@ -253,7 +241,7 @@ export function openLiveTailSession(
   return {
     end() {
       if (ended) return;
-      if (flushQueued) flush();
+      if (pending.length > 0 && !paced) flush();
       finish();
       res.end();
     },

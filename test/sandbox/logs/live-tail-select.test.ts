@@ -180,3 +180,26 @@ test('instant live tail: an append after a quiet spell goes at once, appends clo
   session.end(); // what is waiting is sent before the stream ends
   assert.deepEqual(updates, [['first'], ['a', 'b', 'c']]);
 });
+
+test('instant live tail: two sessions of one group get a line in the same update, whichever connected first', async () => {
+  const store = storeWith('/aws/lambda/fn');
+  const request = parseLiveTailRequest(store, { logGroupIdentifiers: ['/aws/lambda/fn'] });
+  const pacing = { maxEventsPerUpdate: 500, sessionTimeoutMs: 60_000, sampling: Math.random, minUpdateGapMs: 150 };
+  const append = (message: string) => store.append('/aws/lambda/fn', 'other', [{ timestamp: Date.now(), message }], Date.now());
+  const first = fakeResponse();
+  const a = openLiveTailSession(store, request, first.res, 'req-a', pacing, () => {});
+  append('before b');
+  await setImmediate();
+  assert.deepEqual(first.updates, [['before b']]);
+  // b connects within a's gap: with a gap per session, b got the next line at once and a a gap later.
+  const second = fakeResponse();
+  const b = openLiveTailSession(store, request, second.res, 'req-b', pacing, () => {});
+  append('both');
+  await setImmediate();
+  assert.deepEqual(second.updates, [], 'b waits for the round a waits for');
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  assert.deepEqual(first.updates, [['before b'], ['both']]);
+  assert.deepEqual(second.updates, [['both']]);
+  a.end();
+  b.end();
+});
