@@ -6,11 +6,13 @@
  * the same sandbox, so the ratio is the tool's overhead), lost operations. Also the CLI process's peak RSS (VmHWM of
  * /proc/PID/status, sampled until it exits) and the tool's own added latency at p99.
  *
- * Added latency (the figure): a reference observer in this script (a bare SDK StartLiveTail session on the demo
- * function's log group, opened before the burst; this process is otherwise idle) notes when each REPORT line reaches
- * it; s3trigger's own record of the same line carries `seenAt`, when it received the line. Both on this machine's clock
+ * Added latency (the figure): a reference observer (a bare SDK StartLiveTail session on the demo function's log group
+ * in its own process, opened before the burst: bench/bare-live-tail.ts) notes when each REPORT line reaches it;
+ * s3trigger's own record of the same line carries `seenAt`, when it received the line. Both on this machine's clock
  * (Date.now()), so `seenAt - observer's arrival` is what s3trigger adds beyond the sandbox's delivery of the line:
- * its tail client, parsing, matching and event loop under the burst's load. Printed too, as an upper bound: REPORT
+ * its tail client, parsing, matching and event loop under the burst's load. A second bare observer, compared with the
+ * first the same way, is printed beside it: what the machine's scheduling alone puts between two observers that do
+ * nothing else (the figure's floor on this machine). Printed too, as an upper bound: REPORT
  * `seenAt - timestamp` (written by the runtime -> seen by s3trigger), which also holds the sandbox's Logs ingestion
  * and push. S3's delivery and Lambda's run are in neither.
  *
@@ -21,11 +23,11 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { CloudWatchLogsClient, CreateLogGroupCommand, StartLiveTailCommand } from '@aws-sdk/client-cloudwatch-logs';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { sendS3 } from '../src/aws/s3-send.js';
 import { cpuMs, threadCpuMs, treeCpuMs } from './bench/proc.js';
 import { emitFigure } from './bench/figures.js';
+import { startBareLiveTail } from './bench/bare-live-tail.js';
 
 const CLI = resolve('dist/bin.cjs');
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
@@ -114,41 +116,6 @@ interface OpRecord {
 }
 
 const REPORT_ID = /^REPORT RequestId: (\S+)/;
-
-/** A bare live tail on the demo group: REPORT request id -> when it arrived here (Date.now()). */
-async function referenceObserver(endpoint: string): Promise<{ arrivals: Map<string, number>; stop(): void }> {
-  const logs = new CloudWatchLogsClient({
-    endpoint,
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'test', secretAccessKey: 'test' },
-    disableHostPrefix: true,
-  });
-  // The group exists only after a first invocation: create it (Lambda writes into an existing group as it is).
-  await logs.send(new CreateLogGroupCommand({ logGroupName: LOG_GROUP })).catch(() => undefined);
-  const abort = new AbortController();
-  const session = await logs.send(new StartLiveTailCommand({ logGroupIdentifiers: [LOG_GROUP] }), { abortSignal: abort.signal });
-  const arrivals = new Map<string, number>();
-  void (async () => {
-    try {
-      for await (const frame of session.responseStream!) {
-        const at = Date.now();
-        for (const e of frame.sessionUpdate?.sessionResults ?? []) {
-          const id = REPORT_ID.exec(e.message ?? '')?.[1];
-          if (id) arrivals.set(id, at);
-        }
-      }
-    } catch {
-      // aborted at the end
-    }
-  })();
-  return {
-    arrivals,
-    stop: () => {
-      abort.abort();
-      logs.destroy();
-    },
-  };
-}
 
 /**
  * What bounds the CLI's CPU per op: one PUT through a bare SDK client (this process, the reference tail stopped; the
@@ -274,16 +241,24 @@ async function main() {
       );
       await sleep(2000); // its invocations end before the measured burst
     }
-    const observer = await referenceObserver(sandbox.endpoint);
+    const observers = [
+      await startBareLiveTail(sandbox.endpoint, LOG_GROUP, env),
+      await startBareLiveTail(sandbox.endpoint, LOG_GROUP, env),
+    ];
     const sandboxBefore = { main: cpuMs(sandbox.child.pid!), tree: treeCpuMs(sandbox.child.pid!) };
     const { summary: s, ops, peakMiB, cpuMs: cliCpu, mainThreadMs, otherThreadsMs, code } = await burst(sandbox.endpoint);
-    observer.stop();
+    const [reference, second] = await Promise.all(observers.map((o) => o.stop()));
     const sandboxCpu = { main: cpuMs(sandbox.child.pid!) - sandboxBefore.main, tree: treeCpuMs(sandbox.child.pid!) - sandboxBefore.tree };
     const reports = ops.flatMap((o) => o.log.filter((l) => l.kind === 'report'));
     const sinceWritten = reports.map((l) => Math.max(0, l.seenAt - l.timestamp));
     const added = reports.flatMap((l) => {
-      const at = observer.arrivals.get(REPORT_ID.exec(l.message)?.[1] ?? '');
+      const at = reference!.get(REPORT_ID.exec(l.message)?.[1] ?? '');
       return at === undefined ? [] : [Math.max(0, l.seenAt - at)];
+    });
+    // The same difference between two bare live tails: what this machine's scheduling alone puts between two observers.
+    const floor = [...reference!].flatMap(([id, at]) => {
+      const other = second!.get(id);
+      return other === undefined ? [] : [Math.max(0, other - at)];
     });
     console.log(
       `  s3trigger --burst: ${s.throughput.opsPerSecond?.toFixed(0) ?? '?'} ops/s acknowledged (${s.acknowledged}/${N} in ${s.throughput.firingMs} ms), ` +
@@ -325,6 +300,10 @@ async function main() {
         `  s3trigger's added latency (its seenAt - a bare live tail's arrival, same line): p50 ${percentile(added, 50)} ms, p99 ${percentile(added, 99)} ms, max ${Math.max(...added)} ms (${added.length} lines)`,
       );
     else console.log('  added latency: the reference live tail saw none of the REPORT lines');
+    if (floor.length)
+      console.log(
+        `  a second bare live tail against the first (the floor of the figure above): p50 ${percentile(floor, 50)} ms, p99 ${percentile(floor, 99)} ms, max ${Math.max(...floor)} ms (${floor.length} lines)`,
+      );
 
     await sleep(2000); // let the sandbox finish the burst's invocations before the peer fires
     console.log(
@@ -368,6 +347,7 @@ async function main() {
         name: `burst ${N}: s3trigger's added latency, p99`,
         unit: 'ms',
         ours: percentile(added, 99),
+        ...(floor.length ? { peer: { name: 'a second bare live tail (floor)', value: percentile(floor, 99) } } : {}),
         better: 'lower',
         target: { value: 20 },
       });
