@@ -3,12 +3,16 @@
  * recognises them). Pure; imports nothing from either side.
  */
 
+/** A key of only the characters S3 leaves as they are in an event record: its own encoding, and its own decoding. */
+const UNRESERVED_KEY = /^[A-Za-z0-9.\-*_/]*$/;
+
 /**
  * A key as S3 writes it into event records: form-urlencoding of the UTF-8 bytes (space -> '+', everything
  * but `A-Z a-z 0-9 . - * _` percent-encoded, java.net.URLEncoder's set) with '/' kept. Lone surrogates
  * become U+FFFD, as the UTF-8 round trip makes them.
  */
 export function encodeEventKey(key: string): string {
+  if (UNRESERVED_KEY.test(key)) return key; // the common key, asked for per op and per filter rule
   let out = '';
   for (const byte of Buffer.from(key, 'utf8')) {
     const c = String.fromCharCode(byte);
@@ -21,6 +25,7 @@ export function encodeEventKey(key: string): string {
 
 /** The raw key of an event record's `s3.object.key`; a malformed escape is returned as it is. */
 export function decodeEventKey(encoded: string): string {
+  if (UNRESERVED_KEY.test(encoded)) return encoded;
   try {
     return decodeURIComponent(encoded.replace(/\+/g, ' '));
   } catch {
