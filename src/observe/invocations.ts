@@ -58,7 +58,24 @@ function withEvidence(inv: Invocation, line: LogLine, isEvidence: EvidenceTest |
   return { ...inv, evidence: [...kept, line] };
 }
 
-const streamKey = (line: Pick<LogLine, 'logGroup' | 'logStream'>) => `${line.logGroup}\u0000${line.logStream}`;
+/** Group -> stream -> their key, one string each: a key made per line was hashed anew at every map lookup. */
+const streamKeys = new Map<string, Map<string, string>>();
+const MAX_STREAM_KEYS = 10_000;
+
+function streamKey(line: Pick<LogLine, 'logGroup' | 'logStream'>): string {
+  let byStream = streamKeys.get(line.logGroup);
+  if (!byStream) {
+    if (streamKeys.size >= MAX_STREAM_KEYS) streamKeys.clear();
+    byStream = new Map();
+    streamKeys.set(line.logGroup, byStream);
+  }
+  const known = byStream.get(line.logStream);
+  if (known !== undefined) return known;
+  if (byStream.size >= MAX_STREAM_KEYS) byStream.clear();
+  const key = `${line.logGroup}\u0000${line.logStream}`;
+  byStream.set(line.logStream, key);
+  return key;
+}
 
 /** Last timestamp that still belongs to an attempt, when it is known to be over. */
 function closedAt(attempt: Pick<InvocationAttempt, 'reportedAt' | 'endedAt'>): number | undefined {
@@ -300,7 +317,8 @@ function addTo(
   inv = withEvidence(inv, line, isEvidence, limits);
 
   const streamIds = draft.idsByStream.get(key);
-  if (!streamIds?.includes(requestId)) draft.idsByStream.set(key, [...(streamIds ?? []), requestId].slice(-limits.maxIdsPerStream));
+  // The last id first: a stream's lines come one invocation after the other.
+  if (streamIds?.[streamIds.length - 1] !== requestId && !streamIds?.includes(requestId)) draft.idsByStream.set(key, [...(streamIds ?? []), requestId].slice(-limits.maxIdsPerStream));
 
   // Adopt earlier id-less lines once this invocation's time span is known.
   const waiting = draft.orphans.get(key);

@@ -22,6 +22,15 @@ const cases: { name: string; forms: string[]; text: string; found: boolean }[] =
   },
   { name: 'a key with a space', forms: [...burstKeys, 'my file.txt'], text: 'Object: my file.txt', found: true },
   { name: 'empty form is ignored', forms: [''], text: 'anything', found: false },
+  {
+    name: "a burst's keys after a UUID full of their first letter",
+    forms: burstKeys,
+    text: '5b3a22d3-05e5-435f-a1d9-09bc4231cdc9\tINFO\tObject: burst/run1/033.txt',
+    found: true,
+  },
+  { name: "a burst's keys, the first two letters then a miss", forms: burstKeys, text: 'bu burst/run1/999.txt bursts', found: false },
+  { name: 'many one-character forms, one there', forms: [...'abcdefghi'], text: 'xyz i', found: true },
+  { name: 'many one-character forms, none there', forms: [...'abcdefghi'], text: 'xyz', found: false },
 ];
 for (const c of cases) {
   test(`KeyForms.foundIn: ${c.name}`, () => {
