@@ -96,7 +96,8 @@ export const replay: OpDefinition<'replay', undefined, 'replay'> = {
   cli: {
     flag: 'replay',
     metavars: ['FILE'],
-    describe: "Invoke the bucket's function(s) asynchronously with the event in FILE (a JSON event, or s3trigger --json output)",
+    describe:
+      "Invoke the bucket's function(s), or --function NAME whatever bucket the event names, asynchronously with the event in FILE (a JSON event, or s3trigger --json output)",
     order: 21,
     input: ([file = ''], f) => replayInputFromFile(file, f.bucket),
     startLine: (input) =>
