@@ -135,6 +135,11 @@ export interface SessionApi {
    * when the bucket's configuration is not known (another bucket, or it could not be read).
    */
   previewWarning(input: OpInput): string | undefined;
+  /**
+   * The functions an op that invokes Lambda itself (REPLAY) would invoke, before it is fired ([] when none);
+   * undefined for an op S3 delivers.
+   */
+  directFunctions?(input: OpInput): string[] | undefined;
   /** Announces an op that will not be fired (an earlier one failed); it settles as `skipped`. */
   skip(input: OpInput): FiredOp;
   /** Aborts an in-flight operation (multipart: AbortMultipartUpload, temp file removed). */

@@ -195,12 +195,17 @@ class Session implements SessionApi {
     return watched.length > 1 ? { expectedMatches: watched.length, expectedFunctions: watched } : { expectedMatches: 1 };
   }
 
-  /** The functions an op that invokes Lambda itself (REPLAY) reaches: its definition decides, from discovery's. */
-  private directFunctions(input: OpInput): string[] | undefined {
+  /**
+   * The functions an op that invokes Lambda itself (REPLAY) reaches: its definition decides, from discovery's for the
+   * event's bucket; `--function` names them whatever bucket the event names (a captured event tried on a handler).
+   */
+  directFunctions(input: OpInput): string[] | undefined {
     const pick = opDefinition(input.kind).expectedFunctions as ((i: OpInput, d: readonly string[]) => string[]) | undefined;
     if (!pick) return undefined;
     const d = this.discovery;
-    return pick(input, d && d.bucket === input.bucket ? d.functions : []);
+    if (d?.bucket === input.bucket) return pick(input, d.functions);
+    const given = this.options.functions ?? [];
+    return pick(input, given.length ? (d?.functions ?? given) : []);
   }
 
   /** The op's expectation as the observer takes it. */

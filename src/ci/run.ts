@@ -6,6 +6,7 @@ import type { OpInput } from '../ops/types.js';
 import type { AsyncFate } from '../observe/async-fate.js';
 import { checkInput } from '../ops/validate.js';
 import { opDefinition } from '../ops/registry.js';
+import { noFunctionProblem } from '../ops/replay.js';
 import { scrub, toOpError } from '../ops/errors.js';
 import { AppError, ExitCode, usageError } from '../errors.js';
 import { lifecycle } from '../lifecycle.cjs';
@@ -265,6 +266,8 @@ async function runPlanned(o: CiOptions, io: CiIo, stop: Interruption): Promise<n
       if (wait && err instanceof AppError && err.exitCode === ExitCode.Usage) throw err;
       problem(`Warning: cannot watch the function logs: ${toOpError(err).message}`);
     }
+    for (const input of ops)
+      if (input.kind === 'replay' && session.directFunctions?.(input)?.length === 0) throw usageError(noFunctionProblem(input, o.bucket));
     if (o.retriggerPrefix !== undefined) {
       const keys = await session.listKeys(o.bucket, o.retriggerPrefix);
       info(text.retriggerPrefixLine(o.bucket, o.retriggerPrefix, keys.length));

@@ -61,12 +61,13 @@ function recordOf(inv: Invocation, op: OpRef): S3Mention | undefined {
   );
 }
 
-type OpRef = Pick<OpResult, 'ackedAt'> & Partial<Pick<OpResult, 'key' | 'bucket' | 'requestId'>>;
+type OpRef = Pick<OpResult, 'ackedAt'> & Partial<Pick<OpResult, 'op' | 'key' | 'bucket' | 'requestId'>>;
 
 /**
  * The figures of one matched invocation against its operation's ack (ms): trigger (ack -> START), end-to-end
  * (ack -> REPORT), Lambda's own duration and init duration, tail lag (START -> seen here), and the hops through SNS,
- * SQS and EventBridge when the printed event carries their times. None is negative.
+ * SQS and EventBridge when the printed event carries their times. None is negative. A REPLAY has no hops: the times
+ * in the event it re-sent are the original delivery's, not its own.
  */
 export function computeLatency(result: OpRef, inv: Invocation): Latency {
   const ack = result.ackedAt;
@@ -84,6 +85,7 @@ export function computeLatency(result: OpRef, inv: Invocation): Latency {
 }
 
 function withHops(result: OpRef, inv: Invocation): Pick<Latency, 'hops'> {
+  if (result.op === 'replay') return {};
   const envelopes = recordOf(inv, result)?.envelopes;
   if (!envelopes?.length) return {};
   const hops = hopsOf(envelopes, result.ackedAt, inv.startedAt);

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import type { OpDefinition } from './definition.js';
 import { problem } from './problems.js';
+import { oneLine } from '../errors.js';
 import { parseReplayFile, type ReplayEvent } from '../replay/event-file.js';
 
 /** One event re-sent to the functions that receive the bucket's events (`--function` or discovery), else to `recordedFunction`. */
@@ -65,6 +66,19 @@ export function replayFunctions(input: ReplayInput, discovered: readonly string[
   return input.recordedFunction ? [input.recordedFunction] : [];
 }
 
+/**
+ * Why a replay has no function to invoke (no `--function`, no function known to receive the event's bucket, none
+ * recorded), as a one-line usage error; `watched` is the bucket whose notifications were read (`--bucket`).
+ */
+export function noFunctionProblem(input: ReplayInput, watched: string): string {
+  const bucket = oneLine(input.bucket);
+  const why =
+    input.bucket === watched
+      ? `no function receives bucket ${bucket}'s events: give --function NAME`
+      : `the event names bucket ${bucket}, not ${oneLine(watched)} (--bucket): give --function NAME, or --bucket ${bucket}`;
+  return `--replay ${oneLine(input.source)}: ${why}`;
+}
+
 /** The REPLAY operation (CI `--replay FILE`; the TUI fires it with `r` on a row, so it has no key of its own). */
 export const replay: OpDefinition<'replay', undefined, 'replay'> = {
   kind: 'replay',
@@ -82,7 +96,8 @@ export const replay: OpDefinition<'replay', undefined, 'replay'> = {
   cli: {
     flag: 'replay',
     metavars: ['FILE'],
-    describe: "Invoke the bucket's function(s) asynchronously with the event in FILE (a JSON event, or s3trigger --json output)",
+    describe:
+      "Invoke the bucket's function(s), or --function NAME whatever bucket the event names, asynchronously with the event in FILE (a JSON event, or s3trigger --json output)",
     order: 21,
     input: ([file = ''], f) => replayInputFromFile(file, f.bucket),
     startLine: (input) =>

@@ -98,6 +98,72 @@ test('--replay with nothing to re-send: one line naming what to fix, exit 2, not
   }
 });
 
+test('--replay FILE --function NAME: the event is invoked on NAME as it is, whatever bucket it names', { skip }, async () => {
+  const made = await runCli(['event', 'put', '--bucket', 'photos', '--key', 'cats/tom 1.jpg'], dir);
+  assert.equal(made.code, 0, made.stderr);
+  writeFileSync(join(dir, 'photos-event.json'), made.stdout);
+  const r = await runCli([...target(), '--replay', 'photos-event.json', '--function', 'event-handler', '--wait', '--json'], dir);
+  assert.equal(r.code, 0, r.stderr);
+  const [rec] = ndjson(r.stdout);
+  assert.deepEqual([rec!.op, rec!.status, rec!.bucket, rec!.key], ['replay', 'matched', 'photos', 'cats/tom 1.jpg']);
+  assert.equal(rec!.match.confidence, 'request-id');
+  const printed = rec!.log.find((l: { kind: string }) => l.kind === 'app').message;
+  assert.deepEqual(JSON.parse(printed.slice(printed.indexOf('{'))), JSON.parse(made.stdout), 'the event is sent unchanged');
+});
+
+test('--replay of an event no known function receives, without --function: one line naming the fix, exit 2, nothing fired', {
+  skip,
+}, async () => {
+  const made = await runCli(['event', 'put', '--bucket', 'photos', '--key', 'cats/tom 1.jpg'], dir);
+  writeFileSync(join(dir, 'photos-event.json'), made.stdout);
+  for (const json of [[], ['--json']]) {
+    const r = await runCli([...target(), '--replay', 'photos-event.json', '--wait', ...json], dir);
+    assert.equal(r.code, 2, r.stderr);
+    // With --json the target and chain lines go to stderr too: the error is its one s3trigger: line, the last.
+    const errors = r.stderr
+      .trim()
+      .split('\n')
+      .filter((l) => l.startsWith('s3trigger:'));
+    assert.equal(errors.length, 1, r.stderr);
+    assert.ok(r.stderr.trim().endsWith(errors[0]!), r.stderr);
+    assert.match(errors[0]!, /--replay photos-event\.json: the event names bucket photos, not replay-bucket .*give --function NAME/);
+    assert.doesNotMatch(r.stderr, /\n\s+at /, 'no stack trace');
+    assert.doesNotMatch(r.stdout, /^(Replaying|Invoked)|"type":"op"/m, 'nothing fired');
+  }
+});
+
+test('--replay of a --via sns record: no hops from the original delivery, its own Invoke figures kept', { skip }, async () => {
+  const sns = await startSandbox({ port: 0 });
+  try {
+    await setupDemo(sns, { bucket: 'replay-sns', handler: join(dir, 'print-event.mjs'), via: 'sns' });
+    const at = ['--endpoint-url', sns.endpoint, '--bucket', 'replay-sns'];
+    const put = await runCli([...at, '--put', 'test.txt', '--wait', '--json'], dir);
+    assert.equal(put.code, 0, put.stderr);
+    assert.ok(
+      ndjson(put.stdout)[0]!.latency.hops.some((h: { from: string }) => h.from === 'sns'),
+      'the original run has its SNS hop',
+    );
+    writeFileSync(join(dir, 'sns-run.ndjson'), put.stdout);
+
+    const json = await runCli([...at, '--replay', 'sns-run.ndjson', '--wait', '--json'], dir);
+    assert.equal(json.code, 0, json.stderr);
+    const [rec] = ndjson(json.stdout);
+    assert.equal(rec!.status, 'matched');
+    assert.equal(rec!.latency.hops, undefined, JSON.stringify(rec!.latency));
+    assert.deepEqual(rec!.match.hops, []);
+    assert.equal(typeof rec!.latency.triggerMs, 'number', 'Invoke ack -> START stays');
+    assert.equal(typeof rec!.latency.durationMs, 'number');
+    assert.equal(typeof rec!.latency.coldStart, 'boolean');
+
+    const txt = await runCli([...at, '--replay', 'sns-run.ndjson', '--wait'], dir);
+    assert.equal(txt.code, 0, txt.stderr);
+    assert.match(txt.stdout, /^Latency: trigger .*\(Invoke ack -> START/m);
+    assert.doesNotMatch(txt.stdout, /hops|SNS -> START/);
+  } finally {
+    await sns.close();
+  }
+});
+
 test('--retrigger KEY: copied onto itself (ObjectCreated:Copy), content type and metadata kept, matched', { skip }, async () => {
   await s3.send(
     new PutObjectCommand({
