@@ -1,9 +1,11 @@
 /**
  * `s3trigger doctor --bucket B [--key K] [--event EVENT] [--json]` with the main command's target flags: resolves the
  * target (target.ts), reads the chain (gather.ts), judges it (verdict.ts) and prints the report (render.ts). Returns
- * the exit code: 0 the event reaches a function, 1 it reaches none; bad input is a usage error (exit 2).
+ * the exit code: 0 the event reaches a function, 1 it reaches none; bad input (no --bucket, a bucket name or key S3
+ * refuses, an unknown event) is a usage error (exit 2), checked before any request.
  */
 import { isRegionName } from '../aws/region.js';
+import { bucketNameError, keyLengthError } from '../aws/s3-input.js';
 import { usageError } from '../errors.js';
 import { resolveEventName, TYPE_FORMS } from '../sample-event/build.js';
 import type { DemoVia } from '../cli-flags.js';
@@ -27,10 +29,15 @@ export interface DoctorArgs {
 /** The checked inputs, or a usage error naming what to fix. */
 export function doctorInputs(args: DoctorArgs): { bucket: string; key?: string; eventName: string; flags: TargetFlags } {
   if (args.bucket === undefined || String(args.bucket) === '') throw usageError('doctor needs --bucket BUCKET');
+  // The main command's own checks: a name S3 refuses has no chain to walk, and no key over 1024 bytes can exist.
+  const badName = bucketNameError(String(args.bucket));
+  if (badName) throw usageError(badName);
   const eventName = resolveEventName(String(args.event ?? 'ObjectCreated:Put'));
   if (!eventName) throw usageError(`unknown event '${args.event}': use ${TYPE_FORMS}`);
   if (args.key !== undefined && String(args.key) === '')
     throw usageError('--key must not be empty (leave it out to list the keys each configuration accepts)');
+  const tooLong = args.key !== undefined ? keyLengthError(String(args.key), '--key') : undefined;
+  if (tooLong) throw usageError(tooLong);
   if (args['endpoint-url']?.trim() === '') throw usageError('--endpoint-url is empty: give http(s)://host[:port], or drop the flag');
   if (args.region !== undefined && !isRegionName(args.region))
     throw usageError(`--region '${args.region}' is not a region name: use e.g. eu-west-1`);

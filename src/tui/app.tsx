@@ -24,6 +24,7 @@ import { computeLayout } from './state/layout.js';
 import type { LogStore } from './state/log-store.js';
 import { visibleLog } from './state/log-view.js';
 import { reducer } from './state/reducer.js';
+import { replayOfRow } from './state/replay.js';
 import { detailsOf, emptyLogText, footerScope, overlayLineCount, queuedText } from './state/selectors.js';
 import type { Action, AppState, Effect } from './state/types.js';
 import { ThemeContext, makeTheme } from './theme.js';
@@ -203,6 +204,14 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
   });
 
   const theme = useMemo(() => makeTheme(noColor), [noColor]);
+  const scope = footerScope(state);
+  // `r` is off on a row it cannot replay: the footer says why (only the events table's footer has `r`).
+  const { rows, selected, invocations, bucket } = state;
+  const replayOff = useMemo(() => {
+    if (scope !== 'events') return undefined;
+    const replay = replayOfRow({ rows, selected, invocations, ...(bucket !== undefined ? { bucket } : {}) });
+    return 'error' in replay ? replay.error.replace(/^replay: /, '') : undefined;
+  }, [scope, rows, selected, invocations, bucket]);
   if (layout.tooSmall) {
     return (
       <ThemeContext.Provider value={theme}>
@@ -276,7 +285,7 @@ export function App({ session, store, initialState, noColor, onQuit, startBucket
         <Box flexDirection="column" height={bodyHeight} overflow="hidden">
           {body}
         </Box>
-        {o.kind === 'filter' ? <FilterPrompt draft={o.draft} /> : <Footer scope={footerScope(state)} />}
+        {o.kind === 'filter' ? <FilterPrompt draft={o.draft} /> : <Footer scope={scope} width={layout.width} replayOff={replayOff} />}
       </Box>
     </ThemeContext.Provider>
   );

@@ -260,12 +260,55 @@ export const SCOPE_TITLES: Record<Scope, string> = {
   'bucket-name': 'New bucket',
 };
 
+/** One key of a footer: `keys description`, e.g. `? help`. */
+export interface FooterHint {
+  command: Command;
+  keys: string;
+  description: string;
+  /** The key does nothing now: the description says why (e.g. `r off: fn never logged the event it received`). */
+  off?: boolean;
+}
+
 /** Footer hints for a scope: its own footer bindings, then the global ones (panes only). */
-export function footerHints(scope: Scope): { keys: string; description: string }[] {
+export function footerHints(scope: Scope): FooterHint[] {
   const own = KEYMAP.filter((b) => b.scope === scope && b.footer);
   const isPane = scope === 'ops' || scope === 'events' || scope === 'log';
   const global = isPane ? KEYMAP.filter((b) => b.scope === 'global' && b.footer) : [];
-  return [...own, ...global].map((b) => ({ keys: formatKeys(b), description: b.footer ?? b.description }));
+  return [...own, ...global].map((b) => ({ command: b.command, keys: formatKeys(b), description: b.footer ?? b.description }));
+}
+
+/** Columns between two hints of the footer. */
+export const FOOTER_GAP = 2;
+
+/** The keys a footer always shows when its scope has them (the k9s / lazygit habit): help and quit. */
+const PINNED: readonly Command[] = ['help.open', 'quit'];
+
+const hintWidth = (h: FooterHint) => [...h.keys].length + 1 + [...h.description].length;
+
+/**
+ * The hints that fit on one footer line of `width` columns, in their order, whole: `?` help and `q` quit always, and a
+ * key that is off (its reason shortened with `…` when the line is short); the other keys in order while they fit,
+ * the rest dropped from the end (the `?` help lists every key). A line cut by the terminal would lose `q` first.
+ */
+export function fitFooter(hints: readonly FooterHint[], width: number): FooterHint[] {
+  const kept = new Set(hints.filter((h) => PINNED.includes(h.command) || h.off));
+  const used = () => [...kept].reduce((sum, h) => sum + hintWidth(h), 0) + FOOTER_GAP * Math.max(0, kept.size - 1);
+  const shortened = new Map<FooterHint, FooterHint>();
+  for (const h of kept) {
+    const over = used() - width;
+    if (!h.off || over <= 0) continue;
+    const room = Math.max(1, [...h.description].length - over - 1);
+    const short = { ...h, description: `${[...h.description].slice(0, room).join('')}…` };
+    kept.delete(h);
+    kept.add(short);
+    shortened.set(h, short);
+  }
+  for (const h of hints) {
+    if (kept.has(h) || shortened.has(h)) continue;
+    if (used() + FOOTER_GAP + hintWidth(h) > width) break;
+    kept.add(h);
+  }
+  return hints.map((h) => shortened.get(h) ?? h).filter((h) => kept.has(h));
 }
 
 export interface HelpLine {

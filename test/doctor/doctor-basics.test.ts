@@ -51,4 +51,23 @@ doctorSuite('the bucket and its configuration', ['--demo', 'demo-bucket'], (ctx)
     assert.equal(none.code, 2);
     assert.equal(none.stderr.trim(), 's3trigger: doctor needs --bucket BUCKET');
   });
+
+  test('bad input: a bucket name or key S3 refuses is rejected as the main command rejects it: one line, exit 2, nothing on stdout', async () => {
+    const longKey = 'a'.repeat(1100);
+    const cases: [string[], string][] = [
+      [['--bucket', 'Bad_B'], "s3trigger: invalid bucket name 'Bad_B': may contain only lowercase letters, digits, dots and hyphens"],
+      [['--bucket', 'ab'], "s3trigger: invalid bucket name 'ab': must be 3 to 63 characters long"],
+      [['--bucket', 'demo-bucket', '--key', longKey], 's3trigger: --key: the key is 1100 bytes in UTF-8; S3 allows at most 1024'],
+      // 1024 bytes counted in UTF-8: 342 three-byte characters are 1026 bytes.
+      [['--bucket', 'demo-bucket', '--key', '€'.repeat(342)], 's3trigger: --key: the key is 1026 bytes in UTF-8; S3 allows at most 1024'],
+    ];
+    for (const [args, line] of cases) {
+      const r = await ctx.kit.doc(...args);
+      assert.equal(r.code, 2, `${args[1]}: ${r.stdout}${r.stderr}`);
+      assert.equal(r.stdout, '', args[1]);
+      assert.equal(r.stderr.trim(), line);
+    }
+    const longest = await ctx.kit.doc('--bucket', 'demo-bucket', '--key', 'k'.repeat(1024));
+    assert.equal(longest.code, 0, longest.stderr);
+  });
 });

@@ -33,6 +33,7 @@ export interface DoctorCheck {
 
 export interface DoctorRun {
   code: number | null;
+  stdout: string;
   stderr: string;
   /** The parsed JSON document (undefined when stdout is not JSON). */
   report?: { checks: DoctorCheck[]; reaches: string[]; exitCode: number; summary: string };
@@ -51,6 +52,7 @@ export async function doctor(endpoint: string, dir: string, ...args: string[]): 
   }
   return {
     code: r.code,
+    stdout: r.stdout,
     stderr: r.stderr,
     report,
     check(id) {

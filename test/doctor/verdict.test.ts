@@ -484,11 +484,16 @@ test('doctorInputs: bad input is a usage error naming the fix; event names with 
       (e: unknown) => e instanceof AppError && e.exitCode === 2 && pattern.test(e.message),
     );
   usage({}, /needs --bucket BUCKET/);
-  usage({ bucket: 'b', event: 'ObjectCreated:Teleport' }, /unknown event 'ObjectCreated:Teleport'/);
-  usage({ bucket: 'b', key: '' }, /--key must not be empty/);
-  usage({ bucket: 'b', region: 'eu west' }, /--region 'eu west' is not a region name/);
-  usage({ bucket: 'b', strict: true }, /add --local/);
+  usage({ bucket: 'bkt', event: 'ObjectCreated:Teleport' }, /unknown event 'ObjectCreated:Teleport'/);
+  usage({ bucket: 'bkt', key: '' }, /--key must not be empty/);
+  usage({ bucket: 'bkt', region: 'eu west' }, /--region 'eu west' is not a region name/);
+  usage({ bucket: 'bkt', strict: true }, /add --local/);
+  // The main command's checks of the name and the key, with its messages.
+  usage({ bucket: 'Bad_B' }, /^invalid bucket name 'Bad_B': may contain only lowercase letters, digits, dots and hyphens$/);
+  usage({ bucket: 'b' }, /^invalid bucket name 'b': must be 3 to 63 characters long$/);
+  usage({ bucket: 'bkt', key: 'k'.repeat(1025) }, /^--key: the key is 1025 bytes in UTF-8; S3 allows at most 1024$/);
+  assert.equal(doctorInputs({ bucket: 'bkt', key: 'k'.repeat(1024) }).key?.length, 1024);
   for (const event of [undefined, 'put', 'ObjectCreated:Put', 's3:ObjectCreated:Put', 'objectcreated:put']) {
-    assert.equal(doctorInputs({ bucket: 'b', ...(event ? { event } : {}) }).eventName, 'ObjectCreated:Put', String(event));
+    assert.equal(doctorInputs({ bucket: 'bkt', ...(event ? { event } : {}) }).eventName, 'ObjectCreated:Put', String(event));
   }
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { KEYMAP, commandFor, footerHints, formatKeys, helpLines, type Scope } from '../../src/tui/keymap.js';
+import { KEYMAP, commandFor, fitFooter, footerHints, formatKeys, helpLines, type Scope } from '../../src/tui/keymap.js';
 import { makeKey } from '../../src/tui/state/input.js';
 
 test('the issue’s keys are bound', () => {
@@ -102,4 +102,30 @@ test('RESTORE: w fires it, W edits it (a key no pane uses), both in the help', (
   assert.match(text, /^ {2}w +RESTORE \(wake an archived object\)/m);
   assert.match(text, /^ {2}W +Edit RESTORE parameters, then fire/m);
   assert.ok(footerHints('ops').some((h) => h.keys === 'w' && h.description === 'restore'));
+});
+
+test('fitFooter: ? help and q quit always stay, other keys are dropped from the end, an off key is shortened last', () => {
+  const events = footerHints('events');
+  const text = (hints: { keys: string; description: string }[]) => hints.map((h) => `${h.keys} ${h.description}`).join('  ');
+  const off = events.map((h) => (h.command === 'events.replay' ? { ...h, description: 'off: fn never logged the event', off: true } : h));
+  const cases: { name: string; hints: typeof events; width: number; line: string }[] = [
+    { name: 'room for a few', hints: events, width: 50, line: '↑/k up  ↓/j down  Enter details  ? help  q quit' },
+    { name: 'room for none but the pinned', hints: events, width: 14, line: '? help  q quit' },
+    { name: 'narrower than the pinned: they stay whole', hints: events, width: 5, line: '? help  q quit' },
+    {
+      name: 'an off key before the others',
+      hints: off,
+      width: 66,
+      line: '↑/k up  ↓/j down  r off: fn never logged the event  ? help  q quit',
+    },
+    { name: 'an off key shortened to fit', hints: off, width: 30, line: 'r off: fn nev…  ? help  q quit' },
+    { name: 'a scope without q: dropped from the end', hints: footerHints('form'), width: 30, line: 'Tab/↓ next field  Enter fire' },
+  ];
+  for (const c of cases) {
+    const line = text(fitFooter(c.hints, c.width));
+    assert.equal(line, c.line, c.name);
+    if (c.width >= 14) assert.ok(line.length <= c.width, `${c.name}: ${line.length} > ${c.width}`);
+  }
+  const all = text(fitFooter(events, 1000));
+  assert.equal(all, text(events), 'a wide line keeps every key');
 });

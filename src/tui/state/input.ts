@@ -199,7 +199,8 @@ function runCommand(state: AppState, command: Command, log: LogContext): KeyOutc
       return act({ type: 'openDetails' });
     case 'events.replay': {
       const replay = replayOfRow(state);
-      return 'error' in replay ? act({ type: 'notice', message: replay.error }) : fireInputs(state, [replay.input], log.preview);
+      // Off on this row: the footer says why (the App asks replayOfRow too), nothing fires.
+      return 'error' in replay ? act() : fireInputs(state, [replay.input], log.preview);
     }
     case 'log.up':
     case 'log.down':

@@ -187,7 +187,7 @@ test('header: target, bucket, tail mode, warnings', () => {
 });
 
 test('footer hints come from the keymap', () => {
-  const { lastFrame, unmount } = render(<Footer scope="log" />);
+  const { lastFrame, unmount } = render(<Footer scope="log" width={200} />);
   assert.match(lastFrame()!, /↑\/k up\s+↓\/j down\s+End\/G end\+follow\s+p put/);
   unmount();
 });
