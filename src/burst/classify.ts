@@ -14,8 +14,11 @@ export interface OpFacts {
   startedAt: number;
   /** When S3 acknowledged it (ms, this machine); undefined when it failed. */
   ackedAt?: number;
-  /** Its matched invocations: function (log group) and Lambda request id each. */
-  matches: readonly { logGroup: string; requestId: string }[];
+  /**
+   * Its matched invocations: function (log group), Lambda request id and, when the handler printed it, the S3 event
+   * time (epoch ms, S3's clock).
+   */
+  matches: readonly { logGroup: string; requestId: string; eventAt?: number }[];
 }
 
 export type OpClass = 'failed' | 'matched' | 'coalesced' | 'lost';
@@ -38,18 +41,21 @@ export function extraDeliveries(matches: OpFacts['matches']): number {
 
 /**
  * Classifies a burst's operations. `sameKey`: they all wrote one key, so an acknowledged write without an event is
- * coalesced when a write that may have come after it got one (S3 committed it between its send and its ack: a
- * matched write acknowledged after this one was sent); with unique keys nothing coalesces (it is lost).
+ * coalesced when an event of a write that may have come after it came: one stamped (event time) after this write was
+ * sent, or one given to a write acknowledged after it was sent (S3 committed that one between its send and its ack),
+ * whichever write it was given to; with unique keys nothing coalesces (it is lost).
  */
 export function classify(ops: readonly OpFacts[], sameKey: boolean): Classification {
-  const lastMatchedAck = Math.max(
-    -Infinity,
-    ...ops.filter((o) => !o.failed && o.matches.length > 0 && o.ackedAt !== undefined).map((o) => o.ackedAt!),
-  );
+  const matched = ops.filter((o) => !o.failed && o.matches.length > 0);
+  let lastEvidence = Number.NEGATIVE_INFINITY;
+  for (const o of matched) {
+    if (o.ackedAt !== undefined) lastEvidence = Math.max(lastEvidence, o.ackedAt);
+    for (const m of o.matches) if (m.eventAt !== undefined) lastEvidence = Math.max(lastEvidence, m.eventAt);
+  }
   const classes = ops.map((o): OpClass => {
     if (o.failed) return 'failed';
     if (o.matches.length > 0) return 'matched';
-    return sameKey && o.ackedAt !== undefined && lastMatchedAck >= o.startedAt ? 'coalesced' : 'lost';
+    return sameKey && o.ackedAt !== undefined && lastEvidence >= o.startedAt ? 'coalesced' : 'lost';
   });
   const extras = ops.map((o) => extraDeliveries(o.matches));
   const duplicated = extras.map((n) => n > 0);

@@ -46,7 +46,9 @@ export function summaryLines(plan: BurstPlan, stats: BurstStats, setup: string, 
     `Matched           ${c.matched}`,
     `Lost              ${c.lost}${plan.sameKey ? '' : ' (no invocation within --timeout)'}`,
     ...(plan.sameKey && attribution === 'event-time'
-      ? ['Attribution       by S3 event time (the handler logs no request id): writes within one ms may be taken for one']
+      ? [
+          'Attribution       by S3 event time (the handler logs no request id or sequencer): a second delivery shows only as invocations beyond the writes',
+        ]
       : []),
     ...(plan.sameKey ? [`Coalesced         ${c.coalesced} (no event of its own; a later write's came)`] : []),
     `Duplicated        ${c.duplicated}${c.extraInvocations ? ` (${c.extraInvocations} extra invocation${c.extraInvocations === 1 ? '' : 's'})` : ''}`,

@@ -2,6 +2,7 @@
 import type { OpState } from '../op-state.js';
 import { ExitCode } from '../errors.js';
 import { classify, type Classification } from './classify.js';
+import { eventTimeOf } from './same-key.js';
 import { peakByFunction, type RunInterval } from './concurrency.js';
 import { distribution, type Distribution } from './percentiles.js';
 
@@ -41,7 +42,10 @@ export function burstStats(states: readonly OpState[], sameKey: boolean): BurstS
       failed: !s.result || Boolean(s.result.error),
       startedAt: s.startedAt,
       ...(s.result?.ackedAt !== undefined && !s.result.error ? { ackedAt: s.result.ackedAt } : {}),
-      matches: s.matches.map((m) => ({ logGroup: m.logGroup, requestId: m.requestId })),
+      matches: s.matches.map((m) => {
+        const eventAt = sameKey ? eventTimeOf(m.invocation) : undefined;
+        return { logGroup: m.logGroup, requestId: m.requestId, ...(eventAt !== undefined ? { eventAt } : {}) };
+      }),
     })),
     sameKey,
   );

@@ -245,16 +245,19 @@ interface DeleteOutcome {
 }
 
 /**
- * One delete, as AWS does it. No version: a never-versioned bucket loses the object; an Enabled one gets a
- * delete marker with a new id, a Suspended one a null marker (replacing the null version). A version id: that
- * version (or marker) is removed for good. Throws InvalidArgument for an id the key never had (single DELETE);
+ * One delete, as AWS does it. No version: a never-versioned bucket loses the object (ObjectRemoved:Delete even when
+ * there was none); an Enabled one gets a delete marker with a new id, a Suspended one a null marker (replacing the
+ * null version). A version id: that version (or marker) is removed for good. Throws InvalidArgument for an id the key never had (single DELETE);
  * DeleteObjects turns that into a NoSuchVersion entry.
  */
 async function deleteOne(deps: S3Deps, bucket: BucketMeta, key: string, versionId: string | undefined): Promise<DeleteOutcome> {
   if (versionId === undefined) {
     if (!bucket.versioning) {
-      const deleted = await deps.store.deleteObject(bucket.name, key);
-      return deleted ? { event: { name: 'ObjectRemoved:Delete' } } : {};
+      // A key that is not there gets its event too: AWS answers 204 and publishes s3:ObjectRemoved:Delete for it
+      // (MinIO changed to match S3 in minio/minio PR #19037, "Send a bucket notification event on DeleteObject()
+      // for non-existing object").
+      await deps.store.deleteObject(bucket.name, key);
+      return { event: { name: 'ObjectRemoved:Delete' } };
     }
     const marker: ObjectMeta = {
       key,
