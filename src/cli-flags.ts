@@ -1,5 +1,6 @@
 /** Flag-level rules yargs does not apply: values that begin with '-', and scalar flags given twice. */
 import { oneLine } from './errors.js';
+import { MAX_PARALLEL } from './burst/plan.js';
 
 /** Flags that take one value each (the rest are booleans, or repeatable like --function). */
 export const SCALAR_FLAGS = [
@@ -124,4 +125,15 @@ export function repeatedFlagProblem(
       return `--${cli.flag} was given more than once: one ${label} per run (${cli.metavars.join(' ')})`;
   }
   return undefined;
+}
+
+/**
+ * `--parallel N` as given: paces --burst (default 16) or --retrigger-prefix (default 1), a whole number from 1 to
+ * MAX_PARALLEL; the usage message for a value it does not take or a run it does not pace, undefined when fine.
+ */
+export function parallelProblem(raw: string | undefined, paces: { burst?: string; retriggerPrefix?: string }): string | undefined {
+  if (raw === undefined) return undefined;
+  if (paces.burst === undefined && paces.retriggerPrefix === undefined) return '--parallel needs --burst N or --retrigger-prefix P';
+  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  return n >= 1 && n <= MAX_PARALLEL ? undefined : `--parallel '${oneLine(raw)}' must be a whole number from 1 to ${MAX_PARALLEL}`;
 }

@@ -318,7 +318,8 @@ function addTo(
 
   const streamIds = draft.idsByStream.get(key);
   // The last id first: a stream's lines come one invocation after the other.
-  if (streamIds?.[streamIds.length - 1] !== requestId && !streamIds?.includes(requestId)) draft.idsByStream.set(key, [...(streamIds ?? []), requestId].slice(-limits.maxIdsPerStream));
+  if (streamIds?.[streamIds.length - 1] !== requestId && !streamIds?.includes(requestId))
+    draft.idsByStream.set(key, [...(streamIds ?? []), requestId].slice(-limits.maxIdsPerStream));
 
   // Adopt earlier id-less lines once this invocation's time span is known.
   const waiting = draft.orphans.get(key);
