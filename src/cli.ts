@@ -125,7 +125,7 @@ function withMainOptions(y: Argv) {
     })
     .option('parallel', {
       type: 'string',
-      describe: 'Operations in flight at once: with --burst (default 16), with --retrigger-prefix (default 1)',
+      describe: 'Operations in flight at once, 1-256: with --burst (default 16), with --retrigger-prefix (default 1)',
       group: 'Burst:',
     })
     .option('op', {
