@@ -1,6 +1,5 @@
 /** Flag-level rules yargs does not apply: values that begin with '-', and scalar flags given twice. */
 import { oneLine } from './errors.js';
-import { MAX_PARALLEL } from './burst/plan.js';
 
 /** Flags that take one value each (the rest are booleans, or repeatable like --function). */
 export const SCALAR_FLAGS = [
@@ -126,6 +125,12 @@ export function repeatedFlagProblem(
   }
   return undefined;
 }
+
+/**
+ * The most operations --parallel puts in flight at once, with --burst and --retrigger-prefix alike (each holds a
+ * socket to S3). Here, not in burst/plan.ts: the sandbox's bundle reads this module and must not load the SDK.
+ */
+export const MAX_PARALLEL = 256;
 
 /**
  * `--parallel N` as given: paces --burst (default 16) or --retrigger-prefix (default 1), a whole number from 1 to
