@@ -125,3 +125,20 @@ export function repeatedFlagProblem(
   }
   return undefined;
 }
+
+/**
+ * The most operations --parallel puts in flight at once, with --burst and --retrigger-prefix alike (each holds a
+ * socket to S3). Here, not in burst/plan.ts: the sandbox's bundle reads this module and must not load the SDK.
+ */
+export const MAX_PARALLEL = 256;
+
+/**
+ * `--parallel N` as given: paces --burst (default 16) or --retrigger-prefix (default 1), a whole number from 1 to
+ * MAX_PARALLEL; the usage message for a value it does not take or a run it does not pace, undefined when fine.
+ */
+export function parallelProblem(raw: string | undefined, paces: { burst?: string; retriggerPrefix?: string }): string | undefined {
+  if (raw === undefined) return undefined;
+  if (paces.burst === undefined && paces.retriggerPrefix === undefined) return '--parallel needs --burst N or --retrigger-prefix P';
+  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
+  return n >= 1 && n <= MAX_PARALLEL ? undefined : `--parallel '${oneLine(raw)}' must be a whole number from 1 to ${MAX_PARALLEL}`;
+}

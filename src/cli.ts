@@ -4,7 +4,7 @@ import { lifecycle } from './lifecycle.cjs';
 import yargs, { type Argv } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { AppError, ExitCode, oneLine, usageError } from './errors.js';
-import { attachDashValues, repeatedFlagProblem, SCALAR_FLAGS, sandboxOnlyFlagProblem } from './cli-flags.js';
+import { attachDashValues, parallelProblem, repeatedFlagProblem, SCALAR_FLAGS, sandboxOnlyFlagProblem } from './cli-flags.js';
 import { CLI_ORDER } from './ops/registry.js';
 
 // The sandbox's defaults (server.ts), repeated so that CI runs never load the sandbox's modules.
@@ -125,7 +125,7 @@ function withMainOptions(y: Argv) {
     })
     .option('parallel', {
       type: 'string',
-      describe: 'Operations in flight at once: with --burst (default 16), with --retrigger-prefix (default 1)',
+      describe: 'Operations in flight at once, 1-256: with --burst (default 16), with --retrigger-prefix (default 1)',
       group: 'Burst:',
     })
     .option('op', {
@@ -233,15 +233,8 @@ function numberFlag(name: string, raw: string): number {
   return n;
 }
 
-/** The most operations --parallel keeps in flight (more only queues in the SDK's sockets). */
-const MAX_PARALLEL = 256;
-
-/** --parallel N: a whole number from 1 to 256, or a usage error naming what to fix. */
-function parallelFlag(raw: string): number {
-  const n = /^\s*\d+\s*$/.test(raw) ? Number(raw) : Number.NaN;
-  if (!(n >= 1 && n <= MAX_PARALLEL)) throw usageError(`--parallel '${oneLine(raw)}' must be a whole number from 1 to ${MAX_PARALLEL}`);
-  return n;
-}
+/** --parallel N, already checked by parallelProblem (runMain). */
+const parallelFlag = (raw: string): number => Number(raw);
 
 /** --expect-invocations N, read here so a bad value is named; nothing when the flag is absent. */
 function expectInvocationsFlag(raw: string | undefined): { expectInvocations?: number } {
@@ -284,6 +277,8 @@ async function runMain(args: MainArgs): Promise<number> {
   // An empty value must not silently mean "no endpoint" (that is real AWS).
   if (args['endpoint-url']?.trim() === '') throw usageError('--endpoint-url is empty: give http(s)://host[:port], or drop the flag');
   const ops = opFlagValues(args);
+  const parallel = parallelProblem(args.parallel, { burst: args.burst, retriggerPrefix: args['retrigger-prefix'] });
+  if (parallel) throw usageError(parallel);
   const burst = burstPlan(args);
   if (burst && hasOpFlags(ops))
     throw usageError('--burst fires one kind of operation: give it with --op KIND instead of the operation flags');

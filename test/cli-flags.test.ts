@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
 import {
   attachDashValues,
+  parallelProblem,
   parseVia,
   repeatedFlagProblem,
   SCALAR_FLAGS,
@@ -122,3 +123,17 @@ for (const [args, message] of [
     assert.equal(r.stdout, '');
   });
 }
+
+test('parallelProblem: --parallel paces --burst or --retrigger-prefix, 1 to 256 for both', () => {
+  const cases: [string | undefined, { burst?: string; retriggerPrefix?: string }, string | undefined][] = [
+    [undefined, {}, undefined],
+    ['2', {}, '--parallel needs --burst N or --retrigger-prefix P'],
+    ['256', { burst: '5' }, undefined],
+    ['1', { retriggerPrefix: 'x/' }, undefined],
+    ['300', { burst: '5' }, "--parallel '300' must be a whole number from 1 to 256"],
+    ['300', { retriggerPrefix: 'x/' }, "--parallel '300' must be a whole number from 1 to 256"],
+    ['0', { burst: '5' }, "--parallel '0' must be a whole number from 1 to 256"],
+    ['2.5', { retriggerPrefix: '' }, "--parallel '2.5' must be a whole number from 1 to 256"],
+  ];
+  for (const [raw, paces, want] of cases) assert.equal(parallelProblem(raw, paces), want, `${raw} ${JSON.stringify(paces)}`);
+});

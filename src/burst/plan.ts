@@ -8,11 +8,10 @@ import type { OpInput, OpKind } from '../ops/types.js';
 import { OP_KINDS, objectEffect, opDefinition } from '../ops/registry.js';
 import type { OpModifiers } from '../ops/definition.js';
 import { oneLine } from '../errors.js';
+import { MAX_PARALLEL } from '../cli-flags.js';
 
 /** The most operations one burst fires (a typo guard; the benchmark uses 1,000). */
 export const MAX_BURST = 100_000;
-/** The most operations in flight at once (each holds a socket to S3). */
-export const MAX_PARALLEL = 512;
 export const DEFAULT_PARALLEL = 16;
 /** On AWS, bursts above this many operations are confirmed first (`--yes` in CI). */
 export const AWS_CONFIRM_ABOVE = 100;

@@ -3,6 +3,7 @@ import type { Chain } from '../events.js';
 import { AppError, ExitCode, usageError } from '../errors.js';
 import { lifecycle } from '../lifecycle.cjs';
 import { checkInput } from '../ops/validate.js';
+import { fileProblem } from '../ops/problems.js';
 import { scrub, toOpError } from '../ops/errors.js';
 import { createSession, onThisMachinesClock } from '../session.js';
 import { decideTarget, loadTargetEnvironment, type TargetFlags } from '../target-decision.js';
@@ -65,6 +66,9 @@ async function run(o: BurstCiOptions, io: CiIo, signal: AbortSignal): Promise<nu
     ...(o.concurrency !== undefined ? { concurrency: o.concurrency } : {}),
   };
   const runId = newRunId();
+  // The body's file is given with --file (the op's own checks would name the op's flag, --put FILE).
+  const noFile = 'file' in plan.body ? await fileProblem(plan.body.file, '--file') : undefined;
+  if (noFile) throw new AppError(noFile.code, noFile.message, ExitCode.Usage);
   const body = await bodyFile(plan.body).catch((err: unknown) => {
     throw new AppError('TempFileUnwritable', `--burst: cannot write the body's temp file: ${toOpError(err).message}`, ExitCode.Usage);
   });

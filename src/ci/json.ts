@@ -93,12 +93,15 @@ export interface OutcomeRecord {
   target: string;
   warnings: string[];
   result: Record<string, unknown> | null;
-  error: { code: string; message: string; httpStatus?: number } | null;
+  /** `bucketName`: the bucket S3's error named (NoSuchBucket: with COPY, the source or the destination). */
+  error: { code: string; message: string; httpStatus?: number; bucketName?: string } | null;
   /** The first (or only) match; `matches` has every one (fan-out: one per function). */
   match: MatchRecord | null;
   matches: MatchRecord[];
   /** Fan-out: the functions its event reaches that did not run for it within --timeout (present when any). */
   missing?: string[];
+  /** `cancelled` while waiting: ms from S3's ack to the interrupt (the wait was cut short, not timed out). */
+  waitedMs?: number;
   /** Where the bucket's events go, as discovery followed them (absent when the configuration was not read). */
   chain?: Chain;
   /** The first match's figures (ms, never negative); `oneClock`: the ack and Lambda's timestamps share this machine's clock. */
@@ -147,6 +150,7 @@ export function outcomeRecord(
     match: o.match ? matchRecord(o.match, fates, byGroup) : null,
     matches: matches.map((m) => matchRecord(m, fates, byGroup)),
     ...(o.missing?.length ? { missing: o.missing } : {}),
+    ...(o.waitedMs !== undefined ? { waitedMs: o.waitedMs } : {}),
     ...(chain ? { chain } : {}),
     latency: o.match ? { ...o.match.latency, oneClock } : null,
     ...(o.expect ? { expect: o.expect } : {}),

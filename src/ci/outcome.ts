@@ -25,6 +25,8 @@ export interface OpOutcome {
   /** --expect: whether the matched invocation's log contained the pattern. */
   expect?: { pattern: string; ok: boolean };
   cancelled?: boolean;
+  /** An interrupt cut its wait short: ms from S3's ack to the interrupt (this machine's clock). */
+  waitedMs?: number;
   /** Never fired: an earlier operation of the run failed. */
   skipped?: boolean;
 }
@@ -35,20 +37,27 @@ export interface OpMatchSummary {
   latency: Latency;
 }
 
-/** A CI outcome from the engine's settled state; `interrupted`: the run was stopped while it waited. */
-export function outcomeOf(state: OpState, interrupted = false): OpOutcome {
+/**
+ * A CI outcome from the engine's settled state; `interrupted`: the run was stopped while it waited, `interruptedAt`
+ * when (epoch ms). Closing the session settles a waiting op as it stands (`no-match`): that wait was cut short, not
+ * timed out, so it is `cancelled`.
+ */
+export function outcomeOf(state: OpState, interrupted = false, interruptedAt?: number): OpOutcome {
+  const cutShort = interrupted && (!state.settled || state.status === 'no-match');
+  const ackedAt = state.result && !state.result.error ? state.result.ackedAt : undefined;
   const matches = state.matches.map(({ invocation, confidence, latency }) => ({ invocation, confidence, latency }));
   return {
     input: state.input,
     warnings: state.warnings,
     ...(state.result ? { result: state.result } : {}),
     ...(matches[0] ? { match: matches[0], matches } : {}),
-    ...(state.status === 'no-match' ? { timedOut: true } : {}),
+    ...(state.status === 'no-match' && !cutShort ? { timedOut: true } : {}),
     ...(state.settled && missingFunctions(state).length ? { missing: missingFunctions(state) } : {}),
     ...(state.expectedMatches > 1 ? { expectedInvocations: state.expectedMatches } : {}),
     ...(state.status === 'lambda-failed' ? { lambdaFailed: true } : {}),
     ...(state.status === 'skipped' ? { skipped: true } : {}),
-    ...(interrupted && !state.settled ? { cancelled: true } : {}),
+    ...(cutShort ? { cancelled: true } : {}),
+    ...(cutShort && ackedAt !== undefined && interruptedAt !== undefined ? { waitedMs: Math.max(0, interruptedAt - ackedAt) } : {}),
   };
 }
 

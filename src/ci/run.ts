@@ -116,6 +116,7 @@ async function runOne(
   const waiting = setInterval(() => showWaiting(watch.states[fired.opId], o.timeoutMs, status), 1000);
   try {
     const interrupted = await Promise.race([fired.settled.then(() => false), stop.cancelled.then(() => true)]);
+    const interruptedAt = interrupted ? Date.now() : undefined;
     if (interrupted) await session.close(); // aborts an upload in flight; every waiting op then settles as it stands
     let state = await fired.settled;
     const deadline = (state.result?.ackedAt ?? 0) + o.timeoutMs;
@@ -131,7 +132,7 @@ async function runOne(
       await Promise.race([watch.changed(Math.min(1000, deadline - Date.now())), stop.cancelled]);
       state = watch.states[fired.opId] ?? state;
     }
-    return outcomeOf(state, interrupted);
+    return outcomeOf(state, interrupted, interruptedAt);
   } finally {
     clearInterval(waiting);
     status.clear();
@@ -375,7 +376,6 @@ function report(
     if (outcome.expect && !outcome.expect.ok) problem(text.expectFailedLine(outcome.expect.pattern, outcome.match.invocation));
   } else if (outcome.timedOut) {
     problem(text.noMatchLine(input, o.timeoutMs, logGroups, tailNotes));
-  } else if (outcome.cancelled) {
-    problem(`Cancelled while waiting for the invocation of ${input.kind.toUpperCase()}`);
   }
+  if (outcome.cancelled) problem(text.interruptedWaitLine(input, outcome.waitedMs, o.timeoutMs));
 }

@@ -81,7 +81,7 @@ export function failureLine(input: OpInput, error: OpError, target?: TargetInfo)
       }
       return `Error: ${where}: no such key (NoSuchKey)`;
     case 'NoSuchBucket':
-      return `Error: ${where}: the bucket does not exist (NoSuchBucket): pass --create-bucket to create it`;
+      return noSuchBucketLine(input, where, error.bucketName);
     case 'AccessDenied':
     case 'Forbidden':
       return `Error: ${where}: access denied (${error.code}): ${error.message === 'Access Denied' ? 'check the IAM permissions of your credentials' : error.message}`;
@@ -100,6 +100,20 @@ export function failureLine(input: OpInput, error: OpError, target?: TargetInfo)
     default:
       return `Error: ${where}: ${error.message}${error.message.includes(error.code) ? '' : ` (${error.code})`}`;
   }
+}
+
+/**
+ * NoSuchBucket names the bucket in its `<BucketName>` (AWS and the sandbox do): a COPY's may be its source, which
+ * --create-bucket would not create. An endpoint that names none leaves both of a COPY's buckets as suspects.
+ */
+function noSuchBucketLine(input: OpInput, where: string, bucketName: string | undefined): string {
+  const create = 'pass --create-bucket to create it';
+  if (input.kind !== 'copy' || input.sourceBucket === input.bucket || bucketName === input.bucket)
+    return `Error: ${where}: the bucket does not exist (NoSuchBucket): ${create}`;
+  if (bucketName === input.sourceBucket) {
+    return `Error: copy source s3://${input.sourceBucket}/${input.sourceKey}: the bucket ${input.sourceBucket} does not exist (NoSuchBucket): check --copy SRC_BUCKET SRC_KEY`;
+  }
+  return `Error: ${where}: a bucket does not exist (NoSuchBucket), the endpoint did not say which: the source ${input.sourceBucket} (check --copy SRC_BUCKET SRC_KEY) or the destination ${input.bucket} (${create})`;
 }
 
 const CONFIDENCE_WORDS: Record<MatchConfidence, string> = {
@@ -207,6 +221,12 @@ export function noMatchLine(
   const notes = [...tailNotes].map(([group, note]) => `${group}: ${note}`);
   const why = notes.length ? ` (tail: ${notes.join('; ')})` : '';
   return `No matching invocation for ${opName(input)} ${keyOf(input)} within ${timeoutMs / 1000}s ${watched}${why}`;
+}
+
+/** An interrupt (Ctrl-C, SIGTERM) ended the wait for an acked op: after `waitedMs` of --timeout, not at it. */
+export function interruptedWaitLine(input: OpInput, waitedMs: number | undefined, timeoutMs: number): string {
+  const after = waitedMs === undefined ? ' (' : `, after ${(waitedMs / 1000).toFixed(1)}s of `;
+  return `Interrupted while waiting for an invocation of ${opName(input)} ${keyOf(input)}${after}--timeout ${timeoutMs / 1000}s${waitedMs === undefined ? ')' : ''}`;
 }
 
 export function expectFailedLine(pattern: string, inv: Invocation): string {

@@ -97,7 +97,8 @@ export function discoveryFrom(
         : `cannot read the notification configuration of bucket ${bucket} (${context.readError.code}: ${context.readError.message})`,
     );
   }
-  for (const arn of lambdaArns) {
+  // One function often has several configurations (ObjectCreated, ObjectRemoved): one warning each.
+  for (const arn of new Set(lambdaArns)) {
     const region = regionOfArn(arn);
     if (region && context.region && region !== context.region) {
       warnings.push(`function ${functionNameOf(arn)} is in ${region}: its logs are not in ${context.region}`);

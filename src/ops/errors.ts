@@ -81,6 +81,7 @@ interface ErrorLike {
   message?: string;
   cause?: unknown;
   path?: string;
+  BucketName?: string;
   $metadata?: { httpStatusCode?: number };
   errors?: unknown[];
 }
@@ -112,7 +113,11 @@ export function toOpError(err: unknown): OpError {
   if (!err || typeof err !== 'object') return { code: 'Error', message: scrub(String(err)) };
   const e = err as ErrorLike;
   const status = e.$metadata?.httpStatusCode;
-  const withStatus = (o: OpError): OpError => (status ? { ...o, httpStatus: status } : o);
+  const withStatus = (o: OpError): OpError => ({
+    ...o,
+    ...(status ? { httpStatus: status } : {}),
+    ...(typeof e.BucketName === 'string' && e.BucketName ? { bucketName: e.BucketName } : {}),
+  });
   const message = scrub(e.message ?? String(err));
   if (e.name === 'AbortError' || e.code === 'ABORT_ERR') return { code: 'Aborted', message: 'operation cancelled' };
   if (e.code === 'ENOENT') return { code: 'FileNotFound', message: `file not found: ${e.path ?? ''}`.trim() };

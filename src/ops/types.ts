@@ -32,6 +32,8 @@ export interface OpError {
   code: string;
   message: string;
   httpStatus?: number;
+  /** The `<BucketName>` S3's error names (NoSuchBucket...): with COPY, which of its two buckets it is. */
+  bucketName?: string;
 }
 
 /** The typed result every operation returns. Times are epoch ms on this machine's clock. */

@@ -75,6 +75,26 @@ for (const [code, input, want] of [
   });
 }
 
+test('failureLine: a COPY NoSuchBucket names the bucket S3 named, or both when the endpoint named none', () => {
+  const fromElsewhere: OpInput = { ...copy, sourceBucket: 'src-bkt' };
+  const line = (error: { code: string; message: string; bucketName?: string }) => text.failureLine(fromElsewhere, error, target);
+  const gone = { code: 'NoSuchBucket', message: 'The specified bucket does not exist' };
+  assert.equal(
+    line({ ...gone, bucketName: 'src-bkt' }),
+    'Error: copy source s3://src-bkt/test.txt: the bucket src-bkt does not exist (NoSuchBucket): check --copy SRC_BUCKET SRC_KEY',
+  );
+  assert.match(
+    line({ ...gone, bucketName: 'test-bucket' }),
+    /^Error: COPY s3:\/\/test-bucket\/copy_test.txt: the bucket does not exist .*--create-bucket/,
+  );
+  assert.equal(
+    line(gone),
+    'Error: COPY s3://test-bucket/copy_test.txt: a bucket does not exist (NoSuchBucket), the endpoint did not say which: the source src-bkt (check --copy SRC_BUCKET SRC_KEY) or the destination test-bucket (pass --create-bucket to create it)',
+  );
+  // One bucket both ways: it is the destination's message.
+  assert.match(text.failureLine(copy, gone, target), /the bucket does not exist \(NoSuchBucket\): pass --create-bucket/);
+});
+
 const invocation: Invocation = {
   requestId: 'abc-123',
   logGroup: '/aws/lambda/event-handler',

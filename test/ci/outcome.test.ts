@@ -97,6 +97,19 @@ test('outcomeOf: skipped and no-match from the fold', () => {
   assert.equal(statusOf(outcomeOf(state('acked', { result: ok, settled: false }), true)), 'cancelled');
 });
 
+test('outcomeOf: a wait the interrupt cut short (the closed session settles it no-match) is cancelled, with the time waited', () => {
+  const cut = outcomeOf(state('no-match', { result: ok }), true, 1010 + 2500);
+  assert.equal(statusOf(cut), 'cancelled');
+  assert.equal(cut.timedOut, undefined);
+  assert.equal(cut.waitedMs, 2500);
+  assert.equal(outcomeOf(state('no-match', { result: ok }), false, 1010 + 2500).waitedMs, undefined);
+  // A matched op stays matched when the interrupt comes after it.
+  assert.equal(
+    statusOf(outcomeOf(state('matched', { result: ok, matches: [{ ...match('succeeded'), requestId: 'r', logGroup: 'g' }] }), true)),
+    'matched',
+  );
+});
+
 const attemptsOf = (n: number, status: Invocation['status']) =>
   Array.from({ length: n }, (_, i) => ({ logStream: 's', startedAt: i, status: i === n - 1 ? status : ('failed' as const) }));
 for (const [name, status, attempts, want] of [

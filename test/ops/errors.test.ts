@@ -87,3 +87,20 @@ for (const [text, want] of [
 ] as const) {
   test(`scrub: URL password in ${text}`, () => assert.equal(scrub(text), want));
 }
+
+test("toOpError keeps the bucket S3's error names (<BucketName>): a COPY's NoSuchBucket may be its source", () => {
+  const err = Object.assign(new Error('The specified bucket does not exist'), {
+    name: 'NoSuchBucket',
+    Code: 'NoSuchBucket',
+    BucketName: 'src-bkt',
+    $metadata: { httpStatusCode: 404 },
+  });
+  assert.deepEqual(toOpError(err), {
+    code: 'NoSuchBucket',
+    message: 'The specified bucket does not exist',
+    httpStatus: 404,
+    bucketName: 'src-bkt',
+  });
+  const { BucketName: _, ...unnamed } = err;
+  assert.equal(toOpError(Object.assign(new Error(err.message), unnamed)).bucketName, undefined);
+});
