@@ -265,7 +265,7 @@ export interface FooterHint {
   command: Command;
   keys: string;
   description: string;
-  /** The key does nothing now: the description says why (e.g. `r off: fn never logged the event it received`). */
+  /** The key does nothing now: the description says why (e.g. `r off: fn never logged its event`). */
   off?: boolean;
 }
 
@@ -285,12 +285,19 @@ const PINNED: readonly Command[] = ['help.open', 'quit'];
 
 const hintWidth = (h: FooterHint) => [...h.keys].length + 1 + [...h.description].length;
 
+/** The most of an off key's reason the footer gives it: the line is for keys, and a reason can be a sentence. */
+const MAX_OFF_DESCRIPTION = 48;
+
+const shortenedTo = (h: FooterHint, length: number): FooterHint =>
+  [...h.description].length <= length ? h : { ...h, description: `${[...h.description].slice(0, Math.max(1, length - 1)).join('')}…` };
+
 /**
  * The hints that fit on one footer line of `width` columns, in their order, whole: `?` help and `q` quit always, and a
- * key that is off (its reason shortened with `…` when the line is short); the other keys in order while they fit,
+ * key that is off (its reason at most MAX_OFF_DESCRIPTION columns, shortened with `…` further when the line is short); the other keys in order while they fit,
  * the rest dropped from the end (the `?` help lists every key). A line cut by the terminal would lose `q` first.
  */
-export function fitFooter(hints: readonly FooterHint[], width: number): FooterHint[] {
+export function fitFooter(all: readonly FooterHint[], width: number): FooterHint[] {
+  const hints = all.map((h) => (h.off ? shortenedTo(h, MAX_OFF_DESCRIPTION) : h));
   const kept = new Set(hints.filter((h) => PINNED.includes(h.command) || h.off));
   const used = () => [...kept].reduce((sum, h) => sum + hintWidth(h), 0) + FOOTER_GAP * Math.max(0, kept.size - 1);
   const shortened = new Map<FooterHint, FooterHint>();

@@ -1,6 +1,6 @@
 /**
  * The footer in a real terminal (tmux, the built CLI on the local sandbox) at 160x40, then resized to 80x24: `? help`
- * and `q quit` always on the last line, no key cut mid-word; on a row whose handler never logged the event it received
+ * and `q quit` always on the last line, no key cut mid-word; on a row whose handler never logged its event
  * (the demo handler prints a summary, not the event), `r replay` is not offered and the footer says why.
  */
 import assert from 'node:assert/strict';
@@ -52,7 +52,7 @@ test('tmux: the footer keeps ? help and q quit at 160 and 80 columns, and says w
     );
     const footer = footerOf(s);
     assert.ok(!footer.includes('r replay'), `${columns} columns, footer offers r replay: ${footer}`);
-    assert.match(footer, /\br off: event-handler never logged the event it received/);
+    assert.match(footer, /\br off: event-handler never logged its event/);
     assert.ok(footer.trimEnd().length <= columns, `${columns} columns: ${footer}`);
     // r does nothing on that row: no REPLAY row, no header line about it. Tab after it: once the footer changes, r was read.
     tmux(env, 'send-keys', '-t', SESSION, '-l', 'r');

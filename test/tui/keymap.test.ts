@@ -129,3 +129,15 @@ test('fitFooter: ? help and q quit always stay, other keys are dropped from the 
   const all = text(fitFooter(events, 1000));
   assert.equal(all, text(events), 'a wide line keeps every key');
 });
+
+test('fitFooter: a long reason for an off key does not take the line from the other keys', () => {
+  const why = `off: ${'an explanation far longer than a footer has room for, '.repeat(2)}`;
+  const hints = footerHints('events').map((h) => (h.command === 'events.replay' ? { ...h, description: why, off: true } : h));
+  const line = fitFooter(hints, 120)
+    .map((h) => `${h.keys} ${h.description}`)
+    .join('  ');
+  assert.ok(line.startsWith('↑/k up  ↓/j down  Enter details'), line);
+  assert.match(line, /r off: an explanation far.*…/);
+  assert.ok(line.endsWith('? help  q quit'), line);
+  assert.ok(line.length <= 120, `${line.length} > 120`);
+});

@@ -20,7 +20,7 @@ export function replayOfRow(
   const messages = invocation.lines.filter((l) => l.kind === 'app').map((l) => l.message);
   const found = loggedEvent(messages);
   if (!found) {
-    return { error: `replay: ${fn} never logged the event it received (print it, e.g. console.log(JSON.stringify(event)))` };
+    return { error: `replay: ${fn} never logged its event` };
   }
   const input = replayInputOf({ event: found, ...describeEvent(found) }, state.bucket ?? '', `the invocation ${invocation.requestId}`);
   return { input: { ...input, functions: [fn], recordedFunction: fn } };

@@ -39,7 +39,7 @@ test("replayOfRow: the row's function gets the event its handler logged; otherwi
   const cases: [Row[], RegExp][] = [
     [[], /select a row/],
     [[foreign('unknown')], /no invocation yet/],
-    [[foreign('blog')], /resize never logged the event it received/],
+    [[foreign('blog')], /resize never logged its event/],
   ];
   for (const [rows, why] of cases) {
     const out = replayOfRow(state(rows));
