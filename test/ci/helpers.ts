@@ -75,3 +75,29 @@ export function ndjson(stdout: string): Record<string, any>[] {
       .map((l) => JSON.parse(l) as Record<string, any>)
   );
 }
+
+/** A `s3trigger sandbox --demo BUCKET` in its own process (as a user runs it): its endpoint, and a stop that waits for its exit. */
+export async function startSandboxProcess(dir: string, demoBucket: string): Promise<{ endpoint: string; stop(): Promise<void> }> {
+  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--region', 'eu-west-1', '--demo', demoBucket], {
+    cwd: dir,
+    env: cleanEnv(dir),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((ok) => child.on('exit', () => ok()));
+  const endpoint = await new Promise<string>((ok, fail) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = / ready on (http:\/\/\S+)/.exec(out);
+      if (m) ok(m[1]!);
+    });
+    void exited.then(() => fail(new Error(`s3trigger sandbox exited before it was ready: ${out}`)));
+  });
+  return {
+    endpoint,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await exited;
+    },
+  };
+}

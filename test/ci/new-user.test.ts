@@ -2,10 +2,9 @@
  * What a new user met trying the README against `s3trigger sandbox --demo test-bucket` (a separate process, as they ran
  * it): each problem end to end with the built CLI.
  */
-import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLI, cleanEnv, cliBuilt, collect, NOT_BUILT, ndjson, runCli, startCli, workDir } from './helpers.js';
+import { cliBuilt, collect, NOT_BUILT, ndjson, runCli, startCli, workDir, startSandboxProcess } from './helpers.js';
 
 const skip = !cliBuilt && NOT_BUILT;
 const dir = workDir();
@@ -14,25 +13,9 @@ let stopSandbox = async () => {};
 
 before(async () => {
   if (!cliBuilt) return;
-  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--region', 'eu-west-1', '--demo', 'test-bucket'], {
-    cwd: dir,
-    env: cleanEnv(dir),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((ok) => child.on('exit', () => ok()));
-  stopSandbox = async () => {
-    child.kill('SIGTERM');
-    await exited;
-  };
-  endpoint = await new Promise<string>((ok, fail) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = / ready on (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]!);
-    });
-    void exited.then(() => fail(new Error(`s3trigger sandbox exited before it was ready: ${out}`)));
-  });
+  const sandbox = await startSandboxProcess(dir, 'test-bucket');
+  endpoint = sandbox.endpoint;
+  stopSandbox = sandbox.stop;
 });
 after(() => stopSandbox());
 

@@ -2,10 +2,9 @@
  * A PUT without --wait against a separate `s3trigger sandbox`: its lines in order, and the notification read that goes
  * out beside the bucket check (run.ts) read again when the check created the bucket.
  */
-import { spawn } from 'node:child_process';
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { CLI, cleanEnv, cliBuilt, NOT_BUILT, runCli, workDir } from './helpers.js';
+import { cliBuilt, NOT_BUILT, runCli, workDir, startSandboxProcess } from './helpers.js';
 
 const dir = workDir();
 let endpoint = '';
@@ -13,25 +12,9 @@ let stopSandbox = async () => {};
 
 before(async () => {
   if (!cliBuilt) return;
-  const child = spawn(process.execPath, [CLI, 'sandbox', '--port', '0', '--region', 'eu-west-1', '--demo', 'demo-bucket'], {
-    cwd: dir,
-    env: cleanEnv(dir),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((ok) => child.on('exit', () => ok()));
-  stopSandbox = async () => {
-    child.kill('SIGTERM');
-    await exited;
-  };
-  endpoint = await new Promise<string>((ok, fail) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = / ready on (http:\/\/\S+)/.exec(out);
-      if (m) ok(m[1]!);
-    });
-    void exited.then(() => fail(new Error(`s3trigger sandbox exited before it was ready: ${out}`)));
-  });
+  const sandbox = await startSandboxProcess(dir, 'demo-bucket');
+  endpoint = sandbox.endpoint;
+  stopSandbox = sandbox.stop;
 });
 after(() => stopSandbox());
 

@@ -1,6 +1,7 @@
 /** Shared by the tmux tests: the built CLI in a real terminal on a private tmux server. */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 export const CLI = resolve('dist/bin.cjs');
@@ -70,4 +71,34 @@ export async function quitAndWaitForExit(env: NodeJS.ProcessEnv, exitFile: strin
     10_000,
   );
   return code;
+}
+
+/**
+ * The built CLI's interactive view on the local sandbox (`--local --bucket test-bucket`) in a detached tmux session of
+ * `columns` x `rows`, with an empty AWS config in a temp home; the tmux server and home are removed after the test.
+ * `beforeStart` runs first with the session's environment; `screen()` is the pane's text, or why the CLI exited early.
+ */
+export function startTuiInTmux(
+  t: { after(fn: () => void): void },
+  name: string,
+  columns: number,
+  rows: number,
+  beforeStart?: (env: NodeJS.ProcessEnv) => void,
+): { env: NodeJS.ProcessEnv; exitFile: string; panePid: number; screen(): string } {
+  const home = mkdtempSync(join(tmpdir(), `s3trigger-tmux-${name}-`));
+  writeFileSync(join(home, 'aws-config'), '');
+  writeFileSync(join(home, 'aws-credentials'), '');
+  const exitFile = join(home, 'exit-code');
+  const env = cleanEnv(home);
+  t.after(() => {
+    spawnSync('tmux', ['-S', env['S3TRIGGER_E2E_TMUX_SOCKET']!, 'kill-server'], { env });
+    rmSync(home, { recursive: true, force: true });
+  });
+  beforeStart?.(env);
+  const command = `cd '${home}' && node '${CLI}' --local --bucket test-bucket; echo $? > '${exitFile}'`;
+  tmux(env, 'new-session', '-d', '-s', SESSION, '-x', String(columns), '-y', String(rows), 'sh', '-c', command);
+  const panePid = Number(tmux(env, 'display-message', '-p', '-t', SESSION, '#{pane_pid}').trim());
+  const screen = () =>
+    existsSync(exitFile) ? `exited early: ${readFileSync(exitFile, 'utf8')}` : tmux(env, 'capture-pane', '-p', '-t', SESSION);
+  return { env, exitFile, panePid, screen };
 }

@@ -4,12 +4,9 @@
  * (the demo handler prints a summary, not the event), `r replay` is not offered and the footer says why.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { CLI, SESSION, cleanEnv, hasTmux, poll, quitAndWaitForExit, tmux } from './tmux-helpers.js';
+import { CLI, SESSION, hasTmux, poll, quitAndWaitForExit, startTuiInTmux, tmux } from './tmux-helpers.js';
 
 const footerOf = (screen: string) => screen.trimEnd().split('\n').at(-1) ?? '';
 const endsWithHelpAndQuit = (footer: string) => /\? help {2}q quit\s*$/.test(footer);
@@ -19,21 +16,7 @@ test('tmux: the footer keeps ? help and q quit at 160 and 80 columns, and says w
 }, async (t) => {
   if (!hasTmux()) return t.skip('tmux not found on PATH');
   if (!existsSync(CLI)) return t.skip('dist/bin.cjs not built: run `npm run build` first');
-  const home = mkdtempSync(join(tmpdir(), 's3trigger-tmux-footer-'));
-  writeFileSync(join(home, 'aws-config'), '');
-  writeFileSync(join(home, 'aws-credentials'), '');
-  const exitFile = join(home, 'exit-code');
-  const env = cleanEnv(home);
-  t.after(() => {
-    spawnSync('tmux', ['-S', env['S3TRIGGER_E2E_TMUX_SOCKET']!, 'kill-server'], { env });
-    rmSync(home, { recursive: true, force: true });
-  });
-
-  const command = `cd '${home}' && node '${CLI}' --local --bucket test-bucket; echo $? > '${exitFile}'`;
-  tmux(env, 'new-session', '-d', '-s', SESSION, '-x', '160', '-y', '40', 'sh', '-c', command);
-  const panePid = Number(tmux(env, 'display-message', '-p', '-t', SESSION, '#{pane_pid}').trim());
-  const screen = () =>
-    existsSync(exitFile) ? `exited early: ${readFileSync(exitFile, 'utf8')}` : tmux(env, 'capture-pane', '-p', '-t', SESSION);
+  const { env, exitFile, panePid, screen } = startTuiInTmux(t, 'footer', 160, 40);
 
   await poll('the main screen', screen, (s) => s.includes('Operations') && /\((live|polling|waiting)/.test(s), 30_000);
   tmux(env, 'send-keys', '-t', SESSION, '-l', 'p');

@@ -4,30 +4,14 @@
  * help lists w; Esc closes each form and q exits 0.
  */
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { test } from 'node:test';
-import { CLI, SESSION, cleanEnv, hasTmux, poll, tmux, quitAndWaitForExit } from './tmux-helpers.js';
+import { CLI, SESSION, hasTmux, poll, quitAndWaitForExit, startTuiInTmux, tmux } from './tmux-helpers.js';
 
 test('tmux: w/W RESTORE in the ops pane, its form, the upload and version fields, the help', { timeout: 120_000 }, async (t) => {
   if (!hasTmux()) return t.skip('tmux not found on PATH');
   if (!existsSync(CLI)) return t.skip('dist/bin.cjs not built: run `npm run build` first');
-  const home = mkdtempSync(join(tmpdir(), 's3trigger-tmux-ops12-'));
-  writeFileSync(join(home, 'aws-config'), '');
-  writeFileSync(join(home, 'aws-credentials'), '');
-  const exitFile = join(home, 'exit-code');
-  const env = cleanEnv(home);
-  t.after(() => {
-    spawnSync('tmux', ['-S', env['S3TRIGGER_E2E_TMUX_SOCKET']!, 'kill-server'], { env });
-    rmSync(home, { recursive: true, force: true });
-  });
-  const command = `cd '${home}' && node '${CLI}' --local --bucket test-bucket; echo $? > '${exitFile}'`;
-  tmux(env, 'new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', 'sh', '-c', command);
-  const panePid = Number(tmux(env, 'display-message', '-p', '-t', SESSION, '#{pane_pid}').trim());
-  const screen = () =>
-    existsSync(exitFile) ? `exited early: ${readFileSync(exitFile, 'utf8')}` : tmux(env, 'capture-pane', '-p', '-t', SESSION);
+  const { env, exitFile, panePid, screen } = startTuiInTmux(t, 'ops12', 120, 40);
   const press = (key: string) => tmux(env, 'send-keys', '-t', SESSION, '-l', key);
   const pressEscape = () => tmux(env, 'send-keys', '-t', SESSION, 'Escape');
 

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import { CLI, SESSION, cleanEnv, hasTmux, poll, processesInSession, tmux, quitAndWaitForExit } from './tmux-helpers.js';
+import { CLI, SESSION, cleanEnv, hasTmux, poll, processesInSession, quitAndWaitForExit, startTuiInTmux, tmux } from './tmux-helpers.js';
 
 const OPS = [
   { key: 'p', op: 'PUT' },
@@ -22,23 +22,10 @@ test('tmux: p c o d m turn five rows matched with the handler output; q exits 0 
   if (!hasTmux()) return t.skip('tmux not found on PATH');
   if (!existsSync(CLI)) return t.skip('dist/bin.cjs not built: run `npm run build` first');
 
-  const home = mkdtempSync(join(tmpdir(), 's3trigger-tmux-'));
-  writeFileSync(join(home, 'aws-config'), '');
-  writeFileSync(join(home, 'aws-credentials'), '');
-  const exitFile = join(home, 'exit-code');
-  const env = cleanEnv(home);
-  t.after(() => {
-    spawnSync('tmux', ['-S', env['S3TRIGGER_E2E_TMUX_SOCKET']!, 'kill-server'], { env });
-    rmSync(home, { recursive: true, force: true });
-  });
-
   // Prime the code cache: the view must load from a cached bundle too (Node 20 loses import() there; src/bin.cts).
-  assert.equal(spawnSync(process.execPath, [CLI, '--help'], { env, encoding: 'utf8' }).status, 0);
-  const command = `cd '${home}' && node '${CLI}' --local --bucket test-bucket; echo $? > '${exitFile}'`;
-  tmux(env, 'new-session', '-d', '-s', SESSION, '-x', '120', '-y', '40', 'sh', '-c', command);
-  const panePid = Number(tmux(env, 'display-message', '-p', '-t', SESSION, '#{pane_pid}').trim());
-  const screen = () =>
-    existsSync(exitFile) ? `exited early: ${readFileSync(exitFile, 'utf8')}` : tmux(env, 'capture-pane', '-p', '-t', SESSION);
+  const { env, exitFile, panePid, screen } = startTuiInTmux(t, 'main', 120, 40, (env) =>
+    assert.equal(spawnSync(process.execPath, [CLI, '--help'], { env, encoding: 'utf8' }).status, 0),
+  );
 
   await poll(
     'the main screen',

@@ -9,7 +9,7 @@ import { LogStore } from '../../src/tui/state/log-store.js';
 import { initialState } from '../../src/tui/state/reducer.js';
 import { chainDiscovery, matchedFn } from './fanout-fixtures.js';
 import { FakeSession } from './fake-session.js';
-import { KEYS, tick, waitForFrame } from './ink-helpers.js';
+import { KEYS, appDriver } from './ink-helpers.js';
 
 function mount(session: FakeSession) {
   const store = new LogStore({ flushMs: 10 });
@@ -24,17 +24,7 @@ function mount(session: FakeSession) {
   const ui = render(
     <App session={session} store={store} initialState={state} noColor onQuit={() => {}} startBucket="test-bucket" eventBatchMs={5} />,
   );
-  return {
-    until: (predicate: (text: string) => boolean) => waitForFrame(ui.lastFrame, predicate),
-    press: async (keys: string) => {
-      ui.stdin.write(keys);
-      await tick(15);
-    },
-    done: () => {
-      ui.unmount();
-      store.dispose();
-    },
-  };
+  return appDriver(ui, store);
 }
 
 const ack = (opId: number): OpResult => ({

@@ -11,7 +11,7 @@ import { App } from '../../src/tui/app.js';
 import { LogStore } from '../../src/tui/state/log-store.js';
 import { initialState } from '../../src/tui/state/reducer.js';
 import { FakeSession } from './fake-session.js';
-import { KEYS, tick, waitForFrame } from './ink-helpers.js';
+import { KEYS, appDriver } from './ink-helpers.js';
 
 function mount(columns: number) {
   const session = new FakeSession();
@@ -27,18 +27,8 @@ function mount(columns: number) {
   const ui = render(
     <App session={session} store={store} initialState={state} noColor onQuit={() => {}} startBucket="test-bucket" eventBatchMs={5} />,
   );
-  const frame = () => ui.lastFrame() ?? '';
-  const footer = () => frame().split('\n').at(-1) ?? '';
-  const until = (predicate: (text: string) => boolean) => waitForFrame(ui.lastFrame, predicate);
-  const press = async (keys: string) => {
-    ui.stdin.write(keys);
-    await tick(15);
-  };
-  const done = () => {
-    ui.unmount();
-    store.dispose();
-  };
-  return { frame, footer, until, press, done };
+  const driver = appDriver(ui, store);
+  return { ...driver, footer: () => driver.frame().split('\n').at(-1) ?? '' };
 }
 
 for (const columns of [80, 160]) {

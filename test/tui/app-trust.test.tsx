@@ -12,7 +12,7 @@ import { App } from '../../src/tui/app.js';
 import { LogStore } from '../../src/tui/state/log-store.js';
 import { initialState } from '../../src/tui/state/reducer.js';
 import { FakeSession } from './fake-session.js';
-import { KEYS, tick, waitForFrame } from './ink-helpers.js';
+import { KEYS, appDriver, waitForFrame } from './ink-helpers.js';
 
 /** A session whose selectBucket waits until `open()` (a tail still starting), or fails with `failWith`. */
 class SlowSession extends FakeSession {
@@ -47,18 +47,7 @@ function mount(session: FakeSession, options: { yes?: boolean } = {}) {
   const ui = render(
     <App session={session} store={store} initialState={state} noColor onQuit={() => {}} startBucket="test-bucket" eventBatchMs={5} />,
   );
-  return {
-    frame: () => ui.lastFrame() ?? '',
-    until: (predicate: (text: string) => boolean) => waitForFrame(ui.lastFrame, predicate, 5000),
-    press: async (keys: string) => {
-      ui.stdin.write(keys);
-      await tick(15);
-    },
-    done: () => {
-      ui.unmount();
-      store.dispose();
-    },
-  };
+  return appDriver(ui, store, 5000);
 }
 
 test('p while discovering is queued (the header says so), then fired once the tail is ready, and matches', async () => {

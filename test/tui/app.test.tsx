@@ -9,7 +9,7 @@ import { App } from '../../src/tui/app.js';
 import { LogStore } from '../../src/tui/state/log-store.js';
 import { initialState } from '../../src/tui/state/reducer.js';
 import { FakeSession } from './fake-session.js';
-import { KEYS, tick, waitForFrame } from './ink-helpers.js';
+import { KEYS, appDriver } from './ink-helpers.js';
 
 function mount(
   options: { bucket?: string; columns?: number; rows?: number; session?: FakeSession; isRealAws?: boolean; demoFile?: string } = {},
@@ -36,17 +36,7 @@ function mount(
       eventBatchMs={5}
     />,
   );
-  const frame = () => ui.lastFrame() ?? '';
-  const until = (predicate: (text: string) => boolean) => waitForFrame(ui.lastFrame, predicate);
-  const press = async (keys: string) => {
-    ui.stdin.write(keys);
-    await tick(15);
-  };
-  const done = () => {
-    ui.unmount();
-    store.dispose();
-  };
-  return { session, store, ui, frame, until, press, quits, done };
+  return { session, store, ui, quits, ...appDriver(ui, store) };
 }
 
 test('p fires a PUT whose row turns matched, with the Lambda log lines; the frame fits the terminal', async () => {

@@ -25,3 +25,23 @@ export const KEYS = {
   ctrlC: '\u0003',
   backspace: '\u007f',
 };
+
+/** How a test drives a rendered App: its last frame, waiting for a frame, typing keys (then a tick), and unmounting. */
+export function appDriver(
+  ui: { lastFrame(): string | undefined; stdin: { write(data: string): unknown }; unmount(): void },
+  store: { dispose(): void },
+  untilTimeoutMs = 15_000,
+) {
+  return {
+    frame: () => ui.lastFrame() ?? '',
+    until: (predicate: (text: string) => boolean) => waitForFrame(() => ui.lastFrame(), predicate, untilTimeoutMs),
+    press: async (keys: string) => {
+      ui.stdin.write(keys);
+      await tick(15);
+    },
+    done: () => {
+      ui.unmount();
+      store.dispose();
+    },
+  };
+}
